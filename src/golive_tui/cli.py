@@ -1,0 +1,89 @@
+"""The `golive` command: argument parsing and exit codes.
+
+Data goes to stdout, diagnostics to stderr. Each subcommand lives in `golive_tui.commands.<name>`
+and is imported only when asked for, so `golive scan`, `verify` and `gate` never load Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+from collections.abc import Sequence
+
+from golive_tui import __version__
+from golive_tui.core.errors import GoliveError
+
+# name -> one-line help; the module golive_tui.commands.<module> provides add_arguments() and run().
+COMMANDS: dict[str, tuple[str, str]] = {
+    "walk": ("walk", "open the walker on this repository (the default command)"),
+    "demo": ("demo", "open the walker on a copy of the bundled sample Go service"),
+    "checklists": ("checklists", "list available checklists (shipped and repo-local)"),
+    "show": ("show", "render a checklist"),
+    "lint-checklist": ("lint_checklist", "validate checklist definition files"),
+    "scan": ("scan", "detect readiness evidence in a Go repository"),
+    "detectors": ("detectors", "list the detector catalog"),
+    "mark": ("mark", "answer one item in the current draft"),
+    "status": ("status", "show the current draft: items, states, summary, gate"),
+    "sign": ("sign", "build, sign and save the readiness record for a release"),
+    "cosign": ("cosign", "add a signature to an existing record"),
+    "verify": ("verify", "verify readiness records' signatures (and evidence drift)"),
+    "gate": ("gate", "CI gate: pass only if a verified record covers HEAD and passes"),
+    "history": ("history", "list releases with their records"),
+    "diff": ("diff", "items that changed between two releases' records"),
+    "export": ("export", "export a record as markdown, json, sarif or in-toto"),
+}
+
+
+def _available() -> dict[str, tuple[str, str]]:
+    """Commands whose module exists in this build (lets the product grow one command at a time)."""
+    found = {}
+    for name, (module, help_text) in COMMANDS.items():
+        if importlib.util.find_spec(f"golive_tui.commands.{module}") is not None:
+            found[name] = (module, help_text)
+    return found
+
+
+def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="golive",
+        description="Production-readiness walks for Go services, with evidence and signed records.",
+    )
+    parser.add_argument("--version", action="version", version=f"golive {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    wanted = next((a for a in argv if not a.startswith("-")), None)
+    for name, (module, help_text) in _available().items():
+        cmd = sub.add_parser(name, help=help_text, description=help_text)
+        # Only the module for the command being run is imported: keeps `golive scan` light.
+        if name == wanted:
+            mod = importlib.import_module(f"golive_tui.commands.{module}")
+            mod.add_arguments(cmd)
+            cmd.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    bare = not args_list or (
+        args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version")
+    )
+    if bare and "walk" in _available():
+        args_list = ["walk", *args_list]
+    parser = build_parser(args_list)
+    args = parser.parse_args(args_list)
+    run = getattr(args, "_run", None)
+    if run is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        code: int = run(args)
+    except GoliveError as exc:
+        print(f"golive: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("golive: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    return code

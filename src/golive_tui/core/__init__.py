@@ -1,0 +1,1 @@
+"""Headless core: no Textual import, ever (enforced by tests/test_layering.py)."""

@@ -1,0 +1,98 @@
+"""The contract between the engine and the detector families.
+
+A family is an `Extractor`: it picks the files it cares about, pulls JSON-serialisable findings
+out of one file at a time (cached by git blob SHA, so a re-scan only reads what changed), and
+then `finalize` turns every file's findings into one `DetectorResult` per detector it owns.
+Per-file work is pure and isolated so the engine can prefilter, parallelise and cache it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from golive_tui.core.model import DetectorResult
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One piece of evidence in one file, before the engine attaches path and blob."""
+
+    detector: str
+    line: int
+    end_line: int
+    polarity: str  # "positive" | "contrary"
+    snippet: str
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class FileScan:
+    """Everything one extractor learned from one file; must survive a JSON round-trip."""
+
+    findings: tuple[Finding, ...] = ()
+    errors: tuple[
+        tuple[str, str], ...
+    ] = ()  # (detector id or "*", message) - file unparseable etc.
+    meta: Mapping[str, Any] = field(default_factory=dict)  # cross-file facts: imports, targets...
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "findings": [
+                [f.detector, f.line, f.end_line, f.polarity, f.snippet, dict(f.facts)]
+                for f in self.findings
+            ],
+            "errors": [list(e) for e in self.errors],
+            "meta": dict(self.meta),
+        }
+
+    @staticmethod
+    def from_json(data: Mapping[str, Any]) -> FileScan:
+        return FileScan(
+            findings=tuple(
+                Finding(d, int(line), int(end), pol, snip, facts)
+                for d, line, end, pol, snip, facts in data.get("findings", [])
+            ),
+            errors=tuple((str(a), str(b)) for a, b in data.get("errors", [])),
+            meta=dict(data.get("meta", {})),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ScannedFile:
+    """A file as the engine saw it: its findings for one extractor, plus identity."""
+
+    path: str  # repository-relative, forward slashes
+    blob: str | None
+    scan: FileScan
+
+
+class Extractor(Protocol):
+    """A detector family. Implementations are module-level singletons, stateless."""
+
+    name: str  # cache namespace, e.g. "go_source"
+    version: str  # bump when output for the same input changes: invalidates the cache
+    detectors: tuple[str, ...]  # detector ids this family reports (each exactly once)
+
+    def matches(self, path: str) -> bool:
+        """Whether this family wants the file at this repository-relative path."""
+
+    def prefilter(self) -> tuple[bytes, ...] | None:
+        """Literals of which a file must contain one to be worth parsing; None = always parse.
+
+        A file that fails the prefilter gets an empty FileScan without being parsed (cheap),
+        but still counts as present for `finalize` (e.g. "a Dockerfile exists").
+        """
+
+    def extract(self, path: str, text: str) -> FileScan:
+        """Pure: findings from one file's text. Never raises for bad input: report `errors`."""
+
+    def finalize(
+        self, files: Mapping[str, ScannedFile], all_paths: tuple[str, ...]
+    ) -> list[DetectorResult]:
+        """Cross-file aggregation into one result per id in `detectors`.
+
+        `files` holds the files this family matched (path -> ScannedFile); `all_paths` is every
+        file in scope, for presence checks (README, runbook, *_test.go...).
+        """

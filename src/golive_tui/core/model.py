@@ -1,0 +1,280 @@
+"""The shared vocabulary of golive: checklists, evidence and answers.
+
+Every layer (loader, detectors, engine, draft, record, UI) speaks in these frozen
+dataclasses, so they stay plain data: cheap to compare, hash, serialise and test.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# --------------------------------------------------------------------------- checklists
+
+
+class Priority(enum.StrEnum):
+    P0 = "P0"
+    P1 = "P1"
+    P2 = "P2"
+
+
+class ItemKind(enum.StrEnum):
+    CHECK = "check"  # done / not done
+    SCORE = "score"  # 0 / 1 / 2 against a rubric
+
+
+class DetectMode(enum.StrEnum):
+    ALL = "all"  # every named detector must be found
+    ANY = "any"  # one found detector is enough
+
+
+@dataclass(frozen=True, slots=True)
+class Detect:
+    """Which detectors can settle or inform an item."""
+
+    mode: DetectMode
+    detectors: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AppliesWhen:
+    """Preconditions: the item applies when any listed file glob matches or Go import is used.
+
+    Empty tuples on both sides mean "always applies".
+    """
+
+    files: tuple[str, ...] = ()
+    go_imports: tuple[str, ...] = ()
+
+    @property
+    def always(self) -> bool:
+        return not self.files and not self.go_imports
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    id: str
+    title: str
+    why: str
+    verify: str
+    remediation: str
+    priority: Priority
+    kind: ItemKind = ItemKind.CHECK
+    tags: tuple[str, ...] = ()
+    detect: Detect | None = None
+    applies_when: AppliesWhen = AppliesWhen()
+    rubric: tuple[str, ...] = ()  # score items: exactly three sentences, for 0, 1 and 2
+    weight: float = 1.0
+    source: str = ""  # seed document file name(s), or the team's own reference
+    watch: tuple[str, ...] = ()  # globs whose change re-asks a manual item next release
+    revalidate_after: int | None = None  # days after which a manual answer is re-asked
+    note: str = ""  # editorial note shown with the item (e.g. "modernised: Dep -> Go modules")
+    section: str = ""  # id of the section holding the item
+    origin: str = ""  # "file:line" where the item was defined, for messages
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    title: str
+    items: tuple[Item, ...]
+    description: str = ""
+
+
+class PassRule(enum.StrEnum):
+    ALL_DONE = "all_done"  # every applicable item done, detected, n/a or validly waived
+    NO_OPEN_P0 = "no_open_p0"  # no P0 item left open or at risk
+    MIN_SCORE = "min_score"  # a scoring model reaches `min_score`
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A named subset of items with a pass rule, e.g. the pre-launch quick gate."""
+
+    id: str
+    title: str
+    items: tuple[str, ...]  # resolved item ids (explicit ids plus priority/tag selections)
+    rule: PassRule = PassRule.ALL_DONE
+    description: str = ""
+    scoring: str = ""  # with MIN_SCORE: the scoring model id
+    min_score: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """A label for totals in [min, max] (max None = no upper bound)."""
+
+    min: float
+    label: str
+    max: float | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Dimension:
+    id: str
+    title: str
+    weight: float
+    items: tuple[str, ...]
+
+
+class ScoringMethod(enum.StrEnum):
+    POINTS = "points"  # sum of score items (0-2 each); checks count 0 or 2
+    WEIGHTED = "weighted"  # dimensions weighted to a 0..scale total
+
+
+@dataclass(frozen=True, slots=True)
+class Scoring:
+    id: str
+    title: str
+    method: ScoringMethod
+    bands: tuple[Band, ...]
+    items: tuple[str, ...] = ()  # POINTS
+    dimensions: tuple[Dimension, ...] = ()  # WEIGHTED
+    scale: float = 100.0  # WEIGHTED
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """An item a team's extension removed, with the reason it gave (kept for the record)."""
+
+    id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Checklist:
+    id: str
+    title: str
+    version: str
+    description: str
+    source: tuple[str, ...]
+    sections: tuple[Section, ...]
+    profiles: tuple[Profile, ...] = ()
+    scoring: tuple[Scoring, ...] = ()
+    extends: str = ""
+    dropped: tuple[Dropped, ...] = ()
+    path: str = ""  # file it was loaded from
+    sha256: str = ""  # of the definition file(s) as loaded: own file
+    parent_sha256: tuple[str, ...] = ()  # of the parents it extends, nearest first
+    origin: str = "shipped"  # "shipped" or "repo"
+
+    def items(self) -> tuple[Item, ...]:
+        return tuple(item for section in self.sections for item in section.items)
+
+    def item(self, item_id: str) -> Item:
+        for item in self.items():
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    def profile(self, profile_id: str) -> Profile:
+        for profile in self.profiles:
+            if profile.id == profile_id:
+                return profile
+        raise KeyError(profile_id)
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+class Status(enum.StrEnum):
+    """Detector outcome, exactly as the scan JSON contract names them."""
+
+    FOUND = "found"
+    PARTIAL = "partial"
+    CONTRARY = "contrary"
+    MISSING = "missing"
+    NOT_APPLICABLE = "not_applicable"
+    ERROR = "error"
+
+
+class Polarity(enum.StrEnum):
+    POSITIVE = "positive"
+    CONTRARY = "contrary"
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    path: str  # repository-relative, forward slashes
+    line: int  # 1-based
+    end_line: int
+    polarity: Polarity
+    snippet: str
+    blob: str | None = None  # git blob sha of the file as scanned
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DetectorDef:
+    """What a detector is, as data (the catalog): shown to users and checked by the loader."""
+
+    id: str
+    title: str
+    family: str  # dockerfile, gomod, golangci, ci, go_source, k8s, files, build, custom
+    looks_for: str
+    why: str
+    remediation: str
+    area: str = ""  # grouping in `golive scan` text output
+
+
+@dataclass(frozen=True, slots=True)
+class DetectorResult:
+    id: str
+    title: str
+    status: Status
+    summary: str
+    evidence: tuple[Evidence, ...] = ()
+
+    @staticmethod
+    def status_for(evidence: tuple[Evidence, ...]) -> Status:
+        """found / partial / contrary / missing from the polarities, as the contract defines."""
+        positive = any(e.polarity is Polarity.POSITIVE for e in evidence)
+        contrary = any(e.polarity is Polarity.CONTRARY for e in evidence)
+        if positive and contrary:
+            return Status.PARTIAL
+        if positive:
+            return Status.FOUND
+        if contrary:
+            return Status.CONTRARY
+        return Status.MISSING
+
+
+# --------------------------------------------------------------------------- answers
+
+
+class State(enum.StrEnum):
+    """An item's state in a walk. DETECTED and AT_RISK come from evidence, the rest from people."""
+
+    TODO = "todo"
+    DONE = "done"
+    NA = "na"
+    WAIVED = "waived"
+    DETECTED = "detected"
+    AT_RISK = "at_risk"
+
+
+class Source(enum.StrEnum):
+    DETECTED = "detected"
+    MANUAL = "manual"
+    OVERRIDE = "override"  # a person overrode detected / at-risk evidence (note required)
+    CARRIED = "carried"  # carried forward from an earlier release's record
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A person's answer to one item (the draft stores these; evidence-only states are derived)."""
+
+    item_id: str
+    state: State
+    source: Source = Source.MANUAL
+    score: int | None = None  # score items: 0, 1 or 2
+    note: str = ""
+    reason: str = ""  # required for NA and WAIVED
+    until: str = ""  # ISO date, required for WAIVED
+    by: str = ""  # "Name <email>" from git config
+    at: str = ""  # ISO-8601 UTC timestamp
+    carried_from: str = ""  # release name when carried forward
