@@ -1,0 +1,59 @@
+"""Which release a walk or record is for, and where golive keeps private state in a repository."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+from golive_tui.core.errors import RepoError
+
+#: The release name used when none is given and no tag points at HEAD (documented in the README).
+DEFAULT_RELEASE = "unreleased"
+
+_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$")
+
+
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        proc = subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, check=False, timeout=30
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def validate_release(name: str) -> str:
+    """Release names become file names: keep them to a safe, portable alphabet."""
+    if not _SAFE.match(name):
+        raise RepoError(
+            f"release name {name!r} is not usable: use letters, digits, '.', '_', '+' or '-' "
+            "(at most 128 characters, starting with a letter or digit)"
+        )
+    return name
+
+
+def version_key(tag: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that orders v1.2.10 after v1.2.9 (numbers numerically, the rest as text)."""
+    parts = re.split(r"(\d+)", tag.lstrip("vV"))
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts if p)
+
+
+def resolve_release(root: Path, explicit: str | None = None) -> str:
+    """--release if given, else the highest version tag pointing at HEAD, else DEFAULT_RELEASE."""
+    if explicit:
+        return validate_release(explicit)
+    tags = (_git(root, "tag", "--points-at", "HEAD") or "").split()
+    usable = [t for t in tags if _SAFE.match(t)]
+    if usable:
+        return max(usable, key=version_key)
+    return DEFAULT_RELEASE
+
+
+def state_dir(root: Path) -> Path:
+    """`<git common dir>/golive`: private, never in the working tree, shared by worktrees."""
+    common = _git(root, "rev-parse", "--path-format=absolute", "--git-common-dir")
+    if not common:
+        raise RepoError(f"{root}: not inside a git repository (golive keeps drafts under .git/)")
+    return Path(common) / "golive"
