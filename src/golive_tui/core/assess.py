@@ -1,0 +1,371 @@
+"""What a walk shows: each item's state from people's answers and detector evidence, plus scores
+and gates.
+
+The rules keep evidence honest. Evidence can settle an item (DETECTED) but contrary evidence never
+lets an item pass silently: it is AT_RISK until a person overrides it with a note. A detector that
+could not tell (error, missing, not applicable) leaves the item TODO, because unsure is not done.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from types import MappingProxyType
+
+from golive_tui.core.model import (
+    Answer,
+    AppliesWhen,
+    Band,
+    Checklist,
+    DetectMode,
+    DetectorResult,
+    Evidence,
+    Item,
+    ItemKind,
+    PassRule,
+    Priority,
+    Profile,
+    Scoring,
+    ScoringMethod,
+    Source,
+    State,
+    Status,
+)
+
+#: States a person gives; DETECTED and AT_RISK are always derived from evidence.
+_ANSWERED = frozenset({State.DONE, State.NA, State.WAIVED})
+#: Statuses that carry contrary evidence.
+_CONTRARY = frozenset({Status.CONTRARY, Status.PARTIAL})
+
+
+@dataclass(frozen=True, slots=True)
+class ItemView:
+    """One item as the user sees it."""
+
+    item: Item
+    state: State
+    source: Source | None  # who settled it; None while nobody and nothing has
+    answer: Answer | None
+    evidence: tuple[Evidence, ...]
+    applicable: bool
+    waiver_expired: bool
+    detector_statuses: Mapping[str, Status] = field(default_factory=dict)
+
+    @property
+    def open(self) -> bool:
+        """Still needs attention: neither settled nor validly set aside."""
+        return not _gate_done(self)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreResult:
+    id: str
+    title: str
+    method: ScoringMethod
+    value: float
+    maximum: float
+    band: str  # "" when the value falls in no band
+
+
+@dataclass(frozen=True, slots=True)
+class GateResult:
+    profile: str
+    passed: bool
+    failing: tuple[str, ...]  # item ids blocking it
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Counts over the applicable (or answered) items in scope.
+
+    `done` is progress: every settled item (done, detected, n/a, validly waived; a score item
+    once scored) and `remaining` the rest. `detected`, `na` and `waived` break `done` down.
+    """
+
+    total: int
+    done: int
+    remaining: int
+    p0_remaining: int
+    at_risk: int
+    detected: int
+    na: int
+    waived: int
+    scores: tuple[ScoreResult, ...]
+    gates: tuple[GateResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    checklist: Checklist
+    items: tuple[ItemView, ...]
+    summary: Summary
+
+    def view(self, item_id: str) -> ItemView:
+        for view in self.items:
+            if view.item.id == item_id:
+                return view
+        raise KeyError(item_id)
+
+
+def assess(
+    checklist: Checklist,
+    answers: Mapping[str, Answer],
+    results: Mapping[str, DetectorResult] | None,
+    *,
+    paths: Iterable[str] = (),
+    go_imports: Iterable[str] = (),
+    today: date | None = None,
+    profile: str | None = None,
+) -> Assessment:
+    """Every item's state, the summary of the active `profile` (all items if None), all gates.
+
+    `paths` are the repository's files (relative, forward slashes) and `go_imports` the import
+    paths used by its Go code: they decide `applies_when`. Raises KeyError for an unknown profile.
+    """
+    day = today or date.today()
+    file_list = tuple(paths)
+    import_list = tuple(go_imports)
+    views = tuple(
+        _view(item, answers.get(item.id), results or {}, file_list, import_list, day)
+        for item in checklist.items()
+    )
+    by_id = {view.item.id: view for view in views}
+    active = checklist.profile(profile) if profile is not None else None
+    scope = [by_id[i] for i in active.items] if active is not None else list(views)
+    scores = tuple(_score(s, by_id) for s in checklist.scoring)
+    gates = tuple(_gate(p, by_id, scores) for p in checklist.profiles)
+    return Assessment(checklist, views, _summary(scope, scores, gates))
+
+
+# --------------------------------------------------------------------------- one item
+
+
+def _view(
+    item: Item,
+    answer: Answer | None,
+    results: Mapping[str, DetectorResult],
+    paths: tuple[str, ...],
+    imports: tuple[str, ...],
+    today: date,
+) -> ItemView:
+    applicable = applies(item.applies_when, paths, imports)
+    detectors = item.detect.detectors if item.detect is not None else ()
+    ran = [results[d] for d in detectors if d in results]
+    statuses = MappingProxyType({r.id: r.status for r in ran})
+    evidence = tuple(e for r in ran for e in r.evidence)
+    contrary = any(r.status in _CONTRARY for r in ran)
+    found = _found(item, results)
+    answered = answer is not None and answer.state in _ANSWERED
+    waiver_expired = False
+    state: State
+    source: Source | None
+    if answer is not None and answered:
+        state, source = answer.state, answer.source
+        if state is State.DONE and contrary and source is not Source.OVERRIDE:
+            state = State.AT_RISK  # a plain "done" does not outweigh contrary evidence
+        if state is State.WAIVED:
+            waiver_expired = _expired(answer.until, today)
+    elif not applicable:
+        state, source = State.NA, None
+    elif contrary:
+        state, source = State.AT_RISK, Source.DETECTED
+    elif found:
+        state, source = State.DETECTED, Source.DETECTED
+    else:
+        state, source = State.TODO, None
+    return ItemView(
+        item=item,
+        state=state,
+        source=source,
+        answer=answer,
+        evidence=evidence,
+        applicable=applicable,
+        waiver_expired=waiver_expired,
+        detector_statuses=statuses,
+    )
+
+
+def _found(item: Item, results: Mapping[str, DetectorResult]) -> bool:
+    if item.detect is None:
+        return False
+    found = [d in results and results[d].status is Status.FOUND for d in item.detect.detectors]
+    return all(found) if item.detect.mode is DetectMode.ALL else any(found)
+
+
+def _expired(until: str, today: date) -> bool:
+    """A waiver ends after its `until` day; one with no readable date is treated as expired."""
+    try:
+        return date.fromisoformat(until) < today
+    except ValueError:
+        return True
+
+
+def applies(when: AppliesWhen, paths: Iterable[str], imports: Iterable[str]) -> bool:
+    """True when `when` is unconditional, a file glob matches a path, or a Go import matches.
+
+    Globs use `**` for any number of directories and `*`/`?` within one; an import pattern
+    matches the package itself and the packages below it (`database/sql` covers `.../driver`).
+    """
+    if when.always:
+        return True
+    patterns = [_glob(g) for g in when.files]
+    if any(p.fullmatch(path) for path in paths for p in patterns):
+        return True
+    wanted = [_glob(g) for g in when.go_imports]
+    return any(
+        p.fullmatch(imp) or any(p.fullmatch(parent) for parent in _parents(imp))
+        for imp in imports
+        for p in wanted
+    )
+
+
+def _parents(import_path: str) -> list[str]:
+    parts = import_path.split("/")
+    return ["/".join(parts[:n]) for n in range(1, len(parts))]
+
+
+@cache
+def _glob(pattern: str) -> re.Pattern[str]:
+    """A glob as a regex: `**/` any directories (or none), `**` anything, `*` and `?` one level."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif pattern[i] == "[":
+            end = pattern.find("]", i + 2)
+            if end < 0:
+                out.append(re.escape(pattern[i]))
+                i += 1
+            else:
+                body = pattern[i + 1 : end]
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                out.append(f"[{body}]")
+                i = end + 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out))
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def _gate_done(view: ItemView) -> bool:
+    """Done for a gate: done, detected, n/a or validly waived; a score item only at full marks."""
+    if view.state is State.WAIVED:
+        return not view.waiver_expired
+    if view.state is State.DONE and view.item.kind is ItemKind.SCORE:
+        return view.answer is not None and view.answer.score == 2
+    return view.state in (State.DONE, State.DETECTED, State.NA)
+
+
+def _progress_done(view: ItemView) -> bool:
+    """Settled for progress: like a gate, but any answered score counts."""
+    if view.state is State.DONE:
+        return True
+    return _gate_done(view)
+
+
+def _in_scope(view: ItemView) -> bool:
+    return view.applicable or (view.answer is not None and view.answer.state in _ANSWERED)
+
+
+def _summary(
+    scope: list[ItemView], scores: tuple[ScoreResult, ...], gates: tuple[GateResult, ...]
+) -> Summary:
+    counted = [v for v in scope if _in_scope(v)]
+    done = [v for v in counted if _progress_done(v)]
+    return Summary(
+        total=len(counted),
+        done=len(done),
+        remaining=len(counted) - len(done),
+        p0_remaining=sum(
+            1 for v in counted if v.item.priority is Priority.P0 and not _progress_done(v)
+        ),
+        at_risk=sum(1 for v in counted if v.state is State.AT_RISK),
+        detected=sum(1 for v in counted if v.state is State.DETECTED),
+        na=sum(1 for v in counted if v.state is State.NA),
+        waived=sum(1 for v in counted if v.state is State.WAIVED and not v.waiver_expired),
+        scores=scores,
+        gates=gates,
+    )
+
+
+def _points(view: ItemView) -> int:
+    """0-2: a score item's answered score, a check's 2 when done or detected."""
+    if view.item.kind is ItemKind.SCORE:
+        if view.state is State.DONE and view.answer is not None and view.answer.score is not None:
+            return max(0, min(2, view.answer.score))
+        return 0
+    return 2 if view.state in (State.DONE, State.DETECTED) else 0
+
+
+def _score(scoring: Scoring, views: Mapping[str, ItemView]) -> ScoreResult:
+    if scoring.method is ScoringMethod.POINTS:
+        value = float(sum(_points(views[i]) for i in scoring.items if i in views))
+        maximum = 2.0 * len(scoring.items)
+    else:
+        weighted = 0.0
+        weights = 0.0
+        for dim in scoring.dimensions:
+            members = [views[i] for i in dim.items if i in views and _counts_in_dimension(views[i])]
+            total_weight = sum(v.item.weight for v in members)
+            if not members or total_weight <= 0:
+                continue  # nothing applies: the dimension leaves the normalisation
+            mean = sum(v.item.weight * _points(v) / 2 for v in members) / total_weight
+            weighted += dim.weight * mean
+            weights += dim.weight
+        value = scoring.scale * weighted / weights if weights else 0.0
+        maximum = scoring.scale
+    return ScoreResult(
+        id=scoring.id,
+        title=scoring.title,
+        method=scoring.method,
+        value=value,
+        maximum=maximum,
+        band=band_for(scoring.bands, value),
+    )
+
+
+def _counts_in_dimension(view: ItemView) -> bool:
+    return view.applicable and view.state is not State.NA
+
+
+def band_for(bands: Iterable[Band], value: float) -> str:
+    """The band with the highest `min` not above `value` (and `max` not below it), or ""."""
+    best: Band | None = None
+    for band in bands:
+        if band.min <= value and (best is None or band.min > best.min):
+            best = band
+    if best is None or (best.max is not None and value > best.max):
+        return ""
+    return best.label
+
+
+def _gate(
+    profile: Profile, views: Mapping[str, ItemView], scores: tuple[ScoreResult, ...]
+) -> GateResult:
+    members = [views[i] for i in profile.items if i in views]
+    if profile.rule is PassRule.NO_OPEN_P0:
+        members = [v for v in members if v.item.priority is Priority.P0]
+    failing = tuple(v.item.id for v in members if not _gate_done(v))
+    if profile.rule is PassRule.MIN_SCORE:
+        score = next((s for s in scores if s.id == profile.scoring), None)
+        passed = score is not None and score.value >= profile.min_score
+        return GateResult(profile.id, passed, () if passed else failing)
+    return GateResult(profile.id, not failing, failing)
