@@ -1,0 +1,102 @@
+"""`golive show CHECKLIST`: a checklist rendered for reading, optionally narrowed to a profile."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from golive_tui.core.checklists import Library, find_repo_root
+from golive_tui.core.errors import GoliveError
+from golive_tui.core.model import Checklist, ItemKind, Priority
+
+#: Badge styles: P0 must stand out in a long list.
+PRIORITY_STYLE = {
+    Priority.P0: "bold white on red",
+    Priority.P1: "black on yellow",
+    Priority.P2: "white on blue",
+}
+
+
+class UnknownProfileError(GoliveError):
+    """A --profile the checklist does not define."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "checklist", metavar="CHECKLIST", help="checklist id (see golive checklists)"
+    )
+    parser.add_argument("--profile", metavar="P", help="show only the items of this profile")
+
+
+def run(args: argparse.Namespace) -> int:
+    library = Library.discover(find_repo_root())
+    checklist = library.get(args.checklist)
+    selected: set[str] | None = None
+    heading = ""
+    if args.profile:
+        known = [p.id for p in checklist.profiles]
+        if args.profile not in known:
+            raise UnknownProfileError(
+                f"checklist {checklist.id} has no profile {args.profile!r}; "
+                f"known: {', '.join(known) or 'none'}"
+            )
+        profile = checklist.profile(args.profile)
+        selected = set(profile.items)
+        heading = f"profile {profile.id}: {profile.title} (rule: {profile.rule.value})"
+    console = Console(file=sys.stdout, highlight=False)
+    console.print(render(checklist, selected, heading))
+    return 0
+
+
+def render(checklist: Checklist, selected: set[str] | None = None, heading: str = "") -> Group:
+    """The checklist as rich renderables: a header, then one table per section."""
+    count = sum(1 for i in checklist.items() if selected is None or i.id in selected)
+    header = Text.assemble(
+        (checklist.title, "bold"),
+        f"  {checklist.id} {checklist.version}  ·  {count} items\n",
+        checklist.description,
+    )
+    if heading:
+        header.append(f"\n{heading}", style="italic")
+    parts: list[Panel | Table | Text] = [Panel(header, expand=False)]
+    for section in checklist.sections:
+        items = [i for i in section.items if selected is None or i.id in selected]
+        if not items:
+            continue
+        table = Table(
+            title=f"{escape(section.title)} [dim]({section.id})[/dim]",
+            title_justify="left",
+            show_lines=False,
+            expand=True,
+        )
+        table.add_column("prio", no_wrap=True)
+        table.add_column("id", no_wrap=True, style="cyan")
+        table.add_column("title", ratio=3)
+        table.add_column("kind", no_wrap=True)
+        table.add_column("detect", ratio=2, overflow="fold")
+        for item in items:
+            kind = "score 0-2" if item.kind is ItemKind.SCORE else "check"
+            detect = ""
+            if item.detect is not None:
+                ids = item.detect.detectors
+                detect = (
+                    ids[0] if len(ids) == 1 else f"{item.detect.mode.value} of:\n" + "\n".join(ids)
+                )
+            table.add_row(
+                Text(f" {item.priority.value} ", style=PRIORITY_STYLE[item.priority]),
+                item.id,
+                item.title,
+                kind,
+                Text(detect, style="dim"),
+            )
+        parts.append(table)
+    if checklist.dropped and selected is None:
+        dropped = "\n".join(f"- {d.id}: {d.reason}" for d in checklist.dropped)
+        parts.append(Text(f"Dropped from {checklist.extends}:\n{dropped}", style="dim"))
+    return Group(*parts)
