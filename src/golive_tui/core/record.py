@@ -1,0 +1,1164 @@
+"""Readiness records: one signed TOML file per release, and the canonical bytes signatures cover.
+
+A record is plain data (frozen dataclasses) written with tomlkit in a fixed order so that two
+records of the same service diff line by line. What a signature covers is *not* the TOML text but
+a canonical JSON rendering of the record without its signatures (see `canonical_payload` and
+docs/records.md), so reformatting, comments or key order never break a signature, while any
+change to a signed value does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import math
+import re
+import subprocess
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import tomlkit
+import tomlkit.exceptions
+
+from golive_tui import __version__
+from golive_tui.core.atomic import write_atomic
+from golive_tui.core.errors import RecordError
+from golive_tui.core.model import Checklist, DetectorResult, Item, Source, State
+
+SCHEMA = "golive-record/v1"
+#: Prefix of every signed message: binds signatures to this format and version.
+DOMAIN = b"golive-record/v1\n"
+RECORDS_DIR = Path(".golive") / "records"
+ROLES = ("author", "pair", "reviewer")
+FORMATS = ("ssh", "openpgp")
+
+# --------------------------------------------------------------------------- model
+
+
+@dataclass(frozen=True, slots=True)
+class RecordEvidence:
+    """One finding an item relied on, pinned to the exact file content (blob) it was seen in."""
+
+    detector: str
+    path: str
+    line: int
+    polarity: str  # "positive" | "contrary"
+    blob: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordItem:
+    id: str
+    state: str  # model.State value
+    source: str  # model.Source value
+    title: str = ""
+    priority: str = ""
+    wording: str = ""  # sha256 of the item's title/why/verify/rubric: re-ask when it changes
+    score: int | None = None
+    note: str = ""
+    reason: str = ""
+    until: str = ""
+    by: str = ""
+    at: str = ""
+    carried_from: str = ""
+    evidence: tuple[RecordEvidence, ...] = ()
+    watch: tuple[tuple[str, str], ...] = ()  # (path, blob) of files matching the item's watch globs
+
+
+@dataclass(frozen=True, slots=True)
+class RecordChecklist:
+    id: str
+    version: str
+    sha256: str
+    parents: tuple[str, ...] = ()  # sha256 of the definitions it extends, nearest first
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRepo:
+    remote: str  # origin's URL without credentials, "" when there is no origin
+    commit: str
+    tree: str
+    dirty: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RecordScore:
+    id: str
+    title: str
+    method: str
+    value: float
+    maximum: float
+    band: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecordGate:
+    profile: str
+    passed: bool
+    failing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSummary:
+    total: int = 0
+    done: int = 0
+    remaining: int = 0
+    p0_remaining: int = 0
+    at_risk: int = 0
+    detected: int = 0
+    na: int = 0
+    waived: int = 0
+    scores: tuple[RecordScore, ...] = ()
+    gates: tuple[RecordGate, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """One signer's signature. Not part of the record payload, so adding one never breaks others."""
+
+    signer: str  # "Name <email>" as the signer's git config says (the verifier reports the key's)
+    role: str  # author | pair | reviewer
+    format: str  # ssh | openpgp
+    key: str  # SSH key fingerprint (SHA256:...) or OpenPGP key fingerprint
+    signed_at: str
+    signature: str  # armored
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    release: str
+    created: str
+    checklist: RecordChecklist
+    repo: RecordRepo
+    summary: RecordSummary
+    items: tuple[RecordItem, ...]
+    profile: str = ""
+    participants: tuple[str, ...] = ()
+    tool: str = f"golive {__version__}"
+    schema: str = SCHEMA
+    signatures: tuple[Signature, ...] = ()
+
+    def item(self, item_id: str) -> RecordItem:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    def gate(self, profile: str) -> RecordGate | None:
+        return next((g for g in self.summary.gates if g.profile == profile), None)
+
+    def expired_waivers(self, today: dt.date | None = None) -> tuple[RecordItem, ...]:
+        """Waived items whose `until` date has passed (a waiver is valid through its last day)."""
+        day = today or dt.datetime.now(dt.UTC).date()
+        out = []
+        for item in self.items:
+            if item.state != State.WAIVED:
+                continue
+            try:
+                until = dt.date.fromisoformat(item.until)
+            except ValueError:
+                out.append(item)  # a waiver without a readable end date is not valid
+                continue
+            if until < day:
+                out.append(item)
+        return tuple(out)
+
+    def files(self) -> frozenset[str]:
+        """Every path the record relied on: evidence and watched files."""
+        paths = {e.path for item in self.items for e in item.evidence}
+        paths.update(p for item in self.items for p, _ in item.watch)
+        return frozenset(paths)
+
+
+# --------------------------------------------------------------------------- plain data
+
+
+def _item_to_dict(item: RecordItem) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": item.id,
+        "title": item.title,
+        "priority": item.priority,
+        "wording": item.wording,
+        "state": item.state,
+        "source": item.source,
+    }
+    if item.score is not None:
+        data["score"] = item.score
+    for key in ("note", "reason", "until", "by", "at", "carried_from"):
+        data[key] = getattr(item, key)
+    data["evidence"] = [
+        {
+            "detector": e.detector,
+            "path": e.path,
+            "line": e.line,
+            "polarity": e.polarity,
+            "blob": e.blob,
+        }
+        for e in item.evidence
+    ]
+    data["watch"] = dict(item.watch)
+    return data
+
+
+def record_to_dict(record: Record, *, signatures: bool = True) -> dict[str, Any]:
+    """The record as JSON-compatible data, in the order the TOML file uses."""
+    s = record.summary
+    data: dict[str, Any] = {
+        "schema": record.schema,
+        "tool": record.tool,
+        "release": record.release,
+        "created": record.created,
+        "profile": record.profile,
+        "participants": list(record.participants),
+        "checklist": {
+            "id": record.checklist.id,
+            "version": record.checklist.version,
+            "sha256": record.checklist.sha256,
+            "parents": list(record.checklist.parents),
+        },
+        "repo": {
+            "remote": record.repo.remote,
+            "commit": record.repo.commit,
+            "tree": record.repo.tree,
+            "dirty": record.repo.dirty,
+        },
+        "summary": {
+            "total": s.total,
+            "done": s.done,
+            "remaining": s.remaining,
+            "p0_remaining": s.p0_remaining,
+            "at_risk": s.at_risk,
+            "detected": s.detected,
+            "na": s.na,
+            "waived": s.waived,
+            "scores": [
+                {
+                    "id": sc.id,
+                    "title": sc.title,
+                    "method": sc.method,
+                    "value": sc.value,
+                    "maximum": sc.maximum,
+                    "band": sc.band,
+                }
+                for sc in s.scores
+            ],
+            "gates": [
+                {"profile": g.profile, "passed": g.passed, "failing": list(g.failing)}
+                for g in s.gates
+            ],
+        },
+        "items": [_item_to_dict(item) for item in record.items],
+    }
+    if signatures:
+        data["signatures"] = [
+            {
+                "signer": sig.signer,
+                "role": sig.role,
+                "format": sig.format,
+                "key": sig.key,
+                "signed_at": sig.signed_at,
+                "signature": sig.signature,
+            }
+            for sig in record.signatures
+        ]
+    return data
+
+
+class _Reader:
+    """Typed access to parsed TOML with messages that say where a field is missing or wrong."""
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+
+    def fail(self, where: str, msg: str) -> RecordError:
+        return RecordError(f"{self.origin}: {where}: {msg}")
+
+    def table(self, data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+        value = data.get(key)
+        if not isinstance(value, Mapping):
+            raise self.fail(
+                f"{where}{key}", "missing table" if value is None else "expected a table"
+            )
+        return value
+
+    def str_(
+        self, data: Mapping[str, Any], key: str, where: str, default: str | None = None
+    ) -> str:
+        value = data.get(key, default)
+        if value is None:
+            raise self.fail(f"{where}{key}", "missing field")
+        if not isinstance(value, str):
+            raise self.fail(f"{where}{key}", "expected a string")
+        return value
+
+    def int_(
+        self, data: Mapping[str, Any], key: str, where: str, default: int | None = None
+    ) -> int:
+        value = data.get(key, default)
+        if value is None:
+            raise self.fail(f"{where}{key}", "missing field")
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(f"{where}{key}", "expected an integer")
+        return value
+
+    def float_(self, data: Mapping[str, Any], key: str, where: str) -> float:
+        value = data.get(key)
+        if value is None:
+            raise self.fail(f"{where}{key}", "missing field")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(f"{where}{key}", "expected a number")
+        if not math.isfinite(value):
+            raise self.fail(f"{where}{key}", "expected a finite number")
+        return float(value)
+
+    def bool_(self, data: Mapping[str, Any], key: str, where: str) -> bool:
+        value = data.get(key)
+        if not isinstance(value, bool):
+            raise self.fail(
+                f"{where}{key}", "missing field" if value is None else "expected true/false"
+            )
+        return value
+
+    def list_(self, data: Mapping[str, Any], key: str, where: str) -> list[Any]:
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            raise self.fail(f"{where}{key}", "expected an array")
+        return value
+
+    def strs(self, data: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+        values = self.list_(data, key, where)
+        if not all(isinstance(v, str) for v in values):
+            raise self.fail(f"{where}{key}", "expected an array of strings")
+        return tuple(values)
+
+    def tables(self, data: Mapping[str, Any], key: str, where: str) -> list[Mapping[str, Any]]:
+        values = self.list_(data, key, where)
+        if not all(isinstance(v, Mapping) for v in values):
+            raise self.fail(f"{where}{key}", "expected an array of tables")
+        return values
+
+    def known(self, data: Mapping[str, Any], allowed: Iterable[str], where: str) -> None:
+        """Unknown keys are errors: a key the model drops would be an unsigned, unchecked claim."""
+        extra = sorted(set(data) - set(allowed))
+        if extra:
+            raise self.fail(where.rstrip(".") or "record", f"unknown key(s): {', '.join(extra)}")
+
+
+_TOP = (
+    "schema",
+    "tool",
+    "release",
+    "created",
+    "profile",
+    "participants",
+    "checklist",
+    "repo",
+    "summary",
+    "items",
+    "signatures",
+)
+_ITEM_KEYS = (
+    "id",
+    "title",
+    "priority",
+    "wording",
+    "state",
+    "source",
+    "score",
+    "note",
+    "reason",
+    "until",
+    "by",
+    "at",
+    "carried_from",
+    "evidence",
+    "watch",
+)
+
+
+def record_from_dict(data: Mapping[str, Any], origin: str = "record") -> Record:
+    """Validate parsed data into a Record; every problem names the field it is about."""
+    r = _Reader(origin)
+    schema = data.get("schema")
+    if schema is None:
+        raise r.fail("schema", "missing field: is this a golive readiness record?")
+    if schema != SCHEMA:
+        raise r.fail(
+            "schema",
+            f"unknown schema {schema!r}: this golive ({__version__}) reads {SCHEMA!r}; "
+            "a newer golive may have written it",
+        )
+    r.known(data, _TOP, "")
+    cl = r.table(data, "checklist", "")
+    r.known(cl, ("id", "version", "sha256", "parents"), "checklist.")
+    repo = r.table(data, "repo", "")
+    r.known(repo, ("remote", "commit", "tree", "dirty"), "repo.")
+    summ = r.table(data, "summary", "")
+    counts = ("total", "done", "remaining", "p0_remaining", "at_risk", "detected", "na", "waived")
+    r.known(summ, (*counts, "scores", "gates"), "summary.")
+    scores = []
+    for i, sc in enumerate(r.tables(summ, "scores", "summary.")):
+        w = f"summary.scores[{i}]."
+        r.known(sc, ("id", "title", "method", "value", "maximum", "band"), w)
+        scores.append(
+            RecordScore(
+                id=r.str_(sc, "id", w),
+                title=r.str_(sc, "title", w, ""),
+                method=r.str_(sc, "method", w, ""),
+                value=r.float_(sc, "value", w),
+                maximum=r.float_(sc, "maximum", w),
+                band=r.str_(sc, "band", w, ""),
+            )
+        )
+    gates = []
+    for i, g in enumerate(r.tables(summ, "gates", "summary.")):
+        w = f"summary.gates[{i}]."
+        r.known(g, ("profile", "passed", "failing"), w)
+        gates.append(
+            RecordGate(
+                profile=r.str_(g, "profile", w),
+                passed=r.bool_(g, "passed", w),
+                failing=r.strs(g, "failing", w),
+            )
+        )
+    items = []
+    seen: set[str] = set()
+    for i, it in enumerate(r.tables(data, "items", "")):
+        w = f"items[{i}]."
+        r.known(it, _ITEM_KEYS, w)
+        item_id = r.str_(it, "id", w)
+        if item_id in seen:
+            raise r.fail(f"{w}id", f"duplicate item {item_id!r}")
+        seen.add(item_id)
+        state = r.str_(it, "state", w)
+        if state not in {s.value for s in State}:
+            raise r.fail(f"{w}state", f"unknown state {state!r}")
+        source = r.str_(it, "source", w)
+        if source not in {s.value for s in Source}:
+            raise r.fail(f"{w}source", f"unknown source {source!r}")
+        evidence = []
+        for j, ev in enumerate(r.tables(it, "evidence", w)):
+            we = f"{w}evidence[{j}]."
+            r.known(ev, ("detector", "path", "line", "polarity", "blob"), we)
+            evidence.append(
+                RecordEvidence(
+                    detector=r.str_(ev, "detector", we),
+                    path=r.str_(ev, "path", we),
+                    line=r.int_(ev, "line", we),
+                    polarity=r.str_(ev, "polarity", we, "positive"),
+                    blob=r.str_(ev, "blob", we, ""),
+                )
+            )
+        watch_raw = it.get("watch", {})
+        if not isinstance(watch_raw, Mapping) or not all(
+            isinstance(v, str) for v in watch_raw.values()
+        ):
+            raise r.fail(f"{w}watch", "expected a table of path = blob")
+        score = it.get("score")
+        if score is not None:
+            score = r.int_(it, "score", w)
+        items.append(
+            RecordItem(
+                id=item_id,
+                state=state,
+                source=source,
+                title=r.str_(it, "title", w, ""),
+                priority=r.str_(it, "priority", w, ""),
+                wording=r.str_(it, "wording", w, ""),
+                score=score,
+                note=r.str_(it, "note", w, ""),
+                reason=r.str_(it, "reason", w, ""),
+                until=r.str_(it, "until", w, ""),
+                by=r.str_(it, "by", w, ""),
+                at=r.str_(it, "at", w, ""),
+                carried_from=r.str_(it, "carried_from", w, ""),
+                evidence=tuple(evidence),
+                watch=tuple(sorted((str(k), str(v)) for k, v in watch_raw.items())),
+            )
+        )
+    sigs = []
+    for i, sg in enumerate(r.tables(data, "signatures", "")):
+        w = f"signatures[{i}]."
+        r.known(sg, ("signer", "role", "format", "key", "signed_at", "signature"), w)
+        fmt = r.str_(sg, "format", w)
+        if fmt not in FORMATS:
+            raise r.fail(f"{w}format", f"unknown signature format {fmt!r} (ssh or openpgp)")
+        sigs.append(
+            Signature(
+                signer=r.str_(sg, "signer", w, ""),
+                role=r.str_(sg, "role", w),
+                format=fmt,
+                key=r.str_(sg, "key", w, ""),
+                signed_at=r.str_(sg, "signed_at", w),
+                signature=r.str_(sg, "signature", w),
+            )
+        )
+    return Record(
+        schema=SCHEMA,
+        tool=r.str_(data, "tool", "", ""),
+        release=r.str_(data, "release", ""),
+        created=r.str_(data, "created", ""),
+        profile=r.str_(data, "profile", "", ""),
+        participants=r.strs(data, "participants", ""),
+        checklist=RecordChecklist(
+            id=r.str_(cl, "id", "checklist."),
+            version=r.str_(cl, "version", "checklist."),
+            sha256=r.str_(cl, "sha256", "checklist."),
+            parents=r.strs(cl, "parents", "checklist."),
+        ),
+        repo=RecordRepo(
+            remote=r.str_(repo, "remote", "repo.", ""),
+            commit=r.str_(repo, "commit", "repo."),
+            tree=r.str_(repo, "tree", "repo."),
+            dirty=r.bool_(repo, "dirty", "repo."),
+        ),
+        summary=RecordSummary(
+            **{k: r.int_(summ, k, "summary.", 0) for k in counts},
+            scores=tuple(scores),
+            gates=tuple(gates),
+        ),
+        items=tuple(items),
+        signatures=tuple(sigs),
+    )
+
+
+# --------------------------------------------------------------------------- canonical payload
+
+
+def _canonical_json(value: Any) -> bytes:
+    def check(v: Any) -> None:
+        if isinstance(v, float) and not math.isfinite(v):
+            raise RecordError("record holds a non-finite number; it cannot be signed")
+        if isinstance(v, dict):
+            for x in v.values():
+                check(x)
+        elif isinstance(v, list):
+            for x in v:
+                check(x)
+
+    check(value)
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def canonical_payload(record: Record) -> bytes:
+    """The record without signatures as canonical JSON (sorted keys, no whitespace, UTF-8).
+
+    Every field is present (defaults included), so a hand-written TOML that omits an empty
+    note and one that spells it out produce the same bytes.
+    """
+    return _canonical_json(record_to_dict(record, signatures=False))
+
+
+def record_digest(record: Record) -> str:
+    """sha256 of the canonical payload: a stable identity for the record's content."""
+    return hashlib.sha256(canonical_payload(record)).hexdigest()
+
+
+def signing_message(record: Record, role: str, signed_at: str) -> bytes:
+    """What one signer signs: domain prefix, then the payload with that signer's role and time.
+
+    Binding role and time stops a reviewer's signature being relabelled as the author's; the
+    record payload binds repository, commit and release, so it cannot be moved to another record.
+    """
+    body = record_to_dict(record, signatures=False)
+    return DOMAIN + _canonical_json(
+        {"record": body, "signature": {"role": role, "signed_at": signed_at}}
+    )
+
+
+# --------------------------------------------------------------------------- TOML
+
+
+_HEADER = (
+    "golive readiness record. Verify with `golive verify`.",
+    "Signatures cover everything in this file except [[signatures]] (see docs/records.md);",
+    "editing any other value invalidates them.",
+)
+
+
+def dumps(record: Record) -> str:
+    """TOML in a fixed order: scalars, checklist, repo, summary, items, signatures."""
+    data = record_to_dict(record)
+    doc = tomlkit.document()
+    for line in _HEADER:
+        doc.add(tomlkit.comment(line))
+    for key in ("schema", "tool", "release", "created", "profile"):
+        doc.add(key, data[key])
+    participants = tomlkit.array()
+    participants.extend(data["participants"])
+    if len(participants) > 1:
+        participants.multiline(True)
+    doc.add("participants", participants)
+    doc.add(tomlkit.nl())
+    for key in ("checklist", "repo"):
+        doc.add(key, data[key])
+    summary = tomlkit.table()
+    for key, value in data["summary"].items():
+        if key in ("scores", "gates"):
+            continue
+        summary.add(key, value)
+    summary.add("scores", _aot(data["summary"]["scores"]))
+    summary.add("gates", _aot(data["summary"]["gates"]))
+    doc.add("summary", summary)
+    doc.add("items", _aot(data["items"]))
+    doc.add("signatures", _aot(data["signatures"]))
+    return tomlkit.dumps(doc)
+
+
+def _aot(rows: list[dict[str, Any]]) -> Any:
+    if not rows:
+        return tomlkit.array()
+    aot = tomlkit.aot()
+    for row in rows:
+        table = tomlkit.table()
+        for key, value in row.items():
+            if isinstance(value, list) and value and isinstance(value[0], dict):
+                table.add(key, _aot(value))
+            elif isinstance(value, dict):
+                sub = tomlkit.table()
+                for k, v in value.items():
+                    sub.add(k, v)
+                table.add(key, sub)
+            elif isinstance(value, str) and "\n" in value:
+                table.add(key, tomlkit.string(value, multiline=True))
+            else:
+                table.add(key, value)
+        aot.append(table)
+    return aot
+
+
+def loads(text: str, origin: str = "record") -> Record:
+    try:
+        doc = tomlkit.parse(text)
+    except tomlkit.exceptions.ParseError as exc:
+        raise RecordError(
+            f"{origin}:{exc.line}:{exc.col}: not valid TOML: {_parse_reason(exc)}"
+        ) from None
+    except tomlkit.exceptions.TOMLKitError as exc:
+        raise RecordError(f"{origin}: not valid TOML: {exc}") from None
+    return record_from_dict(doc.unwrap(), origin)
+
+
+def _parse_reason(exc: tomlkit.exceptions.ParseError) -> str:
+    msg = str(exc)
+    return re.sub(r"\s+at line \d+ col \d+$", "", msg)
+
+
+def load_record(path: Path) -> Record:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RecordError(f"{path}: no such record") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RecordError(f"{path}: cannot read: {exc}") from None
+    return loads(text, str(path))
+
+
+def records_dir(repo_root: Path) -> Path:
+    return repo_root / RECORDS_DIR
+
+
+def record_path(repo_root: Path, release: str) -> Path:
+    return records_dir(repo_root) / f"{release}.toml"
+
+
+def list_records(repo_root: Path) -> list[Path]:
+    folder = records_dir(repo_root)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.toml") if not p.name.startswith("."))
+
+
+@contextlib.contextmanager
+def record_lock(path: Path) -> Iterator[None]:
+    """Serialise read-modify-write of one record (two cosigns must not drop a signature)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = path.parent / f".{path.name}.lock"
+    try:
+        handle = lock.open("a")
+    except OSError as exc:
+        raise RecordError(f"{path}: cannot lock: {exc}") from None
+    with handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def write_record(path: Path, record: Record) -> None:
+    """Atomic: readers see the old file or the new one, never a partial write."""
+    text = dumps(record)
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        raise RecordError(f"{path}: cannot write record: {exc.strerror or exc}") from None
+
+
+def add_signature(path: Path, signature: Signature, expected_payload: bytes) -> Record:
+    """Append a signature under the lock, refusing if the record changed since it was signed."""
+    with record_lock(path):
+        current = load_record(path)
+        if canonical_payload(current) != expected_payload:
+            raise RecordError(f"{path}: the record changed while it was being signed; sign again")
+        updated = replace(current, signatures=(*current.signatures, signature))
+        write_record(path, updated)
+        return updated
+
+
+# --------------------------------------------------------------------------- repository facts
+
+
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        proc = subprocess.run(
+            ["git", *args],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def clean_remote(url: str) -> str:
+    """Drop credentials from an https remote: a committed record must never leak a token."""
+    if "://" not in url:
+        return url
+    parts = urlsplit(url)
+    if parts.password is None and not (parts.username and parts.scheme.startswith("http")):
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def normalize_remote(url: str) -> str:
+    """host/path, lowercase, without scheme, user or .git: ssh and https URLs of one repo match."""
+    u = url.strip()
+    if not u:
+        return ""
+    if "://" in u:
+        parts = urlsplit(u)
+        host, path = (parts.hostname or ""), parts.path
+    elif ":" in u and not u.startswith("/"):
+        host, path = u.split(":", 1)
+        host = host.rsplit("@", 1)[-1]
+    else:
+        host, path = "", u
+    path = path.strip("/")
+    path = path.removesuffix(".git")
+    return f"{host}/{path}".lower().strip("/")
+
+
+@dataclass(frozen=True, slots=True)
+class RepoFacts:
+    remote: str
+    commit: str
+    tree: str
+    dirty: bool
+    blobs: Mapping[str, str] = field(default_factory=dict)  # path -> blob at commit
+
+
+def repo_facts(repo_root: Path, commit: str = "HEAD") -> RepoFacts:
+    """Remote, commit, tree, dirtiness and every file's blob at `commit` (one ls-tree call)."""
+    head = (_git(repo_root, "rev-parse", "--verify", "-q", f"{commit}^{{commit}}") or "").strip()
+    if not head:
+        raise RecordError(f"{repo_root}: no commit to record (make a first commit)")
+    tree = (_git(repo_root, "rev-parse", f"{head}^{{tree}}") or "").strip()
+    remote = clean_remote((_git(repo_root, "config", "--get", "remote.origin.url") or "").strip())
+    status = _git(
+        repo_root, "status", "--porcelain", "-z", "--", ".", f":(exclude){RECORDS_DIR.as_posix()}"
+    )
+    dirty = bool(status)
+    blobs: dict[str, str] = {}
+    listing = _git(repo_root, "ls-tree", "-r", "-z", "--full-tree", head) or ""
+    for entry in listing.split("\0"):
+        if not entry:
+            continue
+        meta, _, path = entry.partition("\t")
+        kind_sha = meta.split()
+        if len(kind_sha) == 3 and kind_sha[1] == "blob":
+            blobs[path] = kind_sha[2]
+    return RepoFacts(remote=remote, commit=head, tree=tree, dirty=dirty, blobs=blobs)
+
+
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """Checklist globs: `*` within a segment, `**` across segments, `?` one character."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if c == "*":
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        else:
+            out.append(re.escape(c))
+        i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def watched(paths: Iterable[str], globs: Sequence[str]) -> list[str]:
+    regexes = [glob_regex(g) for g in globs]
+    return sorted(p for p in paths if any(rx.match(p) for rx in regexes))
+
+
+# --------------------------------------------------------------------------- building
+
+
+def item_wording(item: Item) -> str:
+    """Digest of what a person was asked; a change means the answer may no longer apply."""
+    text = "\0".join((item.title, item.why, item.verify, *item.rubric))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def now_utc() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _results_by_id(results: Any) -> dict[str, DetectorResult]:
+    if isinstance(results, Mapping):
+        return {str(k): v for k, v in results.items()}
+    return {r.id: r for r in results}
+
+
+def _enum_value(value: Any) -> str:
+    return str(getattr(value, "value", value))
+
+
+def build_record(
+    repo_root: Path,
+    checklist: Checklist,
+    draft: Any,
+    report: Any,
+    assessment: Any,
+    *,
+    release: str,
+    profile: str = "",
+    created: str | None = None,
+    facts: RepoFacts | None = None,
+) -> Record:
+    """Assemble a record from the draft's answers, a scan and its assessment.
+
+    `draft` (core.draft.Draft or None), `report` (engine.ScanReport) and `assessment`
+    (assess.Assessment) are read by attribute only, so tests may pass light stand-ins.
+    """
+    facts = facts or repo_facts(repo_root)
+    results = _results_by_id(getattr(report, "results", ()))
+    dirty_paths = _dirty_blobs(repo_root) if facts.dirty else {}
+    views = {view.item.id: view for view in assessment.items}
+    items = []
+    for item in checklist.items():
+        view = views.get(item.id)
+        answer = getattr(view, "answer", None) if view else None
+        state = _enum_value(view.state) if view else State.TODO.value
+        source = _enum_value(view.source) if view and view.source else Source.MANUAL.value
+        evidence = []
+        if item.detect:
+            for det in item.detect.detectors:
+                res = results.get(det)
+                if res is None:
+                    continue
+                for ev in res.evidence:
+                    evidence.append(
+                        RecordEvidence(
+                            detector=det,
+                            path=ev.path,
+                            line=int(ev.line),
+                            polarity=_enum_value(ev.polarity),
+                            blob=ev.blob
+                            or dirty_paths.get(ev.path)
+                            or facts.blobs.get(ev.path, ""),
+                        )
+                    )
+        watch: tuple[tuple[str, str], ...] = ()
+        if item.watch:
+            candidates = set(facts.blobs) | set(dirty_paths)
+            watch = tuple(
+                (p, dirty_paths.get(p) or facts.blobs.get(p, ""))
+                for p in watched(candidates, item.watch)
+            )
+        items.append(
+            RecordItem(
+                id=item.id,
+                state=state,
+                source=source,
+                title=item.title,
+                priority=_enum_value(item.priority),
+                wording=item_wording(item),
+                score=getattr(answer, "score", None),
+                note=getattr(answer, "note", "") or "",
+                reason=getattr(answer, "reason", "") or "",
+                until=getattr(answer, "until", "") or "",
+                by=getattr(answer, "by", "") or "",
+                at=getattr(answer, "at", "") or "",
+                carried_from=getattr(answer, "carried_from", "") or "",
+                evidence=tuple(
+                    sorted(set(evidence), key=lambda e: (e.detector, e.path, e.line, e.polarity))
+                ),
+                watch=watch,
+            )
+        )
+    s = assessment.summary
+    summary = RecordSummary(
+        total=s.total,
+        done=s.done,
+        remaining=s.remaining,
+        p0_remaining=s.p0_remaining,
+        at_risk=s.at_risk,
+        detected=s.detected,
+        na=s.na,
+        waived=s.waived,
+        scores=tuple(
+            RecordScore(
+                id=sc.id,
+                title=sc.title,
+                method=_enum_value(sc.method),
+                value=round(float(sc.value), 2),
+                maximum=round(float(sc.maximum), 2),
+                band=sc.band or "",
+            )
+            for sc in s.scores
+        ),
+        gates=tuple(
+            RecordGate(profile=g.profile, passed=bool(g.passed), failing=tuple(g.failing))
+            for g in s.gates
+        ),
+    )
+    participants = tuple(getattr(draft, "participants", ()) or ())
+    chosen_profile = profile or (getattr(draft, "profile", "") or "")
+    return Record(
+        release=release,
+        created=created or now_utc(),
+        profile=chosen_profile,
+        participants=participants,
+        checklist=RecordChecklist(
+            id=checklist.id,
+            version=checklist.version,
+            sha256=checklist.sha256,
+            parents=tuple(checklist.parent_sha256),
+        ),
+        repo=RecordRepo(
+            remote=facts.remote, commit=facts.commit, tree=facts.tree, dirty=facts.dirty
+        ),
+        summary=summary,
+        items=tuple(items),
+    )
+
+
+def _dirty_blobs(repo_root: Path) -> dict[str, str]:
+    """Blob ids of working-tree files that differ from HEAD (the content actually assessed)."""
+    status = _git(repo_root, "status", "--porcelain", "-z", "--untracked-files=all") or ""
+    paths = []
+    for entry in status.split("\0"):
+        if len(entry) > 3 and entry[2] == " ":
+            code, path = entry[:2], entry[3:]
+            if "D" not in code and (repo_root / path).is_file():
+                paths.append(path)
+    if not paths:
+        return {}
+    out = _git(repo_root, "hash-object", "--", *paths) or ""
+    return dict(zip(paths, out.split(), strict=False))
+
+
+# --------------------------------------------------------------------------- sign, verify, save
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureCheck:
+    signature: Signature
+    verdict: str  # signing.Verdict value
+    principal: str
+    key: str
+    detail: str = ""
+
+    @property
+    def good(self) -> bool:
+        return self.verdict == "good"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordCheck:
+    """Everything `golive verify` says about one record."""
+
+    path: Path | None
+    record: Record
+    checks: tuple[SignatureCheck, ...]
+    problems: tuple[str, ...] = ()  # record-level: file name vs release, ...
+    expired: tuple[RecordItem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.checks) and all(c.good for c in self.checks) and not self.problems
+
+
+def sign_record(
+    record: Record,
+    repo_root: Path,
+    *,
+    role: str = "author",
+    signed_at: str | None = None,
+    config: Any = None,
+) -> Record:
+    """Return `record` with one more signature; raises SigningError when it cannot sign."""
+    from golive_tui.core import signing
+
+    if role not in ROLES:
+        raise RecordError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    cfg = config or signing.signer_config(repo_root)
+    at = signed_at or now_utc()
+    signed = signing.sign(signing_message(record, role, at), cfg, repo_root)
+    sig = Signature(
+        signer=cfg.identity,
+        role=role,
+        format=signed.format.value,
+        key=signed.key,
+        signed_at=at,
+        signature=signed.signature,
+    )
+    return replace(record, signatures=(*record.signatures, sig))
+
+
+def verify_record(record: Record, repo_root: Path, path: Path | None = None) -> RecordCheck:
+    from golive_tui.core import signing
+
+    problems = []
+    if path is not None and path.suffix == ".toml" and path.stem != record.release:
+        problems.append(
+            f"file name {path.name!r} does not match the record's release {record.release!r}"
+        )
+    checks = []
+    for sig in record.signatures:
+        if sig.role not in ROLES:
+            checks.append(SignatureCheck(sig, "bad", "", sig.key, f"unknown role {sig.role!r}"))
+            continue
+        result = signing.verify(
+            signing_message(record, sig.role, sig.signed_at), sig.format, sig.signature, repo_root
+        )
+        detail = result.detail
+        if result.key and sig.key and result.key != sig.key and result.verdict == "good":
+            detail = f"signed by {result.key}, record says {sig.key}"
+        checks.append(
+            SignatureCheck(sig, result.verdict.value, result.principal, result.key, detail)
+        )
+    return RecordCheck(
+        path=path,
+        record=record,
+        checks=tuple(checks),
+        problems=tuple(problems),
+        expired=record.expired_waivers(),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    path: Path
+    signed: bool
+    message: str
+    record: Record | None = None
+    committed: str = ""  # commit sha when asked to commit
+
+
+def save_record(
+    repo_root: Path,
+    checklist_id: str | None,
+    release: str | None,
+    *,
+    sign: bool = True,
+    role: str = "author",
+    profile: str | None = None,
+    commit: bool = False,
+) -> SaveResult:
+    """Scan, assess the current draft, build, sign (when a key is configured) and write the record.
+
+    Safe to call from a worker thread: no prompts (signing tools run without a terminal), and a
+    signing failure still saves the record, unsigned, with the reason in `message`.
+    """
+    from golive_tui.core.assess import assess
+    from golive_tui.core.checklists import Library, default_checklist_id
+    from golive_tui.core.draft import DraftStore
+    from golive_tui.core.engine import scan
+    from golive_tui.core.errors import SigningError
+    from golive_tui.core.release import resolve_release
+
+    rel = resolve_release(repo_root, release)
+    library = Library.discover(repo_root)
+    checklist = library.get(checklist_id or default_checklist_id(repo_root))
+    draft = DraftStore(repo_root).load(checklist.id, rel)
+    chosen = profile or (getattr(draft, "profile", "") or None)
+    report = scan(repo_root)
+    answers = dict(getattr(draft, "answers", {}) or {})
+    assessment = assess(
+        checklist,
+        answers,
+        report.results,
+        paths=report.paths,
+        go_imports=report.go_imports,
+        profile=chosen,
+    )
+    record = build_record(
+        repo_root, checklist, draft, report, assessment, release=rel, profile=chosen or ""
+    )
+    notes = (
+        []
+        if draft is not None
+        else [f"no draft for {rel}: the record holds detector evidence only"]
+    )
+    signed = False
+    if sign:
+        try:
+            record = sign_record(record, repo_root, role=role)
+            signed = True
+        except SigningError as exc:
+            notes.append(f"saved unsigned: {exc}")
+    path = record_path(repo_root, rel)
+    with record_lock(path):
+        write_record(path, record)
+    committed = ""
+    if commit:
+        committed = commit_record(repo_root, path, rel)
+    verb = "signed and saved" if signed else "saved (unsigned)"
+    message = "\n".join([f"{verb} {path.relative_to(repo_root)}", *notes])
+    return SaveResult(path=path, signed=signed, message=message, record=record, committed=committed)
+
+
+def commit_record(repo_root: Path, path: Path, release: str) -> str:
+    """Commit the record alone through `git commit`, so commit.gpgsign signs it as usual."""
+    import git
+
+    from golive_tui.core import signing
+
+    try:
+        repo = git.Repo(repo_root)
+        rel = path.relative_to(repo_root).as_posix()
+        env = signing.subprocess_env()
+        repo.git.add("--", rel, env=env)
+        repo.git.commit("-m", f"readiness: {release}", "--", rel, env=env, kill_after_timeout=120)
+        return str(repo.head.commit.hexsha)
+    except git.GitCommandError as exc:
+        detail = (exc.stderr or str(exc)).strip().removeprefix("stderr:").strip(" '")
+        raise RecordError(f"record saved but not committed: git commit failed: {detail}") from None
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
+        raise RecordError(f"record saved but not committed: {exc}") from None

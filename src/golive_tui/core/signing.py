@@ -1,0 +1,460 @@
+"""Signing and verifying records with the keys git already uses for commits.
+
+Configuration is read exactly where `git commit -S` reads it (gpg.format, user.signingkey,
+gpg.ssh.program, gpg.program, gpg.ssh.allowedSignersFile), so a developer who signs commits
+signs records with no extra setup. ssh-keygen and gpg run detached from the terminal, with
+stdin closed, askpass and pinentry prompts disabled and a timeout: a locked key fails with a
+message instead of blocking the TUI.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import enum
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from golive_tui.core.errors import SigningError
+from golive_tui.core.gitconfig import git_config, identity
+
+NAMESPACE = "golive-record"
+TIMEOUT = 30.0
+LOCAL_ALLOWED_SIGNERS = Path(".golive") / "allowed_signers"
+_TRUST_LEVELS = ("undefined", "never", "marginal", "fully", "ultimate")
+
+
+class Format(enum.StrEnum):
+    SSH = "ssh"
+    OPENPGP = "openpgp"
+
+
+@dataclass(frozen=True, slots=True)
+class SignerConfig:
+    format: Format
+    key: str  # user.signingkey as configured ("" = none / gpg default key)
+    program: str
+    identity: str
+    configured: bool  # a key is configured (OpenPGP may use gpg's default key)
+
+
+@dataclass(frozen=True, slots=True)
+class Signed:
+    format: Format
+    key: str  # fingerprint
+    signature: str  # armored
+
+
+class Verdict(enum.StrEnum):
+    GOOD = "good"
+    BAD = "bad"
+    UNKNOWN_KEY = "unknown key"
+    ERROR = "error"  # could not be checked (tool missing...)
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    verdict: Verdict
+    principal: str  # who the key belongs to, per allowed signers / keyring ("" when unknown)
+    key: str
+    detail: str = ""
+
+
+def setup_message(fmt: Format = Format.SSH) -> str:
+    """The exact commands that make signing work, printed when no key is configured."""
+    if fmt is Format.OPENPGP:
+        return (
+            "no signing key configured. To sign with OpenPGP, as for git commits:\n"
+            "  git config --global gpg.format openpgp\n"
+            "  git config --global user.signingkey <KEYID>"
+        )
+    return (
+        "no signing key configured. To sign with your SSH key, as for git commits:\n"
+        "  git config --global gpg.format ssh\n"
+        "  git config --global user.signingkey ~/.ssh/id_ed25519.pub\n"
+        "and let verifiers know the key: add a line to .golive/allowed_signers:\n"
+        '  you@example.com namespaces="golive-record" ssh-ed25519 AAAA...'
+    )
+
+
+def signer_config(repo_root: Path | None = None) -> SignerConfig:
+    fmt_raw = (git_config("gpg.format", repo_root) or "openpgp").lower()
+    if fmt_raw == "x509":
+        raise SigningError(
+            "gpg.format is x509: golive signs records with ssh or openpgp keys only "
+            "(x509/S/MIME is not supported); set gpg.format to ssh or openpgp"
+        )
+    if fmt_raw not in ("ssh", "openpgp"):
+        raise SigningError(f"gpg.format {fmt_raw!r} is not one of ssh, openpgp")
+    fmt = Format(fmt_raw)
+    key = git_config("user.signingkey", repo_root) or ""
+    if fmt is Format.SSH:
+        program = git_config("gpg.ssh.program", repo_root) or "ssh-keygen"
+        configured = bool(key)
+    else:
+        program = (
+            git_config("gpg.openpgp.program", repo_root)
+            or git_config("gpg.program", repo_root)
+            or "gpg"
+        )
+        configured = bool(key) or _gpg_has_secret_key(program)
+    return SignerConfig(
+        format=fmt, key=key, program=program, identity=identity(repo_root), configured=configured
+    )
+
+
+# --------------------------------------------------------------------------- subprocess
+
+
+def subprocess_env() -> dict[str, str]:
+    """No prompt can reach a person: no askpass, no X display, no tty for pinentry."""
+    env = dict(os.environ)
+    for var in ("DISPLAY", "WAYLAND_DISPLAY", "SSH_ASKPASS", "GPG_TTY"):
+        env.pop(var, None)
+    env["SSH_ASKPASS_REQUIRE"] = "never"
+    return env
+
+
+def _run(
+    argv: Sequence[str], *, input: bytes | None = None, timeout: float = TIMEOUT
+) -> subprocess.CompletedProcess[bytes]:
+    tool = argv[0]
+    try:
+        return subprocess.run(
+            list(argv),
+            input=input,
+            stdin=None if input is not None else subprocess.DEVNULL,
+            capture_output=True,
+            env=subprocess_env(),
+            timeout=timeout,
+            check=False,
+            start_new_session=True,  # no controlling terminal: /dev/tty prompts fail fast
+        )
+    except FileNotFoundError:
+        hint = "gpg.ssh.program" if "ssh" in Path(tool).name else "gpg.program"
+        raise SigningError(
+            f"{tool} not found: install it (OpenSSH 8.2+ for ssh signing, GnuPG for openpgp) "
+            f"or point git config {hint} at it"
+        ) from None
+    except PermissionError:
+        raise SigningError(f"{tool}: permission denied") from None
+    except subprocess.TimeoutExpired:
+        raise SigningError(
+            f"{tool} did not finish within {timeout:.0f}s (waiting for a passphrase or a "
+            "hardware key?); unlock the key in your agent and try again"
+        ) from None
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace").strip()
+
+
+@contextlib.contextmanager
+def _workdir() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="golive-sign-") as tmp:
+        yield Path(tmp)
+
+
+def _gpg_has_secret_key(program: str) -> bool:
+    try:
+        proc = _run([program, "--batch", "--no-tty", "--list-secret-keys", "--with-colons"])
+    except SigningError:
+        return False
+    return proc.returncode == 0 and b"\nsec:" in b"\n" + proc.stdout
+
+
+# --------------------------------------------------------------------------- signing
+
+
+def sign(message: bytes, config: SignerConfig, repo_root: Path | None = None) -> Signed:
+    if not config.configured:
+        raise SigningError(setup_message(config.format))
+    if config.format is Format.SSH:
+        return _sign_ssh(message, config, repo_root)
+    return _sign_gpg(message, config)
+
+
+def _ssh_key_file(key: str, tmp: Path, repo_root: Path | None) -> tuple[Path, bool]:
+    """The -f argument for ssh-keygen, and whether the private key must come from the agent."""
+    literal = key[len("key::") :] if key.startswith("key::") else ""
+    if not literal and key.startswith(("ssh-", "ecdsa-", "sk-")):
+        literal = key  # older git accepted a bare public key literal
+    if literal:
+        pub = tmp / "signingkey.pub"
+        pub.write_text(literal.strip() + "\n")
+        pub.chmod(0o600)
+        return pub, True
+    path = Path(key).expanduser()
+    if not path.is_absolute() and repo_root is not None:
+        path = repo_root / path
+    if not path.is_file():
+        raise SigningError(f"user.signingkey {key!r}: no such key file")
+    try:
+        head = path.read_bytes()[:64]
+    except OSError as exc:
+        raise SigningError(f"user.signingkey {key!r}: cannot read: {exc.strerror}") from None
+    public = head.startswith((b"ssh-", b"ecdsa-", b"sk-"))
+    private_beside = public and path.suffix == ".pub" and path.with_suffix("").is_file()
+    return path, public and not private_beside
+
+
+def _sign_ssh(message: bytes, config: SignerConfig, repo_root: Path | None) -> Signed:
+    with _workdir() as tmp:
+        keyfile, needs_agent = _ssh_key_file(config.key, tmp, repo_root)
+        if needs_agent and not os.environ.get("SSH_AUTH_SOCK"):
+            raise SigningError(
+                f"user.signingkey {config.key!r} is a public key, so its private key must be in "
+                "ssh-agent, but no agent is running (SSH_AUTH_SOCK is unset): start one with "
+                "`eval $(ssh-agent)` and `ssh-add`"
+            )
+        msg = tmp / "record"
+        msg.write_bytes(message)
+        proc = _run([config.program, "-Y", "sign", "-n", NAMESPACE, "-f", str(keyfile), str(msg)])
+        sig_path = tmp / "record.sig"
+        if proc.returncode != 0 or not sig_path.is_file():
+            raise SigningError(_ssh_sign_failure(_text(proc.stderr), config.key))
+        armored = sig_path.read_text()
+    return Signed(
+        format=Format.SSH, key=ssh_signature_fingerprint(armored), signature=armored.strip()
+    )
+
+
+def _ssh_sign_failure(err: str, key: str) -> str:
+    low = err.lower()
+    if "passphrase" in low:
+        return (
+            f"the SSH key {key!r} is passphrase-protected and golive cannot ask for the "
+            "passphrase here: add it to ssh-agent (`ssh-add <key>`) and sign again"
+        )
+    if "no private key found" in low or "agent" in low or "communication with agent" in low:
+        return (
+            f"the private key for {key!r} is not in ssh-agent (or the agent is not reachable): "
+            "run `ssh-add <private key>` and sign again"
+        )
+    if "unknown option" in low or "usage:" in low:
+        return "this ssh-keygen cannot sign data (-Y sign needs OpenSSH 8.2 or newer)"
+    return f"ssh-keygen could not sign: {err or 'no output'}"
+
+
+def _sign_gpg(message: bytes, config: SignerConfig) -> Signed:
+    with _workdir() as tmp:
+        msg = tmp / "record"
+        msg.write_bytes(message)
+        out = tmp / "record.asc"
+        argv = [
+            config.program,
+            "--batch",
+            "--no-tty",
+            "--pinentry-mode",
+            "error",
+            "--status-fd",
+            "1",
+        ]
+        if config.key:
+            argv += ["--local-user", config.key]
+        argv += ["--detach-sign", "--armor", "--output", str(out), str(msg)]
+        proc = _run(argv)
+        status = _text(proc.stdout)
+        if proc.returncode != 0 or not out.is_file():
+            raise SigningError(_gpg_sign_failure(_text(proc.stderr), status, config.key))
+        fingerprint = ""
+        for line in status.splitlines():
+            parts = line.split()
+            if len(parts) >= 8 and parts[:2] == ["[GNUPG:]", "SIG_CREATED"]:
+                fingerprint = parts[7]
+        return Signed(format=Format.OPENPGP, key=fingerprint, signature=out.read_text().strip())
+
+
+def _gpg_sign_failure(err: str, status: str, key: str) -> str:
+    low = (err + "\n" + status).lower()
+    who = f"key {key!r}" if key else "the default key"
+    if "no pinentry" in low or "bad passphrase" in low or "inappropriate ioctl" in low:
+        return (
+            f"OpenPGP {who} is passphrase-protected and golive cannot ask for the passphrase "
+            "here: unlock it in gpg-agent first (e.g. sign something with gpg) and sign again"
+        )
+    if "no secret key" in low or "inv_sgnr" in low or "unusable secret key" in low:
+        return f"gpg has no usable secret key for {who}: check user.signingkey (`gpg -K`)"
+    return f"gpg could not sign: {err or 'no output'}"
+
+
+# --------------------------------------------------------------------------- verifying
+
+
+def _read_ssh_string(data: bytes, offset: int) -> tuple[bytes, int]:
+    if offset + 4 > len(data):
+        raise ValueError("truncated")
+    size = int.from_bytes(data[offset : offset + 4], "big")
+    end = offset + 4 + size
+    if end > len(data):
+        raise ValueError("truncated")
+    return data[offset + 4 : end], end
+
+
+def ssh_signature_fingerprint(armored: str) -> str:
+    """SHA256 fingerprint of the public key inside an SSHSIG (as `ssh-keygen -l` prints it)."""
+    lines = [ln.strip() for ln in armored.strip().splitlines()]
+    body = "".join(ln for ln in lines if ln and not ln.startswith("-----"))
+    try:
+        raw = base64.b64decode(body, validate=True)
+        if not raw.startswith(b"SSHSIG"):
+            return ""
+        pubkey, _ = _read_ssh_string(raw, 10)  # magic (6) + version (4)
+    except (ValueError, TypeError):
+        return ""
+    digest = base64.b64encode(hashlib.sha256(pubkey).digest()).decode().rstrip("=")
+    return f"SHA256:{digest}"
+
+
+def allowed_signers_file(repo_root: Path) -> Path | None:
+    configured = git_config("gpg.ssh.allowedSignersFile", repo_root)
+    if configured:
+        path = Path(configured).expanduser()
+        return path if path.is_absolute() else repo_root / path
+    local = repo_root / LOCAL_ALLOWED_SIGNERS
+    return local if local.is_file() else None
+
+
+def verify(
+    message: bytes, fmt: str, signature: str, repo_root: Path, program: str | None = None
+) -> Verification:
+    try:
+        if fmt == Format.SSH:
+            prog = program or git_config("gpg.ssh.program", repo_root) or "ssh-keygen"
+            return _verify_ssh(message, signature, repo_root, prog)
+        if fmt == Format.OPENPGP:
+            prog = (
+                program
+                or git_config("gpg.openpgp.program", repo_root)
+                or git_config("gpg.program", repo_root)
+                or "gpg"
+            )
+            return _verify_gpg(message, signature, repo_root, prog)
+    except SigningError as exc:
+        return Verification(Verdict.ERROR, "", "", str(exc))
+    return Verification(Verdict.ERROR, "", "", f"unknown signature format {fmt!r}")
+
+
+def _verify_ssh(message: bytes, signature: str, repo_root: Path, program: str) -> Verification:
+    fingerprint = ssh_signature_fingerprint(signature)
+    if not fingerprint:
+        return Verification(Verdict.BAD, "", "", "not an SSH signature")
+    allowed = allowed_signers_file(repo_root)
+    with _workdir() as tmp:
+        sig = tmp / "record.sig"
+        sig.write_text(signature.strip() + "\n")
+        if allowed is None or not allowed.is_file():
+            where = allowed or (repo_root / LOCAL_ALLOWED_SIGNERS)
+            valid = _run(
+                [program, "-Y", "check-novalidate", "-n", NAMESPACE, "-s", str(sig)], input=message
+            )
+            if valid.returncode != 0:
+                return Verification(Verdict.BAD, "", fingerprint, "signature does not match")
+            return Verification(
+                Verdict.UNKNOWN_KEY, "", fingerprint, f"no allowed signers file ({where})"
+            )
+        found = _run([program, "-Y", "find-principals", "-s", str(sig), "-f", str(allowed)])
+        principals = [p for p in _text(found.stdout).splitlines() if p.strip()]
+        if found.returncode != 0 or not principals:
+            valid = _run(
+                [program, "-Y", "check-novalidate", "-n", NAMESPACE, "-s", str(sig)], input=message
+            )
+            if valid.returncode != 0:
+                return Verification(Verdict.BAD, "", fingerprint, "signature does not match")
+            return Verification(
+                Verdict.UNKNOWN_KEY, "", fingerprint, f"key not in allowed signers ({allowed})"
+            )
+        principal = principals[0].strip()
+        proc = _run(
+            [
+                program,
+                "-Y",
+                "verify",
+                "-n",
+                NAMESPACE,
+                "-f",
+                str(allowed),
+                "-I",
+                principal,
+                "-s",
+                str(sig),
+            ],
+            input=message,
+        )
+        if proc.returncode == 0:
+            return Verification(Verdict.GOOD, principal, fingerprint)
+        detail = _text(proc.stderr) or _text(proc.stdout)
+        return Verification(
+            Verdict.BAD, principal, fingerprint, detail or "signature does not match"
+        )
+
+
+def _min_trust(repo_root: Path) -> int:
+    level = (git_config("gpg.minTrustLevel", repo_root) or "marginal").lower()
+    return _TRUST_LEVELS.index(level) if level in _TRUST_LEVELS else 2
+
+
+def _verify_gpg(message: bytes, signature: str, repo_root: Path, program: str) -> Verification:
+    with _workdir() as tmp:
+        msg = tmp / "record"
+        msg.write_bytes(message)
+        sig = tmp / "record.asc"
+        sig.write_text(signature.strip() + "\n")
+        proc = _run(
+            [program, "--batch", "--no-tty", "--status-fd", "1", "--verify", str(sig), str(msg)]
+        )
+    good = valid = False
+    principal = fingerprint = ""
+    trust = -1
+    problems = []
+    for line in _text(proc.stdout).splitlines():
+        parts = line.split(" ", 3)
+        if len(parts) < 2 or parts[0] != "[GNUPG:]":
+            continue
+        tag = parts[1]
+        if tag == "GOODSIG":
+            good = True
+            principal = parts[3] if len(parts) > 3 else ""
+        elif tag == "VALIDSIG":
+            valid = True
+            fingerprint = parts[2] if len(parts) > 2 else ""
+        elif tag == "BADSIG":
+            return Verification(Verdict.BAD, "", "", "signature does not match")
+        elif tag == "ERRSIG":
+            fields = line.split()
+            keyid = fields[2] if len(fields) > 2 else ""
+            return Verification(
+                Verdict.UNKNOWN_KEY, "", keyid, f"no public key {keyid} in the keyring"
+            )
+        elif tag in ("EXPKEYSIG", "REVKEYSIG", "EXPSIG"):
+            problems.append(
+                {"EXPKEYSIG": "key expired", "REVKEYSIG": "key revoked"}.get(
+                    tag, "signature expired"
+                )
+            )
+        elif tag.startswith("TRUST_"):
+            name = tag.removeprefix("TRUST_").lower()
+            trust = _TRUST_LEVELS.index(name) if name in _TRUST_LEVELS else -1
+    if problems:
+        return Verification(Verdict.BAD, principal, fingerprint, ", ".join(problems))
+    if not (good and valid):
+        detail = _text(proc.stderr).splitlines()
+        return Verification(
+            Verdict.BAD, principal, fingerprint, detail[-1] if detail else "no valid signature"
+        )
+    if trust < _min_trust(repo_root):
+        shown = _TRUST_LEVELS[trust] if trust >= 0 else "unknown"
+        return Verification(
+            Verdict.UNKNOWN_KEY, principal, fingerprint, f"key trust is {shown} (gpg.minTrustLevel)"
+        )
+    return Verification(Verdict.GOOD, principal, fingerprint)
+
+
+def tool_available(program: str) -> bool:
+    return shutil.which(program) is not None
