@@ -6,8 +6,12 @@ import tomllib
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from golive_tui.core.model import DetectorDef
+
+if TYPE_CHECKING:
+    from golive_tui.core.detectors.base import Extractor
 
 _FIELDS = ("id", "title", "family", "looks_for", "why", "remediation")
 
@@ -38,7 +42,32 @@ def detector_ids(repo_root: Path | None = None) -> frozenset[str]:
     """Ids a checklist may name in `detect`: the shipped catalog plus the repo's own detectors."""
     ids = set(shipped_catalog())
     if repo_root is not None:
-        from golive_tui.core.detectors import custom
-
-        ids.update(custom.custom_detector_ids(repo_root))
+        defs, _extractors, _problems = custom_detectors(repo_root)
+        ids.update(d.id for d in defs)
     return frozenset(ids)
+
+
+def custom_detectors(
+    repo_root: Path,
+) -> tuple[list[DetectorDef], tuple[Extractor, ...], list[str]]:
+    """The repo's team-defined detectors: (definitions, extractors, problems).
+
+    Uses `custom.load_custom` when the custom family provides it (older builds only offer
+    `custom_detector_ids`, whose ids then get a bare definition). Never raises for a bad rule
+    file: problems come back as messages, so a scan still runs and reports them.
+    """
+    from golive_tui.core.detectors import custom
+
+    load = getattr(custom, "load_custom", None)
+    if load is not None:
+        try:
+            defs, extractors, problems = load(repo_root)
+        except Exception as exc:  # a broken rules loader must not stop the scan
+            return [], (), [f"team-defined detectors could not be loaded: {exc}"]
+        return list(defs), tuple(extractors), list(problems)
+    ids = custom.custom_detector_ids(repo_root)
+    bare = [
+        DetectorDef(id=i, title=i, family="custom", looks_for="", why="", remediation="")
+        for i in ids
+    ]
+    return bare, (), []
