@@ -168,6 +168,8 @@ def _view(
             state = State.AT_RISK  # a plain "done" does not outweigh contrary evidence
         if state is State.WAIVED:
             waiver_expired = _expired(answer.until, today)
+    elif answer is not None and answer.state is State.TODO and answer.source is Source.OVERRIDE:
+        state, source = State.TODO, Source.OVERRIDE  # a person disputes the evidence (with a note)
     elif not applicable:
         state, source = State.NA, None
     elif contrary:
