@@ -666,12 +666,15 @@ def _build_raw(
     text: str,
 ) -> RawChecklist:
     _check_keys(f, data, (), _TOP_KEYS)
-    header: dict[str, Any] = {}
+    header: dict[str, Any] | None = None
     if "checklist" not in data:
         f.err(("checklist",), "required; expected a [checklist] table with id, title, version")
     else:
-        header = _table(f, data["checklist"], ("checklist",), "a table ([checklist])") or {}
+        header = _table(f, data["checklist"], ("checklist",), "a table ([checklist])")
     hp: KeyPath = ("checklist",)
+    if header is None:
+        header = dict.fromkeys(("id", "title", "version", "description"), "x")  # reported
+        header["source"] = ["x"]
     _check_keys(f, header, hp, _HEADER_KEYS)
     cid = _str(f, header, hp, "id", required=True, pattern=_CHECKLIST_ID) or ""
     title = _str(f, header, hp, "title", required=True) or ""
