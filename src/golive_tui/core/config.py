@@ -46,6 +46,7 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
     "**/third_party/**",
 )
 _VENDOR_GLOB = "**/vendor/**"
+_TEST_GLOB = "**/*_test.go"
 
 
 class ConfigError(GoliveError):
@@ -213,10 +214,17 @@ class Scope:
 
     exclude: re.Pattern[str] | None
     include: re.Pattern[str] | None
+    # `exclude` without the `*_test.go` glob: test files stay readable for families that ask
+    # (`reads_go_tests`, e.g. fuzz/benchmark detection) unless another exclude covers them.
+    tests_exclude: re.Pattern[str] | None = None
 
     @staticmethod
     def of(config: ScanConfig) -> Scope:
-        return Scope(compile_globs(config.exclude), compile_globs(config.include))
+        return Scope(
+            compile_globs(config.exclude),
+            compile_globs(config.include),
+            compile_globs(tuple(g for g in config.exclude if g != _TEST_GLOB)),
+        )
 
     def readable(self, path: str) -> bool:
         """Not excluded; `.go` files must also be Go source (matched by `include`)."""
@@ -225,6 +233,12 @@ class Scope:
         if path.endswith(".go"):
             return self.include is not None and self.include.match(path) is not None
         return True
+
+    def readable_test(self, path: str) -> bool:
+        """A `*_test.go` file that no exclude other than the test-file glob removes."""
+        if not path.endswith("_test.go"):
+            return False
+        return self.tests_exclude is None or not self.tests_exclude.match(path)
 
     def is_go_source(self, path: str) -> bool:
         return path.endswith(".go") and self.readable(path)

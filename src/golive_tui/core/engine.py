@@ -371,9 +371,14 @@ class _Run:
 
         plan: list[tuple[repo_mod.RepoFile, list[Extractor]]] = []
         for f in files:
-            if not self.scope.readable(f.path):
+            readable = self.scope.readable(f.path)
+            if not readable and not self.scope.readable_test(f.path):
                 continue
-            wanted = [e for e in extractors if e.matches(f.path)]
+            wanted = [
+                e
+                for e in extractors
+                if (readable or getattr(e, "reads_go_tests", False)) and e.matches(f.path)
+            ]
             if wanted:
                 plan.append((f, wanted))
 
@@ -450,7 +455,7 @@ class _Run:
             if error is not None or result is None:
                 failures.setdefault(e.name, f"{path}: {error}")
                 continue
-            if path.endswith(".go"):
+            if self.scope.is_go_source(path):
                 self.parsed_go.add(path)
             scanned[e.name][path] = ScannedFile(path, blob, result)
             if blob is not None:

@@ -74,6 +74,8 @@ class Extractor(Protocol):
     name: str  # cache namespace, e.g. "go_source"
     version: str  # bump when output for the same input changes: invalidates the cache
     detectors: tuple[str, ...]  # detector ids this family reports (each exactly once)
+    # Optional: a family with `reads_go_tests = True` is also offered `*_test.go` files that
+    # the scan scope excludes only as test files (the engine reads it with getattr).
 
     def matches(self, path: str) -> bool:
         """Whether this family wants the file at this repository-relative path."""
