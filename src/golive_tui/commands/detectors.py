@@ -1,0 +1,65 @@
+"""`golive detectors`: the detector catalog (shipped, plus the repository's own rules)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from golive_tui.core.model import DetectorDef
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+    parser.add_argument(
+        "--path", default=".", help="repository whose team-defined detectors to list too"
+    )
+
+
+def _catalog(path: Path) -> tuple[list[DetectorDef], list[str]]:
+    from golive_tui.core import repo
+    from golive_tui.core.detectors.catalog import custom_detectors, shipped_catalog
+    from golive_tui.core.errors import GoliveError
+
+    defs = list(shipped_catalog().values())
+    try:
+        loc = repo.locate(path)
+    except GoliveError:
+        return defs, []
+    custom, _extractors, problems = custom_detectors(loc.root)
+    known = {d.id for d in defs}
+    return defs + [d for d in custom if d.id not in known], problems
+
+
+def run(args: argparse.Namespace) -> int:
+    defs, problems = _catalog(Path(args.path))
+    if args.format == "json":
+        rows = [
+            {
+                "id": d.id,
+                "family": d.family,
+                "area": d.area,
+                "title": d.title,
+                "looks_for": d.looks_for,
+                "why": d.why,
+                "remediation": d.remediation,
+            }
+            for d in defs
+        ]
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title="Detectors", title_justify="left", header_style="bold")
+        for column in ("id", "family", "title", "looks for"):
+            table.add_column(column, overflow="fold", no_wrap=column == "id")
+        for d in defs:
+            table.add_row(d.id, d.family, d.title, d.looks_for)
+        Console(file=sys.stdout, highlight=False).print(table)
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    return 0

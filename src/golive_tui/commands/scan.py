@@ -1,0 +1,142 @@
+"""`golive scan`: detect readiness evidence in a Go repository (text table or the JSON contract).
+
+Only the engine is imported on this path (never Textual), and Rich only for the text table,
+so `golive scan --format json` in CI starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from golive_tui.core.engine import ScanReport
+
+GLYPHS = {
+    "found": ("✔", "green"),
+    "partial": ("◐", "yellow"),
+    "contrary": ("✘", "red"),
+    "missing": ("·", "dim"),
+    "not_applicable": ("–", "dim"),
+    "error": ("!", "magenta"),
+}
+
+AREA_ORDER = (
+    "service",
+    "http",
+    "observability",
+    "data",
+    "resilience",
+    "security",
+    "container",
+    "build",
+    "ci",
+    "deploy",
+    "docs",
+    "tests",
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", default=".", help="repository or any folder in it")
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+    parser.add_argument(
+        "--detector",
+        dest="detectors",
+        metavar="ID",
+        nargs="+",
+        action="extend",
+        help="run only these detectors (see `golive detectors`)",
+    )
+    parser.add_argument("--no-cache", action="store_true", help="ignore the scan cache (cold scan)")
+    parser.add_argument(
+        "--include-vendor", action="store_true", help="also read files under vendor/ directories"
+    )
+    parser.add_argument(
+        "--commit",
+        metavar="REV",
+        help="scan this commit's tree from git objects instead of the working tree",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Exit 0 whenever the scan ran; unscannable input raises a GoliveError (exit 2)."""
+    from golive_tui.core.engine import scan
+
+    report = scan(
+        Path(args.path),
+        only=args.detectors,
+        use_cache=not args.no_cache,
+        include_vendor=args.include_vendor,
+        commit=args.commit,
+    )
+    if args.format == "json":
+        sys.stdout.write(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
+        return 0
+    _print_text(report)
+    return 0
+
+
+def _print_text(report: ScanReport) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from golive_tui.core.detectors.catalog import shipped_catalog
+
+    catalog = shipped_catalog()
+    out = Console(file=sys.stdout, highlight=False)
+    err = Console(file=sys.stderr, highlight=False)
+    repo = report.repo
+    where = repo.head[:12] if repo.head else "no commit"
+    if report.commit:
+        where = f"commit {where}"
+    elif repo.branch:
+        where = f"{repo.branch} @ {where}"
+    if repo.dirty:
+        where += " (uncommitted changes)"
+    out.print(f"[bold]{repo.root}[/]  {where}" if repo.is_git else f"[bold]{repo.root}[/]")
+
+    groups: dict[str, list[int]] = {}
+    for index, result in enumerate(report.results):
+        definition = catalog.get(result.id)
+        area = (definition.area if definition else "") or "custom"
+        groups.setdefault(area, []).append(index)
+    order = sorted(groups, key=lambda a: (AREA_ORDER.index(a) if a in AREA_ORDER else 99, a))
+
+    table = Table(show_header=True, header_style="bold", expand=False, pad_edge=False)
+    table.add_column("", min_width=1, no_wrap=True)
+    table.add_column("detector", min_width=24, ratio=3, overflow="fold")
+    table.add_column("summary", min_width=20, ratio=4, overflow="fold")
+    table.add_column("first evidence", min_width=16, ratio=3, overflow="fold")
+    for area in order:
+        table.add_row("", Text(area, style="bold underline"), "", "")
+        for index in groups[area]:
+            result = report.results[index]
+            glyph, style = GLYPHS.get(str(result.status), ("?", ""))
+            first = result.evidence[0] if result.evidence else None
+            where_found = f"{first.path}:{first.line}" if first else ""
+            if len(result.evidence) > 1:
+                where_found += f" (+{len(result.evidence) - 1})"
+            table.add_row(
+                Text(glyph, style=style),
+                Text(f"{result.id}\n", style="bold").append(result.title, style="dim"),
+                result.summary,
+                where_found,
+            )
+    out.print(table)
+    stats = report.stats
+    out.print(
+        f"{stats.files} files, {stats.go_files} Go source files, "
+        f"{stats.parsed_go_files} parsed, {stats.cache_hits} cache hits, {stats.seconds:.2f}s",
+        style="dim",
+    )
+    for path, reason in stats.skipped:
+        err.print(f"skipped {path}: {reason}", highlight=False, markup=False)
+    for warning in report.warnings:
+        err.print(f"warning: {warning}", highlight=False, markup=False)
