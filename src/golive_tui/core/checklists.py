@@ -314,7 +314,7 @@ def _check_keys(f: _File, table: Mapping[str, Any], path: KeyPath, allowed: Sequ
     for key in table:
         if key in allowed:
             continue
-        close = difflib.get_close_matches(key, allowed, n=1)
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.75)
         hint = f'did you mean "{close[0]}"?' if close else "expected one of " + ", ".join(allowed)
         f.err((*path, key), f"unknown key; {hint}")
 
@@ -712,7 +712,11 @@ def _build_raw(
     seen_over: dict[str, KeyPath] = {}
     for n, table in _tables(f, data, "override", ()):
         p = ("override", n)
-        _check_keys(f, table, p, _OVERRIDE_KEYS)
+        fixed = ("kind", "rubric", "source")
+        _check_keys(f, table, p, (*_OVERRIDE_KEYS, *fixed))
+        for key in fixed:
+            if key in table:
+                f.err((*p, key), "cannot be overridden; drop the item and add one of your own")
         oid = _str(f, table, p, "id", required=True, pattern=_ITEM_ID)
         _dup(f, seen_over, oid, (*p, "id"), "overridden item")
         if oid in seen:
@@ -1349,11 +1353,17 @@ class Library:
     by `get` for the checklist concerned.
     """
 
-    def __init__(self, raws: Sequence[RawChecklist], problems: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        raws: Sequence[RawChecklist],
+        problems: Sequence[str] = (),
+        failed: Mapping[str, list[str]] | None = None,
+    ) -> None:
+        """`failed`: problems of files that did not load, by the checklist id they declare."""
         self._problems: list[str] = list(problems)
         self._shipped: dict[str, RawChecklist] = {}
         self._active: dict[str, RawChecklist] = {}
-        self._failed: dict[str, list[str]] = {}
+        self._failed: dict[str, list[str]] = dict(failed or {})
         self._resolved: dict[str, Checklist] = {}
         seen_repo: dict[str, RawChecklist] = {}
         for raw in raws:
@@ -1387,6 +1397,7 @@ class Library:
         files += [(p, "repo") for p in extra if p.resolve() not in seen]
         raws: list[RawChecklist] = []
         problems: list[str] = []
+        failed: dict[str, list[str]] = {}
         for path, origin in files:
             try:
                 raws.append(
@@ -1399,7 +1410,10 @@ class Library:
                 )
             except ChecklistError as exc:
                 problems.extend(exc.problems)
-        return cls(raws, problems)
+                declared = _declared_id(path)
+                if declared:
+                    failed.setdefault(declared, []).extend(exc.problems)
+        return cls(raws, problems, failed)
 
     @property
     def problems(self) -> tuple[str, ...]:
@@ -1472,9 +1486,20 @@ class Library:
 
     def _parent(self, raw: RawChecklist) -> RawChecklist | None:
         # A repository checklist extending its own id extends the shipped one it replaces.
-        if raw.extends == raw.id and raw.origin == "repo":
-            return self._shipped.get(raw.id)
+        if raw.extends == raw.id and raw.origin == "repo" and raw.id in self._shipped:
+            return self._shipped[raw.id]
         return self._active.get(raw.extends)
+
+
+def _declared_id(path: Path) -> str | None:
+    """The id a broken file means to define, so `get` can show its problems, not "unknown"."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    header = data.get("checklist")
+    value = header.get("id") if isinstance(header, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def load_file(
