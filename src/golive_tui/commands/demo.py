@@ -1,0 +1,79 @@
+"""`golive demo`: the walker on a throwaway copy of the bundled sample Go service.
+
+The copy lives in a temporary folder and is committed there with a fixed identity (passed with
+`git -c`, so machines without a git identity work too); nothing of the user's is touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+from golive_tui.core.errors import RepoError
+
+DEMO_IDENTITY = ("-c", "user.name=golive demo", "-c", "user.email=demo@golive.invalid")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--print-path",
+        action="store_true",
+        help="prepare the copy, print its path and exit (for scripts and tests)",
+    )
+    parser.add_argument("--dir", metavar="DIR", help="make the copy here instead of a temp folder")
+    parser.add_argument("--pair", action="append", default=[], metavar='"NAME <EMAIL>"')
+
+
+def sample_source() -> Path:
+    """The installed package's copy of sample/, else the source checkout's."""
+    shipped = resources.files("golive_tui") / "_shipped" / "sample"
+    if shipped.is_dir():
+        return Path(str(shipped))
+    here = Path(__file__).resolve().parents[3] / "sample"
+    if here.is_dir():
+        return here
+    raise RepoError("the bundled sample service is missing from this installation")
+
+
+def _git(root: Path, *args: str) -> None:
+    try:
+        subprocess.run(
+            ["git", *DEMO_IDENTITY, "-c", "commit.gpgsign=false", *args],
+            cwd=root,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    except FileNotFoundError:
+        raise RepoError("git is not installed; golive needs git") from None
+    except subprocess.CalledProcessError as exc:
+        raise RepoError(f"git {' '.join(args)} failed: {exc.stderr.strip()}") from None
+
+
+def prepare(target: Path | None = None) -> Path:
+    """Copy the sample into `target` (or a new temp dir) and make it a one-commit repository."""
+    base = target or Path(tempfile.mkdtemp(prefix="golive-demo-"))
+    root = base / "tides"
+    if root.exists():
+        raise RepoError(f"{root} already exists; choose another --dir")
+    shutil.copytree(sample_source(), root)
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "tides: initial import")
+    return root
+
+
+def run(args: argparse.Namespace) -> int:
+    root = prepare(Path(args.dir).resolve() if args.dir else None)
+    if args.print_path:
+        print(root)
+        return 0
+    from golive_tui.commands.status import Session
+    from golive_tui.commands.walk import open_walker
+
+    print(f"golive demo: a copy of the sample service is at {root}")
+    return open_walker(Session.open(str(root)), tuple(args.pair))

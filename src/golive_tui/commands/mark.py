@@ -1,0 +1,94 @@
+"""`golive mark ITEM done|todo|na|waived|score=N`: answer one item of the draft from the shell.
+
+Same rules as the walker (core.draft): n/a needs --reason, a waiver --reason and --until, and
+contradicting the scan's evidence needs --note. The scan runs first so overrides are caught.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from golive_tui.commands.status import Session, add_session_arguments
+from golive_tui.core.draft import Draft, apply_answer, is_override
+from golive_tui.core.errors import DraftError
+from golive_tui.core.gitconfig import identity
+from golive_tui.core.model import State
+
+STATES = {
+    "done": State.DONE,
+    "todo": State.TODO,
+    "na": State.NA,
+    "n/a": State.NA,
+    "waived": State.WAIVED,
+    "waive": State.WAIVED,
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("item", metavar="ITEM", help="item id, e.g. shutdown.sigterm")
+    parser.add_argument("answer", metavar="ANSWER", help="done | todo | na | waived | score=0|1|2")
+    parser.add_argument("--note", default="", help="note (required to contradict evidence)")
+    parser.add_argument("--reason", default="", help="reason (required for na and waived)")
+    parser.add_argument("--until", default="", metavar="DATE", help="waiver expiry, YYYY-MM-DD")
+    parser.add_argument("--path", default=".", help="repository (default: here)")
+    parser.add_argument(
+        "--no-scan", action="store_true", help="skip detection (overrides then go unnoticed)"
+    )
+    add_session_arguments(parser)
+
+
+def parse_answer(text: str) -> tuple[State, int | None]:
+    value = text.strip().lower()
+    if value.startswith("score="):
+        raw = value.split("=", 1)[1]
+        if raw not in ("0", "1", "2"):
+            raise DraftError(f"score must be 0, 1 or 2, not {raw!r}")
+        return State.DONE, int(raw)
+    if value not in STATES:
+        raise DraftError(f"unknown answer {text!r}: use done, todo, na, waived or score=0|1|2")
+    return STATES[value], None
+
+
+def run(args: argparse.Namespace) -> int:
+    session = Session.open(
+        args.path, checklist=args.checklist, release=args.release, profile=args.profile
+    )
+    try:
+        item = session.checklist.item(args.item)
+    except KeyError:
+        close = [i.id for i in session.checklist.items() if args.item in i.id][:5]
+        hint = f"; did you mean {', '.join(close)}" if close else ""
+        raise DraftError(
+            f"checklist {session.checklist.id} has no item {args.item!r}{hint}"
+        ) from None
+    state, score = parse_answer(args.answer)
+    report = None if args.no_scan else session.scan()
+    # The item's state from evidence alone decides whether this answer overrides it.
+    evidence_view = session.assess(None, report).view(item.id)
+    evidence = (
+        evidence_view.state if evidence_view.state in (State.DETECTED, State.AT_RISK) else None
+    )
+    me = identity(session.root)
+
+    def change(draft: Draft) -> Draft:
+        return apply_answer(
+            draft,
+            item,
+            state,
+            evidence_state=evidence,
+            score=score,
+            note=args.note,
+            reason=args.reason,
+            until=args.until,
+            by=me,
+        )
+
+    draft = session.store.update(
+        session.checklist.id, session.release, change, create=session.new_draft()
+    )
+    view = session.assess(draft, report).view(item.id)
+    override = " (overrides the evidence)" if is_override(state, evidence) else ""
+    print(f"{item.id}: {view.state.value}{override}")
+    print(f"draft: {session.store.path(session.checklist.id, session.release)}", file=sys.stderr)
+    return 0

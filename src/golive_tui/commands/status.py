@@ -1,0 +1,260 @@
+"""`golive status`: the current draft as the walker sees it — items, states, sources, summary, gate.
+
+Also home of `Session`, the headless view of one walk (repository, checklist, release, draft,
+scan, assessment) that `golive walk`, `mark` and `status` all build the same way, so the walker
+and the shell agree at every step. Never imports Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from golive_tui.core.assess import Assessment, assess
+from golive_tui.core.checklists import (
+    Library,
+    default_checklist_id,
+    default_profile,
+    find_repo_root,
+)
+from golive_tui.core.draft import Draft, DraftStore
+from golive_tui.core.errors import GoliveError, RepoError
+from golive_tui.core.gitconfig import identity
+from golive_tui.core.model import Checklist, DetectorResult, State
+from golive_tui.core.release import resolve_release
+
+
+class UnknownProfileError(GoliveError):
+    """A --profile the checklist does not define."""
+
+
+GLYPH = {
+    State.DONE: "✔",
+    State.DETECTED: "◆",
+    State.TODO: "○",
+    State.NA: "–",
+    State.WAIVED: "≈",
+    State.AT_RISK: "▲",
+}
+
+
+@dataclass
+class Session:
+    """One walk's fixed context: where, which checklist, which release and profile."""
+
+    root: Path
+    checklist: Checklist
+    release: str
+    profile: str
+    store: DraftStore
+
+    @staticmethod
+    def open(
+        path: str | None = None,
+        *,
+        checklist: str | None = None,
+        release: str | None = None,
+        profile: str | None = None,
+    ) -> Session:
+        start = Path(path or ".").resolve()
+        if not start.exists():
+            raise RepoError(f"{start}: no such directory")
+        root = find_repo_root(start)
+        if root is None:
+            raise RepoError(
+                f"{start}: not inside a git repository (golive keeps its draft under .git/); "
+                "run `git init` first, or try `golive demo`"
+            )
+        library = Library.discover(root)
+        chosen = library.get(checklist or default_checklist_id(root))
+        prof = profile or default_profile(root) or ""
+        if prof and prof not in {p.id for p in chosen.profiles}:
+            known = ", ".join(p.id for p in chosen.profiles) or "none"
+            raise UnknownProfileError(
+                f"checklist {chosen.id} has no profile {prof!r}; known: {known}"
+            )
+        return Session(
+            root=root,
+            checklist=chosen,
+            release=resolve_release(root, release),
+            profile=prof,
+            store=DraftStore(root),
+        )
+
+    def load_draft(self) -> Draft | None:
+        return self.store.load(self.checklist.id, self.release)
+
+    def new_draft(self, participants: Sequence[str] = ()) -> Draft:
+        me = identity(self.root)
+        return Draft.new(
+            self.checklist.id,
+            self.release,
+            profile=self.profile,
+            checklist_version=self.checklist.version,
+            participants=tuple(p for p in (me, *participants) if p),
+        )
+
+    def scan(self, progress: Callable[[Any], None] | None = None) -> Any:
+        from golive_tui.core.engine import scan
+
+        return scan(self.root, progress=progress)
+
+    def assess(self, draft: Draft | None, report: Any | None) -> Assessment:
+        results: dict[str, DetectorResult] = (
+            {r.id: r for r in report.results} if report is not None else {}
+        )
+        return assess(
+            self.checklist,
+            draft.answers if draft is not None else {},
+            results,
+            paths=tuple(report.paths) if report is not None else (),
+            go_imports=tuple(report.go_imports) if report is not None else (),
+            profile=self.profile or None,
+        )
+
+
+def add_session_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--checklist", metavar="ID", help="checklist id (default: repo config)")
+    parser.add_argument("--release", metavar="NAME", help="release name (default: tag at HEAD)")
+    parser.add_argument("--profile", metavar="P", help="profile whose gate is reported")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", default=".", help="repository (default: here)")
+    add_session_arguments(parser)
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--no-scan",
+        action="store_true",
+        help="skip detection (faster; detected and at-risk states are then unknown)",
+    )
+
+
+def status_json(session: Session, draft: Draft | None, assessment: Assessment) -> dict[str, Any]:
+    s = assessment.summary
+    return {
+        "checklist": {"id": session.checklist.id, "version": session.checklist.version},
+        "release": session.release,
+        "profile": session.profile,
+        "draft": str(session.store.path(session.checklist.id, session.release))
+        if draft is not None
+        else None,
+        "participants": list(draft.participants) if draft is not None else [],
+        "items": [
+            {
+                "id": v.item.id,
+                "title": v.item.title,
+                "section": v.item.section,
+                "priority": v.item.priority.value,
+                "state": v.state.value,
+                "source": v.source.value if v.source is not None else None,
+                "applicable": v.applicable,
+                "waiver_expired": v.waiver_expired,
+                "score": v.answer.score if v.answer is not None else None,
+                "note": v.answer.note if v.answer is not None else "",
+                "reason": v.answer.reason if v.answer is not None else "",
+                "until": v.answer.until if v.answer is not None else "",
+                "by": v.answer.by if v.answer is not None else "",
+                "evidence": [f"{e.path}:{e.line}" for e in v.evidence],
+            }
+            for v in assessment.items
+        ],
+        "summary": {
+            "total": s.total,
+            "done": s.done,
+            "remaining": s.remaining,
+            "p0_remaining": s.p0_remaining,
+            "at_risk": s.at_risk,
+            "detected": s.detected,
+            "na": s.na,
+            "waived": s.waived,
+            "scores": [
+                {
+                    "id": sc.id,
+                    "title": sc.title,
+                    "method": sc.method.value,
+                    "value": round(sc.value, 2),
+                    "maximum": sc.maximum,
+                    "band": sc.band,
+                }
+                for sc in s.scores
+            ],
+            "gates": [
+                {"profile": g.profile, "passed": g.passed, "failing": list(g.failing)}
+                for g in s.gates
+            ],
+        },
+    }
+
+
+def status_text(session: Session, draft: Draft | None, assessment: Assessment) -> str:
+    s = assessment.summary
+    lines = [
+        f"{session.checklist.title} ({session.checklist.id} {session.checklist.version})"
+        f" · release {session.release}"
+        + (f" · profile {session.profile}" if session.profile else ""),
+        "draft: "
+        + (
+            str(session.store.path(session.checklist.id, session.release))
+            if draft is not None
+            else "none yet (golive walk or golive mark starts one)"
+        ),
+    ]
+    if draft is not None and draft.participants:
+        lines.append("participants: " + ", ".join(draft.participants))
+    section = ""
+    for v in assessment.items:
+        if v.item.section != section:
+            section = v.item.section
+            title = next((x.title for x in session.checklist.sections if x.id == section), section)
+            lines.append(f"\n{title}")
+        state = "waiver expired" if v.waiver_expired else v.state.value
+        source = f" ({v.source.value})" if v.source is not None else ""
+        extra = ""
+        if v.answer is not None:
+            if v.answer.score is not None:
+                extra += f" score={v.answer.score}"
+            if v.answer.until:
+                extra += f" until {v.answer.until}"
+            if v.answer.reason:
+                extra += f" — {v.answer.reason}"
+            elif v.answer.note:
+                extra += f" — {v.answer.note}"
+        lines.append(
+            f"  {GLYPH[v.state]} {v.item.priority.value} {v.item.id:<32} {state}{source}{extra}"
+        )
+    lines.append(
+        f"\n{s.done}/{s.total} done · {s.remaining} remaining · P0 open {s.p0_remaining} · "
+        f"at risk {s.at_risk} · detected {s.detected} · n/a {s.na} · waived {s.waived}"
+    )
+    for sc in s.scores:
+        value = f"{sc.value:.0f}" if sc.method.value == "weighted" else f"{sc.value:g}"
+        lines.append(
+            f"score {sc.title}: {value}/{sc.maximum:g}" + (f" {sc.band}" if sc.band else "")
+        )
+    for g in s.gates:
+        verdict = "pass" if g.passed else f"fail ({len(g.failing)} open: {', '.join(g.failing)})"
+        lines.append(f"gate {g.profile}: {verdict}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    session = Session.open(
+        args.path, checklist=args.checklist, release=args.release, profile=args.profile
+    )
+    draft = session.load_draft()
+    report = None if args.no_scan else session.scan()
+    assessment = session.assess(draft, report)
+    if args.format == "json":
+        json.dump(status_json(session, draft, assessment), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        if report is None:
+            print("(no scan: detected and at-risk states not shown)", file=sys.stderr)
+        print(status_text(session, draft, assessment))
+    return 0

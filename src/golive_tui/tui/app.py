@@ -1,0 +1,69 @@
+"""The golive walker app: claims the draft, resumes or starts it, and shows the walk.
+
+Kept small on purpose: behaviour lives in screens/ and widgets/, state comes in through
+WalkerDeps (tests inject fakes; `golive walk` injects the real scan, checklist and store).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from golive_tui.core.draft import Draft, DraftLock, with_participant, with_profile
+from golive_tui.core.errors import GoliveError
+from golive_tui.tui.deps import WalkerDeps
+from golive_tui.tui.palette import WalkerCommands
+from golive_tui.tui.screens.walker import WalkerScreen
+
+
+class GoliveApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "golive"
+    COMMANDS = App.COMMANDS | {WalkerCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+p", "command_palette", "Commands", id="app.palette", show=False),
+    ]
+
+    def __init__(self, deps: WalkerDeps) -> None:
+        super().__init__()
+        self.deps = deps
+        self.lock: DraftLock | None = None
+        self.draft: Draft | None = None
+
+    def on_mount(self) -> None:
+        deps = self.deps
+        checklist = deps.checklist
+        self.sub_title = f"{checklist.title} · release {deps.release}"
+        try:
+            self.lock = deps.store.lock(checklist.id, deps.release).acquire()
+            draft = deps.store.load(checklist.id, deps.release)
+            resumed = draft is not None
+            if draft is None:
+                draft = Draft.new(
+                    checklist.id,
+                    deps.release,
+                    profile=deps.profile,
+                    checklist_version=checklist.version,
+                )
+            for who in (deps.identity, *deps.pair):
+                if who:
+                    draft = with_participant(draft, who)
+            if deps.profile and draft.profile != deps.profile:
+                draft = with_profile(draft, deps.profile)
+            self.draft = deps.store.save(draft)
+        except GoliveError as exc:
+            self.exit(return_code=exc.exit_code, message=f"golive: {exc}")
+            return
+        if resumed:
+            self.notify(
+                f"Resumed your draft for {checklist.id} @ {deps.release} "
+                f"({len(draft.answers)} answers).",
+                title="Draft resumed",
+            )
+        self.push_screen(WalkerScreen(deps, self.draft))
+
+    def on_unmount(self) -> None:
+        if self.lock is not None:
+            self.lock.release()

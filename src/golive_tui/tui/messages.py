@@ -1,0 +1,36 @@
+"""Typed messages the scan worker posts to the walker (the worker never touches widgets)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.message import Message
+
+from golive_tui.core.model import DetectorResult
+
+
+class ScanProgress(Message):
+    """One detector result arrived (or a phase advanced): items update live."""
+
+    def __init__(self, phase: str, done: int, total: int, result: DetectorResult | None) -> None:
+        super().__init__()
+        self.phase = phase
+        self.done = done
+        self.total = total
+        self.result = result
+
+
+class ScanFinished(Message):
+    """The scan completed: the report carries every result, the paths and the Go imports."""
+
+    def __init__(self, report: Any) -> None:
+        super().__init__()
+        self.report = report
+
+
+class ScanFailed(Message):
+    """The scan could not run; the walk goes on without evidence."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error

@@ -1,0 +1,117 @@
+"""How states, priorities and scores read on screen: glyphs and theme-variable styles, no colours."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from textual.content import Content
+
+from golive_tui.core.model import Priority, ScoringMethod, State
+
+GLYPHS: Mapping[State, tuple[str, str, str]] = {
+    # state: (glyph, style using theme variables, label)
+    State.DONE: ("✔", "$success", "done"),
+    State.DETECTED: ("◆", "$success", "detected"),
+    State.TODO: ("○", "$text-muted", "to do"),
+    State.NA: ("–", "$text-muted", "n/a"),
+    State.WAIVED: ("≈", "$warning", "waived"),
+    State.AT_RISK: ("▲", "bold $error", "at risk"),
+}
+
+PRIORITY_STYLE: Mapping[Priority, str] = {
+    Priority.P0: "bold $error",
+    Priority.P1: "$warning",
+    Priority.P2: "$text-muted",
+}
+
+FILTERS: tuple[tuple[str, str], ...] = (
+    ("all", "all"),
+    ("remaining", "remaining"),
+    ("p0", "P0"),
+    ("at_risk", "at risk"),
+    ("detected", "detected"),
+)
+
+CLOSED = (State.DONE, State.DETECTED, State.NA, State.WAIVED)
+
+
+def is_open(view: Any) -> bool:
+    """Still needs someone: to do, at risk, or a waiver that has expired."""
+    if getattr(view, "waiver_expired", False):
+        return True
+    return view.state not in CLOSED
+
+
+def matches_filter(view: Any, name: str) -> bool:
+    if name == "remaining":
+        return is_open(view)
+    if name == "p0":
+        return view.item.priority is Priority.P0
+    if name == "at_risk":
+        return view.state is State.AT_RISK
+    if name == "detected":
+        return view.state is State.DETECTED
+    return True
+
+
+def matches_search(view: Any, text: str) -> bool:
+    needle = text.strip().lower()
+    if not needle:
+        return True
+    item = view.item
+    hay = " ".join((item.id, item.title, " ".join(item.tags))).lower()
+    return all(word in hay for word in needle.split())
+
+
+def state_glyph(view: Any) -> Content:
+    glyph, style, _label = GLYPHS[view.state]
+    if getattr(view, "waiver_expired", False):
+        glyph, style = "!", "bold $error"
+    return Content.styled(glyph, style)
+
+
+def state_label(view: Any) -> Content:
+    _glyph, style, label = GLYPHS[view.state]
+    if getattr(view, "waiver_expired", False):
+        return Content.styled("waiver expired", "bold $error")
+    return Content.styled(label, style)
+
+
+def priority_badge(priority: Priority) -> Content:
+    return Content.styled(priority.value, PRIORITY_STYLE[priority])
+
+
+def item_row(view: Any) -> Content:
+    item = view.item
+    parts: list[Content | str | tuple[str, str]] = [
+        state_glyph(view),
+        " ",
+        priority_badge(item.priority),
+        " ",
+    ]
+    title = item.title
+    if not getattr(view, "applicable", True):
+        parts.append(Content.styled(title, "$text-muted italic"))
+    else:
+        parts.append(title)
+    answer = getattr(view, "answer", None)
+    if answer is not None and answer.score is not None:
+        parts.append(Content.styled(f"  [{answer.score}/2]", "$accent"))
+    return Content.assemble(*parts)
+
+
+def progress_of(views: Iterable[Any]) -> tuple[int, int]:
+    """(closed, total) over applicable items: what a section's progress shows."""
+    views = [v for v in views if getattr(v, "applicable", True)]
+    return sum(1 for v in views if not is_open(v)), len(views)
+
+
+def score_text(score: Any) -> str:
+    value = f"{score.value:g}" if isinstance(score.value, int | float) else str(score.value)
+    method = getattr(score.method, "value", score.method)
+    if method == ScoringMethod.WEIGHTED.value:
+        value = f"{float(score.value):.0f}"
+    maximum = f"{float(score.maximum):g}"
+    band = f" {score.band}" if score.band else ""
+    return f"{score.title}: {value}/{maximum}{band}"

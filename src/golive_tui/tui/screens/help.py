@@ -1,0 +1,45 @@
+"""The help screen, generated from the walker's bindings (never hand-written, so never stale)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Label, Static
+
+
+def key_label(binding: Binding) -> str:
+    names = {"space": "space", "question_mark": "?", "slash": "/", "escape": "esc"}
+    return " / ".join(names.get(k.strip(), k.strip()) for k in binding.key.split(","))
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
+    ]
+
+    def __init__(self, bindings: Iterable[Binding]) -> None:
+        super().__init__()
+        self.rows = [(key_label(b), b.description, b.id or "") for b in bindings if b.description]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help"):
+            yield Label("Keys", id="help-title")
+            table: DataTable[str] = DataTable(
+                id="help-table", cursor_type="row", zebra_stripes=True
+            )
+            table.add_columns("key", "does", "id")
+            for row in self.rows:
+                table.add_row(*row)
+            yield table
+            yield Static(
+                "Every action is also in the command palette (ctrl+p). Esc closes.",
+                id="help-hint",
+            )
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)

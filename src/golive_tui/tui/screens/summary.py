@@ -1,0 +1,135 @@
+"""Finishing: what is done, waived (until when), at risk, the gate, who took part; then save the record."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Label, Static
+
+from golive_tui.core.model import State
+from golive_tui.tui.present import is_open, priority_badge, score_text, state_glyph
+
+
+class SummaryScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,s", "back", "Back to the walk", id="summary.back"),
+        Binding("ctrl+s,enter", "save", "Save record", id="summary.save"),
+    ]
+
+    def __init__(
+        self,
+        assessment: Any,
+        draft: Any,
+        *,
+        profile: str,
+        save: Callable[[], str] | None,
+    ) -> None:
+        super().__init__()
+        self.assessment = assessment
+        self.draft = draft
+        self.profile = profile
+        self.save = save
+
+    def compose(self) -> ComposeResult:
+        views = self.assessment.items
+        summary = self.assessment.summary
+        with VerticalScroll(id="summary-body"):
+            yield Label(
+                f"Readiness summary · {self.draft.checklist_id} @ {self.draft.release}",
+                id="summary-title",
+            )
+            yield Static(
+                f"{summary.done}/{summary.total} done · {summary.detected} detected · "
+                f"{summary.na} n/a · {summary.waived} waived · {summary.remaining} remaining · "
+                f"P0 open {summary.p0_remaining} · at risk {summary.at_risk}",
+                id="summary-counts",
+            )
+            for gate in summary.gates:
+                passed = "pass" if gate.passed else "fail"
+                label = Label(f"Gate {gate.profile}: {passed}", classes="gate")
+                label.set_class(gate.passed, "-pass")
+                label.set_class(not gate.passed, "-fail")
+                yield label
+                if gate.failing:
+                    yield Static("  failing: " + ", ".join(gate.failing), classes="muted")
+            for score in summary.scores:
+                yield Static(score_text(score), classes="score")
+            yield from self._group("At risk", [v for v in views if v.state is State.AT_RISK])
+            yield from self._group(
+                "Waived",
+                [v for v in views if v.state is State.WAIVED],
+                extra=lambda v: f"  until {v.answer.until}: {v.answer.reason}" if v.answer else "",
+            )
+            yield from self._group(
+                "Still open", [v for v in views if is_open(v) and v.state is not State.AT_RISK]
+            )
+            yield from self._group(
+                "Done", [v for v in views if v.state in (State.DONE, State.DETECTED)]
+            )
+            yield from self._group(
+                "Not applicable",
+                [v for v in views if v.state is State.NA],
+                extra=lambda v: f"  {v.answer.reason}" if v.answer else "",
+            )
+            yield Label("Participants", classes="heading")
+            yield Static(
+                "\n".join(self.draft.participants) or "(nobody recorded)", id="participants"
+            )
+            yield Static("", id="save-result")
+        with Horizontal(id="summary-buttons"):
+            yield Button("Save record", variant="primary", id="save")
+            yield Button("Back", id="back")
+        yield Footer()
+
+    def _group(
+        self, title: str, views: list[Any], extra: Callable[[Any], str] = lambda _v: ""
+    ) -> ComposeResult:
+        yield Label(f"{title} ({len(views)})", classes="heading")
+        for view in views:
+            yield Static(
+                Content.assemble(
+                    state_glyph(view),
+                    " ",
+                    priority_badge(view.item.priority),
+                    " ",
+                    view.item.title,
+                    Content.styled(extra(view), "$text-muted"),
+                ),
+                classes="summary-row",
+            )
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        result = self.query_one("#save-result", Static)
+        if self.save is None:
+            result.update("Saving records is not available in this build.")
+            return
+        result.update("Saving…")
+        self._save_worker()
+
+    @work(thread=True, exclusive=True, group="record")
+    def _save_worker(self) -> None:
+        assert self.save is not None
+        try:
+            message = self.save()
+        except Exception as exc:  # a GoliveError or an I/O failure: shown, never a traceback
+            self.app.call_from_thread(self._saved, f"Not saved: {exc}", error=True)
+            return
+        self.app.call_from_thread(self._saved, message, error=False)
+
+    def _saved(self, message: str, *, error: bool) -> None:
+        result = self.query_one("#save-result", Static)
+        result.update(message)
+        result.set_class(error, "-error")
+        self.notify(message, severity="error" if error else "information")

@@ -1,0 +1,38 @@
+"""The item list: one row per item (state glyph, priority badge, title), keyed by item id."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from golive_tui.tui.present import item_row
+
+
+class ItemList(OptionList):
+    """Rebuilt from item views on every change, keeping the highlighted item where it was."""
+
+    def show(self, views: Sequence[Any], keep: str | None = None) -> None:
+        keep = keep if keep is not None else self.current_id
+        index = self.highlighted or 0
+        self.clear_options()
+        self.add_options([Option(item_row(v), id=v.item.id) for v in views])
+        if not views:
+            return
+        ids = [v.item.id for v in views]
+        self.highlighted = ids.index(keep) if keep in ids else min(index, len(ids) - 1)
+
+    @property
+    def current_id(self) -> str | None:
+        if self.highlighted is None or self.option_count == 0:
+            return None
+        return self.get_option_at_index(self.highlighted).id
+
+    def select_id(self, item_id: str) -> bool:
+        for index in range(self.option_count):
+            if self.get_option_at_index(index).id == item_id:
+                self.highlighted = index
+                return True
+        return False
