@@ -1,0 +1,225 @@
+"""Helpers shared by the non-Go-source families: which paths are what, and error reporting.
+
+Path predicates live here once so the Dockerfile, build, CI and presence families agree on
+what a Dockerfile, Makefile or CI definition is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from golive_tui.core.detectors.base import FileScan, Finding, ScannedFile
+from golive_tui.core.model import DetectorResult, Evidence, Polarity, Status
+
+# Folders whose files describe someone else's project or test input, never this service.
+_FOREIGN_DIRS = frozenset({"vendor", "testdata", "node_modules", "third_party", ".git"})
+
+
+def parts(path: str) -> list[str]:
+    return path.split("/")
+
+
+def basename(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
+
+
+def dirname(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+def is_foreign(path: str) -> bool:
+    """Under vendor/, testdata/, node_modules/ or third_party/ at any depth."""
+    return any(p in _FOREIGN_DIRS for p in parts(path)[:-1])
+
+
+def is_dockerfile(path: str) -> bool:
+    name = basename(path)
+    low = name.lower()
+    if low.endswith((".dockerignore", ".md", ".txt")):
+        return False
+    return (
+        low in ("dockerfile", "containerfile")
+        or low.startswith(("dockerfile.", "containerfile."))
+        or low.endswith((".dockerfile", ".containerfile"))
+    )
+
+
+def is_makefile(path: str) -> bool:
+    name = basename(path)
+    return name in ("Makefile", "makefile", "GNUmakefile") or name.endswith(".mk")
+
+
+def is_taskfile(path: str) -> bool:
+    return basename(path).lower() in (
+        "taskfile.yml",
+        "taskfile.yaml",
+        "taskfile.dist.yml",
+        "taskfile.dist.yaml",
+    )
+
+
+def is_goreleaser(path: str) -> bool:
+    return basename(path).lower() in (
+        ".goreleaser.yml",
+        ".goreleaser.yaml",
+        "goreleaser.yml",
+        "goreleaser.yaml",
+    )
+
+
+def is_promu(path: str) -> bool:
+    return basename(path) in (".promu.yml", ".promu.yaml")
+
+
+_SCRIPT_DIRS = frozenset({"hack", "scripts", "script", "ci", ".ci", "build", "tools"})
+
+
+def is_script(path: str) -> bool:
+    """Shell scripts: `*.sh`/`*.bash` anywhere, extensionless files in hack/, scripts/, ci/...."""
+    name = basename(path)
+    if name.endswith((".sh", ".bash")):
+        return True
+    folders = parts(path)[:-1]
+    if not any(f in _SCRIPT_DIRS for f in folders):
+        return False
+    stem = name.lstrip(".")
+    return "." not in stem and bool(stem)
+
+
+_YAML = (".yml", ".yaml")
+
+
+def ci_system(path: str) -> str | None:
+    """Which CI system a path configures, or None."""
+    low = path.lower()
+    name = basename(low)
+    if low.startswith(".github/workflows/") and low.count("/") == 2 and name.endswith(_YAML):
+        return "github"
+    if low.startswith(".github/actions/") and name in ("action.yml", "action.yaml"):
+        return "github"
+    if low == ".gitlab-ci.yml" or (
+        name.endswith(_YAML) and (low.startswith(".gitlab/ci/") or name.endswith(".gitlab-ci.yml"))
+    ):
+        return "gitlab"
+    if low in (".circleci/config.yml", ".circleci/config.yaml"):
+        return "circleci"
+    if low in (".drone.yml", ".drone.yaml"):
+        return "drone"
+    if low in (".travis.yml", ".travis.yaml"):
+        return "travis"
+    if low in ("azure-pipelines.yml", "azure-pipelines.yaml", "bitbucket-pipelines.yml"):
+        return "azure" if low.startswith("azure") else "bitbucket"
+    if low.startswith(".buildkite/") and name.endswith(_YAML):
+        return "buildkite"
+    if low.startswith(".woodpecker") and name.endswith(_YAML):
+        return "woodpecker"
+    return None
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def error(line: int, message: str, detector: str = "*") -> tuple[str, str]:
+    """A FileScan error entry that remembers the line, so summaries can name file:line."""
+    return (detector, f"{line}: {message}")
+
+
+def describe_error(path: str, message: str) -> str:
+    """`path:line: message` from an entry made by `error` (or `path: message` otherwise)."""
+    head, sep, rest = message.partition(": ")
+    if sep and head.isdigit():
+        return f"{path}:{head}: {rest}"
+    return f"{path}: {message}"
+
+
+def errors_for(files: Mapping[str, ScannedFile], detector: str) -> list[str]:
+    """Every parse error in `files` that concerns `detector`, described as path:line: message."""
+    out: list[str] = []
+    for path in sorted(files):
+        for det, message in files[path].scan.errors:
+            if det in ("*", detector):
+                out.append(describe_error(path, message))
+    return out
+
+
+def evidence(sf: ScannedFile, finding: Finding) -> Evidence:
+    return Evidence(
+        path=sf.path,
+        line=finding.line,
+        end_line=finding.end_line,
+        polarity=Polarity(finding.polarity),
+        snippet=finding.snippet,
+        blob=sf.blob,
+        facts=dict(finding.facts),
+    )
+
+
+def collect(files: Mapping[str, ScannedFile], detector: str) -> tuple[Evidence, ...]:
+    """Every finding for `detector` across files, in path then line order."""
+    out = [
+        evidence(sf, f)
+        for path in sorted(files)
+        for sf in (files[path],)
+        for f in sf.scan.findings
+        if f.detector == detector
+    ]
+    return tuple(sorted(out, key=lambda e: (e.path, e.line)))
+
+
+def result(
+    detector: str,
+    title: str,
+    evidence_items: Iterable[Evidence],
+    summary: str,
+    *,
+    errors: list[str] | None = None,
+) -> DetectorResult:
+    """A result whose status follows the evidence, or `error` when nothing decisive was found
+    and a relevant file could not be parsed."""
+    items = tuple(evidence_items)
+    status = DetectorResult.status_for(items)
+    if errors and status is Status.MISSING:
+        return DetectorResult(
+            detector, title, Status.ERROR, f"could not parse {errors[0]}" + _more(errors), items
+        )
+    if errors:
+        summary += f" ({len(errors)} file(s) could not be parsed: {errors[0]})"
+    return DetectorResult(detector, title, status, summary, items)
+
+
+def _more(errors: list[str]) -> str:
+    return f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+
+
+def not_applicable(detector: str, title: str, why: str) -> DetectorResult:
+    return DetectorResult(detector, title, Status.NOT_APPLICABLE, why)
+
+
+def title_of(detector: str) -> str:
+    """The catalog title (one place for wording)."""
+    from golive_tui.core.detectors.catalog import shipped_catalog
+
+    entry = shipped_catalog().get(detector)
+    return entry.title if entry else detector
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def snippet(text: str, limit: int = 160) -> str:
+    """One line, trimmed, for evidence display."""
+    one = re.sub(r"\s+", " ", text).strip()
+    return one if len(one) <= limit else one[: limit - 1] + "…"
+
+
+def scan(
+    findings: Iterable[Finding] = (), errors: Iterable[tuple[str, str]] = (), **meta: Any
+) -> FileScan:
+    return FileScan(findings=tuple(findings), errors=tuple(errors), meta=meta)

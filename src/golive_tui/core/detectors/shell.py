@@ -1,0 +1,428 @@
+"""A small POSIX-shell reader: enough to tell `go test -race` run as a command from `# -race` in a
+comment, an `echo "go test"` string or the body of a heredoc.
+
+CI steps, Makefile recipes, Taskfile commands and Dockerfile RUN lines are all shell. Real shell
+grammar is large; this reader keeps only what decides evidence: words (quotes removed), comments,
+command separators, line continuations, heredoc bodies and the line each command starts on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SEPARATORS = frozenset({";", "&", "|", "&&", "||", "(", ")", ";;", "|&"})
+_PREFIX_WORDS = frozenset(
+    {
+        "if",
+        "then",
+        "do",
+        "else",
+        "elif",
+        "while",
+        "until",
+        "!",
+        "time",
+        "exec",
+        "command",
+        "sudo",
+        "nohup",
+        "{",
+        "eval",
+    }
+)
+_ASSIGN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One simple command: its words without quotes, where it starts and ends."""
+
+    words: tuple[str, ...]
+    line: int
+    end_line: int
+    text: str  # the source text, for snippets
+
+
+def commands(script: str, first_line: int = 1) -> list[Command]:
+    """Split shell text into simple commands; never raises (unbalanced quotes end at EOF)."""
+    out: list[Command] = []
+    words: list[str] = []
+    word: list[str] = []
+    in_word = False
+    line = first_line
+    start_line = first_line
+    start_pos = 0
+    heredocs: list[tuple[str, bool]] = []  # (delimiter, strip tabs) pending at next newline
+    i = 0
+    n = len(script)
+
+    def end_word() -> None:
+        nonlocal in_word
+        if in_word:
+            words.append("".join(word))
+            word.clear()
+            in_word = False
+
+    def end_command(pos: int) -> None:
+        end_word()
+        if words:
+            text = script[start_pos:pos].strip()
+            out.append(Command(tuple(words), start_line, line, text))
+            words.clear()
+
+    def begin(pos: int) -> None:
+        nonlocal in_word, start_line, start_pos
+        if not words and not in_word:
+            start_line = line
+            start_pos = pos
+        in_word = True
+
+    while i < n:
+        c = script[i]
+        if c == "\\" and i + 1 < n:
+            if script[i + 1] == "\n":
+                line += 1
+                i += 2
+                continue
+            begin(i)
+            word.append(script[i + 1])
+            i += 2
+            continue
+        if c == "\n":
+            end_command(i)
+            line += 1
+            i += 1
+            if heredocs:
+                i, line = _skip_heredocs(script, i, line, heredocs)
+                heredocs.clear()
+            continue
+        if c in " \t\r":
+            end_word()
+            i += 1
+            continue
+        if c == "#" and not in_word:
+            while i < n and script[i] != "\n":
+                i += 1
+            continue
+        if c == "'":
+            begin(i)
+            j = script.find("'", i + 1)
+            j = n if j < 0 else j
+            chunk = script[i + 1 : j]
+            line += chunk.count("\n")
+            word.append(chunk)
+            i = j + 1
+            continue
+        if c == '"':
+            begin(i)
+            i += 1
+            while i < n and script[i] != '"':
+                if script[i] == "\\" and i + 1 < n and script[i + 1] in '"\\$`\n':
+                    if script[i + 1] == "\n":
+                        line += 1
+                    else:
+                        word.append(script[i + 1])
+                    i += 2
+                    continue
+                if script[i] == "\n":
+                    line += 1
+                word.append(script[i])
+                i += 1
+            i += 1
+            continue
+        if c == "$" and i + 1 < n and script[i + 1] in "({":
+            begin(i)
+            j = _matching(script, i + 1)
+            chunk = script[i:j]
+            line += chunk.count("\n")
+            word.append(chunk)
+            i = j
+            continue
+        if c == "`":
+            begin(i)
+            j = script.find("`", i + 1)
+            j = n if j < 0 else j + 1
+            chunk = script[i:j]
+            line += chunk.count("\n")
+            word.append(chunk)
+            i = j
+            continue
+        if c in "<>":
+            end_word()
+            m = re.compile(r"<<-?|<<<|>>|>&|<&|&>|>\||<|>").match(script, i)
+            assert m is not None
+            op = m.group(0)
+            i = m.end()
+            if op in ("<<", "<<-"):
+                dm = re.compile(r"[ \t]*(['\"]?)([A-Za-z0-9_.-]+)\1").match(script, i)
+                if dm:
+                    heredocs.append((dm.group(2), op == "<<-"))
+                    i = dm.end()
+            elif op in (">&", "<&"):
+                dm = re.compile(r"[0-9-]+").match(script, i)
+                if dm:
+                    i = dm.end()
+            continue
+        two = script[i : i + 2]
+        if two in ("&&", "||", ";;", "|&"):
+            end_command(i)
+            i += 2
+            continue
+        if c in ";&|()":
+            end_command(i)
+            i += 1
+            continue
+        begin(i)
+        word.append(c)
+        i += 1
+    end_command(n)
+    return out
+
+
+def _matching(text: str, i: int) -> int:
+    """Index just past the bracket closing the one at `i` (tolerates EOF)."""
+    pairs = {"(": ")", "{": "}"}
+    stack = [pairs[text[i]]]
+    j = i + 1
+    while j < len(text) and stack:
+        ch = text[j]
+        if ch in pairs:
+            stack.append(pairs[ch])
+        elif ch == stack[-1]:
+            stack.pop()
+        j += 1
+    return j
+
+
+def _skip_heredocs(
+    script: str, i: int, line: int, pending: list[tuple[str, bool]]
+) -> tuple[int, int]:
+    for delim, strip_tabs in pending:
+        while i < len(script):
+            end = script.find("\n", i)
+            end = len(script) if end < 0 else end
+            body = script[i:end]
+            i = end + 1
+            line += 1
+            if (body.lstrip("\t") if strip_tabs else body).rstrip("\r") == delim:
+                break
+    return i, line
+
+
+def strip_comment(line: str) -> str:
+    """A single line without its trailing shell/YAML/Makefile comment (quote-aware)."""
+    quote = ""
+    prev = " "
+    for idx, ch in enumerate(line):
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "#" and prev in " \t":
+            return line[:idx]
+        prev = ch
+    return line
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _normal(word: str) -> str:
+    """Program name for matching: `./bin/golangci-lint` → golangci-lint, `$(GOLANGCI_LINT)` →
+    golangci-lint, `@go` → go, `go1.22` stays."""
+    w = word.lstrip("@-+")
+    m = re.fullmatch(r"\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]|\$([A-Za-z_][A-Za-z0-9_]*)", w)
+    if m:
+        w = (m.group(1) or m.group(2)).lower().replace("_", "-")
+        if w in ("gocmd", "go-cmd", "gobin", "go-bin", "go-binary"):
+            w = "go"
+    w = w.rsplit("/", 1)[-1]
+    return w.split("@", 1)[0]
+
+
+def program_index(words: tuple[str, ...]) -> int:
+    """Index of the program word, skipping `FOO=bar`, `env`, `sudo`, `if`, `time`..."""
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if _ASSIGN.match(w) or w.lstrip("@-+") in _PREFIX_WORDS:
+            i += 1
+            continue
+        if _normal(w) == "env":
+            i += 1
+            while i < len(words) and (words[i].startswith("-") or _ASSIGN.match(words[i])):
+                i += 1
+            continue
+        return i
+    return len(words)
+
+
+def program(cmd: Command) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """(normalised program name, its arguments, env assignments before it)."""
+    i = program_index(cmd.words)
+    if i >= len(cmd.words):
+        return "", (), cmd.words
+    return _normal(cmd.words[i]), cmd.words[i + 1 :], cmd.words[:i]
+
+
+def _operands(args: tuple[str, ...]) -> list[str]:
+    return [a for a in args if not a.startswith("-")]
+
+
+TEST_RUNNERS = frozenset({"gotestsum", "ginkgo", "richgo", "gotest", "go-test"})
+
+
+def tool_of(cmd: Command) -> tuple[str, tuple[str, ...]]:
+    """What a command runs, seeing through `go run pkg@v` and `go tool name`: (tool, args)."""
+    prog, args, _ = program(cmd)
+    if prog == "go" or re.fullmatch(r"go1\.\d+(\.\d+)?", prog):
+        ops = _operands(args)
+        if ops[:1] in (["run"], ["tool"]) and len(ops) > 1:
+            tool = _normal(ops[1])
+            rest = args[args.index(ops[1]) + 1 :]
+            return tool, rest
+        return "go", args
+    return prog, args
+
+
+def runs_tests(cmd: Command) -> bool:
+    tool, args = tool_of(cmd)
+    if tool == "go":
+        ops = _operands(args)
+        return bool(ops) and ops[0] == "test"
+    if tool in ("richgo",):
+        return "test" in args
+    return tool in TEST_RUNNERS
+
+
+_RACE = re.compile(r"(?:^|\s)--?race(?:=(?:true|1))?(?:\s|$)")
+
+
+def has_race(cmd: Command) -> bool:
+    """A test command passing -race (as a flag, in a flags word, or through GOFLAGS=)."""
+    if not runs_tests(cmd):
+        return False
+    _, args, env = program(cmd)
+    if any(_RACE.search(a) for a in args):
+        return True
+    return any(a.startswith("GOFLAGS=") and _RACE.search(a[8:]) for a in env)
+
+
+def runs_govulncheck(cmd: Command) -> bool:
+    tool, _ = tool_of(cmd)
+    return tool == "govulncheck"
+
+
+def runs_golangci_lint(cmd: Command) -> bool:
+    tool, args = tool_of(cmd)
+    if tool not in ("golangci-lint", "golangci"):
+        return False
+    ops = _operands(args)
+    # `golangci-lint run` lints; `version`, `linters`, `cache`, `fmt`, `help` do not.
+    return not ops or ops[0] == "run" or ops[0].startswith((".", "/"))
+
+
+def shell_c(cmd: Command) -> str | None:
+    """The script of `sh -c '...'` / `bash -c '...'`, if that is what this command is."""
+    prog, args, _ = program(cmd)
+    if prog in ("sh", "bash", "zsh", "dash") and "-c" in args:
+        idx = args.index("-c")
+        if idx + 1 < len(args):
+            return args[idx + 1]
+    return None
+
+
+_MAKE_ARG_FLAGS = frozenset(
+    {
+        "-o",
+        "--old-file",
+        "--assume-old",
+        "-W",
+        "--what-if",
+        "--new-file",
+        "--assume-new",
+        "-I",
+        "--include-dir",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A command that hands over to something we can follow: a make target, a task, a script."""
+
+    kind: str  # "make" | "task" | "script"
+    where: str  # make: dir:D / file:F ("" = default); task: dir; script: path
+    names: tuple[str, ...]  # targets / tasks ("" = the default); script: candidate paths
+
+
+def call_of(cmd: Command) -> Call | None:
+    prog, args, _ = program(cmd)
+    if prog in ("make", "gmake"):
+        where = ""
+        names: list[str] = []
+        it = iter(range(len(args)))
+        for i in it:
+            a = args[i]
+            if a in _MAKE_ARG_FLAGS and i + 1 < len(args):
+                next(it, None)
+            elif a in ("-C", "--directory", "-f", "--file", "--makefile") and i + 1 < len(args):
+                where = ("file:" if a.startswith(("-f", "--f", "--m")) else "dir:") + args[i + 1]
+                next(it, None)
+            elif a.startswith(("--directory=", "--file=", "--makefile=")):
+                key, _, val = a.partition("=")
+                where = ("dir:" if key == "--directory" else "file:") + val
+            elif a.startswith("-C") and len(a) > 2:
+                where = "dir:" + a[2:]
+            elif a.startswith("-j") or a.startswith("-") or _ASSIGN.match(a):
+                continue
+            else:
+                names.append(a)
+        return Call("make", where, tuple(names) or ("",))
+    if prog in ("task", "go-task"):
+        where = ""
+        names = []
+        it = iter(range(len(args)))
+        for i in it:
+            a = args[i]
+            if a == "--":
+                break
+            if a in ("-d", "--dir") and i + 1 < len(args):
+                where = args[i + 1]
+                next(it, None)
+            elif a in ("-t", "--taskfile") and i + 1 < len(args):
+                next(it, None)
+            elif a.startswith("-") or _ASSIGN.match(a):
+                continue
+            else:
+                names.append(a)
+        return Call("task", where, tuple(names) or ("default",))
+    words = cmd.words[program_index(cmd.words) :]
+    if not words:
+        return None
+    if prog in ("docker", "podman", "nerdctl") and {"run", "exec"} & set(_operands(args)):
+        # `docker run ... image hack/test/unit`: the repository's script, run in a container
+        paths = tuple(
+            a
+            for a in args
+            if not a.startswith("-")
+            and "$" not in a
+            and "=" not in a
+            and ":" not in a
+            and ("/" in a or a.endswith((".sh", ".bash")))
+            and not a.startswith("/")
+        )
+        return Call("script", "", paths) if paths else None
+    first = words[0].lstrip("@-+")
+    if prog in ("sh", "bash", "zsh", "dash", "source", "."):
+        ops = [a for a in words[1:] if not a.startswith("-")]
+        if "-c" in words[1:] or not ops:
+            return None
+        first = ops[0]
+    elif not ("/" in first or first.endswith((".sh", ".bash"))):
+        return None
+    if "$" in first or first.startswith("/") or "://" in first:
+        return None
+    return Call("script", first, ())

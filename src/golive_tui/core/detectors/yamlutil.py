@@ -1,0 +1,154 @@
+"""YAML with line numbers: PyYAML's composed node graph, plus small accessors.
+
+Composing (not constructing) keeps every node's position for evidence lines, and tolerates the
+custom tags CI systems use (`!reference`, `!Ref`), which a safe constructor would reject.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+try:  # libyaml is several times faster when present
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+__all__ = [
+    "MappingNode",
+    "Node",
+    "ScalarNode",
+    "SequenceNode",
+    "YamlError",
+    "get",
+    "items",
+    "line",
+    "load_all",
+    "scalar",
+    "seq",
+    "strings",
+    "to_python",
+]
+
+
+class YamlError(Exception):
+    """Unparseable YAML, with the 1-based line it failed at."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def load_all(text: str) -> list[Node]:
+    """Every document's root node (empty documents skipped). Raises YamlError."""
+    try:
+        return [doc for doc in yaml.compose_all(text, Loader=_Loader) if doc is not None]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = mark.line + 1 if mark is not None else 1
+        return _raise(where, f"{exc.problem or exc.context or 'invalid YAML'}")
+    except yaml.YAMLError as exc:
+        return _raise(1, str(exc).splitlines()[0] if str(exc) else "invalid YAML")
+    except (ValueError, RecursionError) as exc:  # e.g. bad escapes in the C reader
+        return _raise(1, str(exc) or "invalid YAML")
+
+
+def _raise(line: int, message: str) -> list[Node]:
+    raise YamlError(line, message)
+
+
+def line(node: Node) -> int:
+    """1-based line where a node starts."""
+    return int(node.start_mark.line) + 1
+
+
+def end_line(node: Node) -> int:
+    """1-based line of a node's last character (block scalars end on the line after)."""
+    mark = node.end_mark
+    end = int(mark.line) + 1
+    if mark.column == 0 and end > line(node):
+        end -= 1
+    return end
+
+
+def items(node: Node | None) -> Iterator[tuple[ScalarNode, Node]]:
+    """A mapping's (key, value) pairs with scalar keys, following `<<: *anchor` merges."""
+    if not isinstance(node, MappingNode):
+        return
+    for key, value in node.value:
+        if isinstance(key, ScalarNode) and key.value == "<<" and key.tag.endswith(":merge"):
+            sources = value.value if isinstance(value, SequenceNode) else [value]
+            for source in sources:
+                yield from items(source)
+        elif isinstance(key, ScalarNode):
+            yield key, value
+
+
+def get(node: Node | None, key: str) -> Node | None:
+    """The value under `key` (last one wins, as YAML loaders do), or None."""
+    found: Node | None = None
+    for k, v in items(node):
+        if k.value == key:
+            found = v
+    return found
+
+
+def key_node(node: Node | None, key: str) -> ScalarNode | None:
+    found: ScalarNode | None = None
+    for k, _ in items(node):
+        if k.value == key:
+            found = k
+    return found
+
+
+def scalar(node: Node | None) -> str | None:
+    """A scalar's text, or None for anything else (and for explicit null)."""
+    if isinstance(node, ScalarNode):
+        if node.tag.endswith(":null"):
+            return None
+        return str(node.value)
+    return None
+
+
+def seq(node: Node | None) -> list[Node]:
+    return list(node.value) if isinstance(node, SequenceNode) else []
+
+
+def strings(node: Node | None) -> list[ScalarNode]:
+    """Scalars of a string or (nested) list of strings, e.g. GitLab's `script:`."""
+    if isinstance(node, ScalarNode) and scalar(node) is not None:
+        return [node]
+    out: list[ScalarNode] = []
+    for child in seq(node):
+        out.extend(strings(child))
+    return out
+
+
+def is_true(node: Node | None) -> bool:
+    text = scalar(node)
+    return text is not None and text.lower() in ("true", "yes", "on", "1")
+
+
+def to_python(node: Node | None, _depth: int = 0) -> object:
+    """Plain Python data (scalars stay strings except YAML booleans and null)."""
+    if node is None or _depth > 50:
+        return None
+    if isinstance(node, ScalarNode):
+        if node.tag.endswith(":null"):
+            return None
+        if node.tag.endswith(":bool"):
+            return str(node.value).lower() in ("true", "yes", "on")
+        return str(node.value)
+    if isinstance(node, SequenceNode):
+        return [to_python(child, _depth + 1) for child in node.value]
+    return {k.value: to_python(v, _depth + 1) for k, v in items(node)}
+
+
+def block_scalar_first_line(node: ScalarNode) -> int:
+    """Line of the first content line: block scalars (`run: |`) start one line after the key."""
+    if node.style in ("|", ">"):
+        return line(node) + 1
+    return line(node)
