@@ -56,7 +56,7 @@ class RecordEvidence:
 class RecordItem:
     id: str
     state: str  # model.State value
-    source: str  # model.Source value
+    source: str  # model.Source value; "" while nobody and nothing has settled the item
     title: str = ""
     priority: str = ""
     wording: str = ""  # sha256 of the item's title/why/verify/rubric: re-ask when it changes
@@ -440,7 +440,7 @@ def record_from_dict(data: Mapping[str, Any], origin: str = "record") -> Record:
         if state not in {s.value for s in State}:
             raise r.fail(f"{w}state", f"unknown state {state!r}")
         source = r.str_(it, "source", w)
-        if source not in {s.value for s in Source}:
+        if source and source not in {s.value for s in Source}:
             raise r.fail(f"{w}source", f"unknown source {source!r}")
         evidence = []
         for j, ev in enumerate(r.tables(it, "evidence", w)):
@@ -627,6 +627,11 @@ def _aot(rows: list[dict[str, Any]]) -> Any:
                 for k, v in value.items():
                     sub.add(k, v)
                 table.add(key, sub)
+            elif isinstance(value, list) and len(value) > 1:
+                array = tomlkit.array()
+                array.extend(value)
+                array.multiline(True)
+                table.add(key, array)
             elif isinstance(value, str) and "\n" in value:
                 table.add(key, tomlkit.string(value, multiline=True))
             else:
@@ -874,7 +879,7 @@ def build_record(
         view = views.get(item.id)
         answer = getattr(view, "answer", None) if view else None
         state = _enum_value(view.state) if view else State.TODO.value
-        source = _enum_value(view.source) if view and view.source else Source.MANUAL.value
+        source = _enum_value(view.source) if view and view.source else ""  # nobody settled it
         evidence = []
         if item.detect:
             for det in item.detect.detectors:
@@ -1097,7 +1102,7 @@ def save_record(
     signing failure still saves the record, unsigned, with the reason in `message`.
     """
     from golive_tui.core.assess import assess
-    from golive_tui.core.checklists import Library, default_checklist_id
+    from golive_tui.core.checklists import Library, default_checklist_id, default_profile
     from golive_tui.core.draft import DraftStore
     from golive_tui.core.engine import scan
     from golive_tui.core.errors import SigningError
@@ -1107,13 +1112,13 @@ def save_record(
     library = Library.discover(repo_root)
     checklist = library.get(checklist_id or default_checklist_id(repo_root))
     draft = DraftStore(repo_root).load(checklist.id, rel)
-    chosen = profile or (getattr(draft, "profile", "") or None)
+    chosen = profile or (getattr(draft, "profile", "") or None) or default_profile(repo_root)
     report = scan(repo_root)
     answers = dict(getattr(draft, "answers", {}) or {})
     assessment = assess(
         checklist,
         answers,
-        report.results,
+        {r.id: r for r in report.results},
         paths=report.paths,
         go_imports=report.go_imports,
         profile=chosen,

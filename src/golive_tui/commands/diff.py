@@ -1,0 +1,41 @@
+"""`golive diff A B`: items whose state, evidence or waiver changed between two releases' records."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("old", metavar="A", help="older record (file or release name)")
+    parser.add_argument("new", metavar="B", help="newer record (file or release name)")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("-C", "--repo", default=".", metavar="PATH", help="repository (default: .)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from golive_tui.core.gate import diff_records, find_record, repo_root
+    from golive_tui.core.record import load_record
+
+    root = repo_root(Path(args.repo))
+    paths = [find_record(root, ref) for ref in (args.old, args.new)]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        print(f"golive: no such record: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    old, new = (load_record(p) for p in paths)
+    changes = diff_records(old, new)
+    if args.format == "json":
+        data = [{"item": c.item, "kind": c.kind, "old": c.old, "new": c.new} for c in changes]
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    if not changes:
+        print(f"no item changed between {old.release} and {new.release}", file=sys.stderr)
+    for c in changes:
+        if c.old and c.new:
+            print(f"{c.item}: {c.kind}: {c.old} -> {c.new}")
+        else:
+            print(f"{c.item}: {c.kind}: {c.new or c.old}")
+    return 0

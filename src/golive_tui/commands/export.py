@@ -1,0 +1,35 @@
+"""`golive export RECORD --format markdown|json|sarif`: a record for people or other tools."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from golive_tui.core.export import FORMATS
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("record", metavar="RECORD", help="record file or release name")
+    parser.add_argument("--format", choices=FORMATS, default="markdown", help="default: markdown")
+    parser.add_argument(
+        "--verify", action="store_true", help="include signature verification results"
+    )
+    parser.add_argument("-C", "--repo", default=".", metavar="PATH", help="repository (default: .)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from golive_tui.core.export import render
+    from golive_tui.core.gate import find_record, repo_root
+    from golive_tui.core.record import load_record, verify_record
+
+    root = repo_root(Path(args.repo))
+    path = find_record(root, args.record)
+    if not path.is_file():
+        print(f"golive: {args.record}: no such record", file=sys.stderr)
+        return 2
+    record = load_record(path)
+    check = verify_record(record, root, path) if args.verify else None
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    sys.stdout.write(render(record, args.format, check, rel))
+    return 0

@@ -1,0 +1,49 @@
+"""`golive gate`: the CI check. Pass only if a verified record covers HEAD and passes the profile.
+
+Exit 0 pass, 1 fail (no record, unsigned or bad signature, another repository, HEAD changed
+evidence files since the record, profile not passed, expired waiver), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", metavar="P", help="profile that must pass (default: record's)")
+    parser.add_argument("--release", metavar="R", help="release (default: tag at HEAD)")
+    parser.add_argument(
+        "--format",
+        choices=("text", "markdown", "json", "sarif"),
+        default="text",
+        help="output (markdown suits $GITHUB_STEP_SUMMARY; sarif suits code scanning)",
+    )
+    parser.add_argument("-C", "--repo", default=".", metavar="PATH", help="repository (default: .)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from golive_tui.core.gate import (
+        evaluate_gate,
+        outcome_json,
+        outcome_markdown,
+        outcome_sarif,
+        outcome_text,
+        repo_root,
+    )
+
+    root = repo_root(Path(args.repo))
+    outcome = evaluate_gate(root, release=args.release, profile=args.profile)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(outcome_json(outcome), indent=2, ensure_ascii=False) + "\n")
+    elif args.format == "sarif":
+        sys.stdout.write(json.dumps(outcome_sarif(outcome, root), indent=2) + "\n")
+    elif args.format == "markdown":
+        sys.stdout.write(outcome_markdown(outcome))
+    else:
+        sys.stdout.write(outcome_text(outcome))
+    if args.format != "text" and not outcome.passed:
+        print(f"golive: gate failed: {'; '.join(outcome.failures)}", file=sys.stderr)
+    return 0 if outcome.passed else 1

@@ -1,0 +1,66 @@
+"""`golive history`: every release's record, oldest first: date, score, gate, signers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--verify", action="store_true", help="verify each signature too")
+    parser.add_argument("-C", "--repo", default=".", metavar="PATH", help="repository (default: .)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from golive_tui.core.gate import load_all, repo_root
+    from golive_tui.core.record import verify_record
+
+    root = repo_root(Path(args.repo))
+    rows: list[dict[str, Any]] = []
+    for path, record, error in load_all(root):
+        if record is None:
+            rows.append({"release": path.stem, "error": error})
+            continue
+        verdicts = (
+            [c.verdict for c in verify_record(record, root, path).checks]
+            if args.verify
+            else [""] * len(record.signatures)
+        )
+        gate = record.gate(record.profile) if record.profile else None
+        score = record.summary.scores[0] if record.summary.scores else None
+        rows.append(
+            {
+                "release": record.release,
+                "date": record.created[:10],
+                "commit": record.repo.commit[:12],
+                "score": f"{score.value:g}/{score.maximum:g}"
+                + (f" {score.band}" if score.band else "")
+                if score
+                else "",
+                "gate": (f"{gate.profile} {'pass' if gate.passed else 'fail'}" if gate else ""),
+                "signers": [
+                    f"{s.signer or s.key} ({s.role}{', ' + v if v else ''})"
+                    for s, v in zip(record.signatures, verdicts, strict=True)
+                ],
+            }
+        )
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    if not rows:
+        print("no records yet: `golive sign` writes one per release", file=sys.stderr)
+        return 0
+    for row in rows:
+        if "error" in row:
+            print(f"{row['release']:<16} malformed: {row['error']}")
+            continue
+        signers = ", ".join(row["signers"]) or "not signed"
+        print(
+            f"{row['release']:<16} {row['date']:<10} {row['commit']:<12} "
+            f"{row['score'] or '-':<14} {row['gate'] or '-':<20} {signers}"
+        )
+    return 0

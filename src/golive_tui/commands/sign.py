@@ -1,0 +1,48 @@
+"""`golive sign`: build the release's readiness record from the draft and a fresh scan, sign it.
+
+Exit 0 when the record was saved and signed; 1 when it was saved unsigned (no key, locked
+key...: the message says how to fix it); 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-C", "--repo", default=".", metavar="PATH", help="repository (default: .)")
+    parser.add_argument("--release", metavar="R", help="release name (default: tag at HEAD)")
+    parser.add_argument("--checklist", metavar="ID", help="checklist id (default: the repo's)")
+    parser.add_argument(
+        "--profile", metavar="P", help="profile to summarise (default: the draft's)"
+    )
+    parser.add_argument(
+        "--role", choices=("author", "pair", "reviewer"), default="author", help="your role"
+    )
+    parser.add_argument("--no-sign", action="store_true", help="save the record without signing")
+    parser.add_argument(
+        "--commit", action="store_true", help="commit the record (`readiness: <release>`)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from golive_tui.core.gate import repo_root
+    from golive_tui.core.record import save_record
+
+    root = repo_root(Path(args.repo))
+    result = save_record(
+        root,
+        args.checklist,
+        args.release,
+        sign=not args.no_sign,
+        role=args.role,
+        profile=args.profile,
+        commit=args.commit,
+    )
+    print(result.path)
+    print(result.message, file=sys.stderr)
+    if result.committed:
+        print(f"committed {result.committed[:12]}", file=sys.stderr)
+    return 0 if result.signed or args.no_sign else 1

@@ -1,0 +1,98 @@
+"""`golive verify`: check every signature of readiness records (and, with --evidence, drift).
+
+One line per signature: good / bad / unknown key / error / not signed, plus expired waivers
+(reported, but they do not fail verification: a record of an old release stays authentic).
+Exit 0 only if every signature of every record is good; 1 if any is bad, unknown, unsigned,
+malformed or (with --evidence) drifted; 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "records",
+        nargs="*",
+        metavar="RECORD",
+        help="record files or release names (default: the current release's record)",
+    )
+    parser.add_argument("--all", action="store_true", help="verify every record in .golive/records")
+    parser.add_argument(
+        "--evidence",
+        action="store_true",
+        help="re-run detectors on each record's commit and list evidence that no longer holds",
+    )
+    parser.add_argument("-C", "--repo", default=".", metavar="PATH", help="repository (default: .)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from golive_tui.core.errors import GoliveError
+    from golive_tui.core.gate import evidence_drift, find_record, repo_root
+    from golive_tui.core.record import list_records, load_record, record_path, verify_record
+    from golive_tui.core.release import resolve_release
+
+    if args.all and args.records:
+        print("golive: verify: give RECORD arguments or --all, not both", file=sys.stderr)
+        return 2
+    root = repo_root(Path(args.repo))
+    if args.all:
+        paths = list_records(root)
+        if not paths:
+            print(f"golive: no records in {root / '.golive' / 'records'}", file=sys.stderr)
+            return 1
+    elif args.records:
+        paths = [find_record(root, r) for r in args.records]
+        missing = [str(p) for p in paths if not p.is_file()]
+        if missing:
+            print(f"golive: no such record: {', '.join(missing)}", file=sys.stderr)
+            return 2
+    else:
+        release = resolve_release(root)
+        paths = [record_path(root, release)]
+        if not paths[0].is_file():
+            print(
+                f"golive: no record for release {release} ({paths[0]}); name one, or use --all",
+                file=sys.stderr,
+            )
+            return 1
+    ok = True
+    for path in paths:
+        shown = path.relative_to(root) if path.is_relative_to(root) else path
+        try:
+            record = load_record(path)
+        except GoliveError as exc:
+            print(f"{shown}: malformed: {exc}")
+            ok = False
+            continue
+        check = verify_record(record, root, path)
+        if not check.checks:
+            print(f"{shown}: not signed")
+        for c in check.checks:
+            who = c.principal or c.signature.signer or "?"
+            detail = f" — {c.detail}" if c.detail else ""
+            print(
+                f"{shown}: {c.verdict}: {c.signature.role} signature by {who} "
+                f"({c.signature.format} {c.key or c.signature.key}){detail}"
+            )
+        for problem in check.problems:
+            print(f"{shown}: bad: {problem}")
+        for item in check.expired:
+            print(f"{shown}: expired waiver: {item.id} (until {item.until or '?'}: {item.reason})")
+        ok = ok and check.ok
+        if args.evidence:
+            try:
+                drift = evidence_drift(root, record)
+            except GoliveError as exc:
+                print(f"{shown}: evidence not checked: {exc}")
+                ok = False
+                continue
+            for d in drift:
+                print(f"{shown}: drift: {d.item}: {d.reason}")
+            if not drift:
+                print(f"{shown}: evidence holds at {record.repo.commit[:12]}")
+            ok = ok and not drift
+    return 0 if ok else 1
