@@ -1014,6 +1014,7 @@ class GoSourceExtractor:
 # --------------------------------------------------------------------------- helpers
 
 
+_SIGNAL_PACKAGES = frozenset({"os", "syscall", "golang.org/x/sys/unix", "golang.org/x/sys/windows"})
 _IDENT_BEFORE = re.compile(r"(\w+)\Z")
 
 
@@ -1168,7 +1169,16 @@ def _resolve_signals(
             _resolve_signals(f, child, written, unresolved, depth)
         return
     if kind == "selector_expression":
-        written.append(node.text())
+        text = node.text()
+        operand, _, name = text.rpartition(".")
+        if (
+            f.path_of(operand) in _SIGNAL_PACKAGES
+            or name.startswith("SIG")
+            or name in ("Interrupt", "Kill")
+        ):
+            written.append(text)
+        else:  # another package's variable (often a slice): not visible from this file
+            unresolved.append(text)
         return
     if kind == "composite_literal":
         body = node.field("body")
