@@ -613,7 +613,8 @@ def analyse(df: Dockerfile) -> list[Finding]:
             final.snippet,
             via=f"{base_kind} base image ships CA certificates",
         )
-    if certs is None and base_kind == "scratch":
+    runnable = any(i.keyword in ("ENTRYPOINT", "CMD") for i in in_final)
+    if certs is None and base_kind == "scratch" and runnable:
         certs = _finding(
             "docker.ca_certificates",
             final.line,

@@ -184,7 +184,7 @@ def _dockerignore(paths: list[str]) -> DetectorResult:
 
 
 _RUNBOOK = re.compile(
-    r"(?i)(^|/)(runbooks?|playbooks?)(/|[-_.][^/]*$|$)|(^|/)docs?/(operations|ops|on-?call)[^/]*(/|$)"
+    r"(?i)(^|/)runbooks?(/|[-_.][^/]*$|$)|(^|/)docs?/(operations|ops|on-?call)[^/]*(/|$)"
     r"|(^|/)(RUNBOOK|OPERATIONS|ONCALL|ON-CALL)[^/]*\.(md|rst|adoc|txt)$"
 )
 
