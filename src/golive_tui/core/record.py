@@ -686,7 +686,7 @@ def list_records(repo_root: Path) -> list[Path]:
 def record_lock(path: Path) -> Iterator[None]:
     """Serialise read-modify-write of one record (two cosigns must not drop a signature)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    lock = path.parent / f".{path.name}.lock"
+    lock = _lock_path(path)
     try:
         handle = lock.open("a")
     except OSError as exc:
@@ -697,6 +697,20 @@ def record_lock(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _lock_path(path: Path) -> Path:
+    """Lock files live under .git/golive (never in the working tree, where they would be committed)."""
+    from golive_tui.core.errors import RepoError
+    from golive_tui.core.release import state_dir
+
+    try:
+        folder = state_dir(path.parent) / "locks"
+        folder.mkdir(parents=True, exist_ok=True)
+    except (RepoError, OSError):
+        return path.parent / f".{path.name}.lock"
+    digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
+    return folder / f"record-{path.stem}-{digest}.lock"
 
 
 def write_record(path: Path, record: Record) -> None:
