@@ -50,6 +50,8 @@ class ScanCache:
         self._skips: dict[str, list[Any]] = {}
         self._touched_gen = 0
         self._dirty = False
+        # [fingerprint, [[path, [extractor keys]], ...]]: the last scan's file -> extractors
+        self._plan: list[Any] = ["", []]
 
     @classmethod
     def load(cls, path: Path | None) -> ScanCache:
@@ -83,6 +85,9 @@ class ScanCache:
         cache._touched_gen = gen + 1
         cache._scans = scans
         cache._skips = skips
+        plan = data.get("plan")
+        if isinstance(plan, list) and len(plan) == 2:
+            cache._plan = plan
         return cache
 
     @staticmethod
@@ -124,6 +129,15 @@ class ScanCache:
         self._skips[blob] = [self._touched_gen, reason]
         self._dirty = True
 
+    def plan(self, fingerprint: str) -> list[Any] | None:
+        """The remembered file -> extractor-keys plan when `fingerprint` is unchanged."""
+        stored, entries = self._plan
+        return entries if stored == fingerprint and isinstance(entries, list) else None
+
+    def put_plan(self, fingerprint: str, entries: list[tuple[str, list[str]]]) -> None:
+        self._plan = [fingerprint, [[p, ks] for p, ks in entries]]
+        self._dirty = True
+
     def save(self) -> None:
         """Write back if anything was added; drop entries unused for KEEP_GENERATIONS writes."""
         if self.path is None or not self._dirty:
@@ -141,6 +155,7 @@ class ScanCache:
             "gen": self._touched_gen,
             "scans": scans,
             "skips": skips,
+            "plan": self._plan,
         }
         try:
             write_atomic(self.path, marshal.dumps(data), mode=0o600)
