@@ -1154,6 +1154,15 @@ def save_record(
             notes.append(f"saved unsigned: {exc}")
     path = record_path(repo_root, rel)
     with record_lock(path):
+        try:
+            previous = load_record(path) if path.is_file() else None
+        except RecordError:
+            previous = None
+        if previous is not None and previous.signatures:
+            notes.append(
+                f"replaced the previous record of {rel} and its "
+                f"{len(previous.signatures)} signature(s); cosigners must sign again"
+            )
         write_record(path, record)
     committed = ""
     if commit:
