@@ -1,0 +1,808 @@
+"""Release to release: carry forward what still holds, re-ask only what changed.
+
+The second release is where checklists die: people re-tick everything by reflex. So a walk for
+a release with no record starts from the newest verifying record of an earlier release, and
+each answer there is bound to what it relied on: the blobs of its evidence files and of the
+files its `watch` globs matched. An answer carries forward only while those blobs, the
+checklist's wording of the item, its waiver and its `revalidate_after` window all still hold;
+otherwise the item is re-asked with the reasons (and a short diff of what changed).
+
+Headless and pure apart from reading git: the walker, `golive status` and `golive gate
+--since-record` all use the same rules (docs/records.md, "Carry-forward").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import enum
+import os
+import subprocess
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+from golive_tui.core.draft import Draft
+from golive_tui.core.errors import RecordError
+from golive_tui.core.model import (
+    Answer,
+    Checklist,
+    DetectMode,
+    DetectorResult,
+    Evidence,
+    Item,
+    Polarity,
+    Source,
+    State,
+    Status,
+)
+from golive_tui.core.record import (
+    Record,
+    RecordEvidence,
+    RecordItem,
+    list_records,
+    load_record,
+    now_utc,
+    record_path,
+    verify_record,
+    watched,
+)
+from golive_tui.core.record import item_wording as _wording
+from golive_tui.core.release import version_key
+from golive_tui.core.repo import blob_sha
+
+#: Longest diff shown per changed file (lines); the rest is summarised.
+MAX_DIFF_LINES = 40
+
+
+class ChangeKind(enum.StrEnum):
+    FILE_CHANGED = "file_changed"  # an evidence or watched file's content changed, or it is gone
+    FILE_ADDED = "file_added"  # a watch glob now matches a file the record did not see
+    DETECTOR = "detector_disagrees"  # the detectors' verdict moved against the recorded answer
+    WAIVER_EXPIRED = "waiver_expired"
+    REVALIDATE = "revalidate_after"  # the item's revalidation window has run out
+    WORDING = "wording_changed"  # the checklist now asks something else
+    NEW = "new_item"  # the checklist did not have the item at the base release
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeReason:
+    """Why an item is asked again; file reasons carry blobs, findings and a trimmed diff."""
+
+    kind: ChangeKind
+    message: str
+    path: str = ""
+    old_blob: str = ""
+    new_blob: str = ""  # "" when the file is gone
+    old_finding: str = ""
+    new_finding: str = ""
+    diff: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": self.kind.value, "message": self.message}
+        for key in ("path", "old_blob", "new_blob", "old_finding", "new_finding", "diff"):
+            value = getattr(self, key)
+            if value:
+                data[key] = value
+        return data
+
+
+# --------------------------------------------------------------------------- the base record
+
+
+@dataclass(frozen=True, slots=True)
+class Base:
+    release: str
+    path: Path
+    record: Record
+
+
+def _tags(repo_root: Path) -> frozenset[str]:
+    out = _git_text(repo_root, "tag", "--list")
+    return frozenset(out.split()) if out else frozenset()
+
+
+def release_order(release: str, created: str, tags: Iterable[str]) -> tuple[Any, ...]:
+    """Tagged releases by version (v1.2.10 after v1.2.9), then untagged ones by creation time.
+
+    The same order `golive history` uses, so "earlier" means the same everywhere.
+    """
+    if release in set(tags):
+        return (0, version_key(release), created)
+    return (1, (), created)
+
+
+def base_candidates(
+    repo_root: Path, release: str, *, now: str | None = None
+) -> tuple[list[tuple[Path, Record]], list[str]]:
+    """Records of earlier releases, preferred first, and why others were passed over.
+
+    Earlier is `release_order` with the current release placed at `now`: for a tag, the records
+    of lower tags (highest first); for an untagged name, untagged records created before now
+    (newest first), then every tagged record (highest first). A tag with no lower tagged record
+    falls back to untagged records created before now (a first tag after walks under a working
+    name such as `unreleased`). The release itself is never its own base.
+    """
+    tags = _tags(repo_root)
+    stamp = now or now_utc()
+    here = release_order(release, stamp, tags)
+    notes: list[str] = []
+    earlier: list[tuple[tuple[Any, ...], Path, Record]] = []
+    fallback: list[tuple[tuple[Any, ...], Path, Record]] = []
+    for path in list_records(repo_root):
+        if path.stem == release:
+            continue
+        try:
+            record = load_record(path)
+        except RecordError as exc:
+            notes.append(f"{path.name}: not usable as a base: {str(exc).splitlines()[0]}")
+            continue
+        if record.release == release:
+            continue
+        key = release_order(record.release, record.created, tags)
+        if key < here:
+            earlier.append((key, path, record))
+        elif here[0] == 0 and key[0] == 1 and record.created < stamp:
+            fallback.append((key, path, record))
+    ordered = sorted(earlier, key=lambda e: e[0], reverse=True)
+    if not any(k[0] == 0 for k, _p, _r in earlier) and here[0] == 0:
+        ordered += sorted(fallback, key=lambda e: e[0], reverse=True)
+    return [(p, r) for _k, p, r in ordered], notes
+
+
+def find_base(
+    repo_root: Path, release: str, *, now: str | None = None
+) -> tuple[Base | None, tuple[str, ...]]:
+    """The newest earlier record whose signatures all verify, and notes on records skipped.
+
+    Unsigned or badly signed records are never a base: carrying answers nobody vouched for
+    would launder them into the next release.
+    """
+    candidates, notes = base_candidates(repo_root, release, now=now)
+    for path, record in candidates:
+        check = verify_record(record, repo_root, path)
+        if check.ok:
+            return Base(record.release, path, record), tuple(notes)
+        if not record.signatures:
+            notes.append(f"{record.release}: skipped as a base: not signed")
+        else:
+            bad = [c.verdict for c in check.checks if not c.good] + list(check.problems)
+            notes.append(f"{record.release}: skipped as a base: {', '.join(bad)}")
+    return None, tuple(notes)
+
+
+# --------------------------------------------------------------------------- what the release looks like now
+
+
+class ReportLike(Protocol):
+    @property
+    def results(self) -> Sequence[DetectorResult]: ...
+
+    @property
+    def paths(self) -> Sequence[str]: ...
+
+
+@dataclass(frozen=True)
+class Observed:
+    """The release being assessed, as far as carry-forward compares it with the base record.
+
+    `statuses` holds only detectors that could tell (error / not applicable are left out, so
+    "could not tell" never counts as a disagreement).
+    """
+
+    blob: Callable[[str], str]  # path -> blob id, "" when the file is gone
+    paths: frozenset[str]  # files that exist (watch globs are matched against these)
+    evidence: Mapping[str, tuple[RecordEvidence, ...]]  # detector -> findings
+    statuses: Mapping[str, Status]
+    content: Callable[[str], bytes | None] = field(default=lambda _p: None)
+    label: str = "now"
+
+
+class _WorktreeBlobs:
+    """Blob ids of working-tree files, as `git hash-object` gives them (filters applied)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.known: dict[str, str] = {}
+
+    def prime(self, paths: Iterable[str]) -> None:
+        todo: list[str] = []
+        for path in sorted(set(paths) - set(self.known)):
+            full = self.root / path
+            if full.is_symlink():
+                self.known[path] = blob_sha(os.fsencode(full.readlink()))
+            elif full.is_file():
+                todo.append(path)
+            else:
+                self.known[path] = ""
+        if not todo:
+            return
+        try:
+            proc = subprocess.run(
+                ["git", "hash-object", "--stdin-paths"],
+                cwd=self.root,
+                input="\n".join(todo) + "\n",
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=120,
+            )
+            ids = proc.stdout.split() if proc.returncode == 0 else []
+        except (OSError, subprocess.TimeoutExpired):
+            ids = []
+        if len(ids) != len(todo):  # no git, or a path git refuses: hash the bytes ourselves
+            ids = [blob_sha((self.root / p).read_bytes()) for p in todo]
+        self.known.update(zip(todo, ids, strict=True))
+
+    def __call__(self, path: str) -> str:
+        if path not in self.known:
+            self.prime([path])
+        return self.known[path]
+
+
+def _evidence_by_detector(
+    results: Iterable[DetectorResult], blob: Callable[[str], str]
+) -> dict[str, tuple[RecordEvidence, ...]]:
+    out: dict[str, tuple[RecordEvidence, ...]] = {}
+    for res in results:
+        out[res.id] = tuple(_as_record_evidence(res.id, ev, blob) for ev in res.evidence)
+    return out
+
+
+def _as_record_evidence(detector: str, ev: Evidence, blob: Callable[[str], str]) -> RecordEvidence:
+    polarity = ev.polarity.value if isinstance(ev.polarity, Polarity) else str(ev.polarity)
+    return RecordEvidence(detector, ev.path, int(ev.line), polarity, ev.blob or blob(ev.path))
+
+
+_UNSURE = frozenset({Status.ERROR, Status.NOT_APPLICABLE})
+
+
+def observe_worktree(repo_root: Path, report: ReportLike, base: Record | None = None) -> Observed:
+    """The working tree as scanned by `report` (what the walk and `golive status` see)."""
+    blobs = _WorktreeBlobs(repo_root)
+    paths = frozenset(report.paths)
+    if base is not None:
+        needed = {e.path for i in base.items for e in i.evidence}
+        needed.update(p for i in base.items for p, _b in i.watch)
+        blobs.prime(needed)
+    results = tuple(report.results)
+
+    def content(path: str) -> bytes | None:
+        try:
+            full = repo_root / path
+            return os.fsencode(full.readlink()) if full.is_symlink() else full.read_bytes()
+        except OSError:
+            return None
+
+    return Observed(
+        blob=blobs,
+        paths=paths,
+        evidence=_evidence_by_detector(results, blobs),
+        statuses={r.id: r.status for r in results if r.status not in _UNSURE},
+        content=content,
+        label="working tree",
+    )
+
+
+def observe_record(repo_root: Path, record: Record) -> Observed:
+    """A later release as its own record saw it (for `golive gate --since-record`).
+
+    Blobs come from the record's evidence and watch tables, then from its commit's tree; a
+    detector with no finding in the record is taken as missing.
+    """
+    pinned: dict[str, str] = {}
+    for item in record.items:
+        pinned.update((e.path, e.blob) for e in item.evidence if e.blob)
+        pinned.update(item.watch)
+    tree = _tree_blobs(repo_root, record.repo.commit)
+    by_detector: dict[str, set[RecordEvidence]] = {}
+    for item in record.items:
+        for ev in item.evidence:
+            by_detector.setdefault(ev.detector, set()).add(ev)
+    evidence = {d: tuple(sorted(evs, key=_ev_key)) for d, evs in by_detector.items()}
+    statuses: dict[str, Status] = {}
+    for det, evs in evidence.items():
+        statuses[det] = _status_of(evs)
+    watched_paths = {p for item in record.items for p, _b in item.watch}
+
+    def blob(path: str) -> str:
+        return pinned.get(path) or tree.get(path, "")
+
+    return Observed(
+        blob=blob,
+        paths=frozenset(tree) | frozenset(pinned) | frozenset(watched_paths),
+        evidence=evidence,
+        statuses=_MissingByDefault(statuses),
+        label=f"record {record.release}",
+    )
+
+
+class _MissingByDefault(dict[str, Status]):
+    """A record names only detectors that found something; the rest found nothing."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return super().get(key, Status.MISSING)
+
+
+def _tree_blobs(repo_root: Path, commit: str) -> dict[str, str]:
+    out = _git_text(repo_root, "ls-tree", "-r", "-z", "--full-tree", commit) or ""
+    blobs: dict[str, str] = {}
+    for entry in out.split("\0"):
+        meta, _, path = entry.partition("\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == "blob":
+            blobs[path] = parts[2]
+    return blobs
+
+
+# --------------------------------------------------------------------------- the plan
+
+
+@dataclass(frozen=True)
+class CarryPlan:
+    """What a release's walk starts from: answers carried, items re-asked (with why), new items."""
+
+    release: str
+    base_release: str
+    base_path: Path
+    carried: Mapping[str, Answer]
+    reasked: Mapping[str, tuple[ChangeReason, ...]]
+    new: tuple[str, ...]
+    previous: Mapping[str, RecordItem] = field(default_factory=dict)  # the base record's items
+    notes: tuple[str, ...] = ()
+
+    def reasons(self, item_id: str) -> tuple[ChangeReason, ...]:
+        if item_id in self.new:
+            return (
+                ChangeReason(ChangeKind.NEW, f"new in the checklist since {self.base_release}"),
+            )
+        return self.reasked.get(item_id, ())
+
+    def changed(self, item_id: str) -> bool:
+        """Shown by the "changed since last release" filter: re-asked or new."""
+        return item_id in self.reasked or item_id in self.new
+
+    def headline(self) -> str:
+        return (
+            f"from {self.base_release}: {len(self.carried)} carried, "
+            f"{len(self.reasked)} re-asked, {len(self.new)} new"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "base": self.base_release,
+            "base_record": self.base_path.as_posix(),
+            "carried": len(self.carried),
+            "reasked": len(self.reasked),
+            "new": len(self.new),
+            "carried_items": sorted(self.carried),
+            "reasked_items": {
+                item_id: [r.to_json() for r in reasons]
+                for item_id, reasons in sorted(self.reasked.items())
+            },
+            "new_items": list(self.new),
+            "notes": list(self.notes),
+        }
+
+
+def plan_carry(
+    repo_root: Path,
+    checklist: Checklist,
+    release: str,
+    report: ReportLike,
+    *,
+    today: dt.date | None = None,
+    base: Base | None = None,
+) -> CarryPlan | None:
+    """Compare the newest verifying earlier record (or `base`) with the working tree.
+
+    None when there is no such record. `report` is the scan of the working tree (its detector
+    results decide whether detectors now disagree).
+    """
+    notes: tuple[str, ...] = ()
+    if base is None:
+        base, notes = find_base(repo_root, release)
+        if base is None:
+            return None
+    observed = observe_worktree(repo_root, report, base.record)
+    plan = compare(
+        checklist, base, observed, release=release, today=today, diffs=True, repo_root=repo_root
+    )
+    return replace(plan, notes=notes)
+
+
+def plan_between(
+    repo_root: Path,
+    checklist: Checklist,
+    base: Base,
+    later: Record,
+    *,
+    today: dt.date | None = None,
+) -> CarryPlan:
+    """What `later` had to re-ask relative to `base`, judged from the two records alone."""
+    day = today or _record_day(later.created)
+    return compare(
+        checklist,
+        base,
+        observe_record(repo_root, later),
+        release=later.release,
+        today=day,
+        diffs=False,
+        repo_root=repo_root,
+    )
+
+
+def _record_day(created: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(created[:10])
+    except ValueError:
+        return dt.datetime.now(dt.UTC).date()
+
+
+def compare(
+    checklist: Checklist,
+    base: Base,
+    observed: Observed,
+    *,
+    release: str,
+    today: dt.date | None = None,
+    diffs: bool = True,
+    repo_root: Path | None = None,
+) -> CarryPlan:
+    """Decide every item of `checklist` against the base record (see the module docstring)."""
+    day = today or dt.datetime.now(dt.UTC).date()
+    root = repo_root or base.path.parent.parent.parent
+    previous = {item.id: item for item in base.record.items}
+    carried: dict[str, Answer] = {}
+    reasked: dict[str, tuple[ChangeReason, ...]] = {}
+    new: list[str] = []
+    for item in checklist.items():
+        rec = previous.get(item.id)
+        if rec is None:
+            new.append(item.id)
+            continue
+        answer, reasons = decide(
+            item, rec, observed, base_release=base.release, today=day, root=root, diffs=diffs
+        )
+        if reasons:
+            reasked[item.id] = reasons
+        elif answer is not None:
+            carried[item.id] = answer
+    return CarryPlan(
+        release=release,
+        base_release=base.release,
+        base_path=base.path,
+        carried=carried,
+        reasked=reasked,
+        new=tuple(new),
+        previous=previous,
+    )
+
+
+_PERSON = frozenset({Source.MANUAL.value, Source.OVERRIDE.value, Source.CARRIED.value})
+
+
+def recorded_answer(rec: RecordItem, base_release: str) -> Answer | None:
+    """The answer a person gave in the base record, ready to carry; None if nobody answered.
+
+    A record keeps the item's shown state, so a "done" that contrary evidence kept at risk is
+    read back as done. An override keeps Source.OVERRIDE (so it still outweighs the unchanged
+    evidence it overrode); every other answer becomes Source.CARRIED. `carried_from` names the
+    base release; `by` and `at` stay the original answerer's, so revalidation counts from when
+    a person last looked.
+    """
+    if rec.source not in _PERSON:
+        return None
+    state = State.DONE if rec.state == State.AT_RISK.value else State(rec.state)
+    override = rec.source == Source.OVERRIDE.value
+    if state not in (State.DONE, State.NA, State.WAIVED) and not (state is State.TODO and override):
+        return None
+    return Answer(
+        item_id=rec.id,
+        state=state,
+        source=Source.OVERRIDE if override else Source.CARRIED,
+        score=rec.score if state is State.DONE else None,
+        note=rec.note,
+        reason=rec.reason,
+        until=rec.until,
+        by=rec.by,
+        at=rec.at,
+        carried_from=base_release,
+    )
+
+
+def decide(
+    item: Item,
+    rec: RecordItem,
+    observed: Observed,
+    *,
+    base_release: str,
+    today: dt.date,
+    root: Path,
+    diffs: bool = True,
+) -> tuple[Answer | None, tuple[ChangeReason, ...]]:
+    """(answer to carry, ()) or (None, reasons to re-ask); (None, ()) when nothing is needed."""
+    then = verdict(item, _recorded_statuses(rec))
+    now = verdict(item, observed.statuses)
+    answer = recorded_answer(rec, base_release)
+    files = _file_reasons(item, rec, observed, base_release, root, diffs)
+    if answer is None:
+        # Nobody answered: evidence settled it (or nothing did). Only lost detection needs a person.
+        if then == "found" and now in ("missing", "contrary"):
+            return None, (_detector_reason(item, rec, observed, then, now), *files)
+        return None, ()
+    if now == "found" and answer.state is State.DONE and answer.source is not Source.OVERRIDE:
+        return None, ()  # the detectors settle it now: nothing to carry, nothing to ask
+    reasons: list[ChangeReason] = []
+    if rec.wording != _wording(item):
+        reasons.append(
+            ChangeReason(
+                ChangeKind.WORDING,
+                f"the checklist's wording of this item changed since {base_release}",
+            )
+        )
+    if answer.state is State.WAIVED and _expired(answer.until, today):
+        reasons.append(
+            ChangeReason(
+                ChangeKind.WAIVER_EXPIRED,
+                f"the waiver expired on {answer.until}"
+                if answer.until
+                else "the waiver has no readable end date",
+            )
+        )
+    due = _revalidation_due(item, answer.at)
+    if item.revalidate_after is not None and (due is None or today >= due):
+        reasons.append(
+            ChangeReason(
+                ChangeKind.REVALIDATE,
+                f"answered {answer.at[:10]}; revalidate every {item.revalidate_after} days "
+                f"(due {due.isoformat()})"
+                if due is not None
+                else f"no answer date: revalidate every {item.revalidate_after} days",
+            )
+        )
+    if _disagrees(then, now, answer):
+        reasons.append(_detector_reason(item, rec, observed, then, now))
+    reasons.extend(files)
+    if reasons:
+        return None, tuple(reasons)
+    return answer, ()
+
+
+def _disagrees(then: str, now: str, answer: Answer) -> bool:
+    if now in ("", "unknown") or now == then:
+        return False
+    if now == "found":
+        return answer.state is not State.DONE  # n/a or waived, but now the practice is there
+    return not (then == "contrary" and now == "missing")  # contrary evidence went away: fine
+
+
+def _expired(until: str, today: dt.date) -> bool:
+    try:
+        return dt.date.fromisoformat(until) < today
+    except ValueError:
+        return True
+
+
+def _revalidation_due(item: Item, at: str) -> dt.date | None:
+    if item.revalidate_after is None:
+        return None
+    try:
+        answered = dt.date.fromisoformat(at[:10])
+    except ValueError:
+        return None
+    return answered + dt.timedelta(days=item.revalidate_after)
+
+
+# --------------------------------------------------------------------------- detector verdicts
+
+
+def _status_of(evidence: Iterable[RecordEvidence]) -> Status:
+    polarities = {e.polarity for e in evidence}
+    positive = Polarity.POSITIVE.value in polarities
+    contrary = Polarity.CONTRARY.value in polarities
+    if positive and contrary:
+        return Status.PARTIAL
+    if positive:
+        return Status.FOUND
+    if contrary:
+        return Status.CONTRARY
+    return Status.MISSING
+
+
+def _recorded_statuses(rec: RecordItem) -> Mapping[str, Status]:
+    grouped: dict[str, list[RecordEvidence]] = {}
+    for ev in rec.evidence:
+        grouped.setdefault(ev.detector, []).append(ev)
+    return _MissingByDefault({d: _status_of(evs) for d, evs in grouped.items()})
+
+
+def verdict(item: Item, statuses: Mapping[str, Status]) -> str:
+    """found | contrary | missing | unknown (no detector could tell) | "" (item not detected)."""
+    if item.detect is None or not item.detect.detectors:
+        return ""
+    got = [statuses.get(d) for d in item.detect.detectors]
+    if any(s in (Status.CONTRARY, Status.PARTIAL) for s in got):
+        return "contrary"
+    found = [s is Status.FOUND for s in got]
+    if all(found) if item.detect.mode is DetectMode.ALL else any(found):
+        return "found"
+    if all(s is None for s in got):
+        return "unknown"
+    return "missing"
+
+
+def _finding(evidence: Iterable[RecordEvidence]) -> str:
+    parts = [f"{e.detector}: {e.polarity} at {e.path}:{e.line}" for e in evidence]
+    return "; ".join(parts) or "no finding"
+
+
+def _now_evidence(item: Item, observed: Observed) -> list[RecordEvidence]:
+    dets = item.detect.detectors if item.detect else ()
+    return [ev for d in dets for ev in observed.evidence.get(d, ())]
+
+
+def _detector_reason(
+    item: Item, rec: RecordItem, observed: Observed, then: str, now: str
+) -> ChangeReason:
+    return ChangeReason(
+        ChangeKind.DETECTOR,
+        f"detectors now disagree: recorded {then or 'nothing'}, {observed.label} {now}",
+        old_finding=_finding(rec.evidence),
+        new_finding=_finding(_now_evidence(item, observed)),
+    )
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _file_reasons(
+    item: Item,
+    rec: RecordItem,
+    observed: Observed,
+    base_release: str,
+    root: Path,
+    diffs: bool,
+) -> list[ChangeReason]:
+    reasons: list[ChangeReason] = []
+    seen: set[str] = set()
+    now_ev = _now_evidence(item, observed)
+    for path in sorted({e.path for e in rec.evidence if e.blob}):
+        old = next(e.blob for e in rec.evidence if e.path == path and e.blob)
+        seen.add(path)
+        new = observed.blob(path)
+        if new == old:
+            continue
+        reasons.append(
+            _changed(
+                path,
+                old,
+                new,
+                base_release,
+                root,
+                observed,
+                diffs,
+                old_finding=_finding(e for e in rec.evidence if e.path == path),
+                new_finding=_finding(e for e in now_ev if e.path == path),
+            )
+        )
+    for path, old in rec.watch:
+        if path in seen:
+            continue
+        seen.add(path)
+        new = observed.blob(path)
+        if new != old:
+            reasons.append(_changed(path, old, new, base_release, root, observed, diffs))
+    if item.watch:
+        for path in watched(observed.paths, item.watch):
+            if path not in seen:
+                reasons.append(
+                    ChangeReason(
+                        ChangeKind.FILE_ADDED,
+                        f"{path} is new since {base_release} (matches {', '.join(item.watch)})",
+                        path=path,
+                        new_blob=observed.blob(path),
+                        diff=_diff(path, "", observed, root) if diffs else "",
+                    )
+                )
+    return reasons
+
+
+def _changed(
+    path: str,
+    old: str,
+    new: str,
+    base_release: str,
+    root: Path,
+    observed: Observed,
+    diffs: bool,
+    *,
+    old_finding: str = "",
+    new_finding: str = "",
+) -> ChangeReason:
+    what = "changed" if new else "was removed"
+    return ChangeReason(
+        ChangeKind.FILE_CHANGED,
+        f"{path} {what} since {base_release} ({old[:7]} → {new[:7] or 'gone'})",
+        path=path,
+        old_blob=old,
+        new_blob=new,
+        old_finding=old_finding,
+        new_finding=new_finding,
+        diff=_diff(path, old, observed, root) if diffs else "",
+    )
+
+
+def _diff(path: str, old_blob: str, observed: Observed, root: Path) -> str:
+    """A unified diff of `path` from the recorded blob to its content now, trimmed."""
+    old = _cat_blob(root, old_blob) if old_blob else b""
+    if old is None:
+        return f"(the recorded content of {path} is not in this repository)"
+    new = observed.content(path) or b""
+    if b"\0" in old or b"\0" in new:
+        return f"(binary file {path} changed)"
+    lines = list(
+        difflib.unified_diff(
+            old.decode("utf-8", "replace").splitlines(),
+            new.decode("utf-8", "replace").splitlines(),
+            fromfile=f"a/{path}" if old_blob else "/dev/null",
+            tofile=f"b/{path}" if new else "/dev/null",
+            n=2,
+            lineterm="",
+        )
+    )
+    if len(lines) > MAX_DIFF_LINES:
+        rest = len(lines) - MAX_DIFF_LINES
+        lines = [*lines[:MAX_DIFF_LINES], f"… {rest} more diff line(s)"]
+    return "\n".join(lines)
+
+
+def _cat_blob(root: Path, blob: str) -> bytes | None:
+    try:
+        proc = subprocess.run(
+            ["git", "cat-file", "blob", blob],
+            cwd=root,
+            capture_output=True,
+            check=False,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def _git_text(root: Path, *args: str) -> str | None:
+    try:
+        proc = subprocess.run(
+            ["git", *args],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def _ev_key(e: RecordEvidence) -> tuple[str, str, int, str]:
+    return (e.detector, e.path, e.line, e.polarity)
+
+
+# --------------------------------------------------------------------------- drafts
+
+
+def seed_draft(draft: Draft, plan: CarryPlan) -> Draft:
+    """`draft` with the plan's carried answers added (answers already there win)."""
+    answers = {**plan.carried, **draft.answers}
+    return replace(draft, answers=answers, carried_from=plan.base_release)
+
+
+def should_seed(repo_root: Path, draft: Draft | None, release: str) -> bool:
+    """A walk carries forward only into a fresh draft of a release that has no record yet."""
+    fresh = draft is None or not draft.answers
+    return fresh and not record_path(repo_root, release).exists()
