@@ -72,14 +72,14 @@ def goreleaser(text: str) -> FileScan:
     builds = yamlutil.seq(yamlutil.get(root, "builds"))
     has_explicit = any(f.detector == LDFLAGS for f in findings)
     if not has_explicit:
-        for build in builds or ([root] if root is not None else []):
+        candidates: list[yamlutil.Node | None] = list(builds) or [root]  # no `builds`: a default
+        for build in candidates:
             if yamlutil.get(build, "ldflags") is not None:
                 continue
             builder = yamlutil.scalar(yamlutil.get(build, "builder")) or "go"
             if builder != "go" or yamlutil.is_true(yamlutil.get(build, "skip")):
                 continue
-            key = yamlutil.key_node(root, "builds") if builds else None
-            line = yamlutil.line(build) if builds else (yamlutil.line(key) if key else 1)
+            line = yamlutil.line(build) if builds and build is not None else 1
             findings.append(
                 Finding(
                     LDFLAGS,

@@ -407,9 +407,16 @@ def _follow(
             if (file_path, node) in seen:
                 continue
             seen.add((file_path, node))
+            origin = file_path  # the invoked Makefile: recipes run in its folder
             sf = files[file_path]
             meta = sf.scan.meta
-            data = meta if meta.get("kind") == "script" else _target(files, file_path, node)
+            if meta.get("kind") == "script":
+                data: Mapping[str, Any] | None = meta
+            else:
+                found = _target(files, file_path, node)
+                data = found[1] if found else None
+                if found:  # evidence points at the file defining the target (maybe included)
+                    file_path, sf = found[0], files[found[0]]
             if data is None:
                 continue
             for kind, line, end, snippet in data.get("hits", []):
@@ -432,19 +439,22 @@ def _follow(
                 )
             for dep in data.get("deps", []):
                 kind = "task" if meta.get("kind") == "task" else "make"
-                queue.append(([kind, f"file:{file_path}", [dep], 0, "", ""], file_path, via))
+                queue.append(([kind, f"file:{origin}", [dep], 0, "", ""], origin, via))
             for sub in data.get("calls", []):
-                queue.append((sub, file_path, via))
+                queue.append((sub, origin, via))
     return out
 
 
-def _target(files: Mapping[str, ScannedFile], path: str, name: str) -> Mapping[str, Any] | None:
-    """A make target or task by name, looking into included makefiles and pattern rules."""
+def _target(
+    files: Mapping[str, ScannedFile], path: str, name: str
+) -> tuple[str, Mapping[str, Any]] | None:
+    """(file, target) for a make target or task by name, looking into included makefiles
+    and pattern rules."""
     for candidate in _with_includes(files, path):
         meta = files[candidate].scan.meta
         targets = meta.get("targets", {})
         if name in targets:
-            return dict(targets[name])
+            return candidate, dict(targets[name])
     for candidate in _with_includes(files, path):
         for pattern, entry in files[candidate].scan.meta.get("targets", {}).items():
             if "%" in pattern and pattern != "%":
@@ -452,11 +462,14 @@ def _target(files: Mapping[str, ScannedFile], path: str, name: str) -> Mapping[s
                 m = re.fullmatch(regex, name)
                 if m:
                     stem = m.group(1)
-                    return {**entry, "deps": [d.replace("%", stem) for d in entry["deps"]]}
+                    return candidate, {
+                        **entry,
+                        "deps": [d.replace("%", stem) for d in entry["deps"]],
+                    }
             elif pattern == "%":
                 deps = [d.replace("%", name) for d in entry["deps"]]
                 if any(d != name for d in deps):
-                    return {**entry, "deps": deps}
+                    return candidate, {**entry, "deps": deps}
     return None
 
 

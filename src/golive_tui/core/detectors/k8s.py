@@ -160,14 +160,12 @@ def analyse_workload(ctx: _Doc, doc: yamlutil.Node, findings: list[Finding]) -> 
                 elif value is not None and not _empty(value):
                     present.append(probe)
             serving = [p for p in present if p != "startupProbe"]
-            line = next(
-                (
-                    yamlutil.line(k)
-                    for k in (yamlutil.key_node(container, p) for p in serving)
-                    if k is not None
-                ),
-                cline,
-            )
+            probe_lines = [
+                yamlutil.line(k)
+                for k in (yamlutil.key_node(container, p) for p in serving)
+                if k is not None
+            ]
+            line = min(probe_lines, default=cline)
             facts = {**base, "probes": present}
             if templated:
                 facts["templated"] = True
