@@ -1,0 +1,206 @@
+"""Benchmark `golive scan` on a repository, next to the ast-grep CLI doing a few of its rules.
+
+    .venv/bin/python bench/scan_bench.py /path/to/repo [--runs 5] [--include-vendor]
+
+Prints, for whole processes (start-up included, as a user sees it): cold (`--no-cache`) and
+warm (cache filled) wall time as the median of several runs, the scan's own counters (files,
+files read, Go files parsed, cache hits, phase timings), peak resident memory of the process
+tree, and `ast-grep scan` running four equivalent Go rules (signal.Notify, http.Server
+literals, .Shutdown calls, http.MaxBytesReader) over the same Go files. "Cold" means golive's
+cache is empty; the operating system's file cache is warm in both cases (every tool gets one
+untimed warm-up run), which is the situation of a developer re-running a scan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Rules equivalent to what four golive detectors look for (ast-grep's Go patterns need the
+# `context`/`selector` form for calls and literals).
+RULES = {
+    "signal-notify": """
+id: signal-notify
+language: go
+severity: info
+message: signal registration
+rule:
+  any:
+    - pattern: {context: "func t() { signal.Notify($$$A) }", selector: call_expression}
+    - pattern: {context: "func t() { signal.NotifyContext($$$A) }", selector: call_expression}
+""",
+    "http-server-literal": """
+id: http-server-literal
+language: go
+severity: info
+message: http.Server literal
+rule:
+  pattern: {context: "var x = http.Server{$$$A}", selector: composite_literal}
+""",
+    "shutdown-call": """
+id: shutdown-call
+language: go
+severity: info
+message: Shutdown call
+rule:
+  kind: call_expression
+  has:
+    field: function
+    kind: selector_expression
+    has: {field: field, regex: "^Shutdown$"}
+""",
+    "max-bytes-reader": """
+id: max-bytes-reader
+language: go
+severity: info
+message: body limit
+rule:
+  pattern: {context: "func t() { http.MaxBytesReader($$$A) }", selector: call_expression}
+""",
+}
+
+GO_EXCLUDES = ("**/*_test.go", "**/testdata/**", "**/third_party/**")
+
+
+def _golive() -> list[str]:
+    return [sys.executable, "-m", "golive_tui"]
+
+
+def _ast_grep() -> str | None:
+    here = Path(sys.executable).parent
+    for name in ("ast-grep", "sg"):
+        candidate = here / name
+        if candidate.exists():
+            return str(candidate)
+    return shutil.which("ast-grep") or shutil.which("sg")
+
+
+def timed(argv: list[str], cwd: Path | None = None) -> tuple[float, int, bytes, float]:
+    """Wall seconds, peak RSS in MiB of the process tree (wait4 rusage), stdout, CPU seconds.
+
+    CPU seconds (user + system, the process and the workers it reaped) are reported too: on a
+    busy machine wall time swings a lot while CPU time stays put."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):  # ast-grep exits 1 when rules matched with errors
+        raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}")
+    return elapsed, usage.ru_maxrss // 1024, out, usage.ru_utime + usage.ru_stime
+
+
+def median_runs(argv: list[str], runs: int, cwd: Path | None = None) -> dict[str, Any]:
+    results = [timed(argv, cwd) for _ in range(runs)]
+    return {
+        "seconds": statistics.median(r[0] for r in results),
+        "min": min(r[0] for r in results),
+        "max_rss_mib": max(r[1] for r in results),
+        "cpu": statistics.median(r[3] for r in results),
+        "last_output": results[-1][2],
+    }
+
+
+def bench_golive(repo: Path, runs: int, include_vendor: bool) -> dict[str, Any]:
+    base = [*_golive(), "scan", str(repo), "--format", "json"]
+    if include_vendor:
+        base.append("--include-vendor")
+    timed([*base, "--no-cache"])  # warm-up: OS file cache, .pyc files
+    cold = median_runs([*base, "--no-cache"], runs)
+    timed(base)  # fill golive's cache
+    warm = median_runs(base, runs)
+    return {
+        "cold": cold,
+        "warm": warm,
+        "cold_doc": json.loads(cold["last_output"]),
+        "warm_doc": json.loads(warm["last_output"]),
+    }
+
+
+def bench_ast_grep(repo: Path, runs: int, include_vendor: bool) -> dict[str, Any] | None:
+    binary = _ast_grep()
+    if binary is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        rules = Path(tmp) / "rules"
+        rules.mkdir()
+        for name, text in RULES.items():
+            (rules / f"{name}.yml").write_text(text.lstrip())
+        (Path(tmp) / "sgconfig.yml").write_text("ruleDirs:\n  - rules\n")
+        argv = [binary, "scan", "-c", str(Path(tmp) / "sgconfig.yml"), "--json=compact"]
+        argv += ["--globs", "**/*.go"]
+        for glob in GO_EXCLUDES + (() if include_vendor else ("**/vendor/**",)):
+            argv += ["--globs", f"!{glob}"]
+        argv.append(str(repo))
+        timed(argv)
+        result = median_runs(argv, runs)
+    matches = json.loads(result["last_output"] or b"[]")
+    counts: dict[str, int] = {}
+    for match in matches:
+        counts[match["ruleId"]] = counts.get(match["ruleId"], 0) + 1
+    result["matches"] = counts
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("repo", type=Path)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--include-vendor", action="store_true")
+    args = parser.parse_args()
+    repo = args.repo.resolve()
+
+    golive = bench_golive(repo, args.runs, args.include_vendor)
+    grep = bench_ast_grep(repo, args.runs, args.include_vendor)
+
+    cold, warm = golive["cold_doc"]["stats"], golive["warm_doc"]["stats"]
+    print(f"repository      {repo}  ({'with' if args.include_vendor else 'without'} vendor/)")
+    print(f"cpus            {len(os.sched_getaffinity(0))}, load {os.getloadavg()[0]:.2f}")
+    print(f"files in scope  {cold['files']}  Go source files {cold['go_files']}")
+    print()
+    header = f"{'':24}{'median s':>10}{'min s':>9}{'cpu s':>8}{'peak MiB':>10}  counters"
+    print(header)
+    print("-" * len(header))
+    for label, run, stats in (
+        ("golive scan (cold)", golive["cold"], cold),
+        ("golive scan (warm)", golive["warm"], warm),
+    ):
+        counters = (
+            f"read {stats.get('files_read', '?')}, parsed {stats['parsed_go_files']}, "
+            f"cache hits {stats['cache_hits']}, in-process {stats['seconds']:.3f}s"
+        )
+        print(
+            f"{label:24}{run['seconds']:>10.3f}{run['min']:>9.3f}{run['cpu']:>8.3f}"
+            f"{run['max_rss_mib']:>10}  "
+            f"{counters}"
+        )
+    if grep is not None:
+        found = ", ".join(f"{k} {v}" for k, v in sorted(grep["matches"].items())) or "none"
+        print(
+            f"{'ast-grep scan (4 rules)':24}{grep['seconds']:>10.3f}{grep['min']:>9.3f}"
+            f"{grep['cpu']:>8.3f}{grep['max_rss_mib']:>10}  matches: {found}"
+        )
+    else:
+        print("ast-grep CLI not found (pip install ast-grep-cli)")
+    print()
+    for label, stats in (("cold", cold), ("warm", warm)):
+        phases = ", ".join(f"{k} {v * 1000:.0f}" for k, v in stats.get("timings", {}).items())
+        print(f"{label} phases (ms): {phases}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
