@@ -1339,10 +1339,12 @@ def _n(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def _with_notes(text: str, notes: list[str], what: str) -> str:
+def _with_notes(text: str, notes: list[str], one: str, many: str) -> str:
+    """Append what was seen but not claimed (`one`/`many`: the phrase for 1 / for N)."""
     if not notes:
         return text
-    return f"{text}; {_n(len(notes), what)} (first: {notes[0]})"
+    what = one if len(notes) == 1 else many
+    return f"{text}; {len(notes)} {what} (first: {notes[0]})"
 
 
 def _sum_sigterm(items: list[Evidence], notes: list[str]) -> str:
@@ -1359,7 +1361,12 @@ def _sum_sigterm(items: list[Evidence], notes: list[str]) -> str:
     if con:
         parts.append(f"{_n(len(con), 'registration')} without SIGTERM")
     base = "; ".join(parts) or "no signal.Notify / signal.NotifyContext call found"
-    return _with_notes(base, notes, "registration with signals not traceable in the same file")
+    return _with_notes(
+        base,
+        notes,
+        "registration with signals not traceable in the same file",
+        "registrations with signals not traceable in the same file",
+    )
 
 
 def _sum_shutdown(items: list[Evidence], notes: list[str]) -> str:
@@ -1368,7 +1375,12 @@ def _sum_shutdown(items: list[Evidence], notes: list[str]) -> str:
         if items
         else "no Shutdown call on an http.Server found"
     )
-    return _with_notes(base, notes, "Shutdown call on a receiver not known to be http.Server")
+    return _with_notes(
+        base,
+        notes,
+        "Shutdown call on a receiver not known to be http.Server",
+        "Shutdown calls on receivers not known to be http.Server",
+    )
 
 
 def _sum_timeouts(items: list[Evidence], notes: list[str]) -> str:
@@ -1425,7 +1437,12 @@ def _sum_rows(items: list[Evidence], notes: list[str]) -> str:
         no_err = sum(1 for e in con if not e.facts.get("err_checked"))
         parts.append(f"{_n(len(con), 'rows result')} missing Close ({no_close}) or Err ({no_err})")
     base = "; ".join(parts) or "no Query call assigning rows found"
-    return _with_notes(base, notes, "rows value handed to another function")
+    return _with_notes(
+        base,
+        notes,
+        "rows value handed to another function",
+        "rows values handed to other functions",
+    )
 
 
 def _sum_tls(items: list[Evidence], notes: list[str]) -> str:
@@ -1436,7 +1453,12 @@ def _sum_tls(items: list[Evidence], notes: list[str]) -> str:
     if con:
         parts.append(f"{_n(len(con), 'TLS config')} allow old TLS or skip verification")
     base = "; ".join(parts) or "no tls.Config MinVersion setting found"
-    return _with_notes(base, notes, "tls.Config leaving MinVersion to the Go default")
+    return _with_notes(
+        base,
+        notes,
+        "tls.Config leaving MinVersion to the Go default",
+        "tls.Config literals leaving MinVersion to the Go default",
+    )
 
 
 def _generic_summary_for(noun: str, none: str) -> Callable[[list[Evidence], list[str]], str]:
