@@ -287,6 +287,40 @@ def test_ssh_keygen_not_on_path(
         _signed(ssh_repo)
 
 
+def _fake_tool(tmp_path: Path, body: str) -> Path:
+    tool = tmp_path / "fake-ssh-keygen"
+    tool.write_text("#!/bin/sh\n" + body)
+    tool.chmod(0o755)
+    return tool
+
+
+def test_signing_tool_gets_no_terminal_and_no_stdin(ssh_repo: Path, tmp_path: Path) -> None:
+    # A tool that prompts: reads stdin, then the terminal. Neither may block.
+    tool = _fake_tool(
+        tmp_path,
+        'read answer; echo "stdin=[$answer]" >&2\n'
+        'if cat /dev/tty >/dev/null 2>&1; then echo "had a tty" >&2; else echo "no tty" >&2; fi\n'
+        'echo "askpass=$SSH_ASKPASS_REQUIRE display=${DISPLAY:-none}" >&2\n'
+        "exit 1\n",
+    )
+    git(ssh_repo, "config", "gpg.ssh.program", str(tool))
+    with pytest.raises(SigningError) as caught:
+        _signed(ssh_repo)
+    message = str(caught.value)
+    assert "stdin=[]" in message and "no tty" in message
+    assert "askpass=never display=none" in message
+
+
+def test_a_hanging_tool_is_stopped(
+    ssh_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tool = _fake_tool(tmp_path, "exec sleep 60\n")
+    git(ssh_repo, "config", "gpg.ssh.program", str(tool))
+    monkeypatch.setattr(signing, "TIMEOUT", 0.5)
+    with pytest.raises(SigningError, match="did not finish"):
+        _signed(ssh_repo)
+
+
 # --------------------------------------------------------------------------- openpgp
 
 

@@ -122,9 +122,10 @@ def subprocess_env() -> dict[str, str]:
 
 
 def _run(
-    argv: Sequence[str], *, input: bytes | None = None, timeout: float = TIMEOUT
+    argv: Sequence[str], *, input: bytes | None = None, timeout: float | None = None
 ) -> subprocess.CompletedProcess[bytes]:
     tool = argv[0]
+    timeout = timeout or TIMEOUT
     try:
         return subprocess.run(
             list(argv),

@@ -1,0 +1,47 @@
+"""Record comparisons and ordering used by `golive diff`, `history` and the gate."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tests.signing_fixtures import sample_record
+
+from golive_tui.core.gate import diff_records, release_order
+
+
+def test_diff_reports_state_evidence_waiver_watch_and_membership() -> None:
+    old = sample_record()
+    sig, runbook, user = old.items
+    new = replace(
+        old,
+        items=(
+            replace(sig, evidence=(replace(sig.evidence[0], blob="9" * 40),)),
+            replace(runbook, state="na", source="manual", reason="no ops team", watch=()),
+            replace(user, until="3000-01-01"),
+            replace(runbook, id="ops.new"),
+        ),
+    )
+    changes = {(c.item, c.kind) for c in diff_records(old, new)}
+    assert changes == {
+        ("shutdown.sigterm", "evidence"),
+        ("ops.runbook", "state"),
+        ("ops.runbook", "watched files changed"),
+        ("container.user", "waiver"),
+        ("ops.new", "added"),
+    }
+    assert diff_records(old, old) == []
+    removed = replace(old, items=old.items[:2])
+    assert [(c.item, c.kind) for c in diff_records(old, removed)] == [("container.user", "removed")]
+
+
+def test_release_order_tags_by_version_then_untagged_by_date() -> None:
+    tags = {"v1.2.9", "v1.2.10", "v1.10.0"}
+    entries = [
+        ("unreleased", "2026-05-01"),
+        ("v1.10.0", "2026-01-01"),
+        ("v1.2.10", "2026-03-01"),
+        ("hotfix", "2026-04-01"),
+        ("v1.2.9", "2026-04-01"),
+    ]
+    ordered = sorted(entries, key=lambda e: release_order(e[0], e[1], tags))
+    assert [e[0] for e in ordered] == ["v1.2.9", "v1.2.10", "v1.10.0", "hotfix", "unreleased"]
