@@ -623,6 +623,7 @@ def verdict(item: Item, statuses: Mapping[str, Status]) -> str:
     if item.detect is None or not item.detect.detectors:
         return ""
     got = [statuses.get(d) for d in item.detect.detectors]
+    got = [None if s in _UNSURE else s for s in got]  # "could not tell" is not "no"
     if any(s in (Status.CONTRARY, Status.PARTIAL) for s in got):
         return "contrary"
     found = [s is Status.FOUND for s in got]
