@@ -289,3 +289,22 @@ def test_parallel_extraction_matches_serial(monkeypatch: pytest.MonkeyPatch) -> 
     parallel = engine._run_parallel(jobs, {"go_source": stub}, 2, lambda _: None)
     assert parallel == serial
     assert parallel[-1][1] == "ValueError: boom"
+
+
+@dataclass
+class SelfGated(Stub):
+    """Extracts every file but reports whether it really parsed (meta["parsed"])."""
+
+    literals: tuple[bytes, ...] | None = None
+
+    def extract(self, path: str, text: str) -> FileScan:
+        scan_ = super().extract(path, text)
+        return FileScan(scan_.findings, scan_.errors, {**scan_.meta, "parsed": "MARK" in text})
+
+
+def test_parsed_count_honours_self_gating_extractors(make_repo: RepoFactory) -> None:
+    root = make_repo({"main.go": MARKED, "util.go": PLAIN, "more.go": PLAIN})
+    stub = SelfGated()
+    report = run(root, stub)
+    assert sorted(stub.calls) == ["main.go", "more.go", "util.go"]
+    assert report.stats.parsed_go_files == 1

@@ -72,7 +72,9 @@ class RepoInfo:
 class ScanStats:
     files: int  # files in scope (ScanReport.paths)
     go_files: int  # Go source files in scope
-    parsed_go_files: int  # Go files extracted this run (cache misses that passed the prefilter)
+    # Go source files extracted this run (cache misses past the prefilter), minus those whose
+    # FileScan.meta says {"parsed": False} (an extractor that gates its own parse inside).
+    parsed_go_files: int
     cache_hits: int  # (extractor, file) pairs served from the cache
     seconds: float
     skipped: tuple[tuple[str, str], ...]  # (path, reason): content not scanned
@@ -561,7 +563,8 @@ class _Run:
             if error is not None or result is None:
                 failures.setdefault(e.name, f"{path}: {error}")
                 continue
-            if self.scope.is_go_source(path):
+            # An extractor that gates its own parse says so with meta["parsed"] (optional).
+            if self.scope.is_go_source(path) and result.meta.get("parsed", True):
                 self.parsed_go.add(path)
             scanned[e.name][path] = ScannedFile(path, blob, result)
             if blob is not None:
