@@ -502,7 +502,8 @@ class GoSourceExtractor:
                     (d, f"could not analyse: {type(exc).__name__}: {exc}")
                     for d in _gate_detectors(gates)
                 )
-        meta: dict[str, Any] = {"imports": sorted(names)}
+        # "parsed": whether this file needed a syntax tree (for the engine's parsed-file count).
+        meta: dict[str, Any] = {"imports": sorted(names), "parsed": bool(gates)}
         if f.notes:
             meta["notes"] = dict(f.notes.items())
         return FileScan(tuple(f.findings), tuple(errors), meta)
