@@ -318,10 +318,12 @@ class _Clock:
 
 
 def _cache_file(loc: repo_mod.Location) -> Path | None:
+    # Same place as release.state_dir() (`<git common dir>/golive`), whose git call is spared
+    # because locate() already asked git for the common dir.
+    if loc.common_dir is not None:
+        return cache_path(loc.common_dir / "golive")
     from golive_tui.core.release import state_dir
 
-    if loc.common_dir is not None:  # already known from locate(): saves a git process
-        return cache_path(loc.common_dir / "golive")
     try:
         return cache_path(state_dir(loc.root))
     except GoliveError:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import tomllib
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +18,13 @@ _FIELDS = ("id", "title", "family", "looks_for", "why", "remediation")
 @cache
 def shipped_catalog() -> dict[str, DetectorDef]:
     """Every built-in detector, in catalog order."""
-    text = resources.files(__package__).joinpath("catalog.toml").read_text(encoding="utf-8")
+    beside = Path(__file__).with_name("catalog.toml")
+    if beside.is_file():  # the usual install; importlib.resources costs ~7 ms more to import
+        text = beside.read_text(encoding="utf-8")
+    else:
+        from importlib import resources
+
+        text = resources.files(__package__).joinpath("catalog.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
     catalog: dict[str, DetectorDef] = {}
     for entry in data["detector"]:
