@@ -76,24 +76,22 @@ def render(checklist: Checklist, selected: set[str] | None = None, heading: str 
             expand=True,
         )
         table.add_column("prio", no_wrap=True)
-        table.add_column("id", no_wrap=True, style="cyan")
-        table.add_column("title", ratio=3)
+        table.add_column("id", style="cyan", overflow="fold")
+        table.add_column("title", ratio=1)
         table.add_column("kind", no_wrap=True)
-        table.add_column("detect", ratio=2, overflow="fold")
         for item in items:
             kind = "score 0-2" if item.kind is ItemKind.SCORE else "check"
-            detect = ""
+            title = Text(item.title)
             if item.detect is not None:
+                # Detector ids stay whole on their own line: people copy them into searches.
                 ids = item.detect.detectors
-                detect = (
-                    ids[0] if len(ids) == 1 else f"{item.detect.mode.value} of:\n" + "\n".join(ids)
-                )
+                label = "detect" if len(ids) == 1 else f"detect ({item.detect.mode.value} of)"
+                title.append(f"\n{label}: " + " ".join(ids), style="dim")
             table.add_row(
                 Text(f" {item.priority.value} ", style=PRIORITY_STYLE[item.priority]),
                 item.id,
-                item.title,
+                title,
                 kind,
-                Text(detect, style="dim"),
             )
         parts.append(table)
     if checklist.dropped and selected is None:

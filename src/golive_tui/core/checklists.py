@@ -1516,13 +1516,16 @@ def load_file(
 
 
 def lint_files(paths: Sequence[Path], repo_root: Path | None) -> dict[Path, Checklist | list[str]]:
-    """Each file's resolved checklist or its problems; the files may extend each other."""
+    """Each file's resolved checklist or its problems; the files may extend each other.
+
+    Messages name each file as it was given, like a compiler does.
+    """
     library = Library.discover(repo_root, extra=paths)
     out: dict[Path, Checklist | list[str]] = {}
     detectors = _known_detectors(repo_root)
     for path in paths:
         try:
-            raw = parse_file(path, known_detectors=detectors, display=display_name(path))
+            raw = parse_file(path, known_detectors=detectors, display=str(path))
             out[path] = library.resolve(raw)
         except ChecklistError as exc:
             out[path] = exc.problems
