@@ -156,6 +156,7 @@ def test_skipped_files_are_reported(make_repo: RepoFactory) -> None:
             "bin.go": b"package x\x00MARK",
             "latin.go": "package x // MARK caf\xe9\n".encode("latin-1"),
             "big.go": "package x\n// MARK\n" + "// padding\n" * 200,
+            "lfs.go": "version https://git-lfs.github.com/spec/v1\noid sha256:ab\nsize 9\n",
             ".golive/config.toml": "[scan]\nmax_file_size = 1000\n",
         }
     )
@@ -164,6 +165,7 @@ def test_skipped_files_are_reported(make_repo: RepoFactory) -> None:
     assert "binary" in skipped["bin.go"]
     assert "UTF-8" in skipped["latin.go"]
     assert "size cap" in skipped["big.go"]
+    assert "LFS" in skipped["lfs.go"]
     assert "main.go" not in skipped
     assert any("not scanned" in w for w in report.warnings)
 
@@ -308,3 +310,32 @@ def test_parsed_count_honours_self_gating_extractors(make_repo: RepoFactory) -> 
     report = run(root, stub)
     assert sorted(stub.calls) == ["main.go", "more.go", "util.go"]
     assert report.stats.parsed_go_files == 1
+
+
+def test_team_defined_detectors_run_after_the_catalog(
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from golive_tui.core.detectors import custom
+    from golive_tui.core.model import DetectorDef
+
+    defs = [
+        DetectorDef("team.mark", "Team mark", "custom", "MARK", "why", "fix"),
+        DetectorDef("team.broken", "Broken rule", "custom", "x", "why", "fix"),
+    ]
+    extractor = Stub(name="custom", detectors=("team.mark",))
+
+    def load_custom(repo_root: Path) -> tuple[list[DetectorDef], tuple[Stub, ...], list[str]]:
+        return defs, (extractor,), [".golive/detectors/broken.toml:3: team.broken: bad rule"]
+
+    monkeypatch.setattr(custom, "load_custom", load_custom, raising=False)
+    root = make_repo({"main.go": MARKED, ".golive/detectors/team.toml": "# rules\n"})
+    report = scan(root, registry=build_registry([Stub()]))
+    ids = [r.id for r in report.results]
+    assert ids[-2:] == ["team.mark", "team.broken"]
+    assert report.result("team.mark").status is Status.FOUND
+    assert report.result("team.mark").title == "Team mark"
+    broken = report.result("team.broken")
+    assert broken.status is Status.ERROR and "bad rule" in broken.summary
+    assert any("bad rule" in w for w in report.warnings)
+    only = scan(root, registry=build_registry([Stub()]), only=["team.mark"])
+    assert [r.id for r in only.results] == ["team.mark"]

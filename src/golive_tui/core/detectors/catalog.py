@@ -61,6 +61,8 @@ def custom_detectors(
     `custom_detector_ids`, whose ids then get a bare definition). Never raises for a bad rule
     file: problems come back as messages, so a scan still runs and reports them.
     """
+    if not (repo_root / ".golive" / "detectors").is_dir():
+        return [], (), []  # the common case: spare importing the rule machinery (ast-grep)
     from golive_tui.core.detectors import custom
 
     load = getattr(custom, "load_custom", None)
