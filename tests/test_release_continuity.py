@@ -1,0 +1,324 @@
+"""Release to release on a real repository: two tags, a signed record on the first, one evidence
+file and one unrelated file changed, and only the affected items re-asked; waivers, revalidation,
+wording and new items; the in-toto export; `gate --since-record`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from golive_tui.cli import main
+from golive_tui.core import record as rec
+from golive_tui.core.carry import CarryPlan, ChangeKind, plan_carry, seed_draft, since_record
+from golive_tui.core.checklists import Library
+from golive_tui.core.draft import Draft, DraftStore
+from golive_tui.core.engine import scan
+from golive_tui.core.intoto import PREDICATE_TYPE, STATEMENT_TYPE
+from golive_tui.core.model import Answer, Checklist, Source, State
+from tests.conftest import RepoFactory, git
+from tests.signing_fixtures import ssh_keygen, use_ssh_key
+
+TODAY = dt.date.today()
+ANSWERED = (TODAY - dt.timedelta(days=30)).isoformat() + "T09:00:00Z"
+WAIVER_UNTIL = (TODAY + dt.timedelta(days=60)).isoformat()
+LATER = TODAY + dt.timedelta(days=200)  # waiver expired, 180-day revalidation due
+
+
+def _item(item_id: str, title: str, extra: str = "", why: str = "Because it matters.") -> str:
+    return f"""
+[[sections.items]]
+id = "{item_id}"
+title = "{title}"
+why = "{why}"
+verify = "Look."
+remediation = "Fix it."
+priority = "P1"
+source = "tests"
+{extra}
+"""
+
+
+def checklist_toml(*, slo_why: str = "Because it matters.", extra_item: bool = False) -> str:
+    text = """\
+[checklist]
+id = "rel"
+title = "Release continuity"
+version = "1"
+description = "Items bound to evidence, watched files, waivers and revalidation."
+source = ["tests"]
+
+[[sections]]
+id = "ops"
+title = "Operations"
+"""
+    text += _item("img.health", "Image healthcheck", 'detect = { any = ["docker.healthcheck"] }')
+    text += _item("img.user", "Run as non-root", 'detect = { any = ["docker.non_root_user"] }')
+    text += _item("ops.image-scan", "Scan the image", 'watch = ["Dockerfile"]')
+    text += _item("ops.runbook", "Runbook", 'watch = ["docs/*.md"]')
+    text += _item("ops.tls", "TLS everywhere")
+    text += _item("ops.pager", "Pager rotation")
+    text += _item("ops.restore", "Restore drill", "revalidate_after = 180")
+    text += _item("ops.slo", "SLOs defined", why=slo_why)
+    if extra_item:
+        text += _item("ops.new", "A new practice")
+    return text
+
+
+DOCKERFILE = """\
+FROM golang:1.22 AS build
+RUN go build -o /app .
+FROM gcr.io/distroless/static
+COPY --from=build /app /app
+USER root
+HEALTHCHECK CMD ["/app", "health"]
+ENTRYPOINT ["/app"]
+"""
+
+FIRST_ANSWERS = {
+    "img.user": {
+        "state": State.DONE,
+        "source": Source.OVERRIDE,
+        "note": "port 80 until the sidecar lands",
+    },
+    "ops.image-scan": {"state": State.DONE},
+    "ops.runbook": {"state": State.DONE, "note": "wiki/runbook"},
+    "ops.tls": {"state": State.DONE},
+    "ops.pager": {
+        "state": State.WAIVED,
+        "reason": "rotation starts next quarter",
+        "until": WAIVER_UNTIL,
+    },
+    "ops.restore": {"state": State.DONE, "note": "restored staging from backup"},
+    "ops.slo": {"state": State.DONE},
+}
+
+
+def _answers(spec: dict[str, dict[str, Any]]) -> dict[str, Answer]:
+    return {
+        item_id: Answer(item_id=item_id, by="Ada Tester <ada@example.com>", at=ANSWERED, **fields)
+        for item_id, fields in spec.items()
+    }
+
+
+def _checklist(root: Path) -> Checklist:
+    return Library.discover(root).get("rel")
+
+
+def sign_release(root: Path, release: str, answers: dict[str, Answer]) -> rec.Record:
+    """Save the draft with `answers`, then build, sign and write the record as `golive sign` does."""
+    store = DraftStore(root)
+    draft = replace(Draft.new("rel", release), answers=answers)
+    store.save(draft)
+    result = rec.save_record(root, "rel", release)
+    assert result.signed, result.message
+    assert result.record is not None
+    return result.record
+
+
+@dataclass
+class Releases:
+    root: Path
+    first: rec.Record
+
+
+@pytest.fixture
+def releases(make_repo: RepoFactory, tmp_path: Path) -> Releases:
+    """v1.0.0 signed; then the Dockerfile (evidence) and README (unrelated) change; v1.1.0 tagged."""
+    root = make_repo(
+        {
+            "Dockerfile": DOCKERFILE,
+            "README.md": "# svc\n",
+            "docs/runbook.md": "# Runbook\n",
+            ".golive/checklists/rel.toml": checklist_toml(),
+        }
+    )
+    use_ssh_key(root, ssh_keygen(tmp_path))
+    git(root, "add", ".golive/allowed_signers")
+    git(root, "commit", "-q", "-m", "allowed signers")
+    git(root, "tag", "v1.0.0")
+    first = sign_release(root, "v1.0.0", _answers(FIRST_ANSWERS))
+    git(root, "add", ".golive/records")
+    git(root, "commit", "-q", "-m", "readiness: v1.0.0")
+    dockerfile = root / "Dockerfile"
+    dockerfile.write_text(DOCKERFILE.replace("USER root\n", "USER root\nEXPOSE 80\n"))
+    (root / "README.md").write_text("# svc\n\nNow with a README.\n")
+    git(root, "commit", "-q", "-am", "expose port 80; readme")
+    git(root, "tag", "v1.1.0")
+    return Releases(root, first)
+
+
+def _plan(root: Path, today: dt.date = TODAY) -> CarryPlan:
+    plan = plan_carry(root, _checklist(root), "v1.1.0", scan(root), today=today)
+    assert plan is not None
+    return plan
+
+
+def test_first_record_binds_answers_to_blobs(releases: Releases) -> None:
+    record = releases.first
+    assert record.item("img.user").evidence[0].path == "Dockerfile"
+    assert record.item("ops.image-scan").watch[0][0] == "Dockerfile"
+    assert [p for p, _ in record.item("ops.runbook").watch] == ["docs/runbook.md"]
+
+
+def test_only_items_relying_on_the_changed_file_are_reasked(releases: Releases) -> None:
+    plan = _plan(releases.root)
+    assert plan.base_release == "v1.0.0"
+    assert set(plan.reasked) == {"img.user", "ops.image-scan"}
+    assert set(plan.carried) == {"ops.runbook", "ops.tls", "ops.pager", "ops.restore", "ops.slo"}
+    assert plan.new == ()
+    # detected then and now: the detectors settle it, nobody is asked
+    assert "img.health" not in plan.carried and "img.health" not in plan.reasked
+
+    (user,) = plan.reasked["img.user"]
+    assert user.kind is ChangeKind.FILE_CHANGED and user.path == "Dockerfile"
+    assert user.old_blob == releases.first.item("img.user").evidence[0].blob
+    assert user.new_blob == git(releases.root, "rev-parse", "HEAD:Dockerfile")
+    assert user.old_finding == "docker.non_root_user: contrary at Dockerfile:5"
+    assert user.new_finding == "docker.non_root_user: contrary at Dockerfile:5"
+    assert "+EXPOSE 80" in user.diff and user.diff.startswith("--- a/Dockerfile")
+    (scan_reason,) = plan.reasked["ops.image-scan"]
+    assert scan_reason.kind is ChangeKind.FILE_CHANGED and "+EXPOSE 80" in scan_reason.diff
+
+    carried = plan.carried["ops.runbook"]
+    assert (carried.source, carried.carried_from, carried.note, carried.at) == (
+        Source.CARRIED,
+        "v1.0.0",
+        "wiki/runbook",
+        ANSWERED,
+    )
+    assert plan.carried["ops.pager"].until == WAIVER_UNTIL
+
+
+def test_expired_waiver_and_revalidation_are_reasked(releases: Releases) -> None:
+    plan = _plan(releases.root, LATER)
+    assert set(plan.reasked) == {"img.user", "ops.image-scan", "ops.pager", "ops.restore"}
+    assert [r.kind for r in plan.reasked["ops.pager"]] == [ChangeKind.WAIVER_EXPIRED]
+    assert [r.kind for r in plan.reasked["ops.restore"]] == [ChangeKind.REVALIDATE]
+
+
+def test_wording_change_and_new_item(releases: Releases) -> None:
+    root = releases.root
+    (root / ".golive/checklists/rel.toml").write_text(
+        checklist_toml(slo_why="Error budgets decide releases.", extra_item=True)
+    )
+    plan = _plan(root)
+    assert [r.kind for r in plan.reasked["ops.slo"]] == [ChangeKind.WORDING]
+    assert plan.new == ("ops.new",)
+    assert plan.reasons("ops.new")[0].kind is ChangeKind.NEW
+
+
+def test_watched_glob_matching_a_new_file_reasks(releases: Releases) -> None:
+    (releases.root / "docs/oncall.md").write_text("# On call\n")
+    plan = _plan(releases.root)
+    (reason,) = plan.reasked["ops.runbook"]
+    assert reason.kind is ChangeKind.FILE_ADDED and reason.path == "docs/oncall.md"
+    assert "+# On call" in reason.diff
+
+
+def test_unsigned_first_record_is_no_base(releases: Releases) -> None:
+    path = rec.record_path(releases.root, "v1.0.0")
+    rec.write_record(path, replace(rec.load_record(path), signatures=()))
+    assert (
+        plan_carry(releases.root, _checklist(releases.root), "v1.1.0", scan(releases.root)) is None
+    )
+
+
+def test_seeded_draft_keeps_answers_and_marks_them_carried(releases: Releases) -> None:
+    plan = _plan(releases.root)
+    mine = Answer("ops.tls", State.NA, reason="internal only", by="me", at=ANSWERED)
+    draft = replace(Draft.new("rel", "v1.1.0"), answers={"ops.tls": mine})
+    seeded = seed_draft(draft, plan)
+    assert seeded.answers["ops.tls"] is mine
+    assert seeded.answers["ops.slo"].carried_from == "v1.0.0"
+    assert "img.user" not in seeded.answers  # re-asked: the engineer answers it again
+
+
+# --------------------------------------------------------------------------- gate --since-record
+
+
+def _second_record(root: Path, plan: CarryPlan, *, answer_reasked: bool) -> rec.Record:
+    answers = dict(seed_draft(Draft.new("rel", "v1.1.0"), plan).answers)
+    if answer_reasked:
+        answers.update(
+            _answers(
+                {
+                    "img.user": {
+                        "state": State.DONE,
+                        "source": Source.OVERRIDE,
+                        "note": "still port 80; ticket 42",
+                    },
+                    "ops.image-scan": {"state": State.DONE, "note": "trivy clean"},
+                }
+            )
+        )
+    else:  # the changed items slipped through as carried
+        stale = plan.previous
+        answers["img.user"] = Answer(
+            "img.user",
+            State.DONE,
+            Source.CARRIED,
+            note=stale["img.user"].note,
+            carried_from="v1.0.0",
+        )
+        answers["ops.image-scan"] = Answer(
+            "ops.image-scan", State.DONE, Source.CARRIED, carried_from="v1.0.0"
+        )
+    return sign_release(root, "v1.1.0", answers)
+
+
+def test_gate_since_record_passes_when_reasked_items_were_answered(releases: Releases) -> None:
+    root = releases.root
+    second = _second_record(root, _plan(root), answer_reasked=True)
+    result = since_record(root, second)
+    assert result.base == "v1.0.0" and result.failures == ()
+    assert set(result.reasked) == {"img.user", "ops.image-scan"}
+    assert main(["gate", "--since-record", "-C", str(root), "--release", "v1.1.0"]) == 0
+
+
+def test_gate_since_record_fails_when_changed_items_were_carried(
+    releases: Releases, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = releases.root
+    second = _second_record(root, _plan(root), answer_reasked=False)
+    result = since_record(root, second)
+    assert sorted(f.split(":")[0] for f in result.failures) == ["img.user", "ops.image-scan"]
+    assert "carried from v1.0.0 although it was re-asked" in result.failures[0]
+    capsys.readouterr()
+    assert main(["gate", "-C", str(root), "--release", "v1.1.0"]) == 0  # without the flag
+    code = main(
+        ["gate", "--since-record", "-C", str(root), "--release", "v1.1.0", "--format", "json"]
+    )
+    assert code == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["passed"] is False
+    assert any("img.user" in f for f in out["failures"])
+
+
+# --------------------------------------------------------------------------- in-toto
+
+
+def test_intoto_export_of_the_signed_record(
+    releases: Releases, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.core.test_intoto import check_statement_v1
+
+    capsys.readouterr()
+    assert main(["export", "v1.0.0", "--format", "intoto", "-C", str(releases.root)]) == 0
+    statement = json.loads(capsys.readouterr().out)
+    check_statement_v1(statement)
+    assert statement["_type"] == STATEMENT_TYPE
+    assert statement["predicateType"] == PREDICATE_TYPE
+    assert statement["subject"][0]["digest"] == {"gitCommit": releases.first.repo.commit}
+    predicate = statement["predicate"]
+    assert predicate["payloadSha256"] == rec.record_digest(releases.first)
+    assert predicate["record"]["summary"]["total"] == releases.first.summary.total
+    items = {i["id"]: i for i in predicate["record"]["items"]}
+    assert (
+        items["img.user"]["evidence"][0]["blob"] == releases.first.item("img.user").evidence[0].blob
+    )
+    assert [s["role"] for s in predicate["signatures"]] == ["author"]
