@@ -123,8 +123,8 @@ def locate(path: Path) -> Location:
         raise RepoError(f"{start}: permission denied")
     try:
         from git.exc import GitCommandError
-    except ImportError as exc:  # GitPython refuses to import when no git executable exists
-        raise RepoError(f"git is not usable: {exc}") from exc
+    except ImportError:  # GitPython refuses to import when no git executable exists
+        return Location(root=start.resolve(), is_git=False)
     try:
         out = _git(start).execute(
             [
