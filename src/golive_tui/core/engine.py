@@ -240,11 +240,9 @@ def _scan(
 
     with reader:
         run = _Run(snapshot, reader, cache, Scope.of(scan_config), emit)
-        files = [
-            f
-            for f in snapshot.files
-            if scan_config.include_vendor or not repo_mod.is_vendored(f.path)
-        ]
+        files = list(snapshot.files)
+        if commit is not None and not scan_config.include_vendor:  # listings drop it already
+            files = [f for f in files if not repo_mod.is_vendored(f.path)]
         emit(Progress("listing", 1, 1))
         scanned, failures = run.extract(files, registry.extractors, clock)
 
@@ -263,7 +261,7 @@ def _scan(
             for sf in per_file.values():
                 imports = sf.scan.meta.get("imports", ())
                 if isinstance(imports, list | tuple):
-                    go_imports.update(str(i) for i in imports)
+                    go_imports.update(imports)
 
     cache.save()
     clock.lap("save")
