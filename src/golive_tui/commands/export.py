@@ -1,4 +1,4 @@
-"""`golive export RECORD --format markdown|json|sarif`: a record for people or other tools."""
+"""`golive export RECORD --format markdown|json|sarif|intoto`: a record for people or other tools."""
 
 from __future__ import annotations
 
@@ -11,7 +11,12 @@ from golive_tui.core.export import FORMATS
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("record", metavar="RECORD", help="record file or release name")
-    parser.add_argument("--format", choices=FORMATS, default="markdown", help="default: markdown")
+    parser.add_argument(
+        "--format",
+        choices=(*FORMATS, "intoto"),
+        default="markdown",
+        help="default: markdown (PR description); sarif: contrary evidence; intoto: Statement v1",
+    )
     parser.add_argument(
         "--verify", action="store_true", help="include signature verification results"
     )
@@ -31,5 +36,10 @@ def run(args: argparse.Namespace) -> int:
     record = load_record(path)
     check = verify_record(record, root, path) if args.verify else None
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    if args.format == "intoto":
+        from golive_tui.core.intoto import render_statement
+
+        sys.stdout.write(render_statement(record, root))
+        return 0
     sys.stdout.write(render(record, args.format, check, rel))
     return 0

@@ -22,6 +22,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="output (markdown suits $GITHUB_STEP_SUMMARY; sarif suits code scanning)",
     )
     parser.add_argument("-C", "--repo", default=".", metavar="PATH", help="repository (default: .)")
+    parser.add_argument(
+        "--since-record",
+        action="store_true",
+        help="also fail unless every item re-asked since the last signed record was answered "
+        "anew and signed in this release's record",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,6 +42,10 @@ def run(args: argparse.Namespace) -> int:
 
     root = repo_root(Path(args.repo))
     outcome = evaluate_gate(root, release=args.release, profile=args.profile)
+    if args.since_record:
+        from golive_tui.core.carry import gate_since_record
+
+        outcome = gate_since_record(root, outcome)
     if args.format == "json":
         sys.stdout.write(json.dumps(outcome_json(outcome), indent=2, ensure_ascii=False) + "\n")
     elif args.format == "sarif":

@@ -868,3 +868,30 @@ def since_record(
                 f"{item_id}: re-asked since {base.release} and still {rec.state} ({why})"
             )
     return SinceRecord(base.release, plan.reasked, tuple(failures), notes)
+
+
+def gate_since_record(repo_root: Path, outcome: Any) -> Any:
+    """`outcome` (core.gate.GateOutcome) with the --since-record failures and notes added."""
+    record = getattr(outcome, "record", None)
+    if record is None:
+        return outcome  # no record: the gate already fails and says why
+    from golive_tui.core.errors import GoliveError
+
+    try:
+        result = since_record(repo_root, record)
+    except (GoliveError, KeyError) as exc:
+        failure = f"--since-record: cannot load checklist {record.checklist.id}: {exc}"
+        return replace(outcome, failures=(*outcome.failures, failure))
+    return replace(
+        outcome,
+        failures=(*outcome.failures, *result.failures),
+        warnings=(
+            *outcome.warnings,
+            *(f"--since-record: {n}" for n in result.notes),
+            *(
+                [f"--since-record: {len(result.reasked)} item(s) re-asked since {result.base}"]
+                if result.base
+                else []
+            ),
+        ),
+    )
