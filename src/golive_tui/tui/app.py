@@ -6,6 +6,7 @@ WalkerDeps (tests inject fakes; `golive walk` injects the real scan, checklist a
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App
@@ -19,7 +20,7 @@ from golive_tui.tui.screens.walker import WalkerScreen
 
 
 class GoliveApp(App[int]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     TITLE = "golive"
     COMMANDS = App.COMMANDS | {WalkerCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -31,6 +32,7 @@ class GoliveApp(App[int]):
         self.deps = deps
         self.lock: DraftLock | None = None
         self.draft: Draft | None = None
+        self.error = ""  # why the app refused to start (shown on exit)
 
     def on_mount(self) -> None:
         deps = self.deps
@@ -54,6 +56,7 @@ class GoliveApp(App[int]):
                 draft = with_profile(draft, deps.profile)
             self.draft = deps.store.save(draft)
         except GoliveError as exc:
+            self.error = str(exc)
             self.exit(return_code=exc.exit_code, message=f"golive: {exc}")
             return
         if resumed:

@@ -123,6 +123,8 @@ class WalkerScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
+        self.query_one(SectionList).border_title = "Sections"
+        self.query_one(ItemDetail).border_title = "Detail"
         self.reassess()
         self.query_one(ItemList).focus()
         self.start_scan()
@@ -164,9 +166,13 @@ class WalkerScreen(Screen[None]):
     def refresh_views(self) -> None:
         self.query_one(SummaryBar).show(self.assessment.summary, profile=self.deps.profile)
         self.query_one(SectionList).show(self.deps.checklist.sections, self.assessment.items)
-        self.items.show(self.visible_views())
-        self.sub_title = self._subtitle()
+        self.show_items()
         self.refresh_detail()
+
+    def show_items(self) -> None:
+        views = self.visible_views()
+        self.items.show(views)
+        self.items.border_title = f"{len(views)} items · {self._subtitle()}"
 
     def _subtitle(self) -> str:
         label = dict(FILTERS)[self.filter]
@@ -219,7 +225,7 @@ class WalkerScreen(Screen[None]):
         chosen = event.option.id or ALL
         if chosen != self.section:
             self.section = chosen
-            self.items.show(self.visible_views())
+            self.show_items()
             self.refresh_detail()
 
     # ------------------------------------------------------------------ scan
@@ -506,7 +512,6 @@ class WalkerScreen(Screen[None]):
     def action_cycle_filter(self) -> None:
         names = [name for name, _label in FILTERS]
         self.set_filter(names[(names.index(self.filter) + 1) % len(names)])
-        self.notify(f"Filter: {dict(FILTERS)[self.filter]}", timeout=2)
 
     def action_search(self) -> None:
         search = self.query_one("#search", Input)
@@ -516,8 +521,7 @@ class WalkerScreen(Screen[None]):
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
         self.search_text = event.value
-        self.items.show(self.visible_views())
-        self.sub_title = self._subtitle()
+        self.show_items()
         self.refresh_detail()
 
     @on(Input.Submitted, "#search")

@@ -85,6 +85,14 @@ def evidence_of(view: Any, results: Mapping[str, DetectorResult]) -> list[tuple[
     return out
 
 
+class Excerpt(Static):
+    """A syntax-highlighted code excerpt around one finding."""
+
+    def __init__(self, syntax: Syntax) -> None:
+        super().__init__(syntax, classes="excerpt")
+        self.syntax = syntax
+
+
 class ItemDetail(VerticalScroll):
     """Rebuilt whenever the highlighted item or its evidence changes."""
 
@@ -222,5 +230,5 @@ class ItemDetail(VerticalScroll):
                 word_wrap=False,
                 background_color="default",
             )
-            out.append(Static(syntax, classes="excerpt"))
+            out.append(Excerpt(syntax))
         return out

@@ -1,0 +1,437 @@
+"""Pilot tests for every walker action, with the scan, checklist and record saver faked."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Input
+
+from golive_tui.core.draft import DraftStore
+from golive_tui.core.model import Source, State
+from golive_tui.tui.app import GoliveApp
+from golive_tui.tui.screens.dialogs import FormDialog
+from golive_tui.tui.screens.help import HelpScreen
+from golive_tui.tui.screens.summary import SummaryScreen
+from golive_tui.tui.screens.walker import WalkerScreen, editor_command
+from golive_tui.tui.widgets.detail import Excerpt, ItemDetail
+from tests.tui.fakes import ME, FakeScan, RecordingSaver, make_deps
+
+SIZE = (120, 40)
+
+
+class NotingApp(GoliveApp):
+    """Keeps every notification's text (they expire on screen; tests should not race them)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.seen: list[str] = []
+
+    def notify(self, message: str, **kwargs: Any) -> None:  # type: ignore[override]
+        self.seen.append(message)
+        super().notify(message, **kwargs)
+
+
+async def started(app: GoliveApp, pilot: object) -> WalkerScreen:
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+    assert isinstance(app.screen, WalkerScreen)
+    return app.screen
+
+
+def saved(repo: Path) -> dict[str, object]:
+    draft = DraftStore(repo).load("test-list", "v1")
+    assert draft is not None
+    return dict(draft.answers)
+
+
+def state_of(walker: WalkerScreen, item_id: str) -> State:
+    return walker.view_of(item_id).state
+
+
+async def goto(walker: WalkerScreen, pilot: object, item_id: str) -> None:
+    assert walker.items.select_id(item_id)
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_first_screen_then_evidence_arrives_live(repo: Path) -> None:
+    scan = FakeScan()
+    app = GoliveApp(make_deps(repo, scan=scan))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        assert scan.runs == 1
+        assert state_of(walker, "shutdown.sigterm") is State.DETECTED
+        assert state_of(walker, "http.client-timeout") is State.AT_RISK
+        assert not walker.scanning
+        summary = walker.assessment.summary
+        assert (summary.detected, summary.at_risk) == (1, 1)
+
+
+async def test_move_with_keys(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        assert walker.items.current_id == "shutdown.sigterm"
+        await pilot.press("j", "down")
+        assert walker.items.current_id == "http.client-timeout"
+        await pilot.press("k")
+        assert walker.items.current_id == "shutdown.drain"
+
+
+async def test_toggle_done_and_back_autosaves(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        await goto(walker, pilot, "shutdown.drain")
+        await pilot.press("space")
+        assert state_of(walker, "shutdown.drain") is State.DONE
+        answer = saved(repo)["shutdown.drain"]
+        assert answer.state is State.DONE and answer.by == ME  # type: ignore[attr-defined]
+        await pilot.press("space")
+        assert state_of(walker, "shutdown.drain") is State.TODO
+        assert "shutdown.drain" not in saved(repo)
+
+
+async def test_na_needs_reason_and_cancel_changes_nothing(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        await goto(walker, pilot, "http.rate-limit")
+        await pilot.press("n")
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press("enter")  # empty reason: refused, dialog stays
+        assert isinstance(app.screen, FormDialog)
+        assert "reason" in str(app.screen.query_one("#dialog-error").render())
+        await pilot.press("escape")
+        assert app.screen is walker
+        assert state_of(walker, "http.rate-limit") is State.TODO
+        await pilot.press("n")
+        await pilot.press(*"lan", "enter")
+        assert app.screen is walker
+        assert state_of(walker, "http.rate-limit") is State.NA
+        assert saved(repo)["http.rate-limit"].reason == "lan"  # type: ignore[attr-defined]
+        await pilot.press("n")  # again: clears the n/a
+        assert state_of(walker, "http.rate-limit") is State.TODO
+
+
+async def test_waive_needs_reason_and_valid_future_date(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        await goto(walker, pilot, "ops.runbook")
+        await pilot.press("w")
+        dialog = app.screen
+        assert isinstance(dialog, FormDialog)
+        await pilot.press(*"soon", "enter")  # moves on to the date
+        for bad, error in (("soon", "not a date"), ("2020-01-01", "in the past")):
+            dialog.query_one("#field-until", Input).value = bad
+            await pilot.press("enter")
+            assert app.screen is dialog
+            assert error in str(dialog.query_one("#dialog-error").render())
+        dialog.query_one("#field-until", Input).value = "2030-03-01"
+        await pilot.press("enter")
+        assert app.screen is walker
+        assert state_of(walker, "ops.runbook") is State.WAIVED
+        answer = saved(repo)["ops.runbook"]
+        assert answer.until == "2030-03-01"  # type: ignore[attr-defined]
+        assert answer.reason == "soon"  # type: ignore[attr-defined]
+
+
+async def test_note_on_an_item(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        await goto(walker, pilot, "shutdown.drain")
+        await pilot.press("space", "e")
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press(*"ok", "enter")
+        answer = saved(repo)["shutdown.drain"]
+        assert answer.note == "ok"  # type: ignore[attr-defined]
+        assert answer.state is State.DONE  # type: ignore[attr-defined]
+
+
+async def test_override_of_detected_needs_a_note(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        await goto(walker, pilot, "shutdown.sigterm")
+        await pilot.press("space")
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press("enter")  # no note: refused
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press("escape")
+        assert state_of(walker, "shutdown.sigterm") is State.DETECTED
+        await pilot.press("space", *"fake", "enter")
+        assert state_of(walker, "shutdown.sigterm") is State.TODO
+        answer = saved(repo)["shutdown.sigterm"]
+        assert answer.source is Source.OVERRIDE  # type: ignore[attr-defined]
+
+
+async def test_override_of_at_risk_needs_a_note(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        await goto(walker, pilot, "http.client-timeout")
+        await pilot.press("space")
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press(*"mesh", "enter")
+        assert state_of(walker, "http.client-timeout") is State.DONE
+        assert saved(repo)["http.client-timeout"].source is Source.OVERRIDE  # type: ignore[attr-defined]
+
+
+async def test_score_keys_on_score_items_only(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        await goto(walker, pilot, "ops.observability")
+        await pilot.press("1")
+        assert saved(repo)["ops.observability"].score == 1  # type: ignore[attr-defined]
+        rubric = [str(w.render()) for w in walker.query_one(ItemDetail).query(".rubric")]
+        assert rubric == [
+            "0  No metrics at all.",
+            "1  Metrics but no alerts.",
+            "2  Metrics with alerts.",
+        ]
+        chosen = walker.query_one(ItemDetail).query_one(".rubric.-chosen")
+        assert "Metrics but no alerts" in str(chosen.render())
+        await pilot.press("2")
+        assert saved(repo)["ops.observability"].score == 2  # type: ignore[attr-defined]
+        await goto(walker, pilot, "ops.runbook")
+        await pilot.press("2")
+        assert "ops.runbook" not in saved(repo)
+
+
+async def test_filters_cycle(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+
+        def shown() -> list[str]:
+            return [v.item.id for v in walker.visible_views()]
+
+        assert len(shown()) == 6
+        await pilot.press("f")
+        assert walker.filter == "remaining" and "shutdown.sigterm" not in shown()
+        await pilot.press("f")
+        assert shown() == ["shutdown.sigterm", "http.client-timeout"]
+        await pilot.press("f")
+        assert shown() == ["http.client-timeout"]
+        await pilot.press("f")
+        assert shown() == ["shutdown.sigterm"]
+        await pilot.press("f")
+        assert walker.filter == "all"
+
+
+async def test_incremental_search(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        await pilot.press("slash", "r", "u", "n")
+        assert [v.item.id for v in walker.visible_views()] == ["ops.runbook"]
+        assert walker.items.current_id == "ops.runbook"
+        await pilot.press("enter", "space")  # back in the list: keys act on the found item
+        assert state_of(walker, "ops.runbook") is State.DONE
+        await pilot.press("slash", "escape")
+        assert walker.search_text == "" and len(walker.visible_views()) == 6
+
+
+async def test_next_remaining(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        await pilot.press("g")
+        assert walker.items.current_id == "shutdown.drain"
+        await pilot.press("g")
+        assert walker.items.current_id == "http.client-timeout"
+        await pilot.press("g", "g", "g", "g")
+        assert walker.items.current_id == "shutdown.drain"  # wraps around
+
+
+async def test_pair_adds_participant(repo: Path) -> None:
+    deps = make_deps(repo, pair=("Bo Pair <bo@example.com>",))
+    app = GoliveApp(deps)
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        assert walker.draft.participants == (ME, "Bo Pair <bo@example.com>")
+        await pilot.press("p")
+        app.screen.query_one("#field-who", Input).value = "Cy <cy@example.com>"
+        await pilot.press("enter")
+        stored = DraftStore(repo).load("test-list", "v1")
+        assert stored is not None
+        assert stored.participants[-1] == "Cy <cy@example.com>"
+
+
+async def test_help_screen_lists_every_binding(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        ids = {row[2] for row in app.screen.rows}
+        expected = {b.id for b in WalkerScreen.BINDINGS if getattr(b, "description", "")}
+        assert ids == expected
+        assert ("space", "Done", "walk.toggle") in app.screen.rows
+        await pilot.press("escape")
+        assert isinstance(app.screen, WalkerScreen)
+
+
+async def test_command_palette_runs_actions(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "Filter: at risk"
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is walker
+        assert walker.filter == "at_risk"
+
+
+async def test_rescan_runs_the_scan_again(repo: Path) -> None:
+    scan = FakeScan()
+    app = GoliveApp(make_deps(repo, scan=scan))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        scan.results = scan.results[:1]  # the contrary finding was fixed
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert scan.runs == 2
+        assert state_of(walker, "http.client-timeout") is State.TODO
+
+
+async def test_scan_failure_is_reported_and_walk_goes_on(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo, scan=FakeScan(fail="not a repository")))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        assert not walker.scanning
+        assert state_of(walker, "shutdown.sigterm") is State.TODO
+        await pilot.press("space")
+        assert state_of(walker, "shutdown.sigterm") is State.DONE
+
+
+def _recording_editor(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    log = tmp_path / "editor-args.txt"
+    script = tmp_path / name
+    script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {log}\n')
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return script, log
+
+
+async def test_open_evidence_in_editor_at_line(repo: Path, tmp_path: Path) -> None:
+    script, log = _recording_editor(tmp_path, "vim")
+    app = GoliveApp(make_deps(repo, editor_env={"VISUAL": str(script)}))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        await goto(walker, pilot, "http.client-timeout")
+        await pilot.press("o")
+        assert log.read_text().splitlines() == ["+6", str(repo / "internal/weather/client.go")]
+
+
+async def test_open_without_editor_says_so(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    app = NotingApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        await pilot.press("o")
+        assert any("VISUAL" in message for message in app.seen)
+        assert walker.items.current_id == "shutdown.sigterm"
+
+
+def test_editor_command_forms(tmp_path: Path) -> None:
+    path = tmp_path / "main.go"
+    assert editor_command("nvim", path, 12) == ["nvim", "+12", str(path)]
+    assert editor_command("emacs -nw", path, 3) == ["emacs", "-nw", "+3", str(path)]
+    assert editor_command("code --wait", path, 7) == ["code", "--wait", "--goto", f"{path}:7"]
+    assert editor_command("ed", path, 7) == ["ed", str(path)]
+
+
+async def test_evidence_detail_shows_highlighted_excerpt(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        await goto(walker, pilot, "http.client-timeout")
+        detail = walker.query_one(ItemDetail)
+        heads = [str(w.render()) for w in detail.query(".evidence-head")]
+        assert heads == ["▶ internal/weather/client.go:6  contrary"]
+        excerpt = detail.query_one(Excerpt)
+        assert excerpt.syntax.lexer is not None and excerpt.syntax.lexer.name == "Go"
+        assert "http.Get(url)" in excerpt.syntax.code
+        assert 6 in excerpt.syntax.highlight_lines
+
+
+async def test_autosave_then_resume_says_so(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        await goto(walker, pilot, "ops.runbook")
+        await pilot.press("space", "q")
+    again = NotingApp(make_deps(repo))
+    async with again.run_test(size=SIZE) as pilot:
+        walker = await started(again, pilot)
+        assert state_of(walker, "ops.runbook") is State.DONE
+        assert any("Resumed" in message for message in again.seen)
+
+
+async def test_second_app_on_same_draft_is_refused(repo: Path) -> None:
+    first = GoliveApp(make_deps(repo))
+    async with first.run_test(size=SIZE) as pilot:
+        await started(first, pilot)
+        second = GoliveApp(make_deps(repo))
+        async with second.run_test(size=SIZE) as pilot2:
+            await pilot2.pause()
+        assert second.return_code == 2
+        assert "open in another golive" in second.error
+        assert f"pid {os.getpid()}" in second.error
+    third = GoliveApp(make_deps(repo))  # released on exit
+    async with third.run_test(size=SIZE) as pilot:
+        await started(third, pilot)
+        assert isinstance(third.screen, WalkerScreen)
+
+
+async def test_summary_screen_and_save_record(repo: Path) -> None:
+    saver = RecordingSaver()
+    app = GoliveApp(make_deps(repo, save_record=saver))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        await goto(walker, pilot, "ops.runbook")
+        await pilot.press("w")
+        dialog = app.screen
+        dialog.query_one("#field-reason", Input).value = "next sprint"
+        dialog.query_one("#field-until", Input).value = "2030-02-01"
+        await pilot.click("#ok")
+        await pilot.pause()
+        await pilot.press("s")
+        assert isinstance(app.screen, SummaryScreen)
+        text = " ".join(str(w.render()) for w in app.screen.query(".summary-row"))
+        assert "until 2030-02-01: next sprint" in text
+        assert "Outbound clients have timeouts" in text
+        assert ME in str(app.screen.query_one("#participants").render())
+        await pilot.click("#save")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(saver.calls) == 1
+        draft, _report, assessment = saver.calls[0]
+        assert draft.answers["ops.runbook"].state is State.WAIVED
+        assert assessment.summary.waived == 1
+        assert "unsigned" in str(app.screen.query_one("#save-result").render())
+        await pilot.press("escape")
+        assert app.screen is walker
+
+
+async def test_narrow_layout_hides_sections_until_asked(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=(80, 24)) as pilot:
+        walker = await started(app, pilot)
+        assert walker.has_class("-narrow")
+        assert not walker.query_one("#sections").display
+        await pilot.press("t")
+        assert walker.query_one("#sections").display
