@@ -1,0 +1,142 @@
+"""golive mark / status / demo / walk from the shell: same draft, same rules as the walker."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from golive_tui import cli
+from golive_tui.commands import demo
+from golive_tui.core.draft import DraftStore
+from golive_tui.core.model import Source, State
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demo.prepare(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return demo.prepare(tmp_path)
+
+
+def status(repo: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> dict:
+    assert cli.main(["status", str(repo), "--format", "json", *extra]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def items(doc: dict) -> dict[str, dict]:
+    return {i["id"]: i for i in doc["items"]}
+
+
+def test_demo_prepares_a_committed_copy_of_the_sample(tmp_path: Path, capsys) -> None:
+    assert cli.main(["demo", "--print-path", "--dir", str(tmp_path)]) == 0
+    root = Path(capsys.readouterr().out.strip())
+    assert (root / "cmd/api/main.go").is_file() and (root / "Dockerfile").is_file()
+    log = subprocess.run(["git", "log", "--format=%an"], cwd=root, capture_output=True, text=True)
+    assert log.stdout.strip() == "golive demo"
+
+
+def test_status_shows_detected_and_at_risk_from_the_scan(sample: Path, capsys) -> None:
+    doc = status(sample, capsys)
+    states = items(doc)
+    assert states["resilience.outbound-timeouts"]["state"] == "at_risk"
+    assert states["shutdown.sigterm"]["state"] == "detected"
+    assert states["shutdown.sigterm"]["evidence"] == ["cmd/api/main.go:22"]
+    assert doc["summary"]["at_risk"] == 1 and doc["draft"] is None
+    no_scan = items(status(sample, capsys, "--no-scan"))
+    assert no_scan["shutdown.sigterm"]["state"] == "todo"
+
+
+def test_mark_then_status_agree(repo: Path, capsys) -> None:
+    assert cli.main(["mark", "ops.runbook", "done", "--path", str(repo)]) == 0
+    assert "ops.runbook: done" in capsys.readouterr().out
+    doc = status(repo, capsys)
+    assert items(doc)["ops.runbook"]["state"] == "done"
+    assert items(doc)["ops.runbook"]["by"] == "Ada Tester <ada@example.com>"
+    assert doc["participants"] == ["Ada Tester <ada@example.com>"]
+    assert cli.main(["mark", "ops.runbook", "todo", "--path", str(repo)]) == 0
+    capsys.readouterr()
+    assert items(status(repo, capsys))["ops.runbook"]["state"] == "todo"
+
+
+def test_mark_rules_match_the_walker(repo: Path, capsys) -> None:
+    assert cli.main(["mark", "ops.runbook", "na", "--path", str(repo)]) == 2
+    assert "n/a needs a reason" in capsys.readouterr().err
+    assert cli.main(["mark", "ops.runbook", "waived", "--reason", "r", "--path", str(repo)]) == 2
+    assert "expiry date" in capsys.readouterr().err
+    code = cli.main(["mark", "resilience.outbound-timeouts", "done", "--path", str(repo)])
+    assert code == 2 and "needs a note" in capsys.readouterr().err
+    code = cli.main(
+        ["mark", "resilience.outbound-timeouts", "done", "--note", "mesh", "--path", str(repo)]
+    )
+    assert code == 0
+    capsys.readouterr()
+    store = DraftStore(repo)
+    draft = store.load("go-production", "unreleased")
+    assert draft is not None
+    assert draft.answers["resilience.outbound-timeouts"].source is Source.OVERRIDE
+    assert items(status(repo, capsys))["resilience.outbound-timeouts"]["state"] == "done"
+    assert cli.main(["mark", "no.such-item", "done", "--path", str(repo)]) == 2
+    assert "no item" in capsys.readouterr().err
+
+
+def test_mark_waiver_and_text_status(repo: Path, capsys) -> None:
+    args = ["mark", "ops.runbook", "waived", "--reason", "next sprint", "--until", "2999-01-01"]
+    assert cli.main([*args, "--path", str(repo), "--release", "v1.0.0"]) == 0
+    capsys.readouterr()
+    assert cli.main(["status", str(repo), "--release", "v1.0.0"]) == 0
+    out = capsys.readouterr().out
+    assert "ops.runbook" in out and "until 2999-01-01 — next sprint" in out
+    assert "gate quick-gate: fail" in out
+
+
+def test_mark_refused_while_the_walker_holds_the_draft(repo: Path, capsys) -> None:
+    store = DraftStore(repo)
+    with store.lock("go-production", "unreleased"):
+        assert cli.main(["mark", "ops.runbook", "done", "--path", str(repo), "--no-scan"]) == 2
+    assert "open in another golive" in capsys.readouterr().err
+
+
+def test_walk_outside_a_repository_is_a_clear_error(tmp_path: Path, capsys) -> None:
+    assert cli.main(["walk", str(tmp_path)]) == 2
+    assert "not inside a git repository" in capsys.readouterr().err
+
+
+def test_walk_needs_a_terminal(sample: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "golive_tui", "walk", str(sample)],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    assert proc.returncode == 2 and "needs a terminal" in proc.stderr
+
+
+def test_mark_and_status_never_load_textual() -> None:
+    code = (
+        "import sys; from golive_tui import cli; "
+        "cli.build_parser(['mark']); cli.build_parser(['status']); "
+        "print('textual' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_score_answers(repo: Path, capsys) -> None:
+    from golive_tui.commands.status import Session
+
+    session = Session.open(str(repo), checklist="go-engineering")
+    score_item = next(i for i in session.checklist.items() if i.kind.value == "score")
+    path = ["--path", str(repo), "--checklist", "go-engineering", "--no-scan"]
+    assert cli.main(["mark", score_item.id, "score=2", *path]) == 0
+    draft = session.load_draft()
+    assert draft is not None and draft.answers[score_item.id].score == 2
+    assert draft.answers[score_item.id].state is State.DONE
+    assert cli.main(["mark", score_item.id, "score=5", *path]) == 2
+    assert "0, 1 or 2" in capsys.readouterr().err
