@@ -47,6 +47,8 @@ def analyse(
     hits: list[Hit] = []
     calls: list[Call] = []
     for cmd in shell.commands(text, first_line):
+        if not shell.worth_reading(cmd):
+            continue
         inner = shell.shell_c(cmd)
         if inner is not None and depth < _MAX_DEPTH:
             h, c = analyse(inner, cmd.line, base, depth + 1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _SEPARATORS = frozenset({";", "&", "|", "&&", "||", "(", ")", ";;", "|&"})
 _PREFIX_WORDS = frozenset(
@@ -31,6 +32,7 @@ _PREFIX_WORDS = frozenset(
         "eval",
     }
 )
+_PLAIN = re.compile(r"[^\s\\'\"$`<>;&|()#]+")
 _ASSIGN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
 
 
@@ -174,8 +176,10 @@ def commands(script: str, first_line: int = 1) -> list[Command]:
             i += 1
             continue
         begin(i)
-        word.append(c)
-        i += 1
+        m = _PLAIN.match(script, i)
+        j = m.end() if m else i + 1
+        word.append(script[i:j])
+        i = j
     end_command(n)
     return out
 
@@ -229,6 +233,7 @@ def strip_comment(line: str) -> str:
 # --------------------------------------------------------------------------- commands
 
 
+@lru_cache(maxsize=4096)
 def _normal(word: str) -> str:
     """Program name for matching: `./bin/golangci-lint` → golangci-lint, `$(GOLANGCI_LINT)` →
     golangci-lint, `@go` → go, `go1.22` stays."""
@@ -257,6 +262,49 @@ def program_index(words: tuple[str, ...]) -> int:
             continue
         return i
     return len(words)
+
+
+_INTERESTING = frozenset(
+    {
+        "go",
+        "gotestsum",
+        "ginkgo",
+        "richgo",
+        "gotest",
+        "go-test",
+        "govulncheck",
+        "golangci-lint",
+        "golangci",
+        "make",
+        "gmake",
+        "task",
+        "go-task",
+        "sh",
+        "bash",
+        "zsh",
+        "dash",
+        "source",
+        ".",
+        "docker",
+        "podman",
+        "nerdctl",
+    }
+)
+
+
+def worth_reading(cmd: Command) -> bool:
+    """Cheap first look: could this command run a tool or hand over to a target or script?"""
+    i = program_index(cmd.words)
+    if i >= len(cmd.words):
+        return False
+    word = cmd.words[i]
+    name = _normal(word)
+    return (
+        name in _INTERESTING
+        or name.startswith("go1.")
+        or "/" in word
+        or word.endswith((".sh", ".bash"))
+    )
 
 
 def program(cmd: Command) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
