@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 from typing import Any
 
 from golive_tui.commands.status import Session, add_session_arguments
 from golive_tui.core.gitconfig import identity
-from golive_tui.core.release import validate_release
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,54 +27,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def record_saver(session: Session) -> Any:
-    """save(draft, report, assessment) -> message: build the record, sign it if a key is set.
+    """save(draft, report, assessment) -> message, through the records API (`golive sign`).
 
-    Signing follows git's own config (gpg.format, user.signingkey); without a key the record is
-    still written, marked unsigned, and the message says how to set signing up.
+    The draft is autosaved, so the record is built from exactly what the walker shows, with a
+    fresh scan; signing follows git's config and, without a key, the record is saved unsigned
+    and the message says so (and how to set signing up).
     """
 
-    def save(draft: Any, report: Any, assessment: Any) -> str:
-        from golive_tui.core import record as rec
-        from golive_tui.core.errors import SigningError
+    def save(_draft: Any, _report: Any, _assessment: Any) -> str:
+        from golive_tui.core.record import save_record
 
-        record = rec.build_record(
+        result = save_record(
             session.root,
-            session.checklist,
-            draft,
-            report,
-            assessment,
-            release=validate_release(session.release),
-            profile=session.profile,
+            session.checklist.id,
+            session.release,
+            profile=session.profile or None,
         )
-        path = rec.record_path(session.root, session.release)
-        shown = path.relative_to(session.root)
-        try:
-            from golive_tui.core import signing
-        except ImportError:
-            rec.write_record(path, record)
-            return f"Saved {shown} UNSIGNED (signing not available yet)."
-        try:
-            config = signing.signer_config(session.root)
-            signed_at = rec.now_utc()
-            signed = signing.sign(
-                rec.signing_message(record, "author", signed_at), config, session.root
-            )
-        except SigningError as exc:
-            with rec.record_lock(path):
-                rec.write_record(path, record)
-            first = str(exc).splitlines()[0]
-            return f"Saved {shown} UNSIGNED: {first} (then run `golive sign`)."
-        signature = rec.Signature(
-            signer=config.identity,
-            role="author",
-            format=signed.format.value,
-            key=signed.key,
-            signed_at=signed_at,
-            signature=signed.signature,
-        )
-        with rec.record_lock(path):
-            rec.write_record(path, replace(record, signatures=(signature,)))
-        return f"Saved and signed {shown} ({signed.format.value} key {signed.key})."
+        return result.message
 
     return save
 
