@@ -215,3 +215,21 @@ def test_garbage_never_raises() -> None:
         "FROM a\nCOPY --from= x y\n",
     ):
         EX.extract("Dockerfile", text)
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("Dockerfile", True),
+        ("build/Dockerfile.prod", True),
+        ("api.Dockerfile", True),
+        ("Containerfile", True),
+        ("src/pkg/detectors/dockerfile.py", False),
+        ("docs/Dockerfile.md", False),
+        ("deploy/dockerfile.tmpl", False),
+    ],
+)
+def test_dockerfile_names(path: str, expected: bool) -> None:
+    from golive_tui.core.detectors import common
+
+    assert common.is_dockerfile(path) is expected

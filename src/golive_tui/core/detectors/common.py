@@ -34,10 +34,37 @@ def is_foreign(path: str) -> bool:
     return any(p in _FOREIGN_DIRS for p in parts(path)[:-1])
 
 
+#: Suffixes that mark a file as something other than a Dockerfile (e.g. a `dockerfile.py` module).
+_NOT_DOCKERFILE_SUFFIXES = (
+    ".dockerignore",
+    ".md",
+    ".txt",
+    ".py",
+    ".go",
+    ".sh",
+    ".js",
+    ".ts",
+    ".json",
+    ".yml",
+    ".yaml",
+    ".toml",
+    ".rs",
+    ".rb",
+    ".java",
+    ".tmpl",
+    ".tpl",
+    ".j2",
+    ".orig",
+    ".bak",
+    ".swp",
+)
+
+
 def is_dockerfile(path: str) -> bool:
+    """`Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `Containerfile` (the contract's names)."""
     name = basename(path)
     low = name.lower()
-    if low.endswith((".dockerignore", ".md", ".txt")):
+    if low.endswith(_NOT_DOCKERFILE_SUFFIXES):
         return False
     return (
         low in ("dockerfile", "containerfile")
