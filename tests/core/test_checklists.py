@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -669,6 +670,14 @@ def test_not_utf8() -> None:
     assert exc.value.problems == [
         "latin.toml:7: not valid UTF-8 (byte 0xe9); save the file as UTF-8"
     ]
+
+
+def test_byte_order_mark_is_accepted_and_hashed_with_the_file() -> None:
+    content = b"\xef\xbb\xbf" + VALID.encode()
+    Path("bom.toml").write_bytes(content)
+    checklist = load_file(Path("bom.toml"))
+    assert checklist.id == "acme"
+    assert checklist.sha256 == hashlib.sha256(content).hexdigest()
 
 
 def test_binary_file() -> None:

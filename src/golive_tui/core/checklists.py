@@ -538,18 +538,26 @@ class RawChecklist:
 
 def _read_text(path: Path, display: str) -> str:
     """The file as UTF-8 text, or a ChecklistError a person can act on."""
+    return _decode(_read_bytes(path, display), display)
+
+
+def _read_bytes(path: Path, display: str) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise ChecklistError([f"{display}: no such file"]) from None
     except IsADirectoryError:
         raise ChecklistError([f"{display}: is a directory, expected a .toml file"]) from None
     except OSError as exc:
         raise ChecklistError([f"{display}: cannot read: {exc.strerror or exc}"]) from None
+
+
+def _decode(data: bytes, display: str) -> str:
+    """UTF-8 text (a leading byte-order mark, as some editors write, is accepted)."""
     if b"\x00" in data:
         raise ChecklistError([f"{display}: looks like a binary file; expected TOML text"])
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         byte = data[exc.start]
@@ -606,11 +614,12 @@ def parse_file(
     Raises ChecklistError listing every problem found in the file.
     """
     shown = display if display is not None else str(path)
-    text = _read_text(path, shown)
+    content = _read_bytes(path, shown)
+    text = _decode(content, shown)
     data = _parse_toml(text, shown)
     f = _File(shown, LineIndex(text), [])
     detectors = frozenset(known_detectors) if known_detectors is not None else None
-    raw = _build_raw(f, data, detectors, path, origin, text)
+    raw = _build_raw(f, data, detectors, path, origin, hashlib.sha256(content).hexdigest())
     if f.problems and not raw.extends:
         _check_local_refs(raw, _declared_item_ids(data))
     if f.problems:
@@ -663,7 +672,7 @@ def _build_raw(
     detectors: frozenset[str] | None,
     path: Path,
     origin: str,
-    text: str,
+    sha256: str,
 ) -> RawChecklist:
     _check_keys(f, data, (), _TOP_KEYS)
     header: dict[str, Any] | None = None
@@ -743,7 +752,7 @@ def _build_raw(
         drops=drops,
         overrides=overrides,
         path=path,
-        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        sha256=sha256,
         origin=origin,
         file=f,
     )
