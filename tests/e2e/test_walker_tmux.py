@@ -1,0 +1,70 @@
+"""End to end: the real `golive` console script in tmux, driven by keystrokes, checked on disk."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from golive_tui.commands import demo
+from golive_tui.core.draft import DraftStore
+from golive_tui.core.model import State
+
+pytestmark = pytest.mark.e2e
+
+GOLIVE = Path(sys.executable).with_name("golive")
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Callable[..., str]]:
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed (.ci/run installs it)")
+    if not GOLIVE.exists():
+        pytest.skip(f"the golive console script is not installed at {GOLIVE}")
+    socket = tmp_path / "tmux.sock"
+
+    def run(*args: str) -> str:
+        proc = subprocess.run(
+            ["tmux", "-S", str(socket), *args], capture_output=True, text=True, env=os.environ
+        )
+        return proc.stdout
+
+    yield run
+    run("kill-server")
+
+
+def wait_for(tmux: Callable[..., str], text: str, attempts: int = 300) -> str:
+    """Poll the pane until `text` shows (bounded: about a minute on a slow machine)."""
+    screen = ""
+    for _ in range(attempts):
+        screen = tmux("capture-pane", "-p", "-t", "walk")
+        if text in screen:
+            return screen
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} never appeared; last screen:\n{screen}")
+
+
+def test_tick_an_item_and_quit(tmux: Callable[..., str], tmp_path: Path) -> None:
+    repo = demo.prepare(tmp_path)
+    command = f"cd {repo} && {GOLIVE}; echo golive-exited-$?; sleep 600"
+    tmux("new-session", "-d", "-s", "walk", "-x", "120", "-y", "40", command)
+    wait_for(tmux, "scanned ·")
+    tmux("send-keys", "-t", "walk", "/")
+    tmux("send-keys", "-t", "walk", "-l", "ops.runbook")
+    wait_for(tmux, "1 items")
+    tmux("send-keys", "-t", "walk", "Enter")
+    tmux("send-keys", "-t", "walk", "Space")
+    wait_for(tmux, "answered done")
+    tmux("send-keys", "-t", "walk", "q")
+    wait_for(tmux, "golive-exited-0")
+    draft = DraftStore(repo).load("go-production", "unreleased")
+    assert draft is not None
+    assert draft.answers["ops.runbook"].state is State.DONE
+    assert draft.answers["ops.runbook"].by == "Ada Tester <ada@example.com>"
+    assert not DraftStore(repo).lock("go-production", "unreleased").path.exists()
