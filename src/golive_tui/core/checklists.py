@@ -1462,11 +1462,6 @@ class Library:
         known = ", ".join(self.ids()) or "none"
         raise UnknownChecklistError(f"unknown checklist {_quote(checklist_id)}; known: {known}")
 
-    def problems_for(self, path: Path) -> list[str]:
-        """Problems reported against one file (lint reports per file)."""
-        display = display_name(path)
-        return [p for p in self._problems if p.startswith(f"{display}:")]
-
     def resolve(self, raw: RawChecklist) -> Checklist:
         """`raw` with its `extends` chain applied, using this library's checklists as parents."""
         chain: list[RawChecklist] = []
