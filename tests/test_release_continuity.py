@@ -323,3 +323,49 @@ def test_intoto_export_of_the_signed_record(
         items["img.user"]["evidence"][0]["blob"] == releases.first.item("img.user").evidence[0].blob
     )
     assert [s["role"] for s in predicate["signatures"]] == ["author"]
+
+
+# --------------------------------------------------------------------------- golive status
+
+
+def test_status_reports_carried_reasked_and_new(
+    releases: Releases, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = releases.root
+    (root / ".golive/checklists/rel.toml").write_text(checklist_toml(extra_item=True))
+    capsys.readouterr()
+    assert main(["status", str(root), "--checklist", "rel", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["release"] == "v1.1.0"
+    assert (data["carried"], data["reasked"], data["new"]) == (5, 2, 1)
+    assert data["carry"]["base"] == "v1.0.0"
+    items = {i["id"]: i for i in data["items"]}
+    assert items["ops.tls"]["carried_from"] == "v1.0.0"
+    assert items["ops.tls"]["state"] == "done"  # what the walk will start from
+    assert items["img.user"]["carried_from"] == ""
+    (reason,) = items["img.user"]["reask_reasons"]
+    assert reason["kind"] == "file_changed" and reason["path"] == "Dockerfile"
+    assert "+EXPOSE 80" in reason["diff"]
+    assert [r["kind"] for r in items["ops.new"]["reask_reasons"]] == ["new_item"]
+
+    assert main(["status", str(root), "--checklist", "rel"]) == 0
+    text = capsys.readouterr().out
+    assert "carry-forward from v1.0.0: 5 carried, 2 re-asked, 1 new (v1.0.0.toml)" in text
+    assert "↻ re-ask: Dockerfile changed since v1.0.0" in text
+    assert "was: docker.non_root_user: contrary at Dockerfile:5" in text
+
+
+def test_status_after_seeding_shows_carried_answers(
+    releases: Releases, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = releases.root
+    store = DraftStore(root)
+    store.save(seed_draft(Draft.new("rel", "v1.1.0"), _plan(root)))
+    capsys.readouterr()
+    assert main(["status", str(root), "--checklist", "rel"]) == 0
+    text = capsys.readouterr().out
+    assert "(carried from v1.0.0)" in text
+    assert main(["status", str(root), "--checklist", "rel", "--no-scan", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["carry"] is None and data["carried"] == 0  # no scan: no carry-forward judgement
+    assert {i["id"]: i["carried_from"] for i in data["items"]}["ops.tls"] == "v1.0.0"

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from golive_tui.core import carry
 from golive_tui.core.assess import Assessment, assess
+from golive_tui.core.carry import CarryPlan
 from golive_tui.core.checklists import (
     Library,
     default_checklist_id,
@@ -135,7 +137,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def status_json(session: Session, draft: Draft | None, assessment: Assessment) -> dict[str, Any]:
+def status_json(
+    session: Session, draft: Draft | None, assessment: Assessment, plan: CarryPlan | None = None
+) -> dict[str, Any]:
     s = assessment.summary
     return {
         "checklist": {"id": session.checklist.id, "version": session.checklist.version},
@@ -161,6 +165,7 @@ def status_json(session: Session, draft: Draft | None, assessment: Assessment) -
                 "until": v.answer.until if v.answer is not None else "",
                 "by": v.answer.by if v.answer is not None else "",
                 "evidence": [f"{e.path}:{e.line}" for e in v.evidence],
+                **carry.item_json(plan, v.item.id, v.answer),
             }
             for v in assessment.items
         ],
@@ -189,10 +194,13 @@ def status_json(session: Session, draft: Draft | None, assessment: Assessment) -
                 for g in s.gates
             ],
         },
+        **carry.summary_json(plan),
     }
 
 
-def status_text(session: Session, draft: Draft | None, assessment: Assessment) -> str:
+def status_text(
+    session: Session, draft: Draft | None, assessment: Assessment, plan: CarryPlan | None = None
+) -> str:
     s = assessment.summary
     lines = [
         f"{session.checklist.title} ({session.checklist.id} {session.checklist.version})"
@@ -207,6 +215,7 @@ def status_text(session: Session, draft: Draft | None, assessment: Assessment) -
     ]
     if draft is not None and draft.participants:
         lines.append("participants: " + ", ".join(draft.participants))
+    lines.extend(carry.summary_lines(plan))
     section = ""
     for v in assessment.items:
         if v.item.section != section:
@@ -225,9 +234,12 @@ def status_text(session: Session, draft: Draft | None, assessment: Assessment) -
                 extra += f" — {v.answer.reason}"
             elif v.answer.note:
                 extra += f" — {v.answer.note}"
+            if v.answer.carried_from:
+                extra += f" (carried from {v.answer.carried_from})"
         lines.append(
             f"  {GLYPH[v.state]} {v.item.priority.value} {v.item.id:<32} {state}{source}{extra}"
         )
+        lines.extend(carry.item_lines(plan, v.item.id))
     lines.append(
         f"\n{s.done}/{s.total} done · {s.remaining} remaining · P0 open {s.p0_remaining} · "
         f"at risk {s.at_risk} · detected {s.detected} · n/a {s.na} · waived {s.waived}"
@@ -249,12 +261,21 @@ def run(args: argparse.Namespace) -> int:
     )
     draft = session.load_draft()
     report = None if args.no_scan else session.scan()
-    assessment = session.assess(draft, report)
+    # Carry-forward needs the scan (detectors decide what changed); without one, none is shown.
+    plan = (
+        None
+        if report is None
+        else carry.plan_for_walk(session.root, session.checklist, session.release, report)
+    )
+    shown = draft
+    if plan is not None and carry.should_seed(session.root, draft, session.release):
+        shown = carry.seed_draft(draft or session.new_draft(), plan)  # what the walk starts from
+    assessment = session.assess(shown, report)
     if args.format == "json":
-        json.dump(status_json(session, draft, assessment), sys.stdout, indent=2)
+        json.dump(status_json(session, draft, assessment, plan), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         if report is None:
             print("(no scan: detected and at-risk states not shown)", file=sys.stderr)
-        print(status_text(session, draft, assessment))
+        print(status_text(session, draft, assessment, plan))
     return 0
