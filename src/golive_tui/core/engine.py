@@ -652,17 +652,20 @@ def _run_parallel(
     workers: int,
     emit: Callable[[Progress], None],
 ) -> list[Outcome]:
-    """Fork `workers - 1` processes; this process works through a share too.
+    """Fork `workers - 1` processes and work alongside them in this one.
 
-    Jobs are dealt into chunks of similar text size, biggest files first, so no worker is left
-    with the one huge generated file at the end.
+    Jobs are dealt into chunks of similar text size (biggest files first, so no one is left
+    with a huge generated file at the end). Chunks are handed out as workers free up, two in
+    flight per worker, and this process takes the next chunk whenever it would otherwise
+    wait: the load balances itself and only a few chunks are ever pickled at once.
     """
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from collections import deque
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
     _WORKER_EXTRACTORS.clear()
     _WORKER_EXTRACTORS.update(by_name)
-    n_chunks = workers * 4
+    n_chunks = min(len(jobs), workers * 8)
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][2]))
     chunks: list[list[int]] = [[] for _ in range(n_chunks)]
     loads = [0] * n_chunks
@@ -670,24 +673,41 @@ def _run_parallel(
         target = loads.index(min(loads))
         chunks[target].append(i)
         loads[target] += len(jobs[i][2]) + 1
-    chunks = [c for c in chunks if c]
+    pending = deque(c for c in chunks if c)
     outcomes: list[Outcome | None] = [None] * len(jobs)
     done = 0
+
+    def store(chunk: list[int], results: list[Outcome]) -> None:
+        nonlocal done
+        for i, outcome in zip(chunk, results, strict=True):
+            outcomes[i] = outcome
+        done += len(chunk)
+        emit(Progress("parsing", done, len(jobs)))
+
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
-        remote = [pool.submit(_work_chunk, [jobs[i] for i in c]) for c in chunks[workers - 1 :]]
-        for c in chunks[: workers - 1]:  # this process takes the first share meanwhile
-            for i, outcome in zip(c, _work_chunk([jobs[i] for i in c]), strict=True):
-                outcomes[i] = outcome
-            done += len(c)
-            emit(Progress("parsing", done, len(jobs)))
-        for c, future in zip(chunks[workers - 1 :], remote, strict=True):
-            for i, outcome in zip(c, future.result(), strict=True):
-                outcomes[i] = outcome
-            done += len(c)
-            emit(Progress("parsing", done, len(jobs)))
-    _WORKER_EXTRACTORS.clear()
-    return [o if o is not None else (None, "worker lost") for o in outcomes]
+    inflight: dict[Future[list[Outcome]], list[int]] = {}
+    try:
+        with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
+            while pending or inflight:
+                while pending and len(inflight) < 2 * (workers - 1):
+                    chunk = pending.popleft()
+                    inflight[pool.submit(_work_chunk, [jobs[i] for i in chunk])] = chunk
+                if pending:
+                    chunk = pending.pop()
+                    store(chunk, _work_chunk([jobs[i] for i in chunk]))
+                finished, _ = wait(
+                    inflight, timeout=0 if pending else None, return_when=FIRST_COMPLETED
+                )
+                for future in finished:
+                    store(inflight.pop(future), future.result())
+    except Exception:  # a worker died (killed, out of memory): finish the rest here
+        pass
+    finally:
+        _WORKER_EXTRACTORS.clear()
+    return [
+        o if o is not None else _extract_one(by_name[jobs[i][0]], jobs[i][1], jobs[i][2])
+        for i, o in enumerate(outcomes)
+    ]
 
 
 # --------------------------------------------------------------------------- finalize
