@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 from golive_tui.commands.status import Session, add_session_arguments
+from golive_tui.core.carry import plan_for_walk
 from golive_tui.core.gitconfig import identity
 
 
@@ -62,6 +63,9 @@ def build_deps(session: Session, pair: tuple[str, ...] = ()) -> Any:
         pair=pair,
         identity=identity(session.root),
         save_record=record_saver(session),
+        carry=lambda report: plan_for_walk(
+            session.root, session.checklist, session.release, report
+        ),
     )
 
 

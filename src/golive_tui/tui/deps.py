@@ -18,6 +18,8 @@ ScanFn = Callable[[Callable[[Any], None]], Any]
 AssessFn = Callable[..., Any]
 #: save_record(draft, report, assessment) -> a sentence for the user (signed, unsigned, where).
 SaveRecordFn = Callable[[Any, Any, Any], str]
+#: carry(report) -> core.carry.CarryPlan | None: the earlier release this walk continues from.
+CarryFn = Callable[[Any], Any]
 
 
 @dataclass
@@ -34,3 +36,4 @@ class WalkerDeps:
     save_record: SaveRecordFn | None = None
     today: dt.date | None = None
     editor_env: dict[str, str] = field(default_factory=dict)  # overrides of VISUAL / EDITOR
+    carry: CarryFn | None = None  # None: no carry-forward (tests, demo without records)
