@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -105,7 +105,9 @@ class ItemDetail(VerticalScroll):
         evidence_index: int = 0,
         dark: bool = True,
         scanning: bool = False,
+        reasons: Sequence[Static] = (),
     ) -> None:
+        """`reasons`: why the item is asked again this release (carry-forward), shown first."""
         self.remove_children()
         if view is None:
             self.mount(Static("No item matches.", classes="muted"))
@@ -139,6 +141,7 @@ class ItemDetail(VerticalScroll):
             if answer.note:
                 lines.append(f"note: {answer.note}")
             widgets.append(Static(Content("\n".join(lines)), classes="answer"))
+        widgets.extend(reasons)
         widgets += [
             Static("Why", classes="heading"),
             Static(Content(item.why), classes="body"),
