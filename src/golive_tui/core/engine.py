@@ -19,12 +19,13 @@ Failures stay local: an extractor that raises turns its family's detectors into 
 file named), and a detector left `missing`/`not_applicable` while one of its files could not be
 parsed becomes `error`, since "nothing found" would not be honest.
 
-Parallelism (measured on a 2-core machine, moby's 1,405 in-scope Go files, parsing every file
-with ast-grep-py): serial 0.78 s; 2 threads 1.07 s (ast-grep-py holds the GIL, threads only add
-contention); forked processes 0.45 s. So extraction forks worker processes when there is
-enough text to parse (PARALLEL_MIN_BYTES) and the process is single-threaded (forking a
-threaded process, e.g. the walker, risks deadlocks: there it runs serially and the cache keeps
-re-scans cheap). See bench/README.md for the whole-process figures.
+Parallelism (measured on a 2-core machine, moby's 1,405 in-scope Go files). Parsing every
+file with ast-grep-py: serial 0.78 s, 2 threads 1.07 s (ast-grep-py holds the GIL: threads
+only add contention). The real extraction (families gate their own parses): serial 0.44 s,
+one forked worker plus this process 0.32 s (best of three on a busy machine). So extraction
+forks `cpus - 1` workers when there is enough text (PARALLEL_MIN_BYTES) and the process is
+single-threaded; in a threaded host (the walker) forking risks deadlocks, so it runs serially
+there and the cache keeps re-scans cheap. Whole-process figures: bench/README.md.
 """
 
 from __future__ import annotations
