@@ -56,6 +56,7 @@ def test_tick_an_item_and_quit(tmux: Callable[..., str], tmp_path: Path) -> None
     tmux("new-session", "-d", "-s", "walk", "-x", "120", "-y", "40", command)
     wait_for(tmux, "scanned ·")
     tmux("send-keys", "-t", "walk", "/")
+    wait_for(tmux, "search items…")  # the box has focus before we type into it
     tmux("send-keys", "-t", "walk", "-l", "ops.runbook")
     wait_for(tmux, "1 items")
     tmux("send-keys", "-t", "walk", "Enter")

@@ -108,6 +108,7 @@ class WalkerScreen(Screen[None]):
         self.assessment: Any = None
         self._shown_id: str | None = None
         self._detail_key: Any = None
+        self._reassess_pending = False
 
     # ------------------------------------------------------------------ layout
 
@@ -256,7 +257,14 @@ class WalkerScreen(Screen[None]):
         self.query_one(SummaryBar).scanning(message.done, message.total, message.phase)
         if message.result is not None:
             self.results[message.result.id] = message.result
-            self.reassess()
+            if not self._reassess_pending:
+                # Coalesce: results already queued are taken in before this one re-render.
+                self._reassess_pending = True
+                self.call_later(self._flush_results)
+
+    def _flush_results(self) -> None:
+        self._reassess_pending = False
+        self.reassess()
 
     def on_scan_finished(self, message: ScanFinished) -> None:
         report = message.report

@@ -133,6 +133,8 @@ class ItemDetail(VerticalScroll):
                 said.append(f"by {answer.by}")
             if answer.at:
                 said.append(f"at {answer.at}")
+            if answer.carried_from:
+                said.append(f"· carried from {answer.carried_from}")
             lines = [" ".join(said)]
             if answer.reason:
                 lines.append(f"reason: {answer.reason}")

@@ -14,11 +14,23 @@ from golive_tui.tui.present import item_row
 class ItemList(OptionList):
     """Rebuilt from item views on every change, keeping the highlighted item where it was."""
 
+    _rows: tuple[tuple[str, Any], ...] = ()
+
     def show(self, views: Sequence[Any], keep: str | None = None) -> None:
+        rows = tuple((v.item.id, _row_key(v)) for v in views)
+        if rows == self._rows:
+            return  # nothing visible changed: no rebuild while the scan streams results in
+        if [r[0] for r in rows] == [r[0] for r in self._rows]:
+            for view, (row, old) in zip(views, zip(rows, self._rows, strict=True), strict=True):
+                if row != old:
+                    self.replace_option_prompt(view.item.id, item_row(view))
+            self._rows = rows
+            return
         keep = keep if keep is not None else self.current_id
         index = self.highlighted or 0
         self.clear_options()
         self.add_options([Option(item_row(v), id=v.item.id) for v in views])
+        self._rows = rows
         if not views:
             return
         ids = [v.item.id for v in views]
@@ -36,3 +48,15 @@ class ItemList(OptionList):
                 self.highlighted = index
                 return True
         return False
+
+
+def _row_key(view: Any) -> tuple[Any, ...]:
+    answer = view.answer
+    return (
+        view.state,
+        view.waiver_expired,
+        view.applicable,
+        answer.score if answer is not None else None,
+        view.item.title,
+        view.item.priority,
+    )

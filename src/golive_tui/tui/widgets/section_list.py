@@ -15,16 +15,24 @@ ALL = "__all__"
 
 
 class SectionList(OptionList):
+    _counts: list[tuple[str, str, int, int]] = []  # noqa: RUF012 (replaced, never mutated)
+
     def show(self, sections: Sequence[Any], views: Sequence[Any]) -> None:
         by_section: dict[str, list[Any]] = {}
         for view in views:
             by_section.setdefault(view.item.section, []).append(view)
         keep = self.highlighted
-        done, total = progress_of(views)
-        options = [Option(self._row("All sections", done, total), id=ALL)]
-        for section in sections:
-            done, total = progress_of(by_section.get(section.id, []))
-            options.append(Option(self._row(section.title, done, total), id=section.id))
+        counts = [("All sections", ALL, *progress_of(views))]
+        counts += [
+            (section.title, section.id, *progress_of(by_section.get(section.id, [])))
+            for section in sections
+        ]
+        if counts == self._counts:
+            return
+        self._counts = counts
+        options = [
+            Option(self._row(title, done, total), id=key) for title, key, done, total in counts
+        ]
         self.clear_options()
         self.add_options(options)
         self.highlighted = keep if keep is not None and keep < len(options) else 0
