@@ -144,6 +144,8 @@ class ItemDetail(VerticalScroll):
                 lines.append(f"note: {answer.note}")
             widgets.append(Static(Content("\n".join(lines)), classes="answer"))
         widgets.extend(reasons)
+        # Evidence first: it is what the walk adds to a plain checklist.
+        widgets.extend(self._evidence(view, results, repo_root, evidence_index, dark, scanning))
         widgets += [
             Static("Why", classes="heading"),
             Static(Content(item.why), classes="body"),
@@ -160,7 +162,6 @@ class ItemDetail(VerticalScroll):
                 widgets.append(Static(Content(f"{level}  {sentence}"), classes=classes))
         if item.note:
             widgets.append(Static(Content(item.note), classes="muted"))
-        widgets.extend(self._evidence(view, results, repo_root, evidence_index, dark, scanning))
         self.mount_all(widgets)
         self.scroll_home(animate=False)
 
@@ -175,10 +176,7 @@ class ItemDetail(VerticalScroll):
     ) -> list[Static]:
         detect = view.item.detect
         if detect is None:
-            return [
-                Static("Evidence", classes="heading"),
-                Static("Manual item: no detector.", classes="muted"),
-            ]
+            return []
         out = [
             Static(f"Evidence ({detect.mode.value} of {len(detect.detectors)})", classes="heading")
         ]
