@@ -58,7 +58,7 @@ def test_tick_an_item_and_quit(tmux: Callable[..., str], tmp_path: Path) -> None
     tmux("send-keys", "-t", "walk", "/")
     wait_for(tmux, "search items…")  # the box has focus before we type into it
     tmux("send-keys", "-t", "walk", "-l", "ops.runbook")
-    wait_for(tmux, "1 items")
+    wait_for(tmux, "1 item ·")
     tmux("send-keys", "-t", "walk", "Enter")
     tmux("send-keys", "-t", "walk", "Space")
     wait_for(tmux, "answered done")

@@ -59,7 +59,7 @@ class GoliveApp(App[int]):
             self.error = str(exc)
             self.exit(return_code=exc.exit_code, message=f"golive: {exc}")
             return
-        if resumed:
+        if resumed and draft.answers:
             self.notify(
                 f"Resumed your draft for {checklist.id} @ {deps.release} "
                 f"({len(draft.answers)} answers).",

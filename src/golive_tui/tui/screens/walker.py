@@ -173,7 +173,8 @@ class WalkerScreen(Screen[None]):
     def show_items(self) -> None:
         views = self.visible_views()
         self.items.show(views)
-        self.items.border_title = f"{len(views)} items · {self._subtitle()}"
+        noun = "item" if len(views) == 1 else "items"
+        self.items.border_title = f"{len(views)} {noun} · {self._subtitle()}"
 
     def _subtitle(self) -> str:
         label = dict(FILTERS)[self.filter]
