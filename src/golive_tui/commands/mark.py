@@ -10,6 +10,7 @@ import argparse
 import sys
 
 from golive_tui.commands.status import Session, add_session_arguments
+from golive_tui.core import carry
 from golive_tui.core.draft import Draft, apply_answer, is_override
 from golive_tui.core.errors import DraftError
 from golive_tui.core.gitconfig import identity
@@ -84,9 +85,13 @@ def run(args: argparse.Namespace) -> int:
             by=me,
         )
 
-    draft = session.store.update(
-        session.checklist.id, session.release, change, create=session.new_draft()
-    )
+    create = session.new_draft()
+    if report is not None and session.load_draft() is None:
+        # A first answer from the shell starts the release the way the walker would.
+        plan = carry.plan_for_walk(session.root, session.checklist, session.release, report)
+        if plan is not None and carry.should_seed(session.root, None, session.release):
+            create = carry.seed_draft(create, plan)
+    draft = session.store.update(session.checklist.id, session.release, change, create=create)
     view = session.assess(draft, report).view(item.id)
     override = " (overrides the evidence)" if is_override(state, evidence) else ""
     print(f"{item.id}: {view.state.value}{override}")
