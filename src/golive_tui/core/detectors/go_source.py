@@ -9,9 +9,12 @@ through three steps, cheapest first:
    (logging, tracing, pprof...) are decided right there;
 2. literal gates built from the file's own import names (`sig.Notify` when os/signal is
    imported as `sig`) decide which tree rules could possibly match;
-3. only then the file is parsed, and ONE `find_all` with an `any` rule built from the open gates
-   collects every candidate node; Python dispatches on node kind. Tracing (a signal slice, a
-   variable holding a query, a parameter's callers) runs lazily on the few nodes that need it.
+3. only then is the file parsed - usually not all of it: only the top-level declarations that
+   hold a literal a rule needs, at their own line numbers (see "fragments"; anything a cheap
+   scan cannot prove safe parses the whole file). ONE `find_all` with an `any` rule built from
+   the open gates collects every candidate node; Python dispatches on node kind. Tracing (a
+   signal slice, a variable holding a query, a parameter's callers) runs lazily on the few
+   nodes that need it, on the whole file's tree when it looks beyond the parsed declarations.
 
 Comments and string contents never count: evidence always comes from syntax nodes.
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -274,6 +278,132 @@ def default_name(path: str) -> str:
     return re.sub(r"\W", "_", last)
 
 
+# --------------------------------------------------------------------------- fragments
+#
+# Parsing is the scan's biggest cost, and most of a gated file is irrelevant: the rules look at
+# the few top-level declarations that hold a trigger. So the parser gets a *fragment*: those
+# declarations at their original offsets' lines, every other line left blank, behind a
+# `package p` header. Line numbers are therefore the file's own. A declaration boundary is only
+# trusted when a cheap scan proves it is one (outside comments and strings, at bracket depth 0,
+# after a token that ends a statement); anything else parses the whole file.
+
+# Declarations start at column 0 in gofmt-shaped code (the match is the newline before one);
+# each candidate is checked before use. A literal first character lets `re` skip ahead fast.
+_DECL_START = re.compile(r"\n(?:func|var|type|const|import)\b")
+# Comments, strings and runes, or (one character / `/*`) an opener left unterminated. Loops
+# unrolled and a leading lookahead: this regex reads every byte of each parsed file.
+_TOKEN = re.compile(
+    r"(?=[/\"'`])(?://[^\n]*|/\*[^*]*\*+(?:[^/*][^*]*\*+)*/"
+    r"|\"[^\"\\\n]*(?:\\[^\n][^\"\\\n]*)*\"|`[^`]*`|'[^'\\\n]*(?:\\[^\n][^'\\\n]*)*'"
+    r"|[\"'`]|/\*)"
+)
+_ENDS_STATEMENT = frozenset(")]};_")  # and letters, digits, closing quotes
+_FRAGMENT_HEADER = "package p"
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Top-level declaration starts of a Go file, and where its comments and strings lie."""
+
+    starts: list[int]  # offsets; segment i is [starts[i], starts[i + 1]) (the last: to the end)
+    tok_starts: list[int]  # comment / string / rune tokens, sorted, never overlapping
+    tok_ends: list[int]
+    bracket_at: list[int]  # starts of tokens holding brackets...
+    bracket_sum: list[int]  # ...and the running (opening - closing) count inside such tokens
+
+    def token_at(self, pos: int) -> int:
+        """Index of the token covering offset `pos`, or -1."""
+        i = bisect_right(self.tok_starts, pos) - 1
+        return i if i >= 0 and self.tok_ends[i] > pos else -1
+
+
+def layout(text: str) -> _Layout | None:
+    """Scan comments, strings and runes once; None when one is left unterminated."""
+    tok_starts: list[int] = []
+    tok_ends: list[int] = []
+    bracket_at: list[int] = []
+    bracket_sum: list[int] = []
+    inside = 0
+    for m in _TOKEN.finditer(text):
+        tok = m.group()
+        if len(tok) == 1 or tok == "/*":
+            return None
+        start, end = m.span()
+        tok_starts.append(start)
+        tok_ends.append(end)
+        if "(" in tok or ")" in tok or "{" in tok or "}" in tok:
+            inside += tok.count("(") + tok.count("{") - tok.count(")") - tok.count("}")
+            bracket_at.append(start)
+            bracket_sum.append(inside)
+    found = _Layout([], tok_starts, tok_ends, bracket_at, bracket_sum)
+    for m in _DECL_START.finditer(text):
+        start = m.start() + 1
+        if found.token_at(start) < 0:
+            found.starts.append(start)
+    return found
+
+
+def _boundary(text: str, lay: _Layout, pos: int) -> bool:
+    """Whether a top-level declaration can end at `pos`: bracket depth 0 there, and the code
+    before it (comments skipped) ends with a token after which Go ends a statement."""
+    depth = (
+        text.count("(", 0, pos)
+        + text.count("{", 0, pos)
+        - text.count(")", 0, pos)
+        - text.count("}", 0, pos)
+    )
+    i = bisect_left(lay.bracket_at, pos) - 1
+    if i >= 0:
+        depth -= lay.bracket_sum[i]
+    if depth != 0:
+        return False
+    p = pos - 1
+    while p >= 0:
+        ch = text[p]
+        if ch in " \t\r\n":
+            p -= 1
+            continue
+        t = lay.token_at(p)
+        if t < 0:
+            return ch in _ENDS_STATEMENT or ch.isalnum()
+        if text[lay.tok_starts[t]] != "/":
+            return True  # a string or rune literal
+        p = lay.tok_starts[t] - 1  # a comment: look before it
+    return False
+
+
+def fragment(text: str, lay: _Layout, hits: Iterable[int]) -> str | None:
+    """Source holding only the declarations that contain a hit, on their own lines; "" when no
+    hit lies in code that could matter, None when the whole file must be parsed."""
+    starts = lay.starts
+    chosen: set[int] = set()
+    for pos in hits:
+        t = lay.token_at(pos)
+        if t >= 0 and text[lay.tok_starts[t]] == "/":
+            continue  # inside a comment: nothing there is syntax
+        i = bisect_right(starts, pos) - 1
+        if i < 0:
+            return None  # before the first declaration (or none found): not gofmt-shaped
+        chosen.add(i)
+    if not chosen:
+        return ""
+    parts = [_FRAGMENT_HEADER]
+    done = 0
+    previous = -2
+    for i in sorted(chosen):
+        a = starts[i]
+        b = starts[i + 1] if i + 1 < len(starts) else len(text)
+        if i != previous + 1:  # a run of declarations starts here: it must be a real boundary
+            if a == 0 or not _boundary(text, lay, a):
+                return None
+            parts.append("\n" * text.count("\n", done, a))
+        parts.append(text[a:b])
+        if i + 1 not in chosen and not _boundary(text, lay, b):
+            return None
+        done, previous = b, i
+    return "".join(parts)
+
+
 # --------------------------------------------------------------------------- per-file context
 
 
@@ -286,7 +416,17 @@ class _File:
     paths_by_name: dict[str, str]
     findings: list[Finding] = field(default_factory=list)
     notes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    root: SgNode | None = None
+    root: SgNode | None = None  # the parsed tree: a fragment of the file, or all of it
+    full: SgNode | None = None  # the whole file's tree, parsed on first need (see `whole`)
+    parsed: bool = False
+
+    def whole(self) -> SgNode:
+        """The whole file's tree, for rules that look beyond the declarations in `root`
+        (a signal slice declared at package level, the callers of a function)."""
+        if self.full is None:
+            self.full = SgRoot(self.text, "go").root()
+            self.parsed = True
+        return self.full
 
     def aliases(self, path: str) -> set[str]:
         return self.names.get(path, set())
@@ -457,7 +597,7 @@ class GoSourceExtractor:
 
     name = "go_source"
     detectors = DETECTORS
-    version = f"1.{rules().digest}"  # go_rules.toml changes invalidate cached scans too
+    version = f"2.{rules().digest}"  # go_rules.toml changes invalidate cached scans too
 
     def matches(self, path: str) -> bool:
         return path.endswith(".go")
@@ -502,8 +642,8 @@ class GoSourceExtractor:
                     (d, f"could not analyse: {type(exc).__name__}: {exc}")
                     for d in _gate_detectors(gates)
                 )
-        # "parsed": whether this file needed a syntax tree (for the engine's parsed-file count).
-        meta: dict[str, Any] = {"imports": sorted(names), "parsed": bool(gates)}
+        # "parsed": whether this file was parsed, whole or in part (the engine's parsed count).
+        meta: dict[str, Any] = {"imports": sorted(names), "parsed": f.parsed}
         if f.notes:
             meta["notes"] = dict(f.notes.items())
         return FileScan(tuple(f.findings), tuple(errors), meta)
@@ -585,50 +725,109 @@ class GoSourceExtractor:
     # ------------------------------------------------------------------ the one tree walk
 
     def _parse(self, f: _File, gates: set[str], errors: list[tuple[str, str]]) -> None:
-        root = SgRoot(f.text, "go").root()
-        f.root = root
+        config, selection = self._rule(f, gates)
+        lay = layout(f.text)
+        source = None
+        if lay is not None:
+            source = fragment(f.text, lay, (m.start() for m in selection.finditer(f.text)))
+            if source == "":
+                return  # every trigger sits in a comment: nothing to parse
+        nodes: list[SgNode] = []
+        if source is not None:
+            f.root = SgRoot(source, "go").root()
+            f.parsed = True
+            nodes = f.root.find_all(config)
+            if any(n.kind() == "ERROR" for n in nodes):
+                source = None  # report syntax errors as the whole file shows them
+        if source is None:
+            f.root = f.whole()
+            nodes = f.root.find_all(config)
+
+        by_kind: dict[str, list[SgNode]] = defaultdict(list)
+        for node in nodes:
+            by_kind[node.kind()].append(node)
+        if by_kind["ERROR"]:
+            line = by_kind["ERROR"][0].range().start.line + 1
+            errors.extend((d, f"syntax error at line {line}") for d in _gate_detectors(gates))
+        assignments = by_kind["assignment_statement"]
+        for call in by_kind["call_expression"]:
+            self._on_call(f, gates, call)
+        for lit in by_kind["composite_literal"]:
+            self._on_literal(f, lit, assignments)
+        for assign in assignments:
+            self._on_assignment(f, assign)
+        for sel in by_kind["selector_expression"]:
+            f.add(CLIENT, sel, CON, reason="http.DefaultClient has no timeout")
+        for keyed in by_kind["keyed_element"]:
+            f.add(POOL, keyed, POS, setting=_named(keyed)[0].text())
+        if "shutdown" in gates:
+            self._shutdowns(f, by_kind["call_expression"], by_kind["qualified_type"])
+
+    def _rule(self, f: _File, gates: set[str]) -> tuple[Config, re.Pattern[str]]:
+        """The one `find_all` rule for this file's open gates, and a text pattern that matches
+        wherever a node that rule reports could be (a superset: each node's text must contain
+        one of these literals), which picks the declarations worth parsing."""
         r = rules()
         http = _alt(f.aliases("net/http"))
         calls: list[str] = []
         literals: list[str] = []
         assigns: list[str] = []
         extra: list[dict[str, Any]] = [{"kind": "ERROR"}]
+        where: list[str] = []
         if "signal" in gates:
-            calls.append(rf"{_alt(f.aliases('os/signal'))}\.(?:Notify|NotifyContext)")
+            signal = _alt(f.aliases("os/signal"))
+            calls.append(rf"{signal}\.(?:Notify|NotifyContext)")
+            where.append(rf"{signal}\.Notify")
         if "shutdown" in gates:
+            # A bare `Shutdown(...)` matches too but never counts (no receiver).
             calls.append(r"(?:.+\.)?Shutdown")
             extra.append({"kind": "qualified_type", "regex": rf"^{http}\.Server$"})
+            where.extend((r"\.Shutdown", rf"{http}\.Server"))
         if "server" in gates:
             calls.append(rf"{http}\.(?:ListenAndServe|ListenAndServeTLS|Serve|ServeTLS)")
             literals.append(rf"{http}\.Server")
-            assigns.extend(_TIMEOUT_FIELDS)
+            assigns.extend(_TIMEOUT_FIELDS)  # read only next to a literal (same function)
+            where.append(rf"{http}\.(?:ListenAndServe|Serve)")  # Serve covers Server
         if "client" in gates:
             calls.append(rf"{http}\.(?:Get|Head|Post|PostForm)")
             literals.append(rf"{http}\.Client")
-            assigns.append("Timeout")
+            assigns.append("Timeout")  # read only next to a literal (same function)
             extra.append({"kind": "selector_expression", "regex": rf"^{http}\.DefaultClient$"})
+            where.append(rf"{http}\.(?:Get|Head|Post|Client|DefaultClient)")
         if "body" in gates:
             calls.append(rf"{http}\.(?:MaxBytesReader|MaxBytesHandler)")
+            where.append(rf"{http}\.MaxBytes")
         if "routes" in gates:
+            # Any registration call matches, but only one with a route literal counts.
             calls.append(rf"(?:.+\.)?(?:{'|'.join(sorted(r.route_methods))})")
+            where.append(_literal_words()[0])
         if "pool" in gates:
             calls.append(rf".+\.(?:{'|'.join(r.pool_methods)})")
+            where.append(rf"\.(?:{'|'.join(r.pool_methods)})")
             if f.imports_any(r.pgxpool_imports):
                 fields = "|".join(r.pgxpool_fields)
                 assigns.extend(r.pgxpool_fields)
                 extra.append({"kind": "keyed_element", "regex": rf"^(?:{fields})\s*:"})
+                where.append(fields)
         if "sql" in gates:
             methods = list(r.sql_methods)
             if f.imports_any(r.sqlx_imports):
                 methods += list(r.sqlx_methods)
             calls.append(rf".+\.(?:{'|'.join(sorted(set(methods)))})")
+            where.append(_literal_words()[2 if len(methods) > len(r.sql_methods) else 1])
         if "headers" in gates:
+            # Any `.Set`/`.Add` matches, but only one whose first argument names a header counts.
             calls.append(r".+\.(?:Set|Add)")
+            where.append(_literal_words()[3])
         if "tls" in gates:
             literals.append(rf"{_alt(f.aliases('crypto/tls'))}\.Config")
             assigns.extend(("MinVersion", "InsecureSkipVerify"))
+            where.append(
+                rf"{_alt(f.aliases('crypto/tls'))}\.Config|\.MinVersion|\.InsecureSkipVerify"
+            )
         if "env" in gates:
             calls.append(rf"{_alt(f.aliases('os'))}\.(?:Getenv|LookupEnv)")
+            where.append(rf"{_alt(f.aliases('os'))}\.(?:Getenv|LookupEnv)")
         anys: list[dict[str, Any]] = list(extra)
         if calls:
             anys.append(
@@ -651,27 +850,7 @@ class GoSourceExtractor:
                     "has": {"field": "left", "regex": rf"\.(?:{'|'.join(sorted(set(assigns)))})$"},
                 }
             )
-        nodes = root.find_all(cast(Config, {"rule": {"any": anys}}))
-
-        by_kind: dict[str, list[SgNode]] = defaultdict(list)
-        for node in nodes:
-            by_kind[node.kind()].append(node)
-        if by_kind["ERROR"]:
-            line = by_kind["ERROR"][0].range().start.line + 1
-            errors.extend((d, f"syntax error at line {line}") for d in _gate_detectors(gates))
-        assignments = by_kind["assignment_statement"]
-        for call in by_kind["call_expression"]:
-            self._on_call(f, gates, call)
-        for lit in by_kind["composite_literal"]:
-            self._on_literal(f, lit, assignments)
-        for assign in assignments:
-            self._on_assignment(f, assign)
-        for sel in by_kind["selector_expression"]:
-            f.add(CLIENT, sel, CON, reason="http.DefaultClient has no timeout")
-        for keyed in by_kind["keyed_element"]:
-            f.add(POOL, keyed, POS, setting=_named(keyed)[0].text())
-        if "shutdown" in gates:
-            self._shutdowns(f, by_kind["call_expression"], by_kind["qualified_type"])
+        return cast(Config, {"rule": {"any": anys}}), re.compile("|".join(where))
 
     # ------------------------------------------------------------------ calls
 
@@ -679,30 +858,40 @@ class GoSourceExtractor:
         receiver, name, args = _call_parts(call)
         r = rules()
         path = f.path_of(receiver) if receiver and "." not in receiver else None
+        # Each rule answers only under its own gate: a call that matched another gate's pattern
+        # (`http.Get` as a route method) must not decide what this file says about clients.
         if path == "os/signal":
-            if name in ("Notify", "NotifyContext"):
+            if name in ("Notify", "NotifyContext") and "signal" in gates:
                 self._signal(f, call, args[1:])
             return
         if path == "os":
-            if name in ("Getenv", "LookupEnv"):
+            if name in ("Getenv", "LookupEnv") and "env" in gates:
                 var = _string_value(args[0]) if args else None
                 f.add(CONFIG, call, POS, **({"variable": var} if var is not None else {}))
             return
         if path == "net/http":
             if name in ("ListenAndServe", "ListenAndServeTLS", "Serve", "ServeTLS"):
-                f.add(
-                    TIMEOUTS,
-                    call,
-                    CON,
-                    fields=[],
-                    reason=f"http.{name} runs a server without timeouts",
-                )
+                if "server" in gates:
+                    f.add(
+                        TIMEOUTS,
+                        call,
+                        CON,
+                        fields=[],
+                        reason=f"http.{name} runs a server without timeouts",
+                    )
                 return
             if name in ("Get", "Head", "Post", "PostForm"):
-                f.add(CLIENT, call, CON, reason=f"http.{name} uses http.DefaultClient (no timeout)")
+                if "client" in gates:
+                    f.add(
+                        CLIENT,
+                        call,
+                        CON,
+                        reason=f"http.{name} uses http.DefaultClient (no timeout)",
+                    )
                 return
             if name in ("MaxBytesReader", "MaxBytesHandler"):
-                f.add(BODY, call, POS)
+                if "body" in gates:
+                    f.add(BODY, call, POS)
                 return
         if "pool" in gates and name in r.pool_methods:
             f.add(POOL, call, POS, setting=name)
@@ -715,7 +904,13 @@ class GoSourceExtractor:
                 return
         if "routes" in gates and name in r.route_methods:
             self._route(f, call, args)
-        if "sql" in gates and path is None and (name in r.sql_methods or name in r.sqlx_methods):
+        if (
+            "sql" in gates
+            and path is None
+            and (
+                name in r.sql_methods or (name in r.sqlx_methods and f.imports_any(r.sqlx_imports))
+            )
+        ):
             self._sql(f, call, name, args)
 
     def _route(self, f: _File, call: SgNode, args: list[SgNode]) -> None:
@@ -836,7 +1031,6 @@ class GoSourceExtractor:
 
     def _shutdowns(self, f: _File, calls: list[SgNode], server_types: list[SgNode]) -> None:
         """`.Shutdown(ctx)` counts only on a receiver this file shows to be an http.Server."""
-        assert f.root is not None
         known: set[str] = set()
         factories: set[str] = set()
         for qt in server_types:
@@ -866,7 +1060,7 @@ class GoSourceExtractor:
                 if func is not None and func.kind() != "func_literal" and _returns(parent):
                     _add_name(factories, func)
         if factories:
-            for call in f.root.find_all(
+            for call in f.whole().find_all(  # callers may be anywhere in the file
                 cast(
                     Config,
                     {
@@ -1062,6 +1256,19 @@ def _triggers() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     return words, routes, headers
 
 
+@cache
+def _literal_words() -> tuple[str, str, str, str]:
+    """Where-patterns that do not depend on the file: a route segment after `/` or `?` (in any
+    case, as routes are compared), a query method (without / with sqlx's), a quoted header."""
+    r = rules()
+    return (
+        rf"(?i:[/?]{_trie(r.route_segments | r.metrics_segments)})",
+        rf"\.{_trie(r.sql_methods)}",
+        rf"\.{_trie([*r.sql_methods, *r.sqlx_methods])}",
+        rf"[\"`](?i:{_trie(r.headers)})[\"`]",
+    )
+
+
 _DEFAULT_NAMES = {
     "os/signal": "signal",
     "net/http": "http",
@@ -1195,12 +1402,12 @@ def _resolve_signals(
             return
         unresolved.append(node.text())
         return
-    if kind == "identifier" and f.root is not None:
+    if kind == "identifier":
         name = node.text()
         func = _enclosing_function(node)
         defs = _definitions(func, name) if func is not None else []
         if not defs:
-            defs = _definitions(f.root, name)
+            defs = _definitions(f.whole(), name)
         if defs:
             for d in defs:
                 _resolve_signals(f, d, written, unresolved, depth + 1)
@@ -1209,7 +1416,7 @@ def _resolve_signals(
             position = _parameter_position(func, name)
             if position is not None:
                 index, variadic = position
-                callers = _callers(f.root, func)
+                callers = _callers(f.whole(), func)
                 if not callers:
                     break
                 for caller in callers:
