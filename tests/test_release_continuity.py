@@ -369,3 +369,87 @@ def test_status_after_seeding_shows_carried_answers(
     data = json.loads(capsys.readouterr().out)
     assert data["carry"] is None and data["carried"] == 0  # no scan: no carry-forward judgement
     assert {i["id"]: i["carried_from"] for i in data["items"]}["ops.tls"] == "v1.0.0"
+
+
+# --------------------------------------------------------------------------- the walker
+
+
+def test_walker_continues_from_the_earlier_release(releases: Releases) -> None:
+    import asyncio
+
+    from textual.widgets import Static
+
+    from golive_tui.commands.status import Session
+    from golive_tui.commands.walk import build_deps
+    from golive_tui.tui.app import GoliveApp
+    from golive_tui.tui.screens.walker import WalkerScreen
+    from golive_tui.tui.widgets.detail import ItemDetail
+
+    root = releases.root
+    session = Session.open(str(root), checklist="rel", release="v1.1.0")
+
+    async def walk() -> None:
+        app = GoliveApp(build_deps(session))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            walker = app.screen
+            assert isinstance(walker, WalkerScreen)
+            plan = walker.carry_plan
+            assert plan is not None and plan.base_release == "v1.0.0"
+            ids = [v.item.id for v in walker.visible_views()]
+            assert ids[:2] == ["img.user", "ops.image-scan"]  # re-asked first
+            assert walker.items.border_subtitle == "from v1.0.0: 5 carried, 2 re-asked, 0 new"
+            assert walker.view_of("ops.tls").state is State.DONE  # carried
+            walker.set_filter("changed")
+            await pilot.pause()
+            assert [v.item.id for v in walker.visible_views()] == ["img.user", "ops.image-scan"]
+            assert "changed since last release" in str(walker.items.border_title)
+            assert walker.items.select_id("img.user")
+            await pilot.pause()
+            text = "\n".join(str(w.render()) for w in walker.query_one(ItemDetail).query(Static))
+            assert "Re-asked: changed since v1.0.0" in text
+            assert "Dockerfile changed since v1.0.0" in text
+            assert "+EXPOSE 80" in text
+            assert "v1.0.0 said: done — port 80 until the sidecar lands" in text
+
+    asyncio.run(walk())
+    draft = DraftStore(root).load("rel", "v1.1.0")
+    assert draft is not None and draft.carried_from == "v1.0.0"
+    assert draft.answers["ops.tls"].carried_from == "v1.0.0"
+    assert draft.answers["ops.tls"].source is Source.CARRIED
+    assert "img.user" not in draft.answers and "ops.image-scan" not in draft.answers
+
+
+def test_walker_does_not_seed_a_draft_with_answers(releases: Releases) -> None:
+    import asyncio
+
+    from golive_tui.commands.status import Session
+    from golive_tui.commands.walk import build_deps
+    from golive_tui.tui.app import GoliveApp
+
+    root = releases.root
+    mine = Answer("ops.tls", State.NA, reason="internal only", by="me", at=ANSWERED)
+    DraftStore(root).save(replace(Draft.new("rel", "v1.1.0"), answers={"ops.tls": mine}))
+    session = Session.open(str(root), checklist="rel", release="v1.1.0")
+
+    async def walk() -> None:
+        app = GoliveApp(build_deps(session))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+
+    asyncio.run(walk())
+    draft = DraftStore(root).load("rel", "v1.1.0")
+    assert draft is not None and dict(draft.answers) == {"ops.tls": mine}
+
+
+def test_first_mark_from_the_shell_starts_from_the_earlier_release(
+    releases: Releases, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = releases.root
+    assert main(["mark", "ops.image-scan", "done", "--path", str(root), "--checklist", "rel"]) == 0
+    draft = DraftStore(root).load("rel", "v1.1.0")
+    assert draft is not None and draft.carried_from == "v1.0.0"
+    assert draft.answers["ops.image-scan"].source is Source.MANUAL
+    assert draft.answers["ops.tls"].carried_from == "v1.0.0"

@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList
 from textual.worker import get_current_worker
 
+from golive_tui.core.carry import seed_draft, should_seed
 from golive_tui.core.draft import (
     Draft,
     DraftStore,
@@ -35,6 +36,7 @@ from golive_tui.core.draft import (
 )
 from golive_tui.core.errors import DraftError
 from golive_tui.core.model import Item, ItemKind, State
+from golive_tui.tui import carry_view
 from golive_tui.tui.deps import WalkerDeps
 from golive_tui.tui.messages import ScanFailed, ScanFinished, ScanProgress
 from golive_tui.tui.present import FILTERS, is_open, matches_filter, matches_search
@@ -83,6 +85,7 @@ class WalkerScreen(Screen[None]):
         Binding("x", "next_evidence", "Next evidence", id="walk.next_evidence", show=False),
         Binding("g", "next_remaining", "Next open", id="walk.next_remaining"),
         Binding("f", "cycle_filter", "Filter", id="walk.filter"),
+        Binding("c", "filter_changed", "Changed since last release", id="walk.changed", show=False),
         Binding("slash", "search", "Search", id="walk.search"),
         Binding("r", "rescan", "Rescan", id="walk.rescan", show=False),
         Binding("p", "pair", "Pair", id="walk.pair", show=False),
@@ -108,6 +111,8 @@ class WalkerScreen(Screen[None]):
         self.assessment: Any = None
         self._shown_id: str | None = None
         self._detail_key: Any = None
+        self.carry_plan: Any = None  # core.carry.CarryPlan once the scan found a base record
+        self._start_draft = draft
         self._reassess_pending = False
 
     # ------------------------------------------------------------------ layout
@@ -156,13 +161,14 @@ class WalkerScreen(Screen[None]):
         self.refresh_views()
 
     def visible_views(self) -> list[Any]:
-        return [
+        views = [
             v
             for v in self.assessment.items
             if (self.section == ALL or v.item.section == self.section)
             and matches_filter(v, self.filter)
             and matches_search(v, self.search_text)
         ]
+        return carry_view.arrange(views, self.carry_plan, self.filter)
 
     def refresh_views(self) -> None:
         self.query_one(SummaryBar).show(self.assessment.summary, profile=self.deps.profile)
@@ -175,9 +181,10 @@ class WalkerScreen(Screen[None]):
         self.items.show(views)
         noun = "item" if len(views) == 1 else "items"
         self.items.border_title = f"{len(views)} {noun} · {self._subtitle()}"
+        self.items.border_subtitle = self.carry_plan.headline() if self.carry_plan else ""
 
     def _subtitle(self) -> str:
-        label = dict(FILTERS)[self.filter]
+        label = dict(carry_view.filters(FILTERS, self.carry_plan))[self.filter]
         search = f" · search “{self.search_text}”" if self.search_text else ""
         return f"filter: {label}{search}"
 
@@ -214,6 +221,7 @@ class WalkerScreen(Screen[None]):
             evidence_index=self.evidence_index,
             dark=dark,
             scanning=self.scanning,
+            reasons=carry_view.reason_widgets(self.carry_plan, view.item.id if view else None),
         )
 
     @on(OptionList.OptionHighlighted, "#items")
@@ -251,6 +259,13 @@ class WalkerScreen(Screen[None]):
             if not worker.is_cancelled:
                 self.post_message(ScanFailed(str(exc)))
             return
+        if self.deps.carry is not None and not worker.is_cancelled:
+            try:
+                plan = self.deps.carry(report)  # git and signature checks: off the UI thread
+            except Exception:  # carry-forward is a head start; the walk goes on without it
+                plan = None
+            if plan is not None and not worker.is_cancelled:
+                self.app.call_from_thread(self.adopt_plan, plan)
         if not worker.is_cancelled:
             self.post_message(ScanFinished(report))
 
@@ -280,6 +295,21 @@ class WalkerScreen(Screen[None]):
         for warning in getattr(report, "warnings", ()) or ():
             self.notify(str(warning), severity="warning", timeout=6)
         self.log(f"scan finished: {found} items detected")
+
+    def adopt_plan(self, plan: Any) -> None:
+        """Continue from the earlier release: seed a fresh draft, show what changed first."""
+        first = self.carry_plan is None
+        self.carry_plan = plan
+        self._detail_key = None
+        seed = not self.draft.carried_from and should_seed(
+            self.deps.repo_root, self._start_draft, self.deps.release
+        )
+        if seed:
+            self.commit(seed_draft(self.draft, plan))  # never overwrites answers given meanwhile
+        else:
+            self.reassess()
+        if first:
+            self.notify(f"Continuing {plan.headline()}.", title="Since last release")
 
     def on_scan_failed(self, message: ScanFailed) -> None:
         self.scanning = False
@@ -518,8 +548,14 @@ class WalkerScreen(Screen[None]):
         self.filter = name
         self.refresh_views()
 
+    def action_filter_changed(self) -> None:
+        if self.carry_plan is None:
+            self.notify("No signed record of an earlier release to compare with.")
+            return
+        self.set_filter(carry_view.CHANGED[0])
+
     def action_cycle_filter(self) -> None:
-        names = [name for name, _label in FILTERS]
+        names = [name for name, _label in carry_view.filters(FILTERS, self.carry_plan)]
         self.set_filter(names[(names.index(self.filter) + 1) % len(names)])
 
     def action_search(self) -> None:
