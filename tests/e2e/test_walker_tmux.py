@@ -39,12 +39,14 @@ def tmux(tmp_path: Path) -> Iterator[Callable[..., str]]:
     run("kill-server")
 
 
-def wait_for(tmux: Callable[..., str], text: str, attempts: int = 300) -> str:
-    """Poll the pane until `text` shows (bounded: about a minute on a slow machine)."""
+def wait_for(
+    tmux: Callable[..., str], text: str, *, gone: bool = False, attempts: int = 600
+) -> str:
+    """Poll the pane until `text` shows (or is gone); bounded: about two minutes under load."""
     screen = ""
     for _ in range(attempts):
         screen = tmux("capture-pane", "-p", "-t", "walk")
-        if text in screen:
+        if (text in screen) != gone:
             return screen
         time.sleep(0.2)
     raise AssertionError(f"{text!r} never appeared; last screen:\n{screen}")
@@ -60,6 +62,7 @@ def test_tick_an_item_and_quit(tmux: Callable[..., str], tmp_path: Path) -> None
     tmux("send-keys", "-t", "walk", "-l", "ops.runbook")
     wait_for(tmux, "1 item ·")
     tmux("send-keys", "-t", "walk", "Enter")
+    wait_for(tmux, "│  ops.runbook", gone=True)  # box closed: the list has the keys again
     tmux("send-keys", "-t", "walk", "Space")
     wait_for(tmux, "answered done")
     tmux("send-keys", "-t", "walk", "q")

@@ -571,6 +571,8 @@ class WalkerScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
+        """Enter keeps the search (shown in the list's title) and hands the keys back to the list."""
+        self.query_one("#search", Input).display = False
         self.items.focus()
 
     def key_escape(self) -> None:
