@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from ast_grep_py import Config, SgNode, SgRoot
 
@@ -188,12 +188,15 @@ def rules() -> Rules:
 
 _SKIP = re.compile(r"(?:\s+|//[^\n]*|/\*.*?\*/|;)*", re.S)
 _PACKAGE = re.compile(r"package[ \t]+([A-Za-z_]\w*)")
-_IMPORT = re.compile(r"import(?![\w])")
-_SPEC = re.compile(r"(?:([A-Za-z_]\w*|\.)[ \t]*)?(\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`)")
+# Whitespace, comments and semicolons (atomic: exactly what `_SKIP` alone would consume), then
+# `import` and a `(` or one spec; and inside `( ... )`: a `)` or one spec. One `match` per spec.
+_SKIP_ATOMIC = r"(?>(?:\s+|//[^\n]*|/\*.*?\*/|;)*)"
+_SPEC_RE = r"(?:([A-Za-z_]\w*|\.)[ \t]*)?(\"(?:[^\"\\\n]|\\[^\n])*\"|`[^`]*`)"
+_IMPORT_AT = re.compile(rf"{_SKIP_ATOMIC}import(?!\w){_SKIP_ATOMIC}(?:(\()|{_SPEC_RE})", re.S)
+_IN_BLOCK = re.compile(rf"{_SKIP_ATOMIC}(?:(\))|{_SPEC_RE})", re.S)
 
 
-@dataclass(frozen=True, slots=True)
-class ImportSpec:
+class ImportSpec(NamedTuple):
     path: str
     name: str | None  # explicit name as written ("_", ".", "sig") or None
     line: int
@@ -213,46 +216,39 @@ def scan_imports(text: str) -> list[ImportSpec] | None:
     m = _PACKAGE.match(text, start)
     if not m:
         return None
-    pos_i = m.end()
+    at = m.end()
     specs: list[ImportSpec] = []
+    line = 1
+    counted = 0
 
     def add(spec: re.Match[str]) -> None:
-        line = text.count("\n", 0, spec.start()) + 1
-        raw = spec.group(2)
+        nonlocal line, counted
+        first = spec.start(2) if spec.group(2) is not None else spec.start(3)
+        line += text.count("\n", counted, first)
+        counted = first
+        raw = spec.group(3)
         specs.append(
-            ImportSpec(raw[1:-1], spec.group(1), line, line + raw.count("\n"), spec.group(0))
+            ImportSpec(
+                raw[1:-1], spec.group(2), line, line + raw.count("\n"), text[first : spec.end()]
+            )
         )
 
     while True:
-        pos_i = _skip(text, pos_i)
-        if not _IMPORT.match(text, pos_i):
+        decl = _IMPORT_AT.match(text, at)
+        if decl is None:
             return specs
-        pos_i = _skip(text, pos_i + 6)
-        if text.startswith("(", pos_i):
-            pos_i += 1
-            while True:
-                pos_i = _skip(text, pos_i)
-                if pos_i >= len(text):
-                    return specs
-                if text[pos_i] == ")":
-                    pos_i += 1
-                    break
-                spec = _SPEC.match(text, pos_i)
-                if not spec:
-                    return specs
-                add(spec)
-                pos_i = spec.end()
-        else:
-            spec = _SPEC.match(text, pos_i)
-            if not spec:
+        at = decl.end()
+        if decl.group(1) is None:
+            add(decl)
+            continue
+        while True:
+            spec = _IN_BLOCK.match(text, at)
+            if spec is None:
                 return specs
+            at = spec.end()
+            if spec.group(1) is not None:
+                break
             add(spec)
-            pos_i = spec.end()
-
-
-def _skip(text: str, pos: int) -> int:
-    m = _SKIP.match(text, pos)
-    return m.end() if m else pos
 
 
 @cache
@@ -732,20 +728,19 @@ class GoSourceExtractor:
             source = fragment(f.text, lay, (m.start() for m in selection.finditer(f.text)))
             if source == "":
                 return  # every trigger sits in a comment: nothing to parse
-        nodes: list[SgNode] = []
+        by_kind: dict[str, list[SgNode]] = defaultdict(list)
         if source is not None:
             f.root = SgRoot(source, "go").root()
             f.parsed = True
-            nodes = f.root.find_all(config)
-            if any(n.kind() == "ERROR" for n in nodes):
+            for node in f.root.find_all(config):
+                by_kind[node.kind()].append(node)
+            if by_kind["ERROR"]:
                 source = None  # report syntax errors as the whole file shows them
         if source is None:
             f.root = f.whole()
-            nodes = f.root.find_all(config)
-
-        by_kind: dict[str, list[SgNode]] = defaultdict(list)
-        for node in nodes:
-            by_kind[node.kind()].append(node)
+            by_kind.clear()
+            for node in f.root.find_all(config):
+                by_kind[node.kind()].append(node)
         if by_kind["ERROR"]:
             line = by_kind["ERROR"][0].range().start.line + 1
             errors.extend((d, f"syntax error at line {line}") for d in _gate_detectors(gates))
