@@ -31,7 +31,10 @@ def tmux(tmp_path: Path) -> Iterator[Callable[..., str]]:
 
     def run(*args: str) -> str:
         proc = subprocess.run(
-            ["tmux", "-S", str(socket), *args], capture_output=True, text=True, env=os.environ
+            ["tmux", "-f", "/dev/null", "-S", str(socket), *args],
+            capture_output=True,
+            text=True,
+            env={k: v for k, v in os.environ.items() if k != "TMUX"},
         )
         return proc.stdout
 
@@ -56,6 +59,9 @@ def test_tick_an_item_and_quit(tmux: Callable[..., str], tmp_path: Path) -> None
     repo = demo.prepare(tmp_path)
     command = f"cd {repo} && {GOLIVE}; echo golive-exited-$?; sleep 600"
     tmux("new-session", "-d", "-s", "walk", "-x", "120", "-y", "40", command)
+    # A detached session's size can follow the server's defaults: pin it so the layout is known.
+    tmux("set-option", "-t", "walk", "window-size", "manual")
+    tmux("resize-window", "-t", "walk", "-x", "120", "-y", "40")
     wait_for(tmux, "scanned ·")
     tmux("send-keys", "-t", "walk", "/")
     wait_for(tmux, "search items…")  # the box has focus before we type into it
