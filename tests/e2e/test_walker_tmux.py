@@ -21,6 +21,15 @@ pytestmark = pytest.mark.e2e
 GOLIVE = Path(sys.executable).with_name("golive")
 
 
+def _clean_env() -> dict[str, str]:
+    """The caller's environment minus what would leak into the app's terminal size or tmux.
+
+    COLUMNS/LINES (set by other tests in the same worker) override the real terminal size.
+    """
+    drop = {"TMUX", "COLUMNS", "LINES"}
+    return {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("TEXTUAL")}
+
+
 @pytest.fixture
 def tmux(tmp_path: Path) -> Iterator[Callable[..., str]]:
     if shutil.which("tmux") is None:
@@ -34,7 +43,7 @@ def tmux(tmp_path: Path) -> Iterator[Callable[..., str]]:
             ["tmux", "-f", "/dev/null", "-S", str(socket), *args],
             capture_output=True,
             text=True,
-            env={k: v for k, v in os.environ.items() if k != "TMUX"},
+            env=_clean_env(),
         )
         return proc.stdout
 
