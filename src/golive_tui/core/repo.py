@@ -1,11 +1,15 @@
 """The one place that reads the repository: git state, the file list, and file contents.
 
-Git is driven through GitPython's `Git` command wrapper (a handful of plumbing commands, no
-object database walked in Python): `rev-parse` to locate the repository, `ls-files -s` for the
-tracked files with their index blob SHAs, `status --porcelain=v2` for HEAD, branch, and which
-files differ from the index or are untracked, and `ls-tree` + `cat-file --batch` to read a
-commit's tree without touching the working tree. A plain directory that is not a repository is
-walked directly (with a warning), so `golive scan` still works on an unpacked tarball.
+The scan's hot path runs three git plumbing commands directly through `subprocess`:
+`rev-parse` (one call) to locate the repository, then `ls-files -s` for the tracked files with
+their index blob SHAs and `status --porcelain=v2` for HEAD, branch, and which files differ from
+the index or are untracked, those two at once. Everything else (a commit's tree through
+`ls-tree` + `cat-file --batch`, history, config) goes through GitPython, imported only when
+needed: importing GitPython costs ~40 ms of CPU per process (it also runs `git version`), more
+than the whole warm scan of a large repository spends in its own work, and the three commands
+need nothing from it. Both paths run git with the same C locale, so messages parse the same.
+A plain directory that is not a repository is walked directly (with a warning), so
+`golive scan` still works on an unpacked tarball.
 
 Contents are read defensively (`FileReader`): size cap, binary and Git LFS pointer detection,
 symlinks never followed, unreadable files reported instead of raised. Every skip carries a
@@ -18,10 +22,11 @@ import errno
 import hashlib
 import os
 import stat
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from golive_tui.core.errors import RepoError
 
@@ -106,11 +111,48 @@ class Location:
 
 
 def _git(cwd: Path) -> Git:
-    # GitPython costs ~70 ms to import (it runs `git version` at import time too), so it is
-    # imported only once a repository is actually being opened.
+    # GitPython costs ~40 ms to import (it runs `git version` at import time too), so it is
+    # imported only when a commit's objects are actually read.
     from git.cmd import Git
 
     return Git(str(cwd))
+
+
+def _plumbing_env() -> dict[str, str]:
+    # What GitPython sets for every command: messages in the C locale, so they parse the same.
+    env = dict(os.environ)
+    env["LANGUAGE"] = "C"
+    env["LC_ALL"] = "C"
+    return env
+
+
+def _git_executable() -> str:
+    # The same override GitPython honours, so both paths run the same git.
+    return os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or "git"
+
+
+def _start(cwd: Path, args: list[str]) -> subprocess.Popen[bytes]:
+    """Start `git <args>` in `cwd` (OSError when git cannot be run at all)."""
+    return subprocess.Popen(
+        [_git_executable(), *args],
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_plumbing_env(),
+    )
+
+
+_REV_PARSE = [
+    "rev-parse",
+    "--is-bare-repository",
+    "--is-inside-work-tree",
+    "--is-shallow-repository",
+    "--path-format=absolute",
+    "--git-dir",
+    "--git-common-dir",
+    "--show-toplevel",
+]
 
 
 def locate(path: Path) -> Location:
@@ -122,45 +164,35 @@ def locate(path: Path) -> Location:
     if not os.access(start, os.R_OK | os.X_OK):
         raise RepoError(f"{start}: permission denied")
     try:
-        from git.exc import GitCommandError
-    except ImportError:  # GitPython refuses to import when no git executable exists
+        proc = _start(start, _REV_PARSE)
+    except OSError:  # no git executable: nothing here can be a repository to golive
         return Location(root=start.resolve(), is_git=False)
-    try:
-        out = _git(start).execute(
-            [
-                "git",
-                "rev-parse",
-                "--is-bare-repository",
-                "--is-inside-work-tree",
-                "--is-shallow-repository",
-                "--path-format=absolute",
-                "--git-dir",
-                "--git-common-dir",
-            ]
-        )
-    except GitCommandError as exc:
-        stderr = str(exc.stderr or "")
+    out, err = proc.communicate()
+    lines = out.decode("utf-8", "surrogateescape").splitlines()
+    # `--show-toplevel` fails in a bare repository or inside .git, after printing the rest.
+    if len(lines) >= 5 and all(v in ("true", "false") for v in lines[:3]):
+        bare, inside, shallow = (v == "true" for v in lines[:3])
+        if bare:
+            raise RepoError(
+                f"{start}: is a bare repository (no working tree to scan); "
+                "scan a clone or a worktree of it instead"
+            )
+        if not inside:
+            raise RepoError(
+                f"{start}: is inside the .git directory; run golive from the working tree"
+            )
+    if proc.returncode != 0 or len(lines) < 6:
+        stderr = err.decode("utf-8", "replace")
         if "not a git repository" in stderr:
             return Location(root=start.resolve(), is_git=False)
-        detail = stderr.strip().removeprefix("stderr:").strip(" '\n")
-        raise RepoError(f"{start}: git cannot read this repository: {detail}") from exc
-    lines = str(out).splitlines()
-    bare, inside, shallow = (v == "true" for v in lines[:3])
-    git_dir, common_dir = Path(lines[3]), Path(lines[4])
-    if bare:
-        raise RepoError(
-            f"{start}: is a bare repository (no working tree to scan); "
-            "scan a clone or a worktree of it instead"
-        )
-    if not inside:
-        raise RepoError(f"{start}: is inside the .git directory; run golive from the working tree")
-    top = _git(start).execute(["git", "rev-parse", "--show-toplevel"])
+        detail = stderr.strip() or f"exit status {proc.returncode}"
+        raise RepoError(f"{start}: git cannot read this repository: {detail}")
     return Location(
-        root=Path(str(top)),
+        root=Path(lines[5]),
         is_git=True,
         shallow=shallow,
-        git_dir=git_dir,
-        common_dir=common_dir,
+        git_dir=Path(lines[3]),
+        common_dir=Path(lines[4]),
     )
 
 
@@ -189,12 +221,11 @@ class Listing:
         self.loc = loc
         # vendor/ is usually most of a Go repository's files: let git drop it, in C.
         spec = [] if include_vendor else ["--", ":(exclude,glob)**/vendor/**"]
-        self._procs: tuple[Any, Any] | None = None
+        self._procs: tuple[subprocess.Popen[bytes], subprocess.Popen[bytes]] | None = None
         if loc.is_git:
-            git = _git(loc.root)
-            status = git.execute(
+            status = _start(
+                loc.root,
                 [
-                    "git",
                     "--no-optional-locks",
                     "status",
                     "--porcelain=v2",
@@ -204,9 +235,8 @@ class Listing:
                     "--ignore-submodules=all",
                     *spec,
                 ],
-                as_process=True,
             )
-            ls_files = git.execute(["git", "ls-files", "-s", "-z", *spec], as_process=True)
+            ls_files = _start(loc.root, ["ls-files", "-s", "-z", *spec])
             self._procs = (status, ls_files)
 
     def snapshot(self, *, include_vendor: bool = False) -> Snapshot:
@@ -218,14 +248,11 @@ class Listing:
         return _parse_listing(self.loc, status_raw, ls_raw, include_vendor)
 
 
-def _collect(handle: Any, what: str) -> bytes:
+def _collect(proc: subprocess.Popen[bytes], what: str) -> bytes:
     """All of a started git command's output; RepoError with git's message if it failed."""
-    proc = handle.proc
-    out: bytes = proc.stdout.read() if proc is not None and proc.stdout is not None else b""
-    err: bytes = proc.stderr.read() if proc is not None and proc.stderr is not None else b""
-    code = proc.wait() if proc is not None else 0
-    if code != 0:
-        message = err.decode("utf-8", "replace").strip() or f"exit status {code}"
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        message = err.decode("utf-8", "replace").strip() or f"exit status {proc.returncode}"
         raise RepoError(f"git {what} failed: {message}")
     return out
 
