@@ -8,13 +8,12 @@ could not tell (error, missing, not applicable) leaves the item TODO, because un
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from types import MappingProxyType
 
+from golive_tui.core.globs import glob_regex
 from golive_tui.core.model import (
     Answer,
     AppliesWhen,
@@ -213,10 +212,10 @@ def applies(when: AppliesWhen, paths: Iterable[str], imports: Iterable[str]) -> 
     """
     if when.always:
         return True
-    patterns = [_glob(g) for g in when.files]
+    patterns = [glob_regex(g) for g in when.files]
     if any(p.fullmatch(path) for path in paths for p in patterns):
         return True
-    wanted = [_glob(g) for g in when.go_imports]
+    wanted = [glob_regex(g) for g in when.go_imports]
     return any(
         p.fullmatch(imp) or any(p.fullmatch(parent) for parent in _parents(imp))
         for imp in imports
@@ -227,41 +226,6 @@ def applies(when: AppliesWhen, paths: Iterable[str], imports: Iterable[str]) -> 
 def _parents(import_path: str) -> list[str]:
     parts = import_path.split("/")
     return ["/".join(parts[:n]) for n in range(1, len(parts))]
-
-
-@cache
-def _glob(pattern: str) -> re.Pattern[str]:
-    """A glob as a regex: `**/` any directories (or none), `**` anything, `*` and `?` one level."""
-    out = []
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif pattern[i] == "[":
-            end = pattern.find("]", i + 2)
-            if end < 0:
-                out.append(re.escape(pattern[i]))
-                i += 1
-            else:
-                body = pattern[i + 1 : end]
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append(f"[{body}]")
-                i = end + 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out))
 
 
 # --------------------------------------------------------------------------- rules

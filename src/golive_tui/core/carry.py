@@ -17,7 +17,6 @@ import datetime as dt
 import difflib
 import enum
 import os
-import subprocess
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any, Protocol
 
 from golive_tui.core.draft import Draft
 from golive_tui.core.errors import RecordError
+from golive_tui.core.gitcmd import git_bytes, git_out, git_run, tree_blobs
 from golive_tui.core.model import (
     Answer,
     Checklist,
@@ -49,7 +49,7 @@ from golive_tui.core.record import (
     watched,
 )
 from golive_tui.core.record import item_wording as _wording
-from golive_tui.core.release import version_key
+from golive_tui.core.release import release_order
 from golive_tui.core.repo import blob_sha
 
 #: Longest diff shown per changed file (lines); the rest is summarised.
@@ -99,18 +99,8 @@ class Base:
 
 
 def _tags(repo_root: Path) -> frozenset[str]:
-    out = _git_text(repo_root, "tag", "--list")
+    out = git_out(repo_root, "tag", "--list")
     return frozenset(out.split()) if out else frozenset()
-
-
-def release_order(release: str, created: str, tags: Iterable[str]) -> tuple[Any, ...]:
-    """Tagged releases by version (v1.2.10 after v1.2.9), then untagged ones by creation time.
-
-    The same order `golive history` uses, so "earlier" means the same everywhere.
-    """
-    if release in set(tags):
-        return (0, version_key(release), created)
-    return (1, (), created)
 
 
 def base_candidates(
@@ -218,19 +208,10 @@ class _WorktreeBlobs:
                 self.known[path] = ""
         if not todo:
             return
-        try:
-            proc = subprocess.run(
-                ["git", "hash-object", "--stdin-paths"],
-                cwd=self.root,
-                input="\n".join(todo) + "\n",
-                capture_output=True,
-                text=True,
-                check=False,
-                timeout=120,
-            )
-            ids = proc.stdout.split() if proc.returncode == 0 else []
-        except (OSError, subprocess.TimeoutExpired):
-            ids = []
+        proc = git_run(
+            self.root, "hash-object", "--stdin-paths", input="\n".join(todo) + "\n", timeout=120
+        )
+        ids = proc.stdout.split() if proc is not None and proc.returncode == 0 else []
         if len(ids) != len(todo):  # no git, or a path git refuses: hash the bytes ourselves
             ids = [blob_sha((self.root / p).read_bytes()) for p in todo]
         self.known.update(zip(todo, ids, strict=True))
@@ -295,7 +276,7 @@ def observe_record(repo_root: Path, record: Record) -> Observed:
     for item in record.items:
         pinned.update((e.path, e.blob) for e in item.evidence if e.blob)
         pinned.update(item.watch)
-    tree = _tree_blobs(repo_root, record.repo.commit)
+    tree = tree_blobs(repo_root, record.repo.commit)
     by_detector: dict[str, set[RecordEvidence]] = {}
     for item in record.items:
         for ev in item.evidence:
@@ -323,17 +304,6 @@ class _MissingByDefault(dict[str, Status]):
 
     def get(self, key: str, default: Any = None) -> Any:
         return super().get(key, Status.MISSING)
-
-
-def _tree_blobs(repo_root: Path, commit: str) -> dict[str, str]:
-    out = _git_text(repo_root, "ls-tree", "-r", "-z", "--full-tree", commit) or ""
-    blobs: dict[str, str] = {}
-    for entry in out.split("\0"):
-        meta, _, path = entry.partition("\t")
-        parts = meta.split()
-        if len(parts) == 3 and parts[1] == "blob":
-            blobs[path] = parts[2]
-    return blobs
 
 
 # --------------------------------------------------------------------------- the plan
@@ -737,7 +707,7 @@ def _changed(
 
 def _diff(path: str, old_blob: str, observed: Observed, root: Path) -> str:
     """A unified diff of `path` from the recorded blob to its content now, trimmed."""
-    old = _cat_blob(root, old_blob) if old_blob else b""
+    old = git_bytes(root, "cat-file", "blob", old_blob) if old_blob else b""
     if old is None:
         return f"(the recorded content of {path} is not in this repository)"
     new = observed.content(path) or b""
@@ -757,37 +727,6 @@ def _diff(path: str, old_blob: str, observed: Observed, root: Path) -> str:
         rest = len(lines) - MAX_DIFF_LINES
         lines = [*lines[:MAX_DIFF_LINES], f"… {rest} more diff line(s)"]
     return "\n".join(lines)
-
-
-def _cat_blob(root: Path, blob: str) -> bytes | None:
-    try:
-        proc = subprocess.run(
-            ["git", "cat-file", "blob", blob],
-            cwd=root,
-            capture_output=True,
-            check=False,
-            timeout=60,
-            stdin=subprocess.DEVNULL,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return proc.stdout if proc.returncode == 0 else None
-
-
-def _git_text(root: Path, *args: str) -> str | None:
-    try:
-        proc = subprocess.run(
-            ["git", *args],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=60,
-            stdin=subprocess.DEVNULL,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return proc.stdout if proc.returncode == 0 else None
 
 
 def _ev_key(e: RecordEvidence) -> tuple[str, str, int, str]:

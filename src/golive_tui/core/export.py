@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from golive_tui import __version__
-from golive_tui.core.record import Record, RecordCheck, RecordItem, record_digest, record_to_dict
+from golive_tui.core.record import (
+    Record,
+    RecordCheck,
+    RecordItem,
+    RecordSummary,
+    record_digest,
+    record_to_dict,
+)
 
 FORMATS = ("markdown", "json", "sarif")  # "intoto" comes with carry-forward (docs/records.md)
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -70,13 +77,7 @@ def to_markdown(record: Record, check: RecordCheck | None = None) -> str:
         lines.append(f"- **Repository:** {record.repo.remote}")
     if record.participants:
         lines.append(f"- **Participants:** {', '.join(record.participants)}")
-    lines += [
-        "",
-        "| Total | Done | Detected | N/A | Waived | At risk | Open | Open P0 |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
-        f"| {s.total} | {s.done} | {s.detected} | {s.na} | {s.waived} | {s.at_risk} "
-        f"| {s.remaining} | {s.p0_remaining} |",
-    ]
+    lines += ["", *counts_table(s)]
     if s.scores:
         lines += ["", "| Score | Value | Band |", "|---|---:|---|"]
         lines += [
@@ -114,6 +115,16 @@ def to_markdown(record: Record, check: RecordCheck | None = None) -> str:
             f"{sig.signed_at}){status}"
         )
     return "\n".join(lines) + "\n"
+
+
+def counts_table(s: RecordSummary) -> list[str]:
+    """The summary counts as a Markdown table (records and the gate's job summary)."""
+    return [
+        "| Total | Done | Detected | N/A | Waived | At risk | Open | Open P0 |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {s.total} | {s.done} | {s.detected} | {s.na} | {s.waived} | {s.at_risk} "
+        f"| {s.remaining} | {s.p0_remaining} |",
+    ]
 
 
 def _notes(item: RecordItem) -> str:
@@ -190,43 +201,59 @@ def to_sarif(
                 "helpUri": INFORMATION_URI,
             },
         )
-        results.append(
+        results.append(extra_result(res, record_path))
+    return sarif_log(
+        list(rules.values()),
+        results,
+        provenance=[
             {
-                "ruleId": res.rule,
-                "level": res.level,
-                "message": {"text": res.message},
-                "locations": [_location(res.path or record_path, res.line)],
+                "repositoryUri": record.repo.remote or "",
+                "revisionId": record.repo.commit,
             }
-        )
+        ]
+        if "://" in record.repo.remote  # SARIF wants a URI, not scp-style git@host:path
+        else [],
+        properties={
+            "release": record.release,
+            "checklist": f"{record.checklist.id}@{record.checklist.version}",
+        },
+    )
+
+
+def extra_result(res: ExtraResult, record_path: str = "") -> dict[str, Any]:
+    """A SARIF result for a finding that is not evidence, at its path (else the record's)."""
     return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "golive",
-                        "version": __version__,
-                        "informationUri": INFORMATION_URI,
-                        "rules": list(rules.values()),
-                    }
-                },
-                "versionControlProvenance": [
-                    {
-                        "repositoryUri": record.repo.remote or "",
-                        "revisionId": record.repo.commit,
-                    }
-                ]
-                if "://" in record.repo.remote  # SARIF wants a URI, not scp-style git@host:path
-                else [],
-                "results": results,
-                "properties": {
-                    "release": record.release,
-                    "checklist": f"{record.checklist.id}@{record.checklist.version}",
-                },
-            }
-        ],
+        "ruleId": res.rule,
+        "level": res.level,
+        "message": {"text": res.message},
+        "locations": [_location(res.path or record_path, res.line)],
     }
+
+
+def sarif_log(
+    rules: list[dict[str, Any]],
+    results: list[dict[str, Any]],
+    *,
+    provenance: list[dict[str, Any]] | None = None,
+    properties: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A SARIF 2.1.0 log with one golive run."""
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "golive",
+                "version": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": rules,
+            }
+        }
+    }
+    if provenance is not None:
+        run["versionControlProvenance"] = provenance
+    run["results"] = results
+    if properties is not None:
+        run["properties"] = properties
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
 def _location(path: str, line: int) -> dict[str, Any]:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from golive_tui.core.errors import GoliveError, RecordError, RepoError
+from golive_tui.core.gitcmd import git_run
 from golive_tui.core.record import (
     Record,
     RecordCheck,
@@ -27,22 +28,14 @@ from golive_tui.core.record import (
     verify_record,
     watched,
 )
-from golive_tui.core.release import resolve_release, version_key
+from golive_tui.core.release import release_order, resolve_release
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(
-            ["git", *args],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=120,
-            stdin=subprocess.DEVNULL,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise RepoError(f"git {' '.join(args)}: {exc}") from None
+    proc = git_run(root, *args, timeout=120)
+    if proc is None:
+        raise RepoError(f"git {' '.join(args)}: git could not run (not installed, or timed out)")
+    return proc
 
 
 def repo_root(path: Path) -> Path:
@@ -80,13 +73,6 @@ def load_all(root: Path) -> list[tuple[Path, Record | None, str]]:
         return release_order(release, created, tags)
 
     return sorted(out, key=key)
-
-
-def release_order(release: str, created: str, tags: Iterable[str]) -> tuple[Any, ...]:
-    """Tagged releases in version order, then untagged ones (e.g. `unreleased`) by date."""
-    if release in set(tags):
-        return (0, version_key(release), created)
-    return (1, (), created)
 
 
 # --------------------------------------------------------------------------- drift
@@ -396,14 +382,10 @@ def outcome_markdown(outcome: GateOutcome) -> str:
             who = c.principal or c.signature.signer or c.key
             lines.append(f"| {c.signature.role} | {_md_line(who)} | {c.verdict} |")
     if outcome.record:
+        from golive_tui.core.export import counts_table
+
         s = outcome.record.summary
-        lines += [
-            "",
-            "| Total | Done | Detected | N/A | Waived | At risk | Open | Open P0 |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|",
-            f"| {s.total} | {s.done} | {s.detected} | {s.na} | {s.waived} | {s.at_risk} "
-            f"| {s.remaining} | {s.p0_remaining} |",
-        ]
+        lines += ["", *counts_table(s)]
         for sc in s.scores:
             lines.append(
                 f"\n**{_md_line(sc.title or sc.id)}:** {sc.value:g} / {sc.maximum:g} {sc.band}"
@@ -416,7 +398,7 @@ def _md_line(text: str) -> str:
 
 
 def outcome_sarif(outcome: GateOutcome, root: Path) -> dict[str, Any]:
-    from golive_tui.core.export import ExtraResult, to_sarif
+    from golive_tui.core.export import ExtraResult, extra_result, sarif_log, to_sarif
 
     rel = (
         outcome.path.relative_to(root).as_posix()
@@ -429,48 +411,12 @@ def outcome_sarif(outcome: GateOutcome, root: Path) -> dict[str, Any]:
         for p in outcome.touched
     ]
     if outcome.record is None:
-        from golive_tui import __version__
-        from golive_tui.core.export import INFORMATION_URI, SARIF_SCHEMA
-
-        results = [
-            {
-                "ruleId": e.rule,
-                "level": e.level,
-                "message": {"text": e.message},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": e.path},
-                            "region": {"startLine": 1},
-                        }
-                    }
-                ],
-            }
-            for e in extra
-        ]
-        return {
-            "$schema": SARIF_SCHEMA,
-            "version": "2.1.0",
-            "runs": [
-                {
-                    "tool": {
-                        "driver": {
-                            "name": "golive",
-                            "version": __version__,
-                            "informationUri": INFORMATION_URI,
-                            "rules": [
-                                {
-                                    "id": "golive.gate",
-                                    "name": "golive.gate",
-                                    "shortDescription": {"text": "golive readiness gate"},
-                                }
-                            ],
-                        }
-                    },
-                    "results": results,
-                }
-            ],
+        gate_rule = {
+            "id": "golive.gate",
+            "name": "golive.gate",
+            "shortDescription": {"text": "golive readiness gate"},
         }
+        return sarif_log([gate_rule], [extra_result(e, rel) for e in extra])
     return to_sarif(outcome.record, record_path=rel, extra=extra)
 
 

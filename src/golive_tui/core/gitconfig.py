@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
+
+from golive_tui.core.gitcmd import git_out
 
 
 def git_config(key: str, cwd: Path | None = None) -> str | None:
     """The effective value of `key`, or None when unset (or git is unavailable)."""
-    try:
-        proc = subprocess.run(
-            ["git", "config", "--get", key],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=10,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if proc.returncode != 0:
-        return None
-    value = proc.stdout.strip()
-    return value or None
+    out = git_out(cwd, "config", "--get", key, timeout=10)
+    return (out or "").strip() or None
 
 
 def identity(cwd: Path | None = None) -> str:

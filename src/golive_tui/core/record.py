@@ -16,7 +16,6 @@ import hashlib
 import json
 import math
 import re
-import subprocess
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -29,6 +28,8 @@ import tomlkit.exceptions
 from golive_tui import __version__
 from golive_tui.core.atomic import write_atomic
 from golive_tui.core.errors import RecordError
+from golive_tui.core.gitcmd import git_out, tree_blobs
+from golive_tui.core.globs import matching
 from golive_tui.core.model import Checklist, DetectorResult, Item, Source, State
 
 SCHEMA = "golive-record/v1"
@@ -736,22 +737,6 @@ def add_signature(path: Path, signature: Signature, expected_payload: bytes) -> 
 # --------------------------------------------------------------------------- repository facts
 
 
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        proc = subprocess.run(
-            ["git", *args],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=60,
-            stdin=subprocess.DEVNULL,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return proc.stdout if proc.returncode == 0 else None
-
-
 def clean_remote(url: str) -> str:
     """Drop credentials from an https remote: a committed record must never leak a token."""
     if "://" not in url:
@@ -794,54 +779,24 @@ class RepoFacts:
 
 def repo_facts(repo_root: Path, commit: str = "HEAD") -> RepoFacts:
     """Remote, commit, tree, dirtiness and every file's blob at `commit` (one ls-tree call)."""
-    head = (_git(repo_root, "rev-parse", "--verify", "-q", f"{commit}^{{commit}}") or "").strip()
+    head = (git_out(repo_root, "rev-parse", "--verify", "-q", f"{commit}^{{commit}}") or "").strip()
     if not head:
         raise RecordError(f"{repo_root}: no commit to record (make a first commit)")
-    tree = (_git(repo_root, "rev-parse", f"{head}^{{tree}}") or "").strip()
-    remote = clean_remote((_git(repo_root, "config", "--get", "remote.origin.url") or "").strip())
-    status = _git(
+    tree = (git_out(repo_root, "rev-parse", f"{head}^{{tree}}") or "").strip()
+    remote = clean_remote(
+        (git_out(repo_root, "config", "--get", "remote.origin.url") or "").strip()
+    )
+    status = git_out(
         repo_root, "status", "--porcelain", "-z", "--", ".", f":(exclude){RECORDS_DIR.as_posix()}"
     )
     dirty = bool(status)
-    blobs: dict[str, str] = {}
-    listing = _git(repo_root, "ls-tree", "-r", "-z", "--full-tree", head) or ""
-    for entry in listing.split("\0"):
-        if not entry:
-            continue
-        meta, _, path = entry.partition("\t")
-        kind_sha = meta.split()
-        if len(kind_sha) == 3 and kind_sha[1] == "blob":
-            blobs[path] = kind_sha[2]
+    blobs = tree_blobs(repo_root, head)
     return RepoFacts(remote=remote, commit=head, tree=tree, dirty=dirty, blobs=blobs)
 
 
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """Checklist globs: `*` within a segment, `**` across segments, `?` one character."""
-    out = []
-    i = 0
-    while i < len(pattern):
-        c = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-            continue
-        if pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-            continue
-        if c == "*":
-            out.append("[^/]*")
-        elif c == "?":
-            out.append("[^/]")
-        else:
-            out.append(re.escape(c))
-        i += 1
-    return re.compile("".join(out) + r"\Z")
-
-
 def watched(paths: Iterable[str], globs: Sequence[str]) -> list[str]:
-    regexes = [glob_regex(g) for g in globs]
-    return sorted(p for p in paths if any(rx.match(p) for rx in regexes))
+    """The paths an item's `watch` globs match, sorted."""
+    return matching(paths, globs, classes=False)
 
 
 # --------------------------------------------------------------------------- building
@@ -989,7 +944,7 @@ def build_record(
 
 def _dirty_blobs(repo_root: Path) -> dict[str, str]:
     """Blob ids of working-tree files that differ from HEAD (the content actually assessed)."""
-    status = _git(repo_root, "status", "--porcelain", "-z", "--untracked-files=all") or ""
+    status = git_out(repo_root, "status", "--porcelain", "-z", "--untracked-files=all") or ""
     paths = []
     for entry in status.split("\0"):
         if len(entry) > 3 and entry[2] == " ":
@@ -998,7 +953,7 @@ def _dirty_blobs(repo_root: Path) -> dict[str, str]:
                 paths.append(path)
     if not paths:
         return {}
-    out = _git(repo_root, "hash-object", "--", *paths) or ""
+    out = git_out(repo_root, "hash-object", "--", *paths) or ""
     return dict(zip(paths, out.split(), strict=False))
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-import subprocess
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from golive_tui.core.errors import RepoError
+from golive_tui.core.gitcmd import git_out
 
 #: The release name used when none is given and no tag points at HEAD (documented in the README).
 DEFAULT_RELEASE = "unreleased"
@@ -15,13 +17,8 @@ _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$")
 
 
 def _git(root: Path, *args: str) -> str | None:
-    try:
-        proc = subprocess.run(
-            ["git", *args], cwd=root, capture_output=True, text=True, check=False, timeout=30
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return proc.stdout.strip() if proc.returncode == 0 else None
+    out = git_out(root, *args, timeout=30)
+    return out.strip() if out is not None else None
 
 
 def validate_release(name: str) -> str:
@@ -38,6 +35,17 @@ def version_key(tag: str) -> tuple[tuple[int, int | str], ...]:
     """Sort key that orders v1.2.10 after v1.2.9 (numbers numerically, the rest as text)."""
     parts = re.split(r"(\d+)", tag.lstrip("vV"))
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts if p)
+
+
+def release_order(release: str, created: str, tags: Iterable[str]) -> tuple[Any, ...]:
+    """Tagged releases by version (v1.2.10 after v1.2.9), then untagged ones by creation time.
+
+    The one order `golive history`, carry-forward and `gate --since-record` share, so "earlier"
+    means the same everywhere.
+    """
+    if release in set(tags):
+        return (0, version_key(release), created)
+    return (1, (), created)
 
 
 def resolve_release(root: Path, explicit: str | None = None) -> str:
