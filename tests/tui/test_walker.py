@@ -435,3 +435,73 @@ async def test_narrow_layout_hides_sections_until_asked(repo: Path) -> None:
         assert not walker.query_one("#sections").display
         await pilot.press("t")
         assert walker.query_one("#sections").display
+
+
+async def burst(app: GoliveApp, pilot: Any, *keys: str) -> None:
+    """Queue every key at once, as a fast typist (or a paste) does, then let the app catch up."""
+    from textual import events
+
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        char = {"slash": "/", "space": " "}.get(key, key if len(key) == 1 else None)
+        driver.send_message(events.Key(key, char))
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def test_keys_typed_right_after_slash_go_to_the_search_box(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        await burst(app, pilot, "slash", "r", "u", "n", "j", "k")
+        assert walker.query_one("#search", Input).value == "runjk"
+        assert walker.search_text == "runjk"
+        assert walker.items.current_id is None  # nothing matches; the list did not move
+        assert saved_or_empty(repo) == {}
+
+
+def saved_or_empty(repo: Path) -> dict[str, object]:
+    draft = DraftStore(repo).load("test-list", "v1")
+    return dict(draft.answers) if draft is not None else {}
+
+
+async def test_remaining_filter_and_next_open_agree_with_the_gate(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        await goto(walker, pilot, "ops.observability")
+        await pilot.press("1")  # scored, but below full marks: still open for the gate
+        view = walker.view_of("ops.observability")
+        assert view.open
+        walker.set_filter("remaining")
+        await pilot.pause()
+        assert "ops.observability" in [v.item.id for v in walker.visible_views()]
+        walker.set_filter("all")
+        await goto(walker, pilot, "ops.runbook")
+        await pilot.press("g")
+        assert walker.items.current_id == "ops.observability"
+        await pilot.press("2")  # full marks: settled everywhere
+        walker.set_filter("remaining")
+        await pilot.pause()
+        assert "ops.observability" not in [v.item.id for v in walker.visible_views()]
+
+
+async def test_code_excerpt_follows_a_theme_switch_in_place(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = "textual-dark"
+        walker = await started(app, pilot)
+        await goto(walker, pilot, "http.client-timeout")
+        excerpt = walker.query_one(Excerpt)
+        assert excerpt.dark
+        app.theme = "textual-light"
+        await pilot.pause()
+        await pilot.pause()
+        assert walker.query_one(Excerpt) is excerpt  # updated where it is, not rebuilt
+        assert not excerpt.dark
+        assert excerpt.content is excerpt.syntax  # the light excerpt is what is shown
+        app.theme = "textual-dark"
+        await pilot.pause()
+        await pilot.pause()
+        assert excerpt.dark

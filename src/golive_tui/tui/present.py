@@ -33,14 +33,16 @@ FILTERS: tuple[tuple[str, str], ...] = (
     ("detected", "detected"),
 )
 
-CLOSED = (State.DONE, State.DETECTED, State.NA, State.WAIVED)
-
 
 def is_open(view: Any) -> bool:
-    """Still needs someone: to do, at risk, or a waiver that has expired."""
-    if getattr(view, "waiver_expired", False):
-        return True
-    return view.state not in CLOSED
+    """Still needs someone, as the gate sees it (core.assess.ItemView.open): to do, at risk,
+    an expired waiver, or a score item below full marks. Items that do not apply are not open."""
+    return bool(view.open) and bool(getattr(view, "applicable", True))
+
+
+def is_settled(view: Any) -> bool:
+    """Settled for progress (the summary's `done`): like the gate, but any answered score counts."""
+    return view.state is State.DONE or not view.open
 
 
 def matches_filter(view: Any, name: str) -> bool:
@@ -102,9 +104,9 @@ def item_row(view: Any) -> Content:
 
 
 def progress_of(views: Iterable[Any]) -> tuple[int, int]:
-    """(closed, total) over applicable items: what a section's progress shows."""
+    """(settled, total) over applicable items: a section's progress, counted like the summary."""
     views = [v for v in views if getattr(v, "applicable", True)]
-    return sum(1 for v in views if not is_open(v)), len(views)
+    return sum(1 for v in views if is_settled(v)), len(views)
 
 
 def score_text(score: Any) -> str:

@@ -86,7 +86,7 @@ class WalkerScreen(Screen[None]):
         Binding("g", "next_remaining", "Next open", id="walk.next_remaining"),
         Binding("f", "cycle_filter", "Filter", id="walk.filter"),
         Binding("c", "filter_changed", "Changed since last release", id="walk.changed", show=False),
-        Binding("slash", "search", "Search", id="walk.search"),
+        Binding("slash", "search", "Search", id="walk.search", priority=True),
         Binding("r", "rescan", "Rescan", id="walk.rescan", show=False),
         Binding("p", "pair", "Pair", id="walk.pair", show=False),
         Binding("t", "toggle_sections", "Sections", id="walk.sections", show=False),
@@ -209,8 +209,7 @@ class WalkerScreen(Screen[None]):
             tuple(self.results.get(d) for d in detectors),
             self.evidence_index,
             self.scanning and bool(detectors),
-            dark,
-        )
+        )  # not the theme: excerpts follow it themselves, keeping the scroll position
         if key == self._detail_key:
             return  # nothing this item shows has changed: no flicker while the scan streams in
         self._detail_key = key
@@ -539,7 +538,7 @@ class WalkerScreen(Screen[None]):
         ids = [v.item.id for v in views]
         start = ids.index(self.items.current_id) + 1 if self.items.current_id in ids else 0
         for view in views[start:] + views[:start]:
-            if is_open(view) and view.applicable:
+            if is_open(view):
                 self.items.select_id(view.item.id)
                 return
         self.notify("Nothing left open here.")
@@ -560,8 +559,13 @@ class WalkerScreen(Screen[None]):
 
     def action_search(self) -> None:
         search = self.query_one("#search", Input)
+        if self.focused is search:  # `/` typed inside the box (the binding has priority)
+            search.insert_text_at_cursor("/")
+            return
         search.display = True
-        search.focus()
+        # A priority binding, handled as the key arrives, and focus moved at once (not on the
+        # next loop turn): keys typed right after `/` then go to the box, never to the list.
+        self.set_focus(search)
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:

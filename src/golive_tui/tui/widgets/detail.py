@@ -86,11 +86,39 @@ def evidence_of(view: Any, results: Mapping[str, DetectorResult]) -> list[tuple[
 
 
 class Excerpt(Static):
-    """A syntax-highlighted code excerpt around one finding."""
+    """A syntax-highlighted code excerpt around one finding; follows the app's light/dark theme."""
 
-    def __init__(self, syntax: Syntax) -> None:
-        super().__init__(syntax, classes="excerpt")
-        self.syntax = syntax
+    def __init__(
+        self, code: str, path: str, start: int, highlight: set[int], *, dark: bool = True
+    ) -> None:
+        self._code = (code, path, start, frozenset(highlight))
+        self.dark = dark
+        self.syntax = self._syntax()
+        super().__init__(self.syntax, classes="excerpt")
+
+    def _syntax(self) -> Syntax:
+        code, path, start, highlight = self._code
+        return Syntax(
+            code,
+            lexer_for(path),
+            line_numbers=True,
+            start_line=start,
+            highlight_lines=set(highlight),
+            theme="ansi_dark" if self.dark else "ansi_light",
+            word_wrap=False,
+            background_color="default",
+        )
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+        self._theme_changed()
+
+    def _theme_changed(self, _theme: object = None) -> None:
+        dark = self.app.current_theme.dark
+        if dark != self.dark:
+            self.dark = dark
+            self.syntax = self._syntax()
+            self.update(self.syntax)
 
 
 class ItemDetail(VerticalScroll):
@@ -223,15 +251,6 @@ class ItemDetail(VerticalScroll):
                 out.append(Static(Content(ev.snippet or "(file not readable)"), classes="excerpt"))
                 continue
             code, start = found
-            syntax = Syntax(
-                code,
-                lexer_for(ev.path),
-                line_numbers=True,
-                start_line=start,
-                highlight_lines=set(range(ev.line, max(ev.line, ev.end_line) + 1)),
-                theme="ansi_dark" if dark else "ansi_light",
-                word_wrap=False,
-                background_color="default",
-            )
-            out.append(Excerpt(syntax))
+            lines = set(range(ev.line, max(ev.line, ev.end_line) + 1))
+            out.append(Excerpt(code, ev.path, start, lines, dark=dark))
         return out
