@@ -34,6 +34,9 @@ _PREFIX_WORDS = frozenset(
 )
 _PLAIN = re.compile(r"[^\s\\'\"$`<>;&|()#]+")
 _ASSIGN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
+_QUOTED = re.compile(r'[^"\\\n]+')  # inside double quotes: no quote, backslash or newline
+# Characters with a meaning of their own in `commands`; any other starts (or goes on with) a word.
+_SPECIAL = frozenset("\\\n \t\r#'\"$`<>;&|()")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,17 @@ def commands(script: str, first_line: int = 1) -> list[Command]:
 
     while i < n:
         c = script[i]
+        if c not in _SPECIAL:  # most characters: a run of plain word characters
+            if not in_word:
+                if not words:
+                    start_line = line
+                    start_pos = i
+                in_word = True
+            m = _PLAIN.match(script, i)
+            j = m.end() if m else i + 1
+            word.append(script[i:j])
+            i = j
+            continue
         if c == "\\" and i + 1 < n:
             if script[i + 1] == "\n":
                 line += 1
@@ -102,10 +116,12 @@ def commands(script: str, first_line: int = 1) -> list[Command]:
         if c in " \t\r":
             end_word()
             i += 1
+            while i < n and script[i] in " \t\r":
+                i += 1
             continue
         if c == "#" and not in_word:
-            while i < n and script[i] != "\n":
-                i += 1
+            j = script.find("\n", i)
+            i = n if j < 0 else j
             continue
         if c == "'":
             begin(i)
@@ -120,6 +136,11 @@ def commands(script: str, first_line: int = 1) -> list[Command]:
             begin(i)
             i += 1
             while i < n and script[i] != '"':
+                m = _QUOTED.match(script, i)
+                if m:  # a run of characters taken as they are
+                    word.append(m.group())
+                    i = m.end()
+                    continue
                 if script[i] == "\\" and i + 1 < n and script[i + 1] in '"\\$`\n':
                     if script[i + 1] == "\n":
                         line += 1
@@ -216,6 +237,15 @@ def _skip_heredocs(
 
 def strip_comment(line: str) -> str:
     """A single line without its trailing shell/YAML/Makefile comment (quote-aware)."""
+    if "#" not in line:
+        return line
+    if "'" not in line and '"' not in line:  # no quotes: the first `#` after a blank
+        idx = line.find("#")
+        while idx >= 0:
+            if idx == 0 or line[idx - 1] in " \t":
+                return line[:idx]
+            idx = line.find("#", idx + 1)
+        return line
     quote = ""
     prev = " "
     for idx, ch in enumerate(line):
