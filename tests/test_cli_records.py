@@ -391,7 +391,7 @@ def test_history_diff_and_export(service: Path, capsys: pytest.CaptureFixture[st
     assert rows[0]["signers"] == ["Ada Tester <ada@example.com> (author, good)"]
     assert cli("diff", "v1.0.0", "v1.1.0") == 0
     out = capsys.readouterr().out
-    assert "ops.runbook: state: todo () -> done (manual)" in out
+    assert "ops.runbook: state: todo -> done (manual)" in out
     assert "ops.runbook: watched files changed: docs/runbook.md" in out
     assert "shutdown.sigterm" not in out
     assert cli("diff", "v1.0.0", "v9") == 2

@@ -1,7 +1,8 @@
 """`golive cosign RECORD`: add your signature (pair or reviewer) without touching the others.
 
 Exit 0 when the signature was added; 1 when the record is malformed, already carries a bad
-signature, or changed meanwhile; 2 for usage errors and when no key can sign.
+signature or one by the same key, or changed meanwhile; 2 for usage errors and when no key
+can sign.
 """
 
 from __future__ import annotations
@@ -46,7 +47,14 @@ def run(args: argparse.Namespace) -> int:
         if not c.good:
             print(f"warning: {c.signature.role} signature: {c.verdict} {c.detail}", file=sys.stderr)
     signed = sign_record(current, root, role=args.role)
-    add_signature(path, signed.signatures[-1], canonical_payload(current))
     sig = signed.signatures[-1]
+    again = next((s for s in current.signatures if sig.key and s.key == sig.key), None)
+    if again is not None:
+        raise RecordError(
+            f"{path}: your key {sig.key} already signed this record (as {again.role}); "
+            "a second signature by the same key vouches for nothing new: another person "
+            "cosigns with their own key"
+        )
+    add_signature(path, sig, canonical_payload(current))
     print(f"{path}: added {sig.role} signature ({sig.format} {sig.key})", file=sys.stderr)
     return 0

@@ -7,6 +7,7 @@ contradicting the scan's evidence needs --note. The scan runs first so overrides
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 
 from golive_tui.commands.status import Session, add_session_arguments
@@ -58,7 +59,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         item = session.checklist.item(args.item)
     except KeyError:
-        close = [i.id for i in session.checklist.items() if args.item in i.id][:5]
+        ids = [i.id for i in session.checklist.items()]
+        close = [i for i in ids if args.item in i][:5] or difflib.get_close_matches(
+            args.item, ids, n=3
+        )
         hint = f"; did you mean {', '.join(close)}" if close else ""
         raise DraftError(
             f"checklist {session.checklist.id} has no item {args.item!r}{hint}"

@@ -9,6 +9,7 @@ malformed or (with --evidence) drifted; 2 for usage errors.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             record = load_record(path)
         except GoliveError as exc:
-            print(f"{shown}: malformed: {exc}")
+            print(malformed(exc, path, shown))
             ok = False
             continue
         check = verify_record(record, root, path)
@@ -96,3 +97,13 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{shown}: evidence holds at {record.repo.commit[:12]}")
             ok = ok and not drift
     return 0 if ok else 1
+
+
+def malformed(exc: Exception, path: Path, shown: Path) -> str:
+    """`shown[:line:col]: malformed: why`, without the full path the loader put in front."""
+    message = str(exc)
+    rest = message.removeprefix(str(path))
+    match = re.match(r"(:\d+:\d+)?: ", rest) if rest != message else None
+    if match is None:
+        return f"{shown}: malformed: {message}"
+    return f"{shown}{match.group(1) or ''}: malformed: {rest[match.end() :]}"

@@ -28,7 +28,7 @@ from golive_tui.core.record import (
     verify_record,
     watched,
 )
-from golive_tui.core.release import release_order, resolve_release
+from golive_tui.core.release import DEFAULT_RELEASE, release_order, resolve_release
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -40,9 +40,15 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def repo_root(path: Path) -> Path:
     """The working tree top level holding `path` (records live at `<top>/.golive/records`)."""
-    proc = _git(path, "rev-parse", "--show-toplevel")
+    where = path.resolve()
+    if not where.is_dir():
+        raise RepoError(f"{where}: no such directory")
+    proc = _git(where, "rev-parse", "--show-toplevel")
     if proc.returncode != 0 or not proc.stdout.strip():
-        raise RepoError(f"{path}: not inside a git working tree")
+        raise RepoError(
+            f"{where}: not inside a git working tree (run golive in the repository, or name it "
+            "with -C PATH)"
+        )
     return Path(proc.stdout.strip())
 
 
@@ -190,9 +196,7 @@ def evaluate_gate(
             profile or "",
             None,
             None,
-            (
-                f"no readiness record for release {rel} ({path.relative_to(root)}): run `golive sign`",
-            ),
+            (_no_record(root, rel, path, explicit=bool(release)),),
             head=head,
         )
     try:
@@ -236,8 +240,12 @@ def evaluate_gate(
     else:
         s = record.summary
         if s.remaining or s.at_risk:
+            known = ", ".join(g.profile for g in s.gates)
             failures.append(
-                f"{s.remaining} item(s) open and {s.at_risk} at risk (no profile chosen: every item must be settled)"
+                f"{s.remaining} item(s) open and {s.at_risk} at risk (no profile chosen: every "
+                "item must be settled"
+                + (f"; gate a profile with --profile: {known}" if known else "")
+                + ")"
             )
     for item in record.expired_waivers(today):
         failures.append(f"waiver of {item.id} expired on {item.until or '(no date)'}")
@@ -252,6 +260,23 @@ def evaluate_gate(
         coverage=coverage,
         touched=touched,
         head=head,
+    )
+
+
+def _no_record(root: Path, release: str, path: Path, *, explicit: bool) -> str:
+    """Why there is no record, and the likely next step (sign it, or gate the release signed)."""
+    message = f"no readiness record for release {release} ({path.relative_to(root)})"
+    if explicit or release != DEFAULT_RELEASE:
+        return f"{message}: run `golive sign --release {release}`"
+    # No tag at HEAD (e.g. the commit that added the record): point at the nearest tag's record.
+    nearest = _git(root, "describe", "--tags", "--abbrev=0", "HEAD").stdout.strip()
+    if nearest and record_path(root, nearest).is_file():
+        return (
+            f"{message}: no tag points at HEAD; the nearest tag {nearest} has a record, "
+            f"gate it with `golive gate --release {nearest}`"
+        )
+    return (
+        f"{message}: no tag points at HEAD; run `golive sign`, or name the release with --release"
     )
 
 
@@ -363,7 +388,9 @@ def outcome_markdown(outcome: GateOutcome) -> str:
     """A GitHub job summary: verdict first, then why, then the record's numbers."""
     icon = "✅" if outcome.passed else "❌"
     verdict = "passed" if outcome.passed else "failed"
-    lines = [f"## {icon} Readiness gate {verdict}: {outcome.release}", ""]
+    lines = [f"## {icon} Readiness gate {verdict}: {outcome.release}"]
+    if outcome.profile or outcome.record or outcome.coverage:
+        lines.append("")
     if outcome.profile:
         lines.append(f"Profile: **{outcome.profile}**  ")
     if outcome.record:
@@ -431,6 +458,11 @@ class Change:
     new: str
 
 
+def _state_text(item: RecordItem) -> str:
+    """`done (manual)`; just the state when nobody settled the item (no source)."""
+    return f"{item.state} ({item.source})" if item.source else item.state
+
+
 def _evidence_text(item: RecordItem) -> str:
     return ", ".join(
         f"{e.detector}@{e.path}:{e.line}({e.polarity},{e.blob[:8]})" for e in item.evidence
@@ -448,9 +480,7 @@ def diff_records(old: Record, new: Record) -> list[Change]:
             changes.append(Change(item_id, "added", "", b.state))
             continue
         if (a.state, a.source) != (b.state, b.source):
-            changes.append(
-                Change(item_id, "state", f"{a.state} ({a.source})", f"{b.state} ({b.source})")
-            )
+            changes.append(Change(item_id, "state", _state_text(a), _state_text(b)))
         if a.score != b.score:
             changes.append(Change(item_id, "score", str(a.score or ""), str(b.score or "")))
         if {(e.detector, e.path, e.polarity, e.blob) for e in a.evidence} != {

@@ -42,6 +42,12 @@ FORMATS = ("ssh", "openpgp")
 # --------------------------------------------------------------------------- model
 
 
+class NoCommitError(RecordError):
+    """The repository has no commit yet: there is nothing a record could be about (a usage error)."""
+
+    exit_code = 2
+
+
 @dataclass(frozen=True, slots=True)
 class RecordEvidence:
     """One finding an item relied on, pinned to the exact file content (blob) it was seen in."""
@@ -781,7 +787,7 @@ def repo_facts(repo_root: Path, commit: str = "HEAD") -> RepoFacts:
     """Remote, commit, tree, dirtiness and every file's blob at `commit` (one ls-tree call)."""
     head = (git_out(repo_root, "rev-parse", "--verify", "-q", f"{commit}^{{commit}}") or "").strip()
     if not head:
-        raise RecordError(f"{repo_root}: no commit to record (make a first commit)")
+        raise NoCommitError(f"{repo_root}: no commit to record (make a first commit)")
     tree = (git_out(repo_root, "rev-parse", f"{head}^{{tree}}") or "").strip()
     remote = clean_remote(
         (git_out(repo_root, "config", "--get", "remote.origin.url") or "").strip()
@@ -1095,11 +1101,9 @@ def save_record(
     record = build_record(
         repo_root, checklist, draft, report, assessment, release=rel, profile=chosen or ""
     )
-    notes = (
-        []
-        if draft is not None
-        else [f"no draft for {rel}: the record holds detector evidence only"]
-    )
+    notes = [] if draft is not None else [_no_draft_note(repo_root, checklist.id, rel)]
+    if record.repo.dirty:
+        notes.append(_dirty_note(repo_root))
     signed = False
     if sign:
         try:
@@ -1125,6 +1129,47 @@ def save_record(
     verb = "signed and saved" if signed else "saved (unsigned)"
     message = "\n".join([f"{verb} {path.relative_to(repo_root)}", *notes])
     return SaveResult(path=path, signed=signed, message=message, record=record, committed=committed)
+
+
+def _no_draft_note(repo_root: Path, checklist_id: str, release: str) -> str:
+    """Say the record holds evidence only, and name the releases that do have answers."""
+    from golive_tui.core.draft import DraftStore
+
+    note = f"no draft for {release}: the record holds detector evidence only"
+    prefix = f"{checklist_id}@"
+    others = sorted(
+        p.stem.removeprefix(prefix)
+        for p in DraftStore(repo_root).drafts()
+        if p.stem.startswith(prefix) and p.stem != f"{prefix}{release}"
+    )
+    if others:
+        note += (
+            f" (answers are in the draft for {', '.join(others)}: "
+            f"`golive sign --release {others[-1]}` signs those)"
+        )
+    return note
+
+
+def _dirty_note(repo_root: Path) -> str:
+    """Which uncommitted files make the record dirty, and how to get a clean one."""
+    status = (
+        git_out(
+            repo_root,
+            "status",
+            "--porcelain",
+            "-z",
+            "--",
+            ".",
+            f":(exclude){RECORDS_DIR.as_posix()}",
+        )
+        or ""
+    )
+    paths = sorted({e[3:] for e in status.split("\0") if len(e) > 3 and e[2] == " "})
+    shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+    return (
+        f"the working tree has uncommitted changes ({shown}): the record is marked dirty and "
+        "its commit does not hold what was assessed; commit them and sign again"
+    )
 
 
 def commit_record(repo_root: Path, path: Path, release: str) -> str:

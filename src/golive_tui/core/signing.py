@@ -42,6 +42,7 @@ class SignerConfig:
     program: str
     identity: str
     configured: bool  # a key is configured (OpenPGP may use gpg's default key)
+    format_set: bool = True  # gpg.format is set (else openpgp, git's default, is assumed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,25 +67,35 @@ class Verification:
     detail: str = ""
 
 
-def setup_message(fmt: Format = Format.SSH) -> str:
-    """The exact commands that make signing work, printed when no key is configured."""
-    if fmt is Format.OPENPGP:
-        return (
-            "no signing key configured. To sign with OpenPGP, as for git commits:\n"
-            "  git config --global gpg.format openpgp\n"
-            "  git config --global user.signingkey <KEYID>"
-        )
-    return (
-        "no signing key configured. To sign with your SSH key, as for git commits:\n"
+def setup_message(fmt: Format | None = Format.SSH) -> str:
+    """The exact commands that make signing work, printed when no key is configured.
+
+    `fmt` None means gpg.format is not set: both ways are shown, SSH first.
+    """
+    ssh = (
         "  git config --global gpg.format ssh\n"
         "  git config --global user.signingkey ~/.ssh/id_ed25519.pub\n"
         "and let verifiers know the key: add a line to .golive/allowed_signers:\n"
         '  you@example.com namespaces="golive-record" ssh-ed25519 AAAA...'
     )
+    pgp = (
+        "  git config --global gpg.format openpgp\n"
+        "  git config --global user.signingkey <KEYID>    # from `gpg --list-secret-keys`"
+    )
+    if fmt is Format.OPENPGP:
+        return f"no signing key configured. To sign with OpenPGP, as for git commits:\n{pgp}"
+    if fmt is Format.SSH:
+        return f"no signing key configured. To sign with your SSH key, as for git commits:\n{ssh}"
+    return (
+        "no signing key configured (git config gpg.format and user.signingkey are unset).\n"
+        f"To sign with your SSH key, as for git commits:\n{ssh}\n"
+        f"or, to sign with OpenPGP:\n{pgp}"
+    )
 
 
 def signer_config(repo_root: Path | None = None) -> SignerConfig:
-    fmt_raw = (git_config("gpg.format", repo_root) or "openpgp").lower()
+    fmt_set = git_config("gpg.format", repo_root)
+    fmt_raw = (fmt_set or "openpgp").lower()
     if fmt_raw == "x509":
         raise SigningError(
             "gpg.format is x509: golive signs records with ssh or openpgp keys only "
@@ -105,7 +116,12 @@ def signer_config(repo_root: Path | None = None) -> SignerConfig:
         )
         configured = bool(key) or _gpg_has_secret_key(program)
     return SignerConfig(
-        format=fmt, key=key, program=program, identity=identity(repo_root), configured=configured
+        format=fmt,
+        key=key,
+        program=program,
+        identity=identity(repo_root),
+        configured=configured,
+        format_set=fmt_set is not None,
     )
 
 
@@ -175,7 +191,7 @@ def _gpg_has_secret_key(program: str) -> bool:
 
 def sign(message: bytes, config: SignerConfig, repo_root: Path | None = None) -> Signed:
     if not config.configured:
-        raise SigningError(setup_message(config.format))
+        raise SigningError(setup_message(config.format if config.format_set else None))
     if config.format is Format.SSH:
         return _sign_ssh(message, config, repo_root)
     return _sign_gpg(message, config)
@@ -219,19 +235,23 @@ def _sign_ssh(message: bytes, config: SignerConfig, repo_root: Path | None) -> S
         proc = _run([config.program, "-Y", "sign", "-n", NAMESPACE, "-f", str(keyfile), str(msg)])
         sig_path = tmp / "record.sig"
         if proc.returncode != 0 or not sig_path.is_file():
-            raise SigningError(_ssh_sign_failure(_text(proc.stderr), config.key))
+            raise SigningError(_ssh_sign_failure(_text(proc.stderr), config.key, keyfile))
         armored = sig_path.read_text()
     return Signed(
         format=Format.SSH, key=ssh_signature_fingerprint(armored), signature=armored.strip()
     )
 
 
-def _ssh_sign_failure(err: str, key: str) -> str:
+def _ssh_sign_failure(err: str, key: str, keyfile: Path | None = None) -> str:
     low = err.lower()
+    private = "<key>"
+    if keyfile is not None:  # the private key file, when there is one to name
+        plain = keyfile.with_suffix("") if keyfile.suffix == ".pub" else keyfile
+        private = str(plain) if plain.is_file() else private
     if "passphrase" in low:
         return (
             f"the SSH key {key!r} is passphrase-protected and golive cannot ask for the "
-            "passphrase here: add it to ssh-agent (`ssh-add <key>`) and sign again"
+            f"passphrase here: add it to ssh-agent (`ssh-add {private}`) and sign again"
         )
     if "no private key found" in low or "agent" in low or "communication with agent" in low:
         return (
