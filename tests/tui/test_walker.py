@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Input
+from rich.cells import cell_len
+from textual.widgets import Input, Label
 
 from golive_tui.core.draft import DraftStore
 from golive_tui.core.model import Source, State
@@ -18,6 +19,7 @@ from golive_tui.tui.screens.help import HelpScreen
 from golive_tui.tui.screens.summary import SummaryScreen
 from golive_tui.tui.screens.walker import WalkerScreen, editor_command
 from golive_tui.tui.widgets.detail import Excerpt, ItemDetail
+from golive_tui.tui.widgets.summary_bar import SummaryBar
 from tests.tui.fakes import ME, FakeScan, RecordingSaver, make_deps
 
 SIZE = (120, 40)
@@ -505,3 +507,100 @@ async def test_code_excerpt_follows_a_theme_switch_in_place(repo: Path) -> None:
         await pilot.pause()
         await pilot.pause()
         assert excerpt.dark
+
+
+def bar_parts(walker: WalkerScreen) -> list[str]:
+    """The summary bar's visible parts, each checked to be shown whole (nothing cut off)."""
+    bar = walker.query_one(SummaryBar)
+    parts = []
+    for label in bar.query(Label):
+        if not label.display or not str(label.render()):
+            continue
+        text = str(label.render())
+        assert label.region.width >= cell_len(text), f"{text!r} is cut"
+        assert label.region.right <= bar.region.right, f"{text!r} runs off the bar"
+        parts.append(text)
+    return parts
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 50)])
+async def test_summary_bar_is_complete_at_every_width(repo: Path, size: tuple[int, int]) -> None:
+    app = GoliveApp(make_deps(repo, profile="quick-gate"))
+    async with app.run_test(size=size) as pilot:
+        walker = await started(app, pilot)
+        text = " · ".join(bar_parts(walker))
+        summary = walker.assessment.summary
+        assert f"{summary.done}/{summary.total}" in text
+        assert f"P0 {'open ' if size[0] > 80 else ''}{summary.p0_remaining}" in text
+        assert f"risk {summary.at_risk}" in text
+        assert "✗" in text or "fail" in text  # the quick gate fails: the P0 items are open
+        assert "/12 Needs work" in text  # score and band
+        if size[0] >= 120:
+            assert "gate quick-gate: fail" in text and "Health: " in text
+            assert "scanned" in text
+
+
+async def test_summary_bar_while_scanning_at_80_columns(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=(80, 24)) as pilot:
+        walker = await started(app, pilot)
+        bar = walker.query_one(SummaryBar)
+        bar.scanning(12, 46)
+        await pilot.pause()
+        text = " · ".join(bar_parts(walker))
+        assert "/12 Needs work" in text
+        assert bar.query_one("#scan-progress").display
+        assert "scan 12/46" in text
+
+
+def carry_plan(repo: Path) -> Any:
+    """A walk continuing from v0: one answer carried, one item re-asked, one new."""
+    from golive_tui.core.carry import CarryPlan, ChangeKind, ChangeReason
+    from golive_tui.core.model import Answer
+
+    return CarryPlan(
+        release="v1",
+        base_release="v0",
+        base_path=repo / ".golive" / "records" / "v0.toml",
+        carried={
+            "shutdown.drain": Answer(
+                "shutdown.drain", State.DONE, by=ME, at="2029-12-01T00:00:00Z", carried_from="v0"
+            )
+        },
+        reasked={
+            "ops.runbook": (
+                ChangeReason(ChangeKind.FILE_CHANGED, "docs/runbook.md changed", "docs/runbook.md"),
+            )
+        },
+        new=("http.rate-limit",),
+    )
+
+
+async def test_summary_counts_carried_reasked_and_new(repo: Path) -> None:
+    plan = carry_plan(repo)
+    app = GoliveApp(make_deps(repo, carry=lambda _report: plan))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        assert state_of(walker, "shutdown.drain") is State.DONE  # seeded from v0
+        assert [v.item.id for v in walker.visible_views()][:2] == [
+            "ops.runbook",
+            "http.rate-limit",
+        ]
+        await pilot.press("s")
+        screen = app.screen
+        assert isinstance(screen, SummaryScreen)
+        line = str(screen.query_one("#summary-carry").render())
+        assert line == "Continued from v0: 1 carried · 1 re-asked · 1 new"
+        headings = [str(w.render()) for w in screen.query(".heading")]
+        assert "Asked again since v0 (2)" in headings
+        rows = " ".join(str(w.render()) for w in screen.query(".summary-row"))
+        assert "Runbook exists  docs/runbook.md changed" in rows
+        assert "Rate limit public endpoints  new in the checklist since v0" in rows
+
+
+async def test_summary_without_an_earlier_record_has_no_carry_line(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("s")
+        assert not app.screen.query("#summary-carry")

@@ -36,6 +36,21 @@ def arrange(views: Iterable[Any], plan: CarryPlan | None, filter_name: str) -> l
     return sorted(out, key=rank)
 
 
+def summary_line(plan: CarryPlan | None) -> str:
+    """The summary screen's carry-forward counts (what `golive status` reports), or ""."""
+    if plan is None:
+        return ""
+    return (
+        f"Continued from {plan.base_release}: {len(plan.carried)} carried · "
+        f"{len(plan.reasked)} re-asked · {len(plan.new)} new"
+    )
+
+
+def changed_views(views: Iterable[Any], plan: CarryPlan | None) -> list[Any]:
+    """Items asked again this release (re-asked, then new), for the summary screen."""
+    return arrange([v for v in views if plan is not None and plan.changed(v.item.id)], plan, "")
+
+
 def reason_widgets(plan: CarryPlan | None, item_id: str | None) -> list[Static]:
     """Detail-pane widgets saying why an item is asked again (nothing for other items)."""
     if plan is None or item_id is None:

@@ -109,11 +109,16 @@ def progress_of(views: Iterable[Any]) -> tuple[int, int]:
     return sum(1 for v in views if is_settled(v)), len(views)
 
 
-def score_text(score: Any) -> str:
+def score_value(score: Any) -> str:
+    """`11/16 Solid`, `72/100 B`: a score's value, maximum and band."""
     value = f"{score.value:g}" if isinstance(score.value, int | float) else str(score.value)
     method = getattr(score.method, "value", score.method)
     if method == ScoringMethod.WEIGHTED.value:
         value = f"{float(score.value):.0f}"
     maximum = f"{float(score.maximum):g}"
     band = f" {score.band}" if score.band else ""
-    return f"{score.title}: {value}/{maximum}{band}"
+    return f"{value}/{maximum}{band}"
+
+
+def score_text(score: Any) -> str:
+    return f"{score.title}: {score_value(score)}"

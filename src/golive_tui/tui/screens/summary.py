@@ -13,7 +13,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Label, Static
 
+from golive_tui.core.carry import CarryPlan
 from golive_tui.core.model import State
+from golive_tui.tui import carry_view
 from golive_tui.tui.present import is_open, priority_badge, score_text, state_glyph
 
 
@@ -30,12 +32,14 @@ class SummaryScreen(Screen[None]):
         *,
         profile: str,
         save: Callable[[], str] | None,
+        carry: CarryPlan | None = None,
     ) -> None:
         super().__init__()
         self.assessment = assessment
         self.draft = draft
         self.profile = profile
         self.save = save
+        self.carry = carry
 
     def compose(self) -> ComposeResult:
         views = self.assessment.items
@@ -51,6 +55,8 @@ class SummaryScreen(Screen[None]):
                 f"P0 open {summary.p0_remaining} · at risk {summary.at_risk}",
                 id="summary-counts",
             )
+            if self.carry is not None:
+                yield Static(carry_view.summary_line(self.carry), id="summary-carry")
             for gate in summary.gates:
                 passed = "pass" if gate.passed else "fail"
                 label = Label(f"Gate {gate.profile}: {passed}", classes="gate")
@@ -61,6 +67,12 @@ class SummaryScreen(Screen[None]):
                     yield Static("  failing: " + ", ".join(gate.failing), classes="muted")
             for score in summary.scores:
                 yield Static(score_text(score), classes="score")
+            if self.carry is not None:
+                yield from self._group(
+                    f"Asked again since {self.carry.base_release}",
+                    carry_view.changed_views(views, self.carry),
+                    extra=self._why_asked,
+                )
             yield from self._group("At risk", [v for v in views if v.state is State.AT_RISK])
             yield from self._group(
                 "Waived",
@@ -104,6 +116,10 @@ class SummaryScreen(Screen[None]):
                 ),
                 classes="summary-row",
             )
+
+    def _why_asked(self, view: Any) -> str:
+        reasons = self.carry.reasons(view.item.id) if self.carry is not None else ()
+        return f"  {reasons[0].message}" if reasons else ""
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:

@@ -652,6 +652,7 @@ class WalkerScreen(Screen[None]):
                 self.draft,
                 profile=self.deps.profile,
                 save=run_save if save is not None else None,
+                carry=self.carry_plan,
             )
         )
 

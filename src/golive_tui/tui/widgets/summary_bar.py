@@ -1,18 +1,67 @@
-"""The always-visible summary: done/total, P0 open, at risk, gate, score, and scan progress."""
+"""The always-visible summary: done/total, P0 open, at risk, gate, score and band, scan progress.
+
+Everything stays on one line at any width: the bar picks the most descriptive wording that fits
+(`16/93 done · P0 open 16 · at risk 1 · gate quick-gate: fail · Health: 11/16 Solid` when wide,
+`16/93 done · P0 16 · risk 1 · gate ✗ · 11/16 Solid` at 80 columns) and never cuts a number off.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
 
-from golive_tui.tui.present import score_text
+from golive_tui.tui.present import score_text, score_value
+
+GAP = 2  # cells between the bar's parts (the labels' right margin in app.tcss)
+PROGRESS = 12  # the scan progress bar's width while scanning (app.tcss)
+
+
+@dataclass(frozen=True)
+class _Facts:
+    done: int
+    total: int
+    p0: int
+    at_risk: int
+    gate: tuple[str, bool] | None  # (profile, passed)
+    scores: tuple[Any, ...]
+
+
+def _wordings(f: _Facts) -> list[tuple[str, str, str]]:
+    """(counts, gate, scores) from the most descriptive to the most compact."""
+    gate_long = gate_mid = gate_short = ""
+    if f.gate is not None:
+        name, passed = f.gate
+        gate_long = f"gate {name}: {'pass' if passed else 'fail'}"
+        gate_mid = f"gate {name} {'✓' if passed else '✗'}"
+        gate_short = f"gate {'✓' if passed else '✗'}"
+    counts_long = f"{f.done}/{f.total} done · P0 open {f.p0} · at risk {f.at_risk}"
+    counts_short = f"{f.done}/{f.total} done · P0 {f.p0} · risk {f.at_risk}"
+    counts_tiny = f"{f.done}/{f.total} · P0 {f.p0} · risk {f.at_risk}"
+    scores_long = " · ".join(score_text(s) for s in f.scores)
+    scores_mid = " · ".join(f"{s.id} {score_value(s)}" for s in f.scores)
+    scores_short = " · ".join(score_value(s) for s in f.scores)
+    return [
+        (counts_long, gate_long, scores_long),
+        (counts_long, gate_long, scores_mid),
+        (counts_long, gate_mid, scores_mid),
+        (counts_short, gate_mid, scores_mid),
+        (counts_short, gate_mid, scores_short),
+        (counts_short, gate_short, scores_short),
+        (counts_tiny, gate_short, scores_short),
+    ]
 
 
 class SummaryBar(Horizontal):
-    """Counts on the left, gate and score in the middle, scan progress on the right."""
+    """Counts, gate and score on the left; scan progress on the right."""
+
+    _facts: _Facts | None = None
+    _scan_text = "scanning…"
+    _scanning = False
 
     def compose(self) -> ComposeResult:
         yield Label("", id="counts")
@@ -22,34 +71,67 @@ class SummaryBar(Horizontal):
         yield ProgressBar(id="scan-progress", show_eta=False, show_percentage=False)
 
     def show(self, summary: Any, *, profile: str = "") -> None:
-        counts = (
-            f"{summary.done}/{summary.total} done · "
-            f"P0 open {summary.p0_remaining} · at risk {summary.at_risk}"
-        )
-        self.query_one("#counts", Label).update(counts)
-        gate = self.query_one("#gate", Label)
         gates = list(getattr(summary, "gates", ()))
         chosen = [g for g in gates if g.profile == profile] or gates[:1]
-        if chosen:
-            g = chosen[0]
-            gate.update(f"gate {g.profile}: {'pass' if g.passed else 'fail'}")
-            gate.set_class(g.passed, "-pass")
-            gate.set_class(not g.passed, "-fail")
-            gate.display = True
-        else:
-            gate.display = False
+        self._facts = _Facts(
+            done=summary.done,
+            total=summary.total,
+            p0=summary.p0_remaining,
+            at_risk=summary.at_risk,
+            gate=(chosen[0].profile, chosen[0].passed) if chosen else None,
+            scores=tuple(getattr(summary, "scores", ())),
+        )
+        gate = self.query_one("#gate", Label)
+        if self._facts.gate is not None:
+            passed = self._facts.gate[1]
+            gate.set_class(passed, "-pass")
+            gate.set_class(not passed, "-fail")
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        facts = self._facts
+        if facts is None:
+            return
+        room = self.content_size.width or self.app.size.width - 2
+        status = cell_len(self._scan_text) + (PROGRESS + GAP if self._scanning else 0)
+        wordings = _wordings(facts)
+
+        def width(wording: tuple[str, str, str]) -> int:
+            return sum(cell_len(part) + GAP for part in wording if part)
+
+        fits = [w for w in wordings if width(w) + status <= room]
+        # The summary first; the scan status only where there is room for it.
+        self.set_class(not fits, "-no-status")
+        chosen = (fits or [w for w in wordings if width(w) <= room] or wordings[-1:])[0]
+        counts, gate_text, scores = chosen
+        self.query_one("#counts", Label).update(counts)
+        gate = self.query_one("#gate", Label)
+        gate.update(gate_text)
+        gate.display = bool(gate_text)
         score = self.query_one("#score", Label)
-        scores = list(getattr(summary, "scores", ()))
-        score.update(" · ".join(score_text(s) for s in scores))
+        score.update(scores)
         score.display = bool(scores)
 
     def scanning(self, done: int, total: int, phase: str = "") -> None:
+        self._scanning = True
         self.set_class(True, "-scanning")
+        self._fit()
         bar = self.query_one("#scan-progress", ProgressBar)
         bar.update(total=max(total, 1), progress=done)
-        label = f"scanning {done}/{total}" if total else "scanning…"
-        self.query_one("#scan-label", Label).update(label)
+        self._set_scan_text(f"scan {done}/{total}" if total else "scanning…")
 
     def scanned(self, message: str) -> None:
+        self._scanning = False
         self.set_class(False, "-scanning")
-        self.query_one("#scan-label", Label).update(message)
+        self._set_scan_text(message)
+        self._fit()
+
+    def _set_scan_text(self, text: str) -> None:
+        self.query_one("#scan-label", Label).update(text)
+        refit = cell_len(text) != cell_len(self._scan_text)
+        self._scan_text = text
+        if refit:
+            self._fit()
