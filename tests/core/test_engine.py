@@ -339,3 +339,38 @@ def test_team_defined_detectors_run_after_the_catalog(
     assert any("bad rule" in w for w in report.warnings)
     only = scan(root, registry=build_registry([Stub()]), only=["team.mark"])
     assert [r.id for r in only.results] == ["team.mark"]
+
+
+def test_workers_reading_files_match_a_serial_scan(
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {f"f{i:02}.go": MARKED if i % 3 else PLAIN for i in range(30)}
+    files["bad.go"] = MARKED + "BROKEN\n"
+    files["crash.go"] = MARKED
+    root = make_repo(files)
+    (root / "bin.go").write_bytes(b"MARK\0\1")
+    (root / "latin.go").write_bytes(b"// MARK \xe9\n")
+    (root / "untracked.go").write_text(MARKED)
+    git(root, "add", "bin.go", "latin.go")
+    git(root, "commit", "-qm", "more")
+
+    def report(cpus: int) -> tuple[object, ...]:
+        monkeypatch.setattr(engine, "_cpus", lambda: cpus)
+        r = run(
+            root,
+            Stub(fail_on="crash.go"),
+            Stub(name="other", detectors=("go.tracing",)),
+            use_cache=False,
+        )
+        return (r.results, r.stats.files_read, r.stats.skipped, r.stats.parsed_go_files, r.paths)
+
+    monkeypatch.setattr(engine, "PARALLEL_MIN_FILES", 1)
+    forked = report(2)
+    assert forked == report(1)
+    results = forked[0]
+    assert isinstance(results, tuple)
+    assert any("crash.go" in r.summary for r in results)
+    assert dict(forked[2]) == {  # type: ignore[call-overload]
+        "bin.go": "binary (contains NUL bytes)",
+        "latin.go": "not UTF-8 text",
+    }

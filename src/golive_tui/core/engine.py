@@ -23,9 +23,12 @@ Parallelism (measured on a 2-core machine, moby's 1,405 in-scope Go files). Pars
 file with ast-grep-py: serial 0.78 s, 2 threads 1.07 s (ast-grep-py holds the GIL: threads
 only add contention). The real extraction (families gate their own parses): serial 0.44 s,
 one forked worker plus this process 0.32 s (best of three on a busy machine). So extraction
-forks `cpus - 1` workers when there is enough text (PARALLEL_MIN_BYTES) and the process is
-single-threaded; in a threaded host (the walker) forking risks deadlocks, so it runs serially
-there and the cache keeps re-scans cheap. Whole-process figures: bench/README.md.
+forks `cpus - 1` workers when there is enough work (PARALLEL_MIN_BYTES of text read here, or
+PARALLEL_MIN_FILES files to read) and the process is single-threaded; in a threaded host (the
+walker) forking risks deadlocks, so it runs serially there and the cache keeps re-scans cheap.
+Clean working-tree files (blob known from the index) are read by whoever extracts them, so a
+worker reads its own files: their text is never pickled, and this process never holds all of
+it (moby with vendor/: peak 148 -> 63 MB). Whole-process figures: bench/README.md.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from golive_tui.core import repo as repo_mod
 from golive_tui.core.cache import ScanCache, cache_path
@@ -474,6 +477,31 @@ class _Run:
         digest.update("\0".join(f.path for f in files).encode("utf-8", "surrogateescape"))
         return digest.hexdigest()
 
+    def _skip_read(self, path: str, blob: str | None, reason: str) -> None:
+        self.skipped[path] = reason
+        if blob is not None and _content_reason(reason):
+            self.cache.put_skip(blob, reason)
+
+    def _skip_text(self, path: str, blob: str | None) -> None:
+        reason = "not UTF-8 text"
+        self.skipped[path] = reason
+        if blob is not None:
+            self.cache.put_skip(blob, reason)
+
+    def _empty(
+        self,
+        out: list[tuple[str, ScannedFile]],
+        key: str,
+        path: str,
+        blob: str | None,
+        name: str,
+    ) -> None:
+        """A file that fails an extractor's prefilter: present, nothing found, never parsed."""
+        empty = FileScan()
+        out.append((name, ScannedFile(path, blob, empty)))
+        if blob is not None:
+            self.cache.put(key, path, blob, empty)
+
     def extract(
         self,
         files: Sequence[repo_mod.RepoFile],
@@ -489,7 +517,14 @@ class _Run:
         plan = self._plan(files, extractors, keys)
         clock.lap("plan")
 
-        jobs: list[tuple[Extractor, str, str | None, str]] = []  # extractor, path, blob, text
+        # What goes into `scanned` is replayed in a fixed order (dict order reaches finalize):
+        # per plan entry its cache hits and prefilter misses, then every extraction result.
+        early: list[list[tuple[str, ScannedFile]]] = [[] for _ in plan]
+        items: list[Work] = []  # extraction work, in plan order
+        owners: list[tuple[int, Extractor | None, str | None]] = []  # plan index, extractor, blob
+        # Clean files of the working tree are read by whoever extracts them (a worker process
+        # when forked): this process never holds all their text at once.
+        defer = is_git and self.snapshot.commit is None
         step = max(1, len(plan) // PROGRESS_STEPS)
         for index, (f, wanted) in enumerate(plan):
             if index % step == 0:
@@ -508,15 +543,17 @@ class _Run:
                         pending.append(e)
                     else:
                         self.cache_hits += 1
-                        scanned[e.name][f.path] = ScannedFile(f.path, blob, hit)
+                        early[index].append((e.name, ScannedFile(f.path, blob, hit)))
                 if not pending:
+                    continue
+                if defer:
+                    items.append((tuple(e.name for e in pending), f, None))
+                    owners.append((index, None, blob))
                     continue
             data = self.reader.read(f)
             self.files_read += 1
             if isinstance(data, repo_mod.Skip):
-                self.skipped[f.path] = data.reason
-                if blob is not None and _content_reason(data.reason):
-                    self.cache.put_skip(blob, data.reason)
+                self._skip_read(f.path, blob, data.reason)
                 continue
             if blob is None and is_git:
                 blob = repo_mod.blob_sha(data)
@@ -531,36 +568,53 @@ class _Run:
                         still.append(e)
                     else:
                         self.cache_hits += 1
-                        scanned[e.name][f.path] = ScannedFile(f.path, blob, hit)
+                        early[index].append((e.name, ScannedFile(f.path, blob, hit)))
                 pending = still
             text: str | None = None
             for e in pending:
                 literals = prefilters[e.name]
                 if literals is not None and not any(lit in data for lit in literals):
-                    empty = FileScan()
-                    scanned[e.name][f.path] = ScannedFile(f.path, blob, empty)
-                    if blob is not None:
-                        self.cache.put(keys[e.name], f.path, blob, empty)
+                    self._empty(early[index], keys[e.name], f.path, blob, e.name)
                     continue
                 if text is None:
                     try:
                         text = data.decode("utf-8")
                     except UnicodeDecodeError:
-                        reason = "not UTF-8 text"
-                        self.skipped[f.path] = reason
-                        if blob is not None:
-                            self.cache.put_skip(blob, reason)
+                        self._skip_text(f.path, blob)
                         break
-                jobs.append((e, f.path, blob, text))
+                items.append((e.name, f.path, text))
+                owners.append((index, e, blob))
         self.emit(Progress("reading", len(plan), len(plan)))
         clock.lap("read")
 
-        failures: dict[str, str] = {}
-        outcomes = _run_jobs(
-            [(e.name, path, text) for e, path, _, text in jobs], extractors, self.emit
-        )
+        outcomes = _run_jobs(items, extractors, self.emit, self.reader, prefilters)
         clock.lap("extract")
-        for (e, path, blob, _), (result, error) in zip(jobs, outcomes, strict=True):
+        late: list[tuple[Extractor, str, str | None, Outcome]] = []
+        by_name = {e.name: e for e in extractors}
+        for (index, owner, blob), outcome in zip(owners, outcomes, strict=True):
+            path = plan[index][0].path
+            if owner is not None:
+                late.append((owner, path, blob, cast(Outcome, outcome)))
+                continue
+            assert blob is not None
+            self.files_read += 1
+            skip, decode_failed, results = cast(ReadOutcome, outcome)
+            if skip is not None:
+                self._skip_read(path, blob, skip)
+                continue
+            for name, empty, result, error in results:
+                if empty:
+                    self._empty(early[index], keys[name], path, blob, name)
+                else:
+                    late.append((by_name[name], path, blob, (result, error)))
+            if decode_failed:
+                self._skip_text(path, blob)
+
+        for entries in early:
+            for name, sf in entries:
+                scanned[name][sf.path] = sf
+        failures: dict[str, str] = {}
+        for e, path, blob, (result, error) in late:
             if error is not None or result is None:
                 failures.setdefault(e.name, f"{path}: {error}")
                 continue
@@ -594,9 +648,20 @@ def _content_reason(reason: str) -> bool:
 
 # name -> extractor for worker processes (inherited through fork, never pickled).
 _WORKER_EXTRACTORS: dict[str, Extractor] = {}
+# The reader and prefilters for read tasks, set while a scan extracts (inherited through fork).
+_WORKER_READ: list[Any] = []
 
 Job = tuple[str, str, str]  # extractor name, path, text
 Outcome = tuple[FileScan | None, str | None]
+# A clean working-tree file read by whoever extracts it: (extractor names, file, None).
+ReadTask = tuple[tuple[str, ...], repo_mod.RepoFile, None]
+# (read skip reason, not UTF-8, [(extractor name, failed its prefilter, result, error)])
+ReadOutcome = tuple[str | None, bool, list[tuple[str, bool, FileScan | None, str | None]]]
+Work = Job | ReadTask
+#: Below this many files to read and extract, forking workers costs more than it saves.
+PARALLEL_MIN_FILES = 256
+#: Balancing weight of a file not read yet (bytes; about a typical Go file).
+_UNREAD_WEIGHT = 8192
 
 
 def _extract_one(extractor: Extractor, path: str, text: str) -> Outcome:
@@ -606,8 +671,44 @@ def _extract_one(extractor: Extractor, path: str, text: str) -> Outcome:
         return None, f"{type(exc).__name__}: {exc}"
 
 
-def _work_chunk(chunk: list[Job]) -> list[Outcome]:
-    return [_extract_one(_WORKER_EXTRACTORS[name], path, text) for name, path, text in chunk]
+def _read_extract(names: tuple[str, ...], file: repo_mod.RepoFile) -> ReadOutcome:
+    """Read one file, then prefilter and extract it for each extractor, in order."""
+    reader, prefilters = _WORKER_READ
+    data = reader.read(file)
+    if isinstance(data, repo_mod.Skip):
+        return data.reason, False, []
+    results: list[tuple[str, bool, FileScan | None, str | None]] = []
+    text: str | None = None
+    for name in names:
+        literals = prefilters[name]
+        if literals is not None and not any(lit in data for lit in literals):
+            results.append((name, True, None, None))
+            continue
+        if text is None:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                return None, True, results
+        result, error = _extract_one(_WORKER_EXTRACTORS[name], file.path, text)
+        results.append((name, False, result, error))
+    return None, False, results
+
+
+def _work_one(item: Work) -> Outcome | ReadOutcome:
+    if isinstance(item[1], repo_mod.RepoFile):
+        names, file, _ = item
+        return _read_extract(names, file)
+    name, path, text = item
+    return _extract_one(_WORKER_EXTRACTORS[name], path, text)
+
+
+def _work_chunk(chunk: list[Work]) -> list[Outcome | ReadOutcome]:
+    return [_work_one(item) for item in chunk]
+
+
+def _weight(item: Work) -> int:
+    text = item[2]
+    return len(text) if isinstance(text, str) else _UNREAD_WEIGHT
 
 
 def _cpus() -> int:
@@ -628,37 +729,55 @@ def _can_fork() -> bool:
 
 
 def _run_jobs(
-    jobs: list[Job], extractors: Sequence[Extractor], emit: Callable[[Progress], None]
-) -> list[Outcome]:
+    jobs: Sequence[Work],
+    extractors: Sequence[Extractor],
+    emit: Callable[[Progress], None],
+    reader: repo_mod.FileReader | None = None,
+    prefilters: Mapping[str, tuple[bytes, ...] | None] | None = None,
+) -> list[Outcome | ReadOutcome]:
     by_name = {e.name: e for e in extractors}
     total = len(jobs)
     emit(Progress("parsing", 0, total))
-    size = sum(len(text) for _, _, text in jobs)
+    size = sum(_weight(item) for item in jobs)
+    unread = sum(1 for item in jobs if not isinstance(item[2], str))
     workers = min(_cpus(), 8)
-    if workers > 1 and size >= PARALLEL_MIN_BYTES and _can_fork():
-        return _run_parallel(jobs, by_name, workers, emit)
-    outcomes: list[Outcome] = []
-    step = max(1, total // PROGRESS_STEPS)
-    for index, (name, path, text) in enumerate(jobs):
-        outcomes.append(_extract_one(by_name[name], path, text))
-        if (index + 1) % step == 0:
-            emit(Progress("parsing", index + 1, total))
-    emit(Progress("parsing", total, total))
-    return outcomes
+    _WORKER_READ[:] = [reader, prefilters or {}]
+    try:
+        if (
+            workers > 1
+            and (size >= PARALLEL_MIN_BYTES or unread >= PARALLEL_MIN_FILES)
+            and _can_fork()
+        ):
+            return _run_parallel(jobs, by_name, workers, emit)
+        _WORKER_EXTRACTORS.clear()
+        _WORKER_EXTRACTORS.update(by_name)
+        outcomes: list[Outcome | ReadOutcome] = []
+        step = max(1, total // PROGRESS_STEPS)
+        for index, item in enumerate(jobs):
+            outcomes.append(_work_one(item))
+            if (index + 1) % step == 0:
+                emit(Progress("parsing", index + 1, total))
+        emit(Progress("parsing", total, total))
+        return outcomes
+    finally:
+        _WORKER_EXTRACTORS.clear()
+        _WORKER_READ.clear()
 
 
 def _run_parallel(
-    jobs: list[Job],
+    jobs: Sequence[Work],
     by_name: Mapping[str, Extractor],
     workers: int,
     emit: Callable[[Progress], None],
-) -> list[Outcome]:
+) -> list[Outcome | ReadOutcome]:
     """Fork `workers - 1` processes and work alongside them in this one.
 
-    Jobs are dealt into chunks of similar text size (biggest files first, so no one is left
-    with a huge generated file at the end). Chunks are handed out as workers free up, two in
-    flight per worker, and this process takes the next chunk whenever it would otherwise
-    wait: the load balances itself and only a few chunks are ever pickled at once.
+    Work is dealt into chunks of similar size (text size; a file not read yet counts as a
+    typical Go file), biggest first so no one is left with a huge generated file at the end.
+    Chunks are handed out as workers free up, two in flight per worker, and this process
+    takes the next chunk whenever it would otherwise wait: the load balances itself and only
+    a few chunks are ever pickled at once. Workers read clean files themselves, so their
+    text never passes through this process.
     """
     import multiprocessing
     from collections import deque
@@ -667,18 +786,18 @@ def _run_parallel(
     _WORKER_EXTRACTORS.clear()
     _WORKER_EXTRACTORS.update(by_name)
     n_chunks = min(len(jobs), workers * 8)
-    order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][2]))
+    order = sorted(range(len(jobs)), key=lambda i: -_weight(jobs[i]))
     chunks: list[list[int]] = [[] for _ in range(n_chunks)]
     loads = [0] * n_chunks
     for i in order:
         target = loads.index(min(loads))
         chunks[target].append(i)
-        loads[target] += len(jobs[i][2]) + 1
+        loads[target] += _weight(jobs[i]) + 1
     pending = deque(c for c in chunks if c)
-    outcomes: list[Outcome | None] = [None] * len(jobs)
+    outcomes: list[Outcome | ReadOutcome | None] = [None] * len(jobs)
     done = 0
 
-    def store(chunk: list[int], results: list[Outcome]) -> None:
+    def store(chunk: list[int], results: list[Outcome | ReadOutcome]) -> None:
         nonlocal done
         for i, outcome in zip(chunk, results, strict=True):
             outcomes[i] = outcome
@@ -686,29 +805,27 @@ def _run_parallel(
         emit(Progress("parsing", done, len(jobs)))
 
     context = multiprocessing.get_context("fork")
-    inflight: dict[Future[list[Outcome]], list[int]] = {}
+    inflight: dict[Future[list[Outcome | ReadOutcome]], list[int]] = {}
     try:
-        with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
-            while pending or inflight:
-                while pending and len(inflight) < 2 * (workers - 1):
-                    chunk = pending.popleft()
-                    inflight[pool.submit(_work_chunk, [jobs[i] for i in chunk])] = chunk
-                if pending:
-                    chunk = pending.pop()
-                    store(chunk, _work_chunk([jobs[i] for i in chunk]))
-                finished, _ = wait(
-                    inflight, timeout=0 if pending else None, return_when=FIRST_COMPLETED
-                )
-                for future in finished:
-                    store(inflight.pop(future), future.result())
-    except Exception:  # a worker died (killed, out of memory): finish the rest here
-        pass
+        try:
+            with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
+                while pending or inflight:
+                    while pending and len(inflight) < 2 * (workers - 1):
+                        chunk = pending.popleft()
+                        inflight[pool.submit(_work_chunk, [jobs[i] for i in chunk])] = chunk
+                    if pending:
+                        chunk = pending.pop()
+                        store(chunk, _work_chunk([jobs[i] for i in chunk]))
+                    finished, _ = wait(
+                        inflight, timeout=0 if pending else None, return_when=FIRST_COMPLETED
+                    )
+                    for future in finished:
+                        store(inflight.pop(future), future.result())
+        except Exception:  # a worker died (killed, out of memory): finish the rest here
+            pass
+        return [o if o is not None else _work_one(jobs[i]) for i, o in enumerate(outcomes)]
     finally:
         _WORKER_EXTRACTORS.clear()
-    return [
-        o if o is not None else _extract_one(by_name[jobs[i][0]], jobs[i][1], jobs[i][2])
-        for i, o in enumerate(outcomes)
-    ]
 
 
 # --------------------------------------------------------------------------- finalize
