@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -275,7 +276,8 @@ async def test_help_screen_lists_every_binding(repo: Path) -> None:
         ids = {row[2] for row in app.screen.rows}
         expected = {b.id for b in WalkerScreen.BINDINGS if getattr(b, "description", "")}
         assert ids == expected
-        assert ("space", "Done", "walk.toggle") in app.screen.rows
+        toggle = next(row for row in app.screen.rows if row[2] == "walk.toggle")
+        assert toggle[0] == "space" and toggle[1].startswith("Mark the item done")
         await pilot.press("escape")
         assert isinstance(app.screen, WalkerScreen)
 
@@ -531,7 +533,7 @@ async def test_summary_bar_is_complete_at_every_width(repo: Path, size: tuple[in
         text = " · ".join(bar_parts(walker))
         summary = walker.assessment.summary
         assert f"{summary.done}/{summary.total}" in text
-        assert f"P0 {'open ' if size[0] > 80 else ''}{summary.p0_remaining}" in text
+        assert re.search(rf"P0 (open )?{summary.p0_remaining}\b", text)
         assert f"risk {summary.at_risk}" in text
         assert "✗" in text or "fail" in text  # the quick gate fails: the P0 items are open
         assert "/12 Needs work" in text  # score and band

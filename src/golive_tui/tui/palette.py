@@ -27,7 +27,8 @@ class WalkerCommands(Provider):
         for binding in walker.BINDINGS:
             if isinstance(binding, Binding) and binding.description:
                 run = partial(walker.run_action, binding.action)
-                yield binding.description, f"key: {key_label(binding)}", run
+                title = binding.tooltip or binding.description
+                yield title, f"key: {key_label(binding)}", run
         for name, label in FILTERS:
             yield f"Filter: {label}", "show only these items", partial(walker.set_filter, name)
 

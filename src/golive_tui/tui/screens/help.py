@@ -24,7 +24,12 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, bindings: Iterable[Binding]) -> None:
         super().__init__()
-        self.rows = [(key_label(b), b.description, b.id or "") for b in bindings if b.description]
+        #: (key, what it does, binding id): the sentence when the binding has one.
+        self.rows = [
+            (key_label(b), b.tooltip or b.description, b.id or "")
+            for b in bindings
+            if b.description
+        ]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help"):
@@ -32,12 +37,13 @@ class HelpScreen(ModalScreen[None]):
             table: DataTable[str] = DataTable(
                 id="help-table", cursor_type="row", zebra_stripes=True
             )
-            table.add_columns("key", "does", "id")
-            for row in self.rows:
-                table.add_row(*row)
+            table.add_columns("key", "does")
+            for key, does, _id in self.rows:
+                table.add_row(key, does)
             yield table
             yield Static(
-                "Every action is also in the command palette (ctrl+p). Esc closes.",
+                "ctrl+p: every action in the command palette, and the theme · "
+                "esc: clear the search · esc / ? closes this",
                 id="help-hint",
             )
 

@@ -71,28 +71,154 @@ class WalkerScreen(Screen[None]):
         (110, "-wide"),
     ]
 
+    # description: the footer's word; tooltip: the sentence the help screen and palette show.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor_down", "Next item", id="walk.down", show=False),
-        Binding("k,up", "cursor_up", "Previous item", id="walk.up", show=False),
-        Binding("space", "toggle_done", "Done", id="walk.toggle"),
-        Binding("n", "na", "N/A", id="walk.na"),
-        Binding("w", "waive", "Waive", id="walk.waive"),
-        Binding("e,m", "note", "Note", id="walk.note"),
-        Binding("0", "score(0)", "Score 0", id="walk.score0", show=False),
-        Binding("1", "score(1)", "Score 1", id="walk.score1", show=False),
-        Binding("2", "score(2)", "Score 2", id="walk.score2", show=False),
-        Binding("o", "open_evidence", "Open", id="walk.open"),
-        Binding("x", "next_evidence", "Next evidence", id="walk.next_evidence", show=False),
-        Binding("g", "next_remaining", "Next open", id="walk.next_remaining"),
-        Binding("f", "cycle_filter", "Filter", id="walk.filter"),
-        Binding("c", "filter_changed", "Changed since last release", id="walk.changed", show=False),
-        Binding("slash", "search", "Search", id="walk.search", priority=True),
-        Binding("r", "rescan", "Rescan", id="walk.rescan", show=False),
-        Binding("p", "pair", "Pair", id="walk.pair", show=False),
-        Binding("t", "toggle_sections", "Sections", id="walk.sections", show=False),
-        Binding("s", "summary", "Summary", id="walk.summary"),
-        Binding("question_mark", "help", "Help", id="walk.help"),
-        Binding("q", "quit", "Quit", id="walk.quit"),
+        Binding(
+            "j,down",
+            "cursor_down",
+            "Next item",
+            id="walk.down",
+            show=False,
+            tooltip="Move to the next item",
+        ),
+        Binding(
+            "k,up",
+            "cursor_up",
+            "Previous item",
+            id="walk.up",
+            show=False,
+            tooltip="Move to the previous item",
+        ),
+        Binding(
+            "space",
+            "toggle_done",
+            "Done",
+            id="walk.toggle",
+            tooltip="Mark the item done, or back to to-do (overriding evidence asks for a note)",
+        ),
+        Binding(
+            "n",
+            "na",
+            "N/A",
+            id="walk.na",
+            tooltip="Mark not applicable, with a reason (again clears it)",
+        ),
+        Binding(
+            "w",
+            "waive",
+            "Waive",
+            id="walk.waive",
+            tooltip="Waive for now, with a reason and an expiry date (again clears it)",
+        ),
+        Binding("e,m", "note", "Note", id="walk.note", tooltip="Add or edit a note on the item"),
+        Binding(
+            "0",
+            "score(0)",
+            "Score 0",
+            id="walk.score0",
+            show=False,
+            tooltip="Score item: level 0 of the rubric",
+        ),
+        Binding(
+            "1",
+            "score(1)",
+            "Score 1",
+            id="walk.score1",
+            show=False,
+            tooltip="Score item: level 1 of the rubric",
+        ),
+        Binding(
+            "2",
+            "score(2)",
+            "Score 2",
+            id="walk.score2",
+            show=False,
+            tooltip="Score item: level 2 of the rubric (full marks)",
+        ),
+        Binding(
+            "o",
+            "open_evidence",
+            "Open",
+            id="walk.open",
+            tooltip="Open the selected evidence in $VISUAL / $EDITOR at its line",
+        ),
+        Binding(
+            "x",
+            "next_evidence",
+            "Next evidence",
+            id="walk.next_evidence",
+            show=False,
+            tooltip="Select the item's next piece of evidence",
+        ),
+        Binding(
+            "g",
+            "next_remaining",
+            "Next open",
+            id="walk.next_remaining",
+            tooltip="Jump to the next item still open",
+        ),
+        Binding(
+            "f",
+            "cycle_filter",
+            "Filter",
+            id="walk.filter",
+            tooltip="Cycle the filter: all, remaining, P0, at risk, detected",
+        ),
+        Binding(
+            "c",
+            "filter_changed",
+            "Changed",
+            id="walk.changed",
+            show=False,
+            tooltip="Show only what changed since the last release's record",
+        ),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            id="walk.search",
+            priority=True,
+            tooltip="Search items by id, title or tag (enter keeps it, esc clears it)",
+        ),
+        Binding(
+            "r",
+            "rescan",
+            "Rescan",
+            id="walk.rescan",
+            show=False,
+            tooltip="Scan the repository again for evidence",
+        ),
+        Binding(
+            "p",
+            "pair",
+            "Pair",
+            id="walk.pair",
+            show=False,
+            tooltip="Add someone walking with you as a participant",
+        ),
+        Binding(
+            "t",
+            "toggle_sections",
+            "Sections",
+            id="walk.sections",
+            show=False,
+            tooltip="Show or hide the sections pane",
+        ),
+        Binding(
+            "s",
+            "summary",
+            "Summary",
+            id="walk.summary",
+            tooltip="Summary of the walk, then save the record",
+        ),
+        Binding("question_mark", "help", "Help", id="walk.help", tooltip="Show every key"),
+        Binding(
+            "q",
+            "quit",
+            "Quit",
+            id="walk.quit",
+            tooltip="Quit (every answer is already saved in the draft)",
+        ),
     ]
 
     def __init__(self, deps: WalkerDeps, draft: Draft) -> None:
@@ -180,13 +306,16 @@ class WalkerScreen(Screen[None]):
         views = self.visible_views()
         self.items.show(views)
         noun = "item" if len(views) == 1 else "items"
-        self.items.border_title = f"{len(views)} {noun} · {self._subtitle()}"
+        subtitle = self._subtitle()
+        self.items.border_title = f"{len(views)} {noun}" + (f" · {subtitle}" if subtitle else "")
         self.items.border_subtitle = self.carry_plan.headline() if self.carry_plan else ""
 
     def _subtitle(self) -> str:
-        label = dict(carry_view.filters(FILTERS, self.carry_plan))[self.filter]
-        search = f" · search “{self.search_text}”" if self.search_text else ""
-        return f"filter: {label}{search}"
+        """The search first (it is what the user is typing), then a filter other than all."""
+        parts = [f"“{self.search_text}”"] if self.search_text else []
+        if self.filter != "all":
+            parts.append(dict(carry_view.filters(FILTERS, self.carry_plan))[self.filter])
+        return " · ".join(parts)
 
     def view_of(self, item_id: str | None) -> Any | None:
         if item_id is None:

@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from golive_tui.core.model import DetectorResult, ItemKind, Polarity, Status
+from golive_tui.core.model import DetectMode, DetectorResult, ItemKind, Polarity, Status
 from golive_tui.tui.present import priority_badge, state_label
 
 CONTEXT = 3  # lines shown around a finding
@@ -205,9 +205,15 @@ class ItemDetail(VerticalScroll):
         detect = view.item.detect
         if detect is None:
             return []
-        out = [
-            Static(f"Evidence ({detect.mode.value} of {len(detect.detectors)})", classes="heading")
-        ]
+        count = len(detect.detectors)
+        settles = ""
+        if count > 1:
+            settles = (
+                f" · any one of {count} detectors settles it"
+                if detect.mode is DetectMode.ANY
+                else f" · all {count} detectors must find it"
+            )
+        out = [Static(f"Evidence{settles}", classes="heading")]
         for det in detect.detectors:
             result = results.get(det)
             if result is None:

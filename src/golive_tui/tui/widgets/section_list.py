@@ -39,5 +39,6 @@ class SectionList(OptionList):
 
     @staticmethod
     def _row(title: str, done: int, total: int) -> Content:
+        """Progress first, padded to a column, so a long title never hides it."""
         style = "$success" if total and done == total else "$text-muted"
-        return Content.assemble(title, " ", Content.styled(f"{done}/{total}", style))
+        return Content.assemble(Content.styled(f"{done:>3}/{total:<3}", style), " ", title)

@@ -102,10 +102,11 @@ class SummaryBar(Horizontal):
         def width(wording: tuple[str, str, str]) -> int:
             return sum(cell_len(part) + GAP for part in wording if part)
 
-        fits = [w for w in wordings if width(w) + status <= room]
-        # The summary first; the scan status only where there is room for it.
-        self.set_class(not fits, "-no-status")
-        chosen = (fits or [w for w in wordings if width(w) <= room] or wordings[-1:])[0]
+        # While scanning, the progress earns its place; afterwards the summary's wording comes
+        # first and "scanned · N detectors" shows only where there is room left for it.
+        fits = [w for w in wordings if width(w) + (status if self._scanning else 0) <= room]
+        chosen = (fits or wordings[-1:])[0]
+        self.set_class(width(chosen) + status > room, "-no-status")
         counts, gate_text, scores = chosen
         self.query_one("#counts", Label).update(counts)
         gate = self.query_one("#gate", Label)
