@@ -158,3 +158,28 @@ def test_mark_suggests_an_item_for_a_typo(
 ) -> None:
     assert cli("mark", "ops.runbok", "done", "--no-scan") == 2
     assert "did you mean ops.runbook" in capsys.readouterr().err
+
+
+def test_sign_with_a_key_verifiers_do_not_know_prints_the_allowed_signers_line(
+    service: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stranger = ssh_keygen(tmp_path, "stranger")
+    git(service, "config", "user.signingkey", str(stranger))
+    assert cli("sign") == 0
+    err = capsys.readouterr().err
+    public = " ".join(stranger.with_name("stranger.pub").read_text().split()[:2])
+    assert "your key is not in .golive/allowed_signers" in err
+    assert f'ada@example.com namespaces="golive-record" {public}' in err
+    git(service, "config", "user.signingkey", str(tmp_path / "id_ed25519"))  # a known key
+    assert cli("sign") == 0
+    assert "allowed_signers" not in capsys.readouterr().err
+
+
+def test_status_shows_a_source_only_when_it_adds_something(
+    service: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answer(service, "v1.0.0", RUNBOOK_DONE)
+    assert cli("status") == 0
+    out = capsys.readouterr().out
+    assert "shutdown.sigterm" in out and "detected (detected)" not in out
+    assert "ops.runbook" in out and "done (manual)" in out

@@ -223,7 +223,8 @@ def status_text(
             title = next((x.title for x in session.checklist.sections if x.id == section), section)
             lines.append(f"\n{title}")
         state = "waiver expired" if v.waiver_expired else v.state.value
-        source = f" ({v.source.value})" if v.source is not None else ""
+        same = v.source is not None and v.source.value == v.state.value  # "detected (detected)"
+        source = f" ({v.source.value})" if v.source is not None and not same else ""
         extra = ""
         if v.answer is not None:
             if v.answer.score is not None:

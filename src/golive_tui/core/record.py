@@ -1111,6 +1111,8 @@ def save_record(
             signed = True
         except SigningError as exc:
             notes.append(f"saved unsigned: {exc}")
+    if signed:
+        notes.extend(_unknown_key_notes(record, repo_root))
     path = record_path(repo_root, rel)
     with record_lock(path):
         try:
@@ -1129,6 +1131,29 @@ def save_record(
     verb = "signed and saved" if signed else "saved (unsigned)"
     message = "\n".join([f"{verb} {path.relative_to(repo_root)}", *notes])
     return SaveResult(path=path, signed=signed, message=message, record=record, committed=committed)
+
+
+def _unknown_key_notes(record: Record, repo_root: Path) -> list[str]:
+    """When verifiers would not know the new SSH signature's key: the allowed-signers line to add."""
+    from golive_tui.core import signing
+    from golive_tui.core.gitconfig import git_config
+
+    sig = record.signatures[-1]
+    if sig.format != signing.Format.SSH:
+        return []
+    check = signing.verify(
+        signing_message(record, sig.role, sig.signed_at), sig.format, sig.signature, repo_root
+    )
+    public = signing.ssh_signature_public_key(sig.signature)
+    if check.verdict is not signing.Verdict.UNKNOWN_KEY or not public:
+        return []
+    where = signing.allowed_signers_file(repo_root) or repo_root / signing.LOCAL_ALLOWED_SIGNERS
+    shown = where.relative_to(repo_root) if where.is_relative_to(repo_root) else where
+    email = git_config("user.email", repo_root) or "you@example.com"
+    return [
+        f"your key is not in {shown}, so `golive verify` reports it as unknown: add this line "
+        f'(and commit it)\n  {email} namespaces="{signing.NAMESPACE}" {public}'
+    ]
 
 
 def _no_draft_note(repo_root: Path, checklist_id: str, release: str) -> str:

@@ -333,6 +333,21 @@ def ssh_signature_fingerprint(armored: str) -> str:
     return f"SHA256:{digest}"
 
 
+def ssh_signature_public_key(armored: str) -> str:
+    """The signer's public key inside an SSHSIG, as an allowed-signers line wants it ("" if none)."""
+    lines = [ln.strip() for ln in armored.strip().splitlines()]
+    body = "".join(ln for ln in lines if ln and not ln.startswith("-----"))
+    try:
+        raw = base64.b64decode(body, validate=True)
+        if not raw.startswith(b"SSHSIG"):
+            return ""
+        pubkey, _ = _read_ssh_string(raw, 10)
+        kind, _ = _read_ssh_string(pubkey, 0)
+    except (ValueError, TypeError):
+        return ""
+    return f"{kind.decode('ascii', 'replace')} {base64.b64encode(pubkey).decode()}"
+
+
 def allowed_signers_file(repo_root: Path) -> Path | None:
     configured = git_config("gpg.ssh.allowedSignersFile", repo_root)
     if configured:
