@@ -183,3 +183,17 @@ def test_status_shows_a_source_only_when_it_adds_something(
     out = capsys.readouterr().out
     assert "shutdown.sigterm" in out and "detected (detected)" not in out
     assert "ops.runbook" in out and "done (manual)" in out
+
+
+def test_sign_for_a_named_release_uses_the_answers_walked_before_it_was_named(
+    service: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answer(service, "unreleased", RUNBOOK_DONE)
+    assert cli("sign", "--release", "v2.0.0") == 0
+    err = capsys.readouterr().err
+    assert "used the answers of the `unreleased` draft (walked before v2.0.0 was named)" in err
+    assert "no draft for v2.0.0" not in err
+    text = record_file(service, "v2.0.0").read_text()
+    assert 'id = "ops.runbook"' in text
+    runbook = text.split('id = "ops.runbook"', 1)[1].split("[[items]]", 1)[0]
+    assert 'state = "done"' in runbook

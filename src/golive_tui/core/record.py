@@ -1081,12 +1081,18 @@ def save_record(
     from golive_tui.core.draft import DraftStore
     from golive_tui.core.engine import scan
     from golive_tui.core.errors import SigningError
-    from golive_tui.core.release import resolve_release
+    from golive_tui.core.release import DEFAULT_RELEASE, resolve_release
 
     rel = resolve_release(repo_root, release)
     library = Library.discover(repo_root)
     checklist = library.get(checklist_id or default_checklist_id(repo_root))
-    draft = DraftStore(repo_root).load(checklist.id, rel)
+    store = DraftStore(repo_root)
+    draft = store.load(checklist.id, rel)
+    adopted = ""
+    if draft is None and rel != DEFAULT_RELEASE:
+        # Walked before the release had a name (no tag yet): those answers are this release's.
+        draft = store.load(checklist.id, DEFAULT_RELEASE)
+        adopted = DEFAULT_RELEASE if draft is not None else ""
     chosen = profile or (getattr(draft, "profile", "") or None) or default_profile(repo_root)
     report = scan(repo_root)
     answers = dict(getattr(draft, "answers", {}) or {})
@@ -1102,6 +1108,8 @@ def save_record(
         repo_root, checklist, draft, report, assessment, release=rel, profile=chosen or ""
     )
     notes = [] if draft is not None else [_no_draft_note(repo_root, checklist.id, rel)]
+    if adopted:
+        notes.append(f"used the answers of the `{adopted}` draft (walked before {rel} was named)")
     if record.repo.dirty:
         notes.append(_dirty_note(repo_root))
     signed = False
