@@ -251,7 +251,7 @@ class WalkerScreen(Screen[None]):
                 yield ItemList(id="items")
                 yield Input(placeholder="search items…", id="search")
             yield ItemDetail(id="detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
