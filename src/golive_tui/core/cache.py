@@ -112,6 +112,8 @@ class ScanCache:
         return scan
 
     def put(self, ext_key: str, path: str, blob: str, scan: FileScan) -> None:
+        if self.path is None:  # never saved, and a scan asks about each (path, blob) once
+            return
         empty = not (scan.findings or scan.errors or scan.meta)
         payload = None if empty else scan.to_json()
         self._scans.setdefault(ext_key, {})[f"{path}\0{blob}"] = [self._touched_gen, payload]

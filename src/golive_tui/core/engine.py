@@ -422,8 +422,9 @@ class _Run:
         """Which extractors want which file. `matches()` is a pure function of the path, so
         the answer is remembered in the cache for an identical path list (a warm scan of
         moby asks 8 families about 3,300 paths: ~30 ms saved)."""
-        fingerprint = self._fingerprint(files, extractors, keys)
-        remembered = self.cache.plan(fingerprint)
+        persist = self.cache.path is not None  # nothing is remembered without a cache file
+        fingerprint = self._fingerprint(files, extractors, keys) if persist else ""
+        remembered = self.cache.plan(fingerprint) if persist else None
         by_key = {keys[e.name]: e for e in extractors}
         if remembered is not None:
             index = {f.path: f for f in files}
@@ -443,7 +444,7 @@ class _Run:
             ]
             if wanted:
                 plan.append((f, wanted))
-        if self.cache.path is not None:
+        if persist:
             self.cache.put_plan(
                 fingerprint, [(f.path, [keys[e.name] for e in ws]) for f, ws in plan]
             )
