@@ -100,7 +100,7 @@ class BuildExtractor:
     detectors = DETECTORS
 
     def matches(self, path: str) -> bool:
-        if common.is_foreign(path):
+        if common.is_go_file(path) or common.is_foreign(path):
             return False
         return bool(
             common.is_makefile(path)

@@ -315,7 +315,7 @@ class CIExtractor:
     detectors = DETECTORS
 
     def matches(self, path: str) -> bool:
-        if common.is_foreign(path):
+        if common.is_go_file(path) or common.is_foreign(path):
             return False
         return bool(
             common.ci_system(path)

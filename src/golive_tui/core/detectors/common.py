@@ -29,6 +29,12 @@ def dirname(path: str) -> str:
     return path.rsplit("/", 1)[0] if "/" in path else ""
 
 
+def is_go_file(path: str) -> bool:
+    """A `name.go` file: never CI configuration, a Makefile, Taskfile, script or Dockerfile
+    (a cheap first answer for families that look at those; `.go` alone could be a script)."""
+    return path.endswith(".go") and "." in basename(path).lstrip(".")
+
+
 def is_foreign(path: str) -> bool:
     """Under vendor/, testdata/, node_modules/ or third_party/ at any depth."""
     return any(p in _FOREIGN_DIRS for p in parts(path)[:-1])
