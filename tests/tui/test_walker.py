@@ -606,3 +606,18 @@ async def test_summary_without_an_earlier_record_has_no_carry_line(repo: Path) -
         await started(app, pilot)
         await pilot.press("s")
         assert not app.screen.query("#summary-carry")
+
+
+async def test_saving_shows_the_how_to_on_screen_and_a_one_line_toast(repo: Path) -> None:
+    def save(_draft: Any, _report: Any, _assessment: Any) -> str:
+        return "saved (unsigned) .golive/records/v1.toml\nTo sign:\n  git config gpg.format ssh"
+
+    app = NotingApp(make_deps(repo, save_record=save))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("s", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        result = str(app.screen.query_one("#save-result").render())
+        assert "git config gpg.format ssh" in result
+        assert app.seen[-1] == "saved (unsigned) .golive/records/v1.toml"

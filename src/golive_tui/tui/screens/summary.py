@@ -55,6 +55,7 @@ class SummaryScreen(Screen[None]):
                 f"P0 open {summary.p0_remaining} · at risk {summary.at_risk}",
                 id="summary-counts",
             )
+            yield Static("", id="save-result")  # near the top: seen without scrolling
             if self.carry is not None:
                 yield Static(carry_view.summary_line(self.carry), id="summary-carry")
             for gate in summary.gates:
@@ -94,7 +95,6 @@ class SummaryScreen(Screen[None]):
             yield Static(
                 "\n".join(self.draft.participants) or "(nobody recorded)", id="participants"
             )
-            yield Static("", id="save-result")
         with Horizontal(id="summary-buttons"):
             yield Button("Save record", variant="primary", id="save")
             yield Button("Back", id="back")
@@ -128,6 +128,7 @@ class SummaryScreen(Screen[None]):
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         result = self.query_one("#save-result", Static)
+        result.add_class("-shown")
         if self.save is None:
             result.update("Saving records is not available in this build.")
             return
@@ -148,4 +149,7 @@ class SummaryScreen(Screen[None]):
         result = self.query_one("#save-result", Static)
         result.update(message)
         result.set_class(error, "-error")
-        self.notify(message, severity="error" if error else "information")
+        result.scroll_visible(animate=False)
+        # The toast says what happened; the how-to (signing set-up) stays on the screen.
+        headline = message.strip().splitlines()[0] if message.strip() else message
+        self.notify(headline, severity="error" if error else "information")
