@@ -1118,7 +1118,7 @@ def save_record(
             record = sign_record(record, repo_root, role=role)
             signed = True
         except SigningError as exc:
-            notes.append(f"saved unsigned: {exc}")
+            notes.append(f"not signed: {exc}")
     if signed:
         notes.extend(_unknown_key_notes(record, repo_root))
     path = record_path(repo_root, rel)
