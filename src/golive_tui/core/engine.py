@@ -709,7 +709,12 @@ def _work_chunk(chunk: list[Work]) -> list[Outcome | ReadOutcome]:
 
 def _weight(item: Work) -> int:
     text = item[2]
-    return len(text) if isinstance(text, str) else _UNREAD_WEIGHT
+    if isinstance(text, str):
+        return len(text)
+    reader = _WORKER_READ[0] if _WORKER_READ else None
+    if reader is None:
+        return _UNREAD_WEIGHT
+    return cast(repo_mod.FileReader, reader).size_hint(cast(ReadTask, item)[1], _UNREAD_WEIGHT)
 
 
 def _cpus() -> int:
@@ -739,7 +744,7 @@ def _run_jobs(
     by_name = {e.name: e for e in extractors}
     total = len(jobs)
     emit(Progress("parsing", 0, total))
-    size = sum(_weight(item) for item in jobs)
+    size = sum(len(item[2]) for item in jobs if isinstance(item[2], str))
     unread = sum(1 for item in jobs if not isinstance(item[2], str))
     workers = min(_cpus(), 8)
     _WORKER_READ[:] = [reader, prefilters or {}]
@@ -773,8 +778,8 @@ def _run_parallel(
 ) -> list[Outcome | ReadOutcome]:
     """Fork `workers - 1` processes and work alongside them in this one.
 
-    Work is dealt into chunks of similar size (text size; a file not read yet counts as a
-    typical Go file), biggest first so no one is left with a huge generated file at the end.
+    Work is dealt into chunks of similar size (text size; for a file not read yet, its size
+    on disk), biggest first so no one is left with a huge generated file at the end.
     Chunks are handed out as workers free up, two in flight per worker, and this process
     takes the next chunk whenever it would otherwise wait: the load balances itself and only
     a few chunks are ever pickled at once. Workers read clean files themselves, so their
@@ -787,13 +792,14 @@ def _run_parallel(
     _WORKER_EXTRACTORS.clear()
     _WORKER_EXTRACTORS.update(by_name)
     n_chunks = min(len(jobs), workers * 8)
-    order = sorted(range(len(jobs)), key=lambda i: -_weight(jobs[i]))
+    weights = [_weight(item) for item in jobs]
+    order = sorted(range(len(jobs)), key=lambda i: -weights[i])
     chunks: list[list[int]] = [[] for _ in range(n_chunks)]
     loads = [0] * n_chunks
     for i in order:
         target = loads.index(min(loads))
         chunks[target].append(i)
-        loads[target] += _weight(jobs[i]) + 1
+        loads[target] += weights[i] + 1
     pending = deque(c for c in chunks if c)
     outcomes: list[Outcome | ReadOutcome | None] = [None] * len(jobs)
     done = 0

@@ -490,6 +490,17 @@ class FileReader:
             return "symlink (not followed; its target is scanned in its own right)"
         return "symlink pointing outside the repository (not followed)"
 
+    def size_hint(self, file: RepoFile, default: int) -> int:
+        """The file's size if cheaply known (commit trees; lstat on disk), else `default`."""
+        if file.size is not None:
+            return file.size
+        if self.snapshot.commit is None:
+            try:
+                return os.lstat(f"{self._root}/{file.path}").st_size
+            except OSError:
+                pass
+        return default
+
     def read(self, file: RepoFile) -> bytes | Skip:
         if file.is_symlink:
             return Skip(self.symlink_reason(file))
