@@ -42,7 +42,12 @@ def run(args: argparse.Namespace) -> int:
         console = Console(file=sys.stdout, highlight=False)
         table = Table(title="Checklists", title_justify="left")
         for column in ("id", "title", "version", "origin", "items", "profiles"):
-            table.add_column(column, justify="right" if column == "items" else "left")
+            table.add_column(
+                column,
+                justify="right" if column == "items" else "left",
+                no_wrap=column in ("id", "items"),  # ids are typed back: never truncated
+                overflow="fold",
+            )
         for e in entries:
             origin = e.origin + (f" (extends {e.extends})" if e.extends else "")
             table.add_row(

@@ -111,7 +111,8 @@ def _print_text(report: ScanReport) -> None:
 
     table = Table(show_header=True, header_style="bold", expand=False, pad_edge=False)
     table.add_column("", min_width=1, no_wrap=True)
-    table.add_column("detector", min_width=24, ratio=3, overflow="fold")
+    wide = out.width >= 120  # titles only where they fit beside the summary
+    table.add_column("detector", min_width=24, ratio=3, overflow="fold", no_wrap=not wide)
     table.add_column("summary", min_width=20, ratio=4, overflow="fold")
     table.add_column("first evidence", min_width=16, ratio=3, overflow="fold")
     for area in order:
@@ -125,7 +126,9 @@ def _print_text(report: ScanReport) -> None:
                 where_found += f" (+{len(result.evidence) - 1})"
             table.add_row(
                 Text(glyph, style=style),
-                Text(f"{result.id}\n", style="bold").append(result.title, style="dim"),
+                Text(f"{result.id}\n", style="bold").append(result.title, style="dim")
+                if wide
+                else Text(result.id, style="bold"),
                 result.summary,
                 where_found,
             )
