@@ -35,9 +35,15 @@ def is_go_file(path: str) -> bool:
     return path.endswith(".go") and "." in basename(path).lstrip(".")
 
 
+# One of those names as a whole folder of the path (a name followed by `/`): one C-level search.
+_FOREIGN_FOLDER = re.compile(
+    "(?:^|/)(?:" + "|".join(re.escape(d) for d in sorted(_FOREIGN_DIRS)) + ")/"
+)
+
+
 def is_foreign(path: str) -> bool:
     """Under vendor/, testdata/, node_modules/ or third_party/ at any depth."""
-    return any(p in _FOREIGN_DIRS for p in parts(path)[:-1])
+    return _FOREIGN_FOLDER.search(path) is not None
 
 
 #: Suffixes that mark a file as something other than a Dockerfile (e.g. a `dockerfile.py` module).
