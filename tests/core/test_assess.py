@@ -462,3 +462,26 @@ def test_every_profile_gets_a_gate_whatever_the_active_profile() -> None:
         checklist(*items, profiles=profiles), {"a": done("a")}, {}, profile="one"
     ).summary
     assert [(g.profile, g.passed) for g in summary.gates] == [("one", True), ("two", False)]
+
+
+def test_detected_score_item_shows_evidence_but_still_needs_a_rating() -> None:
+    item = make_item(
+        "s", kind=ItemKind.SCORE, detect=Detect(DetectMode.ANY, ("go.signal.sigterm",))
+    )
+    gate = Profile("g", "G", ("s",))
+    found = {"go.signal.sigterm": result("go.signal.sigterm", Status.FOUND)}
+    view_only = assess(checklist(item, profiles=(gate,)), {}, found, today=TODAY)
+    view = view_only.view("s")
+    assert view.state is State.DETECTED
+    assert view.evidence
+    assert view.open
+    assert view_only.summary.done == 0
+    assert not view_only.summary.gates[0].passed
+    rated = assess(
+        checklist(item, profiles=(gate,)),
+        {"s": Answer("s", State.DONE, score=2)},
+        found,
+        today=TODAY,
+    )
+    assert not rated.view("s").open
+    assert rated.summary.gates[0].passed

@@ -235,8 +235,11 @@ def _gate_done(view: ItemView) -> bool:
     """Done for a gate: done, detected, n/a or validly waived; a score item only at full marks."""
     if view.state is State.WAIVED:
         return not view.waiver_expired
-    if view.state is State.DONE and view.item.kind is ItemKind.SCORE:
-        return view.answer is not None and view.answer.score == 2
+    if view.item.kind is ItemKind.SCORE:
+        # Evidence informs a rating but cannot give one: a detected score item still needs a score.
+        if view.state is State.DONE:
+            return view.answer is not None and view.answer.score == 2
+        return view.state is State.NA
     return view.state in (State.DONE, State.DETECTED, State.NA)
 
 
