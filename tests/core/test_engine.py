@@ -374,3 +374,22 @@ def test_workers_reading_files_match_a_serial_scan(
         "bin.go": "binary (contains NUL bytes)",
         "latin.go": "not UTF-8 text",
     }
+
+
+def test_scans_in_threads_do_not_share_extraction_state(make_repo: RepoFactory) -> None:
+    import threading
+
+    roots = [make_repo({f"{name}{i}.go": MARKED for i in range(40)}) for name in ("alpha", "beta")]
+    expected = [run(root, use_cache=False).results for root in roots]
+    got: dict[int, object] = {}
+
+    def worker(index: int) -> None:
+        for _ in range(5):
+            got[index] = run(roots[index], use_cache=False).results
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [got[0], got[1]] == expected

@@ -647,10 +647,10 @@ def _content_reason(reason: str) -> bool:
 
 # --------------------------------------------------------------------------- extraction jobs
 
-# name -> extractor for worker processes (inherited through fork, never pickled).
-_WORKER_EXTRACTORS: dict[str, Extractor] = {}
-# The reader and prefilters for read tasks, set while a scan extracts (inherited through fork).
-_WORKER_READ: list[Any] = []
+# What forked workers work with (inherited through fork, never pickled): extractors by name,
+# the file reader and the prefilters. Set only while a single-threaded process forks; the
+# serial path passes the same things as arguments, so scans in threads never share them.
+_WORKER_CONTEXT: list[Any] = []
 
 Job = tuple[str, str, str]  # extractor name, path, text
 Outcome = tuple[FileScan | None, str | None]
@@ -659,9 +659,10 @@ ReadTask = tuple[tuple[str, ...], repo_mod.RepoFile, None]
 # (read skip reason, not UTF-8, [(extractor name, failed its prefilter, result, error)])
 ReadOutcome = tuple[str | None, bool, list[tuple[str, bool, FileScan | None, str | None]]]
 Work = Job | ReadTask
+Prefilters = Mapping[str, tuple[bytes, ...] | None]
 #: Below this many files to read and extract, forking workers costs more than it saves.
 PARALLEL_MIN_FILES = 256
-#: Balancing weight of a file not read yet (bytes; about a typical Go file).
+#: Balancing weight of a file not read yet when its size is unknown (about a typical Go file).
 _UNREAD_WEIGHT = 8192
 
 
@@ -672,16 +673,21 @@ def _extract_one(extractor: Extractor, path: str, text: str) -> Outcome:
         return None, f"{type(exc).__name__}: {exc}"
 
 
-def _read_extract(names: tuple[str, ...], file: repo_mod.RepoFile) -> ReadOutcome:
+def _read_extract(
+    names: tuple[str, ...],
+    file: repo_mod.RepoFile,
+    by_name: Mapping[str, Extractor],
+    reader: repo_mod.FileReader,
+    prefilters: Prefilters,
+) -> ReadOutcome:
     """Read one file, then prefilter and extract it for each extractor, in order."""
-    reader, prefilters = _WORKER_READ
     data = reader.read(file)
     if isinstance(data, repo_mod.Skip):
         return data.reason, False, []
     results: list[tuple[str, bool, FileScan | None, str | None]] = []
     text: str | None = None
     for name in names:
-        literals = prefilters[name]
+        literals = prefilters.get(name)
         if literals is not None and not any(lit in data for lit in literals):
             results.append((name, True, None, None))
             continue
@@ -690,31 +696,38 @@ def _read_extract(names: tuple[str, ...], file: repo_mod.RepoFile) -> ReadOutcom
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
                 return None, True, results
-        result, error = _extract_one(_WORKER_EXTRACTORS[name], file.path, text)
+        result, error = _extract_one(by_name[name], file.path, text)
         results.append((name, False, result, error))
     return None, False, results
 
 
-def _work_one(item: Work) -> Outcome | ReadOutcome:
+def _work_one(
+    item: Work,
+    by_name: Mapping[str, Extractor],
+    reader: repo_mod.FileReader | None,
+    prefilters: Prefilters,
+) -> Outcome | ReadOutcome:
     if isinstance(item[1], repo_mod.RepoFile):
         names, file, _ = item
-        return _read_extract(names, file)
+        assert reader is not None
+        return _read_extract(names, file, by_name, reader, prefilters)
     name, path, text = item
-    return _extract_one(_WORKER_EXTRACTORS[name], path, text)
+    return _extract_one(by_name[name], path, text)
 
 
 def _work_chunk(chunk: list[Work]) -> list[Outcome | ReadOutcome]:
-    return [_work_one(item) for item in chunk]
+    by_name, reader, prefilters = _WORKER_CONTEXT
+    return [_work_one(item, by_name, reader, prefilters) for item in chunk]
 
 
-def _weight(item: Work) -> int:
+def _weight(item: Work, reader: repo_mod.FileReader | None) -> int:
     text = item[2]
     if isinstance(text, str):
         return len(text)
-    reader = _WORKER_READ[0] if _WORKER_READ else None
-    if reader is None:
+    file = item[1]
+    if reader is None or not isinstance(file, repo_mod.RepoFile):
         return _UNREAD_WEIGHT
-    return cast(repo_mod.FileReader, reader).size_hint(cast(ReadTask, item)[1], _UNREAD_WEIGHT)
+    return reader.size_hint(file, _UNREAD_WEIGHT)
 
 
 def _cpus() -> int:
@@ -739,35 +752,25 @@ def _run_jobs(
     extractors: Sequence[Extractor],
     emit: Callable[[Progress], None],
     reader: repo_mod.FileReader | None = None,
-    prefilters: Mapping[str, tuple[bytes, ...] | None] | None = None,
+    prefilters: Prefilters | None = None,
 ) -> list[Outcome | ReadOutcome]:
     by_name = {e.name: e for e in extractors}
+    prefilters = prefilters or {}
     total = len(jobs)
     emit(Progress("parsing", 0, total))
     size = sum(len(item[2]) for item in jobs if isinstance(item[2], str))
     unread = sum(1 for item in jobs if not isinstance(item[2], str))
     workers = min(_cpus(), 8)
-    _WORKER_READ[:] = [reader, prefilters or {}]
-    try:
-        if (
-            workers > 1
-            and (size >= PARALLEL_MIN_BYTES or unread >= PARALLEL_MIN_FILES)
-            and _can_fork()
-        ):
-            return _run_parallel(jobs, by_name, workers, emit)
-        _WORKER_EXTRACTORS.clear()
-        _WORKER_EXTRACTORS.update(by_name)
-        outcomes: list[Outcome | ReadOutcome] = []
-        step = max(1, total // PROGRESS_STEPS)
-        for index, item in enumerate(jobs):
-            outcomes.append(_work_one(item))
-            if (index + 1) % step == 0:
-                emit(Progress("parsing", index + 1, total))
-        emit(Progress("parsing", total, total))
-        return outcomes
-    finally:
-        _WORKER_EXTRACTORS.clear()
-        _WORKER_READ.clear()
+    if workers > 1 and (size >= PARALLEL_MIN_BYTES or unread >= PARALLEL_MIN_FILES) and _can_fork():
+        return _run_parallel(jobs, by_name, workers, emit, reader, prefilters)
+    outcomes: list[Outcome | ReadOutcome] = []
+    step = max(1, total // PROGRESS_STEPS)
+    for index, item in enumerate(jobs):
+        outcomes.append(_work_one(item, by_name, reader, prefilters))
+        if (index + 1) % step == 0:
+            emit(Progress("parsing", index + 1, total))
+    emit(Progress("parsing", total, total))
+    return outcomes
 
 
 def _run_parallel(
@@ -775,24 +778,25 @@ def _run_parallel(
     by_name: Mapping[str, Extractor],
     workers: int,
     emit: Callable[[Progress], None],
+    reader: repo_mod.FileReader | None = None,
+    prefilters: Prefilters | None = None,
 ) -> list[Outcome | ReadOutcome]:
     """Fork `workers - 1` processes and work alongside them in this one.
 
     Work is dealt into chunks of similar size (text size; for a file not read yet, its size
-    on disk), biggest first so no one is left with a huge generated file at the end.
-    Chunks are handed out as workers free up, two in flight per worker, and this process
-    takes the next chunk whenever it would otherwise wait: the load balances itself and only
-    a few chunks are ever pickled at once. Workers read clean files themselves, so their
-    text never passes through this process.
+    on disk), biggest first so no one is left with a huge generated file at the end. Chunks
+    are handed out as workers free up, two in flight per worker, and this process takes the
+    next chunk whenever it would otherwise wait: the load balances itself and only a few
+    chunks are ever pickled at once. Workers read clean files themselves, so their text never
+    passes through this process.
     """
     import multiprocessing
     from collections import deque
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
-    _WORKER_EXTRACTORS.clear()
-    _WORKER_EXTRACTORS.update(by_name)
+    prefilters = prefilters or {}
     n_chunks = min(len(jobs), workers * 8)
-    weights = [_weight(item) for item in jobs]
+    weights = [_weight(item, reader) for item in jobs]
     order = sorted(range(len(jobs)), key=lambda i: -weights[i])
     chunks: list[list[int]] = [[] for _ in range(n_chunks)]
     loads = [0] * n_chunks
@@ -813,26 +817,29 @@ def _run_parallel(
 
     context = multiprocessing.get_context("fork")
     inflight: dict[Future[list[Outcome | ReadOutcome]], list[int]] = {}
+    _WORKER_CONTEXT[:] = [by_name, reader, prefilters]
     try:
-        try:
-            with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
-                while pending or inflight:
-                    while pending and len(inflight) < 2 * (workers - 1):
-                        chunk = pending.popleft()
-                        inflight[pool.submit(_work_chunk, [jobs[i] for i in chunk])] = chunk
-                    if pending:
-                        chunk = pending.pop()
-                        store(chunk, _work_chunk([jobs[i] for i in chunk]))
-                    finished, _ = wait(
-                        inflight, timeout=0 if pending else None, return_when=FIRST_COMPLETED
-                    )
-                    for future in finished:
-                        store(inflight.pop(future), future.result())
-        except Exception:  # a worker died (killed, out of memory): finish the rest here
-            pass
-        return [o if o is not None else _work_one(jobs[i]) for i, o in enumerate(outcomes)]
+        with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
+            while pending or inflight:
+                while pending and len(inflight) < 2 * (workers - 1):
+                    chunk = pending.popleft()
+                    inflight[pool.submit(_work_chunk, [jobs[i] for i in chunk])] = chunk
+                if pending:
+                    chunk = pending.pop()
+                    store(chunk, _work_chunk([jobs[i] for i in chunk]))
+                finished, _ = wait(
+                    inflight, timeout=0 if pending else None, return_when=FIRST_COMPLETED
+                )
+                for future in finished:
+                    store(inflight.pop(future), future.result())
+    except Exception:  # a worker died (killed, out of memory): finish the rest here
+        pass
     finally:
-        _WORKER_EXTRACTORS.clear()
+        _WORKER_CONTEXT.clear()
+    return [
+        o if o is not None else _work_one(jobs[i], by_name, reader, prefilters)
+        for i, o in enumerate(outcomes)
+    ]
 
 
 # --------------------------------------------------------------------------- finalize
