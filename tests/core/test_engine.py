@@ -393,3 +393,21 @@ def test_scans_in_threads_do_not_share_extraction_state(make_repo: RepoFactory) 
     for t in threads:
         t.join()
     assert [got[0], got[1]] == expected
+
+
+def test_a_worker_that_dies_loses_no_work() -> None:
+    import os
+
+    parent = os.getpid()
+
+    @dataclass
+    class Dies(Stub):
+        def extract(self, path: str, text: str) -> FileScan:
+            if path == "f07.go" and os.getpid() != parent:
+                os._exit(3)  # a worker killed mid-chunk (out of memory...)
+            return super().extract(path, text)
+
+    jobs = [("go_source", f"f{i:02}.go", MARKED if i % 2 else PLAIN) for i in range(40)]
+    stub = Dies()
+    serial = [engine._extract_one(stub, p, t) for _, p, t in jobs]
+    assert engine._run_parallel(jobs, {"go_source": stub}, 3, lambda _: None) == serial
