@@ -21,14 +21,15 @@ parsed becomes `error`, since "nothing found" would not be honest.
 
 Parallelism (measured on a 2-core machine, moby's 1,405 in-scope Go files). Parsing every
 file with ast-grep-py: serial 0.78 s, 2 threads 1.07 s (ast-grep-py holds the GIL: threads
-only add contention). The real extraction (families gate their own parses): serial 0.44 s,
-one forked worker plus this process 0.32 s (best of three on a busy machine). So extraction
-forks `cpus - 1` workers when there is enough work (PARALLEL_MIN_BYTES of text read here, or
-PARALLEL_MIN_FILES files to read) and the process is single-threaded; in a threaded host (the
-walker) forking risks deadlocks, so it runs serially there and the cache keeps re-scans cheap.
-Clean working-tree files (blob known from the index) are read by whoever extracts them, so a
-worker reads its own files: their text is never pickled, and this process never holds all of
-it (moby with vendor/: peak 148 -> 63 MB). Whole-process figures: bench/README.md.
+only add contention). So extraction forks `cpus - 1` plain workers (os.fork, chunk indexes
+over pipes: the work list is inherited, only results are pickled) when there is enough work
+(PARALLEL_MIN_BYTES of text read here, or PARALLEL_MIN_FILES files to read) and the process
+is single-threaded; in a threaded host (the walker) forking risks deadlocks, so it runs
+serially there and the cache keeps re-scans cheap. Clean working-tree files (blob known from
+the index) are read by whoever extracts them, so a worker reads its own files: their text is
+never pickled, and this process never holds all of it (moby with vendor/: peak 148 -> 53 MB).
+Whole `golive scan` of moby, cold, load ~0.8: forked 0.43 s, forced serial 0.50 s (extract
+phase 0.22 s vs 0.30 s). Whole-process figures: bench/README.md.
 """
 
 from __future__ import annotations
