@@ -27,7 +27,6 @@ stay within one path segment.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -94,6 +93,8 @@ def load_config(root: Path) -> Config:
 
 def parse_config(text: str, origin: str = CONFIG_PATH) -> Config:
     """Validate the TOML text of a config file; errors name file:line, key and what was expected."""
+    import tomllib  # only when a config file exists: most scans never parse one
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -42,16 +42,28 @@ from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from golive_tui.core import repo as repo_mod
-from golive_tui.core.cache import ScanCache, cache_path
 from golive_tui.core.config import Config, ConfigError, Scope, load_config, parse_config
-from golive_tui.core.detectors import FAMILIES, Registry, build_registry, load_families
-from golive_tui.core.detectors.base import Extractor, FileScan, ScannedFile
-from golive_tui.core.detectors.catalog import custom_detectors, shipped_catalog
 from golive_tui.core.errors import GoliveError
-from golive_tui.core.model import DetectorDef, DetectorResult, Evidence, Status
+
+if TYPE_CHECKING:
+    # Imported where used instead (cache, families, catalog, model: ~20 ms of CPU): `scan`
+    # starts git first, and git's ~50 ms of `status` runs while they load.
+    from golive_tui.core.cache import ScanCache
+    from golive_tui.core.detectors import Registry
+    from golive_tui.core.detectors.base import Extractor, FileScan, ScannedFile
+    from golive_tui.core.model import DetectorDef, DetectorResult, Evidence
+
+    Job = tuple[str, str, str]  # extractor name, path, text
+    Outcome = tuple[FileScan | None, str | None]
+    # A clean working-tree file read by whoever extracts it: (extractor names, file, None).
+    ReadTask = tuple[tuple[str, ...], repo_mod.RepoFile, None]
+    # (read skip reason, not UTF-8, [(extractor name, failed its prefilter, result, error)])
+    ReadOutcome = tuple[str | None, bool, list[tuple[str, bool, FileScan | None, str | None]]]
+    Work = Job | ReadTask
+    Prefilters = Mapping[str, tuple[bytes, ...] | None]
 
 SCHEMA = 1
 
@@ -232,6 +244,8 @@ def _scan(
     scan_config = config.scan.with_vendor(include_vendor)
 
     catalog, registry, custom_problems = _plan(loc.root, only, registry)
+    from golive_tui.core.cache import ScanCache
+
     cache = ScanCache.load(_cache_file(loc) if use_cache and loc.is_git else None)
     clock.lap("load")
     if listing is not None:
@@ -325,6 +339,8 @@ class _Clock:
 def _cache_file(loc: repo_mod.Location) -> Path | None:
     # Same place as release.state_dir() (`<git common dir>/golive`), whose git call is spared
     # because locate() already asked git for the common dir.
+    from golive_tui.core.cache import cache_path
+
     if loc.common_dir is not None:
         return cache_path(loc.common_dir / "golive")
     from golive_tui.core.release import state_dir
@@ -357,6 +373,9 @@ def _plan(
     root: Path, only: Sequence[str] | None, registry: Registry | None
 ) -> tuple[list[DetectorDef], Registry, list[str]]:
     """Which detectors run, and the extractors needed for them (nothing else is imported)."""
+    from golive_tui.core.detectors import FAMILIES, build_registry, load_families
+    from golive_tui.core.detectors.catalog import custom_detectors, shipped_catalog
+
     shipped = shipped_catalog()
     custom_defs, custom_extractors, problems = custom_detectors(root)
     custom_defs = [d for d in custom_defs if d.id not in shipped]
@@ -501,6 +520,8 @@ class _Run:
         name: str,
     ) -> None:
         """A file that fails an extractor's prefilter: present, nothing found, never parsed."""
+        from golive_tui.core.detectors.base import FileScan, ScannedFile
+
         empty = FileScan()
         out.append((name, ScannedFile(path, blob, empty)))
         if blob is not None:
@@ -513,6 +534,9 @@ class _Run:
         clock: _Clock,
     ) -> tuple[dict[str, dict[str, ScannedFile]], dict[str, str]]:
         """path -> ScannedFile per extractor name, and extractor name -> failure message."""
+        from golive_tui.core.cache import ScanCache
+        from golive_tui.core.detectors.base import ScannedFile
+
         scanned: dict[str, dict[str, ScannedFile]] = {e.name: {} for e in extractors}
         keys = {e.name: ScanCache.key(e.name, e.version) for e in extractors}
         prefilters = {e.name: e.prefilter() for e in extractors}
@@ -598,11 +622,11 @@ class _Run:
         for (index, owner, blob), outcome in zip(owners, outcomes, strict=True):
             path = plan[index][0].path
             if owner is not None:
-                late.append((owner, path, blob, cast(Outcome, outcome)))
+                late.append((owner, path, blob, cast("Outcome", outcome)))
                 continue
             assert blob is not None
             self.files_read += 1
-            skip, decode_failed, results = cast(ReadOutcome, outcome)
+            skip, decode_failed, results = cast("ReadOutcome", outcome)
             if skip is not None:
                 self._skip_read(path, blob, skip)
                 continue
@@ -650,14 +674,6 @@ def _content_reason(reason: str) -> bool:
 
 # --------------------------------------------------------------------------- extraction jobs
 
-Job = tuple[str, str, str]  # extractor name, path, text
-Outcome = tuple[FileScan | None, str | None]
-# A clean working-tree file read by whoever extracts it: (extractor names, file, None).
-ReadTask = tuple[tuple[str, ...], repo_mod.RepoFile, None]
-# (read skip reason, not UTF-8, [(extractor name, failed its prefilter, result, error)])
-ReadOutcome = tuple[str | None, bool, list[tuple[str, bool, FileScan | None, str | None]]]
-Work = Job | ReadTask
-Prefilters = Mapping[str, tuple[bytes, ...] | None]
 #: Below this many files to read and extract, forking workers costs more than it saves.
 PARALLEL_MIN_FILES = 256
 #: Balancing weight of a file not read yet when its size is unknown (about a typical Go file).
@@ -968,6 +984,8 @@ def _finalize(
     emit: Callable[[Progress], None],
 ) -> list[DetectorResult]:
     """One result per wanted id, emitted as each family finishes."""
+    from golive_tui.core.model import DetectorResult, Status
+
     wanted_set = set(wanted)
     total = len(wanted)
     results: list[DetectorResult] = []
