@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from golive_tui.core.detectors import common, shell, yamlutil
+from golive_tui.core.detectors import common, yamlutil
 from golive_tui.core.detectors.base import FileScan, Finding, ScannedFile
 from golive_tui.core.model import DetectorResult
 
@@ -33,6 +33,8 @@ def _is_version_var(name: str) -> bool:
 
 def scan_lines(text: str, first_line: int = 1) -> list[Finding]:
     """PIE and version -X flags on comment-free lines."""
+    from golive_tui.core.detectors import shell  # only when there is text to read
+
     out: list[Finding] = []
     for offset, raw in enumerate(text.splitlines()):
         line = shell.strip_comment(raw)

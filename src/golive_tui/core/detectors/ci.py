@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from golive_tui.core.detectors import common, shell, yamlutil
+from golive_tui.core.detectors import common, yamlutil
 from golive_tui.core.detectors.base import FileScan, Finding, ScannedFile
 from golive_tui.core.model import DetectorResult, Evidence, Polarity
 
@@ -44,6 +44,8 @@ def analyse(
     text: str, first_line: int, base: str = "", depth: int = 0
 ) -> tuple[list[Hit], list[Call]]:
     """Tool runs and hand-overs (make/task/script) in a piece of shell."""
+    from golive_tui.core.detectors import shell  # only when there is text to read
+
     hits: list[Hit] = []
     calls: list[Call] = []
     for cmd in shell.commands(text, first_line):

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from golive_tui.core.detectors import common, shell
+from golive_tui.core.detectors import common
 from golive_tui.core.detectors.base import FileScan, Finding, ScannedFile
 from golive_tui.core.model import DetectorResult, Evidence, Polarity
 
@@ -72,6 +72,8 @@ class Instruction:
 
     def locate(self, pattern: re.Pattern[str]) -> tuple[int, str]:
         """(line, snippet) of the first source line matching `pattern` (else the first line)."""
+        from golive_tui.core.detectors import shell  # only when there is text to read
+
         for number, text in self.physical:
             if pattern.search(shell.strip_comment(text)):
                 return number, common.snippet(text)
@@ -422,6 +424,8 @@ def _finding(detector: str, line: int, polarity: Polarity, snippet: str, **facts
 
 
 def analyse(df: Dockerfile) -> list[Finding]:
+    from golive_tui.core.detectors import shell  # only when there is text to read
+
     final = df.stages[-1]
     lineage = chain(df, final)
     root = lineage[-1]
