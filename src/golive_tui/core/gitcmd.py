@@ -1,8 +1,8 @@
 """Running the git command line for the record, release and carry-forward code.
 
 One place decides how git is started: in the given directory, output captured, stdin closed
-(no prompt can wait for a person), a timeout per call. `core/repo.py` reads repositories its
-own way (GitPython, file walks) and does not use this.
+(no prompt can wait for a person), a timeout per call. `core/repo.py` keeps its own runner for
+the scan's hot path, where it starts several plumbing commands at once and streams their bytes.
 """
 
 from __future__ import annotations
