@@ -105,7 +105,7 @@ def test_outside_a_repository_the_message_names_the_folder(
     monkeypatch.chdir(tmp_path)
     assert cli("verify") == 2
     err = capsys.readouterr().err
-    assert f"{tmp_path}: not inside a git working tree" in err
+    assert f"{tmp_path}: not inside a git repository" in err
     assert "-C PATH" in err
     assert cli("gate", "-C", str(tmp_path / "gone")) == 2
     assert "no such directory" in capsys.readouterr().err

@@ -9,10 +9,13 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
-from golive_tui.core.checklists import Library, find_repo_root
+from golive_tui.commands._options import add_repo_option, repo_path
+from golive_tui.core.checklists import Library
+from golive_tui.core.repo import repository_at
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_repo_option(parser)
     parser.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format (default: text)"
     )
@@ -20,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """List usable checklists on stdout; broken definitions on stderr make the exit code 1."""
-    library = Library.discover(find_repo_root())
+    library = Library.discover(repository_at(repo_path(args)))
     entries = library.entries()
     if args.format == "json":
         rows = [

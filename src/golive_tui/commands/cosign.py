@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+
+from golive_tui.commands._options import add_repo_option, repo_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("record", metavar="RECORD", help="record file or release name")
-    parser.add_argument("-C", "--repo", default=".", metavar="PATH", help="repository (default: .)")
+    add_repo_option(parser, aliases=("--repo",))
     parser.add_argument(
         "--role", choices=("reviewer", "pair", "author"), default="reviewer", help="your role"
     )
@@ -31,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         verify_record,
     )
 
-    root = repo_root(Path(args.repo))
+    root = repo_root(repo_path(args))
     path = find_record(root, args.record)
     if not path.is_file():
         print(f"golive: {args.record}: no such record", file=sys.stderr)

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from golive_tui.commands._options import add_repo_option, repo_path
 from golive_tui.core.model import DetectorDef
 
 
@@ -14,28 +15,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format (default: text)"
     )
-    parser.add_argument(
-        "--path", default=".", help="repository whose team-defined detectors to list too"
-    )
+    add_repo_option(parser, aliases=("--path",))
 
 
 def _catalog(path: Path) -> tuple[list[DetectorDef], list[str]]:
-    from golive_tui.core import repo
     from golive_tui.core.detectors.catalog import custom_detectors, shipped_catalog
-    from golive_tui.core.errors import GoliveError
+    from golive_tui.core.repo import repository_at
 
     defs = list(shipped_catalog().values())
-    try:
-        loc = repo.locate(path)
-    except GoliveError:
+    root = repository_at(path)  # a missing PATH is an error; outside a repository, shipped only
+    if root is None:
         return defs, []
-    custom, _extractors, problems = custom_detectors(loc.root)
+    custom, _extractors, problems = custom_detectors(root)
     known = {d.id for d in defs}
     return defs + [d for d in custom if d.id not in known], problems
 
 
 def run(args: argparse.Namespace) -> int:
-    defs, problems = _catalog(Path(args.path))
+    defs, problems = _catalog(repo_path(args))
     if args.format == "json":
         rows = [
             {

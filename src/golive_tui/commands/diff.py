@@ -5,21 +5,22 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
+
+from golive_tui.commands._options import add_repo_option, repo_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("old", metavar="A", help="older record (file or release name)")
     parser.add_argument("new", metavar="B", help="newer record (file or release name)")
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("-C", "--repo", default=".", metavar="PATH", help="repository (default: .)")
+    add_repo_option(parser, aliases=("--repo",))
 
 
 def run(args: argparse.Namespace) -> int:
     from golive_tui.core.gate import diff_records, find_record, repo_root
     from golive_tui.core.record import load_record
 
-    root = repo_root(Path(args.repo))
+    root = repo_root(repo_path(args))
     paths = [find_record(root, ref) for ref in (args.old, args.new)]
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
+from golive_tui.commands._options import add_repo_option, repo_path
 from golive_tui.core.export import FORMATS
 
 
@@ -20,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--verify", action="store_true", help="include signature verification results"
     )
-    parser.add_argument("-C", "--repo", default=".", metavar="PATH", help="repository (default: .)")
+    add_repo_option(parser, aliases=("--repo",))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from golive_tui.core.gate import find_record, repo_root
     from golive_tui.core.record import load_record, verify_record
 
-    root = repo_root(Path(args.repo))
+    root = repo_root(repo_path(args))
     path = find_record(root, args.record)
     if not path.is_file():
         print(f"golive: {args.record}: no such record", file=sys.stderr)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
+
+from golive_tui.commands._options import add_repo_option, repo_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="text",
         help="output (markdown suits $GITHUB_STEP_SUMMARY; sarif suits code scanning)",
     )
-    parser.add_argument("-C", "--repo", default=".", metavar="PATH", help="repository (default: .)")
+    add_repo_option(parser, aliases=("--repo",))
     parser.add_argument(
         "--since-record",
         action="store_true",
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         repo_root,
     )
 
-    root = repo_root(Path(args.repo))
+    root = repo_root(repo_path(args))
     outcome = evaluate_gate(root, release=args.release, profile=args.profile)
     if args.since_record:
         from golive_tui.core.carry import gate_since_record

@@ -5,21 +5,22 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
+
+from golive_tui.commands._options import add_repo_option, repo_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--verify", action="store_true", help="verify each signature too")
-    parser.add_argument("-C", "--repo", default=".", metavar="PATH", help="repository (default: .)")
+    add_repo_option(parser, aliases=("--repo",))
 
 
 def run(args: argparse.Namespace) -> int:
     from golive_tui.core.gate import load_all, repo_root
     from golive_tui.core.record import verify_record
 
-    root = repo_root(Path(args.repo))
+    root = repo_root(repo_path(args))
     rows: list[dict[str, Any]] = []
     for path, record, error in load_all(root):
         if record is None:

@@ -6,17 +6,20 @@ import argparse
 import sys
 from pathlib import Path
 
-from golive_tui.core.checklists import find_repo_root, lint_files
+from golive_tui.commands._options import add_repo_option, repo_path
+from golive_tui.core.checklists import lint_files
+from golive_tui.core.repo import repository_at
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_repo_option(parser)
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="checklist TOML files")
 
 
 def run(args: argparse.Namespace) -> int:
     """One OK line per clean file on stdout; every problem on stderr and exit 1 otherwise."""
     failed = False
-    for path, outcome in lint_files(args.files, find_repo_root()).items():
+    for path, outcome in lint_files(args.files, repository_at(repo_path(args))).items():
         if isinstance(outcome, list):
             failed = True
             for problem in outcome:

@@ -10,6 +10,7 @@ import argparse
 import difflib
 import sys
 
+from golive_tui.commands._options import add_repo_option, repo_path
 from golive_tui.commands.status import Session, add_session_arguments
 from golive_tui.core import carry
 from golive_tui.core.draft import Draft, apply_answer, is_override
@@ -33,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--note", default="", help="note (required to contradict evidence)")
     parser.add_argument("--reason", default="", help="reason (required for na and waived)")
     parser.add_argument("--until", default="", metavar="DATE", help="waiver expiry, YYYY-MM-DD")
-    parser.add_argument("--path", default=".", help="repository (default: here)")
+    add_repo_option(parser, aliases=("--path",))
     parser.add_argument(
         "--no-scan", action="store_true", help="skip detection (overrides then go unnoticed)"
     )
@@ -54,7 +55,7 @@ def parse_answer(text: str) -> tuple[State, int | None]:
 
 def run(args: argparse.Namespace) -> int:
     session = Session.open(
-        args.path, checklist=args.checklist, release=args.release, profile=args.profile
+        str(repo_path(args)), checklist=args.checklist, release=args.release, profile=args.profile
     )
     try:
         item = session.checklist.item(args.item)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from golive_tui.commands._options import add_repo_option, repo_path
 
 if TYPE_CHECKING:
     from golive_tui.core.engine import ScanReport
@@ -41,7 +42,7 @@ AREA_ORDER = (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default=".", help="repository or any folder in it")
+    add_repo_option(parser, positional=True)
     parser.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format (default: text)"
     )
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     from golive_tui.core.engine import scan
 
     report = scan(
-        Path(args.path),
+        repo_path(args),
         only=args.detectors,
         use_cache=not args.no_cache,
         include_vendor=args.include_vendor,

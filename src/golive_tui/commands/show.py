@@ -11,9 +11,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from golive_tui.core.checklists import Library, find_repo_root
+from golive_tui.commands._options import add_repo_option, repo_path
+from golive_tui.core.checklists import Library
 from golive_tui.core.errors import GoliveError
 from golive_tui.core.model import Checklist, ItemKind, Priority
+from golive_tui.core.repo import repository_at
 
 #: Badge styles: P0 must stand out in a long list.
 PRIORITY_STYLE = {
@@ -28,6 +30,7 @@ class UnknownProfileError(GoliveError):
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_repo_option(parser)
     parser.add_argument(
         "checklist", metavar="CHECKLIST", help="checklist id (see golive checklists)"
     )
@@ -35,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    library = Library.discover(find_repo_root())
+    library = Library.discover(repository_at(repo_path(args)))
     checklist = library.get(args.checklist)
     selected: set[str] | None = None
     heading = ""

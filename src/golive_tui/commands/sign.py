@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+
+from golive_tui.commands._options import add_repo_option, repo_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-C", "--repo", default=".", metavar="PATH", help="repository (default: .)")
+    add_repo_option(parser, aliases=("--repo",))
     parser.add_argument("--release", metavar="R", help="release name (default: tag at HEAD)")
     parser.add_argument("--checklist", metavar="ID", help="checklist id (default: the repo's)")
     parser.add_argument(
@@ -31,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from golive_tui.core.gate import repo_root
     from golive_tui.core.record import save_record
 
-    root = repo_root(Path(args.repo))
+    root = repo_root(repo_path(args))
     result = save_record(
         root,
         args.checklist,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from golive_tui.commands._options import add_repo_option, repo_path
 from golive_tui.core import carry
 from golive_tui.core.assess import Assessment, assess
 from golive_tui.core.carry import CarryPlan
@@ -22,13 +23,13 @@ from golive_tui.core.checklists import (
     Library,
     default_checklist_id,
     default_profile,
-    find_repo_root,
 )
 from golive_tui.core.draft import Draft, DraftStore
-from golive_tui.core.errors import GoliveError, RepoError
+from golive_tui.core.errors import GoliveError
 from golive_tui.core.gitconfig import identity
 from golive_tui.core.model import Checklist, DetectorResult, State
 from golive_tui.core.release import resolve_release
+from golive_tui.core.repo import worktree_root
 
 
 class UnknownProfileError(GoliveError):
@@ -63,15 +64,7 @@ class Session:
         release: str | None = None,
         profile: str | None = None,
     ) -> Session:
-        start = Path(path or ".").resolve()
-        if not start.exists():
-            raise RepoError(f"{start}: no such directory")
-        root = find_repo_root(start)
-        if root is None:
-            raise RepoError(
-                f"{start}: not inside a git repository (golive keeps its draft under .git/); "
-                "run `git init` first, or try `golive demo`"
-            )
+        root = worktree_root(Path(path or "."))
         library = Library.discover(root)
         chosen = library.get(checklist or default_checklist_id(root))
         prof = profile or default_profile(root) or ""
@@ -127,7 +120,7 @@ def add_session_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default=".", help="repository (default: here)")
+    add_repo_option(parser, positional=True)
     add_session_arguments(parser)
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument(
@@ -258,7 +251,7 @@ def status_text(
 
 def run(args: argparse.Namespace) -> int:
     session = Session.open(
-        args.path, checklist=args.checklist, release=args.release, profile=args.profile
+        str(repo_path(args)), checklist=args.checklist, release=args.release, profile=args.profile
     )
     draft = session.load_draft()
     report = None if args.no_scan else session.scan()

@@ -13,6 +13,8 @@ import re
 import sys
 from pathlib import Path
 
+from golive_tui.commands._options import add_repo_option, repo_path
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -27,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="re-run detectors on each record's commit and list evidence that no longer holds",
     )
-    parser.add_argument("-C", "--repo", default=".", metavar="PATH", help="repository (default: .)")
+    add_repo_option(parser, aliases=("--repo",))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     if args.all and args.records:
         print("golive: verify: give RECORD arguments or --all, not both", file=sys.stderr)
         return 2
-    root = repo_root(Path(args.repo))
+    root = repo_root(repo_path(args))
     if args.all:
         paths = list_records(root)
         if not paths:

@@ -10,13 +10,14 @@ import argparse
 import sys
 from typing import Any
 
+from golive_tui.commands._options import add_repo_option, repo_path
 from golive_tui.commands.status import Session, add_session_arguments
 from golive_tui.core.carry import plan_for_walk
 from golive_tui.core.gitconfig import identity
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default=".", help="repository (default: here)")
+    add_repo_option(parser, positional=True)
     add_session_arguments(parser)
     parser.add_argument(
         "--pair",
@@ -71,7 +72,7 @@ def build_deps(session: Session, pair: tuple[str, ...] = ()) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     session = Session.open(
-        args.path, checklist=args.checklist, release=args.release, profile=args.profile
+        str(repo_path(args)), checklist=args.checklist, release=args.release, profile=args.profile
     )
     return open_walker(session, tuple(args.pair))
 

@@ -40,16 +40,9 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def repo_root(path: Path) -> Path:
     """The working tree top level holding `path` (records live at `<top>/.golive/records`)."""
-    where = path.resolve()
-    if not where.is_dir():
-        raise RepoError(f"{where}: no such directory")
-    proc = _git(where, "rev-parse", "--show-toplevel")
-    if proc.returncode != 0 or not proc.stdout.strip():
-        raise RepoError(
-            f"{where}: not inside a git working tree (run golive in the repository, or name it "
-            "with -C PATH)"
-        )
-    return Path(proc.stdout.strip())
+    from golive_tui.core.repo import worktree_root
+
+    return worktree_root(path)
 
 
 def find_record(root: Path, ref: str) -> Path:

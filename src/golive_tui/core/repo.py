@@ -174,8 +174,8 @@ def locate(path: Path) -> Location:
         bare, inside, shallow = (v == "true" for v in lines[:3])
         if bare:
             raise RepoError(
-                f"{start}: is a bare repository (no working tree to scan); "
-                "scan a clone or a worktree of it instead"
+                f"{start}: is a bare repository (no working tree); "
+                "run golive in a clone or a worktree of it"
             )
         if not inside:
             raise RepoError(
@@ -194,6 +194,40 @@ def locate(path: Path) -> Location:
         git_dir=Path(lines[3]),
         common_dir=Path(lines[4]),
     )
+
+
+def worktree_root(path: Path) -> Path:
+    """The top of the git working tree holding `path`, for commands that need a repository.
+
+    Every refusal is one line naming the folder: missing, not a folder, a bare repository,
+    inside `.git`, or not in a repository at all.
+    """
+    where = Path(path).resolve()
+    if not where.exists():
+        raise RepoError(f"{where}: no such directory")
+    if not where.is_dir():
+        raise RepoError(f"{where}: not a directory")
+    loc = locate(where)
+    if not loc.is_git:
+        raise RepoError(
+            f"{where}: not inside a git repository (golive keeps drafts and records in one); "
+            "name one with -C PATH, run `git init`, or try `golive demo`"
+        )
+    return loc.root
+
+
+def repository_at(path: Path) -> Path | None:
+    """The working tree holding `path`, or None (shipped definitions only); a missing path is an error."""
+    where = Path(path).resolve()
+    if not where.exists():
+        raise RepoError(f"{where}: no such directory")
+    if not where.is_dir():
+        raise RepoError(f"{where}: not a directory")
+    try:
+        loc = locate(where)
+    except RepoError:
+        return None  # a bare repository or .git itself: nothing repository-local to read
+    return loc.root if loc.is_git else None
 
 
 # --------------------------------------------------------------------------- working tree
