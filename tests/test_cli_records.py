@@ -372,6 +372,30 @@ def test_gate_markdown_and_sarif(service: Path, capsys: pytest.CaptureFixture[st
 # --------------------------------------------------------------------------- history, diff, export
 
 
+def test_history_text_has_a_header_and_json_has_none(
+    service: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli("sign") == 0
+    record_file(service, "v0.9.0").write_text("schema = 3\n")  # malformed: still listed
+    capsys.readouterr()
+    assert cli("history") == 0
+    header, *lines = capsys.readouterr().out.splitlines()
+    assert header.startswith("release ") and header.rstrip().endswith("signers")
+    by_release = {line.split()[0]: line for line in lines}
+    assert "malformed:" in by_release["v0.9.0"]
+    assert by_release["v1.0.0"].index("Ada Tester") == header.index("signers")
+    assert cli("history", "--format", "json") == 0
+    rows = {r["release"]: r for r in json.loads(capsys.readouterr().out)}
+    assert "error" in rows["v0.9.0"] and set(rows["v1.0.0"]) == {
+        "release",
+        "date",
+        "commit",
+        "score",
+        "gate",
+        "signers",
+    }
+
+
 def test_history_diff_and_export(service: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli("sign") == 0
     (service / "docs" / "runbook.md").write_text("# Runbook v2\n")
@@ -382,9 +406,14 @@ def test_history_diff_and_export(service: Path, capsys: pytest.CaptureFixture[st
     assert cli("sign") == 0
     capsys.readouterr()
     assert cli("history") == 0
-    lines = capsys.readouterr().out.splitlines()
+    header, *lines = capsys.readouterr().out.splitlines()
+    assert header.split() == ["release", "date", "commit", "score", "gate", "signers"]
     assert [line.split()[0] for line in lines] == ["v1.0.0", "v1.1.0"]
     assert "Ada Tester <ada@example.com> (author)" in lines[0]
+    # Columns line up under the header, whatever the widths of the values.
+    for column in ("commit", "gate", "signers"):
+        start = header.index(column)
+        assert all(line[start - 2 : start] == "  " and line[start] != " " for line in lines)
     assert cli("history", "--verify", "--format", "json") == 0
     rows = json.loads(capsys.readouterr().out)
     assert rows[1]["gate"] == "launch pass" and rows[0]["gate"] == "launch fail"

@@ -55,13 +55,39 @@ def run(args: argparse.Namespace) -> int:
     if not rows:
         print("no records yet: `golive sign` writes one per release", file=sys.stderr)
         return 0
+    print(history_table(rows))
+    return 0
+
+
+HEADER = ("release", "date", "commit", "score", "gate", "signers")
+
+
+def history_table(rows: list[dict[str, Any]]) -> str:
+    """Aligned columns under a header row; a malformed record's error runs across the row."""
+    table = [list(HEADER)]
     for row in rows:
         if "error" in row:
-            print(f"{row['release']:<16} malformed: {row['error']}")
+            table.append([row["release"], f"malformed: {row['error']}"])
             continue
-        signers = ", ".join(row["signers"]) or "not signed"
-        print(
-            f"{row['release']:<16} {row['date']:<10} {row['commit']:<12} "
-            f"{row['score'] or '-':<14} {row['gate'] or '-':<20} {signers}"
+        table.append(
+            [
+                row["release"],
+                row["date"],
+                row["commit"],
+                row["score"] or "-",
+                row["gate"] or "-",
+                ", ".join(row["signers"]) or "not signed",
+            ]
         )
-    return 0
+    widths = [
+        max(len(cells[i]) for cells in table if len(cells) == len(HEADER) or i == 0)
+        for i in range(len(HEADER) - 1)
+    ]
+    lines = []
+    for cells in table:
+        if len(cells) == len(HEADER):
+            padded = [c.ljust(w) for c, w in zip(cells, widths, strict=False)]
+            lines.append("  ".join([*padded, cells[-1]]))
+        else:
+            lines.append(f"{cells[0].ljust(widths[0])}  {cells[1]}")
+    return "\n".join(lines)
