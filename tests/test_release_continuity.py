@@ -280,6 +280,29 @@ def test_gate_since_record_passes_when_reasked_items_were_answered(releases: Rel
     assert main(["gate", "--since-record", "-C", str(root), "--release", "v1.1.0"]) == 0
 
 
+def test_gate_since_record_reports_its_counts_as_information(
+    releases: Releases, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = releases.root
+    _second_record(root, _plan(root), answer_reasked=True)
+    capsys.readouterr()
+    gate = ["gate", "--since-record", "-C", str(root), "--release"]
+    assert main([*gate, "v1.1.0"]) == 0
+    text = capsys.readouterr().out
+    assert "  info: --since-record: 2 item(s) re-asked since v1.0.0" in text
+    assert "warning" not in text
+    assert main([*gate, "v1.1.0", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["info"] == ["--since-record: 2 item(s) re-asked since v1.0.0"]
+    assert out["warnings"] == []
+    assert main([*gate, "v1.1.0", "--format", "markdown"]) == 0
+    assert "### Warnings" not in capsys.readouterr().out
+    main([*gate, "v1.0.0", "--format", "json"])  # the first release: nothing to compare with
+    out = json.loads(capsys.readouterr().out)
+    assert out["info"] == ["--since-record: no earlier signed record: nothing to re-ask"]
+    assert not any("since-record" in w for w in out["warnings"])
+
+
 def test_gate_since_record_fails_when_changed_items_were_carried(
     releases: Releases, capsys: pytest.CaptureFixture[str]
 ) -> None:

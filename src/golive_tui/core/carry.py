@@ -785,7 +785,7 @@ def since_record(
         checklist = Library.discover(repo_root).get(record.checklist.id)
     base, notes = find_base(repo_root, record.release, now=record.created)
     if base is None:
-        return SinceRecord("", {}, (), (*notes, "no earlier signed record: nothing to re-ask"))
+        return SinceRecord("", {}, (), notes)
     plan = plan_between(repo_root, checklist, base, record, today=today)
     failures: list[str] = []
     for item_id, reasons in plan.reasked.items():
@@ -810,7 +810,11 @@ def since_record(
 
 
 def gate_since_record(repo_root: Path, outcome: Any) -> Any:
-    """`outcome` (core.gate.GateOutcome) with the --since-record failures and notes added."""
+    """`outcome` (core.gate.GateOutcome) with the --since-record failures, warnings and info.
+
+    Records skipped as a base are warnings; how many items were re-asked (or that there was no
+    earlier record to compare with) is information.
+    """
     record = getattr(outcome, "record", None)
     if record is None:
         return outcome  # no record: the gate already fails and says why
@@ -824,14 +828,12 @@ def gate_since_record(repo_root: Path, outcome: Any) -> Any:
     return replace(
         outcome,
         failures=(*outcome.failures, *result.failures),
-        warnings=(
-            *outcome.warnings,
-            *(f"--since-record: {n}" for n in result.notes),
-            *(
-                [f"--since-record: {len(result.reasked)} item(s) re-asked since {result.base}"]
-                if result.base
-                else []
-            ),
+        warnings=(*outcome.warnings, *(f"--since-record: {n}" for n in result.notes)),
+        info=(
+            *outcome.info,
+            f"--since-record: {len(result.reasked)} item(s) re-asked since {result.base}"
+            if result.base
+            else "--since-record: no earlier signed record: nothing to re-ask",
         ),
     )
 

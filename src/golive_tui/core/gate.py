@@ -163,6 +163,7 @@ class GateOutcome:
     check: RecordCheck | None
     failures: tuple[str, ...]
     warnings: tuple[str, ...] = ()
+    info: tuple[str, ...] = ()  # worth reading, not a concern (e.g. what --since-record checked)
     coverage: str = ""  # how HEAD is covered, for the report
     touched: tuple[str, ...] = ()  # evidence/watched files changed since the record
     head: str = ""
@@ -334,6 +335,7 @@ def outcome_json(outcome: GateOutcome) -> dict[str, Any]:
         "coverage": outcome.coverage,
         "failures": list(outcome.failures),
         "warnings": list(outcome.warnings),
+        "info": list(outcome.info),
         "touched": list(outcome.touched),
         "signatures": [
             {"role": c.signature.role, "verdict": c.verdict, "principal": c.principal, "key": c.key}
@@ -374,6 +376,7 @@ def outcome_text(outcome: GateOutcome) -> str:
         lines.append(f"  covers HEAD: {outcome.coverage}")
     lines += [f"  FAIL: {f}" for f in outcome.failures]
     lines += [f"  warning: {w}" for w in outcome.warnings]
+    lines += [f"  info: {i}" for i in outcome.info]
     return "\n".join(lines) + "\n"
 
 
@@ -396,6 +399,8 @@ def outcome_markdown(outcome: GateOutcome) -> str:
         lines += ["", "### Why it failed", ""] + [f"- {_md_line(f)}" for f in outcome.failures]
     if outcome.warnings:
         lines += ["", "### Warnings", ""] + [f"- {_md_line(w)}" for w in outcome.warnings]
+    if outcome.info:
+        lines += [""] + [f"{_md_line(i)}  " for i in outcome.info]
     if outcome.check and outcome.check.checks:
         lines += ["", "| Signature | Signer | Result |", "|---|---|---|"]
         for c in outcome.check.checks:
