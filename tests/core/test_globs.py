@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import tomllib
 
-from golive_tui.core.globs import glob_regex, matching
+import pytest
+from tests.conftest import ROOT
+
+from golive_tui.core.globs import glob_regex
+from golive_tui.core.record import watched
 
 
 @pytest.mark.parametrize(
@@ -24,6 +28,8 @@ from golive_tui.core.globs import glob_regex, matching
         ("[Dd]ockerfile", "dockerfile", True),
         ("[!D]ockerfile", "Dockerfile", False),
         ("a[b", "a[b", True),
+        ("a[!x]b", "a/b", False),
+        ("a[\\]b", "a\\b", True),
         ("github.com/jackc/*", "github.com/jackc/pgx", True),
     ],
 )
@@ -31,8 +37,26 @@ def test_glob_matches_whole_paths(glob: str, path: str, hit: bool) -> None:
     assert bool(glob_regex(glob).match(path)) is hit
 
 
-def test_watch_globs_read_brackets_literally() -> None:
-    paths = ["Dockerfile", "[D]ockerfile", "cmd/api/main.go"]
-    assert matching(paths, ["[D]ockerfile"], classes=False) == ["[D]ockerfile"]
-    assert matching(paths, ["[D]ockerfile"]) == ["Dockerfile"]
-    assert matching(paths, ["cmd/**/main.go", "Dockerfile"]) == ["Dockerfile", "cmd/api/main.go"]
+def test_watch_globs_use_the_same_character_classes() -> None:
+    paths = ["Dockerfile", "dockerfile", "[D]ockerfile", "cmd/api/main.go", "cmd/v2/main.go"]
+    assert watched(paths, ["[Dd]ockerfile"]) == ["Dockerfile", "dockerfile"]
+    assert watched(paths, ["cmd/[!v]*/main.go"]) == ["cmd/api/main.go"]
+    assert watched(paths, ["cmd/**/main.go", "Dockerfile"]) == [
+        "Dockerfile",
+        "cmd/api/main.go",
+        "cmd/v2/main.go",
+    ]
+    assert watched(["a[b"], ["a[b"]) == ["a[b"]  # no closing `]`: the bracket is itself
+
+
+def test_shipped_watch_globs_mean_what_they_did() -> None:
+    """No shipped `watch` glob holds a bracket, so reading `[abc]` as a class changes none."""
+    seen = 0
+    for path in sorted((ROOT / "checklists").glob("*.toml")):
+        data = tomllib.loads(path.read_text())
+        globs = [
+            g for s in data.get("sections", []) for i in s["items"] for g in i.get("watch", [])
+        ]
+        assert not [g for g in globs if "[" in g or "]" in g], path
+        seen += len(globs)
+    assert seen

@@ -1,9 +1,10 @@
 """Checklist globs as regular expressions: `applies_when` files and imports, `watch` paths.
 
-Paths are repository-relative with `/` separators and a glob matches the whole path: `**/` any
-number of directories (or none), `**` anything, `*` and `?` within one directory, and (where
-the checklist format documents it, `applies_when`) `[abc]` / `[!abc]` one character.
-`core/config.py` keeps its own compiler for the scan's include/exclude globs.
+One syntax for all three (docs/checklist-format.md, "Globs"): paths are repository-relative
+with `/` separators and a glob matches the whole path: `**/` any number of directories (or
+none), `**` anything, `*` and `?` within one directory, `[abc]` / `[a-z]` / `[!abc]` one
+character; a `[` with no closing `]` is itself. `core/config.py` keeps its own compiler for
+the scan's include/exclude globs.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from functools import lru_cache
 
 
 @lru_cache(maxsize=1024)
-def glob_regex(pattern: str, *, classes: bool = True) -> re.Pattern[str]:
-    """`pattern` compiled to match a whole path; `classes=False` reads `[` as itself."""
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """`pattern` compiled to match a whole path."""
     out = []
     i = 0
     while i < len(pattern):
@@ -31,10 +32,11 @@ def glob_regex(pattern: str, *, classes: bool = True) -> re.Pattern[str]:
         elif pattern[i] == "?":
             out.append("[^/]")
             i += 1
-        elif classes and pattern[i] == "[" and (end := pattern.find("]", i + 2)) >= 0:
+        elif pattern[i] == "[" and (end := pattern.find("]", i + 2)) >= 0:
             body = pattern[i + 1 : end]
+            body = body.replace("\\", "\\\\")  # a backslash in a class is itself
             if body.startswith("!"):
-                body = "^" + body[1:]
+                body = "^/" + body[1:]  # like `?`, never the directory separator
             out.append(f"[{body}]")
             i = end + 1
         else:
@@ -43,7 +45,7 @@ def glob_regex(pattern: str, *, classes: bool = True) -> re.Pattern[str]:
     return re.compile("".join(out) + r"\Z")
 
 
-def matching(paths: Iterable[str], globs: Sequence[str], *, classes: bool = True) -> list[str]:
+def matching(paths: Iterable[str], globs: Sequence[str]) -> list[str]:
     """The paths any of `globs` matches, sorted."""
-    regexes = [glob_regex(g, classes=classes) for g in globs]
+    regexes = [glob_regex(g) for g in globs]
     return sorted(p for p in paths if any(rx.match(p) for rx in regexes))

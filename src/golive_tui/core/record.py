@@ -802,7 +802,7 @@ def repo_facts(repo_root: Path, commit: str = "HEAD") -> RepoFacts:
 
 def watched(paths: Iterable[str], globs: Sequence[str]) -> list[str]:
     """The paths an item's `watch` globs match, sorted."""
-    return matching(paths, globs, classes=False)
+    return matching(paths, globs)
 
 
 # --------------------------------------------------------------------------- building
