@@ -17,22 +17,22 @@ from golive_tui.core.errors import GoliveError
 
 # name -> one-line help; the module golive_tui.commands.<module> provides add_arguments() and run().
 COMMANDS: dict[str, tuple[str, str]] = {
-    "walk": ("walk", "open the walker on this repository (the default command)"),
-    "demo": ("demo", "open the walker on a copy of the bundled sample Go service"),
-    "checklists": ("checklists", "list available checklists (shipped and repo-local)"),
-    "show": ("show", "render a checklist"),
-    "lint-checklist": ("lint_checklist", "validate checklist definition files"),
-    "scan": ("scan", "detect readiness evidence in a Go repository"),
-    "detectors": ("detectors", "list the detector catalog"),
-    "mark": ("mark", "answer one item in the current draft"),
-    "status": ("status", "show the current draft: items, states, summary, gate"),
-    "sign": ("sign", "build, sign and save the readiness record for a release"),
-    "cosign": ("cosign", "add a signature to an existing record"),
-    "verify": ("verify", "verify readiness records' signatures (and evidence drift)"),
-    "gate": ("gate", "CI gate: pass only if a verified record covers HEAD and passes"),
-    "history": ("history", "list releases with their records"),
-    "diff": ("diff", "items that changed between two releases' records"),
-    "export": ("export", "export a record as markdown, json, sarif or in-toto"),
+    "walk": ("walk", "Open the walker on a repository (the default command)"),
+    "demo": ("demo", "Open the walker on a throwaway copy of the bundled sample Go service"),
+    "checklists": ("checklists", "List the available checklists, shipped and the repository's own"),
+    "show": ("show", "Render a checklist: sections, priorities, kinds, detectors"),
+    "lint-checklist": ("lint_checklist", "Validate checklist definition files"),
+    "scan": ("scan", "Detect readiness evidence in a Go repository"),
+    "detectors": ("detectors", "List the detector catalog, shipped and the repository's own"),
+    "mark": ("mark", "Answer one item of the current draft"),
+    "status": ("status", "Show the current draft: items, states, sources, summary, gates"),
+    "sign": ("sign", "Build, sign and save the readiness record for a release"),
+    "cosign": ("cosign", "Add your signature to an existing record"),
+    "verify": ("verify", "Verify records' signatures (and, with --evidence, evidence drift)"),
+    "gate": ("gate", "For CI: pass only if a verified record covers HEAD and passes the profile"),
+    "history": ("history", "List every release's record: date, commit, score, gate, signers"),
+    "diff": ("diff", "Show the items that changed between two releases' records"),
+    "export": ("export", "Export a record as markdown, JSON, SARIF or an in-toto attestation"),
 }
 
 
@@ -45,16 +45,31 @@ def _available() -> dict[str, tuple[str, str]]:
     return found
 
 
+def _add_help(parser: argparse.ArgumentParser) -> None:
+    # argparse's own -h text is lower case; golive's help texts are sentences.
+    parser.add_argument("-h", "--help", action="help", help="Show this help and exit")
+
+
 def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="golive",
         description="Production-readiness walks for Go services, with evidence and signed records.",
+        add_help=False,
     )
-    parser.add_argument("--version", action="version", version=f"golive {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_help(parser)
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"golive {__version__}",
+        help="Show golive's version and exit",
+    )
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", help="One of these (default: walk)"
+    )
     wanted = next((a for a in argv if not a.startswith("-")), None)
     for name, (module, help_text) in _available().items():
-        cmd = sub.add_parser(name, help=help_text, description=help_text)
+        cmd = sub.add_parser(name, help=help_text, description=f"{help_text}.", add_help=False)
+        _add_help(cmd)
         # Only the module for the command being run is imported: keeps `golive scan` light.
         if name == wanted:
             mod = importlib.import_module(f"golive_tui.commands.{module}")

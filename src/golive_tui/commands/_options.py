@@ -13,6 +13,9 @@ from pathlib import Path
 from golive_tui.core.errors import GoliveError
 
 REPO_HELP = "Repository to work in, or any folder inside it (default: the current directory)"
+CHECKLIST_HELP = "Checklist id (default: the repository's .golive/config.toml, else go-production)"
+RELEASE_HELP = "Release name (default: the highest version tag at HEAD, else unreleased)"
+PAIR_HELP = "Someone walking with you, recorded as a participant (repeatable)"
 
 
 class UsageError(GoliveError):

@@ -17,7 +17,7 @@ from golive_tui.core.repo import repository_at
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_repo_option(parser)
     parser.add_argument(
-        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+        "--format", choices=("text", "json"), default="text", help="Output format (default: text)"
     )
 
 

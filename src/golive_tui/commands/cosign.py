@@ -14,10 +14,13 @@ from golive_tui.commands._options import add_repo_option, repo_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("record", metavar="RECORD", help="record file or release name")
     add_repo_option(parser, aliases=("--repo",))
+    parser.add_argument("record", metavar="RECORD", help="Record file or release name")
     parser.add_argument(
-        "--role", choices=("reviewer", "pair", "author"), default="reviewer", help="your role"
+        "--role",
+        choices=("reviewer", "pair", "author"),
+        default="reviewer",
+        help="Your role (default: reviewer)",
     )
 
 

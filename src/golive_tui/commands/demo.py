@@ -13,6 +13,7 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
+from golive_tui.commands._options import PAIR_HELP
 from golive_tui.core.errors import RepoError
 
 DEMO_IDENTITY = ("-c", "user.name=golive demo", "-c", "user.email=demo@golive.invalid")
@@ -22,10 +23,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--print-path",
         action="store_true",
-        help="prepare the copy, print its path and exit (for scripts and tests)",
+        help="Prepare the copy, print its path and exit (for scripts and tests)",
     )
-    parser.add_argument("--dir", metavar="DIR", help="make the copy here instead of a temp folder")
-    parser.add_argument("--pair", action="append", default=[], metavar='"NAME <EMAIL>"')
+    parser.add_argument(
+        "--dir", metavar="DIR", help="Make the copy in DIR (default: a new temporary folder)"
+    )
+    parser.add_argument(
+        "--pair", action="append", default=[], metavar='"NAME <EMAIL>"', help=PAIR_HELP
+    )
 
 
 def sample_source() -> Path:

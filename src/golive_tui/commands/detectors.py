@@ -12,10 +12,10 @@ from golive_tui.core.model import DetectorDef
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
-    )
     add_repo_option(parser, aliases=("--path",))
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="Output format (default: text)"
+    )
 
 
 def _catalog(path: Path) -> tuple[list[DetectorDef], list[str]]:

@@ -10,10 +10,12 @@ from golive_tui.commands._options import add_repo_option, repo_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("old", metavar="A", help="older record (file or release name)")
-    parser.add_argument("new", metavar="B", help="newer record (file or release name)")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
     add_repo_option(parser, aliases=("--repo",))
+    parser.add_argument("old", metavar="A", help="Older record (file or release name)")
+    parser.add_argument("new", metavar="B", help="Newer record (file or release name)")
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="Output format (default: text)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

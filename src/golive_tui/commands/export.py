@@ -10,17 +10,18 @@ from golive_tui.core.export import FORMATS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("record", metavar="RECORD", help="record file or release name")
+    add_repo_option(parser, aliases=("--repo",))
+    parser.add_argument("record", metavar="RECORD", help="Record file or release name")
     parser.add_argument(
         "--format",
         choices=(*FORMATS, "intoto"),
         default="markdown",
-        help="default: markdown (PR description); sarif: contrary evidence; intoto: Statement v1",
+        help="Output format (default: markdown, a PR description); json: the record's data; "
+        "sarif: contrary evidence for code scanning; intoto: an in-toto Statement v1",
     )
     parser.add_argument(
-        "--verify", action="store_true", help="include signature verification results"
+        "--verify", action="store_true", help="Include signature verification results"
     )
-    add_repo_option(parser, aliases=("--repo",))
 
 
 def run(args: argparse.Namespace) -> int:

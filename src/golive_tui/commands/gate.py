@@ -10,23 +10,26 @@ import argparse
 import json
 import sys
 
-from golive_tui.commands._options import add_repo_option, repo_path
+from golive_tui.commands._options import RELEASE_HELP, add_repo_option, repo_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--profile", metavar="P", help="profile that must pass (default: record's)")
-    parser.add_argument("--release", metavar="R", help="release (default: tag at HEAD)")
+    add_repo_option(parser, aliases=("--repo",))
+    parser.add_argument(
+        "--profile", metavar="P", help="Profile that must pass (default: the record's)"
+    )
+    parser.add_argument("--release", metavar="NAME", help=RELEASE_HELP)
     parser.add_argument(
         "--format",
         choices=("text", "markdown", "json", "sarif"),
         default="text",
-        help="output (markdown suits $GITHUB_STEP_SUMMARY; sarif suits code scanning)",
+        help="Output format (default: text); markdown suits $GITHUB_STEP_SUMMARY, sarif code "
+        "scanning",
     )
-    add_repo_option(parser, aliases=("--repo",))
     parser.add_argument(
         "--since-record",
         action="store_true",
-        help="also fail unless every item re-asked since the last signed record was answered "
+        help="Also fail unless every item re-asked since the last signed record was answered "
         "anew and signed in this release's record",
     )
 

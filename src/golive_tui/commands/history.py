@@ -11,9 +11,11 @@ from golive_tui.commands._options import add_repo_option, repo_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("--verify", action="store_true", help="verify each signature too")
     add_repo_option(parser, aliases=("--repo",))
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="Output format (default: text)"
+    )
+    parser.add_argument("--verify", action="store_true", help="Also verify each signature")
 
 
 def run(args: argparse.Namespace) -> int:

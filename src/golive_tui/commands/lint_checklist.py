@@ -13,7 +13,13 @@ from golive_tui.core.repo import repository_at
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_repo_option(parser)
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="checklist TOML files")
+    parser.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="Checklist definition files (TOML) to validate",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

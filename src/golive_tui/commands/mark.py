@@ -29,14 +29,22 @@ STATES = {
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("item", metavar="ITEM", help="item id, e.g. shutdown.sigterm")
-    parser.add_argument("answer", metavar="ANSWER", help="done | todo | na | waived | score=0|1|2")
-    parser.add_argument("--note", default="", help="note (required to contradict evidence)")
-    parser.add_argument("--reason", default="", help="reason (required for na and waived)")
-    parser.add_argument("--until", default="", metavar="DATE", help="waiver expiry, YYYY-MM-DD")
     add_repo_option(parser, aliases=("--path",))
+    parser.add_argument("item", metavar="ITEM", help="Item id, e.g. shutdown.sigterm")
     parser.add_argument(
-        "--no-scan", action="store_true", help="skip detection (overrides then go unnoticed)"
+        "answer", metavar="ANSWER", help="One of done, todo, na, waived, score=0|1|2"
+    )
+    parser.add_argument(
+        "--note", default="", metavar="TEXT", help="Note (required to contradict the evidence)"
+    )
+    parser.add_argument(
+        "--reason", default="", metavar="TEXT", help="Why n/a or waived (required for both)"
+    )
+    parser.add_argument(
+        "--until", default="", metavar="DATE", help="Waiver end date, YYYY-MM-DD (inclusive)"
+    )
+    parser.add_argument(
+        "--no-scan", action="store_true", help="Skip detection (overrides then go unnoticed)"
     )
     add_session_arguments(parser)
 

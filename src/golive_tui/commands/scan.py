@@ -44,7 +44,10 @@ AREA_ORDER = (
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_repo_option(parser, positional=True)
     parser.add_argument(
-        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="Output format (default: text; json is the stable contract)",
     )
     parser.add_argument(
         "--detector",
@@ -52,16 +55,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="ID",
         nargs="+",
         action="extend",
-        help="run only these detectors (see `golive detectors`)",
+        help="Run only these detectors (default: all; see `golive detectors`)",
     )
-    parser.add_argument("--no-cache", action="store_true", help="ignore the scan cache (cold scan)")
     parser.add_argument(
-        "--include-vendor", action="store_true", help="also read files under vendor/ directories"
+        "--no-cache", action="store_true", help="Ignore the scan cache (a cold scan)"
+    )
+    parser.add_argument(
+        "--include-vendor",
+        action="store_true",
+        help="Also read files under vendor/ directories (default: skipped)",
     )
     parser.add_argument(
         "--commit",
         metavar="REV",
-        help="scan this commit's tree from git objects instead of the working tree",
+        help="Scan this commit's tree from git objects (default: the working tree)",
     )
 
 

@@ -32,9 +32,11 @@ class UnknownProfileError(GoliveError):
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_repo_option(parser)
     parser.add_argument(
-        "checklist", metavar="CHECKLIST", help="checklist id (see golive checklists)"
+        "checklist", metavar="CHECKLIST", help="Checklist id (see `golive checklists`)"
     )
-    parser.add_argument("--profile", metavar="P", help="show only the items of this profile")
+    parser.add_argument(
+        "--profile", metavar="P", help="Show only this profile's items (default: all items)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -9,22 +9,32 @@ from __future__ import annotations
 import argparse
 import sys
 
-from golive_tui.commands._options import add_repo_option, repo_path
+from golive_tui.commands._options import (
+    CHECKLIST_HELP,
+    RELEASE_HELP,
+    add_repo_option,
+    repo_path,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_repo_option(parser, aliases=("--repo",))
-    parser.add_argument("--release", metavar="R", help="release name (default: tag at HEAD)")
-    parser.add_argument("--checklist", metavar="ID", help="checklist id (default: the repo's)")
+    parser.add_argument("--release", metavar="NAME", help=RELEASE_HELP)
+    parser.add_argument("--checklist", metavar="ID", help=CHECKLIST_HELP)
     parser.add_argument(
-        "--profile", metavar="P", help="profile to summarise (default: the draft's)"
+        "--profile", metavar="P", help="Profile to summarise (default: the draft's)"
     )
     parser.add_argument(
-        "--role", choices=("author", "pair", "reviewer"), default="author", help="your role"
+        "--role",
+        choices=("author", "pair", "reviewer"),
+        default="author",
+        help="Your role (default: author)",
     )
-    parser.add_argument("--no-sign", action="store_true", help="save the record without signing")
+    parser.add_argument("--no-sign", action="store_true", help="Save the record without signing it")
     parser.add_argument(
-        "--commit", action="store_true", help="commit the record (`readiness: <release>`)"
+        "--commit",
+        action="store_true",
+        help="Commit the record (message `readiness: <release>`)",
     )
 
 

@@ -15,7 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from golive_tui.commands._options import add_repo_option, repo_path
+from golive_tui.commands._options import (
+    CHECKLIST_HELP,
+    RELEASE_HELP,
+    add_repo_option,
+    repo_path,
+)
 from golive_tui.core import carry
 from golive_tui.core.assess import Assessment, assess
 from golive_tui.core.carry import CarryPlan
@@ -114,19 +119,25 @@ class Session:
 
 
 def add_session_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--checklist", metavar="ID", help="checklist id (default: repo config)")
-    parser.add_argument("--release", metavar="NAME", help="release name (default: tag at HEAD)")
-    parser.add_argument("--profile", metavar="P", help="profile whose gate is reported")
+    parser.add_argument("--checklist", metavar="ID", help=CHECKLIST_HELP)
+    parser.add_argument("--release", metavar="NAME", help=RELEASE_HELP)
+    parser.add_argument(
+        "--profile",
+        metavar="P",
+        help="Profile whose gate is reported (default: the repository's config, else none)",
+    )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_repo_option(parser, positional=True)
     add_session_arguments(parser)
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="Output format (default: text)"
+    )
     parser.add_argument(
         "--no-scan",
         action="store_true",
-        help="skip detection (faster; detected and at-risk states are then unknown)",
+        help="Skip detection (faster; detected and at-risk states are then unknown)",
     )
 
 

@@ -17,19 +17,19 @@ from golive_tui.commands._options import add_repo_option, repo_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_repo_option(parser, aliases=("--repo",))
     parser.add_argument(
         "records",
         nargs="*",
         metavar="RECORD",
-        help="record files or release names (default: the current release's record)",
+        help="Record files or release names (default: the current release's record)",
     )
-    parser.add_argument("--all", action="store_true", help="verify every record in .golive/records")
+    parser.add_argument("--all", action="store_true", help="Verify every record in .golive/records")
     parser.add_argument(
         "--evidence",
         action="store_true",
-        help="re-run detectors on each record's commit and list evidence that no longer holds",
+        help="Also re-run the detectors on each record's commit; list evidence that no longer holds",
     )
-    add_repo_option(parser, aliases=("--repo",))
 
 
 def run(args: argparse.Namespace) -> int:

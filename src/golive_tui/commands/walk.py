@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import Any
 
-from golive_tui.commands._options import add_repo_option, repo_path
+from golive_tui.commands._options import PAIR_HELP, add_repo_option, repo_path
 from golive_tui.commands.status import Session, add_session_arguments
 from golive_tui.core.carry import plan_for_walk
 from golive_tui.core.gitconfig import identity
@@ -24,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar='"NAME <EMAIL>"',
-        help="someone walking with you (repeatable); recorded as a participant",
+        help=PAIR_HELP,
     )
 
 
