@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from golive_tui.core.errors import GoliveError
+from golive_tui.core.globs import glob_regex
 from golive_tui.core.repo import DEFAULT_MAX_FILE_SIZE
 
 CONFIG_PATH = ".golive/config.toml"
@@ -176,30 +176,6 @@ def _line_of(lines: list[str], key: str, table: str) -> int:
 
 
 # --------------------------------------------------------------------------- globs
-
-
-@lru_cache(maxsize=256)
-def glob_regex(glob: str) -> re.Pattern[str]:
-    """Compile a path glob: `**/` any directories (or none), `*`/`?` within one segment."""
-    out = []
-    i = 0
-    while i < len(glob):
-        if glob.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif glob.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif glob[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif glob[i] == "?":
-            out.append("[^/]")
-            i += 1
-        else:
-            out.append(re.escape(glob[i]))
-            i += 1
-    return re.compile("".join(out) + r"\Z")
 
 
 def compile_globs(globs: tuple[str, ...]) -> re.Pattern[str] | None:

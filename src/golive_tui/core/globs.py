@@ -3,8 +3,8 @@
 One syntax for all three (docs/checklist-format.md, "Globs"): paths are repository-relative
 with `/` separators and a glob matches the whole path: `**/` any number of directories (or
 none), `**` anything, `*` and `?` within one directory, `[abc]` / `[a-z]` / `[!abc]` one
-character; a `[` with no closing `]` is itself. `core/config.py` keeps its own compiler for
-the scan's include/exclude globs.
+character; a `[` with no closing `]` is itself. The scan's include/exclude globs
+(`.golive/config.toml`) use the same compiler.
 """
 
 from __future__ import annotations
