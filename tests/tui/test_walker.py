@@ -202,6 +202,8 @@ async def test_score_keys_on_score_items_only(repo: Path) -> None:
         assert "Metrics but no alerts" in str(chosen.render())
         await pilot.press("2")
         assert saved(repo)["ops.observability"].score == 2  # type: ignore[attr-defined]
+        row = walker.items.get_option("ops.observability").prompt
+        assert str(row).startswith("✔ P2 2/2 Observability")  # the score before the title
         await goto(walker, pilot, "ops.runbook")
         await pilot.press("2")
         assert "ops.runbook" not in saved(repo)

@@ -92,14 +92,15 @@ def item_row(view: Any) -> Content:
         priority_badge(item.priority),
         " ",
     ]
+    answer = getattr(view, "answer", None)
+    if answer is not None and answer.score is not None:
+        # Before the title: a narrow list cuts long titles off, never the score.
+        parts += [Content.styled(f"{answer.score}/2", "$accent"), " "]
     title = item.title
     if not getattr(view, "applicable", True):
         parts.append(Content.styled(title, "$text-muted italic"))
     else:
         parts.append(title)
-    answer = getattr(view, "answer", None)
-    if answer is not None and answer.score is not None:
-        parts.append(Content.styled(f"  [{answer.score}/2]", "$accent"))
     return Content.assemble(*parts)
 
 

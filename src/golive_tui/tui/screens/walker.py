@@ -328,7 +328,8 @@ class WalkerScreen(Screen[None]):
 
     def refresh_detail(self) -> None:
         view = self.current
-        if view is None or view.item.id != self._shown_id:
+        same_item = view is not None and view.item.id == self._shown_id
+        if not same_item:
             self.evidence_index = 0
         self._shown_id = view.item.id if view else None
         dark = self.app.current_theme.dark
@@ -350,6 +351,7 @@ class WalkerScreen(Screen[None]):
             dark=dark,
             scanning=self.scanning,
             reasons=carry_view.reason_widgets(self.carry_plan, view.item.id if view else None),
+            same_item=same_item,
         )
 
     @on(OptionList.OptionHighlighted, "#items")
@@ -371,6 +373,7 @@ class WalkerScreen(Screen[None]):
     def start_scan(self) -> None:
         self.scanning = True
         self.query_one(SummaryBar).scanning(0, 0)
+        self.refresh_detail()  # "waiting for the scan…", not "not scanned"
         self.run_scan()
 
     @work(thread=True, exclusive=True, group="scan")

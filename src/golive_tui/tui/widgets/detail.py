@@ -1,14 +1,24 @@
-"""The item detail: why, how to verify, remediation, the answer, and the evidence with code excerpts."""
+"""The item detail: the answer, the evidence (one finding's code at a time), why, how to verify,
+remediation and the rubric.
+
+Built once and updated in place: moving through items or findings changes the text of the same
+widgets (no widgets removed and mounted, so no blank frame), and only the selected finding's
+excerpt is highlighted, however many findings an item has. The other findings are one line each,
+at most MAX_LISTED of them around the selected one, with how many more `x` cycles through.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from rich.cells import cell_len
 from rich.syntax import Syntax
-from textual.containers import VerticalScroll
+from textual.app import ComposeResult
+from textual.containers import VerticalGroup, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
@@ -17,6 +27,8 @@ from golive_tui.tui.present import priority_badge, state_label
 
 CONTEXT = 3  # lines shown around a finding
 MAX_EXCERPT = 14
+MAX_LISTED = 7  # findings listed one line each around the selected one; the rest are "+N more"
+RUBRIC_LEVELS = 3  # score items take 0, 1 or 2
 
 STATUS_STYLE = {
     Status.FOUND: "$success",
@@ -26,6 +38,8 @@ STATUS_STYLE = {
     Status.NOT_APPLICABLE: "$text-muted",
     Status.ERROR: "$warning",
 }
+
+_LEVEL_PREFIX = re.compile(r"^\s*\d\s*[:.)-]\s*")
 
 
 def lexer_for(path: str) -> str:
@@ -72,7 +86,8 @@ def excerpt(repo_root: Path, path: str, line: int, end_line: int) -> tuple[str, 
 
 
 def evidence_of(view: Any, results: Mapping[str, DetectorResult]) -> list[tuple[str, Any]]:
-    """(detector id, Evidence) pairs for an item, in detector order (what `o` opens)."""
+    """(detector id, Evidence) pairs for an item, what `x` cycles through and `o` opens:
+    contrary findings first (they are what puts an item at risk), then in detector order."""
     out: list[tuple[str, Any]] = []
     detect = view.item.detect
     if detect is not None:
@@ -82,21 +97,76 @@ def evidence_of(view: Any, results: Mapping[str, DetectorResult]) -> list[tuple[
                 out.extend((det, ev) for ev in result.evidence)
     if not out:
         out = [("", ev) for ev in getattr(view, "evidence", ()) or ()]
-    return out
+    return sorted(out, key=lambda pair: pair[1].polarity is not Polarity.CONTRARY)
+
+
+def listed_window(count: int, selected: int, cap: int = MAX_LISTED) -> range:
+    """Which findings are listed: all when they fit, else `cap` of them around the selected one."""
+    if count <= cap:
+        return range(count)
+    start = min(max(0, selected - cap // 2), count - cap)
+    return range(start, start + cap)
+
+
+def rubric_sentence(level: int, sentence: str) -> str:
+    """`0  No metrics at all.`: the level once, whether or not the checklist wrote it too."""
+    return f"{level}  {_LEVEL_PREFIX.sub('', sentence, count=1)}"
+
+
+def fit_path(path: str, line: int, width: int) -> str:
+    """`path:line` in at most `width` cells, the front of the path given up first."""
+    text = f"{path}:{line}"
+    if width <= 0 or cell_len(text) <= width:
+        return text
+    tail = text[-max(width - 1, 1) :]
+    cut = tail.find("/")
+    return "…" + (tail[cut:] if 0 <= cut < len(tail) - 1 else tail)
+
+
+def _finding_line(ev: Any, selected: bool, width: int = 0) -> Content:
+    """`▶ path:line  contrary`; other findings than the selected one stay on one line."""
+    contrary = ev.polarity is Polarity.CONTRARY
+    room = width - 2 - len("  contrary") if width and not selected else 0
+    return Content.assemble(
+        "▶ " if selected else "  ",
+        Content.styled(fit_path(ev.path, ev.line, room), "underline" if selected else ""),
+        Content.styled(
+            "  contrary" if contrary else "  supports",
+            "$error" if contrary else "$success",
+        ),
+    )
 
 
 class Excerpt(Static):
-    """A syntax-highlighted code excerpt around one finding; follows the app's light/dark theme."""
+    """A syntax-highlighted code excerpt around one finding; follows the app's light/dark theme.
 
-    def __init__(
-        self, code: str, path: str, start: int, highlight: set[int], *, dark: bool = True
-    ) -> None:
-        self._code = (code, path, start, frozenset(highlight))
+    Updated in place (`show`) as the selected finding changes; `syntax` is what is shown, or
+    None when the file could not be read and the finding's snippet stands in for it.
+    """
+
+    def __init__(self, *, dark: bool = True, id: str | None = None) -> None:
+        super().__init__("", classes="excerpt", id=id)
         self.dark = dark
-        self.syntax = self._syntax()
-        super().__init__(self.syntax, classes="excerpt")
+        self._code: tuple[str, str, int, frozenset[int]] | None = None
+        self.syntax: Syntax | None = None
 
-    def _syntax(self) -> Syntax:
+    def show(self, code: str, path: str, start: int, highlight: set[int]) -> None:
+        code_key = (code, path, start, frozenset(highlight))
+        if code_key == self._code and self.syntax is not None:
+            return
+        self._code = code_key
+        self.syntax = syntax = self._syntax()
+        if syntax is not None:
+            self.update(syntax)
+
+    def show_text(self, text: str) -> None:
+        self._code = None
+        self.syntax = None
+        self.update(Content(text))
+
+    def _syntax(self) -> Syntax | None:
+        if self._code is None:
+            return None
         code, path, start, highlight = self._code
         return Syntax(
             code,
@@ -118,11 +188,52 @@ class Excerpt(Static):
         if dark != self.dark:
             self.dark = dark
             self.syntax = self._syntax()
-            self.update(self.syntax)
+            if self.syntax is not None:
+                self.update(self.syntax)
 
 
 class ItemDetail(VerticalScroll):
-    """Rebuilt whenever the highlighted item or its evidence changes."""
+    """One item at a time; `show` rewrites the text of widgets composed once."""
+
+    _shown_index = 0  # the finding shown last: a new one is scrolled into view
+
+    def compose(self) -> ComposeResult:
+        yield Static("No item matches.", classes="muted", id="d-empty")
+        with VerticalGroup(id="d-item"):
+            yield Static(classes="title", id="d-title")
+            yield Static(classes="meta", id="d-meta")
+            yield Static(classes="answer", id="d-answer")
+            yield VerticalGroup(id="d-reasons")
+            with VerticalGroup(id="d-evidence"):
+                yield Static(classes="heading", id="d-evidence-heading")
+                yield Static(classes="detectors", id="d-detectors")
+                with VerticalGroup(id="d-findings"):
+                    yield Static(classes="evidence-list", id="d-before")
+                    with VerticalGroup(id="d-selected"):
+                        yield Static(classes="evidence-head -selected", id="d-selected-head")
+                        yield Excerpt(id="d-excerpt")
+                    yield Static(classes="evidence-list", id="d-after")
+            yield Static("Why", classes="heading")
+            yield Static(classes="body", id="d-why")
+            yield Static("How to verify", classes="heading")
+            yield Static(classes="body", id="d-verify")
+            yield Static("Remediation", classes="heading")
+            yield Static(classes="body", id="d-remediation")
+            with VerticalGroup(id="d-rubric"):
+                yield Static("Rubric (press 0, 1 or 2)", classes="heading")
+                for level in range(RUBRIC_LEVELS):
+                    yield Static(classes="rubric", id=f"d-rubric-{level}")
+            yield Static(classes="muted", id="d-note")
+
+    def _static(self, selector: str) -> Static:
+        return self.query_one(selector, Static)
+
+    def _set(self, selector: str, content: Content | str) -> None:
+        """Show `content` in the widget, hidden when there is nothing to say."""
+        widget = self._static(selector)
+        widget.display = bool(content)
+        if content:
+            widget.update(content)
 
     def show(
         self,
@@ -134,64 +245,56 @@ class ItemDetail(VerticalScroll):
         dark: bool = True,
         scanning: bool = False,
         reasons: Sequence[Static] = (),
+        same_item: bool = False,
     ) -> None:
-        """`reasons`: why the item is asked again this release (carry-forward), shown first."""
-        self.remove_children()
+        """`reasons`: why the item is asked again this release (carry-forward), shown first.
+        `same_item`: the item was shown already (its state or evidence changed, or `x` picked
+        another finding): keep the scroll position, and bring a newly picked finding into view."""
+        self.query_one("#d-empty").display = view is None
+        self.query_one("#d-item").display = view is not None
         if view is None:
-            self.mount(Static("No item matches.", classes="muted"))
             return
         item = view.item
-        widgets: list[Static] = [
-            Static(Content(item.title), classes="title"),
-            Static(
-                Content.assemble(
-                    priority_badge(item.priority),
-                    " · ",
-                    state_label(view),
-                    Content.styled(f" · {item.id}", "$text-muted"),
-                    Content.styled("" if view.applicable else " · not applicable here", "italic"),
-                ),
-                classes="meta",
+        self._set("#d-title", Content(item.title))
+        self._set(
+            "#d-meta",
+            Content.assemble(
+                priority_badge(item.priority),
+                " · ",
+                state_label(view),
+                Content.styled(f" · {item.id}", "$text-muted"),
+                Content.styled("" if view.applicable else " · not applicable here", "italic"),
             ),
-        ]
-        answer = getattr(view, "answer", None)
-        if answer is not None:
-            said = [f"answered {answer.state.value} ({answer.source.value})"]
-            if answer.by:
-                said.append(f"by {answer.by}")
-            if answer.at:
-                said.append(f"at {answer.at}")
-            if answer.carried_from:
-                said.append(f"· carried from {answer.carried_from}")
-            lines = [" ".join(said)]
-            if answer.reason:
-                lines.append(f"reason: {answer.reason}")
-            if answer.until:
-                lines.append(f"until: {answer.until}")
-            if answer.note:
-                lines.append(f"note: {answer.note}")
-            widgets.append(Static(Content("\n".join(lines)), classes="answer"))
-        widgets.extend(reasons)
+        )
+        self._set("#d-answer", _answer_text(getattr(view, "answer", None)))
+        box = self.query_one("#d-reasons", VerticalGroup)
+        if reasons or box.children:
+            box.remove_children()
+            box.mount_all(reasons)
+        box.display = bool(reasons)
         # Evidence first: it is what the walk adds to a plain checklist.
-        widgets.extend(self._evidence(view, results, repo_root, evidence_index, dark, scanning))
-        widgets += [
-            Static("Why", classes="heading"),
-            Static(Content(item.why), classes="body"),
-            Static("How to verify", classes="heading"),
-            Static(Content(item.verify), classes="body"),
-            Static("Remediation", classes="heading"),
-            Static(Content(item.remediation), classes="body"),
-        ]
-        if item.kind is ItemKind.SCORE and item.rubric:
-            widgets.append(Static("Rubric (press 0, 1 or 2)", classes="heading"))
-            current = answer.score if answer is not None else None
-            for level, sentence in enumerate(item.rubric):
-                classes = "rubric -chosen" if current == level else "rubric"
-                widgets.append(Static(Content(f"{level}  {sentence}"), classes=classes))
-        if item.note:
-            widgets.append(Static(Content(item.note), classes="muted"))
-        self.mount_all(widgets)
-        self.scroll_home(animate=False)
+        self._evidence(view, results, repo_root, evidence_index, dark, scanning)
+        self._set("#d-why", Content(item.why))
+        self._set("#d-verify", Content(item.verify))
+        self._set("#d-remediation", Content(item.remediation))
+        answer = getattr(view, "answer", None)
+        rubric = item.rubric if item.kind is ItemKind.SCORE else ()
+        self.query_one("#d-rubric").display = bool(rubric)
+        current = answer.score if answer is not None else None
+        for level in range(RUBRIC_LEVELS):
+            line = self._static(f"#d-rubric-{level}")
+            line.set_class(current == level, "-chosen")
+            self._set(
+                f"#d-rubric-{level}",
+                Content(rubric_sentence(level, rubric[level])) if level < len(rubric) else "",
+            )
+        self._set("#d-note", Content(item.note) if item.note else "")
+        if not same_item:
+            self.scroll_home(animate=False)
+        elif evidence_index != self._shown_index and self.query_one("#d-findings").display:
+            selected = self.query_one("#d-selected")
+            self.call_after_refresh(self.scroll_to_widget, selected, animate=False)
+        self._shown_index = evidence_index
 
     def _evidence(
         self,
@@ -201,10 +304,11 @@ class ItemDetail(VerticalScroll):
         evidence_index: int,
         dark: bool,
         scanning: bool,
-    ) -> list[Static]:
+    ) -> None:
         detect = view.item.detect
+        self.query_one("#d-evidence").display = detect is not None
         if detect is None:
-            return []
+            return
         count = len(detect.detectors)
         settles = ""
         if count > 1:
@@ -213,50 +317,72 @@ class ItemDetail(VerticalScroll):
                 if detect.mode is DetectMode.ANY
                 else f" · all {count} detectors must find it"
             )
-        out = [Static(f"Evidence{settles}", classes="heading")]
+        pairs = evidence_of(view, results)
+        found = f" · {len(pairs)} findings, x next" if len(pairs) > 1 else ""
+        self._set("#d-evidence-heading", f"Evidence{settles}{found}")
+        lines: list[Content] = []
         for det in detect.detectors:
             result = results.get(det)
             if result is None:
                 text = "waiting for the scan…" if scanning else "not scanned"
-                out.append(
-                    Static(Content.assemble(det, Content.styled(f"  {text}", "$text-muted")))
-                )
+                lines.append(Content.assemble(det, Content.styled(f"  {text}", "$text-muted")))
                 continue
-            out.append(
-                Static(
-                    Content.assemble(
-                        Content.styled(result.status.value, STATUS_STYLE.get(result.status, "")),
-                        "  ",
-                        Content.styled(det, "bold"),
-                        Content.styled(f"  {result.summary}", "$text-muted"),
-                    ),
-                    classes="detector",
+            lines.append(
+                Content.assemble(
+                    Content.styled(result.status.value, STATUS_STYLE.get(result.status, "")),
+                    "  ",
+                    Content.styled(det, "bold"),
+                    Content.styled(f"  {result.summary}", "$text-muted"),
                 )
             )
-        pairs = evidence_of(view, results)
-        for index, (_det, ev) in enumerate(pairs):
-            marker = "▶ " if index == evidence_index else "  "
-            contrary = ev.polarity is Polarity.CONTRARY
-            out.append(
-                Static(
-                    Content.assemble(
-                        marker,
-                        Content.styled(f"{ev.path}:{ev.line}", "underline"),
-                        Content.styled(
-                            "  contrary" if contrary else "  supports",
-                            "$error" if contrary else "$success",
-                        ),
-                    ),
-                    classes="evidence-head -selected"
-                    if index == evidence_index
-                    else "evidence-head",
+        self._set("#d-detectors", Content("\n").join(lines))
+        self.query_one("#d-findings").display = bool(pairs)
+        if not pairs:
+            self._set("#d-before", "")
+            self._set("#d-after", "")
+            return
+        index = min(evidence_index, len(pairs) - 1)
+        shown = listed_window(len(pairs), index)
+        width = self.scrollable_content_region.width
+        before = [_finding_line(ev, False, width) for _det, ev in pairs[shown.start : index]]
+        if shown.start:
+            before.insert(0, Content.styled(f"  ↑ {shown.start} earlier", "$text-muted"))
+        after = [_finding_line(ev, False, width) for _det, ev in pairs[index + 1 : shown.stop]]
+        if shown.stop < len(pairs):
+            after.append(
+                Content.styled(
+                    f"  +{len(pairs) - shown.stop} more · x shows the next", "$text-muted"
                 )
             )
-            found = excerpt(repo_root, ev.path, ev.line, ev.end_line)
-            if found is None:
-                out.append(Static(Content(ev.snippet or "(file not readable)"), classes="excerpt"))
-                continue
-            code, start = found
-            lines = set(range(ev.line, max(ev.line, ev.end_line) + 1))
-            out.append(Excerpt(code, ev.path, start, lines, dark=dark))
-        return out
+        self._set("#d-before", Content("\n").join(before))
+        self._set("#d-after", Content("\n").join(after))
+        _det, ev = pairs[index]
+        self._set("#d-selected-head", _finding_line(ev, True))
+        code = self.query_one("#d-excerpt", Excerpt)
+        code.dark = dark
+        found_code = excerpt(repo_root, ev.path, ev.line, ev.end_line)
+        if found_code is None:
+            code.show_text(ev.snippet or "(file not readable)")
+            return
+        text, start = found_code
+        code.show(text, ev.path, start, set(range(ev.line, max(ev.line, ev.end_line) + 1)))
+
+
+def _answer_text(answer: Any) -> Content | str:
+    if answer is None:
+        return ""
+    said = [f"answered {answer.state.value} ({answer.source.value})"]
+    if answer.by:
+        said.append(f"by {answer.by}")
+    if answer.at:
+        said.append(f"at {answer.at}")
+    if answer.carried_from:
+        said.append(f"· carried from {answer.carried_from}")
+    lines = [" ".join(said)]
+    if answer.reason:
+        lines.append(f"reason: {answer.reason}")
+    if answer.until:
+        lines.append(f"until: {answer.until}")
+    if answer.note:
+        lines.append(f"note: {answer.note}")
+    return Content("\n".join(lines))
