@@ -623,3 +623,76 @@ async def test_saving_shows_the_how_to_on_screen_and_a_one_line_toast(repo: Path
         result = str(app.screen.query_one("#save-result").render())
         assert "git config gpg.format ssh" in result
         assert app.seen[-1] == "saved (unsigned) .golive/records/v1.toml"
+
+
+@pytest.mark.parametrize(
+    ("key", "item_id", "field"),
+    [
+        ("n", "ops.runbook", "field-reason"),
+        ("w", "ops.runbook", "field-reason"),
+        ("e", "ops.runbook", "field-note"),
+        ("p", "ops.runbook", "field-who"),
+    ],
+)
+async def test_keys_typed_right_after_a_dialog_key_go_to_the_dialog(
+    repo: Path, key: str, item_id: str, field: str
+) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        await goto(walker, pilot, item_id)
+        # Letters that are walker keys too (j, k, n, g, q, space): none may reach the walker.
+        await burst(app, pilot, key, "j", "k", "space", "n", "g", "q", "x")
+        dialog = app.screen
+        assert isinstance(dialog, FormDialog)
+        field_input = dialog.query_one(f"#{field}", Input)
+        assert field_input.value == "jk ngqx"
+        assert app.focused is field_input
+        assert walker.items.current_id == item_id  # the list did not move
+        await burst(app, pilot, "escape")
+        assert app.screen is walker
+        assert saved_or_empty(repo) == {}
+
+
+async def test_keys_before_a_dialog_key_still_act_on_the_walk(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        await burst(app, pilot, "j", "j", "j", "n", "n", "o")
+        dialog = app.screen
+        assert isinstance(dialog, FormDialog)
+        assert "Rate limit" in dialog.title_text  # the moves came first
+        assert walker.items.current_id == "http.rate-limit"
+        assert dialog.query_one("#field-reason", Input).value == "no"
+        await burst(app, pilot, "enter")
+        assert app.screen is walker
+        assert saved(repo)["http.rate-limit"].reason == "no"  # type: ignore[attr-defined]
+
+
+async def test_a_quick_reason_and_enter_answer_at_once(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        await goto(walker, pilot, "ops.runbook")
+        await burst(app, pilot, "n", *"no runbook yet", "enter", "j")
+        assert app.screen is walker
+        assert saved(repo)["ops.runbook"].reason == "no runbook yet"  # type: ignore[attr-defined]
+        assert walker.items.current_id == "ops.observability"  # j after enter moved the list
+
+
+async def test_a_whole_waiver_typed_in_one_go(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        await goto(walker, pilot, "ops.runbook")
+        # Enter moves to the next field at once: the date lands in it, and keys after the last
+        # enter go back to the walk.
+        await burst(app, pilot, "w", *"no time", "enter", *"2030-02-01", "enter", "j")
+        assert app.screen is walker
+        answer: Any = saved(repo)["ops.runbook"]
+        assert (answer.state, answer.reason, answer.until) == (
+            State.WAIVED,
+            "no time",
+            "2030-02-01",
+        )
+        assert walker.items.current_id == "ops.observability"

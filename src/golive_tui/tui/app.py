@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 
@@ -16,6 +17,7 @@ from golive_tui.core.draft import Draft, DraftLock, with_participant, with_profi
 from golive_tui.core.errors import GoliveError
 from golive_tui.tui.deps import WalkerDeps
 from golive_tui.tui.palette import WalkerCommands
+from golive_tui.tui.screens.dialogs import FormDialog
 from golive_tui.tui.screens.walker import WalkerScreen
 
 
@@ -66,6 +68,16 @@ class GoliveApp(App[int]):
                 title="Draft resumed",
             )
         self.push_screen(WalkerScreen(deps, self.draft))
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed right after the one that opened a dialog were routed to the walker before
+        the dialog existed; they come back here and belong to the dialog.
+
+        Runs before App's own key handling (bindings), which a key typed into the dialog skips:
+        an enter typed early submits once, at once, so the keys after it act on the walk."""
+        if isinstance(self.screen, FormDialog) and self.screen.takes_early(event):
+            event.stop()
+            event.prevent_default()
 
     def on_unmount(self) -> None:
         if self.lock is not None:
