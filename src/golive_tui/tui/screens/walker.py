@@ -20,7 +20,7 @@ from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList
+from textual.widgets import Input, OptionList
 from textual.worker import get_current_worker
 
 from golive_tui.core.carry import seed_draft, should_seed
@@ -47,6 +47,7 @@ from golive_tui.tui.widgets.detail import ItemDetail, evidence_of
 from golive_tui.tui.widgets.item_list import ItemList
 from golive_tui.tui.widgets.section_list import ALL, SectionList
 from golive_tui.tui.widgets.summary_bar import SummaryBar
+from golive_tui.tui.widgets.walker_footer import WalkerFooter
 
 LINE_FIRST = {"vi", "vim", "nvim", "gvim", "emacs", "emacsclient", "nano", "micro", "kak", "hx"}
 GOTO = {"code", "code-insiders", "codium", "cursor"}
@@ -251,7 +252,7 @@ class WalkerScreen(Screen[None]):
                 yield ItemList(id="items")
                 yield Input(placeholder="search items…", id="search")
             yield ItemDetail(id="detail")
-        yield Footer(compact=True)
+        yield WalkerFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False

@@ -1,0 +1,84 @@
+"""The walker's footer: the most important keys that fit the width, in their usual order.
+
+Textual's Footer shows every binding marked `show`; at 80 columns the walker's do not all fit
+and the last ones were cut off. This footer drops the least important first (RANK, least
+important last), keeps `?` help and the command palette (`^p`) always, and recomputes on resize.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.cells import cell_len
+from textual import events
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Footer
+
+#: Actions from the most to the least important; a shown binding not listed ranks last.
+RANK: tuple[str, ...] = (
+    "help",
+    "toggle_done",
+    "na",
+    "waive",
+    "search",
+    "next_remaining",
+    "summary",
+    "cycle_filter",
+    "note",
+    "open_evidence",
+    "quit",
+)
+ALWAYS = frozenset({"help"})
+PALETTE_ROOM = len("▏^p Commands ")  # docked right by Footer itself
+
+
+def key_width(key_display: str, description: str) -> int:
+    """Cells a compact footer key takes: `space Done ` (key, space, description, gap)."""
+    return cell_len(key_display) + 1 + cell_len(description) + 1
+
+
+def fitting(keys: Iterable[tuple[str, int]], room: int) -> set[str]:
+    """The actions to show: by RANK while they fit in `room` cells (ALWAYS ones regardless)."""
+    listed = list(keys)
+    order = {action: n for n, action in enumerate(RANK)}
+    chosen: set[str] = set()
+    used = 0
+    for action, width in sorted(listed, key=lambda kw: order.get(kw[0], len(RANK))):
+        if action in ALWAYS or used + width <= room:
+            chosen.add(action)
+            used += width
+    return chosen
+
+
+class WalkerFooter(Footer):
+    def compose(self) -> ComposeResult:
+        widgets = list(super().compose())
+        width = self._composed_width = self.size.width
+        keys = [w for w in widgets if _action(w) and not w.has_class("-command-palette")]
+        if width <= 0:
+            yield from widgets  # not laid out yet: the resize that follows recomposes
+            return
+        shown = fitting(
+            ((_action(w), key_width(getattr(w, "key_display", ""), _description(w))) for w in keys),
+            width - PALETTE_ROOM,
+        )
+        kept = [w for w in widgets if w not in keys or _action(w) in shown]
+        self.styles.grid_size_columns = len(kept)
+        yield from kept
+
+    _composed_width = -1
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self._composed_width:
+            self.refresh(recompose=True)
+
+
+def _action(widget: Widget) -> str:
+    action = getattr(widget, "action", "")
+    return action.split("(", 1)[0] if isinstance(action, str) else ""
+
+
+def _description(widget: Widget) -> str:
+    description = getattr(widget, "description", "")
+    return description if isinstance(description, str) else ""

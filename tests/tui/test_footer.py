@@ -1,0 +1,59 @@
+"""The walker's footer keeps the most important keys that fit, help and the palette always."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.cells import cell_len
+
+from golive_tui.tui.app import GoliveApp
+from golive_tui.tui.widgets.walker_footer import RANK, WalkerFooter, fitting
+from tests.tui.fakes import make_deps
+from tests.tui.test_walker import started
+
+
+def footer_keys(app: GoliveApp) -> tuple[list[Any], Any]:
+    footer = app.screen.query_one(WalkerFooter)
+    keys = [w for w in footer.children if getattr(w, "action", None)]
+    palette = next(w for w in keys if w.has_class("-command-palette"))
+    return [w for w in keys if w is not palette], palette
+
+
+@pytest.mark.parametrize("width", [80, 90, 100, 120, 160])
+async def test_every_shown_key_is_whole_and_help_and_palette_always_show(
+    repo: Path, width: int
+) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=(width, 24)) as pilot:
+        await started(app, pilot)
+        keys, palette = footer_keys(app)
+        actions = [k.action for k in keys]
+        assert "help" in actions
+        assert palette.region.right <= width
+        for key in keys:
+            text = f"{key.key_display} {key.description}"
+            assert key.region.width >= cell_len(text), f"{text!r} is cut"
+            assert key.region.right <= palette.region.x, f"{text!r} runs under the palette"
+        shown = [a for a in RANK if a in actions]
+        assert shown == list(RANK[: len(shown)])  # the most important ones, none skipped
+        if width >= 120:
+            assert len(keys) == len(RANK)
+
+
+async def test_footer_follows_a_resize(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=(120, 24)) as pilot:
+        await started(app, pilot)
+        assert "quit" in [k.action for k in footer_keys(app)[0]]
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        actions = [k.action for k in footer_keys(app)[0]]
+        assert "quit" not in actions
+        assert {"help", "search", "toggle_done"} <= set(actions)
+
+
+def test_fitting_keeps_help_even_without_room() -> None:
+    assert fitting([("help", 7), ("toggle_done", 11)], 0) == {"help"}
+    assert fitting([("quit", 7), ("help", 7), ("toggle_done", 11)], 18) == {"help", "toggle_done"}
