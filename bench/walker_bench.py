@@ -1,4 +1,5 @@
-"""Walker startup figures: time to first screen, to first evidence and to a finished scan.
+"""Walker figures: time to first screen, to first evidence and to a finished scan, then the
+time the walker takes to update the detail pane as the cursor moves (median and slowest item).
 
 Runs the real walker headless (Textual's run_test) with the real scan, checklist and draft store
 on a fresh copy of the bundled sample service (or on REPO, given as an argument), several times,
@@ -24,7 +25,7 @@ from golive_tui.tui.app import GoliveApp
 from golive_tui.tui.screens.walker import WalkerScreen
 
 
-async def one_run(repo: Path) -> tuple[float, float, float]:
+async def one_run(repo: Path) -> tuple[float, float, float, float, float]:
     session = Session.open(str(repo))
     # Start from no draft and no lock each time: the figures are for a fresh walk.
     store = DraftStore(repo)
@@ -45,7 +46,16 @@ async def one_run(repo: Path) -> tuple[float, float, float]:
         await pilot.pause()
         finished = time.perf_counter() - started
         assert not walker.scanning
-    return first_screen, first_evidence, finished
+        # Updating the detail pane for every item in turn (the walker's share of a cursor move;
+        # Textual's layout and paint come after), slowest too.
+        details = []
+        for index in range(walker.items.option_count):
+            walker.items.highlighted = index
+            tick = time.perf_counter()
+            walker.refresh_detail()
+            details.append(time.perf_counter() - tick)
+            await pilot.pause()
+    return first_screen, first_evidence, finished, statistics.median(details), max(details)
 
 
 def main() -> None:
@@ -59,14 +69,19 @@ def main() -> None:
         repo = demo.prepare(Path(tempfile.mkdtemp(prefix="golive-walker-bench-")))
     rows = [asyncio.run(one_run(repo)) for _ in range(args.runs)]
     print(f"walker on {repo} ({args.runs} runs, headless 120x40, run 1 = cold scan cache)")
-    print(f"{'run':>4} {'first screen':>14} {'first evidence':>16} {'scan done':>11}")
-    for n, (screen, evidence, done) in enumerate(rows, 1):
+    print(
+        f"{'run':>4} {'first screen':>14} {'first evidence':>16} {'scan done':>11}"
+        f" {'item detail':>13} {'slowest':>9}"
+    )
+    for n, (screen, evidence, done, detail, slowest) in enumerate(rows, 1):
         print(
             f"{n:>4} {screen * 1000:>11.0f} ms {evidence * 1000:>13.0f} ms {done * 1000:>8.0f} ms"
+            f" {detail * 1000:>10.1f} ms {slowest * 1000:>6.1f} ms"
         )
-    for label, index in (("first screen", 0), ("first evidence", 1), ("scan done", 2)):
+    labels = ("first screen", "first evidence", "scan done", "item detail", "slowest detail")
+    for index, label in enumerate(labels):
         values = [r[index] * 1000 for r in rows[1:]] or [rows[0][index] * 1000]
-        print(f"median warm {label}: {statistics.median(values):.0f} ms")
+        print(f"median warm {label}: {statistics.median(values):.1f} ms")
 
 
 if __name__ == "__main__":
