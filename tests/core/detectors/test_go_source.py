@@ -739,3 +739,53 @@ def test_large_evidence_lists_are_capped_outside_the_contract() -> None:
     ]
     assert len(r.evidence) == 50
     assert "(first 50 of 80 shown)" in r.summary
+
+
+# --------------------------------------------------------------------------- build constraints
+
+
+_SIGTERM_BODY = """
+package main
+
+import ("os"; "os/signal"; "syscall")
+
+func main() { c := make(chan os.Signal, 1); signal.Notify(c, syscall.SIGTERM) }
+"""
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "//go:build ignore\n",
+        "\ufeff//go:build ignore && linux\n",
+        "// +build ignore\n",
+        "// +build linux,ignore\n",
+        "// Command gen writes tables.\n\n//go:build ignore\n",
+    ],
+)
+def test_a_file_no_build_compiles_is_no_evidence(header: str) -> None:
+    out = results({"gen.go": header + _SIGTERM_BODY})
+    assert out["go.signal.sigterm"].status is Status.MISSING
+    assert EX.extract("gen.go", header + _SIGTERM_BODY).meta["imports"] == []
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "",
+        "//go:build linux\n",
+        "//go:build ignore || linux\n",
+        "//go:build !ignore\n",
+        "// +build linux ignore\n",
+        "/* //go:build ignore */\n",
+        "//go:build (ignore\n",  # unreadable: not taken as excluded
+    ],
+)
+def test_a_file_some_build_compiles_still_counts(header: str) -> None:
+    out = results({"main.go": header + _SIGTERM_BODY})
+    assert out["go.signal.sigterm"].status is Status.FOUND
+
+
+def test_a_build_constraint_after_the_package_clause_is_only_a_comment() -> None:
+    src = _SIGTERM_BODY + "\n//go:build ignore\n"
+    assert results({"main.go": src})["go.signal.sigterm"].status is Status.FOUND

@@ -204,6 +204,98 @@ class ImportSpec(NamedTuple):
     text: str
 
 
+_BUILD_LINE = re.compile(r"^//go:build[ \t]+(.+?)[ \t]*$", re.M)
+_PLUS_BUILD_LINE = re.compile(r"^//[ \t]*\+build[ \t]+(.+?)[ \t]*$", re.M)
+_CONSTRAINT_TOKEN = re.compile(r"\s*(&&|\|\||!|\(|\)|[\w.]+)")
+_MAX_CONSTRAINT_TAGS = 10
+
+
+def build_ignored(text: str) -> bool:
+    """Whether the file's build constraint keeps it out of every build: false unless the
+    `ignore` tag is set (`//go:build ignore`, `// +build ignore`, `ignore && linux`...), which
+    nobody sets, so its code is never compiled. Only the header before the package clause
+    counts, like `go build`; a constraint this cannot read is treated as satisfiable."""
+    pos = _SKIP.match(text, 1 if text.startswith("\ufeff") else 0)
+    header = text[: pos.end()].lstrip("\ufeff") if pos else ""
+    if "build" not in header:
+        return False
+    header = re.sub(r"/\*.*?\*/", "", header, flags=re.S)  # only line comments constrain
+    m = _BUILD_LINE.search(header)
+    if m:
+        expr = m.group(1)
+    else:
+        lines = _PLUS_BUILD_LINE.findall(header)
+        if not lines:
+            return False
+        expr = " && ".join(
+            "(" + " || ".join("(" + " && ".join(opt.split(",")) + ")" for opt in line.split()) + ")"
+            for line in lines
+        )
+    tokens: list[str] = []
+    at = 0
+    while at < len(expr.rstrip()):
+        tok = _CONSTRAINT_TOKEN.match(expr, at)
+        if tok is None:
+            return False
+        tokens.append(tok.group(1))
+        at = tok.end()
+    tags = sorted({t for t in tokens if t not in ("&&", "||", "!", "(", ")") and t != "ignore"})
+    if "ignore" not in tokens or len(tags) > _MAX_CONSTRAINT_TAGS:
+        return False
+    for bits in range(1 << len(tags)):
+        on = {t for i, t in enumerate(tags) if bits >> i & 1}
+        value = _eval_constraint(tokens, on)
+        if value is None or value:
+            return False
+    return True
+
+
+def _eval_constraint(tokens: list[str], on: set[str]) -> bool | None:
+    """A `//go:build` expression's value with the tags in `on` set; None if malformed."""
+    at = 0
+
+    def peek() -> str:
+        return tokens[at] if at < len(tokens) else ""
+
+    def unary() -> bool | None:
+        nonlocal at
+        tok = peek()
+        at += 1
+        if tok == "!":
+            v = unary()
+            return None if v is None else not v
+        if tok == "(":
+            v = disjunction()
+            if v is None or peek() != ")":
+                return None
+            at += 1
+            return v
+        if not tok or tok in ("&&", "||", ")"):
+            return None
+        return tok in on
+
+    def conjunction() -> bool | None:
+        nonlocal at
+        v = unary()
+        while v is not None and peek() == "&&":
+            at += 1
+            w = unary()
+            v = None if w is None else v and w
+        return v
+
+    def disjunction() -> bool | None:
+        nonlocal at
+        v = conjunction()
+        while v is not None and peek() == "||":
+            at += 1
+            w = conjunction()
+            v = None if w is None else v or w
+        return v
+
+    value = disjunction()
+    return value if at == len(tokens) else None
+
+
 def scan_imports(text: str) -> list[ImportSpec] | None:
     """Import specs of a Go file, or None when the text has no package clause (not Go).
 
@@ -593,7 +685,7 @@ class GoSourceExtractor:
 
     name = "go_source"
     detectors = DETECTORS
-    version = f"2.{rules().digest}"  # go_rules.toml changes invalidate cached scans too
+    version = f"3.{rules().digest}"  # go_rules.toml changes invalidate cached scans too
 
     def matches(self, path: str) -> bool:
         return path.endswith(".go")
@@ -608,6 +700,8 @@ class GoSourceExtractor:
         specs = scan_imports(text)
         if specs is None:
             return self._unparseable(text, "not Go source (no package clause)")
+        if build_ignored(text):
+            return FileScan(meta={"imports": [], "parsed": False})  # never compiled: no evidence
         names: dict[str, set[str]] = defaultdict(set)
         by_name: dict[str, str] = {}
         for spec in specs:
