@@ -216,3 +216,42 @@ def test_no_ci_is_missing() -> None:
 )
 def test_shell_race_detection(line: str, race: bool) -> None:
     assert any(shell.has_race(c) for c in shell.commands(line)) is race
+
+
+@pytest.mark.parametrize("cond", ["false", "'false'", "${{ false }}", "False"])
+def test_a_github_job_or_step_switched_off_is_no_evidence(cond: str) -> None:
+    job_off = (
+        "on: push\njobs:\n  t:\n"
+        f"    if: {cond}\n"
+        "    runs-on: ubuntu-latest\n    steps:\n      - run: go test -race ./...\n"
+    )
+    step_off = (
+        "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+        f"      - if: {cond}\n        run: govulncheck ./...\n      - run: go test ./...\n"
+    )
+    out = run({".github/workflows/a.yml": job_off})
+    assert out["ci.tests"].status is Status.MISSING and out["ci.race"].status is Status.MISSING
+    out = run({".github/workflows/a.yml": step_off})
+    assert out["ci.govulncheck"].status is Status.MISSING
+    assert out["ci.tests"].status is Status.FOUND
+
+
+def test_a_gitlab_job_that_never_runs_is_no_evidence() -> None:
+    text = (
+        "race:\n  when: never\n  script:\n    - go test -race ./...\n"
+        "unit:\n  when: on_success\n  rules:\n    - if: $CI\n      when: never\n    - when: always\n"
+        "  script:\n    - go test ./...\n"
+    )
+    out = run({".gitlab-ci.yml": text})
+    assert out["ci.race"].status is Status.MISSING
+    assert out["ci.tests"].status is Status.FOUND
+
+
+def test_a_condition_that_may_hold_still_counts() -> None:
+    text = (
+        "on: push\njobs:\n  t:\n    if: github.ref == 'refs/heads/main'\n"
+        "    runs-on: ubuntu-latest\n    steps:\n      - if: ${{ !cancelled() }}\n"
+        "        run: go test -race ./...\n"
+    )
+    out = run({".github/workflows/a.yml": text})
+    assert out["ci.race"].status is Status.FOUND

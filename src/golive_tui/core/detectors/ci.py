@@ -75,6 +75,20 @@ def analyse(
 # --------------------------------------------------------------------------- CI YAML
 
 
+def _never_runs(node: yamlutil.MappingNode) -> bool:
+    """A job or step switched off for good: GitHub Actions `if: false` (or `${{ false }}`),
+    GitLab `when: never`. Its commands never run, so they are no evidence."""
+    cond = yamlutil.scalar(yamlutil.get(node, "if"))
+    if cond is not None:
+        cond = cond.strip()
+        if cond.startswith("${{") and cond.endswith("}}"):
+            cond = cond[3:-2].strip()
+        if cond.lower() == "false":
+            return True
+    when = yamlutil.scalar(yamlutil.get(node, "when"))
+    return when is not None and when.strip() == "never"
+
+
 def _walk_ci(
     node: yamlutil.Node | None, base: str, hits: list[Hit], calls: list[Call], depth: int = 0
 ) -> None:
@@ -85,6 +99,8 @@ def _walk_ci(
             _walk_ci(child, base, hits, calls, depth + 1)
         return
     if not isinstance(node, yamlutil.MappingNode):
+        return
+    if _never_runs(node):
         return
     wd = yamlutil.scalar(yamlutil.get(node, "working-directory"))
     here = wd.strip("./") if wd and "$" not in wd else base
@@ -313,7 +329,7 @@ def parse_taskfile(text: str) -> dict[str, Any]:
 
 class CIExtractor:
     name = "ci"
-    version = "1"
+    version = "2"
     detectors = DETECTORS
 
     def matches(self, path: str) -> bool:
