@@ -215,3 +215,18 @@ def test_draft_path_not_in_working_tree(store: d.DraftStore) -> None:
     assert Path(store.repo_root) not in store.path("c", "r").parents or ".git" in str(
         store.path("c", "r")
     )
+
+
+def test_empty_lock_left_by_a_crash_is_taken_over_but_a_fresh_one_is_not(
+    store: d.DraftStore,
+) -> None:
+    lock = store.lock("c", "r1")
+    lock.path.parent.mkdir(parents=True, exist_ok=True)
+    lock.path.write_text("")
+    with pytest.raises(DraftError, match="open in another golive"):
+        lock.acquire()  # just created: its holder may be writing its name right now
+    old = lock.path.stat().st_mtime - 60
+    os.utime(lock.path, (old, old))
+    with lock:
+        assert f"pid={os.getpid()}" in lock.path.read_text()
+    assert not lock.path.exists()

@@ -317,6 +317,10 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+#: An empty lock file older than this was left by a crash between creating and writing it.
+_EMPTY_LOCK_GRACE_SECONDS = 10.0
+
+
 class DraftLock:
     """An exclusive claim on one draft, held while a walker (or `golive mark`) edits it.
 
@@ -340,6 +344,16 @@ class DraftLock:
             return {}
         return dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
 
+    def _abandoned_empty(self) -> bool:
+        """Gone, or empty for longer than a holder takes to write its name (a crash in between)."""
+        try:
+            age = dt.datetime.now().timestamp() - self.path.stat().st_mtime
+        except FileNotFoundError:
+            return True
+        except OSError:
+            return False
+        return age > _EMPTY_LOCK_GRACE_SECONDS
+
     def acquire(self) -> DraftLock:
         if self._token:
             return self
@@ -353,7 +367,7 @@ class DraftLock:
                 holder = self._holder()
                 pid = int(holder["pid"]) if holder.get("pid", "").isdigit() else 0
                 stale = holder.get("host") == host and pid > 0 and not _pid_alive(pid)
-                if stale or (not holder and not self.path.exists()):
+                if stale or (not holder and self._abandoned_empty()):
                     with contextlib.suppress(FileNotFoundError):
                         self.path.unlink()
                     continue
