@@ -32,6 +32,7 @@ from golive_tui.core.model import (
     Source,
     State,
     Status,
+    waiver_expired,
 )
 
 #: States a person gives; DETECTED and AT_RISK are always derived from evidence.
@@ -158,7 +159,7 @@ def _view(
     contrary = any(r.status in _CONTRARY for r in ran)
     found = _found(item, results)
     answered = answer is not None and answer.state in _ANSWERED
-    waiver_expired = False
+    expired = False
     state: State
     source: Source | None
     if answer is not None and answered:
@@ -166,7 +167,7 @@ def _view(
         if state is State.DONE and contrary and source is not Source.OVERRIDE:
             state = State.AT_RISK  # a plain "done" does not outweigh contrary evidence
         if state is State.WAIVED:
-            waiver_expired = _expired(answer.until, today)
+            expired = waiver_expired(answer.until, today)
     elif answer is not None and answer.state is State.TODO and answer.source is Source.OVERRIDE:
         state, source = State.TODO, Source.OVERRIDE  # a person disputes the evidence (with a note)
     elif not applicable:
@@ -184,7 +185,7 @@ def _view(
         answer=answer,
         evidence=evidence,
         applicable=applicable,
-        waiver_expired=waiver_expired,
+        waiver_expired=expired,
         detector_statuses=statuses,
     )
 
@@ -194,14 +195,6 @@ def _found(item: Item, results: Mapping[str, DetectorResult]) -> bool:
         return False
     found = [d in results and results[d].status is Status.FOUND for d in item.detect.detectors]
     return all(found) if item.detect.mode is DetectMode.ALL else any(found)
-
-
-def _expired(until: str, today: date) -> bool:
-    """A waiver ends after its `until` day; one with no readable date is treated as expired."""
-    try:
-        return date.fromisoformat(until) < today
-    except ValueError:
-        return True
 
 
 def applies(when: AppliesWhen, paths: Iterable[str], imports: Iterable[str]) -> bool:

@@ -36,6 +36,7 @@ from golive_tui.core.model import (
     Source,
     State,
     Status,
+    waiver_expired,
 )
 from golive_tui.core.record import (
     Record,
@@ -512,7 +513,7 @@ def decide(
                 f"the checklist's wording of this item changed since {base_release}",
             )
         )
-    if answer.state is State.WAIVED and _expired(answer.until, today):
+    if answer.state is State.WAIVED and waiver_expired(answer.until, today):
         reasons.append(
             ChangeReason(
                 ChangeKind.WAIVER_EXPIRED,
@@ -546,13 +547,6 @@ def _disagrees(then: str, now: str, answer: Answer) -> bool:
     if now == "found":
         return answer.state is not State.DONE  # n/a or waived, but now the practice is there
     return not (then == "contrary" and now == "missing")  # contrary evidence went away: fine
-
-
-def _expired(until: str, today: dt.date) -> bool:
-    try:
-        return dt.date.fromisoformat(until) < today
-    except ValueError:
-        return True
 
 
 def _revalidation_due(item: Item, at: str) -> dt.date | None:

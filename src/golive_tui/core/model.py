@@ -6,6 +6,7 @@ dataclasses, so they stay plain data: cheap to compare, hash, serialise and test
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -278,3 +279,11 @@ class Answer:
     by: str = ""  # "Name <email>" from git config
     at: str = ""  # ISO-8601 UTC timestamp
     carried_from: str = ""  # release name when carried forward
+
+
+def waiver_expired(until: str, today: dt.date) -> bool:
+    """A waiver is valid through its `until` day; one with no readable date is not valid at all."""
+    try:
+        return dt.date.fromisoformat(until) < today
+    except ValueError:
+        return True

@@ -30,7 +30,7 @@ from golive_tui.core.atomic import write_atomic
 from golive_tui.core.errors import RecordError
 from golive_tui.core.gitcmd import git_out, tree_blobs
 from golive_tui.core.globs import matching
-from golive_tui.core.model import Checklist, DetectorResult, Item, Source, State
+from golive_tui.core.model import Checklist, DetectorResult, Item, Source, State, waiver_expired
 
 SCHEMA = "golive-record/v1"
 #: Prefix of every signed message: binds signatures to this format and version.
@@ -163,18 +163,11 @@ class Record:
     def expired_waivers(self, today: dt.date | None = None) -> tuple[RecordItem, ...]:
         """Waived items whose `until` date has passed (a waiver is valid through its last day)."""
         day = today or dt.datetime.now(dt.UTC).date()
-        out = []
-        for item in self.items:
-            if item.state != State.WAIVED:
-                continue
-            try:
-                until = dt.date.fromisoformat(item.until)
-            except ValueError:
-                out.append(item)  # a waiver without a readable end date is not valid
-                continue
-            if until < day:
-                out.append(item)
-        return tuple(out)
+        return tuple(
+            item
+            for item in self.items
+            if item.state == State.WAIVED and waiver_expired(item.until, day)
+        )
 
     def files(self) -> frozenset[str]:
         """Every path the record relied on: evidence and watched files."""
