@@ -15,7 +15,6 @@ from golive_tui.core.checklists import (
     UnknownChecklistError,
     default_checklist_id,
     default_profile,
-    find_repo_root,
     lint_files,
     load_file,
 )
@@ -355,14 +354,6 @@ def test_lint_files_lets_the_given_files_extend_each_other(shipped: Path) -> Non
         'bad.toml:7: checklist.extends: unknown checklist "nowhere"; '
         "expected one of acme, bad, base, team"
     ]
-
-
-def test_find_repo_root_accepts_a_git_file(tmp_path: Path) -> None:
-    worktree = tmp_path / "wt"
-    (worktree / "src" / "pkg").mkdir(parents=True)
-    (worktree / ".git").write_text("gitdir: /elsewhere\n")
-    assert find_repo_root(worktree / "src" / "pkg") == worktree.resolve()
-    assert find_repo_root(tmp_path) in (None, *tmp_path.resolve().parents)
 
 
 def test_config_chooses_checklist_and_profile(make_repo: RepoFactory) -> None:

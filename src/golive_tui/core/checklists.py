@@ -1315,15 +1315,6 @@ def shipped_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "checklists"
 
 
-def find_repo_root(start: Path | None = None) -> Path | None:
-    """The nearest directory at or above `start` holding `.git` (a directory or a worktree file)."""
-    here = (start or Path.cwd()).resolve()
-    for candidate in (here, *here.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return None
-
-
 def repo_dir(repo_root: Path) -> Path:
     """Where a repository keeps its own checklists."""
     return repo_root / ".golive" / "checklists"
