@@ -14,6 +14,22 @@ from tests.tui.fakes import make_deps
 from tests.tui.test_walker import started
 
 
+async def settled(app: GoliveApp, pilot: Any, width: int) -> None:
+    """Wait, by state and never by time, until the footer has recomposed and laid out at `width`.
+
+    A resize recomposes the footer and the new keys get their regions on a later refresh; on a busy
+    machine that takes more than one pause, so a fixed number of pauses made the test flaky.
+    """
+    for _ in range(500):  # a bound, not a delay: each pass processes pending messages once
+        footer = app.screen.query_one(WalkerFooter)
+        keys = [w for w in footer.children if getattr(w, "action", None)]
+        laid_out = all(w.region.width > 0 for w in keys)
+        if footer.size.width == footer._composed_width == width and keys and laid_out:
+            return
+        await pilot.pause()
+    raise AssertionError("the footer never settled")
+
+
 def footer_keys(app: GoliveApp) -> tuple[list[Any], Any]:
     footer = app.screen.query_one(WalkerFooter)
     keys = [w for w in footer.children if getattr(w, "action", None)]
@@ -28,6 +44,7 @@ async def test_every_shown_key_is_whole_and_help_and_palette_always_show(
     app = GoliveApp(make_deps(repo))
     async with app.run_test(size=(width, 24)) as pilot:
         await started(app, pilot)
+        await settled(app, pilot, width)
         keys, palette = footer_keys(app)
         actions = [k.action for k in keys]
         assert "help" in actions
@@ -46,9 +63,10 @@ async def test_footer_follows_a_resize(repo: Path) -> None:
     app = GoliveApp(make_deps(repo))
     async with app.run_test(size=(120, 24)) as pilot:
         await started(app, pilot)
+        await settled(app, pilot, 120)
         assert "quit" in [k.action for k in footer_keys(app)[0]]
         await pilot.resize_terminal(80, 24)
-        await pilot.pause()
+        await settled(app, pilot, 80)
         actions = [k.action for k in footer_keys(app)[0]]
         assert "quit" not in actions
         assert {"help", "search", "toggle_done"} <= set(actions)
