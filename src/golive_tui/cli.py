@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import sys
 from collections.abc import Sequence
 
@@ -36,15 +35,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _available() -> dict[str, tuple[str, str]]:
-    """Commands whose module exists in this build (lets the product grow one command at a time)."""
-    found = {}
-    for name, (module, help_text) in COMMANDS.items():
-        if importlib.util.find_spec(f"golive_tui.commands.{module}") is not None:
-            found[name] = (module, help_text)
-    return found
-
-
 def _add_help(parser: argparse.ArgumentParser) -> None:
     # argparse's own -h text is lower case; golive's help texts are sentences.
     parser.add_argument("-h", "--help", action="help", help="Show this help and exit")
@@ -67,7 +57,7 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
         dest="command", metavar="COMMAND", help="One of these (default: walk)"
     )
     wanted = next((a for a in argv if not a.startswith("-")), None)
-    for name, (module, help_text) in _available().items():
+    for name, (module, help_text) in COMMANDS.items():
         cmd = sub.add_parser(name, help=help_text, description=f"{help_text}.", add_help=False)
         _add_help(cmd)
         # Only the module for the command being run is imported: keeps `golive scan` light.
@@ -83,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     bare = not args_list or (
         args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version")
     )
-    if bare and "walk" in _available():
+    if bare:
         args_list = ["walk", *args_list]
     parser = build_parser(args_list)
     args = parser.parse_args(args_list)

@@ -7,7 +7,7 @@ the CLI, the gate and the walker share them and golden tests pin their output.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -275,8 +275,3 @@ def render(
     if fmt == "sarif":
         return json.dumps(to_sarif(record, record_path=record_path), indent=2) + "\n"
     raise ValueError(fmt)
-
-
-def signers(record: Record) -> Iterable[str]:
-    for sig in record.signatures:
-        yield f"{sig.signer or sig.key} ({sig.role})"

@@ -14,7 +14,6 @@ import contextlib
 import enum
 import hashlib
 import os
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -490,7 +489,3 @@ def _verify_gpg(message: bytes, signature: str, repo_root: Path, program: str) -
             Verdict.UNKNOWN_KEY, principal, fingerprint, f"key trust is {shown} (gpg.minTrustLevel)"
         )
     return Verification(Verdict.GOOD, principal, fingerprint)
-
-
-def tool_available(program: str) -> bool:
-    return shutil.which(program) is not None

@@ -126,7 +126,6 @@ class Rules:
     imports: tuple[ImportRule, ...]
     package_names: Mapping[str, str]
     headers: Mapping[str, str]  # lower-case header name -> detector
-    header_literals: tuple[str, ...]
     route_segments: frozenset[str]
     metrics_segments: frozenset[str]
     route_methods: frozenset[str]
@@ -162,10 +161,6 @@ def rules() -> Rules:
         ),
         package_names=dict(data.get("package_names", {})),
         headers=headers,
-        header_literals=tuple(
-            sorted({h for names in data["headers"].values() for h in names})
-            + sorted({h.lower() for names in data["headers"].values() for h in names})
-        ),
         route_segments=segments,
         metrics_segments=metrics,
         route_methods=frozenset(data["routes"]["methods"]),

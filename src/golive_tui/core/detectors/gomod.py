@@ -50,7 +50,6 @@ class GoMod:
     go: str = ""
     go_line: int = 0
     toolchain: str = ""
-    toolchain_line: int = 0
     requires: int = 0
     lines: dict[str, str] = field(default_factory=dict)  # line text by directive, for snippets
 
@@ -139,7 +138,7 @@ def _entry(mod: GoMod, verb: str, args: list[str], number: int, raw: str) -> Non
             raise GoModError(
                 number, f"invalid toolchain {' '.join(args)!r}: must look like go1.N.P"
             )
-        mod.toolchain, mod.toolchain_line = args[0], number
+        mod.toolchain = args[0]
     elif verb == "require":
         if len(args) < 2:
             raise GoModError(number, "usage: require module/path v1.2.3")
