@@ -267,7 +267,7 @@ def test_x509_is_not_supported(make_repo: RepoFactory) -> None:
 
 def test_configured_ssh_program_missing(ssh_repo: Path) -> None:
     record = _signed(ssh_repo)
-    git(ssh_repo, "config", "gpg.ssh.program", "ssh-keygen-not-installed")
+    git(ssh_repo, "config", "--global", "gpg.ssh.program", "ssh-keygen-not-installed")
     with pytest.raises(SigningError, match="ssh-keygen-not-installed not found"):
         _signed(ssh_repo)
     check = rec.verify_record(record, ssh_repo)
@@ -303,7 +303,7 @@ def test_signing_tool_gets_no_terminal_and_no_stdin(ssh_repo: Path, tmp_path: Pa
         'echo "askpass=$SSH_ASKPASS_REQUIRE display=${DISPLAY:-none}" >&2\n'
         "exit 1\n",
     )
-    git(ssh_repo, "config", "gpg.ssh.program", str(tool))
+    git(ssh_repo, "config", "--global", "gpg.ssh.program", str(tool))
     with pytest.raises(SigningError) as caught:
         _signed(ssh_repo)
     message = str(caught.value)
@@ -315,7 +315,7 @@ def test_a_hanging_tool_is_stopped(
     ssh_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tool = _fake_tool(tmp_path, "exec sleep 60\n")
-    git(ssh_repo, "config", "gpg.ssh.program", str(tool))
+    git(ssh_repo, "config", "--global", "gpg.ssh.program", str(tool))
     monkeypatch.setattr(signing, "TIMEOUT", 0.5)
     with pytest.raises(SigningError, match="did not finish"):
         _signed(ssh_repo)
@@ -389,7 +389,7 @@ def test_openpgp_passphrase_key_without_agent_cache(
 
 
 def test_gpg_missing(gpg_repo: Path) -> None:
-    git(gpg_repo, "config", "gpg.program", "gpg-not-installed")
+    git(gpg_repo, "config", "--global", "gpg.program", "gpg-not-installed")
     git(gpg_repo, "config", "user.signingkey", "ABCDEF")
     with pytest.raises(SigningError, match="gpg-not-installed not found"):
         _signed(gpg_repo)

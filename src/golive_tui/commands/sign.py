@@ -34,7 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--commit",
         action="store_true",
-        help="Commit the record (message `readiness: <release>`)",
+        help="Commit the record (message `readiness: <release>`); the only golive command that "
+        "runs git hooks: your commit hooks run as for `git commit`",
     )
 
 

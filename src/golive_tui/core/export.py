@@ -17,6 +17,7 @@ from golive_tui.core.record import (
     RecordCheck,
     RecordItem,
     RecordSummary,
+    clean_remote,
     record_digest,
     record_to_dict,
 )
@@ -42,6 +43,7 @@ def _md(text: str) -> str:
 
 def to_json(record: Record, check: RecordCheck | None = None) -> str:
     data: dict[str, Any] = record_to_dict(record)
+    data["repo"]["remote"] = clean_remote(record.repo.remote)  # a record may carry a token
     data["payload_sha256"] = record_digest(record)
     if check is not None:
         data["verification"] = {
@@ -74,7 +76,7 @@ def to_markdown(record: Record, check: RecordCheck | None = None) -> str:
         f"- **Created:** {record.created}",
     ]
     if record.repo.remote:
-        lines.append(f"- **Repository:** {record.repo.remote}")
+        lines.append(f"- **Repository:** {clean_remote(record.repo.remote)}")
     if record.participants:
         lines.append(f"- **Participants:** {', '.join(record.participants)}")
     lines += ["", *counts_table(s)]
@@ -207,7 +209,7 @@ def to_sarif(
         results,
         provenance=[
             {
-                "repositoryUri": record.repo.remote or "",
+                "repositoryUri": clean_remote(record.repo.remote),
                 "revisionId": record.repo.commit,
             }
         ]

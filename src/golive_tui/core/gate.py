@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from golive_tui.core.errors import GoliveError, RecordError, RepoError
-from golive_tui.core.gitcmd import git_run
+from golive_tui.core.gitcmd import NO_DRIVERS, git_run
 from golive_tui.core.record import (
     Record,
     RecordCheck,
     RecordItem,
+    clean_remote,
     load_record,
     normalize_remote,
     record_path,
@@ -210,13 +211,15 @@ def evaluate_gate(
                 + (f" ({c.detail})" if c.detail else "")
             )
     failures.extend(check.problems)
-    remote = _git(root, "config", "--get", "remote.origin.url").stdout.strip()
+    remote = clean_remote(_git(root, "config", "--get", "remote.origin.url").stdout)
     if (
         record.repo.remote
         and remote
         and normalize_remote(record.repo.remote) != normalize_remote(remote)
     ):
-        failures.append(f"the record is for repository {record.repo.remote}, this is {remote}")
+        failures.append(
+            f"the record is for repository {clean_remote(record.repo.remote)}, this is {remote}"
+        )
     coverage, touched, cover_failure = _coverage(root, record, head)
     if cover_failure:
         failures.append(cover_failure)
@@ -299,7 +302,7 @@ def _coverage(root: Path, record: Record, head: str) -> tuple[str, tuple[str, ..
         )
     if _git(root, "merge-base", "--is-ancestor", commit, head).returncode != 0:
         return "", (), f"the record's commit {commit[:12]} is not an ancestor of HEAD {head[:12]}"
-    proc = _git(root, "diff", "--name-only", "--no-renames", "-z", commit, head)
+    proc = _git(root, "diff", *NO_DRIVERS, "--name-only", "--no-renames", "-z", commit, head)
     if proc.returncode != 0:
         return "", (), f"git diff {commit[:12]} HEAD failed: {proc.stderr.strip()}"
     changed = {p for p in proc.stdout.split("\0") if p}

@@ -1,14 +1,130 @@
-"""Running the git command line for the record, release and carry-forward code.
+"""Running git: one hardened environment for every git command golive starts.
 
-One place decides how git is started: in the given directory, output captured, stdin closed
-(no prompt can wait for a person), a timeout per call. `core/repo.py` keeps its own runner for
-the scan's hot path, where it starts several plumbing commands at once and streams their bytes.
+A repository is untrusted input, and its `.git/config` can name programs that git runs on an
+ordinary read: a `core.fsmonitor` hook, hooks such as `post-index-change` (fired when `git
+status` refreshes the index), clean/smudge filter drivers (run when `status` or `hash-object`
+hashes a file), external diff and textconv drivers. `git_env` switches every one of them off
+with command-line-level settings (GIT_CONFIG_COUNT/KEY/VALUE: they win over every config file,
+and reach git's own child processes and GitPython too), takes no optional locks (a read never
+writes the index), never pages, never prompts and never follows replace refs. Every runner uses
+it: `git_run`/`git_out`/`git_bytes` here, the scan's `subprocess` runner in core/repo.py and
+GitPython (`Git.update_environment`). Diffs add `NO_DRIVERS`. Only `golive sign --commit`, which
+commits on the user's behalf, asks for `hooks=True`, so the user's commit hooks run as they
+would for `git commit`.
+
+Every call runs in the given directory with output captured, stdin closed (no prompt can wait
+for a person) and a timeout.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
+
+#: Settings that beat the repository's own config on every git command golive runs.
+SAFE_CONFIG: tuple[tuple[str, str], ...] = (
+    ("core.fsmonitor", "false"),  # no fsmonitor hook program (nor daemon)
+    ("core.hooksPath", os.devnull),  # no hook of any kind: /dev/null/<hook> never exists
+    ("core.pager", "cat"),
+    ("log.showSignature", "false"),  # would run gpg.program on `git log`
+)
+
+#: Flags for any command that produces a diff or shows a blob: no external diff, no textconv.
+NO_DRIVERS: tuple[str, ...] = ("--no-ext-diff", "--no-textconv")
+
+#: Config scopes the user controls; anything else (local, worktree) comes with the repository.
+USER_SCOPES = frozenset({"system", "global", "command"})
+
+_FILTER_KEYS = (("clean", ""), ("smudge", ""), ("process", ""), ("required", "false"))
+
+
+def git_executable() -> str:
+    """`git`, or the override GitPython honours, so every runner starts the same git."""
+    return os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or "git"
+
+
+def _with_config(env: dict[str, str], pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Append `pairs` to the command-line config in `env` (after any the user set already)."""
+    try:
+        count = max(int(env.get("GIT_CONFIG_COUNT", "0")), 0)
+    except ValueError:
+        count = 0
+    for key, value in pairs:
+        env[f"GIT_CONFIG_KEY_{count}"] = key
+        env[f"GIT_CONFIG_VALUE_{count}"] = value
+        count += 1
+    env["GIT_CONFIG_COUNT"] = str(count)
+    return env
+
+
+def _base_env(*, hooks: bool = False) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        LANGUAGE="C",  # messages in the C locale, so they parse the same everywhere
+        LC_ALL="C",
+        GIT_OPTIONAL_LOCKS="0",  # `status` neither writes the index nor fires post-index-change
+        GIT_TERMINAL_PROMPT="0",
+        GIT_PAGER="cat",
+        GIT_NO_REPLACE_OBJECTS="1",  # objects are what they are: refs/replace cannot swap them
+    )
+    pairs = SAFE_CONFIG if not hooks else [p for p in SAFE_CONFIG if p[0] != "core.hooksPath"]
+    return _with_config(env, pairs)
+
+
+def git_env(
+    root: Path | None = None, *, hooks: bool = False, config: Iterable[tuple[str, str]] = ()
+) -> dict[str, str]:
+    """The environment every git command golive runs gets (see the module docstring).
+
+    With `root`, filter drivers defined in that repository's own config are switched off too
+    (built-in conversions such as eol and ident stay). `config` adds settings of the caller's.
+    `hooks=True` leaves hooks on: only for a commit the user asked golive to make.
+    """
+    env = _base_env(hooks=hooks)
+    if root is not None:
+        _with_config(env, _repo_filters(root))
+    return _with_config(env, config)
+
+
+def _repo_filters(root: Path) -> tuple[tuple[str, str], ...]:
+    config = Path(root) / ".git" / "config"
+    try:
+        stamp = config.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return _filter_overrides(str(root), stamp)
+
+
+@functools.lru_cache(maxsize=32)
+def _filter_overrides(root: str, _stamp: int) -> tuple[tuple[str, str], ...]:
+    """Empty commands for each filter driver the repository's config (or its includes) defines.
+
+    Attributes name a driver, config defines its programs; a driver whose programs are empty is
+    no driver at all. Cached per repository and config file modification time.
+    """
+    try:
+        proc = subprocess.run(
+            [git_executable(), "config", "--show-scope", "-z", "--get-regexp", r"^filter\."],
+            cwd=root,
+            env=_base_env(),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            check=False,
+            timeout=10,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return ()
+    fields = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
+    names: list[str] = []
+    for scope, entry in zip(fields[0::2], fields[1::2], strict=False):
+        key = entry.partition("\n")[0]
+        name = key.removeprefix("filter.").rpartition(".")[0]
+        if scope not in USER_SCOPES and name and name not in names:
+            names.append(name)
+    return tuple((f"filter.{n}.{var}", value) for n in names for var, value in _FILTER_KEYS)
 
 
 def git_run(
@@ -17,7 +133,7 @@ def git_run(
     """`git ARGS` in `root` as text; None when git cannot run at all (missing, timed out)."""
     try:
         return subprocess.run(
-            ["git", *args],
+            [git_executable(), *args],
             cwd=root,
             input=input,
             stdin=subprocess.DEVNULL if input is None else None,
@@ -25,6 +141,7 @@ def git_run(
             text=True,
             check=False,
             timeout=timeout,
+            env=git_env(root),
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
@@ -40,12 +157,13 @@ def git_bytes(root: Path | None, *args: str, timeout: float = 60) -> bytes | Non
     """stdout of `git ARGS` as bytes (blob contents) when it succeeds, else None."""
     try:
         proc = subprocess.run(
-            ["git", *args],
+            [git_executable(), *args],
             cwd=root,
             stdin=subprocess.DEVNULL,
             capture_output=True,
             check=False,
             timeout=timeout,
+            env=git_env(root),
         )
     except (OSError, subprocess.TimeoutExpired):
         return None

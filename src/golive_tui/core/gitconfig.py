@@ -4,13 +4,30 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from golive_tui.core.gitcmd import git_out
+from golive_tui.core.gitcmd import USER_SCOPES, git_out
 
 
 def git_config(key: str, cwd: Path | None = None) -> str | None:
     """The effective value of `key`, or None when unset (or git is unavailable)."""
     out = git_out(cwd, "config", "--get", key, timeout=10)
     return (out or "").strip() or None
+
+
+def user_config(key: str, cwd: Path | None = None) -> str | None:
+    """The value of `key` from the user's own config (system, global, -c), never the repository's.
+
+    For settings that name a program to run: a repository's `.git/config` (or a file it
+    includes) must not choose what golive executes. Conditional includes of the user's global
+    config still apply, so a per-directory setting of the user's own keeps working.
+    """
+    out = git_out(cwd, "config", "--show-scope", "-z", "--get-all", key, timeout=10) or ""
+    fields = out.split("\0")
+    values = [
+        value.strip()
+        for scope, value in zip(fields[0::2], fields[1::2], strict=False)
+        if scope in USER_SCOPES
+    ]
+    return values[-1] if values and values[-1] else None
 
 
 def identity(cwd: Path | None = None) -> str:

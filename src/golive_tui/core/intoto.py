@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from golive_tui.core.record import Record, canonical_payload, record_digest
+from golive_tui.core.record import Record, canonical_payload, clean_remote, record_digest
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPE = "https://golive.dev/readiness-record/v1"
@@ -23,7 +23,7 @@ _SCP = re.compile(r"^(?:(?P<user>[^@/]+)@)?(?P<host>[^:/]+):(?P<path>.+)$")
 
 def subject_name(record: Record, repo_root: Path | None = None) -> str:
     """`git+<remote URL>` (scp-style remotes as ssh URLs), else the repository folder's name."""
-    remote = record.repo.remote.strip()
+    remote = clean_remote(record.repo.remote)
     if remote:
         if "://" in remote:
             return remote if remote.startswith("git+") else f"git+{remote}"
@@ -38,6 +38,8 @@ def subject_name(record: Record, repo_root: Path | None = None) -> str:
 def statement(record: Record, repo_root: Path | None = None) -> dict[str, Any]:
     """The Statement: subject = the assessed commit, predicate = the record and its signatures."""
     payload = json.loads(canonical_payload(record))
+    if isinstance(payload.get("repo"), dict):  # a record may carry a token: never pass it on
+        payload["repo"]["remote"] = clean_remote(record.repo.remote)
     return {
         "_type": STATEMENT_TYPE,
         "subject": [

@@ -20,7 +20,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import tomlkit
 import tomlkit.exceptions
@@ -736,27 +735,52 @@ def add_signature(path: Path, signature: Signature, expected_payload: bytes) -> 
 # --------------------------------------------------------------------------- repository facts
 
 
+_URL = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<rest>.*)$", re.DOTALL)
+_SSH_SCHEMES = frozenset({"ssh", "git+ssh", "ssh+git"})
+
+
 def clean_remote(url: str) -> str:
-    """Drop credentials from an https remote: a committed record must never leak a token."""
-    if "://" not in url:
-        return url
-    parts = urlsplit(url)
-    if parts.password is None and not (parts.username and parts.scheme.startswith("http")):
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    """A remote URL fit to store, sign and print: no password, token, query or fragment.
+
+    The one sanitiser for every remote golive writes or shows (record, gate, exports, errors).
+    `https://user:token@host/o/r.git?t=x#f` becomes `https://host/o/r.git`; ssh URLs and
+    scp-like `git@host:o/r.git` keep their user (not a secret) but lose any password. The URL is
+    split as text, never through urllib, so a malformed one (a non-numeric port, a stray
+    bracket) is cleaned the same way instead of raising.
+    """
+    u = url.strip()
+    match = _URL.match(u)
+    if match:
+        scheme = match["scheme"]
+        authority, slash, path = match["rest"].partition("/")
+        userinfo, at, hostport = authority.rpartition("@")
+        hostport = re.split(r"[?#]", hostport, maxsplit=1)[0]
+        path = re.split(r"[?#]", path, maxsplit=1)[0]
+        user = _keep_user(userinfo) if at and scheme.lower() in _SSH_SCHEMES else ""
+        return f"{scheme}://{user}{hostport}{slash}{path}"
+    if u.startswith(("/", ".", "~")) or ":" not in u.partition("/")[0]:
+        return u  # a local path
+    head, slash, tail = u.partition("/")  # scp-like [user[:password]@]host:path
+    userinfo, at, host = head.rpartition("@")
+    return f"{_keep_user(userinfo) if at else ''}{host}{slash}{tail}"
+
+
+def _keep_user(userinfo: str) -> str:
+    user = userinfo.partition(":")[0]
+    return f"{user}@" if user else ""
 
 
 def normalize_remote(url: str) -> str:
-    """host/path, lowercase, without scheme, user or .git: ssh and https URLs of one repo match."""
-    u = url.strip()
+    """host/path, lowercase, without scheme, user, port or .git: ssh and https URLs of one repo match."""
+    u = clean_remote(url)
     if not u:
         return ""
-    if "://" in u:
-        parts = urlsplit(u)
-        host, path = (parts.hostname or ""), parts.path
+    match = _URL.match(u)
+    if match:
+        authority, _, path = match["rest"].partition("/")
+        host = authority.rpartition("@")[2]
+        host = host[: host.index("]") + 1] if host.startswith("[") and "]" in host else host
+        host = host.partition(":")[0] if not host.startswith("[") else host
     elif ":" in u and not u.startswith("/"):
         host, path = u.split(":", 1)
         host = host.rsplit("@", 1)[-1]
@@ -786,7 +810,14 @@ def repo_facts(repo_root: Path, commit: str = "HEAD") -> RepoFacts:
         (git_out(repo_root, "config", "--get", "remote.origin.url") or "").strip()
     )
     status = git_out(
-        repo_root, "status", "--porcelain", "-z", "--", ".", f":(exclude){RECORDS_DIR.as_posix()}"
+        repo_root,
+        "status",
+        "--porcelain",
+        "-z",
+        "--ignore-submodules=dirty",  # never a `git status` inside a submodule
+        "--",
+        ".",
+        f":(exclude){RECORDS_DIR.as_posix()}",
     )
     dirty = bool(status)
     blobs = tree_blobs(repo_root, head)
@@ -943,7 +974,17 @@ def build_record(
 
 def _dirty_blobs(repo_root: Path) -> dict[str, str]:
     """Blob ids of working-tree files that differ from HEAD (the content actually assessed)."""
-    status = git_out(repo_root, "status", "--porcelain", "-z", "--untracked-files=all") or ""
+    status = (
+        git_out(
+            repo_root,
+            "status",
+            "--porcelain",
+            "-z",
+            "--untracked-files=all",
+            "--ignore-submodules=dirty",
+        )
+        or ""
+    )
     paths = []
     for entry in status.split("\0"):
         if len(entry) > 3 and entry[2] == " ":
@@ -1184,6 +1225,7 @@ def _dirty_note(repo_root: Path) -> str:
             "status",
             "--porcelain",
             "-z",
+            "--ignore-submodules=dirty",
             "--",
             ".",
             f":(exclude){RECORDS_DIR.as_posix()}",
@@ -1199,15 +1241,23 @@ def _dirty_note(repo_root: Path) -> str:
 
 
 def commit_record(repo_root: Path, path: Path, release: str) -> str:
-    """Commit the record alone through `git commit`, so commit.gpgsign signs it as usual."""
+    """Commit the record alone through `git commit`, so commit.gpgsign signs it as usual.
+
+    The one git command golive runs with hooks on: the user asked for a commit, so their commit
+    hooks run as for `git commit`. Signing programs still come from the user's own config.
+    """
     import git
 
     from golive_tui.core import signing
+    from golive_tui.core.gitcmd import git_env
 
     try:
         repo = git.Repo(repo_root)
         rel = path.relative_to(repo_root).as_posix()
-        env = signing.subprocess_env()
+        env = signing.subprocess_env(
+            git_env(repo_root, hooks=True, config=signing.program_overrides(repo_root))
+        )
+        repo.git.update_environment(**env)
         repo.git.add("--", rel, env=env)
         repo.git.commit("-m", f"readiness: {release}", "--", rel, env=env, kill_after_timeout=120)
         return str(repo.head.commit.hexsha)

@@ -7,7 +7,8 @@ the index or are untracked, those two at once. Everything else (a commit's tree 
 `ls-tree` + `cat-file --batch`, history, config) goes through GitPython, imported only when
 needed: importing GitPython costs ~40 ms of CPU per process (it also runs `git version`), more
 than the whole warm scan of a large repository spends in its own work, and the three commands
-need nothing from it. Both paths run git with the same C locale, so messages parse the same.
+need nothing from it. Both paths run git in the one hardened environment of core/gitcmd.py
+(C locale, no repository-configured program, no optional locks).
 A plain directory that is not a repository is walked directly (with a warning), so
 `golive scan` still works on an unpacked tarball.
 
@@ -29,9 +30,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from golive_tui.core.errors import RepoError
+from golive_tui.core.gitcmd import git_env, git_executable
 
 if TYPE_CHECKING:
     from git.cmd import Git
+
+#: Seconds the working tree's `status` / `ls-files` may take (generous: huge monorepos).
+GIT_TIMEOUT = 600.0
 
 #: Default cap on the size of a file golive reads (bytes); larger files are skipped and reported.
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024
@@ -115,31 +120,23 @@ def _git(cwd: Path) -> Git:
     # imported only when a commit's objects are actually read.
     from git.cmd import Git
 
-    return Git(str(cwd))
+    git = Git(str(cwd))
+    git.update_environment(**git_env(cwd))
+    return git
 
 
-def _plumbing_env() -> dict[str, str]:
-    # What GitPython sets for every command: messages in the C locale, so they parse the same.
-    env = dict(os.environ)
-    env["LANGUAGE"] = "C"
-    env["LC_ALL"] = "C"
-    return env
+def _start(cwd: Path, args: list[str], *, repo: bool = True) -> subprocess.Popen[bytes]:
+    """Start `git <args>` in `cwd` (OSError when git cannot be run at all).
 
-
-def _git_executable() -> str:
-    # The same override GitPython honours, so both paths run the same git.
-    return os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or "git"
-
-
-def _start(cwd: Path, args: list[str]) -> subprocess.Popen[bytes]:
-    """Start `git <args>` in `cwd` (OSError when git cannot be run at all)."""
+    `repo=False` before the repository is located: no lookup of its filter drivers yet.
+    """
     return subprocess.Popen(
-        [_git_executable(), *args],
+        [git_executable(), *args],
         cwd=cwd,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env=_plumbing_env(),
+        env=git_env(cwd if repo else None),
     )
 
 
@@ -164,10 +161,10 @@ def locate(path: Path) -> Location:
     if not os.access(start, os.R_OK | os.X_OK):
         raise RepoError(f"{start}: permission denied")
     try:
-        proc = _start(start, _REV_PARSE)
+        proc = _start(start, _REV_PARSE, repo=False)
     except OSError:  # no git executable: nothing here can be a repository to golive
         return Location(root=start.resolve(), is_git=False)
-    out, err = proc.communicate()
+    out, err = _communicate(proc, "rev-parse", timeout=60)
     lines = out.decode("utf-8", "surrogateescape").splitlines()
     # `--show-toplevel` fails in a bare repository or inside .git, after printing the rest.
     if len(lines) >= 5 and all(v in ("true", "false") for v in lines[:3]):
@@ -282,9 +279,21 @@ class Listing:
         return _parse_listing(self.loc, status_raw, ls_raw, include_vendor)
 
 
+def _communicate(
+    proc: subprocess.Popen[bytes], what: str, *, timeout: float
+) -> tuple[bytes, bytes]:
+    """A started git command's output; a RepoError, not a hang, when it runs past `timeout`."""
+    try:
+        return proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise RepoError(f"git {what} did not finish within {timeout:.0f}s") from None
+
+
 def _collect(proc: subprocess.Popen[bytes], what: str) -> bytes:
     """All of a started git command's output; RepoError with git's message if it failed."""
-    out, err = proc.communicate()
+    out, err = _communicate(proc, what, timeout=GIT_TIMEOUT)
     if proc.returncode != 0:
         message = err.decode("utf-8", "replace").strip() or f"exit status {proc.returncode}"
         raise RepoError(f"git {what} failed: {message}")
@@ -437,7 +446,8 @@ def resolve_commit(loc: Location, commit: str) -> str:
         raise RepoError(f"{loc.root}: not a git repository, cannot scan commit {commit!r}")
     try:
         out = _git(loc.root).execute(
-            ["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{commit}^{{commit}}"]
+            ["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{commit}^{{commit}}"],
+            kill_after_timeout=60,
         )
     except GitCommandError as exc:
         raise RepoError(f"{commit!r}: not a commit in {loc.root}") from exc
@@ -451,6 +461,7 @@ def commit_tree(loc: Location, commit: str, *, include_vendor: bool = False) -> 
         ["git", "ls-tree", "-r", "-l", "-z", "--full-tree", sha],
         stdout_as_string=False,
         strip_newline_in_stdout=False,
+        kill_after_timeout=GIT_TIMEOUT,
     )
     assert isinstance(raw, bytes)
     files: list[RepoFile] = []

@@ -2,7 +2,9 @@
 
 Configuration is read exactly where `git commit -S` reads it (gpg.format, user.signingkey,
 gpg.ssh.program, gpg.program, gpg.ssh.allowedSignersFile), so a developer who signs commits
-signs records with no extra setup. ssh-keygen and gpg run detached from the terminal, with
+signs records with no extra setup. The programs themselves (gpg.program, gpg.openpgp.program,
+gpg.ssh.program) come from the user's own config or PATH only, never from the repository's
+`.git/config`: verifying a colleague's record must not run a program their repository names. ssh-keygen and gpg run detached from the terminal, with
 stdin closed, askpass and pinentry prompts disabled and a timeout: a locked key fails with a
 message instead of blocking the TUI.
 """
@@ -16,12 +18,12 @@ import hashlib
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from golive_tui.core.errors import SigningError
-from golive_tui.core.gitconfig import git_config, identity
+from golive_tui.core.gitconfig import git_config, identity, user_config
 
 NAMESPACE = "golive-record"
 TIMEOUT = 30.0
@@ -105,14 +107,10 @@ def signer_config(repo_root: Path | None = None) -> SignerConfig:
     fmt = Format(fmt_raw)
     key = git_config("user.signingkey", repo_root) or ""
     if fmt is Format.SSH:
-        program = git_config("gpg.ssh.program", repo_root) or "ssh-keygen"
+        program = ssh_program(repo_root)
         configured = bool(key)
     else:
-        program = (
-            git_config("gpg.openpgp.program", repo_root)
-            or git_config("gpg.program", repo_root)
-            or "gpg"
-        )
+        program = openpgp_program(repo_root)
         configured = bool(key) or _gpg_has_secret_key(program)
     return SignerConfig(
         format=fmt,
@@ -124,12 +122,46 @@ def signer_config(repo_root: Path | None = None) -> SignerConfig:
     )
 
 
+def ssh_program(repo_root: Path | None = None) -> str:
+    """gpg.ssh.program from the user's config, else `ssh-keygen` from PATH."""
+    return user_config("gpg.ssh.program", repo_root) or "ssh-keygen"
+
+
+def openpgp_program(repo_root: Path | None = None) -> str:
+    """gpg.openpgp.program or gpg.program from the user's config, else `gpg` from PATH."""
+    return (
+        user_config("gpg.openpgp.program", repo_root)
+        or user_config("gpg.program", repo_root)
+        or "gpg"
+    )
+
+
+def program_overrides(repo_root: Path) -> list[tuple[str, str]]:
+    """Config for a `git commit` that may sign: the user's signing programs, not the repository's.
+
+    Command-line settings win over `.git/config`, so each program git could run to sign (or to
+    find the default SSH key) is pinned to the user's value or git's default. A default key
+    command only the repository sets is replaced by `false`: it fails instead of running.
+    """
+    pairs = [
+        ("gpg.program", openpgp_program(repo_root)),
+        ("gpg.openpgp.program", openpgp_program(repo_root)),
+        ("gpg.ssh.program", ssh_program(repo_root)),
+        ("gpg.x509.program", user_config("gpg.x509.program", repo_root) or "gpgsm"),
+    ]
+    key_command = "gpg.ssh.defaultKeyCommand"
+    mine = user_config(key_command, repo_root)
+    if mine or git_config(key_command, repo_root):
+        pairs.append((key_command, mine or "false"))
+    return pairs
+
+
 # --------------------------------------------------------------------------- subprocess
 
 
-def subprocess_env() -> dict[str, str]:
+def subprocess_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
     """No prompt can reach a person: no askpass, no X display, no tty for pinentry."""
-    env = dict(os.environ)
+    env = dict(os.environ if base is None else base)
     for var in ("DISPLAY", "WAYLAND_DISPLAY", "SSH_ASKPASS", "GPG_TTY"):
         env.pop(var, None)
     env["SSH_ASKPASS_REQUIRE"] = "never"
@@ -156,7 +188,7 @@ def _run(
         hint = "gpg.ssh.program" if "ssh" in Path(tool).name else "gpg.program"
         raise SigningError(
             f"{tool} not found: install it (OpenSSH 8.2+ for ssh signing, GnuPG for openpgp) "
-            f"or point git config {hint} at it"
+            f"or point `git config --global {hint}` at it"
         ) from None
     except PermissionError:
         raise SigningError(f"{tool}: permission denied") from None
@@ -361,15 +393,10 @@ def verify(
 ) -> Verification:
     try:
         if fmt == Format.SSH:
-            prog = program or git_config("gpg.ssh.program", repo_root) or "ssh-keygen"
+            prog = program or ssh_program(repo_root)
             return _verify_ssh(message, signature, repo_root, prog)
         if fmt == Format.OPENPGP:
-            prog = (
-                program
-                or git_config("gpg.openpgp.program", repo_root)
-                or git_config("gpg.program", repo_root)
-                or "gpg"
-            )
+            prog = program or openpgp_program(repo_root)
             return _verify_gpg(message, signature, repo_root, prog)
     except SigningError as exc:
         return Verification(Verdict.ERROR, "", "", str(exc))
