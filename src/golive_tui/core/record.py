@@ -1258,8 +1258,8 @@ def commit_record(repo_root: Path, path: Path, release: str) -> str:
             git_env(repo_root, hooks=True, config=signing.program_overrides(repo_root))
         )
         repo.git.update_environment(**env)
-        repo.git.add("--", rel, env=env)
-        repo.git.commit("-m", f"readiness: {release}", "--", rel, env=env, kill_after_timeout=120)
+        repo.git.add("--", rel, kill_after_timeout=60)
+        repo.git.commit("-m", f"readiness: {release}", "--", rel, kill_after_timeout=120)
         return str(repo.head.commit.hexsha)
     except git.GitCommandError as exc:
         detail = (exc.stderr or str(exc)).strip().removeprefix("stderr:").strip(" '")
