@@ -66,7 +66,7 @@ def arm(root: Path, traps: Path) -> Path:
     # A program trap: note who ran it, then behave as a filter would (pass stdin through).
     program = _script(traps / "program", f'echo "program $*" >> "{marker}"\ncat\n')
     local = {
-        "core.fsmonitor": str(program),
+        "core.fsmonitor": f"{program} fsmonitor",
         "filter.trap.clean": f"{program} clean",
         "filter.trap.smudge": f"{program} smudge",
         "filter.trap.required": "true",
@@ -77,6 +77,8 @@ def arm(root: Path, traps: Path) -> Path:
         "core.pager": f"{program} pager",
         "pager.status": f"{program} pager-status",
         "log.showSignature": "true",
+        "color.ui": "always",  # output golive parses must stay plain
+        "column.ui": "always",
         "gpg.program": f"{program}",
         "gpg.openpgp.program": f"{program}",
         "gpg.ssh.program": f"{program}",
@@ -138,7 +140,7 @@ def test_the_traps_are_live_for_plain_git(hostile: tuple[Path, Path]) -> None:
     restat(root)
     subprocess.run(["git", "status"], cwd=root, capture_output=True, check=False, timeout=60)
     ran = " ".join(fired(marker))
-    assert "program 2" in ran  # core.fsmonitor (hook protocol version 2)
+    assert "program fsmonitor" in ran
     assert "program clean" in ran and "program included-clean" in ran
     assert "hook post-index-change" in ran
 

@@ -30,6 +30,8 @@ SAFE_CONFIG: tuple[tuple[str, str], ...] = (
     ("core.hooksPath", os.devnull),  # no hook of any kind: /dev/null/<hook> never exists
     ("core.pager", "cat"),
     ("log.showSignature", "false"),  # would run gpg.program on `git log`
+    ("color.ui", "false"),  # output is parsed: never coloured, never in columns
+    ("column.ui", "never"),
 )
 
 #: Flags for any command that produces a diff or shows a blob: no external diff, no textconv.
