@@ -310,3 +310,19 @@ def test_scan_json_of_a_hostile_repository_is_complete(
     assert report  # the scan still sees the repository, with its programs off
     assert locate(root).is_git
     assert fired(marker) == []
+
+
+def test_a_flood_of_filter_drivers_is_refused_cleanly(
+    make_repo: RepoFactory, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_repo({"a.txt": "a\n"})
+    drivers = "".join(
+        f'[filter "d{i}"]\n\tclean = false\n' for i in range(gitcmd.MAX_FILTER_DRIVERS + 1)
+    )
+    with (root / ".git" / "config").open("a") as config:
+        config.write(drivers)
+    monkeypatch.chdir(root)
+    assert cli("scan") == 2
+    err = capsys.readouterr().err
+    assert f"defines {gitcmd.MAX_FILTER_DRIVERS + 1} filter drivers" in err
+    assert "Traceback" not in err

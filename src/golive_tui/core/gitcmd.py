@@ -24,6 +24,8 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
+from golive_tui.core.errors import RepoError
+
 #: Settings that beat the repository's own config on every git command golive runs.
 SAFE_CONFIG: tuple[tuple[str, str], ...] = (
     ("core.fsmonitor", "false"),  # no fsmonitor hook program (nor daemon)
@@ -41,6 +43,10 @@ NO_DRIVERS: tuple[str, ...] = ("--no-ext-diff", "--no-textconv")
 USER_SCOPES = frozenset({"system", "global", "command"})
 
 _FILTER_KEYS = (("clean", ""), ("smudge", ""), ("process", ""), ("required", "false"))
+
+#: More filter drivers than any real repository defines; past it golive refuses the repository
+#: (switching off each one costs environment space, and exec fails once that runs out).
+MAX_FILTER_DRIVERS = 200
 
 
 def git_executable() -> str:
@@ -126,6 +132,11 @@ def _filter_overrides(root: str, _stamp: int) -> tuple[tuple[str, str], ...]:
         name = key.removeprefix("filter.").rpartition(".")[0]
         if scope not in USER_SCOPES and name and name not in names:
             names.append(name)
+    if len(names) > MAX_FILTER_DRIVERS:
+        raise RepoError(
+            f"{root}: the repository's git config defines {len(names)} filter drivers "
+            f"(golive switches off at most {MAX_FILTER_DRIVERS}); remove them from .git/config"
+        )
     return tuple((f"filter.{n}.{var}", value) for n in names for var, value in _FILTER_KEYS)
 
 
