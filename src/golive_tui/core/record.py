@@ -771,7 +771,7 @@ def _keep_user(userinfo: str) -> str:
 
 
 def normalize_remote(url: str) -> str:
-    """host/path, lowercase, without scheme, user, port or .git: ssh and https URLs of one repo match."""
+    """host/path, lowercase, no scheme, user, port or .git: a repo's ssh and https URLs match."""
     u = clean_remote(url)
     if not u:
         return ""

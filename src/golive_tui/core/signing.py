@@ -4,9 +4,9 @@ Configuration is read exactly where `git commit -S` reads it (gpg.format, user.s
 gpg.ssh.program, gpg.program, gpg.ssh.allowedSignersFile), so a developer who signs commits
 signs records with no extra setup. The programs themselves (gpg.program, gpg.openpgp.program,
 gpg.ssh.program) come from the user's own config or PATH only, never from the repository's
-`.git/config`: verifying a colleague's record must not run a program their repository names. ssh-keygen and gpg run detached from the terminal, with
-stdin closed, askpass and pinentry prompts disabled and a timeout: a locked key fails with a
-message instead of blocking the TUI.
+`.git/config`: verifying a colleague's record must not run a program their repository names.
+ssh-keygen and gpg run detached from the terminal, with stdin closed, askpass and pinentry
+prompts disabled and a timeout: a locked key fails with a message instead of blocking the TUI.
 """
 
 from __future__ import annotations
