@@ -150,6 +150,7 @@ def test_no_read_command_runs_a_repository_program(
 ) -> None:
     root, marker = hostile
     restat(root)
+    index = (root / ".git" / "index").read_bytes()
     assert cli("scan") == 0
     assert fired(marker) == []
     assert cli("scan", "--commit", "HEAD") == 0
@@ -158,6 +159,7 @@ def test_no_read_command_runs_a_repository_program(
     assert cli("status", "--format", "json") == 0
     assert cli("mark", "ops.runbook", "done", "--note", "wiki") == 0
     assert fired(marker) == []
+    assert (root / ".git" / "index").read_bytes() == index  # no optional lock: never written
     # A dirty tree makes `sign` hash the changed file (hash-object applies filters).
     (root / "docs" / "runbook.md").write_text("# Runbook, edited\n")
     answer(root, "v1.0.0", RUNBOOK_DONE)
