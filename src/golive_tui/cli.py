@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from golive_tui import __version__
+from golive_tui.commands._output import wrapped
 from golive_tui.core.errors import GoliveError
 
 # name -> one-line help; the module golive_tui.commands.<module> provides add_arguments() and run().
@@ -81,6 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if run is None:
         parser.print_help(sys.stderr)
         return 2
+    # The output edge: repository text a command prints never reaches the terminal as a control
+    # character (an OSC 52 clipboard write, a title change, a screen clear...).
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = wrapped(stdout), wrapped(stderr)
     try:
         code: int = run(args)
     except GoliveError as exc:
@@ -91,4 +96,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
     return code

@@ -6,10 +6,10 @@ import argparse
 import json
 import sys
 
-from rich.console import Console
 from rich.table import Table
 
 from golive_tui.commands._options import add_repo_option, repo_path
+from golive_tui.commands._output import console
 from golive_tui.core.checklists import Library
 from golive_tui.core.repo import repository_at
 
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         ]
         print(json.dumps(rows, indent=2))
     else:
-        console = Console(file=sys.stdout, highlight=False)
+        out = console(sys.stdout)
         table = Table(title="Checklists", title_justify="left")
         for column in ("id", "title", "version", "origin", "items", "profiles"):
             table.add_column(
@@ -56,10 +56,10 @@ def run(args: argparse.Namespace) -> int:
             table.add_row(
                 e.id, e.title, e.version, origin, str(e.items), ", ".join(e.profiles) or "-"
             )
-        console.print(table)
+        out.print(table)
         for e in entries:
             if e.replaces_shipped:
-                console.print(
+                out.print(
                     f"{e.id}: the repository's definition ({e.path}) replaces the shipped one"
                 )
     for problem in library.problems:

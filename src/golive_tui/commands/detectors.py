@@ -48,15 +48,16 @@ def run(args: argparse.Namespace) -> int:
         ]
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
     else:
-        from rich.console import Console
         from rich.table import Table
+
+        from golive_tui.commands._output import console
 
         table = Table(title="Detectors", title_justify="left", header_style="bold")
         for column in ("id", "family", "title", "looks for"):
             table.add_column(column, overflow="fold", no_wrap=column == "id")
         for d in defs:
             table.add_row(d.id, d.family, d.title, d.looks_for)
-        Console(file=sys.stdout, highlight=False).print(table)
+        console(sys.stdout).print(table)
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
     return 0

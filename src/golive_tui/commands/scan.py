@@ -12,6 +12,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from golive_tui.commands._options import add_repo_option, repo_path
+from golive_tui.commands._output import console
 
 if TYPE_CHECKING:
     from golive_tui.core.engine import ScanReport
@@ -91,15 +92,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_text(report: ScanReport) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     from golive_tui.core.detectors.catalog import shipped_catalog
 
     catalog = shipped_catalog()
-    out = Console(file=sys.stdout, highlight=False)
-    err = Console(file=sys.stderr, highlight=False)
+    out = console(sys.stdout)
+    err = console(sys.stderr)
     repo = report.repo
     where = repo.head[:12] if repo.head else "no commit"
     if report.commit:
@@ -108,7 +108,7 @@ def _print_text(report: ScanReport) -> None:
         where = f"{repo.branch} @ {where}"
     if repo.dirty:
         where += " (uncommitted changes)"
-    out.print(f"[bold]{repo.root}[/]  {where}" if repo.is_git else f"[bold]{repo.root}[/]")
+    out.print(Text.assemble((str(repo.root), "bold"), f"  {where}" if repo.is_git else ""))
 
     groups: dict[str, list[int]] = {}
     for index, result in enumerate(report.results):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from rich.console import Console, Group
-from rich.markup import escape
+from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from golive_tui.commands._options import add_repo_option, repo_path
+from golive_tui.commands._output import console
 from golive_tui.core.checklists import Library
 from golive_tui.core.errors import GoliveError
 from golive_tui.core.model import Checklist, ItemKind, Priority
@@ -54,8 +54,7 @@ def run(args: argparse.Namespace) -> int:
         profile = checklist.profile(args.profile)
         selected = set(profile.items)
         heading = f"profile {profile.id}: {profile.title} (rule: {profile.rule.value})"
-    console = Console(file=sys.stdout, highlight=False)
-    console.print(render(checklist, selected, heading))
+    console(sys.stdout).print(render(checklist, selected, heading))
     return 0
 
 
@@ -75,7 +74,7 @@ def render(checklist: Checklist, selected: set[str] | None = None, heading: str 
         if not items:
             continue
         table = Table(
-            title=f"{escape(section.title)} [dim]({section.id})[/dim]",
+            title=Text.assemble(section.title, " ", (f"({section.id})", "dim")),
             title_justify="left",
             show_lines=False,
             expand=True,
