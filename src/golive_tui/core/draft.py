@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import os
 import socket
 from collections.abc import Callable, Iterator, Mapping
@@ -317,8 +318,48 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-#: An empty lock file older than this was left by a crash between creating and writing it.
+#: A lock file without a complete holder (empty, or cut short) older than this was left by a
+#: crash between creating and writing it.
 _EMPTY_LOCK_GRACE_SECONDS = 10.0
+
+#: What a lock file holds at most: three short lines. Reading more is never needed.
+_LOCK_READ_LIMIT = 4096
+
+_HOLDER_KEYS = ("pid", "host", "since")
+
+
+def _why(exc: OSError) -> str:
+    """`No space left on device`: the reason alone (the path is already in the message)."""
+    return exc.strerror or str(exc)
+
+
+def _read_lock(path: Path) -> str | None:
+    """A lock file's text (at most _LOCK_READ_LIMIT bytes), or None when it cannot be read.
+
+    Never blocks (a FIFO in its place) or follows a symlink; bytes that are not UTF-8 are
+    replaced rather than raising.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        return os.read(fd, _LOCK_READ_LIMIT).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write every byte or raise (os.write may write only part; 0 bytes means the disk is full)."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view = view[written:]
 
 
 class DraftLock:
@@ -326,6 +367,8 @@ class DraftLock:
 
     The lock file is created with O_EXCL and names its holder (pid, host, time). A lock left by
     a process that died on this host is taken over; any other holder gets a clear DraftError.
+    A lock that cannot be written whole (disk full, read-only, no permission) is removed again
+    and reported as a DraftError: a failure never leaves a lock behind.
     """
 
     def __init__(self, path: Path, label: str) -> None:
@@ -338,26 +381,29 @@ class DraftLock:
         return bool(self._token)
 
     def _holder(self) -> dict[str, str]:
-        try:
-            text = self.path.read_text(encoding="utf-8")
-        except OSError:
-            return {}
+        text = _read_lock(self.path) or ""
         return dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
 
-    def _abandoned_empty(self) -> bool:
-        """Gone, or empty for longer than a holder takes to write its name (a crash in between)."""
+    def _abandoned_incomplete(self) -> bool:
+        """Gone, or incomplete for longer than a holder takes to write its name (a crash)."""
         try:
-            age = dt.datetime.now().timestamp() - self.path.stat().st_mtime
+            age = dt.datetime.now().timestamp() - self.path.lstat().st_mtime
         except FileNotFoundError:
             return True
         except OSError:
             return False
         return age > _EMPTY_LOCK_GRACE_SECONDS
 
+    def _fail(self, exc: OSError) -> DraftError:
+        return DraftError(f"cannot lock the draft at {self.path}: {_why(exc)}")
+
     def acquire(self) -> DraftLock:
         if self._token:
             return self
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise self._fail(exc) from None
         host = socket.gethostname()
         token = f"pid={os.getpid()}\nhost={host}\nsince={utc_now()}\n"
         for _attempt in range(3):
@@ -367,9 +413,14 @@ class DraftLock:
                 holder = self._holder()
                 pid = int(holder["pid"]) if holder.get("pid", "").isdigit() else 0
                 stale = holder.get("host") == host and pid > 0 and not _pid_alive(pid)
-                if stale or (not holder and self._abandoned_empty()):
-                    with contextlib.suppress(FileNotFoundError):
+                complete = all(holder.get(key) for key in _HOLDER_KEYS)
+                if stale or (not complete and self._abandoned_incomplete()):
+                    try:
                         self.path.unlink()
+                    except FileNotFoundError:
+                        pass
+                    except OSError as exc:
+                        raise self._fail(exc) from None
                     continue
                 raise DraftError(
                     f"the draft {self.label} is open in another golive "
@@ -378,9 +429,17 @@ class DraftLock:
                     f"(or delete {self.path} if that golive is gone)"
                 ) from None
             except OSError as exc:
-                raise DraftError(f"cannot lock the draft at {self.path}: {exc}") from None
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(token)
+                raise self._fail(exc) from None
+            try:
+                try:
+                    _write_all(fd, token.encode("utf-8"))
+                finally:
+                    os.close(fd)
+            except OSError as exc:
+                # An empty or cut-short lock would block the next golive: take it away again.
+                with contextlib.suppress(OSError):
+                    self.path.unlink()
+                raise self._fail(exc) from None
             self._token = token
             return self
         raise DraftError(f"cannot lock the draft at {self.path}: lock file keeps changing")
@@ -388,8 +447,8 @@ class DraftLock:
     def release(self) -> None:
         if not self._token:
             return
-        with contextlib.suppress(OSError):
-            if self.path.read_text(encoding="utf-8") == self._token:
+        if _read_lock(self.path) == self._token:
+            with contextlib.suppress(OSError):
                 self.path.unlink()
         self._token = ""
 
