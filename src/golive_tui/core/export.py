@@ -21,6 +21,7 @@ from golive_tui.core.record import (
     record_digest,
     record_to_dict,
 )
+from golive_tui.core.text import markdown_code, markdown_text
 
 FORMATS = ("markdown", "json", "sarif")  # "intoto" comes with carry-forward (docs/records.md)
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -36,9 +37,9 @@ _STATE_LABEL = {
 }
 
 
-def _md(text: str) -> str:
-    """Escape a value for a Markdown table cell."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+def _md(text: object) -> str:
+    """A value from the record as literal Markdown (no controls, markup or HTML; one line)."""
+    return markdown_text(str(text))
 
 
 def to_json(record: Record, check: RecordCheck | None = None) -> str:
@@ -67,18 +68,18 @@ def to_json(record: Record, check: RecordCheck | None = None) -> str:
 def to_markdown(record: Record, check: RecordCheck | None = None) -> str:
     s = record.summary
     lines = [
-        f"# Readiness record: {record.release}",
+        f"# Readiness record: {_md(record.release)}",
         "",
-        f"- **Checklist:** {record.checklist.id} {record.checklist.version}"
-        + (f" (profile {record.profile})" if record.profile else ""),
-        f"- **Commit:** `{record.repo.commit[:12]}`"
+        f"- **Checklist:** {_md(record.checklist.id)} {_md(record.checklist.version)}"
+        + (f" (profile {_md(record.profile)})" if record.profile else ""),
+        f"- **Commit:** {markdown_code(record.repo.commit[:12])}"
         + (" (working tree had uncommitted changes)" if record.repo.dirty else ""),
-        f"- **Created:** {record.created}",
+        f"- **Created:** {_md(record.created)}",
     ]
     if record.repo.remote:
-        lines.append(f"- **Repository:** {clean_remote(record.repo.remote)}")
+        lines.append(f"- **Repository:** {_md(clean_remote(record.repo.remote))}")
     if record.participants:
-        lines.append(f"- **Participants:** {', '.join(record.participants)}")
+        lines.append(f"- **Participants:** {_md(', '.join(record.participants))}")
     lines += ["", *counts_table(s)]
     if s.scores:
         lines += ["", "| Score | Value | Band |", "|---|---:|---|"]
@@ -102,8 +103,9 @@ def to_markdown(record: Record, check: RecordCheck | None = None) -> str:
     ]
     for item in record.items:
         lines.append(
-            f"| {_md(item.title or item.id)} <br>`{item.id}` | {item.priority} "
-            f"| {_STATE_LABEL.get(item.state, item.state)} | {item.source} | {_md(_notes(item))} |"
+            f"| {_md(item.title or item.id)} <br>{markdown_code(item.id)} | {_md(item.priority)} "
+            f"| {_md(_STATE_LABEL.get(item.state, item.state))} | {_md(item.source)} "
+            f"| {_md(_notes(item))} |"
         )
     lines += ["", "## Signatures", ""]
     if not record.signatures:
@@ -111,10 +113,10 @@ def to_markdown(record: Record, check: RecordCheck | None = None) -> str:
     verdicts = {id(c.signature): c for c in check.checks} if check else {}
     for sig in record.signatures:
         c = verdicts.get(id(sig))
-        status = f" — **{c.verdict}**" if c else ""
+        status = f" — **{_md(c.verdict)}**" if c else ""
         lines.append(
-            f"- {sig.role}: {_md(sig.signer) or 'unknown signer'} ({sig.format} `{sig.key}`, "
-            f"{sig.signed_at}){status}"
+            f"- {_md(sig.role)}: {_md(sig.signer) or 'unknown signer'} "
+            f"({_md(sig.format)} {markdown_code(sig.key)}, {_md(sig.signed_at)}){status}"
         )
     return "\n".join(lines) + "\n"
 

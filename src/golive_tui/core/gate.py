@@ -30,6 +30,7 @@ from golive_tui.core.record import (
     watched,
 )
 from golive_tui.core.release import DEFAULT_RELEASE, release_order, resolve_release
+from golive_tui.core.text import markdown_code, markdown_text
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -387,17 +388,18 @@ def outcome_markdown(outcome: GateOutcome) -> str:
     """A GitHub job summary: verdict first, then why, then the record's numbers."""
     icon = "✅" if outcome.passed else "❌"
     verdict = "passed" if outcome.passed else "failed"
-    lines = [f"## {icon} Readiness gate {verdict}: {outcome.release}"]
+    lines = [f"## {icon} Readiness gate {verdict}: {_md_line(outcome.release)}"]
     if outcome.profile or outcome.record or outcome.coverage:
         lines.append("")
     if outcome.profile:
-        lines.append(f"Profile: **{outcome.profile}**  ")
+        lines.append(f"Profile: **{_md_line(outcome.profile)}**  ")
     if outcome.record:
         lines.append(
-            f"Record: `{outcome.path.name}` for commit `{outcome.record.repo.commit[:12]}`  "
+            f"Record: {markdown_code(outcome.path.name)} for commit "
+            f"{markdown_code(outcome.record.repo.commit[:12])}  "
         )
     if outcome.coverage:
-        lines.append(f"HEAD `{outcome.head[:12]}`: {outcome.coverage}")
+        lines.append(f"HEAD {markdown_code(outcome.head[:12])}: {_md_line(outcome.coverage)}")
     if outcome.failures:
         lines += ["", "### Why it failed", ""] + [f"- {_md_line(f)}" for f in outcome.failures]
     if outcome.warnings:
@@ -408,7 +410,9 @@ def outcome_markdown(outcome: GateOutcome) -> str:
         lines += ["", "| Signature | Signer | Result |", "|---|---|---|"]
         for c in outcome.check.checks:
             who = c.principal or c.signature.signer or c.key
-            lines.append(f"| {c.signature.role} | {_md_line(who)} | {c.verdict} |")
+            lines.append(
+                f"| {_md_line(c.signature.role)} | {_md_line(who)} | {_md_line(c.verdict)} |"
+            )
     if outcome.record:
         from golive_tui.core.export import counts_table
 
@@ -416,13 +420,15 @@ def outcome_markdown(outcome: GateOutcome) -> str:
         lines += ["", *counts_table(s)]
         for sc in s.scores:
             lines.append(
-                f"\n**{_md_line(sc.title or sc.id)}:** {sc.value:g} / {sc.maximum:g} {sc.band}"
+                f"\n**{_md_line(sc.title or sc.id)}:** {sc.value:g} / {sc.maximum:g} "
+                f"{_md_line(sc.band)}"
             )
     return "\n".join(lines) + "\n"
 
 
 def _md_line(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Repository data as literal Markdown on one line (core.text.markdown_text)."""
+    return markdown_text(text)
 
 
 def outcome_sarif(outcome: GateOutcome, root: Path) -> dict[str, Any]:
