@@ -9,12 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 
 from golive_tui.core.draft import Draft, DraftLock, with_participant, with_profile
 from golive_tui.core.errors import GoliveError
+from golive_tui.core.text import printable
 from golive_tui.tui.deps import WalkerDeps
 from golive_tui.tui.palette import WalkerCommands
 from golive_tui.tui.screens.dialogs import FormDialog
@@ -39,7 +42,7 @@ class GoliveApp(App[int]):
     def on_mount(self) -> None:
         deps = self.deps
         checklist = deps.checklist
-        self.sub_title = f"{checklist.title} · release {deps.release}"
+        self.sub_title = printable(f"{checklist.title} · release {deps.release}", multiline=False)
         try:
             self.lock = deps.store.lock(checklist.id, deps.release).acquire()
             draft = deps.store.load(checklist.id, deps.release)
@@ -59,7 +62,8 @@ class GoliveApp(App[int]):
             self.draft = deps.store.save(draft)
         except GoliveError as exc:
             self.error = str(exc)
-            self.exit(return_code=exc.exit_code, message=f"golive: {exc}")
+            # Printed by Rich after the screen is restored: literal text, controls escaped.
+            self.exit(return_code=exc.exit_code, message=Text(printable(f"golive: {exc}")))
             return
         if resumed and draft.answers:
             self.notify(
@@ -68,6 +72,25 @@ class GoliveApp(App[int]):
                 title="Draft resumed",
             )
         self.push_screen(WalkerScreen(deps, self.draft))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast of the walker: its messages quote repository data (titles, paths, errors),
+        so they are shown as written, with control characters escaped and no markup."""
+        super().notify(
+            printable(message),
+            title=printable(title, multiline=False),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def on_key(self, event: events.Key) -> None:
         """Keys typed right after the one that opened a dialog were routed to the walker before

@@ -10,6 +10,8 @@ from textual.content import Content
 from textual.widgets import Static
 
 from golive_tui.core.carry import CarryPlan, ChangeKind
+from golive_tui.core.text import printable
+from golive_tui.tui.present import literal
 
 CHANGED = ("changed", "changed since last release")
 
@@ -40,9 +42,10 @@ def summary_line(plan: CarryPlan | None) -> str:
     """The summary screen's carry-forward counts (what `golive status` reports), or ""."""
     if plan is None:
         return ""
-    return (
+    return printable(
         f"Continued from {plan.base_release}: {len(plan.carried)} carried · "
-        f"{len(plan.reasked)} re-asked · {len(plan.new)} new"
+        f"{len(plan.reasked)} re-asked · {len(plan.new)} new",
+        multiline=False,
     )
 
 
@@ -60,13 +63,14 @@ def reason_widgets(plan: CarryPlan | None, item_id: str | None) -> list[Static]:
         return []
     new = reasons[0].kind is ChangeKind.NEW
     title = "New since last release" if new else f"Re-asked: changed since {plan.base_release}"
-    out = [Static(title, classes="heading reask-heading")]
+    # The reasons quote records and files of the repository: shown literally (present.literal).
+    out = [Static(literal(title), classes="heading reask-heading")]
     for reason in reasons:
-        out.append(Static(Content.styled(f"↻ {reason.message}", "$warning"), classes="reask"))
+        out.append(Static(literal(f"↻ {reason.message}", "$warning"), classes="reask"))
         if reason.old_finding or reason.new_finding:
             out.append(
                 Static(
-                    Content(
+                    literal(
                         f"  was: {reason.old_finding or 'no finding'}\n"
                         f"  now: {reason.new_finding or 'no finding'}"
                     ),
@@ -84,13 +88,13 @@ def reason_widgets(plan: CarryPlan | None, item_id: str | None) -> list[Static]:
             said += f" — {previous.note}"
         if previous.by:
             said += f" (by {previous.by})"
-        out.append(Static(Content.styled(said, "$text-muted"), classes="reask-previous"))
+        out.append(Static(literal(said, "$text-muted"), classes="reask-previous"))
     return out
 
 
 def _diff_content(diff: str) -> Content:
     lines = []
-    for line in diff.splitlines():
+    for line in printable(diff).splitlines():
         if line.startswith(("+++", "---")):
             lines.append(Content.styled(line, "bold"))
         elif line.startswith("+"):

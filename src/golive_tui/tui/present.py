@@ -8,6 +8,7 @@ from typing import Any
 from textual.content import Content
 
 from golive_tui.core.model import Priority, ScoringMethod, State
+from golive_tui.core.text import printable
 
 GLYPHS: Mapping[State, tuple[str, str, str]] = {
     # state: (glyph, style using theme variables, label)
@@ -32,6 +33,13 @@ FILTERS: tuple[tuple[str, str], ...] = (
     ("at_risk", "at risk"),
     ("detected", "detected"),
 )
+
+
+def literal(text: object, style: str = "", *, multiline: bool = True) -> Content:
+    """Repository text for a widget: as written, never read as markup, and with its control
+    characters shown as escapes (Textual passes ESC, C1 and bidi controls to the terminal)."""
+    shown = printable(str(text), multiline=multiline)
+    return Content.styled(shown, style) if style else Content(shown)
 
 
 def is_open(view: Any) -> bool:
@@ -96,7 +104,7 @@ def item_row(view: Any) -> Content:
     if answer is not None and answer.score is not None:
         # Before the title: a narrow list cuts long titles off, never the score.
         parts += [Content.styled(f"{answer.score}/2", "$accent"), " "]
-    title = item.title
+    title = printable(item.title, multiline=False)
     if not getattr(view, "applicable", True):
         parts.append(Content.styled(title, "$text-muted italic"))
     else:
@@ -118,8 +126,9 @@ def score_value(score: Any) -> str:
         value = f"{float(score.value):.0f}"
     maximum = f"{float(score.maximum):g}"
     band = f" {score.band}" if score.band else ""
-    return f"{value}/{maximum}{band}"
+    return printable(f"{value}/{maximum}{band}", multiline=False)
 
 
 def score_text(score: Any) -> str:
-    return f"{score.title}: {score_value(score)}"
+    """`Health: 11/16 Solid`, shown as written (titles and bands come from the checklist)."""
+    return printable(f"{score.title}: {score_value(score)}", multiline=False)

@@ -23,6 +23,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from golive_tui.core.text import printable
+from golive_tui.tui.present import literal
+
 
 @dataclass(frozen=True)
 class Field:
@@ -85,12 +88,16 @@ class FormDialog(ModalScreen[Values | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.title_text, id="dialog-title")
+            # Titles, hints and values quote the checklist and the draft: shown literally, and
+            # a value is edited as shown (its control characters as escapes).
+            yield Label(literal(self.title_text), id="dialog-title")
             if self.hint:
-                yield Static(self.hint, id="dialog-hint")
+                yield Static(literal(self.hint), id="dialog-hint")
             for f in self.fields:
-                yield Label(f.label, classes="field-label")
-                yield DialogField(value=f.value, placeholder=f.placeholder, id=f"field-{f.key}")
+                yield Label(literal(f.label), classes="field-label")
+                yield DialogField(
+                    value=printable(f.value), placeholder=f.placeholder, id=f"field-{f.key}"
+                )
             yield Static("", id="dialog-error")
             with Horizontal(id="dialog-buttons"):
                 yield Button(self.ok, variant="primary", id="ok")
@@ -165,7 +172,7 @@ class FormDialog(ModalScreen[Values | None]):
         values = self.values()
         error = self.validate(values)
         if error:
-            self.query_one("#dialog-error", Static).update(error)
+            self.query_one("#dialog-error", Static).update(literal(error))
             self.add_class("-invalid")
             return
         self.dismiss(values)

@@ -16,7 +16,7 @@ from textual.widgets import Button, Footer, Label, Static
 from golive_tui.core.carry import CarryPlan
 from golive_tui.core.model import State
 from golive_tui.tui import carry_view
-from golive_tui.tui.present import is_open, priority_badge, score_text, state_glyph
+from golive_tui.tui.present import is_open, literal, priority_badge, score_text, state_glyph
 
 
 class SummaryScreen(Screen[None]):
@@ -45,8 +45,9 @@ class SummaryScreen(Screen[None]):
         views = self.assessment.items
         summary = self.assessment.summary
         with VerticalScroll(id="summary-body"):
+            # Everything quoting the checklist, draft or records goes in as literal text.
             yield Label(
-                f"Readiness summary · {self.draft.checklist_id} @ {self.draft.release}",
+                literal(f"Readiness summary · {self.draft.checklist_id} @ {self.draft.release}"),
                 id="summary-title",
             )
             yield Static(
@@ -57,17 +58,17 @@ class SummaryScreen(Screen[None]):
             )
             yield Static("", id="save-result")  # near the top: seen without scrolling
             if self.carry is not None:
-                yield Static(carry_view.summary_line(self.carry), id="summary-carry")
+                yield Static(literal(carry_view.summary_line(self.carry)), id="summary-carry")
             for gate in summary.gates:
                 passed = "pass" if gate.passed else "fail"
-                label = Label(f"Gate {gate.profile}: {passed}", classes="gate")
+                label = Label(literal(f"Gate {gate.profile}: {passed}"), classes="gate")
                 label.set_class(gate.passed, "-pass")
                 label.set_class(not gate.passed, "-fail")
                 yield label
                 if gate.failing:
-                    yield Static("  failing: " + ", ".join(gate.failing), classes="muted")
+                    yield Static(literal("  failing: " + ", ".join(gate.failing)), classes="muted")
             for score in summary.scores:
-                yield Static(score_text(score), classes="score")
+                yield Static(literal(score_text(score)), classes="score")
             if self.carry is not None:
                 yield from self._group(
                     f"Asked again since {self.carry.base_release}",
@@ -93,7 +94,8 @@ class SummaryScreen(Screen[None]):
             )
             yield Label("Participants", classes="heading")
             yield Static(
-                "\n".join(self.draft.participants) or "(nobody recorded)", id="participants"
+                literal("\n".join(self.draft.participants) or "(nobody recorded)"),
+                id="participants",
             )
         with Horizontal(id="summary-buttons"):
             yield Button("Save record", variant="primary", id="save")
@@ -103,7 +105,7 @@ class SummaryScreen(Screen[None]):
     def _group(
         self, title: str, views: list[Any], extra: Callable[[Any], str] = lambda _v: ""
     ) -> ComposeResult:
-        yield Label(f"{title} ({len(views)})", classes="heading")
+        yield Label(literal(f"{title} ({len(views)})"), classes="heading")
         for view in views:
             yield Static(
                 Content.assemble(
@@ -111,8 +113,8 @@ class SummaryScreen(Screen[None]):
                     " ",
                     priority_badge(view.item.priority),
                     " ",
-                    view.item.title,
-                    Content.styled(extra(view), "$text-muted"),
+                    literal(view.item.title, multiline=False),
+                    literal(extra(view), "$text-muted"),
                 ),
                 classes="summary-row",
             )
@@ -147,7 +149,7 @@ class SummaryScreen(Screen[None]):
 
     def _saved(self, message: str, *, error: bool) -> None:
         result = self.query_one("#save-result", Static)
-        result.update(message)
+        result.update(literal(message))
         result.set_class(error, "-error")
         result.scroll_visible(animate=False)
         # The toast says what happened; the how-to (signing set-up) stays on the screen.

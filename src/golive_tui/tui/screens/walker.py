@@ -39,7 +39,7 @@ from golive_tui.core.model import Item, ItemKind, State
 from golive_tui.tui import carry_view
 from golive_tui.tui.deps import WalkerDeps
 from golive_tui.tui.messages import ScanFailed, ScanFinished, ScanProgress
-from golive_tui.tui.present import FILTERS, is_open, matches_filter, matches_search
+from golive_tui.tui.present import FILTERS, is_open, literal, matches_filter, matches_search
 from golive_tui.tui.screens.dialogs import Field, FormDialog, Values
 from golive_tui.tui.screens.help import HelpScreen
 from golive_tui.tui.screens.summary import SummaryScreen
@@ -308,8 +308,10 @@ class WalkerScreen(Screen[None]):
         self.items.show(views)
         noun = "item" if len(views) == 1 else "items"
         subtitle = self._subtitle()
-        self.items.border_title = f"{len(views)} {noun}" + (f" · {subtitle}" if subtitle else "")
-        self.items.border_subtitle = self.carry_plan.headline() if self.carry_plan else ""
+        self.items.border_title = literal(
+            f"{len(views)} {noun}" + (f" · {subtitle}" if subtitle else ""), multiline=False
+        )
+        self.items.border_subtitle = literal(self.carry_plan.headline() if self.carry_plan else "")
 
     def _subtitle(self) -> str:
         """The search first (it is what the user is typing), then a filter other than all."""

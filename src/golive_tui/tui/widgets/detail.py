@@ -23,7 +23,8 @@ from textual.content import Content
 from textual.widgets import Static
 
 from golive_tui.core.model import DetectMode, DetectorResult, ItemKind, Polarity, Status
-from golive_tui.tui.present import priority_badge, state_label
+from golive_tui.core.text import printable
+from golive_tui.tui.present import literal, priority_badge, state_label
 
 CONTEXT = 3  # lines shown around a finding
 MAX_EXCERPT = 14
@@ -82,7 +83,8 @@ def excerpt(repo_root: Path, path: str, line: int, end_line: int) -> tuple[str, 
     end_line = max(end_line, line)
     start = max(1, line - CONTEXT)
     stop = min(len(lines), end_line + CONTEXT, start + MAX_EXCERPT - 1)
-    return "\n".join(lines[start - 1 : stop]), start
+    # The file is the repository's: its control characters are shown, never sent to the terminal.
+    return "\n".join(printable(code) for code in lines[start - 1 : stop]), start
 
 
 def evidence_of(view: Any, results: Mapping[str, DetectorResult]) -> list[tuple[str, Any]]:
@@ -115,7 +117,7 @@ def rubric_sentence(level: int, sentence: str) -> str:
 
 def fit_path(path: str, line: int, width: int) -> str:
     """`path:line` in at most `width` cells, the front of the path given up first."""
-    text = f"{path}:{line}"
+    text = f"{printable(path, multiline=False)}:{line}"
     if width <= 0 or cell_len(text) <= width:
         return text
     tail = text[-max(width - 1, 1) :]
@@ -162,7 +164,7 @@ class Excerpt(Static):
     def show_text(self, text: str) -> None:
         self._code = None
         self.syntax = None
-        self.update(Content(text))
+        self.update(literal(text))
 
     def _syntax(self) -> Syntax | None:
         if self._code is None:
@@ -255,14 +257,14 @@ class ItemDetail(VerticalScroll):
         if view is None:
             return
         item = view.item
-        self._set("#d-title", Content(item.title))
+        self._set("#d-title", literal(item.title))
         self._set(
             "#d-meta",
             Content.assemble(
                 priority_badge(item.priority),
                 " · ",
                 state_label(view),
-                Content.styled(f" · {item.id}", "$text-muted"),
+                literal(f" · {item.id}", "$text-muted", multiline=False),
                 Content.styled("" if view.applicable else " · not applicable here", "italic"),
             ),
         )
@@ -274,9 +276,9 @@ class ItemDetail(VerticalScroll):
         box.display = bool(reasons)
         # Evidence first: it is what the walk adds to a plain checklist.
         self._evidence(view, results, repo_root, evidence_index, dark, scanning)
-        self._set("#d-why", Content(item.why))
-        self._set("#d-verify", Content(item.verify))
-        self._set("#d-remediation", Content(item.remediation))
+        self._set("#d-why", literal(item.why))
+        self._set("#d-verify", literal(item.verify))
+        self._set("#d-remediation", literal(item.remediation))
         answer = getattr(view, "answer", None)
         rubric = item.rubric if item.kind is ItemKind.SCORE else ()
         self.query_one("#d-rubric").display = bool(rubric)
@@ -286,9 +288,9 @@ class ItemDetail(VerticalScroll):
             line.set_class(current == level, "-chosen")
             self._set(
                 f"#d-rubric-{level}",
-                Content(rubric_sentence(level, rubric[level])) if level < len(rubric) else "",
+                literal(rubric_sentence(level, rubric[level])) if level < len(rubric) else "",
             )
-        self._set("#d-note", Content(item.note) if item.note else "")
+        self._set("#d-note", literal(item.note) if item.note else "")
         if not same_item:
             self.scroll_home(animate=False)
         elif evidence_index != self._shown_index and self.query_one("#d-findings").display:
@@ -325,14 +327,18 @@ class ItemDetail(VerticalScroll):
             result = results.get(det)
             if result is None:
                 text = "waiting for the scan…" if scanning else "not scanned"
-                lines.append(Content.assemble(det, Content.styled(f"  {text}", "$text-muted")))
+                lines.append(
+                    Content.assemble(
+                        literal(det, multiline=False), Content.styled(f"  {text}", "$text-muted")
+                    )
+                )
                 continue
             lines.append(
                 Content.assemble(
                     Content.styled(result.status.value, STATUS_STYLE.get(result.status, "")),
                     "  ",
-                    Content.styled(det, "bold"),
-                    Content.styled(f"  {result.summary}", "$text-muted"),
+                    literal(det, "bold", multiline=False),
+                    literal(f"  {result.summary}", "$text-muted"),
                 )
             )
         self._set("#d-detectors", Content("\n").join(lines))
@@ -385,4 +391,4 @@ def _answer_text(answer: Any) -> Content | str:
         lines.append(f"until: {answer.until}")
     if answer.note:
         lines.append(f"note: {answer.note}")
-    return Content("\n".join(lines))
+    return literal("\n".join(lines))

@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from golive_tui.core.text import printable
 from golive_tui.tui.present import progress_of
 
 ALL = "__all__"
@@ -41,4 +42,5 @@ class SectionList(OptionList):
     def _row(title: str, done: int, total: int) -> Content:
         """Progress first, padded to a column, so a long title never hides it."""
         style = "$success" if total and done == total else "$text-muted"
-        return Content.assemble(Content.styled(f"{done:>3}/{total:<3}", style), " ", title)
+        shown = printable(title, multiline=False)
+        return Content.assemble(Content.styled(f"{done:>3}/{total:<3}", style), " ", shown)

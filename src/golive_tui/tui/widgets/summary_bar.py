@@ -13,8 +13,10 @@ from typing import Any
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.widgets import Label, ProgressBar
 
+from golive_tui.core.text import printable
 from golive_tui.tui.present import score_text, score_value
 
 GAP = 2  # cells between the bar's parts (the labels' right margin in app.tcss)
@@ -35,7 +37,7 @@ def _wordings(f: _Facts) -> list[tuple[str, str, str]]:
     """(counts, gate, scores) from the most descriptive to the most compact."""
     gate_long = gate_mid = gate_short = ""
     if f.gate is not None:
-        name, passed = f.gate
+        name, passed = printable(f.gate[0], multiline=False), f.gate[1]
         gate_long = f"gate {name}: {'pass' if passed else 'fail'}"
         gate_mid = f"gate {name} {'✓' if passed else '✗'}"
         gate_short = f"gate {'✓' if passed else '✗'}"
@@ -43,7 +45,9 @@ def _wordings(f: _Facts) -> list[tuple[str, str, str]]:
     counts_short = f"{f.done}/{f.total} done · P0 {f.p0} · risk {f.at_risk}"
     counts_tiny = f"{f.done}/{f.total} · P0 {f.p0} · risk {f.at_risk}"
     scores_long = " · ".join(score_text(s) for s in f.scores)
-    scores_mid = " · ".join(f"{s.id} {score_value(s)}" for s in f.scores)
+    scores_mid = " · ".join(
+        f"{printable(s.id, multiline=False)} {score_value(s)}" for s in f.scores
+    )
     scores_short = " · ".join(score_value(s) for s in f.scores)
     return [
         (counts_long, gate_long, scores_long),
@@ -108,12 +112,13 @@ class SummaryBar(Horizontal):
         chosen = (fits or wordings[-1:])[0]
         self.set_class(width(chosen) + status > room, "-no-status")
         counts, gate_text, scores = chosen
-        self.query_one("#counts", Label).update(counts)
+        # Content, not str: a profile or score title is shown as written, never read as markup.
+        self.query_one("#counts", Label).update(Content(counts))
         gate = self.query_one("#gate", Label)
-        gate.update(gate_text)
+        gate.update(Content(gate_text))
         gate.display = bool(gate_text)
         score = self.query_one("#score", Label)
-        score.update(scores)
+        score.update(Content(scores))
         score.display = bool(scores)
 
     def scanning(self, done: int, total: int, phase: str = "") -> None:
