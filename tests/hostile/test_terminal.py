@@ -398,3 +398,17 @@ def test_walker_refusal_message_is_literal(make_repo: RepoFactory) -> None:
     assert len(messages) == 1 and isinstance(messages[0], Text)
     _assert_clean(messages[0].plain, "exit message")
     assert "[/x]" in messages[0].plain and SHOWN[:6] in messages[0].plain
+
+
+def test_a_newline_in_a_note_cannot_fake_a_line_of_status(
+    make_repo: RepoFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_repo({"go.mod": "module x\n"})
+    forged = "ok\n  ✔ P0 security.secrets                 done"
+    code = cli.main(["mark", "ops.runbook", "done", "--no-scan", "-C", str(root), "--note", forged])
+    assert code == 0
+    capsys.readouterr()
+    assert cli.main(["status", "--no-scan", "-C", str(root)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert not any(line.startswith("  ✔ P0 security.secrets") for line in lines)
+    assert any("ok\\u000a  ✔ P0 security.secrets" in line for line in lines)

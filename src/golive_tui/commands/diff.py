@@ -7,6 +7,7 @@ import json
 import sys
 
 from golive_tui.commands._options import add_repo_option, repo_path
+from golive_tui.core.text import printable
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,8 +38,10 @@ def run(args: argparse.Namespace) -> int:
     if not changes:
         print(f"no item changed between {old.release} and {new.release}", file=sys.stderr)
     for c in changes:
-        if c.old and c.new:
-            print(f"{c.item}: {c.kind}: {c.old} -> {c.new}")
+        # One line per change: a newline in a reason cannot fake another change.
+        before, after = printable(c.old, multiline=False), printable(c.new, multiline=False)
+        if before and after:
+            print(f"{c.item}: {c.kind}: {before} -> {after}")
         else:
-            print(f"{c.item}: {c.kind}: {c.new or c.old}")
+            print(f"{c.item}: {c.kind}: {after or before}")
     return 0

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from golive_tui.commands._options import add_repo_option, repo_path
+from golive_tui.core.text import printable
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -67,6 +68,12 @@ HEADER = ("release", "date", "commit", "score", "gate", "signers")
 def history_table(rows: list[dict[str, Any]]) -> str:
     """Aligned columns under a header row; a malformed record's error runs across the row."""
     table = [list(HEADER)]
+    # Cells escaped before they are measured: columns stay aligned, one line per record.
+    rows = [
+        {k: printable(v, multiline=False) if isinstance(v, str) else v for k, v in row.items()}
+        | {"signers": [printable(s, multiline=False) for s in row.get("signers", [])]}
+        for row in rows
+    ]
     for row in rows:
         if "error" in row:
             table.append([row["release"], f"malformed: {row['error']}"])

@@ -35,6 +35,7 @@ from golive_tui.core.gitconfig import identity
 from golive_tui.core.model import Checklist, DetectorResult, State
 from golive_tui.core.release import resolve_release
 from golive_tui.core.repo import worktree_root
+from golive_tui.core.text import printable
 
 
 class UnknownProfileError(GoliveError):
@@ -225,7 +226,7 @@ def status_text(
         if v.item.section != section:
             section = v.item.section
             title = next((x.title for x in session.checklist.sections if x.id == section), section)
-            lines.append(f"\n{title}")
+            lines.append(f"\n{printable(title, multiline=False)}")
         state = "waiver expired" if v.waiver_expired else v.state.value
         same = v.source is not None and v.source.value == v.state.value  # "detected (detected)"
         source = f" ({v.source.value})" if v.source is not None and not same else ""
@@ -241,6 +242,8 @@ def status_text(
                 extra += f" — {v.answer.note}"
             if v.answer.carried_from:
                 extra += f" (carried from {v.answer.carried_from})"
+        # One line per item, whatever a note holds: a newline in it cannot fake another item.
+        extra = printable(extra, multiline=False)
         lines.append(
             f"  {GLYPH[v.state]} {v.item.priority.value} {v.item.id:<32} {state}{source}{extra}"
         )
