@@ -412,3 +412,24 @@ def test_a_newline_in_a_note_cannot_fake_a_line_of_status(
     lines = capsys.readouterr().out.splitlines()
     assert not any(line.startswith("  ✔ P0 security.secrets") for line in lines)
     assert any("ok\\u000a  ✔ P0 security.secrets" in line for line in lines)
+
+
+def test_the_walker_runs_on_the_real_streams(capsys: pytest.CaptureFixture[str]) -> None:
+    """Textual's error console colours what it prints after the screen closes: the walker gets
+    the unfiltered streams (its data is escaped in the widgets), every other command the filter."""
+    import sys
+
+    from golive_tui.commands._output import PrintableStream, unfiltered_streams, wrapped
+
+    real = sys.stdout
+    sys.stdout = wrapped(real)
+    try:
+        assert isinstance(sys.stdout, PrintableStream)
+        assert wrapped(sys.stdout) is sys.stdout  # never escaped twice
+        print(f"x{CLEAR}")
+        with unfiltered_streams():
+            assert sys.stdout is real
+        assert isinstance(sys.stdout, PrintableStream)
+    finally:
+        sys.stdout = real
+    assert capsys.readouterr().out == "x\\u001b[2J\n"

@@ -10,6 +10,7 @@ through `console()` instead: repository text is escaped in Rich's segments, not 
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any, TextIO, cast
@@ -50,6 +51,18 @@ def wrapped(stream: TextIO) -> TextIO:
 def unfiltered(stream: IO[str]) -> IO[str]:
     """The real stream under the filter, for writers that escape their own data (Rich)."""
     return stream.unfiltered if isinstance(stream, PrintableStream) else stream
+
+
+@contextlib.contextmanager
+def unfiltered_streams() -> Iterator[None]:
+    """The real stdout and stderr for a while: for the walker, which escapes its own data
+    (tui.present.literal) and whose error console colours what it prints after the screen."""
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = unfiltered(stdout), unfiltered(stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
 
 
 def console(stream: IO[str] | None = None) -> Console:

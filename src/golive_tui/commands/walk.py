@@ -84,8 +84,10 @@ def open_walker(session: Session, pair: tuple[str, ...] = ()) -> int:
             file=sys.stderr,
         )
         return 2
+    from golive_tui.commands._output import unfiltered_streams
     from golive_tui.tui.app import GoliveApp
 
     app = GoliveApp(build_deps(session, pair))
-    code = app.run()
+    with unfiltered_streams():
+        code = app.run()
     return code if isinstance(code, int) else (app.return_code or 0)
