@@ -433,3 +433,55 @@ def test_the_walker_runs_on_the_real_streams(capsys: pytest.CaptureFixture[str])
     finally:
         sys.stdout = real
     assert capsys.readouterr().out == "x\\u001b[2J\n"
+
+
+@pytest.mark.e2e
+def test_a_real_terminal_gets_no_clipboard_write_or_title(
+    hostile_repo: Path, tmp_path: Path
+) -> None:
+    """The commands run in tmux, which turns OSC 52 into a paste buffer and OSC 0 into the pane
+    title: after them, there is no buffer and the title is tmux's own."""
+    import shlex
+    import shutil
+    import subprocess
+    import sys
+
+    golive = Path(sys.executable).with_name("golive")
+    if shutil.which("tmux") is None or not golive.exists():
+        pytest.skip("needs tmux and the golive console script")
+    socket_path = tmp_path / "tmux.sock"
+    env = {k: v for k, v in os.environ.items() if k not in {"TMUX", "COLUMNS", "LINES"}}
+
+    def tmux(*args: str) -> str:
+        done = subprocess.run(
+            ["tmux", "-f", "/dev/null", "-S", str(socket_path), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,  # a hang guard only
+        )
+        return done.stdout
+
+    commands = " ; ".join(
+        f"{shlex.quote(str(golive))} {command} -C {shlex.quote(str(hostile_repo))}"
+        for command in (
+            "show evil",
+            "status --no-scan --release v1",
+            "scan --no-cache",
+            "export v1",
+            "gate --release v1 --format markdown",
+        )
+    )
+    script = f"{commands} ; tmux -S {shlex.quote(str(socket_path))} wait-for -S ran ; sleep 60"
+    try:
+        tmux("new-session", "-d", "-s", "t", "-x", "160", "-y", "50", "sleep 60")
+        tmux("set-option", "-g", "set-clipboard", "on")
+        tmux("set-option", "-g", "allow-rename", "on")
+        tmux("new-window", "-t", "t", "-n", "run", script)
+        tmux("wait-for", "ran")  # returns once the commands have run
+        assert tmux("list-buffers") == ""
+        title = tmux("display-message", "-p", "-t", "t:run", "#{pane_title}")
+        assert "owned" not in title
+        assert "\\u001b]52;c;cHduZWQ=" in tmux("capture-pane", "-p", "-t", "t:run", "-S", "-")
+    finally:
+        tmux("kill-server")
