@@ -485,3 +485,15 @@ def test_a_real_terminal_gets_no_clipboard_write_or_title(
         assert "\\u001b]52;c;cHduZWQ=" in tmux("capture-pane", "-p", "-t", "t:run", "-S", "-")
     finally:
         tmux("kill-server")
+
+
+def test_markdown_helpers_escape_what_would_become_markup() -> None:
+    from golive_tui.core.text import markdown_code, markdown_text
+
+    assert markdown_text("a | b\nc <b>[x](y)</b> `z` *w* \\") == (
+        "a \\| b c \\<b\\>\\[x\\](y)\\</b\\> \\`z\\` \\*w\\* \\\\"
+    )
+    assert markdown_code("ops.runbook") == "`ops.runbook`"
+    assert markdown_code("a`b") == "a\\`b"
+    assert markdown_code("a|b") == "a\\|b"  # a pipe ends a table cell even inside a code span
+    assert markdown_code(f"k{CLEAR}") == "`k\\u001b[2J`"

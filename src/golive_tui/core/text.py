@@ -60,8 +60,9 @@ def markdown_text(text: str) -> str:
 
 
 def markdown_code(text: str) -> str:
-    """`text` as an inline code span, or as escaped text when a backtick would end the span."""
+    """`text` as an inline code span, or as escaped text when the span could not hold it: a
+    backtick would end it, and a `|` would end a table cell even inside it (GitHub tables)."""
     shown = printable(text, multiline=False)
-    if "`" in shown or not shown:
+    if not shown or "`" in shown or "|" in shown:
         return markdown_text(shown)
     return f"`{shown}`"
