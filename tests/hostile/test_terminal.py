@@ -320,6 +320,8 @@ def test_printable_keeps_ordinary_text_and_is_idempotent() -> None:
         assert printable(text) == text
     assert printable("a\r\nb") == "a\nb"
     assert printable("a\nb", multiline=False) == "a\\u000ab"
+    # A lone surrogate (a file name byte that is not UTF-8) would make the write raise.
+    assert printable("a\udcffb") == "a\\udcffb"
     once = printable(HOSTILE)
     assert printable(once) == once
     _assert_clean(once, "printable")

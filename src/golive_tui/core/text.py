@@ -14,12 +14,12 @@ import re
 #: C0 controls, DEL, C1 controls, and the Unicode bidirectional controls that reorder what is
 #: shown (a "Trojan Source" title reads differently from what it is). Tab and newline are
 #: handled by `printable`'s `multiline`.
-_CONTROLS = re.compile(
-    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
-)
-_CONTROLS_MULTILINE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
-)
+_OTHERS = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+#: Lone surrogates stand for bytes of a file name that is not UTF-8 (os.fsdecode): written to
+#: a UTF-8 stream they would raise, so they are shown as escapes too.
+_SURROGATES = "\ud800-\udfff"
+_CONTROLS = re.compile(f"[\x00-\x08\x0a-\x1f{_OTHERS}{_SURROGATES}]")
+_CONTROLS_MULTILINE = re.compile(f"[\x00-\x08\x0b-\x1f{_OTHERS}{_SURROGATES}]")
 
 
 def _visible(match: re.Match[str]) -> str:
