@@ -261,3 +261,19 @@ def test_fifo_in_place_of_the_lock_does_not_hang(store: d.DraftStore) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "is open in another golive" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "pid", ["²", "9" * 40, "-1", " 12"], ids=["unicode-digit", "huge", "neg", "sp"]
+)
+def test_odd_pid_in_a_lock_on_this_host_is_no_traceback(store: d.DraftStore, pid: str) -> None:
+    """Only a plain decimal pid that no process has is taken over; anything else is respected."""
+    lock = store.lock("c", "r1")
+    lock.path.parent.mkdir(parents=True)
+    lock.path.write_text(f"pid={pid}\nhost={socket.gethostname()}\nsince=now\n")
+    if pid == "9" * 40:
+        with lock:  # no process has that pid: a stale lock, taken over
+            assert lock.held
+        return
+    with pytest.raises(DraftError, match="is open in another golive"):
+        lock.acquire()

@@ -311,7 +311,7 @@ def loads(text: str, where: str) -> Draft:
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):  # no such process; no pid that large
         return False
     except PermissionError:
         return True
@@ -411,7 +411,8 @@ class DraftLock:
                 fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             except FileExistsError:
                 holder = self._holder()
-                pid = int(holder["pid"]) if holder.get("pid", "").isdigit() else 0
+                raw_pid = holder.get("pid", "")
+                pid = int(raw_pid) if raw_pid.isascii() and raw_pid.isdigit() else 0
                 stale = holder.get("host") == host and pid > 0 and not _pid_alive(pid)
                 complete = all(holder.get(key) for key in _HOLDER_KEYS)
                 if stale or (not complete and self._abandoned_incomplete()):
