@@ -330,7 +330,9 @@ def test_printable_keeps_ordinary_text_and_is_idempotent() -> None:
 # --------------------------------------------------------------------------- the walker
 
 
-def _walker_screen_text(repo: Path, *, summary: bool = False, dialog: bool = False) -> str:
+def _walker_screen_text(
+    repo: Path, *, summary: bool = False, dialog: bool = False
+) -> tuple[str, str]:
     """Everything the walker would write to the terminal for one full frame."""
     from golive_tui.core.checklists import Library
     from golive_tui.core.model import DetectorResult, Evidence, Polarity, Status
@@ -341,7 +343,7 @@ def _walker_screen_text(repo: Path, *, summary: bool = False, dialog: bool = Fal
     evidence = Evidence(GO_FILE, 11, 11, Polarity.POSITIVE, HOSTILE)
     result = DetectorResult("go.signal.sigterm", HOSTILE, Status.FOUND, HOSTILE, (evidence,))
     deps = make_deps(repo, checklist=checklist, release="v1", scan=FakeScan(results=(result,)))
-    frames: list[str] = []
+    frames: list[tuple[str, str]] = []
 
     async def walk() -> None:
         app = GoliveApp(deps)
@@ -353,21 +355,29 @@ def _walker_screen_text(repo: Path, *, summary: bool = False, dialog: bool = Fal
             if summary:
                 await pilot.press("s")
             elif dialog:
-                await pilot.press("j", "n")  # the note of ops.runbook, a dialog pre-filled
+                assert app.screen.items.select_id("ops.runbook")  # type: ignore[attr-defined]
+                await pilot.pause()
+                await pilot.press("e")  # its note, in a dialog pre-filled with the draft's
             await pilot.pause()
             # The frame as App._display writes it to the terminal (headless apps write none).
             update = app.screen._compositor.render_update(full=True)
-            frames.append(update.render_segments(app.console))
+            frames.append((type(app.screen).__name__, update.render_segments(app.console)))
 
     asyncio.run(walk())
     return frames[0]
 
 
-@pytest.mark.parametrize("screen", ["walker", "summary", "dialog"])
-def test_walker_screen_shows_controls_as_escapes(hostile_repo: Path, screen: str) -> None:
-    frame = _walker_screen_text(
+@pytest.mark.parametrize(
+    ("screen", "shown"),
+    [("walker", "WalkerScreen"), ("summary", "SummaryScreen"), ("dialog", "FormDialog")],
+)
+def test_walker_screen_shows_controls_as_escapes(
+    hostile_repo: Path, screen: str, shown: str
+) -> None:
+    name, frame = _walker_screen_text(
         hostile_repo, summary=screen == "summary", dialog=screen == "dialog"
     )
+    assert name == shown
     # Textual's own output is SGR colours and cursor moves (CSI ... m / H) and the sync mode;
     # anything else (OSC, a screen clear, a C1 or bidi control, BEL, CR) came from the data.
     own = re.sub(r"\x1b\[[0-9;]*[mH]|\x1b\[\?2026[hl]", "", frame)
