@@ -33,6 +33,8 @@ TITLE = "\x1b]0;owned\x1b\\"  # sets the window title, ST-terminated
 HOSTILE = f"A{OSC52}B{CLEAR}C{TITLE}D\x07E\rF\x08G\x9b6nH\u202eI"
 MARKUP = "<img src=x onerror=alert(1)> [click](https://evil.example) | ![i](https://t.example)"
 NOTE = f"{HOSTILE} {MARKUP}"
+#: Textual and Rich markup: a closing tag that matches nothing, a style, a link.
+MARKUP_NAME = "[/x][b]bold[/b][link=https://evil.example]link[/link]"
 
 #: A raw control character a terminal would act on (newline and tab are fine).
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -131,7 +133,11 @@ def _draft(release: str, note: str, *, waive: bool = False) -> d.Draft:
         ),
     }
     return dataclasses.replace(
-        d.Draft.new("evil", release, participants=(f"Mallory {HOSTILE} <m@example.com>",)),
+        d.Draft.new(
+            "evil",
+            release,
+            participants=(f"Mallory {HOSTILE} <m@example.com>", f"Eve {MARKUP_NAME} <e@x.org>"),
+        ),
         answers=answers,
     )
 
@@ -378,6 +384,8 @@ def test_walker_screen_shows_controls_as_escapes(
         hostile_repo, summary=screen == "summary", dialog=screen == "dialog"
     )
     assert name == shown
+    if screen == "summary":  # the participants, as written (markup neither applied nor fatal)
+        assert MARKUP_NAME in re.sub(r"\x1b\[[0-9;]*m", "", frame)
     # Textual's own output is SGR colours and cursor moves (CSI ... m / H) and the sync mode;
     # anything else (OSC, a screen clear, a C1 or bidi control, BEL, CR) came from the data.
     own = re.sub(r"\x1b\[[0-9;]*[mH]|\x1b\[\?2026[hl]", "", frame)
