@@ -300,9 +300,13 @@ def test_markup_in_repository_text_is_neither_applied_nor_a_crash(
 ) -> None:
     """Rich would read `[/x]` as a closing tag (MarkupError) and `[red]` as a style."""
     text = CHECKLIST.replace(toml("Runbook " + HOSTILE), toml("Runbook [red]x[/red] [/x]"))
+    text = text.replace(f"title = {toml(HOSTILE)}", 'title = "[/x]Evil"', 1)
     root = make_repo({".golive/checklists/evil.toml": text, "go.mod": "module x\n"})
     assert cli.main(["show", "evil", "-C", str(root)]) == 0
-    assert "Runbook [red]x[/red] [/x]" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Runbook [red]x[/red] [/x]" in out and "[/x]Evil" in out
+    assert cli.main(["checklists", "-C", str(root)]) == 0
+    assert "[/x]Evil" in capsys.readouterr().out
 
 
 def test_error_quoting_a_lock_holder_is_escaped(
