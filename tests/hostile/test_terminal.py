@@ -521,3 +521,13 @@ def test_markdown_helpers_escape_what_would_become_markup() -> None:
     assert markdown_code("a`b") == "a\\`b"
     assert markdown_code("a|b") == "a\\|b"  # a pipe ends a table cell even inside a code span
     assert markdown_code(f"k{CLEAR}") == "`k\\u001b[2J`"
+
+
+def test_a_file_path_that_reads_as_markup_is_printed_as_is(
+    make_repo: RepoFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`a[/x]b.go` (folder `a[`, file `x]b.go`) as scan evidence: no MarkupError, no restyle."""
+    root = make_repo({"go.mod": "module x\n", "a[/x]b.go": MAIN_GO})
+    assert cli.main(["scan", "--no-cache", "-C", str(root)]) == 0
+    flat = re.sub(r"[\s│]", "", capsys.readouterr().out)  # the table may fold the path
+    assert "a[/x]b.go:" in flat
