@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import tomlkit
 
 from golive_tui.core.errors import ChecklistError, GoliveError
+from golive_tui.core.globs import check as check_glob
 from golive_tui.core.model import (
     AppliesWhen,
     Band,
@@ -378,9 +379,15 @@ def _str(
 
 
 def _str_list(
-    f: _File, table: Mapping[str, Any], path: KeyPath, key: str, *, required: bool = False
+    f: _File,
+    table: Mapping[str, Any],
+    path: KeyPath,
+    key: str,
+    *,
+    required: bool = False,
+    globs: bool = False,
 ) -> tuple[str, ...] | None:
-    """An array of non-blank strings."""
+    """An array of non-blank strings (with `globs`, each a glob golive can compile)."""
     full = (*path, key)
     if key not in table:
         if required:
@@ -398,6 +405,9 @@ def _str_list(
             ok = False
         elif not entry.strip():
             f.err((*full, n), f"expected a non-empty string, got {_quote(entry)}")
+            ok = False
+        elif globs and (problem := check_glob(entry)) is not None:
+            f.err((*full, n), f"expected a valid glob: {problem}")
             ok = False
         else:
             out.append(entry)
@@ -816,7 +826,7 @@ def _item_fields(
     if kind is not None:
         out["kind"] = kind
     for key in ("tags", "watch"):
-        values = _str_list(f, table, path, key)
+        values = _str_list(f, table, path, key, globs=key == "watch")
         if values is not None:
             out[key] = values
     if not partial:
@@ -904,8 +914,8 @@ def _applies_when(f: _File, value: object, path: KeyPath) -> AppliesWhen | None:
     if table is None:
         return None
     _check_keys(f, table, path, ("files", "go_imports"))
-    files = _str_list(f, table, path, "files")
-    imports = _str_list(f, table, path, "go_imports")
+    files = _str_list(f, table, path, "files", globs=True)
+    imports = _str_list(f, table, path, "go_imports", globs=True)
     if ("files" in table and files is None) or ("go_imports" in table and imports is None):
         return None  # a bad entry, already reported
     if not files and not imports:

@@ -9,7 +9,7 @@ include = ["**/*.go"]           # which .go files are Go source (replaces the de
 exclude = ["**/*_test.go", "**/vendor/**", "**/testdata/**", "**/third_party/**"]  # replaces
 extend_exclude = ["**/*.pb.go"] # added to `exclude` (the usual way to exclude more)
 include_vendor = false
-max_file_size = 1048576         # bytes; larger files are skipped and reported
+max_file_size = 1048576         # bytes; larger files are skipped and reported (at most 16 MiB)
 ```
 
 Scope, decided once here and applied by the engine:
@@ -32,10 +32,13 @@ from pathlib import Path
 from typing import Any
 
 from golive_tui.core.errors import GoliveError
-from golive_tui.core.globs import glob_regex
+from golive_tui.core.globs import GlobSet, check
 from golive_tui.core.repo import DEFAULT_MAX_FILE_SIZE
 
 CONFIG_PATH = ".golive/config.toml"
+#: The most `[scan] max_file_size` may be: a repository's config cannot make golive read (and
+#: parse) files of any size.
+MAX_FILE_SIZE_CEILING = 16 * 1024 * 1024
 
 DEFAULT_INCLUDE: tuple[str, ...] = ("**/*.go",)
 DEFAULT_EXCLUDE: tuple[str, ...] = (
@@ -135,6 +138,10 @@ def _scan_config(raw: dict[str, Any], fail: Any) -> ScanConfig:
             return default
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise fail(key, "a list of non-empty glob strings", "scan")
+        for glob in value:
+            problem = check(glob)
+            if problem is not None:
+                raise fail(key, f"valid globs ({problem})", "scan")
         return tuple(value)
 
     include = globs("include", DEFAULT_INCLUDE)
@@ -145,6 +152,13 @@ def _scan_config(raw: dict[str, Any], fail: Any) -> ScanConfig:
     max_size = raw.get("max_file_size", DEFAULT_MAX_FILE_SIZE)
     if isinstance(max_size, bool) or not isinstance(max_size, int) or max_size <= 0:
         raise fail("max_file_size", "a positive integer (bytes)", "scan")
+    if max_size > MAX_FILE_SIZE_CEILING:
+        raise fail(
+            "max_file_size",
+            f"at most {MAX_FILE_SIZE_CEILING} bytes ({MAX_FILE_SIZE_CEILING >> 20} MiB, golive's "
+            f"ceiling: larger files are never read), got {max_size}",
+            "scan",
+        )
     config = ScanConfig(include, exclude, False, max_size)
     return config.with_vendor(include_vendor)
 
@@ -178,22 +192,22 @@ def _line_of(lines: list[str], key: str, table: str) -> int:
 # --------------------------------------------------------------------------- globs
 
 
-def compile_globs(globs: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One alternation for a glob list (one regex match per path instead of one per glob)."""
+def compile_globs(globs: tuple[str, ...]) -> GlobSet | None:
+    """One matcher for a glob list (one regex match per path instead of one per glob)."""
     if not globs:
         return None
-    return re.compile("|".join(f"(?:{glob_regex(g).pattern})" for g in globs))
+    return GlobSet(globs)
 
 
 @dataclass(frozen=True)
 class Scope:
     """The decision 'does a detector read this file, and is it Go source', made once per path."""
 
-    exclude: re.Pattern[str] | None
-    include: re.Pattern[str] | None
+    exclude: GlobSet | None
+    include: GlobSet | None
     # `exclude` without the `*_test.go` glob: test files stay readable for families that ask
     # (`reads_go_tests`, e.g. fuzz/benchmark detection) unless another exclude covers them.
-    tests_exclude: re.Pattern[str] | None = None
+    tests_exclude: GlobSet | None = None
 
     @staticmethod
     def of(config: ScanConfig) -> Scope:
@@ -208,7 +222,7 @@ class Scope:
         if self.exclude is not None and self.exclude.match(path):
             return False
         if path.endswith(".go"):
-            return self.include is not None and self.include.match(path) is not None
+            return self.include is not None and self.include.match(path)
         return True
 
     def readable_test(self, path: str) -> bool:

@@ -1,10 +1,16 @@
-"""Checklist globs as regular expressions: `applies_when` files and imports, `watch` paths.
+"""Checklist globs: `applies_when` files and imports, `watch` paths, the scan's include/exclude.
 
-One syntax for all three (docs/checklist-format.md, "Globs"): paths are repository-relative
-with `/` separators and a glob matches the whole path: `**/` any number of directories (or
-none), `**` anything, `*` and `?` within one directory, `[abc]` / `[a-z]` / `[!abc]` one
-character; a `[` with no closing `]` is itself. The scan's include/exclude globs
-(`.golive/config.toml`) use the same compiler.
+One syntax for all (docs/checklist-format.md, "Globs"): paths are repository-relative with `/`
+separators and a glob matches the whole path: `**/` any number of directories (or none), `**`
+anything, `*` and `?` within one directory, `[abc]` / `[a-z]` / `[!abc]` one character; a `[`
+with no closing `]` is itself. A range written backwards (`[z-a]`) is a GlobError.
+
+Matching is linear in the path for any pattern, because globs come from repositories:
+consecutive `**/` (and `**` next to any star) are collapsed first, a glob of the common shapes
+(at most one `*` per directory, at most one `**/` starting a directory plus a trailing `**`)
+becomes a regular expression whose backtracking is provably bounded, and anything else is
+matched by a small NFA simulation (every state advanced together, no backtracking), so
+`**/a/**/a/**/a/**/x` or `*a*a*a*b` cost O(path x pattern) instead of exponential time.
 """
 
 from __future__ import annotations
@@ -12,40 +18,240 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import cast
+
+# Token kinds: a fixed-width token consumes exactly one character.
+_LIT, _ANY, _CLS, _STAR, _DSTAR, _DS = range(6)
+_Class = tuple[bool, tuple[tuple[str, str], ...]]  # (negated, ranges)
+_Token = tuple[int, object]  # (kind, argument): the character, or a _Class
+_VARIABLE = (_STAR, _DSTAR, _DS)
+
+
+class GlobError(ValueError):
+    """A glob that cannot mean anything (a backwards range); callers add the file and key."""
+
+
+class Glob:
+    """A compiled glob: `match(path)` is True when the glob matches the whole path."""
+
+    __slots__ = ("_regex", "_tokens", "glob", "regex")
+
+    def __init__(self, glob: str, tokens: list[_Token], regex: str | None) -> None:
+        self.glob = glob
+        self._tokens = tokens
+        #: A regular expression with bounded backtracking, or None (the NFA matches).
+        self.regex = regex
+        self._regex = re.compile(regex + r"\Z") if regex is not None else None
+
+    @property
+    def pattern(self) -> str:
+        return self.glob
+
+    def match(self, path: str) -> bool:
+        if self._regex is not None:
+            return self._regex.match(path) is not None
+        return _nfa_match(self._tokens, path)
+
+    fullmatch = match
+
+
+class GlobSet:
+    """Several globs matched together: one regex alternation for the simple ones."""
+
+    __slots__ = ("_others", "_regex", "pattern")
+
+    def __init__(self, globs: Sequence[str]) -> None:
+        compiled = [glob_regex(g) for g in globs]
+        simple = [c.regex for c in compiled if c.regex is not None]
+        self._regex = re.compile("|".join(f"(?:{r}\\Z)" for r in simple)) if simple else None
+        self._others = [c for c in compiled if c.regex is None]
+        #: Identifies the set (the scan's plan cache fingerprints it).
+        self.pattern = "\0".join(globs)
+
+    def match(self, path: str) -> bool:
+        if self._regex is not None and self._regex.match(path) is not None:
+            return True
+        return any(g.match(path) for g in self._others)
+
+
+def check(pattern: str) -> str | None:
+    """Why `pattern` is not a usable glob, or None when it is."""
+    try:
+        glob_regex(pattern)
+    except GlobError as exc:
+        return str(exc)
+    return None
 
 
 @lru_cache(maxsize=1024)
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """`pattern` compiled to match a whole path."""
-    out = []
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif pattern[i] == "[" and (end := pattern.find("]", i + 2)) >= 0:
-            body = pattern[i + 1 : end]
-            body = body.replace("\\", "\\\\")  # a backslash in a class is itself
-            if body.startswith("!"):
-                body = "^/" + body[1:]  # like `?`, never the directory separator
-            out.append(f"[{body}]")
-            i = end + 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out) + r"\Z")
+def glob_regex(pattern: str) -> Glob:
+    """`pattern` compiled to match a whole path. Raises GlobError."""
+    tokens = _tokenize(pattern)
+    return Glob(pattern, tokens, _regex(tokens) if _simple(tokens) else None)
 
 
 def matching(paths: Iterable[str], globs: Sequence[str]) -> list[str]:
     """The paths any of `globs` matches, sorted."""
-    regexes = [glob_regex(g) for g in globs]
-    return sorted(p for p in paths if any(rx.match(p) for rx in regexes))
+    matcher = GlobSet(globs)
+    return sorted(p for p in paths if matcher.match(p))
+
+
+# --------------------------------------------------------------------------- compiling
+
+
+def _tokenize(pattern: str) -> list[_Token]:
+    out: list[_Token] = []
+
+    def add(kind: int, arg: object = None) -> None:
+        # `**` swallows any star next to it, and `**/**/` is `**/`: same language, and the
+        # matchers never see a run of wildcards that could split the same text many ways.
+        last = out[-1][0] if out else None
+        if kind == _DSTAR:
+            while out and out[-1][0] in _VARIABLE:
+                out.pop()
+        elif (kind in (_STAR, _DS) and last == _DSTAR) or (kind == _DS and last == _DS):
+            return
+        out.append((kind, arg))
+
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            add(_DS)
+            i += 3
+        elif pattern.startswith("**", i):
+            add(_DSTAR)
+            i += 2
+        elif pattern[i] == "*":
+            add(_STAR)
+            i += 1
+        elif pattern[i] == "?":
+            add(_ANY)
+            i += 1
+        elif pattern[i] == "[" and (end := pattern.find("]", i + 2)) >= 0:
+            add(_CLS, _class(pattern, pattern[i + 1 : end]))
+            i = end + 1
+        else:
+            add(_LIT, pattern[i])
+            i += 1
+    return out
+
+
+def _class(pattern: str, body: str) -> _Class:
+    negated = body[:1] in ("!", "^")
+    items = body[1:] if negated else body
+    ranges: list[tuple[str, str]] = []
+    j = 0
+    while j < len(items):
+        if j + 2 < len(items) and items[j + 1] == "-":
+            lo, hi = items[j], items[j + 2]
+            if lo > hi:
+                raise GlobError(
+                    f"glob {pattern!r}: range {lo}-{hi} in [{body}] is backwards "
+                    f"(write [{hi}-{lo}])"
+                )
+            ranges.append((lo, hi))
+            j += 3
+        else:
+            ranges.append((items[j], items[j]))
+            j += 1
+    return negated, tuple(ranges)
+
+
+def _simple(tokens: list[_Token]) -> bool:
+    """Whether the regex form backtracks boundedly: at most one `*` per directory, and besides
+    a trailing `**`, at most one `**/`, which starts a directory (all one `.*` can try is each
+    `/`, and from there the rest of the glob matches in one forward pass)."""
+    body = tokens[:-1] if tokens and tokens[-1][0] == _DSTAR else tokens
+    stars = 0
+    cross = 0
+    for n, (kind, arg) in enumerate(body):
+        if kind == _LIT and arg == "/":
+            stars = 0
+        elif kind == _STAR:
+            stars += 1
+            if stars > 1:
+                return False
+        elif kind == _DSTAR:
+            return False
+        elif kind == _DS:
+            cross += 1
+            if cross > 1 or (n > 0 and body[n - 1] != (_LIT, "/")):
+                return False
+            stars = 0
+    return True
+
+
+def _regex(tokens: list[_Token]) -> str:
+    out = []
+    for kind, arg in tokens:
+        if kind == _DS:
+            out.append("(?:.*/)?")
+        elif kind == _DSTAR:
+            out.append(".*")
+        elif kind == _STAR:
+            out.append("[^/]*")
+        elif kind == _ANY:
+            out.append("[^/]")
+        elif kind == _CLS:
+            negated, ranges = cast(_Class, arg)
+            body = "".join(
+                re.escape(lo) if lo == hi else f"{re.escape(lo)}-{re.escape(hi)}"
+                for lo, hi in ranges
+            )
+            out.append(f"[^/{body}]" if negated else f"[{body}]")
+        else:
+            out.append(re.escape(str(arg)))
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- the NFA
+
+
+def _accepts(token: _Token, ch: str) -> bool:
+    kind, arg = token
+    if kind == _LIT:
+        return ch == arg
+    if kind == _ANY:
+        return ch != "/"
+    negated, ranges = cast(_Class, arg)
+    inside = any(lo <= ch <= hi for lo, hi in ranges)
+    return (not inside and ch != "/") if negated else inside
+
+
+def _nfa_match(tokens: list[_Token], path: str) -> bool:
+    """Thompson simulation. State 2*i: before token i; 2*i+1: inside the `.*` of a `**/` at
+    token i (it must still end with a `/`). O(len(path) * len(tokens))."""
+    end = len(tokens)
+
+    def closure(states: set[int]) -> set[int]:
+        todo = list(states)
+        while todo:
+            state = todo.pop()
+            i = state >> 1
+            if not state & 1 and i < end and tokens[i][0] in _VARIABLE:  # may match nothing
+                nxt = (i + 1) << 1
+                if nxt not in states:
+                    states.add(nxt)
+                    todo.append(nxt)
+        return states
+
+    current = closure({0})
+    for ch in path:
+        following: set[int] = set()
+        for state in current:
+            i = state >> 1
+            if i == end:
+                continue
+            kind = tokens[i][0]
+            if kind == _DS:
+                following.add(state | 1)
+                if ch == "/":
+                    following.add((i + 1) << 1)
+            elif kind == _DSTAR or (kind == _STAR and ch != "/"):
+                following.add(state)
+            elif kind in (_LIT, _ANY, _CLS) and _accepts(tokens[i], ch):
+                following.add((i + 1) << 1)
+        if not following:
+            return False
+        current = closure(following)
+    return (end << 1) in current

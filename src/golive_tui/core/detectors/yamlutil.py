@@ -67,6 +67,11 @@ __all__ = [
 ]
 
 
+#: How many nodes aliases (and merge keys) may add to a file when expanded. Real CI files and
+#: manifests reuse a few blocks a few times; a bomb adds billions.
+ALIAS_BUDGET = 100_000
+
+
 class YamlError(Exception):
     """Unparseable YAML, with the 1-based line it failed at."""
 
@@ -81,7 +86,7 @@ def load_all(text: str) -> list[Node]:
     if _Loader is None:
         _load_yaml()
     try:
-        return [doc for doc in yaml.compose_all(text, Loader=_Loader) if doc is not None]
+        docs = [doc for doc in yaml.compose_all(text, Loader=_Loader) if doc is not None]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = mark.line + 1 if mark is not None else 1
@@ -90,6 +95,54 @@ def load_all(text: str) -> list[Node]:
         return _raise(1, str(exc).splitlines()[0] if str(exc) else "invalid YAML")
     except (ValueError, RecursionError) as exc:  # e.g. bad escapes in the C reader
         return _raise(1, str(exc) or "invalid YAML")
+    if "*" in text:  # no alias without a `*`: the common file skips the count
+        check_expansion(docs)
+    return docs
+
+
+def check_expansion(docs: list[Node], budget: int = ALIAS_BUDGET) -> int:
+    """The number of nodes `docs` expand to, each alias counted as a copy of its target.
+
+    Raises YamlError when aliases add more than `budget` nodes or form a cycle. One iterative
+    pass over the distinct nodes (sizes are memoised), so the count itself is cheap.
+    """
+    cap = budget * 4 + 1  # sizes saturate here: the answer is only compared with the budget
+    size: dict[int, int] = {}
+    open_: set[int] = set()  # on the current path: meeting one again is a cycle
+    distinct = 0
+    total = 0
+    for doc in docs:
+        stack: list[tuple[Node, bool]] = [(doc, False)]
+        while stack:
+            node, done = stack.pop()
+            key = id(node)
+            if done:
+                open_.discard(key)
+                size[key] = min(cap, 1 + sum(size[id(c)] for c in _children(node)))
+                continue
+            if key in size:
+                continue
+            if key in open_:
+                raise YamlError(line(node), "an alias refers to a node that contains it")
+            open_.add(key)
+            distinct += 1
+            stack.append((node, True))
+            stack.extend((c, False) for c in _children(node) if id(c) not in size)
+        total = min(cap, total + size[id(doc)])
+        if total - distinct > budget:
+            raise YamlError(
+                line(doc),
+                f"aliases expand to more than {budget} extra nodes (refused: an alias bomb?)",
+            )
+    return total
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _raise(line: int, message: str) -> list[Node]:
@@ -112,13 +165,19 @@ def end_line(node: Node) -> int:
 
 def items(node: Node | None) -> Iterator[tuple[ScalarNode, Node]]:
     """A mapping's (key, value) pairs with scalar keys, following `<<: *anchor` merges."""
-    if not isinstance(node, MappingNode):
-        return
-    for key, value in node.value:
+    # Iterative: a chain of thousands of merges must not exhaust the stack.
+    stack: list[Iterator[tuple[Node, Node]]] = []
+    if isinstance(node, MappingNode):
+        stack.append(iter(node.value))
+    while stack:
+        pair = next(stack[-1], None)
+        if pair is None:
+            stack.pop()
+            continue
+        key, value = pair
         if isinstance(key, ScalarNode) and key.value == "<<" and key.tag.endswith(":merge"):
             sources = value.value if isinstance(value, SequenceNode) else [value]
-            for source in sources:
-                yield from items(source)
+            stack.extend(iter(s.value) for s in reversed(sources) if isinstance(s, MappingNode))
         elif isinstance(key, ScalarNode):
             yield key, value
 
