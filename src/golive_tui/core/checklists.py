@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 import tomlkit
 
+from golive_tui.core import tomlsafe
 from golive_tui.core.errors import ChecklistError, GoliveError
 from golive_tui.core.globs import check as check_glob
 from golive_tui.core.model import (
@@ -581,7 +582,7 @@ _TOML_POS = re.compile(r"^(.*) \(at line (\d+), column (\d+)\)$")
 
 def _parse_toml(text: str, display: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(text)
+        return tomlsafe.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = _TOML_POS.match(message)
@@ -1499,7 +1500,7 @@ class Library:
 def _declared_id(path: Path) -> str | None:
     """The id a broken file means to define, so `get` can show its problems, not "unknown"."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomlsafe.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
     header = data.get("checklist")

@@ -98,8 +98,10 @@ def parse_config(text: str, origin: str = CONFIG_PATH) -> Config:
     """Validate the TOML text of a config file; errors name file:line, key and what was expected."""
     import tomllib  # only when a config file exists: most scans never parse one
 
+    from golive_tui.core import tomlsafe
+
     try:
-        data = tomllib.loads(text)
+        data = tomlsafe.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{origin}: invalid TOML: {exc}") from exc
     lines = text.splitlines()

@@ -21,6 +21,7 @@ from typing import Any
 import tomlkit
 import tomlkit.exceptions
 
+from golive_tui.core import tomlsafe
 from golive_tui.core.atomic import write_atomic
 from golive_tui.core.errors import DraftError
 from golive_tui.core.gitconfig import identity
@@ -254,7 +255,7 @@ def _str(data: Mapping[str, Any], key: str, where: str, default: str | None = No
 def loads(text: str, where: str) -> Draft:
     """Parse a draft; every problem becomes a DraftError naming `where` (path, and line if known)."""
     try:
-        data = tomlkit.parse(text).unwrap()
+        data = tomlsafe.parse(text).unwrap()
     except tomlkit.exceptions.ParseError as exc:
         raise DraftError(
             f"{where}:{exc.line}: draft is not valid TOML ({exc}); fix it or delete the file"

@@ -25,6 +25,7 @@ import tomlkit
 import tomlkit.exceptions
 
 from golive_tui import __version__
+from golive_tui.core import tomlsafe
 from golive_tui.core.atomic import write_atomic
 from golive_tui.core.errors import RecordError
 from golive_tui.core.gitcmd import git_out, tree_blobs
@@ -641,7 +642,7 @@ def _aot(rows: list[dict[str, Any]]) -> Any:
 
 def loads(text: str, origin: str = "record") -> Record:
     try:
-        doc = tomlkit.parse(text)
+        doc = tomlsafe.parse(text)
     except tomlkit.exceptions.ParseError as exc:
         raise RecordError(
             f"{origin}:{exc.line}:{exc.col}: not valid TOML: {_parse_reason(exc)}"

@@ -39,6 +39,7 @@ from typing import Any, cast
 
 from ast_grep_py import Config, SgRoot
 
+from golive_tui.core import tomlsafe
 from golive_tui.core.detectors.base import Extractor, FileScan, Finding, ScannedFile
 from golive_tui.core.model import DetectorDef, DetectorResult, Evidence, Polarity, Status
 
@@ -196,7 +197,7 @@ def load_custom(
             continue
         try:
             text = data.decode("utf-8")
-            doc = tomllib.loads(text)
+            doc = tomlsafe.loads(text)
         except UnicodeDecodeError:
             problems.append(f"{rel}:1: file: expected UTF-8 text")
             continue

@@ -14,6 +14,7 @@ import tomllib
 from collections.abc import Mapping
 from typing import Any
 
+from golive_tui.core import tomlsafe
 from golive_tui.core.detectors import common, yamlutil
 from golive_tui.core.detectors.base import FileScan, Finding, ScannedFile
 from golive_tui.core.model import DetectorResult
@@ -68,7 +69,7 @@ def _load(text: str, fmt: str) -> tuple[Any, int]:
     """(config, line of the `linters` key or 1); raises common-style (line, message) tuples."""
     if fmt == "toml":
         try:
-            data: Any = tomllib.loads(text)
+            data: Any = tomlsafe.loads(text)
         except tomllib.TOMLDecodeError as exc:
             m = re.search(r"line (\d+)", str(exc))
             raise _Bad(int(m.group(1)) if m else 1, str(exc)) from None
