@@ -393,6 +393,10 @@ class _Layout:
     tok_ends: list[int]
     bracket_at: list[int]  # starts of tokens holding brackets...
     bracket_sum: list[int]  # ...and the running (opening - closing) count inside such tokens
+    # (opening - closing) brackets in the text before each declaration start and the end,
+    # counted once: `_boundary` asks at every chosen start, and counting from the file's
+    # beginning each time was quadratic in a big file of small declarations.
+    depth_before: dict[int, int] = field(default_factory=dict)
 
     def token_at(self, pos: int) -> int:
         """Index of the token covering offset `pos`, or -1."""
@@ -423,18 +427,30 @@ def layout(text: str) -> _Layout | None:
         start = m.start() + 1
         if found.token_at(start) < 0:
             found.starts.append(start)
+    depth = done = 0
+    for pos in (*found.starts, len(text)):
+        depth += (
+            text.count("(", done, pos)
+            + text.count("{", done, pos)
+            - text.count(")", done, pos)
+            - text.count("}", done, pos)
+        )
+        found.depth_before[pos] = depth
+        done = pos
     return found
 
 
 def _boundary(text: str, lay: _Layout, pos: int) -> bool:
     """Whether a top-level declaration can end at `pos`: bracket depth 0 there, and the code
     before it (comments skipped) ends with a token after which Go ends a statement."""
-    depth = (
-        text.count("(", 0, pos)
-        + text.count("{", 0, pos)
-        - text.count(")", 0, pos)
-        - text.count("}", 0, pos)
-    )
+    depth = lay.depth_before.get(pos)
+    if depth is None:
+        depth = (
+            text.count("(", 0, pos)
+            + text.count("{", 0, pos)
+            - text.count(")", 0, pos)
+            - text.count("}", 0, pos)
+        )
     i = bisect_left(lay.bracket_at, pos) - 1
     if i >= 0:
         depth -= lay.bracket_sum[i]
@@ -487,6 +503,56 @@ def fragment(text: str, lay: _Layout, hits: Iterable[int]) -> str | None:
     return "".join(parts)
 
 
+# --------------------------------------------------------------------------- long lines
+#
+# ast-grep computes a node's column by counting from the start of its line, so every
+# `node.range()` on a 1 MB single-line file costs a millisecond and a file with thousands of
+# findings took half a minute. Such a file is parsed with line breaks inserted where Go allows
+# one without changing the program (after `;` `,` `(` `[` `{`, outside comments, strings and
+# runes), at most every _WRAP_CHUNK characters; `_File.line` maps rows back to the file's own
+# lines, so evidence still names the real line.
+
+#: Lines longer than this are wrapped before parsing.
+LONG_LINE = 4096
+_WRAP_CHUNK = 256
+_LONG = re.compile(rf"[^\n]{{{LONG_LINE + 1},}}")
+_BREAK = re.compile(r"[;,(\[{]")
+
+
+def has_long_line(text: str) -> bool:
+    return len(text) > LONG_LINE and _LONG.search(text) is not None
+
+
+def wrap_long_lines(text: str, lay: _Layout) -> tuple[str, list[int]]:
+    """The text with breaks inserted in over-long lines, and the (sorted) rows of the result
+    that end in an inserted break. Linear: each search starts past the previous break."""
+    parts: list[str] = []
+    added: list[int] = []
+    done = 0  # text[:done] is in parts
+    row = 0  # the file's row at `counted`
+    counted = 0
+    for long in _LONG.finditer(text):
+        start, end = long.span()
+        row += text.count("\n", counted, start)
+        counted = start
+        pos = last = start
+        while True:
+            m = _BREAK.search(text, max(pos, last + _WRAP_CHUNK), end)
+            if m is None:
+                break
+            at = m.start()
+            token = lay.token_at(at)
+            if token >= 0:  # inside a comment, string or rune: continue after it
+                pos = lay.tok_ends[token]
+                continue
+            parts.append(text[done : at + 1])
+            parts.append("\n")
+            added.append(row + len(added))
+            done = pos = last = at + 1
+    parts.append(text[done:])
+    return "".join(parts), added
+
+
 # --------------------------------------------------------------------------- per-file context
 
 
@@ -502,14 +568,27 @@ class _File:
     root: SgNode | None = None  # the parsed tree: a fragment of the file, or all of it
     full: SgNode | None = None  # the whole file's tree, parsed on first need (see `whole`)
     parsed: bool = False
+    # Rows of the parsed text that end in a break inserted by `wrap_long_lines` (then the
+    # whole file is parsed, wrapped, and never a fragment).
+    added_rows: list[int] = field(default_factory=list)
+    lay: _Layout | None = None
 
     def whole(self) -> SgNode:
         """The whole file's tree, for rules that look beyond the declarations in `root`
         (a signal slice declared at package level, the callers of a function)."""
         if self.full is None:
-            self.full = SgRoot(self.text, "go").root()
+            source = self.text
+            if self.lay is not None and has_long_line(source):
+                source, self.added_rows = wrap_long_lines(source, self.lay)
+            self.full = SgRoot(source, "go").root()
             self.parsed = True
         return self.full
+
+    def line(self, row: int) -> int:
+        """The file's 1-based line for a 0-based row of the parsed text."""
+        if self.added_rows:
+            row -= bisect_left(self.added_rows, row)
+        return row + 1
 
     def aliases(self, path: str) -> set[str]:
         return self.names.get(path, set())
@@ -525,12 +604,17 @@ class _File:
         r = node.range()
         self.findings.append(
             Finding(
-                detector, r.start.line + 1, r.end.line + 1, polarity, snippet(node.text()), facts
+                detector,
+                self.line(r.start.line),
+                self.line(r.end.line),
+                polarity,
+                snippet(node.text()),
+                facts,
             )
         )
 
     def note(self, detector: str, node: SgNode, message: str) -> None:
-        self.notes[detector].append(f"{node.range().start.line + 1}: {message}")
+        self.notes[detector].append(f"{self.line(node.range().start.line)}: {message}")
 
 
 def snippet(text: str) -> str:
@@ -811,9 +895,20 @@ class GoSourceExtractor:
 
     def _parse(self, f: _File, gates: set[str], errors: list[tuple[str, str]]) -> None:
         config, selection = self._rule(f, gates)
-        lay = layout(f.text)
+        lay = f.lay = layout(f.text)
+        long = has_long_line(f.text)
+        if long and lay is None:  # no safe place to break it: parsing would be quadratic
+            errors.extend(
+                (
+                    d,
+                    f"syntax error: unterminated comment or string on a line over {LONG_LINE} "
+                    "characters",
+                )
+                for d in _gate_detectors(gates)
+            )
+            return
         source = None
-        if lay is not None:
+        if lay is not None and not long:
             source = fragment(f.text, lay, (m.start() for m in selection.finditer(f.text)))
             if source == "":
                 return  # every trigger sits in a comment: nothing to parse
@@ -831,7 +926,7 @@ class GoSourceExtractor:
             for node in f.root.find_all(config):
                 by_kind[node.kind()].append(node)
         if by_kind["ERROR"]:
-            line = by_kind["ERROR"][0].range().start.line + 1
+            line = f.line(by_kind["ERROR"][0].range().start.line)
             errors.extend((d, f"syntax error at line {line}") for d in _gate_detectors(gates))
         assignments = by_kind["assignment_statement"]
         for call in by_kind["call_expression"]:
