@@ -650,7 +650,7 @@ class _Run:
             if self.scope.is_go_source(path) and result.meta.get("parsed", True):
                 self.parsed_go.add(path)
             scanned[e.name][path] = ScannedFile(path, blob, result)
-            if blob is not None:
+            if blob is not None and not result.meta.get("transient"):  # e.g. a rule timed out
                 self.cache.put(keys[e.name], path, blob, result)
 
         for name, per_file in scanned.items():

@@ -23,14 +23,29 @@ write the object form to control it yourself.
 Rules are data only: nothing from the scanned repository is ever executed. Every mistake comes
 back as a "file:line: key: expected ..." problem, never a traceback, and only the faulty
 detector is dropped.
+
+Rules run with a time budget. ast-grep rules can be made arbitrarily slow (nested `inside` /
+`has` with `stopBy: end` multiply: a 100-line file can take minutes), and ast-grep runs in
+native code that nothing in-process can interrupt. So team rules run in a child process (one
+per scan and process, fed file after file over a pipe) that is killed when a rule exceeds
+RULE_BUDGET seconds on a file: that rule gets an `error` naming it and the file, is skipped for
+the rest of the scan, and the other rules go on in a fresh child. A child costs ~0.1 s to start,
+paid only when a file actually needs the team rules (cached results need none).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import re
+import select
+import subprocess
+import sys
+import time
 import tomllib
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -46,6 +61,8 @@ from golive_tui.core.model import DetectorDef, DetectorResult, Evidence, Polarit
 FOLDER = Path(".golive") / "detectors"
 MAX_FILE_BYTES = 256 * 1024
 SNIPPET_MAX = 200
+#: Seconds one team rule may run on one file (and the child may take to parse the file).
+RULE_BUDGET = 5.0
 
 _TEXT_KEYS = ("id", "title", "looks_for", "why", "remediation")
 _KNOWN_KEYS = frozenset({*_TEXT_KEYS, "polarity", "language", "rule", "literals", "area"})
@@ -94,38 +111,18 @@ class CustomExtractor:
         wanted = [r for r in self.rules if not r.literals or any(x in text for x in r.literals)]
         if not wanted:
             return FileScan()
-        findings: list[Finding] = []
-        errors: list[tuple[str, str]] = []
-        try:
-            root = SgRoot(text, "go").root()
-        except Exception as exc:  # ast-grep refusing the text: report, never raise
-            return FileScan((), tuple((r.id, f"could not parse: {exc}") for r in wanted))
-        broken = root.find(kind="ERROR")
-        for rule in wanted:
-            if broken is not None:
-                line = broken.range().start.line + 1
-                errors.append((rule.id, f"syntax error at line {line}"))
-            try:
-                nodes = root.find_all(cast(Config, rule.config))
-            except Exception as exc:
-                errors.append((rule.id, f"rule failed: {_first_line(exc)}"))
-                continue
-            for node in nodes:
-                r = node.range()
-                findings.append(
-                    Finding(
-                        rule.id,
-                        r.start.line + 1,
-                        r.end.line + 1,
-                        rule.polarity,
-                        _snippet(node.text()),
-                    )
-                )
-        return FileScan(tuple(findings), tuple(errors))
+        if self._runner is None or self._runner.pid != os.getpid():
+            self._runner = _Runner(self.rules)  # a forked scan worker gets its own child
+        return self._runner.extract(path, text, wanted)
+
+    _runner: _Runner | None = None
 
     def finalize(
         self, files: Mapping[str, ScannedFile], all_paths: tuple[str, ...]
     ) -> list[DetectorResult]:
+        if self._runner is not None:
+            self._runner.close()
+            self._runner = None
         by_id = {r.id: r for r in self.rules}
         if not any(p.endswith(".go") for p in files):
             return [
@@ -159,6 +156,237 @@ class CustomExtractor:
                     summary += f" (could not analyse {where})"
             results.append(DetectorResult(det, rule.title, status, summary, items))
         return results
+
+
+# --------------------------------------------------------------------------- running rules
+
+
+class _Runner:
+    """Team rules run in a child process that can be killed when one exceeds its budget."""
+
+    def __init__(self, rules: tuple[CustomRule, ...]) -> None:
+        self.rules = rules
+        self.index = {r.id: n for n, r in enumerate(rules)}
+        self.pid = os.getpid()
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.over: dict[str, str] = {}  # rule id -> the file it ran out of time on
+        #: Rules stopped for running out of time (the count tests and reports read).
+        self.stopped = 0
+
+    def extract(self, path: str, text: str, wanted: list[CustomRule]) -> FileScan:
+        findings: list[Finding] = []
+        errors: list[tuple[str, str]] = []
+        transient = False
+        todo = []
+        for rule in wanted:
+            if rule.id in self.over:
+                errors.append(
+                    (rule.id, f"skipped: the rule ran out of time on {self.over[rule.id]}")
+                )
+                transient = True
+            else:
+                todo.append(rule)
+        while todo:
+            done, syntax_line, status = self._run(text, todo)
+            for rule_id, found, error in done:
+                if syntax_line is not None:
+                    errors.append((rule_id, f"syntax error at line {syntax_line}"))
+                if error is not None:
+                    errors.append((rule_id, error))
+                polarity = self.rules[self.index[rule_id]].polarity
+                for line, end, snip in found:
+                    findings.append(Finding(rule_id, int(line), int(end), polarity, str(snip)))
+            todo = todo[len(done) :]
+            if status == "failed":  # the child could not start or died: report, never hang
+                errors.extend((r.id, "could not run the rule (its process failed)") for r in todo)
+                transient = True
+                break
+            if status == "timeout":  # the next rule ran out of time: stop it, go on with the rest
+                slow = todo.pop(0)
+                self.over[slow.id] = path
+                self.stopped += 1
+                transient = True
+                errors.append(
+                    (slow.id, f"rule {slow.id} did not finish within {RULE_BUDGET:g} s (stopped)")
+                )
+        # A timeout depends on the machine's load: never cache it as the file's answer.
+        return FileScan(tuple(findings), tuple(errors), {"transient": True} if transient else {})
+
+    def _run(
+        self, text: str, rules: list[CustomRule]
+    ) -> tuple[list[tuple[str, list[Any], str | None]], int | None, str]:
+        """Run `rules` on `text` in the child: the results of the rules that finished in order,
+        the line of the first syntax error, and "ok", "timeout" (the next rule ran out of time;
+        the child was killed) or "failed" (the child could not be used)."""
+        done: list[tuple[str, list[Any], str | None]] = []
+        syntax_line: int | None = None
+        proc = self._child()
+        if proc is None or proc.stdin is None or proc.stdout is None:
+            return done, syntax_line, "failed"
+        try:
+            _send(proc.stdin.fileno(), {"text": text, "rules": [self.index[r.id] for r in rules]})
+        except OSError:
+            self.close()
+            return done, syntax_line, "failed"
+        fd = proc.stdout.fileno()
+        parsed = _receive(fd, time.monotonic() + RULE_BUDGET)
+        if not isinstance(parsed, dict):
+            self.close()
+            return done, syntax_line, "failed"
+        line = parsed.get("syntax")
+        syntax_line = line if isinstance(line, int) else None
+        for rule in rules:
+            deadline = time.monotonic() + RULE_BUDGET
+            reply = _receive(fd, deadline)
+            if not isinstance(reply, dict):
+                timed_out = reply is None and time.monotonic() >= deadline
+                self.close()
+                return done, syntax_line, "timeout" if timed_out else "failed"
+            found = reply.get("found", [])
+            error = reply.get("error")
+            done.append(
+                (rule.id, found if isinstance(found, list) else [], str(error) if error else None)
+            )
+        return done, syntax_line, "ok"
+
+    def _child(self) -> subprocess.Popen[bytes] | None:
+        if self.proc is not None and self.proc.poll() is None:
+            return self.proc
+        self.close()
+        try:
+            # -P and a neutral cwd: nothing in the scanned repository lands on sys.path.
+            proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-P",
+                    "-c",
+                    "from golive_tui.core.detectors import custom; custom.serve()",
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                cwd=Path(__file__).resolve().parent,
+            )
+            assert proc.stdin is not None
+            _send(proc.stdin.fileno(), [dict(r.config) for r in self.rules])
+        except (OSError, ValueError):
+            return None
+        self.proc = proc
+        return proc
+
+    def close(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        with contextlib.suppress(OSError):
+            proc.kill()
+        for stream in (proc.stdin, proc.stdout):
+            with contextlib.suppress(OSError):
+                if stream is not None:
+                    stream.close()
+        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+            proc.wait(timeout=5)
+
+    def __del__(self) -> None:
+        if self.pid == os.getpid():
+            self.close()
+
+
+_LENGTH = 8  # bytes of message length before each JSON message
+
+
+def _send(fd: int, data: object) -> None:
+    payload = json.dumps(data).encode("utf-8", "surrogatepass")
+    view = memoryview(len(payload).to_bytes(_LENGTH, "little") + payload)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _receive(fd: int, deadline: float | None) -> Any:
+    """One message, or None at end of file, on a garbled message or past the deadline."""
+    header = _read(fd, _LENGTH, deadline)
+    if header is None:
+        return None
+    body = _read(fd, int.from_bytes(header, "little"), deadline)
+    if body is None:
+        return None
+    try:
+        value = json.loads(body.decode("utf-8", "surrogatepass"))
+    except ValueError:
+        return None
+    return value
+
+
+def _read(fd: int, size: int, deadline: float | None) -> bytes | None:
+    parts: list[bytes] = []
+    while size:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                return None
+        try:
+            part = os.read(fd, min(size, 1 << 20))
+        except OSError:
+            return None
+        if not part:
+            return None
+        parts.append(part)
+        size -= len(part)
+    return b"".join(parts)
+
+
+def serve() -> None:
+    """The child's loop: the rules, then one request per file; one reply per rule, as each
+    finishes (so the parent knows which rule is running when time is up)."""
+    from golive_tui.core.detectors.go_source import has_long_line, layout, wrap_long_lines
+
+    fd_in, fd_out = sys.stdin.fileno(), sys.stdout.fileno()
+    configs = _receive(fd_in, None)
+    if not isinstance(configs, list):
+        return
+    while True:
+        request = _receive(fd_in, None)
+        if not isinstance(request, dict):
+            return
+        text = str(request.get("text", ""))
+        added: list[int] = []
+        lay = layout(text) if has_long_line(text) else None
+        if lay is not None:  # column counting is quadratic on a long line: see go_source
+            text, added = wrap_long_lines(text, lay)
+
+        try:
+            root = SgRoot(text, "go").root()
+            broken = root.find(kind="ERROR")
+            syntax = _line(added, broken.range().start.line) if broken is not None else None
+        except Exception as exc:
+            root, syntax, failure = None, None, f"could not parse: {exc}"
+        _send(fd_out, {"syntax": syntax})
+        for index in request.get("rules", []):
+            reply: dict[str, Any] = {}
+            if root is None:
+                reply["error"] = failure
+            else:
+                try:
+                    nodes = root.find_all(cast(Config, configs[index]))
+                    found = []
+                    for node in nodes:
+                        r = node.range()
+                        found.append(
+                            [
+                                _line(added, r.start.line),
+                                _line(added, r.end.line),
+                                _snippet(node.text()),
+                            ]
+                        )
+                    reply["found"] = found
+                except Exception as exc:
+                    reply["error"] = f"rule failed: {_first_line(exc)}"
+            _send(fd_out, reply)
+
+
+def _line(added: list[int], row: int) -> int:
+    """The file's 1-based line for a row of the wrapped text (see go_source.wrap_long_lines)."""
+    return row - bisect_left(added, row) + 1
 
 
 # --------------------------------------------------------------------------- loading
