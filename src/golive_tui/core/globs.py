@@ -34,7 +34,7 @@ class GlobError(ValueError):
 class Glob:
     """A compiled glob: `match(path)` is True when the glob matches the whole path."""
 
-    __slots__ = ("_regex", "_tokens", "glob", "regex")
+    __slots__ = ("_regex", "_tokens", "glob", "regex", "steps")
 
     def __init__(self, glob: str, tokens: list[_Token], regex: str | None) -> None:
         self.glob = glob
@@ -42,6 +42,8 @@ class Glob:
         #: A regular expression with bounded backtracking, or None (the NFA matches).
         self.regex = regex
         self._regex = re.compile(regex + r"\Z") if regex is not None else None
+        #: Work of the last NFA match (states advanced), for tests of bounded work.
+        self.steps = 0
 
     @property
     def pattern(self) -> str:
@@ -50,7 +52,8 @@ class Glob:
     def match(self, path: str) -> bool:
         if self._regex is not None:
             return self._regex.match(path) is not None
-        return _nfa_match(self._tokens, path)
+        matched, self.steps = _nfa_match(self._tokens, path)
+        return matched
 
     fullmatch = match
 
@@ -218,9 +221,10 @@ def _accepts(token: _Token, ch: str) -> bool:
     return (not inside and ch != "/") if negated else inside
 
 
-def _nfa_match(tokens: list[_Token], path: str) -> bool:
+def _nfa_match(tokens: list[_Token], path: str) -> tuple[bool, int]:
     """Thompson simulation. State 2*i: before token i; 2*i+1: inside the `.*` of a `**/` at
-    token i (it must still end with a `/`). O(len(path) * len(tokens))."""
+    token i (it must still end with a `/`). O(len(path) * len(tokens)); also returns the
+    number of states advanced."""
     end = len(tokens)
 
     def closure(states: set[int]) -> set[int]:
@@ -236,7 +240,9 @@ def _nfa_match(tokens: list[_Token], path: str) -> bool:
         return states
 
     current = closure({0})
+    steps = 0
     for ch in path:
+        steps += len(current)
         following: set[int] = set()
         for state in current:
             i = state >> 1
@@ -252,6 +258,6 @@ def _nfa_match(tokens: list[_Token], path: str) -> bool:
             elif kind in (_LIT, _ANY, _CLS) and _accepts(tokens[i], ch):
                 following.add((i + 1) << 1)
         if not following:
-            return False
+            return False, steps
         current = closure(following)
-    return (end << 1) in current
+    return (end << 1) in current, steps

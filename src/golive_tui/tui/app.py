@@ -30,6 +30,9 @@ class GoliveApp(App[int]):
     COMMANDS = App.COMMANDS | {WalkerCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+p", "command_palette", "Commands", id="app.palette", show=False),
+        # One Ctrl-C quits (Textual's default only tells how to quit); a focused text field
+        # keeps Ctrl-C for copying.
+        Binding("ctrl+c", "quit", "Quit", id="app.quit", show=False),
     ]
 
     def __init__(self, deps: WalkerDeps) -> None:

@@ -61,8 +61,10 @@ from golive_tui.core.model import DetectorDef, DetectorResult, Evidence, Polarit
 FOLDER = Path(".golive") / "detectors"
 MAX_FILE_BYTES = 256 * 1024
 SNIPPET_MAX = 200
-#: Seconds one team rule may run on one file (and the child may take to parse the file).
+#: Seconds one team rule may run on one file.
 RULE_BUDGET = 5.0
+#: Seconds the child may take to start, or to parse one file (linear work, load-dependent).
+_SLACK = 30.0
 
 _TEXT_KEYS = ("id", "title", "looks_for", "why", "remediation")
 _KNOWN_KEYS = frozenset({*_TEXT_KEYS, "polarity", "language", "rule", "literals", "area"})
@@ -229,7 +231,7 @@ class _Runner:
             self.close()
             return done, syntax_line, "failed"
         fd = proc.stdout.fileno()
-        parsed = _receive(fd, time.monotonic() + RULE_BUDGET)
+        parsed = _receive(fd, time.monotonic() + _SLACK)
         if not isinstance(parsed, dict):
             self.close()
             return done, syntax_line, "failed"
@@ -267,11 +269,16 @@ class _Runner:
                 stderr=subprocess.DEVNULL,
                 cwd=Path(__file__).resolve().parent,
             )
-            assert proc.stdin is not None
+            assert proc.stdin is not None and proc.stdout is not None
+            self.proc = proc
             _send(proc.stdin.fileno(), [dict(r.config) for r in self.rules])
         except (OSError, ValueError):
+            self.close()
             return None
-        self.proc = proc
+        # Ready once imported: starting up never counts against a rule's budget.
+        if _receive(proc.stdout.fileno(), time.monotonic() + _SLACK) != "ready":
+            self.close()
+            return None
         return proc
 
     def close(self) -> None:
@@ -344,6 +351,7 @@ def serve() -> None:
     configs = _receive(fd_in, None)
     if not isinstance(configs, list):
         return
+    _send(fd_out, "ready")
     while True:
         request = _receive(fd_in, None)
         if not isinstance(request, dict):

@@ -384,8 +384,11 @@ class WalkerScreen(Screen[None]):
         worker = get_current_worker()
 
         def progress(p: Any) -> None:
-            if not worker.is_cancelled:
-                self.post_message(ScanProgress(p.phase, p.done, p.total, p.result))
+            # The scan cannot be interrupted from outside its thread, and quitting waits for
+            # the thread: a cancelled scan (quit, rescan) stops at its next progress report.
+            if worker.is_cancelled:
+                raise ScanCancelled
+            self.post_message(ScanProgress(p.phase, p.done, p.total, p.result))
 
         try:
             report = self.deps.scan(progress)
@@ -792,7 +795,12 @@ class WalkerScreen(Screen[None]):
         )
 
     async def action_quit(self) -> None:
+        self.workers.cancel_group(self, "scan")  # a running scan stops at its next report
         self.app.exit()
+
+
+class ScanCancelled(Exception):
+    """Raised inside a scan's progress callback once the walk no longer wants its result."""
 
 
 class _PartialReport:
