@@ -151,6 +151,25 @@ def test_scan_of_an_alias_bomb_finishes(make_repo: RepoFactory) -> None:
     assert ".github/workflows/ci.yml" in results["ci.tests"]["summary"]
 
 
+def test_sign_and_verify_evidence_of_an_alias_bomb_finish(make_repo: RepoFactory) -> None:
+    root = make_repo(
+        {
+            "go.mod": GO_MOD,
+            "main.go": MAIN,
+            ".gitlab-ci.yml": merge_bomb() + "test:\n  <<: *m11\n  script: [go test ./...]\n",
+        }
+    )
+    signed = golive("sign", "-C", str(root), "--release", "v1", "--no-sign")
+    assert_clean(signed)
+    assert signed.returncode == 0, signed.stderr
+    record = root / ".golive" / "records" / "v1.toml"
+    assert record.is_file()
+    verified = golive("verify", "-C", str(root), "--evidence", str(record))
+    assert_clean(verified)
+    assert "evidence holds" in verified.stdout  # not signed, so 1; but the scan finished
+    assert verified.returncode == 1
+
+
 # --------------------------------------------------------------------------- globs
 
 
