@@ -282,7 +282,7 @@ def test_lint_checklist_reports_bad_globs(tmp_path: Path) -> None:
     assert "applies_when.files[0]: expected a valid glob" in out and "[9-0]" in out
 
 
-def test_gate_and_scan_with_many_double_stars_finish(make_repo: RepoFactory) -> None:
+def test_scan_with_many_double_stars_finishes(make_repo: RepoFactory) -> None:
     deep = "/".join(["d"] * 300) + "/main.go"
     root = make_repo(
         {
@@ -298,6 +298,18 @@ def test_gate_and_scan_with_many_double_stars_finish(make_repo: RepoFactory) -> 
     assert_clean(proc)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["stats"]["go_files"] == 2
+
+
+def test_status_with_ambiguous_checklist_globs_finishes(make_repo: RepoFactory) -> None:
+    """`applies_when` and `watch` globs are matched against every path by status and gate."""
+    glob = "**/d/" * 6 + "**/x"
+    checklist = CHECKLIST.replace('id = "bad-globs"', 'id = "g"')
+    checklist = checklist.replace("cmd/[z-a]/main.go", glob).replace("**/[9-0].txt", glob)
+    files = {f"{'/'.join(['d'] * (60 + n))}/y.txt": "y\n" for n in range(10)}
+    root = make_repo({".golive/checklists/g.toml": checklist, **files})
+    proc = golive("status", "-C", str(root), "--checklist", "g", "--format", "json")
+    assert_clean(proc)
+    assert proc.returncode == 0, proc.stderr
 
 
 # --------------------------------------------------------------------------- long Go lines
