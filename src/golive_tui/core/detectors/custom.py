@@ -329,7 +329,9 @@ def _read(fd: int, size: int, deadline: float | None) -> bytes | None:
     while size:
         if deadline is not None:
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
+            poller = select.poll()  # poll, not select: any descriptor number works
+            poller.register(fd, select.POLLIN)
+            if left <= 0 or not poller.poll(left * 1000):
                 return None
         try:
             part = os.read(fd, min(size, 1 << 20))
