@@ -482,8 +482,9 @@ def test_a_real_terminal_gets_no_clipboard_write_or_title(
             capture_output=True,
             text=True,
             env=env,
-            timeout=60,  # a hang guard only
+            timeout=120,  # a hang guard only
         )
+        assert done.returncode == 0, f"tmux {args}: {done.stderr}"
         return done.stdout
 
     commands = " ; ".join(
@@ -508,7 +509,9 @@ def test_a_real_terminal_gets_no_clipboard_write_or_title(
         assert "owned" not in title
         assert "\\u001b]52;c;cHduZWQ=" in tmux("capture-pane", "-p", "-t", "t:run", "-S", "-")
     finally:
-        tmux("kill-server")
+        subprocess.run(
+            ["tmux", "-S", str(socket_path), "kill-server"], capture_output=True, env=env
+        )
 
 
 def test_markdown_helpers_escape_what_would_become_markup() -> None:
