@@ -40,13 +40,25 @@ def ssh_keygen(directory: Path, name: str = "id_ed25519", passphrase: str = "") 
     return key
 
 
-def allow(repo: Path, key: Path, email: str = EMAIL) -> None:
-    """Add the key to the repository's .golive/allowed_signers."""
+def allow(repo: Path, key: Path, email: str = EMAIL, *, commit: bool = True) -> None:
+    """Add the key to the repository's .golive/allowed_signers, committed on the current branch.
+
+    Verification trusts the file as committed on the default branch (main in these tests),
+    never the working tree: `commit=False` leaves the line uncommitted, hence untrusted.
+    """
     pub = key.with_name(key.name + ".pub").read_text().split()
     path = repo / ".golive" / "allowed_signers"
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as handle:
         handle.write(f'{email} namespaces="golive-record" {pub[0]} {pub[1]}\n')
+    if commit:
+        commit_allowed(repo)
+
+
+def commit_allowed(repo: Path) -> None:
+    """Commit .golive/allowed_signers as it is in the working tree."""
+    git(repo, "add", "-f", ".golive/allowed_signers")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "allowed signers")
 
 
 def use_ssh_key(repo: Path, key: Path, *, allowed: bool = True) -> None:

@@ -25,7 +25,7 @@ def test_verify_names_a_malformed_record_once_with_line_and_column(
     bad.write_text('schema = "golive-record/v1"\nrelease = \n')
     assert cli("verify", "v1.0.2") == 1
     out = capsys.readouterr().out
-    assert out.startswith(".golive/records/v1.0.2.toml:2:10: malformed: not valid TOML")
+    assert out.startswith(".golive/records/v1.0.2.toml:2:11: malformed: not valid TOML")
     assert str(service) not in out  # the path once, as given, not again in full
     bad.write_text('schema = "golive-record/v9"\n')
     assert cli("verify", "v1.0.2") == 1

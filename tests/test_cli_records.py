@@ -93,9 +93,7 @@ def service(make_repo: RepoFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPa
         },
         name="svc",
     )
-    use_ssh_key(repo, ssh_keygen(tmp_path))
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "signers")
+    use_ssh_key(repo, ssh_keygen(tmp_path))  # commits .golive/allowed_signers on main
     git(repo, "tag", "v1.0.0")
     monkeypatch.chdir(repo)
     return repo

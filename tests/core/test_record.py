@@ -313,7 +313,8 @@ def test_record_of_a_repo_without_commits_is_refused(make_repo: RepoFactory) -> 
 def test_replace_keeps_payload_independent_of_signatures() -> None:
     record = sample_record()
     signed = replace(
-        record, signatures=(rec.Signature("A", "author", "ssh", "k", "2026-01-01", "sig"),)
+        record,
+        signatures=(rec.Signature("A", "author", "ssh", "k", "2026-01-01T00:00:00Z", "sig"),),
     )
     assert rec.canonical_payload(signed) == rec.canonical_payload(record)
     assert rec.loads(rec.dumps(signed)) == signed
