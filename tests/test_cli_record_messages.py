@@ -150,7 +150,8 @@ def test_gate_markdown_without_a_record_has_no_double_blank_line(
     assert cli("gate", "--format", "markdown") == 1
     out = capsys.readouterr().out
     assert "\n\n\n" not in out
-    assert out.startswith("## ❌ Readiness gate failed: v1.0.0\n\n### Why it failed\n")
+    assert out.startswith("## ❌ Readiness gate failed: v1.0.0\n\nTrusted signers: ")
+    assert "\n\n### Why it failed\n" in out
 
 
 def test_mark_suggests_an_item_for_a_typo(

@@ -219,9 +219,10 @@ def test_cosign_then_tamper_invalidates_all(
     assert cli("cosign", "v1.0.0") == 0
     capsys.readouterr()
     assert cli("verify", ".golive/records/v1.0.0.toml") == 0
-    lines = capsys.readouterr().out.splitlines()
+    *lines, trust = capsys.readouterr().out.splitlines()
     assert [line.split(": ")[1] for line in lines] == ["good", "good"]
     assert "reviewer signature by rev@example.com" in lines[1]
+    assert trust.startswith("trust: .golive/allowed_signers at main (")
     path = record_file(service)
     path.write_text(path.read_text().replace('state = "detected"', 'state = "done"', 1))
     assert cli("verify", "v1.0.0") == 1

@@ -11,9 +11,11 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from golive_tui.commands._options import add_repo_option, repo_path
+from golive_tui.commands._options import add_repo_option, add_trust_option, repo_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,6 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="Also re-run the detectors on each record's commit; list evidence that no longer holds",
     )
+    add_trust_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -37,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from golive_tui.core.gate import evidence_drift, find_record, repo_root
     from golive_tui.core.record import list_records, load_record, record_path, verify_record
     from golive_tui.core.release import resolve_release
+    from golive_tui.core.signing import resolve_trust
 
     if args.all and args.records:
         print("golive: verify: give RECORD arguments or --all, not both", file=sys.stderr)
@@ -62,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
+    trust = resolve_trust(root, args.trust_ref)
     ok = True
     for path in paths:
         shown = path.relative_to(root) if path.is_relative_to(root) else path
@@ -71,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
             print(malformed(exc, path, shown))
             ok = False
             continue
-        check = verify_record(record, root, path)
+        check = verify_record(record, root, path, trust=trust)
+        check = replace(check, problems=(*check.problems, *tree_problems(root, record)))
         if not check.checks:
             print(f"{shown}: not signed")
         for c in check.checks:
@@ -98,7 +104,20 @@ def run(args: argparse.Namespace) -> int:
             if not drift:
                 print(f"{shown}: evidence holds at {record.repo.commit[:12]}")
             ok = ok and not drift
+    for line in trust.lines():
+        print(line)
     return 0 if ok else 1
+
+
+def tree_problems(root: Path, record: Any) -> list[str]:
+    """A record whose commit is here but whose tree is not that commit's is not what was signed."""
+    from golive_tui.core.gitcmd import git_out
+
+    commit = record.repo.commit
+    tree = (git_out(root, "rev-parse", "--verify", "-q", f"{commit}^{{tree}}") or "").strip()
+    if tree and tree != record.repo.tree:
+        return [f"repo.tree {record.repo.tree[:12]} is not the tree of commit {commit[:12]}"]
+    return []
 
 
 def malformed(exc: Exception, path: Path, shown: Path) -> str:

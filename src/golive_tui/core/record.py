@@ -1231,6 +1231,44 @@ def verify_record(
     )
 
 
+def repository_problems(record: Record, repo_root: Path) -> list[str]:
+    """What in `record` this repository contradicts: what a cosigner checks before vouching.
+
+    The commit must be here, the tree must be that commit's, and the checklist digest must be
+    the one golive computes for that checklist in this repository now.
+    """
+    commit = record.repo.commit
+    problems = []
+    tree = (git_out(repo_root, "rev-parse", "--verify", "-q", f"{commit}^{{tree}}") or "").strip()
+    kind = (git_out(repo_root, "cat-file", "-t", commit) or "").strip()
+    if kind != "commit" or not tree:
+        problems.append(
+            f"repo.commit {commit} is not a commit of this repository (fetch it, or check the "
+            "record)"
+        )
+    elif tree != record.repo.tree:
+        problems.append(f"repo.tree {record.repo.tree} is not the tree of commit {commit} ({tree})")
+    digest = _checklist_digest(repo_root, record.checklist.id)
+    if digest is None:
+        problems.append(f"checklist {record.checklist.id!r} is not available in this repository")
+    elif digest != record.checklist.sha256:
+        problems.append(
+            f"checklist.sha256 of {record.checklist.id!r} is {record.checklist.sha256[:12]}, "
+            f"but that checklist here is {digest[:12]}: the record was made with another definition"
+        )
+    return problems
+
+
+def _checklist_digest(repo_root: Path, checklist_id: str) -> str | None:
+    from golive_tui.core.checklists import Library
+    from golive_tui.core.errors import GoliveError
+
+    try:
+        return Library.discover(repo_root).get(checklist_id).sha256
+    except (GoliveError, KeyError):
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class SaveResult:
     path: Path
