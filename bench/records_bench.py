@@ -5,8 +5,9 @@
 Builds a copy of the bundled sample service with N signed records (one release a record, every
 release tagged, the signing key committed to main's .golive/allowed_signers), then times whole
 golive processes as a user runs them: `status --format json`, `gate --release <newest>`,
-`verify --all`, `history` and `history --verify`. Each command runs under `/usr/bin/time -v`
-(when present) for wall time and peak resident memory. The git configuration is a private one
+`verify --all`, `history` and `history --verify`, each once with golive's parse cache empty
+(cold) and once with it filled (warm). Each command runs under `/usr/bin/time -v` (when
+present) for wall time and peak resident memory. The git configuration is a private one
 (HOME and GIT_CONFIG_GLOBAL point into the benchmark's folder): nothing of the user's is used.
 """
 

@@ -469,29 +469,46 @@ def test_301_records_the_base_lookup_reads_one(
     from golive_tui.core.carry import find_base
 
     newest = many_records(service, 301)
-    monkeypatch.setitem(rec.PARSES, "count", 0)
-    base, _notes = find_base(service, "unreleased")
-    assert base is not None and base.release == newest
-    assert rec.PARSES["count"] == 1
-    monkeypatch.setitem(rec.PARSES, "count", 0)
-    base, _notes = find_base(service, "v9.0.0")  # not a tag: newest tagged record first
-    assert base is not None and base.release == newest
-    assert rec.PARSES["count"] == 1
+    for release in ("unreleased", "v9.0.0"):  # untagged names: the newest tagged record first
+        monkeypatch.setitem(rec.PARSES, "count", 0)
+        monkeypatch.setitem(rec.READS, "count", 0)
+        base, _notes = find_base(service, release)
+        assert base is not None and base.release == newest
+        assert rec.PARSES["count"] + rec.READS["count"] == 1
 
 
 def test_301_records_gate_and_history_parse_each_at_most_once(
     service: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     newest = many_records(service, 301)
-    monkeypatch.setitem(rec.PARSES, "count", 0)
+
+    def work() -> tuple[int, int]:
+        """(TOML parses, records taken from the parse cache) since the last call."""
+        done = (rec.PARSES["count"], rec.READS["count"])
+        monkeypatch.setitem(rec.PARSES, "count", 0)
+        monkeypatch.setitem(rec.READS, "count", 0)
+        return done
+
+    work()
     cli("gate", "--release", newest, "--since-record")
-    assert rec.PARSES["count"] == 2  # the gated record, and its base (the next lower tag)
-    monkeypatch.setitem(rec.PARSES, "count", 0)
+    assert work() == (2, 0)  # the gated record, and its base (the next lower tag)
     assert cli("history") == 0
-    assert rec.PARSES["count"] == 301
-    monkeypatch.setitem(rec.PARSES, "count", 0)
-    assert cli("verify", "--all") == 1  # 300 unsigned
-    assert rec.PARSES["count"] == 301
+    assert work() == (299, 2)  # each record read once; the two above come from the cache
+    assert cli("verify", "--all") == 1  # 299 unsigned
+    assert work() == (0, 301)  # nothing parsed twice
     out = capsys.readouterr().out
     assert out.count(": not signed") == 299
     assert f"{newest}.toml: good: author signature" in out
+
+
+def test_a_damaged_parse_cache_entry_is_parsed_again(tmp_path: Path) -> None:
+    path = tmp_path / "v1.0.0.toml"
+    rec.write_record(path, sample_record())
+    first = rec.load_record(path)
+    cache = rec._parse_cache()
+    assert cache is not None and tmp_path not in cache.parents  # the user's, not the repo's
+    entries = list(cache.rglob("*.json"))
+    assert len(entries) == 1
+    for damage in ("{not json", '{"schema": "golive-record/v1"}'):
+        entries[0].write_text(damage)
+        assert rec.load_record(path) == first

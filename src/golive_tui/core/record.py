@@ -15,6 +15,7 @@ import fcntl
 import hashlib
 import json
 import math
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -754,8 +755,10 @@ def _aot(rows: list[dict[str, Any]]) -> Any:
     return aot
 
 
-#: Every record read counts here: tests assert on the work a command does, not on its time.
+#: Every TOML parse of a record, and every record read from the parse cache, counts here:
+#: tests assert on the work a command does, not on its time.
 PARSES = {"count": 0}
+READS = {"count": 0}
 
 
 def loads(text: str, origin: str = "record") -> Record:
@@ -779,14 +782,53 @@ def _parse_reason(msg: str) -> tuple[str, str]:
     return match.group(1), f":{match.group(2)}:{match.group(3)}"
 
 
+#: Cached parses: a record file's bytes (by sha256) -> its data as JSON, in the user's cache.
+CACHE_VERSION = "1"
+
+
+def _parse_cache() -> Path | None:
+    """`$XDG_CACHE_HOME/golive/records` (default ~/.cache): the user's, never a repository's.
+
+    Entries are addressed by the sha256 of a record file's bytes, so an entry can only ever
+    describe those exact bytes, and a repository cannot plant one. They are validated again
+    on every read (`record_from_dict`), so a damaged entry is an error, never a wrong record.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    if not base:
+        home = os.environ.get("HOME") or ""
+        if not home:
+            return None
+        base = str(Path(home) / ".cache")
+    return Path(base) / "golive" / "records"
+
+
 def load_record(path: Path) -> Record:
+    """Read and validate one record; a file read before is taken from the parse cache."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise RecordError(f"{path}: no such record") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RecordError(f"{path}: cannot read: {exc}") from None
-    return loads(text, str(path))
+    folder = _parse_cache()
+    key = hashlib.sha256(CACHE_VERSION.encode() + b"\0" + raw).hexdigest()
+    entry = folder / key[:2] / f"{key}.json" if folder is not None else None
+    if entry is not None:
+        try:
+            data = json.loads(entry.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = None
+        if isinstance(data, dict):
+            with contextlib.suppress(RecordError):
+                READS["count"] += 1
+                return record_from_dict(data, str(path))
+    record = loads(text, str(path))
+    if entry is not None:
+        with contextlib.suppress(OSError):
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(entry, json.dumps(record_to_dict(record), ensure_ascii=False))
+    return record
 
 
 def records_dir(repo_root: Path) -> Path:
