@@ -21,19 +21,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from golive_tui.commands.verify import check_all
     from golive_tui.core.gate import load_all, repo_root
-    from golive_tui.core.record import verify_record
     from golive_tui.core.signing import resolve_trust
 
     root = repo_root(repo_path(args))
     trust = resolve_trust(root, args.trust_ref) if args.verify else None
     rows: list[dict[str, Any]] = []
-    for path, record, error in load_all(root):
+    entries = load_all(root)
+    loaded = [(path, record) for path, record, _e in entries if record is not None]
+    checks = iter(check_all(root, loaded, trust) if args.verify else ())
+    for path, record, error in entries:
         if record is None:
             rows.append({"release": path.stem, "error": error})
             continue
         verdicts = (
-            [c.verdict for c in verify_record(record, root, path, trust=trust).checks]
+            [c.verdict for c in next(checks).checks]
             if args.verify
             else [""] * len(record.signatures)
         )
