@@ -531,8 +531,9 @@ def _worktree_note(repo_root: Path, rel: str, trusted: bytes | None, ref: str) -
     """A warning when the working tree's list of signers differs from the trusted one."""
     path = repo_root / rel
     try:
-        if path.is_symlink() or not path.is_file():
-            return ""
+        inside = path.resolve().is_relative_to(repo_root.resolve())
+        if not inside or path.is_symlink() or not path.is_file():
+            return ""  # never read outside the repository
         if path.stat().st_size > MAX_ALLOWED_SIGNERS:
             here: bytes | None = b"<too large>"
         else:
