@@ -40,11 +40,11 @@ def ssh_keygen(directory: Path, name: str = "id_ed25519", passphrase: str = "") 
     return key
 
 
-def allow(repo: Path, key: Path, email: str = EMAIL, *, commit: bool = True) -> None:
-    """Add the key to the repository's .golive/allowed_signers, committed on the current branch.
+def allow(repo: Path, key: Path, email: str = EMAIL, *, commit: bool = False) -> None:
+    """Add the key to the repository's .golive/allowed_signers (`commit`: and commit it).
 
     Verification trusts the file as committed on the default branch (main in these tests),
-    never the working tree: `commit=False` leaves the line uncommitted, hence untrusted.
+    never the working tree: until it is committed there, the key is unknown.
     """
     pub = key.with_name(key.name + ".pub").read_text().split()
     path = repo / ".golive" / "allowed_signers"
@@ -58,14 +58,15 @@ def allow(repo: Path, key: Path, email: str = EMAIL, *, commit: bool = True) -> 
 def commit_allowed(repo: Path) -> None:
     """Commit .golive/allowed_signers as it is in the working tree."""
     git(repo, "add", "-f", ".golive/allowed_signers")
-    git(repo, "commit", "-q", "--allow-empty", "-m", "allowed signers")
+    git(repo, "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "allowed signers")
 
 
-def use_ssh_key(repo: Path, key: Path, *, allowed: bool = True) -> None:
+def use_ssh_key(repo: Path, key: Path, *, allowed: bool = True, commit: bool = False) -> None:
+    """Sign with `key`; `allowed` adds it to .golive/allowed_signers (`commit`: committed)."""
     git(repo, "config", "gpg.format", "ssh")
     git(repo, "config", "user.signingkey", str(key))
     if allowed:
-        allow(repo, key)
+        allow(repo, key, commit=commit)
 
 
 @contextlib.contextmanager

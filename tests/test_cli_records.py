@@ -93,7 +93,9 @@ def service(make_repo: RepoFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPa
         },
         name="svc",
     )
-    use_ssh_key(repo, ssh_keygen(tmp_path))  # commits .golive/allowed_signers on main
+    use_ssh_key(repo, ssh_keygen(tmp_path))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "signers")  # trusted: committed on main
     git(repo, "tag", "v1.0.0")
     monkeypatch.chdir(repo)
     return repo
@@ -215,7 +217,7 @@ def test_cosign_then_tamper_invalidates_all(
     assert cli("sign") == 0
     reviewer = ssh_keygen(tmp_path, "reviewer")
     git(service, "config", "user.signingkey", str(reviewer))
-    allow(service, reviewer, "rev@example.com")
+    allow(service, reviewer, "rev@example.com", commit=True)
     assert cli("cosign", "v1.0.0") == 0
     capsys.readouterr()
     assert cli("verify", ".golive/records/v1.0.0.toml") == 0

@@ -65,7 +65,7 @@ def _flip(value: Any) -> Any:
 @pytest.fixture
 def ssh_repo(make_repo: RepoFactory, tmp_path: Path) -> Path:
     repo = make_repo({"README.md": "x\n"})
-    use_ssh_key(repo, ssh_keygen(tmp_path))
+    use_ssh_key(repo, ssh_keygen(tmp_path), commit=True)
     return repo
 
 

@@ -76,7 +76,7 @@ def service(make_repo: RepoFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPa
         },
         name="svc",
     )
-    use_ssh_key(repo, ssh_keygen(tmp_path))
+    use_ssh_key(repo, ssh_keygen(tmp_path), commit=True)
     git(repo, "tag", "v1.0.0")
     monkeypatch.chdir(repo)
     return repo
@@ -101,7 +101,7 @@ def signed_and_cosigned(service: Path, tmp_path: Path) -> Path:
     answer(service, "v1.0.0", RUNBOOK)
     assert cli("sign") == 0
     reviewer = ssh_keygen(tmp_path, "reviewer")
-    allow(service, reviewer, "rev@example.com")
+    allow(service, reviewer, "rev@example.com", commit=True)
     author_key = git(service, "config", "user.signingkey")
     git(service, "config", "user.signingkey", str(reviewer))
     assert cli("cosign", "v1.0.0") == 0
@@ -208,7 +208,7 @@ def test_cosign_of_a_tampered_record_adds_nothing(
     rewrite(path, 'state = "todo"', 'state = "done"')
     before = path.read_bytes()
     third = ssh_keygen(tmp_path, "third")
-    allow(service, third, "third@example.com")
+    allow(service, third, "third@example.com", commit=True)
     git(service, "config", "user.signingkey", str(third))
     capsys.readouterr()
     assert cli("cosign", "v1.0.0") == 1
@@ -335,7 +335,7 @@ def pr_adds_its_own_key(service: Path, tmp_path: Path) -> Path:
     """On branch `pr`: Mallory adds her key to .golive/allowed_signers and signs a record."""
     git(service, "checkout", "-q", "-b", "pr")
     mallory = ssh_keygen(tmp_path, "mallory")
-    allow(service, mallory, "mallory@example.com")  # committed on the PR branch, not on main
+    allow(service, mallory, "mallory@example.com", commit=True)  # on the PR branch, not main
     git(service, "config", "user.signingkey", str(mallory))
     answer(service, "v2.0.0", RUNBOOK)
     assert cli("sign", "--release", "v2.0.0", "--commit") == 0 or True  # unknown key: exit 0/1
@@ -431,7 +431,7 @@ def test_first_record_before_the_signers_file_is_on_main_says_what_to_do(
     key = ssh_keygen(tmp_path)
     git(repo, "config", "gpg.format", "ssh")
     git(repo, "config", "user.signingkey", str(key))
-    allow(repo, key, commit=False)
+    allow(repo, key)
     monkeypatch.chdir(repo)
     assert cli("sign", "--release", "v0.1.0") == 0
     err = capsys.readouterr().err

@@ -385,6 +385,8 @@ def ssh_signature_public_key(armored: str) -> str:
 DEFAULT_TRUST_REFS = ("origin/HEAD", "origin/main", "origin/master", "main", "master")
 #: An allowed-signers file larger than this is refused (it is a list of keys).
 MAX_ALLOWED_SIGNERS = 1 << 20
+
+
 @dataclass(frozen=True, slots=True)
 class TrustRoot:
     """Who may sign: the allowed-signers list golive trusts, and where it came from.
