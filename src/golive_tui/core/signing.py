@@ -404,6 +404,7 @@ class TrustRoot:
     commit: str = ""  # that ref's commit
     problem: str = ""  # why nothing is trusted (with what to do)
     changed: str = ""  # the working tree's .golive/allowed_signers differs, and is not used
+    program: str = ""  # ssh_program() as resolved once for every signature checked
 
     def to_json(self) -> dict[str, str | None]:
         return {
@@ -432,6 +433,12 @@ def resolve_trust(repo_root: Path, trust_ref: str | None = None) -> TrustRoot:
     that file in the repository, read at the trusted ref); else `.golive/allowed_signers` at
     `trust_ref`, by default the first of DEFAULT_TRUST_REFS that exists.
     """
+    from dataclasses import replace
+
+    return replace(_resolve_trust(repo_root, trust_ref), program=ssh_program(repo_root))
+
+
+def _resolve_trust(repo_root: Path, trust_ref: str | None) -> TrustRoot:
     configured = user_config("gpg.ssh.allowedSignersFile", repo_root)
     rel = LOCAL_ALLOWED_SIGNERS.as_posix()
     if configured:
@@ -572,8 +579,8 @@ def verify(
     """Check one signature against the trust root (resolved here when not given)."""
     try:
         if fmt == Format.SSH:
-            prog = program or ssh_program(repo_root)
             root = trust if trust is not None else resolve_trust(repo_root)
+            prog = program or root.program or ssh_program(repo_root)
             return _verify_ssh(message, signature, root, prog)
         if fmt == Format.OPENPGP:
             prog = program or openpgp_program(repo_root)
