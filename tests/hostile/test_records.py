@@ -512,3 +512,38 @@ def test_a_damaged_parse_cache_entry_is_parsed_again(tmp_path: Path) -> None:
     for damage in ("{not json", '{"schema": "golive-record/v1"}'):
         entries[0].write_text(damage)
         assert rec.load_record(path) == first
+
+
+def test_a_relative_configured_file_is_read_at_the_trusted_ref_and_a_symlink_is_not_trusted(
+    service: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answer(service, "v1.0.0", RUNBOOK)
+    assert cli("sign") == 0
+    signers = (service / ".golive" / "allowed_signers").read_text()
+    (service / "team_signers").write_text(signers)
+    git(service, "config", "--global", "gpg.ssh.allowedSignersFile", "team_signers")
+    capsys.readouterr()
+    assert cli("verify", "v1.0.0") == 1  # only in the working tree: not trusted
+    assert "team_signers is not on that commit" in capsys.readouterr().out
+    git(service, "add", "team_signers")
+    git(service, "commit", "-q", "-m", "team signers")
+    assert cli("verify", "v1.0.0") == 0
+    assert "trust: team_signers at main (" in capsys.readouterr().out
+    # a symlink committed in its place (to a file outside the repository) is never followed
+    git(service, "rm", "-q", "team_signers")
+    (service / "team_signers").symlink_to(tmp_path / "elsewhere")
+    (tmp_path / "elsewhere").write_text(signers)
+    git(service, "add", "team_signers")
+    git(service, "commit", "-q", "-m", "signers elsewhere")
+    assert cli("verify", "v1.0.0") == 1
+    assert "team_signers there is not a regular file" in capsys.readouterr().out
+
+
+def test_a_trust_ref_that_looks_like_an_option_is_refused(
+    service: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answer(service, "v1.0.0", RUNBOOK)
+    assert cli("sign") == 0
+    capsys.readouterr()
+    assert cli("gate", "--trust-ref=--output=/tmp/x") == 2
+    assert "no such commit in this repository" in capsys.readouterr().err
