@@ -247,7 +247,10 @@ def test_deeply_nested_record_is_a_clean_error(service: Path, capsys: pytest.Cap
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
     assert cli("verify", "v1.0.0") == 1
-    assert "malformed: not valid TOML: nested too deeply" in capsys.readouterr().out
+    assert (
+        "1:105: malformed: not valid TOML: nested more than 100 levels deep"
+        in capsys.readouterr().out
+    )
 
 
 # --------------------------------------------------------------------------- nothing lost
