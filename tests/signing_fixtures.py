@@ -40,20 +40,33 @@ def ssh_keygen(directory: Path, name: str = "id_ed25519", passphrase: str = "") 
     return key
 
 
-def allow(repo: Path, key: Path, email: str = EMAIL) -> None:
-    """Add the key to the repository's .golive/allowed_signers."""
+def allow(repo: Path, key: Path, email: str = EMAIL, *, commit: bool = False) -> None:
+    """Add the key to the repository's .golive/allowed_signers (`commit`: and commit it).
+
+    Verification trusts the file as committed on the default branch (main in these tests),
+    never the working tree: until it is committed there, the key is unknown.
+    """
     pub = key.with_name(key.name + ".pub").read_text().split()
     path = repo / ".golive" / "allowed_signers"
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as handle:
         handle.write(f'{email} namespaces="golive-record" {pub[0]} {pub[1]}\n')
+    if commit:
+        commit_allowed(repo)
 
 
-def use_ssh_key(repo: Path, key: Path, *, allowed: bool = True) -> None:
+def commit_allowed(repo: Path) -> None:
+    """Commit .golive/allowed_signers as it is in the working tree."""
+    git(repo, "add", "-f", ".golive/allowed_signers")
+    git(repo, "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "allowed signers")
+
+
+def use_ssh_key(repo: Path, key: Path, *, allowed: bool = True, commit: bool = False) -> None:
+    """Sign with `key`; `allowed` adds it to .golive/allowed_signers (`commit`: committed)."""
     git(repo, "config", "gpg.format", "ssh")
     git(repo, "config", "user.signingkey", str(key))
     if allowed:
-        allow(repo, key)
+        allow(repo, key, commit=commit)
 
 
 @contextlib.contextmanager

@@ -25,7 +25,7 @@ def test_verify_names_a_malformed_record_once_with_line_and_column(
     bad.write_text('schema = "golive-record/v1"\nrelease = \n')
     assert cli("verify", "v1.0.2") == 1
     out = capsys.readouterr().out
-    assert out.startswith(".golive/records/v1.0.2.toml:2:10: malformed: not valid TOML")
+    assert out.startswith(".golive/records/v1.0.2.toml:2:11: malformed: not valid TOML")
     assert str(service) not in out  # the path once, as given, not again in full
     bad.write_text('schema = "golive-record/v9"\n')
     assert cli("verify", "v1.0.2") == 1
@@ -150,7 +150,8 @@ def test_gate_markdown_without_a_record_has_no_double_blank_line(
     assert cli("gate", "--format", "markdown") == 1
     out = capsys.readouterr().out
     assert "\n\n\n" not in out
-    assert out.startswith("## ❌ Readiness gate failed: v1.0.0\n\n### Why it failed\n")
+    assert out.startswith("## ❌ Readiness gate failed: v1.0.0\n\nTrusted signers: ")
+    assert "\n\n### Why it failed\n" in out
 
 
 def test_mark_suggests_an_item_for_a_typo(

@@ -95,7 +95,7 @@ def service(make_repo: RepoFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     )
     use_ssh_key(repo, ssh_keygen(tmp_path))
     git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "signers")
+    git(repo, "commit", "-qm", "signers")  # trusted: committed on main
     git(repo, "tag", "v1.0.0")
     monkeypatch.chdir(repo)
     return repo
@@ -217,13 +217,14 @@ def test_cosign_then_tamper_invalidates_all(
     assert cli("sign") == 0
     reviewer = ssh_keygen(tmp_path, "reviewer")
     git(service, "config", "user.signingkey", str(reviewer))
-    allow(service, reviewer, "rev@example.com")
+    allow(service, reviewer, "rev@example.com", commit=True)
     assert cli("cosign", "v1.0.0") == 0
     capsys.readouterr()
     assert cli("verify", ".golive/records/v1.0.0.toml") == 0
-    lines = capsys.readouterr().out.splitlines()
+    *lines, trust = capsys.readouterr().out.splitlines()
     assert [line.split(": ")[1] for line in lines] == ["good", "good"]
     assert "reviewer signature by rev@example.com" in lines[1]
+    assert trust.startswith("trust: .golive/allowed_signers at main (")
     path = record_file(service)
     path.write_text(path.read_text().replace('state = "detected"', 'state = "done"', 1))
     assert cli("verify", "v1.0.0") == 1

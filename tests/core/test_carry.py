@@ -362,7 +362,7 @@ def _signed(root: Path, release: str, created: str, *, sign: bool = True) -> Non
 @pytest.fixture
 def signing_repo(make_repo: RepoFactory, tmp_path: Path) -> Path:
     root = make_repo({"a.txt": "a"})
-    use_ssh_key(root, ssh_keygen(tmp_path))
+    use_ssh_key(root, ssh_keygen(tmp_path), commit=True)
     return root
 
 

@@ -90,6 +90,20 @@ def test_toml_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
         (lambda d: d.update(comment="x"), "unknown key"),
         (lambda d: d["summary"].update(total="3"), "summary.total: expected an integer"),
         (lambda d: d["items"].append(dict(d["items"][0])), "duplicate item"),
+        (lambda d: d["repo"].update(commit="HEAD"), "repo.commit: expected a full git object id"),
+        (lambda d: d["repo"].update(commit="abc1234"), "'abc1234' is not a full object id"),
+        (lambda d: d["repo"].update(tree="b" * 39), "repo.tree: expected a full git object id"),
+        (lambda d: d["items"][1].update(score=1.0), r"items\[1\].score: expected an integer"),
+        (lambda d: d["items"][1].update(score=3), r"expected an integer 0..2, not 3"),
+        (lambda d: d["items"][0]["evidence"][0].update(line=-1), "line: expected an integer 0"),
+        (lambda d: d["items"][0]["evidence"][0].update(blob="HEAD:x"), "blob: expected a git"),
+        (lambda d: d["items"][0]["evidence"][0].update(polarity="meh"), "polarity: expected one"),
+        (lambda d: d["items"][2].update(until="soon"), "until: expected a date"),
+        (lambda d: d.update(created="2026-01-02"), "created: expected a UTC time"),
+        (lambda d: d.update(release="../x"), "release: expected a release name"),
+        (lambda d: d["checklist"].update(sha256="x"), "checklist.sha256: expected a sha256"),
+        (lambda d: d["summary"].update(total=-1), "summary.total: expected an integer 0 or more"),
+        (lambda d: d["summary"]["scores"][0].update(method="vibes"), "method: expected one of"),
     ],
 )
 def test_bad_records_are_refused_with_the_field_named(edit: object, message: str) -> None:
@@ -313,7 +327,35 @@ def test_record_of_a_repo_without_commits_is_refused(make_repo: RepoFactory) -> 
 def test_replace_keeps_payload_independent_of_signatures() -> None:
     record = sample_record()
     signed = replace(
-        record, signatures=(rec.Signature("A", "author", "ssh", "k", "2026-01-01", "sig"),)
+        record,
+        signatures=(rec.Signature("A", "author", "ssh", "k", "2026-01-01T00:00:00Z", "sig"),),
     )
     assert rec.canonical_payload(signed) == rec.canonical_payload(record)
     assert rec.loads(rec.dumps(signed)) == signed
+
+
+def test_a_score_the_loader_refuses_is_never_written(tmp_path: Path) -> None:
+    record = sample_record()
+    items = list(record.items)
+    items[1] = replace(items[1], score=1.0)  # type: ignore[arg-type]
+    path = tmp_path / "v1.0.0.toml"
+    with pytest.raises(RecordError, match=r"items\[1\].score: expected an integer, not 1.0"):
+        rec.write_record(path, replace(record, items=tuple(items)))
+    assert not path.exists()
+
+
+def test_records_are_read_with_tomllib(tmp_path: Path) -> None:
+    """tomlkit is for writing: a read-only command never imports it."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "v1.0.0.toml"
+    rec.write_record(path, sample_record())
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom golive_tui.core.record import load_record\n"
+        f"load_record(Path({str(path)!r}))\nprint('tomlkit' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    assert out.strip() == "False"

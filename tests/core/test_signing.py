@@ -12,7 +12,13 @@ from typing import Any
 
 import pytest
 from tests.conftest import RepoFactory, git
-from tests.signing_fixtures import gnupg_home, sample_record, ssh_keygen, use_ssh_key
+from tests.signing_fixtures import (
+    commit_allowed,
+    gnupg_home,
+    sample_record,
+    ssh_keygen,
+    use_ssh_key,
+)
 
 from golive_tui.core import record as rec
 from golive_tui.core import signing
@@ -59,7 +65,7 @@ def _flip(value: Any) -> Any:
 @pytest.fixture
 def ssh_repo(make_repo: RepoFactory, tmp_path: Path) -> Path:
     repo = make_repo({"README.md": "x\n"})
-    use_ssh_key(repo, ssh_keygen(tmp_path))
+    use_ssh_key(repo, ssh_keygen(tmp_path), commit=True)
     return repo
 
 
@@ -147,6 +153,7 @@ def test_cosign_keeps_every_signature_valid(ssh_repo: Path, tmp_path: Path) -> N
         + " ".join(reviewer.with_suffix(".pub").read_text().split()[:2])
         + "\n"
     )
+    commit_allowed(ssh_repo)  # trusted once it is on the default branch
     current = rec.load_record(path)
     cosigned = rec.sign_record(current, ssh_repo, role="reviewer")
     rec.add_signature(path, cosigned.signatures[-1], rec.canonical_payload(current))
@@ -181,17 +188,24 @@ def test_key_not_in_allowed_signers_is_unknown(ssh_repo: Path, tmp_path: Path) -
 
 def test_no_allowed_signers_file_is_unknown_key(ssh_repo: Path) -> None:
     record = _signed(ssh_repo)
-    (ssh_repo / ".golive" / "allowed_signers").unlink()
+    git(ssh_repo, "rm", "-q", ".golive/allowed_signers")
+    git(ssh_repo, "commit", "-q", "-m", "no signers")
     check = rec.verify_record(record, ssh_repo)
     assert [c.verdict for c in check.checks] == ["unknown key"]
-    assert "no allowed signers file" in check.checks[0].detail
+    assert "no trusted allowed signers" in check.checks[0].detail
+    assert "Commit .golive/allowed_signers to main first" in check.checks[0].detail
 
 
 def test_allowed_signers_file_from_git_config(ssh_repo: Path, tmp_path: Path) -> None:
+    """The user's (global) gpg.ssh.allowedSignersFile is trusted; the repository's is not."""
     record = _signed(ssh_repo)
     moved = tmp_path / "elsewhere_signers"
     (ssh_repo / ".golive" / "allowed_signers").rename(moved)
+    git(ssh_repo, "rm", "-q", "--cached", ".golive/allowed_signers")
+    git(ssh_repo, "commit", "-q", "-m", "signers kept elsewhere")
     git(ssh_repo, "config", "gpg.ssh.allowedSignersFile", str(moved))
+    assert _verdicts(record, ssh_repo) == ["unknown key"]  # .git/config: never trusted
+    git(ssh_repo, "config", "--global", "gpg.ssh.allowedSignersFile", str(moved))
     assert _verdicts(record, ssh_repo) == ["good"]
 
 
@@ -370,6 +384,8 @@ def test_openpgp_untrusted_key_is_unknown(gpg_repo: Path, monkeypatch: pytest.Mo
         assert [c.verdict for c in check.checks] == ["unknown key"]
         assert "trust is undefined" in check.checks[0].detail
         git(gpg_repo, "config", "gpg.minTrustLevel", "undefined")
+        assert _verdicts(record, gpg_repo) == ["unknown key"]  # the repository's config: ignored
+        git(gpg_repo, "config", "--global", "gpg.minTrustLevel", "undefined")
         assert _verdicts(record, gpg_repo) == ["good"]
 
 

@@ -44,3 +44,15 @@ def repo_path(args: argparse.Namespace) -> Path:
             f"two repositories given ({option} and {positional}): name one, with -C PATH"
         )
     return Path(option or positional or ".")
+
+
+TRUST_REF_HELP = (
+    "Ref whose committed .golive/allowed_signers decides who may sign (default: the default "
+    "branch: origin/HEAD, origin/main, origin/master, main or master, the first that exists); "
+    "gpg.ssh.allowedSignersFile in your own git config takes precedence"
+)
+
+
+def add_trust_option(parser: argparse.ArgumentParser) -> None:
+    """`--trust-ref REF`: where the trusted allowed-signers list is read (see signing.TrustRoot)."""
+    parser.add_argument("--trust-ref", metavar="REF", default=None, help=TRUST_REF_HELP)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from golive_tui.commands._options import add_repo_option, repo_path
+from golive_tui.commands._options import add_repo_option, add_trust_option, repo_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,6 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="reviewer",
         help="Your role (default: reviewer)",
     )
+    add_trust_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,9 +32,11 @@ def run(args: argparse.Namespace) -> int:
         add_signature,
         canonical_payload,
         load_record,
+        repository_problems,
         sign_record,
         verify_record,
     )
+    from golive_tui.core.signing import resolve_trust
 
     root = repo_root(repo_path(args))
     path = find_record(root, args.record)
@@ -41,7 +44,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"golive: {args.record}: no such record", file=sys.stderr)
         return 2
     current = load_record(path)
-    check = verify_record(current, root, path)
+    contradicted = repository_problems(current, root)
+    if contradicted:
+        raise RecordError(
+            f"{path}: refusing to cosign a record this repository contradicts: "
+            + "; ".join(contradicted)
+        )
+    trust = resolve_trust(root, args.trust_ref)
+    check = verify_record(current, root, path, trust=trust)
     bad = [c for c in check.checks if c.verdict == "bad"] + list(check.problems)
     if bad:
         raise RecordError(
@@ -50,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
     for c in check.checks:
         if not c.good:
             print(f"warning: {c.signature.role} signature: {c.verdict} {c.detail}", file=sys.stderr)
+    if trust.changed:
+        print(f"warning: {trust.changed}", file=sys.stderr)
     signed = sign_record(current, root, role=args.role)
     sig = signed.signatures[-1]
     again = next((s for s in current.signatures if sig.key and s.key == sig.key), None)

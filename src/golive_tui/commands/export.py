@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from golive_tui.commands._options import add_repo_option, repo_path
+from golive_tui.commands._options import add_repo_option, add_trust_option, repo_path
 from golive_tui.core.export import FORMATS
 
 
@@ -22,6 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--verify", action="store_true", help="Include signature verification results"
     )
+    add_trust_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,7 +36,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"golive: {args.record}: no such record", file=sys.stderr)
         return 2
     record = load_record(path)
-    check = verify_record(record, root, path) if args.verify else None
+    check = None
+    if args.verify:
+        from golive_tui.core.signing import resolve_trust
+
+        trust = resolve_trust(root, args.trust_ref)
+        check = verify_record(record, root, path, trust=trust)
+        for line in trust.lines():
+            print(line, file=sys.stderr)
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     if args.format == "intoto":
         from golive_tui.core.intoto import render_statement

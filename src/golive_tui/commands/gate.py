@@ -10,7 +10,12 @@ import argparse
 import json
 import sys
 
-from golive_tui.commands._options import RELEASE_HELP, add_repo_option, repo_path
+from golive_tui.commands._options import (
+    RELEASE_HELP,
+    add_repo_option,
+    add_trust_option,
+    repo_path,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,6 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--profile", metavar="P", help="Profile that must pass (default: the record's)"
     )
     parser.add_argument("--release", metavar="NAME", help=RELEASE_HELP)
+    add_trust_option(parser)
     parser.add_argument(
         "--format",
         choices=("text", "markdown", "json", "sarif"),
@@ -45,7 +51,9 @@ def run(args: argparse.Namespace) -> int:
     )
 
     root = repo_root(repo_path(args))
-    outcome = evaluate_gate(root, release=args.release, profile=args.profile)
+    outcome = evaluate_gate(
+        root, release=args.release, profile=args.profile, trust_ref=args.trust_ref
+    )
     if args.since_record:
         from golive_tui.core.carry import gate_since_record
 

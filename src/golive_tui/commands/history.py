@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from golive_tui.commands._options import add_repo_option, repo_path
+from golive_tui.commands._options import add_repo_option, add_trust_option, repo_path
 from golive_tui.core.text import printable
 
 
@@ -17,20 +17,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--format", choices=("text", "json"), default="text", help="Output format (default: text)"
     )
     parser.add_argument("--verify", action="store_true", help="Also verify each signature")
+    add_trust_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
+    from golive_tui.commands.verify import check_all
     from golive_tui.core.gate import load_all, repo_root
-    from golive_tui.core.record import verify_record
+    from golive_tui.core.signing import resolve_trust
 
     root = repo_root(repo_path(args))
+    trust = resolve_trust(root, args.trust_ref) if args.verify else None
     rows: list[dict[str, Any]] = []
-    for path, record, error in load_all(root):
+    entries = load_all(root)
+    loaded = [(path, record) for path, record, _e in entries if record is not None]
+    checks = iter(check_all(root, loaded, trust) if args.verify else ())
+    for path, record, error in entries:
         if record is None:
             rows.append({"release": path.stem, "error": error})
             continue
         verdicts = (
-            [c.verdict for c in verify_record(record, root, path).checks]
+            [c.verdict for c in next(checks).checks]
             if args.verify
             else [""] * len(record.signatures)
         )
@@ -59,6 +65,9 @@ def run(args: argparse.Namespace) -> int:
         print("no records yet: `golive sign` writes one per release", file=sys.stderr)
         return 0
     print(history_table(rows))
+    if trust is not None:
+        for line in trust.lines():
+            print(line, file=sys.stderr)
     return 0
 
 

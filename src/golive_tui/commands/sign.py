@@ -57,4 +57,6 @@ def run(args: argparse.Namespace) -> int:
     print(result.message, file=sys.stderr)
     if result.committed:
         print(f"committed {result.committed[:12]}", file=sys.stderr)
+    if result.record is None:
+        return 1  # not saved: an existing signed record was kept as it was
     return 0 if result.signed or args.no_sign else 1

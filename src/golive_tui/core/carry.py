@@ -17,6 +17,7 @@ import datetime as dt
 import difflib
 import enum
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -104,9 +105,38 @@ def _tags(repo_root: Path) -> frozenset[str]:
     return frozenset(out.split()) if out else frozenset()
 
 
+#: `created = "..."` as golive writes it among a record's first lines.
+_CREATED = re.compile(r'^created = "([^"\\\n]*)"$', re.MULTILINE)
+
+
+def _peek_created(path: Path) -> str | None:
+    """A record's `created` read from its first lines, None when that is not clear-cut.
+
+    Ordering untagged records needs only this field, so most files are never parsed; the full
+    load of a chosen candidate checks the value (see `find_base`).
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return None
+    top, table, _ = head.partition("\n[")
+    found = _CREATED.findall(top) if table else []
+    return found[0] if len(found) == 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A record that may be the base, in preference order; `created` as predicted ("" for tags)."""
+
+    path: Path
+    created: str
+    record: Record | None = None  # already parsed while ordering
+
+
 def base_candidates(
     repo_root: Path, release: str, *, now: str | None = None
-) -> tuple[list[tuple[Path, Record]], list[str]]:
+) -> tuple[list[Candidate], list[str]]:
     """Records of earlier releases, preferred first, and why others were passed over.
 
     Earlier is `release_order` with the current release placed at `now`: for a tag, the records
@@ -114,47 +144,74 @@ def base_candidates(
     (newest first), then every tagged record (highest first). A tag with no lower tagged record
     falls back to untagged records created before now (a first tag after walks under a working
     name such as `unreleased`). The release itself is never its own base.
+
+    Nothing is parsed here but untagged records whose `created` cannot be read from their first
+    lines: a tagged record's place comes from its file name (a record whose release differs from
+    its file name never verifies), so with hundreds of records only the chosen one is read.
     """
     tags = _tags(repo_root)
     stamp = now or now_utc()
     here = release_order(release, stamp, tags)
     notes: list[str] = []
-    earlier: list[tuple[tuple[Any, ...], Path, Record]] = []
-    fallback: list[tuple[tuple[Any, ...], Path, Record]] = []
+    earlier: list[tuple[tuple[Any, ...], Candidate]] = []
+    fallback: list[tuple[tuple[Any, ...], Candidate]] = []
     for path in list_records(repo_root):
         if path.stem == release:
             continue
-        try:
-            record = load_record(path)
-        except RecordError as exc:
-            notes.append(f"{path.name}: not usable as a base: {str(exc).splitlines()[0]}")
-            continue
-        if record.release == release:
-            continue
-        key = release_order(record.release, record.created, tags)
+        record = None
+        if path.stem in tags:
+            created = ""
+        else:
+            peeked = _peek_created(path)
+            if peeked is None:
+                try:
+                    record = load_record(path)
+                except RecordError as exc:
+                    notes.append(f"{path.name}: not usable as a base: {str(exc).splitlines()[0]}")
+                    continue
+                peeked = record.created
+            created = peeked
+        key = release_order(path.stem, created, tags)
+        entry = Candidate(path, created, record)
         if key < here:
-            earlier.append((key, path, record))
-        elif here[0] == 0 and key[0] == 1 and record.created < stamp:
-            fallback.append((key, path, record))
+            earlier.append((key, entry))
+        elif here[0] == 0 and key[0] == 1 and created < stamp:
+            fallback.append((key, entry))
     ordered = sorted(earlier, key=lambda e: e[0], reverse=True)
-    if not any(k[0] == 0 for k, _p, _r in earlier) and here[0] == 0:
+    if not any(k[0] == 0 for k, _c in earlier) and here[0] == 0:
         ordered += sorted(fallback, key=lambda e: e[0], reverse=True)
-    return [(p, r) for _k, p, r in ordered], notes
+    return [c for _k, c in ordered], notes
 
 
 def find_base(
-    repo_root: Path, release: str, *, now: str | None = None
+    repo_root: Path, release: str, *, now: str | None = None, trust: Any = None
 ) -> tuple[Base | None, tuple[str, ...]]:
     """The newest earlier record whose signatures all verify, and notes on records skipped.
 
     Unsigned or badly signed records are never a base: carrying answers nobody vouched for
-    would launder them into the next release.
+    would launder them into the next release. Candidates are read one at a time, in order,
+    and the search stops at the first that verifies.
     """
+    from golive_tui.core.signing import resolve_trust
+
     candidates, notes = base_candidates(repo_root, release, now=now)
-    for path, record in candidates:
-        check = verify_record(record, repo_root, path)
+    for cand in candidates:
+        record = cand.record
+        if record is None:
+            try:
+                record = load_record(cand.path)
+            except RecordError as exc:
+                notes.append(f"{cand.path.name}: not usable as a base: {str(exc).splitlines()[0]}")
+                continue
+        if record.release == release:
+            continue
+        if cand.created and record.created != cand.created:
+            notes.append(f"{cand.path.name}: skipped as a base: its created field is ambiguous")
+            continue
+        trust = trust if trust is not None else resolve_trust(repo_root)
+        check = verify_record(record, repo_root, cand.path, trust=trust)
         if check.ok:
-            return Base(record.release, path, record), tuple(notes)
+            return Base(record.release, cand.path, record), tuple(notes)
         if not record.signatures:
             notes.append(f"{record.release}: skipped as a base: not signed")
         else:
@@ -766,6 +823,7 @@ def since_record(
     checklist: Checklist | None = None,
     *,
     today: dt.date | None = None,
+    trust: Any = None,
 ) -> SinceRecord:
     """Judge `record` against the newest verifying record of an earlier release.
 
@@ -777,7 +835,7 @@ def since_record(
         from golive_tui.core.checklists import Library
 
         checklist = Library.discover(repo_root).get(record.checklist.id)
-    base, notes = find_base(repo_root, record.release, now=record.created)
+    base, notes = find_base(repo_root, record.release, now=record.created, trust=trust)
     if base is None:
         return SinceRecord("", {}, (), notes)
     plan = plan_between(repo_root, checklist, base, record, today=today)
@@ -815,7 +873,7 @@ def gate_since_record(repo_root: Path, outcome: Any) -> Any:
     from golive_tui.core.errors import GoliveError
 
     try:
-        result = since_record(repo_root, record)
+        result = since_record(repo_root, record, trust=getattr(outcome, "trust", None))
     except (GoliveError, KeyError) as exc:
         failure = f"--since-record: cannot load checklist {record.checklist.id}: {exc}"
         return replace(outcome, failures=(*outcome.failures, failure))

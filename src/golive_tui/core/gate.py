@@ -169,6 +169,7 @@ class GateOutcome:
     coverage: str = ""  # how HEAD is covered, for the report
     touched: tuple[str, ...] = ()  # evidence/watched files changed since the record
     head: str = ""
+    trust: Any = None  # signing.TrustRoot the signatures were checked against
 
     @property
     def passed(self) -> bool:
@@ -181,7 +182,12 @@ def evaluate_gate(
     release: str | None = None,
     profile: str | None = None,
     today: dt.date | None = None,
+    trust_ref: str | None = None,
 ) -> GateOutcome:
+    from golive_tui.core.signing import resolve_trust
+
+    trust = resolve_trust(root, trust_ref)
+    trust_warnings = (trust.changed,) if trust.changed else ()
     rel = resolve_release(root, release)
     path = record_path(root, rel)
     head = _git(root, "rev-parse", "HEAD").stdout.strip()
@@ -193,15 +199,27 @@ def evaluate_gate(
             None,
             None,
             (_no_record(root, rel, path, explicit=bool(release)),),
+            trust_warnings,
             head=head,
+            trust=trust,
         )
     try:
         record = load_record(path)
     except RecordError as exc:
-        return GateOutcome(rel, path, profile or "", None, None, (str(exc),), head=head)
+        return GateOutcome(
+            rel,
+            path,
+            profile or "",
+            None,
+            None,
+            (str(exc),),
+            trust_warnings,
+            head=head,
+            trust=trust,
+        )
     failures: list[str] = []
-    warnings: list[str] = []
-    check = verify_record(record, root, path)
+    warnings: list[str] = list(trust_warnings)
+    check = verify_record(record, root, path, trust=trust)
     if not record.signatures:
         failures.append("the record is not signed")
     for c in check.checks:
@@ -258,6 +276,7 @@ def evaluate_gate(
         coverage=coverage,
         touched=touched,
         head=head,
+        trust=trust,
     )
 
 
@@ -290,8 +309,6 @@ def _default_profile(root: Path) -> str:
 def _coverage(root: Path, record: Record, head: str) -> tuple[str, tuple[str, ...], str]:
     """(how HEAD is covered, evidence files touched since, failure or "")."""
     commit = record.repo.commit
-    if commit == head:
-        return "the record's commit is HEAD", (), ""
     if _git(root, "cat-file", "-e", f"{commit}^{{commit}}").returncode != 0:
         return (
             "",
@@ -301,6 +318,11 @@ def _coverage(root: Path, record: Record, head: str) -> tuple[str, tuple[str, ..
                 "(CI: fetch full history, e.g. fetch-depth: 0)"
             ),
         )
+    tree = _git(root, "rev-parse", "--verify", "-q", f"{commit}^{{tree}}").stdout.strip()
+    if tree != record.repo.tree:
+        return "", (), f"the record's tree {record.repo.tree[:12]} is not commit {commit[:12]}'s"
+    if commit == head:
+        return "the record's commit is HEAD", (), ""
     if _git(root, "merge-base", "--is-ancestor", commit, head).returncode != 0:
         return "", (), f"the record's commit {commit[:12]} is not an ancestor of HEAD {head[:12]}"
     proc = _git(root, "diff", *NO_DRIVERS, "--name-only", "--no-renames", "-z", commit, head)
@@ -341,6 +363,7 @@ def outcome_json(outcome: GateOutcome) -> dict[str, Any]:
         "warnings": list(outcome.warnings),
         "info": list(outcome.info),
         "touched": list(outcome.touched),
+        "trust": outcome.trust.to_json() if outcome.trust is not None else None,
         "signatures": [
             {"role": c.signature.role, "verdict": c.verdict, "principal": c.principal, "key": c.key}
             for c in (outcome.check.checks if outcome.check else ())
@@ -376,6 +399,10 @@ def outcome_text(outcome: GateOutcome) -> str:
         for c in outcome.check.checks:
             who = c.principal or c.signature.signer or c.key
             lines.append(f"  signature {c.signature.role}: {c.verdict} ({who})")
+    if outcome.trust is not None:
+        lines.append(f"  trust: {outcome.trust.source}")
+        if outcome.trust.problem:
+            lines.append(f"  trust: {outcome.trust.problem}")
     if outcome.coverage:
         lines.append(f"  covers HEAD: {outcome.coverage}")
     lines += [f"  FAIL: {f}" for f in outcome.failures]
@@ -389,7 +416,7 @@ def outcome_markdown(outcome: GateOutcome) -> str:
     icon = "✅" if outcome.passed else "❌"
     verdict = "passed" if outcome.passed else "failed"
     lines = [f"## {icon} Readiness gate {verdict}: {_md_line(outcome.release)}"]
-    if outcome.profile or outcome.record or outcome.coverage:
+    if outcome.profile or outcome.record or outcome.coverage or outcome.trust is not None:
         lines.append("")
     if outcome.profile:
         lines.append(f"Profile: **{_md_line(outcome.profile)}**  ")
@@ -399,7 +426,9 @@ def outcome_markdown(outcome: GateOutcome) -> str:
             f"{markdown_code(outcome.record.repo.commit[:12])}  "
         )
     if outcome.coverage:
-        lines.append(f"HEAD {markdown_code(outcome.head[:12])}: {_md_line(outcome.coverage)}")
+        lines.append(f"HEAD {markdown_code(outcome.head[:12])}: {_md_line(outcome.coverage)}  ")
+    if outcome.trust is not None:
+        lines.append(f"Trusted signers: {_md_line(outcome.trust.source)}")
     if outcome.failures:
         lines += ["", "### Why it failed", ""] + [f"- {_md_line(f)}" for f in outcome.failures]
     if outcome.warnings:
@@ -450,8 +479,13 @@ def outcome_sarif(outcome: GateOutcome, root: Path) -> dict[str, Any]:
             "name": "golive.gate",
             "shortDescription": {"text": "golive readiness gate"},
         }
-        return sarif_log([gate_rule], [extra_result(e, rel) for e in extra])
-    return to_sarif(outcome.record, record_path=rel, extra=extra)
+        log = sarif_log([gate_rule], [extra_result(e, rel) for e in extra])
+    else:
+        log = to_sarif(outcome.record, record_path=rel, extra=extra)
+    if outcome.trust is not None:
+        run = log["runs"][0]
+        run.setdefault("properties", {})["golive/trust"] = outcome.trust.to_json()
+    return log
 
 
 # --------------------------------------------------------------------------- diff

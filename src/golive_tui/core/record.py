@@ -15,14 +15,13 @@ import fcntl
 import hashlib
 import json
 import math
+import os
 import re
+import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-
-import tomlkit
-import tomlkit.exceptions
 
 from golive_tui import __version__
 from golive_tui.core import tomlsafe
@@ -298,13 +297,54 @@ class _Reader:
         return value
 
     def int_(
-        self, data: Mapping[str, Any], key: str, where: str, default: int | None = None
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        where: str,
+        default: int | None = None,
+        *,
+        low: int = 0,
+        high: int | None = None,
     ) -> int:
         value = data.get(key, default)
         if value is None:
             raise self.fail(f"{where}{key}", "missing field")
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(f"{where}{key}", "expected an integer")
+            raise self.fail(f"{where}{key}", f"expected an integer, not {value!r}")
+        if value < low or (high is not None and value > high):
+            bound = f"{low}..{high}" if high is not None else f"{low} or more"
+            raise self.fail(f"{where}{key}", f"expected an integer {bound}, not {value!r}")
+        return value
+
+    def match(
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        where: str,
+        pattern: re.Pattern[str],
+        expected: str,
+        default: str | None = None,
+        *,
+        empty: bool = False,
+    ) -> str:
+        """A string of a fixed shape (an object id, a date...); `empty` also allows ""."""
+        value = self.str_(data, key, where, default)
+        if (empty and value == "") or pattern.fullmatch(value):
+            return value
+        raise self.fail(f"{where}{key}", f"expected {expected}, not {value!r}")
+
+    def choice(
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        where: str,
+        allowed: Sequence[str],
+        default: str | None = None,
+    ) -> str:
+        value = self.str_(data, key, where, default)
+        if value not in allowed:
+            shown = ", ".join(repr(a) for a in allowed)
+            raise self.fail(f"{where}{key}", f"expected one of {shown}, not {value!r}")
         return value
 
     def float_(self, data: Mapping[str, Any], key: str, where: str) -> float:
@@ -382,8 +422,58 @@ _ITEM_KEYS = (
 )
 
 
+#: A full git object id: SHA-1 (40 hex) or SHA-256 (64 hex), lowercase as git prints them.
+OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_RELEASE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,127}")
+_PRIORITIES = ("P0", "P1", "P2")
+_POLARITIES = ("positive", "contrary")
+_METHODS = ("points", "weighted")
+_STATES = tuple(s.value for s in State)
+_SOURCES = ("", *(s.value for s in Source))
+#: An item score: the rubric's three levels.
+SCORE_RANGE = (0, 2)
+
+
+def _stamp(r: _Reader, data: Mapping[str, Any], key: str, where: str, *, date_ok: bool) -> str:
+    """An ISO 8601 UTC time (`2026-03-01T10:12:00Z`); `date_ok` also allows a plain date."""
+    value = r.str_(data, key, where, "" if date_ok else None)
+    if value == "" and date_ok:
+        return value
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if "T" not in value and not date_ok:
+            raise ValueError(value)
+    except ValueError:
+        expected = "an ISO date or UTC time" if date_ok else "a UTC time like 2026-03-01T10:12:00Z"
+        raise r.fail(f"{where}{key}", f"expected {expected}, not {value!r}") from None
+    del parsed
+    return value
+
+
+def _object_id(r: _Reader, data: Mapping[str, Any], key: str, where: str) -> str:
+    value = r.str_(data, key, where)
+    if OBJECT_ID.fullmatch(value):
+        return value
+    hint = (
+        f"{value!r} names no fixed commit (it moves with the repository)"
+        if not re.fullmatch(r"[0-9a-fA-F]{4,}", value)
+        else f"{value!r} is not a full object id"
+    )
+    raise r.fail(
+        f"{where}{key}",
+        f"expected a full git object id (40 or 64 lowercase hex digits): {hint}; "
+        "`golive sign` writes the assessed commit's full id",
+    )
+
+
 def record_from_dict(data: Mapping[str, Any], origin: str = "record") -> Record:
-    """Validate parsed data into a Record; every problem names the field it is about."""
+    """Validate parsed data into a Record; every problem names the field it is about.
+
+    Everything is checked here (types, states, enums, ids, dates, ranges), so a record that
+    loads is one golive itself could have written, and `save_record` runs the same rules on a
+    new record before writing it.
+    """
     r = _Reader(origin)
     schema = data.get("schema")
     if schema is None:
@@ -410,7 +500,7 @@ def record_from_dict(data: Mapping[str, Any], origin: str = "record") -> Record:
             RecordScore(
                 id=r.str_(sc, "id", w),
                 title=r.str_(sc, "title", w, ""),
-                method=r.str_(sc, "method", w, ""),
+                method=r.choice(sc, "method", w, _METHODS),
                 value=r.float_(sc, "value", w),
                 maximum=r.float_(sc, "maximum", w),
                 band=r.str_(sc, "band", w, ""),
@@ -437,10 +527,10 @@ def record_from_dict(data: Mapping[str, Any], origin: str = "record") -> Record:
             raise r.fail(f"{w}id", f"duplicate item {item_id!r}")
         seen.add(item_id)
         state = r.str_(it, "state", w)
-        if state not in {s.value for s in State}:
-            raise r.fail(f"{w}state", f"unknown state {state!r}")
+        if state not in _STATES:
+            raise r.fail(f"{w}state", f"unknown state {state!r} (one of {', '.join(_STATES)})")
         source = r.str_(it, "source", w)
-        if source and source not in {s.value for s in Source}:
+        if source not in _SOURCES:
             raise r.fail(f"{w}source", f"unknown source {source!r}")
         evidence = []
         for j, ev in enumerate(r.tables(it, "evidence", w)):
@@ -451,33 +541,46 @@ def record_from_dict(data: Mapping[str, Any], origin: str = "record") -> Record:
                     detector=r.str_(ev, "detector", we),
                     path=r.str_(ev, "path", we),
                     line=r.int_(ev, "line", we),
-                    polarity=r.str_(ev, "polarity", we, "positive"),
-                    blob=r.str_(ev, "blob", we, ""),
+                    polarity=r.choice(ev, "polarity", we, _POLARITIES, "positive"),
+                    blob=r.match(ev, "blob", we, OBJECT_ID, "a git blob id", "", empty=True),
                 )
             )
         watch_raw = it.get("watch", {})
         if not isinstance(watch_raw, Mapping) or not all(
-            isinstance(v, str) for v in watch_raw.values()
+            isinstance(v, str) and (v == "" or OBJECT_ID.fullmatch(v)) for v in watch_raw.values()
         ):
-            raise r.fail(f"{w}watch", "expected a table of path = blob")
-        score = it.get("score")
-        if score is not None:
-            score = r.int_(it, "score", w)
+            raise r.fail(f"{w}watch", "expected a table of path = blob id")
+        score = None
+        if it.get("score") is not None:
+            score = r.int_(it, "score", w, low=SCORE_RANGE[0], high=SCORE_RANGE[1])
+        priority = r.str_(it, "priority", w, "")
+        if priority not in ("", *_PRIORITIES):
+            raise r.fail(f"{w}priority", f"expected P0, P1 or P2, not {priority!r}")
+        until = r.str_(it, "until", w, "")
+        if until:
+            try:
+                dt.date.fromisoformat(until)
+            except ValueError:
+                raise r.fail(
+                    f"{w}until", f"expected a date like 2026-12-31, not {until!r}"
+                ) from None
         items.append(
             RecordItem(
                 id=item_id,
                 state=state,
                 source=source,
                 title=r.str_(it, "title", w, ""),
-                priority=r.str_(it, "priority", w, ""),
-                wording=r.str_(it, "wording", w, ""),
+                priority=priority,
+                wording=r.match(it, "wording", w, _SHA256, "a sha256 digest", "", empty=True),
                 score=score,
                 note=r.str_(it, "note", w, ""),
                 reason=r.str_(it, "reason", w, ""),
-                until=r.str_(it, "until", w, ""),
+                until=until,
                 by=r.str_(it, "by", w, ""),
-                at=r.str_(it, "at", w, ""),
-                carried_from=r.str_(it, "carried_from", w, ""),
+                at=_stamp(r, it, "at", w, date_ok=True),
+                carried_from=r.match(
+                    it, "carried_from", w, _RELEASE, "a release name", "", empty=True
+                ),
                 evidence=tuple(evidence),
                 watch=tuple(sorted((str(k), str(v)) for k, v in watch_raw.items())),
             )
@@ -495,27 +598,27 @@ def record_from_dict(data: Mapping[str, Any], origin: str = "record") -> Record:
                 role=r.str_(sg, "role", w),
                 format=fmt,
                 key=r.str_(sg, "key", w, ""),
-                signed_at=r.str_(sg, "signed_at", w),
+                signed_at=_stamp(r, sg, "signed_at", w, date_ok=False),
                 signature=r.str_(sg, "signature", w),
             )
         )
     return Record(
         schema=SCHEMA,
         tool=r.str_(data, "tool", "", ""),
-        release=r.str_(data, "release", ""),
-        created=r.str_(data, "created", ""),
+        release=r.match(data, "release", "", _RELEASE, "a release name (letters, digits, . _ + -)"),
+        created=_stamp(r, data, "created", "", date_ok=False),
         profile=r.str_(data, "profile", "", ""),
         participants=r.strs(data, "participants", ""),
         checklist=RecordChecklist(
             id=r.str_(cl, "id", "checklist."),
             version=r.str_(cl, "version", "checklist."),
-            sha256=r.str_(cl, "sha256", "checklist."),
-            parents=r.strs(cl, "parents", "checklist."),
+            sha256=r.match(cl, "sha256", "checklist.", _SHA256, "a sha256 digest (64 hex)"),
+            parents=_digests(r, cl),
         ),
         repo=RecordRepo(
             remote=r.str_(repo, "remote", "repo.", ""),
-            commit=r.str_(repo, "commit", "repo."),
-            tree=r.str_(repo, "tree", "repo."),
+            commit=_object_id(r, repo, "commit", "repo."),
+            tree=_object_id(r, repo, "tree", "repo."),
             dirty=r.bool_(repo, "dirty", "repo."),
         ),
         summary=RecordSummary(
@@ -526,6 +629,14 @@ def record_from_dict(data: Mapping[str, Any], origin: str = "record") -> Record:
         items=tuple(items),
         signatures=tuple(sigs),
     )
+
+
+def _digests(r: _Reader, cl: Mapping[str, Any]) -> tuple[str, ...]:
+    parents = r.strs(cl, "parents", "checklist.")
+    for value in parents:
+        if not _SHA256.fullmatch(value):
+            raise r.fail("checklist.parents", f"expected sha256 digests (64 hex), not {value!r}")
+    return parents
 
 
 # --------------------------------------------------------------------------- canonical payload
@@ -586,6 +697,8 @@ _HEADER = (
 
 def dumps(record: Record) -> str:
     """TOML in a fixed order: scalars, checklist, repo, summary, items, signatures."""
+    import tomlkit  # only where a file is written: reading uses tomllib
+
     data = record_to_dict(record)
     doc = tomlkit.document()
     for line in _HEADER:
@@ -614,6 +727,8 @@ def dumps(record: Record) -> str:
 
 
 def _aot(rows: list[dict[str, Any]]) -> Any:
+    import tomlkit
+
     if not rows:
         return tomlkit.array()
     aot = tomlkit.aot()
@@ -640,31 +755,80 @@ def _aot(rows: list[dict[str, Any]]) -> Any:
     return aot
 
 
+#: Every TOML parse of a record, and every record read from the parse cache, counts here:
+#: tests assert on the work a command does, not on its time.
+PARSES = {"count": 0}
+READS = {"count": 0}
+
+
 def loads(text: str, origin: str = "record") -> Record:
+    """Parse and validate a record with tomllib (tomlkit, which keeps layout, is for writing)."""
+    PARSES["count"] += 1
     try:
-        doc = tomlsafe.parse(text)
-    except tomlkit.exceptions.ParseError as exc:
-        raise RecordError(
-            f"{origin}:{exc.line}:{exc.col}: not valid TOML: {_parse_reason(exc)}"
-        ) from None
-    except tomlkit.exceptions.TOMLKitError as exc:
-        raise RecordError(f"{origin}: not valid TOML: {exc}") from None
-    return record_from_dict(doc.unwrap(), origin)
+        data = tomlsafe.loads(text)  # tomllib, with nesting bounded first
+    except tomllib.TOMLDecodeError as exc:
+        reason, where = _parse_reason(str(exc))
+        raise RecordError(f"{origin}{where}: not valid TOML: {reason}") from None
+    except RecursionError:
+        raise RecordError(f"{origin}: not valid TOML: nested too deeply") from None
+    return record_from_dict(data, origin)
 
 
-def _parse_reason(exc: tomlkit.exceptions.ParseError) -> str:
-    msg = str(exc)
-    return re.sub(r"\s+at line \d+ col \d+$", "", msg)
+def _parse_reason(msg: str) -> tuple[str, str]:
+    """tomllib's message without its position, and the position as `:line:col`."""
+    match = re.fullmatch(r"(?s)(.*?) \(at line (\d+), column (\d+)\)", msg)
+    if match is None:
+        return msg.removesuffix(" (at end of document)"), ""
+    return match.group(1), f":{match.group(2)}:{match.group(3)}"
+
+
+#: Cached parses: a record file's bytes (by sha256) -> its data as JSON, in the user's cache.
+CACHE_VERSION = "1"
+
+
+def _parse_cache() -> Path | None:
+    """`$XDG_CACHE_HOME/golive/records` (default ~/.cache): the user's, never a repository's.
+
+    Entries are addressed by the sha256 of a record file's bytes, so an entry can only ever
+    describe those exact bytes, and a repository cannot plant one. They are validated again
+    on every read (`record_from_dict`), so a damaged entry is an error, never a wrong record.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    if not base:
+        home = os.environ.get("HOME") or ""
+        if not home:
+            return None
+        base = str(Path(home) / ".cache")
+    return Path(base) / "golive" / "records"
 
 
 def load_record(path: Path) -> Record:
+    """Read and validate one record; a file read before is taken from the parse cache."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise RecordError(f"{path}: no such record") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RecordError(f"{path}: cannot read: {exc}") from None
-    return loads(text, str(path))
+    folder = _parse_cache()
+    key = hashlib.sha256(CACHE_VERSION.encode() + b"\0" + raw).hexdigest()
+    entry = folder / key[:2] / f"{key}.json" if folder is not None else None
+    if entry is not None:
+        try:
+            data = json.loads(entry.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = None
+        if isinstance(data, dict):
+            with contextlib.suppress(RecordError):
+                READS["count"] += 1
+                return record_from_dict(data, str(path))
+    record = loads(text, str(path))
+    if entry is not None:
+        with contextlib.suppress(OSError):
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(entry, json.dumps(record_to_dict(record), ensure_ascii=False))
+    return record
 
 
 def records_dir(repo_root: Path) -> Path:
@@ -713,9 +877,22 @@ def _lock_path(path: Path) -> Path:
     return folder / f"record-{path.stem}-{digest}.lock"
 
 
-def write_record(path: Path, record: Record) -> None:
-    """Atomic: readers see the old file or the new one, never a partial write."""
+def checked_text(record: Record, origin: str) -> str:
+    """The record's TOML, once golive's own loader accepts it and reads back the same payload.
+
+    A value the loader would refuse (a score of 1.0, a symbolic commit...) never reaches a file:
+    what is written is always a record golive itself can read and verify.
+    """
     text = dumps(record)
+    again = loads(text, origin)
+    if canonical_payload(again) != canonical_payload(record):
+        raise RecordError(f"{origin}: the record does not read back as written; not saved")
+    return text
+
+
+def write_record(path: Path, record: Record) -> None:
+    """Atomic, and only a valid record: readers see the old file or the new one, never a bad one."""
+    text = checked_text(record, str(path))
     try:
         write_atomic(path, text)
     except OSError as exc:
@@ -1056,9 +1233,14 @@ def sign_record(
     return replace(record, signatures=(*record.signatures, sig))
 
 
-def verify_record(record: Record, repo_root: Path, path: Path | None = None) -> RecordCheck:
+def verify_record(
+    record: Record, repo_root: Path, path: Path | None = None, *, trust: Any = None
+) -> RecordCheck:
+    """Every signature checked against `trust` (signing.TrustRoot; resolved when None)."""
     from golive_tui.core import signing
 
+    if trust is None and any(sig.format == signing.Format.SSH for sig in record.signatures):
+        trust = signing.resolve_trust(repo_root)
     problems = []
     if path is not None and path.suffix == ".toml" and path.stem != record.release:
         problems.append(
@@ -1070,7 +1252,11 @@ def verify_record(record: Record, repo_root: Path, path: Path | None = None) -> 
             checks.append(SignatureCheck(sig, "bad", "", sig.key, f"unknown role {sig.role!r}"))
             continue
         result = signing.verify(
-            signing_message(record, sig.role, sig.signed_at), sig.format, sig.signature, repo_root
+            signing_message(record, sig.role, sig.signed_at),
+            sig.format,
+            sig.signature,
+            repo_root,
+            trust=trust,
         )
         detail = result.detail
         if result.key and sig.key and result.key != sig.key and result.verdict == "good":
@@ -1085,6 +1271,44 @@ def verify_record(record: Record, repo_root: Path, path: Path | None = None) -> 
         problems=tuple(problems),
         expired=record.expired_waivers(),
     )
+
+
+def repository_problems(record: Record, repo_root: Path) -> list[str]:
+    """What in `record` this repository contradicts: what a cosigner checks before vouching.
+
+    The commit must be here, the tree must be that commit's, and the checklist digest must be
+    the one golive computes for that checklist in this repository now.
+    """
+    commit = record.repo.commit
+    problems = []
+    tree = (git_out(repo_root, "rev-parse", "--verify", "-q", f"{commit}^{{tree}}") or "").strip()
+    kind = (git_out(repo_root, "cat-file", "-t", commit) or "").strip()
+    if kind != "commit" or not tree:
+        problems.append(
+            f"repo.commit {commit} is not a commit of this repository (fetch it, or check the "
+            "record)"
+        )
+    elif tree != record.repo.tree:
+        problems.append(f"repo.tree {record.repo.tree} is not the tree of commit {commit} ({tree})")
+    digest = _checklist_digest(repo_root, record.checklist.id)
+    if digest is None:
+        problems.append(f"checklist {record.checklist.id!r} is not available in this repository")
+    elif digest != record.checklist.sha256:
+        problems.append(
+            f"checklist.sha256 of {record.checklist.id!r} is {record.checklist.sha256[:12]}, "
+            f"but that checklist here is {digest[:12]}: the record was made with another definition"
+        )
+    return problems
+
+
+def _checklist_digest(repo_root: Path, checklist_id: str) -> str | None:
+    from golive_tui.core.checklists import Library
+    from golive_tui.core.errors import GoliveError
+
+    try:
+        return Library.discover(repo_root).get(checklist_id).sha256
+    except (GoliveError, KeyError):
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -1147,6 +1371,8 @@ def save_record(
         notes.append(f"used the answers of the `{adopted}` draft (walked before {rel} was named)")
     if record.repo.dirty:
         notes.append(_dirty_note(repo_root))
+    path = record_path(repo_root, rel)
+    _check_new_record(record, path, store.path(checklist.id, adopted or rel) if draft else None)
     signed = False
     if sign:
         try:
@@ -1156,8 +1382,11 @@ def save_record(
             notes.append(f"not signed: {exc}")
     if signed:
         notes.extend(_unknown_key_notes(record, repo_root))
-    path = record_path(repo_root, rel)
     with record_lock(path):
+        kept = _keep_signed(path, rel) if not signed else ""
+        if kept:
+            message = "\n".join([f"not saved: {kept}", *notes])
+            return SaveResult(path=path, signed=False, message=message, record=None)
         try:
             previous = load_record(path) if path.is_file() else None
         except RecordError:
@@ -1176,6 +1405,42 @@ def save_record(
     return SaveResult(path=path, signed=signed, message=message, record=record, committed=committed)
 
 
+def _check_new_record(record: Record, path: Path, draft_path: Path | None) -> None:
+    """Refuse, before signing, a record golive's own loader would reject (naming the draft)."""
+    try:
+        checked_text(record, str(path))
+    except RecordError as exc:
+        detail = str(exc).removeprefix(str(path)).lstrip(": ")
+        match = re.match(r"items\[(\d+)\]", detail)
+        if match and int(match.group(1)) < len(record.items):
+            detail = f"item {record.items[int(match.group(1))].id}: {detail}"
+        source = f"the draft {draft_path}" if draft_path else "the scan"
+        raise RecordError(
+            f"{path}: not written: {source} gives a value golive does not accept in a "
+            f"record ({detail}); correct it (e.g. `golive mark ITEM score=N`) and sign again"
+        ) from None
+
+
+def _keep_signed(path: Path, release: str) -> str:
+    """Why an unsigned record must not replace the one at `path` ("" when it may)."""
+    if not path.exists():
+        return ""
+    try:
+        previous = load_record(path)
+    except RecordError:
+        return (
+            f"{path.name} exists and cannot be read as a record; it was left as it was "
+            "(move it away to write a new one)"
+        )
+    if not previous.signatures:
+        return ""
+    return (
+        f"{path.name} holds a signed record of {release} ({len(previous.signatures)} "
+        "signature(s)); an unsigned record never replaces it, so it was left as it was. "
+        "Fix signing and run `golive sign` again"
+    )
+
+
 def _unknown_key_notes(record: Record, repo_root: Path) -> list[str]:
     """When verifiers would not know the new SSH signature's key: the allowed-signers line to add."""
     from golive_tui.core import signing
@@ -1184,8 +1449,13 @@ def _unknown_key_notes(record: Record, repo_root: Path) -> list[str]:
     sig = record.signatures[-1]
     if sig.format != signing.Format.SSH:
         return []
+    trust = signing.resolve_trust(repo_root)
     check = signing.verify(
-        signing_message(record, sig.role, sig.signed_at), sig.format, sig.signature, repo_root
+        signing_message(record, sig.role, sig.signed_at),
+        sig.format,
+        sig.signature,
+        repo_root,
+        trust=trust,
     )
     public = signing.ssh_signature_public_key(sig.signature)
     if check.verdict is not signing.Verdict.UNKNOWN_KEY or not public:
@@ -1193,9 +1463,15 @@ def _unknown_key_notes(record: Record, repo_root: Path) -> list[str]:
     where = signing.allowed_signers_file(repo_root) or repo_root / signing.LOCAL_ALLOWED_SIGNERS
     shown = where.relative_to(repo_root) if where.is_relative_to(repo_root) else where
     email = git_config("user.email", repo_root) or "you@example.com"
+    branch = (
+        f" on {trust.ref}"
+        if trust.ref
+        else (" on the default branch" if not trust.file.startswith("/") else "")
+    )
     return [
-        f"your key is not in {shown}, so `golive verify` reports it as unknown: add this line "
-        f'(and commit it)\n  {email} namespaces="{signing.NAMESPACE}" {public}'
+        f"your key is not in {shown}{branch} (verifiers trust {trust.source}), so `golive "
+        f"verify` reports it as unknown: add this line and commit it{branch}\n"
+        f'  {email} namespaces="{signing.NAMESPACE}" {public}'
     ]
 
 
