@@ -23,6 +23,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from golive_tui.core.confine import (
+    DEFAULT_CAP,
+    UnsafePathError,
+    confine,
+    read_capped,
+    relative,
+)
 from golive_tui.core.draft import Draft
 from golive_tui.core.errors import RecordError
 from golive_tui.core.gitcmd import git_bytes, git_out, git_run, tree_blobs
@@ -56,6 +63,8 @@ from golive_tui.core.repo import blob_sha
 
 #: Longest diff shown per changed file (lines); the rest is summarised.
 MAX_DIFF_LINES = 40
+#: Largest file (either side) a diff is computed for; larger ones are summarised.
+MAX_DIFF_BYTES = DEFAULT_CAP
 
 
 class ChangeKind(enum.StrEnum):
@@ -245,25 +254,48 @@ class Observed:
     statuses: Mapping[str, Status]
     content: Callable[[str], bytes | None] = field(default=lambda _p: None)
     label: str = "now"
+    refusal: Callable[[str], str] = field(default=lambda p: _lexical_refusal(p))
+
+
+def _lexical_refusal(path: str) -> str:
+    """Why a path named by a record is not a repository path ("" when it is one)."""
+    try:
+        relative(path)
+    except UnsafePathError as exc:
+        return exc.why
+    return ""
 
 
 class _WorktreeBlobs:
-    """Blob ids of working-tree files, as `git hash-object` gives them (filters applied)."""
+    """Blob ids of working-tree files, as `git hash-object` gives them (filters applied).
+
+    Paths come from a record, so each is confined first: one that is not a repository file
+    (absolute, `..`, through a symlink leading outside, a device) is never read; `refused`
+    says why, and its blob is "".
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.known: dict[str, str] = {}
+        self.refused: dict[str, str] = {}
 
     def prime(self, paths: Iterable[str]) -> None:
         todo: list[str] = []
         for path in sorted(set(paths) - set(self.known)):
-            full = self.root / path
-            if full.is_symlink():
-                self.known[path] = blob_sha(os.fsencode(full.readlink()))
-            elif full.is_file():
-                todo.append(path)
-            else:
-                self.known[path] = ""
+            self.known[path] = ""
+            try:
+                full = confine(self.root, path, follow=False)
+                if full.is_symlink():  # git's blob of a link is its target, never followed
+                    self.known[path] = blob_sha(os.fsencode(full.readlink()))
+                elif full.is_file():
+                    todo.append(path)
+                elif full.exists():
+                    self.refused[path] = "expected a regular file"
+            except UnsafePathError as exc:
+                self.refused[path] = exc.why
+            except OSError:
+                pass  # unreadable: as good as gone
+        todo = [p for p in todo if "\n" not in p]  # --stdin-paths is one path per line
         if not todo:
             return
         proc = git_run(
@@ -271,8 +303,19 @@ class _WorktreeBlobs:
         )
         ids = proc.stdout.split() if proc is not None and proc.returncode == 0 else []
         if len(ids) != len(todo):  # no git, or a path git refuses: hash the bytes ourselves
-            ids = [blob_sha((self.root / p).read_bytes()) for p in todo]
+            ids = [self._hash(p) for p in todo]
         self.known.update(zip(todo, ids, strict=True))
+
+    def _hash(self, path: str) -> str:
+        try:
+            return blob_sha(read_capped(confine(self.root, path), 64 * DEFAULT_CAP))
+        except (UnsafePathError, OSError):
+            return ""
+
+    def refusal(self, path: str) -> str:
+        if path not in self.known:
+            self.prime([path])
+        return self.refused.get(path, "")
 
     def __call__(self, path: str) -> str:
         if path not in self.known:
@@ -308,11 +351,16 @@ def observe_worktree(repo_root: Path, report: ReportLike, base: Record | None = 
     results = tuple(report.results)
 
     def content(path: str) -> bytes | None:
+        """The file now, confined and capped (UnsafePathError when refused, None when gone)."""
         try:
-            full = repo_root / path
-            return os.fsencode(full.readlink()) if full.is_symlink() else full.read_bytes()
-        except OSError:
+            full = confine(repo_root, path, follow=False)
+            if full.is_symlink():
+                return os.fsencode(full.readlink())
+            return read_capped(full, MAX_DIFF_BYTES, shown=path)
+        except FileNotFoundError:
             return None
+        except OSError as exc:
+            raise UnsafePathError(path, f"cannot read: {exc.strerror or exc}") from None
 
     return Observed(
         blob=blobs,
@@ -321,6 +369,7 @@ def observe_worktree(repo_root: Path, report: ReportLike, base: Record | None = 
         statuses={r.id: r.status for r in results if r.status not in _UNSURE},
         content=content,
         label="working tree",
+        refusal=blobs.refusal,
     )
 
 
@@ -693,6 +742,9 @@ def _file_reasons(
     for path in sorted({e.path for e in rec.evidence if e.blob}):
         old = next(e.blob for e in rec.evidence if e.path == path and e.blob)
         seen.add(path)
+        if refused := _refused(path, old, base_release, observed):
+            reasons.append(refused)
+            continue
         new = observed.blob(path)
         if new == old:
             continue
@@ -713,6 +765,9 @@ def _file_reasons(
         if path in seen:
             continue
         seen.add(path)
+        if refused := _refused(path, old, base_release, observed):
+            reasons.append(refused)
+            continue
         new = observed.blob(path)
         if new != old:
             reasons.append(_changed(path, old, new, base_release, root, observed, diffs))
@@ -729,6 +784,20 @@ def _file_reasons(
                     )
                 )
     return reasons
+
+
+def _refused(path: str, old: str, base_release: str, observed: Observed) -> ChangeReason | None:
+    """A path in the base record that is not a repository file: never read, always re-asked
+    (what the answer relied on cannot be checked)."""
+    why = observed.refusal(path)
+    if not why:
+        return None
+    return ChangeReason(
+        ChangeKind.FILE_CHANGED,
+        f"{path} (named by the {base_release} record) is not read: {why}",
+        path=path,
+        old_blob=old,
+    )
 
 
 def _changed(
@@ -757,11 +826,24 @@ def _changed(
 
 
 def _diff(path: str, old_blob: str, observed: Observed, root: Path) -> str:
-    """A unified diff of `path` from the recorded blob to its content now, trimmed."""
-    old = git_bytes(root, "cat-file", "blob", old_blob) if old_blob else b""
-    if old is None:
-        return f"(the recorded content of {path} is not in this repository)"
-    new = observed.content(path) or b""
+    """A unified diff of `path` from the recorded blob to its content now, trimmed.
+
+    Both sides are bounded: the recorded blob by its size in git, the file now by
+    `observed.content` (confined to the repository and capped).
+    """
+    old = b""
+    if old_blob:
+        size = (git_out(root, "cat-file", "-s", old_blob) or "").strip()
+        if size.isdigit() and int(size) > MAX_DIFF_BYTES:
+            return f"(the recorded content of {path} is over {MAX_DIFF_BYTES} bytes: not shown)"
+        got = git_bytes(root, "cat-file", "blob", old_blob) if size.isdigit() else None
+        if got is None:
+            return f"(the recorded content of {path} is not in this repository)"
+        old = got
+    try:
+        new = observed.content(path) or b""
+    except UnsafePathError as exc:
+        return f"({path}: not shown: {exc.why})"
     if b"\0" in old or b"\0" in new:
         return f"(binary file {path} changed)"
     lines = list(

@@ -26,6 +26,7 @@ from typing import Any
 from golive_tui import __version__
 from golive_tui.core import tomlsafe
 from golive_tui.core.atomic import write_atomic
+from golive_tui.core.confine import UnsafePathError, confine, read_capped, read_confined
 from golive_tui.core.errors import RecordError
 from golive_tui.core.gitcmd import git_out, tree_blobs
 from golive_tui.core.globs import matching
@@ -802,13 +803,19 @@ def _parse_cache() -> Path | None:
     return Path(base) / "golive" / "records"
 
 
+#: Largest record file read (a record of a few hundred items is well under 1 MB).
+MAX_RECORD_BYTES = 4 * 1024 * 1024
+
+
 def load_record(path: Path) -> Record:
     """Read and validate one record; a file read before is taken from the parse cache."""
     try:
-        raw = path.read_bytes()
+        raw = _read_record(path)
         text = raw.decode("utf-8")
     except FileNotFoundError:
         raise RecordError(f"{path}: no such record") from None
+    except UnsafePathError as exc:
+        raise RecordError(f"{path}: refused: {exc.why}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RecordError(f"{path}: cannot read: {exc}") from None
     folder = _parse_cache()
@@ -831,6 +838,23 @@ def load_record(path: Path) -> Record:
     return record
 
 
+def _records_root(path: Path) -> Path | None:
+    """The repository whose `.golive/records` holds `path`, if it is there (by name)."""
+    folder = path.parent
+    if folder.name == RECORDS_DIR.name and folder.parent.name == RECORDS_DIR.parent.name:
+        return folder.parent.parent
+    return None
+
+
+def _read_record(path: Path) -> bytes:
+    """A repository's record is read confined to it (a symlink leading outside is refused);
+    a file the user names elsewhere is only size-capped. Both never read more than the cap."""
+    root = _records_root(path)
+    if root is not None:
+        return read_confined(root, (RECORDS_DIR / path.name).as_posix(), MAX_RECORD_BYTES)
+    return read_capped(path.resolve(), MAX_RECORD_BYTES, shown=str(path))
+
+
 def records_dir(repo_root: Path) -> Path:
     return repo_root / RECORDS_DIR
 
@@ -849,7 +873,19 @@ def list_records(repo_root: Path) -> list[Path]:
 @contextlib.contextmanager
 def record_lock(path: Path) -> Iterator[None]:
     """Serialise read-modify-write of one record (two cosigns must not drop a signature)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    root = _records_root(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if root is not None:  # never write through a symlink leading out of the repository
+            confine(root, (RECORDS_DIR / path.name).as_posix())
+    except UnsafePathError as exc:
+        raise RecordError(f"{path}: refused: {exc.why}") from None
+    except (FileExistsError, NotADirectoryError):
+        raise RecordError(
+            f"{path.parent}: expected a directory for records, found a file"
+        ) from None
+    except OSError as exc:
+        raise RecordError(f"{path.parent}: cannot create: {exc.strerror or exc}") from None
     lock = _lock_path(path)
     try:
         handle = lock.open("a")
