@@ -1,0 +1,390 @@
+"""Confinement: a path that comes from repository data never leads golive outside the repository.
+
+A record (or draft, checklist, config) names files; a hostile one names `/home/me/.ssh/id_ed25519`,
+`../outside`, `/dev/zero`, a symlink leading out, a FIFO. golive must never show their content,
+never read a device, never read a file without a cap, and say what it refused.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pytest
+
+from golive_tui.core import carry
+from golive_tui.core import record as rec
+from golive_tui.core.carry import Base, ChangeKind
+from golive_tui.core.checklists import Library
+from golive_tui.core.confine import (
+    TooLargeError,
+    UnsafePathError,
+    confine,
+    read_capped,
+    read_confined,
+    relative,
+)
+from golive_tui.core.model import Checklist, Item, Priority, Section
+from tests.conftest import RepoFactory, git
+from tests.signing_fixtures import sample_record, ssh_keygen, use_ssh_key
+
+SECRET = "SECRET-CONTENT-do-not-show"
+OLD = "1" * 40
+
+
+def run_golive(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """golive in a child process: a hang or an unbounded read fails on the timeout, not the suite."""
+    return subprocess.run(
+        [sys.executable, "-m", "golive_tui", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@dataclass
+class Hostile:
+    root: Path
+    outside: Path  # a folder next to the repository holding the secret
+
+
+@pytest.fixture
+def hostile(make_repo: RepoFactory, tmp_path: Path) -> Hostile:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text(SECRET + "\n")
+    root = make_repo({"go.mod": "module example.com/svc\n", "docs/runbook.md": "# runbook\n"})
+    (root / "link").symlink_to(outside / "secret.txt")
+    (root / "linkdir").symlink_to(outside)
+    (root / "zero").symlink_to("/dev/zero")
+    os.mkfifo(root / "fifo")
+    (root / "big.txt").write_bytes(b"x\n" * (carry.MAX_DIFF_BYTES // 2 + 1))
+    return Hostile(root, outside)
+
+
+# --------------------------------------------------------------------------- the one function
+
+LEXICAL = [
+    ("", "empty"),
+    ("/etc/passwd", "absolute"),
+    ("/dev/zero", "absolute"),
+    ("../outside/secret.txt", "'..'"),
+    ("docs/../../outside", "'..'"),
+    ("a\0b", "NUL"),
+    (".git/config", ".git"),
+    ("sub/.GIT/config", ".git"),
+    ("./.", "repository itself"),
+]
+
+
+@pytest.mark.parametrize(("path", "why"), LEXICAL, ids=[p or "empty" for p, _ in LEXICAL])
+def test_relative_refuses_paths_that_are_not_repository_files(path: str, why: str) -> None:
+    with pytest.raises(UnsafePathError, match="expected") as info:
+        relative(path)
+    assert why in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("path", "normal"),
+    [("a.go", "a.go"), ("./docs//runbook.md", "docs/runbook.md"), ("a/./b/", "a/b")],
+)
+def test_relative_normalises(path: str, normal: str) -> None:
+    assert relative(path) == normal
+
+
+@pytest.mark.parametrize(
+    ("path", "why"),
+    [
+        ("link", "symlink leading outside"),
+        ("linkdir/secret.txt", "symlink leading outside"),
+        ("zero", "symlink leading outside"),
+        ("/dev/zero", "absolute"),
+        ("../outside/secret.txt", "'..'"),
+    ],
+)
+def test_confine_refuses_what_leads_outside(hostile: Hostile, path: str, why: str) -> None:
+    with pytest.raises(UnsafePathError, match=why):
+        read_confined(hostile.root, path)
+
+
+def test_confine_keeps_paths_inside(hostile: Hostile) -> None:
+    assert confine(hostile.root, "docs/runbook.md") == hostile.root.resolve() / "docs/runbook.md"
+    assert read_confined(hostile.root, "./docs/runbook.md") == b"# runbook\n"
+    # a final symlink is left alone on request (read as a link, as git does)
+    assert confine(hostile.root, "link", follow=False) == hostile.root.resolve() / "link"
+
+
+def test_symlink_loop_is_refused(hostile: Hostile) -> None:
+    (hostile.root / "loop-a").symlink_to("loop-b")
+    (hostile.root / "loop-b").symlink_to("loop-a")
+    with pytest.raises(UnsafePathError, match="symlink loop"):
+        read_confined(hostile.root, "loop-a")
+
+
+@pytest.mark.parametrize(
+    ("name", "why"), [("fifo", "a FIFO"), ("docs", "a directory"), ("link", "symlink")]
+)
+def test_only_regular_files_are_read(hostile: Hostile, name: str, why: str) -> None:
+    with pytest.raises(UnsafePathError, match=why):
+        read_capped(hostile.root / name)
+
+
+def test_device_is_never_read() -> None:
+    with pytest.raises(UnsafePathError, match="a device"):
+        read_capped(Path("/dev/zero"))
+
+
+def test_cap_is_enforced_reading_at_most_cap_plus_one(hostile: Hostile) -> None:
+    assert read_capped(hostile.root / "docs/runbook.md", cap=10) == b"# runbook\n"
+    with pytest.raises(TooLargeError, match="at most 9 bytes"):
+        read_capped(hostile.root / "docs/runbook.md", cap=9)
+
+
+# --------------------------------------------------------------------------- carry-forward
+
+MANUAL = Item(
+    id="ops.runbook",
+    title="Runbook",
+    why="why",
+    verify="verify",
+    remediation="fix",
+    priority=Priority.P1,
+    section="s",
+)
+CHECKLIST = Checklist(
+    id="t",
+    title="T",
+    version="1",
+    description="",
+    source=(),
+    sections=(Section("s", "S", (MANUAL,)),),
+)
+
+#: watch path -> what the re-ask reason says (the file is never read)
+REFUSED = {
+    "/dev/zero": "absolute",
+    "../outside/secret.txt": "'..'",
+    "linkdir/secret.txt": "symlink leading outside",
+    ".git/config": ".git",
+    "fifo": "regular file",
+}
+
+
+class _NoReport:
+    results: tuple[()] = ()
+    paths: tuple[str, ...] = ()
+
+
+@pytest.mark.parametrize("path", sorted(REFUSED))
+def test_carry_refuses_watch_paths_outside_the_repository(hostile: Hostile, path: str) -> None:
+    item = rec.RecordItem(
+        id=MANUAL.id,
+        state="done",
+        source="manual",
+        wording=rec.item_wording(MANUAL),
+        by="Ada <ada@example.com>",
+        at="2999-01-01T00:00:00Z",
+        watch=((path, OLD),),
+    )
+    base = Base(
+        "v1", hostile.root / ".golive/records/v1.toml", replace(sample_record(), items=(item,))
+    )
+    observed = carry.observe_worktree(hostile.root, _NoReport(), base.record)
+    plan = carry.compare(CHECKLIST, base, observed, release="v2", repo_root=hostile.root)
+    (reason,) = plan.reasked[MANUAL.id]
+    assert reason.kind is ChangeKind.FILE_CHANGED
+    assert f"{path} (named by the v1 record) is not read" in reason.message
+    assert REFUSED[path] in reason.message
+    assert reason.diff == "" and SECRET not in json.dumps(plan.to_json())
+
+
+def test_carry_absolute_secret_path_is_refused(hostile: Hostile) -> None:
+    secret = str(hostile.outside / "secret.txt")
+    item = rec.RecordItem(
+        id=MANUAL.id, state="done", source="manual", wording=rec.item_wording(MANUAL),
+        evidence=(rec.RecordEvidence("d", secret, 1, "positive", OLD),),
+    )  # fmt: skip
+    base = Base(
+        "v1", hostile.root / ".golive/records/v1.toml", replace(sample_record(), items=(item,))
+    )
+    observed = carry.observe_worktree(hostile.root, _NoReport(), base.record)
+    plan = carry.compare(CHECKLIST, base, observed, release="v2", repo_root=hostile.root)
+    assert "absolute" in plan.reasked[MANUAL.id][0].message
+    assert SECRET not in json.dumps(plan.to_json())
+
+
+@pytest.mark.parametrize(
+    ("path", "diff_says"),
+    [
+        ("link", str(Path("outside") / "secret.txt")),  # a link is its target's name, never content
+        ("zero", "/dev/zero"),
+        ("big.txt", "not shown"),
+    ],
+)
+def test_carry_diffs_show_links_as_links_and_cap_big_files(
+    hostile: Hostile, path: str, diff_says: str
+) -> None:
+    recorded = git(hostile.root, "rev-parse", "HEAD:go.mod")  # a blob the repository has
+    item = rec.RecordItem(
+        id=MANUAL.id, state="done", source="manual", wording=rec.item_wording(MANUAL),
+        at="2999-01-01T00:00:00Z", watch=((path, recorded),),
+    )  # fmt: skip
+    base = Base(
+        "v1", hostile.root / ".golive/records/v1.toml", replace(sample_record(), items=(item,))
+    )
+    observed = carry.observe_worktree(hostile.root, _NoReport(), base.record)
+    plan = carry.compare(CHECKLIST, base, observed, release="v2", repo_root=hostile.root)
+    (reason,) = plan.reasked[MANUAL.id]
+    assert diff_says in reason.diff
+    assert SECRET not in reason.diff and len(reason.diff) < 10_000
+
+
+def test_record_paths_are_refused_by_gate_since_record(hostile: Hostile) -> None:
+    """observe_record never reads files, but a later record's hostile path is still refused."""
+    later = replace(
+        sample_record(release="v2"),
+        items=(
+            rec.RecordItem(
+                id=MANUAL.id, state="done", source="manual", watch=(("/dev/zero", OLD),)
+            ),
+        ),
+    )
+    observed = carry.observe_record(hostile.root, later)
+    assert "absolute" in observed.refusal("/dev/zero") and observed.refusal("a.go") == ""
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+def _first_manual_item(root: Path) -> Item:
+    checklist = Library.discover(root).get("go-production")
+    return next(i for i in checklist.items() if i.detect is None)
+
+
+@pytest.fixture
+def signed_hostile_base(hostile: Hostile, tmp_path: Path) -> tuple[Hostile, Item]:
+    """A signed, verifying record of v1.0.0 whose answer watches files outside the repository."""
+    root = hostile.root
+    key = ssh_keygen(tmp_path)
+    use_ssh_key(root, key)
+    # trusted by the user too, whatever the trust root's default is
+    git(
+        root,
+        "config",
+        "--global",
+        "gpg.ssh.allowedSignersFile",
+        str(root / ".golive/allowed_signers"),
+    )
+    git(root, "add", ".golive")
+    git(root, "commit", "-q", "-m", "signers")
+    git(root, "tag", "v1.0.0")
+    item = _first_manual_item(root)
+    watch = (
+        (str(hostile.outside / "secret.txt"), OLD),
+        ("../outside/secret.txt", OLD),
+        ("/dev/zero", OLD),
+        ("linkdir/secret.txt", OLD),
+        ("link", OLD),
+        ("zero", OLD),
+        (".git/config", OLD),
+    )
+    head = git(root, "rev-parse", "HEAD")
+    record = replace(
+        sample_record(release="v1.0.0"),
+        created="2026-01-02T03:04:05Z",
+        repo=rec.RecordRepo(
+            remote="", commit=head, tree=git(root, "rev-parse", "HEAD^{tree}"), dirty=False
+        ),
+        items=(
+            rec.RecordItem(
+                id=item.id,
+                state="done",
+                source="manual",
+                title=item.title,
+                priority=item.priority.value,
+                wording=rec.item_wording(item),
+                by="Ada Tester <ada@example.com>",
+                at="2999-01-01T00:00:00Z",
+                watch=watch,
+            ),
+        ),
+    )
+    record = rec.sign_record(record, root, signed_at="2026-01-02T03:04:05Z")
+    rec.write_record(rec.record_path(root, "v1.0.0"), record)
+    git(root, "commit", "-q", "--allow-empty", "-m", "after")
+    return hostile, item
+
+
+def test_status_json_never_shows_outside_content(signed_hostile_base: tuple[Hostile, Item]) -> None:
+    hostile, item = signed_hostile_base
+    proc = run_golive("status", "-C", str(hostile.root), "--release", "v1.1.0", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert SECRET not in proc.stdout and SECRET not in proc.stderr
+    data = json.loads(proc.stdout)
+    carry_plan = data["carry"]
+    if carry_plan is None:  # the record was rejected as a base outright: also safe
+        pytest.fail(f"expected the signed record as the base; status said {data}")
+    reasons = carry_plan["reasked_items"][item.id]
+    said = "\n".join(r["message"] + r.get("diff", "") for r in reasons)
+    for refused in ("/dev/zero", "../outside/secret.txt", "linkdir/secret.txt", ".git/config"):
+        assert f"{refused} (named by the v1.0.0 record) is not read" in said
+    assert "is not read: expected a repository-relative path, got an absolute one" in said
+    assert "[url" not in said and "[core]" not in said  # .git/config content never shown
+
+
+# --------------------------------------------------------------------------- records
+
+
+def test_record_symlinked_outside_is_not_read_or_verified(
+    signed_hostile_base: tuple[Hostile, Item],
+) -> None:
+    hostile, _item = signed_hostile_base
+    records = hostile.root / ".golive/records"
+    real = records / "v1.0.0.toml"
+    moved = hostile.outside / "v1.0.0.toml"
+    real.rename(moved)
+    real.symlink_to(moved)
+    proc = run_golive("verify", "-C", str(hostile.root), "--all")
+    assert proc.returncode == 1
+    assert "good" not in proc.stdout
+    assert "symlink leading outside" in proc.stdout + proc.stderr
+    proc = run_golive("gate", "-C", str(hostile.root), "--release", "v1.0.0")
+    assert proc.returncode == 1 and "symlink leading outside" in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_records_folder_symlinked_outside_is_refused(hostile: Hostile) -> None:
+    (hostile.root / ".golive").mkdir()
+    (hostile.outside / "records").mkdir()
+    (hostile.root / ".golive/records").symlink_to(hostile.outside / "records")
+    rec.write_record(hostile.outside / "records/v1.toml", sample_record(release="v1"))
+    proc = run_golive("verify", "-C", str(hostile.root), "v1")
+    assert proc.returncode == 1 and "symlink leading outside" in proc.stdout
+    # and sign never writes through it
+    proc = run_golive("sign", "-C", str(hostile.root), "--release", "v2", "--no-sign")
+    assert proc.returncode == 1, proc.stderr
+    assert "symlink leading outside" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (hostile.outside / "records/v2.toml").exists()
+
+
+def test_record_that_is_a_device_or_fifo_is_refused(hostile: Hostile) -> None:
+    records = hostile.root / ".golive/records"
+    records.mkdir(parents=True)
+    os.mkfifo(records / "v1.toml")
+    with pytest.raises(rec.RecordError, match="expected a regular file, got a FIFO"):
+        rec.load_record(records / "v1.toml")
+
+
+def test_huge_record_is_refused_without_reading_it_all(hostile: Hostile) -> None:
+    records = hostile.root / ".golive/records"
+    records.mkdir(parents=True)
+    with (records / "v1.toml").open("wb") as handle:
+        handle.truncate(rec.MAX_RECORD_BYTES * 4)  # sparse: cheap to make, costly to read
+    with pytest.raises(rec.RecordError, match="expected at most"):
+        rec.load_record(records / "v1.toml")
