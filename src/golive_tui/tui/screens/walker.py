@@ -24,6 +24,7 @@ from textual.widgets import Input, OptionList
 from textual.worker import get_current_worker
 
 from golive_tui.core.carry import seed_draft, should_seed
+from golive_tui.core.confine import UnsafePathError, confine
 from golive_tui.core.draft import (
     Draft,
     DraftStore,
@@ -752,7 +753,12 @@ class WalkerScreen(Screen[None]):
         if not editor:
             self.notify("Set $VISUAL or $EDITOR to open evidence.", severity="warning")
             return
-        argv = editor_command(editor, self.deps.repo_root / ev.path, ev.line)
+        try:
+            target = confine(self.deps.repo_root, ev.path)
+        except UnsafePathError as exc:
+            self.notify(f"Not opened: {exc}", severity="warning")
+            return
+        argv = editor_command(editor, target, ev.line)
         try:
             with self.app.suspend():
                 self._run_editor(argv)

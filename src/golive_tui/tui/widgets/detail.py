@@ -22,7 +22,9 @@ from textual.containers import VerticalGroup, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from golive_tui.core.confine import UnsafePathError, confine, read_capped
 from golive_tui.core.model import DetectMode, DetectorResult, ItemKind, Polarity, Status
+from golive_tui.core.repo import DEFAULT_MAX_FILE_SIZE
 from golive_tui.core.text import printable
 from golive_tui.tui.present import literal, priority_badge, state_label
 
@@ -66,17 +68,20 @@ def lexer_for(path: str) -> str:
 @lru_cache(maxsize=256)
 def _read_lines(path: Path, mtime: float) -> tuple[str, ...]:
     try:
-        return tuple(path.read_text(encoding="utf-8", errors="replace").splitlines())
-    except OSError:
+        data = read_capped(path, DEFAULT_MAX_FILE_SIZE)
+    except (OSError, UnsafePathError):
         return ()
+    return tuple(data.decode("utf-8", errors="replace").splitlines())
 
 
 def excerpt(repo_root: Path, path: str, line: int, end_line: int) -> tuple[str, int] | None:
-    """The code around lines [line, end_line] and its first line number, or None if unreadable."""
-    full = repo_root / path
+    """The code around lines [line, end_line] and its first line number, or None if unreadable.
+
+    Evidence paths are confined to the repository and read with the scan's size cap."""
     try:
+        full = confine(repo_root, path)
         lines = _read_lines(full, full.stat().st_mtime)
-    except OSError:
+    except (OSError, UnsafePathError):
         return None
     if not lines:
         return None
