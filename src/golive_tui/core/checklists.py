@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import tomlkit
 
 from golive_tui.core import tomlsafe
+from golive_tui.core.confine import UnsafePathError, confine, read_capped
 from golive_tui.core.errors import ChecklistError, GoliveError
 from golive_tui.core.globs import check as check_glob
 from golive_tui.core.model import (
@@ -547,18 +548,32 @@ class RawChecklist:
     file: _File = field(repr=False)
 
 
-def _read_text(path: Path, display: str) -> str:
+#: Largest definition or config file read (the shipped checklists are under 100 KB).
+MAX_DEFINITION_BYTES = 1024 * 1024
+
+
+def _read_text(path: Path, display: str, repo_root: Path | None = None) -> str:
     """The file as UTF-8 text, or a ChecklistError a person can act on."""
-    return _decode(_read_bytes(path, display), display)
+    return _decode(_read_bytes(path, display, repo_root), display)
 
 
-def _read_bytes(path: Path, display: str) -> bytes:
+def _read_bytes(path: Path, display: str, repo_root: Path | None = None) -> bytes:
+    """At most MAX_DEFINITION_BYTES of a regular file; with `repo_root`, the file is the
+    repository's own and is confined to it (a symlink leading outside is refused)."""
     try:
-        return path.read_bytes()
+        if repo_root is not None:
+            target = confine(repo_root, path.relative_to(repo_root).as_posix())
+        else:
+            target = _resolved(path)
+        return read_capped(target, MAX_DEFINITION_BYTES, shown=display)
+    except UnsafePathError as exc:
+        if exc.why.endswith("got a directory"):
+            raise ChecklistError([f"{display}: is a directory, expected a .toml file"]) from None
+        raise ChecklistError([f"{display}: {exc.why}"]) from None
     except FileNotFoundError:
         raise ChecklistError([f"{display}: no such file"]) from None
-    except IsADirectoryError:
-        raise ChecklistError([f"{display}: is a directory, expected a .toml file"]) from None
+    except ValueError:  # not below the repository at all
+        raise ChecklistError([f"{display}: expected a file inside the repository"]) from None
     except OSError as exc:
         raise ChecklistError([f"{display}: cannot read: {exc.strerror or exc}"]) from None
 
@@ -609,7 +624,7 @@ def display_name(path: Path) -> str:
     """How messages name a file: relative to the working directory when it is below it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop
         return str(path)
 
 
@@ -619,13 +634,15 @@ def parse_file(
     known_detectors: Iterable[str] | None = None,
     origin: str = "repo",
     display: str | None = None,
+    repo_root: Path | None = None,
 ) -> RawChecklist:
     """Read and validate one definition file on its own (no `extends` resolution).
 
+    With `repo_root`, the file is one of the repository's own and is read confined to it.
     Raises ChecklistError listing every problem found in the file.
     """
     shown = display if display is not None else str(path)
-    content = _read_bytes(path, shown)
+    content = _read_bytes(path, shown, repo_root)
     text = _decode(content, shown)
     data = _parse_toml(text, shown)
     f = _File(shown, LineIndex(text), [])
@@ -1402,14 +1419,24 @@ class Library:
         files: list[tuple[Path, str]] = [
             (p, "shipped") for p in sorted(shipped_dir().glob("*.toml"))
         ]
-        if repo_root is not None:
-            files += [(p, "repo") for p in sorted(repo_dir(repo_root).glob("*.toml"))]
-        seen = {path.resolve() for path, _ in files}
-        files += [(p, "repo") for p in extra if p.resolve() not in seen]
-        raws: list[RawChecklist] = []
         problems: list[str] = []
+        own: set[Path] = set()  # the repository's files: read confined to it
+        if repo_root is not None:
+            folder = repo_dir(repo_root)
+            try:
+                if folder.is_symlink() or folder.exists():
+                    confine(repo_root, ".golive/checklists")
+            except UnsafePathError as exc:
+                problems.append(f"{display_name(folder)}: {exc.why} (not read)")
+            else:
+                own = set(folder.glob("*.toml"))
+                files += [(p, "repo") for p in sorted(own)]
+        seen = {_resolved(path) for path, _ in files}
+        files += [(p, "repo") for p in extra if _resolved(p) not in seen]
+        raws: list[RawChecklist] = []
         failed: dict[str, list[str]] = {}
         for path, origin in files:
+            root = repo_root if path in own else None
             try:
                 raws.append(
                     parse_file(
@@ -1417,11 +1444,12 @@ class Library:
                         known_detectors=detectors,
                         origin=origin,
                         display=display_name(path),
+                        repo_root=root,
                     )
                 )
             except ChecklistError as exc:
                 problems.extend(exc.problems)
-                declared = _declared_id(path)
+                declared = _declared_id(path, root)
                 if declared:
                     failed.setdefault(declared, []).extend(exc.problems)
         return cls(raws, problems, failed)
@@ -1497,11 +1525,19 @@ class Library:
         return self._active.get(raw.extends)
 
 
-def _declared_id(path: Path) -> str | None:
+def _resolved(path: Path) -> Path:
+    """`path` resolved, or as given when it cannot be (a symlink loop)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path
+
+
+def _declared_id(path: Path, repo_root: Path | None = None) -> str | None:
     """The id a broken file means to define, so `get` can show its problems, not "unknown"."""
     try:
-        data = tomlsafe.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = tomlsafe.loads(_read_text(path, str(path), repo_root))
+    except (ChecklistError, tomllib.TOMLDecodeError, RecursionError):
         return None
     header = data.get("checklist")
     value = header.get("id") if isinstance(header, dict) else None
@@ -1545,10 +1581,10 @@ def _config(repo_root: Path | None) -> dict[str, Any]:
     if repo_root is None:
         return {}
     path = repo_root / ".golive" / "config.toml"
-    if not path.is_file():
+    if not (path.is_symlink() or path.exists()):
         return {}
     shown = display_name(path)
-    return _parse_toml(_read_text(path, shown), shown)
+    return _parse_toml(_read_text(path, shown, repo_root), shown)
 
 
 def _config_str(repo_root: Path | None, key: str) -> str | None:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from golive_tui.core.confine import UnsafePathError, read_confined
 from golive_tui.core.errors import GoliveError
 from golive_tui.core.globs import GlobSet, check
 from golive_tui.core.repo import DEFAULT_MAX_FILE_SIZE
@@ -39,6 +40,8 @@ CONFIG_PATH = ".golive/config.toml"
 #: The most `[scan] max_file_size` may be: a repository's config cannot make golive read (and
 #: parse) files of any size.
 MAX_FILE_SIZE_CEILING = 16 * 1024 * 1024
+#: Largest config file read.
+MAX_CONFIG_BYTES = 256 * 1024
 
 DEFAULT_INCLUDE: tuple[str, ...] = ("**/*.go",)
 DEFAULT_EXCLUDE: tuple[str, ...] = (
@@ -84,11 +87,12 @@ class Config:
 
 def load_config(root: Path) -> Config:
     """Read `<root>/.golive/config.toml`; defaults when it does not exist."""
-    path = root / CONFIG_PATH
-    try:
-        text = path.read_text(encoding="utf-8")
+    try:  # confined: a config symlinked out of the repository is refused, not read
+        text = read_confined(root, CONFIG_PATH, MAX_CONFIG_BYTES).decode("utf-8")
     except FileNotFoundError:
         return Config()
+    except UnsafePathError as exc:
+        raise ConfigError(f"{CONFIG_PATH}: {exc.why}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{CONFIG_PATH}: cannot be read: {exc}") from exc
     return parse_config(text, CONFIG_PATH)
