@@ -23,6 +23,7 @@ import tomlkit.exceptions
 
 from golive_tui.core import tomlsafe
 from golive_tui.core.atomic import write_atomic
+from golive_tui.core.confine import UnsafePathError, read_confined
 from golive_tui.core.errors import DraftError
 from golive_tui.core.gitconfig import identity
 from golive_tui.core.model import Answer, Item, ItemKind, Source, State
@@ -322,6 +323,8 @@ def _pid_alive(pid: int) -> bool:
 #: A lock file without a complete holder (empty, or cut short) older than this was left by a
 #: crash between creating and writing it.
 _EMPTY_LOCK_GRACE_SECONDS = 10.0
+#: Largest draft file read (a draft of every shipped item with long notes is far smaller).
+MAX_DRAFT_BYTES = 4 * 1024 * 1024
 
 #: What a lock file holds at most: three short lines. Reading more is never needed.
 _LOCK_READ_LIMIT = 4096
@@ -483,10 +486,13 @@ class DraftStore:
     def load(self, checklist_id: str, release: str) -> Draft | None:
         """The saved draft, or None; lock-free (saves are atomic renames, so reads are whole)."""
         path = self.path(checklist_id, release)
-        try:
-            text = path.read_text(encoding="utf-8")
+        try:  # confined to the git directory and capped, like every file golive is handed
+            rel = path.relative_to(self.directory.parent.parent).as_posix()
+            text = read_confined(self.directory.parent.parent, rel, MAX_DRAFT_BYTES).decode("utf-8")
         except FileNotFoundError:
             return None
+        except UnsafePathError as exc:
+            raise DraftError(f"{path}: cannot read the draft: {exc.why}") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise DraftError(f"{path}: cannot read the draft: {exc}") from None
         draft = loads(text, str(path))

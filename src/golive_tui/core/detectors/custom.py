@@ -55,6 +55,7 @@ from typing import Any, cast
 from ast_grep_py import Config, SgRoot
 
 from golive_tui.core import tomlsafe
+from golive_tui.core.confine import TooLargeError, UnsafePathError, read_confined
 from golive_tui.core.detectors.base import Extractor, FileScan, Finding, ScannedFile
 from golive_tui.core.model import DetectorDef, DetectorResult, Evidence, Polarity, Status
 
@@ -416,22 +417,22 @@ def load_custom(
     rules: list[CustomRule] = []
     problems: list[str] = []
     seen: dict[str, str] = {}
-    root = repo_root.resolve()
     for path in sorted(folder.glob("*.toml")):
         rel = path.relative_to(repo_root).as_posix()
         try:
-            resolved = path.resolve()
-            if not resolved.is_relative_to(root):
-                problems.append(
-                    f"{rel}:1: file: expected a file inside the repository (symlink skipped)"
-                )
-                continue
-            data = resolved.read_bytes()
+            data = read_confined(repo_root, rel, MAX_FILE_BYTES)
+        except TooLargeError:
+            problems.append(f"{rel}:1: file: expected at most {MAX_FILE_BYTES} bytes")
+            continue
+        except UnsafePathError as exc:
+            if "symlink" in exc.why:
+                why = "expected a file inside the repository (symlink skipped)"
+            else:
+                why = f"{exc.why} (skipped)"
+            problems.append(f"{rel}:1: file: {why}")
+            continue
         except OSError as exc:
             problems.append(f"{rel}:1: file: expected a readable file ({exc.strerror or exc})")
-            continue
-        if len(data) > MAX_FILE_BYTES:
-            problems.append(f"{rel}:1: file: expected at most {MAX_FILE_BYTES} bytes")
             continue
         try:
             text = data.decode("utf-8")
