@@ -62,10 +62,17 @@ def _git(root: Path, *args: str) -> None:
 def prepare(target: Path | None = None) -> Path:
     """Copy the sample into `target` (or a new temp dir) and make it a one-commit repository."""
     base = target or Path(tempfile.mkdtemp(prefix="golive-demo-"))
+    if base.exists() and not base.is_dir():
+        raise RepoError(f"{base}: --dir expected a directory, got a file")
     root = base / "tides"
-    if root.exists():
+    if root.exists() or root.is_symlink():
         raise RepoError(f"{root} already exists; choose another --dir")
-    shutil.copytree(sample_source(), root)
+    try:
+        shutil.copytree(sample_source(), root)
+    except OSError as exc:
+        raise RepoError(
+            f"{base}: cannot copy the sample service there: {exc.strerror or exc}"
+        ) from None
     _git(root, "init", "-q", "-b", "main")
     _git(root, "add", "-A")
     _git(root, "commit", "-q", "-m", "tides: initial import")

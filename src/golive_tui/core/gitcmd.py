@@ -152,6 +152,7 @@ def git_run(
             stdin=subprocess.DEVNULL if input is None else None,
             capture_output=True,
             text=True,
+            errors="surrogateescape",  # file names need not be UTF-8: decode them as the scan does
             check=False,
             timeout=timeout,
             env=git_env(root),

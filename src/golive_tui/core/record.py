@@ -1139,6 +1139,7 @@ def build_record(
                 watch=watch,
             )
         )
+    _check_names(items)
     s = assessment.summary
     summary = RecordSummary(
         total=s.total,
@@ -1184,6 +1185,22 @@ def build_record(
         summary=summary,
         items=tuple(items),
     )
+
+
+def _check_names(items: Iterable[RecordItem]) -> None:
+    """A record is UTF-8 TOML: a file whose name is not UTF-8 cannot be named in it."""
+    from golive_tui.core.errors import RepoError
+
+    for item in items:
+        for path in [e.path for e in item.evidence] + [p for p, _b in item.watch]:
+            try:
+                path.encode("utf-8")
+            except UnicodeEncodeError:
+                shown = ascii(path.encode("utf-8", "surrogateescape"))[2:-1]
+                raise RepoError(
+                    f"{shown}: expected a UTF-8 file name (item {item.id} relies on this file, "
+                    "and a record cannot name it); rename the file"
+                ) from None
 
 
 def _dirty_blobs(repo_root: Path) -> dict[str, str]:

@@ -158,6 +158,11 @@ def locate(path: Path) -> Location:
     if not path.exists():
         raise RepoError(f"{path}: no such file or directory")
     start = path if path.is_dir() else path.parent
+    if "\n" in str(start.resolve()):  # git prints paths one per line: it could not be told apart
+        raise RepoError(
+            f"{str(start.resolve())!r}: a path containing a newline is not supported "
+            "(git's answers about it cannot be read unambiguously); rename the folder"
+        )
     if not os.access(start, os.R_OK | os.X_OK):
         raise RepoError(f"{start}: permission denied")
     try:
