@@ -43,6 +43,7 @@ def run_golive(*args: str, cwd: Path | None = None) -> subprocess.CompletedProce
         cwd=cwd,
         capture_output=True,
         text=True,
+        errors="replace",  # file names that are not UTF-8 may be printed as they are
         timeout=120,
         check=False,
     )
@@ -388,3 +389,177 @@ def test_huge_record_is_refused_without_reading_it_all(hostile: Hostile) -> None
         handle.truncate(rec.MAX_RECORD_BYTES * 4)  # sparse: cheap to make, costly to read
     with pytest.raises(rec.RecordError, match="expected at most"):
         rec.load_record(records / "v1.toml")
+
+
+# --------------------------------------------------------------------------- .golive files
+
+
+def _golive(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run_golive(*args[:1], "-C", str(root), *args[1:])
+
+
+@pytest.mark.parametrize(
+    ("target", "why"),
+    [
+        ("outside", "expected a file inside the repository, got a symlink leading outside it"),
+        ("/dev/zero", "expected a file inside the repository, got a symlink leading outside it"),
+        ("fifo", "expected a regular file, got a FIFO"),
+        ("loop", "symlink loop"),
+    ],
+)
+@pytest.mark.parametrize(("command", "code"), [("scan", 2), ("status", 1)])
+def test_config_toml_outside_or_special_is_refused(
+    hostile: Hostile, target: str, why: str, command: str, code: int
+) -> None:
+    (hostile.outside / "config.toml").write_text(f'checklist = "{SECRET}"\n')
+    config = hostile.root / ".golive/config.toml"
+    config.parent.mkdir()
+    if target == "outside":
+        config.symlink_to(hostile.outside / "config.toml")
+    elif target == "fifo":
+        os.mkfifo(config)
+    elif target == "loop":
+        config.symlink_to("config.toml")
+    else:
+        config.symlink_to(target)
+    proc = _golive(hostile.root, command)
+    assert proc.returncode == code, proc.stderr
+    assert why in proc.stderr and "config.toml" in proc.stderr
+    assert SECRET not in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
+
+
+EVIL_CHECKLIST = f"""
+[checklist]
+id = "evil"
+title = "{SECRET}"
+version = "1"
+description = "d"
+source = []
+"""
+
+
+def test_checklist_symlinked_outside_is_refused(hostile: Hostile) -> None:
+    (hostile.outside / "evil.toml").write_text(EVIL_CHECKLIST)
+    folder = hostile.root / ".golive/checklists"
+    folder.mkdir(parents=True)
+    (folder / "evil.toml").symlink_to(hostile.outside / "evil.toml")
+    proc = _golive(hostile.root, "checklists")
+    assert proc.returncode == 1
+    assert "evil.toml: expected a file inside the repository, got a symlink leading outside it" in (
+        proc.stdout + proc.stderr
+    )
+    assert SECRET not in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
+    assert _golive(hostile.root, "status", "--no-scan").returncode == 0  # the rest still works
+
+
+@pytest.mark.parametrize("layout", ["file-loop", "folder-loop", "folder-outside"])
+def test_checklists_folder_loops_and_escapes_are_problems(hostile: Hostile, layout: str) -> None:
+    folder = hostile.root / ".golive/checklists"
+    folder.parent.mkdir()
+    if layout == "file-loop":
+        folder.mkdir()
+        (folder / "a.toml").symlink_to("b.toml")
+        (folder / "b.toml").symlink_to("a.toml")
+        expected = "a.toml: expected a file, got a symlink loop"
+    elif layout == "folder-loop":
+        folder.symlink_to("checklists")
+        expected = ".golive/checklists: expected a file, got a symlink loop (not read)"
+    else:
+        (hostile.outside / "evil.toml").write_text(EVIL_CHECKLIST)
+        folder.symlink_to(hostile.outside)
+        expected = "got a symlink leading outside it (not read)"
+    proc = _golive(hostile.root, "checklists")
+    assert proc.returncode == 1, proc.stderr
+    assert expected in proc.stdout + proc.stderr
+    assert SECRET not in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
+    status = _golive(hostile.root, "status", "--no-scan")
+    assert status.returncode == 0 and "Traceback" not in status.stderr
+
+
+@pytest.mark.parametrize(
+    ("make", "problem"),
+    [
+        (lambda p: os.mkfifo(p), "expected a regular file, got a FIFO (skipped)"),
+        (lambda p: p.symlink_to(p.name), "expected a file inside the repository (symlink skipped)"),
+        (lambda p: p.symlink_to("/dev/zero"), "expected a file inside the repository"),
+    ],
+    ids=["fifo", "loop", "dev-zero"],
+)
+def test_detector_files_align_with_the_same_rules(
+    hostile: Hostile, make: object, problem: str
+) -> None:
+    folder = hostile.root / ".golive/detectors"
+    folder.mkdir(parents=True)
+    make(folder / "x.toml")  # type: ignore[operator]
+    proc = _golive(hostile.root, "detectors")
+    assert f".golive/detectors/x.toml:1: file: {problem}" in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_draft_symlinked_outside_is_refused(hostile: Hostile) -> None:
+    (hostile.outside / "draft.toml").write_text(f'checklist = "go-production"\nnote = "{SECRET}"\n')
+    drafts = hostile.root / ".git/golive/drafts"
+    drafts.mkdir(parents=True)
+    (drafts / "go-production@unreleased.toml").symlink_to(hostile.outside / "draft.toml")
+    proc = _golive(hostile.root, "status", "--no-scan")
+    assert proc.returncode == 2
+    assert "cannot read the draft: expected a file inside the repository" in proc.stderr
+    assert SECRET not in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
+
+
+# --------------------------------------------------------------------------- clean errors
+
+
+def test_records_committed_as_a_file(make_repo: RepoFactory) -> None:
+    root = make_repo({"go.mod": "module x\n", ".golive/records": "not a folder\n"})
+    proc = _golive(root, "sign", "--release", "v1", "--no-sign")
+    assert proc.returncode == 1
+    assert "expected a directory for records, found a file" in proc.stderr
+    for command, code in (("verify", 1), ("gate", 1), ("history", 0)):
+        proc = _golive(root, command, *(("--all",) if command == "verify" else ()))
+        assert proc.returncode == code, (command, proc.stderr)
+        assert "Traceback" not in proc.stderr
+    proc = _golive(root, "cosign", "v1")
+    assert proc.returncode == 2 and "no such record" in proc.stderr
+
+
+def test_demo_dir_given_a_file(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("x")
+    proc = run_golive("demo", "--dir", str(tmp_path / "a-file"), "--print-path")
+    assert proc.returncode == 2
+    assert proc.stderr == f"golive: {tmp_path / 'a-file'}: --dir expected a directory, got a file\n"
+
+
+@pytest.mark.parametrize("command", ["scan", "status", "sign", "verify", "gate", "history"])
+def test_repository_path_with_a_newline(tmp_path: Path, command: str) -> None:
+    root = tmp_path / "svc\nevil"
+    root.mkdir()
+    git(root, "init", "-q")
+    proc = _golive(root, command)
+    assert proc.returncode == 2, proc.stderr
+    assert "a path containing a newline is not supported" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+SIGTERM_GO = (
+    'package main\n\nimport (\n\t"os"\n\t"os/signal"\n\t"syscall"\n)\n\n'
+    "func main() {\n\tc := make(chan os.Signal, 1)\n\tsignal.Notify(c, syscall.SIGTERM)\n\t<-c\n}\n"
+)
+
+
+def test_tracked_file_name_not_utf8(make_repo: RepoFactory) -> None:
+    root = make_repo({"go.mod": "module x\n"})
+    (root / os.fsdecode(b"main\xff.go")).write_text(SIGTERM_GO)
+    (root / os.fsdecode(b"notes\xfe.txt")).write_text("x")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "odd names")
+    for command, code in (("scan", 0), ("status", 0), ("gate", 1), ("history", 0)):
+        proc = _golive(root, command)
+        assert proc.returncode == code, (command, proc.stderr)
+        assert "Traceback" not in proc.stderr
+    proc = _golive(root, "status", "--format", "json")
+    assert proc.returncode == 0 and json.loads(proc.stdout)
+    proc = _golive(root, "sign", "--no-sign")
+    assert proc.returncode == 2
+    assert "main\\xff.go: expected a UTF-8 file name" in proc.stderr
+    assert not (root / ".golive/records/unreleased.toml").exists()
