@@ -563,3 +563,13 @@ def test_tracked_file_name_not_utf8(make_repo: RepoFactory) -> None:
     assert proc.returncode == 2
     assert "main\\xff.go: expected a UTF-8 file name" in proc.stderr
     assert not (root / ".golive/records/unreleased.toml").exists()
+
+
+def test_dirty_blobs_never_follow_links_out_of_the_repository(hostile: Hostile) -> None:
+    """`sign` on a dirty tree hashes changed files: links are hashed as links, FIFOs skipped."""
+    from golive_tui.core.repo import blob_sha
+
+    blobs = rec._dirty_blobs(hostile.root)
+    assert blobs["link"] == blob_sha(os.fsencode(hostile.outside / "secret.txt"))
+    assert blobs["zero"] == blob_sha(b"/dev/zero")
+    assert "fifo" not in blobs and "big.txt" in blobs

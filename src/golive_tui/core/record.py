@@ -31,6 +31,7 @@ from golive_tui.core.errors import RecordError
 from golive_tui.core.gitcmd import git_out, tree_blobs
 from golive_tui.core.globs import matching
 from golive_tui.core.model import Checklist, DetectorResult, Item, Source, State, waiver_expired
+from golive_tui.core.repo import blob_sha
 
 SCHEMA = "golive-record/v1"
 #: Prefix of every signed message: binds signatures to this format and version.
@@ -1217,15 +1218,24 @@ def _dirty_blobs(repo_root: Path) -> dict[str, str]:
         or ""
     )
     paths = []
+    links: dict[str, str] = {}
     for entry in status.split("\0"):
         if len(entry) > 3 and entry[2] == " ":
             code, path = entry[:2], entry[3:]
-            if "D" not in code and (repo_root / path).is_file():
-                paths.append(path)
+            if "D" in code:
+                continue
+            try:  # hash-object follows symlinks: a link's blob is its target's name, as in git
+                full = confine(repo_root, path, follow=False)
+                if full.is_symlink():
+                    links[path] = blob_sha(os.fsencode(full.readlink()))
+                elif full.is_file():
+                    paths.append(path)
+            except (UnsafePathError, OSError):
+                continue
     if not paths:
-        return {}
+        return links
     out = git_out(repo_root, "hash-object", "--", *paths) or ""
-    return dict(zip(paths, out.split(), strict=False))
+    return {**dict(zip(paths, out.split(), strict=False)), **links}
 
 
 # --------------------------------------------------------------------------- sign, verify, save
