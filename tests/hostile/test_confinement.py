@@ -573,3 +573,16 @@ def test_dirty_blobs_never_follow_links_out_of_the_repository(hostile: Hostile) 
     assert blobs["link"] == blob_sha(os.fsencode(hostile.outside / "secret.txt"))
     assert blobs["zero"] == blob_sha(b"/dev/zero")
     assert "fifo" not in blobs and "big.txt" in blobs
+
+
+def test_scan_cache_linked_to_a_device_is_not_read(hostile: Hostile) -> None:
+    from golive_tui.core.cache import CACHE_NAME
+
+    cache = hostile.root / ".git/golive/cache" / CACHE_NAME
+    cache.parent.mkdir(parents=True)
+    cache.symlink_to("/dev/zero")
+    proc = _golive(hostile.root, "scan")
+    assert proc.returncode == 0, proc.stderr
+    assert "scan cache not read (expected a file, got a symlink (not followed))" in (
+        proc.stdout + proc.stderr
+    )

@@ -25,7 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from golive_tui.core.atomic import write_atomic
+from golive_tui.core.confine import UnsafePathError, read_capped
 from golive_tui.core.detectors.base import FileScan
+
+#: Largest cache file read (a 13k-file repository's cache is a few MB).
+MAX_CACHE_BYTES = 256 * 1024 * 1024
 
 _FORMAT = 1
 #: Entries untouched for this many cache writes are dropped (branch switches stay warm a while).
@@ -59,9 +63,12 @@ class ScanCache:
         cache = cls(path)
         if path is None:
             return cache
-        try:
-            raw = path.read_bytes()
+        try:  # a regular file under a cap: never a link out of .git, a device or a FIFO
+            raw = read_capped(path, MAX_CACHE_BYTES)
         except FileNotFoundError:
+            return cache
+        except UnsafePathError as exc:
+            cache.problem = f"scan cache not read ({exc.why}); scanning cold"
             return cache
         except OSError as exc:
             cache.problem = f"scan cache unreadable ({exc.strerror}); scanning cold"
