@@ -286,14 +286,17 @@ def signed_hostile_base(hostile: Hostile, tmp_path: Path) -> tuple[Hostile, Item
     git(root, "commit", "-q", "-m", "signers")
     git(root, "tag", "v1.0.0")
     item = _first_manual_item(root)
+    # Recorded blobs an attacker would pick: "" (any content now differs, so it is diffed
+    # against nothing) or a blob the repository has (so the old side of the diff exists).
+    known = git(root, "rev-parse", "HEAD:go.mod")
     watch = (
-        (str(hostile.outside / "secret.txt"), OLD),
-        ("../outside/secret.txt", OLD),
-        ("/dev/zero", OLD),
-        ("linkdir/secret.txt", OLD),
-        ("link", OLD),
-        ("zero", OLD),
-        (".git/config", OLD),
+        (str(hostile.outside / "secret.txt"), ""),
+        ("../outside/secret.txt", known),
+        ("/dev/zero", known),
+        ("linkdir/secret.txt", ""),
+        ("link", known),
+        ("zero", known),
+        (".git/config", ""),
     )
     head = git(root, "rev-parse", "HEAD")
     record = replace(
