@@ -589,3 +589,13 @@ def test_scan_cache_linked_to_a_device_is_not_read(hostile: Hostile) -> None:
     assert "scan cache not read (expected a file, got a symlink (not followed))" in (
         proc.stdout + proc.stderr
     )
+
+
+def test_record_lock_replaced_by_a_fifo_does_not_block(hostile: Hostile) -> None:
+    (hostile.root / ".golive/records").mkdir(parents=True)
+    lock = rec._lock_path(rec.record_path(hostile.root, "v1"))
+    assert ".git/golive/locks" in lock.as_posix()
+    os.mkfifo(lock)
+    proc = _golive(hostile.root, "sign", "--release", "v1", "--no-sign")
+    assert proc.returncode == 1, proc.stderr
+    assert "cannot lock" in proc.stderr and "Traceback" not in proc.stderr

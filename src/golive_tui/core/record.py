@@ -888,8 +888,9 @@ def record_lock(path: Path) -> Iterator[None]:
     except OSError as exc:
         raise RecordError(f"{path.parent}: cannot create: {exc.strerror or exc}") from None
     lock = _lock_path(path)
-    try:
-        handle = lock.open("a")
+    try:  # a link or a FIFO left in its place must not redirect or block the lock
+        fd = os.open(lock, _LOCK_FLAGS, 0o644)
+        handle = os.fdopen(fd, "a")
     except OSError as exc:
         raise RecordError(f"{path}: cannot lock: {exc}") from None
     with handle:
@@ -898,6 +899,9 @@ def record_lock(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+_LOCK_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 
 
 def _lock_path(path: Path) -> Path:
