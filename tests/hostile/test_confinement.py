@@ -599,3 +599,41 @@ def test_record_lock_replaced_by_a_fifo_does_not_block(hostile: Hostile) -> None
     proc = _golive(hostile.root, "sign", "--release", "v1", "--no-sign")
     assert proc.returncode == 1, proc.stderr
     assert "cannot lock" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_walker_detail_pane_shows_the_refusal_not_the_file(hostile: Hostile) -> None:
+    """The walker's detail pane renders the same plan: the reason, never the outside content."""
+    from golive_tui.tui.carry_view import reason_widgets
+
+    known = git(hostile.root, "rev-parse", "HEAD:go.mod")
+    item = rec.RecordItem(
+        id=MANUAL.id, state="done", source="manual", wording=rec.item_wording(MANUAL),
+        at="2999-01-01T00:00:00Z",
+        watch=((str(hostile.outside / "secret.txt"), ""), ("linkdir/secret.txt", known)),
+    )  # fmt: skip
+    base = Base(
+        "v1", hostile.root / ".golive/records/v1.toml", replace(sample_record(), items=(item,))
+    )
+    observed = carry.observe_worktree(hostile.root, _NoReport(), base.record)
+    plan = carry.compare(CHECKLIST, base, observed, release="v2", repo_root=hostile.root)
+    shown = "\n".join(str(w.content) for w in reason_widgets(plan, MANUAL.id))
+    assert "is not read: expected a repository-relative path" in shown
+    assert "linkdir/secret.txt (named by the v1 record) is not read" in shown
+    assert SECRET not in shown
+
+
+def test_golive_folder_symlinked_outside(hostile: Hostile) -> None:
+    """`.golive` itself leading outside: its config, checklists and records are all refused."""
+    away = hostile.outside / "golive"
+    (away / "checklists").mkdir(parents=True)
+    (away / "records").mkdir()
+    (away / "config.toml").write_text('profile = "p0"\n')
+    (away / "checklists/evil.toml").write_text(EVIL_CHECKLIST)
+    rec.write_record(away / "records/v1.toml", sample_record(release="v1"))
+    (hostile.root / ".golive").symlink_to(away)
+    scan = _golive(hostile.root, "scan")
+    assert scan.returncode == 2 and "symlink leading outside" in scan.stderr
+    verify = _golive(hostile.root, "verify", "--all")
+    assert verify.returncode == 1 and "symlink leading outside" in verify.stdout
+    for proc in (scan, verify):
+        assert SECRET not in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
