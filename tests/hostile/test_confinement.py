@@ -28,6 +28,7 @@ from golive_tui.core.confine import (
     read_confined,
     relative,
 )
+from golive_tui.core.errors import RecordError
 from golive_tui.core.model import Checklist, Item, Priority, Section
 from tests.conftest import RepoFactory, git
 from tests.signing_fixtures import sample_record, ssh_keygen, use_ssh_key
@@ -381,7 +382,7 @@ def test_record_that_is_a_device_or_fifo_is_refused(hostile: Hostile) -> None:
     records = hostile.root / ".golive/records"
     records.mkdir(parents=True)
     os.mkfifo(records / "v1.toml")
-    with pytest.raises(rec.RecordError, match="expected a regular file, got a FIFO"):
+    with pytest.raises(RecordError, match="expected a regular file, got a FIFO"):
         rec.load_record(records / "v1.toml")
 
 
@@ -390,7 +391,7 @@ def test_huge_record_is_refused_without_reading_it_all(hostile: Hostile) -> None
     records.mkdir(parents=True)
     with (records / "v1.toml").open("wb") as handle:
         handle.truncate(rec.MAX_RECORD_BYTES * 4)  # sparse: cheap to make, costly to read
-    with pytest.raises(rec.RecordError, match="expected at most"):
+    with pytest.raises(RecordError, match="expected at most"):
         rec.load_record(records / "v1.toml")
 
 
