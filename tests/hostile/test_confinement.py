@@ -638,3 +638,27 @@ def test_golive_folder_symlinked_outside(hostile: Hostile) -> None:
     assert verify.returncode == 1 and "symlink leading outside" in verify.stdout
     for proc in (scan, verify):
         assert SECRET not in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_folder_swapped_for_a_link_after_the_check_is_caught(
+    hostile: Hostile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """confine resolves, then opens: what is opened is checked again (the swap is simulated)."""
+    import golive_tui.core.confine as confinement
+
+    (hostile.root / "docs2").mkdir()
+    (hostile.root / "docs2/secret.txt").write_text("inside\n")
+    real_confine = confinement.confine
+
+    def swap_after_check(root: Path, path: str, *, follow: bool = True) -> Path:
+        target = real_confine(root, path, follow=follow)
+        (hostile.root / "docs2/secret.txt").unlink()
+        (hostile.root / "docs2").rmdir()
+        (hostile.root / "docs2").symlink_to(hostile.outside)
+        return target
+
+    monkeypatch.setattr(confinement, "confine", swap_after_check)
+    if not Path("/proc/self/fd").is_dir():
+        pytest.skip("no /proc: the re-check needs it")
+    with pytest.raises(UnsafePathError, match="symlink leading outside"):
+        confinement.read_confined(hostile.root, "docs2/secret.txt")

@@ -30,6 +30,7 @@ DEFAULT_CAP = 1024 * 1024
 
 _FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 _CHUNK = 65536
+_OUTSIDE = "expected a file inside the repository, got a symlink leading outside it"
 
 
 class UnsafePathError(GoliveError):
@@ -83,18 +84,19 @@ def confine(root: Path, path: str | PurePosixPath, *, follow: bool = True) -> Pa
     except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
         raise UnsafePathError(rel, "expected a file, got a symlink loop") from None
     if target != base and not target.is_relative_to(base):
-        raise UnsafePathError(
-            rel, "expected a file inside the repository, got a symlink leading outside it"
-        )
+        raise UnsafePathError(rel, _OUTSIDE)
     return target
 
 
-def read_capped(path: Path, cap: int = DEFAULT_CAP, *, shown: str = "") -> bytes:
+def read_capped(
+    path: Path, cap: int = DEFAULT_CAP, *, shown: str = "", within: Path | None = None
+) -> bytes:
     """At most `cap` bytes of the regular file at `path`, never following a final symlink.
 
     Reads `cap + 1` bytes at most, whatever the file claims to hold; TooLargeError beyond `cap`.
     UnsafePathError for a symlink, device, FIFO or socket; OSError (e.g. FileNotFoundError) for
-    the rest, as `open` would.
+    the rest, as `open` would. With `within`, the file actually opened must lie under it (checked
+    through /proc where there is one: a folder swapped for a link after `confine` looked at it).
     """
     name = shown or str(path)
     try:
@@ -104,6 +106,8 @@ def read_capped(path: Path, cap: int = DEFAULT_CAP, *, shown: str = "") -> bytes
             raise UnsafePathError(name, "expected a file, got a symlink (not followed)") from None
         raise
     try:
+        if within is not None and not _opened_within(fd, within):
+            raise UnsafePathError(name, _OUTSIDE)
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise UnsafePathError(name, f"expected a regular file, got {_kind(info.st_mode)}")
@@ -127,7 +131,15 @@ def read_confined(
 ) -> bytes:
     """`path` (repository-relative, from data) read under `root` with `confine`'s rules and a cap."""
     target = confine(root, path, follow=follow)
-    return read_capped(target, cap, shown=relative(path))
+    return read_capped(target, cap, shown=relative(path), within=root.resolve())
+
+
+def _opened_within(fd: int, base: Path) -> bool:
+    try:
+        real = Path(f"/proc/self/fd/{fd}").readlink()
+    except OSError:
+        return True  # no /proc: confine's check is all there is
+    return real == base or real.is_relative_to(base)
 
 
 def _kind(mode: int) -> str:
