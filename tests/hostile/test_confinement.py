@@ -662,3 +662,18 @@ def test_a_folder_swapped_for_a_link_after_the_check_is_caught(
         pytest.skip("no /proc: the re-check needs it")
     with pytest.raises(UnsafePathError, match="symlink leading outside"):
         confinement.read_confined(hostile.root, "docs2/secret.txt")
+
+
+def test_lint_checklist_on_a_repository_file_linked_outside(hostile: Hostile) -> None:
+    """CI runs `golive lint-checklist .golive/checklists/*.toml`: a link out is not read."""
+    (hostile.outside / "evil.toml").write_text(EVIL_CHECKLIST)
+    folder = hostile.root / ".golive/checklists"
+    folder.mkdir(parents=True)
+    (folder / "evil.toml").symlink_to(hostile.outside / "evil.toml")
+    proc = run_golive("lint-checklist", ".golive/checklists/evil.toml", cwd=hostile.root)
+    assert proc.returncode == 1
+    assert (
+        ".golive/checklists/evil.toml: expected a file inside the repository, "
+        "got a symlink leading outside it"
+    ) in proc.stdout + proc.stderr
+    assert SECRET not in proc.stdout + proc.stderr and "Traceback" not in proc.stderr

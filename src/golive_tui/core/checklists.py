@@ -13,6 +13,7 @@ import difflib
 import hashlib
 import itertools
 import json
+import os
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -562,7 +563,7 @@ def _read_bytes(path: Path, display: str, repo_root: Path | None = None) -> byte
     repository's own and is confined to it (a symlink leading outside is refused)."""
     try:
         if repo_root is not None:
-            target = confine(repo_root, path.relative_to(repo_root).as_posix())
+            target = confine(repo_root, _lexical(path).relative_to(repo_root).as_posix())
         else:
             target = _resolved(path)
         return read_capped(target, MAX_DEFINITION_BYTES, shown=display)
@@ -1436,7 +1437,7 @@ class Library:
         raws: list[RawChecklist] = []
         failed: dict[str, list[str]] = {}
         for path, origin in files:
-            root = repo_root if path in own else None
+            root = repo_root if path in own else _owner(path, repo_root)
             try:
                 raws.append(
                     parse_file(
@@ -1525,6 +1526,19 @@ class Library:
         return self._active.get(raw.extends)
 
 
+def _lexical(path: Path) -> Path:
+    """`path` made absolute without following any link (`..` folded as written)."""
+    return Path(os.path.abspath(path))  # noqa: PTH100 - resolve() would follow the links
+
+
+def _owner(path: Path, repo_root: Path | None) -> Path | None:
+    """`repo_root` when the file named lies in the repository (as written, before links):
+    such a file is the repository's and is read confined to it, however it was named."""
+    if repo_root is None:
+        return None
+    return repo_root if _lexical(path).is_relative_to(repo_root) else None
+
+
 def _resolved(path: Path) -> Path:
     """`path` resolved, or as given when it cannot be (a symlink loop)."""
     try:
@@ -1567,7 +1581,12 @@ def lint_files(paths: Sequence[Path], repo_root: Path | None) -> dict[Path, Chec
     detectors = _known_detectors(repo_root)
     for path in paths:
         try:
-            raw = parse_file(path, known_detectors=detectors, display=str(path))
+            raw = parse_file(
+                path,
+                known_detectors=detectors,
+                display=str(path),
+                repo_root=_owner(path, repo_root),
+            )
             out[path] = library.resolve(raw)
         except ChecklistError as exc:
             out[path] = exc.problems
