@@ -677,3 +677,20 @@ def test_lint_checklist_on_a_repository_file_linked_outside(hostile: Hostile) ->
         "got a symlink leading outside it"
     ) in proc.stdout + proc.stderr
     assert SECRET not in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("blob", ["--help", "HEAD:go.mod", "HEAD"])
+def test_recorded_blob_that_is_not_an_object_id_is_not_passed_to_git(
+    hostile: Hostile, blob: str
+) -> None:
+    item = rec.RecordItem(
+        id=MANUAL.id, state="done", source="manual", wording=rec.item_wording(MANUAL),
+        at="2999-01-01T00:00:00Z", watch=(("docs/runbook.md", blob),),
+    )  # fmt: skip
+    base = Base(
+        "v1", hostile.root / ".golive/records/v1.toml", replace(sample_record(), items=(item,))
+    )
+    observed = carry.observe_worktree(hostile.root, _NoReport(), base.record)
+    plan = carry.compare(CHECKLIST, base, observed, release="v2", repo_root=hostile.root)
+    (reason,) = plan.reasked[MANUAL.id]
+    assert reason.diff == "(the recorded blob of docs/runbook.md is not an object id)"

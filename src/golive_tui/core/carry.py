@@ -63,6 +63,7 @@ from golive_tui.core.repo import blob_sha
 
 #: Longest diff shown per changed file (lines); the rest is summarised.
 MAX_DIFF_LINES = 40
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 #: Largest file (either side) a diff is computed for; larger ones are summarised.
 MAX_DIFF_BYTES = DEFAULT_CAP
 
@@ -832,6 +833,8 @@ def _diff(path: str, old_blob: str, observed: Observed, root: Path) -> str:
     `observed.content` (confined to the repository and capped).
     """
     old = b""
+    if old_blob and not _OBJECT_ID.fullmatch(old_blob):
+        return f"(the recorded blob of {path} is not an object id)"
     if old_blob:
         size = (git_out(root, "cat-file", "-s", old_blob) or "").strip()
         if size.isdigit() and int(size) > MAX_DIFF_BYTES:
