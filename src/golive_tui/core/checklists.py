@@ -563,7 +563,7 @@ def _read_bytes(path: Path, display: str, repo_root: Path | None = None) -> byte
     repository's own and is confined to it (a symlink leading outside is refused)."""
     try:
         if repo_root is not None:
-            target = confine(repo_root, _lexical(path).relative_to(repo_root).as_posix())
+            target = confine(repo_root, _lexical(path).relative_to(_lexical(repo_root)).as_posix())
         else:
             target = _resolved(path)
         return read_capped(target, MAX_DEFINITION_BYTES, shown=display)
@@ -1536,7 +1536,7 @@ def _owner(path: Path, repo_root: Path | None) -> Path | None:
     such a file is the repository's and is read confined to it, however it was named."""
     if repo_root is None:
         return None
-    return repo_root if _lexical(path).is_relative_to(repo_root) else None
+    return repo_root if _lexical(path).is_relative_to(_lexical(repo_root)) else None
 
 
 def _resolved(path: Path) -> Path:
