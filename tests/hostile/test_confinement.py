@@ -694,3 +694,10 @@ def test_recorded_blob_that_is_not_an_object_id_is_not_passed_to_git(
     plan = carry.compare(CHECKLIST, base, observed, release="v2", repo_root=hostile.root)
     (reason,) = plan.reasked[MANUAL.id]
     assert reason.diff == "(the recorded blob of docs/runbook.md is not an object id)"
+
+
+def test_record_named_by_the_user_that_loops(tmp_path: Path) -> None:
+    (tmp_path / "a.toml").symlink_to("b.toml")
+    (tmp_path / "b.toml").symlink_to("a.toml")
+    with pytest.raises(RecordError, match=r"symlink loop|symlink \(not followed\)"):
+        rec.load_record(tmp_path / "a.toml")

@@ -853,7 +853,11 @@ def _read_record(path: Path) -> bytes:
     root = _records_root(path)
     if root is not None:
         return read_confined(root, (RECORDS_DIR / path.name).as_posix(), MAX_RECORD_BYTES)
-    return read_capped(path.resolve(), MAX_RECORD_BYTES, shown=str(path))
+    try:
+        target = path.resolve()
+    except RuntimeError:  # a symlink loop (Python < 3.13)
+        raise UnsafePathError(str(path), "expected a file, got a symlink loop") from None
+    return read_capped(target, MAX_RECORD_BYTES, shown=str(path))
 
 
 def records_dir(repo_root: Path) -> Path:
