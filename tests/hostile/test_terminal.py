@@ -502,7 +502,7 @@ def test_a_real_terminal_gets_no_clipboard_write_or_title(
         tmux("new-session", "-d", "-s", "t", "-x", "160", "-y", "50", "sleep 60")
         tmux("set-option", "-g", "set-clipboard", "on")
         tmux("set-option", "-g", "allow-rename", "on")
-        tmux("new-window", "-t", "t", "-n", "run", script)
+        tmux("new-window", "-d", "-t", "t:", "-n", "run", script)  # "t:" = next free index
         tmux("wait-for", "ran")  # returns once the commands have run
         assert tmux("list-buffers") == ""
         title = tmux("display-message", "-p", "-t", "t:run", "#{pane_title}")
