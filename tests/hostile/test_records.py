@@ -293,18 +293,18 @@ def test_no_sign_never_replaces_a_signed_record(
 def test_a_draft_with_a_float_score_never_becomes_a_record(
     service: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`score = 1.0` passes `in (0, 1, 2)`; golive's record loader would refuse it."""
+    """`score = 1.0` passes `in (0, 1, 2)`: the draft loader checks the type, so `sign` refuses the
+    draft itself (exit 2, naming it and the item) before any record is built."""
     draft = answer(service, "v1.0.0", RUNBOOK)
     text = draft.read_text()
     draft.write_text(
         text + '\n[answers."ops.quality"]\nstate = "done"\nsource = "manual"\nscore = 1.0\n'
     )
     capsys.readouterr()
-    assert cli("sign") == 1
+    assert cli("sign") == 2
     err = capsys.readouterr().err
-    assert f"the draft {draft}" in err
-    assert "item ops.quality" in err
-    assert "score: expected an integer, not 1.0" in err
+    assert str(draft) in err
+    assert "answers.ops.quality: score must be the integer 0, 1 or 2, not 1.0" in err
     assert "Traceback" not in err
     assert not record_file(service).exists()
 
@@ -319,7 +319,7 @@ def test_a_draft_with_a_float_score_leaves_an_existing_record_alone(
         draft.read_text()
         + '\n[answers."ops.quality"]\nstate = "done"\nsource = "manual"\nscore = 1.0\n'
     )
-    assert cli("sign", "--release", "v1.0.0") == 1
+    assert cli("sign", "--release", "v1.0.0") == 2
     assert path.read_bytes() == before
 
 

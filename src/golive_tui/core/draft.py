@@ -156,7 +156,7 @@ def make_answer(
     if item.kind is ItemKind.SCORE:
         if state is State.DONE and score is None:
             raise DraftError(f"{item.id} is a score item: answer it with score=0, 1 or 2")
-        if score is not None and score not in (0, 1, 2):
+        if score is not None and (type(score) is not int or score not in (0, 1, 2)):
             raise DraftError(f"{item.id}: score must be 0, 1 or 2, not {score}")
     elif score is not None:
         raise DraftError(f"{item.id} is a check item, not a score item: mark it done or todo")
@@ -281,8 +281,9 @@ def loads(text: str, where: str) -> Draft:
         except ValueError as exc:
             raise DraftError(f"{at}: {exc}") from None
         score = raw.get("score")
-        if score is not None and (isinstance(score, bool) or score not in (0, 1, 2)):
-            raise DraftError(f"{at}: score must be 0, 1 or 2")
+        # 1.0 == 1 in Python, so the type is checked first: a float score is not golive's own.
+        if score is not None and (type(score) is not int or score not in (0, 1, 2)):
+            raise DraftError(f"{at}: score must be the integer 0, 1 or 2, not {score!r}")
         answers[item_id] = Answer(
             item_id=item_id,
             state=state,
