@@ -1,0 +1,33 @@
+"""The Go checks as units: each detector and gate belongs to exactly one check."""
+
+from __future__ import annotations
+
+from golive_tui.core.detectors.catalog import shipped_catalog
+from golive_tui.core.detectors.go import extractor
+from golive_tui.core.detectors.go.checks import CHECKS
+
+
+def test_every_go_detector_is_one_checks_and_in_the_catalog_order() -> None:
+    ids = [d.id for check in CHECKS for d in check.detectors]
+    assert len(ids) == len(set(ids))
+    catalog = [i for i, d in shipped_catalog().items() if d.family == "go_source"]
+    assert list(extractor.DETECTORS) == catalog
+    assert set(ids) == set(catalog)
+
+
+def test_gates_are_named_once_and_blame_only_their_checks_detectors() -> None:
+    names = [g.name for g in extractor.GATES]
+    assert len(names) == len(set(names))
+    for check in CHECKS:
+        own = {d.id for d in check.detectors}
+        for gate in check.gates:
+            assert gate.detectors and set(gate.detectors) <= own, gate.name
+
+
+def test_a_gate_opens_only_with_its_package_imported() -> None:
+    from golive_tui.core.detectors.go.tree import File
+
+    text = "package a\nfunc f() { sig.Notify(c); x.Shutdown(ctx) }\n"
+    assert extractor._gates(File(text, {}, {})) == set()
+    named = File(text, {"os/signal": {"sig"}, "net/http": {"http"}}, {"sig": "os/signal"})
+    assert extractor._gates(named) == {"signal", "shutdown"}
