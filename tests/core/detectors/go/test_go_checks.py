@@ -31,3 +31,13 @@ def test_a_gate_opens_only_with_its_package_imported() -> None:
     assert extractor._gates(File(text, {}, {})) == set()
     named = File(text, {"os/signal": {"sig"}, "net/http": {"http"}}, {"sig": "os/signal"})
     assert extractor._gates(named) == {"signal", "shutdown"}
+
+
+def test_cache_version_keys_on_the_shipped_rules_file() -> None:
+    """go_rules.toml moved with the package: the extractor's cache version is still its digest
+    (a rules edit invalidates cached scans; moving code alone does not)."""
+    import hashlib
+    from importlib import resources
+
+    data = resources.files("golive_tui.core.detectors.go").joinpath("go_rules.toml").read_bytes()
+    assert extractor.EXTRACTORS[0].version == f"3.{hashlib.sha256(data).hexdigest()[:12]}"
