@@ -81,6 +81,9 @@ class Gate:
     call_words: Words = _none  # ... followed by `(` (`.Get(`)
     literal_words: Words = _none  # ... followed by `{` (`.Server{`)
     packages: Mapping[str, str] = field(default_factory=dict)  # import path -> usual name
+    # Whether the gate can open only on trigger words (most files have none, and then only
+    # the gates that read the text themselves are asked).
+    needs_words: bool = True
     on_call: OnCall | None = None
     on_literal: OnLiteral | None = None
     on_assignment: OnAssignment | None = None

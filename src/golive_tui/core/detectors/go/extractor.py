@@ -53,6 +53,7 @@ GATES: tuple[Gate, ...] = tuple(g for check in CHECKS for g in check.gates)
 _BY_ID: dict[str, Detector] = {d.id: d for check in CHECKS for d in check.detectors}
 #: Every `go.*` detector, in catalog order.
 DETECTORS: tuple[str, ...] = tuple(d for d in shipped_catalog() if d in _BY_ID)
+_TEXT_GATES: tuple[Gate, ...] = tuple(g for g in GATES if not g.needs_words)
 _GATE_DETECTORS: dict[str, tuple[str, ...]] = {g.name: g.detectors for g in GATES}
 _DEFAULT_NAMES: dict[str, str] = {p: n for g in GATES for p, n in g.packages.items()}
 _IDENT_BEFORE = re.compile(r"(\w+)\Z")
@@ -229,7 +230,7 @@ def _gates(f: File) -> set[str]:
         if before:
             receivers[word].add(before.group(1))
     seen = Seen(f, words, receivers)
-    return {g.name for g in GATES if g.opens(seen)}
+    return {g.name for g in (GATES if words else _TEXT_GATES) if g.opens(seen)}
 
 
 def _gate_detectors(gates: Iterable[str]) -> list[str]:

@@ -101,5 +101,5 @@ CHECK = Check(
         Detector(HEALTH, _sum_health, grouped=False),
         Detector(METRICS, generic("/metrics route", "no metrics library or /metrics route found")),
     ),
-    gates=(Gate("routes", (HEALTH, METRICS), _opens, _rule, on_call=_on_call),),
+    gates=(Gate("routes", (HEALTH, METRICS), _opens, _rule, needs_words=False, on_call=_on_call),),
 )
