@@ -1,4 +1,5 @@
-"""Helpers shared by the non-Go-source families: which paths are what, and error reporting.
+"""Helpers shared by the detector families: which paths are what, and error reporting (the
+one rule for unreadable files, `with_errors`, serves every family and the engine).
 
 Path predicates live here once so the Dockerfile, build, CI and presence families agree on
 what a Dockerfile, Makefile or CI definition is.

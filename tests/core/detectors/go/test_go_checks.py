@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from golive_tui.core.detectors.catalog import shipped_catalog
 from golive_tui.core.detectors.go import extractor
 from golive_tui.core.detectors.go.checks import CHECKS
@@ -41,3 +43,18 @@ def test_cache_version_keys_on_the_shipped_rules_file() -> None:
 
     data = resources.files("golive_tui.core.detectors.go").joinpath("go_rules.toml").read_bytes()
     assert extractor.EXTRACTORS[0].version == f"3.{hashlib.sha256(data).hexdigest()[:12]}"
+
+
+def test_a_failing_check_blames_its_gates_detectors_and_the_scan_goes_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from golive_tui.core.detectors.go.checks import signals
+
+    def boom(*args: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(signals, "_signal", boom)
+    text = 'package main\n\nimport "os/signal"\n\nfunc main() { signal.Notify(c, os.Interrupt) }\n'
+    scan = extractor.EXTRACTORS[0].extract("main.go", text)
+    assert scan.errors == (("go.signal.sigterm", "could not analyse: RuntimeError: bug"),)
+    assert scan.meta["imports"] == ["os/signal"]

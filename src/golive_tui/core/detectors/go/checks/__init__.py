@@ -3,7 +3,8 @@
 The order of `CHECKS` is the order handlers see a node: a call on a package function
 (`signal.Notify`, `os.Getenv`, `http.Get`) is claimed by its package's check before the
 name-based ones (pool settings, headers, routes, queries) look at it.
-To add a detector: write its module (detector, gate, rule, handlers, summary) and list it here.
+To add a detector: write its module (detector, gate, rule, handlers, summary), list it here
+and give it a definition in catalog.toml (family `go_source`); the tests check the two agree.
 """
 
 from __future__ import annotations
