@@ -38,7 +38,6 @@ class Rules:
     route_segments: frozenset[str]
     metrics_segments: frozenset[str]
     route_methods: frozenset[str]
-    route_literals: tuple[str, ...]
     pool_methods: tuple[str, ...]
     pgxpool_fields: tuple[str, ...]
     pgxpool_imports: tuple[str, ...]
@@ -59,8 +58,6 @@ def rules() -> Rules:
     headers = {h.lower(): det for det, names in data["headers"].items() for h in names}
     segments = frozenset(s.lower() for s in data["routes"]["segments"])
     metrics = frozenset(s.lower() for s in data["routes"]["metrics_segments"])
-    # Cheap substring gates for routes: "/" plus the first few letters of each segment.
-    route_literals = tuple(sorted({"/" + s[:4] for s in segments | metrics}))
     sql = data["sql"]
     keywords = "|".join(sql["keywords"])
     return Rules(
@@ -73,7 +70,6 @@ def rules() -> Rules:
         route_segments=segments,
         metrics_segments=metrics,
         route_methods=frozenset(data["routes"]["methods"]),
-        route_literals=route_literals,
         pool_methods=tuple(data["pool"]["methods"]),
         pgxpool_fields=tuple(data["pool"]["pgxpool_fields"]),
         pgxpool_imports=tuple(data["pool"]["pgxpool_imports"]),

@@ -117,7 +117,7 @@ def enclosing_function(node: SgNode) -> SgNode | None:
     return None
 
 
-def key(node: SgNode | None) -> int:
+def start_of(node: SgNode | None) -> int:
     return -1 if node is None else node.range().start.index
 
 
@@ -248,7 +248,7 @@ def later_fields(lit: SgNode, assignments: list[SgNode]) -> dict[str, str]:
     if assigned is None or not assignments:
         return {}
     var = assigned[0]
-    func_key = key(enclosing_function(lit))
+    func_key = start_of(enclosing_function(lit))
     start = lit.range().end.index
     out: dict[str, str] = {}
     for assign in assignments:
@@ -257,6 +257,6 @@ def later_fields(lit: SgNode, assignments: list[SgNode]) -> dict[str, str]:
         if left is None or not right or assign.range().start.index < start:
             continue
         target, _, fld = left.text().rpartition(".")
-        if target == var and key(enclosing_function(assign)) == func_key:
+        if target == var and start_of(enclosing_function(assign)) == func_key:
             out[fld] = right[0].text()
     return out
