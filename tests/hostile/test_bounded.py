@@ -23,7 +23,9 @@ import pytest
 
 from golive_tui.core import globs, tomlsafe
 from golive_tui.core.config import MAX_FILE_SIZE_CEILING, ConfigError, parse_config
-from golive_tui.core.detectors import custom, go_source, yamlutil
+from golive_tui.core.detectors import custom, yamlutil
+from golive_tui.core.detectors.go import EXTRACTORS as GO_EXTRACTORS
+from golive_tui.core.detectors.go import fragments
 from golive_tui.core.engine import scan
 from golive_tui.core.errors import DraftError, RecordError
 from tests.conftest import RepoFactory
@@ -329,19 +331,19 @@ def one_line_go(size: int = 1_000_000) -> str:
 
 def test_long_lines_are_wrapped_at_neutral_places_before_parsing() -> None:
     text = one_line_go()
-    lay = go_source.layout(text)
-    assert lay is not None and go_source.has_long_line(text)
-    wrapped, added = go_source.wrap_long_lines(text, lay)
+    lay = fragments.layout(text)
+    assert lay is not None and fragments.has_long_line(text)
+    wrapped, added = fragments.wrap_long_lines(text, lay)
     # Only breaks were added, each after `;` `,` `(` `[` `{`: the program is the same
     assert wrapped.replace("\n", "") == text.replace("\n", "")
     assert len(added) == wrapped.count("\n") - text.count("\n")
     # Every parsed line is short now, so each node.range() is cheap
-    assert max(len(line) for line in wrapped.split("\n")) < 2 * go_source.LONG_LINE
+    assert max(len(line) for line in wrapped.split("\n")) < 2 * fragments.LONG_LINE
     # Strings are never broken
     quoted = 'package p; var s = "' + "a, b; c(" * 2000 + '"; var t = 1\n'
-    quoted_lay = go_source.layout(quoted)
+    quoted_lay = fragments.layout(quoted)
     assert quoted_lay is not None
-    out, _ = go_source.wrap_long_lines(quoted, quoted_lay)
+    out, _ = fragments.wrap_long_lines(quoted, quoted_lay)
     assert '"' + "a, b; c(" * 2000 + '"' in out
 
 
@@ -351,8 +353,8 @@ def test_one_line_go_file_reports_its_real_lines() -> None:
         + one_line_go(200_000).removeprefix("package main;")
         + ("func late() { signal.Notify(ch, syscall.SIGINT) }\n")
     )
-    result = go_source.GoSourceExtractor().extract("main.go", text)
-    lines = {f.line for f in result.findings if f.detector == go_source.SIGTERM}
+    result = GO_EXTRACTORS[0].extract("main.go", text)
+    lines = {f.line for f in result.findings if f.detector == "go.signal.sigterm"}
     assert lines == {2, 3}
     assert not result.errors
 
@@ -373,7 +375,7 @@ def test_declaration_boundaries_are_counted_once() -> None:
         body = '_, _ = http.Get("x")' if i % 2 == 0 else "println()"
         parts.append(f"func f{i}() {{\n\t{body}\n}}\n\n")
     text = "".join(parts)
-    lay = go_source.layout(text)
+    lay = fragments.layout(text)
     assert lay is not None
     assert set(lay.depth_before) == {*lay.starts, len(text)}
     assert all(depth == 0 for depth in lay.depth_before.values())

@@ -984,6 +984,7 @@ def _finalize(
     emit: Callable[[Progress], None],
 ) -> list[DetectorResult]:
     """One result per wanted id, emitted as each family finishes."""
+    from golive_tui.core.detectors import common
     from golive_tui.core.model import DetectorResult, Status
 
     wanted_set = set(wanted)
@@ -1021,13 +1022,9 @@ def _finalize(
                     Status.ERROR,
                     f"{extractor.name} reported no result for this detector",
                 )
+            # Files only the engine knows it could not read: the detectors' own rule decides.
             problems = errors.get(detector_id, []) + errors.get("*", [])
-            if problems and result.status in (Status.MISSING, Status.NOT_APPLICABLE):
-                more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-                result = replace(
-                    result, status=Status.ERROR, summary=f"could not parse {problems[0]}{more}"
-                )
-            publish(result)
+            publish(common.with_errors(result, problems, common.UNREAD))
 
     decided = {r.id for r in results}
     for detector_id in wanted:

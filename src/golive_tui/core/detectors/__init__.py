@@ -1,7 +1,7 @@
 """The family registry: which extractor implements which catalog detector.
 
-Each family module (`golive_tui.core.detectors.<family>`) exposes `EXTRACTORS`, a tuple of
-`Extractor` singletons. A module that does not exist yet, or fails to import, leaves its
+Each family module (`golive_tui.core.detectors.<family>`, or the module `_MODULES` names)
+exposes `EXTRACTORS`, a tuple of `Extractor` singletons. A module that does not exist yet, or fails to import, leaves its
 detectors without an implementation: the engine then reports them as `error` ("no
 implementation") instead of pretending they found nothing, so partial builds stay honest.
 """
@@ -26,6 +26,8 @@ FAMILIES: tuple[str, ...] = (
     "files",
     "build",
 )
+#: Families (the catalog's `family` names) whose module is named otherwise.
+_MODULES = {"go_source": "go"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +48,7 @@ def load_families(names: Iterable[str] = FAMILIES) -> Registry:
     extractors: list[Extractor] = []
     problems: list[str] = []
     for name in names:
-        module_name = f"{__name__}.{name}"
+        module_name = f"{__name__}.{_MODULES.get(name, name)}"
         if importlib.util.find_spec(module_name) is None:
             continue
         try:

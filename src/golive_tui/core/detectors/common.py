@@ -1,4 +1,5 @@
-"""Helpers shared by the non-Go-source families: which paths are what, and error reporting.
+"""Helpers shared by the detector families: which paths are what, and error reporting (the
+one rule for unreadable files, `with_errors`, serves every family and the engine).
 
 Path predicates live here once so the Dockerfile, build, CI and presence families agree on
 what a Dockerfile, Makefile or CI definition is.
@@ -7,7 +8,8 @@ what a Dockerfile, Makefile or CI definition is.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from golive_tui.core.detectors.base import FileScan, Finding, ScannedFile
@@ -207,6 +209,55 @@ def collect(files: Mapping[str, ScannedFile], detector: str) -> tuple[Evidence, 
     return tuple(sorted(out, key=lambda e: (e.path, e.line)))
 
 
+@dataclass(frozen=True, slots=True)
+class ErrorWording:
+    """How a family words the files it could not read or parse: the summary when nothing was
+    found, and what is added to a summary when something was."""
+
+    failed: Callable[[list[str]], str]
+    noted: Callable[[str, list[str]], str]
+
+
+def _more(errors: list[str]) -> str:
+    return f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+
+
+def _first_three(errors: list[str]) -> str:
+    return ", ".join(errors[:3]) + (f" and {len(errors) - 3} more" if len(errors) > 3 else "")
+
+
+#: The families' wording: "could not parse <first> (and N more)".
+PARSE = ErrorWording(
+    failed=lambda errors: f"could not parse {errors[0]}" + _more(errors),
+    noted=lambda summary, errors: (
+        f"{summary} ({len(errors)} file(s) could not be parsed: {errors[0]})"
+    ),
+)
+#: The Go source family's wording: up to three files named.
+ANALYSE = ErrorWording(
+    failed=lambda errors: f"could not analyse {_first_three(errors)}; nothing found elsewhere",
+    noted=lambda summary, errors: f"{summary} (could not analyse {_first_three(errors)})",
+)
+#: The engine's (files it could not read): a result that found something stands as it is.
+UNREAD = ErrorWording(failed=PARSE.failed, noted=lambda summary, errors: summary)
+
+#: What "nothing found" is: an error in a file could be hiding the evidence.
+_NOTHING_FOUND = frozenset({Status.MISSING, Status.NOT_APPLICABLE})
+
+
+def with_errors(
+    result: DetectorResult, errors: list[str], wording: ErrorWording = PARSE
+) -> DetectorResult:
+    """The one rule for files a detector could not read or parse: when nothing was found
+    (missing, or not applicable) the result is an `error` - the evidence may be in those
+    files - otherwise it stands, its summary noting them. No errors: the result unchanged."""
+    if not errors:
+        return result
+    if result.status in _NOTHING_FOUND:
+        return replace(result, status=Status.ERROR, summary=wording.failed(errors))
+    return replace(result, summary=wording.noted(result.summary, errors))
+
+
 def result(
     detector: str,
     title: str,
@@ -215,21 +266,10 @@ def result(
     *,
     errors: list[str] | None = None,
 ) -> DetectorResult:
-    """A result whose status follows the evidence, or `error` when nothing decisive was found
-    and a relevant file could not be parsed."""
+    """A result whose status follows the evidence (see `with_errors` for parse errors)."""
     items = tuple(evidence_items)
-    status = DetectorResult.status_for(items)
-    if errors and status is Status.MISSING:
-        return DetectorResult(
-            detector, title, Status.ERROR, f"could not parse {errors[0]}" + _more(errors), items
-        )
-    if errors:
-        summary += f" ({len(errors)} file(s) could not be parsed: {errors[0]})"
-    return DetectorResult(detector, title, status, summary, items)
-
-
-def _more(errors: list[str]) -> str:
-    return f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    found = DetectorResult(detector, title, DetectorResult.status_for(items), summary, items)
+    return with_errors(found, errors or [])
 
 
 def not_applicable(detector: str, title: str, why: str) -> DetectorResult:

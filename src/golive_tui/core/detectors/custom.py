@@ -348,7 +348,7 @@ def _read(fd: int, size: int, deadline: float | None) -> bytes | None:
 def serve() -> None:
     """The child's loop: the rules, then one request per file; one reply per rule, as each
     finishes (so the parent knows which rule is running when time is up)."""
-    from golive_tui.core.detectors.go_source import has_long_line, layout, wrap_long_lines
+    from golive_tui.core.detectors.go.fragments import has_long_line, layout, wrap_long_lines
 
     fd_in, fd_out = sys.stdin.fileno(), sys.stdout.fileno()
     configs = _receive(fd_in, None)
@@ -362,7 +362,7 @@ def serve() -> None:
         text = str(request.get("text", ""))
         added: list[int] = []
         lay = layout(text) if has_long_line(text) else None
-        if lay is not None:  # column counting is quadratic on a long line: see go_source
+        if lay is not None:  # column counting is quadratic on a long line: see go.fragments
             text, added = wrap_long_lines(text, lay)
 
         try:
@@ -396,7 +396,7 @@ def serve() -> None:
 
 
 def _line(added: list[int], row: int) -> int:
-    """The file's 1-based line for a row of the wrapped text (see go_source.wrap_long_lines)."""
+    """The file's 1-based line for a row of the wrapped text (see go.fragments.wrap_long_lines)."""
     return row - bisect_left(added, row) + 1
 
 

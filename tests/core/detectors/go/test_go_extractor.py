@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from golive_tui.core.detectors.base import FileScan, Finding, ScannedFile
-from golive_tui.core.detectors.go_source import EXTRACTORS, scan_imports
+from golive_tui.core.detectors.go import EXTRACTORS
+from golive_tui.core.detectors.go.imports import scan_imports
 from golive_tui.core.model import DetectorResult, Status
 
 EX = EXTRACTORS[0]
@@ -719,12 +720,12 @@ def test_syntax_error_keeps_evidence_elsewhere_decisive() -> None:
 
 
 def test_files_without_triggers_are_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
-    from golive_tui.core.detectors import go_source
+    from golive_tui.core.detectors.go import tree
 
     def boom(*args: Any) -> None:
         raise AssertionError("parsed")
 
-    monkeypatch.setattr(go_source, "SgRoot", boom)
+    monkeypatch.setattr(tree, "SgRoot", boom)
     scan = EX.extract(
         "a.go",
         'package a\nimport "fmt"\n// signal.Notify(c, syscall.SIGTERM)\nfunc f() { fmt.Println("x") }\n',

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 from ast_grep_py import SgRoot
-from tests.core.detectors.test_go_source import SERVER, SIGNAL_CASES
+from tests.core.detectors.go.test_go_extractor import SERVER, SIGNAL_CASES
 
-from golive_tui.core.detectors import go_source
 from golive_tui.core.detectors.base import FileScan
-from golive_tui.core.detectors.go_source import EXTRACTORS, fragment, layout
+from golive_tui.core.detectors.go import EXTRACTORS, extractor, tree
+from golive_tui.core.detectors.go.fragments import fragment, layout
 
 EX = EXTRACTORS[0]
 
@@ -29,13 +29,13 @@ def parsed_sources(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.append(src)
         return SgRoot(src, lang)
 
-    monkeypatch.setattr(go_source, "SgRoot", spy)
+    monkeypatch.setattr(tree, "SgRoot", spy)
     return seen
 
 
 def whole_file_scan(monkeypatch: pytest.MonkeyPatch, path: str, text: str) -> FileScan:
     with monkeypatch.context() as m:
-        m.setattr(go_source, "fragment", lambda *args: None)
+        m.setattr(extractor, "fragment", lambda *args: None)
         return EX.extract(path, text)
 
 

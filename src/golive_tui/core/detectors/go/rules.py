@@ -1,0 +1,117 @@
+"""go_rules.toml, loaded once: every plain list the Go checks read (imports, names, literals).
+
+Widening a detector is a data change here; `digest` keys the extractor's cache version, so an
+edit to the file invalidates cached scans.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRule:
+    detector: str
+    prefixes: tuple[str, ...]
+    exact: tuple[str, ...]
+
+    def matches(self, path: str) -> bool:
+        if path in self.exact:
+            return True
+        return any(path == p or path.startswith(p + "/") for p in self.prefixes)
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """go_rules.toml, loaded once."""
+
+    imports: tuple[ImportRule, ...]
+    package_names: Mapping[str, str]
+    headers: Mapping[str, str]  # lower-case header name -> detector
+    route_segments: frozenset[str]
+    metrics_segments: frozenset[str]
+    route_methods: frozenset[str]
+    pool_methods: tuple[str, ...]
+    pgxpool_fields: tuple[str, ...]
+    pgxpool_imports: tuple[str, ...]
+    sql_methods: Mapping[str, int]
+    sqlx_methods: Mapping[str, int]
+    rows_methods: frozenset[str]
+    sql_imports: tuple[str, ...]
+    sqlx_imports: tuple[str, ...]
+    sql_keywords: re.Pattern[str]
+    migration_dirs: tuple[str, ...]
+    digest: str
+
+
+@cache
+def rules() -> Rules:
+    text = resources.files(__package__).joinpath("go_rules.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    headers = {h.lower(): det for det, names in data["headers"].items() for h in names}
+    segments = frozenset(s.lower() for s in data["routes"]["segments"])
+    metrics = frozenset(s.lower() for s in data["routes"]["metrics_segments"])
+    sql = data["sql"]
+    keywords = "|".join(sql["keywords"])
+    return Rules(
+        imports=tuple(
+            ImportRule(r["detector"], tuple(r.get("prefixes", ())), tuple(r.get("exact", ())))
+            for r in data["imports"]
+        ),
+        package_names=dict(data.get("package_names", {})),
+        headers=headers,
+        route_segments=segments,
+        metrics_segments=metrics,
+        route_methods=frozenset(data["routes"]["methods"]),
+        pool_methods=tuple(data["pool"]["methods"]),
+        pgxpool_fields=tuple(data["pool"]["pgxpool_fields"]),
+        pgxpool_imports=tuple(data["pool"]["pgxpool_imports"]),
+        sql_methods=dict(sql["methods"]),
+        sqlx_methods=dict(sql["sqlx_methods"]),
+        rows_methods=frozenset(sql["rows_methods"]),
+        sql_imports=tuple(sql["imports"]),
+        sqlx_imports=tuple(sql["sqlx_imports"]),
+        sql_keywords=re.compile(rf"(?i)\b(?:{keywords})\b"),
+        migration_dirs=tuple(data["migrations"]["dirs"]),
+        digest=hashlib.sha256(text.encode()).hexdigest()[:12],
+    )
+
+
+# --------------------------------------------------------------------------- regex building
+
+
+def trie(words: Iterable[str]) -> str:
+    """A regex alternation factored by common prefixes: `re` tries alternatives one by one,
+    so `Set(?:MaxOpenConns|MaxIdleConns)` fails faster than two full branches."""
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" in node:
+            return (body if len(alts) > 1 else f"(?:{body})") + "?"
+        return body
+
+    return emit(tree)
+
+
+def alt(names: Iterable[str]) -> str:
+    """An alternation of a file's names for a package (`_` and `.` name none)."""
+    items = sorted(re.escape(n) for n in names if n not in ("_", "."))
+    if not items:
+        return "(?!)"
+    return items[0] if len(items) == 1 else f"(?:{'|'.join(items)})"
