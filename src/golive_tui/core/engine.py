@@ -44,6 +44,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from golive_tui.core import pipes
 from golive_tui.core import repo as repo_mod
 from golive_tui.core.config import Config, ConfigError, Scope, load_config, parse_config
 from golive_tui.core.errors import GoliveError
@@ -863,8 +864,6 @@ def _run_parallel(
 class _Worker:
     """A forked process that runs `work` on the chunks of indexes it is sent, in order."""
 
-    _HEADER = 8  # bytes of message length before each pickled message
-
     def __init__(self, pid: int, tasks: int, results: int) -> None:
         self.pid = pid
         self.tasks = tasks  # write end: chunks to this worker
@@ -893,12 +892,14 @@ class _Worker:
                 os.close(task_w)
                 os.close(result_r)
                 while True:
-                    message = _read_message(task_r)
+                    message = pipes.read_message(task_r)
                     if message is None:
                         code = 0
                         break
                     chunk = pickle.loads(message)
-                    _write_message(result_w, pickle.dumps(work(chunk), pickle.HIGHEST_PROTOCOL))
+                    pipes.write_message(
+                        result_w, pickle.dumps(work(chunk), pickle.HIGHEST_PROTOCOL)
+                    )
             finally:
                 os._exit(code)
         os.close(task_r)
@@ -908,7 +909,7 @@ class _Worker:
     def send(self, chunk: list[int], dumps: Callable[[Any], bytes]) -> bool:
         """Hand a chunk over; False when the worker is gone (its pipe is closed)."""
         try:
-            _write_message(self.tasks, dumps(chunk))
+            pipes.write_message(self.tasks, dumps(chunk))
         except OSError:
             return False
         self.inflight.append(chunk)
@@ -918,7 +919,7 @@ class _Worker:
         """The oldest chunk in flight and its results (None: the worker died or its answer
         cannot be read; `retire` it)."""
         chunk = self.inflight.popleft()
-        message = _read_message(self.results)
+        message = pipes.read_message(self.results)
         try:
             results = loads(message) if message is not None else None
         except Exception:
@@ -940,34 +941,6 @@ class _Worker:
                 os.close(fd)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self.pid, 0)
-
-
-def _write_message(fd: int, data: bytes) -> None:
-    view = memoryview(len(data).to_bytes(_Worker._HEADER, "little") + data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-def _read_message(fd: int) -> bytes | None:
-    """One length-prefixed message, or None at end of file (or a truncated message)."""
-    header = _read_exactly(fd, _Worker._HEADER)
-    if header is None:
-        return None
-    return _read_exactly(fd, int.from_bytes(header, "little"))
-
-
-def _read_exactly(fd: int, size: int) -> bytes | None:
-    parts: list[bytes] = []
-    while size:
-        try:
-            part = os.read(fd, min(size, 1 << 20))
-        except OSError:
-            return None
-        if not part:
-            return None
-        parts.append(part)
-        size -= len(part)
-    return b"".join(parts)
 
 
 # --------------------------------------------------------------------------- finalize

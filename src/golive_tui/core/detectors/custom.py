@@ -40,7 +40,6 @@ import hashlib
 import json
 import os
 import re
-import select
 import subprocess
 import sys
 import time
@@ -54,7 +53,7 @@ from typing import Any, cast
 
 from ast_grep_py import Config, SgRoot
 
-from golive_tui.core import tomlsafe
+from golive_tui.core import pipes, tomlsafe
 from golive_tui.core.confine import TooLargeError, UnsafePathError, read_confined
 from golive_tui.core.detectors.base import Extractor, FileScan, Finding, ScannedFile
 from golive_tui.core.model import DetectorDef, DetectorResult, Evidence, Polarity, Status
@@ -300,22 +299,13 @@ class _Runner:
             self.close()
 
 
-_LENGTH = 8  # bytes of message length before each JSON message
-
-
 def _send(fd: int, data: object) -> None:
-    payload = json.dumps(data).encode("utf-8", "surrogatepass")
-    view = memoryview(len(payload).to_bytes(_LENGTH, "little") + payload)
-    while view:
-        view = view[os.write(fd, view) :]
+    pipes.write_message(fd, json.dumps(data).encode("utf-8", "surrogatepass"))
 
 
 def _receive(fd: int, deadline: float | None) -> Any:
     """One message, or None at end of file, on a garbled message or past the deadline."""
-    header = _read(fd, _LENGTH, deadline)
-    if header is None:
-        return None
-    body = _read(fd, int.from_bytes(header, "little"), deadline)
+    body = pipes.read_message(fd, deadline)
     if body is None:
         return None
     try:
@@ -323,26 +313,6 @@ def _receive(fd: int, deadline: float | None) -> Any:
     except ValueError:
         return None
     return value
-
-
-def _read(fd: int, size: int, deadline: float | None) -> bytes | None:
-    parts: list[bytes] = []
-    while size:
-        if deadline is not None:
-            left = deadline - time.monotonic()
-            poller = select.poll()  # poll, not select: any descriptor number works
-            poller.register(fd, select.POLLIN)
-            if left <= 0 or not poller.poll(left * 1000):
-                return None
-        try:
-            part = os.read(fd, min(size, 1 << 20))
-        except OSError:
-            return None
-        if not part:
-            return None
-        parts.append(part)
-        size -= len(part)
-    return b"".join(parts)
 
 
 def serve() -> None:
