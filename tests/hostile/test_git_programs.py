@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from golive_tui.cli import main
-from golive_tui.core import gitcmd, repo, signing
+from golive_tui.core import repo, signing
+from golive_tui.core.git import runner
 from golive_tui.core.repo import locate
 from tests.conftest import RepoFactory, git
 from tests.signing_fixtures import allow, ssh_keygen, use_ssh_key
@@ -231,9 +232,9 @@ def test_the_hardened_environment_reaches_gitpython(hostile: tuple[Path, Path]) 
 def test_the_environment_overrides_even_an_included_filter(hostile: tuple[Path, Path]) -> None:
     root, marker = hostile
     restat(root)
-    proc = gitcmd.git_run(root, "status", "--porcelain")
+    proc = runner.git_run(root, "status", "--porcelain")
     assert proc is not None and proc.returncode == 0, proc and proc.stderr
-    proc = gitcmd.git_run(root, "hash-object", "--", "cmd/api/main.go", "docs/runbook.md")
+    proc = runner.git_run(root, "hash-object", "--", "cmd/api/main.go", "docs/runbook.md")
     assert proc is not None and proc.returncode == 0
     # built-in content is hashed as it is: the filters did not run (and `required` did not die)
     assert proc.stdout.split() == [
@@ -248,7 +249,7 @@ def test_a_users_own_filter_driver_is_left_alone(make_repo: RepoFactory, tmp_pat
     root = make_repo({"a.txt": "a\n"})
     git(root, "config", "--global", "filter.mine.clean", "tr a b")
     git(root, "config", "filter.theirs.clean", "tr a c")
-    env = gitcmd.git_env(root)
+    env = runner.git_env(root)
     overridden = {
         env[f"GIT_CONFIG_KEY_{i}"]
         for i in range(int(env["GIT_CONFIG_COUNT"]))
@@ -265,8 +266,8 @@ def test_user_config_overrides_are_kept(
     monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
     monkeypatch.setenv("GIT_CONFIG_KEY_0", "user.name")
     monkeypatch.setenv("GIT_CONFIG_VALUE_0", "From Env")
-    assert (gitcmd.git_out(root, "config", "user.name") or "").strip() == "From Env"
-    assert (gitcmd.git_out(root, "config", "core.fsmonitor") or "").strip() == "false"
+    assert (runner.git_out(root, "config", "user.name") or "").strip() == "From Env"
+    assert (runner.git_out(root, "config", "core.fsmonitor") or "").strip() == "false"
 
 
 def test_signing_programs_come_from_the_users_config_only(
@@ -319,12 +320,12 @@ def test_a_flood_of_filter_drivers_is_refused_cleanly(
 ) -> None:
     root = make_repo({"a.txt": "a\n"})
     drivers = "".join(
-        f'[filter "d{i}"]\n\tclean = false\n' for i in range(gitcmd.MAX_FILTER_DRIVERS + 1)
+        f'[filter "d{i}"]\n\tclean = false\n' for i in range(runner.MAX_FILTER_DRIVERS + 1)
     )
     with (root / ".git" / "config").open("a") as config:
         config.write(drivers)
     monkeypatch.chdir(root)
     assert cli("scan") == 2
     err = capsys.readouterr().err
-    assert f"defines {gitcmd.MAX_FILTER_DRIVERS + 1} filter drivers" in err
+    assert f"defines {runner.MAX_FILTER_DRIVERS + 1} filter drivers" in err
     assert "Traceback" not in err

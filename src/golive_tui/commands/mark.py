@@ -15,7 +15,7 @@ from golive_tui.commands.status import Session, add_session_arguments
 from golive_tui.core import carry
 from golive_tui.core.draft import Draft, apply_answer, is_override
 from golive_tui.core.errors import DraftError
-from golive_tui.core.gitconfig import identity
+from golive_tui.core.git.config import identity
 from golive_tui.core.model import State
 
 STATES = {

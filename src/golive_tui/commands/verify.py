@@ -41,8 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from golive_tui.core.errors import GoliveError
     from golive_tui.core.gate import evidence_drift, find_record, repo_root
+    from golive_tui.core.git.release import resolve_release
     from golive_tui.core.record import list_records, load_record, record_path
-    from golive_tui.core.release import resolve_release
     from golive_tui.core.signing import resolve_trust
 
     if args.all and args.records:
@@ -140,7 +140,7 @@ def check_all(root: Path, records: list[tuple[Path, Record]], trust: Any) -> lis
 
 def commit_trees(root: Path, commits: list[str]) -> dict[str, str]:
     """commit -> its tree id, for the commits present (one `git cat-file --batch-check`)."""
-    from golive_tui.core.gitcmd import git_run
+    from golive_tui.core.git.runner import git_run
 
     wanted = sorted(set(commits))
     if not wanted:

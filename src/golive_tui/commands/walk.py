@@ -13,7 +13,7 @@ from typing import Any
 from golive_tui.commands._options import PAIR_HELP, add_repo_option, repo_path
 from golive_tui.commands.status import Session, add_session_arguments
 from golive_tui.core.carry import plan_for_walk
-from golive_tui.core.gitconfig import identity
+from golive_tui.core.git.config import identity
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -25,9 +25,9 @@ from golive_tui.core import tomlsafe
 from golive_tui.core.atomic import write_atomic
 from golive_tui.core.confine import UnsafePathError, read_confined
 from golive_tui.core.errors import DraftError
-from golive_tui.core.gitconfig import identity
+from golive_tui.core.git.config import identity
+from golive_tui.core.git.release import state_dir, validate_release
 from golive_tui.core.model import Answer, Item, ItemKind, Source, State
-from golive_tui.core.release import state_dir, validate_release
 
 SCHEMA = 1
 

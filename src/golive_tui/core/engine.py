@@ -344,7 +344,7 @@ def _cache_file(loc: repo_mod.Location) -> Path | None:
 
     if loc.common_dir is not None:
         return cache_path(loc.common_dir / "golive")
-    from golive_tui.core.release import state_dir
+    from golive_tui.core.git.release import state_dir
 
     try:
         return cache_path(state_dir(loc.root))

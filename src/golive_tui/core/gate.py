@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from golive_tui.core.errors import GoliveError, RecordError, RepoError
-from golive_tui.core.gitcmd import NO_DRIVERS, git_run
+from golive_tui.core.git.release import DEFAULT_RELEASE, release_order, resolve_release
+from golive_tui.core.git.runner import NO_DRIVERS, git_run
 from golive_tui.core.record import (
     Record,
     RecordCheck,
@@ -29,7 +30,6 @@ from golive_tui.core.record import (
     verify_record,
     watched,
 )
-from golive_tui.core.release import DEFAULT_RELEASE, release_order, resolve_release
 from golive_tui.core.text import markdown_code, markdown_text
 
 

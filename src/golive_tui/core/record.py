@@ -28,7 +28,7 @@ from golive_tui.core import tomlsafe
 from golive_tui.core.atomic import write_atomic
 from golive_tui.core.confine import UnsafePathError, confine, read_capped, read_confined
 from golive_tui.core.errors import RecordError
-from golive_tui.core.gitcmd import git_out, tree_blobs
+from golive_tui.core.git.runner import git_out, tree_blobs
 from golive_tui.core.globs import matching
 from golive_tui.core.model import Checklist, DetectorResult, Item, Source, State, waiver_expired
 from golive_tui.core.repo import blob_sha
@@ -911,7 +911,7 @@ _LOCK_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_NONB
 def _lock_path(path: Path) -> Path:
     """Lock files live under .git/golive (never in the working tree, where they would be committed)."""
     from golive_tui.core.errors import RepoError
-    from golive_tui.core.release import state_dir
+    from golive_tui.core.git.release import state_dir
 
     try:
         folder = state_dir(path.parent) / "locks"
@@ -1411,7 +1411,7 @@ def save_record(
     from golive_tui.core.draft import DraftStore
     from golive_tui.core.engine import scan
     from golive_tui.core.errors import SigningError
-    from golive_tui.core.release import DEFAULT_RELEASE, resolve_release
+    from golive_tui.core.git.release import DEFAULT_RELEASE, resolve_release
 
     rel = resolve_release(repo_root, release)
     library = Library.discover(repo_root)
@@ -1515,7 +1515,7 @@ def _keep_signed(path: Path, release: str) -> str:
 def _unknown_key_notes(record: Record, repo_root: Path) -> list[str]:
     """When verifiers would not know the new SSH signature's key: the allowed-signers line to add."""
     from golive_tui.core import signing
-    from golive_tui.core.gitconfig import git_config
+    from golive_tui.core.git.config import git_config
 
     sig = record.signatures[-1]
     if sig.format != signing.Format.SSH:
@@ -1597,7 +1597,7 @@ def commit_record(repo_root: Path, path: Path, release: str) -> str:
     import git
 
     from golive_tui.core import signing
-    from golive_tui.core.gitcmd import git_env
+    from golive_tui.core.git.runner import git_env
 
     try:
         repo = git.Repo(repo_root)

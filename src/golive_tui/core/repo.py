@@ -7,7 +7,7 @@ the index or are untracked, those two at once. Everything else (a commit's tree 
 `ls-tree` + `cat-file --batch`, history, config) goes through GitPython, imported only when
 needed: importing GitPython costs ~40 ms of CPU per process (it also runs `git version`), more
 than the whole warm scan of a large repository spends in its own work, and the three commands
-need nothing from it. Both paths run git in the one hardened environment of core/gitcmd.py
+need nothing from it. Both paths run git in the one hardened environment of core/git/runner.py
 (C locale, no repository-configured program, no optional locks).
 A plain directory that is not a repository is walked directly (with a warning), so
 `golive scan` still works on an unpacked tarball.
@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from golive_tui.core.errors import RepoError
-from golive_tui.core.gitcmd import git_env, git_executable
+from golive_tui.core.git.runner import git_env, git_executable
 
 if TYPE_CHECKING:
     from git.cmd import Git

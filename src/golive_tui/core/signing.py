@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from golive_tui.core.errors import SigningError
-from golive_tui.core.gitcmd import git_bytes, git_out
-from golive_tui.core.gitconfig import git_config, identity, user_config
+from golive_tui.core.git.config import git_config, identity, user_config
+from golive_tui.core.git.runner import git_bytes, git_out
 
 NAMESPACE = "golive-record"
 TIMEOUT = 30.0

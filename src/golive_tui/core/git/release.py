@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from golive_tui.core.errors import RepoError
-from golive_tui.core.gitcmd import git_out
+from golive_tui.core.git.runner import git_out
 
 #: The release name used when none is given and no tag points at HEAD (documented in the README).
 DEFAULT_RELEASE = "unreleased"

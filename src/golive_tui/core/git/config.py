@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from golive_tui.core.gitcmd import USER_SCOPES, git_out
+from golive_tui.core.git.runner import USER_SCOPES, git_out
 
 
 def git_config(key: str, cwd: Path | None = None) -> str | None:
