@@ -14,8 +14,8 @@ from golive_tui.core.config import ConfigError
 from golive_tui.core.detectors import DuplicateOwnerError, build_registry
 from golive_tui.core.detectors.base import FileScan, Finding, ScannedFile
 from golive_tui.core.engine import Progress, ScanError, scan
+from golive_tui.core.git.worktree import blob_sha
 from golive_tui.core.model import DetectorResult, Evidence, Polarity, Status
-from golive_tui.core.repo import blob_sha
 
 MARKED = 'package main\n\nimport "net/http/pprof"\n\n// MARK one\nfunc main() {}\n'
 PLAIN = "package main\n\nfunc helper() {}\n"

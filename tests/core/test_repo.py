@@ -11,24 +11,25 @@ from tests.conftest import RepoFactory, git
 
 from golive_tui.core import repo
 from golive_tui.core.errors import RepoError
+from golive_tui.core.git import listing, worktree
 
 GO = "package main\n\nfunc main() {}\n"
 
 
-def _files(snapshot: repo.Snapshot) -> dict[str, repo.RepoFile]:
+def _files(snapshot: listing.Snapshot) -> dict[str, listing.RepoFile]:
     return {f.path: f for f in snapshot.files}
 
 
-def _snapshot(path: Path, **kw: bool) -> repo.Snapshot:
-    return repo.working_tree(repo.locate(path), **kw)
+def _snapshot(path: Path, **kw: bool) -> listing.Snapshot:
+    return listing.working_tree(listing.locate(path), **kw)
 
 
 def test_root_found_from_a_sub_folder(make_repo: RepoFactory) -> None:
     root = make_repo({"cmd/api/main.go": GO, "README.md": "hi\n"})
-    loc = repo.locate(root / "cmd" / "api")
+    loc = listing.locate(root / "cmd" / "api")
     assert loc.root == root.resolve()
     assert loc.is_git
-    snap = repo.working_tree(loc)
+    snap = listing.working_tree(loc)
     assert set(_files(snap)) == {"cmd/api/main.go", "README.md"}
 
 
@@ -37,7 +38,7 @@ def test_tracked_files_carry_index_blobs(make_repo: RepoFactory) -> None:
     snap = _snapshot(root)
     expected = git(root, "rev-parse", "HEAD:main.go")
     assert _files(snap)["main.go"].blob == expected
-    assert repo.blob_sha(GO.encode()) == expected
+    assert worktree.blob_sha(GO.encode()) == expected
     assert snap.head == git(root, "rev-parse", "HEAD")
     assert snap.branch == "main"
     assert not snap.dirty and snap.is_git and not snap.shallow
@@ -75,10 +76,10 @@ def test_worktree(make_repo: RepoFactory, tmp_path: Path) -> None:
     other = tmp_path / "wt"
     git(root, "worktree", "add", "-q", "-b", "feature", str(other))
     (other / "extra.go").write_text(GO)
-    loc = repo.locate(other)
+    loc = listing.locate(other)
     assert loc.root == other.resolve()
     assert loc.common_dir == (root / ".git").resolve()
-    snap = repo.working_tree(loc)
+    snap = listing.working_tree(loc)
     assert snap.branch == "feature"
     assert set(_files(snap)) == {"main.go", "extra.go"}
 
@@ -116,19 +117,21 @@ def test_not_a_repository_is_walked_with_a_warning(tmp_path: Path) -> None:
     (plain / "vendor" / "x" / "x.go").write_text(GO)
     (plain / ".git").mkdir()  # an empty .git folder is not a repository, and is skipped
     (plain / ".git" / "junk").write_text("x")
-    snap = repo.working_tree(repo.Location(root=plain, is_git=False))
+    snap = listing.working_tree(listing.Location(root=plain, is_git=False))
     assert {f.path for f in snap.files} == {"cmd/main.go"}
     assert snap.head is None and not snap.is_git
     assert all(f.blob is None for f in snap.files)
     assert snap.warnings
-    with_vendor = repo.working_tree(repo.Location(root=plain, is_git=False), include_vendor=True)
+    with_vendor = listing.working_tree(
+        listing.Location(root=plain, is_git=False), include_vendor=True
+    )
     assert "vendor/x/x.go" in {f.path for f in with_vendor.files}
 
 
 def test_locate_plain_directory(tmp_path: Path) -> None:
     plain = tmp_path / "plain"
     plain.mkdir()
-    loc = repo.locate(plain)
+    loc = listing.locate(plain)
     assert not loc.is_git
     assert loc.root == plain.resolve()
 
@@ -146,12 +149,12 @@ def test_bare_repository_is_a_clear_error(tmp_path: Path) -> None:
     bare = tmp_path / "bare.git"
     git(tmp_path, "init", "-q", "--bare", str(bare))
     with pytest.raises(RepoError, match="bare repository"):
-        repo.locate(bare)
+        listing.locate(bare)
 
 
 def test_missing_path_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(RepoError, match="no such file"):
-        repo.locate(tmp_path / "nope")
+        listing.locate(tmp_path / "nope")
 
 
 # --------------------------------------------------------------------------- contents
@@ -232,9 +235,9 @@ def test_unreadable_file_is_reported(make_repo: RepoFactory) -> None:
 def test_fifo_does_not_hang(make_repo: RepoFactory) -> None:
     root = make_repo({"main.go": GO})
     os.mkfifo(root / "pipe.go")
-    snap = repo.working_tree(repo.Location(root=root, is_git=False))
+    snap = listing.working_tree(listing.Location(root=root, is_git=False))
     assert "pipe.go" not in _files(snap)  # the directory walk lists regular files only
-    result = repo.FileReader(snap).read(repo.RepoFile("pipe.go", None))
+    result = repo.FileReader(snap).read(listing.RepoFile("pipe.go", None))
     assert isinstance(result, repo.Skip) and "regular" in result.reason
 
 
@@ -263,26 +266,26 @@ def test_commit_tree_ignores_the_working_tree(make_repo: RepoFactory) -> None:
     (root / "main.go").write_text(GO + "// edited, not committed\n")
     (root / "untracked.go").write_text(GO)
     (root / "old.go").unlink()
-    loc = repo.locate(root)
-    snap = repo.commit_tree(loc, "HEAD")
+    loc = listing.locate(root)
+    snap = listing.commit_tree(loc, "HEAD")
     files = _files(snap)
     assert set(files) == {"main.go", "old.go"}
     assert snap.head == first and snap.commit == first and not snap.dirty
     with repo.FileReader(snap) as reader:
         assert reader.read(files["main.go"]) == GO.encode()
         assert reader.read(files["old.go"]) == GO.encode()
-    assert files["main.go"].blob == repo.blob_sha(GO.encode())
+    assert files["main.go"].blob == worktree.blob_sha(GO.encode())
 
 
 def test_commit_tree_size_cap_and_unknown_commit(make_repo: RepoFactory) -> None:
     root = make_repo({"main.go": GO})
-    loc = repo.locate(root)
-    snap = repo.commit_tree(loc, "HEAD")
+    loc = listing.locate(root)
+    snap = listing.commit_tree(loc, "HEAD")
     reader = repo.FileReader(snap, max_file_size=5)
     result = reader.read(_files(snap)["main.go"])
     assert isinstance(result, repo.Skip) and "size cap" in result.reason
     with pytest.raises(RepoError, match="not a commit"):
-        repo.commit_tree(loc, "no-such-branch")
+        listing.commit_tree(loc, "no-such-branch")
 
 
 def test_blob_sha_matches_git_hash_object(tmp_path: Path) -> None:
@@ -291,4 +294,4 @@ def test_blob_sha_matches_git_hash_object(tmp_path: Path) -> None:
     expected = subprocess.run(
         ["git", "hash-object", str(tmp_path / "f")], capture_output=True, text=True, check=True
     ).stdout.strip()
-    assert repo.blob_sha(data) == expected
+    assert worktree.blob_sha(data) == expected

@@ -571,7 +571,7 @@ def test_tracked_file_name_not_utf8(make_repo: RepoFactory) -> None:
 
 def test_dirty_blobs_never_follow_links_out_of_the_repository(hostile: Hostile) -> None:
     """`sign` on a dirty tree hashes changed files: links are hashed as links, FIFOs skipped."""
-    from golive_tui.core.repo import blob_sha
+    from golive_tui.core.git.worktree import blob_sha
 
     blobs = rec._dirty_blobs(hostile.root)
     assert blobs["link"] == blob_sha(os.fsencode(hostile.outside / "secret.txt"))

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from golive_tui.cli import main
-from golive_tui.core import repo, signing
+from golive_tui.core import signing
 from golive_tui.core.git import runner
-from golive_tui.core.repo import locate
+from golive_tui.core.git.listing import locate
 from tests.conftest import RepoFactory, git
 from tests.signing_fixtures import allow, ssh_keygen, use_ssh_key
 from tests.test_cli_records import CHECKLIST, MAIN_GO, RUNBOOK_DONE, answer
@@ -221,12 +221,30 @@ def test_sign_commit_runs_the_commit_hooks_but_no_repository_program(
     assert git(root, "log", "--no-show-signature", "-1", "--format=%s") == "readiness: v1.0.0"
 
 
-def test_the_hardened_environment_reaches_gitpython(hostile: tuple[Path, Path]) -> None:
+def test_the_hardened_environment_reaches_a_started_git(hostile: tuple[Path, Path]) -> None:
     root, marker = hostile
     restat(root)
-    out = repo._git(root).execute(["git", "status", "--porcelain"])
+    out = runner.collect(runner.start(root, ["status", "--porcelain"]), "status", timeout=60)
     assert fired(marker) == []
-    assert "svc" not in str(out)  # ran in the repository, and said nothing was changed
+    assert "svc" not in out.decode()  # ran in the repository, and said nothing was changed
+
+
+def test_a_commits_blobs_are_read_without_a_repository_program(
+    hostile: tuple[Path, Path],
+) -> None:
+    root, marker = hostile
+    blob = git(root, "rev-parse", "HEAD:docs/runbook.md")
+    objects = runner.CatFile(root)
+    try:
+        size, data = objects.read(blob, limit=1 << 20)
+        assert data is not None and size == len(data)
+        assert data.decode().rstrip("\n") == git(root, "cat-file", "blob", blob)
+        with pytest.raises(runner.GitError, match="missing"):
+            objects.read("0" * 40, limit=1 << 20)
+        assert objects.read(blob, limit=1) == (size, None)  # over the limit: size only
+    finally:
+        objects.close()
+    assert fired(marker) == []
 
 
 def test_the_environment_overrides_even_an_included_filter(hostile: tuple[Path, Path]) -> None:

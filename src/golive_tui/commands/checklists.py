@@ -11,7 +11,7 @@ from rich.table import Table
 from golive_tui.commands._options import add_repo_option, repo_path
 from golive_tui.commands._output import console
 from golive_tui.core.checklists import Library
-from golive_tui.core.repo import repository_at
+from golive_tui.core.git.listing import repository_at
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

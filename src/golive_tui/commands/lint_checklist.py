@@ -8,7 +8,7 @@ from pathlib import Path
 
 from golive_tui.commands._options import add_repo_option, repo_path
 from golive_tui.core.checklists import lint_files
-from golive_tui.core.repo import repository_at
+from golive_tui.core.git.listing import repository_at
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -32,9 +32,9 @@ from golive_tui.core.checklists import (
 from golive_tui.core.draft import Draft, DraftStore
 from golive_tui.core.errors import GoliveError
 from golive_tui.core.git.config import identity
+from golive_tui.core.git.listing import worktree_root
 from golive_tui.core.git.release import resolve_release
 from golive_tui.core.model import Checklist, DetectorResult, State
-from golive_tui.core.repo import worktree_root
 from golive_tui.core.text import printable
 
 

@@ -34,6 +34,7 @@ from golive_tui.core.draft import Draft
 from golive_tui.core.errors import RecordError
 from golive_tui.core.git.release import release_order
 from golive_tui.core.git.runner import git_bytes, git_out, git_run, tree_blobs
+from golive_tui.core.git.worktree import blob_sha
 from golive_tui.core.model import (
     Answer,
     Checklist,
@@ -59,7 +60,6 @@ from golive_tui.core.record import (
     watched,
 )
 from golive_tui.core.record import item_wording as _wording
-from golive_tui.core.repo import blob_sha
 
 #: Longest diff shown per changed file (lines); the rest is summarised.
 MAX_DIFF_LINES = 40

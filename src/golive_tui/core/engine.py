@@ -48,6 +48,8 @@ from golive_tui.core import pipes
 from golive_tui.core import repo as repo_mod
 from golive_tui.core.config import Config, ConfigError, Scope, load_config, parse_config
 from golive_tui.core.errors import GoliveError
+from golive_tui.core.git import listing as git_listing
+from golive_tui.core.git.worktree import blob_sha
 
 if TYPE_CHECKING:
     # Imported where used instead (cache, families, catalog, model: ~20 ms of CPU): `scan`
@@ -60,7 +62,7 @@ if TYPE_CHECKING:
     Job = tuple[str, str, str]  # extractor name, path, text
     Outcome = tuple[FileScan | None, str | None]
     # A clean working-tree file read by whoever extracts it: (extractor names, file, None).
-    ReadTask = tuple[tuple[str, ...], repo_mod.RepoFile, None]
+    ReadTask = tuple[tuple[str, ...], git_listing.RepoFile, None]
     # (read skip reason, not UTF-8, [(extractor name, failed its prefilter, result, error)])
     ReadOutcome = tuple[str | None, bool, list[tuple[str, bool, FileScan | None, str | None]]]
     Work = Job | ReadTask
@@ -229,19 +231,19 @@ def _scan(
     clock = _Clock(timings)
     emit = progress or _no_progress
     emit(Progress("listing", 0, 1))
-    loc = repo_mod.locate(Path(root))
+    loc = git_listing.locate(Path(root))
     clock.lap("locate")
 
-    listing: repo_mod.Listing | None = None
+    listing: git_listing.Listing | None = None
     if commit is not None:
-        snapshot = repo_mod.commit_tree(loc, commit, include_vendor=True)
+        snapshot = git_listing.commit_tree(loc, commit, include_vendor=True)
         reader = repo_mod.FileReader(snapshot)
         config = _config_from_tree(snapshot, reader)
     else:
         config = load_config(loc.root)
         vendor = include_vendor or config.scan.include_vendor
         # git runs while the families and the cache load below
-        listing = repo_mod.Listing(loc, include_vendor=vendor)
+        listing = git_listing.Listing(loc, include_vendor=vendor)
     scan_config = config.scan.with_vendor(include_vendor)
 
     catalog, registry, custom_problems = _plan(loc.root, only, registry)
@@ -264,7 +266,7 @@ def _scan(
         run = _Run(snapshot, reader, cache, Scope.of(scan_config), emit)
         files = list(snapshot.files)
         if commit is not None and not scan_config.include_vendor:  # listings drop it already
-            files = [f for f in files if not repo_mod.is_vendored(f.path)]
+            files = [f for f in files if not git_listing.is_vendored(f.path)]
         emit(Progress("listing", 1, 1))
         scanned, failures = run.extract(files, registry.extractors, clock)
 
@@ -337,7 +339,7 @@ class _Clock:
         self.last = now
 
 
-def _cache_file(loc: repo_mod.Location) -> Path | None:
+def _cache_file(loc: git_listing.Location) -> Path | None:
     # Same place as release.state_dir() (`<git common dir>/golive`), whose git call is spared
     # because locate() already asked git for the common dir.
     from golive_tui.core.cache import cache_path
@@ -352,7 +354,7 @@ def _cache_file(loc: repo_mod.Location) -> Path | None:
         return None
 
 
-def _config_from_tree(snapshot: repo_mod.Snapshot, reader: repo_mod.FileReader) -> Config:
+def _config_from_tree(snapshot: git_listing.Snapshot, reader: repo_mod.FileReader) -> Config:
     from golive_tui.core.config import CONFIG_PATH
 
     for f in snapshot.files:
@@ -418,7 +420,7 @@ class _Run:
 
     def __init__(
         self,
-        snapshot: repo_mod.Snapshot,
+        snapshot: git_listing.Snapshot,
         reader: repo_mod.FileReader,
         cache: ScanCache,
         scope: Scope,
@@ -438,10 +440,10 @@ class _Run:
 
     def _plan(
         self,
-        files: Sequence[repo_mod.RepoFile],
+        files: Sequence[git_listing.RepoFile],
         extractors: Sequence[Extractor],
         keys: Mapping[str, str],
-    ) -> list[tuple[repo_mod.RepoFile, list[Extractor]]]:
+    ) -> list[tuple[git_listing.RepoFile, list[Extractor]]]:
         """Which extractors want which file. `matches()` is a pure function of the path, so
         the answer is remembered in the cache for an identical path list (a warm scan of
         moby asks 8 families about 3,300 paths: ~30 ms saved)."""
@@ -455,7 +457,7 @@ class _Run:
                 return [(index[p], [by_key[k] for k in ks]) for p, ks in remembered]
             except KeyError:
                 pass  # inconsistent entry: compute afresh
-        plan: list[tuple[repo_mod.RepoFile, list[Extractor]]] = []
+        plan: list[tuple[git_listing.RepoFile, list[Extractor]]] = []
         for f in files:
             readable = self.scope.readable(f.path)
             if not readable and not self.scope.readable_test(f.path):
@@ -475,7 +477,7 @@ class _Run:
 
     def _fingerprint(
         self,
-        files: Sequence[repo_mod.RepoFile],
+        files: Sequence[git_listing.RepoFile],
         extractors: Sequence[Extractor],
         keys: Mapping[str, str],
     ) -> str:
@@ -530,7 +532,7 @@ class _Run:
 
     def extract(
         self,
-        files: Sequence[repo_mod.RepoFile],
+        files: Sequence[git_listing.RepoFile],
         extractors: Sequence[Extractor],
         clock: _Clock,
     ) -> tuple[dict[str, dict[str, ScannedFile]], dict[str, str]]:
@@ -585,7 +587,7 @@ class _Run:
                 self._skip_read(f.path, blob, data.reason)
                 continue
             if blob is None and is_git:
-                blob = repo_mod.blob_sha(data)
+                blob = blob_sha(data)
                 reason = self.cache.skip_reason(blob)
                 if reason is not None:
                     self.skipped[f.path] = reason
@@ -690,7 +692,7 @@ def _extract_one(extractor: Extractor, path: str, text: str) -> Outcome:
 
 def _read_extract(
     names: tuple[str, ...],
-    file: repo_mod.RepoFile,
+    file: git_listing.RepoFile,
     by_name: Mapping[str, Extractor],
     reader: repo_mod.FileReader,
     prefilters: Prefilters,
@@ -722,7 +724,7 @@ def _work_one(
     reader: repo_mod.FileReader | None,
     prefilters: Prefilters,
 ) -> Outcome | ReadOutcome:
-    if isinstance(item[1], repo_mod.RepoFile):
+    if isinstance(item[1], git_listing.RepoFile):
         names, file, _ = item
         assert reader is not None
         return _read_extract(names, file, by_name, reader, prefilters)
@@ -735,7 +737,7 @@ def _weight(item: Work, reader: repo_mod.FileReader | None) -> int:
     if isinstance(text, str):
         return len(text)
     file = item[1]
-    if reader is None or not isinstance(file, repo_mod.RepoFile):
+    if reader is None or not isinstance(file, git_listing.RepoFile):
         return _UNREAD_WEIGHT
     return reader.size_hint(file, _UNREAD_WEIGHT)
 

@@ -42,7 +42,7 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def repo_root(path: Path) -> Path:
     """The working tree top level holding `path` (records live at `<top>/.golive/records`)."""
-    from golive_tui.core.repo import worktree_root
+    from golive_tui.core.git.listing import worktree_root
 
     return worktree_root(path)
 

@@ -29,9 +29,9 @@ from golive_tui.core.atomic import write_atomic
 from golive_tui.core.confine import UnsafePathError, confine, read_capped, read_confined
 from golive_tui.core.errors import RecordError
 from golive_tui.core.git.runner import git_out, tree_blobs
+from golive_tui.core.git.worktree import blob_sha
 from golive_tui.core.globs import matching
 from golive_tui.core.model import Checklist, DetectorResult, Item, Source, State, waiver_expired
-from golive_tui.core.repo import blob_sha
 
 SCHEMA = "golive-record/v1"
 #: Prefix of every signed message: binds signatures to this format and version.

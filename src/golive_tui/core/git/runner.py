@@ -1,4 +1,4 @@
-"""Running git: one hardened environment for every git command golive starts.
+"""The one runner: every git command golive starts goes through this module.
 
 A repository is untrusted input, and its `.git/config` can name programs that git runs on an
 ordinary read: a `core.fsmonitor` hook, hooks such as `post-index-change` (fired when `git
@@ -6,14 +6,17 @@ status` refreshes the index), clean/smudge filter drivers (run when `status` or 
 hashes a file), external diff and textconv drivers. `git_env` switches every one of them off
 with command-line-level settings (GIT_CONFIG_COUNT/KEY/VALUE: they win over every config file,
 and reach git's own child processes and GitPython too), takes no optional locks (a read never
-writes the index), never pages, never prompts and never follows replace refs. Every runner uses
-it: `git_run`/`git_out`/`git_bytes` here, the scan's `subprocess` runner in core/repo.py and
-GitPython (`Git.update_environment`). Diffs add `NO_DRIVERS`. Only `golive sign --commit`, which
-commits on the user's behalf, asks for `hooks=True`, so the user's commit hooks run as they
-would for `git commit`.
+writes the index), never pages, never prompts and never follows replace refs. Every way of
+starting git here uses it: `git_run` (text), `git_out` (its output), `git_bytes` (blob contents),
+`git_checked` (raises), `start`/`collect` (commands that run while golive does other work) and
+`CatFile` (a commit's blobs). Diffs add `NO_DRIVERS`. Only `golive sign --commit`, which commits
+on the user's behalf, asks for `hooks=True`, so the user's commit hooks run as they would for
+`git commit`.
 
 Every call runs in the given directory with output captured, stdin closed (no prompt can wait
-for a person) and a timeout.
+for a person; `CatFile` writes object names to its own pipe) and a timeout. A failure is
+`GitError`, the one error type, or None from the variants whose callers treat "git could not
+answer" as "nothing known".
 """
 
 from __future__ import annotations
@@ -21,10 +24,16 @@ from __future__ import annotations
 import functools
 import os
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import IO
 
 from golive_tui.core.errors import RepoError
+
+
+class GitError(RepoError):
+    """git could not run, timed out or failed; the message names the command and says why."""
+
 
 #: Settings that beat the repository's own config on every git command golive runs.
 SAFE_CONFIG: tuple[tuple[str, str], ...] = (
@@ -141,9 +150,17 @@ def _filter_overrides(root: str, _stamp: int) -> tuple[tuple[str, str], ...]:
 
 
 def git_run(
-    root: Path | None, *args: str, timeout: float = 60, input: str | None = None
+    root: Path | None,
+    *args: str,
+    timeout: float = 60,
+    input: str | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str] | None:
-    """`git ARGS` in `root` as text; None when git cannot run at all (missing, timed out)."""
+    """`git ARGS` in `root` as text; None when git cannot run at all (missing, timed out).
+
+    `env` replaces `git_env(root)` only for a caller that built it from `git_env` (the commit
+    `golive sign --commit` makes, with the user's hooks and signing programs).
+    """
     try:
         return subprocess.run(
             [git_executable(), *args],
@@ -155,10 +172,23 @@ def git_run(
             errors="surrogateescape",  # file names need not be UTF-8: decode them as the scan does
             check=False,
             timeout=timeout,
-            env=git_env(root),
+            env=dict(env) if env is not None else git_env(root),
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
+
+
+def git_checked(
+    root: Path | None, *args: str, timeout: float = 60, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`git ARGS` as `git_run`, for callers that read the exit status themselves.
+
+    GitError when git could not run at all (missing, timed out).
+    """
+    proc = git_run(root, *args, timeout=timeout, input=input)
+    if proc is None:
+        raise GitError(f"git {' '.join(args)}: git could not run (not installed, or timed out)")
+    return proc
 
 
 def git_out(root: Path | None, *args: str, timeout: float = 60) -> str | None:
@@ -167,13 +197,16 @@ def git_out(root: Path | None, *args: str, timeout: float = 60) -> str | None:
     return proc.stdout if proc is not None and proc.returncode == 0 else None
 
 
-def git_bytes(root: Path | None, *args: str, timeout: float = 60) -> bytes | None:
-    """stdout of `git ARGS` as bytes (blob contents) when it succeeds, else None."""
+def git_bytes(
+    root: Path | None, *args: str, timeout: float = 60, input: bytes | None = None
+) -> bytes | None:
+    """stdout of `git ARGS` as bytes (blob contents, paths) when it succeeds, else None."""
     try:
         proc = subprocess.run(
             [git_executable(), *args],
             cwd=root,
-            stdin=subprocess.DEVNULL,
+            input=input,
+            stdin=subprocess.DEVNULL if input is None else None,
             capture_output=True,
             check=False,
             timeout=timeout,
@@ -194,3 +227,114 @@ def tree_blobs(root: Path, commit: str) -> dict[str, str]:
         if len(kind_sha) == 3 and kind_sha[1] == "blob":
             blobs[path] = kind_sha[2]
     return blobs
+
+
+def start(cwd: Path, args: list[str], *, repo: bool = True) -> subprocess.Popen[bytes]:
+    """Start `git ARGS` in `cwd` and return at once (OSError when git cannot be run at all).
+
+    For commands whose output is collected later (`collect`), while golive does other work.
+    `repo=False` before the repository is located: no lookup of its filter drivers yet.
+    """
+    return subprocess.Popen(
+        [git_executable(), *args],
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=git_env(cwd if repo else None),
+    )
+
+
+def communicate(proc: subprocess.Popen[bytes], what: str, *, timeout: float) -> tuple[bytes, bytes]:
+    """A started git command's output; a GitError, not a hang, when it runs past `timeout`."""
+    try:
+        return proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise GitError(f"git {what} did not finish within {timeout:.0f}s") from None
+
+
+def collect(proc: subprocess.Popen[bytes], what: str, *, timeout: float) -> bytes:
+    """All of a started git command's output; GitError with git's message if it failed."""
+    out, err = communicate(proc, what, timeout=timeout)
+    if proc.returncode != 0:
+        message = err.decode("utf-8", "replace").strip() or f"exit status {proc.returncode}"
+        raise GitError(f"git {what} failed: {message}")
+    return out
+
+
+class CatFile:
+    """Blob contents from one long-lived `git cat-file --batch` (started on first use).
+
+    One process for all of a commit's blobs instead of one per file. A read waits on git's
+    pipe without a timeout: git answers a name it was given from its object store at once,
+    and `close` ends the process (killing it if it does not exit).
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def _process(self) -> subprocess.Popen[bytes]:
+        if self._proc is None:
+            self._proc = subprocess.Popen(
+                [git_executable(), "cat-file", "--batch"],
+                cwd=self.root,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=git_env(self.root),
+            )
+        return self._proc
+
+    def read(self, oid: str, *, limit: int) -> tuple[int, bytes | None]:
+        """(size, contents) of object `oid`; contents None when its size is over `limit`.
+
+        GitError when the object is missing or git stopped answering.
+        """
+        proc = self._process()
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            proc.stdin.write(oid.encode("ascii", "replace") + b"\n")
+            proc.stdin.flush()
+            header = proc.stdout.readline().split()
+        except (OSError, ValueError) as exc:
+            self.close()
+            raise GitError(f"git cat-file stopped answering ({exc})") from None
+        if len(header) != 3 or not header[2].isdigit():
+            if header[-1:] != [b"missing"]:
+                self.close()  # out of step with git: start afresh on the next read
+            raise GitError(f"object {oid} is {b' '.join(header[1:]).decode() or 'unreadable'}")
+        size = int(header[2])
+        data = _read_exactly(proc.stdout, size, keep=size <= limit)
+        proc.stdout.read(1)  # the newline after the contents
+        return size, data
+
+    def close(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        if proc.stdin is not None:
+            proc.stdin.close()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+def _read_exactly(stream: IO[bytes], size: int, *, keep: bool) -> bytes | None:
+    """`size` bytes from `stream` (all of them, so the next answer starts in step)."""
+    chunks: list[bytes] = []
+    left = size
+    while left > 0:
+        chunk = stream.read(min(left, 1 << 20))
+        if not chunk:
+            raise GitError("git cat-file ended in the middle of an object")
+        left -= len(chunk)
+        if keep:
+            chunks.append(chunk)
+    return b"".join(chunks) if keep else None

@@ -1,0 +1,389 @@
+"""The repository's file list: where the repository is, and which files a scan sees.
+
+The scan's hot path runs three git plumbing commands: `rev-parse` (one call) to locate the
+repository, then `ls-files -s` for the tracked files with their index blob SHAs and `status
+--porcelain=v2` for HEAD, branch, and which files differ from the index or are untracked, those
+two at once (`Listing`). A commit's tree comes from `ls-tree`. Every command goes through the
+runner (hardened environment, C locale, no repository-configured program, no optional locks).
+A plain directory that is not a repository is walked directly (with a warning), so `golive
+scan` still works on an unpacked tarball.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from golive_tui.core.errors import RepoError
+from golive_tui.core.git.runner import collect, communicate, git_run, start
+from golive_tui.core.git.worktree import STATUS, Change, parse_status
+
+#: Seconds the working tree's `status` / `ls-files` may take (generous: huge monorepos).
+GIT_TIMEOUT = 600.0
+
+MODE_SYMLINK = 0o120000
+MODE_GITLINK = 0o160000
+MODE_FILE = 0o100644
+
+_VENDOR = "vendor"
+
+
+def is_vendored(path: str) -> bool:
+    """Whether a repository-relative path lies under a `vendor/` directory at any depth."""
+    return path.startswith("vendor/") or "/vendor/" in path
+
+
+@dataclass(frozen=True, slots=True)
+class RepoFile:
+    """One file in the snapshot being scanned.
+
+    `blob` is the git blob SHA when git already knows the content as scanned (a clean tracked
+    file, or any file of a commit's tree); None when it must be hashed from the bytes read
+    (untracked or modified files) or when the directory is not a repository at all.
+    """
+
+    path: str  # repository-relative, forward slashes
+    blob: str | None
+    mode: int = MODE_FILE
+    size: int | None = None  # known up front only for commit trees
+
+    @property
+    def is_symlink(self) -> bool:
+        return self.mode == MODE_SYMLINK
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What a scan sees: repository identity plus every file in it (submodules excluded)."""
+
+    root: Path
+    head: str | None
+    branch: str | None
+    dirty: bool
+    is_git: bool
+    shallow: bool
+    files: tuple[RepoFile, ...]
+    warnings: tuple[str, ...]
+    commit: str | None = None  # set when the snapshot is a commit's tree, not the working tree
+
+
+# --------------------------------------------------------------------------- locating
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    root: Path
+    is_git: bool
+    shallow: bool = False
+    git_dir: Path | None = None
+    common_dir: Path | None = None
+
+
+_REV_PARSE = [
+    "rev-parse",
+    "--is-bare-repository",
+    "--is-inside-work-tree",
+    "--is-shallow-repository",
+    "--path-format=absolute",
+    "--git-dir",
+    "--git-common-dir",
+    "--show-toplevel",
+]
+
+
+def locate(path: Path) -> Location:
+    """Find the repository holding `path` (any sub-folder works); a plain directory otherwise."""
+    path = Path(path)
+    if not path.exists():
+        raise RepoError(f"{path}: no such file or directory")
+    where = path if path.is_dir() else path.parent
+    if "\n" in str(where.resolve()):  # git prints paths one per line: it could not be told apart
+        raise RepoError(
+            f"{str(where.resolve())!r}: a path containing a newline is not supported "
+            "(git's answers about it cannot be read unambiguously); rename the folder"
+        )
+    if not os.access(where, os.R_OK | os.X_OK):
+        raise RepoError(f"{where}: permission denied")
+    try:
+        proc = start(where, _REV_PARSE, repo=False)
+    except OSError:  # no git executable: nothing here can be a repository to golive
+        return Location(root=where.resolve(), is_git=False)
+    out, err = communicate(proc, "rev-parse", timeout=60)
+    lines = out.decode("utf-8", "surrogateescape").splitlines()
+    # `--show-toplevel` fails in a bare repository or inside .git, after printing the rest.
+    if len(lines) >= 5 and all(v in ("true", "false") for v in lines[:3]):
+        bare, inside, shallow = (v == "true" for v in lines[:3])
+        if bare:
+            raise RepoError(
+                f"{where}: is a bare repository (no working tree); "
+                "run golive in a clone or a worktree of it"
+            )
+        if not inside:
+            raise RepoError(
+                f"{where}: is inside the .git directory; run golive from the working tree"
+            )
+    if proc.returncode != 0 or len(lines) < 6:
+        stderr = err.decode("utf-8", "replace")
+        if "not a git repository" in stderr:
+            return Location(root=where.resolve(), is_git=False)
+        detail = stderr.strip() or f"exit status {proc.returncode}"
+        raise RepoError(f"{where}: git cannot read this repository: {detail}")
+    return Location(
+        root=Path(lines[5]),
+        is_git=True,
+        shallow=shallow,
+        git_dir=Path(lines[3]),
+        common_dir=Path(lines[4]),
+    )
+
+
+def worktree_root(path: Path) -> Path:
+    """The top of the git working tree holding `path`, for commands that need a repository.
+
+    Every refusal is one line naming the folder: missing, not a folder, a bare repository,
+    inside `.git`, or not in a repository at all.
+    """
+    where = Path(path).resolve()
+    if not where.exists():
+        raise RepoError(f"{where}: no such directory")
+    if not where.is_dir():
+        raise RepoError(f"{where}: not a directory")
+    loc = locate(where)
+    if not loc.is_git:
+        raise RepoError(
+            f"{where}: not inside a git repository (golive keeps drafts and records in one); "
+            "name one with -C PATH, run `git init`, or try `golive demo`"
+        )
+    return loc.root
+
+
+def repository_at(path: Path) -> Path | None:
+    """The working tree holding `path`, or None (shipped definitions only); a missing path is an error."""
+    where = Path(path).resolve()
+    if not where.exists():
+        raise RepoError(f"{where}: no such directory")
+    if not where.is_dir():
+        raise RepoError(f"{where}: not a directory")
+    try:
+        loc = locate(where)
+    except RepoError:
+        return None  # a bare repository or .git itself: nothing repository-local to read
+    return loc.root if loc.is_git else None
+
+
+# --------------------------------------------------------------------------- working tree
+
+
+def _split_z(raw: bytes) -> list[str]:
+    # One decode for the whole output (same result as os.fsdecode per path, 10x cheaper).
+    return [part for part in raw.decode("utf-8", "surrogateescape").split("\0") if part]
+
+
+def working_tree(loc: Location, *, include_vendor: bool = False) -> Snapshot:
+    """The working tree as it is now: tracked files (index blobs), untracked-not-ignored files."""
+    return Listing(loc, include_vendor=include_vendor).snapshot(include_vendor=include_vendor)
+
+
+class Listing:
+    """The working tree's file list, started in the background.
+
+    Creating one starts `git status` and `git ls-files` at once; `snapshot()` collects them.
+    The engine does its own start-up work (loading detector families, the cache) in between,
+    so the ~50 ms `git status` takes on a 13k-file repository overlaps with it.
+    """
+
+    def __init__(self, loc: Location, *, include_vendor: bool = False) -> None:
+        self.loc = loc
+        # vendor/ is usually most of a Go repository's files: let git drop it, in C.
+        spec = [] if include_vendor else ["--", ":(exclude,glob)**/vendor/**"]
+        self._procs: tuple[subprocess.Popen[bytes], subprocess.Popen[bytes]] | None = None
+        if loc.is_git:
+            status = start(
+                loc.root,
+                [
+                    "--no-optional-locks",
+                    *STATUS,
+                    "--branch",
+                    "--untracked-files=all",
+                    "--ignore-submodules=all",
+                    *spec,
+                ],
+            )
+            ls_files = start(loc.root, ["ls-files", "-s", "-z", *spec])
+            self._procs = (status, ls_files)
+
+    def snapshot(self, *, include_vendor: bool = False) -> Snapshot:
+        if self._procs is None:
+            return _plain_directory(self.loc.root, include_vendor=include_vendor)
+        status, ls_files = self._procs
+        ls_raw = collect(ls_files, "ls-files", timeout=GIT_TIMEOUT)
+        status_raw = collect(status, "status", timeout=GIT_TIMEOUT)
+        return _parse_listing(self.loc, status_raw, ls_raw, include_vendor)
+
+
+def _parse_listing(
+    loc: Location, status_raw: bytes, ls_raw: bytes, include_vendor: bool
+) -> Snapshot:
+    warnings: list[str] = []
+    changed: set[str] = set()  # working tree differs from the index: hash what is on disk
+    deleted: set[str] = set()
+    untracked: list[str] = []
+    nested: list[str] = []
+    status = parse_status(status_raw)
+    for change in status.changes:
+        _classify(change, changed, deleted, untracked, nested)
+
+    files: list[RepoFile] = []
+    submodules: list[str] = []
+    seen: set[str] = set()
+    for record in _split_z(ls_raw):
+        meta, _, path = record.partition("\t")
+        mode_s, sha, _stage = meta.split(" ")
+        mode = int(mode_s, 8)
+        if mode == MODE_GITLINK:
+            submodules.append(path)
+            continue
+        if path in seen or path in deleted:  # unmerged paths appear once per stage
+            continue
+        if not include_vendor and is_vendored(path):
+            continue
+        seen.add(path)
+        clean = path not in changed
+        files.append(RepoFile(path, sha if clean else None, mode))
+    for path in untracked:
+        if path in seen or (not include_vendor and is_vendored(path)):
+            continue
+        mode = MODE_SYMLINK if (loc.root / path).is_symlink() else MODE_FILE
+        files.append(RepoFile(path, None, mode))
+    files.sort(key=lambda f: f.path)
+
+    if submodules:
+        warnings.append(
+            f"{len(submodules)} submodule(s) not entered: {', '.join(submodules[:5])}"
+            + (" ..." if len(submodules) > 5 else "")
+        )
+    if nested:
+        warnings.append(f"nested repositories not entered: {', '.join(nested[:5])}")
+    if loc.shallow:
+        warnings.append("shallow clone: history is truncated (evidence covers the checkout only)")
+    if status.head is None:
+        warnings.append("repository has no commits yet")
+    dirty = bool(changed or deleted or untracked)
+    return Snapshot(
+        root=loc.root,
+        head=status.head,
+        branch=status.branch,
+        dirty=dirty,
+        is_git=True,
+        shallow=loc.shallow,
+        files=tuple(files),
+        warnings=tuple(warnings),
+    )
+
+
+def _classify(
+    change: Change, changed: set[str], deleted: set[str], untracked: list[str], nested: list[str]
+) -> None:
+    if change.untracked:
+        (nested if change.path.endswith("/") else untracked).append(change.path)
+    elif change.unmerged:
+        changed.add(change.path)
+    elif change.xy[1] == "D":
+        deleted.add(change.path)
+    elif change.xy[1] != ".":
+        changed.add(change.path)
+    # A staged-only change leaves the working tree equal to the index: its index blob holds.
+
+
+def _plain_directory(root: Path, *, include_vendor: bool) -> Snapshot:
+    files = [RepoFile(path, None, mode) for path, mode in _walk(root, "", include_vendor)]
+    files.sort(key=lambda f: f.path)
+    return Snapshot(
+        root=root,
+        head=None,
+        branch=None,
+        dirty=False,
+        is_git=False,
+        shallow=False,
+        files=tuple(files),
+        warnings=(
+            f"{root} is not a git repository: scanning the directory as is "
+            "(no blob SHAs, no cache, nothing ignored except vendor/)",
+        ),
+    )
+
+
+def _walk(base: Path, prefix: str, include_vendor: bool) -> Iterator[tuple[str, int]]:
+    try:
+        entries = list(os.scandir(base / prefix if prefix else base))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name == ".git":
+            continue
+        rel = f"{prefix}{entry.name}"
+        if entry.is_symlink():
+            yield rel, MODE_SYMLINK
+        elif entry.is_dir(follow_symlinks=False):
+            if entry.name == _VENDOR and not include_vendor:
+                continue
+            yield from _walk(base, rel + "/", include_vendor)
+        elif entry.is_file(follow_symlinks=False):
+            yield rel, MODE_FILE
+
+
+# --------------------------------------------------------------------------- commit trees
+
+
+def resolve_commit(loc: Location, commit: str) -> str:
+    """Full SHA of a commit-ish, or RepoError naming what could not be resolved."""
+    if not loc.is_git:
+        raise RepoError(f"{loc.root}: not a git repository, cannot scan commit {commit!r}")
+    proc = git_run(
+        loc.root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{commit}^{{commit}}"
+    )
+    if proc is None or proc.returncode != 0:
+        raise RepoError(f"{commit!r}: not a commit in {loc.root}")
+    return proc.stdout.strip()
+
+
+def commit_tree(loc: Location, commit: str, *, include_vendor: bool = False) -> Snapshot:
+    """A commit's tree, read from git objects only: the working tree is never looked at."""
+    sha = resolve_commit(loc, commit)
+    try:
+        proc = start(loc.root, ["ls-tree", "-r", "-l", "-z", "--full-tree", sha])
+    except OSError as exc:
+        raise RepoError(f"git ls-tree: git could not run ({exc})") from None
+    raw = collect(proc, "ls-tree", timeout=GIT_TIMEOUT)
+    files: list[RepoFile] = []
+    submodules: list[str] = []
+    for record in _split_z(raw):
+        meta, _, path = record.partition("\t")
+        mode_s, _type, blob, size_s = meta.split(maxsplit=3)
+        mode = int(mode_s, 8)
+        if mode == MODE_GITLINK:
+            submodules.append(path)
+            continue
+        if not include_vendor and is_vendored(path):
+            continue
+        size = int(size_s) if size_s.strip().isdigit() else None
+        files.append(RepoFile(path, blob, mode, size))
+    warnings = []
+    if submodules:
+        warnings.append(f"{len(submodules)} submodule(s) not entered: {', '.join(submodules[:5])}")
+    if loc.shallow:
+        warnings.append("shallow clone: history is truncated (evidence covers the checkout only)")
+    return Snapshot(
+        root=loc.root,
+        head=sha,
+        branch=None,
+        dirty=False,
+        is_git=True,
+        shallow=loc.shallow,
+        files=tuple(files),
+        warnings=tuple(warnings),
+        commit=sha,
+    )

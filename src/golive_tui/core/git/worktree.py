@@ -1,0 +1,131 @@
+"""Working-tree changes: what `git status` says differs, and the blob ids of files as they are now.
+
+One parser for `git status --porcelain=v2 -z` (the scan's listing, a record's dirtiness and the
+files that make it dirty all read it) and one way to hash working-tree files (`WorktreeBlobs`:
+`git hash-object`, so eol and ident conversions apply as git would; the repository's filter
+drivers are switched off by the runner).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from golive_tui.core.git.runner import git_bytes
+
+#: `git status` as every caller runs it; callers add their own options and pathspecs.
+STATUS = ("status", "--porcelain=v2", "-z")
+
+UNTRACKED = "??"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One path `git status` reports.
+
+    `xy` is git's two-letter state, index then working tree ('.' for unchanged, '??' for an
+    untracked file); `unmerged` marks a conflict.
+    """
+
+    path: str
+    xy: str
+    unmerged: bool = False
+
+    @property
+    def untracked(self) -> bool:
+        return self.xy == UNTRACKED
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """`git status`: HEAD and branch (with `--branch`) and every changed path, in git's order."""
+
+    head: str | None
+    branch: str | None
+    changes: tuple[Change, ...]
+
+
+def parse_status(raw: bytes) -> Status:
+    """Parse `git status --porcelain=v2 -z` output (paths decoded as os.fsdecode would)."""
+    # One decode for the whole output (same result as os.fsdecode per path, 10x cheaper).
+    fields = raw.decode("utf-8", "surrogateescape").split("\0")
+    head: str | None = None
+    branch: str | None = None
+    changes: list[Change] = []
+    i = 0
+    while i < len(fields):
+        entry = fields[i]
+        i += 1
+        kind = entry[:1]
+        if kind == "#":
+            key, _, value = entry[2:].partition(" ")
+            if key == "branch.oid" and value != "(initial)":
+                head = value
+            elif key == "branch.head" and value != "(detached)":
+                branch = value
+        elif kind == "1":
+            parts = entry.split(" ", 8)
+            changes.append(Change(parts[8], parts[1]))
+        elif kind == "2":
+            parts = entry.split(" ", 9)
+            changes.append(Change(parts[9], parts[1]))
+            i += 1  # the original path follows as its own field
+        elif kind == "u":
+            parts = entry.split(" ", 10)
+            changes.append(Change(parts[10], parts[1], unmerged=True))
+        elif kind == "?":
+            changes.append(Change(entry[2:], UNTRACKED))
+    return Status(head=head, branch=branch, changes=tuple(changes))
+
+
+def status(root: Path, *args: str, timeout: float = 60) -> Status | None:
+    """`git status` with `args` (options, then pathspecs) in `root`; None if git cannot answer."""
+    raw = git_bytes(root, *STATUS, *args, timeout=timeout)
+    return parse_status(raw) if raw is not None else None
+
+
+def blob_sha(data: bytes) -> str:
+    """Git's blob id for `data` (what `git hash-object` prints), without running git."""
+    digest = hashlib.sha1(b"blob %d\0" % len(data), usedforsecurity=False)
+    digest.update(data)
+    return digest.hexdigest()
+
+
+class WorktreeBlobs:
+    """Blob ids of working-tree files, as `git hash-object` gives them; "" for a missing file.
+
+    Hashed in batches (`prime`, one git call) and remembered; a symlink is the blob of its
+    target's name, as git stores it. When git cannot hash a batch (no git, a path it refuses),
+    the bytes are hashed here, without conversions.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.known: dict[str, str] = {}
+
+    def prime(self, paths: Iterable[str]) -> None:
+        todo: list[str] = []
+        for path in sorted(set(paths) - set(self.known)):
+            full = self.root / path
+            if full.is_symlink():
+                self.known[path] = blob_sha(os.fsencode(full.readlink()))
+            elif full.is_file():
+                todo.append(path)
+            else:
+                self.known[path] = ""
+        if not todo:
+            return
+        listing = b"".join(os.fsencode(p) + b"\n" for p in todo)
+        out = git_bytes(self.root, "hash-object", "--stdin-paths", input=listing, timeout=120)
+        ids = out.decode("ascii", "replace").split() if out is not None else []
+        if len(ids) != len(todo):
+            ids = [blob_sha((self.root / p).read_bytes()) for p in todo]
+        self.known.update(zip(todo, ids, strict=True))
+
+    def __call__(self, path: str) -> str:
+        if path not in self.known:
+            self.prime([path])
+        return self.known[path]
