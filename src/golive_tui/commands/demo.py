@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import subprocess
 import tempfile
 from importlib import resources
 from pathlib import Path
 
 from golive_tui.commands._options import PAIR_HELP
 from golive_tui.core.errors import RepoError
+from golive_tui.core.git.runner import git_checked
 
 DEMO_IDENTITY = ("-c", "user.name=golive demo", "-c", "user.email=demo@golive.invalid")
 
@@ -45,18 +45,9 @@ def sample_source() -> Path:
 
 
 def _git(root: Path, *args: str) -> None:
-    try:
-        subprocess.run(
-            ["git", *DEMO_IDENTITY, "-c", "commit.gpgsign=false", *args],
-            cwd=root,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-    except FileNotFoundError:
-        raise RepoError("git is not installed; golive needs git") from None
-    except subprocess.CalledProcessError as exc:
-        raise RepoError(f"git {' '.join(args)} failed: {exc.stderr.strip()}") from None
+    proc = git_checked(root, *DEMO_IDENTITY, "-c", "commit.gpgsign=false", *args)
+    if proc.returncode != 0:
+        raise RepoError(f"git {' '.join(args)} failed: {proc.stderr.strip()}")
 
 
 def prepare(target: Path | None = None) -> Path:

@@ -33,8 +33,8 @@ from golive_tui.core.confine import (
 from golive_tui.core.draft import Draft
 from golive_tui.core.errors import RecordError
 from golive_tui.core.git.release import release_order
-from golive_tui.core.git.runner import git_bytes, git_out, git_run, tree_blobs
-from golive_tui.core.git.worktree import blob_sha
+from golive_tui.core.git.runner import git_bytes, git_out, tree_blobs
+from golive_tui.core.git.worktree import WorktreeBlobs
 from golive_tui.core.model import (
     Answer,
     Checklist,
@@ -267,63 +267,6 @@ def _lexical_refusal(path: str) -> str:
     return ""
 
 
-class _WorktreeBlobs:
-    """Blob ids of working-tree files, as `git hash-object` gives them (filters applied).
-
-    Paths come from a record, so each is confined first: one that is not a repository file
-    (absolute, `..`, through a symlink leading outside, a device) is never read; `refused`
-    says why, and its blob is "".
-    """
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.known: dict[str, str] = {}
-        self.refused: dict[str, str] = {}
-
-    def prime(self, paths: Iterable[str]) -> None:
-        todo: list[str] = []
-        for path in sorted(set(paths) - set(self.known)):
-            self.known[path] = ""
-            try:
-                full = confine(self.root, path, follow=False)
-                if full.is_symlink():  # git's blob of a link is its target, never followed
-                    self.known[path] = blob_sha(os.fsencode(full.readlink()))
-                elif full.is_file():
-                    todo.append(path)
-                elif full.exists():
-                    self.refused[path] = "expected a regular file"
-            except UnsafePathError as exc:
-                self.refused[path] = exc.why
-            except OSError:
-                pass  # unreadable: as good as gone
-        todo = [p for p in todo if "\n" not in p]  # --stdin-paths is one path per line
-        if not todo:
-            return
-        proc = git_run(
-            self.root, "hash-object", "--stdin-paths", input="\n".join(todo) + "\n", timeout=120
-        )
-        ids = proc.stdout.split() if proc is not None and proc.returncode == 0 else []
-        if len(ids) != len(todo):  # no git, or a path git refuses: hash the bytes ourselves
-            ids = [self._hash(p) for p in todo]
-        self.known.update(zip(todo, ids, strict=True))
-
-    def _hash(self, path: str) -> str:
-        try:
-            return blob_sha(read_capped(confine(self.root, path), 64 * DEFAULT_CAP))
-        except (UnsafePathError, OSError):
-            return ""
-
-    def refusal(self, path: str) -> str:
-        if path not in self.known:
-            self.prime([path])
-        return self.refused.get(path, "")
-
-    def __call__(self, path: str) -> str:
-        if path not in self.known:
-            self.prime([path])
-        return self.known[path]
-
-
 def _evidence_by_detector(
     results: Iterable[DetectorResult], blob: Callable[[str], str]
 ) -> dict[str, tuple[RecordEvidence, ...]]:
@@ -343,7 +286,7 @@ _UNSURE = frozenset({Status.ERROR, Status.NOT_APPLICABLE})
 
 def observe_worktree(repo_root: Path, report: ReportLike, base: Record | None = None) -> Observed:
     """The working tree as scanned by `report` (what the walk and `golive status` see)."""
-    blobs = _WorktreeBlobs(repo_root)
+    blobs = WorktreeBlobs(repo_root)
     paths = frozenset(report.paths)
     if base is not None:
         needed = {e.path for i in base.items for e in i.evidence}

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from golive_tui.core.errors import GoliveError, RecordError, RepoError
+from golive_tui.core.errors import GoliveError, RecordError
 from golive_tui.core.git.release import DEFAULT_RELEASE, release_order, resolve_release
-from golive_tui.core.git.runner import NO_DRIVERS, git_run
+from golive_tui.core.git.runner import NO_DRIVERS, git_checked
 from golive_tui.core.record import (
     Record,
     RecordCheck,
@@ -34,10 +34,8 @@ from golive_tui.core.text import markdown_code, markdown_text
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    proc = git_run(root, *args, timeout=120)
-    if proc is None:
-        raise RepoError(f"git {' '.join(args)}: git could not run (not installed, or timed out)")
-    return proc
+    """The gate's git commands, through the runner: diffs over a long history get 120 s."""
+    return git_checked(root, *args, timeout=120)
 
 
 def repo_root(path: Path) -> Path:

@@ -28,8 +28,8 @@ from golive_tui.core import tomlsafe
 from golive_tui.core.atomic import write_atomic
 from golive_tui.core.confine import UnsafePathError, confine, read_capped, read_confined
 from golive_tui.core.errors import RecordError
-from golive_tui.core.git.runner import git_out, tree_blobs
-from golive_tui.core.git.worktree import blob_sha
+from golive_tui.core.git import worktree
+from golive_tui.core.git.runner import git_out, git_run, tree_blobs
 from golive_tui.core.globs import matching
 from golive_tui.core.model import Checklist, DetectorResult, Item, Source, State, waiver_expired
 
@@ -1032,17 +1032,14 @@ def repo_facts(repo_root: Path, commit: str = "HEAD") -> RepoFacts:
     remote = clean_remote(
         (git_out(repo_root, "config", "--get", "remote.origin.url") or "").strip()
     )
-    status = git_out(
+    status = worktree.status(
         repo_root,
-        "status",
-        "--porcelain",
-        "-z",
         "--ignore-submodules=dirty",  # never a `git status` inside a submodule
         "--",
         ".",
         f":(exclude){RECORDS_DIR.as_posix()}",
     )
-    dirty = bool(status)
+    dirty = bool(status and status.changes)
     blobs = tree_blobs(repo_root, head)
     return RepoFacts(remote=remote, commit=head, tree=tree, dirty=dirty, blobs=blobs)
 
@@ -1214,36 +1211,11 @@ def _check_names(items: Iterable[RecordItem]) -> None:
 
 def _dirty_blobs(repo_root: Path) -> dict[str, str]:
     """Blob ids of working-tree files that differ from HEAD (the content actually assessed)."""
-    status = (
-        git_out(
-            repo_root,
-            "status",
-            "--porcelain",
-            "-z",
-            "--untracked-files=all",
-            "--ignore-submodules=dirty",
-        )
-        or ""
-    )
-    paths = []
-    links: dict[str, str] = {}
-    for entry in status.split("\0"):
-        if len(entry) > 3 and entry[2] == " ":
-            code, path = entry[:2], entry[3:]
-            if "D" in code:
-                continue
-            try:  # hash-object follows symlinks: a link's blob is its target's name, as in git
-                full = confine(repo_root, path, follow=False)
-                if full.is_symlink():
-                    links[path] = blob_sha(os.fsencode(full.readlink()))
-                elif full.is_file():
-                    paths.append(path)
-            except (UnsafePathError, OSError):
-                continue
-    if not paths:
-        return links
-    out = git_out(repo_root, "hash-object", "--", *paths) or ""
-    return {**dict(zip(paths, out.split(), strict=False)), **links}
+    status = worktree.status(repo_root, "--untracked-files=all", "--ignore-submodules=dirty")
+    paths = [c.path for c in (status.changes if status else ()) if "D" not in c.xy]
+    blobs = worktree.WorktreeBlobs(repo_root)  # links as links; nothing outside is read
+    blobs.prime(paths)
+    return {path: blob for path in paths if (blob := blobs(path))}
 
 
 # --------------------------------------------------------------------------- sign, verify, save
@@ -1567,20 +1539,10 @@ def _no_draft_note(repo_root: Path, checklist_id: str, release: str) -> str:
 
 def _dirty_note(repo_root: Path) -> str:
     """Which uncommitted files make the record dirty, and how to get a clean one."""
-    status = (
-        git_out(
-            repo_root,
-            "status",
-            "--porcelain",
-            "-z",
-            "--ignore-submodules=dirty",
-            "--",
-            ".",
-            f":(exclude){RECORDS_DIR.as_posix()}",
-        )
-        or ""
+    status = worktree.status(
+        repo_root, "--ignore-submodules=dirty", "--", ".", f":(exclude){RECORDS_DIR.as_posix()}"
     )
-    paths = sorted({e[3:] for e in status.split("\0") if len(e) > 3 and e[2] == " "})
+    paths = sorted({c.path for c in (status.changes if status else ())})
     shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
     return (
         f"the working tree has uncommitted changes ({shown}): the record is marked dirty and "
@@ -1594,23 +1556,19 @@ def commit_record(repo_root: Path, path: Path, release: str) -> str:
     The one git command golive runs with hooks on: the user asked for a commit, so their commit
     hooks run as for `git commit`. Signing programs still come from the user's own config.
     """
-    import git
-
     from golive_tui.core import signing
     from golive_tui.core.git.runner import git_env
 
-    try:
-        repo = git.Repo(repo_root)
-        rel = path.relative_to(repo_root).as_posix()
-        env = signing.subprocess_env(
-            git_env(repo_root, hooks=True, config=signing.program_overrides(repo_root))
-        )
-        repo.git.update_environment(**env)
-        repo.git.add("--", rel, kill_after_timeout=60)
-        repo.git.commit("-m", f"readiness: {release}", "--", rel, kill_after_timeout=120)
-        return str(repo.head.commit.hexsha)
-    except git.GitCommandError as exc:
-        detail = (exc.stderr or str(exc)).strip().removeprefix("stderr:").strip(" '")
-        raise RecordError(f"record saved but not committed: git commit failed: {detail}") from None
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
-        raise RecordError(f"record saved but not committed: {exc}") from None
+    rel = path.relative_to(repo_root).as_posix()
+    env = signing.subprocess_env(
+        git_env(repo_root, hooks=True, config=signing.program_overrides(repo_root))
+    )
+    for args, timeout in (
+        (("add", "--", rel), 60),
+        (("commit", "-m", f"readiness: {release}", "--", rel), 120),
+    ):
+        proc = git_run(repo_root, *args, timeout=timeout, env=env)
+        if proc is None or proc.returncode != 0:
+            detail = proc.stderr.strip() if proc else "git could not run (or timed out)"
+            raise RecordError(f"record saved but not committed: git {args[0]} failed: {detail}")
+    return (git_out(repo_root, "rev-parse", "HEAD") or "").strip()

@@ -17,6 +17,7 @@ _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$")
 
 
 def _git(root: Path, *args: str) -> str | None:
+    """A short query through the runner, stripped; None when git cannot answer."""
     out = git_out(root, *args, timeout=30)
     return out.strip() if out is not None else None
 

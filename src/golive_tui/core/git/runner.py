@@ -5,7 +5,7 @@ ordinary read: a `core.fsmonitor` hook, hooks such as `post-index-change` (fired
 status` refreshes the index), clean/smudge filter drivers (run when `status` or `hash-object`
 hashes a file), external diff and textconv drivers. `git_env` switches every one of them off
 with command-line-level settings (GIT_CONFIG_COUNT/KEY/VALUE: they win over every config file,
-and reach git's own child processes and GitPython too), takes no optional locks (a read never
+and reach git's own child processes too), takes no optional locks (a read never
 writes the index), never pages, never prompts and never follows replace refs. Every way of
 starting git here uses it: `git_run` (text), `git_out` (its output), `git_bytes` (blob contents),
 `git_checked` (raises), `start`/`collect` (commands that run while golive does other work) and
@@ -59,7 +59,7 @@ MAX_FILTER_DRIVERS = 200
 
 
 def git_executable() -> str:
-    """`git`, or the override GitPython honours, so every runner starts the same git."""
+    """`git`, or GIT_PYTHON_GIT_EXECUTABLE (honoured from when golive ran git through GitPython)."""
     return os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or "git"
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from golive_tui.core.confine import DEFAULT_CAP, UnsafePathError, confine, read_capped
 from golive_tui.core.git.runner import git_bytes
 
 #: `git status` as every caller runs it; callers add their own options and pathspecs.
@@ -98,32 +99,56 @@ class WorktreeBlobs:
     """Blob ids of working-tree files, as `git hash-object` gives them; "" for a missing file.
 
     Hashed in batches (`prime`, one git call) and remembered; a symlink is the blob of its
-    target's name, as git stores it. When git cannot hash a batch (no git, a path it refuses),
-    the bytes are hashed here, without conversions.
+    target's name, as git stores it (never followed). Paths may come from a record, so each is
+    confined first: one that is not a repository file (absolute, `..`, through a symlink leading
+    outside, a device) is never read; `refusal` says why, and its blob is "". When git cannot
+    hash a batch (no git, a path it refuses, a name with a newline), the bytes are hashed here,
+    without conversions.
     """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.known: dict[str, str] = {}
+        self.refused: dict[str, str] = {}
 
     def prime(self, paths: Iterable[str]) -> None:
         todo: list[str] = []
         for path in sorted(set(paths) - set(self.known)):
-            full = self.root / path
-            if full.is_symlink():
-                self.known[path] = blob_sha(os.fsencode(full.readlink()))
-            elif full.is_file():
-                todo.append(path)
-            else:
-                self.known[path] = ""
-        if not todo:
+            self.known[path] = ""
+            try:
+                full = confine(self.root, path, follow=False)
+                if full.is_symlink():  # git's blob of a link is its target, never followed
+                    self.known[path] = blob_sha(os.fsencode(full.readlink()))
+                elif full.is_file():
+                    todo.append(path)
+                elif full.exists():
+                    self.refused[path] = "expected a regular file"
+            except UnsafePathError as exc:
+                self.refused[path] = exc.why
+            except OSError:
+                pass  # unreadable: as good as gone
+        lines = [p for p in todo if "\n" not in p]  # --stdin-paths is one path per line
+        self.known.update((p, self._hash(p)) for p in todo if "\n" in p)
+        if not lines:
             return
-        listing = b"".join(os.fsencode(p) + b"\n" for p in todo)
+        listing = b"".join(os.fsencode(p) + b"\n" for p in lines)
         out = git_bytes(self.root, "hash-object", "--stdin-paths", input=listing, timeout=120)
         ids = out.decode("ascii", "replace").split() if out is not None else []
-        if len(ids) != len(todo):
-            ids = [blob_sha((self.root / p).read_bytes()) for p in todo]
-        self.known.update(zip(todo, ids, strict=True))
+        if len(ids) != len(lines):  # no git, or a path git refuses: hash the bytes ourselves
+            ids = [self._hash(p) for p in lines]
+        self.known.update(zip(lines, ids, strict=True))
+
+    def _hash(self, path: str) -> str:
+        try:
+            return blob_sha(read_capped(confine(self.root, path), 64 * DEFAULT_CAP))
+        except (UnsafePathError, OSError):
+            return ""
+
+    def refusal(self, path: str) -> str:
+        """Why `path` is not read as a repository file ("" when it is one)."""
+        if path not in self.known:
+            self.prime([path])
+        return self.refused.get(path, "")
 
     def __call__(self, path: str) -> str:
         if path not in self.known:
