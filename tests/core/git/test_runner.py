@@ -1,0 +1,69 @@
+"""core/git/runner: the one way golive starts git, and its one error type."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.conftest import RepoFactory, git
+
+from golive_tui.core import record
+from golive_tui.core.errors import RepoError
+from golive_tui.core.git import runner
+
+
+def test_git_checked_raises_the_one_error_type_when_git_cannot_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GIT_PYTHON_GIT_EXECUTABLE", str(tmp_path / "no-such-git"))
+    assert runner.git_run(tmp_path, "status") is None
+    with pytest.raises(runner.GitError, match="git status: git could not run"):
+        runner.git_checked(tmp_path, "status")
+    assert issubclass(runner.GitError, RepoError)  # commands report it like any repository error
+
+
+def test_a_failed_started_command_says_what_git_said(tmp_path: Path) -> None:
+    proc = runner.start(tmp_path, ["rev-parse", "--verify", "nope"], repo=False)
+    with pytest.raises(runner.GitError, match=r"git rev-parse failed: .*"):
+        runner.collect(proc, "rev-parse", timeout=60)
+
+
+def test_cat_file_starts_afresh_after_a_bad_answer(make_repo: RepoFactory) -> None:
+    root = make_repo({"a.txt": "a\n"})
+    blob = git(root, "rev-parse", "HEAD:a.txt")
+    objects = runner.CatFile(root)
+    try:
+        with pytest.raises(runner.GitError):
+            objects.read("not an object name", limit=100)
+        assert objects.read(blob, limit=100) == (2, b"a\n")
+    finally:
+        objects.close()
+    objects.close()  # closing twice is harmless
+
+
+def test_sign_commit_reports_a_refused_commit_with_gits_message(make_repo: RepoFactory) -> None:
+    root = make_repo({"a.txt": "a\n"})
+    hooks = root / ".git" / "hooks"
+    hooks.mkdir(exist_ok=True)
+    hook = hooks / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'refused by policy' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    target = root / ".golive" / "records" / "v1.toml"
+    target.parent.mkdir(parents=True)
+    target.write_text("schema = 1\n")
+    with pytest.raises(record.RecordError) as raised:
+        record.commit_record(root, target, "v1")
+    message = str(raised.value)
+    assert message.startswith("record saved but not committed: git commit failed:")
+    assert "refused by policy" in message
+    assert target.exists()  # the record itself stays
+
+
+def test_sign_commit_returns_the_new_commit(make_repo: RepoFactory) -> None:
+    root = make_repo({"a.txt": "a\n"})
+    target = root / ".golive" / "records" / "v1.toml"
+    target.parent.mkdir(parents=True)
+    target.write_text("schema = 1\n")
+    sha = record.commit_record(root, target, "v1")
+    assert sha == git(root, "rev-parse", "HEAD")
+    assert git(root, "log", "-1", "--format=%s") == "readiness: v1"
