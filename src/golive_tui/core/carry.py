@@ -32,8 +32,9 @@ from golive_tui.core.confine import (
 )
 from golive_tui.core.draft import Draft
 from golive_tui.core.errors import RecordError
+from golive_tui.core.git.listing import tree_blobs
 from golive_tui.core.git.release import release_order
-from golive_tui.core.git.runner import git_bytes, git_out, tree_blobs
+from golive_tui.core.git.runner import git_bytes, git_out
 from golive_tui.core.git.worktree import WorktreeBlobs
 from golive_tui.core.model import (
     Answer,

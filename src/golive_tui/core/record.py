@@ -29,7 +29,8 @@ from golive_tui.core.atomic import write_atomic
 from golive_tui.core.confine import UnsafePathError, confine, read_capped, read_confined
 from golive_tui.core.errors import RecordError
 from golive_tui.core.git import worktree
-from golive_tui.core.git.runner import git_out, git_run, tree_blobs
+from golive_tui.core.git.listing import tree_blobs
+from golive_tui.core.git.runner import git_out, git_run
 from golive_tui.core.globs import matching
 from golive_tui.core.model import Checklist, DetectorResult, Item, Source, State, waiver_expired
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,10 @@ def test_worktree_blobs_hash_the_bytes_when_git_refuses_a_path(make_repo: RepoFa
     assert blobs("a.txt") == git(root, "hash-object", "a.txt")
 
 
-def test_blob_sha_is_gits_blob_id(tmp_path: Path) -> None:
-    (tmp_path / "f").write_bytes(b"x\0y")
-    assert worktree.blob_sha(b"x\0y") == git(tmp_path, "hash-object", "f")
+def test_blob_sha_matches_git_hash_object(tmp_path: Path) -> None:
+    data = b"hello\nworld\n"
+    (tmp_path / "f").write_bytes(data)
+    expected = subprocess.run(
+        ["git", "hash-object", str(tmp_path / "f")], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert worktree.blob_sha(data) == expected

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from golive_tui.core.errors import RepoError
-from golive_tui.core.git.runner import collect, communicate, git_run, start
+from golive_tui.core.git.runner import collect, communicate, git_out, git_run, start
 from golive_tui.core.git.worktree import STATUS, Change, parse_status
 
 #: Seconds the working tree's `status` / `ls-files` may take (generous: huge monorepos).
@@ -336,6 +336,18 @@ def _walk(base: Path, prefix: str, include_vendor: bool) -> Iterator[tuple[str, 
 
 
 # --------------------------------------------------------------------------- commit trees
+
+
+def tree_blobs(root: Path, commit: str) -> dict[str, str]:
+    """path -> blob id of every file in `commit`'s tree (one `ls-tree` call); {} if unreadable."""
+    listing = git_out(root, "ls-tree", "-r", "-z", "--full-tree", commit) or ""
+    blobs: dict[str, str] = {}
+    for entry in listing.split("\0"):
+        meta, _, path = entry.partition("\t")
+        kind_sha = meta.split()
+        if len(kind_sha) == 3 and kind_sha[1] == "blob":
+            blobs[path] = kind_sha[2]
+    return blobs
 
 
 def resolve_commit(loc: Location, commit: str) -> str:

@@ -217,18 +217,6 @@ def git_bytes(
     return proc.stdout if proc.returncode == 0 else None
 
 
-def tree_blobs(root: Path, commit: str) -> dict[str, str]:
-    """path -> blob id of every file in `commit`'s tree (one `ls-tree` call); {} if unreadable."""
-    listing = git_out(root, "ls-tree", "-r", "-z", "--full-tree", commit) or ""
-    blobs: dict[str, str] = {}
-    for entry in listing.split("\0"):
-        meta, _, path = entry.partition("\t")
-        kind_sha = meta.split()
-        if len(kind_sha) == 3 and kind_sha[1] == "blob":
-            blobs[path] = kind_sha[2]
-    return blobs
-
-
 def start(cwd: Path, args: list[str], *, repo: bool = True) -> subprocess.Popen[bytes]:
     """Start `git ARGS` in `cwd` and return at once (OSError when git cannot be run at all).
 

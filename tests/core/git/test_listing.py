@@ -1,0 +1,154 @@
+"""core/git/listing: locating the repository and the file lists (with blob SHAs) a scan sees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.conftest import RepoFactory, git
+
+from golive_tui.core.errors import RepoError
+from golive_tui.core.git import listing, worktree
+
+GO = "package main\n\nfunc main() {}\n"
+
+
+def _files(snapshot: listing.Snapshot) -> dict[str, listing.RepoFile]:
+    return {f.path: f for f in snapshot.files}
+
+
+def _snapshot(path: Path, **kw: bool) -> listing.Snapshot:
+    return listing.working_tree(listing.locate(path), **kw)
+
+
+def test_root_found_from_a_sub_folder(make_repo: RepoFactory) -> None:
+    root = make_repo({"cmd/api/main.go": GO, "README.md": "hi\n"})
+    loc = listing.locate(root / "cmd" / "api")
+    assert loc.root == root.resolve()
+    assert loc.is_git
+    snap = listing.working_tree(loc)
+    assert set(_files(snap)) == {"cmd/api/main.go", "README.md"}
+
+
+def test_tracked_files_carry_index_blobs(make_repo: RepoFactory) -> None:
+    root = make_repo({"main.go": GO})
+    snap = _snapshot(root)
+    expected = git(root, "rev-parse", "HEAD:main.go")
+    assert _files(snap)["main.go"].blob == expected
+    assert worktree.blob_sha(GO.encode()) == expected
+    assert snap.head == git(root, "rev-parse", "HEAD")
+    assert snap.branch == "main"
+    assert not snap.dirty and snap.is_git and not snap.shallow
+
+
+def test_modified_untracked_and_staged_files(make_repo: RepoFactory) -> None:
+    root = make_repo({"a.go": GO, "b.go": GO, "c.go": GO, ".gitignore": "ignored.go\n"})
+    (root / "a.go").write_text(GO + "// edited\n")  # modified: must be hashed from disk
+    (root / "b.go").write_text(GO + "// staged\n")
+    git(root, "add", "b.go")  # staged only: the index blob is what is on disk
+    (root / "new.go").write_text(GO)
+    (root / "ignored.go").write_text(GO)
+    (root / "c.go").unlink()
+    snap = _snapshot(root)
+    files = _files(snap)
+    assert files["a.go"].blob is None
+    assert files["b.go"].blob == git(root, "rev-parse", ":b.go")
+    assert files["new.go"].blob is None
+    assert "ignored.go" not in files
+    assert "c.go" not in files  # deleted in the working tree
+    assert snap.dirty
+
+
+def test_detached_head(make_repo: RepoFactory) -> None:
+    root = make_repo({"main.go": GO})
+    head = git(root, "rev-parse", "HEAD")
+    git(root, "checkout", "-q", "--detach", "HEAD")
+    snap = _snapshot(root)
+    assert snap.branch is None
+    assert snap.head == head
+
+
+def test_worktree(make_repo: RepoFactory, tmp_path: Path) -> None:
+    root = make_repo({"main.go": GO})
+    other = tmp_path / "wt"
+    git(root, "worktree", "add", "-q", "-b", "feature", str(other))
+    (other / "extra.go").write_text(GO)
+    loc = listing.locate(other)
+    assert loc.root == other.resolve()
+    assert loc.common_dir == (root / ".git").resolve()
+    snap = listing.working_tree(loc)
+    assert snap.branch == "feature"
+    assert set(_files(snap)) == {"main.go", "extra.go"}
+
+
+def test_shallow_clone_warns(make_repo: RepoFactory, tmp_path: Path) -> None:
+    root = make_repo({"main.go": GO})
+    (root / "more.go").write_text(GO)
+    git(root, "add", "more.go")
+    git(root, "commit", "-q", "-m", "second")
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{root}", str(clone))
+    snap = _snapshot(clone)
+    assert snap.shallow
+    assert any("shallow" in w for w in snap.warnings)
+    assert set(_files(snap)) == {"main.go", "more.go"}
+
+
+def test_submodules_are_not_entered(make_repo: RepoFactory) -> None:
+    lib = make_repo({"lib.go": GO}, name="lib")
+    root = make_repo({"main.go": GO}, name="app")
+    git(root, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(lib), "third/lib")
+    git(root, "commit", "-q", "-m", "add submodule")
+    snap = _snapshot(root)
+    paths = set(_files(snap))
+    assert "third/lib" not in paths
+    assert not any(p.startswith("third/lib/") for p in paths)
+    assert any("submodule" in w and "third/lib" in w for w in snap.warnings)
+
+
+def test_not_a_repository_is_walked_with_a_warning(tmp_path: Path) -> None:
+    plain = tmp_path / "plain"
+    (plain / "cmd").mkdir(parents=True)
+    (plain / "cmd" / "main.go").write_text(GO)
+    (plain / "vendor" / "x").mkdir(parents=True)
+    (plain / "vendor" / "x" / "x.go").write_text(GO)
+    (plain / ".git").mkdir()  # an empty .git folder is not a repository, and is skipped
+    (plain / ".git" / "junk").write_text("x")
+    snap = listing.working_tree(listing.Location(root=plain, is_git=False))
+    assert {f.path for f in snap.files} == {"cmd/main.go"}
+    assert snap.head is None and not snap.is_git
+    assert all(f.blob is None for f in snap.files)
+    assert snap.warnings
+    with_vendor = listing.working_tree(
+        listing.Location(root=plain, is_git=False), include_vendor=True
+    )
+    assert "vendor/x/x.go" in {f.path for f in with_vendor.files}
+
+
+def test_locate_plain_directory(tmp_path: Path) -> None:
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    loc = listing.locate(plain)
+    assert not loc.is_git
+    assert loc.root == plain.resolve()
+
+
+def test_empty_repository_without_commits(make_repo: RepoFactory) -> None:
+    root = make_repo({"main.go": GO}, commit=False)
+    snap = _snapshot(root)
+    assert snap.head is None
+    assert snap.branch == "main"
+    assert _files(snap)["main.go"].blob is None
+    assert any("no commits" in w for w in snap.warnings)
+
+
+def test_bare_repository_is_a_clear_error(tmp_path: Path) -> None:
+    bare = tmp_path / "bare.git"
+    git(tmp_path, "init", "-q", "--bare", str(bare))
+    with pytest.raises(RepoError, match="bare repository"):
+        listing.locate(bare)
+
+
+def test_missing_path_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(RepoError, match="no such file"):
+        listing.locate(tmp_path / "nope")
