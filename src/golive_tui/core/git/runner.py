@@ -168,8 +168,10 @@ def git_run(
             input=input,
             stdin=subprocess.DEVNULL if input is None else None,
             capture_output=True,
-            text=True,
-            errors="surrogateescape",  # file names need not be UTF-8: decode them as the scan does
+            # Paths are bytes to git: decoded (and encoded back) as os.fsdecode does, so a
+            # file name that is not UTF-8 reads as a path instead of raising.
+            encoding="utf-8",
+            errors="surrogateescape",
             check=False,
             timeout=timeout,
             env=dict(env) if env is not None else git_env(root),
