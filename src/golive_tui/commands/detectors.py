@@ -14,7 +14,13 @@ from golive_tui.core.model import DetectorDef
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_repo_option(parser, aliases=("--path",))
     parser.add_argument(
-        "--format", choices=("text", "json"), default="text", help="Output format (default: text)"
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help=(
+            "Output format (default: text). markdown is the reference page: in golive's own "
+            "checkout, `golive detectors --format markdown > docs/detectors.md` regenerates it"
+        ),
     )
 
 
@@ -31,9 +37,44 @@ def _catalog(path: Path) -> tuple[list[DetectorDef], list[str]]:
     return defs + [d for d in custom if d.id not in known], problems
 
 
+def markdown(defs: list[DetectorDef]) -> str:
+    """The catalog as a reference page, grouped by family; every value escaped (a repository's own
+    detectors are its data)."""
+    from golive_tui.core.text import markdown_code, markdown_text
+
+    lines = [
+        "# Detectors",
+        "",
+        "Generated from the catalog by `golive detectors --format markdown`; do not edit by hand",
+        "(a test checks that this page matches the shipped catalog).",
+        "",
+        "Each detector reports `found`, `partial`, `contrary`, `missing`, `not_applicable` or",
+        "`error` (could not tell), with evidence at file:line; see the README's evidence section.",
+    ]
+    families: dict[str, list[DetectorDef]] = {}
+    for d in defs:
+        families.setdefault(d.family, []).append(d)
+    for family, members in families.items():
+        lines += ["", f"## {markdown_text(family)}"]
+        for d in members:
+            lines += [
+                "",
+                f"### {markdown_code(d.id)}: {markdown_text(d.title)}",
+                "",
+                f"- **Looks for:** {markdown_text(d.looks_for)}",
+                f"- **Why:** {markdown_text(d.why)}",
+                f"- **Remediation:** {markdown_text(d.remediation)}",
+            ]
+            if d.area:
+                lines.append(f"- **Area:** {markdown_text(d.area)}")
+    return "\n".join(lines) + "\n"
+
+
 def run(args: argparse.Namespace) -> int:
     defs, problems = _catalog(repo_path(args))
-    if args.format == "json":
+    if args.format == "markdown":
+        sys.stdout.write(markdown(defs))
+    elif args.format == "json":
         rows = [
             {
                 "id": d.id,
