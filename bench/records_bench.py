@@ -94,15 +94,15 @@ def _clone_records(root: Path, env: dict[str, str], names: list[str]) -> None:
     code = (
         "import dataclasses, sys\n"
         "from pathlib import Path\n"
-        "from golive_tui.core import record as r\n"
+        "from golive_tui.core.record.model import load_record, record_path, sign_record, write_record\n"
         "root = Path(sys.argv[1]); names = sys.argv[2:]\n"
-        "first = r.load_record(r.record_path(root, names[0]))\n"
+        "first = load_record(record_path(root, names[0]))\n"
         "base = dataclasses.replace(first, signatures=())\n"
         "for n, name in enumerate(names[1:], 1):\n"
         "    day = 1 + n % 28; month = 1 + (n // 28) % 12\n"
         "    rec = dataclasses.replace(base, release=name,\n"
         "        created=f'2026-{month:02d}-{day:02d}T10:{n % 60:02d}:00Z')\n"
-        "    r.write_record(r.record_path(root, name), r.sign_record(rec, root))\n"
+        "    write_record(record_path(root, name), sign_record(rec, root))\n"
     )
     subprocess.run([sys.executable, "-c", code, str(root), *names], cwd=root, env=env, check=True)
 

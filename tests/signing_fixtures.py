@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from golive_tui.core.record import (
+from golive_tui.core.record.model import (
     Record,
     RecordChecklist,
     RecordEvidence,

@@ -13,9 +13,15 @@ from pathlib import Path
 import pytest
 
 from golive_tui.cli import main
-from golive_tui.core import record as rec
 from golive_tui.core.draft import Draft, DraftStore
 from golive_tui.core.model import Answer, Source, State
+from golive_tui.core.record.model import (
+    RecordGate,
+    SaveResult,
+    load_record,
+    save_record,
+    verify_record,
+)
 from tests.conftest import ROOT, RepoFactory, git
 from tests.signing_fixtures import allow, ssh_keygen, use_ssh_key
 
@@ -129,7 +135,7 @@ def test_sign_builds_signs_and_gate_passes(
     out, err = capsys.readouterr()
     assert out.strip() == str(record_file(service))
     assert "signed and saved" in err
-    record = rec.load_record(record_file(service))
+    record = load_record(record_file(service))
     assert record.item("shutdown.sigterm").state == "detected"
     (ev,) = record.item("shutdown.sigterm").evidence
     assert (ev.path, ev.blob) == (
@@ -139,7 +145,7 @@ def test_sign_builds_signs_and_gate_passes(
     assert record.item("ops.runbook").watch == (
         ("docs/runbook.md", git(service, "rev-parse", "HEAD:docs/runbook.md")),
     )
-    assert record.gate("launch") == rec.RecordGate("launch", True, ())
+    assert record.gate("launch") == RecordGate("launch", True, ())
     assert record.participants == ("Ada Tester <ada@example.com>",)
     assert cli("verify") == 0
     assert "good: author signature by ada@example.com" in capsys.readouterr().out
@@ -155,7 +161,7 @@ def test_sign_without_key_saves_unsigned_and_says_how(
     err = capsys.readouterr().err
     assert "saved (unsigned)" in err
     assert "git config --global user.signingkey" in err
-    assert rec.load_record(record_file(service)).signatures == ()
+    assert load_record(record_file(service)).signatures == ()
     assert cli("verify") == 1
     assert "not signed" in capsys.readouterr().out
     assert cli("gate") == 1
@@ -180,12 +186,12 @@ def test_sign_commit_lets_git_sign_the_commit(
 
 def test_two_saves_at_once_leave_one_whole_record(service: Path) -> None:
     answer(service, "v1.0.0", RUNBOOK_DONE)
-    results: list[rec.SaveResult] = []
+    results: list[SaveResult] = []
     errors: list[BaseException] = []
 
     def save() -> None:
         try:
-            results.append(rec.save_record(service, None, "v1.0.0"))
+            results.append(save_record(service, None, "v1.0.0"))
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -195,14 +201,14 @@ def test_two_saves_at_once_leave_one_whole_record(service: Path) -> None:
     for t in threads:
         t.join()
     assert not errors and all(r.signed for r in results)
-    final = rec.load_record(record_file(service))
+    final = load_record(record_file(service))
     assert final in [r.record for r in results]
-    assert rec.verify_record(final, service).ok
+    assert verify_record(final, service).ok
     assert not [p for p in record_file(service).parent.iterdir() if p.suffix == ".tmp"]
 
 
 def test_save_record_for_the_walker(service: Path) -> None:
-    result = rec.save_record(service, "tiny", "v1.0.0", sign=False)
+    result = save_record(service, "tiny", "v1.0.0", sign=False)
     assert result.signed is False and result.path == record_file(service)
     assert "no draft" in result.message
 
@@ -274,7 +280,7 @@ def test_verify_evidence_reports_drift(service: Path, capsys: pytest.CaptureFixt
     # the record is made from a working tree that differs from its commit
     (service / "cmd/api/main.go").write_text(MAIN_GO)
     assert cli("sign", "--release", "v2.0.0") == 0
-    record = rec.load_record(record_file(service, "v2.0.0"))
+    record = load_record(record_file(service, "v2.0.0"))
     assert record.repo.dirty
     capsys.readouterr()
     assert cli("verify", "v2.0.0") == 0

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from golive_tui.cli import main
-from golive_tui.core import record as rec
 from golive_tui.core.carry import (
     CarryPlan,
     ChangeKind,
@@ -27,6 +26,14 @@ from golive_tui.core.draft import Draft, DraftStore
 from golive_tui.core.engine import scan
 from golive_tui.core.intoto import PREDICATE_TYPE, STATEMENT_TYPE
 from golive_tui.core.model import Answer, Checklist, Source, State
+from golive_tui.core.record.model import (
+    Record,
+    load_record,
+    record_digest,
+    record_path,
+    save_record,
+    write_record,
+)
 from tests.conftest import RepoFactory, git
 from tests.signing_fixtures import ssh_keygen, use_ssh_key
 
@@ -116,12 +123,12 @@ def _checklist(root: Path) -> Checklist:
     return Library.discover(root).get("rel")
 
 
-def sign_release(root: Path, release: str, answers: dict[str, Answer]) -> rec.Record:
+def sign_release(root: Path, release: str, answers: dict[str, Answer]) -> Record:
     """Save the draft with `answers`, then build, sign and write the record as `golive sign` does."""
     store = DraftStore(root)
     draft = replace(Draft.new("rel", release), answers=answers)
     store.save(draft)
-    result = rec.save_record(root, "rel", release)
+    result = save_record(root, "rel", release)
     assert result.signed, result.message
     assert result.record is not None
     return result.record
@@ -130,7 +137,7 @@ def sign_release(root: Path, release: str, answers: dict[str, Answer]) -> rec.Re
 @dataclass
 class Releases:
     root: Path
-    first: rec.Record
+    first: Record
 
 
 @pytest.fixture
@@ -228,8 +235,8 @@ def test_watched_glob_matching_a_new_file_reasks(releases: Releases) -> None:
 
 
 def test_unsigned_first_record_is_no_base(releases: Releases) -> None:
-    path = rec.record_path(releases.root, "v1.0.0")
-    rec.write_record(path, replace(rec.load_record(path), signatures=()))
+    path = record_path(releases.root, "v1.0.0")
+    write_record(path, replace(load_record(path), signatures=()))
     assert (
         plan_carry(releases.root, _checklist(releases.root), "v1.1.0", scan(releases.root)) is None
     )
@@ -248,7 +255,7 @@ def test_seeded_draft_keeps_answers_and_marks_them_carried(releases: Releases) -
 # --------------------------------------------------------------------------- gate --since-record
 
 
-def _second_record(root: Path, plan: CarryPlan, *, answer_reasked: bool) -> rec.Record:
+def _second_record(root: Path, plan: CarryPlan, *, answer_reasked: bool) -> Record:
     answers = dict(seed_draft(Draft.new("rel", "v1.1.0"), plan).answers)
     if answer_reasked:
         answers.update(
@@ -339,7 +346,7 @@ def test_intoto_export_of_the_signed_record(
     assert statement["predicateType"] == PREDICATE_TYPE
     assert statement["subject"][0]["digest"] == {"gitCommit": releases.first.repo.commit}
     predicate = statement["predicate"]
-    assert predicate["payloadSha256"] == rec.record_digest(releases.first)
+    assert predicate["payloadSha256"] == record_digest(releases.first)
     assert predicate["record"]["summary"]["total"] == releases.first.summary.total
     items = {i["id"]: i for i in predicate["record"]["items"]}
     assert (

@@ -12,7 +12,6 @@ from tests.conftest import RepoFactory, git
 from tests.signing_fixtures import sample_record, ssh_keygen, use_ssh_key
 
 from golive_tui.core import carry
-from golive_tui.core import record as rec
 from golive_tui.core.carry import Base, ChangeKind, Observed
 from golive_tui.core.draft import Draft
 from golive_tui.core.model import (
@@ -26,6 +25,14 @@ from golive_tui.core.model import (
     Source,
     State,
     Status,
+)
+from golive_tui.core.record.model import (
+    RecordEvidence,
+    RecordItem,
+    item_wording,
+    record_path,
+    sign_record,
+    write_record,
 )
 
 TODAY = dt.date(2026, 3, 1)
@@ -57,20 +64,20 @@ def _checklist(*items: Item) -> Checklist:
     )
 
 
-def _rec_item(item: Item, **kw: object) -> rec.RecordItem:
+def _rec_item(item: Item, **kw: object) -> RecordItem:
     base: dict[str, object] = {
         "id": item.id,
         "state": "done",
         "source": "manual",
-        "wording": rec.item_wording(item),
+        "wording": item_wording(item),
         "by": "Ada <ada@example.com>",
         "at": "2026-01-10T09:00:00Z",
     }
     base.update(kw)
-    return rec.RecordItem(**base)  # type: ignore[arg-type]
+    return RecordItem(**base)  # type: ignore[arg-type]
 
 
-def _base(*items: rec.RecordItem, release: str = "v1.0.0") -> Base:
+def _base(*items: RecordItem, release: str = "v1.0.0") -> Base:
     record = replace(sample_record(release=release), items=tuple(items))
     return Base(release, Path(f"/repo/.golive/records/{release}.toml"), record)
 
@@ -78,7 +85,7 @@ def _base(*items: rec.RecordItem, release: str = "v1.0.0") -> Base:
 def _observed(
     blobs: dict[str, str] | None = None,
     statuses: dict[str, Status] | None = None,
-    evidence: dict[str, tuple[rec.RecordEvidence, ...]] | None = None,
+    evidence: dict[str, tuple[RecordEvidence, ...]] | None = None,
 ) -> Observed:
     known = blobs or {}
     return Observed(
@@ -147,7 +154,7 @@ def test_waiver_expiry_revalidation_and_wording() -> None:
         _rec_item(waived, state="waived", reason="pager next quarter", until="2026-02-28"),
         _rec_item(drill),  # answered 2026-01-10, due 2026-02-09
         _rec_item(fresh),
-        _rec_item(reworded, wording=rec.item_wording(_item("ops.slo"))),
+        _rec_item(reworded, wording=item_wording(_item("ops.slo"))),
         _rec_item(
             _item("ops.ok"), state="waived", reason="r", until="2026-03-01"
         ),  # last valid day
@@ -183,8 +190,8 @@ def test_new_items_and_records_without_answers() -> None:
 USER = _item("img.user", detect=Detect(DetectMode.ANY, ("docker.non_root_user",)))
 
 
-def _ev(polarity: str, blob: str = OLD, line: int = 5) -> rec.RecordEvidence:
-    return rec.RecordEvidence("docker.non_root_user", "Dockerfile", line, polarity, blob)
+def _ev(polarity: str, blob: str = OLD, line: int = 5) -> RecordEvidence:
+    return RecordEvidence("docker.non_root_user", "Dockerfile", line, polarity, blob)
 
 
 @pytest.mark.parametrize(
@@ -268,7 +275,7 @@ def _ev(polarity: str, blob: str = OLD, line: int = 5) -> rec.RecordEvidence:
 def test_detector_items(
     recorded: dict[str, object],
     now: Status,
-    now_ev: tuple[rec.RecordEvidence, ...],
+    now_ev: tuple[RecordEvidence, ...],
     expect: str,
 ) -> None:
     blobs = {"Dockerfile": OLD if expect != "reask-file" else NEW}
@@ -345,7 +352,7 @@ def test_should_seed_only_fresh_drafts_without_record(make_repo: RepoFactory) ->
     assert carry.should_seed(root, None, "v2") and carry.should_seed(root, fresh, "v2")
     answered = replace(fresh, answers={"x": Answer("x", State.DONE)})
     assert not carry.should_seed(root, answered, "v2")
-    rec.write_record(rec.record_path(root, "v2"), sample_record(release="v2"))
+    write_record(record_path(root, "v2"), sample_record(release="v2"))
     assert not carry.should_seed(root, fresh, "v2")
 
 
@@ -355,8 +362,8 @@ def test_should_seed_only_fresh_drafts_without_record(make_repo: RepoFactory) ->
 def _signed(root: Path, release: str, created: str, *, sign: bool = True) -> None:
     record = replace(sample_record(release=release), created=created)
     if sign:
-        record = rec.sign_record(record, root, signed_at=created)
-    rec.write_record(rec.record_path(root, release), record)
+        record = sign_record(record, root, signed_at=created)
+    write_record(record_path(root, release), record)
 
 
 @pytest.fixture
@@ -393,7 +400,7 @@ def test_unsigned_and_bad_records_are_skipped(signing_repo: Path) -> None:
     assert base is not None and base.release == "v1.0.0"
     assert notes == ("v1.1.0: skipped as a base: not signed",)
     # tampering after signing: the record no longer verifies
-    path = rec.record_path(root, "v1.0.0")
+    path = record_path(root, "v1.0.0")
     path.write_text(path.read_text().replace('note = "see wiki"', 'note = "edited"'))
     base, notes = carry.find_base(root, "v1.2.0")
     assert base is None and any("v1.0.0: skipped as a base: bad" in n for n in notes)

@@ -14,7 +14,7 @@ import pytest
 from tests.signing_fixtures import sample_record
 
 from golive_tui.core import export
-from golive_tui.core import record as rec
+from golive_tui.core.record.model import Record, Signature, record_digest, record_from_dict
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -26,8 +26,8 @@ def _golden(name: str, text: str) -> None:
     assert text == path.read_text(), f"{name} changed (GOLIVE_UPDATE_GOLDEN=1 to accept)"
 
 
-def _record() -> rec.Record:
-    sig = rec.Signature(
+def _record() -> Record:
+    sig = Signature(
         "Ada Tester <ada@example.com>", "author", "ssh", "SHA256:abc", "2026-01-02T03:04:06Z", "sig"
     )
     return replace(sample_record(), signatures=(sig,))
@@ -66,9 +66,9 @@ def test_sarif_golden_and_shape() -> None:
 def test_json_carries_the_payload_digest_and_round_trips() -> None:
     record = _record()
     data = json.loads(export.to_json(record))
-    assert data["payload_sha256"] == rec.record_digest(record)
+    assert data["payload_sha256"] == record_digest(record)
     data.pop("payload_sha256")
-    assert rec.record_from_dict(data) == record
+    assert record_from_dict(data) == record
 
 
 def test_markdown_escapes_table_cells() -> None:

@@ -11,7 +11,7 @@ import pytest
 from tests.signing_fixtures import sample_record
 
 from golive_tui.core import intoto
-from golive_tui.core import record as rec
+from golive_tui.core.record.model import Signature, canonical_payload, record_digest
 
 #: Digest algorithms in-toto's DigestSet names, with the hex lengths it expects.
 _HEX_DIGESTS = {"sha256": 64, "sha224": 56, "sha384": 96, "sha512": 128, "sha1": 40}
@@ -55,7 +55,7 @@ def test_statement_layout_and_predicate() -> None:
     record = replace(
         record,
         signatures=(
-            rec.Signature(
+            Signature(
                 "Ada <ada@example.com>", "author", "ssh", "SHA256:k", "2026-01-01T00:00:00Z", "sig"
             ),
         ),
@@ -71,8 +71,8 @@ def test_statement_layout_and_predicate() -> None:
     assert doc["predicateType"] == "https://golive.dev/readiness-record/v1"
     predicate = doc["predicate"]
     # the payload is the record's canonical payload: its digest can be recomputed from it
-    assert predicate["record"] == json.loads(rec.canonical_payload(record))
-    assert predicate["payloadSha256"] == rec.record_digest(record)
+    assert predicate["record"] == json.loads(canonical_payload(record))
+    assert predicate["payloadSha256"] == record_digest(record)
     assert predicate["record"]["summary"]["gates"][1]["failing"] == ["ops.runbook"]
     assert predicate["record"]["items"][0]["evidence"][0]["path"] == "cmd/api/main.go"
     assert predicate["signatures"] == [

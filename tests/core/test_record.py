@@ -12,23 +12,42 @@ import pytest
 from tests.conftest import RepoFactory, git
 from tests.signing_fixtures import sample_record
 
-from golive_tui.core import record as rec
 from golive_tui.core.errors import RecordError
 from golive_tui.core.model import Answer, DetectorResult, Evidence, Polarity, State, Status
+from golive_tui.core.record.model import (
+    Record,
+    RecordEvidence,
+    Signature,
+    _dirty_blobs,
+    build_record,
+    canonical_payload,
+    clean_remote,
+    dumps,
+    load_record,
+    loads,
+    normalize_remote,
+    record_from_dict,
+    record_lock,
+    record_to_dict,
+    repo_facts,
+    signing_message,
+    watched,
+    write_record,
+)
 
 
 def test_toml_round_trip_is_lossless_and_stable() -> None:
     record = sample_record()
-    text = rec.dumps(record)
-    assert rec.loads(text) == record
-    assert rec.dumps(rec.loads(text)) == text
+    text = dumps(record)
+    assert loads(text) == record
+    assert dumps(loads(text)) == text
     # human-readable order: identity first, items before signatures
     assert text.index("release =") < text.index("[checklist]") < text.index("[[items]]")
 
 
 def test_payload_ignores_formatting_comments_and_key_order() -> None:
     record = sample_record()
-    text = rec.dumps(record)
+    text = dumps(record)
     edited = "# hand comment\nschema   =   'golive-record/v1'   # trailing\n" + text.replace(
         'schema = "golive-record/v1"\n', ""
     )
@@ -37,12 +56,12 @@ def test_payload_ignores_formatting_comments_and_key_order() -> None:
         'id = "go-production"\nversion = "1.0.0"', "version='1.0.0'\n  id   =   \"go-production\""
     )
     assert "version='1.0.0'" in edited
-    assert rec.canonical_payload(rec.loads(edited)) == rec.canonical_payload(record)
+    assert canonical_payload(loads(edited)) == canonical_payload(record)
 
 
 def test_payload_is_canonical_json_without_signatures() -> None:
     record = sample_record()
-    payload = rec.canonical_payload(record)
+    payload = canonical_payload(record)
     data = json.loads(payload)
     assert "signatures" not in data
     assert (
@@ -50,7 +69,7 @@ def test_payload_is_canonical_json_without_signatures() -> None:
         == json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
     )
     assert data["repo"]["commit"] == record.repo.commit and data["release"] == "v1.0.0"
-    message = rec.signing_message(record, "author", "2026-01-01T00:00:00Z")
+    message = signing_message(record, "author", "2026-01-01T00:00:00Z")
     assert message.startswith(b"golive-record/v1\n{")
     assert json.loads(message.split(b"\n", 1)[1])["signature"] == {
         "role": "author",
@@ -60,21 +79,21 @@ def test_payload_is_canonical_json_without_signatures() -> None:
 
 def test_omitted_defaults_give_the_same_payload() -> None:
     record = sample_record()
-    data = rec.record_to_dict(record)
+    data = record_to_dict(record)
     for item in data["items"]:
         for key in ("note", "reason", "until", "by", "at", "carried_from"):
             if not item[key]:
                 del item[key]
-    assert rec.canonical_payload(rec.record_from_dict(data)) == rec.canonical_payload(record)
+    assert canonical_payload(record_from_dict(data)) == canonical_payload(record)
 
 
 def test_toml_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
     path = tmp_path / "v1.toml"
-    lines = rec.dumps(sample_record()).splitlines()
+    lines = dumps(sample_record()).splitlines()
     lines[6] = 'profile = "quick-gate'  # unterminated string
     path.write_text("\n".join(lines))
     with pytest.raises(RecordError, match=rf"{path}:7:\d+: not valid TOML"):
-        rec.load_record(path)
+        load_record(path)
 
 
 @pytest.mark.parametrize(
@@ -107,15 +126,15 @@ def test_toml_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
     ],
 )
 def test_bad_records_are_refused_with_the_field_named(edit: object, message: str) -> None:
-    data = rec.record_to_dict(sample_record())
+    data = record_to_dict(sample_record())
     edit(data)  # type: ignore[operator]
     with pytest.raises(RecordError, match=message):
-        rec.record_from_dict(data, "r.toml")
+        record_from_dict(data, "r.toml")
 
 
 def test_missing_record_file(tmp_path: Path) -> None:
     with pytest.raises(RecordError, match="no such record"):
-        rec.load_record(tmp_path / "nope.toml")
+        load_record(tmp_path / "nope.toml")
 
 
 def test_expired_waivers_and_files() -> None:
@@ -129,12 +148,10 @@ def test_expired_waivers_and_files() -> None:
 
 
 def test_remote_credentials_are_never_recorded() -> None:
-    assert rec.clean_remote("https://user:tok@github.com/a/b.git") == "https://github.com/a/b.git"
-    assert rec.clean_remote("https://x-access-token@github.com/a/b") == "https://github.com/a/b"
-    assert rec.clean_remote("git@github.com:a/b.git") == "git@github.com:a/b.git"
-    assert rec.normalize_remote("git@github.com:A/b.git") == rec.normalize_remote(
-        "https://github.com/a/b"
-    )
+    assert clean_remote("https://user:tok@github.com/a/b.git") == "https://github.com/a/b.git"
+    assert clean_remote("https://x-access-token@github.com/a/b") == "https://github.com/a/b"
+    assert clean_remote("git@github.com:a/b.git") == "git@github.com:a/b.git"
+    assert normalize_remote("git@github.com:A/b.git") == normalize_remote("https://github.com/a/b")
 
 
 def test_globs() -> None:
@@ -145,8 +162,8 @@ def test_globs() -> None:
         "internal/x.go",
         ".github/workflows/ci.yml",
     ]
-    assert rec.watched(paths, ["cmd/**/main.go"]) == ["cmd/api/main.go", "cmd/main.go"]
-    assert rec.watched(paths, ["**/Dockerfile*", ".github/workflows/*"]) == [
+    assert watched(paths, ["cmd/**/main.go"]) == ["cmd/api/main.go", "cmd/main.go"]
+    assert watched(paths, ["**/Dockerfile*", ".github/workflows/*"]) == [
         ".github/workflows/ci.yml",
         "Dockerfile",
     ]
@@ -160,11 +177,11 @@ def test_concurrent_writers_never_corrupt(tmp_path: Path) -> None:
     records = [sample_record(commit=f"{i:040x}") for i in range(8)]
     errors: list[BaseException] = []
 
-    def save(r: rec.Record) -> None:
+    def save(r: Record) -> None:
         try:
             for _ in range(5):
-                with rec.record_lock(path):
-                    rec.write_record(path, r)
+                with record_lock(path):
+                    write_record(path, r)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -174,7 +191,7 @@ def test_concurrent_writers_never_corrupt(tmp_path: Path) -> None:
     for t in threads:
         t.join()
     assert not errors
-    assert rec.load_record(path) in records  # last writer wins, whole
+    assert load_record(path) in records  # last writer wins, whole
     assert [p.name for p in path.parent.iterdir() if p.suffix == ".tmp"] == []
 
 
@@ -183,12 +200,12 @@ def test_permission_denied_leaves_no_partial_file(tmp_path: Path) -> None:
     folder = tmp_path / "records"
     folder.mkdir()
     path = folder / "v1.0.0.toml"
-    rec.write_record(path, sample_record())
+    write_record(path, sample_record())
     before = path.read_text()
     folder.chmod(0o500)
     try:
         with pytest.raises(RecordError, match="cannot write record"):
-            rec.write_record(path, sample_record(release="v1.0.0", commit="f" * 40))
+            write_record(path, sample_record(release="v1.0.0", commit="f" * 40))
     finally:
         folder.chmod(0o700)
     assert path.read_text() == before
@@ -199,7 +216,7 @@ def test_disk_full_mid_write_leaves_the_old_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "v1.0.0.toml"
-    rec.write_record(path, sample_record())
+    write_record(path, sample_record())
     before = path.read_text()
 
     def full(fd: int) -> None:
@@ -207,7 +224,7 @@ def test_disk_full_mid_write_leaves_the_old_file(
 
     monkeypatch.setattr(os, "fsync", full)
     with pytest.raises(RecordError, match="No space left"):
-        rec.write_record(path, sample_record(commit="f" * 40))
+        write_record(path, sample_record(commit="f" * 40))
     assert path.read_text() == before
     assert [p.name for p in tmp_path.iterdir()] == ["v1.0.0.toml"]
 
@@ -216,7 +233,7 @@ def test_permission_denied_at_rename_leaves_no_partial_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "v1.0.0.toml"
-    rec.write_record(path, sample_record())
+    write_record(path, sample_record())
     before = path.read_text()
 
     def denied(self: Path, target: Path) -> Path:
@@ -224,7 +241,7 @@ def test_permission_denied_at_rename_leaves_no_partial_file(
 
     monkeypatch.setattr(Path, "replace", denied)
     with pytest.raises(RecordError, match="Permission denied"):
-        rec.write_record(path, sample_record(commit="f" * 40))
+        write_record(path, sample_record(commit="f" * 40))
     assert path.read_text() == before
     assert [p.name for p in tmp_path.iterdir()] == ["v1.0.0.toml"]
 
@@ -267,7 +284,7 @@ def test_build_record_from_a_real_assessment(make_repo: RepoFactory) -> None:
         profile = ""
 
     assessment = assess(checklist, answers, results, paths=["go.mod", "cmd/api/main.go"])
-    record = rec.build_record(
+    record = build_record(
         repo,
         checklist,
         Draft(),
@@ -288,50 +305,50 @@ def test_build_record_from_a_real_assessment(make_repo: RepoFactory) -> None:
     assert record.item(detected.id).evidence == ()
     if watched_item is not None:
         assert all(blob for _, blob in record.item(watched_item.id).watch)
-    assert rec.loads(rec.dumps(record)) == record
+    assert loads(dumps(record)) == record
 
     class Report:
         pass
 
     report = Report()
     report.results = results  # type: ignore[attr-defined]
-    with_evidence = rec.build_record(
+    with_evidence = build_record(
         repo, checklist, None, report, assessment, release="v1.0.0", created="2026-01-01T00:00:00Z"
     )
     ev = with_evidence.item(detected.id).evidence
-    assert ev == (rec.RecordEvidence(det_id, "cmd/api/main.go", 1, "positive", blob),)
+    assert ev == (RecordEvidence(det_id, "cmd/api/main.go", 1, "positive", blob),)
     assert with_evidence.participants == ()
 
 
 def test_watch_blobs_follow_the_working_tree_when_dirty(make_repo: RepoFactory) -> None:
     repo = make_repo({"Dockerfile": "FROM a\n", "cmd/api/main.go": "package main\n"})
-    facts = rec.repo_facts(repo)
+    facts = repo_facts(repo)
     assert facts.blobs["Dockerfile"] == git(repo, "rev-parse", "HEAD:Dockerfile")
     (repo / "Dockerfile").write_text("FROM b\n")
-    assert rec.repo_facts(repo).dirty is True
-    dirty = rec._dirty_blobs(repo)
+    assert repo_facts(repo).dirty is True
+    dirty = _dirty_blobs(repo)
     assert dirty["Dockerfile"] == git(repo, "hash-object", "Dockerfile")
     # a record file alone does not make the tree dirty
     git(repo, "checkout", "--", "Dockerfile")
     (repo / ".golive" / "records").mkdir(parents=True)
     (repo / ".golive" / "records" / "v1.toml").write_text("x")
-    assert rec.repo_facts(repo).dirty is False
+    assert repo_facts(repo).dirty is False
 
 
 def test_record_of_a_repo_without_commits_is_refused(make_repo: RepoFactory) -> None:
     repo = make_repo({}, commit=False)
     with pytest.raises(RecordError, match="no commit"):
-        rec.repo_facts(repo)
+        repo_facts(repo)
 
 
 def test_replace_keeps_payload_independent_of_signatures() -> None:
     record = sample_record()
     signed = replace(
         record,
-        signatures=(rec.Signature("A", "author", "ssh", "k", "2026-01-01T00:00:00Z", "sig"),),
+        signatures=(Signature("A", "author", "ssh", "k", "2026-01-01T00:00:00Z", "sig"),),
     )
-    assert rec.canonical_payload(signed) == rec.canonical_payload(record)
-    assert rec.loads(rec.dumps(signed)) == signed
+    assert canonical_payload(signed) == canonical_payload(record)
+    assert loads(dumps(signed)) == signed
 
 
 def test_a_score_the_loader_refuses_is_never_written(tmp_path: Path) -> None:
@@ -340,7 +357,7 @@ def test_a_score_the_loader_refuses_is_never_written(tmp_path: Path) -> None:
     items[1] = replace(items[1], score=1.0)  # type: ignore[arg-type]
     path = tmp_path / "v1.0.0.toml"
     with pytest.raises(RecordError, match=r"items\[1\].score: expected an integer, not 1.0"):
-        rec.write_record(path, replace(record, items=tuple(items)))
+        write_record(path, replace(record, items=tuple(items)))
     assert not path.exists()
 
 
@@ -350,9 +367,9 @@ def test_records_are_read_with_tomllib(tmp_path: Path) -> None:
     import sys
 
     path = tmp_path / "v1.0.0.toml"
-    rec.write_record(path, sample_record())
+    write_record(path, sample_record())
     code = (
-        "import sys\nfrom pathlib import Path\nfrom golive_tui.core.record import load_record\n"
+        "import sys\nfrom pathlib import Path\nfrom golive_tui.core.record.model import load_record\n"
         f"load_record(Path({str(path)!r}))\nprint('tomlkit' in sys.modules)"
     )
     out = subprocess.run(

@@ -20,19 +20,31 @@ from tests.signing_fixtures import (
     use_ssh_key,
 )
 
-from golive_tui.core import record as rec
 from golive_tui.core import signing
-from golive_tui.core.errors import SigningError
+from golive_tui.core.errors import RecordError, SigningError
+from golive_tui.core.record.model import (
+    Record,
+    add_signature,
+    canonical_payload,
+    dumps,
+    load_record,
+    loads,
+    record_from_dict,
+    record_to_dict,
+    sign_record,
+    verify_record,
+    write_record,
+)
 
 # --------------------------------------------------------------------------- helpers
 
 
-def _signed(repo: Path, record: rec.Record | None = None, role: str = "author") -> rec.Record:
-    return rec.sign_record(record or sample_record(), repo, role=role)
+def _signed(repo: Path, record: Record | None = None, role: str = "author") -> Record:
+    return sign_record(record or sample_record(), repo, role=role)
 
 
-def _verdicts(record: rec.Record, repo: Path) -> list[str]:
-    return [c.verdict for c in rec.verify_record(record, repo).checks]
+def _verdicts(record: Record, repo: Path) -> list[str]:
+    return [c.verdict for c in verify_record(record, repo).checks]
 
 
 def _leaves(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
@@ -79,11 +91,11 @@ def test_ssh_sign_and_verify(ssh_repo: Path) -> None:
     assert sig.signer == "Ada Tester <ada@example.com>"
     assert sig.key.startswith("SHA256:")
     assert sig.signature.startswith("-----BEGIN SSH SIGNATURE-----")
-    check = rec.verify_record(record, ssh_repo)
+    check = verify_record(record, ssh_repo)
     assert check.ok
     assert check.checks[0].principal == "ada@example.com"
     # and the signature survives the TOML round trip
-    assert rec.verify_record(rec.loads(rec.dumps(record)), ssh_repo).ok
+    assert verify_record(loads(dumps(record)), ssh_repo).ok
 
 
 def test_fingerprint_matches_ssh_keygen(ssh_repo: Path, tmp_path: Path) -> None:
@@ -99,7 +111,7 @@ def test_fingerprint_matches_ssh_keygen(ssh_repo: Path, tmp_path: Path) -> None:
 
 def test_every_signed_field_is_protected(ssh_repo: Path) -> None:
     record = _signed(ssh_repo)
-    data = rec.record_to_dict(record)
+    data = record_to_dict(record)
     leaves = list(_leaves({k: v for k, v in data.items() if k != "signatures"}))
     assert len(leaves) > 40
     for path in leaves:
@@ -109,10 +121,10 @@ def test_every_signed_field_is_protected(ssh_repo: Path) -> None:
             target = target[key]
         target[path[-1]] = _flip(target[path[-1]])
         try:
-            changed = rec.record_from_dict(tampered)
+            changed = record_from_dict(tampered)
         except Exception:  # a flip the loader itself refuses is also caught
             continue
-        assert rec.canonical_payload(changed) != rec.canonical_payload(record), path
+        assert canonical_payload(changed) != canonical_payload(record), path
         assert _verdicts(changed, ssh_repo) == ["bad"], path
 
 
@@ -137,15 +149,15 @@ def test_signature_replayed_onto_another_record_fails(ssh_repo: Path) -> None:
 def test_record_renamed_to_another_release_fails(ssh_repo: Path, tmp_path: Path) -> None:
     record = _signed(ssh_repo)
     path = tmp_path / "v2.0.0.toml"
-    rec.write_record(path, record)
-    check = rec.verify_record(rec.load_record(path), ssh_repo, path)
+    write_record(path, record)
+    check = verify_record(load_record(path), ssh_repo, path)
     assert not check.ok
     assert "does not match" in check.problems[0]
 
 
 def test_cosign_keeps_every_signature_valid(ssh_repo: Path, tmp_path: Path) -> None:
     path = tmp_path / "v1.0.0.toml"
-    rec.write_record(path, _signed(ssh_repo))
+    write_record(path, _signed(ssh_repo))
     reviewer = ssh_keygen(tmp_path, "reviewer")
     use_ssh_key(ssh_repo, reviewer, allowed=False)
     (ssh_repo / ".golive" / "allowed_signers").open("a").write(
@@ -154,10 +166,10 @@ def test_cosign_keeps_every_signature_valid(ssh_repo: Path, tmp_path: Path) -> N
         + "\n"
     )
     commit_allowed(ssh_repo)  # trusted once it is on the default branch
-    current = rec.load_record(path)
-    cosigned = rec.sign_record(current, ssh_repo, role="reviewer")
-    rec.add_signature(path, cosigned.signatures[-1], rec.canonical_payload(current))
-    check = rec.verify_record(rec.load_record(path), ssh_repo, path)
+    current = load_record(path)
+    cosigned = sign_record(current, ssh_repo, role="reviewer")
+    add_signature(path, cosigned.signatures[-1], canonical_payload(current))
+    check = verify_record(load_record(path), ssh_repo, path)
     assert check.ok
     assert [(c.signature.role, c.principal) for c in check.checks] == [
         ("author", "ada@example.com"),
@@ -167,19 +179,19 @@ def test_cosign_keeps_every_signature_valid(ssh_repo: Path, tmp_path: Path) -> N
 
 def test_cosign_refuses_a_record_changed_meanwhile(ssh_repo: Path, tmp_path: Path) -> None:
     path = tmp_path / "v1.0.0.toml"
-    rec.write_record(path, _signed(ssh_repo))
-    stale = rec.load_record(path)
-    rec.write_record(path, replace(stale, profile="other"))
-    sig = rec.sign_record(stale, ssh_repo, role="pair").signatures[-1]
-    with pytest.raises(rec.RecordError, match="changed while it was being signed"):
-        rec.add_signature(path, sig, rec.canonical_payload(stale))
+    write_record(path, _signed(ssh_repo))
+    stale = load_record(path)
+    write_record(path, replace(stale, profile="other"))
+    sig = sign_record(stale, ssh_repo, role="pair").signatures[-1]
+    with pytest.raises(RecordError, match="changed while it was being signed"):
+        add_signature(path, sig, canonical_payload(stale))
 
 
 def test_key_not_in_allowed_signers_is_unknown(ssh_repo: Path, tmp_path: Path) -> None:
     stranger = ssh_keygen(tmp_path, "stranger")
     use_ssh_key(ssh_repo, stranger, allowed=False)
     record = _signed(ssh_repo)
-    check = rec.verify_record(record, ssh_repo)
+    check = verify_record(record, ssh_repo)
     assert [c.verdict for c in check.checks] == ["unknown key"]
     assert "allowed signers" in check.checks[0].detail
     # an unknown key over tampered content is reported as bad, not unknown
@@ -190,7 +202,7 @@ def test_no_allowed_signers_file_is_unknown_key(ssh_repo: Path) -> None:
     record = _signed(ssh_repo)
     git(ssh_repo, "rm", "-q", ".golive/allowed_signers")
     git(ssh_repo, "commit", "-q", "-m", "no signers")
-    check = rec.verify_record(record, ssh_repo)
+    check = verify_record(record, ssh_repo)
     assert [c.verdict for c in check.checks] == ["unknown key"]
     assert "no trusted allowed signers" in check.checks[0].detail
     assert "Commit .golive/allowed_signers to main first" in check.checks[0].detail
@@ -284,7 +296,7 @@ def test_configured_ssh_program_missing(ssh_repo: Path) -> None:
     git(ssh_repo, "config", "--global", "gpg.ssh.program", "ssh-keygen-not-installed")
     with pytest.raises(SigningError, match="ssh-keygen-not-installed not found"):
         _signed(ssh_repo)
-    check = rec.verify_record(record, ssh_repo)
+    check = verify_record(record, ssh_repo)
     assert [c.verdict for c in check.checks] == ["error"]
     assert "not found" in check.checks[0].detail
 
@@ -351,7 +363,7 @@ def test_openpgp_sign_verify_and_tamper(gpg_repo: Path) -> None:
     (sig,) = record.signatures
     assert sig.format == "openpgp" and len(sig.key) == 40
     assert sig.signature.startswith("-----BEGIN PGP SIGNATURE-----")
-    check = rec.verify_record(record, gpg_repo)
+    check = verify_record(record, gpg_repo)
     assert check.ok and "t@example.com" in check.checks[0].principal
     assert _verdicts(replace(record, release="v9"), gpg_repo) == ["bad"]
 
@@ -366,7 +378,7 @@ def test_openpgp_with_explicit_key_and_cosign(gpg_repo: Path) -> None:
 def test_openpgp_unknown_key(gpg_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     record = _signed(gpg_repo)
     with gnupg_home(monkeypatch, uid="Other <o@example.com>"):
-        check = rec.verify_record(record, gpg_repo)
+        check = verify_record(record, gpg_repo)
     assert [c.verdict for c in check.checks] == ["unknown key"]
     assert "no public key" in check.checks[0].detail
 
@@ -380,7 +392,7 @@ def test_openpgp_untrusted_key_is_unknown(gpg_repo: Path, monkeypatch: pytest.Mo
         subprocess.run(
             ["gpg", "--batch", "--import"], input=exported, capture_output=True, check=True
         )
-        check = rec.verify_record(record, gpg_repo)
+        check = verify_record(record, gpg_repo)
         assert [c.verdict for c in check.checks] == ["unknown key"]
         assert "trust is undefined" in check.checks[0].detail
         git(gpg_repo, "config", "gpg.minTrustLevel", "undefined")

@@ -511,12 +511,13 @@ def test_deep_checklist_is_a_clear_error(tmp_path: Path, text: str) -> None:
 def test_deep_draft_record_and_detector_files_are_clear_errors(
     make_repo: RepoFactory, text: str
 ) -> None:
-    from golive_tui.core import draft, record
+    from golive_tui.core import draft
+    from golive_tui.core.record.model import loads
 
     with pytest.raises(DraftError, match=r"drafts/x.toml:1: draft is not valid TOML"):
         draft.loads(text, "drafts/x.toml")
     with pytest.raises(RecordError, match=r"records/v1.toml:1:\d+: not valid TOML"):
-        record.loads(text, "records/v1.toml")
+        loads(text, "records/v1.toml")
     root = make_repo({".golive/detectors/deep.toml": text})
     _defs, _extractors, problems = custom.load_custom(root)
     assert problems and problems[0].startswith(".golive/detectors/deep.toml:1: toml:")

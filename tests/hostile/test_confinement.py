@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from golive_tui.core import carry
-from golive_tui.core import record as rec
 from golive_tui.core.carry import Base, ChangeKind
 from golive_tui.core.checklists import Library
 from golive_tui.core.confine import (
@@ -30,6 +29,19 @@ from golive_tui.core.confine import (
 )
 from golive_tui.core.errors import RecordError
 from golive_tui.core.model import Checklist, Item, Priority, Section
+from golive_tui.core.record.model import (
+    MAX_RECORD_BYTES,
+    RecordEvidence,
+    RecordItem,
+    RecordRepo,
+    _dirty_blobs,
+    _lock_path,
+    item_wording,
+    load_record,
+    record_path,
+    sign_record,
+    write_record,
+)
 from tests.conftest import RepoFactory, git
 from tests.signing_fixtures import sample_record, ssh_keygen, use_ssh_key
 
@@ -185,11 +197,11 @@ class _NoReport:
 
 @pytest.mark.parametrize("path", sorted(REFUSED))
 def test_carry_refuses_watch_paths_outside_the_repository(hostile: Hostile, path: str) -> None:
-    item = rec.RecordItem(
+    item = RecordItem(
         id=MANUAL.id,
         state="done",
         source="manual",
-        wording=rec.item_wording(MANUAL),
+        wording=item_wording(MANUAL),
         by="Ada <ada@example.com>",
         at="2999-01-01T00:00:00Z",
         watch=((path, OLD),),
@@ -208,9 +220,9 @@ def test_carry_refuses_watch_paths_outside_the_repository(hostile: Hostile, path
 
 def test_carry_absolute_secret_path_is_refused(hostile: Hostile) -> None:
     secret = str(hostile.outside / "secret.txt")
-    item = rec.RecordItem(
-        id=MANUAL.id, state="done", source="manual", wording=rec.item_wording(MANUAL),
-        evidence=(rec.RecordEvidence("d", secret, 1, "positive", OLD),),
+    item = RecordItem(
+        id=MANUAL.id, state="done", source="manual", wording=item_wording(MANUAL),
+        evidence=(RecordEvidence("d", secret, 1, "positive", OLD),),
     )  # fmt: skip
     base = Base(
         "v1", hostile.root / ".golive/records/v1.toml", replace(sample_record(), items=(item,))
@@ -233,8 +245,8 @@ def test_carry_diffs_show_links_as_links_and_cap_big_files(
     hostile: Hostile, path: str, diff_says: str
 ) -> None:
     recorded = git(hostile.root, "rev-parse", "HEAD:go.mod")  # a blob the repository has
-    item = rec.RecordItem(
-        id=MANUAL.id, state="done", source="manual", wording=rec.item_wording(MANUAL),
+    item = RecordItem(
+        id=MANUAL.id, state="done", source="manual", wording=item_wording(MANUAL),
         at="2999-01-01T00:00:00Z", watch=((path, recorded),),
     )  # fmt: skip
     base = Base(
@@ -252,9 +264,7 @@ def test_record_paths_are_refused_by_gate_since_record(hostile: Hostile) -> None
     later = replace(
         sample_record(release="v2"),
         items=(
-            rec.RecordItem(
-                id=MANUAL.id, state="done", source="manual", watch=(("/dev/zero", OLD),)
-            ),
+            RecordItem(id=MANUAL.id, state="done", source="manual", watch=(("/dev/zero", OLD),)),
         ),
     )
     observed = carry.observe_record(hostile.root, later)
@@ -303,25 +313,25 @@ def signed_hostile_base(hostile: Hostile, tmp_path: Path) -> tuple[Hostile, Item
     record = replace(
         sample_record(release="v1.0.0"),
         created="2026-01-02T03:04:05Z",
-        repo=rec.RecordRepo(
+        repo=RecordRepo(
             remote="", commit=head, tree=git(root, "rev-parse", "HEAD^{tree}"), dirty=False
         ),
         items=(
-            rec.RecordItem(
+            RecordItem(
                 id=item.id,
                 state="done",
                 source="manual",
                 title=item.title,
                 priority=item.priority.value,
-                wording=rec.item_wording(item),
+                wording=item_wording(item),
                 by="Ada Tester <ada@example.com>",
                 at="2999-01-01T00:00:00Z",
                 watch=watch,
             ),
         ),
     )
-    record = rec.sign_record(record, root, signed_at="2026-01-02T03:04:05Z")
-    rec.write_record(rec.record_path(root, "v1.0.0"), record)
+    record = sign_record(record, root, signed_at="2026-01-02T03:04:05Z")
+    write_record(record_path(root, "v1.0.0"), record)
     git(root, "commit", "-q", "--allow-empty", "-m", "after")
     return hostile, item
 
@@ -368,7 +378,7 @@ def test_records_folder_symlinked_outside_is_refused(hostile: Hostile) -> None:
     (hostile.root / ".golive").mkdir()
     (hostile.outside / "records").mkdir()
     (hostile.root / ".golive/records").symlink_to(hostile.outside / "records")
-    rec.write_record(hostile.outside / "records/v1.toml", sample_record(release="v1"))
+    write_record(hostile.outside / "records/v1.toml", sample_record(release="v1"))
     proc = run_golive("verify", "-C", str(hostile.root), "v1")
     assert proc.returncode == 1 and "symlink leading outside" in proc.stdout
     # and sign never writes through it
@@ -383,16 +393,16 @@ def test_record_that_is_a_device_or_fifo_is_refused(hostile: Hostile) -> None:
     records.mkdir(parents=True)
     os.mkfifo(records / "v1.toml")
     with pytest.raises(RecordError, match="expected a regular file, got a FIFO"):
-        rec.load_record(records / "v1.toml")
+        load_record(records / "v1.toml")
 
 
 def test_huge_record_is_refused_without_reading_it_all(hostile: Hostile) -> None:
     records = hostile.root / ".golive/records"
     records.mkdir(parents=True)
     with (records / "v1.toml").open("wb") as handle:
-        handle.truncate(rec.MAX_RECORD_BYTES * 4)  # sparse: cheap to make, costly to read
+        handle.truncate(MAX_RECORD_BYTES * 4)  # sparse: cheap to make, costly to read
     with pytest.raises(RecordError, match="expected at most"):
-        rec.load_record(records / "v1.toml")
+        load_record(records / "v1.toml")
 
 
 # --------------------------------------------------------------------------- .golive files
@@ -573,7 +583,7 @@ def test_dirty_blobs_never_follow_links_out_of_the_repository(hostile: Hostile) 
     """`sign` on a dirty tree hashes changed files: links are hashed as links, FIFOs skipped."""
     from golive_tui.core.git.worktree import blob_sha
 
-    blobs = rec._dirty_blobs(hostile.root)
+    blobs = _dirty_blobs(hostile.root)
     assert blobs["link"] == blob_sha(os.fsencode(hostile.outside / "secret.txt"))
     assert blobs["zero"] == blob_sha(b"/dev/zero")
     assert "fifo" not in blobs and "big.txt" in blobs
@@ -594,7 +604,7 @@ def test_scan_cache_linked_to_a_device_is_not_read(hostile: Hostile) -> None:
 
 def test_record_lock_replaced_by_a_fifo_does_not_block(hostile: Hostile) -> None:
     (hostile.root / ".golive/records").mkdir(parents=True)
-    lock = rec._lock_path(rec.record_path(hostile.root, "v1"))
+    lock = _lock_path(record_path(hostile.root, "v1"))
     assert ".git/golive/locks" in lock.as_posix()
     os.mkfifo(lock)
     proc = _golive(hostile.root, "sign", "--release", "v1", "--no-sign")
@@ -607,8 +617,8 @@ def test_walker_detail_pane_shows_the_refusal_not_the_file(hostile: Hostile) -> 
     from golive_tui.tui.carry_view import reason_widgets
 
     known = git(hostile.root, "rev-parse", "HEAD:go.mod")
-    item = rec.RecordItem(
-        id=MANUAL.id, state="done", source="manual", wording=rec.item_wording(MANUAL),
+    item = RecordItem(
+        id=MANUAL.id, state="done", source="manual", wording=item_wording(MANUAL),
         at="2999-01-01T00:00:00Z",
         watch=((str(hostile.outside / "secret.txt"), ""), ("linkdir/secret.txt", known)),
     )  # fmt: skip
@@ -630,7 +640,7 @@ def test_golive_folder_symlinked_outside(hostile: Hostile) -> None:
     (away / "records").mkdir()
     (away / "config.toml").write_text('profile = "p0"\n')
     (away / "checklists/evil.toml").write_text(EVIL_CHECKLIST)
-    rec.write_record(away / "records/v1.toml", sample_record(release="v1"))
+    write_record(away / "records/v1.toml", sample_record(release="v1"))
     (hostile.root / ".golive").symlink_to(away)
     scan = _golive(hostile.root, "scan")
     assert scan.returncode == 2 and "symlink leading outside" in scan.stderr
@@ -683,8 +693,8 @@ def test_lint_checklist_on_a_repository_file_linked_outside(hostile: Hostile) ->
 def test_recorded_blob_that_is_not_an_object_id_is_not_passed_to_git(
     hostile: Hostile, blob: str
 ) -> None:
-    item = rec.RecordItem(
-        id=MANUAL.id, state="done", source="manual", wording=rec.item_wording(MANUAL),
+    item = RecordItem(
+        id=MANUAL.id, state="done", source="manual", wording=item_wording(MANUAL),
         at="2999-01-01T00:00:00Z", watch=(("docs/runbook.md", blob),),
     )  # fmt: skip
     base = Base(
@@ -700,4 +710,4 @@ def test_record_named_by_the_user_that_loops(tmp_path: Path) -> None:
     (tmp_path / "a.toml").symlink_to("b.toml")
     (tmp_path / "b.toml").symlink_to("a.toml")
     with pytest.raises(RecordError, match=r"symlink loop|symlink \(not followed\)"):
-        rec.load_record(tmp_path / "a.toml")
+        load_record(tmp_path / "a.toml")

@@ -14,9 +14,18 @@ from pathlib import Path
 import pytest
 
 from golive_tui.cli import main
-from golive_tui.core import record as rec
 from golive_tui.core.draft import Draft, DraftStore
+from golive_tui.core.errors import RecordError
 from golive_tui.core.model import Answer, Source, State
+from golive_tui.core.record.model import (
+    PARSES,
+    READS,
+    _parse_cache,
+    load_record,
+    record_path,
+    sign_record,
+    write_record,
+)
 from tests.conftest import RepoFactory, git
 from tests.signing_fixtures import allow, sample_record, ssh_keygen, use_ssh_key
 
@@ -107,7 +116,7 @@ def signed_and_cosigned(service: Path, tmp_path: Path) -> Path:
     assert cli("cosign", "v1.0.0") == 0
     git(service, "config", "user.signingkey", author_key)
     path = record_file(service)
-    assert len(rec.load_record(path).signatures) == 2
+    assert len(load_record(path).signatures) == 2
     return path
 
 
@@ -192,7 +201,7 @@ def test_cosign_refuses_a_record_whose_checklist_digest_is_not_this_repositorys(
     answer(service, "v1.0.0", RUNBOOK)
     assert cli("sign", "--no-sign") == 0
     path = record_file(service)
-    digest = rec.load_record(path).checklist.sha256
+    digest = load_record(path).checklist.sha256
     rewrite(path, f'sha256 = "{digest}"', f'sha256 = "{"e" * 64}"')
     before = path.read_bytes()
     capsys.readouterr()
@@ -326,8 +335,8 @@ def test_a_draft_with_a_float_score_leaves_an_existing_record_alone(
 def test_write_record_refuses_what_the_loader_would_refuse(tmp_path: Path) -> None:
     path = tmp_path / "v1.0.0.toml"
     bad = replace(sample_record(), repo=replace(sample_record().repo, commit="HEAD"))
-    with pytest.raises(rec.RecordError, match=r"repo\.commit: expected a full git object id"):
-        rec.write_record(path, bad)
+    with pytest.raises(RecordError, match=r"repo\.commit: expected a full git object id"):
+        write_record(path, bad)
     assert not path.exists()
 
 
@@ -461,8 +470,8 @@ def many_records(repo: Path, count: int) -> str:
         record = sample_record(release=name, commit=head, remote=remote)
         record = replace(record, repo=replace(record.repo, tree=tree))
         if name in names[-2:]:
-            record = rec.sign_record(record, repo)
-        rec.write_record(rec.record_path(repo, name), record)
+            record = sign_record(record, repo)
+        write_record(record_path(repo, name), record)
     return names[-1]
 
 
@@ -473,11 +482,11 @@ def test_301_records_the_base_lookup_reads_one(
 
     newest = many_records(service, 301)
     for release in ("unreleased", "v9.0.0"):  # untagged names: the newest tagged record first
-        monkeypatch.setitem(rec.PARSES, "count", 0)
-        monkeypatch.setitem(rec.READS, "count", 0)
+        monkeypatch.setitem(PARSES, "count", 0)
+        monkeypatch.setitem(READS, "count", 0)
         base, _notes = find_base(service, release)
         assert base is not None and base.release == newest
-        assert rec.PARSES["count"] + rec.READS["count"] == 1
+        assert PARSES["count"] + READS["count"] == 1
 
 
 def test_301_records_gate_and_history_parse_each_at_most_once(
@@ -487,9 +496,9 @@ def test_301_records_gate_and_history_parse_each_at_most_once(
 
     def work() -> tuple[int, int]:
         """(TOML parses, records taken from the parse cache) since the last call."""
-        done = (rec.PARSES["count"], rec.READS["count"])
-        monkeypatch.setitem(rec.PARSES, "count", 0)
-        monkeypatch.setitem(rec.READS, "count", 0)
+        done = (PARSES["count"], READS["count"])
+        monkeypatch.setitem(PARSES, "count", 0)
+        monkeypatch.setitem(READS, "count", 0)
         return done
 
     work()
@@ -506,15 +515,15 @@ def test_301_records_gate_and_history_parse_each_at_most_once(
 
 def test_a_damaged_parse_cache_entry_is_parsed_again(tmp_path: Path) -> None:
     path = tmp_path / "v1.0.0.toml"
-    rec.write_record(path, sample_record())
-    first = rec.load_record(path)
-    cache = rec._parse_cache()
+    write_record(path, sample_record())
+    first = load_record(path)
+    cache = _parse_cache()
     assert cache is not None and tmp_path not in cache.parents  # the user's, not the repo's
     entries = list(cache.rglob("*.json"))
     assert len(entries) == 1
     for damage in ("{not json", '{"schema": "golive-record/v1"}'):
         entries[0].write_text(damage)
-        assert rec.load_record(path) == first
+        assert load_record(path) == first
 
 
 def test_a_relative_configured_file_is_read_at_the_trusted_ref_and_a_symlink_is_not_trusted(

@@ -14,8 +14,8 @@ import pytest
 
 from golive_tui.cli import main
 from golive_tui.core import intoto
-from golive_tui.core import record as rec
 from golive_tui.core.export import render
+from golive_tui.core.record.model import clean_remote, load_record, normalize_remote
 from tests.conftest import RepoFactory, git
 from tests.signing_fixtures import ssh_keygen, use_ssh_key
 from tests.test_cli_records import CHECKLIST, MAIN_GO, RUNBOOK_DONE, answer
@@ -55,16 +55,16 @@ def cli(*args: str) -> int:
     ],
 )
 def test_clean_remote(url: str, clean: str) -> None:
-    assert rec.clean_remote(url) == clean
-    assert rec.clean_remote(clean) == clean  # idempotent
-    assert not any(secret in rec.clean_remote(url) for secret in SECRETS)
+    assert clean_remote(url) == clean
+    assert clean_remote(clean) == clean  # idempotent
+    assert not any(secret in clean_remote(url) for secret in SECRETS)
 
 
 def test_normalize_remote_never_raises_and_ignores_credentials() -> None:
-    assert rec.normalize_remote("https://host:abc/acme/svc") == "host/acme/svc"
-    assert rec.normalize_remote("https://u:p@[::1/x") == "[::1/x"
-    assert rec.normalize_remote(TOKEN_URL) == rec.normalize_remote("git@github.com:acme/svc.git")
-    assert rec.normalize_remote("ssh://git@GitHub.com:22/Acme/svc") == "github.com/acme/svc"
+    assert normalize_remote("https://host:abc/acme/svc") == "host/acme/svc"
+    assert normalize_remote("https://u:p@[::1/x") == "[::1/x"
+    assert normalize_remote(TOKEN_URL) == normalize_remote("git@github.com:acme/svc.git")
+    assert normalize_remote("ssh://git@GitHub.com:22/Acme/svc") == "github.com/acme/svc"
 
 
 @pytest.fixture
@@ -141,7 +141,7 @@ def test_a_record_carrying_a_token_is_never_repeated(
         assert "other.example/x/y.git" in out and "github.com/acme/svc.git" in out
     for fmt in ("markdown", "json", "sarif", "intoto"):
         _assert_clean(_every_output(capsys, 0, "export", "v1.0.0", "--format", fmt))
-    record = rec.load_record(path)
+    record = load_record(path)
     for fmt in ("markdown", "json", "sarif"):
         _assert_clean(render(record, fmt))
     statement = intoto.statement(record, service)
@@ -155,7 +155,7 @@ def test_an_origin_with_a_non_numeric_port(
     git(service, "remote", "add", "origin", "https://u:S3CRETPASS@github.com:abc/acme/svc.git")
     answer(service, "v1.0.0", RUNBOOK_DONE)
     _assert_clean(_every_output(capsys, 0, "sign"))
-    record = rec.load_record(service / ".golive" / "records" / "v1.0.0.toml")
+    record = load_record(service / ".golive" / "records" / "v1.0.0.toml")
     assert record.repo.remote == "https://github.com:abc/acme/svc.git"
     for fmt in ("text", "markdown", "json", "sarif"):
         _assert_clean(_every_output(capsys, 0, "gate", "--format", fmt))

@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from golive_tui.core.errors import RecordError
     from golive_tui.core.gate import find_record, repo_root
-    from golive_tui.core.record import (
+    from golive_tui.core.record.model import (
         add_signature,
         canonical_payload,
         load_record,

@@ -49,7 +49,7 @@ from golive_tui.core.model import (
     Status,
     waiver_expired,
 )
-from golive_tui.core.record import (
+from golive_tui.core.record.model import (
     Record,
     RecordEvidence,
     RecordItem,
@@ -60,7 +60,7 @@ from golive_tui.core.record import (
     verify_record,
     watched,
 )
-from golive_tui.core.record import item_wording as _wording
+from golive_tui.core.record.model import item_wording as _wording
 
 #: Longest diff shown per changed file (lines); the rest is summarised.
 MAX_DIFF_LINES = 40

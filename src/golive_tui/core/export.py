@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from golive_tui import __version__
-from golive_tui.core.record import (
+from golive_tui.core.record.model import (
     Record,
     RecordCheck,
     RecordItem,

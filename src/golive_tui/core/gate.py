@@ -17,7 +17,7 @@ from typing import Any
 from golive_tui.core.errors import GoliveError, RecordError
 from golive_tui.core.git.release import DEFAULT_RELEASE, release_order, resolve_release
 from golive_tui.core.git.runner import NO_DRIVERS, git_checked
-from golive_tui.core.record import (
+from golive_tui.core.record.model import (
     Record,
     RecordCheck,
     RecordItem,

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from golive_tui.core.record import Record, canonical_payload, clean_remote, record_digest
+from golive_tui.core.record.model import Record, canonical_payload, clean_remote, record_digest
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPE = "https://golive.dev/readiness-record/v1"

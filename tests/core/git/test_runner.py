@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from tests.conftest import RepoFactory, git
 
-from golive_tui.core import record
-from golive_tui.core.errors import RepoError
+from golive_tui.core.errors import RecordError, RepoError
 from golive_tui.core.git import runner
+from golive_tui.core.record.model import commit_record
 
 
 def test_git_checked_raises_the_one_error_type_when_git_cannot_run(
@@ -51,8 +51,8 @@ def test_sign_commit_reports_a_refused_commit_with_gits_message(make_repo: RepoF
     target = root / ".golive" / "records" / "v1.toml"
     target.parent.mkdir(parents=True)
     target.write_text("schema = 1\n")
-    with pytest.raises(record.RecordError) as raised:
-        record.commit_record(root, target, "v1")
+    with pytest.raises(RecordError) as raised:
+        commit_record(root, target, "v1")
     message = str(raised.value)
     assert message.startswith("record saved but not committed: git commit failed:")
     assert "refused by policy" in message
@@ -64,6 +64,6 @@ def test_sign_commit_returns_the_new_commit(make_repo: RepoFactory) -> None:
     target = root / ".golive" / "records" / "v1.toml"
     target.parent.mkdir(parents=True)
     target.write_text("schema = 1\n")
-    sha = record.commit_record(root, target, "v1")
+    sha = commit_record(root, target, "v1")
     assert sha == git(root, "rev-parse", "HEAD")
     assert git(root, "log", "-1", "--format=%s") == "readiness: v1"
