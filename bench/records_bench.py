@@ -94,7 +94,8 @@ def _clone_records(root: Path, env: dict[str, str], names: list[str]) -> None:
     code = (
         "import dataclasses, sys\n"
         "from pathlib import Path\n"
-        "from golive_tui.core.record.model import load_record, record_path, sign_record, write_record\n"
+        "from golive_tui.core.record.store import load_record, record_path, write_record\n"
+        "from golive_tui.core.record.verify import sign_record\n"
         "root = Path(sys.argv[1]); names = sys.argv[2:]\n"
         "first = load_record(record_path(root, names[0]))\n"
         "base = dataclasses.replace(first, signatures=())\n"

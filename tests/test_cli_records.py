@@ -15,13 +15,10 @@ import pytest
 from golive_tui.cli import main
 from golive_tui.core.draft import Draft, DraftStore
 from golive_tui.core.model import Answer, Source, State
-from golive_tui.core.record.model import (
-    RecordGate,
-    SaveResult,
-    load_record,
-    save_record,
-    verify_record,
-)
+from golive_tui.core.record.model import RecordGate
+from golive_tui.core.record.store import load_record
+from golive_tui.core.record.verify import verify_record
+from golive_tui.core.workflows import SaveResult, save_record
 from tests.conftest import ROOT, RepoFactory, git
 from tests.signing_fixtures import allow, ssh_keygen, use_ssh_key
 

@@ -26,14 +26,10 @@ from golive_tui.core.draft import Draft, DraftStore
 from golive_tui.core.engine import scan
 from golive_tui.core.intoto import PREDICATE_TYPE, STATEMENT_TYPE
 from golive_tui.core.model import Answer, Checklist, Source, State
-from golive_tui.core.record.model import (
-    Record,
-    load_record,
-    record_digest,
-    record_path,
-    save_record,
-    write_record,
-)
+from golive_tui.core.record.canonical import record_digest
+from golive_tui.core.record.model import Record
+from golive_tui.core.record.store import load_record, record_path, write_record
+from golive_tui.core.workflows import save_record
 from tests.conftest import RepoFactory, git
 from tests.signing_fixtures import ssh_keygen, use_ssh_key
 

@@ -26,14 +26,10 @@ from golive_tui.core.model import (
     State,
     Status,
 )
-from golive_tui.core.record.model import (
-    RecordEvidence,
-    RecordItem,
-    item_wording,
-    record_path,
-    sign_record,
-    write_record,
-)
+from golive_tui.core.record.build import item_wording
+from golive_tui.core.record.model import RecordEvidence, RecordItem
+from golive_tui.core.record.store import record_path, write_record
+from golive_tui.core.record.verify import sign_record
 
 TODAY = dt.date(2026, 3, 1)
 OLD, NEW = "1" * 40, "2" * 40

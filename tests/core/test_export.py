@@ -14,7 +14,9 @@ import pytest
 from tests.signing_fixtures import sample_record
 
 from golive_tui.core import export
-from golive_tui.core.record.model import Record, Signature, record_digest, record_from_dict
+from golive_tui.core.record.canonical import record_digest
+from golive_tui.core.record.codec import record_from_dict
+from golive_tui.core.record.model import Record, Signature
 
 GOLDEN = Path(__file__).parent / "golden"
 

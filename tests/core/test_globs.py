@@ -8,7 +8,7 @@ import pytest
 from tests.conftest import ROOT
 
 from golive_tui.core.globs import glob_regex
-from golive_tui.core.record.model import watched
+from golive_tui.core.record.build import watched
 
 
 @pytest.mark.parametrize(

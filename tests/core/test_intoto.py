@@ -11,7 +11,8 @@ import pytest
 from tests.signing_fixtures import sample_record
 
 from golive_tui.core import intoto
-from golive_tui.core.record.model import Signature, canonical_payload, record_digest
+from golive_tui.core.record.canonical import canonical_payload, record_digest
+from golive_tui.core.record.model import Signature
 
 #: Digest algorithms in-toto's DigestSet names, with the hex lengths it expects.
 _HEX_DIGESTS = {"sha256": 64, "sha224": 56, "sha384": 96, "sha512": 128, "sha1": 40}

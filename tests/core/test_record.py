@@ -14,26 +14,18 @@ from tests.signing_fixtures import sample_record
 
 from golive_tui.core.errors import RecordError
 from golive_tui.core.model import Answer, DetectorResult, Evidence, Polarity, State, Status
-from golive_tui.core.record.model import (
-    Record,
-    RecordEvidence,
-    Signature,
+from golive_tui.core.record.build import (
     _dirty_blobs,
     build_record,
-    canonical_payload,
     clean_remote,
-    dumps,
-    load_record,
-    loads,
     normalize_remote,
-    record_from_dict,
-    record_lock,
-    record_to_dict,
     repo_facts,
-    signing_message,
     watched,
-    write_record,
 )
+from golive_tui.core.record.canonical import canonical_payload, signing_message
+from golive_tui.core.record.codec import dumps, loads, record_from_dict, record_to_dict
+from golive_tui.core.record.model import Record, RecordEvidence, Signature
+from golive_tui.core.record.store import load_record, record_lock, write_record
 
 
 def test_toml_round_trip_is_lossless_and_stable() -> None:
@@ -369,7 +361,7 @@ def test_records_are_read_with_tomllib(tmp_path: Path) -> None:
     path = tmp_path / "v1.0.0.toml"
     write_record(path, sample_record())
     code = (
-        "import sys\nfrom pathlib import Path\nfrom golive_tui.core.record.model import load_record\n"
+        "import sys\nfrom pathlib import Path\nfrom golive_tui.core.record.store import load_record\n"
         f"load_record(Path({str(path)!r}))\nprint('tomlkit' in sys.modules)"
     )
     out = subprocess.run(

@@ -22,19 +22,11 @@ from tests.signing_fixtures import (
 
 from golive_tui.core import signing
 from golive_tui.core.errors import RecordError, SigningError
-from golive_tui.core.record.model import (
-    Record,
-    add_signature,
-    canonical_payload,
-    dumps,
-    load_record,
-    loads,
-    record_from_dict,
-    record_to_dict,
-    sign_record,
-    verify_record,
-    write_record,
-)
+from golive_tui.core.record.canonical import canonical_payload
+from golive_tui.core.record.codec import dumps, loads, record_from_dict, record_to_dict
+from golive_tui.core.record.model import Record
+from golive_tui.core.record.store import add_signature, load_record, write_record
+from golive_tui.core.record.verify import sign_record, verify_record
 
 # --------------------------------------------------------------------------- helpers
 

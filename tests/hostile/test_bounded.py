@@ -512,7 +512,7 @@ def test_deep_draft_record_and_detector_files_are_clear_errors(
     make_repo: RepoFactory, text: str
 ) -> None:
     from golive_tui.core import draft
-    from golive_tui.core.record.model import loads
+    from golive_tui.core.record.codec import loads
 
     with pytest.raises(DraftError, match=r"drafts/x.toml:1: draft is not valid TOML"):
         draft.loads(text, "drafts/x.toml")

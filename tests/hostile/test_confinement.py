@@ -29,19 +29,16 @@ from golive_tui.core.confine import (
 )
 from golive_tui.core.errors import RecordError
 from golive_tui.core.model import Checklist, Item, Priority, Section
-from golive_tui.core.record.model import (
+from golive_tui.core.record.build import _dirty_blobs, item_wording
+from golive_tui.core.record.model import RecordEvidence, RecordItem, RecordRepo
+from golive_tui.core.record.store import (
     MAX_RECORD_BYTES,
-    RecordEvidence,
-    RecordItem,
-    RecordRepo,
-    _dirty_blobs,
     _lock_path,
-    item_wording,
     load_record,
     record_path,
-    sign_record,
     write_record,
 )
+from golive_tui.core.record.verify import sign_record
 from tests.conftest import RepoFactory, git
 from tests.signing_fixtures import sample_record, ssh_keygen, use_ssh_key
 

@@ -17,15 +17,9 @@ from golive_tui.cli import main
 from golive_tui.core.draft import Draft, DraftStore
 from golive_tui.core.errors import RecordError
 from golive_tui.core.model import Answer, Source, State
-from golive_tui.core.record.model import (
-    PARSES,
-    READS,
-    _parse_cache,
-    load_record,
-    record_path,
-    sign_record,
-    write_record,
-)
+from golive_tui.core.record.codec import PARSES
+from golive_tui.core.record.store import READS, _parse_cache, load_record, record_path, write_record
+from golive_tui.core.record.verify import sign_record
 from tests.conftest import RepoFactory, git
 from tests.signing_fixtures import allow, sample_record, ssh_keygen, use_ssh_key
 

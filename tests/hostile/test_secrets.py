@@ -15,7 +15,8 @@ import pytest
 from golive_tui.cli import main
 from golive_tui.core import intoto
 from golive_tui.core.export import render
-from golive_tui.core.record.model import clean_remote, load_record, normalize_remote
+from golive_tui.core.record.build import clean_remote, normalize_remote
+from golive_tui.core.record.store import load_record
 from tests.conftest import RepoFactory, git
 from tests.signing_fixtures import ssh_keygen, use_ssh_key
 from tests.test_cli_records import CHECKLIST, MAIN_GO, RUNBOOK_DONE, answer

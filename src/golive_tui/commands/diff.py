@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from golive_tui.core.gate import diff_records, find_record, repo_root
-    from golive_tui.core.record.model import load_record
+    from golive_tui.core.record.store import load_record
 
     root = repo_root(repo_path(args))
     paths = [find_record(root, ref) for ref in (args.old, args.new)]

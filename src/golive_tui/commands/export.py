@@ -28,7 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from golive_tui.core.export import render
     from golive_tui.core.gate import find_record, repo_root
-    from golive_tui.core.record.model import load_record, verify_record
+    from golive_tui.core.record.store import load_record
+    from golive_tui.core.record.verify import verify_record
 
     root = repo_root(repo_path(args))
     path = find_record(root, args.record)

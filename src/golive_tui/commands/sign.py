@@ -41,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from golive_tui.core.gate import repo_root
-    from golive_tui.core.record.model import save_record
+    from golive_tui.core.workflows import save_record
 
     root = repo_root(repo_path(args))
     result = save_record(

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 from golive_tui.commands._options import add_repo_option, add_trust_option, repo_path
 
 if TYPE_CHECKING:
-    from golive_tui.core.record.model import Record, RecordCheck
+    from golive_tui.core.record.model import Record
+    from golive_tui.core.record.verify import RecordCheck
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from golive_tui.core.errors import GoliveError
     from golive_tui.core.gate import evidence_drift, find_record, repo_root
     from golive_tui.core.git.release import resolve_release
-    from golive_tui.core.record.model import list_records, load_record, record_path
+    from golive_tui.core.record.store import list_records, load_record, record_path
     from golive_tui.core.signing import resolve_trust
 
     if args.all and args.records:
@@ -130,7 +131,7 @@ def check_all(root: Path, records: list[tuple[Path, Record]], trust: Any) -> lis
     """verify_record for every record, in order, a few at a time (processes, not Python, work)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from golive_tui.core.record.model import verify_record
+    from golive_tui.core.record.verify import verify_record
 
     if len(records) < 2:
         return [verify_record(record, root, path, trust=trust) for path, record in records]

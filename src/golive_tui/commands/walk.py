@@ -37,7 +37,7 @@ def record_saver(session: Session) -> Any:
     """
 
     def save(_draft: Any, _report: Any, _assessment: Any) -> str:
-        from golive_tui.core.record.model import save_record
+        from golive_tui.core.workflows import save_record
 
         result = save_record(
             session.root,

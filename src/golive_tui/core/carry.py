@@ -49,18 +49,11 @@ from golive_tui.core.model import (
     Status,
     waiver_expired,
 )
-from golive_tui.core.record.model import (
-    Record,
-    RecordEvidence,
-    RecordItem,
-    list_records,
-    load_record,
-    now_utc,
-    record_path,
-    verify_record,
-    watched,
-)
-from golive_tui.core.record.model import item_wording as _wording
+from golive_tui.core.record.build import item_wording as _wording
+from golive_tui.core.record.build import now_utc, watched
+from golive_tui.core.record.model import Record, RecordEvidence, RecordItem
+from golive_tui.core.record.store import list_records, load_record, record_path
+from golive_tui.core.record.verify import verify_record
 
 #: Longest diff shown per changed file (lines); the rest is summarised.
 MAX_DIFF_LINES = 40

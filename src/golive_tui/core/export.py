@@ -12,15 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from golive_tui import __version__
-from golive_tui.core.record.model import (
-    Record,
-    RecordCheck,
-    RecordItem,
-    RecordSummary,
-    clean_remote,
-    record_digest,
-    record_to_dict,
-)
+from golive_tui.core.record.build import clean_remote
+from golive_tui.core.record.canonical import record_digest
+from golive_tui.core.record.codec import record_to_dict
+from golive_tui.core.record.model import Record, RecordItem, RecordSummary
+from golive_tui.core.record.verify import RecordCheck
 from golive_tui.core.text import markdown_code, markdown_text
 
 FORMATS = ("markdown", "json", "sarif")  # "intoto" comes with carry-forward (docs/records.md)

@@ -17,19 +17,10 @@ from typing import Any
 from golive_tui.core.errors import GoliveError, RecordError
 from golive_tui.core.git.release import DEFAULT_RELEASE, release_order, resolve_release
 from golive_tui.core.git.runner import NO_DRIVERS, git_checked
-from golive_tui.core.record.model import (
-    Record,
-    RecordCheck,
-    RecordItem,
-    clean_remote,
-    load_record,
-    normalize_remote,
-    record_path,
-    records_dir,
-    repo_facts,
-    verify_record,
-    watched,
-)
+from golive_tui.core.record.build import clean_remote, normalize_remote, repo_facts, watched
+from golive_tui.core.record.model import Record, RecordItem
+from golive_tui.core.record.store import load_record, record_path, records_dir
+from golive_tui.core.record.verify import RecordCheck, verify_record
 from golive_tui.core.text import markdown_code, markdown_text
 
 

@@ -13,7 +13,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from golive_tui.core.record.model import Record, canonical_payload, clean_remote, record_digest
+from golive_tui.core.record.build import clean_remote
+from golive_tui.core.record.canonical import canonical_payload, record_digest
+from golive_tui.core.record.model import Record
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPE = "https://golive.dev/readiness-record/v1"

@@ -9,7 +9,7 @@ from tests.conftest import RepoFactory, git
 
 from golive_tui.core.errors import RecordError, RepoError
 from golive_tui.core.git import runner
-from golive_tui.core.record.model import commit_record
+from golive_tui.core.workflows import commit_record
 
 
 def test_git_checked_raises_the_one_error_type_when_git_cannot_run(

@@ -1,0 +1,246 @@
+"""Use cases: a fresh scan assessed and saved as a record, and the record committed.
+
+This is the one place that runs a scan, reads drafts and starts git on behalf of a user action;
+the record package below it stays plain data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from golive_tui.core.errors import RecordError
+from golive_tui.core.git import worktree
+from golive_tui.core.git.runner import git_out, git_run
+from golive_tui.core.record.build import build_record
+from golive_tui.core.record.canonical import signing_message
+from golive_tui.core.record.model import RECORDS_DIR, Record
+from golive_tui.core.record.store import (
+    checked_text,
+    load_record,
+    record_lock,
+    record_path,
+    write_record,
+)
+from golive_tui.core.record.verify import sign_record
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    path: Path
+    signed: bool
+    message: str
+    record: Record | None = None
+    committed: str = ""  # commit sha when asked to commit
+
+
+def save_record(
+    repo_root: Path,
+    checklist_id: str | None,
+    release: str | None,
+    *,
+    sign: bool = True,
+    role: str = "author",
+    profile: str | None = None,
+    commit: bool = False,
+) -> SaveResult:
+    """Scan, assess the current draft, build, sign (when a key is configured) and write the record.
+
+    Safe to call from a worker thread: no prompts (signing tools run without a terminal), and a
+    signing failure still saves the record, unsigned, with the reason in `message`.
+    """
+    from golive_tui.core.assess import assess
+    from golive_tui.core.checklists import Library, default_checklist_id, default_profile
+    from golive_tui.core.draft import DraftStore
+    from golive_tui.core.engine import scan
+    from golive_tui.core.errors import SigningError
+    from golive_tui.core.git.release import DEFAULT_RELEASE, resolve_release
+
+    rel = resolve_release(repo_root, release)
+    library = Library.discover(repo_root)
+    checklist = library.get(checklist_id or default_checklist_id(repo_root))
+    store = DraftStore(repo_root)
+    draft = store.load(checklist.id, rel)
+    adopted = ""
+    if draft is None and rel != DEFAULT_RELEASE:
+        # Walked before the release had a name (no tag yet): those answers are this release's.
+        draft = store.load(checklist.id, DEFAULT_RELEASE)
+        adopted = DEFAULT_RELEASE if draft is not None else ""
+    chosen = profile or (getattr(draft, "profile", "") or None) or default_profile(repo_root)
+    report = scan(repo_root)
+    answers = dict(getattr(draft, "answers", {}) or {})
+    assessment = assess(
+        checklist,
+        answers,
+        {r.id: r for r in report.results},
+        paths=report.paths,
+        go_imports=report.go_imports,
+        profile=chosen,
+    )
+    record = build_record(
+        repo_root, checklist, draft, report, assessment, release=rel, profile=chosen or ""
+    )
+    notes = [] if draft is not None else [_no_draft_note(repo_root, checklist.id, rel)]
+    if adopted:
+        notes.append(f"used the answers of the `{adopted}` draft (walked before {rel} was named)")
+    if record.repo.dirty:
+        notes.append(_dirty_note(repo_root))
+    path = record_path(repo_root, rel)
+    _check_new_record(record, path, store.path(checklist.id, adopted or rel) if draft else None)
+    signed = False
+    if sign:
+        try:
+            record = sign_record(record, repo_root, role=role)
+            signed = True
+        except SigningError as exc:
+            notes.append(f"not signed: {exc}")
+    if signed:
+        notes.extend(_unknown_key_notes(record, repo_root))
+    with record_lock(path):
+        kept = _keep_signed(path, rel) if not signed else ""
+        if kept:
+            message = "\n".join([f"not saved: {kept}", *notes])
+            return SaveResult(path=path, signed=False, message=message, record=None)
+        try:
+            previous = load_record(path) if path.is_file() else None
+        except RecordError:
+            previous = None
+        if previous is not None and previous.signatures:
+            notes.append(
+                f"replaced the previous record of {rel} and its "
+                f"{len(previous.signatures)} signature(s); cosigners must sign again"
+            )
+        write_record(path, record)
+    committed = ""
+    if commit:
+        committed = commit_record(repo_root, path, rel)
+    verb = "signed and saved" if signed else "saved (unsigned)"
+    message = "\n".join([f"{verb} {path.relative_to(repo_root)}", *notes])
+    return SaveResult(path=path, signed=signed, message=message, record=record, committed=committed)
+
+
+def _check_new_record(record: Record, path: Path, draft_path: Path | None) -> None:
+    """Refuse, before signing, a record golive's own loader would reject (naming the draft)."""
+    try:
+        checked_text(record, str(path))
+    except RecordError as exc:
+        detail = str(exc).removeprefix(str(path)).lstrip(": ")
+        match = re.match(r"items\[(\d+)\]", detail)
+        if match and int(match.group(1)) < len(record.items):
+            detail = f"item {record.items[int(match.group(1))].id}: {detail}"
+        source = f"the draft {draft_path}" if draft_path else "the scan"
+        raise RecordError(
+            f"{path}: not written: {source} gives a value golive does not accept in a "
+            f"record ({detail}); correct it (e.g. `golive mark ITEM score=N`) and sign again"
+        ) from None
+
+
+def _keep_signed(path: Path, release: str) -> str:
+    """Why an unsigned record must not replace the one at `path` ("" when it may)."""
+    if not path.exists():
+        return ""
+    try:
+        previous = load_record(path)
+    except RecordError:
+        return (
+            f"{path.name} exists and cannot be read as a record; it was left as it was "
+            "(move it away to write a new one)"
+        )
+    if not previous.signatures:
+        return ""
+    return (
+        f"{path.name} holds a signed record of {release} ({len(previous.signatures)} "
+        "signature(s)); an unsigned record never replaces it, so it was left as it was. "
+        "Fix signing and run `golive sign` again"
+    )
+
+
+def _unknown_key_notes(record: Record, repo_root: Path) -> list[str]:
+    """When verifiers would not know the new SSH signature's key: the allowed-signers line to add."""
+    from golive_tui.core import signing
+    from golive_tui.core.git.config import git_config
+
+    sig = record.signatures[-1]
+    if sig.format != signing.Format.SSH:
+        return []
+    trust = signing.resolve_trust(repo_root)
+    check = signing.verify(
+        signing_message(record, sig.role, sig.signed_at),
+        sig.format,
+        sig.signature,
+        repo_root,
+        trust=trust,
+    )
+    public = signing.ssh_signature_public_key(sig.signature)
+    if check.verdict is not signing.Verdict.UNKNOWN_KEY or not public:
+        return []
+    where = signing.allowed_signers_file(repo_root) or repo_root / signing.LOCAL_ALLOWED_SIGNERS
+    shown = where.relative_to(repo_root) if where.is_relative_to(repo_root) else where
+    email = git_config("user.email", repo_root) or "you@example.com"
+    branch = (
+        f" on {trust.ref}"
+        if trust.ref
+        else (" on the default branch" if not trust.file.startswith("/") else "")
+    )
+    return [
+        f"your key is not in {shown}{branch} (verifiers trust {trust.source}), so `golive "
+        f"verify` reports it as unknown: add this line and commit it{branch}\n"
+        f'  {email} namespaces="{signing.NAMESPACE}" {public}'
+    ]
+
+
+def _no_draft_note(repo_root: Path, checklist_id: str, release: str) -> str:
+    """Say the record holds evidence only, and name the releases that do have answers."""
+    from golive_tui.core.draft import DraftStore
+
+    note = f"no draft for {release}: the record holds detector evidence only"
+    prefix = f"{checklist_id}@"
+    others = sorted(
+        p.stem.removeprefix(prefix)
+        for p in DraftStore(repo_root).drafts()
+        if p.stem.startswith(prefix) and p.stem != f"{prefix}{release}"
+    )
+    if others:
+        note += (
+            f" (answers are in the draft for {', '.join(others)}: "
+            f"`golive sign --release {others[-1]}` signs those)"
+        )
+    return note
+
+
+def _dirty_note(repo_root: Path) -> str:
+    """Which uncommitted files make the record dirty, and how to get a clean one."""
+    status = worktree.status(
+        repo_root, "--ignore-submodules=dirty", "--", ".", f":(exclude){RECORDS_DIR.as_posix()}"
+    )
+    paths = sorted({c.path for c in (status.changes if status else ())})
+    shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+    return (
+        f"the working tree has uncommitted changes ({shown}): the record is marked dirty and "
+        "its commit does not hold what was assessed; commit them and sign again"
+    )
+
+
+def commit_record(repo_root: Path, path: Path, release: str) -> str:
+    """Commit the record alone through `git commit`, so commit.gpgsign signs it as usual.
+
+    The one git command golive runs with hooks on: the user asked for a commit, so their commit
+    hooks run as for `git commit`. Signing programs still come from the user's own config.
+    """
+    from golive_tui.core import signing
+    from golive_tui.core.git.runner import git_env
+
+    rel = path.relative_to(repo_root).as_posix()
+    env = signing.subprocess_env(
+        git_env(repo_root, hooks=True, config=signing.program_overrides(repo_root))
+    )
+    for args, timeout in (
+        (("add", "--", rel), 60),
+        (("commit", "-m", f"readiness: {release}", "--", rel), 120),
+    ):
+        proc = git_run(repo_root, *args, timeout=timeout, env=env)
+        if proc is None or proc.returncode != 0:
+            detail = proc.stderr.strip() if proc else "git could not run (or timed out)"
+            raise RecordError(f"record saved but not committed: git {args[0]} failed: {detail}")
+    return (git_out(repo_root, "rev-parse", "HEAD") or "").strip()
