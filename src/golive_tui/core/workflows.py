@@ -35,6 +35,8 @@ class SaveResult:
     committed: str = ""  # commit sha when asked to commit
 
 
+# Long on purpose: the steps of one `golive sign` (release, checklist, draft, scan, assess,
+# build, sign, write) read top to bottom; each step is a call.
 def save_record(
     repo_root: Path,
     checklist_id: str | None,

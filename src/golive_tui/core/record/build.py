@@ -139,6 +139,8 @@ def _enum_value(value: Any) -> str:
     return str(getattr(value, "value", value))
 
 
+# Long on purpose: the record's fields are assembled in the order they are written; splitting
+# it would pass a dozen half-built values between helpers.
 def build_record(
     repo_root: Path,
     checklist: Checklist,

@@ -315,6 +315,8 @@ def _object_id(r: _Reader, data: Mapping[str, Any], key: str, where: str) -> str
     )
 
 
+# Long on purpose: one straight pass over the file's fields in the order they are written, so
+# every check sits next to the field it is about; split, the order of the checks would hide.
 def record_from_dict(data: Mapping[str, Any], origin: str = "record") -> Record:
     """Validate parsed data into a Record; every problem names the field it is about.
 
