@@ -34,22 +34,13 @@ from golive_tui.core.errors import GoliveError
 from golive_tui.core.git.config import identity
 from golive_tui.core.git.listing import worktree_root
 from golive_tui.core.git.release import resolve_release
-from golive_tui.core.model import Checklist, DetectorResult, State
+from golive_tui.core.model import Checklist, DetectorResult
 from golive_tui.core.text import printable
+from golive_tui.glyphs import STATE_GLYPH
 
 
 class UnknownProfileError(GoliveError):
     """A --profile the checklist does not define."""
-
-
-GLYPH = {
-    State.DONE: "✔",
-    State.DETECTED: "◆",
-    State.TODO: "○",
-    State.NA: "–",
-    State.WAIVED: "≈",
-    State.AT_RISK: "▲",
-}
 
 
 @dataclass
@@ -245,7 +236,7 @@ def status_text(
         # One line per item, whatever a note holds: a newline in it cannot fake another item.
         extra = printable(extra, multiline=False)
         lines.append(
-            f"  {GLYPH[v.state]} {v.item.priority.value} {v.item.id:<32} {state}{source}{extra}"
+            f"  {STATE_GLYPH[v.state]} {v.item.priority.value} {v.item.id:<32} {state}{source}{extra}"
         )
         lines.extend(carry.item_lines(plan, v.item.id))
     lines.append(

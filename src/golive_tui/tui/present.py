@@ -9,15 +9,16 @@ from textual.content import Content
 
 from golive_tui.core.model import Priority, ScoringMethod, State
 from golive_tui.core.text import printable
+from golive_tui.glyphs import STATE_GLYPH
 
-GLYPHS: Mapping[State, tuple[str, str, str]] = {
-    # state: (glyph, style using theme variables, label)
-    State.DONE: ("✔", "$success", "done"),
-    State.DETECTED: ("◆", "$success", "detected"),
-    State.TODO: ("○", "$text-muted", "to do"),
-    State.NA: ("–", "$text-muted", "n/a"),
-    State.WAIVED: ("≈", "$warning", "waived"),
-    State.AT_RISK: ("▲", "bold $error", "at risk"),
+STATE_LOOK: Mapping[State, tuple[str, str]] = {
+    # state: (style using theme variables, label); the glyph is golive_tui.glyphs.STATE_GLYPH
+    State.DONE: ("$success", "done"),
+    State.DETECTED: ("$success", "detected"),
+    State.TODO: ("$text-muted", "to do"),
+    State.NA: ("$text-muted", "n/a"),
+    State.WAIVED: ("$warning", "waived"),
+    State.AT_RISK: ("bold $error", "at risk"),
 }
 
 PRIORITY_STYLE: Mapping[Priority, str] = {
@@ -75,14 +76,14 @@ def matches_search(view: Any, text: str) -> bool:
 
 
 def state_glyph(view: Any) -> Content:
-    glyph, style, _label = GLYPHS[view.state]
+    glyph, (style, _label) = STATE_GLYPH[view.state], STATE_LOOK[view.state]
     if getattr(view, "waiver_expired", False):
         glyph, style = "!", "bold $error"
     return Content.styled(glyph, style)
 
 
 def state_label(view: Any) -> Content:
-    _glyph, style, label = GLYPHS[view.state]
+    style, label = STATE_LOOK[view.state]
     if getattr(view, "waiver_expired", False):
         return Content.styled("waiver expired", "bold $error")
     return Content.styled(label, style)
