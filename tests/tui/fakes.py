@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from golive_tui.core.assess import assess
-from golive_tui.core.draft import DraftStore
+from golive_tui.core.draft import Draft, DraftStore
 from golive_tui.core.model import (
     Band,
     Checklist,
@@ -194,10 +194,14 @@ class FakeScan:
 
 @dataclass
 class RecordingSaver:
-    calls: list[tuple[Any, Any, Any]] = field(default_factory=list)
+    """Records the draft stored at each save: what the real saver reads back from the store."""
 
-    def __call__(self, draft: Any, report: Any, assessment: Any) -> str:
-        self.calls.append((draft, report, assessment))
+    store: DraftStore | None = None
+    calls: list[Draft | None] = field(default_factory=list)
+
+    def __call__(self) -> str:
+        stored = self.store.load("test-list", "v1") if self.store is not None else None
+        self.calls.append(stored)
         return "Saved unsigned record .golive/records/v1.toml"
 
 

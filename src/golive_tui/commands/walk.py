@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from golive_tui.commands._options import PAIR_HELP, add_repo_option, repo_path
 from golive_tui.commands.status import Session, add_session_arguments
-from golive_tui.core.carry import plan_for_walk
+from golive_tui.core.carry import CarryPlan, plan_for_walk
 from golive_tui.core.git.config import identity
+
+if TYPE_CHECKING:  # the Textual side is imported only when the walker opens
+    from golive_tui.tui.deps import WalkerDeps, WalkReport
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,15 +32,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def record_saver(session: Session) -> Any:
-    """save(draft, report, assessment) -> message, through the records API (`golive sign`).
+def record_saver(session: Session) -> Callable[[], str]:
+    """save() -> message, through the records API (`golive sign`).
 
-    The draft is autosaved, so the record is built from exactly what the walker shows, with a
-    fresh scan; signing follows git's config and, without a key, the record is saved unsigned
-    and the message says so (and how to set signing up).
+    Takes nothing: the draft is autosaved on every answer, so the record is built from the
+    stored draft (what the walker shows), with a fresh scan; signing follows git's config and,
+    without a key, the record is saved unsigned and the message says so (and how to set
+    signing up).
     """
 
-    def save(_draft: Any, _report: Any, _assessment: Any) -> str:
+    def save() -> str:
         from golive_tui.core.workflows import save_record
 
         result = save_record(
@@ -50,23 +55,25 @@ def record_saver(session: Session) -> Any:
     return save
 
 
-def build_deps(session: Session, pair: tuple[str, ...] = ()) -> Any:
+def build_deps(session: Session, pair: tuple[str, ...] = ()) -> WalkerDeps:
+    from golive_tui.core.assess import assess
     from golive_tui.tui.deps import WalkerDeps
+
+    def carry(report: WalkReport) -> CarryPlan | None:
+        return plan_for_walk(session.root, session.checklist, session.release, report)
 
     return WalkerDeps(
         repo_root=session.root,
         checklist=session.checklist,
         release=session.release,
         store=session.store,
-        scan=lambda progress: session.scan(progress),
-        assess=__import__("golive_tui.core.assess", fromlist=["assess"]).assess,
+        scan=session.scan,
+        assess=assess,
         profile=session.profile,
         pair=pair,
         identity=identity(session.root),
         save_record=record_saver(session),
-        carry=lambda report: plan_for_walk(
-            session.root, session.checklist, session.release, report
-        ),
+        carry=carry,
     )
 
 

@@ -1,25 +1,76 @@
-"""Everything the walker needs from outside, injected: tests pass fakes, `golive walk` the real ones."""
+"""Everything the walker needs from outside, injected: tests pass fakes, `golive walk` the real ones.
+
+The seams are Protocols, not the engine's classes, so a test's scripted scan and a real
+`core.engine.scan` both fit, and mypy checks both against what the walker actually reads.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
+from golive_tui.core.assess import Assessment
+from golive_tui.core.carry import CarryPlan, ReportLike
 from golive_tui.core.draft import DraftStore
-from golive_tui.core.model import Checklist
+from golive_tui.core.model import Answer, Checklist, DetectorResult
 
-#: scan(progress) -> ScanReport-like (`.results`, `.paths`, `.go_imports`); progress gets
-#: engine.Progress-like objects (`.phase`, `.done`, `.total`, `.result`).
-ScanFn = Callable[[Callable[[Any], None]], Any]
-#: assess(checklist, answers, results, *, paths, go_imports, today, profile) -> Assessment.
-AssessFn = Callable[..., Any]
-#: save_record(draft, report, assessment) -> a sentence for the user (signed, unsigned, where).
-SaveRecordFn = Callable[[Any, Any, Any], str]
-#: carry(report) -> core.carry.CarryPlan | None: the earlier release this walk continues from.
-CarryFn = Callable[[Any], Any]
+
+class ProgressLike(Protocol):
+    """One progress report of a running scan (core.engine.Progress)."""
+
+    @property
+    def phase(self) -> str: ...
+
+    @property
+    def done(self) -> int: ...
+
+    @property
+    def total(self) -> int: ...
+
+    @property
+    def result(self) -> DetectorResult | None: ...
+
+
+class WalkReport(ReportLike, Protocol):
+    """What the walker reads of a finished scan (core.engine.ScanReport): carry-forward's
+    results and paths, plus the Go imports `applies_when` needs and warnings to show."""
+
+    @property
+    def go_imports(self) -> Collection[str]: ...
+
+    @property
+    def warnings(self) -> Sequence[str]: ...
+
+
+#: scan(progress) -> the finished report; `progress` is called from the scan's own thread and
+#: may raise to stop it.
+ScanFn = Callable[[Callable[[ProgressLike], None]], WalkReport]
+
+
+class AssessFn(Protocol):
+    """core.assess.assess: every item's state from answers and evidence."""
+
+    def __call__(
+        self,
+        checklist: Checklist,
+        answers: Mapping[str, Answer],
+        results: Mapping[str, DetectorResult] | None,
+        *,
+        paths: Iterable[str] = (),
+        go_imports: Iterable[str] = (),
+        today: dt.date | None = None,
+        profile: str | None = None,
+    ) -> Assessment: ...
+
+
+#: save_record() -> a sentence for the user (signed, unsigned, where). Takes nothing: the draft
+#: is autosaved on every answer, and the saver reads it back from the store.
+SaveRecordFn = Callable[[], str]
+#: carry(report) -> the earlier release this walk continues from, or None.
+CarryFn = Callable[[WalkReport], CarryPlan | None]
 
 
 @dataclass

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.message import Message
 
 from golive_tui.core.model import DetectorResult
+from golive_tui.tui.deps import WalkReport
 
 
 class ScanProgress(Message):
@@ -23,7 +22,7 @@ class ScanProgress(Message):
 class ScanFinished(Message):
     """The scan completed: the report carries every result, the paths and the Go imports."""
 
-    def __init__(self, report: Any) -> None:
+    def __init__(self, report: WalkReport) -> None:
         super().__init__()
         self.report = report
 

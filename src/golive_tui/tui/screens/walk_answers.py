@@ -1,0 +1,241 @@
+"""Answering keys: done, score, n/a, waive, note, pair. Every answer goes through core.draft
+(the same rules `golive mark` uses) and is saved at once, so quitting never loses work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from golive_tui.core.draft import (
+    apply_answer,
+    is_override,
+    make_answer,
+    with_answer,
+    with_participant,
+    without_answer,
+)
+from golive_tui.core.errors import DraftError
+from golive_tui.core.model import Item, ItemKind, State
+from golive_tui.tui.screens.dialogs import Field, FormDialog, Values
+from golive_tui.tui.screens.walk_view import WalkView
+
+
+@dataclass(frozen=True)
+class AnswerFields:
+    """What an answer carries besides its state (core.draft.make_answer's fields); empty is
+    the same as not given."""
+
+    score: int | None = None
+    note: str = ""
+    reason: str = ""
+    until: str = ""
+
+    def entered(self, values: Values) -> AnswerFields:
+        """These fields with a dialog's entries over them (an empty entry clears its field)."""
+        return AnswerFields(
+            score=self.score,
+            note=values.get("note", self.note),
+            reason=values.get("reason", self.reason),
+            until=values.get("until", self.until),
+        )
+
+
+NO_FIELDS = AnswerFields()
+
+
+class Answering(WalkView):
+    def evidence_state(self, item_id: str) -> State | None:
+        """The item's state from evidence alone (its answer set aside): decides overrides."""
+        answers = {k: v for k, v in self.draft.answers.items() if k != item_id}
+        view = next(v for v in self._assess(answers).items if v.item.id == item_id)
+        return view.state if view.state in (State.DETECTED, State.AT_RISK) else None
+
+    def answer(self, item: Item, state: State, fields: AnswerFields = NO_FIELDS) -> None:
+        """Answer `item`, asking for a note first when that overrides the evidence."""
+        evidence = self.evidence_state(item.id)
+        override = is_override(state, evidence)
+        has_note = bool(fields.note or (state in (State.NA, State.WAIVED) and fields.reason))
+        if override and not has_note:
+            said = "detected evidence" if evidence is State.DETECTED else "evidence at risk"
+
+            def done(values: Values | None) -> None:
+                if values is not None:
+                    self.answer(item, state, replace(fields, note=values["note"]))
+
+            self.app.push_screen(
+                FormDialog(
+                    f"Override {said}?",
+                    [Field("note", "Note (required): why the evidence is wrong or accepted")],
+                    self._validator(item, state, evidence, fields),
+                    hint=f"{item.title}: marking it {state.value} contradicts the scan.",
+                ),
+                done,
+            )
+            return
+        try:
+            draft = apply_answer(
+                self.draft,
+                item,
+                state,
+                evidence_state=evidence,
+                by=self.deps.identity,
+                today=self.deps.today,
+                score=fields.score,
+                note=fields.note,
+                reason=fields.reason,
+                until=fields.until,
+            )
+        except DraftError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.commit(draft)
+
+    def _validator(
+        self, item: Item, state: State, evidence: State | None, fixed: AnswerFields
+    ) -> Callable[[Values], str | None]:
+        def validate(values: Values) -> str | None:
+            fields = fixed.entered(values)
+            try:
+                make_answer(
+                    item,
+                    state,
+                    evidence_state=evidence,
+                    by="",
+                    at="",
+                    today=self.deps.today,
+                    score=fields.score,
+                    note=fields.note,
+                    reason=fields.reason,
+                    until=fields.until,
+                )
+            except DraftError as exc:
+                return str(exc).split(": ", 1)[-1]
+            return None
+
+        return validate
+
+    def _item(self) -> Item | None:
+        view = self.current
+        if view is None:
+            self.notify("No item selected.", severity="warning")
+            return None
+        return view.item
+
+    def action_toggle_done(self) -> None:
+        view = self.current
+        if view is None:
+            return
+        if view.item.kind is ItemKind.SCORE:
+            self.notify("Score item: press 0, 1 or 2 (the rubric is in the detail).")
+            return
+        closed = view.state in (State.DONE, State.DETECTED)
+        self.answer(view.item, State.TODO if closed else State.DONE)
+
+    def action_score(self, value: int) -> None:
+        item = self._item()
+        if item is None:
+            return
+        if item.kind is not ItemKind.SCORE:
+            self.notify("Only score items take 0, 1 or 2; press space to tick a check.")
+            return
+        self.answer(item, State.DONE, AnswerFields(score=value))
+
+    def action_na(self) -> None:
+        view = self.current
+        if view is None:
+            return
+        if view.answer is not None and view.answer.state is State.NA:
+            self.commit(without_answer(self.draft, view.item.id), "n/a cleared")
+            return
+        item = view.item
+        evidence = self.evidence_state(item.id)
+        fields = [Field("reason", "Reason (required): why it does not apply")]
+        self._form(item, State.NA, evidence, "Not applicable", fields)
+
+    def action_waive(self) -> None:
+        view = self.current
+        if view is None:
+            return
+        if view.answer is not None and view.answer.state is State.WAIVED:
+            self.commit(without_answer(self.draft, view.item.id), "waiver cleared")
+            return
+        item = view.item
+        evidence = self.evidence_state(item.id)
+        fields = [
+            Field("reason", "Reason (required): why it is accepted for now"),
+            Field("until", "Until (required): expiry date", placeholder="YYYY-MM-DD"),
+        ]
+        self._form(item, State.WAIVED, evidence, "Waive", fields)
+
+    def _form(
+        self, item: Item, state: State, evidence: State | None, title: str, fields: list[Field]
+    ) -> None:
+        if is_override(state, evidence):
+            fields = [
+                *fields,
+                Field("note", "Note (overrides the scan; the reason serves if empty)"),
+            ]
+
+        def done(values: Values | None) -> None:
+            if values is not None:
+                self.answer(item, state, NO_FIELDS.entered(values))
+
+        self.app.push_screen(
+            FormDialog(
+                f"{title}: {item.title}", fields, self._validator(item, state, evidence, NO_FIELDS)
+            ),
+            done,
+        )
+
+    def action_note(self) -> None:
+        view = self.current
+        if view is None:
+            return
+        item, answer = view.item, view.answer
+
+        def done(values: Values | None) -> None:
+            if values is None:
+                return
+            note = values["note"]
+            if answer is not None:
+                self.commit(with_answer(self.draft, replace(answer, note=note)), "note saved")
+                return
+            if not note:
+                return
+            # No answer yet: keep what the evidence says (detected stays done, at risk stays open).
+            state = State.DONE if view.state is State.DETECTED else State.TODO
+            try:
+                new = make_answer(item, state, note=note, by=self.deps.identity)
+            except DraftError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.commit(with_answer(self.draft, new), "note saved")
+
+        self.app.push_screen(
+            FormDialog(
+                f"Note: {item.title}",
+                [Field("note", "Note", value=answer.note if answer else "")],
+            ),
+            done,
+        )
+
+    def action_pair(self) -> None:
+        def done(values: Values | None) -> None:
+            if values is None:
+                return
+            try:
+                draft = with_participant(self.draft, values["who"])
+            except DraftError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.commit(draft, f"{values['who']} joined the walk")
+
+        self.app.push_screen(
+            FormDialog(
+                "Pair: who is walking with you?",
+                [Field("who", "Name <email>", placeholder="Grace Hopper <grace@example.com>")],
+                lambda v: None if v["who"] else "a participant needs a name",
+                hint="Participants: " + (", ".join(self.draft.participants) or "none yet"),
+            ),
+            done,
+        )
