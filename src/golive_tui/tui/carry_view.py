@@ -4,11 +4,11 @@ first, and the reasons (with diffs) in the detail pane. The rules live in core.c
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from textual.content import Content
 from textual.widgets import Static
 
+from golive_tui.core.assess import ItemView
 from golive_tui.core.carry import CarryPlan, ChangeKind
 from golive_tui.core.text import printable
 from golive_tui.tui.present import literal
@@ -23,7 +23,7 @@ def filters(
     return (*base, CHANGED) if plan is not None else base
 
 
-def arrange(views: Iterable[Any], plan: CarryPlan | None, filter_name: str) -> list[Any]:
+def arrange(views: Iterable[ItemView], plan: CarryPlan | None, filter_name: str) -> list[ItemView]:
     """Apply the changed filter, and put re-asked then new items first (stable otherwise)."""
     out = list(views)
     if plan is None:
@@ -31,7 +31,7 @@ def arrange(views: Iterable[Any], plan: CarryPlan | None, filter_name: str) -> l
     if filter_name == CHANGED[0]:
         out = [v for v in out if plan.changed(v.item.id)]
 
-    def rank(view: Any) -> int:
+    def rank(view: ItemView) -> int:
         item_id = view.item.id
         return 0 if item_id in plan.reasked else 1 if item_id in plan.new else 2
 
@@ -49,7 +49,7 @@ def summary_line(plan: CarryPlan | None) -> str:
     )
 
 
-def changed_views(views: Iterable[Any], plan: CarryPlan | None) -> list[Any]:
+def changed_views(views: Iterable[ItemView], plan: CarryPlan | None) -> list[ItemView]:
     """Items asked again this release (re-asked, then new), for the summary screen."""
     return arrange([v for v in views if plan is not None and plan.changed(v.item.id)], plan, "")
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from textual.content import Content
 
+from golive_tui.core.assess import ItemView, ScoreResult
 from golive_tui.core.model import Priority, ScoringMethod, State
 from golive_tui.core.text import printable
 from golive_tui.glyphs import STATE_GLYPH
@@ -43,18 +43,18 @@ def literal(text: object, style: str = "", *, multiline: bool = True) -> Content
     return Content.styled(shown, style) if style else Content(shown)
 
 
-def is_open(view: Any) -> bool:
+def is_open(view: ItemView) -> bool:
     """Still needs someone, as the gate sees it (core.assess.ItemView.open): to do, at risk,
     an expired waiver, or a score item below full marks. Items that do not apply are not open."""
-    return bool(view.open) and bool(getattr(view, "applicable", True))
+    return view.open and view.applicable
 
 
-def is_settled(view: Any) -> bool:
+def is_settled(view: ItemView) -> bool:
     """Settled for progress (the summary's `done`): like the gate, but any answered score counts."""
     return view.state is State.DONE or not view.open
 
 
-def matches_filter(view: Any, name: str) -> bool:
+def matches_filter(view: ItemView, name: str) -> bool:
     if name == "remaining":
         return is_open(view)
     if name == "p0":
@@ -66,7 +66,7 @@ def matches_filter(view: Any, name: str) -> bool:
     return True
 
 
-def matches_search(view: Any, text: str) -> bool:
+def matches_search(view: ItemView, text: str) -> bool:
     needle = text.strip().lower()
     if not needle:
         return True
@@ -75,16 +75,16 @@ def matches_search(view: Any, text: str) -> bool:
     return all(word in hay for word in needle.split())
 
 
-def state_glyph(view: Any) -> Content:
+def state_glyph(view: ItemView) -> Content:
     glyph, (style, _label) = STATE_GLYPH[view.state], STATE_LOOK[view.state]
-    if getattr(view, "waiver_expired", False):
+    if view.waiver_expired:
         glyph, style = "!", "bold $error"
     return Content.styled(glyph, style)
 
 
-def state_label(view: Any) -> Content:
+def state_label(view: ItemView) -> Content:
     style, label = STATE_LOOK[view.state]
-    if getattr(view, "waiver_expired", False):
+    if view.waiver_expired:
         return Content.styled("waiver expired", "bold $error")
     return Content.styled(label, style)
 
@@ -93,7 +93,7 @@ def priority_badge(priority: Priority) -> Content:
     return Content.styled(priority.value, PRIORITY_STYLE[priority])
 
 
-def item_row(view: Any) -> Content:
+def item_row(view: ItemView) -> Content:
     item = view.item
     parts: list[Content | str | tuple[str, str]] = [
         state_glyph(view),
@@ -101,35 +101,33 @@ def item_row(view: Any) -> Content:
         priority_badge(item.priority),
         " ",
     ]
-    answer = getattr(view, "answer", None)
+    answer = view.answer
     if answer is not None and answer.score is not None:
         # Before the title: a narrow list cuts long titles off, never the score.
         parts += [Content.styled(f"{answer.score}/2", "$accent"), " "]
     title = printable(item.title, multiline=False)
-    if not getattr(view, "applicable", True):
+    if not view.applicable:
         parts.append(Content.styled(title, "$text-muted italic"))
     else:
         parts.append(title)
     return Content.assemble(*parts)
 
 
-def progress_of(views: Iterable[Any]) -> tuple[int, int]:
+def progress_of(views: Iterable[ItemView]) -> tuple[int, int]:
     """(settled, total) over applicable items: a section's progress, counted like the summary."""
-    views = [v for v in views if getattr(v, "applicable", True)]
-    return sum(1 for v in views if is_settled(v)), len(views)
+    applicable = [v for v in views if v.applicable]
+    return sum(1 for v in applicable if is_settled(v)), len(applicable)
 
 
-def score_value(score: Any) -> str:
+def score_value(score: ScoreResult) -> str:
     """`11/16 Solid`, `72/100 B`: a score's value, maximum and band."""
-    value = f"{score.value:g}" if isinstance(score.value, int | float) else str(score.value)
-    method = getattr(score.method, "value", score.method)
-    if method == ScoringMethod.WEIGHTED.value:
-        value = f"{float(score.value):.0f}"
+    weighted = score.method is ScoringMethod.WEIGHTED
+    value = f"{float(score.value):.0f}" if weighted else f"{score.value:g}"
     maximum = f"{float(score.maximum):g}"
     band = f" {score.band}" if score.band else ""
     return printable(f"{value}/{maximum}{band}", multiline=False)
 
 
-def score_text(score: Any) -> str:
+def score_text(score: ScoreResult) -> str:
     """`Health: 11/16 Solid`, shown as written (titles and bands come from the checklist)."""
     return printable(f"{score.title}: {score_value(score)}", multiline=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,7 +13,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Label, Static
 
+from golive_tui.core.assess import Assessment, ItemView
 from golive_tui.core.carry import CarryPlan
+from golive_tui.core.draft import Draft
 from golive_tui.core.model import State
 from golive_tui.tui import carry_view
 from golive_tui.tui.present import is_open, literal, priority_badge, score_text, state_glyph
@@ -27,8 +29,8 @@ class SummaryScreen(Screen[None]):
 
     def __init__(
         self,
-        assessment: Any,
-        draft: Any,
+        assessment: Assessment,
+        draft: Draft,
         *,
         profile: str,
         save: Callable[[], str] | None,
@@ -103,7 +105,7 @@ class SummaryScreen(Screen[None]):
         yield Footer()
 
     def _group(
-        self, title: str, views: list[Any], extra: Callable[[Any], str] = lambda _v: ""
+        self, title: str, views: list[ItemView], extra: Callable[[ItemView], str] = lambda _v: ""
     ) -> ComposeResult:
         yield Label(literal(f"{title} ({len(views)})"), classes="heading")
         for view in views:
@@ -119,7 +121,7 @@ class SummaryScreen(Screen[None]):
                 classes="summary-row",
             )
 
-    def _why_asked(self, view: Any) -> str:
+    def _why_asked(self, view: ItemView) -> str:
         reasons = self.carry.reasons(view.item.id) if self.carry is not None else ()
         return f"  {reasons[0].message}" if reasons else ""
 

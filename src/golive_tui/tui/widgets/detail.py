@@ -13,7 +13,6 @@ import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from rich.cells import cell_len
 from rich.syntax import Syntax
@@ -22,8 +21,17 @@ from textual.containers import VerticalGroup, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from golive_tui.core.assess import ItemView
 from golive_tui.core.confine import UnsafePathError, confine, read_capped
-from golive_tui.core.model import DetectMode, DetectorResult, ItemKind, Polarity, Status
+from golive_tui.core.model import (
+    Answer,
+    DetectMode,
+    DetectorResult,
+    Evidence,
+    ItemKind,
+    Polarity,
+    Status,
+)
 from golive_tui.core.repo import DEFAULT_MAX_FILE_SIZE
 from golive_tui.core.text import printable
 from golive_tui.tui.present import literal, priority_badge, state_label
@@ -92,10 +100,12 @@ def excerpt(repo_root: Path, path: str, line: int, end_line: int) -> tuple[str, 
     return "\n".join(printable(code) for code in lines[start - 1 : stop]), start
 
 
-def evidence_of(view: Any, results: Mapping[str, DetectorResult]) -> list[tuple[str, Any]]:
+def evidence_of(
+    view: ItemView, results: Mapping[str, DetectorResult]
+) -> list[tuple[str, Evidence]]:
     """(detector id, Evidence) pairs for an item, what `x` cycles through and `o` opens:
     contrary findings first (they are what puts an item at risk), then in detector order."""
-    out: list[tuple[str, Any]] = []
+    out: list[tuple[str, Evidence]] = []
     detect = view.item.detect
     if detect is not None:
         for det in detect.detectors:
@@ -103,7 +113,7 @@ def evidence_of(view: Any, results: Mapping[str, DetectorResult]) -> list[tuple[
             if result is not None:
                 out.extend((det, ev) for ev in result.evidence)
     if not out:
-        out = [("", ev) for ev in getattr(view, "evidence", ()) or ()]
+        out = [("", ev) for ev in view.evidence]
     return sorted(out, key=lambda pair: pair[1].polarity is not Polarity.CONTRARY)
 
 
@@ -130,7 +140,7 @@ def fit_path(path: str, line: int, width: int) -> str:
     return "…" + (tail[cut:] if 0 <= cut < len(tail) - 1 else tail)
 
 
-def _finding_line(ev: Any, selected: bool, width: int = 0) -> Content:
+def _finding_line(ev: Evidence, selected: bool, width: int = 0) -> Content:
     """`▶ path:line  contrary`; other findings than the selected one stay on one line."""
     contrary = ev.polarity is Polarity.CONTRARY
     room = width - 2 - len("  contrary") if width and not selected else 0
@@ -244,7 +254,7 @@ class ItemDetail(VerticalScroll):
 
     def show(
         self,
-        view: Any | None,
+        view: ItemView | None,
         results: Mapping[str, DetectorResult],
         repo_root: Path,
         *,
@@ -273,7 +283,7 @@ class ItemDetail(VerticalScroll):
                 Content.styled("" if view.applicable else " · not applicable here", "italic"),
             ),
         )
-        self._set("#d-answer", _answer_text(getattr(view, "answer", None)))
+        self._set("#d-answer", _answer_text(view.answer))
         box = self.query_one("#d-reasons", VerticalGroup)
         if reasons or box.children:
             box.remove_children()
@@ -284,7 +294,7 @@ class ItemDetail(VerticalScroll):
         self._set("#d-why", literal(item.why))
         self._set("#d-verify", literal(item.verify))
         self._set("#d-remediation", literal(item.remediation))
-        answer = getattr(view, "answer", None)
+        answer = view.answer
         rubric = item.rubric if item.kind is ItemKind.SCORE else ()
         self.query_one("#d-rubric").display = bool(rubric)
         current = answer.score if answer is not None else None
@@ -305,7 +315,7 @@ class ItemDetail(VerticalScroll):
 
     def _evidence(
         self,
-        view: Any,
+        view: ItemView,
         results: Mapping[str, DetectorResult],
         repo_root: Path,
         evidence_index: int,
@@ -379,7 +389,7 @@ class ItemDetail(VerticalScroll):
         code.show(text, ev.path, start, set(range(ev.line, max(ev.line, ev.end_line) + 1)))
 
 
-def _answer_text(answer: Any) -> Content | str:
+def _answer_text(answer: Answer | None) -> Content | str:
     if answer is None:
         return ""
     said = [f"answered {answer.state.value} ({answer.source.value})"]

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from golive_tui.core.assess import ItemView
+from golive_tui.core.model import Priority, State
 from golive_tui.tui.present import item_row
+
+#: What an item's row shows: its state, expired waiver, applicability, score, title, priority.
+RowKey = tuple[State, bool, bool, int | None, str, Priority]
 
 
 class ItemList(OptionList):
     """Rebuilt from item views on every change, keeping the highlighted item where it was."""
 
-    _rows: tuple[tuple[str, Any], ...] = ()
+    _rows: tuple[tuple[str, RowKey], ...] = ()
 
-    def show(self, views: Sequence[Any], keep: str | None = None) -> None:
+    def show(self, views: Sequence[ItemView], keep: str | None = None) -> None:
         rows = tuple((v.item.id, _row_key(v)) for v in views)
         if rows == self._rows:
             return  # nothing visible changed: no rebuild while the scan streams results in
@@ -50,7 +54,7 @@ class ItemList(OptionList):
         return False
 
 
-def _row_key(view: Any) -> tuple[Any, ...]:
+def _row_key(view: ItemView) -> RowKey:
     answer = view.answer
     return (
         view.state,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from golive_tui.core.assess import ItemView
+from golive_tui.core.model import Section
 from golive_tui.core.text import printable
 from golive_tui.tui.present import progress_of
 
@@ -18,8 +19,8 @@ ALL = "__all__"
 class SectionList(OptionList):
     _counts: list[tuple[str, str, int, int]] = []  # noqa: RUF012 (replaced, never mutated)
 
-    def show(self, sections: Sequence[Any], views: Sequence[Any]) -> None:
-        by_section: dict[str, list[Any]] = {}
+    def show(self, sections: Sequence[Section], views: Sequence[ItemView]) -> None:
+        by_section: dict[str, list[ItemView]] = {}
         for view in views:
             by_section.setdefault(view.item.section, []).append(view)
         keep = self.highlighted

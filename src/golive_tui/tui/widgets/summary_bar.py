@@ -8,7 +8,6 @@ Everything stays on one line at any width: the bar picks the most descriptive wo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
@@ -16,6 +15,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Label, ProgressBar
 
+from golive_tui.core.assess import ScoreResult, Summary
 from golive_tui.core.text import printable
 from golive_tui.tui.present import score_text, score_value
 
@@ -30,7 +30,7 @@ class _Facts:
     p0: int
     at_risk: int
     gate: tuple[str, bool] | None  # (profile, passed)
-    scores: tuple[Any, ...]
+    scores: tuple[ScoreResult, ...]
 
 
 def _wordings(f: _Facts) -> list[tuple[str, str, str]]:
@@ -74,8 +74,8 @@ class SummaryBar(Horizontal):
         yield Label("scanning…", id="scan-label")
         yield ProgressBar(id="scan-progress", show_eta=False, show_percentage=False)
 
-    def show(self, summary: Any, *, profile: str = "") -> None:
-        gates = list(getattr(summary, "gates", ()))
+    def show(self, summary: Summary, *, profile: str = "") -> None:
+        gates = list(summary.gates)
         chosen = [g for g in gates if g.profile == profile] or gates[:1]
         self._facts = _Facts(
             done=summary.done,
@@ -83,7 +83,7 @@ class SummaryBar(Horizontal):
             p0=summary.p0_remaining,
             at_risk=summary.at_risk,
             gate=(chosen[0].profile, chosen[0].passed) if chosen else None,
-            scores=tuple(getattr(summary, "scores", ())),
+            scores=summary.scores,
         )
         gate = self.query_one("#gate", Label)
         if self._facts.gate is not None:
