@@ -140,3 +140,22 @@ def test_score_answers(repo: Path, capsys) -> None:
     assert draft.answers[score_item.id].state is State.DONE
     assert cli.main(["mark", score_item.id, "score=5", *path]) == 2
     assert "0, 1 or 2" in capsys.readouterr().err
+
+
+def test_the_walkers_record_saver_saves_the_stored_draft(repo: Path, capsys) -> None:
+    """The saver the walker calls takes nothing: it reads back the draft autosaved on every
+    answer, so the record holds what the walker showed."""
+    from golive_tui.commands.status import Session
+    from golive_tui.commands.walk import build_deps
+    from golive_tui.core.record.store import load_record
+
+    assert cli.main(["mark", "ops.runbook", "done", "--path", str(repo)]) == 0
+    capsys.readouterr()
+    session = Session.open(str(repo))
+    deps = build_deps(session)
+    assert deps.save_record is not None
+    message = deps.save_record()
+    path = repo / ".golive" / "records" / f"{session.release}.toml"
+    assert str(path.relative_to(repo)) in message
+    record = load_record(path)
+    assert record.item("ops.runbook").state == State.DONE.value

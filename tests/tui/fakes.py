@@ -27,7 +27,7 @@ from golive_tui.core.model import (
     Section,
     Status,
 )
-from golive_tui.tui.deps import WalkerDeps
+from golive_tui.tui.deps import ProgressLike, WalkerDeps
 
 TODAY = dt.date(2030, 1, 15)
 ME = "Ada Tester <ada@example.com>"
@@ -182,7 +182,7 @@ class FakeScan:
     runs: int = 0
     fail: str = ""
 
-    def __call__(self, progress: Callable[[Any], None]) -> FakeReport:
+    def __call__(self, progress: Callable[[ProgressLike], None]) -> FakeReport:
         self.runs += 1
         if self.fail:
             raise RuntimeError(self.fail)
