@@ -1,9 +1,11 @@
-"""Typed messages the scan worker posts to the walker (the worker never touches widgets)."""
+"""Typed messages the scan worker posts to the walker (the worker never touches widgets or
+the screen's state: it only posts these)."""
 
 from __future__ import annotations
 
 from textual.message import Message
 
+from golive_tui.core.carry import CarryPlan
 from golive_tui.core.model import DetectorResult
 from golive_tui.tui.deps import WalkReport
 
@@ -25,6 +27,14 @@ class ScanFinished(Message):
     def __init__(self, report: WalkReport) -> None:
         super().__init__()
         self.report = report
+
+
+class CarryPlanned(Message):
+    """The scan found a signed record of an earlier release: the walk continues from it."""
+
+    def __init__(self, plan: CarryPlan) -> None:
+        super().__init__()
+        self.plan = plan
 
 
 class ScanFailed(Message):

@@ -12,7 +12,7 @@ from textual.worker import get_current_worker
 from golive_tui.core.carry import CarryPlan, seed_draft, should_seed
 from golive_tui.core.model import State
 from golive_tui.tui.deps import ProgressLike
-from golive_tui.tui.messages import ScanFailed, ScanFinished, ScanProgress
+from golive_tui.tui.messages import CarryPlanned, ScanFailed, ScanFinished, ScanProgress
 from golive_tui.tui.screens.walk_view import WalkView
 from golive_tui.tui.widgets.summary_bar import SummaryBar
 
@@ -51,7 +51,7 @@ class ScanHandling(WalkView):
             except Exception:  # carry-forward is a head start; the walk goes on without it
                 plan = None
             if plan is not None and not worker.is_cancelled:
-                self.app.call_from_thread(self.adopt_plan, plan)
+                self.post_message(CarryPlanned(plan))  # before ScanFinished, in order
         if not worker.is_cancelled:
             self.post_message(ScanFinished(report))
 
@@ -80,6 +80,9 @@ class ScanHandling(WalkView):
         for warning in report.warnings:
             self.notify(str(warning), severity="warning", timeout=6)
         self.log(f"scan finished: {found} items detected")
+
+    def on_carry_planned(self, message: CarryPlanned) -> None:
+        self.adopt_plan(message.plan)
 
     def adopt_plan(self, plan: CarryPlan) -> None:
         """Continue from the earlier release: seed a fresh draft, show what changed first."""
