@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from golive_tui.commands._options import (
     CHECKLIST_HELP,
@@ -37,6 +37,9 @@ from golive_tui.core.git.release import resolve_release
 from golive_tui.core.model import Checklist, DetectorResult
 from golive_tui.core.text import printable
 from golive_tui.glyphs import STATE_GLYPH
+
+if TYPE_CHECKING:  # the engine is imported only when a scan runs
+    from golive_tui.core.engine import Progress, ScanReport
 
 
 class UnknownProfileError(GoliveError):
@@ -91,12 +94,12 @@ class Session:
             participants=tuple(p for p in (me, *participants) if p),
         )
 
-    def scan(self, progress: Callable[[Any], None] | None = None) -> Any:
+    def scan(self, progress: Callable[[Progress], None] | None = None) -> ScanReport:
         from golive_tui.core.engine import scan
 
         return scan(self.root, progress=progress)
 
-    def assess(self, draft: Draft | None, report: Any | None) -> Assessment:
+    def assess(self, draft: Draft | None, report: ScanReport | None) -> Assessment:
         results: dict[str, DetectorResult] = (
             {r.id: r for r in report.results} if report is not None else {}
         )
