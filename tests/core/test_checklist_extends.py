@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from tests.conftest import RepoFactory
 
-from golive_tui.core import checklists
-from golive_tui.core.checklists import (
+from golive_tui.core.checklist import load as checklists
+from golive_tui.core.checklist.load import (
     Library,
     UnknownChecklistError,
     default_checklist_id,

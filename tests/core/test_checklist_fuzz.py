@@ -12,7 +12,7 @@ import tomlkit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from golive_tui.core.checklists import Library, parse_file
+from golive_tui.core.checklist.load import Library, parse_file
 from golive_tui.core.detectors.catalog import detector_ids
 from golive_tui.core.errors import ChecklistError
 

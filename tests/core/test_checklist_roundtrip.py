@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from golive_tui.core.checklists import dump, load_file
+from golive_tui.core.checklist.load import dump, load_file
 from golive_tui.core.detectors.catalog import detector_ids
 from golive_tui.core.model import (
     AppliesWhen,

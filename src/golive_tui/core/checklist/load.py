@@ -1341,7 +1341,7 @@ def shipped_dir() -> Path:
     installed = resources.files("golive_tui") / "_shipped" / "checklists"
     if installed.is_dir():
         return Path(str(installed))
-    return Path(__file__).resolve().parents[3] / "checklists"
+    return Path(__file__).resolve().parents[4] / "checklists"
 
 
 def repo_dir(repo_root: Path) -> Path:

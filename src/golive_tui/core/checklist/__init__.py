@@ -1,0 +1,1 @@
+"""Checklists: reading definitions with line numbers, resolving `extends`, the library, dumping."""
