@@ -9,7 +9,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from golive_tui.core.checklist.load import dump, load_file
+from golive_tui.core.checklist.dump import dump
+from golive_tui.core.checklist.load import load_file
 from golive_tui.core.detectors.catalog import detector_ids
 from golive_tui.core.model import (
     AppliesWhen,
