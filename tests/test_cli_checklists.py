@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from golive_tui.cli import main
-from golive_tui.core.checklist import load as checklists
+from golive_tui.core.checklist import library as checklists
 from tests.conftest import RepoFactory
 
 SHIPPED = """\

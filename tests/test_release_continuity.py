@@ -21,7 +21,7 @@ from golive_tui.core.carry import (
     seed_draft,
     since_record,
 )
-from golive_tui.core.checklist.load import Library
+from golive_tui.core.checklist.library import Library
 from golive_tui.core.draft import Draft, DraftStore
 from golive_tui.core.engine import scan
 from golive_tui.core.intoto import PREDICATE_TYPE, STATEMENT_TYPE

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from golive_tui.core.checklist.load import Library, load_file, shipped_dir
+from golive_tui.core.checklist.library import Library, load_file, shipped_dir
 from golive_tui.core.model import Checklist, ItemKind, ScoringMethod
 from tests.conftest import ROOT
 

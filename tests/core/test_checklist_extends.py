@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from tests.conftest import RepoFactory
 
-from golive_tui.core.checklist import load as checklists
-from golive_tui.core.checklist.load import (
+from golive_tui.core.checklist import library as checklists
+from golive_tui.core.checklist.library import (
     Library,
     UnknownChecklistError,
     default_checklist_id,

@@ -12,7 +12,8 @@ import tomlkit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from golive_tui.core.checklist.load import Library, parse_file
+from golive_tui.core.checklist.library import Library
+from golive_tui.core.checklist.load import parse_file
 from golive_tui.core.detectors.catalog import detector_ids
 from golive_tui.core.errors import ChecklistError
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from golive_tui.core.checklist.dump import dump
-from golive_tui.core.checklist.load import load_file
+from golive_tui.core.checklist.library import load_file
 from golive_tui.core.detectors.catalog import detector_ids
 from golive_tui.core.model import (
     AppliesWhen,

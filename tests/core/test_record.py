@@ -243,7 +243,7 @@ def test_permission_denied_at_rename_leaves_no_partial_file(
 
 def test_build_record_from_a_real_assessment(make_repo: RepoFactory) -> None:
     from golive_tui.core.assess import assess
-    from golive_tui.core.checklist.load import Library
+    from golive_tui.core.checklist.library import Library
 
     repo = make_repo(
         {"go.mod": "module x\n", "cmd/api/main.go": "package main\n", "Dockerfile": "FROM x\n"}

@@ -531,7 +531,7 @@ def test_deep_golangci_toml_is_an_error_finding(make_repo: RepoFactory) -> None:
 
 
 def test_checklist_library_survives_a_deep_repo_checklist(make_repo: RepoFactory) -> None:
-    from golive_tui.core.checklist.load import Library
+    from golive_tui.core.checklist.library import Library
 
     root = make_repo({".golive/checklists/deep.toml": DEEP_ARRAY})
     library = Library.discover(root)

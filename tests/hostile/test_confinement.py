@@ -18,7 +18,7 @@ import pytest
 
 from golive_tui.core import carry
 from golive_tui.core.carry import Base, ChangeKind
-from golive_tui.core.checklist.load import Library
+from golive_tui.core.checklist.library import Library
 from golive_tui.core.confine import (
     TooLargeError,
     UnsafePathError,

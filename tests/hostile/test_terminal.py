@@ -344,7 +344,7 @@ def _walker_screen_text(
     repo: Path, *, summary: bool = False, dialog: bool = False
 ) -> tuple[str, str]:
     """Everything the walker would write to the terminal for one full frame."""
-    from golive_tui.core.checklist.load import Library
+    from golive_tui.core.checklist.library import Library
     from golive_tui.core.model import DetectorResult, Evidence, Polarity, Status
     from golive_tui.tui.app import GoliveApp
     from tests.tui.fakes import FakeScan, make_deps

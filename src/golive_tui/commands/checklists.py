@@ -10,7 +10,7 @@ from rich.table import Table
 
 from golive_tui.commands._options import add_repo_option, repo_path
 from golive_tui.commands._output import console
-from golive_tui.core.checklist.load import Library
+from golive_tui.core.checklist.library import Library
 from golive_tui.core.git.listing import repository_at
 
 

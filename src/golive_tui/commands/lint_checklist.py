@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from golive_tui.commands._options import add_repo_option, repo_path
-from golive_tui.core.checklist.load import lint_files
+from golive_tui.core.checklist.library import lint_files
 from golive_tui.core.git.listing import repository_at
 
 

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from golive_tui.commands._options import add_repo_option, repo_path
 from golive_tui.commands._output import console
-from golive_tui.core.checklist.load import Library
+from golive_tui.core.checklist.library import Library
 from golive_tui.core.errors import GoliveError
 from golive_tui.core.git.listing import repository_at
 from golive_tui.core.model import Checklist, ItemKind, Priority

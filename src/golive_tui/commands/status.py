@@ -24,7 +24,7 @@ from golive_tui.commands._options import (
 from golive_tui.core import carry
 from golive_tui.core.assess import Assessment, assess
 from golive_tui.core.carry import CarryPlan
-from golive_tui.core.checklist.load import (
+from golive_tui.core.checklist.library import (
     Library,
     default_checklist_id,
     default_profile,

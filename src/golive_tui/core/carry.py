@@ -854,7 +854,7 @@ def since_record(
     `record` itself verifies.
     """
     if checklist is None:
-        from golive_tui.core.checklist.load import Library
+        from golive_tui.core.checklist.library import Library
 
         checklist = Library.discover(repo_root).get(record.checklist.id)
     base, notes = find_base(repo_root, record.release, now=record.created, trust=trust)

@@ -134,7 +134,7 @@ def _checklist_detectors(root: Path, record: Record) -> Mapping[str, tuple[str, 
 
 
 def _checklist(root: Path, record: Record) -> Any:
-    from golive_tui.core.checklist.load import Library
+    from golive_tui.core.checklist.library import Library
 
     try:
         return Library.discover(root).get(record.checklist.id)
@@ -288,7 +288,7 @@ def _no_record(root: Path, release: str, path: Path, *, explicit: bool) -> str:
 
 def _default_profile(root: Path) -> str:
     try:
-        from golive_tui.core.checklist.load import default_profile
+        from golive_tui.core.checklist.library import default_profile
 
         return default_profile(root) or ""
     except GoliveError:

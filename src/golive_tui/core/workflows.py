@@ -53,7 +53,7 @@ def save_record(
     signing failure still saves the record, unsigned, with the reason in `message`.
     """
     from golive_tui.core.assess import assess
-    from golive_tui.core.checklist.load import Library, default_checklist_id, default_profile
+    from golive_tui.core.checklist.library import Library, default_checklist_id, default_profile
     from golive_tui.core.draft import DraftStore
     from golive_tui.core.engine import scan
     from golive_tui.core.errors import SigningError

@@ -18,13 +18,12 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
 from golive_tui.core import tomlsafe
 from golive_tui.core.confine import UnsafePathError, confine, read_capped
-from golive_tui.core.errors import ChecklistError, GoliveError
+from golive_tui.core.errors import ChecklistError
 from golive_tui.core.globs import check as check_glob
 from golive_tui.core.model import (
     AppliesWhen,
@@ -43,9 +42,6 @@ from golive_tui.core.model import (
     ScoringMethod,
     Section,
 )
-
-#: The checklist used when a repository's `.golive/config.toml` names none.
-DEFAULT_CHECKLIST = "go-production"
 
 KeyPath = tuple[str | int, ...]
 T = TypeVar("T")
@@ -554,6 +550,19 @@ MAX_DEFINITION_BYTES = 1024 * 1024
 def _read_text(path: Path, display: str, repo_root: Path | None = None) -> str:
     """The file as UTF-8 text, or a ChecklistError a person can act on."""
     return _decode(_read_bytes(path, display, repo_root), display)
+
+
+def _lexical(path: Path) -> Path:
+    """`path` made absolute without following any link (`..` folded as written)."""
+    return Path(os.path.abspath(path))  # noqa: PTH100 - resolve() would follow the links
+
+
+def _resolved(path: Path) -> Path:
+    """`path` resolved, or as given when it cannot be (a symlink loop)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path
 
 
 def _read_bytes(path: Path, display: str, repo_root: Path | None = None) -> bytes:
@@ -1332,295 +1341,3 @@ def _resolve_profile(
 
 
 # --------------------------------------------------------------------------- the library
-
-
-def shipped_dir() -> Path:
-    """Where the shipped checklists are: the wheel's copy, else the source checkout's."""
-    installed = resources.files("golive_tui") / "_shipped" / "checklists"
-    if installed.is_dir():
-        return Path(str(installed))
-    return Path(__file__).resolve().parents[4] / "checklists"
-
-
-def repo_dir(repo_root: Path) -> Path:
-    """Where a repository keeps its own checklists."""
-    return repo_root / ".golive" / "checklists"
-
-
-def _known_detectors(repo_root: Path | None) -> frozenset[str]:
-    from golive_tui.core.detectors.catalog import detector_ids
-
-    return detector_ids(repo_root)
-
-
-class UnknownChecklistError(GoliveError):
-    """A checklist id that neither the shipped library nor the repository defines."""
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One row of `golive checklists`."""
-
-    id: str
-    title: str
-    version: str
-    origin: str  # "shipped" | "repo"
-    path: Path
-    items: int
-    profiles: tuple[str, ...]
-    extends: str = ""
-    replaces_shipped: bool = False  # a repository checklist with a shipped checklist's id
-
-
-class Library:
-    """Every checklist available to a repository: shipped ones plus `.golive/checklists/*.toml`.
-
-    A repository checklist with a shipped checklist's id replaces it (and may extend it).
-    Broken files do not hide the good ones: their problems are kept in `problems` and raised
-    by `get` for the checklist concerned.
-    """
-
-    def __init__(
-        self,
-        raws: Sequence[RawChecklist],
-        problems: Sequence[str] = (),
-        failed: Mapping[str, list[str]] | None = None,
-    ) -> None:
-        """`failed`: problems of files that did not load, by the checklist id they declare."""
-        self._problems: list[str] = list(problems)
-        self._shipped: dict[str, RawChecklist] = {}
-        self._active: dict[str, RawChecklist] = {}
-        self._failed: dict[str, list[str]] = dict(failed or {})
-        self._resolved: dict[str, Checklist] = {}
-        seen_repo: dict[str, RawChecklist] = {}
-        for raw in raws:
-            table = self._shipped if raw.origin == "shipped" else seen_repo
-            if raw.id in table:
-                other = table[raw.id]
-                self._problems.append(
-                    f"{raw.file.at(('checklist', 'id'))}: checklist.id: duplicate checklist id "
-                    f"{_quote(raw.id)}; also defined in {other.file.display}"
-                )
-                continue
-            table[raw.id] = raw
-        self._active = {**self._shipped, **seen_repo}
-        for checklist_id in self._active:
-            try:
-                self._resolved[checklist_id] = self.resolve(self._active[checklist_id])
-            except ChecklistError as exc:
-                self._failed[checklist_id] = exc.problems
-                self._problems.extend(exc.problems)
-
-    @classmethod
-    def discover(cls, repo_root: Path | None, *, extra: Iterable[Path] = ()) -> Library:
-        """Load shipped checklists, the repository's own, and `extra` files (as repo ones)."""
-        detectors = _known_detectors(repo_root)
-        files: list[tuple[Path, str]] = [
-            (p, "shipped") for p in sorted(shipped_dir().glob("*.toml"))
-        ]
-        problems: list[str] = []
-        own: set[Path] = set()  # the repository's files: read confined to it
-        if repo_root is not None:
-            folder = repo_dir(repo_root)
-            try:
-                if folder.is_symlink() or folder.exists():
-                    confine(repo_root, ".golive/checklists")
-            except UnsafePathError as exc:
-                problems.append(f"{display_name(folder)}: {exc.why} (not read)")
-            else:
-                own = set(folder.glob("*.toml"))
-                files += [(p, "repo") for p in sorted(own)]
-        seen = {_resolved(path) for path, _ in files}
-        files += [(p, "repo") for p in extra if _resolved(p) not in seen]
-        raws: list[RawChecklist] = []
-        failed: dict[str, list[str]] = {}
-        for path, origin in files:
-            root = repo_root if path in own else _owner(path, repo_root)
-            try:
-                raws.append(
-                    parse_file(
-                        path,
-                        known_detectors=detectors,
-                        origin=origin,
-                        display=display_name(path),
-                        repo_root=root,
-                    )
-                )
-            except ChecklistError as exc:
-                problems.extend(exc.problems)
-                declared = _declared_id(path, root)
-                if declared:
-                    failed.setdefault(declared, []).extend(exc.problems)
-        return cls(raws, problems, failed)
-
-    @property
-    def problems(self) -> tuple[str, ...]:
-        """Every problem found in any loaded file, for `golive checklists` to report."""
-        return tuple(self._problems)
-
-    def ids(self) -> tuple[str, ...]:
-        return tuple(sorted(self._resolved))
-
-    def entries(self) -> tuple[Entry, ...]:
-        """The usable checklists, sorted by id."""
-        out = []
-        for checklist_id in self.ids():
-            checklist = self._resolved[checklist_id]
-            raw = self._active[checklist_id]
-            out.append(
-                Entry(
-                    id=checklist.id,
-                    title=checklist.title,
-                    version=checklist.version,
-                    origin=checklist.origin,
-                    path=raw.path,
-                    items=len(checklist.items()),
-                    profiles=tuple(p.id for p in checklist.profiles),
-                    extends=checklist.extends,
-                    replaces_shipped=raw.origin == "repo" and checklist_id in self._shipped,
-                )
-            )
-        return tuple(out)
-
-    def get(self, checklist_id: str) -> Checklist:
-        """The resolved checklist; its file's problems, or the known ids if there is none."""
-        if checklist_id in self._resolved:
-            return self._resolved[checklist_id]
-        if checklist_id in self._failed:
-            raise ChecklistError(self._failed[checklist_id])
-        known = ", ".join(self.ids()) or "none"
-        raise UnknownChecklistError(f"unknown checklist {_quote(checklist_id)}; known: {known}")
-
-    def resolve(self, raw: RawChecklist) -> Checklist:
-        """`raw` with its `extends` chain applied, using this library's checklists as parents."""
-        chain: list[RawChecklist] = []
-        names = [raw.id]
-        current = raw
-        while current.extends:
-            parent = self._parent(current)
-            if parent is None:
-                known = ", ".join(sorted(self._active)) or "none"
-                current.file.err(
-                    ("checklist", "extends"),
-                    f"unknown checklist {_quote(current.extends)}; expected one of {known}",
-                )
-                problems = list(current.file.problems)
-                current.file.problems.clear()
-                raise ChecklistError(problems)
-            names.append(parent.id)
-            if parent is raw or any(parent is seen for seen in chain):
-                raw.file.err(("checklist", "extends"), "extends cycle: " + " -> ".join(names))
-                problems = list(raw.file.problems)
-                raw.file.problems.clear()
-                raise ChecklistError(problems)
-            chain.append(parent)
-            current = parent
-        return _resolve(raw, chain)
-
-    def _parent(self, raw: RawChecklist) -> RawChecklist | None:
-        # A repository checklist extending its own id extends the shipped one it replaces.
-        if raw.extends == raw.id and raw.origin == "repo" and raw.id in self._shipped:
-            return self._shipped[raw.id]
-        return self._active.get(raw.extends)
-
-
-def _lexical(path: Path) -> Path:
-    """`path` made absolute without following any link (`..` folded as written)."""
-    return Path(os.path.abspath(path))  # noqa: PTH100 - resolve() would follow the links
-
-
-def _owner(path: Path, repo_root: Path | None) -> Path | None:
-    """`repo_root` when the file named lies in the repository (as written, before links):
-    such a file is the repository's and is read confined to it, however it was named."""
-    if repo_root is None:
-        return None
-    return repo_root if _lexical(path).is_relative_to(_lexical(repo_root)) else None
-
-
-def _resolved(path: Path) -> Path:
-    """`path` resolved, or as given when it cannot be (a symlink loop)."""
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):
-        return path
-
-
-def _declared_id(path: Path, repo_root: Path | None = None) -> str | None:
-    """The id a broken file means to define, so `get` can show its problems, not "unknown"."""
-    try:
-        data = tomlsafe.loads(_read_text(path, str(path), repo_root))
-    except (ChecklistError, tomllib.TOMLDecodeError, RecursionError):
-        return None
-    header = data.get("checklist")
-    value = header.get("id") if isinstance(header, dict) else None
-    return value if isinstance(value, str) else None
-
-
-def load_file(
-    path: Path, *, repo_root: Path | None = None, library: Library | None = None
-) -> Checklist:
-    """One definition file, validated and resolved (parents come from `library` or discovery).
-
-    Raises ChecklistError with every problem found.
-    """
-    raw = parse_file(path, known_detectors=_known_detectors(repo_root), display=display_name(path))
-    if raw.extends and library is None:
-        library = Library.discover(repo_root)
-    return (library or Library([])).resolve(raw)
-
-
-def lint_files(paths: Sequence[Path], repo_root: Path | None) -> dict[Path, Checklist | list[str]]:
-    """Each file's resolved checklist or its problems; the files may extend each other.
-
-    Messages name each file as it was given, like a compiler does.
-    """
-    library = Library.discover(repo_root, extra=paths)
-    out: dict[Path, Checklist | list[str]] = {}
-    detectors = _known_detectors(repo_root)
-    for path in paths:
-        try:
-            raw = parse_file(
-                path,
-                known_detectors=detectors,
-                display=str(path),
-                repo_root=_owner(path, repo_root),
-            )
-            out[path] = library.resolve(raw)
-        except ChecklistError as exc:
-            out[path] = exc.problems
-    return out
-
-
-# --------------------------------------------------------------------------- configuration
-
-
-def _config(repo_root: Path | None) -> dict[str, Any]:
-    if repo_root is None:
-        return {}
-    path = repo_root / ".golive" / "config.toml"
-    if not (path.is_symlink() or path.exists()):
-        return {}
-    shown = display_name(path)
-    return _parse_toml(_read_text(path, shown, repo_root), shown)
-
-
-def _config_str(repo_root: Path | None, key: str) -> str | None:
-    value = _config(repo_root).get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value:
-        path = display_name(repo_dir(repo_root or Path()).parent / "config.toml")
-        raise ChecklistError(
-            [f"{path}: {key}: expected a non-empty string, got {_describe(value)}"]
-        )
-    return value
-
-
-def default_checklist_id(repo_root: Path | None) -> str:
-    """The `checklist` key of `.golive/config.toml`, else the shipped go-production."""
-    return _config_str(repo_root, "checklist") or DEFAULT_CHECKLIST
-
-
-def default_profile(repo_root: Path | None) -> str | None:
-    """The `profile` key of `.golive/config.toml`, if the team chose one."""
-    return _config_str(repo_root, "profile")

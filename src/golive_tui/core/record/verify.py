@@ -137,7 +137,7 @@ def repository_problems(record: Record, repo_root: Path) -> list[str]:
 
 
 def _checklist_digest(repo_root: Path, checklist_id: str) -> str | None:
-    from golive_tui.core.checklist.load import Library
+    from golive_tui.core.checklist.library import Library
     from golive_tui.core.errors import GoliveError
 
     try:
