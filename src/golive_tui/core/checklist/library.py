@@ -20,11 +20,11 @@ from golive_tui.core.checklist.load import (
     _parse_toml,
     _quote,
     _read_text,
-    _resolve,
     _resolved,
     display_name,
     parse_file,
 )
+from golive_tui.core.checklist.resolve import resolve
 from golive_tui.core.confine import UnsafePathError, confine
 from golive_tui.core.errors import ChecklistError, GoliveError
 from golive_tui.core.model import Checklist
@@ -214,7 +214,7 @@ class Library:
                 raise ChecklistError(problems)
             chain.append(parent)
             current = parent
-        return _resolve(raw, chain)
+        return resolve(raw, chain)
 
     def _parent(self, raw: RawChecklist) -> RawChecklist | None:
         # A repository checklist extending its own id extends the shipped one it replaces.
