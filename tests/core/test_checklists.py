@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from golive_tui.core.checklist.library import load_file
-from golive_tui.core.checklist.load import LineIndex, render_path
+from golive_tui.core.checklist.lines import LineIndex, render_path
 from golive_tui.core.errors import ChecklistError
 from golive_tui.core.model import DetectMode, ItemKind, PassRule, Priority, ScoringMethod
 

@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from golive_tui.core import tomlsafe
+from golive_tui.core.checklist.fields import _describe, _quote
 from golive_tui.core.checklist.load import (
     RawChecklist,
-    _describe,
     _lexical,
     _parse_toml,
-    _quote,
     _read_text,
     _resolved,
     display_name,

@@ -11,15 +11,9 @@ import difflib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from golive_tui.core.checklist.load import (
-    KeyPath,
-    RawChecklist,
-    _File,
-    _quote,
-    _RawProfile,
-    _RawScoring,
-    render_path,
-)
+from golive_tui.core.checklist.fields import _File, _quote, _RawProfile, _RawScoring
+from golive_tui.core.checklist.lines import KeyPath, render_path
+from golive_tui.core.checklist.load import RawChecklist
 from golive_tui.core.errors import ChecklistError
 from golive_tui.core.model import Checklist, Dropped, Item, PassRule, Profile, Scoring, Section
 

@@ -1,0 +1,558 @@
+"""The typed field readers of a checklist definition and the item, profile and scoring builders.
+
+Each reader records a located problem on the file and returns None instead of raising, so
+every problem of a file is reported in one run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from golive_tui.core.checklist.lines import KeyPath, LineIndex, render_path
+from golive_tui.core.globs import check as check_glob
+from golive_tui.core.model import (
+    AppliesWhen,
+    Band,
+    Detect,
+    DetectMode,
+    Dimension,
+    ItemKind,
+    PassRule,
+    Priority,
+    Scoring,
+    ScoringMethod,
+)
+
+T = TypeVar("T")
+
+_SECTION_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+_PROFILE_KEYS = (
+    "id",
+    "title",
+    "description",
+    "items",
+    "priorities",
+    "tags",
+    "rule",
+    "scoring",
+    "min_score",
+)
+_SCORING_KEYS = ("id", "title", "description", "method", "items", "dimensions", "scale", "bands")
+_DIMENSION_KEYS = ("id", "title", "weight", "items")
+_BAND_KEYS = ("min", "max", "label", "description")
+
+
+@dataclass
+class _File:
+    """One definition file being validated: where messages point and the problems so far."""
+
+    display: str
+    index: LineIndex
+    problems: list[str]
+
+    def at(self, path: KeyPath) -> str:
+        return f"{self.display}:{self.index.line(path)}"
+
+    def err(self, path: KeyPath, message: str) -> None:
+        self.problems.append(f"{self.at(path)}: {render_path(path)}: {message}")
+
+
+def _describe(value: object) -> str:
+    """A value as a message shows what was found instead of what was expected."""
+    if isinstance(value, bool):
+        return f"boolean {str(value).lower()}"
+    if isinstance(value, int):
+        return f"integer {value}"
+    if isinstance(value, float):
+        return f"float {value}"
+    if isinstance(value, str):
+        return f"string {json.dumps(value, ensure_ascii=False)}"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return f"a {type(value).__name__}"
+
+
+def _quote(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _check_keys(f: _File, table: Mapping[str, Any], path: KeyPath, allowed: Sequence[str]) -> None:
+    for key in table:
+        if key in allowed:
+            continue
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.75)
+        hint = f'did you mean "{close[0]}"?' if close else "expected one of " + ", ".join(allowed)
+        f.err((*path, key), f"unknown key; {hint}")
+
+
+def _table(f: _File, value: object, path: KeyPath, what: str) -> dict[str, Any] | None:
+    if isinstance(value, dict):
+        return value
+    f.err(path, f"expected {what}, got {_describe(value)}")
+    return None
+
+
+def _tables(
+    f: _File, parent: Mapping[str, Any], key: str, path: KeyPath
+) -> list[tuple[int, dict[str, Any]]]:
+    """An array of tables (`[[key]]`) with each table's index; anything else is reported."""
+    value = parent.get(key)
+    if value is None:
+        return []
+    full = (*path, key)
+    if not isinstance(value, list):
+        f.err(
+            full, f"expected an array of tables ([[{render_path(full)}]]), got {_describe(value)}"
+        )
+        return []
+    out = []
+    for n, entry in enumerate(value):
+        table = _table(f, entry, (*full, n), "a table")
+        if table is not None:
+            out.append((n, table))
+    return out
+
+
+def _str(
+    f: _File,
+    table: Mapping[str, Any],
+    path: KeyPath,
+    key: str,
+    *,
+    required: bool = False,
+    nonblank: bool | None = None,
+    pattern: re.Pattern[str] | None = None,
+) -> str | None:
+    """A string value; required ones must be non-blank; ids must match their pattern."""
+    nonblank = required if nonblank is None else nonblank
+    full = (*path, key)
+    if key not in table:
+        if required:
+            f.err(full, "required; expected a non-empty string")
+        return None
+    value = table[key]
+    if not isinstance(value, str):
+        f.err(full, f"expected a string, got {_describe(value)}")
+        return None
+    if nonblank and not value.strip():
+        f.err(full, f"expected a non-empty string, got {_quote(value)}")
+        return None
+    if pattern is not None and not pattern.fullmatch(value):
+        f.err(full, f"expected an id matching {pattern.pattern}, got {_quote(value)}")
+        return None
+    return value
+
+
+def _str_list(
+    f: _File,
+    table: Mapping[str, Any],
+    path: KeyPath,
+    key: str,
+    *,
+    required: bool = False,
+    globs: bool = False,
+) -> tuple[str, ...] | None:
+    """An array of non-blank strings (with `globs`, each a glob golive can compile)."""
+    full = (*path, key)
+    if key not in table:
+        if required:
+            f.err(full, "required; expected an array of strings")
+        return None
+    value = table[key]
+    if not isinstance(value, list):
+        f.err(full, f"expected an array of strings, got {_describe(value)}")
+        return None
+    out: list[str] = []
+    ok = True
+    for n, entry in enumerate(value):
+        if not isinstance(entry, str):
+            f.err((*full, n), f"expected a string, got {_describe(entry)}")
+            ok = False
+        elif not entry.strip():
+            f.err((*full, n), f"expected a non-empty string, got {_quote(entry)}")
+            ok = False
+        elif globs and (problem := check_glob(entry)) is not None:
+            f.err((*full, n), f"expected a valid glob: {problem}")
+            ok = False
+        else:
+            out.append(entry)
+    return tuple(out) if ok else None
+
+
+def _number(
+    f: _File,
+    table: Mapping[str, Any],
+    path: KeyPath,
+    key: str,
+    *,
+    required: bool = False,
+    positive: bool = False,
+) -> float | None:
+    full = (*path, key)
+    if key not in table:
+        if required:
+            f.err(full, "required; expected a number")
+        return None
+    value = table[key]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        f.err(full, f"expected a number, got {_describe(value)}")
+        return None
+    if positive and not value > 0:
+        f.err(full, f"expected a number greater than 0, got {value}")
+        return None
+    return float(value)
+
+
+def _choice(
+    f: _File,
+    table: Mapping[str, Any],
+    path: KeyPath,
+    key: str,
+    kind: Callable[[str], T],
+    options: Sequence[str],
+    *,
+    required: bool = False,
+) -> T | None:
+    """An enum value, e.g. `expected one of P0, P1, P2, got "P4"`."""
+    full = (*path, key)
+    if key not in table:
+        if required:
+            f.err(full, "required; expected one of " + ", ".join(options))
+        return None
+    value = table[key]
+    if not isinstance(value, str) or value not in options:
+        f.err(full, f"expected one of {', '.join(options)}, got {_describe_short(value)}")
+        return None
+    return kind(value)
+
+
+def _describe_short(value: object) -> str:
+    return _quote(value) if isinstance(value, str) else _describe(value)
+
+
+def _dup(f: _File, seen: dict[str, KeyPath], value: str | None, path: KeyPath, what: str) -> None:
+    """Report `value` if an earlier entry of the same kind already used it."""
+    if value is None:
+        return
+    if value in seen:
+        line = f.index.line(seen[value])
+        f.err(path, f"duplicate {what} id {_quote(value)}; already defined at line {line}")
+    else:
+        seen[value] = path
+
+
+@dataclass
+class _RawProfile:
+    id: str
+    title: str
+    description: str
+    items: tuple[str, ...]
+    priorities: tuple[Priority, ...]
+    tags: tuple[str, ...]
+    rule: PassRule
+    scoring: str
+    min_score: float
+    path: KeyPath
+    file: _File
+
+
+@dataclass
+class _RawScoring:
+    scoring: Scoring
+    path: KeyPath
+    file: _File
+
+
+def _item_fields(
+    f: _File,
+    table: Mapping[str, Any],
+    path: KeyPath,
+    detectors: frozenset[str] | None,
+    *,
+    partial: bool,
+) -> dict[str, Any]:
+    """Validated Item fields present in `table` (all required ones unless `partial`)."""
+    required = not partial
+    out: dict[str, Any] = {}
+    for key in ("title", "why", "verify", "remediation"):
+        value = _str(f, table, path, key, required=required, nonblank=True)
+        if value is not None:
+            out[key] = value
+    priority = _choice(
+        f, table, path, "priority", Priority, [p.value for p in Priority], required=required
+    )
+    if priority is not None:
+        out["priority"] = priority
+    kind = _choice(f, table, path, "kind", ItemKind, [k.value for k in ItemKind])
+    if kind is not None:
+        out["kind"] = kind
+    for key in ("tags", "watch"):
+        values = _str_list(f, table, path, key, globs=key == "watch")
+        if values is not None:
+            out[key] = values
+    if not partial:
+        source = _source(f, table, path)
+        if source is not None:
+            out["source"] = source
+    if "detect" in table:
+        detect = _detect(f, table["detect"], (*path, "detect"), detectors)
+        if detect is not None:
+            out["detect"] = detect
+    if "applies_when" in table:
+        applies = _applies_when(f, table["applies_when"], (*path, "applies_when"))
+        if applies is not None:
+            out["applies_when"] = applies
+    if "revalidate_after" in table:
+        value = table["revalidate_after"]
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            f.err(
+                (*path, "revalidate_after"),
+                f"expected a whole number of days greater than 0, got {_describe(value)}",
+            )
+        else:
+            out["revalidate_after"] = value
+    weight = _number(f, table, path, "weight", positive=True)
+    if weight is not None:
+        out["weight"] = weight
+    note = _str(f, table, path, "note")
+    if note is not None:
+        out["note"] = note
+    if not partial:
+        rubric = _rubric(f, table, path, out.get("kind", ItemKind.CHECK))
+        if rubric:
+            out["rubric"] = rubric
+    return out
+
+
+def _source(f: _File, table: Mapping[str, Any], path: KeyPath) -> str | None:
+    """`source` as one string: a list of documents is joined with ", "."""
+    value = table.get("source")
+    if isinstance(value, list):
+        names = _str_list(f, table, path, "source")
+        if names is not None and not names:
+            f.err((*path, "source"), "expected at least one document name")
+            return None
+        return ", ".join(names) if names else None
+    if value is not None and not isinstance(value, str):
+        f.err(
+            (*path, "source"), f"expected a string or an array of strings, got {_describe(value)}"
+        )
+        return None
+    return _str(f, table, path, "source", required=True)
+
+
+def _detect(
+    f: _File, value: object, path: KeyPath, detectors: frozenset[str] | None
+) -> Detect | None:
+    table = _table(f, value, path, 'a table such as { any = ["detector.id"] }')
+    if table is None:
+        return None
+    _check_keys(f, table, path, ("any", "all"))
+    modes = [key for key in ("any", "all") if key in table]
+    if len(modes) != 1:
+        f.err(path, 'expected exactly one of "any" or "all"')
+        return None
+    mode = modes[0]
+    ids = _str_list(f, table, path, mode)
+    if ids is None:
+        return None
+    if not ids:
+        f.err((*path, mode), "expected at least one detector id")
+        return None
+    ok = True
+    if detectors is not None:
+        for n, did in enumerate(ids):
+            if did not in detectors:
+                close = difflib.get_close_matches(did, sorted(detectors), n=1)
+                hint = f'; did you mean "{close[0]}"?' if close else "; see `golive detectors`"
+                f.err((*path, mode, n), f"unknown detector {_quote(did)}{hint}")
+                ok = False
+    return Detect(DetectMode(mode), ids) if ok else None
+
+
+def _applies_when(f: _File, value: object, path: KeyPath) -> AppliesWhen | None:
+    table = _table(f, value, path, "a table such as { files = [...], go_imports = [...] }")
+    if table is None:
+        return None
+    _check_keys(f, table, path, ("files", "go_imports"))
+    files = _str_list(f, table, path, "files", globs=True)
+    imports = _str_list(f, table, path, "go_imports", globs=True)
+    if ("files" in table and files is None) or ("go_imports" in table and imports is None):
+        return None  # a bad entry, already reported
+    if not files and not imports:
+        f.err(path, "expected at least one glob in files or import path in go_imports")
+        return None
+    return AppliesWhen(files=files or (), go_imports=imports or ())
+
+
+def _rubric(f: _File, table: Mapping[str, Any], path: KeyPath, kind: ItemKind) -> tuple[str, ...]:
+    full = (*path, "rubric")
+    if kind is not ItemKind.SCORE:
+        if "rubric" in table:
+            f.err(full, 'only a kind = "score" item takes a rubric')
+        return ()
+    if "rubric" not in table:
+        f.err(full, 'required for kind = "score"; expected 3 sentences (for 0, 1 and 2)')
+        return ()
+    rubric = _str_list(f, table, path, "rubric")
+    if rubric is None:
+        return ()
+    if len(rubric) != 3:
+        f.err(full, f"expected exactly 3 sentences (for 0, 1 and 2), got {len(rubric)}")
+        return ()
+    return rubric
+
+
+def _build_profiles(f: _File, data: Mapping[str, Any]) -> list[_RawProfile]:
+    out: list[_RawProfile] = []
+    seen: dict[str, KeyPath] = {}
+    for n, table in _tables(f, data, "profiles", ()):
+        p: KeyPath = ("profiles", n)
+        _check_keys(f, table, p, _PROFILE_KEYS)
+        pid = _str(f, table, p, "id", required=True, pattern=_SECTION_ID)
+        _dup(f, seen, pid, (*p, "id"), "profile")
+        title = _str(f, table, p, "title", required=True)
+        description = _str(f, table, p, "description") or ""
+        items = _str_list(f, table, p, "items") or ()
+        tags = _str_list(f, table, p, "tags") or ()
+        priorities: list[Priority] = []
+        for m, value in enumerate(_str_list(f, table, p, "priorities") or ()):
+            if value in Priority.__members__:
+                priorities.append(Priority(value))
+            else:
+                f.err((*p, "priorities", m), f"expected one of P0, P1, P2, got {_quote(value)}")
+        rule = _choice(f, table, p, "rule", PassRule, [r.value for r in PassRule])
+        rule = rule or PassRule.ALL_DONE
+        scoring = _str(f, table, p, "scoring") or ""
+        min_score = _number(f, table, p, "min_score")
+        if rule is PassRule.MIN_SCORE:
+            if not scoring:
+                f.err((*p, "scoring"), 'required with rule = "min_score"; expected a scoring id')
+            if min_score is None and "min_score" not in table:
+                f.err((*p, "min_score"), 'required with rule = "min_score"; expected a number')
+        else:
+            for key in ("scoring", "min_score"):
+                if key in table:
+                    f.err((*p, key), 'only used with rule = "min_score"')
+        if "items" not in table and "priorities" not in table and "tags" not in table:
+            f.err(p, "expected items, priorities or tags to select at least one item")
+        if pid is not None and title is not None:
+            out.append(
+                _RawProfile(
+                    id=pid,
+                    title=title,
+                    description=description,
+                    items=items,
+                    priorities=tuple(priorities),
+                    tags=tags,
+                    rule=rule,
+                    scoring=scoring,
+                    min_score=min_score or 0.0,
+                    path=p,
+                    file=f,
+                )
+            )
+    return out
+
+
+def _build_scoring(f: _File, data: Mapping[str, Any]) -> list[_RawScoring]:
+    out: list[_RawScoring] = []
+    seen: dict[str, KeyPath] = {}
+    for n, table in _tables(f, data, "scoring", ()):
+        p: KeyPath = ("scoring", n)
+        _check_keys(f, table, p, _SCORING_KEYS)
+        sid = _str(f, table, p, "id", required=True, pattern=_SECTION_ID)
+        _dup(f, seen, sid, (*p, "id"), "scoring")
+        title = _str(f, table, p, "title", required=True)
+        description = _str(f, table, p, "description") or ""
+        method = _choice(
+            f, table, p, "method", ScoringMethod, [m.value for m in ScoringMethod], required=True
+        )
+        items: tuple[str, ...] = ()
+        dimensions: list[Dimension] = []
+        scale = 100.0
+        if method is ScoringMethod.POINTS:
+            for key in ("dimensions", "scale"):
+                if key in table:
+                    f.err((*p, key), 'only used with method = "weighted"')
+            items = _str_list(f, table, p, "items", required=True) or ()
+            if "items" in table and isinstance(table["items"], list) and not table["items"]:
+                f.err((*p, "items"), "expected at least one item id")
+        elif method is ScoringMethod.WEIGHTED:
+            if "items" in table:
+                f.err((*p, "items"), 'only used with method = "points"; list items per dimension')
+            scale = _number(f, table, p, "scale", positive=True) or 100.0
+            dims = _tables(f, table, "dimensions", p)
+            if not dims and "dimensions" not in table:
+                f.err((*p, "dimensions"), "required; expected at least one [[scoring.dimensions]]")
+            seen_dims: dict[str, KeyPath] = {}
+            for m, dim in dims:
+                dp: KeyPath = (*p, "dimensions", m)
+                _check_keys(f, dim, dp, _DIMENSION_KEYS)
+                did = _str(f, dim, dp, "id", required=True, pattern=_SECTION_ID)
+                _dup(f, seen_dims, did, (*dp, "id"), "dimension")
+                dtitle = _str(f, dim, dp, "title", required=True)
+                weight = _number(f, dim, dp, "weight", required=True, positive=True)
+                ditems = _str_list(f, dim, dp, "items", required=True)
+                if ditems is not None and not ditems:
+                    f.err((*dp, "items"), "expected at least one item id")
+                if did and dtitle and weight and ditems:
+                    dimensions.append(Dimension(did, dtitle, weight, ditems))
+        bands = _build_bands(f, table, p)
+        if sid and title and method is not None:
+            scoring = Scoring(
+                id=sid,
+                title=title,
+                method=method,
+                bands=bands,
+                items=items,
+                dimensions=tuple(dimensions),
+                scale=scale,
+                description=description,
+            )
+            out.append(_RawScoring(scoring, p, f))
+    return out
+
+
+def _build_bands(f: _File, table: Mapping[str, Any], path: KeyPath) -> tuple[Band, ...]:
+    bands: list[tuple[Band, KeyPath]] = []
+    for n, entry in _tables(f, table, "bands", path):
+        bp: KeyPath = (*path, "bands", n)
+        _check_keys(f, entry, bp, _BAND_KEYS)
+        low = _number(f, entry, bp, "min", required=True)
+        high = _number(f, entry, bp, "max")
+        label = _str(f, entry, bp, "label", required=True)
+        description = _str(f, entry, bp, "description") or ""
+        if low is not None and high is not None and high < low:
+            f.err((*bp, "max"), f"expected a number not below min ({_num(low)}), got {_num(high)}")
+            continue
+        if low is not None and label is not None:
+            bands.append((Band(min=low, label=label, max=high, description=description), bp))
+    ordered = sorted(bands, key=lambda b: b[0].min)
+    for (lower, lower_path), (upper, upper_path) in itertools.pairwise(ordered):
+        if lower.min == upper.min or (lower.max is not None and lower.max >= upper.min):
+            f.err(
+                upper_path,
+                f"band {_range(upper)} overlaps band {_range(lower)} "
+                f"({render_path(lower_path)}); bands must not overlap",
+            )
+    return tuple(band for band, _ in bands)
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
+
+
+def _range(band: Band) -> str:
+    if band.max is None:
+        return f"{_num(band.min)} and above"
+    return f"{_num(band.min)}-{_num(band.max)}"
