@@ -329,10 +329,38 @@ def _build_raw(
     if not extends and "sections" not in data:
         f.err(("sections",), "required; expected at least one [[sections]] with items")
 
+    drops, overrides = _build_edits(f, data, detectors, extending=bool(extends))
+
+    profiles = _build_profiles(f, data)
+    scoring = _build_scoring(f, data)
+    return RawChecklist(
+        id=cid,
+        title=title,
+        version=version,
+        description=description,
+        source=source,
+        extends=extends,
+        default_profile=default_profile,
+        sections=sections,
+        profiles=profiles,
+        scoring=scoring,
+        drops=drops,
+        overrides=overrides,
+        path=path,
+        sha256=sha256,
+        origin=origin,
+        file=f,
+    )
+
+
+def _build_edits(
+    f: _File, data: Mapping[str, Any], detectors: frozenset[str] | None, *, extending: bool
+) -> tuple[list[_RawDrop], list[_RawOverride]]:
+    """The `[[drop]]` and `[[override]]` tables, which only an extending checklist may use."""
     drops: list[_RawDrop] = []
     overrides: list[_RawOverride] = []
     for key in ("drop", "override"):
-        if key in data and not extends:
+        if key in data and not extending:
             f.err((key,), f"only a checklist that extends another can use [[{key}]]")
     seen: dict[str, KeyPath] = {}
     for n, table in _tables(f, data, "drop", ()):
@@ -360,27 +388,7 @@ def _build_raw(
             f.err(p, "expected at least one field to override besides id")
         if oid:
             overrides.append(_RawOverride(oid, fields, p))
-
-    profiles = _build_profiles(f, data)
-    scoring = _build_scoring(f, data)
-    return RawChecklist(
-        id=cid,
-        title=title,
-        version=version,
-        description=description,
-        source=source,
-        extends=extends,
-        default_profile=default_profile,
-        sections=sections,
-        profiles=profiles,
-        scoring=scoring,
-        drops=drops,
-        overrides=overrides,
-        path=path,
-        sha256=sha256,
-        origin=origin,
-        file=f,
-    )
+    return drops, overrides
 
 
 def _build_sections(

@@ -37,55 +37,7 @@ def resolve(raw: RawChecklist, chain: Sequence[RawChecklist]) -> Checklist:
     for child in lineage[1:]:
         f = child.file
         before = len(f.problems)
-        known = {item.id for section in sections for item in section.items}
-        parent_id = child.extends
-        drop_ids = set()
-        for drop in child.drops:
-            if drop.id not in known:
-                f.err((*drop.path, "id"), f"no item {_quote(drop.id)} in {_quote(parent_id)}")
-            else:
-                drop_ids.add(drop.id)
-                dropped.append(Dropped(drop.id, drop.reason))
-        overrides: dict[str, dict[str, Any]] = {}
-        for over in child.overrides:
-            if over.id not in known:
-                f.err((*over.path, "id"), f"no item {_quote(over.id)} in {_quote(parent_id)}")
-            else:
-                overrides[over.id] = over.fields
-        merged: list[Section] = []
-        for section in sections:
-            kept = tuple(
-                dataclasses.replace(item, **overrides.get(item.id, {}))
-                for item in section.items
-                if item.id not in drop_ids
-            )
-            merged.append(dataclasses.replace(section, items=kept))
-        by_id = {section.id: n for n, section in enumerate(merged)}
-        for rs in child.sections:
-            for n, item in enumerate(rs.items):
-                if item.id in known:
-                    where = "" if item.id in drop_ids else "; use [[override]] to change it"
-                    f.err(
-                        (*rs.path, "items", n, "id"),
-                        f"item {_quote(item.id)} already exists in {_quote(parent_id)}{where}",
-                    )
-            if rs.id in by_id:
-                old = merged[by_id[rs.id]]
-                merged[by_id[rs.id]] = Section(
-                    rs.id,
-                    rs.title if rs.title is not None else old.title,
-                    old.items + tuple(rs.items),
-                    rs.description if rs.description is not None else old.description,
-                )
-            else:
-                if rs.title is None:
-                    f.err((*rs.path, "title"), "required for a new section; expected a string")
-                if not rs.items:
-                    f.err((*rs.path, "items"), "expected at least one [[sections.items]]")
-                by_id[rs.id] = len(merged)
-                merged.append(Section(rs.id, rs.title or "", tuple(rs.items), rs.description or ""))
-        # A section whose items were all dropped is no longer shown.
-        sections = [section for section in merged if section.items]
+        sections = _extend(child, sections, dropped)
         profiles.update({p.id: p for p in child.profiles})
         scorings.update({s.scoring.id: s for s in child.scoring})
         default_profile = child.default_profile or default_profile
@@ -144,6 +96,65 @@ def resolve(raw: RawChecklist, chain: Sequence[RawChecklist]) -> Checklist:
         parent_sha256=tuple(parent.sha256 for parent in chain),
         origin=raw.origin,
     )
+
+
+def _extend(
+    child: RawChecklist, sections: Sequence[Section], dropped: list[Dropped]
+) -> list[Section]:
+    """`sections` with `child`'s drops (added to `dropped`), overrides and items applied.
+
+    Problems are recorded on the child's file.
+    """
+    f = child.file
+    known = {item.id for section in sections for item in section.items}
+    parent_id = child.extends
+    drop_ids = set()
+    for drop in child.drops:
+        if drop.id not in known:
+            f.err((*drop.path, "id"), f"no item {_quote(drop.id)} in {_quote(parent_id)}")
+        else:
+            drop_ids.add(drop.id)
+            dropped.append(Dropped(drop.id, drop.reason))
+    overrides: dict[str, dict[str, Any]] = {}
+    for over in child.overrides:
+        if over.id not in known:
+            f.err((*over.path, "id"), f"no item {_quote(over.id)} in {_quote(parent_id)}")
+        else:
+            overrides[over.id] = over.fields
+    merged: list[Section] = []
+    for section in sections:
+        kept = tuple(
+            dataclasses.replace(item, **overrides.get(item.id, {}))
+            for item in section.items
+            if item.id not in drop_ids
+        )
+        merged.append(dataclasses.replace(section, items=kept))
+    by_id = {section.id: n for n, section in enumerate(merged)}
+    for rs in child.sections:
+        for n, item in enumerate(rs.items):
+            if item.id in known:
+                where = "" if item.id in drop_ids else "; use [[override]] to change it"
+                f.err(
+                    (*rs.path, "items", n, "id"),
+                    f"item {_quote(item.id)} already exists in {_quote(parent_id)}{where}",
+                )
+        if rs.id in by_id:
+            old = merged[by_id[rs.id]]
+            merged[by_id[rs.id]] = Section(
+                rs.id,
+                rs.title if rs.title is not None else old.title,
+                old.items + tuple(rs.items),
+                rs.description if rs.description is not None else old.description,
+            )
+        else:
+            if rs.title is None:
+                f.err((*rs.path, "title"), "required for a new section; expected a string")
+            if not rs.items:
+                f.err((*rs.path, "items"), "expected at least one [[sections.items]]")
+            by_id[rs.id] = len(merged)
+            merged.append(Section(rs.id, rs.title or "", tuple(rs.items), rs.description or ""))
+    # A section whose items were all dropped is no longer shown.
+    return [section for section in merged if section.items]
 
 
 def _check_refs(
