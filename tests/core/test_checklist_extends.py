@@ -18,7 +18,8 @@ from golive_tui.core.checklist.library import (
     lint_files,
     load_file,
 )
-from golive_tui.core.errors import ChecklistError, GoliveError
+from golive_tui.core.config import ConfigError, load_config
+from golive_tui.core.errors import ChecklistError
 from golive_tui.core.model import Dropped, PassRule, Priority
 
 
@@ -370,14 +371,43 @@ def test_config_errors_are_clear(make_repo: RepoFactory, monkeypatch: pytest.Mon
     repo = make_repo({".golive/config.toml": "checklist = 3\n"})
     monkeypatch.chdir(repo)
     with pytest.raises(
-        GoliveError,
-        match=r"^\.golive/config\.toml: checklist: expected a "
-        r"non-empty string, got integer 3$",
+        ConfigError,
+        match=r"^\.golive/config\.toml:1: checklist: expected a string \(checklist id or path\)$",
     ):
         default_checklist_id(repo)
     (repo / ".golive/config.toml").write_text("checklist = \n")
-    with pytest.raises(GoliveError, match=r"^\.golive/config\.toml:1:13: invalid TOML"):
+    with pytest.raises(ConfigError, match=r"^\.golive/config\.toml: invalid TOML"):
         default_checklist_id(repo)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'checklist = "acme"\nprofile = 7\n',
+        'checklist = "acme"\n[scan]\nmax_file_size = "big"\n',
+        'checklist = "acme"\nchecklists = "typo"\n',
+    ],
+)
+def test_defaults_are_read_by_the_one_config_reader(
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    """The checklist defaults and the scan read `.golive/config.toml` alike: same refusal, same words."""
+    repo = make_repo({".golive/config.toml": text})
+    monkeypatch.chdir(repo)
+    with pytest.raises(ConfigError) as scan_error:
+        load_config(repo)
+    for read in (default_checklist_id, default_profile):
+        with pytest.raises(ConfigError) as error:
+            read(repo)
+        assert str(error.value) == str(scan_error.value)
+        assert error.value.exit_code == scan_error.value.exit_code
+
+
+def test_empty_defaults_mean_none_chosen(make_repo: RepoFactory) -> None:
+    repo = make_repo({".golive/config.toml": 'checklist = ""\nprofile = ""\n'})
+    assert load_config(repo).checklist == load_config(repo).profile == ""
+    assert default_checklist_id(repo) == "go-production"
+    assert default_profile(repo) is None
 
 
 def test_profile_rule_defaults_to_all_done(shipped: Path) -> None:

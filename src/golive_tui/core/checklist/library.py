@@ -10,20 +10,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from golive_tui.core import tomlsafe
-from golive_tui.core.checklist.fields import _describe, _quote
+from golive_tui.core.checklist.fields import _quote
 from golive_tui.core.checklist.load import (
     RawChecklist,
     _lexical,
-    _parse_toml,
     _read_text,
     _resolved,
     display_name,
     parse_file,
 )
 from golive_tui.core.checklist.resolve import resolve
+from golive_tui.core.config import Config, load_config
 from golive_tui.core.confine import UnsafePathError, confine
 from golive_tui.core.errors import ChecklistError, GoliveError
 from golive_tui.core.model import Checklist
@@ -276,33 +275,16 @@ def lint_files(paths: Sequence[Path], repo_root: Path | None) -> dict[Path, Chec
     return out
 
 
-def _config(repo_root: Path | None) -> dict[str, Any]:
-    if repo_root is None:
-        return {}
-    path = repo_root / ".golive" / "config.toml"
-    if not (path.is_symlink() or path.exists()):
-        return {}
-    shown = display_name(path)
-    return _parse_toml(_read_text(path, shown, repo_root), shown)
-
-
-def _config_str(repo_root: Path | None, key: str) -> str | None:
-    value = _config(repo_root).get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value:
-        path = display_name(repo_dir(repo_root or Path()).parent / "config.toml")
-        raise ChecklistError(
-            [f"{path}: {key}: expected a non-empty string, got {_describe(value)}"]
-        )
-    return value
+def _config(repo_root: Path | None) -> Config:
+    """The repository's `.golive/config.toml`, read by the one reader the scan uses too."""
+    return Config() if repo_root is None else load_config(repo_root)
 
 
 def default_checklist_id(repo_root: Path | None) -> str:
     """The `checklist` key of `.golive/config.toml`, else the shipped go-production."""
-    return _config_str(repo_root, "checklist") or DEFAULT_CHECKLIST
+    return _config(repo_root).checklist or DEFAULT_CHECKLIST
 
 
 def default_profile(repo_root: Path | None) -> str | None:
     """The `profile` key of `.golive/config.toml`, if the team chose one."""
-    return _config_str(repo_root, "profile")
+    return _config(repo_root).profile or None
