@@ -418,7 +418,7 @@ def _golive(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
         ("loop", "symlink loop"),
     ],
 )
-@pytest.mark.parametrize(("command", "code"), [("scan", 2), ("status", 1)])
+@pytest.mark.parametrize(("command", "code"), [("scan", 2), ("status", 2)])  # one config reader
 def test_config_toml_outside_or_special_is_refused(
     hostile: Hostile, target: str, why: str, command: str, code: int
 ) -> None:
