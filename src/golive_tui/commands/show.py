@@ -12,8 +12,7 @@ from rich.text import Text
 
 from golive_tui.commands._options import add_repo_option, repo_path
 from golive_tui.commands._output import console
-from golive_tui.core.checklist.library import Library
-from golive_tui.core.errors import GoliveError
+from golive_tui.core.checklist.library import Library, require_profile
 from golive_tui.core.git.listing import repository_at
 from golive_tui.core.model import Checklist, ItemKind, Priority
 
@@ -23,10 +22,6 @@ PRIORITY_STYLE = {
     Priority.P1: "black on yellow",
     Priority.P2: "white on blue",
 }
-
-
-class UnknownProfileError(GoliveError):
-    """A --profile the checklist does not define."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,13 +40,7 @@ def run(args: argparse.Namespace) -> int:
     selected: set[str] | None = None
     heading = ""
     if args.profile:
-        known = [p.id for p in checklist.profiles]
-        if args.profile not in known:
-            raise UnknownProfileError(
-                f"checklist {checklist.id} has no profile {args.profile!r}; "
-                f"known: {', '.join(known) or 'none'}"
-            )
-        profile = checklist.profile(args.profile)
+        profile = require_profile(checklist, args.profile)
         selected = set(profile.items)
         heading = f"profile {profile.id}: {profile.title} (rule: {profile.rule.value})"
     console(sys.stdout).print(render(checklist, selected, heading))

@@ -28,9 +28,9 @@ from golive_tui.core.checklist.library import (
     Library,
     default_checklist_id,
     default_profile,
+    require_profile,
 )
 from golive_tui.core.draft import Draft, DraftStore
-from golive_tui.core.errors import GoliveError
 from golive_tui.core.git.config import identity
 from golive_tui.core.git.listing import worktree_root
 from golive_tui.core.git.release import resolve_release
@@ -40,10 +40,6 @@ from golive_tui.glyphs import STATE_GLYPH
 
 if TYPE_CHECKING:  # the engine is imported only when a scan runs
     from golive_tui.core.engine import Progress, ScanReport
-
-
-class UnknownProfileError(GoliveError):
-    """A --profile the checklist does not define."""
 
 
 @dataclass
@@ -68,11 +64,8 @@ class Session:
         library = Library.discover(root)
         chosen = library.get(checklist or default_checklist_id(root))
         prof = profile or default_profile(root) or ""
-        if prof and prof not in {p.id for p in chosen.profiles}:
-            known = ", ".join(p.id for p in chosen.profiles) or "none"
-            raise UnknownProfileError(
-                f"checklist {chosen.id} has no profile {prof!r}; known: {known}"
-            )
+        if prof:
+            require_profile(chosen, prof)
         return Session(
             root=root,
             checklist=chosen,

@@ -25,7 +25,7 @@ from golive_tui.core.checklist.resolve import resolve
 from golive_tui.core.config import Config, load_config
 from golive_tui.core.confine import UnsafePathError, confine
 from golive_tui.core.errors import ChecklistError, GoliveError
-from golive_tui.core.model import Checklist
+from golive_tui.core.model import Checklist, Profile
 
 #: The checklist used when a repository's `.golive/config.toml` names none.
 DEFAULT_CHECKLIST = "go-production"
@@ -52,6 +52,21 @@ def _known_detectors(repo_root: Path | None) -> frozenset[str]:
 
 class UnknownChecklistError(GoliveError):
     """A checklist id that neither the shipped library nor the repository defines."""
+
+
+class UnknownProfileError(GoliveError):
+    """A profile the checklist does not define (from --profile or .golive/config.toml)."""
+
+
+def require_profile(checklist: Checklist, profile_id: str) -> Profile:
+    """The checklist's profile `profile_id`, or UnknownProfileError naming the known ones."""
+    known = [p.id for p in checklist.profiles]
+    if profile_id not in known:
+        raise UnknownProfileError(
+            f"checklist {checklist.id} has no profile {profile_id!r}; "
+            f"known: {', '.join(known) or 'none'}"
+        )
+    return checklist.profile(profile_id)
 
 
 @dataclass(frozen=True, slots=True)
