@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from golive_tui import cli
-from golive_tui.core.detectors.catalog import shipped_catalog
+from golive_tui.core.scan.detectors.catalog import shipped_catalog
 from tests.conftest import RepoFactory, git
 
 MAIN = """package main

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from golive_tui.commands.detectors import markdown
-from golive_tui.core.detectors.catalog import shipped_catalog
 from golive_tui.core.model import DetectorDef
+from golive_tui.core.scan.detectors.catalog import shipped_catalog
 from tests.conftest import ROOT
 
 

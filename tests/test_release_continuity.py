@@ -23,12 +23,12 @@ from golive_tui.core.carry import (
 )
 from golive_tui.core.checklist.library import Library
 from golive_tui.core.draft import Draft, DraftStore
-from golive_tui.core.engine import scan
 from golive_tui.core.intoto import PREDICATE_TYPE, STATEMENT_TYPE
 from golive_tui.core.model import Answer, Checklist, Source, State
 from golive_tui.core.record.canonical import record_digest
 from golive_tui.core.record.model import Record
 from golive_tui.core.record.store import load_record, record_path, write_record
+from golive_tui.core.scan.engine import scan
 from golive_tui.core.workflows import save_record
 from tests.conftest import RepoFactory, git
 from tests.signing_fixtures import ssh_keygen, use_ssh_key

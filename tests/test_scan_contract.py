@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from golive_tui.core.detectors import FAMILIES, load_families
-from golive_tui.core.detectors.catalog import shipped_catalog
-from golive_tui.core.engine import scan
+from golive_tui.core.scan.detectors import FAMILIES, load_families
+from golive_tui.core.scan.detectors.catalog import shipped_catalog
+from golive_tui.core.scan.engine import scan
 
 STATUSES = {"found", "partial", "contrary", "missing", "not_applicable", "error"}
 SHA = re.compile(r"^[0-9a-f]{40}$")

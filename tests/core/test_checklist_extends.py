@@ -18,9 +18,9 @@ from golive_tui.core.checklist.library import (
     lint_files,
     load_file,
 )
-from golive_tui.core.config import ConfigError, load_config
 from golive_tui.core.errors import ChecklistError
 from golive_tui.core.model import Dropped, PassRule, Priority
+from golive_tui.core.scan.config import ConfigError, load_config
 
 
 def header(cid: str, extends: str = "", extra: str = "") -> str:

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from golive_tui.core.checklist.library import Library
 from golive_tui.core.checklist.load import parse_file
-from golive_tui.core.detectors.catalog import detector_ids
 from golive_tui.core.errors import ChecklistError
+from golive_tui.core.scan.detectors.catalog import detector_ids
 
 VALID = """\
 [checklist]

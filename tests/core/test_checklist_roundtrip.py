@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from golive_tui.core.checklist.dump import dump
 from golive_tui.core.checklist.library import load_file
-from golive_tui.core.detectors.catalog import detector_ids
 from golive_tui.core.model import (
     AppliesWhen,
     Band,
@@ -28,6 +27,7 @@ from golive_tui.core.model import (
     ScoringMethod,
     Section,
 )
+from golive_tui.core.scan.detectors.catalog import detector_ids
 
 DETECTORS = sorted(detector_ids())
 

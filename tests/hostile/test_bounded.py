@@ -21,13 +21,14 @@ from typing import Any
 
 import pytest
 
-from golive_tui.core import globs, tomlsafe
-from golive_tui.core.config import MAX_FILE_SIZE_CEILING, ConfigError, parse_config
-from golive_tui.core.detectors import custom, yamlutil
-from golive_tui.core.detectors.go import EXTRACTORS as GO_EXTRACTORS
-from golive_tui.core.detectors.go import fragments
-from golive_tui.core.engine import scan
+from golive_tui.core import tomlsafe
 from golive_tui.core.errors import DraftError, RecordError
+from golive_tui.core.scan import globs
+from golive_tui.core.scan.config import MAX_FILE_SIZE_CEILING, ConfigError, parse_config
+from golive_tui.core.scan.detectors import custom, yamlutil
+from golive_tui.core.scan.detectors.go import EXTRACTORS as GO_EXTRACTORS
+from golive_tui.core.scan.detectors.go import fragments
+from golive_tui.core.scan.engine import scan
 from tests.conftest import RepoFactory
 
 #: Backstop for commands that used to hang (minutes); they now take about a second.

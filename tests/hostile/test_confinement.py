@@ -587,7 +587,7 @@ def test_dirty_blobs_never_follow_links_out_of_the_repository(hostile: Hostile) 
 
 
 def test_scan_cache_linked_to_a_device_is_not_read(hostile: Hostile) -> None:
-    from golive_tui.core.cache import CACHE_NAME
+    from golive_tui.core.scan.cache import CACHE_NAME
 
     cache = hostile.root / ".git/golive/cache" / CACHE_NAME
     cache.parent.mkdir(parents=True)

@@ -25,8 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _catalog(path: Path) -> tuple[list[DetectorDef], list[str]]:
-    from golive_tui.core.detectors.catalog import custom_detectors, shipped_catalog
     from golive_tui.core.git.listing import repository_at
+    from golive_tui.core.scan.detectors.catalog import custom_detectors, shipped_catalog
 
     defs = list(shipped_catalog().values())
     root = repository_at(path)  # a missing PATH is an error; outside a repository, shipped only

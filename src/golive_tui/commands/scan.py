@@ -15,7 +15,7 @@ from golive_tui.commands._options import add_repo_option, repo_path
 from golive_tui.commands._output import console
 
 if TYPE_CHECKING:
-    from golive_tui.core.engine import ScanReport
+    from golive_tui.core.scan.engine import ScanReport
 
 GLYPHS = {
     "found": ("✔", "green"),
@@ -75,7 +75,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0 whenever the scan ran; unscannable input raises a GoliveError (exit 2)."""
-    from golive_tui.core.engine import scan
+    from golive_tui.core.scan.engine import scan
 
     report = scan(
         repo_path(args),
@@ -95,7 +95,7 @@ def _print_text(report: ScanReport) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from golive_tui.core.detectors.catalog import shipped_catalog
+    from golive_tui.core.scan.detectors.catalog import shipped_catalog
 
     catalog = shipped_catalog()
     out = console(sys.stdout)

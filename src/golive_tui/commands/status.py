@@ -39,7 +39,7 @@ from golive_tui.core.text import printable
 from golive_tui.glyphs import STATE_GLYPH
 
 if TYPE_CHECKING:  # the engine is imported only when a scan runs
-    from golive_tui.core.engine import Progress, ScanReport
+    from golive_tui.core.scan.engine import Progress, ScanReport
 
 
 @dataclass
@@ -88,7 +88,7 @@ class Session:
         )
 
     def scan(self, progress: Callable[[Progress], None] | None = None) -> ScanReport:
-        from golive_tui.core.engine import scan
+        from golive_tui.core.scan.engine import scan
 
         return scan(self.root, progress=progress)
 

@@ -76,7 +76,7 @@ class Drift:
 
 def evidence_drift(root: Path, record: Record) -> list[Drift]:
     """Re-run the detectors on the recorded commit's tree and list evidence that no longer holds."""
-    from golive_tui.core.engine import scan
+    from golive_tui.core.scan.engine import scan
 
     if _git(root, "cat-file", "-e", f"{record.repo.commit}^{{commit}}").returncode != 0:
         raise RecordError(

@@ -55,9 +55,9 @@ def save_record(
     from golive_tui.core.assess import assess
     from golive_tui.core.checklist.library import Library, default_checklist_id, default_profile
     from golive_tui.core.draft import DraftStore
-    from golive_tui.core.engine import scan
     from golive_tui.core.errors import SigningError
     from golive_tui.core.git.release import DEFAULT_RELEASE, resolve_release
+    from golive_tui.core.scan.engine import scan
 
     rel = resolve_release(repo_root, release)
     library = Library.discover(repo_root)

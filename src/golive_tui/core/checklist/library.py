@@ -22,10 +22,10 @@ from golive_tui.core.checklist.load import (
     parse_file,
 )
 from golive_tui.core.checklist.resolve import resolve
-from golive_tui.core.config import Config, load_config
 from golive_tui.core.confine import UnsafePathError, confine
 from golive_tui.core.errors import ChecklistError, GoliveError
 from golive_tui.core.model import Checklist, Profile
+from golive_tui.core.scan.config import Config, load_config
 
 #: The checklist used when a repository's `.golive/config.toml` names none.
 DEFAULT_CHECKLIST = "go-production"
@@ -45,7 +45,7 @@ def repo_dir(repo_root: Path) -> Path:
 
 
 def _known_detectors(repo_root: Path | None) -> frozenset[str]:
-    from golive_tui.core.detectors.catalog import detector_ids
+    from golive_tui.core.scan.detectors.catalog import detector_ids
 
     return detector_ids(repo_root)
 

@@ -32,7 +32,7 @@ from golive_tui.core.model import (
     Polarity,
     Status,
 )
-from golive_tui.core.repo import DEFAULT_MAX_FILE_SIZE
+from golive_tui.core.scan.reader import DEFAULT_MAX_FILE_SIZE
 from golive_tui.core.text import printable
 from golive_tui.tui.present import literal, priority_badge, state_label
 

@@ -1,0 +1,241 @@
+"""`.golive/config.toml`: the repository's own golive settings.
+
+```toml
+checklist = "go-service"        # default checklist for this repository (read by the walker)
+profile = "launch"              # default profile
+
+[scan]
+include = ["**/*.go"]           # which .go files are Go source (replaces the default)
+exclude = ["**/*_test.go", "**/vendor/**", "**/testdata/**", "**/third_party/**"]  # replaces
+extend_exclude = ["**/*.pb.go"] # added to `exclude` (the usual way to exclude more)
+include_vendor = false
+max_file_size = 1048576         # bytes; larger files are skipped and reported (at most 16 MiB)
+```
+
+Scope, decided once here and applied by the engine:
+- `exclude` globs name files no detector reads, whatever their kind (so a Dockerfile under
+  `testdata/` is not evidence about the service).
+- `include` globs apply to `.go` files only: a `.go` file is Go source when it matches an
+  include glob and no exclude glob.
+- Every file (minus `vendor/` unless included) stays in `ScanReport.paths`, so presence checks
+  (README, `*_test.go`, fuzz tests) see the whole repository.
+
+Globs use `/` separators; `**` matches any number of directories (including none), `*` and `?`
+stay within one path segment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from golive_tui.core.confine import UnsafePathError, read_confined
+from golive_tui.core.errors import GoliveError
+from golive_tui.core.scan.globs import GlobSet, check
+from golive_tui.core.scan.reader import DEFAULT_MAX_FILE_SIZE
+
+CONFIG_PATH = ".golive/config.toml"
+#: The most `[scan] max_file_size` may be: a repository's config cannot make golive read (and
+#: parse) files of any size.
+MAX_FILE_SIZE_CEILING = 16 * 1024 * 1024
+#: Largest config file read.
+MAX_CONFIG_BYTES = 256 * 1024
+
+DEFAULT_INCLUDE: tuple[str, ...] = ("**/*.go",)
+DEFAULT_EXCLUDE: tuple[str, ...] = (
+    "**/*_test.go",
+    "**/vendor/**",
+    "**/testdata/**",
+    "**/third_party/**",
+)
+_VENDOR_GLOB = "**/vendor/**"
+_TEST_GLOB = "**/*_test.go"
+
+
+class ConfigError(GoliveError):
+    """`.golive/config.toml` is malformed; the message names file:line, key and expectation."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScanConfig:
+    include: tuple[str, ...] = DEFAULT_INCLUDE
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    include_vendor: bool = False
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+
+    def with_vendor(self, include_vendor: bool) -> ScanConfig:
+        """The same scope with vendor/ included when asked for (flag or config)."""
+        if not (include_vendor or self.include_vendor):
+            return self
+        return ScanConfig(
+            include=self.include,
+            exclude=tuple(g for g in self.exclude if g != _VENDOR_GLOB),
+            include_vendor=True,
+            max_file_size=self.max_file_size,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    checklist: str = ""
+    profile: str = ""
+    scan: ScanConfig = field(default_factory=ScanConfig)
+    path: str = ""  # where it was read from ("" = defaults)
+
+
+def load_config(root: Path) -> Config:
+    """Read `<root>/.golive/config.toml`; defaults when it does not exist."""
+    try:  # confined: a config symlinked out of the repository is refused, not read
+        text = read_confined(root, CONFIG_PATH, MAX_CONFIG_BYTES).decode("utf-8")
+    except FileNotFoundError:
+        return Config()
+    except UnsafePathError as exc:
+        raise ConfigError(f"{CONFIG_PATH}: {exc.why}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{CONFIG_PATH}: cannot be read: {exc}") from exc
+    return parse_config(text, CONFIG_PATH)
+
+
+def parse_config(text: str, origin: str = CONFIG_PATH) -> Config:
+    """Validate the TOML text of a config file; errors name file:line, key and what was expected."""
+    import tomllib  # only when a config file exists: most scans never parse one
+
+    from golive_tui.core import tomlsafe
+
+    try:
+        data = tomlsafe.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{origin}: invalid TOML: {exc}") from exc
+    lines = text.splitlines()
+
+    def fail(key: str, expected: str, table: str = "") -> ConfigError:
+        line = _line_of(lines, key, table)
+        full = f"{table}.{key}" if table else key
+        return ConfigError(f"{origin}:{line}: {full}: expected {expected}")
+
+    known_top = {"checklist", "profile", "scan"}
+    for key in data:
+        if key not in known_top:
+            raise fail(key, f"one of {sorted(known_top)} (unknown key)")
+    checklist = data.get("checklist", "")
+    if not isinstance(checklist, str):
+        raise fail("checklist", "a string (checklist id or path)")
+    profile = data.get("profile", "")
+    if not isinstance(profile, str):
+        raise fail("profile", "a string (profile id)")
+    raw_scan = data.get("scan", {})
+    if not isinstance(raw_scan, dict):
+        raise fail("scan", "a table ([scan])")
+    scan = _scan_config(raw_scan, fail)
+    return Config(checklist=checklist, profile=profile, scan=scan, path=origin)
+
+
+def _scan_config(raw: dict[str, Any], fail: Any) -> ScanConfig:
+    known = {"include", "exclude", "extend_exclude", "include_vendor", "max_file_size"}
+    for key in raw:
+        if key not in known:
+            raise fail(key, f"one of {sorted(known)} (unknown key)", "scan")
+
+    def globs(key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        value = raw.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise fail(key, "a list of non-empty glob strings", "scan")
+        for glob in value:
+            problem = check(glob)
+            if problem is not None:
+                raise fail(key, f"valid globs ({problem})", "scan")
+        return tuple(value)
+
+    include = globs("include", DEFAULT_INCLUDE)
+    exclude = globs("exclude", DEFAULT_EXCLUDE) + globs("extend_exclude", ())
+    include_vendor = raw.get("include_vendor", False)
+    if not isinstance(include_vendor, bool):
+        raise fail("include_vendor", "true or false", "scan")
+    max_size = raw.get("max_file_size", DEFAULT_MAX_FILE_SIZE)
+    if isinstance(max_size, bool) or not isinstance(max_size, int) or max_size <= 0:
+        raise fail("max_file_size", "a positive integer (bytes)", "scan")
+    if max_size > MAX_FILE_SIZE_CEILING:
+        raise fail(
+            "max_file_size",
+            f"at most {MAX_FILE_SIZE_CEILING} bytes ({MAX_FILE_SIZE_CEILING >> 20} MiB, golive's "
+            f"ceiling: larger files are never read), got {max_size}",
+            "scan",
+        )
+    config = ScanConfig(include, exclude, False, max_size)
+    return config.with_vendor(include_vendor)
+
+
+def _line_of(lines: list[str], key: str, table: str) -> int:
+    """Best-effort line of `key` (inside `[table]` when given) for error messages."""
+    in_table = not table
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            in_table = stripped.strip("[] ") == table if table else False
+            if table and in_table and stripped.strip("[] ") == key:
+                return number
+            continue
+        if in_table and pattern.match(line):
+            return number
+        if (
+            table
+            and not in_table
+            and re.match(rf"^\s*{re.escape(table)}\.{re.escape(key)}\s*=", line)
+        ):
+            return number
+    if not table:
+        for number, line in enumerate(lines, 1):
+            if line.strip().strip("[] ") == key:
+                return number
+    return 1
+
+
+# --------------------------------------------------------------------------- globs
+
+
+def compile_globs(globs: tuple[str, ...]) -> GlobSet | None:
+    """One matcher for a glob list (one regex match per path instead of one per glob)."""
+    if not globs:
+        return None
+    return GlobSet(globs)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The decision 'does a detector read this file, and is it Go source', made once per path."""
+
+    exclude: GlobSet | None
+    include: GlobSet | None
+    # `exclude` without the `*_test.go` glob: test files stay readable for families that ask
+    # (`reads_go_tests`, e.g. fuzz/benchmark detection) unless another exclude covers them.
+    tests_exclude: GlobSet | None = None
+
+    @staticmethod
+    def of(config: ScanConfig) -> Scope:
+        return Scope(
+            compile_globs(config.exclude),
+            compile_globs(config.include),
+            compile_globs(tuple(g for g in config.exclude if g != _TEST_GLOB)),
+        )
+
+    def readable(self, path: str) -> bool:
+        """Not excluded; `.go` files must also be Go source (matched by `include`)."""
+        if self.exclude is not None and self.exclude.match(path):
+            return False
+        if path.endswith(".go"):
+            return self.include is not None and self.include.match(path)
+        return True
+
+    def readable_test(self, path: str) -> bool:
+        """A `*_test.go` file that no exclude other than the test-file glob removes."""
+        if not path.endswith("_test.go"):
+            return False
+        return self.tests_exclude is None or not self.tests_exclude.match(path)
+
+    def is_go_source(self, path: str) -> bool:
+        return path.endswith(".go") and self.readable(path)

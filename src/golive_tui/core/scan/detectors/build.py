@@ -1,0 +1,155 @@
+"""Build flags: position-independent executables and a version stamped in with `-ldflags -X`.
+
+These flags live wherever the binary is built: Makefiles, shell scripts, Dockerfile RUN lines,
+CI steps, GoReleaser and promu configs. A line scan with comments removed finds them there
+(quote-aware, so a `#` inside a string stays). GoReleaser stamps `main.version` by default
+when a build sets no `ldflags`, which is evidence too, and the facts say so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from golive_tui.core.model import DetectorResult
+from golive_tui.core.scan.detectors import common, yamlutil
+from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
+
+PIE = "build.pie"
+LDFLAGS = "build.version_ldflags"
+DETECTORS = (PIE, LDFLAGS)
+
+_PIE = re.compile(r"-buildmode[= ]+[\"']?pie\b|^\s*-?\s*buildmode:\s*[\"']?pie\b")
+_X_FLAG = re.compile(r"-X[= ]*\\?[\"']?([\w./\-{}]+)\.([A-Za-z_]\w*)=")
+_VERSIONISH = re.compile(r"(?i)version|gitversion|release|buildinfo")
+_GORELEASER_DEFAULT = (
+    "-s -w -X main.version={{.Version}} -X main.commit={{.Commit}} -X main.date={{.Date}}"
+)
+
+
+def _is_version_var(name: str) -> bool:
+    return bool(_VERSIONISH.search(name))
+
+
+def scan_lines(text: str, first_line: int = 1) -> list[Finding]:
+    """PIE and version -X flags on comment-free lines."""
+    from golive_tui.core.scan.detectors import shell  # only when there is text to read
+
+    out: list[Finding] = []
+    for offset, raw in enumerate(text.splitlines()):
+        line = shell.strip_comment(raw)
+        if "buildmode" not in line and "-X" not in line:
+            continue
+        number = first_line + offset
+        if _PIE.search(line):
+            out.append(Finding(PIE, number, number, "positive", common.snippet(raw)))
+        for m in _X_FLAG.finditer(line):
+            package, name = m.group(1), m.group(2)
+            if _is_version_var(name):
+                variable = f"{package}.{name}"
+                out.append(
+                    Finding(
+                        LDFLAGS,
+                        number,
+                        number,
+                        "positive",
+                        common.snippet(raw),
+                        {"variable": variable},
+                    )
+                )
+                break
+    return out
+
+
+def goreleaser(text: str) -> FileScan:
+    """Explicit flags, or GoReleaser's default ldflags for builds that set none."""
+    try:
+        docs = yamlutil.load_all(text)
+    except yamlutil.YamlError as exc:
+        return FileScan(
+            errors=(common.error(exc.line, f"invalid YAML: {exc.message}"),), meta={"parsed": True}
+        )
+    findings = scan_lines(text)
+    root = docs[0] if docs else None
+    builds = yamlutil.seq(yamlutil.get(root, "builds"))
+    has_explicit = any(f.detector == LDFLAGS for f in findings)
+    if not has_explicit:
+        candidates: list[yamlutil.Node | None] = list(builds) or [root]  # no `builds`: a default
+        for build in candidates:
+            if yamlutil.get(build, "ldflags") is not None:
+                continue
+            builder = yamlutil.scalar(yamlutil.get(build, "builder")) or "go"
+            if builder != "go" or yamlutil.is_true(yamlutil.get(build, "skip")):
+                continue
+            line = yamlutil.line(build) if builds and build is not None else 1
+            findings.append(
+                Finding(
+                    LDFLAGS,
+                    line,
+                    line,
+                    "positive",
+                    "GoReleaser build without ldflags (default stamps main.version)",
+                    {"variable": "main.version", "default": True, "ldflags": _GORELEASER_DEFAULT},
+                )
+            )
+            break
+    return FileScan(findings=tuple(findings), meta={"parsed": True})
+
+
+class BuildExtractor:
+    name = "build"
+    version = "1"
+    detectors = DETECTORS
+
+    def matches(self, path: str) -> bool:
+        if common.is_go_file(path) or common.is_foreign(path):
+            return False
+        return bool(
+            common.is_makefile(path)
+            or common.is_dockerfile(path)
+            or common.is_goreleaser(path)
+            or common.is_promu(path)
+            or common.is_taskfile(path)
+            or common.ci_system(path)
+            or common.is_script(path)
+        )
+
+    def prefilter(self) -> tuple[bytes, ...] | None:
+        # GoReleaser configs are read whatever they say: no `ldflags` means the default ones.
+        return (b"buildmode", b"-X", b"builds", b"project_name", b"version:")
+
+    def extract(self, path: str, text: str) -> FileScan:
+        if common.is_goreleaser(path):
+            return goreleaser(text)
+        return FileScan(findings=tuple(scan_lines(text)))
+
+    def finalize(
+        self, files: Mapping[str, ScannedFile], all_paths: tuple[str, ...]
+    ) -> list[DetectorResult]:
+        files = dict(files)
+        for path, sf in list(files.items()):
+            if common.is_goreleaser(path) and "parsed" not in sf.scan.meta:
+                # Passed over by the prefilter: no ldflags at all, so the defaults apply.
+                files[path] = ScannedFile(path, sf.blob, goreleaser(""))
+        out: list[DetectorResult] = []
+        for det, what in ((PIE, "-buildmode=pie"), (LDFLAGS, "-ldflags -X …version=")):
+            ev = common.collect(files, det)
+            places = sorted({e.path for e in ev})
+            if ev:
+                summary = f"{what} in {', '.join(places[:4])}" + ("…" if len(places) > 4 else "")
+                if det == LDFLAGS:
+                    variables = sorted({str(e.facts.get("variable")) for e in ev})
+                    summary += f" ({', '.join(variables[:3])})"
+                    if any(e.facts.get("default") for e in ev):
+                        summary += "; GoReleaser's default ldflags"
+            else:
+                summary = f"no {what} in Makefiles, scripts, Dockerfiles, CI or GoReleaser configs"
+            out.append(
+                common.result(
+                    det, common.title_of(det), ev, summary, errors=common.errors_for(files, det)
+                )
+            )
+        return out
+
+
+EXTRACTORS = (BuildExtractor(),)

@@ -1,0 +1,578 @@
+"""CI evidence: a pipeline exists, and what it runs - tests, the race detector, govulncheck,
+golangci-lint - followed through the Makefile targets, Taskfile tasks and scripts it calls.
+
+Every CI system keeps its shell in a few keys (`run:`, `script:`, `commands:`...). Those strings
+are read as shell (`shell.commands`), so `# -race` in a comment or `echo "go test"` never
+counts. A step running `make test` counts for the race detector when the `test` target (or a
+target it depends on or calls) runs `go test -race`; the evidence then points at that Makefile
+line and says, in `facts.via`, which CI step led there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from golive_tui.core.model import DetectorResult, Evidence, Polarity
+from golive_tui.core.scan.detectors import common, yamlutil
+from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
+
+HITS = {
+    "tests": "ci.tests",
+    "race": "ci.race",
+    "govulncheck": "ci.govulncheck",
+    "golangci_lint": "ci.golangci_lint",
+}
+DETECTORS = ("ci.present", *HITS.values())
+# Keys whose string (or list of strings) values are shell, across CI systems and Taskfile.
+SHELL_KEYS = frozenset(
+    {"run", "script", "before_script", "after_script", "commands", "command", "cmd", "cmds"}
+)
+_ACTIONS = {
+    "golangci/golangci-lint-action": "golangci_lint",
+    "golang/govulncheck-action": "govulncheck",
+}
+_MAX_DEPTH = 4  # nested `sh -c` levels
+
+Hit = list[Any]  # [kind, line, end_line, snippet]
+Call = list[Any]  # [kind, where, names, line, snippet, base_dir]
+
+
+def analyse(
+    text: str, first_line: int, base: str = "", depth: int = 0
+) -> tuple[list[Hit], list[Call]]:
+    """Tool runs and hand-overs (make/task/script) in a piece of shell."""
+    from golive_tui.core.scan.detectors import shell  # only when there is text to read
+
+    hits: list[Hit] = []
+    calls: list[Call] = []
+    for cmd in shell.commands(text, first_line):
+        if not shell.worth_reading(cmd):
+            continue
+        inner = shell.shell_c(cmd)
+        if inner is not None and depth < _MAX_DEPTH:
+            h, c = analyse(inner, cmd.line, base, depth + 1)
+            hits += h
+            calls += c
+            continue
+        snippet = common.snippet(cmd.text)
+        if shell.runs_tests(cmd):
+            hits.append(["tests", cmd.line, cmd.end_line, snippet])
+            if shell.has_race(cmd):
+                hits.append(["race", cmd.line, cmd.end_line, snippet])
+        if shell.runs_govulncheck(cmd):
+            hits.append(["govulncheck", cmd.line, cmd.end_line, snippet])
+        if shell.runs_golangci_lint(cmd):
+            hits.append(["golangci_lint", cmd.line, cmd.end_line, snippet])
+        call = shell.call_of(cmd)
+        if call is not None:
+            calls.append([call.kind, call.where, list(call.names), cmd.line, snippet, base])
+    return hits, calls
+
+
+# --------------------------------------------------------------------------- CI YAML
+
+
+def _never_runs(node: yamlutil.MappingNode) -> bool:
+    """A job or step switched off for good: GitHub Actions `if: false` (or `${{ false }}`),
+    GitLab `when: never`. Its commands never run, so they are no evidence."""
+    cond = yamlutil.scalar(yamlutil.get(node, "if"))
+    if cond is not None:
+        cond = cond.strip()
+        if cond.startswith("${{") and cond.endswith("}}"):
+            cond = cond[3:-2].strip()
+        if cond.lower() == "false":
+            return True
+    when = yamlutil.scalar(yamlutil.get(node, "when"))
+    return when is not None and when.strip() == "never"
+
+
+def _walk_ci(
+    node: yamlutil.Node | None, base: str, hits: list[Hit], calls: list[Call], depth: int = 0
+) -> None:
+    if node is None or depth > 40:
+        return
+    if isinstance(node, yamlutil.SequenceNode):
+        for child in node.value:
+            _walk_ci(child, base, hits, calls, depth + 1)
+        return
+    if not isinstance(node, yamlutil.MappingNode):
+        return
+    if _never_runs(node):
+        return
+    wd = yamlutil.scalar(yamlutil.get(node, "working-directory"))
+    here = wd.strip("./") if wd and "$" not in wd else base
+    for key, value in yamlutil.items(node):
+        if key.value == "uses":
+            action = (yamlutil.scalar(value) or "").split("@", 1)[0].lower()
+            kind = _ACTIONS.get(action)
+            if kind and value is not None:
+                hits.append(
+                    [
+                        kind,
+                        yamlutil.line(value),
+                        yamlutil.line(value),
+                        f"uses: {yamlutil.scalar(value)}",
+                    ]
+                )
+            continue
+        if key.value in SHELL_KEYS:
+            scalars = yamlutil.strings(value)
+            if isinstance(value, yamlutil.MappingNode):  # CircleCI `run: {command: ...}`
+                _walk_ci(value, here, hits, calls, depth + 1)
+                continue
+            for scalar in scalars:
+                h, c = analyse(str(scalar.value), yamlutil.block_scalar_first_line(scalar), here)
+                hits += h
+                calls += c
+            for child in yamlutil.seq(value):  # Taskfile-like `{cmd: ...}` entries
+                if isinstance(child, yamlutil.MappingNode):
+                    _walk_ci(child, here, hits, calls, depth + 1)
+            continue
+        _walk_ci(value, here, hits, calls, depth + 1)
+
+
+def extract_ci(path: str, text: str, system: str) -> FileScan:
+    present = Finding("ci.present", 1, 1, "positive", f"{system} CI: {path}", {"system": system})
+    try:
+        docs = yamlutil.load_all(text)
+    except yamlutil.YamlError as exc:
+        return FileScan(
+            findings=(present,),
+            errors=(common.error(exc.line, f"invalid YAML: {exc.message}"),),
+            meta={"system": system},
+        )
+    hits: list[Hit] = []
+    calls: list[Call] = []
+    for doc in docs:
+        _walk_ci(doc, "", hits, calls)
+    findings = [present]
+    seen: set[tuple[str, int]] = set()
+    for kind, line, end, snippet in hits:
+        if (kind, line) in seen:
+            continue
+        seen.add((kind, line))
+        findings.append(Finding(HITS[kind], line, end, "positive", snippet, {"system": system}))
+    return FileScan(findings=tuple(findings), meta={"system": system, "calls": calls})
+
+
+# --------------------------------------------------------------------------- Makefile
+
+_MAKE_ASSIGN = re.compile(
+    r"^(?:(?:export|override|private)\s+)*([A-Za-z_][A-Za-z0-9_.-]*)\s*(::=|:::=|:=|\?=|\+=|!=|=)\s*(.*)$"
+)
+_MAKE_RULE = re.compile(r"^([^:#=\t][^:#=]*?)\s*(::?)(?!=)\s*(.*)$")
+_MAKE_VAR = re.compile(r"\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)|\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
+_CONDITIONALS = frozenset({"ifeq", "ifneq", "ifdef", "ifndef", "else", "endif"})
+
+
+def _make_comment(line: str) -> str:
+    m = re.search(r"(?<!\\)#", line)
+    return line[: m.start()] if m else line
+
+
+def expand(text: str, variables: Mapping[str, str], depth: int = 0) -> str:
+    """Make variable references replaced by their (final) values; `$$` becomes `$`."""
+    if depth > 8:
+        return text
+    text = text.replace("$$", "\x00")
+
+    def repl(m: re.Match[str]) -> str:
+        name = m.group(1) or m.group(2)
+        if name == "MAKE":
+            return "make"
+        if name in variables:
+            return expand(variables[name], variables, depth + 1).replace("$", "\x00")
+        return m.group(0)
+
+    return _MAKE_VAR.sub(repl, text).replace("\x00", "$")
+
+
+def parse_makefile(text: str) -> dict[str, Any]:
+    """Targets with their line, prerequisites, tool runs and calls; includes; default goal."""
+    lines = text.splitlines()
+    variables: dict[str, str] = {}
+    rules: dict[str, dict[str, Any]] = {}
+    recipes: dict[str, list[tuple[int, str]]] = {}
+    includes: list[str] = []
+    default = ""
+    current: list[str] = []
+    in_define = False
+    i = 0
+    while i < len(lines):
+        raw = lines[i]
+        number = i + 1
+        if in_define:
+            in_define = raw.strip() != "endef"
+            i += 1
+            continue
+        if raw.startswith("\t") and current:
+            block = [raw[1:]]
+            while block[-1].rstrip().endswith("\\") and i + 1 < len(lines):
+                i += 1
+                block.append(lines[i].lstrip("\t"))
+            for target in current:
+                recipes.setdefault(target, []).append((number, "\n".join(block)))
+            i += 1
+            continue
+        logical = raw
+        while logical.rstrip().endswith("\\") and i + 1 < len(lines):
+            i += 1
+            logical = logical.rstrip()[:-1] + " " + lines[i].strip()
+        i += 1
+        code = _make_comment(logical).strip()
+        if not code:
+            continue
+        first = code.split()[0]
+        if first == "define":
+            in_define, current = True, []
+            continue
+        if first in _CONDITIONALS:
+            continue
+        if first in ("include", "-include", "sinclude"):
+            includes += code.split()[1:]
+            current = []
+            continue
+        assign = _MAKE_ASSIGN.match(code)
+        if assign:
+            name, op, value = assign.groups()
+            if op == "+=":
+                variables[name] = (variables.get(name, "") + " " + value).strip()
+            elif op == "?=":
+                variables.setdefault(name, value)
+            elif op != "!=":
+                variables[name] = value
+            current = []
+            continue
+        rule = _MAKE_RULE.match(code)
+        if not rule:
+            current = []
+            continue
+        targets = rule.group(1).split()
+        rest, _, inline = rule.group(3).partition(";")
+        if "=" in rest and not inline:  # target-specific variable
+            current = []
+            continue
+        deps = [d for d in rest.split() if d != "|"]
+        for target in targets:
+            entry = rules.setdefault(target, {"line": number, "deps": []})
+            entry["deps"] += deps
+            if not default and not target.startswith(".") and "%" not in target:
+                default = target
+        current = targets
+        if inline.strip():
+            for target in targets:
+                recipes.setdefault(target, []).append((number, inline))
+    out: dict[str, Any] = {}
+    for target, entry in rules.items():
+        hits: list[Hit] = []
+        calls: list[Call] = []
+        for number, recipe in recipes.get(target, []):
+            h, c = analyse(expand(recipe, variables), number)
+            hits += h
+            calls += c
+        deps = [expand(d, variables) for d in entry["deps"]]
+        out[target] = {"line": entry["line"], "deps": deps, "hits": hits, "calls": calls}
+    return {
+        "kind": "make",
+        "targets": out,
+        "default": default,
+        "includes": [expand(p, variables) for p in includes],
+    }
+
+
+# --------------------------------------------------------------------------- Taskfile
+
+
+def parse_taskfile(text: str) -> dict[str, Any]:
+    docs = yamlutil.load_all(text)
+    root = docs[0] if docs else None
+    targets: dict[str, Any] = {}
+    for key, task in yamlutil.items(yamlutil.get(root, "tasks")):
+        hits: list[Hit] = []
+        calls: list[Call] = []
+        deps: list[str] = []
+        if isinstance(task, yamlutil.MappingNode):
+            cmds = yamlutil.get(task, "cmds") or yamlutil.get(task, "cmd")
+            for dep in yamlutil.seq(yamlutil.get(task, "deps")):
+                name = yamlutil.scalar(dep) or yamlutil.scalar(yamlutil.get(dep, "task"))
+                if name:
+                    deps.append(name)
+        else:
+            cmds = task
+        entries = yamlutil.seq(cmds) if isinstance(cmds, yamlutil.SequenceNode) else [cmds]
+        for entry in entries:
+            if entry is None:
+                continue
+            sub = yamlutil.get(entry, "task")
+            if sub is not None and yamlutil.scalar(sub):
+                deps.append(str(yamlutil.scalar(sub)))
+                continue
+            node = yamlutil.get(entry, "cmd") if isinstance(entry, yamlutil.MappingNode) else entry
+            for scalar in yamlutil.strings(node):
+                h, c = analyse(str(scalar.value), yamlutil.block_scalar_first_line(scalar))
+                hits += h
+                calls += c
+        targets[key.value] = {
+            "line": yamlutil.line(key),
+            "deps": deps,
+            "hits": hits,
+            "calls": calls,
+        }
+    return {"kind": "task", "targets": targets, "default": "default", "includes": []}
+
+
+# --------------------------------------------------------------------------- extractor
+
+
+class CIExtractor:
+    name = "ci"
+    version = "2"
+    detectors = DETECTORS
+
+    def matches(self, path: str) -> bool:
+        if common.is_go_file(path) or common.is_foreign(path):
+            return False
+        return bool(
+            common.ci_system(path)
+            or common.is_makefile(path)
+            or common.is_taskfile(path)
+            or common.is_script(path)
+        )
+
+    def prefilter(self) -> tuple[bytes, ...] | None:
+        return None  # CI files always count (ci.present); Makefiles/scripts are few
+
+    def extract(self, path: str, text: str) -> FileScan:
+        system = common.ci_system(path)
+        try:
+            if system:
+                return extract_ci(path, text, system)
+            if common.is_makefile(path):
+                return FileScan(meta=parse_makefile(text))
+            if common.is_taskfile(path):
+                try:
+                    return FileScan(meta=parse_taskfile(text))
+                except yamlutil.YamlError as exc:
+                    return FileScan(
+                        errors=(common.error(exc.line, f"invalid YAML: {exc.message}"),)
+                    )
+            hits, calls = analyse(text, 1)
+            return FileScan(meta={"kind": "script", "hits": hits, "calls": calls})
+        except RecursionError:
+            return FileScan(errors=(common.error(1, "too deeply nested to read"),))
+
+    def finalize(
+        self, files: Mapping[str, ScannedFile], all_paths: tuple[str, ...]
+    ) -> list[DetectorResult]:
+        ci_files = {p: sf for p, sf in files.items() if "system" in sf.scan.meta}
+        errors = common.errors_for(ci_files, "*")
+        present = common.collect(ci_files, "ci.present")
+        systems = sorted({str(e.facts.get("system")) for e in present})
+        out = [
+            common.result(
+                "ci.present",
+                common.title_of("ci.present"),
+                present,
+                f"{common.plural(len(present), 'CI configuration')} ({', '.join(systems)})"
+                if present
+                else "no CI configuration (GitHub Actions, GitLab CI, CircleCI, Drone...)",
+            )
+        ]
+        followed = _follow(files, ci_files)
+        for kind, det in HITS.items():
+            title = common.title_of(det)
+            ev = list(common.collect(ci_files, det)) + followed.get(kind, [])
+            ev.sort(key=lambda e: (e.path, e.line))
+            if not ci_files:
+                summary = "no CI configuration"
+            elif not ev:
+                summary = f"no CI step runs {_WHAT[kind]}"
+            else:
+                via = sum(1 for e in ev if e.facts.get("via"))
+                summary = (
+                    f"{common.plural(len(ev), 'CI step')} run{'s' if len(ev) == 1 else ''} {_WHAT[kind]}"
+                    + (f" ({via} through Makefile/Taskfile/script targets)" if via else "")
+                )
+            out.append(common.result(det, title, ev, summary, errors=errors))
+        return out
+
+
+_WHAT = {
+    "tests": "the Go tests",
+    "race": "tests with -race",
+    "govulncheck": "govulncheck",
+    "golangci_lint": "golangci-lint",
+}
+
+
+def _follow(
+    files: Mapping[str, ScannedFile], ci_files: Mapping[str, ScannedFile]
+) -> dict[str, list[Evidence]]:
+    """Walk from CI calls into Makefile targets, tasks and scripts; evidence where tools run."""
+    out: dict[str, list[Evidence]] = {}
+    seen: set[tuple[str, str]] = set()
+    queue: deque[tuple[Call, str, str]] = deque()  # (call, calling file, via)
+    for path in sorted(ci_files):
+        for call in ci_files[path].scan.meta.get("calls", []):
+            queue.append((call, path, f"{path}:{call[3]}: {call[4]}"))
+    emitted: set[tuple[str, str, int]] = set()
+    steps = 0
+    while queue and steps < 5000:
+        steps += 1
+        call, caller, via = queue.popleft()
+        for file_path, node in _resolve(files, call, caller):
+            if (file_path, node) in seen:
+                continue
+            seen.add((file_path, node))
+            origin = file_path  # the invoked Makefile: recipes run in its folder
+            sf = files[file_path]
+            meta = sf.scan.meta
+            if meta.get("kind") == "script":
+                data: Mapping[str, Any] | None = meta
+            else:
+                found = _target(files, file_path, node)
+                data = found[1] if found else None
+                if found:  # evidence points at the file defining the target (maybe included)
+                    file_path, sf = found[0], files[found[0]]
+            if data is None:
+                continue
+            for kind, line, end, snippet in data.get("hits", []):
+                if (kind, file_path, line) in emitted:
+                    continue
+                emitted.add((kind, file_path, line))
+                facts: dict[str, Any] = {"via": via}
+                if node:
+                    facts["target"] = node
+                out.setdefault(kind, []).append(
+                    Evidence(
+                        file_path,
+                        int(line),
+                        int(end),
+                        Polarity.POSITIVE,
+                        str(snippet),
+                        sf.blob,
+                        facts,
+                    )
+                )
+            for dep in data.get("deps", []):
+                kind = "task" if meta.get("kind") == "task" else "make"
+                queue.append(([kind, f"file:{origin}", [dep], 0, "", ""], origin, via))
+            for sub in data.get("calls", []):
+                queue.append((sub, origin, via))
+    return out
+
+
+def _target(
+    files: Mapping[str, ScannedFile], path: str, name: str
+) -> tuple[str, Mapping[str, Any]] | None:
+    """(file, target) for a make target or task by name, looking into included makefiles
+    and pattern rules."""
+    for candidate in _with_includes(files, path):
+        meta = files[candidate].scan.meta
+        targets = meta.get("targets", {})
+        if name in targets:
+            return candidate, dict(targets[name])
+    for candidate in _with_includes(files, path):
+        for pattern, entry in files[candidate].scan.meta.get("targets", {}).items():
+            if "%" in pattern and pattern != "%":
+                regex = re.escape(pattern).replace("%", "(.+)", 1)
+                m = re.fullmatch(regex, name)
+                if m:
+                    stem = m.group(1)
+                    return candidate, {
+                        **entry,
+                        "deps": [d.replace("%", stem) for d in entry["deps"]],
+                    }
+            elif pattern == "%":
+                deps = [d.replace("%", name) for d in entry["deps"]]
+                if any(d != name for d in deps):
+                    return candidate, {**entry, "deps": deps}
+    return None
+
+
+def _with_includes(files: Mapping[str, ScannedFile], path: str) -> Iterator[str]:
+    seen = {path}
+    order = [path]
+    i = 0
+    while i < len(order) and i < 50:
+        meta = files[order[i]].scan.meta
+        folder = common.dirname(order[i])
+        for inc in meta.get("includes", []):
+            for word in str(inc).split():
+                cand = _join(folder, word)
+                if cand in files and cand not in seen:
+                    seen.add(cand)
+                    order.append(cand)
+        i += 1
+    yield from order
+
+
+def _join(folder: str, rel: str) -> str:
+    parts: list[str] = [p for p in folder.split("/") if p] if not rel.startswith("/") else []
+    for part in rel.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if parts:
+                parts.pop()
+            continue
+        parts.append(part)
+    return "/".join(parts)
+
+
+_MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
+
+
+def _resolve(files: Mapping[str, ScannedFile], call: Call, caller: str) -> list[tuple[str, str]]:
+    """(file, target) pairs a call reaches; "" target = a whole script."""
+    kind, where, names, _, _, base = call
+    caller_is_ci = "system" in files[caller].scan.meta if caller in files else False
+    folder = base if caller_is_ci else common.dirname(caller)
+    if kind == "script":
+        found: list[tuple[str, str]] = []
+        for rel in [str(where)] if where else [str(n) for n in names]:
+            for cand in (_join(folder, rel), _join("", rel), _join(common.dirname(caller), rel)):
+                if cand in files and files[cand].scan.meta.get("kind") == "script":
+                    found.append((cand, ""))
+                    break
+        return found
+    if kind == "make":
+        mf: str | None
+        if where.startswith("file:"):
+            rel = str(where[5:])
+            mf = rel if rel in files else _join(folder, rel)
+        elif where.startswith("dir:"):
+            mf = _first(files, _join(folder, str(where[4:])), _MAKEFILES)
+        elif common.is_makefile(caller):
+            mf = caller  # `$(MAKE) other` inside a Makefile: the same Makefile
+        else:
+            mf = _first(files, folder, _MAKEFILES)
+        if mf is None or mf not in files:
+            return []
+        default = str(files[mf].scan.meta.get("default", ""))
+        return [(mf, n or default) for n in names if n or default]
+    if kind == "task":
+        tf: str | None
+        if where.startswith("file:"):
+            tf = str(where[5:])
+        elif not where and common.is_taskfile(caller):
+            tf = caller
+        else:
+            tf = _first(files, _join(folder, str(where)), _TASKFILES)
+        if tf is None or tf not in files:
+            return []
+        return [(tf, n) for n in names]
+    return []
+
+
+def _first(files: Mapping[str, ScannedFile], folder: str, names: tuple[str, ...]) -> str | None:
+    return next((c for c in (_join(folder, n) for n in names) if c in files), None)
+
+
+_TASKFILES = ("Taskfile.yml", "Taskfile.yaml", "taskfile.yml", "taskfile.yaml")
+
+
+EXTRACTORS = (CIExtractor(),)

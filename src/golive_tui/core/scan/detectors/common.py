@@ -1,0 +1,304 @@
+"""Helpers shared by the detector families: which paths are what, and error reporting (the
+one rule for unreadable files, `with_errors`, serves every family and the engine).
+
+Path predicates live here once so the Dockerfile, build, CI and presence families agree on
+what a Dockerfile, Makefile or CI definition is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from golive_tui.core.model import DetectorResult, Evidence, Polarity, Status
+from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
+
+# Folders whose files describe someone else's project or test input, never this service.
+_FOREIGN_DIRS = frozenset({"vendor", "testdata", "node_modules", "third_party", ".git"})
+
+
+def parts(path: str) -> list[str]:
+    return path.split("/")
+
+
+def basename(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
+
+
+def dirname(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+def is_go_file(path: str) -> bool:
+    """A `name.go` file: never CI configuration, a Makefile, Taskfile, script or Dockerfile
+    (a cheap first answer for families that look at those; `.go` alone could be a script)."""
+    return path.endswith(".go") and "." in basename(path).lstrip(".")
+
+
+# One of those names as a whole folder of the path (a name followed by `/`): one C-level search.
+_FOREIGN_FOLDER = re.compile(
+    "(?:^|/)(?:" + "|".join(re.escape(d) for d in sorted(_FOREIGN_DIRS)) + ")/"
+)
+
+
+def is_foreign(path: str) -> bool:
+    """Under vendor/, testdata/, node_modules/ or third_party/ at any depth."""
+    return _FOREIGN_FOLDER.search(path) is not None
+
+
+#: Suffixes that mark a file as something other than a Dockerfile (e.g. a `dockerfile.py` module).
+_NOT_DOCKERFILE_SUFFIXES = (
+    ".dockerignore",
+    ".md",
+    ".txt",
+    ".py",
+    ".go",
+    ".sh",
+    ".js",
+    ".ts",
+    ".json",
+    ".yml",
+    ".yaml",
+    ".toml",
+    ".rs",
+    ".rb",
+    ".java",
+    ".tmpl",
+    ".tpl",
+    ".j2",
+    ".orig",
+    ".bak",
+    ".swp",
+)
+
+
+def is_dockerfile(path: str) -> bool:
+    """`Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `Containerfile` (the contract's names)."""
+    name = basename(path)
+    low = name.lower()
+    if low.endswith(_NOT_DOCKERFILE_SUFFIXES):
+        return False
+    return (
+        low in ("dockerfile", "containerfile")
+        or low.startswith(("dockerfile.", "containerfile."))
+        or low.endswith((".dockerfile", ".containerfile"))
+    )
+
+
+def is_makefile(path: str) -> bool:
+    name = basename(path)
+    return name in ("Makefile", "makefile", "GNUmakefile") or name.endswith(".mk")
+
+
+def is_taskfile(path: str) -> bool:
+    return basename(path).lower() in (
+        "taskfile.yml",
+        "taskfile.yaml",
+        "taskfile.dist.yml",
+        "taskfile.dist.yaml",
+    )
+
+
+def is_goreleaser(path: str) -> bool:
+    return basename(path).lower() in (
+        ".goreleaser.yml",
+        ".goreleaser.yaml",
+        "goreleaser.yml",
+        "goreleaser.yaml",
+    )
+
+
+def is_promu(path: str) -> bool:
+    return basename(path) in (".promu.yml", ".promu.yaml")
+
+
+_SCRIPT_DIRS = frozenset({"hack", "scripts", "script", "ci", ".ci", "build", "tools"})
+
+
+def is_script(path: str) -> bool:
+    """Shell scripts: `*.sh`/`*.bash` anywhere, extensionless files in hack/, scripts/, ci/...."""
+    name = basename(path)
+    if name.endswith((".sh", ".bash")):
+        return True
+    folders = parts(path)[:-1]
+    if not any(f in _SCRIPT_DIRS for f in folders):
+        return False
+    stem = name.lstrip(".")
+    return "." not in stem and bool(stem)
+
+
+_YAML = (".yml", ".yaml")
+
+
+def ci_system(path: str) -> str | None:
+    """Which CI system a path configures, or None."""
+    low = path.lower()
+    name = basename(low)
+    if low.startswith(".github/workflows/") and low.count("/") == 2 and name.endswith(_YAML):
+        return "github"
+    if low.startswith(".github/actions/") and name in ("action.yml", "action.yaml"):
+        return "github"
+    if low == ".gitlab-ci.yml" or (
+        name.endswith(_YAML) and (low.startswith(".gitlab/ci/") or name.endswith(".gitlab-ci.yml"))
+    ):
+        return "gitlab"
+    if low in (".circleci/config.yml", ".circleci/config.yaml"):
+        return "circleci"
+    if low in (".drone.yml", ".drone.yaml"):
+        return "drone"
+    if low in (".travis.yml", ".travis.yaml"):
+        return "travis"
+    if low in ("azure-pipelines.yml", "azure-pipelines.yaml", "bitbucket-pipelines.yml"):
+        return "azure" if low.startswith("azure") else "bitbucket"
+    if low.startswith(".buildkite/") and name.endswith(_YAML):
+        return "buildkite"
+    if low.startswith(".woodpecker") and name.endswith(_YAML):
+        return "woodpecker"
+    return None
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def error(line: int, message: str, detector: str = "*") -> tuple[str, str]:
+    """A FileScan error entry that remembers the line, so summaries can name file:line."""
+    return (detector, f"{line}: {message}")
+
+
+def describe_error(path: str, message: str) -> str:
+    """`path:line: message` from an entry made by `error` (or `path: message` otherwise)."""
+    head, sep, rest = message.partition(": ")
+    if sep and head.isdigit():
+        return f"{path}:{head}: {rest}"
+    return f"{path}: {message}"
+
+
+def errors_for(files: Mapping[str, ScannedFile], detector: str) -> list[str]:
+    """Every parse error in `files` that concerns `detector`, described as path:line: message."""
+    out: list[str] = []
+    for path in sorted(files):
+        for det, message in files[path].scan.errors:
+            if det in ("*", detector):
+                out.append(describe_error(path, message))
+    return out
+
+
+def evidence(sf: ScannedFile, finding: Finding) -> Evidence:
+    return Evidence(
+        path=sf.path,
+        line=finding.line,
+        end_line=finding.end_line,
+        polarity=Polarity(finding.polarity),
+        snippet=finding.snippet,
+        blob=sf.blob,
+        facts=dict(finding.facts),
+    )
+
+
+def collect(files: Mapping[str, ScannedFile], detector: str) -> tuple[Evidence, ...]:
+    """Every finding for `detector` across files, in path then line order."""
+    out = [
+        evidence(sf, f)
+        for path in sorted(files)
+        for sf in (files[path],)
+        for f in sf.scan.findings
+        if f.detector == detector
+    ]
+    return tuple(sorted(out, key=lambda e: (e.path, e.line)))
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorWording:
+    """How a family words the files it could not read or parse: the summary when nothing was
+    found, and what is added to a summary when something was."""
+
+    failed: Callable[[list[str]], str]
+    noted: Callable[[str, list[str]], str]
+
+
+def _more(errors: list[str]) -> str:
+    return f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+
+
+def _first_three(errors: list[str]) -> str:
+    return ", ".join(errors[:3]) + (f" and {len(errors) - 3} more" if len(errors) > 3 else "")
+
+
+#: The families' wording: "could not parse <first> (and N more)".
+PARSE = ErrorWording(
+    failed=lambda errors: f"could not parse {errors[0]}" + _more(errors),
+    noted=lambda summary, errors: (
+        f"{summary} ({len(errors)} file(s) could not be parsed: {errors[0]})"
+    ),
+)
+#: The Go source family's wording: up to three files named.
+ANALYSE = ErrorWording(
+    failed=lambda errors: f"could not analyse {_first_three(errors)}; nothing found elsewhere",
+    noted=lambda summary, errors: f"{summary} (could not analyse {_first_three(errors)})",
+)
+#: The engine's (files it could not read): a result that found something stands as it is.
+UNREAD = ErrorWording(failed=PARSE.failed, noted=lambda summary, errors: summary)
+
+#: What "nothing found" is: an error in a file could be hiding the evidence.
+_NOTHING_FOUND = frozenset({Status.MISSING, Status.NOT_APPLICABLE})
+
+
+def with_errors(
+    result: DetectorResult, errors: list[str], wording: ErrorWording = PARSE
+) -> DetectorResult:
+    """The one rule for files a detector could not read or parse: when nothing was found
+    (missing, or not applicable) the result is an `error` - the evidence may be in those
+    files - otherwise it stands, its summary noting them. No errors: the result unchanged."""
+    if not errors:
+        return result
+    if result.status in _NOTHING_FOUND:
+        return replace(result, status=Status.ERROR, summary=wording.failed(errors))
+    return replace(result, summary=wording.noted(result.summary, errors))
+
+
+def result(
+    detector: str,
+    title: str,
+    evidence_items: Iterable[Evidence],
+    summary: str,
+    *,
+    errors: list[str] | None = None,
+) -> DetectorResult:
+    """A result whose status follows the evidence (see `with_errors` for parse errors)."""
+    items = tuple(evidence_items)
+    found = DetectorResult(detector, title, DetectorResult.status_for(items), summary, items)
+    return with_errors(found, errors or [])
+
+
+def not_applicable(detector: str, title: str, why: str) -> DetectorResult:
+    return DetectorResult(detector, title, Status.NOT_APPLICABLE, why)
+
+
+def title_of(detector: str) -> str:
+    """The catalog title (one place for wording)."""
+    from golive_tui.core.scan.detectors.catalog import shipped_catalog
+
+    entry = shipped_catalog().get(detector)
+    return entry.title if entry else detector
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def snippet(text: str, limit: int = 160) -> str:
+    """One line, trimmed, for evidence display."""
+    one = re.sub(r"\s+", " ", text).strip()
+    return one if len(one) <= limit else one[: limit - 1] + "…"
+
+
+def scan(
+    findings: Iterable[Finding] = (), errors: Iterable[tuple[str, str]] = (), **meta: Any
+) -> FileScan:
+    return FileScan(findings=tuple(findings), errors=tuple(errors), meta=meta)

@@ -1,0 +1,73 @@
+"""Dockerfile evidence: how the image is staged, based, run and built.
+
+syntax   the parser (BuildKit's rules), the stage graph, base image names
+checks   one function per detector over the final image, and its summary
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from golive_tui.core.model import DetectorResult
+from golive_tui.core.scan.detectors import common
+from golive_tui.core.scan.detectors.base import FileScan, ScannedFile
+from golive_tui.core.scan.detectors.dockerfile.checks import CHECKS, analyse, summarise
+from golive_tui.core.scan.detectors.dockerfile.syntax import DockerfileError, parse
+
+DETECTORS = tuple(check.id for check in CHECKS)
+
+__all__ = ["DETECTORS", "EXTRACTORS", "DockerfileExtractor", "analyse", "parse"]
+
+
+class DockerfileExtractor:
+    name = "dockerfile"
+    version = "1"
+    detectors = DETECTORS
+
+    def matches(self, path: str) -> bool:
+        return common.is_dockerfile(path) and not common.is_foreign(path)
+
+    def prefilter(self) -> tuple[bytes, ...] | None:
+        return None  # every Dockerfile matters: one evidence item each
+
+    def extract(self, path: str, text: str) -> FileScan:
+        try:
+            df = parse(text)
+        except DockerfileError as exc:
+            return FileScan(errors=(common.error(exc.line, exc.message),))
+        except Exception as exc:  # a parser bug must not end the scan
+            return FileScan(errors=(common.error(1, f"could not parse: {exc}"),))
+        try:
+            findings = analyse(df)
+        except Exception as exc:
+            return FileScan(errors=(common.error(1, f"could not analyse: {exc}"),))
+        return FileScan(
+            findings=tuple(findings),
+            meta={"stages": len(df.stages), "final_base": df.stages[-1].base},
+        )
+
+    def finalize(
+        self, files: Mapping[str, ScannedFile], all_paths: tuple[str, ...]
+    ) -> list[DetectorResult]:
+        out: list[DetectorResult] = []
+        for check in CHECKS:
+            title = common.title_of(check.id)
+            if not files:
+                out.append(
+                    common.not_applicable(check.id, title, "no Dockerfile in the repository")
+                )
+                continue
+            ev = common.collect(files, check.id)
+            out.append(
+                common.result(
+                    check.id,
+                    title,
+                    ev,
+                    summarise(check, ev, len(files)),
+                    errors=common.errors_for(files, check.id),
+                )
+            )
+        return out
+
+
+EXTRACTORS = (DockerfileExtractor(),)

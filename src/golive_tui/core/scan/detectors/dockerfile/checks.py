@@ -1,0 +1,393 @@
+"""The Dockerfile detectors, one function each over the final image worked out once.
+
+Each detector is a `DockerCheck`: what it finds in one Dockerfile (`find`) and how the
+findings of every Dockerfile read as one summary (`summarise`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from golive_tui.core.model import Evidence, Polarity
+from golive_tui.core.scan.detectors import common
+from golive_tui.core.scan.detectors.base import Finding
+from golive_tui.core.scan.detectors.dockerfile.syntax import (
+    Dockerfile,
+    Instruction,
+    Stage,
+    chain,
+    classify_base,
+    image_name,
+    kv_pairs,
+    needed,
+    sources,
+    split_flags,
+    stage_ref,
+    substitute,
+)
+
+_MINIMAL = frozenset({"scratch", "distroless", "chainguard", "alpine", "busybox", "ubi-minimal"})
+_BASES_WITH_CERTS = frozenset({"distroless", "chainguard", "alpine", "ubi-minimal"})
+_CGO_OFF = re.compile(r"\bCGO_ENABLED\s*[= ]\s*[\"']?0\b")
+_CGO_ON = re.compile(r"\bCGO_ENABLED\s*[= ]\s*[\"']?1\b")
+_EXT_STATIC = re.compile(r"-extldflags[= ]+[\"'\\]*-static\b")
+_CERTS = re.compile(r"ca-certificates|/etc/ssl/certs|ca-bundle")
+_ROOT_USERS = frozenset({"root", "0"})
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """The final image of one Dockerfile, as every detector sees it."""
+
+    df: Dockerfile
+    final: Stage  # the last stage: what `docker build` produces
+    lineage: list[Stage]  # the final stage and the stages it is built FROM, nearest first
+    root: Stage  # the first of those: its FROM is the final image's base
+    base_kind: str  # classify_base of that base
+    in_final: list[Instruction]  # instructions of the lineage
+
+    @classmethod
+    def of(cls, df: Dockerfile) -> Image:
+        final = df.stages[-1]
+        lineage = chain(df, final)
+        root = lineage[-1]
+        in_final = [instr for stage in lineage for instr in stage.instructions]
+        return cls(df, final, lineage, root, classify_base(root.base), in_final)
+
+    def finding(self, detector: str, polarity: Polarity, **facts: Any) -> Finding:
+        """A finding on the final stage's FROM line."""
+        return _finding(detector, self.final.line, polarity, self.final.snippet, **facts)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a summary reads: the detector's evidence over every Dockerfile, split by polarity."""
+
+    ev: tuple[Evidence, ...]
+    pos: list[Evidence]
+    con: list[Evidence]
+    n_files: int
+
+    @property
+    def of(self) -> str:
+        return f"of {common.plural(self.n_files, 'Dockerfile')}"
+
+
+@dataclass(frozen=True, slots=True)
+class DockerCheck:
+    id: str
+    find: Callable[[Image], list[Finding]]
+    summarise: Callable[[Summary], str]
+
+
+def _finding(detector: str, line: int, polarity: Polarity, snippet: str, **facts: Any) -> Finding:
+    return Finding(detector, line, line, polarity.value, snippet, facts)
+
+
+# --------------------------------------------------------------------------- docker.multistage
+
+MULTISTAGE = "docker.multistage"
+
+
+def multistage(img: Image) -> list[Finding]:
+    """Built in stages, with the final stage copying from one outside its own FROM chain."""
+    lineage_idx = {s.index for s in img.lineage}
+    copies = False
+    for instr in img.in_final:
+        for src in sources(instr):
+            ref = stage_ref(img.df, src, img.final.index)
+            copies |= ref is not None and ref not in lineage_idx
+    multi = len(img.df.stages) >= 2 and copies
+    facts: dict[str, Any] = {
+        "stages": len(img.df.stages),
+        "final_base": img.final.base_raw,
+        "copies_from_stage": copies,
+    }
+    if img.root.base != img.final.base_raw:
+        facts["final_base_resolved"] = img.root.base
+    return [img.finding(MULTISTAGE, Polarity.POSITIVE if multi else Polarity.CONTRARY, **facts)]
+
+
+def _sum_multistage(s: Summary) -> str:
+    if not s.con:
+        return f"{len(s.pos)} {s.of} build in stages and copy the result into the final stage"
+    single = [e.path for e in s.con if e.facts.get("stages") == 1]
+    return f"{len(s.pos)} {s.of} multi-stage; {len(s.con)} not" + (
+        f" ({len(single)} single-stage)" if single else ""
+    )
+
+
+# --------------------------------------------------------------------------- docker.non_root_user
+
+NON_ROOT = "docker.non_root_user"
+
+
+def _user_of(instr: Instruction, env: Mapping[str, str]) -> str:
+    words = instr.args.split()
+    return substitute(words[0], env) if words else ""
+
+
+def _stage_env(df: Dockerfile, stages: list[Stage]) -> dict[str, str]:
+    """ARG/ENV values visible at the end of a stage chain (ancestors first)."""
+    env: dict[str, str] = {}
+    for stage in reversed(stages):
+        for instr in stage.instructions:
+            if instr.keyword in ("ARG", "ENV"):
+                for key, value in kv_pairs(instr.args).items():
+                    if instr.keyword == "ARG" and not value:
+                        value = df.global_args.get(key, env.get(key, ""))
+                    env[key] = substitute(value, env)
+    return env
+
+
+def non_root_user(img: Image) -> list[Finding]:
+    """The last USER of the final image, or a base image that runs as nonroot by default."""
+    user_instr = next(
+        (i for stage in img.lineage for i in reversed(stage.instructions) if i.keyword == "USER"),
+        None,
+    )
+    if user_instr is not None:
+        user = _user_of(user_instr, _stage_env(img.df, img.lineage))
+        is_root = user.split(":", 1)[0].lower() in _ROOT_USERS
+        polarity = Polarity.CONTRARY if is_root else Polarity.POSITIVE
+        return [_finding(NON_ROOT, user_instr.line, polarity, user_instr.snippet, final_user=user)]
+    repo, tag = image_name(img.root.base)
+    image_nonroot = ("distroless" in repo and "nonroot" in tag) or (
+        repo.startswith("cgr.dev/chainguard/static") and "dev" not in tag
+    )
+    if image_nonroot:
+        return [
+            img.finding(
+                NON_ROOT,
+                Polarity.POSITIVE,
+                final_user="",
+                image_default_user="nonroot",
+                note=f"no USER, but {img.root.base} runs as nonroot by default",
+            )
+        ]
+    return [img.finding(NON_ROOT, Polarity.CONTRARY, final_user="")]
+
+
+def _sum_non_root(s: Summary) -> str:
+    via_image = [e for e in s.pos if e.facts.get("image_default_user")]
+    text = f"{len(s.pos)} {s.of} run as a non-root user"
+    if via_image:
+        text += f" ({len(via_image)} through a distroless/chainguard nonroot base, no USER)"
+    if s.con:
+        rooted = [e for e in s.con if e.facts.get("final_user")]
+        text += f"; {len(s.con)} run as root" + (
+            f" ({len(rooted)} by explicit USER)" if rooted else " (no USER)"
+        )
+    return text
+
+
+# --------------------------------------------------------------------------- docker.minimal_base
+
+MINIMAL_BASE = "docker.minimal_base"
+
+
+def minimal_base(img: Image) -> list[Finding]:
+    """The final image's base, when it is one this recognises."""
+    if img.base_kind == "unknown":
+        return []
+    polarity = Polarity.POSITIVE if img.base_kind in _MINIMAL else Polarity.CONTRARY
+    return [img.finding(MINIMAL_BASE, polarity, base=img.root.base, kind=img.base_kind)]
+
+
+def _sum_minimal_base(s: Summary) -> str:
+    if not s.ev:
+        return f"final base images not recognised ({s.n_files} Dockerfile(s))"
+    kinds = sorted({f"{e.facts.get('base')}" for e in s.con})
+    text = f"{len(s.pos)} {s.of} on a minimal base"
+    return text + (f"; not minimal: {', '.join(kinds)}" if kinds else "")
+
+
+# --------------------------------------------------------------------------- docker.healthcheck
+
+HEALTHCHECK = "docker.healthcheck"
+
+
+def healthcheck(img: Image) -> list[Finding]:
+    """The last HEALTHCHECK of the final image (`HEALTHCHECK NONE` is contrary)."""
+    health = next(
+        (
+            i
+            for stage in img.lineage
+            for i in reversed(stage.instructions)
+            if i.keyword == "HEALTHCHECK"
+        ),
+        None,
+    )
+    if health is None:
+        return []
+    _, command = split_flags(health.args)
+    none = command.strip().upper() == "NONE"
+    return [
+        _finding(
+            HEALTHCHECK,
+            health.line,
+            Polarity.CONTRARY if none else Polarity.POSITIVE,
+            health.snippet,
+            command=common.snippet(command, 120),
+        )
+    ]
+
+
+def _sum_healthcheck(s: Summary) -> str:
+    if not s.ev:
+        return "no HEALTHCHECK in any final stage (orchestrator probes may cover this)"
+    return f"{len(s.pos)} {s.of} declare a HEALTHCHECK" + (
+        f"; {len(s.con)} disable it (HEALTHCHECK NONE)" if s.con else ""
+    )
+
+
+# --------------------------------------------------------------------------- docker.static_binary
+
+STATIC_BINARY = "docker.static_binary"
+
+
+def static_binary(img: Image) -> list[Finding]:
+    """CGO off (or -extldflags -static) in a stage the final image uses; CGO on is contrary
+    when the final base has no libc and nothing static was seen."""
+    from golive_tui.core.scan.detectors import shell  # only when there is text to read
+
+    out: list[Finding] = []
+    cgo_on: Instruction | None = None
+    used = needed(img.df, img.final)
+    for stage in img.df.stages:
+        if stage.index not in used:
+            continue
+        for instr in stage.instructions:
+            if instr.keyword in ("ENV", "ARG"):
+                text = instr.args
+            elif instr.keyword == "RUN":
+                text = "\n".join(" ".join(cmd.words) for cmd in shell.commands(instr.shell_text()))
+            else:
+                continue
+            for pattern, how in ((_CGO_OFF, "CGO_ENABLED=0"), (_EXT_STATIC, "-extldflags -static")):
+                if pattern.search(text):
+                    where, text_at = instr.locate(pattern)
+                    stage_name = stage.name or str(stage.index)
+                    out.append(
+                        _finding(
+                            STATIC_BINARY,
+                            where,
+                            Polarity.POSITIVE,
+                            text_at,
+                            stage=stage_name,
+                            via=how,
+                        )
+                    )
+                    break
+            if cgo_on is None and _CGO_ON.search(text):
+                cgo_on = instr
+    static_final = img.base_kind == "scratch" or (
+        img.base_kind == "distroless" and "static" in image_name(img.root.base)[0]
+    )
+    if cgo_on is not None and static_final and not out:
+        where, text_at = cgo_on.locate(_CGO_ON)
+        out.append(
+            _finding(
+                STATIC_BINARY,
+                where,
+                Polarity.CONTRARY,
+                text_at,
+                final_base=img.root.base,
+                note="CGO_ENABLED=1 builds a dynamically linked binary; the final base has no libc",
+            )
+        )
+    return out
+
+
+def _sum_static_binary(s: Summary) -> str:
+    if not s.ev:
+        return "no CGO_ENABLED=0 (or -extldflags -static) in any Dockerfile"
+    text = f"{common.plural(len(s.pos), 'static build setting')} found"
+    return text + (
+        f"; {len(s.con)} CGO_ENABLED=1 build(s) on a libc-less final base" if s.con else ""
+    )
+
+
+# --------------------------------------------------------------------------- docker.ca_certificates
+
+CA_CERTIFICATES = "docker.ca_certificates"
+
+
+def ca_certificates(img: Image) -> list[Finding]:
+    """CA certificates copied or installed into the final image, or shipped by its base; a
+    runnable scratch image without them is contrary."""
+    certs = _certs_added(img)
+    if certs is None and img.base_kind in _BASES_WITH_CERTS:
+        certs = img.finding(
+            CA_CERTIFICATES,
+            Polarity.POSITIVE,
+            via=f"{img.base_kind} base image ships CA certificates",
+        )
+    runnable = any(i.keyword in ("ENTRYPOINT", "CMD") for i in img.in_final)
+    if certs is None and img.base_kind == "scratch" and runnable:
+        certs = img.finding(
+            CA_CERTIFICATES,
+            Polarity.CONTRARY,
+            via="scratch image without ca-certificates copied in",
+        )
+    return [] if certs is None else [certs]
+
+
+def _certs_added(img: Image) -> Finding | None:
+    """The first instruction of the final image that copies or installs CA certificates."""
+    from golive_tui.core.scan.detectors import shell  # only when there is text to read
+
+    for instr in img.in_final:
+        if instr.keyword in ("COPY", "ADD") and _CERTS.search(instr.args):
+            return _finding(
+                CA_CERTIFICATES, instr.line, Polarity.POSITIVE, instr.snippet, via="copied"
+            )
+        if instr.keyword != "RUN":
+            continue
+        certs: Finding | None = None
+        for cmd in shell.commands(instr.shell_text()):
+            prog, args, _ = shell.program(cmd)
+            if prog in ("apk", "apt-get", "apt", "yum", "dnf", "microdnf") and any(
+                a.startswith("ca-certificates") for a in args
+            ):
+                where, text_at = instr.locate(re.compile("ca-certificates"))
+                certs = _finding(
+                    CA_CERTIFICATES, where, Polarity.POSITIVE, text_at, via="installed"
+                )
+        if certs is not None:
+            return certs
+    return None
+
+
+def _sum_ca_certificates(s: Summary) -> str:
+    if not s.ev:
+        return "could not tell whether the final images carry CA certificates"
+    text = f"{len(s.pos)} {s.of} carry CA certificates"
+    return text + (f"; {len(s.con)} scratch image(s) without them" if s.con else "")
+
+
+# --------------------------------------------------------------------------- the table
+
+CHECKS: tuple[DockerCheck, ...] = (
+    DockerCheck(MULTISTAGE, multistage, _sum_multistage),
+    DockerCheck(NON_ROOT, non_root_user, _sum_non_root),
+    DockerCheck(MINIMAL_BASE, minimal_base, _sum_minimal_base),
+    DockerCheck(HEALTHCHECK, healthcheck, _sum_healthcheck),
+    DockerCheck(STATIC_BINARY, static_binary, _sum_static_binary),
+    DockerCheck(CA_CERTIFICATES, ca_certificates, _sum_ca_certificates),
+)
+
+
+def analyse(df: Dockerfile) -> list[Finding]:
+    """Every detector's findings for one parsed Dockerfile, in `CHECKS` order."""
+    img = Image.of(df)
+    return [finding for check in CHECKS for finding in check.find(img)]
+
+
+def summarise(check: DockerCheck, ev: tuple[Evidence, ...], n_files: int) -> str:
+    pos = [e for e in ev if e.polarity is Polarity.POSITIVE]
+    con = [e for e in ev if e.polarity is Polarity.CONTRARY]
+    return check.summarise(Summary(ev, pos, con, n_files))

@@ -1,0 +1,267 @@
+"""Presence evidence: README, runbook, .dockerignore, dependency bot, tests, fuzzers, benchmarks.
+
+Most of these only need the list of paths. Dependabot's config and test files need content:
+Dependabot must update Go modules to count, and a fuzz test or benchmark is a function
+declaration of a fixed shape (`func FuzzX(f *testing.F)`, `func BenchmarkX(b *testing.B)`),
+which a line-anchored pattern recognises exactly (Go declarations start at column 0 and
+`gofmt` keeps them there); block comments and raw strings are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from golive_tui.core.model import DetectorResult, Evidence, Polarity
+from golive_tui.core.scan.detectors import common, yamlutil
+from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
+
+DETECTORS = (
+    "docker.dockerignore",
+    "docs.runbook",
+    "docs.readme",
+    "deps.update_bot",
+    "tests.present",
+    "tests.fuzz",
+    "tests.bench",
+)
+_FUZZ = re.compile(r"^func (Fuzz\w*)\(\s*\w+\s+\*testing\.F\s*\)")
+_BENCH = re.compile(r"^func (Benchmark\w*)\(\s*\w+\s+\*testing\.B\s*\)")
+_DEPENDABOT = (".github/dependabot.yml", ".github/dependabot.yaml")
+_RENOVATE = (
+    "renovate.json",
+    "renovate.json5",
+    ".renovaterc",
+    ".renovaterc.json",
+    ".renovaterc.json5",
+    ".github/renovate.json",
+    ".github/renovate.json5",
+    ".gitlab/renovate.json",
+    ".gitlab/renovate.json5",
+)
+#: At most this many evidence items for counted things (the summary gives the full count).
+MAX_EVIDENCE = 25
+
+
+def test_functions(text: str) -> list[Finding]:
+    """Fuzz and benchmark declarations, skipping block comments and raw string literals."""
+    out: list[Finding] = []
+    in_comment = False
+    in_raw = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        # Most lines neither declare a function nor open or close a comment or raw string.
+        if not (in_comment or in_raw or line.startswith("func ") or "`" in line or "/*" in line):
+            continue
+        if in_comment:
+            if "*/" in line:
+                in_comment = False
+            continue
+        if in_raw:
+            if line.count("`") % 2 == 1:
+                in_raw = False
+            continue
+        for pattern, detector in ((_FUZZ, "tests.fuzz"), (_BENCH, "tests.bench")):
+            m = pattern.match(line)
+            if m:
+                out.append(
+                    Finding(
+                        detector,
+                        number,
+                        number,
+                        "positive",
+                        common.snippet(line),
+                        {"name": m.group(1)},
+                    )
+                )
+        code = line.split("//", 1)[0]
+        if code.count("`") % 2 == 1:
+            in_raw = True
+        elif "/*" in code and "*/" not in code[code.index("/*") :]:
+            in_comment = True
+    return out
+
+
+def dependabot(text: str) -> FileScan:
+    """Which ecosystems Dependabot updates; gomod among them is the evidence."""
+    try:
+        docs = yamlutil.load_all(text)
+    except yamlutil.YamlError as exc:
+        return FileScan(
+            errors=(common.error(exc.line, f"invalid YAML: {exc.message}", "deps.update_bot"),)
+        )
+    root = docs[0] if docs else None
+    ecosystems: list[str] = []
+    gomod_line = 0
+    for entry in yamlutil.seq(yamlutil.get(root, "updates")):
+        eco = yamlutil.get(entry, "package-ecosystem")
+        name = yamlutil.scalar(eco)
+        if name is None or eco is None:
+            continue
+        ecosystems.append(name)
+        if name == "gomod" and not gomod_line:
+            gomod_line = yamlutil.line(eco)
+    if gomod_line:
+        finding = Finding(
+            "deps.update_bot",
+            gomod_line,
+            gomod_line,
+            "positive",
+            text.splitlines()[gomod_line - 1].strip(),
+            {"bot": "dependabot", "ecosystems": ecosystems},
+        )
+    else:
+        finding = Finding(
+            "deps.update_bot",
+            1,
+            1,
+            "contrary",
+            "Dependabot configured without a gomod ecosystem",
+            {"bot": "dependabot", "ecosystems": ecosystems},
+        )
+    return FileScan(findings=(finding,))
+
+
+class FilesExtractor:
+    name = "files"
+    version = "1"
+    detectors = DETECTORS
+    reads_go_tests = True
+
+    def matches(self, path: str) -> bool:
+        return path in _DEPENDABOT or (path.endswith("_test.go") and not common.is_foreign(path))
+
+    def prefilter(self) -> tuple[bytes, ...] | None:
+        return (b"testing.F", b"testing.B", b"updates")
+
+    def extract(self, path: str, text: str) -> FileScan:
+        if path in _DEPENDABOT:
+            return dependabot(text)
+        return FileScan(findings=tuple(test_functions(text)))
+
+    def finalize(
+        self, files: Mapping[str, ScannedFile], all_paths: tuple[str, ...]
+    ) -> list[DetectorResult]:
+        paths = [p for p in all_paths if not common.is_foreign(p)]
+        return [
+            _dockerignore(paths),
+            _runbook(paths),
+            _readme(paths),
+            _update_bot(files, paths),
+            _tests_present(paths),
+            _counted(files, "tests.fuzz", "fuzz test", paths),
+            _counted(files, "tests.bench", "benchmark", paths),
+        ]
+
+
+def _file_ev(
+    path: str, polarity: Polarity = Polarity.POSITIVE, snippet: str = "", **facts: object
+) -> Evidence:
+    return Evidence(path, 1, 1, polarity, snippet or path, None, dict(facts))
+
+
+def _dockerignore(paths: list[str]) -> DetectorResult:
+    det = "docker.dockerignore"
+    title = common.title_of(det)
+    present = set(paths)
+    dockerfiles = [p for p in paths if common.is_dockerfile(p)]
+    if not dockerfiles:
+        return common.not_applicable(det, title, "no Dockerfile in the repository")
+    ev: list[Evidence] = []
+    for df in dockerfiles:
+        folder = common.dirname(df)
+        candidates = [
+            f"{df}.dockerignore",  # BuildKit: <Dockerfile>.dockerignore next to it wins
+            f"{folder}/.dockerignore" if folder else ".dockerignore",
+            ".dockerignore",  # the repository root is the usual build context
+        ]
+        found = next((c for c in candidates if c in present), None)
+        if found:
+            ev.append(_file_ev(found, snippet=f"{found} (for {df})", dockerfile=df))
+        else:
+            ev.append(_file_ev(df, Polarity.CONTRARY, f"no .dockerignore for {df}", dockerfile=df))
+    with_ignore = sum(e.polarity is Polarity.POSITIVE for e in ev)
+    summary = (
+        f"{with_ignore} of {common.plural(len(dockerfiles), 'Dockerfile')} have a .dockerignore"
+    )
+    return common.result(det, title, ev, summary)
+
+
+_RUNBOOK = re.compile(
+    r"(?i)(^|/)runbooks?(/|[-_.][^/]*$|$)|(^|/)docs?/(operations|ops|on-?call)[^/]*(/|$)"
+    r"|(^|/)(RUNBOOK|OPERATIONS|ONCALL|ON-CALL)[^/]*\.(md|rst|adoc|txt)$"
+)
+
+
+def _runbook(paths: list[str]) -> DetectorResult:
+    det = "docs.runbook"
+    hits = [p for p in paths if _RUNBOOK.search(p)]
+    ev = [_file_ev(p) for p in hits[:MAX_EVIDENCE]]
+    summary = (
+        f"{common.plural(len(hits), 'runbook file')}: {', '.join(hits[:3])}"
+        + ("…" if len(hits) > 3 else "")
+        if hits
+        else "no RUNBOOK*, runbooks/ or docs/operations* found"
+    )
+    return common.result(det, common.title_of(det), ev, summary)
+
+
+def _readme(paths: list[str]) -> DetectorResult:
+    det = "docs.readme"
+    hits = [p for p in paths if "/" not in p and re.match(r"(?i)readme(\.|$)", p)]
+    ev = [_file_ev(p) for p in hits]
+    summary = (
+        f"{', '.join(hits)} at the repository root" if hits else "no README at the repository root"
+    )
+    return common.result(det, common.title_of(det), ev, summary)
+
+
+def _update_bot(files: Mapping[str, ScannedFile], paths: list[str]) -> DetectorResult:
+    det = "deps.update_bot"
+    ev = list(common.collect(files, det))
+    ev += [_file_ev(p, bot="renovate") for p in paths if p in _RENOVATE]
+    bots = sorted({str(e.facts.get("bot")) for e in ev if e.polarity is Polarity.POSITIVE})
+    if bots:
+        summary = f"{' and '.join(bots)} update dependencies"
+    elif ev:
+        summary = "Dependabot is configured but not for Go modules (no gomod ecosystem)"
+    else:
+        summary = "no Dependabot or Renovate configuration"
+    return common.result(
+        det, common.title_of(det), ev, summary, errors=common.errors_for(files, det)
+    )
+
+
+def _tests_present(paths: list[str]) -> DetectorResult:
+    det = "tests.present"
+    title = common.title_of(det)
+    tests = [p for p in paths if p.endswith("_test.go")]
+    if not tests and not any(p.endswith(".go") for p in paths):
+        return common.not_applicable(det, title, "no Go files")
+    packages = {common.dirname(p) for p in tests}
+    ev = [_file_ev(p) for p in tests[:MAX_EVIDENCE]]
+    summary = (
+        f"{common.plural(len(tests), 'test file')} in {common.plural(len(packages), 'package')}"
+        if tests
+        else "no *_test.go files"
+    )
+    return common.result(det, title, ev, summary)
+
+
+def _counted(
+    files: Mapping[str, ScannedFile], det: str, word: str, paths: list[str]
+) -> DetectorResult:
+    title = common.title_of(det)
+    if not any(p.endswith(".go") for p in paths):
+        return common.not_applicable(det, title, "no Go files")
+    ev = common.collect(files, det)
+    in_files = len({e.path for e in ev})
+    if ev:
+        summary = f"{common.plural(len(ev), word)} in {common.plural(in_files, 'file')}"
+        if len(ev) > MAX_EVIDENCE:
+            summary += f" (first {MAX_EVIDENCE} listed)"
+    else:
+        summary = f"no {word}s in *_test.go files"
+    return common.result(det, title, ev[:MAX_EVIDENCE], summary)
+
+
+EXTRACTORS = (FilesExtractor(),)

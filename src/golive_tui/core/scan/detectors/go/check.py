@@ -1,0 +1,110 @@
+"""What one Go check is: its detectors (id, summary) and the gates that feed them.
+
+A module in `checks/` holds everything about its detectors - the gate that decides whether a
+file could hold evidence, the words that open it, its share of the one `find_all` rule, the
+handlers for the nodes that rule reports, and the summaries - and exports one `Check`. The
+extractor only runs the checks listed in `checks/__init__.py`; it knows no detector by name.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ast_grep_py import SgNode
+
+from golive_tui.core.model import Evidence
+from golive_tui.core.scan.detectors.go.rules import Rules
+from golive_tui.core.scan.detectors.go.tree import File
+
+Summary = Callable[[list[Evidence], list[str]], str]
+Words = Callable[[Rules], Iterable[str]]
+
+
+def _none(_: Rules) -> Iterable[str]:
+    return ()
+
+
+@dataclass(slots=True)
+class Seen:
+    """What the one trigger pass found in a file: words after a dot, and the identifier each
+    stood after (`sig` in `sig.Notify`), checked against the file's import names."""
+
+    f: File
+    words: set[str]
+    receivers: defaultdict[str, set[str]]
+
+    def via(self, path: str, *names: str) -> bool:
+        """Whether one of `names` was used on a name this file imports `path` under."""
+        aliases = self.f.aliases(path)
+        return bool(aliases) and any(self.receivers[n] & aliases for n in names)
+
+
+@dataclass(slots=True)
+class RulePart:
+    """A gate's share of the file's one `find_all` rule, and where its nodes could be."""
+
+    calls: list[str] = field(default_factory=list)  # regexes for a call's function
+    literals: list[str] = field(default_factory=list)  # regexes for a composite literal's type
+    assigns: list[str] = field(default_factory=list)  # field names assigned (`x.Field = ...`)
+    extra: list[dict[str, Any]] = field(default_factory=list)  # other ast-grep rules
+    where: list[str] = field(default_factory=list)  # text patterns of those nodes
+
+
+#: A handler for a call: (file, open gates, call, receiver, name, arguments, receiver's import
+#: path) -> whether the call was this gate's (no later gate looks at it).
+OnCall = Callable[[File, set[str], SgNode, str, str, list[SgNode], str | None], bool]
+#: A composite literal: (file, literal, type's import path, type name, assignments) -> claimed.
+OnLiteral = Callable[[File, SgNode, str | None, str, list[SgNode]], bool]
+#: A field assignment standing alone: (file, statement, field name, value) -> claimed.
+OnAssignment = Callable[[File, SgNode, str, str], bool]
+#: After every node was seen: (file, nodes by kind).
+After = Callable[[File, Mapping[str, list[SgNode]]], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """One tree rule: opened by words in the file, it adds to the rule and handles its nodes.
+
+    `opens` runs on every Go file (the scan's hot loop): it must be a few set operations.
+    Handlers run for every reported node whether or not their gate is open, in the order of
+    `checks.CHECKS`, and must answer only under their own gate.
+    """
+
+    name: str
+    detectors: tuple[str, ...]  # blamed when a file this gate opened cannot be analysed
+    opens: Callable[[Seen], bool]
+    rule: Callable[[File], RulePart]
+    code_words: Words = _none  # trigger words after a dot (`.Notify`)
+    call_words: Words = _none  # ... followed by `(` (`.Get(`)
+    literal_words: Words = _none  # ... followed by `{` (`.Server{`)
+    packages: Mapping[str, str] = field(default_factory=dict)  # import path -> usual name
+    # Whether the gate can open only on trigger words (most files have none, and then only
+    # the gates that read the text themselves are asked).
+    needs_words: bool = True
+    on_call: OnCall | None = None
+    on_literal: OnLiteral | None = None
+    on_assignment: OnAssignment | None = None
+    on_node: Mapping[str, Callable[[File, SgNode], None]] = field(default_factory=dict)
+    after: After | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Detector:
+    """One `go.*` detector's result shaping."""
+
+    id: str
+    summary: Summary
+    # The scan JSON contract fixes "one evidence item per ..." for some detectors; the others
+    # get one item per imported package and at most MAX_EVIDENCE items.
+    grouped: bool = True
+    # Evidence that is not in Go files (folders of migrations): (all paths) -> evidence.
+    from_paths: Callable[[tuple[str, ...]], list[Evidence]] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    detectors: tuple[Detector, ...]
+    gates: tuple[Gate, ...] = ()

@@ -1,0 +1,361 @@
+"""net/http servers and clients: graceful shutdown, server timeouts, body limits, client
+timeouts (go.http.graceful_shutdown, go.http.server_timeouts, go.http.body_limit,
+go.http.client_timeout)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import cast
+
+from ast_grep_py import Config, SgNode
+
+from golive_tui.core.model import Evidence
+from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
+from golive_tui.core.scan.detectors.go.rules import alt
+from golive_tui.core.scan.detectors.go.summaries import n, split, with_notes
+from golive_tui.core.scan.detectors.go.tree import (
+    CON,
+    POS,
+    File,
+    assigned_name,
+    call_parts,
+    enclosing_function,
+    keyed_fields,
+    later_fields,
+)
+
+SHUTDOWN = "go.http.graceful_shutdown"
+TIMEOUTS = "go.http.server_timeouts"
+BODY = "go.http.body_limit"
+CLIENT = "go.http.client_timeout"
+
+_TIMEOUT_FIELDS = ("ReadHeaderTimeout", "ReadTimeout", "WriteTimeout", "IdleTimeout")
+_SERVE = ("ListenAndServe", "ListenAndServeTLS", "Serve", "ServeTLS")
+_DEFAULT_CLIENT_CALLS = ("Get", "Head", "Post", "PostForm")
+_MAX_BYTES = ("MaxBytesReader", "MaxBytesHandler")
+_HTTP = {"net/http": "http"}
+
+
+def _http(f: File) -> str:
+    return alt(f.aliases("net/http"))
+
+
+# --------------------------------------------------------------------------- graceful shutdown
+
+
+def _shutdown_rule(f: File) -> RulePart:
+    # A bare `Shutdown(...)` matches too but never counts (no receiver).
+    http = _http(f)
+    return RulePart(
+        calls=[r"(?:.+\.)?Shutdown"],
+        extra=[{"kind": "qualified_type", "regex": rf"^{http}\.Server$"}],
+        where=[r"\.Shutdown", rf"{http}\.Server"],
+    )
+
+
+def _shutdowns(f: File, by_kind: Mapping[str, list[SgNode]]) -> None:
+    """`.Shutdown(ctx)` counts only on a receiver this file shows to be an http.Server."""
+    known: set[str] = set()
+    factories: set[str] = set()
+    for qt in by_kind.get("qualified_type", []):
+        _server_names(qt, known, factories)
+    if factories:
+        for call in f.whole().find_all(  # callers may be anywhere in the file
+            cast(
+                Config,
+                {
+                    "rule": {
+                        "kind": "call_expression",
+                        "has": {
+                            "field": "function",
+                            "regex": rf"^(?:\w+\.)*(?:{'|'.join(map(re.escape, factories))})$",
+                        },
+                    }
+                },
+            )
+        ):
+            assigned = assigned_name(call)
+            if assigned:
+                known.add(assigned[0].rsplit(".", 1)[-1])
+    for call in by_kind.get("call_expression", []):
+        receiver, name, _args = call_parts(call)
+        if name != "Shutdown" or not receiver:
+            continue
+        if receiver.rsplit(".", 1)[-1] in known:
+            f.add(SHUTDOWN, call, POS)
+        else:
+            f.note(SHUTDOWN, call, f"Shutdown on {receiver}, not known to be an http.Server")
+
+
+def _server_names(qt: SgNode, known: set[str], factories: set[str]) -> None:
+    """Names an `http.Server` type use shows to hold a server, and functions returning one."""
+    node = qt
+    parent = node.parent()
+    if parent is not None and parent.kind() == "pointer_type":
+        node, parent = parent, parent.parent()
+    if parent is None:
+        return
+    kind = parent.kind()
+    if kind in ("field_declaration", "var_spec"):
+        known.update(c.text() for c in parent.field_children("name"))
+    elif kind == "parameter_declaration":
+        names = [c.text() for c in parent.field_children("name")]
+        known.update(names)
+        plist = parent.parent()
+        func = plist.parent() if plist is not None else None
+        if not names and func is not None and func.field("result") == plist:
+            _add_name(factories, func)
+    elif kind in ("function_declaration", "method_declaration"):
+        _add_name(factories, parent)
+    elif kind == "composite_literal":
+        assigned = assigned_name(parent)
+        if assigned:
+            known.add(assigned[0].rsplit(".", 1)[-1])
+        func = enclosing_function(parent)
+        if func is not None and func.kind() != "func_literal" and _returns(parent):
+            _add_name(factories, func)
+
+
+def _returns(lit: SgNode) -> bool:
+    """Whether a literal is (part of) a return statement's value."""
+    for anc in lit.ancestors():
+        if anc.kind() not in ("unary_expression", "expression_list", "parenthesized_expression"):
+            return anc.kind() == "return_statement"
+    return False
+
+
+def _add_name(names: set[str], func: SgNode) -> None:
+    name = func.field("name")
+    if name is not None:
+        names.add(name.text())
+
+
+def _sum_shutdown(items: list[Evidence], notes: list[str]) -> str:
+    base = (
+        f"{n(len(items), 'Shutdown call')} on an http.Server"
+        if items
+        else "no Shutdown call on an http.Server found"
+    )
+    return with_notes(
+        base,
+        notes,
+        "Shutdown call on a receiver not known to be http.Server",
+        "Shutdown calls on receivers not known to be http.Server",
+    )
+
+
+SHUTDOWN_GATE = Gate(
+    "shutdown",
+    (SHUTDOWN,),
+    lambda seen: bool(seen.f.aliases("net/http")) and "Shutdown" in seen.words,
+    _shutdown_rule,
+    code_words=lambda r: ("Shutdown",),
+    packages=_HTTP,
+    after=_shutdowns,
+)
+
+
+# --------------------------------------------------------------------------- server timeouts
+
+
+def _server_rule(f: File) -> RulePart:
+    http = _http(f)
+    return RulePart(
+        calls=[rf"{http}\.(?:ListenAndServe|ListenAndServeTLS|Serve|ServeTLS)"],
+        literals=[rf"{http}\.Server"],
+        assigns=list(_TIMEOUT_FIELDS),  # read only next to a literal (same function)
+        where=[rf"{http}\.(?:ListenAndServe|Serve)"],  # Serve covers Server
+    )
+
+
+def _server_call(
+    f: File,
+    gates: set[str],
+    call: SgNode,
+    receiver: str,
+    name: str,
+    args: list[SgNode],
+    path: str | None,
+) -> bool:
+    if path != "net/http" or name not in _SERVE:
+        return False
+    if "server" in gates:
+        f.add(TIMEOUTS, call, CON, fields=[], reason=f"http.{name} runs a server without timeouts")
+    return True
+
+
+def _server_literal(
+    f: File, lit: SgNode, pkg_path: str | None, typ: str, assignments: list[SgNode]
+) -> bool:
+    if pkg_path != "net/http" or typ != "Server":
+        return False
+    fields = keyed_fields(lit)
+    later = later_fields(lit, assignments)
+    set_fields = [name for name in _TIMEOUT_FIELDS if name in fields or name in later]
+    ok = "ReadHeaderTimeout" in set_fields or "ReadTimeout" in set_fields
+    f.add(TIMEOUTS, lit, POS if ok else CON, fields=set_fields)
+    return True
+
+
+def _sum_timeouts(items: list[Evidence], notes: list[str]) -> str:
+    pos, con = split(items)
+    literals_con = [e for e in con if "reason" not in e.facts]
+    package_calls = [e for e in con if "reason" in e.facts]
+    parts = []
+    if pos:
+        parts.append(f"{n(len(pos), 'http.Server literal')} set ReadHeaderTimeout/ReadTimeout")
+    if literals_con:
+        parts.append(f"{n(len(literals_con), 'http.Server literal')} without a read timeout")
+    if package_calls:
+        parts.append(
+            f"{n(len(package_calls), 'package-level ListenAndServe/Serve call')} (no timeouts possible)"
+        )
+    return "; ".join(parts) or "no http.Server literal found"
+
+
+SERVER_GATE = Gate(
+    "server",
+    (TIMEOUTS,),
+    lambda seen: seen.via("net/http", "Server", *_SERVE),
+    _server_rule,
+    code_words=lambda r: ("ListenAndServe", "ListenAndServeTLS"),
+    call_words=lambda r: ("Serve", "ServeTLS"),
+    literal_words=lambda r: ("Server",),
+    packages=_HTTP,
+    on_call=_server_call,
+    on_literal=_server_literal,
+)
+
+
+# --------------------------------------------------------------------------- client timeouts
+
+
+def _client_rule(f: File) -> RulePart:
+    http = _http(f)
+    return RulePart(
+        calls=[rf"{http}\.(?:Get|Head|Post|PostForm)"],
+        literals=[rf"{http}\.Client"],
+        assigns=["Timeout"],  # read only next to a literal (same function)
+        extra=[{"kind": "selector_expression", "regex": rf"^{http}\.DefaultClient$"}],
+        where=[rf"{http}\.(?:Get|Head|Post|Client|DefaultClient)"],
+    )
+
+
+def _client_call(
+    f: File,
+    gates: set[str],
+    call: SgNode,
+    receiver: str,
+    name: str,
+    args: list[SgNode],
+    path: str | None,
+) -> bool:
+    if path != "net/http" or name not in _DEFAULT_CLIENT_CALLS:
+        return False
+    if "client" in gates:
+        f.add(CLIENT, call, CON, reason=f"http.{name} uses http.DefaultClient (no timeout)")
+    return True
+
+
+def _client_literal(
+    f: File, lit: SgNode, pkg_path: str | None, typ: str, assignments: list[SgNode]
+) -> bool:
+    if pkg_path != "net/http" or typ != "Client":
+        return False
+    if "Timeout" in keyed_fields(lit) or "Timeout" in later_fields(lit, assignments):
+        f.add(CLIENT, lit, POS, timeout=True)
+    else:
+        f.add(CLIENT, lit, CON, timeout=False, reason="http.Client without Timeout")
+    return True
+
+
+def _default_client(f: File, sel: SgNode) -> None:
+    f.add(CLIENT, sel, CON, reason="http.DefaultClient has no timeout")
+
+
+def _sum_client(items: list[Evidence], notes: list[str]) -> str:
+    pos, con = split(items)
+    no_timeout = [e for e in con if e.facts.get("timeout") is False]
+    default = [e for e in con if e.facts.get("timeout") is not False]
+    parts = []
+    if pos:
+        parts.append(f"{n(len(pos), 'http.Client')} with Timeout")
+    if no_timeout:
+        parts.append(f"{n(len(no_timeout), 'http.Client')} without Timeout")
+    if default:
+        parts.append(f"{n(len(default), 'use')} of http.DefaultClient (http.Get/Post... or direct)")
+    return "; ".join(parts) or "no outbound http.Client use found"
+
+
+def _client_opens(seen: Seen) -> bool:
+    return seen.via("net/http", "Client", "DefaultClient", *_DEFAULT_CLIENT_CALLS)
+
+
+CLIENT_GATE = Gate(
+    "client",
+    (CLIENT,),
+    _client_opens,
+    _client_rule,
+    code_words=lambda r: ("DefaultClient",),
+    call_words=lambda r: _DEFAULT_CLIENT_CALLS,
+    literal_words=lambda r: ("Client",),
+    packages=_HTTP,
+    on_call=_client_call,
+    on_literal=_client_literal,
+    on_node={"selector_expression": _default_client},
+)
+
+
+# --------------------------------------------------------------------------- body limits
+
+
+def _body_rule(f: File) -> RulePart:
+    http = _http(f)
+    return RulePart(
+        calls=[rf"{http}\.(?:MaxBytesReader|MaxBytesHandler)"], where=[rf"{http}\.MaxBytes"]
+    )
+
+
+def _body_call(
+    f: File,
+    gates: set[str],
+    call: SgNode,
+    receiver: str,
+    name: str,
+    args: list[SgNode],
+    path: str | None,
+) -> bool:
+    if path != "net/http" or name not in _MAX_BYTES:
+        return False
+    if "body" in gates:
+        f.add(BODY, call, POS)
+    return True
+
+
+def _sum_body(items: list[Evidence], notes: list[str]) -> str:
+    if not items:
+        return "no http.MaxBytesReader/MaxBytesHandler call found"
+    return f"{n(len(items), 'MaxBytesReader/MaxBytesHandler call')}"
+
+
+BODY_GATE = Gate(
+    "body",
+    (BODY,),
+    lambda seen: seen.via("net/http", *_MAX_BYTES),
+    _body_rule,
+    code_words=lambda r: _MAX_BYTES,
+    packages=_HTTP,
+    on_call=_body_call,
+)
+
+
+CHECK = Check(
+    detectors=(
+        Detector(SHUTDOWN, _sum_shutdown, grouped=False),
+        Detector(TIMEOUTS, _sum_timeouts, grouped=False),
+        Detector(BODY, _sum_body, grouped=False),
+        Detector(CLIENT, _sum_client, grouped=False),
+    ),
+    gates=(SHUTDOWN_GATE, SERVER_GATE, CLIENT_GATE, BODY_GATE),
+)

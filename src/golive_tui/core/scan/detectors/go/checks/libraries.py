@@ -1,0 +1,66 @@
+"""Detectors decided by imports alone (the import rules in go_rules.toml): pprof, logging,
+tracing, migrations (and folders of .sql migrations), rate limiting, circuit breakers, retries.
+They open no gate: the import scanner finds their evidence without a parse."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from golive_tui.core.model import Evidence, Polarity
+from golive_tui.core.scan.detectors.go.check import Check, Detector
+from golive_tui.core.scan.detectors.go.rules import rules
+from golive_tui.core.scan.detectors.go.summaries import generic, n
+
+PPROF = "go.pprof"
+LOGGING = "go.logging"
+TRACING = "go.tracing"
+MIGRATIONS = "go.migrations"
+RATELIMIT = "go.ratelimit"
+BREAKER = "go.circuit_breaker"
+RETRY = "go.retry_backoff"
+
+
+def _sum_pprof(items: list[Evidence], notes: list[str]) -> str:
+    if not items:
+        return "net/http/pprof not imported"
+    return f"net/http/pprof imported in {n(len(items), 'file')}"
+
+
+def _migration_dirs(all_paths: tuple[str, ...]) -> list[Evidence]:
+    dirs = rules().migration_dirs
+    counts: dict[str, int] = defaultdict(int)
+    for p in all_paths:
+        if not p.endswith(".sql"):
+            continue
+        folder = p.rpartition("/")[0]
+        if any(folder == d or folder.endswith("/" + d) for d in dirs):
+            counts[folder] += 1
+    return [
+        Evidence(
+            folder,
+            1,
+            1,
+            Polarity.POSITIVE,
+            f"{n_} .sql migration file{'s' if n_ != 1 else ''}",
+            None,
+            {"dir": folder, "sql_files": n_},
+        )
+        for folder, n_ in sorted(counts.items())
+    ]
+
+
+CHECK = Check(
+    detectors=(
+        Detector(PPROF, _sum_pprof, grouped=False),
+        Detector(LOGGING, generic("finding", "no structured logging library imported")),
+        Detector(TRACING, generic("finding", "no tracing library imported")),
+        Detector(
+            MIGRATIONS,
+            generic("migration folder", "no migration tool or migrations folder found"),
+            from_paths=_migration_dirs,
+        ),
+        Detector(RATELIMIT, generic("finding", "no rate limiting library imported")),
+        Detector(BREAKER, generic("finding", "no circuit breaker library imported")),
+        Detector(RETRY, generic("finding", "no retry/backoff library imported")),
+    ),
+)

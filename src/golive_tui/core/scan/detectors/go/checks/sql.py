@@ -1,0 +1,231 @@
+"""Query calls: go.sql_string_building (SQL built with fmt.Sprintf or `+`) and go.rows_close
+(rows closed and checked with Err())."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from ast_grep_py import SgNode
+
+from golive_tui.core.model import Evidence
+from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
+from golive_tui.core.scan.detectors.go.rules import rules, trie
+from golive_tui.core.scan.detectors.go.summaries import n, split, with_notes
+from golive_tui.core.scan.detectors.go.tree import (
+    CON,
+    POS,
+    File,
+    assigned_name,
+    call_parts,
+    definitions,
+    enclosing_function,
+    named,
+    string_value,
+)
+
+SQL = "go.sql_string_building"
+ROWS = "go.rows_close"
+
+_CTX_ARG = re.compile(r"(?i)^(ctx|\w*ctx|\w*context\w*|context\.\w+\(.*\)|r\.Context\(\))$")
+
+
+def _opens(seen: Seen) -> bool:
+    r = rules()
+    return bool(seen.words.intersection(r.sql_methods)) or (
+        seen.f.imports_any(r.sqlx_imports) and bool(seen.words.intersection(r.sqlx_methods))
+    )
+
+
+@cache
+def _where(with_sqlx: bool) -> str:
+    """A query method after a dot (with sqlx's methods, or without)."""
+    r = rules()
+    return rf"\.{trie([*r.sql_methods, *r.sqlx_methods] if with_sqlx else r.sql_methods)}"
+
+
+def _rule(f: File) -> RulePart:
+    r = rules()
+    methods = list(r.sql_methods)
+    if f.imports_any(r.sqlx_imports):
+        methods += list(r.sqlx_methods)
+    return RulePart(
+        calls=[rf".+\.(?:{'|'.join(sorted(set(methods)))})"],
+        where=[_where(len(methods) > len(r.sql_methods))],
+    )
+
+
+def _on_call(
+    f: File,
+    gates: set[str],
+    call: SgNode,
+    receiver: str,
+    name: str,
+    args: list[SgNode],
+    path: str | None,
+) -> bool:
+    r = rules()
+    if (
+        "sql" in gates
+        and path is None
+        and (name in r.sql_methods or (name in r.sqlx_methods and f.imports_any(r.sqlx_imports)))
+    ):
+        _sql(f, call, name, args)
+    return False
+
+
+def _sql(f: File, call: SgNode, method: str, args: list[SgNode]) -> None:
+    r = rules()
+    index = r.sql_methods.get(method, r.sqlx_methods.get(method, 0))
+    if not method.endswith("Context") and args and _CTX_ARG.match(args[0].text()):
+        index += 1  # pgx: pool.Query(ctx, sql, ...)
+    if index >= len(args):
+        return
+    query = args[index]
+    func = enclosing_function(call)
+    shape = _query_shape(f, query, func, 0)
+    sql_file = f.imports_any(r.sql_imports)
+    if shape.built:
+        looks_sql = any(r.sql_keywords.search(p) for p in shape.literals)
+        if looks_sql or (not shape.literals and sql_file):
+            f.add(SQL, call, CON, method=method, built_with=sorted(shape.built))
+    elif shape.constant and (any(r.sql_keywords.search(p) for p in shape.literals) or sql_file):
+        f.add(SQL, call, POS, method=method)
+    if method in r.rows_methods:
+        looks_sql = any(r.sql_keywords.search(p) for p in shape.literals)
+        _rows(f, call, func, looks_sql or sql_file)
+
+
+def _rows(f: File, call: SgNode, func: SgNode | None, sqlish: bool) -> None:
+    assigned = assigned_name(call)
+    if assigned is None or func is None:
+        return
+    name = assigned[0]
+    if name == "_" or "." in name or not (sqlish or "rows" in name.lower()):
+        return
+    closed = checked = escapes = False
+    for ident in func.find_all(kind="identifier", regex=f"^{re.escape(name)}$"):
+        parent = ident.parent()
+        if parent is None:
+            continue
+        pk = parent.kind()
+        if pk == "selector_expression":
+            sel = parent.field("field")
+            member = sel.text() if sel else ""
+            closed = closed or member == "Close"
+            checked = checked or member == "Err"
+        elif pk in ("argument_list", "literal_element", "return_statement") or (
+            pk == "expression_list"
+            and parent.parent() is not None
+            and parent.parent().kind() == "return_statement"  # type: ignore[union-attr]
+        ):
+            escapes = True
+    if closed and checked:
+        f.add(ROWS, call, POS, rows=name, close=True, err_checked=True)
+    elif escapes and not closed:
+        f.note(ROWS, call, f"{name} is returned or passed on; closing is the callee's job")
+    else:
+        missing = [w for w, ok in (("Close", closed), ("Err", checked)) if not ok]
+        f.add(ROWS, call, CON, rows=name, close=closed, err_checked=checked, missing=missing)
+
+
+@dataclass(slots=True)
+class _Shape:
+    constant: bool = False
+    built: set[str] = field(default_factory=set)  # "fmt.Sprintf", "+"
+    literals: list[str] = field(default_factory=list)
+    unknown: bool = False
+
+
+def _query_shape(f: File, node: SgNode, func: SgNode | None, depth: int) -> _Shape:
+    """Whether a query argument is constant text or built by formatting/concatenation."""
+    shape = _Shape()
+    _shape_into(f, node, func, depth, shape)
+    shape.constant = not shape.built and not shape.unknown and bool(shape.literals)
+    return shape
+
+
+def _shape_into(f: File, node: SgNode, func: SgNode | None, depth: int, shape: _Shape) -> None:
+    kind = node.kind()
+    value = string_value(node)
+    if value is not None:
+        shape.literals.append(value)
+        return
+    if kind == "parenthesized_expression":
+        for child in named(node):
+            _shape_into(f, child, func, depth, shape)
+        return
+    if kind == "binary_expression":
+        op = node.field("operator")
+        left, right = node.field("left"), node.field("right")
+        if op is not None and op.text() == "+" and left is not None and right is not None:
+            sub = _Shape()
+            _shape_into(f, left, func, depth, sub)
+            _shape_into(f, right, func, depth, sub)
+            shape.literals.extend(sub.literals)
+            shape.built |= sub.built
+            if sub.unknown:
+                shape.built.add("+")
+            return
+    if kind == "call_expression":
+        receiver, name, args = call_parts(node)
+        if f.path_of(receiver) == "fmt" and name in ("Sprintf", "Sprint", "Sprintln"):
+            shape.built.add(f"fmt.{name}")
+            if args:
+                fmt_value = string_value(args[0])
+                if fmt_value is not None:
+                    shape.literals.append(fmt_value)
+            return
+    if kind == "identifier" and func is not None and depth < 3:
+        defs = definitions(func, node.text())
+        if defs:
+            for d in defs:
+                _shape_into(f, d, func, depth + 1, shape)
+            return
+    shape.unknown = True
+
+
+def _sum_sql(items: list[Evidence], notes: list[str]) -> str:
+    pos, con = split(items)
+    parts = []
+    if con:
+        parts.append(
+            f"{n(len(con), 'query call')} take SQL built with fmt.Sprintf or + (review for injection)"
+        )
+    if pos:
+        parts.append(f"{n(len(pos), 'query call')} with constant SQL")
+    return "; ".join(parts) or "no query call with a checkable query argument found"
+
+
+def _sum_rows(items: list[Evidence], notes: list[str]) -> str:
+    pos, con = split(items)
+    parts = []
+    if pos:
+        parts.append(f"{n(len(pos), 'rows result')} closed and checked with Err()")
+    if con:
+        no_close = sum(1 for e in con if not e.facts.get("close"))
+        no_err = sum(1 for e in con if not e.facts.get("err_checked"))
+        parts.append(f"{n(len(con), 'rows result')} missing Close ({no_close}) or Err ({no_err})")
+    base = "; ".join(parts) or "no Query call assigning rows found"
+    return with_notes(
+        base,
+        notes,
+        "rows value handed to another function",
+        "rows values handed to other functions",
+    )
+
+
+CHECK = Check(
+    detectors=(Detector(SQL, _sum_sql), Detector(ROWS, _sum_rows)),
+    gates=(
+        Gate(
+            "sql",
+            (SQL, ROWS),
+            _opens,
+            _rule,
+            call_words=lambda r: (*r.sql_methods, *r.sqlx_methods),
+            on_call=_on_call,
+        ),
+    ),
+)

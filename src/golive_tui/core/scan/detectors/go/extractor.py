@@ -1,0 +1,390 @@
+"""The Go source extractor: one import scan and at most one parse per file, for every check.
+
+Cost model (why the code is shaped this way): parsing Go with tree-sitter costs ~0.6 ms per
+file, so parsing all of a large repository would blow the scan budget. Each file therefore goes
+through three steps, cheapest first:
+
+1. a tiny scanner reads the import block (see `imports`) - always, because the engine needs
+   `meta["imports"]` for checklist `applies_when`, and import-based detectors (logging,
+   tracing, pprof...) are decided right there;
+2. literal gates built from the file's own import names (`sig.Notify` when os/signal is
+   imported as `sig`) decide which tree rules could possibly match (each check's `Gate`);
+3. only then is the file parsed - usually not all of it: only the top-level declarations that
+   hold a literal a rule needs, at their own line numbers (see `fragments`; anything a cheap
+   scan cannot prove safe parses the whole file). ONE `find_all` with an `any` rule built from
+   the open gates collects every candidate node; the checks' handlers dispatch on node kind.
+   Tracing (a signal slice, a variable holding a query, a parameter's callers) runs lazily on
+   the few nodes that need it, on the whole file's tree when it looks beyond the parsed
+   declarations.
+
+This module knows no detector by name: everything about one lives in its module in `checks/`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from functools import cache
+from typing import Any, cast
+
+from ast_grep_py import Config, SgNode
+
+from golive_tui.core.model import DetectorResult, Evidence, Polarity, Status
+from golive_tui.core.scan.detectors import common
+from golive_tui.core.scan.detectors.base import Extractor, FileScan, Finding, ScannedFile
+from golive_tui.core.scan.detectors.catalog import shipped_catalog
+from golive_tui.core.scan.detectors.go.check import Detector, Gate, RulePart, Seen
+from golive_tui.core.scan.detectors.go.checks import CHECKS
+from golive_tui.core.scan.detectors.go.fragments import LONG_LINE, fragment, has_long_line, layout
+from golive_tui.core.scan.detectors.go.imports import (
+    build_ignored,
+    default_name,
+    import_detectors,
+    scan_imports,
+)
+from golive_tui.core.scan.detectors.go.rules import rules, trie
+from golive_tui.core.scan.detectors.go.tree import POS, File, call_parts, named, parse, snippet
+
+MAX_EVIDENCE = 50
+
+GATES: tuple[Gate, ...] = tuple(g for check in CHECKS for g in check.gates)
+_BY_ID: dict[str, Detector] = {d.id: d for check in CHECKS for d in check.detectors}
+#: Every `go.*` detector, in catalog order.
+DETECTORS: tuple[str, ...] = tuple(d for d in shipped_catalog() if d in _BY_ID)
+_TEXT_GATES: tuple[Gate, ...] = tuple(g for g in GATES if not g.needs_words)
+_GATE_DETECTORS: dict[str, tuple[str, ...]] = {g.name: g.detectors for g in GATES}
+_DEFAULT_NAMES: dict[str, str] = {p: n for g in GATES for p, n in g.packages.items()}
+_IDENT_BEFORE = re.compile(r"(\w+)\Z")
+
+
+class GoSourceExtractor:
+    """One family for every `go.*` detector: one import scan and at most one parse per file."""
+
+    name = "go_source"
+    detectors = DETECTORS
+    version = f"3.{rules().digest}"  # go_rules.toml changes invalidate cached scans too
+
+    def matches(self, path: str) -> bool:
+        return path.endswith(".go")
+
+    def prefilter(self) -> tuple[bytes, ...] | None:
+        # Imports are needed for every file (meta), so the gate lives inside `extract`.
+        return None
+
+    # ------------------------------------------------------------------ extract
+
+    def extract(self, path: str, text: str) -> FileScan:
+        specs = scan_imports(text)
+        if specs is None:
+            return self._unparseable(text, "not Go source (no package clause)")
+        if build_ignored(text):
+            return FileScan(meta={"imports": [], "parsed": False})  # never compiled: no evidence
+        names: dict[str, set[str]] = defaultdict(set)
+        by_name: dict[str, str] = {}
+        for spec in specs:
+            name = spec.name or default_name(spec.path)
+            names[spec.path].add(name)
+            if name not in ("_", "."):
+                by_name[name] = spec.path
+        f = File(text, dict(names), by_name)
+        for spec in specs:
+            for det in import_detectors(spec.path):
+                f.findings.append(
+                    Finding(
+                        det,
+                        spec.line,
+                        spec.end_line,
+                        POS,
+                        snippet(spec.text),
+                        {"import": spec.path},
+                    )
+                )
+        errors: list[tuple[str, str]] = []
+        gates = _gates(f)
+        if gates:
+            try:
+                _parse(f, gates, errors)
+            except Exception as exc:  # a bug or an ast-grep failure must not sink the scan
+                errors.extend(
+                    (d, f"could not analyse: {type(exc).__name__}: {exc}")
+                    for d in _gate_detectors(gates)
+                )
+        # "parsed": whether this file was parsed, whole or in part (the engine's parsed count).
+        meta: dict[str, Any] = {"imports": sorted(names), "parsed": f.parsed}
+        if f.notes:
+            meta["notes"] = dict(f.notes.items())
+        return FileScan(tuple(f.findings), tuple(errors), meta)
+
+    def _unparseable(self, text: str, message: str) -> FileScan:
+        """Blame only detectors whose tell-tale words appear: a template that never mentions
+        signals cannot hide a signal handler, so it should not turn that result into an error."""
+        suspects: set[str] = set()
+        for rule in rules().imports:
+            if any(p in text for p in rule.prefixes + rule.exact):
+                suspects.add(rule.detector)
+        default = File(text, {}, {})
+        for p, n in _DEFAULT_NAMES.items():
+            default.names[p] = {n}
+        suspects.update(_gate_detectors(_gates(default)))
+        return FileScan((), tuple((d, message) for d in sorted(suspects)), {"imports": []})
+
+    # ------------------------------------------------------------------ finalize
+
+    def finalize(
+        self, files: Mapping[str, ScannedFile], all_paths: tuple[str, ...]
+    ) -> list[DetectorResult]:
+        catalog = shipped_catalog()
+        go_files = [p for p in files if p.endswith(".go")]
+        if not go_files:
+            return [
+                DetectorResult(
+                    d, catalog[d].title, Status.NOT_APPLICABLE, "no Go source files in scope"
+                )
+                for d in DETECTORS
+            ]
+        evidence: dict[str, list[Evidence]] = defaultdict(list)
+        errors: dict[str, list[str]] = defaultdict(list)
+        notes: dict[str, list[str]] = defaultdict(list)
+        for path in sorted(files):
+            sf = files[path]
+            for fd in sf.scan.findings:
+                evidence[fd.detector].append(
+                    Evidence(
+                        path,
+                        fd.line,
+                        fd.end_line,
+                        Polarity(fd.polarity),
+                        fd.snippet,
+                        sf.blob,
+                        dict(fd.facts),
+                    )
+                )
+            for det, message in sf.scan.errors:
+                for d in DETECTORS if det == "*" else (det,):
+                    errors[d].append(f"{path} ({message})")
+            for det, items in dict(sf.scan.meta.get("notes", {})).items():
+                notes[det].extend(f"{path}:{item}" for item in items)
+        results: list[DetectorResult] = []
+        for det in DETECTORS:
+            spec = _BY_ID[det]
+            found = evidence.get(det, [])
+            if spec.from_paths is not None:
+                found = found + spec.from_paths(all_paths)
+            items = sorted(found, key=lambda e: (e.path, e.line))
+            if spec.grouped:
+                items = _group_imports(items)
+            result = common.with_errors(
+                DetectorResult(
+                    det,
+                    catalog[det].title,
+                    DetectorResult.status_for(tuple(items)),
+                    spec.summary(items, notes.get(det, [])),
+                    tuple(items),
+                ),
+                errors.get(det, []),
+                common.ANALYSE,
+            )
+            if spec.grouped and len(items) > MAX_EVIDENCE:
+                contrary = [e for e in items if e.polarity is Polarity.CONTRARY]
+                positive = [e for e in items if e.polarity is Polarity.POSITIVE]
+                shown = (contrary + positive)[:MAX_EVIDENCE]
+                shown.sort(key=lambda e: (e.path, e.line))
+                result = replace(
+                    result,
+                    summary=result.summary
+                    + f" (first {MAX_EVIDENCE} of {len(contrary) + len(positive)} shown)",
+                    evidence=tuple(shown),
+                )
+            results.append(result)
+        return results
+
+
+# --------------------------------------------------------------------------- gates
+
+
+@cache
+def _triggers() -> re.Pattern[str]:
+    """One pattern for every code word that can open a gate: a word after a dot, a call
+    (`.Get(`) or a literal (`.Server{`); route and header gates read string contents instead."""
+    r = rules()
+    code = {w for g in GATES for w in g.code_words(r)}
+    calls = {w for g in GATES for w in g.call_words(r)}
+    literals = {w for g in GATES for w in g.literal_words(r)}
+    return re.compile(rf"\.(?:({trie(code)})\b|({trie(calls)})\(|({trie(literals)})[ \t]*\{{)")
+
+
+def _gates(f: File) -> set[str]:
+    """Which tree rules could match: one regex pass over the text for trigger words
+    (`.Notify`, `.Client{`...), each checked against this file's import names (`sig.Notify`
+    counts when os/signal is imported as `sig`). One pass instead of dozens of substring
+    scans: this runs on every file, so it is the scan's hot loop."""
+    text = f.text
+    words: set[str] = set()
+    receivers: defaultdict[str, set[str]] = defaultdict(set)
+    for m in _triggers().finditer(text):
+        word = m.group(1) or m.group(2) or m.group(3)
+        words.add(word)
+        before = _IDENT_BEFORE.search(text, max(0, m.start() - 48), m.start())
+        if before:
+            receivers[word].add(before.group(1))
+    seen = Seen(f, words, receivers)
+    return {g.name for g in (GATES if words else _TEXT_GATES) if g.opens(seen)}
+
+
+def _gate_detectors(gates: Iterable[str]) -> list[str]:
+    return sorted({d for g in gates for d in _GATE_DETECTORS[g]})
+
+
+# --------------------------------------------------------------------------- the one tree walk
+
+
+def _parse(f: File, gates: set[str], errors: list[tuple[str, str]]) -> None:
+    config, selection = _rule(f, gates)
+    lay = f.lay = layout(f.text)
+    long = has_long_line(f.text)
+    if long and lay is None:  # no safe place to break it: parsing would be quadratic
+        errors.extend(
+            (
+                d,
+                f"syntax error: unterminated comment or string on a line over {LONG_LINE} "
+                "characters",
+            )
+            for d in _gate_detectors(gates)
+        )
+        return
+    source = None
+    if lay is not None and not long:
+        source = fragment(f.text, lay, (m.start() for m in selection.finditer(f.text)))
+        if source == "":
+            return  # every trigger sits in a comment: nothing to parse
+    by_kind: dict[str, list[SgNode]] = defaultdict(list)
+    if source is not None:
+        f.root = parse(source)
+        f.parsed = True
+        for node in f.root.find_all(config):
+            by_kind[node.kind()].append(node)
+        if by_kind["ERROR"]:
+            source = None  # report syntax errors as the whole file shows them
+    if source is None:
+        f.root = f.whole()
+        by_kind.clear()
+        for node in f.root.find_all(config):
+            by_kind[node.kind()].append(node)
+    if by_kind["ERROR"]:
+        line = f.line(by_kind["ERROR"][0].range().start.line)
+        errors.extend((d, f"syntax error at line {line}") for d in _gate_detectors(gates))
+    _dispatch(f, gates, by_kind)
+
+
+def _dispatch(f: File, gates: set[str], by_kind: dict[str, list[SgNode]]) -> None:
+    """Hand each reported node to the checks, kind by kind (calls, literals, assignments, then
+    other kinds), in `CHECKS` order; a handler that claims a node ends its round."""
+    assignments = by_kind["assignment_statement"]
+    on_call = [g.on_call for g in GATES if g.on_call is not None]
+    for call in by_kind["call_expression"]:
+        receiver, name, args = call_parts(call)
+        path = f.path_of(receiver) if receiver and "." not in receiver else None
+        for handle in on_call:
+            if handle(f, gates, call, receiver, name, args, path):
+                break
+    on_literal = [g.on_literal for g in GATES if g.on_literal is not None]
+    for lit in by_kind["composite_literal"]:
+        type_node = lit.field("type")
+        pkg, _, typ = (type_node.text() if type_node else "").partition(".")
+        pkg_path = f.path_of(pkg)
+        for handle_literal in on_literal:
+            if handle_literal(f, lit, pkg_path, typ, assignments):
+                break
+    on_assignment = [g.on_assignment for g in GATES if g.on_assignment is not None]
+    for assign in assignments:
+        left = assign.field("left")
+        right = named(assign.field("right"))
+        if left is None or not right:
+            continue
+        field_name = left.text().rsplit(".", 1)[-1]
+        for handle_assignment in on_assignment:
+            if handle_assignment(f, assign, field_name, right[0].text()):
+                break
+    for gate in GATES:
+        for kind, handle_node in gate.on_node.items():
+            for node in by_kind[kind]:
+                handle_node(f, node)
+    for gate in GATES:
+        if gate.after is not None and gate.name in gates:
+            gate.after(f, by_kind)
+
+
+def _rule(f: File, gates: set[str]) -> tuple[Config, re.Pattern[str]]:
+    """The one `find_all` rule for this file's open gates, and a text pattern that matches
+    wherever a node that rule reports could be (a superset: each node's text must contain
+    one of these literals), which picks the declarations worth parsing."""
+    part = RulePart(extra=[{"kind": "ERROR"}])
+    for gate in GATES:
+        if gate.name in gates:
+            mine = gate.rule(f)
+            part.calls += mine.calls
+            part.literals += mine.literals
+            part.assigns += mine.assigns
+            part.extra += mine.extra
+            part.where += mine.where
+    anys: list[dict[str, Any]] = list(part.extra)
+    if part.calls:
+        anys.append(
+            {
+                "kind": "call_expression",
+                "has": {"field": "function", "regex": f"^(?:{'|'.join(part.calls)})$"},
+            }
+        )
+    if part.literals:
+        anys.append(
+            {
+                "kind": "composite_literal",
+                "has": {"field": "type", "regex": f"^(?:{'|'.join(part.literals)})$"},
+            }
+        )
+    if part.assigns:
+        anys.append(
+            {
+                "kind": "assignment_statement",
+                "has": {
+                    "field": "left",
+                    "regex": rf"\.(?:{'|'.join(sorted(set(part.assigns)))})$",
+                },
+            }
+        )
+    return cast(Config, {"rule": {"any": anys}}), re.compile("|".join(part.where))
+
+
+# --------------------------------------------------------------------------- results
+
+
+def _group_imports(items: list[Evidence]) -> list[Evidence]:
+    """One evidence item per imported package (its first file), with how many files use it."""
+    first: dict[str, Evidence] = {}
+    count: dict[str, int] = defaultdict(int)
+    out: list[Evidence] = []
+    for e in items:
+        imp = e.facts.get("import")
+        if imp is None:
+            out.append(e)
+            continue
+        count[imp] += 1
+        first.setdefault(imp, e)
+    for imp, e in first.items():
+        out.append(
+            Evidence(
+                e.path,
+                e.line,
+                e.end_line,
+                e.polarity,
+                e.snippet,
+                e.blob,
+                {"import": imp, "files": count[imp]},
+            )
+        )
+    return sorted(out, key=lambda e: (e.path, e.line))
+
+
+EXTRACTORS: tuple[Extractor, ...] = (GoSourceExtractor(),)

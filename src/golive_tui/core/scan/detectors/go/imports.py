@@ -1,0 +1,192 @@
+"""The import scanner: a Go file's import specs and build constraint, without a parse.
+
+Runs on every Go file (the engine needs `meta["imports"]` for checklist `applies_when`, and
+import-only detectors are decided right here), so it is a few anchored regexes, not a parser.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import NamedTuple
+
+from golive_tui.core.scan.detectors.go.rules import rules
+
+_SKIP = re.compile(r"(?:\s+|//[^\n]*|/\*.*?\*/|;)*", re.S)
+_PACKAGE = re.compile(r"package[ \t]+([A-Za-z_]\w*)")
+# Whitespace, comments and semicolons (atomic: exactly what `_SKIP` alone would consume), then
+# `import` and a `(` or one spec; and inside `( ... )`: a `)` or one spec. One `match` per spec.
+_SKIP_ATOMIC = r"(?>(?:\s+|//[^\n]*|/\*.*?\*/|;)*)"
+_SPEC_RE = r"(?:([A-Za-z_]\w*|\.)[ \t]*)?(\"(?:[^\"\\\n]|\\[^\n])*\"|`[^`]*`)"
+_IMPORT_AT = re.compile(rf"{_SKIP_ATOMIC}import(?!\w){_SKIP_ATOMIC}(?:(\()|{_SPEC_RE})", re.S)
+_IN_BLOCK = re.compile(rf"{_SKIP_ATOMIC}(?:(\))|{_SPEC_RE})", re.S)
+
+
+class ImportSpec(NamedTuple):
+    path: str
+    name: str | None  # explicit name as written ("_", ".", "sig") or None
+    line: int
+    end_line: int
+    text: str
+
+
+_BUILD_LINE = re.compile(r"^//go:build[ \t]+(.+?)[ \t]*$", re.M)
+_PLUS_BUILD_LINE = re.compile(r"^//[ \t]*\+build[ \t]+(.+?)[ \t]*$", re.M)
+_CONSTRAINT_TOKEN = re.compile(r"\s*(&&|\|\||!|\(|\)|[\w.]+)")
+_MAX_CONSTRAINT_TAGS = 10
+
+
+def build_ignored(text: str) -> bool:
+    """Whether the file's build constraint keeps it out of every build: false unless the
+    `ignore` tag is set (`//go:build ignore`, `// +build ignore`, `ignore && linux`...), which
+    nobody sets, so its code is never compiled. Only the header before the package clause
+    counts, like `go build`; a constraint this cannot read is treated as satisfiable."""
+    pos = _SKIP.match(text, 1 if text.startswith("\ufeff") else 0)
+    header = text[: pos.end()].lstrip("\ufeff") if pos else ""
+    if "build" not in header:
+        return False
+    header = re.sub(r"/\*.*?\*/", "", header, flags=re.S)  # only line comments constrain
+    m = _BUILD_LINE.search(header)
+    if m:
+        expr = m.group(1)
+    else:
+        lines = _PLUS_BUILD_LINE.findall(header)
+        if not lines:
+            return False
+        expr = " && ".join(
+            "(" + " || ".join("(" + " && ".join(opt.split(",")) + ")" for opt in line.split()) + ")"
+            for line in lines
+        )
+    tokens: list[str] = []
+    at = 0
+    while at < len(expr.rstrip()):
+        tok = _CONSTRAINT_TOKEN.match(expr, at)
+        if tok is None:
+            return False
+        tokens.append(tok.group(1))
+        at = tok.end()
+    tags = sorted({t for t in tokens if t not in ("&&", "||", "!", "(", ")") and t != "ignore"})
+    if "ignore" not in tokens or len(tags) > _MAX_CONSTRAINT_TAGS:
+        return False
+    for bits in range(1 << len(tags)):
+        on = {t for i, t in enumerate(tags) if bits >> i & 1}
+        value = _eval_constraint(tokens, on)
+        if value is None or value:
+            return False
+    return True
+
+
+def _eval_constraint(tokens: list[str], on: set[str]) -> bool | None:
+    """A `//go:build` expression's value with the tags in `on` set; None if malformed."""
+    at = 0
+
+    def peek() -> str:
+        return tokens[at] if at < len(tokens) else ""
+
+    def unary() -> bool | None:
+        nonlocal at
+        tok = peek()
+        at += 1
+        if tok == "!":
+            v = unary()
+            return None if v is None else not v
+        if tok == "(":
+            v = disjunction()
+            if v is None or peek() != ")":
+                return None
+            at += 1
+            return v
+        if not tok or tok in ("&&", "||", ")"):
+            return None
+        return tok in on
+
+    def conjunction() -> bool | None:
+        nonlocal at
+        v = unary()
+        while v is not None and peek() == "&&":
+            at += 1
+            w = unary()
+            v = None if w is None else v and w
+        return v
+
+    def disjunction() -> bool | None:
+        nonlocal at
+        v = conjunction()
+        while v is not None and peek() == "||":
+            at += 1
+            w = conjunction()
+            v = None if w is None else v or w
+        return v
+
+    value = disjunction()
+    return value if at == len(tokens) else None
+
+
+def scan_imports(text: str) -> list[ImportSpec] | None:
+    """Import specs of a Go file, or None when the text has no package clause (not Go).
+
+    Go puts every import right after the package clause, so a scanner that skips whitespace,
+    comments and semicolons and reads import specs until the first other token is exact for
+    valid files and costs microseconds (no parse).
+    """
+    pos = _SKIP.match(text, 1 if text.startswith("\ufeff") else 0)
+    start = pos.end() if pos else 0
+    m = _PACKAGE.match(text, start)
+    if not m:
+        return None
+    at = m.end()
+    specs: list[ImportSpec] = []
+    line = 1
+    counted = 0
+
+    def add(spec: re.Match[str]) -> None:
+        nonlocal line, counted
+        first = spec.start(2) if spec.group(2) is not None else spec.start(3)
+        line += text.count("\n", counted, first)
+        counted = first
+        raw = spec.group(3)
+        specs.append(
+            ImportSpec(
+                raw[1:-1], spec.group(2), line, line + raw.count("\n"), text[first : spec.end()]
+            )
+        )
+
+    while True:
+        decl = _IMPORT_AT.match(text, at)
+        if decl is None:
+            return specs
+        at = decl.end()
+        if decl.group(1) is None:
+            add(decl)
+            continue
+        while True:
+            spec = _IN_BLOCK.match(text, at)
+            if spec is None:
+                return specs
+            at = spec.end()
+            if spec.group(1) is not None:
+                break
+            add(spec)
+
+
+@cache
+def import_detectors(path: str) -> tuple[str, ...]:
+    """Detectors an import path is evidence for (memoised: the same paths recur in every file)."""
+    return tuple(rule.detector for rule in rules().imports if rule.matches(path))
+
+
+@cache
+def default_name(path: str) -> str:
+    """The package name an import path is used under when no name is written (by convention)."""
+    known = rules().package_names.get(path)
+    if known:
+        return known
+    parts = path.split("/")
+    last = parts[-1]
+    if re.fullmatch(r"v\d+", last) and len(parts) > 1:
+        last = parts[-2]
+    last = re.sub(r"\.v\d+$", "", last)
+    for prefix in ("go-",):
+        if last.startswith(prefix) and len(last) > len(prefix):
+            last = last[len(prefix) :]
+    return re.sub(r"\W", "_", last)

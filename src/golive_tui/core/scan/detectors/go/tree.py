@@ -1,0 +1,262 @@
+"""The per-file context every check writes to, and the syntax-tree helpers they share.
+
+Comments and string contents never count: evidence always comes from syntax nodes.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from ast_grep_py import Config, SgNode, SgRoot
+
+from golive_tui.core.scan.detectors.base import Finding
+from golive_tui.core.scan.detectors.go.fragments import Layout, has_long_line, wrap_long_lines
+
+POS = "positive"
+CON = "contrary"
+SNIPPET_MAX = 200
+
+_FUNC_KINDS = frozenset({"function_declaration", "method_declaration", "func_literal"})
+_STRING_KINDS = frozenset({"interpreted_string_literal", "raw_string_literal"})
+
+
+def parse(source: str) -> SgNode:
+    """The Go syntax tree of `source` (the one place the parser is called)."""
+    return SgRoot(source, "go").root()
+
+
+@dataclass(slots=True)
+class File:
+    """What one extraction knows about the file; discarded after `extract`."""
+
+    text: str
+    names: dict[str, set[str]]  # import path -> names it is used under in this file
+    paths_by_name: dict[str, str]
+    findings: list[Finding] = field(default_factory=list)
+    notes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    root: SgNode | None = None  # the parsed tree: a fragment of the file, or all of it
+    full: SgNode | None = None  # the whole file's tree, parsed on first need (see `whole`)
+    parsed: bool = False
+    # Rows of the parsed text that end in a break inserted by `wrap_long_lines` (then the
+    # whole file is parsed, wrapped, and never a fragment).
+    added_rows: list[int] = field(default_factory=list)
+    lay: Layout | None = None
+
+    def whole(self) -> SgNode:
+        """The whole file's tree, for rules that look beyond the declarations in `root`
+        (a signal slice declared at package level, the callers of a function)."""
+        if self.full is None:
+            source = self.text
+            if self.lay is not None and has_long_line(source):
+                source, self.added_rows = wrap_long_lines(source, self.lay)
+            self.full = parse(source)
+            self.parsed = True
+        return self.full
+
+    def line(self, row: int) -> int:
+        """The file's 1-based line for a 0-based row of the parsed text."""
+        if self.added_rows:
+            row -= bisect_left(self.added_rows, row)
+        return row + 1
+
+    def aliases(self, path: str) -> set[str]:
+        return self.names.get(path, set())
+
+    def path_of(self, name: str) -> str | None:
+        return self.paths_by_name.get(name)
+
+    def imports_any(self, prefixes: Iterable[str]) -> bool:
+        """Whether an import path starts with one of `prefixes` (".../pgx" covers ".../pgx/v5")."""
+        return any(p.startswith(pre) for p in self.names for pre in prefixes)
+
+    def add(self, detector: str, node: SgNode, polarity: str, **facts: Any) -> None:
+        r = node.range()
+        self.findings.append(
+            Finding(
+                detector,
+                self.line(r.start.line),
+                self.line(r.end.line),
+                polarity,
+                snippet(node.text()),
+                facts,
+            )
+        )
+
+    def note(self, detector: str, node: SgNode, message: str) -> None:
+        self.notes[detector].append(f"{self.line(node.range().start.line)}: {message}")
+
+
+def snippet(text: str) -> str:
+    one = " ".join(text.split())
+    return one if len(one) <= SNIPPET_MAX else one[: SNIPPET_MAX - 1] + "…"
+
+
+def named(node: SgNode | None) -> list[SgNode]:
+    """Named children without comments (a comment inside an argument list is a named node)."""
+    if node is None:
+        return []
+    return [c for c in node.named_children() if c.kind() != "comment"]
+
+
+def string_value(node: SgNode) -> str | None:
+    kind = node.kind()
+    if kind not in _STRING_KINDS:
+        return None
+    return node.text()[1:-1]
+
+
+def enclosing_function(node: SgNode) -> SgNode | None:
+    for anc in node.ancestors():
+        if anc.kind() in _FUNC_KINDS:
+            return anc
+    return None
+
+
+def start_of(node: SgNode | None) -> int:
+    return -1 if node is None else node.range().start.index
+
+
+def call_parts(call: SgNode) -> tuple[str, str, list[SgNode]]:
+    """(receiver text or "", method/function name, arguments) of a call_expression."""
+    fn = call.field("function")
+    args = named(call.field("arguments"))
+    if fn is None:
+        return "", "", args
+    if fn.kind() == "selector_expression":
+        operand = fn.field("operand")
+        name = fn.field("field")
+        return (operand.text() if operand else ""), (name.text() if name else ""), args
+    return "", fn.text(), args
+
+
+def assigned_name(expr: SgNode) -> tuple[str, SgNode] | None:
+    """The variable (or `x.field`) an expression is assigned to, with the assigning statement."""
+    node = expr
+    parent = node.parent()
+    while parent is not None and parent.kind() in ("unary_expression", "parenthesized_expression"):
+        node, parent = parent, parent.parent()
+    if parent is None:
+        return None
+    if parent.kind() == "literal_element":  # {srv: &http.Server{...}} -> field name
+        keyed = parent.parent()
+        if keyed is not None and keyed.kind() == "keyed_element":
+            kids = named(keyed)
+            if len(kids) == 2 and kids[1] == parent:
+                return kids[0].text(), keyed
+        return None
+    if parent.kind() != "expression_list":
+        return None
+    stmt = parent.parent()
+    if stmt is None:
+        return None
+    index = next((i for i, c in enumerate(named(parent)) if c == node), -1)
+    if stmt.kind() in ("short_var_declaration", "assignment_statement"):
+        left = named(stmt.field("left"))
+        if 0 <= index < len(left):
+            return left[index].text(), stmt
+    elif stmt.kind() == "var_spec":
+        names = list(stmt.field_children("name"))
+        if 0 <= index < len(names):
+            return names[index].text(), stmt
+    return None
+
+
+def definitions(scope: SgNode, name: str) -> list[SgNode]:
+    """Right-hand expressions assigned to `name` in `scope` (`:=`, `=`, `+=`, var, const)."""
+    found: list[SgNode] = []
+    pattern = f"^{re.escape(name)}$"
+    config = {
+        "rule": {
+            "any": [
+                {
+                    "kind": "short_var_declaration",
+                    "has": {"field": "left", "has": {"kind": "identifier", "regex": pattern}},
+                },
+                {
+                    "kind": "assignment_statement",
+                    "has": {"field": "left", "has": {"kind": "identifier", "regex": pattern}},
+                },
+                {
+                    "any": [{"kind": "var_spec"}, {"kind": "const_spec"}],
+                    "has": {"field": "name", "regex": pattern},
+                },
+            ]
+        }
+    }
+    for stmt in scope.find_all(cast(Config, config)):
+        if stmt.kind() in ("var_spec", "const_spec"):
+            names = [c.text() for c in stmt.field_children("name")]
+            values = named(stmt.field("value"))
+        else:
+            names = [c.text() for c in named(stmt.field("left"))]
+            values = named(stmt.field("right"))
+        if name in names and len(values) == len(names):
+            found.append(values[names.index(name)])
+    return found
+
+
+def parameter_position(func: SgNode, name: str) -> tuple[int, bool] | None:
+    """(index, variadic) of a named parameter of `func`, or None."""
+    params = func.field("parameters")
+    index = 0
+    for decl in named(params):
+        names = [c.text() for c in decl.field_children("name")]
+        if not names:
+            index += 1
+            continue
+        for n in names:
+            if n == name:
+                return index, decl.kind() == "variadic_parameter_declaration"
+            index += 1
+    return None
+
+
+def callers(root: SgNode, func: SgNode) -> list[SgNode]:
+    name_node = func.field("name")
+    if name_node is None:
+        return []
+    name = re.escape(name_node.text())
+    config = {
+        "rule": {
+            "kind": "call_expression",
+            "has": {"field": "function", "regex": rf"^(?:\w+\.)*{name}$"},
+        }
+    }
+    return list(root.find_all(cast(Config, config)))
+
+
+def keyed_fields(lit: SgNode) -> dict[str, str]:
+    """`Field: value` pairs of a composite literal's body, as written."""
+    out: dict[str, str] = {}
+    for keyed in named(lit.field("body")):
+        if keyed.kind() != "keyed_element":
+            continue
+        kids = named(keyed)
+        if len(kids) == 2:
+            out[kids[0].text()] = kids[1].text()
+    return out
+
+
+def later_fields(lit: SgNode, assignments: list[SgNode]) -> dict[str, str]:
+    """Fields assigned to the literal's variable later in the same function (`srv.X = ...`)."""
+    assigned = assigned_name(lit)
+    if assigned is None or not assignments:
+        return {}
+    var = assigned[0]
+    func_key = start_of(enclosing_function(lit))
+    start = lit.range().end.index
+    out: dict[str, str] = {}
+    for assign in assignments:
+        left = assign.field("left")
+        right = named(assign.field("right"))
+        if left is None or not right or assign.range().start.index < start:
+            continue
+        target, _, fld = left.text().rpartition(".")
+        if target == var and start_of(enclosing_function(assign)) == func_key:
+            out[fld] = right[0].text()
+    return out

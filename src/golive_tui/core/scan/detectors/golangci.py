@@ -1,0 +1,165 @@
+"""golangci-lint configuration: which linters a repository asks for, in either schema.
+
+v1 configs list `linters.enable` (with `enable-all`/`disable-all`); v2 configs say `version: "2"`,
+choose a `linters.default` set and move formatters (gofmt, goimports...) to `formatters.enable`.
+Reporting the schema and the default set keeps "3 linters enabled" honest when the default
+set is `all`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Mapping
+from typing import Any
+
+from golive_tui.core import tomlsafe
+from golive_tui.core.model import DetectorResult
+from golive_tui.core.scan.detectors import common, yamlutil
+from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
+
+DETECTOR = "lint.golangci_config"
+_NAMES = {
+    ".golangci.yml": "yaml",
+    ".golangci.yaml": "yaml",
+    ".golangci.toml": "toml",
+    ".golangci.json": "json",
+}
+
+
+def _strs(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [str(v) for v in value if isinstance(v, (str, int, float))]
+    return []
+
+
+def describe(config: Mapping[str, Any], fmt: str) -> dict[str, Any]:
+    """Facts from a loaded config: schema, default set, enabled/disabled linters, formatters."""
+    version = str(config.get("version", "1") or "1")
+    linters = config.get("linters")
+    linters = linters if isinstance(linters, Mapping) else {}
+    facts: dict[str, Any] = {
+        "format": fmt,
+        "schema_version": "2" if version.startswith("2") else "1",
+        "linters": _strs(linters.get("enable")),
+        "disabled": _strs(linters.get("disable")),
+    }
+    if facts["schema_version"] == "2":
+        facts["default"] = str(linters.get("default") or "standard")
+        formatters = config.get("formatters")
+        if isinstance(formatters, Mapping):
+            facts["formatters"] = _strs(formatters.get("enable"))
+    else:
+        if linters.get("enable-all") is True:
+            facts["default"] = "all"
+        elif linters.get("disable-all") is True:
+            facts["default"] = "none"
+        else:
+            facts["default"] = "standard"
+        presets = _strs(linters.get("presets"))
+        if presets:
+            facts["presets"] = presets
+    return facts
+
+
+def _load(text: str, fmt: str) -> tuple[Any, int]:
+    """(config, line of the `linters` key or 1); raises common-style (line, message) tuples."""
+    if fmt == "toml":
+        try:
+            data: Any = tomlsafe.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            m = re.search(r"line (\d+)", str(exc))
+            raise _Bad(int(m.group(1)) if m else 1, str(exc)) from None
+        m = re.search(r"(?m)^\s*\[\s*linters\s*\]", text)
+        return data, common.line_of(text, m.start()) if m else 1
+    if fmt == "json":
+        try:
+            data = json.loads(text) if text.strip() else {}
+        except json.JSONDecodeError as exc:
+            raise _Bad(exc.lineno, exc.msg) from None
+        m = re.search(r'"linters"\s*:', text)
+        return data, common.line_of(text, m.start()) if m else 1
+    try:
+        docs = yamlutil.load_all(text)
+    except yamlutil.YamlError as exc:
+        raise _Bad(exc.line, exc.message) from None
+    if not docs:
+        return {}, 1
+    root = docs[0]
+    key = yamlutil.key_node(root, "linters")
+    return yamlutil.to_python(root), yamlutil.line(key) if key is not None else 1
+
+
+class _Bad(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+class GolangciExtractor:
+    name = "golangci"
+    version = "1"
+    detectors = (DETECTOR,)
+
+    def matches(self, path: str) -> bool:
+        return common.basename(path) in _NAMES and not common.is_foreign(path)
+
+    def prefilter(self) -> tuple[bytes, ...] | None:
+        return None
+
+    def extract(self, path: str, text: str) -> FileScan:
+        fmt = _NAMES.get(common.basename(path), "yaml")
+        try:
+            config, line = _load(text, fmt)
+        except _Bad as exc:
+            return FileScan(
+                errors=(common.error(exc.line, f"invalid {fmt.upper()}: {exc.message}"),)
+            )
+        if config is None:
+            config = {}
+        if not isinstance(config, Mapping):
+            return FileScan(errors=(common.error(1, "the configuration is not a mapping"),))
+        facts = describe(config, fmt)
+        lines = text.splitlines()
+        snippet = (
+            common.snippet(lines[line - 1]) if 0 < line <= len(lines) else common.basename(path)
+        )
+        return FileScan(
+            findings=(Finding(DETECTOR, line, line, "positive", snippet or path, facts),)
+        )
+
+    def finalize(
+        self, files: Mapping[str, ScannedFile], all_paths: tuple[str, ...]
+    ) -> list[DetectorResult]:
+        title = common.title_of(DETECTOR)
+        ev = common.collect(files, DETECTOR)
+        if not files:
+            summary = "no .golangci.yml/.yaml/.toml/.json"
+        elif not ev:
+            summary = ""
+        else:
+            first = ev[0]
+            f = first.facts
+            enabled = list(f.get("linters", []))
+            summary = (
+                f"{first.path} (v{f['schema_version']} schema, default set {f['default']}, "
+                f"{common.plural(len(enabled), 'linter')} enabled"
+                + (
+                    f": {', '.join(enabled[:8])}{'…' if len(enabled) > 8 else ''}"
+                    if enabled
+                    else ""
+                )
+                + ")"
+            )
+            if len(ev) > 1:
+                summary += f" and {len(ev) - 1} more config(s)"
+        return [
+            common.result(DETECTOR, title, ev, summary, errors=common.errors_for(files, DETECTOR))
+        ]
+
+
+EXTRACTORS = (GolangciExtractor(),)

@@ -1,0 +1,206 @@
+"""go.mod evidence: which Go (and toolchain) each module declares.
+
+go.mod has its own small grammar (cmd/go's modfile): `//` comments, one directive per line or
+a parenthesised block, quoted or back-quoted module paths. Reading it properly means a
+`// go 1.13` comment or a `go` inside a replace path never passes for the directive.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from golive_tui.core.model import DetectorResult
+from golive_tui.core.scan.detectors import common
+from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
+
+DETECTOR = "gomod.go_version"
+_VERBS = frozenset(
+    {
+        "module",
+        "go",
+        "toolchain",
+        "godebug",
+        "require",
+        "exclude",
+        "replace",
+        "retract",
+        "tool",
+        "ignore",
+    }
+)
+_BLOCK_VERBS = _VERBS - {"module", "go", "toolchain"}
+_GO_VERSION = re.compile(r"1(\.(0|[1-9]\d*)){1,2}((rc|beta)\d+)?$|1$")
+_TOOLCHAIN = re.compile(r"go1(\.(0|[1-9]\d*)){1,2}((rc|beta)\d+)?(-[\w.+-]+)?$|default$")
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|`[^`]*`|\(|\)|=>|[^\s()"`]+')
+
+
+class GoModError(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass(slots=True)
+class GoMod:
+    module: str = ""
+    module_line: int = 0
+    go: str = ""
+    go_line: int = 0
+    toolchain: str = ""
+    requires: int = 0
+    lines: dict[str, str] = field(default_factory=dict)  # line text by directive, for snippets
+
+
+def _tokens(line: str, number: int) -> list[str]:
+    code = _strip_comment(line)
+    tokens = _TOKEN.findall(code)
+    if code.count('"') % 2 or code.count("`") % 2:
+        raise GoModError(number, "unterminated quoted string")
+    return tokens
+
+
+def _strip_comment(line: str) -> str:
+    quote = ""
+    for idx, ch in enumerate(line):
+        if quote:
+            if ch == "\\" and quote == '"':
+                continue
+            if ch == quote:
+                quote = ""
+        elif ch in '"`':
+            quote = ch
+        elif line.startswith("//", idx):
+            return line[:idx]
+    return line
+
+
+def _unquote(token: str) -> str:
+    if len(token) >= 2 and token[0] in '"`' and token[-1] == token[0]:
+        return token[1:-1]
+    return token
+
+
+def parse(text: str) -> GoMod:
+    """Parse go.mod; raises GoModError(line, message) where `go mod edit` would refuse it."""
+    mod = GoMod()
+    block: str | None = None
+    block_line = 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        tokens = _tokens(raw, number)
+        if not tokens:
+            continue
+        if block is not None:
+            if tokens == [")"]:
+                block = None
+                continue
+            if "(" in tokens or ")" in tokens:
+                raise GoModError(number, f"unexpected parenthesis in {block} block")
+            _entry(mod, block, tokens, number, raw)
+            continue
+        verb = tokens[0]
+        if verb not in _VERBS:
+            raise GoModError(number, f"unknown directive: {verb}")
+        if len(tokens) >= 2 and tokens[1] == "(":
+            if verb not in _BLOCK_VERBS:
+                raise GoModError(number, f"{verb} cannot be a block")
+            if len(tokens) > 2:
+                raise GoModError(number, "unexpected text after '('")
+            block, block_line = verb, number
+            continue
+        _entry(mod, verb, tokens[1:], number, raw)
+    if block is not None:
+        raise GoModError(block_line, f"{block} block is not closed")
+    return mod
+
+
+def _entry(mod: GoMod, verb: str, args: list[str], number: int, raw: str) -> None:
+    if not args:
+        raise GoModError(number, f"{verb} needs an argument")
+    if ")" in args or "(" in args:
+        raise GoModError(number, "unexpected parenthesis")
+    if verb == "module":
+        if len(args) != 1:
+            raise GoModError(number, "usage: module module/path")
+        mod.module, mod.module_line = _unquote(args[0]), number
+        mod.lines["module"] = raw.strip()
+    elif verb == "go":
+        if len(args) != 1 or not _GO_VERSION.match(args[0]):
+            raise GoModError(
+                number, f"invalid go version {' '.join(args)!r}: must match 1.N or 1.N.P"
+            )
+        mod.go, mod.go_line = args[0], number
+        mod.lines["go"] = raw.strip()
+    elif verb == "toolchain":
+        if len(args) != 1 or not _TOOLCHAIN.match(args[0]):
+            raise GoModError(
+                number, f"invalid toolchain {' '.join(args)!r}: must look like go1.N.P"
+            )
+        mod.toolchain = args[0]
+    elif verb == "require":
+        if len(args) < 2:
+            raise GoModError(number, "usage: require module/path v1.2.3")
+        mod.requires += 1
+    elif verb == "replace" and "=>" not in args:
+        raise GoModError(number, "usage: replace module/path [v1.2.3] => other/module v1.4")
+
+
+class GoModExtractor:
+    name = "gomod"
+    version = "1"
+    detectors = (DETECTOR,)
+
+    def matches(self, path: str) -> bool:
+        return common.basename(path) == "go.mod" and not common.is_foreign(path)
+
+    def prefilter(self) -> tuple[bytes, ...] | None:
+        return None
+
+    def extract(self, path: str, text: str) -> FileScan:
+        try:
+            mod = parse(text)
+        except GoModError as exc:
+            return FileScan(errors=(common.error(exc.line, exc.message),))
+        line = mod.go_line or mod.module_line or 1
+        snippet = mod.lines.get("go") or mod.lines.get("module") or "go.mod"
+        finding = Finding(
+            DETECTOR,
+            line,
+            line,
+            "positive",
+            snippet,
+            {"module": mod.module, "go": mod.go, "toolchain": mod.toolchain},
+        )
+        return FileScan(findings=(finding,), meta={"requires": mod.requires})
+
+    def finalize(
+        self, files: Mapping[str, ScannedFile], all_paths: tuple[str, ...]
+    ) -> list[DetectorResult]:
+        title = common.title_of(DETECTOR)
+        if not files:
+            has_go = any(p.endswith(".go") for p in all_paths)
+            if not has_go:
+                return [common.not_applicable(DETECTOR, title, "no go.mod and no Go files")]
+            return [common.result(DETECTOR, title, (), "Go files but no go.mod: not a Go module")]
+        ev = common.collect(files, DETECTOR)
+        if len(ev) == 1:
+            f = ev[0].facts
+            summary = (
+                f"go {f['go'] or '(no go directive)'}"
+                + (f", toolchain {f['toolchain']}" if f["toolchain"] else "")
+                + f" in {ev[0].path}"
+            )
+        else:
+            versions = sorted({str(e.facts["go"]) or "none" for e in ev})
+            summary = f"{len(ev)} go.mod files; go {', '.join(versions)}"
+        no_go = [e.path for e in ev if not e.facts["go"]]
+        if no_go:
+            summary += f" ({len(no_go)} without a go directive)"
+        return [
+            common.result(DETECTOR, title, ev, summary, errors=common.errors_for(files, DETECTOR))
+        ]
+
+
+EXTRACTORS = (GoModExtractor(),)

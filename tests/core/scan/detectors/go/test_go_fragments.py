@@ -1,0 +1,251 @@
+"""Go source: parsing only the declarations that hold a trigger, and every way back to a
+whole-file parse. Results must never depend on which of the two was parsed."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+import pytest
+from ast_grep_py import SgRoot
+from tests.core.scan.detectors.go.test_go_extractor import SERVER, SIGNAL_CASES
+
+from golive_tui.core.scan.detectors.base import FileScan
+from golive_tui.core.scan.detectors.go import EXTRACTORS, extractor, tree
+from golive_tui.core.scan.detectors.go.fragments import fragment, layout
+
+EX = EXTRACTORS[0]
+
+
+def go(body: str) -> str:
+    return textwrap.dedent(body).lstrip("\n")
+
+
+def parsed_sources(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every source handed to the parser."""
+    seen: list[str] = []
+
+    def spy(src: str, lang: str) -> Any:
+        seen.append(src)
+        return SgRoot(src, lang)
+
+    monkeypatch.setattr(tree, "SgRoot", spy)
+    return seen
+
+
+def whole_file_scan(monkeypatch: pytest.MonkeyPatch, path: str, text: str) -> FileScan:
+    with monkeypatch.context() as m:
+        m.setattr(extractor, "fragment", lambda *args: None)
+        return EX.extract(path, text)
+
+
+def without_parsed(scan: FileScan) -> tuple[Any, ...]:
+    meta = {k: v for k, v in scan.meta.items() if k != "parsed"}
+    return scan.findings, scan.errors, meta
+
+
+MANY = go(
+    """
+    package main
+
+    import (
+        "fmt"
+        "net/http"
+        "os"
+    )
+
+    // Config is read from the environment (os.Getenv in a doc comment is not code).
+    type Config struct{ Addr string }
+
+    func helper() string { return fmt.Sprint("unrelated") }
+
+    func load() Config {
+        return Config{
+            Addr: os.Getenv("ADDR"),
+        }
+    }
+
+    var client = &http.Client{}
+
+    func tail() {}
+    """
+)
+
+
+def test_only_declarations_with_a_trigger_are_parsed_and_lines_are_the_files(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen = parsed_sources(monkeypatch)
+    scan = EX.extract("main.go", MANY)
+    assert len(seen) == 1
+    (src,) = seen
+    assert "func load()" in src and "var client" in src
+    assert "helper" not in src and "type Config" not in src and "tail" not in src
+    assert src.count("\n") <= MANY.count("\n")
+    by_detector = {f.detector: (f.line, f.end_line, f.snippet) for f in scan.findings}
+    assert by_detector["go.config_loading"] == (16, 16, 'os.Getenv("ADDR")')
+    assert by_detector["go.http.client_timeout"] == (20, 20, "http.Client{}")
+    assert scan.meta["parsed"] is True
+    assert without_parsed(scan) == without_parsed(whole_file_scan(monkeypatch, "main.go", MANY))
+
+
+def test_layout_skips_declaration_keywords_inside_raw_strings_and_comments() -> None:
+    text = go(
+        """
+        package main
+
+        var tmpl = `
+        func fake() {}
+        `
+
+        /*
+        func commented() {}
+        */
+        func real() {}
+        """
+    )
+    lay = layout(text)
+    assert lay is not None
+    assert [text[s : text.index("\n", s)] for s in lay.starts] == ["var tmpl = `", "func real() {}"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'package a\nfunc f() { s := "open\n}\n',  # interpreted string left open
+        "package a\nfunc f() { s := `open\n}\n",  # raw string left open
+        "package a\n/* open comment\nfunc f() {}\n",
+        "package a\nfunc f() { r := 'x\n}\n",
+    ],
+)
+def test_unterminated_tokens_give_no_layout(text: str) -> None:
+    assert layout(text) is None
+
+
+def test_raw_string_holding_go_code_is_not_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = go(
+        """
+        package gen
+
+        import "os"
+
+        var tmpl = `package main
+        func main() { _ = os.Getenv("IN_TEMPLATE") }
+        `
+
+        func real() string { return os.Getenv("REAL") }
+        """
+    )
+    scan = EX.extract("gen.go", text)
+    assert [(f.line, f.facts.get("variable")) for f in scan.findings] == [(9, "REAL")]
+    assert without_parsed(scan) == without_parsed(whole_file_scan(monkeypatch, "gen.go", text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a column-0 `func` continuing the line before it is no declaration
+        'package a\nimport "os"\nvar handler =\nfunc() string { return os.Getenv("A") }\n',
+        # unbalanced braces: the boundary cannot be trusted
+        'package a\nimport "os"\nfunc f() {\nfunc g() { _ = os.Getenv("A") }\n',
+        # evidence before the first column-0 declaration
+        'package a; import "os"; func f() { _ = os.Getenv("A") }\n',
+    ],
+)
+def test_untrusted_boundaries_parse_the_whole_file(
+    monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    lay = layout(text)
+    assert lay is not None
+    assert fragment(text, lay, [text.index("os.Getenv")]) is None
+    seen = parsed_sources(monkeypatch)
+    scan = EX.extract("a.go", text)
+    assert seen == [text]
+    assert any(f.detector == "go.config_loading" for f in scan.findings) or scan.errors
+
+
+def test_syntax_error_inside_a_fragment_is_reported_from_the_whole_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = go(
+        """
+        package main
+
+        import ("os/signal"; "syscall")
+
+        func ok() {}
+
+        func main() {
+            x := ;
+            signal.Notify(c, syscall.SIGTERM)
+        }
+        """
+    )
+    seen = parsed_sources(monkeypatch)
+    scan = EX.extract("main.go", text)
+    assert len(seen) == 2 and seen[-1] == text  # the fragment, then the whole file
+    assert any(d == "go.signal.sigterm" and "syntax error at line 8" in m for d, m in scan.errors)
+
+
+def test_triggers_only_in_comments_need_no_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = parsed_sources(monkeypatch)
+    text = 'package a\n\nimport "os"\n\n// Use os.Getenv("X") to configure.\nfunc f() { _ = os.Args }\n'
+    scan = EX.extract("a.go", text)
+    assert seen == []
+    assert scan.findings == () and scan.errors == ()
+    assert scan.meta["parsed"] is False
+
+
+def test_file_wide_rules_see_declarations_outside_the_fragment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = go(
+        """
+        package main
+
+        import ("os"; "os/signal"; "syscall")
+
+        var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM}
+
+        func unrelated() {}
+
+        func trap(c chan os.Signal, sigs ...os.Signal) { signal.Notify(c, sigs...) }
+
+        func main() { trap(make(chan os.Signal), stopSignals...) }
+        """
+    )
+    seen = parsed_sources(monkeypatch)
+    (hit,) = [f for f in EX.extract("main.go", text).findings if f.detector == "go.signal.sigterm"]
+    assert hit.polarity == "positive" and hit.line == 9
+    assert list(hit.facts["signals"]) == ["os.Interrupt", "syscall.SIGTERM"]
+    assert "var stopSignals" not in seen[0] and seen[-1] == text  # whole file parsed on need
+
+
+CORPUS = [go(c[1]) for c in SIGNAL_CASES] + [go(SERVER), MANY]
+
+
+@pytest.mark.parametrize("text", CORPUS, ids=[f"case{i}" for i in range(len(CORPUS))])
+def test_fragment_and_whole_file_agree(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    assert without_parsed(EX.extract("x.go", text)) == without_parsed(
+        whole_file_scan(monkeypatch, "x.go", text)
+    )
+
+
+def test_sqlx_get_counts_only_where_sqlx_is_imported() -> None:
+    text = go(
+        """
+        package main
+
+        import ("database/sql"; "fmt"; "net/http")
+
+        func routes(mux *http.ServeMux, db *sql.DB) {
+            mux.HandleFunc("/healthz", ok)
+            _ = db.Get(&u, fmt.Sprintf("SELECT * FROM t WHERE id = %s", id))
+            _, _ = db.Exec(fmt.Sprintf("DELETE FROM t WHERE id = %s", id))
+        }
+        """
+    )
+    sql = [
+        f for f in EX.extract("main.go", text).findings if f.detector == "go.sql_string_building"
+    ]
+    assert [f.facts["method"] for f in sql] == ["Exec"]

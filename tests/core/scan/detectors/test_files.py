@@ -1,0 +1,114 @@
+"""Presence checks (README, runbook, .dockerignore, update bot, tests) and fuzz/bench declarations."""
+
+from __future__ import annotations
+
+from tests.conftest import RepoFactory
+
+from golive_tui.core.model import DetectorResult, Polarity, Status
+from golive_tui.core.scan.detectors import files as files_mod
+from golive_tui.core.scan.detectors.base import FileScan, ScannedFile
+from golive_tui.core.scan.engine import scan
+
+EX = files_mod.EXTRACTORS[0]
+
+
+def run(tree: dict[str, str]) -> dict[str, DetectorResult]:
+    scanned: dict[str, ScannedFile] = {}
+    for path, text in tree.items():
+        if EX.matches(path):
+            passes = any(lit in text.encode() for lit in EX.prefilter() or ())
+            scanned[path] = ScannedFile(
+                path, None, EX.extract(path, text) if passes else FileScan()
+            )
+    return {r.id: r for r in EX.finalize(scanned, tuple(tree))}
+
+
+TEST_GO = """\
+package svc
+
+import "testing"
+
+func FuzzParse(f *testing.F) {
+\tf.Fuzz(func(t *testing.T, s string) {})
+}
+
+func BenchmarkParse(b *testing.B) {}
+
+// func FuzzInComment(f *testing.F) {}
+/*
+func BenchmarkInBlockComment(b *testing.B) {}
+*/
+var src = `
+func FuzzInRawString(f *testing.F) {}
+`
+
+func benchmarkHelper(b *testing.B) {}
+"""
+
+
+def test_fuzz_and_bench_declarations_only() -> None:
+    results = run({"svc/parse_test.go": TEST_GO, "svc/parse.go": "package svc\n"})
+    assert [(e.line, e.facts["name"]) for e in results["tests.fuzz"].evidence] == [(5, "FuzzParse")]
+    assert [(e.line, e.facts["name"]) for e in results["tests.bench"].evidence] == [
+        (9, "BenchmarkParse")
+    ]
+    assert results["tests.present"].summary == "1 test file in 1 package"
+
+
+def test_presence_checks() -> None:
+    tree = {
+        "README.md": "",
+        "docs/runbook.md": "",
+        "Dockerfile": "",
+        "deploy/Dockerfile": "",
+        ".dockerignore": "",
+        "renovate.json": "{}",
+        "main.go": "",
+    }
+    results = run(tree)
+    assert results["docs.readme"].status is Status.FOUND
+    assert [e.path for e in results["docs.runbook"].evidence] == ["docs/runbook.md"]
+    assert results["docker.dockerignore"].status is Status.FOUND
+    assert results["deps.update_bot"].evidence[0].facts["bot"] == "renovate"
+    assert results["tests.present"].status is Status.MISSING
+    assert results["tests.fuzz"].status is Status.MISSING
+
+
+def test_absences() -> None:
+    results = run({"docs/README.md": "", "Dockerfile.api": "", "sub/.dockerignore": ""})
+    assert results["docs.readme"].status is Status.MISSING
+    assert results["docs.runbook"].status is Status.MISSING
+    assert results["docker.dockerignore"].status is Status.CONTRARY
+    assert results["deps.update_bot"].status is Status.MISSING
+    assert results["tests.present"].status is Status.NOT_APPLICABLE
+    assert run({})["docker.dockerignore"].status is Status.NOT_APPLICABLE
+
+
+def test_dependabot_needs_gomod() -> None:
+    gomod = "version: 2\nupdates:\n  - package-ecosystem: github-actions\n    directory: /\n  - package-ecosystem: gomod\n    directory: /\n"
+    npm = "version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n"
+    found = run({".github/dependabot.yml": gomod})["deps.update_bot"]
+    assert (found.status, found.evidence[0].line) == (Status.FOUND, 5)
+    assert (
+        run({".github/dependabot.yml": npm})["deps.update_bot"].evidence[0].polarity
+        is Polarity.CONTRARY
+    )
+    bad = run({".github/dependabot.yml": "updates: [\n"})["deps.update_bot"]
+    assert bad.status is Status.ERROR and ".github/dependabot.yml:" in bad.summary
+
+
+def test_engine_offers_test_files_to_this_family(make_repo: RepoFactory) -> None:
+    root = make_repo(
+        {
+            "go.mod": "module example.com/svc\n\ngo 1.22\n",
+            "svc.go": "package svc\n",
+            "svc_test.go": TEST_GO,
+            "testdata/x_test.go": 'package x\n\nimport "testing"\n\nfunc FuzzNo(f *testing.F) {}\n',
+        }
+    )
+    report = scan(root, only=["tests.fuzz", "tests.bench"], use_cache=False)
+    fuzz = report.result("tests.fuzz")
+    assert [(e.path, e.line) for e in fuzz.evidence] == [("svc_test.go", 5)]
+    assert fuzz.evidence[0].blob is not None
+    assert report.result("tests.bench").status is Status.FOUND
+    assert report.stats.parsed_go_files <= 1  # test files are not Go source

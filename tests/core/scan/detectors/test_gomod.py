@@ -1,0 +1,87 @@
+"""go.mod parsing and gomod.go_version."""
+
+from __future__ import annotations
+
+import pytest
+
+from golive_tui.core.model import Polarity, Status
+from golive_tui.core.scan.detectors import gomod
+from golive_tui.core.scan.detectors.base import ScannedFile
+
+EX = gomod.EXTRACTORS[0]
+
+FULL = """\
+// A comment mentioning go 1.13 must not count.
+module "example.com/svc" // quoted path
+
+go 1.22.3
+
+toolchain go1.23.1
+
+godebug (
+\tdefault=go1.21
+)
+
+require (
+\tgithub.com/a/b v1.2.3 // indirect
+\tgolang.org/x/sync v0.7.0
+)
+
+replace example.com/old => ../old
+exclude github.com/a/b v1.0.0
+retract [v1.0.0, v1.0.5] // broken
+"""
+
+
+def run(files: dict[str, str], extra: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+    scanned = {p: ScannedFile(p, "b" * 40, EX.extract(p, t)) for p, t in files.items()}
+    return EX.finalize(scanned, (*files, *extra))[0]
+
+
+def test_full_go_mod() -> None:
+    result = run({"go.mod": FULL})
+    assert result.status is Status.FOUND
+    (ev,) = result.evidence
+    assert (ev.path, ev.line, ev.polarity, ev.blob) == ("go.mod", 4, Polarity.POSITIVE, "b" * 40)
+    assert dict(ev.facts) == {"module": "example.com/svc", "go": "1.22.3", "toolchain": "go1.23.1"}
+
+
+def test_several_go_mods_and_absent_directives() -> None:
+    result = run({"go.mod": "module a\n\ngo 1.21\n", "tools/go.mod": "module a/tools\n"})
+    assert [(e.path, e.facts["go"], e.facts["toolchain"]) for e in result.evidence] == [
+        ("go.mod", "1.21", ""),
+        ("tools/go.mod", "", ""),
+    ]
+    assert "without a go directive" in result.summary
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "needle"),
+    [
+        ("module a\ngo 1.22\nfrobnicate x\n", 3, "unknown directive"),
+        ("module a\nrequire (\n\tx v1\n", 2, "not closed"),
+        ("module a\ngo 1.22.x\n", 2, "invalid go version"),
+        ('module "a\n', 1, "unterminated"),
+        ("module a\nrequire x\n", 2, "usage"),
+    ],
+)
+def test_malformed_go_mod_is_an_error_with_file_and_line(text: str, line: int, needle: str) -> None:
+    result = run({"svc/go.mod": text})
+    assert result.status is Status.ERROR
+    assert f"svc/go.mod:{line}:" in result.summary and needle in result.summary
+
+
+def test_malformed_one_does_not_hide_a_good_one() -> None:
+    result = run({"go.mod": "module a\ngo 1.22\n", "x/go.mod": "bogus\n"})
+    assert result.status is Status.FOUND
+    assert "x/go.mod:1" in result.summary
+
+
+def test_no_go_mod() -> None:
+    assert run({}, ("main.go",)).status is Status.MISSING
+    assert run({}, ("README.md",)).status is Status.NOT_APPLICABLE
+
+
+def test_matches_skips_vendor_and_testdata() -> None:
+    assert EX.matches("go.mod") and EX.matches("tools/go.mod")
+    assert not EX.matches("vendor/x/go.mod") and not EX.matches("a/testdata/go.mod")

@@ -1,0 +1,174 @@
+"""The blob-SHA scan cache: warm re-scans, re-parse of changed files only, corruption."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.conftest import RepoFactory, git
+
+from golive_tui.core.model import DetectorResult, Evidence, Polarity
+from golive_tui.core.scan.cache import ScanCache, cache_path
+from golive_tui.core.scan.detectors import build_registry
+from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
+from golive_tui.core.scan.engine import ScanReport, scan
+
+MARKED = "package main\n\n// MARK\nfunc main() {}\n"
+
+
+@dataclass
+class Counting:
+    """Reports MARK lines under go.pprof and counts extract calls."""
+
+    name: str = "go_source"
+    version: str = "1"
+    detectors: tuple[str, ...] = ("go.pprof",)
+    calls: list[str] = field(default_factory=list)
+
+    def matches(self, path: str) -> bool:
+        return path.endswith(".go")
+
+    def prefilter(self) -> tuple[bytes, ...] | None:
+        return None
+
+    def extract(self, path: str, text: str) -> FileScan:
+        self.calls.append(path)
+        findings = tuple(
+            Finding("go.pprof", n, n, "positive", line, {"n": n})
+            for n, line in enumerate(text.splitlines(), 1)
+            if "MARK" in line
+        )
+        return FileScan(findings=findings, meta={"imports": ["fmt"]})
+
+    def finalize(
+        self, files: Mapping[str, ScannedFile], all_paths: tuple[str, ...]
+    ) -> list[DetectorResult]:
+        evidence = tuple(
+            Evidence(sf.path, f.line, f.end_line, Polarity(f.polarity), f.snippet, sf.blob, f.facts)
+            for sf in sorted(files.values(), key=lambda s: s.path)
+            for f in sf.scan.findings
+        )
+        return [DetectorResult("go.pprof", "t", DetectorResult.status_for(evidence), "s", evidence)]
+
+
+def _scan(root: Path, extractor: Counting, **kw: object) -> ScanReport:
+    return scan(root, registry=build_registry([extractor]), only=["go.pprof"], **kw)  # type: ignore[arg-type]
+
+
+def _repo(make_repo: RepoFactory) -> Path:
+    return make_repo({f"pkg/f{i}.go": MARKED for i in range(5)})
+
+
+def test_rescan_is_served_from_the_cache(make_repo: RepoFactory) -> None:
+    root = _repo(make_repo)
+    first = Counting()
+    cold = _scan(root, first)
+    assert len(first.calls) == 5 and cold.stats.cache_hits == 0
+    second = Counting()
+    warm = _scan(root, second)
+    assert second.calls == []
+    assert warm.stats.cache_hits == 5
+    assert warm.stats.files_read == 0  # clean tracked files are not even opened
+    assert warm.results == cold.results
+    assert warm.go_imports == cold.go_imports == frozenset({"fmt"})
+
+
+def test_only_the_changed_file_is_parsed_again(make_repo: RepoFactory) -> None:
+    root = _repo(make_repo)
+    _scan(root, Counting())
+    (root / "pkg" / "f3.go").write_text(MARKED + "// MARK again\n")
+    (root / "pkg" / "new.go").write_text(MARKED)
+    again = Counting()
+    report = _scan(root, again)
+    assert sorted(again.calls) == ["pkg/f3.go", "pkg/new.go"]
+    assert report.stats.cache_hits == 4
+    # untracked and modified files are cached by the hash of their content too
+    third = Counting()
+    _scan(root, third)
+    assert third.calls == []
+
+
+def test_no_cache_forces_a_cold_scan(make_repo: RepoFactory) -> None:
+    root = _repo(make_repo)
+    _scan(root, Counting())
+    cold = Counting()
+    report = _scan(root, cold, use_cache=False)
+    assert len(cold.calls) == 5 and report.stats.cache_hits == 0
+
+
+def test_cache_lives_under_the_git_dir(make_repo: RepoFactory) -> None:
+    root = _repo(make_repo)
+    _scan(root, Counting())
+    assert cache_path(root / ".git" / "golive").is_file()
+    assert git(root, "status", "--porcelain") == ""
+
+
+def test_corrupted_cache_is_discarded(make_repo: RepoFactory) -> None:
+    root = _repo(make_repo)
+    _scan(root, Counting())
+    path = cache_path(root / ".git" / "golive")
+    for garbage in (b"", b"\x00garbage\xff" * 10, path.read_bytes()[:-7]):
+        path.write_bytes(garbage)
+        fresh = Counting()
+        report = _scan(root, fresh)
+        assert len(fresh.calls) == 5
+        assert report.result("go.pprof").evidence
+        assert any("cache" in w for w in report.warnings)
+    healed = Counting()
+    _scan(root, healed)
+    assert healed.calls == []
+
+
+def test_wrong_shape_is_discarded(tmp_path: Path) -> None:
+    import marshal
+
+    path = tmp_path / "scan.marshal"
+    path.write_bytes(marshal.dumps({"format": 1, "python": "nope"}))
+    cache = ScanCache.load(path)
+    assert cache.problem and cache.get("x@1", "a.go", "0" * 40) is None
+    path.write_bytes(marshal.dumps([1, 2, 3]))
+    assert ScanCache.load(path).problem
+
+
+def test_version_bump_invalidates(make_repo: RepoFactory) -> None:
+    root = _repo(make_repo)
+    _scan(root, Counting())
+    bumped = Counting(version="2")
+    _scan(root, bumped)
+    assert len(bumped.calls) == 5
+
+
+def test_cache_round_trips_findings(tmp_path: Path) -> None:
+    path = tmp_path / "c" / "scan.marshal"
+    cache = ScanCache.load(path)
+    scan_ = FileScan(
+        findings=(Finding("go.pprof", 3, 4, "positive", "x", {"signals": ["SIGTERM"]}),),
+        errors=(("*", "bad"),),
+        meta={"imports": ["os"]},
+    )
+    cache.put("go_source@1", "a.go", "ab" * 20, scan_)
+    cache.put("go_source@1", "b.go", "cd" * 20, FileScan())
+    cache.put_skip("ef" * 20, "binary (contains NUL bytes)")
+    cache.save()
+    loaded = ScanCache.load(path)
+    assert loaded.get("go_source@1", "a.go", "ab" * 20) == scan_
+    assert loaded.get("go_source@1", "b.go", "cd" * 20) == FileScan()
+    assert loaded.get("go_source@1", "a.go", "cd" * 20) is None
+    assert loaded.skip_reason("ef" * 20) == "binary (contains NUL bytes)"
+
+
+def test_not_a_repository_writes_no_cache(tmp_path: Path) -> None:
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "main.go").write_text(MARKED)
+    _scan(plain, Counting())
+    assert sorted(p.name for p in plain.rglob("*")) == ["main.go"]
+
+
+def test_commit_scans_share_the_cache(make_repo: RepoFactory) -> None:
+    root = _repo(make_repo)
+    _scan(root, Counting())
+    again = Counting()
+    report = _scan(root, again, commit="HEAD")
+    assert again.calls == [] and report.stats.cache_hits == 5
