@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 
 from golive_tui.commands import demo
-from golive_tui.commands.status import Session
 from golive_tui.commands.walk import build_deps
 from golive_tui.core.draft import DraftStore
+from golive_tui.core.workflows import Session
 from golive_tui.tui.app import GoliveApp
 from golive_tui.tui.screens.walker import WalkerScreen
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from golive_tui.core import signing
 from golive_tui.core.errors import SigningError
+from golive_tui.core.record import signing
 from tests.conftest import RepoFactory, git
 from tests.signing_fixtures import ssh_keygen
 from tests.test_cli_records import RUNBOOK_DONE, answer, cli, record_file, service

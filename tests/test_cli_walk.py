@@ -129,7 +129,7 @@ def test_mark_and_status_never_load_textual() -> None:
 
 
 def test_score_answers(repo: Path, capsys) -> None:
-    from golive_tui.commands.status import Session
+    from golive_tui.core.workflows import Session
 
     session = Session.open(str(repo), checklist="go-engineering")
     score_item = next(i for i in session.checklist.items() if i.kind.value == "score")
@@ -145,9 +145,9 @@ def test_score_answers(repo: Path, capsys) -> None:
 def test_the_walkers_record_saver_saves_the_stored_draft(repo: Path, capsys) -> None:
     """The saver the walker calls takes nothing: it reads back the draft autosaved on every
     answer, so the record holds what the walker showed."""
-    from golive_tui.commands.status import Session
     from golive_tui.commands.walk import build_deps
     from golive_tui.core.record.store import load_record
+    from golive_tui.core.workflows import Session
 
     assert cli.main(["mark", "ops.runbook", "done", "--path", str(repo)]) == 0
     capsys.readouterr()

@@ -13,23 +13,22 @@ from typing import Any
 import pytest
 
 from golive_tui.cli import main
-from golive_tui.core.carry import (
+from golive_tui.core.checklist.library import Library
+from golive_tui.core.draft import Draft, DraftStore
+from golive_tui.core.model import Answer, Checklist, Source, State
+from golive_tui.core.record.canonical import record_digest
+from golive_tui.core.record.carry import (
     CarryPlan,
     ChangeKind,
     plan_carry,
     recorded_answer,
-    seed_draft,
     since_record,
 )
-from golive_tui.core.checklist.library import Library
-from golive_tui.core.draft import Draft, DraftStore
-from golive_tui.core.intoto import PREDICATE_TYPE, STATEMENT_TYPE
-from golive_tui.core.model import Answer, Checklist, Source, State
-from golive_tui.core.record.canonical import record_digest
+from golive_tui.core.record.export.intoto import PREDICATE_TYPE, STATEMENT_TYPE
 from golive_tui.core.record.model import Record
 from golive_tui.core.record.store import load_record, record_path, write_record
 from golive_tui.core.scan.engine import scan
-from golive_tui.core.workflows import save_record
+from golive_tui.core.workflows import save_record, seed_draft
 from tests.conftest import RepoFactory, git
 from tests.signing_fixtures import ssh_keygen, use_ssh_key
 
@@ -332,7 +331,7 @@ def test_gate_since_record_fails_when_changed_items_were_carried(
 def test_intoto_export_of_the_signed_record(
     releases: Releases, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tests.core.test_intoto import check_statement_v1
+    from tests.core.record.test_intoto import check_statement_v1
 
     capsys.readouterr()
     assert main(["export", "v1.0.0", "--format", "intoto", "-C", str(releases.root)]) == 0
@@ -405,8 +404,8 @@ def test_walker_continues_from_the_earlier_release(releases: Releases) -> None:
 
     from textual.widgets import Static
 
-    from golive_tui.commands.status import Session
     from golive_tui.commands.walk import build_deps
+    from golive_tui.core.workflows import Session
     from golive_tui.tui.app import GoliveApp
     from golive_tui.tui.screens.walker import WalkerScreen
     from golive_tui.tui.widgets.detail import ItemDetail
@@ -450,8 +449,8 @@ def test_walker_continues_from_the_earlier_release(releases: Releases) -> None:
 def test_walker_does_not_seed_a_draft_with_answers(releases: Releases) -> None:
     import asyncio
 
-    from golive_tui.commands.status import Session
     from golive_tui.commands.walk import build_deps
+    from golive_tui.core.workflows import Session
     from golive_tui.tui.app import GoliveApp
 
     root = releases.root

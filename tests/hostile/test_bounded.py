@@ -21,9 +21,8 @@ from typing import Any
 
 import pytest
 
-from golive_tui.core import tomlsafe
+from golive_tui.core import globs, tomlsafe
 from golive_tui.core.errors import DraftError, RecordError
-from golive_tui.core.scan import globs
 from golive_tui.core.scan.config import MAX_FILE_SIZE_CEILING, ConfigError, parse_config
 from golive_tui.core.scan.detectors import custom, yamlutil
 from golive_tui.core.scan.detectors.go import EXTRACTORS as GO_EXTRACTORS

@@ -16,8 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from golive_tui.core import carry
-from golive_tui.core.carry import Base, ChangeKind
 from golive_tui.core.checklist.library import Library
 from golive_tui.core.confine import (
     TooLargeError,
@@ -29,7 +27,9 @@ from golive_tui.core.confine import (
 )
 from golive_tui.core.errors import RecordError
 from golive_tui.core.model import Checklist, Item, Priority, Section
+from golive_tui.core.record import carry
 from golive_tui.core.record.build import _dirty_blobs, item_wording
+from golive_tui.core.record.carry import Base, ChangeKind
 from golive_tui.core.record.model import RecordEvidence, RecordItem, RecordRepo
 from golive_tui.core.record.store import (
     MAX_RECORD_BYTES,

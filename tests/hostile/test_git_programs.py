@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from golive_tui.cli import main
-from golive_tui.core import signing
 from golive_tui.core.git import runner
 from golive_tui.core.git.listing import locate
+from golive_tui.core.record import signing
 from tests.conftest import RepoFactory, git
 from tests.signing_fixtures import allow, ssh_keygen, use_ssh_key
 from tests.test_cli_records import CHECKLIST, MAIN_GO, RUNBOOK_DONE, answer

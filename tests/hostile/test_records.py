@@ -472,7 +472,7 @@ def many_records(repo: Path, count: int) -> str:
 def test_301_records_the_base_lookup_reads_one(
     service: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from golive_tui.core.carry import find_base
+    from golive_tui.core.record.carry import find_base
 
     newest = many_records(service, 301)
     for release in ("unreleased", "v9.0.0"):  # untagged names: the newest tagged record first

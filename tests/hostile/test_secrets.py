@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from golive_tui.cli import main
-from golive_tui.core import intoto
-from golive_tui.core.export import render
 from golive_tui.core.record.build import clean_remote, normalize_remote
+from golive_tui.core.record.export import intoto, render
 from golive_tui.core.record.store import load_record
 from tests.conftest import RepoFactory, git
 from tests.signing_fixtures import ssh_keygen, use_ssh_key

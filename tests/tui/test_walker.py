@@ -559,8 +559,8 @@ async def test_summary_bar_while_scanning_at_80_columns(repo: Path) -> None:
 
 def carry_plan(repo: Path) -> Any:
     """A walk continuing from v0: one answer carried, one item re-asked, one new."""
-    from golive_tui.core.carry import CarryPlan, ChangeKind, ChangeReason
     from golive_tui.core.model import Answer
+    from golive_tui.core.record.carry import CarryPlan, ChangeKind, ChangeReason
 
     return CarryPlan(
         release="v1",

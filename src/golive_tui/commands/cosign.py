@@ -27,11 +27,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from golive_tui.core.errors import RecordError
-    from golive_tui.core.gate import find_record, repo_root
     from golive_tui.core.record.canonical import canonical_payload
+    from golive_tui.core.record.gate import find_record, repo_root
+    from golive_tui.core.record.signing import resolve_trust
     from golive_tui.core.record.store import add_signature, load_record
     from golive_tui.core.record.verify import repository_problems, sign_record, verify_record
-    from golive_tui.core.signing import resolve_trust
 
     root = repo_root(repo_path(args))
     path = find_record(root, args.record)

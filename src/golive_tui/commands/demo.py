@@ -75,8 +75,8 @@ def run(args: argparse.Namespace) -> int:
     if args.print_path:
         print(root)
         return 0
-    from golive_tui.commands.status import Session
     from golive_tui.commands.walk import open_walker
+    from golive_tui.core.workflows import Session
 
     print(f"golive demo: a copy of the sample service is at {root}")
     return open_walker(Session.open(str(root)), tuple(args.pair))

@@ -20,7 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from golive_tui.core.gate import diff_records, find_record, repo_root
+    from golive_tui.core.record.diff import diff_records
+    from golive_tui.core.record.gate import find_record, repo_root
     from golive_tui.core.record.store import load_record
 
     root = repo_root(repo_path(args))

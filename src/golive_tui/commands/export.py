@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from golive_tui.commands._options import add_repo_option, add_trust_option, repo_path
-from golive_tui.core.export import FORMATS
+from golive_tui.core.record.export import FORMATS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,8 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from golive_tui.core.export import render
-    from golive_tui.core.gate import find_record, repo_root
+    from golive_tui.core.record.export import render
+    from golive_tui.core.record.gate import find_record, repo_root
     from golive_tui.core.record.store import load_record
     from golive_tui.core.record.verify import verify_record
 
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     record = load_record(path)
     check = None
     if args.verify:
-        from golive_tui.core.signing import resolve_trust
+        from golive_tui.core.record.signing import resolve_trust
 
         trust = resolve_trust(root, args.trust_ref)
         check = verify_record(record, root, path, trust=trust)
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     if args.format == "intoto":
-        from golive_tui.core.intoto import render_statement
+        from golive_tui.core.record.export.intoto import render_statement
 
         sys.stdout.write(render_statement(record, root))
         return 0

@@ -16,6 +16,7 @@ from golive_tui.commands._options import (
     add_trust_option,
     repo_path,
 )
+from golive_tui.core.record.gate import GateOutcome
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,21 +42,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from golive_tui.core.gate import (
-        evaluate_gate,
-        outcome_json,
-        outcome_markdown,
-        outcome_sarif,
-        outcome_text,
-        repo_root,
-    )
+    from golive_tui.core.record.export.json_format import outcome_json
+    from golive_tui.core.record.export.markdown import outcome_markdown
+    from golive_tui.core.record.export.sarif import outcome_sarif
+    from golive_tui.core.record.gate import evaluate_gate, repo_root
 
     root = repo_root(repo_path(args))
     outcome = evaluate_gate(
         root, release=args.release, profile=args.profile, trust_ref=args.trust_ref
     )
     if args.since_record:
-        from golive_tui.core.carry import gate_since_record
+        from golive_tui.core.workflows import gate_since_record
 
         outcome = gate_since_record(root, outcome)
     if args.format == "json":
@@ -69,3 +66,25 @@ def run(args: argparse.Namespace) -> int:
     if args.format != "text" and not outcome.passed:
         print(f"golive: gate failed: {'; '.join(outcome.failures)}", file=sys.stderr)
     return 0 if outcome.passed else 1
+
+
+def outcome_text(outcome: GateOutcome) -> str:
+    verdict = "PASS" if outcome.passed else "FAIL"
+    lines = [
+        f"gate {verdict}: release {outcome.release}"
+        + (f", profile {outcome.profile}" if outcome.profile else "")
+    ]
+    if outcome.check:
+        for c in outcome.check.checks:
+            who = c.principal or c.signature.signer or c.key
+            lines.append(f"  signature {c.signature.role}: {c.verdict} ({who})")
+    if outcome.trust is not None:
+        lines.append(f"  trust: {outcome.trust.source}")
+        if outcome.trust.problem:
+            lines.append(f"  trust: {outcome.trust.problem}")
+    if outcome.coverage:
+        lines.append(f"  covers HEAD: {outcome.coverage}")
+    lines += [f"  FAIL: {f}" for f in outcome.failures]
+    lines += [f"  warning: {w}" for w in outcome.warnings]
+    lines += [f"  info: {i}" for i in outcome.info]
+    return "\n".join(lines) + "\n"

@@ -22,8 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from golive_tui.commands.verify import check_all
-    from golive_tui.core.gate import load_all, repo_root
-    from golive_tui.core.signing import resolve_trust
+    from golive_tui.core.record.gate import load_all, repo_root
+    from golive_tui.core.record.signing import resolve_trust
 
     root = repo_root(repo_path(args))
     trust = resolve_trust(root, args.trust_ref) if args.verify else None

@@ -11,12 +11,13 @@ import difflib
 import sys
 
 from golive_tui.commands._options import add_repo_option, repo_path
-from golive_tui.commands.status import Session, add_session_arguments
-from golive_tui.core import carry
+from golive_tui.commands.status import add_session_arguments
+from golive_tui.core import workflows
 from golive_tui.core.draft import Draft, apply_answer, is_override
 from golive_tui.core.errors import DraftError
 from golive_tui.core.git.config import identity
 from golive_tui.core.model import State
+from golive_tui.core.workflows import Session
 
 STATES = {
     "done": State.DONE,
@@ -101,9 +102,9 @@ def run(args: argparse.Namespace) -> int:
     create = session.new_draft()
     if report is not None and session.load_draft() is None:
         # A first answer from the shell starts the release the way the walker would.
-        plan = carry.plan_for_walk(session.root, session.checklist, session.release, report)
-        if plan is not None and carry.should_seed(session.root, None, session.release):
-            create = carry.seed_draft(create, plan)
+        plan = workflows.plan_for_walk(session.root, session.checklist, session.release, report)
+        if plan is not None and workflows.should_seed(session.root, None, session.release):
+            create = workflows.seed_draft(create, plan)
     draft = session.store.update(session.checklist.id, session.release, change, create=create)
     view = session.assess(draft, report).view(item.id)
     override = " (overrides the evidence)" if is_override(state, evidence) else ""

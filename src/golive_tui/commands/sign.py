@@ -40,7 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from golive_tui.core.gate import repo_root
+    from golive_tui.core.record.gate import repo_root
     from golive_tui.core.workflows import save_record
 
     root = repo_root(repo_path(args))

@@ -10,100 +10,25 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from golive_tui.commands import _carry as carry_view
 from golive_tui.commands._options import (
     CHECKLIST_HELP,
     RELEASE_HELP,
     add_repo_option,
     repo_path,
 )
-from golive_tui.core import carry
-from golive_tui.core.assess import Assessment, assess
-from golive_tui.core.carry import CarryPlan
-from golive_tui.core.checklist.library import (
-    Library,
-    default_checklist_id,
-    default_profile,
-    require_profile,
-)
-from golive_tui.core.draft import Draft, DraftStore
-from golive_tui.core.git.config import identity
-from golive_tui.core.git.listing import worktree_root
-from golive_tui.core.git.release import resolve_release
-from golive_tui.core.model import Checklist, DetectorResult
+from golive_tui.core import workflows
+from golive_tui.core.assess import Assessment
+from golive_tui.core.draft import Draft
+from golive_tui.core.record.carry import CarryPlan
 from golive_tui.core.text import printable
+from golive_tui.core.workflows import Session
 from golive_tui.glyphs import STATE_GLYPH
 
 if TYPE_CHECKING:  # the engine is imported only when a scan runs
-    from golive_tui.core.scan.engine import Progress, ScanReport
-
-
-@dataclass
-class Session:
-    """One walk's fixed context: where, which checklist, which release and profile."""
-
-    root: Path
-    checklist: Checklist
-    release: str
-    profile: str
-    store: DraftStore
-
-    @staticmethod
-    def open(
-        path: str | None = None,
-        *,
-        checklist: str | None = None,
-        release: str | None = None,
-        profile: str | None = None,
-    ) -> Session:
-        root = worktree_root(Path(path or "."))
-        library = Library.discover(root)
-        chosen = library.get(checklist or default_checklist_id(root))
-        prof = profile or default_profile(root) or ""
-        if prof:
-            require_profile(chosen, prof)
-        return Session(
-            root=root,
-            checklist=chosen,
-            release=resolve_release(root, release),
-            profile=prof,
-            store=DraftStore(root),
-        )
-
-    def load_draft(self) -> Draft | None:
-        return self.store.load(self.checklist.id, self.release)
-
-    def new_draft(self, participants: Sequence[str] = ()) -> Draft:
-        me = identity(self.root)
-        return Draft.new(
-            self.checklist.id,
-            self.release,
-            profile=self.profile,
-            checklist_version=self.checklist.version,
-            participants=tuple(p for p in (me, *participants) if p),
-        )
-
-    def scan(self, progress: Callable[[Progress], None] | None = None) -> ScanReport:
-        from golive_tui.core.scan.engine import scan
-
-        return scan(self.root, progress=progress)
-
-    def assess(self, draft: Draft | None, report: ScanReport | None) -> Assessment:
-        results: dict[str, DetectorResult] = (
-            {r.id: r for r in report.results} if report is not None else {}
-        )
-        return assess(
-            self.checklist,
-            draft.answers if draft is not None else {},
-            results,
-            paths=tuple(report.paths) if report is not None else (),
-            go_imports=tuple(report.go_imports) if report is not None else (),
-            profile=self.profile or None,
-        )
+    pass
 
 
 def add_session_arguments(parser: argparse.ArgumentParser) -> None:
@@ -157,7 +82,7 @@ def status_json(
                 "until": v.answer.until if v.answer is not None else "",
                 "by": v.answer.by if v.answer is not None else "",
                 "evidence": [f"{e.path}:{e.line}" for e in v.evidence],
-                **carry.item_json(plan, v.item.id, v.answer),
+                **carry_view.item_json(plan, v.item.id, v.answer),
             }
             for v in assessment.items
         ],
@@ -186,7 +111,7 @@ def status_json(
                 for g in s.gates
             ],
         },
-        **carry.summary_json(plan),
+        **carry_view.summary_json(plan),
     }
 
 
@@ -207,7 +132,7 @@ def status_text(
     ]
     if draft is not None and draft.participants:
         lines.append("participants: " + ", ".join(draft.participants))
-    lines.extend(carry.summary_lines(plan))
+    lines.extend(carry_view.summary_lines(plan))
     section = ""
     for v in assessment.items:
         if v.item.section != section:
@@ -234,7 +159,7 @@ def status_text(
         lines.append(
             f"  {STATE_GLYPH[v.state]} {v.item.priority.value} {v.item.id:<32} {state}{source}{extra}"
         )
-        lines.extend(carry.item_lines(plan, v.item.id))
+        lines.extend(carry_view.item_lines(plan, v.item.id))
     lines.append(
         f"\n{s.done}/{s.total} done · {s.remaining} remaining · P0 open {s.p0_remaining} · "
         f"at risk {s.at_risk} · detected {s.detected} · n/a {s.na} · waived {s.waived}"
@@ -260,11 +185,13 @@ def run(args: argparse.Namespace) -> int:
     plan = (
         None
         if report is None
-        else carry.plan_for_walk(session.root, session.checklist, session.release, report)
+        else workflows.plan_for_walk(session.root, session.checklist, session.release, report)
     )
     shown = draft
-    if plan is not None and carry.should_seed(session.root, draft, session.release):
-        shown = carry.seed_draft(draft or session.new_draft(), plan)  # what the walk starts from
+    if plan is not None and workflows.should_seed(session.root, draft, session.release):
+        shown = workflows.seed_draft(
+            draft or session.new_draft(), plan
+        )  # what the walk starts from
     assessment = session.assess(shown, report)
     if args.format == "json":
         json.dump(status_json(session, draft, assessment, plan), sys.stdout, indent=2)

@@ -41,10 +41,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from golive_tui.core.errors import GoliveError
-    from golive_tui.core.gate import evidence_drift, find_record, repo_root
     from golive_tui.core.git.release import resolve_release
+    from golive_tui.core.record.gate import find_record, repo_root
+    from golive_tui.core.record.signing import resolve_trust
     from golive_tui.core.record.store import list_records, load_record, record_path
-    from golive_tui.core.signing import resolve_trust
+    from golive_tui.core.workflows import evidence_drift
 
     if args.all and args.records:
         print("golive: verify: give RECORD arguments or --all, not both", file=sys.stderr)

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from golive_tui.commands._options import PAIR_HELP, add_repo_option, repo_path
-from golive_tui.commands.status import Session, add_session_arguments
-from golive_tui.core.carry import CarryPlan, plan_for_walk
+from golive_tui.commands.status import add_session_arguments
 from golive_tui.core.git.config import identity
+from golive_tui.core.record.carry import CarryPlan
+from golive_tui.core.workflows import Session, plan_for_walk
 
 if TYPE_CHECKING:  # the Textual side is imported only when the walker opens
     from golive_tui.tui.deps import WalkerDeps, WalkReport

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
+from golive_tui.core.globs import glob_regex
 from golive_tui.core.model import (
     Answer,
     AppliesWhen,
@@ -33,7 +34,6 @@ from golive_tui.core.model import (
     Status,
     waiver_expired,
 )
-from golive_tui.core.scan.globs import glob_regex
 
 #: States a person gives; DETECTED and AT_RISK are always derived from evidence.
 _ANSWERED = frozenset({State.DONE, State.NA, State.WAIVED})

@@ -6,6 +6,30 @@ the record package below it stays plain data.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from golive_tui.core.assess import Assessment, assess
+from golive_tui.core.checklist.library import (
+    Library,
+    default_checklist_id,
+    default_profile,
+    require_profile,
+)
+from golive_tui.core.draft import Draft, DraftStore
+from golive_tui.core.git.config import identity
+from golive_tui.core.git.listing import worktree_root
+from golive_tui.core.git.release import resolve_release
+from golive_tui.core.git.runner import git_checked
+from golive_tui.core.model import Checklist, DetectorResult
+from golive_tui.core.record.build import repo_facts
+from golive_tui.core.record.carry import CarryPlan, ReportLike, plan_carry, since_record
+
+if TYPE_CHECKING:  # the engine is imported only when a scan runs
+    from golive_tui.core.scan.engine import Progress, ScanReport
+
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +39,7 @@ from golive_tui.core.git import worktree
 from golive_tui.core.git.runner import git_out, git_run
 from golive_tui.core.record.build import build_record
 from golive_tui.core.record.canonical import signing_message
+from golive_tui.core.record.gate import record_checklist
 from golive_tui.core.record.model import RECORDS_DIR, Record
 from golive_tui.core.record.store import (
     checked_text,
@@ -160,8 +185,8 @@ def _keep_signed(path: Path, release: str) -> str:
 
 def _unknown_key_notes(record: Record, repo_root: Path) -> list[str]:
     """When verifiers would not know the new SSH signature's key: the allowed-signers line to add."""
-    from golive_tui.core import signing
     from golive_tui.core.git.config import git_config
+    from golive_tui.core.record import signing
 
     sig = record.signatures[-1]
     if sig.format != signing.Format.SSH:
@@ -230,8 +255,8 @@ def commit_record(repo_root: Path, path: Path, release: str) -> str:
     The one git command golive runs with hooks on: the user asked for a commit, so their commit
     hooks run as for `git commit`. Signing programs still come from the user's own config.
     """
-    from golive_tui.core import signing
     from golive_tui.core.git.runner import git_env
+    from golive_tui.core.record import signing
 
     rel = path.relative_to(repo_root).as_posix()
     env = signing.subprocess_env(
@@ -246,3 +271,190 @@ def commit_record(repo_root: Path, path: Path, release: str) -> str:
             detail = proc.stderr.strip() if proc else "git could not run (or timed out)"
             raise RecordError(f"record saved but not committed: git {args[0]} failed: {detail}")
     return (git_out(repo_root, "rev-parse", "HEAD") or "").strip()
+
+
+def seed_draft(draft: Draft, plan: CarryPlan) -> Draft:
+    """`draft` with the plan's carried answers added (answers already there win)."""
+    answers = {**plan.carried, **draft.answers}
+    return replace(draft, answers=answers, carried_from=plan.base_release)
+
+
+def should_seed(repo_root: Path, draft: Draft | None, release: str) -> bool:
+    """A walk carries forward only into a fresh draft of a release that has no record yet."""
+    fresh = draft is None or not draft.answers
+    return fresh and not record_path(repo_root, release).exists()
+
+
+def gate_since_record(repo_root: Path, outcome: Any) -> Any:
+    """`outcome` (core.gate.GateOutcome) with the --since-record failures, warnings and info.
+
+    Records skipped as a base are warnings; how many items were re-asked (or that there was no
+    earlier record to compare with) is information.
+    """
+    record = getattr(outcome, "record", None)
+    if record is None:
+        return outcome  # no record: the gate already fails and says why
+    from golive_tui.core.errors import GoliveError
+
+    try:
+        result = since_record(repo_root, record, trust=getattr(outcome, "trust", None))
+    except (GoliveError, KeyError) as exc:
+        failure = f"--since-record: cannot load checklist {record.checklist.id}: {exc}"
+        return replace(outcome, failures=(*outcome.failures, failure))
+    return replace(
+        outcome,
+        failures=(*outcome.failures, *result.failures),
+        warnings=(*outcome.warnings, *(f"--since-record: {n}" for n in result.notes)),
+        info=(
+            *outcome.info,
+            f"--since-record: {len(result.reasked)} item(s) re-asked since {result.base}"
+            if result.base
+            else "--since-record: no earlier signed record: nothing to re-ask",
+        ),
+    )
+
+
+def plan_for_walk(
+    repo_root: Path,
+    checklist: Checklist,
+    release: str,
+    report: ReportLike,
+    *,
+    today: dt.date | None = None,
+) -> CarryPlan | None:
+    """plan_carry for views: a base that cannot be read or verified means "start from scratch"."""
+    from golive_tui.core.errors import GoliveError
+
+    try:
+        return plan_carry(repo_root, checklist, release, report, today=today)
+    except GoliveError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Drift:
+    item: str
+    reason: str
+
+
+def evidence_drift(root: Path, record: Record) -> list[Drift]:
+    """Re-run the detectors on the recorded commit's tree and list evidence that no longer holds."""
+    from golive_tui.core.scan.engine import scan
+
+    if git_checked(root, "cat-file", "-e", f"{record.repo.commit}^{{commit}}").returncode != 0:
+        raise RecordError(
+            f"commit {record.repo.commit[:12]} of record {record.release} is not in this "
+            "repository (fetch it, or a full clone in CI: fetch-depth 0)"
+        )
+    report = scan(root, commit=record.repo.commit)
+    blobs = repo_facts(root, record.repo.commit).blobs  # cross-file findings carry no blob
+    results = {r.id: r for r in report.results}
+    item_detectors = _checklist_detectors(root, record)
+    drift: list[Drift] = []
+    for item in record.items:
+        detectors = set(item_detectors.get(item.id, ())) | {e.detector for e in item.evidence}
+        for det in sorted(detectors):
+            result = results.get(det)
+            recorded = [e for e in item.evidence if e.detector == det]
+            if result is None:
+                if recorded:
+                    drift.append(Drift(item.id, f"{det}: detector no longer runs"))
+                continue
+            now = {
+                (e.path, e.blob or blobs.get(e.path, ""), e.polarity.value) for e in result.evidence
+            }
+            now_paths = {(e.path, e.polarity.value) for e in result.evidence}
+            for ev in recorded:
+                if (ev.path, ev.blob, ev.polarity) in now or (
+                    not ev.blob and (ev.path, ev.polarity) in now_paths
+                ):
+                    continue
+                drift.append(
+                    Drift(
+                        item.id,
+                        f"{det}: recorded {ev.polarity} evidence {ev.path}:{ev.line} not found "
+                        f"at {record.repo.commit[:12]}",
+                    )
+                )
+            seen = {(e.path, e.polarity) for e in recorded}
+            if item.state in ("detected", "done"):
+                for ev2 in result.evidence:
+                    if ev2.polarity.value == "contrary" and (ev2.path, "contrary") not in seen:
+                        drift.append(
+                            Drift(
+                                item.id,
+                                f"{det}: contrary evidence at {ev2.path}:{ev2.line} not in the record",
+                            )
+                        )
+    return drift
+
+
+def _checklist_detectors(root: Path, record: Record) -> Mapping[str, tuple[str, ...]]:
+    checklist = record_checklist(root, record)
+    if checklist is None:
+        return {}
+    return {i.id: (i.detect.detectors if i.detect else ()) for i in checklist.items()}
+
+
+@dataclass
+class Session:
+    """One walk's fixed context: where, which checklist, which release and profile."""
+
+    root: Path
+    checklist: Checklist
+    release: str
+    profile: str
+    store: DraftStore
+
+    @staticmethod
+    def open(
+        path: str | None = None,
+        *,
+        checklist: str | None = None,
+        release: str | None = None,
+        profile: str | None = None,
+    ) -> Session:
+        root = worktree_root(Path(path or "."))
+        library = Library.discover(root)
+        chosen = library.get(checklist or default_checklist_id(root))
+        prof = profile or default_profile(root) or ""
+        if prof:
+            require_profile(chosen, prof)
+        return Session(
+            root=root,
+            checklist=chosen,
+            release=resolve_release(root, release),
+            profile=prof,
+            store=DraftStore(root),
+        )
+
+    def load_draft(self) -> Draft | None:
+        return self.store.load(self.checklist.id, self.release)
+
+    def new_draft(self, participants: Sequence[str] = ()) -> Draft:
+        me = identity(self.root)
+        return Draft.new(
+            self.checklist.id,
+            self.release,
+            profile=self.profile,
+            checklist_version=self.checklist.version,
+            participants=tuple(p for p in (me, *participants) if p),
+        )
+
+    def scan(self, progress: Callable[[Progress], None] | None = None) -> ScanReport:
+        from golive_tui.core.scan.engine import scan
+
+        return scan(self.root, progress=progress)
+
+    def assess(self, draft: Draft | None, report: ScanReport | None) -> Assessment:
+        results: dict[str, DetectorResult] = (
+            {r.id: r for r in report.results} if report is not None else {}
+        )
+        return assess(
+            self.checklist,
+            draft.answers if draft is not None else {},
+            results,
+            paths=tuple(report.paths) if report is not None else (),
+            go_imports=tuple(report.go_imports) if report is not None else (),
+            profile=self.profile or None,
+        )

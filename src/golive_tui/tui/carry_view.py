@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from golive_tui.core.assess import ItemView
-from golive_tui.core.carry import CarryPlan, ChangeKind
+from golive_tui.core.record.carry import CarryPlan, ChangeKind
 from golive_tui.core.text import printable
 from golive_tui.tui.present import literal
 

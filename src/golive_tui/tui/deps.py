@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Protocol
 
 from golive_tui.core.assess import Assessment
-from golive_tui.core.carry import CarryPlan, ReportLike
 from golive_tui.core.draft import DraftStore
 from golive_tui.core.model import Answer, Checklist, DetectorResult
+from golive_tui.core.record.carry import CarryPlan, ReportLike
 
 
 class ProgressLike(Protocol):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from golive_tui.core.carry import CarryPlan
 from golive_tui.core.model import DetectorResult
+from golive_tui.core.record.carry import CarryPlan
 from golive_tui.tui.deps import WalkReport
 
 

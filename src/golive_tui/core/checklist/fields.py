@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from golive_tui.core.checklist.lines import KeyPath, LineIndex, render_path
+from golive_tui.core.globs import check as check_glob
 from golive_tui.core.model import (
     AppliesWhen,
     Band,
@@ -27,7 +28,6 @@ from golive_tui.core.model import (
     Scoring,
     ScoringMethod,
 )
-from golive_tui.core.scan.globs import check as check_glob
 
 T = TypeVar("T")
 

@@ -13,6 +13,7 @@ from typing import Any
 from golive_tui.core.git import worktree
 from golive_tui.core.git.listing import tree_blobs
 from golive_tui.core.git.runner import git_out
+from golive_tui.core.globs import matching
 from golive_tui.core.model import Checklist, DetectorResult, Item, State
 from golive_tui.core.record.model import (
     RECORDS_DIR,
@@ -26,7 +27,6 @@ from golive_tui.core.record.model import (
     RecordScore,
     RecordSummary,
 )
-from golive_tui.core.scan.globs import matching
 
 _URL = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<rest>.*)$", re.DOTALL)
 _SSH_SCHEMES = frozenset({"ssh", "git+ssh", "ssh+git"})

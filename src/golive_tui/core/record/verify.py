@@ -50,7 +50,7 @@ def sign_record(
     config: Any = None,
 ) -> Record:
     """Return `record` with one more signature; raises SigningError when it cannot sign."""
-    from golive_tui.core import signing
+    from golive_tui.core.record import signing
 
     if role not in ROLES:
         raise RecordError(f"role {role!r} is not one of {', '.join(ROLES)}")
@@ -72,7 +72,7 @@ def verify_record(
     record: Record, repo_root: Path, path: Path | None = None, *, trust: Any = None
 ) -> RecordCheck:
     """Every signature checked against `trust` (signing.TrustRoot; resolved when None)."""
-    from golive_tui.core import signing
+    from golive_tui.core.record import signing
 
     if trust is None and any(sig.format == signing.Format.SSH for sig in record.signatures):
         trust = signing.resolve_trust(repo_root)

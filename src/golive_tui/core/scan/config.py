@@ -33,7 +33,7 @@ from typing import Any
 
 from golive_tui.core.confine import UnsafePathError, read_confined
 from golive_tui.core.errors import GoliveError
-from golive_tui.core.scan.globs import GlobSet, check
+from golive_tui.core.globs import GlobSet, check
 from golive_tui.core.scan.reader import DEFAULT_MAX_FILE_SIZE
 
 CONFIG_PATH = ".golive/config.toml"

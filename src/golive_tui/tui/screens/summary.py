@@ -14,9 +14,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Label, Static
 
 from golive_tui.core.assess import Assessment, ItemView
-from golive_tui.core.carry import CarryPlan
 from golive_tui.core.draft import Draft
 from golive_tui.core.model import State
+from golive_tui.core.record.carry import CarryPlan
 from golive_tui.tui import carry_view
 from golive_tui.tui.present import is_open, literal, priority_badge, score_text, state_glyph
 

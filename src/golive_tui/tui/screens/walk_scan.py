@@ -9,8 +9,9 @@ from __future__ import annotations
 from textual import work
 from textual.worker import get_current_worker
 
-from golive_tui.core.carry import CarryPlan, seed_draft, should_seed
 from golive_tui.core.model import State
+from golive_tui.core.record.carry import CarryPlan
+from golive_tui.core.workflows import seed_draft, should_seed
 from golive_tui.tui.deps import ProgressLike
 from golive_tui.tui.messages import CarryPlanned, ScanFailed, ScanFinished, ScanProgress
 from golive_tui.tui.screens.walk_view import WalkView

@@ -17,10 +17,10 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList
 
 from golive_tui.core.assess import Assessment, ItemView
-from golive_tui.core.carry import CarryPlan
 from golive_tui.core.draft import Draft, DraftStore
 from golive_tui.core.errors import DraftError
 from golive_tui.core.model import Answer, DetectorResult
+from golive_tui.core.record.carry import CarryPlan
 from golive_tui.tui import carry_view
 from golive_tui.tui.deps import WalkerDeps
 from golive_tui.tui.present import FILTERS, literal, matches_filter, matches_search

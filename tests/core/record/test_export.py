@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from tests.signing_fixtures import sample_record
 
-from golive_tui.core import export
+from golive_tui.core.record import export
 from golive_tui.core.record.canonical import record_digest
 from golive_tui.core.record.codec import record_from_dict
+from golive_tui.core.record.export import sarif as sarif_format
 from golive_tui.core.record.model import Record, Signature
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -44,7 +45,7 @@ def test_sarif_golden_and_shape() -> None:
         _record(),
         record_path=".golive/records/v1.0.0.toml",
         extra=[
-            export.ExtraResult(
+            sarif_format.ExtraResult(
                 "golive.gate", "the record is not signed", ".golive/records/v1.0.0.toml"
             )
         ],

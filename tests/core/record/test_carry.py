@@ -11,8 +11,7 @@ import pytest
 from tests.conftest import RepoFactory, git
 from tests.signing_fixtures import sample_record, ssh_keygen, use_ssh_key
 
-from golive_tui.core import carry
-from golive_tui.core.carry import Base, ChangeKind, Observed
+from golive_tui.core import workflows
 from golive_tui.core.draft import Draft
 from golive_tui.core.model import (
     Answer,
@@ -26,7 +25,9 @@ from golive_tui.core.model import (
     State,
     Status,
 )
+from golive_tui.core.record import carry
 from golive_tui.core.record.build import item_wording
+from golive_tui.core.record.carry import Base, ChangeKind, Observed
 from golive_tui.core.record.model import RecordEvidence, RecordItem
 from golive_tui.core.record.store import record_path, write_record
 from golive_tui.core.record.verify import sign_record
@@ -336,7 +337,7 @@ def test_seed_draft_never_overwrites_answers() -> None:
         reasked={},
         new=(),
     )
-    seeded = carry.seed_draft(draft, plan)
+    seeded = workflows.seed_draft(draft, plan)
     assert seeded.answers["ops.a"] is mine
     assert seeded.answers["ops.b"].carried_from == "v1.0.0"
     assert seeded.carried_from == "v1.0.0"
@@ -345,11 +346,11 @@ def test_seed_draft_never_overwrites_answers() -> None:
 def test_should_seed_only_fresh_drafts_without_record(make_repo: RepoFactory) -> None:
     root = make_repo({"a.txt": "a"})
     fresh = Draft.new("t", "v2")
-    assert carry.should_seed(root, None, "v2") and carry.should_seed(root, fresh, "v2")
+    assert workflows.should_seed(root, None, "v2") and workflows.should_seed(root, fresh, "v2")
     answered = replace(fresh, answers={"x": Answer("x", State.DONE)})
-    assert not carry.should_seed(root, answered, "v2")
+    assert not workflows.should_seed(root, answered, "v2")
     write_record(record_path(root, "v2"), sample_record(release="v2"))
-    assert not carry.should_seed(root, fresh, "v2")
+    assert not workflows.should_seed(root, fresh, "v2")
 
 
 # --------------------------------------------------------------------------- which record is the base

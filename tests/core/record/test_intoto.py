@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from tests.signing_fixtures import sample_record
 
-from golive_tui.core import intoto
 from golive_tui.core.record.canonical import canonical_payload, record_digest
+from golive_tui.core.record.export import intoto
 from golive_tui.core.record.model import Signature
 
 #: Digest algorithms in-toto's DigestSet names, with the hex lengths it expects.

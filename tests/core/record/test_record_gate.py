@@ -6,7 +6,8 @@ from dataclasses import replace
 
 from tests.signing_fixtures import sample_record
 
-from golive_tui.core.gate import diff_records, release_order
+from golive_tui.core.record.diff import diff_records
+from golive_tui.core.record.gate import release_order
 
 
 def test_diff_reports_state_evidence_waiver_watch_and_membership() -> None:

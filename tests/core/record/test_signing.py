@@ -20,8 +20,8 @@ from tests.signing_fixtures import (
     use_ssh_key,
 )
 
-from golive_tui.core import signing
 from golive_tui.core.errors import RecordError, SigningError
+from golive_tui.core.record import signing
 from golive_tui.core.record.canonical import canonical_payload
 from golive_tui.core.record.codec import dumps, loads, record_from_dict, record_to_dict
 from golive_tui.core.record.model import Record

@@ -7,8 +7,8 @@ import tomllib
 import pytest
 from tests.conftest import ROOT
 
+from golive_tui.core.globs import glob_regex
 from golive_tui.core.record.build import watched
-from golive_tui.core.scan.globs import glob_regex
 
 
 @pytest.mark.parametrize(

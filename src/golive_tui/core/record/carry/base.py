@@ -1,0 +1,143 @@
+"""Which earlier record a release continues from: the newest verifying record of an earlier release."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from golive_tui.core.errors import RecordError
+from golive_tui.core.git.release import release_order
+from golive_tui.core.git.runner import git_out
+from golive_tui.core.record.build import now_utc
+from golive_tui.core.record.model import Record
+from golive_tui.core.record.store import list_records, load_record
+from golive_tui.core.record.verify import verify_record
+
+
+@dataclass(frozen=True, slots=True)
+class Base:
+    release: str
+    path: Path
+    record: Record
+
+
+def _tags(repo_root: Path) -> frozenset[str]:
+    out = git_out(repo_root, "tag", "--list")
+    return frozenset(out.split()) if out else frozenset()
+
+
+def _peek_created(path: Path) -> str | None:
+    """A record's `created` read from its first lines, None when that is not clear-cut.
+
+    Ordering untagged records needs only this field, so most files are never parsed; the full
+    load of a chosen candidate checks the value (see `find_base`).
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return None
+    top, table, _ = head.partition("\n[")
+    found = _CREATED.findall(top) if table else []
+    return found[0] if len(found) == 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A record that may be the base, in preference order; `created` as predicted ("" for tags)."""
+
+    path: Path
+    created: str
+    record: Record | None = None  # already parsed while ordering
+
+
+def base_candidates(
+    repo_root: Path, release: str, *, now: str | None = None
+) -> tuple[list[Candidate], list[str]]:
+    """Records of earlier releases, preferred first, and why others were passed over.
+
+    Earlier is `release_order` with the current release placed at `now`: for a tag, the records
+    of lower tags (highest first); for an untagged name, untagged records created before now
+    (newest first), then every tagged record (highest first). A tag with no lower tagged record
+    falls back to untagged records created before now (a first tag after walks under a working
+    name such as `unreleased`). The release itself is never its own base.
+
+    Nothing is parsed here but untagged records whose `created` cannot be read from their first
+    lines: a tagged record's place comes from its file name (a record whose release differs from
+    its file name never verifies), so with hundreds of records only the chosen one is read.
+    """
+    tags = _tags(repo_root)
+    stamp = now or now_utc()
+    here = release_order(release, stamp, tags)
+    notes: list[str] = []
+    earlier: list[tuple[tuple[Any, ...], Candidate]] = []
+    fallback: list[tuple[tuple[Any, ...], Candidate]] = []
+    for path in list_records(repo_root):
+        if path.stem == release:
+            continue
+        record = None
+        if path.stem in tags:
+            created = ""
+        else:
+            peeked = _peek_created(path)
+            if peeked is None:
+                try:
+                    record = load_record(path)
+                except RecordError as exc:
+                    notes.append(f"{path.name}: not usable as a base: {str(exc).splitlines()[0]}")
+                    continue
+                peeked = record.created
+            created = peeked
+        key = release_order(path.stem, created, tags)
+        entry = Candidate(path, created, record)
+        if key < here:
+            earlier.append((key, entry))
+        elif here[0] == 0 and key[0] == 1 and created < stamp:
+            fallback.append((key, entry))
+    ordered = sorted(earlier, key=lambda e: e[0], reverse=True)
+    if not any(k[0] == 0 for k, _c in earlier) and here[0] == 0:
+        ordered += sorted(fallback, key=lambda e: e[0], reverse=True)
+    return [c for _k, c in ordered], notes
+
+
+def find_base(
+    repo_root: Path, release: str, *, now: str | None = None, trust: Any = None
+) -> tuple[Base | None, tuple[str, ...]]:
+    """The newest earlier record whose signatures all verify, and notes on records skipped.
+
+    Unsigned or badly signed records are never a base: carrying answers nobody vouched for
+    would launder them into the next release. Candidates are read one at a time, in order,
+    and the search stops at the first that verifies.
+    """
+    from golive_tui.core.record.signing import resolve_trust
+
+    candidates, notes = base_candidates(repo_root, release, now=now)
+    for cand in candidates:
+        record = cand.record
+        if record is None:
+            try:
+                record = load_record(cand.path)
+            except RecordError as exc:
+                notes.append(f"{cand.path.name}: not usable as a base: {str(exc).splitlines()[0]}")
+                continue
+        if record.release == release:
+            continue
+        if cand.created and record.created != cand.created:
+            notes.append(f"{cand.path.name}: skipped as a base: its created field is ambiguous")
+            continue
+        trust = trust if trust is not None else resolve_trust(repo_root)
+        check = verify_record(record, repo_root, cand.path, trust=trust)
+        if check.ok:
+            return Base(record.release, cand.path, record), tuple(notes)
+        if not record.signatures:
+            notes.append(f"{record.release}: skipped as a base: not signed")
+        else:
+            bad = [c.verdict for c in check.checks if not c.good] + list(check.problems)
+            notes.append(f"{record.release}: skipped as a base: {', '.join(bad)}")
+    return None, tuple(notes)
+
+
+#: `created = "..."` as golive writes it among a record's first lines.
+_CREATED = re.compile(r'^created = "([^"\\\n]*)"$', re.MULTILINE)
