@@ -15,7 +15,7 @@ from golive_tui.commands._options import add_repo_option, repo_path
 from golive_tui.commands._output import console
 
 if TYPE_CHECKING:
-    from golive_tui.core.scan.engine import ScanReport
+    from golive_tui.core.scan.report import ScanReport
 
 GLYPHS = {
     "found": ("✔", "green"),

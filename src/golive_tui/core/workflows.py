@@ -28,7 +28,7 @@ from golive_tui.core.record.build import repo_facts
 from golive_tui.core.record.carry import CarryPlan, ReportLike, plan_carry, since_record
 
 if TYPE_CHECKING:  # the engine is imported only when a scan runs
-    from golive_tui.core.scan.engine import Progress, ScanReport
+    from golive_tui.core.scan.report import Progress, ScanReport
 
 import re
 from dataclasses import dataclass

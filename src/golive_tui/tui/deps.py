@@ -19,7 +19,7 @@ from golive_tui.core.record.carry import CarryPlan, ReportLike
 
 
 class ProgressLike(Protocol):
-    """One progress report of a running scan (core.engine.Progress)."""
+    """One progress report of a running scan (core.scan.report.Progress)."""
 
     @property
     def phase(self) -> str: ...
@@ -35,7 +35,7 @@ class ProgressLike(Protocol):
 
 
 class WalkReport(ReportLike, Protocol):
-    """What the walker reads of a finished scan (core.engine.ScanReport): carry-forward's
+    """What the walker reads of a finished scan (core.scan.report.ScanReport): carry-forward's
     results and paths, plus the Go imports `applies_when` needs and warnings to show."""
 
     @property

@@ -12,7 +12,8 @@ from golive_tui.core.model import DetectorResult, Evidence, Polarity
 from golive_tui.core.scan.cache import ScanCache, cache_path
 from golive_tui.core.scan.detectors import build_registry
 from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
-from golive_tui.core.scan.engine import ScanReport, scan
+from golive_tui.core.scan.engine import scan
+from golive_tui.core.scan.report import ScanReport
 
 MARKED = "package main\n\n// MARK\nfunc main() {}\n"
 

@@ -11,11 +11,12 @@ from tests.conftest import RepoFactory, git
 
 from golive_tui.core.git.worktree import blob_sha
 from golive_tui.core.model import DetectorResult, Evidence, Polarity, Status
-from golive_tui.core.scan import engine
+from golive_tui.core.scan import engine, workers
 from golive_tui.core.scan.config import ConfigError
 from golive_tui.core.scan.detectors import DuplicateOwnerError, build_registry
 from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
-from golive_tui.core.scan.engine import Progress, ScanError, scan
+from golive_tui.core.scan.engine import scan
+from golive_tui.core.scan.report import Progress, ScanError, ScanReport
 
 MARKED = 'package main\n\nimport "net/http/pprof"\n\n// MARK one\nfunc main() {}\n'
 PLAIN = "package main\n\nfunc helper() {}\n"
@@ -72,7 +73,7 @@ class Stub:
         return [first, *rest]
 
 
-def run(root: Path, *stubs: Stub, **kw: object) -> engine.ScanReport:
+def run(root: Path, *stubs: Stub, **kw: object) -> ScanReport:
     registry = build_registry(stubs or (Stub(),))
     return scan(root, registry=registry, **kw)  # type: ignore[arg-type]
 
@@ -287,8 +288,8 @@ def test_parallel_extraction_matches_serial(monkeypatch: pytest.MonkeyPatch) -> 
     jobs = [("go_source", f"f{i}.go", MARKED if i % 2 else PLAIN) for i in range(40)]
     jobs.append(("go_source", "crash.go", MARKED))
     stub = Stub(fail_on="crash.go")
-    serial = [engine._extract_one(stub, p, t) for _, p, t in jobs]
-    parallel = engine._run_parallel(jobs, {"go_source": stub}, 2, lambda _: None)
+    serial = [workers._extract_one(stub, p, t) for _, p, t in jobs]
+    parallel = workers._run_parallel(jobs, {"go_source": stub}, 2, lambda _: None)
     assert parallel == serial
     assert parallel[-1][1] == "ValueError: boom"
 
@@ -355,7 +356,7 @@ def test_workers_reading_files_match_a_serial_scan(
     git(root, "commit", "-qm", "more")
 
     def report(cpus: int) -> tuple[object, ...]:
-        monkeypatch.setattr(engine, "_cpus", lambda: cpus)
+        monkeypatch.setattr(workers, "_cpus", lambda: cpus)
         r = run(
             root,
             Stub(fail_on="crash.go"),
@@ -364,7 +365,7 @@ def test_workers_reading_files_match_a_serial_scan(
         )
         return (r.results, r.stats.files_read, r.stats.skipped, r.stats.parsed_go_files, r.paths)
 
-    monkeypatch.setattr(engine, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 1)
     forked = report(2)
     assert forked == report(1)
     results = forked[0]
@@ -409,5 +410,5 @@ def test_a_worker_that_dies_loses_no_work() -> None:
 
     jobs = [("go_source", f"f{i:02}.go", MARKED if i % 2 else PLAIN) for i in range(40)]
     stub = Dies()
-    serial = [engine._extract_one(stub, p, t) for _, p, t in jobs]
-    assert engine._run_parallel(jobs, {"go_source": stub}, 3, lambda _: None) == serial
+    serial = [workers._extract_one(stub, p, t) for _, p, t in jobs]
+    assert workers._run_parallel(jobs, {"go_source": stub}, 3, lambda _: None) == serial

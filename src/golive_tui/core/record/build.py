@@ -155,7 +155,7 @@ def build_record(
 ) -> Record:
     """Assemble a record from the draft's answers, a scan and its assessment.
 
-    `draft` (core.draft.Draft or None), `report` (engine.ScanReport) and `assessment`
+    `draft` (core.draft.Draft or None), `report` (scan.report.ScanReport) and `assessment`
     (assess.Assessment) are read by attribute only, so tests may pass light stand-ins.
     """
     facts = facts or repo_facts(repo_root)

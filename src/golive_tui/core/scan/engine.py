@@ -19,42 +19,36 @@ Failures stay local: an extractor that raises turns its family's detectors into 
 file named), and a detector left `missing`/`not_applicable` while one of its files could not be
 parsed becomes `error`, since "nothing found" would not be honest.
 
-Parallelism (measured on a 2-core machine, moby's 1,405 in-scope Go files). Parsing every
-file with ast-grep-py: serial 0.78 s, 2 threads 1.07 s (ast-grep-py holds the GIL: threads
-only add contention). So extraction forks `cpus - 1` plain workers (os.fork, chunk indexes
-over pipes: the work list is inherited, only results are pickled) when there is enough work
-(PARALLEL_MIN_BYTES of text read here, or PARALLEL_MIN_FILES files to read) and the process
-is single-threaded; in a threaded host (the walker) forking risks deadlocks, so it runs
-serially there and the cache keeps re-scans cheap. Clean working-tree files (blob known from
-the index) are read by whoever extracts them, so a worker reads its own files: their text is
-never pickled, and this process never holds all of it (moby with vendor/: peak 148 -> 53 MB).
-Whole `golive scan` of moby, cold, load ~0.8: forked 0.43 s, forced serial 0.50 s (extract
-phase 0.22 s vs 0.30 s). Whole-process figures: bench/README.md.
+Extraction runs serially or in forked workers (workers.py); the report and its JSON are report.py.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import threading
 import time
-from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from golive_tui.core.errors import GoliveError
 from golive_tui.core.git import listing as git_listing
 from golive_tui.core.git.worktree import blob_sha
-from golive_tui.core.scan import pipes
 from golive_tui.core.scan import reader as reader_mod
 from golive_tui.core.scan.config import Config, ConfigError, Scope, load_config, parse_config
+from golive_tui.core.scan.report import (
+    PROGRESS_STEPS,
+    Progress,
+    RepoInfo,
+    ScanError,
+    ScanReport,
+    ScanStats,
+)
+from golive_tui.core.scan.workers import run_jobs
 
 if TYPE_CHECKING:
     # Imported where used instead (cache, families, catalog, model: ~20 ms of CPU): `scan`
     # starts git first, and git's ~50 ms of `status` runs while they load.
-    from golive_tui.core.model import DetectorDef, DetectorResult, Evidence
+    from golive_tui.core.model import DetectorDef, DetectorResult
     from golive_tui.core.scan.cache import ScanCache
     from golive_tui.core.scan.detectors import Registry
     from golive_tui.core.scan.detectors.base import Extractor, FileScan, ScannedFile
@@ -67,123 +61,6 @@ if TYPE_CHECKING:
     ReadOutcome = tuple[str | None, bool, list[tuple[str, bool, FileScan | None, str | None]]]
     Work = Job | ReadTask
     Prefilters = Mapping[str, tuple[bytes, ...] | None]
-
-SCHEMA = 1
-
-#: Below this much text to parse, forking workers costs more than it saves.
-PARALLEL_MIN_BYTES = 512 * 1024
-#: Coarse progress: at most this many updates per phase while reading and parsing.
-PROGRESS_STEPS = 10
-
-
-class ScanError(GoliveError):
-    """The scan was asked for something that does not exist (an unknown detector id...)."""
-
-
-@dataclass(frozen=True, slots=True)
-class RepoInfo:
-    root: Path
-    head: str | None
-    branch: str | None
-    dirty: bool
-    is_git: bool
-    shallow: bool
-
-
-@dataclass(frozen=True, slots=True)
-class ScanStats:
-    files: int  # files in scope (ScanReport.paths)
-    go_files: int  # Go source files in scope
-    # Go source files extracted this run (cache misses past the prefilter), minus those whose
-    # FileScan.meta says {"parsed": False} (an extractor that gates its own parse inside).
-    parsed_go_files: int
-    cache_hits: int  # (extractor, file) pairs served from the cache
-    seconds: float
-    skipped: tuple[tuple[str, str], ...]  # (path, reason): content not scanned
-    files_read: int = 0  # files whose bytes were read this run
-    timings: tuple[tuple[str, float], ...] = ()  # (phase, seconds): where the time went
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """A scan progress update; `result` is set once per detector as soon as it is decided."""
-
-    phase: str  # "listing", "reading", "parsing", "detectors"
-    done: int
-    total: int
-    result: DetectorResult | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ScanReport:
-    repo: RepoInfo
-    results: tuple[DetectorResult, ...]
-    stats: ScanStats
-    paths: tuple[str, ...]
-    go_imports: frozenset[str]
-    warnings: tuple[str, ...]
-    commit: str | None = None  # set when a commit's tree was scanned
-
-    def result(self, detector_id: str) -> DetectorResult:
-        for result in self.results:
-            if result.id == detector_id:
-                return result
-        raise KeyError(detector_id)
-
-    def to_json(self) -> dict[str, Any]:
-        """The `golive scan --format json` document (contracts/scan-json.md, schema 1)."""
-        from golive_tui import __version__
-
-        return {
-            "schema": SCHEMA,
-            "tool": {"name": "golive", "version": __version__},
-            "repo": {
-                "root": str(self.repo.root),
-                "head": self.repo.head,
-                "branch": self.repo.branch,
-                "dirty": self.repo.dirty,
-                "is_git": self.repo.is_git,
-                "shallow": self.repo.shallow,
-                "commit": self.commit,
-            },
-            "detectors": [_result_json(r) for r in self.results],
-            "stats": {
-                "files": self.stats.files,
-                "go_files": self.stats.go_files,
-                "parsed_go_files": self.stats.parsed_go_files,
-                "cache_hits": self.stats.cache_hits,
-                "seconds": round(self.stats.seconds, 3),
-                "files_read": self.stats.files_read,
-                "skipped": [{"path": p, "reason": r} for p, r in self.stats.skipped],
-                "timings": {phase: round(t, 4) for phase, t in self.stats.timings},
-            },
-            "warnings": list(self.warnings),
-        }
-
-
-def _result_json(result: DetectorResult) -> dict[str, Any]:
-    return {
-        "id": result.id,
-        "title": result.title,
-        "status": str(result.status),
-        "summary": result.summary,
-        "evidence": [_evidence_json(e) for e in result.evidence],
-    }
-
-
-def _evidence_json(ev: Evidence) -> dict[str, Any]:
-    return {
-        "path": ev.path,
-        "line": ev.line,
-        "end_line": ev.end_line,
-        "polarity": str(ev.polarity),
-        "snippet": ev.snippet,
-        "blob": ev.blob,
-        "facts": dict(ev.facts),
-    }
-
-
-# --------------------------------------------------------------------------- scan
 
 
 def scan(
@@ -402,9 +279,6 @@ def _titled(result: DetectorResult, definition: DetectorDef) -> DetectorResult:
     return replace(result, title=definition.title)
 
 
-# --------------------------------------------------------------------------- per-file work
-
-
 class _Run:
     """One scan's per-file pass: reads, prefilters, cache lookups and extraction."""
 
@@ -608,7 +482,7 @@ class _Run:
         self.emit(Progress("reading", len(plan), len(plan)))
         clock.lap("read")
 
-        outcomes = _run_jobs(items, extractors, self.emit, self.reader, prefilters)
+        outcomes = run_jobs(items, extractors, self.emit, self.reader, prefilters)
         clock.lap("extract")
         late: list[tuple[Extractor, str, str | None, Outcome]] = []
         by_name = {e.name: e for e in extractors}
@@ -663,279 +537,6 @@ class _Run:
 def _content_reason(reason: str) -> bool:
     """Skips that depend only on a blob's bytes, so they can be remembered by blob SHA."""
     return reason.startswith(("binary", "Git LFS", "not UTF-8"))
-
-
-# --------------------------------------------------------------------------- extraction jobs
-
-#: Below this many files to read and extract, forking workers costs more than it saves.
-PARALLEL_MIN_FILES = 256
-#: Balancing weight of a file not read yet when its size is unknown (about a typical Go file).
-_UNREAD_WEIGHT = 8192
-
-
-def _extract_one(extractor: Extractor, path: str, text: str) -> Outcome:
-    try:
-        return extractor.extract(path, text), None
-    except Exception as exc:  # a family bug must not kill the scan: its detectors say error
-        return None, f"{type(exc).__name__}: {exc}"
-
-
-def _read_extract(
-    names: tuple[str, ...],
-    file: git_listing.RepoFile,
-    by_name: Mapping[str, Extractor],
-    reader: reader_mod.FileReader,
-    prefilters: Prefilters,
-) -> ReadOutcome:
-    """Read one file, then prefilter and extract it for each extractor, in order."""
-    data = reader.read(file)
-    if isinstance(data, reader_mod.Skip):
-        return data.reason, False, []
-    results: list[tuple[str, bool, FileScan | None, str | None]] = []
-    text: str | None = None
-    for name in names:
-        literals = prefilters.get(name)
-        if literals is not None and not any(lit in data for lit in literals):
-            results.append((name, True, None, None))
-            continue
-        if text is None:
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                return None, True, results
-        result, error = _extract_one(by_name[name], file.path, text)
-        results.append((name, False, result, error))
-    return None, False, results
-
-
-def _work_one(
-    item: Work,
-    by_name: Mapping[str, Extractor],
-    reader: reader_mod.FileReader | None,
-    prefilters: Prefilters,
-) -> Outcome | ReadOutcome:
-    if isinstance(item[1], git_listing.RepoFile):
-        names, file, _ = item
-        assert reader is not None
-        return _read_extract(names, file, by_name, reader, prefilters)
-    name, path, text = item
-    return _extract_one(by_name[name], path, text)
-
-
-def _weight(item: Work, reader: reader_mod.FileReader | None) -> int:
-    text = item[2]
-    if isinstance(text, str):
-        return len(text)
-    file = item[1]
-    if reader is None or not isinstance(file, git_listing.RepoFile):
-        return _UNREAD_WEIGHT
-    return reader.size_hint(file, _UNREAD_WEIGHT)
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
-def _can_fork() -> bool:
-    return (
-        hasattr(os, "fork")
-        and threading.active_count() == 1
-        and threading.current_thread() is threading.main_thread()
-    )
-
-
-def _run_jobs(
-    jobs: Sequence[Work],
-    extractors: Sequence[Extractor],
-    emit: Callable[[Progress], None],
-    reader: reader_mod.FileReader | None = None,
-    prefilters: Prefilters | None = None,
-) -> list[Outcome | ReadOutcome]:
-    by_name = {e.name: e for e in extractors}
-    prefilters = prefilters or {}
-    total = len(jobs)
-    emit(Progress("parsing", 0, total))
-    size = sum(len(item[2]) for item in jobs if isinstance(item[2], str))
-    unread = sum(1 for item in jobs if not isinstance(item[2], str))
-    workers = min(_cpus(), 8)
-    if workers > 1 and (size >= PARALLEL_MIN_BYTES or unread >= PARALLEL_MIN_FILES) and _can_fork():
-        return _run_parallel(jobs, by_name, workers, emit, reader, prefilters)
-    outcomes: list[Outcome | ReadOutcome] = []
-    step = max(1, total // PROGRESS_STEPS)
-    for index, item in enumerate(jobs):
-        outcomes.append(_work_one(item, by_name, reader, prefilters))
-        if (index + 1) % step == 0:
-            emit(Progress("parsing", index + 1, total))
-    emit(Progress("parsing", total, total))
-    return outcomes
-
-
-def _run_parallel(
-    jobs: Sequence[Work],
-    by_name: Mapping[str, Extractor],
-    workers: int,
-    emit: Callable[[Progress], None],
-    reader: reader_mod.FileReader | None = None,
-    prefilters: Prefilters | None = None,
-) -> list[Outcome | ReadOutcome]:
-    """Fork `workers - 1` processes and work alongside them in this one.
-
-    Workers are plain forks: they inherit the work list, so a chunk is handed over as a list
-    of indexes on a pipe and only results come back (pickled). No multiprocessing or
-    concurrent.futures (~12 ms to import, a manager thread), nothing of the work pickled.
-    Work is dealt into chunks of similar size (text size; for a file not read yet, its size on
-    disk), biggest first so no one is left with a huge generated file at the end. Each worker
-    has two chunks in flight, and this process takes the next chunk whenever it would
-    otherwise wait: the load balances itself. Workers read clean files themselves, so their
-    text never passes through this process. A worker that dies or answers garbage loses
-    nothing: its chunks are done here.
-    """
-    import pickle
-    import select
-
-    prefilters = prefilters or {}
-    n_chunks = min(len(jobs), workers * 16)
-    weights = [_weight(item, reader) for item in jobs]
-    order = sorted(range(len(jobs)), key=lambda i: -weights[i])
-    chunks: list[list[int]] = [[] for _ in range(n_chunks)]
-    loads = [0] * n_chunks
-    for i in order:
-        target = loads.index(min(loads))
-        chunks[target].append(i)
-        loads[target] += weights[i] + 1
-    pending = deque(c for c in chunks if c)
-    outcomes: list[Outcome | ReadOutcome | None] = [None] * len(jobs)
-    done = 0
-
-    def work(chunk: list[int]) -> list[Outcome | ReadOutcome]:
-        return [_work_one(jobs[i], by_name, reader, prefilters) for i in chunk]
-
-    def store(chunk: list[int], results: list[Outcome | ReadOutcome]) -> None:
-        nonlocal done
-        for i, outcome in zip(chunk, results, strict=True):
-            outcomes[i] = outcome
-        done += len(chunk)
-        emit(Progress("parsing", done, len(jobs)))
-
-    pool: list[_Worker] = []
-    try:
-        for _ in range(workers - 1):
-            worker = _Worker.start(work)
-            if worker is not None:
-                pool.append(worker)
-        while pending or any(w.inflight for w in pool):
-            for worker in pool:
-                while pending and worker.alive and len(worker.inflight) < 2:
-                    chunk = pending.popleft()
-                    if not worker.send(chunk, pickle.dumps):  # gone: its share comes back
-                        pending.appendleft(chunk)
-                        pending.extend(worker.retire())
-            if pending:
-                chunk = pending.pop()
-                store(chunk, work(chunk))
-            busy = [w for w in pool if w.inflight]
-            if not busy:
-                continue
-            ready, _, _ = select.select(busy, [], [], 0 if pending else None)
-            for worker in ready:
-                chunk, results = worker.receive(pickle.loads)
-                if results is None:  # died or garbled: its chunks go back to the queue
-                    pending.append(chunk)
-                    pending.extend(worker.retire())
-                else:
-                    store(chunk, results)
-    finally:
-        for worker in pool:
-            worker.stop()
-    return [o if o is not None else work([i])[0] for i, o in enumerate(outcomes)]
-
-
-class _Worker:
-    """A forked process that runs `work` on the chunks of indexes it is sent, in order."""
-
-    def __init__(self, pid: int, tasks: int, results: int) -> None:
-        self.pid = pid
-        self.tasks = tasks  # write end: chunks to this worker
-        self.results = results  # read end: its answers
-        self.inflight: deque[list[int]] = deque()
-        self.alive = True
-
-    def fileno(self) -> int:
-        return self.results
-
-    @classmethod
-    def start(cls, work: Callable[[list[int]], list[Any]]) -> _Worker | None:
-        import pickle
-
-        task_r, task_w = os.pipe()
-        result_r, result_w = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:
-            for fd in (task_r, task_w, result_r, result_w):
-                os.close(fd)
-            return None
-        if pid == 0:  # the worker: never returns
-            code = 1
-            try:
-                os.close(task_w)
-                os.close(result_r)
-                while True:
-                    message = pipes.read_message(task_r)
-                    if message is None:
-                        code = 0
-                        break
-                    chunk = pickle.loads(message)
-                    pipes.write_message(
-                        result_w, pickle.dumps(work(chunk), pickle.HIGHEST_PROTOCOL)
-                    )
-            finally:
-                os._exit(code)
-        os.close(task_r)
-        os.close(result_w)
-        return cls(pid, task_w, result_r)
-
-    def send(self, chunk: list[int], dumps: Callable[[Any], bytes]) -> bool:
-        """Hand a chunk over; False when the worker is gone (its pipe is closed)."""
-        try:
-            pipes.write_message(self.tasks, dumps(chunk))
-        except OSError:
-            return False
-        self.inflight.append(chunk)
-        return True
-
-    def receive(self, loads: Callable[[bytes], Any]) -> tuple[list[int], list[Any] | None]:
-        """The oldest chunk in flight and its results (None: the worker died or its answer
-        cannot be read; `retire` it)."""
-        chunk = self.inflight.popleft()
-        message = pipes.read_message(self.results)
-        try:
-            results = loads(message) if message is not None else None
-        except Exception:
-            results = None
-        if not isinstance(results, list) or len(results) != len(chunk):
-            return chunk, None
-        return chunk, results
-
-    def retire(self) -> list[list[int]]:
-        """Stop using this worker; the chunks it still held, to be done elsewhere."""
-        self.alive = False
-        lost = list(self.inflight)
-        self.inflight.clear()
-        return lost
-
-    def stop(self) -> None:
-        for fd in (self.tasks, self.results):
-            with contextlib.suppress(OSError):
-                os.close(fd)
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(self.pid, 0)
-
-
-# --------------------------------------------------------------------------- finalize
 
 
 def _finalize(

@@ -1,0 +1,141 @@
+"""What a scan returns: `ScanReport` (results, paths, stats) and its JSON, the scan contract
+(`golive scan --format json`, which other tools read: fields are added, never renamed)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from golive_tui.core.errors import GoliveError
+from golive_tui.core.git import listing as git_listing
+
+if TYPE_CHECKING:
+    # Imported where used instead (cache, families, catalog, model: ~20 ms of CPU): `scan`
+    # starts git first, and git's ~50 ms of `status` runs while they load.
+    from golive_tui.core.model import DetectorResult, Evidence
+    from golive_tui.core.scan.detectors.base import FileScan
+
+    Job = tuple[str, str, str]  # extractor name, path, text
+    Outcome = tuple[FileScan | None, str | None]
+    # A clean working-tree file read by whoever extracts it: (extractor names, file, None).
+    ReadTask = tuple[tuple[str, ...], git_listing.RepoFile, None]
+    # (read skip reason, not UTF-8, [(extractor name, failed its prefilter, result, error)])
+    ReadOutcome = tuple[str | None, bool, list[tuple[str, bool, FileScan | None, str | None]]]
+    Work = Job | ReadTask
+    Prefilters = Mapping[str, tuple[bytes, ...] | None]
+
+
+SCHEMA = 1
+
+
+class ScanError(GoliveError):
+    """The scan was asked for something that does not exist (an unknown detector id...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RepoInfo:
+    root: Path
+    head: str | None
+    branch: str | None
+    dirty: bool
+    is_git: bool
+    shallow: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ScanStats:
+    files: int  # files in scope (ScanReport.paths)
+    go_files: int  # Go source files in scope
+    # Go source files extracted this run (cache misses past the prefilter), minus those whose
+    # FileScan.meta says {"parsed": False} (an extractor that gates its own parse inside).
+    parsed_go_files: int
+    cache_hits: int  # (extractor, file) pairs served from the cache
+    seconds: float
+    skipped: tuple[tuple[str, str], ...]  # (path, reason): content not scanned
+    files_read: int = 0  # files whose bytes were read this run
+    timings: tuple[tuple[str, float], ...] = ()  # (phase, seconds): where the time went
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A scan progress update; `result` is set once per detector as soon as it is decided."""
+
+    phase: str  # "listing", "reading", "parsing", "detectors"
+    done: int
+    total: int
+    result: DetectorResult | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScanReport:
+    repo: RepoInfo
+    results: tuple[DetectorResult, ...]
+    stats: ScanStats
+    paths: tuple[str, ...]
+    go_imports: frozenset[str]
+    warnings: tuple[str, ...]
+    commit: str | None = None  # set when a commit's tree was scanned
+
+    def result(self, detector_id: str) -> DetectorResult:
+        for result in self.results:
+            if result.id == detector_id:
+                return result
+        raise KeyError(detector_id)
+
+    def to_json(self) -> dict[str, Any]:
+        """The `golive scan --format json` document (contracts/scan-json.md, schema 1)."""
+        from golive_tui import __version__
+
+        return {
+            "schema": SCHEMA,
+            "tool": {"name": "golive", "version": __version__},
+            "repo": {
+                "root": str(self.repo.root),
+                "head": self.repo.head,
+                "branch": self.repo.branch,
+                "dirty": self.repo.dirty,
+                "is_git": self.repo.is_git,
+                "shallow": self.repo.shallow,
+                "commit": self.commit,
+            },
+            "detectors": [_result_json(r) for r in self.results],
+            "stats": {
+                "files": self.stats.files,
+                "go_files": self.stats.go_files,
+                "parsed_go_files": self.stats.parsed_go_files,
+                "cache_hits": self.stats.cache_hits,
+                "seconds": round(self.stats.seconds, 3),
+                "files_read": self.stats.files_read,
+                "skipped": [{"path": p, "reason": r} for p, r in self.stats.skipped],
+                "timings": {phase: round(t, 4) for phase, t in self.stats.timings},
+            },
+            "warnings": list(self.warnings),
+        }
+
+
+def _result_json(result: DetectorResult) -> dict[str, Any]:
+    return {
+        "id": result.id,
+        "title": result.title,
+        "status": str(result.status),
+        "summary": result.summary,
+        "evidence": [_evidence_json(e) for e in result.evidence],
+    }
+
+
+def _evidence_json(ev: Evidence) -> dict[str, Any]:
+    return {
+        "path": ev.path,
+        "line": ev.line,
+        "end_line": ev.end_line,
+        "polarity": str(ev.polarity),
+        "snippet": ev.snippet,
+        "blob": ev.blob,
+        "facts": dict(ev.facts),
+    }
+
+
+#: Coarse progress: at most this many updates per phase while reading and parsing.
+PROGRESS_STEPS = 10
