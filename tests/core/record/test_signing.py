@@ -25,6 +25,7 @@ from golive_tui.core.record import signing
 from golive_tui.core.record.canonical import canonical_payload
 from golive_tui.core.record.codec import dumps, loads, record_from_dict, record_to_dict
 from golive_tui.core.record.model import Record
+from golive_tui.core.record.signing import programs as signing_programs
 from golive_tui.core.record.store import add_signature, load_record, write_record
 from golive_tui.core.record.verify import sign_record, verify_record
 
@@ -334,7 +335,7 @@ def test_a_hanging_tool_is_stopped(
 ) -> None:
     tool = _fake_tool(tmp_path, "exec sleep 60\n")
     git(ssh_repo, "config", "--global", "gpg.ssh.program", str(tool))
-    monkeypatch.setattr(signing, "TIMEOUT", 0.5)
+    monkeypatch.setattr(signing_programs, "TIMEOUT", 0.5)
     with pytest.raises(SigningError, match="did not finish"):
         _signed(ssh_repo)
 

@@ -11,7 +11,7 @@ from tests.conftest import RepoFactory, git
 
 from golive_tui.core.git.worktree import blob_sha
 from golive_tui.core.model import DetectorResult, Evidence, Polarity, Status
-from golive_tui.core.scan import engine, workers
+from golive_tui.core.scan import workers
 from golive_tui.core.scan.config import ConfigError
 from golive_tui.core.scan.detectors import DuplicateOwnerError, build_registry
 from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
