@@ -8,13 +8,21 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from golive_tui.core.git import worktree
 from golive_tui.core.git.listing import tree_blobs
 from golive_tui.core.git.runner import git_out
 from golive_tui.core.globs import matching
-from golive_tui.core.model import Checklist, DetectorResult, Item, State
+from golive_tui.core.model import (
+    Answer,
+    Checklist,
+    DetectorResult,
+    Item,
+    ScoringMethod,
+    Source,
+    State,
+)
 from golive_tui.core.record.model import (
     RECORDS_DIR,
     NoCommitError,
@@ -135,6 +143,91 @@ def _results_by_id(results: Any) -> dict[str, DetectorResult]:
     return {r.id: r for r in results}
 
 
+# What build_record reads of the draft, the scan and the assessment. Protocols, because the
+# record is data below them (an import-linter contract): it never imports assess or drafts.
+class _Score(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def method(self) -> ScoringMethod: ...
+    @property
+    def value(self) -> float: ...
+    @property
+    def maximum(self) -> float: ...
+    @property
+    def band(self) -> str: ...
+
+
+class _Gate(Protocol):
+    @property
+    def profile(self) -> str: ...
+    @property
+    def passed(self) -> bool: ...
+    @property
+    def failing(self) -> Sequence[str]: ...
+
+
+class _Summary(Protocol):
+    @property
+    def total(self) -> int: ...
+    @property
+    def done(self) -> int: ...
+    @property
+    def remaining(self) -> int: ...
+    @property
+    def p0_remaining(self) -> int: ...
+    @property
+    def at_risk(self) -> int: ...
+    @property
+    def detected(self) -> int: ...
+    @property
+    def na(self) -> int: ...
+    @property
+    def waived(self) -> int: ...
+    @property
+    def scores(self) -> Sequence[_Score]: ...
+    @property
+    def gates(self) -> Sequence[_Gate]: ...
+
+
+class ItemViewLike(Protocol):
+    @property
+    def item(self) -> Item: ...
+    @property
+    def state(self) -> State: ...
+    @property
+    def source(self) -> Source | None: ...
+    @property
+    def answer(self) -> Answer | None: ...
+
+
+class AssessmentLike(Protocol):
+    """core.assess.Assessment as the record sees it."""
+
+    @property
+    def items(self) -> Sequence[ItemViewLike]: ...
+    @property
+    def summary(self) -> _Summary: ...
+
+
+class ReportLike(Protocol):
+    """core.scan.report.ScanReport as the record sees it."""
+
+    @property
+    def results(self) -> Sequence[DetectorResult]: ...
+
+
+class DraftLike(Protocol):
+    """core.draft.Draft as the record sees it."""
+
+    @property
+    def participants(self) -> Sequence[str]: ...
+    @property
+    def profile(self) -> str: ...
+
+
 def _enum_value(value: Any) -> str:
     return str(getattr(value, "value", value))
 
@@ -144,9 +237,9 @@ def _enum_value(value: Any) -> str:
 def build_record(
     repo_root: Path,
     checklist: Checklist,
-    draft: Any,
-    report: Any,
-    assessment: Any,
+    draft: DraftLike | None,
+    report: ReportLike | None,
+    assessment: AssessmentLike,
     *,
     release: str,
     profile: str = "",
@@ -155,8 +248,8 @@ def build_record(
 ) -> Record:
     """Assemble a record from the draft's answers, a scan and its assessment.
 
-    `draft` (core.draft.Draft or None), `report` (scan.report.ScanReport) and `assessment`
-    (assess.Assessment) are read by attribute only, so tests may pass light stand-ins.
+    `draft`, `report` and `assessment` are typed by what is read of them (the Protocols above),
+    so the record never imports the layers above it.
     """
     facts = facts or repo_facts(repo_root)
     results = _results_by_id(getattr(report, "results", ()))
