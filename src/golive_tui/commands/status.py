@@ -22,7 +22,9 @@ from golive_tui.commands._options import (
 from golive_tui.core import workflows
 from golive_tui.core.assess import Assessment
 from golive_tui.core.draft import Draft
+from golive_tui.core.record.build import summary_of
 from golive_tui.core.record.carry import CarryPlan
+from golive_tui.core.record.codec import summary_to_dict
 from golive_tui.core.text import printable
 from golive_tui.core.workflows import Session
 from golive_tui.glyphs import STATE_GLYPH
@@ -86,31 +88,7 @@ def status_json(
             }
             for v in assessment.items
         ],
-        "summary": {
-            "total": s.total,
-            "done": s.done,
-            "remaining": s.remaining,
-            "p0_remaining": s.p0_remaining,
-            "at_risk": s.at_risk,
-            "detected": s.detected,
-            "na": s.na,
-            "waived": s.waived,
-            "scores": [
-                {
-                    "id": sc.id,
-                    "title": sc.title,
-                    "method": sc.method.value,
-                    "value": round(sc.value, 2),
-                    "maximum": sc.maximum,
-                    "band": sc.band,
-                }
-                for sc in s.scores
-            ],
-            "gates": [
-                {"profile": g.profile, "passed": g.passed, "failing": list(g.failing)}
-                for g in s.gates
-            ],
-        },
+        "summary": summary_to_dict(summary_of(s)),
         **carry_view.summary_json(plan),
     }
 

@@ -308,8 +308,31 @@ def build_record(
             )
         )
     _check_names(items)
-    s = assessment.summary
-    summary = RecordSummary(
+    summary = summary_of(assessment.summary)
+    participants = tuple(getattr(draft, "participants", ()) or ())
+    chosen_profile = profile or (getattr(draft, "profile", "") or "")
+    return Record(
+        release=release,
+        created=created or now_utc(),
+        profile=chosen_profile,
+        participants=participants,
+        checklist=RecordChecklist(
+            id=checklist.id,
+            version=checklist.version,
+            sha256=checklist.sha256,
+            parents=tuple(checklist.parent_sha256),
+        ),
+        repo=RecordRepo(
+            remote=facts.remote, commit=facts.commit, tree=facts.tree, dirty=facts.dirty
+        ),
+        summary=summary,
+        items=tuple(items),
+    )
+
+
+def summary_of(s: _Summary) -> RecordSummary:
+    """The assessment's counts, scores and gates as the record keeps them (2-decimal scores)."""
+    return RecordSummary(
         total=s.total,
         done=s.done,
         remaining=s.remaining,
@@ -333,25 +356,6 @@ def build_record(
             RecordGate(profile=g.profile, passed=bool(g.passed), failing=tuple(g.failing))
             for g in s.gates
         ),
-    )
-    participants = tuple(getattr(draft, "participants", ()) or ())
-    chosen_profile = profile or (getattr(draft, "profile", "") or "")
-    return Record(
-        release=release,
-        created=created or now_utc(),
-        profile=chosen_profile,
-        participants=participants,
-        checklist=RecordChecklist(
-            id=checklist.id,
-            version=checklist.version,
-            sha256=checklist.sha256,
-            parents=tuple(checklist.parent_sha256),
-        ),
-        repo=RecordRepo(
-            remote=facts.remote, commit=facts.commit, tree=facts.tree, dirty=facts.dirty
-        ),
-        summary=summary,
-        items=tuple(items),
     )
 
 

@@ -78,31 +78,7 @@ def record_to_dict(record: Record, *, signatures: bool = True) -> dict[str, Any]
             "tree": record.repo.tree,
             "dirty": record.repo.dirty,
         },
-        "summary": {
-            "total": s.total,
-            "done": s.done,
-            "remaining": s.remaining,
-            "p0_remaining": s.p0_remaining,
-            "at_risk": s.at_risk,
-            "detected": s.detected,
-            "na": s.na,
-            "waived": s.waived,
-            "scores": [
-                {
-                    "id": sc.id,
-                    "title": sc.title,
-                    "method": sc.method,
-                    "value": sc.value,
-                    "maximum": sc.maximum,
-                    "band": sc.band,
-                }
-                for sc in s.scores
-            ],
-            "gates": [
-                {"profile": g.profile, "passed": g.passed, "failing": list(g.failing)}
-                for g in s.gates
-            ],
-        },
+        "summary": summary_to_dict(s),
         "items": [_item_to_dict(item) for item in record.items],
     }
     if signatures:
@@ -580,3 +556,31 @@ def _parse_reason(msg: str) -> tuple[str, str]:
     if match is None:
         return msg.removesuffix(" (at end of document)"), ""
     return match.group(1), f":{match.group(2)}:{match.group(3)}"
+
+
+def summary_to_dict(s: RecordSummary) -> dict[str, Any]:
+    """A summary as the record, `golive status` and the gate write it: one shape everywhere."""
+    return {
+        "total": s.total,
+        "done": s.done,
+        "remaining": s.remaining,
+        "p0_remaining": s.p0_remaining,
+        "at_risk": s.at_risk,
+        "detected": s.detected,
+        "na": s.na,
+        "waived": s.waived,
+        "scores": [
+            {
+                "id": sc.id,
+                "title": sc.title,
+                "method": sc.method,
+                "value": sc.value,
+                "maximum": sc.maximum,
+                "band": sc.band,
+            }
+            for sc in s.scores
+        ],
+        "gates": [
+            {"profile": g.profile, "passed": g.passed, "failing": list(g.failing)} for g in s.gates
+        ],
+    }

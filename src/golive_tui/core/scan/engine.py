@@ -51,16 +51,8 @@ if TYPE_CHECKING:
     from golive_tui.core.model import DetectorDef, DetectorResult
     from golive_tui.core.scan.cache import ScanCache
     from golive_tui.core.scan.detectors import Registry
-    from golive_tui.core.scan.detectors.base import Extractor, FileScan, ScannedFile
-
-    Job = tuple[str, str, str]  # extractor name, path, text
-    Outcome = tuple[FileScan | None, str | None]
-    # A clean working-tree file read by whoever extracts it: (extractor names, file, None).
-    ReadTask = tuple[tuple[str, ...], git_listing.RepoFile, None]
-    # (read skip reason, not UTF-8, [(extractor name, failed its prefilter, result, error)])
-    ReadOutcome = tuple[str | None, bool, list[tuple[str, bool, FileScan | None, str | None]]]
-    Work = Job | ReadTask
-    Prefilters = Mapping[str, tuple[bytes, ...] | None]
+    from golive_tui.core.scan.detectors.base import Extractor, ScannedFile
+    from golive_tui.core.scan.workers import Outcome, ReadOutcome, Work
 
 
 def scan(

@@ -3,28 +3,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from golive_tui.core.errors import GoliveError
-from golive_tui.core.git import listing as git_listing
 
 if TYPE_CHECKING:
     # Imported where used instead (cache, families, catalog, model: ~20 ms of CPU): `scan`
     # starts git first, and git's ~50 ms of `status` runs while they load.
     from golive_tui.core.model import DetectorResult, Evidence
-    from golive_tui.core.scan.detectors.base import FileScan
-
-    Job = tuple[str, str, str]  # extractor name, path, text
-    Outcome = tuple[FileScan | None, str | None]
-    # A clean working-tree file read by whoever extracts it: (extractor names, file, None).
-    ReadTask = tuple[tuple[str, ...], git_listing.RepoFile, None]
-    # (read skip reason, not UTF-8, [(extractor name, failed its prefilter, result, error)])
-    ReadOutcome = tuple[str | None, bool, list[tuple[str, bool, FileScan | None, str | None]]]
-    Work = Job | ReadTask
-    Prefilters = Mapping[str, tuple[bytes, ...] | None]
 
 
 SCHEMA = 1

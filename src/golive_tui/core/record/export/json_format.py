@@ -7,7 +7,7 @@ from typing import Any
 
 from golive_tui.core.record.build import clean_remote
 from golive_tui.core.record.canonical import record_digest
-from golive_tui.core.record.codec import record_to_dict
+from golive_tui.core.record.codec import record_to_dict, summary_to_dict
 from golive_tui.core.record.gate import GateOutcome
 from golive_tui.core.record.model import Record
 from golive_tui.core.record.verify import RecordCheck
@@ -36,20 +36,7 @@ def outcome_json(outcome: GateOutcome) -> dict[str, Any]:
 
 
 def _summary_json(record: Record) -> dict[str, Any]:
-    s = record.summary
-    return {
-        "total": s.total,
-        "done": s.done,
-        "detected": s.detected,
-        "na": s.na,
-        "waived": s.waived,
-        "at_risk": s.at_risk,
-        "remaining": s.remaining,
-        "p0_remaining": s.p0_remaining,
-        "scores": [
-            {"id": x.id, "value": x.value, "maximum": x.maximum, "band": x.band} for x in s.scores
-        ],
-    }
+    return summary_to_dict(record.summary)
 
 
 def to_json(record: Record, check: RecordCheck | None = None) -> str:
