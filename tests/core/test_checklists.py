@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from golive_tui.core.checklist.library import load_file
-from golive_tui.core.checklist.lines import LineIndex, render_path
 from golive_tui.core.errors import ChecklistError
 from golive_tui.core.model import DetectMode, ItemKind, PassRule, Priority, ScoringMethod
+from golive_tui.core.tomllines import LineIndex, render_path
 
 HEADER = """\
 [checklist]

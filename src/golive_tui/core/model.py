@@ -233,15 +233,23 @@ class DetectorResult:
     @staticmethod
     def status_for(evidence: tuple[Evidence, ...]) -> Status:
         """found / partial / contrary / missing from the polarities, as the contract defines."""
-        positive = any(e.polarity is Polarity.POSITIVE for e in evidence)
-        contrary = any(e.polarity is Polarity.CONTRARY for e in evidence)
-        if positive and contrary:
-            return Status.PARTIAL
-        if positive:
-            return Status.FOUND
-        if contrary:
-            return Status.CONTRARY
-        return Status.MISSING
+        return status_of_polarities({e.polarity for e in evidence})
+
+
+def status_of_polarities(polarities: set[Polarity] | set[str]) -> Status:
+    """found / partial / contrary / missing from the polarities seen (enum members or values).
+
+    The one rule, shared by the scan and by carry-forward reading a record's evidence.
+    """
+    positive = Polarity.POSITIVE in polarities
+    contrary = Polarity.CONTRARY in polarities
+    if positive and contrary:
+        return Status.PARTIAL
+    if positive:
+        return Status.FOUND
+    if contrary:
+        return Status.CONTRARY
+    return Status.MISSING
 
 
 # --------------------------------------------------------------------------- answers

@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from golive_tui.core.checklist.lines import KeyPath, LineIndex, render_path
 from golive_tui.core.globs import check as check_glob
 from golive_tui.core.model import (
     AppliesWhen,
@@ -28,6 +27,7 @@ from golive_tui.core.model import (
     Scoring,
     ScoringMethod,
 )
+from golive_tui.core.tomllines import KeyPath, LineIndex, render_path
 
 T = TypeVar("T")
 

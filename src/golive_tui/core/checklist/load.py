@@ -34,13 +34,13 @@ from golive_tui.core.checklist.fields import (
     _table,
     _tables,
 )
-from golive_tui.core.checklist.lines import KeyPath, LineIndex
 from golive_tui.core.confine import UnsafePathError, confine, read_capped
 from golive_tui.core.errors import ChecklistError
 from golive_tui.core.model import (
     Item,
     PassRule,
 )
+from golive_tui.core.tomllines import KeyPath, LineIndex
 
 _CHECKLIST_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 _ITEM_ID = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)+")

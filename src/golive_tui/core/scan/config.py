@@ -26,7 +26,6 @@ stay within one path segment.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,10 +107,11 @@ def parse_config(text: str, origin: str = CONFIG_PATH) -> Config:
         data = tomlsafe.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{origin}: invalid TOML: {exc}") from exc
-    lines = text.splitlines()
 
     def fail(key: str, expected: str, table: str = "") -> ConfigError:
-        line = _line_of(lines, key, table)
+        from golive_tui.core.tomllines import LineIndex  # only when there is an error to place
+
+        line = LineIndex(text).line((table, key) if table else (key,))
         full = f"{table}.{key}" if table else key
         return ConfigError(f"{origin}:{line}: {full}: expected {expected}")
 
@@ -167,35 +167,6 @@ def _scan_config(raw: dict[str, Any], fail: Any) -> ScanConfig:
         )
     config = ScanConfig(include, exclude, False, max_size)
     return config.with_vendor(include_vendor)
-
-
-def _line_of(lines: list[str], key: str, table: str) -> int:
-    """Best-effort line of `key` (inside `[table]` when given) for error messages."""
-    in_table = not table
-    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
-    for number, line in enumerate(lines, 1):
-        stripped = line.strip()
-        if stripped.startswith("["):
-            in_table = stripped.strip("[] ") == table if table else False
-            if table and in_table and stripped.strip("[] ") == key:
-                return number
-            continue
-        if in_table and pattern.match(line):
-            return number
-        if (
-            table
-            and not in_table
-            and re.match(rf"^\s*{re.escape(table)}\.{re.escape(key)}\s*=", line)
-        ):
-            return number
-    if not table:
-        for number, line in enumerate(lines, 1):
-            if line.strip().strip("[] ") == key:
-                return number
-    return 1
-
-
-# --------------------------------------------------------------------------- globs
 
 
 def compile_globs(globs: tuple[str, ...]) -> GlobSet | None:

@@ -25,6 +25,7 @@ from golive_tui.core.model import (
     Evidence,
     Polarity,
     Status,
+    status_of_polarities,
 )
 from golive_tui.core.record.model import Record, RecordEvidence
 
@@ -158,16 +159,7 @@ class _MissingByDefault(dict[str, Status]):
 
 
 def _status_of(evidence: Iterable[RecordEvidence]) -> Status:
-    polarities = {e.polarity for e in evidence}
-    positive = Polarity.POSITIVE.value in polarities
-    contrary = Polarity.CONTRARY.value in polarities
-    if positive and contrary:
-        return Status.PARTIAL
-    if positive:
-        return Status.FOUND
-    if contrary:
-        return Status.CONTRARY
-    return Status.MISSING
+    return status_of_polarities({e.polarity for e in evidence})
 
 
 def _ev_key(e: RecordEvidence) -> tuple[str, str, int, str]:

@@ -57,6 +57,7 @@ from golive_tui.core import tomlsafe
 from golive_tui.core.confine import TooLargeError, UnsafePathError, read_confined
 from golive_tui.core.model import DetectorDef, DetectorResult, Evidence, Polarity, Status
 from golive_tui.core.scan import pipes
+from golive_tui.core.scan.detectors import common
 from golive_tui.core.scan.detectors.base import Extractor, FileScan, Finding, ScannedFile
 
 FOLDER = Path(".golive") / "detectors"
@@ -576,5 +577,4 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _snippet(text: str) -> str:
-    one = " ".join(text.split())
-    return one if len(one) <= SNIPPET_MAX else one[: SNIPPET_MAX - 1] + "…"
+    return common.snippet(text, SNIPPET_MAX)

@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from ast_grep_py import Config, SgNode, SgRoot
 
+from golive_tui.core.scan.detectors import common
 from golive_tui.core.scan.detectors.base import Finding
 from golive_tui.core.scan.detectors.go.fragments import Layout, has_long_line, wrap_long_lines
 
@@ -92,8 +93,8 @@ class File:
 
 
 def snippet(text: str) -> str:
-    one = " ".join(text.split())
-    return one if len(one) <= SNIPPET_MAX else one[: SNIPPET_MAX - 1] + "…"
+    """Go evidence keeps longer snippets than the other families (scan JSON contract bytes)."""
+    return common.snippet(text, SNIPPET_MAX)
 
 
 def named(node: SgNode | None) -> list[SgNode]:
