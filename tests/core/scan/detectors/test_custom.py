@@ -9,7 +9,7 @@ import pytest
 
 from golive_tui.core.model import Status
 from golive_tui.core.scan.detectors.base import ScannedFile
-from golive_tui.core.scan.detectors.custom import custom_detector_ids, load_custom
+from golive_tui.core.scan.detectors.custom import load_custom
 
 GOOD = """
 [[detector]]
@@ -55,7 +55,6 @@ def write_rules(root: Path, text: str, name: str = "rules.toml") -> Path:
 
 def test_no_folder_means_nothing(tmp_path: Path) -> None:
     assert load_custom(tmp_path) == ([], (), [])
-    assert custom_detector_ids(tmp_path) == []
 
 
 def test_load_and_match(tmp_path: Path) -> None:
@@ -64,7 +63,6 @@ def test_load_and_match(tmp_path: Path) -> None:
     assert problems == []
     assert [d.id for d in defs] == ["acme.audit_log", "acme.no_panic"]
     assert defs[1].family == "custom" and defs[1].area == "reliability"
-    assert custom_detector_ids(tmp_path) == ["acme.audit_log", "acme.no_panic"]
     (ex,) = extractors
     assert ex.detectors == ("acme.audit_log", "acme.no_panic")
     assert ex.prefilter() is None  # one rule has no literals

@@ -57,24 +57,15 @@ def custom_detectors(
 ) -> tuple[list[DetectorDef], tuple[Extractor, ...], list[str]]:
     """The repo's team-defined detectors: (definitions, extractors, problems).
 
-    Uses `custom.load_custom` when the custom family provides it (older builds only offer
-    `custom_detector_ids`, whose ids then get a bare definition). Never raises for a bad rule
-    file: problems come back as messages, so a scan still runs and reports them.
+    Never raises for a bad rule file: problems come back as messages, so a scan still runs and
+    reports them.
     """
     if not (repo_root / ".golive" / "detectors").is_dir():
         return [], (), []  # the common case: spare importing the rule machinery (ast-grep)
     from golive_tui.core.scan.detectors import custom
 
-    load = getattr(custom, "load_custom", None)
-    if load is not None:
-        try:
-            defs, extractors, problems = load(repo_root)
-        except Exception as exc:  # a broken rules loader must not stop the scan
-            return [], (), [f"team-defined detectors could not be loaded: {exc}"]
-        return list(defs), tuple(extractors), list(problems)
-    ids = custom.custom_detector_ids(repo_root)
-    bare = [
-        DetectorDef(id=i, title=i, family="custom", looks_for="", why="", remediation="")
-        for i in ids
-    ]
-    return bare, (), []
+    try:
+        defs, extractors, problems = custom.load_custom(repo_root)
+    except Exception as exc:  # a broken rules loader must not stop the scan
+        return [], (), [f"team-defined detectors could not be loaded: {exc}"]
+    return list(defs), tuple(extractors), list(problems)

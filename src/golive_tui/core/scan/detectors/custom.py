@@ -440,11 +440,6 @@ def load_custom(
     return defs, extractors, problems
 
 
-def custom_detector_ids(repo_root: Path) -> list[str]:
-    """Ids defined (validly) under the repo's `.golive/detectors/`."""
-    return [d.id for d in load_custom(repo_root)[0]]
-
-
 def _load_entry(
     entry: dict[str, Any],
     rel: str,

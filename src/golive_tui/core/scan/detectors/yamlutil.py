@@ -6,48 +6,16 @@ custom tags CI systems use (`!reference`, `!Ref`), which a safe constructor woul
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    import yaml
-    from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-else:
-    # PyYAML is imported by the first `load_all` (~10 ms: a warm scan, all cache hits, never
-    # parses YAML). Until then the node classes are stand-ins no object is an instance of,
-    # unless PyYAML was loaded some other way (then the real classes answer).
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-    class _StandIn(type):
-        def __instancecheck__(cls, obj: object) -> bool:
-            real = getattr(sys.modules.get("yaml.nodes"), cls.__name__, None)
-            return real is not None and isinstance(obj, real)
-
-    class Node(metaclass=_StandIn):
-        pass
-
-    class MappingNode(metaclass=_StandIn):
-        pass
-
-    class ScalarNode(metaclass=_StandIn):
-        pass
-
-    class SequenceNode(metaclass=_StandIn):
-        pass
-
-
-_Loader: Any = None
-
-
-def _load_yaml() -> None:
-    global yaml, Node, MappingNode, ScalarNode, SequenceNode, _Loader
-    import yaml
-    from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
-    try:  # libyaml is several times faster when present
-        _Loader = yaml.CSafeLoader
-    except AttributeError:  # pragma: no cover - depends on the PyYAML build
-        _Loader = yaml.SafeLoader
+try:  # libyaml is several times faster when present
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.SafeLoader
 
 
 __all__ = [
@@ -83,8 +51,6 @@ class YamlError(Exception):
 
 def load_all(text: str) -> list[Node]:
     """Every document's root node (empty documents skipped). Raises YamlError."""
-    if _Loader is None:
-        _load_yaml()
     try:
         docs = [doc for doc in yaml.compose_all(text, Loader=_Loader) if doc is not None]
     except yaml.MarkedYAMLError as exc:
