@@ -39,6 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_trust_option(parser)
 
 
+# Long on purpose: the command's modes (records, --all, --evidence) and their exit codes in one
+# readable flow.
 def run(args: argparse.Namespace) -> int:
     from golive_tui.core.errors import GoliveError
     from golive_tui.core.git.release import resolve_release

@@ -84,6 +84,8 @@ class GateOutcome:
         return not self.failures
 
 
+# Long on purpose: the checks run in the order the gate reports them (record, signature, repository,
+# coverage, waivers, profile), each adding its failure; splitting would scatter that order.
 def evaluate_gate(
     root: Path,
     *,

@@ -76,6 +76,8 @@ def scan(
     return _scan(root, only, use_cache, include_vendor, commit, progress, registry)
 
 
+# Long on purpose: the scan's phases in order (listing, config, plan, read+extract, finalize,
+# cache save), each timed; one place shows what a scan does and in which order.
 def _scan(
     root: Path,
     only: Sequence[str] | None,
@@ -386,6 +388,9 @@ class _Run:
         if blob is not None:
             self.cache.put(key, path, blob, empty)
 
+    # Long on purpose: the one loop that reads each file at most once and hands its bytes to every
+    # extractor that wants it (cache hits, prefilters, serial or forked work) - split, the bytes
+    # and the bookkeeping would have to travel between helpers.
     def extract(
         self,
         files: Sequence[git_listing.RepoFile],

@@ -190,6 +190,8 @@ def expand(text: str, variables: Mapping[str, str], depth: int = 0) -> str:
     return _MAKE_VAR.sub(repl, text).replace("\x00", "$")
 
 
+# Long on purpose: a line-by-line state machine (rules, recipes, continuations, variables) reads
+# best top to bottom.
 def parse_makefile(text: str) -> dict[str, Any]:
     """Targets with their line, prerequisites, tool runs and calls; includes; default goal."""
     lines = text.splitlines()

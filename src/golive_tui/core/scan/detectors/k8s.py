@@ -129,6 +129,8 @@ def _int(node: yamlutil.Node | None) -> int | None:
         return None
 
 
+# Long on purpose: one pass over a workload's containers collecting every fact (probes, resources,
+# security context, lifecycle) the k8s detectors share.
 def analyse_workload(ctx: _Doc, doc: yamlutil.Node, findings: list[Finding]) -> int:
     """Findings for one workload document; returns how many containers it has."""
     kind = yamlutil.scalar(yamlutil.get(doc, "kind")) or ""

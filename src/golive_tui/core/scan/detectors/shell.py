@@ -49,6 +49,8 @@ class Command:
     text: str  # the source text, for snippets
 
 
+# Long on purpose: one tokenizer state machine (quotes, escapes, heredocs, separators); its
+# states share locals, and splitting it would turn them into a class for no clarity gained.
 def commands(script: str, first_line: int = 1) -> list[Command]:
     """Split shell text into simple commands; never raises (unbalanced quotes end at EOF)."""
     out: list[Command] = []
