@@ -193,7 +193,7 @@ def test_unknown_key_without_a_close_match_lists_the_allowed_ones() -> None:
     text = VALID.replace('id = "acme"', 'id = "acme"\nowner = "sre"')
     assert problems(text) == [
         f"acme.toml:{line_of(text, 'owner')}: checklist.owner: unknown key; expected one of "
-        "id, title, version, description, source, extends, default_profile"
+        "id, title, version, description, source, extends, default_profile, only_profile"
     ]
 
 

@@ -72,6 +72,8 @@ class Item:
     watch: tuple[str, ...] = ()  # globs whose change re-asks a manual item next release
     revalidate_after: int | None = None  # days after which a manual answer is re-asked
     note: str = ""  # editorial note shown with the item (e.g. "modernised: Dep -> Go modules")
+    aliases: tuple[str, ...] = ()  # former ids: drafts and records that name them still resolve
+    practice: str = ""  # shared practice key: one priority for it across checklists
     section: str = ""  # id of the section holding the item
     origin: str = ""  # "file:line" where the item was defined, for messages
 
@@ -162,15 +164,28 @@ class Checklist:
     sha256: str = ""  # of the definition file(s) as loaded: own file
     parent_sha256: tuple[str, ...] = ()  # of the parents it extends, nearest first
     origin: str = "shipped"  # "shipped" or "repo"
+    narrowed_to: str = ""  # the parent's profile this checklist keeps only the items of
 
     def items(self) -> tuple[Item, ...]:
         return tuple(item for section in self.sections for item in section.items)
 
     def item(self, item_id: str) -> Item:
+        """The item with id `item_id`, or whose `aliases` hold it (a former id)."""
+        wanted = self.canonical_id(item_id)
         for item in self.items():
-            if item.id == item_id:
+            if item.id == wanted:
                 return item
         raise KeyError(item_id)
+
+    def canonical_id(self, item_id: str) -> str:
+        """`item_id`, or the current id of the item that used to be called so."""
+        for item in self.items():
+            if item.id == item_id:
+                return item_id
+        for item in self.items():
+            if item_id in item.aliases:
+                return item.id
+        return item_id
 
     def profile(self, profile_id: str) -> Profile:
         for profile in self.profiles:

@@ -327,10 +327,35 @@ def _item_fields(
     if note is not None:
         out["note"] = note
     if not partial:
+        _identity_fields(f, table, path, out)
         rubric = _rubric(f, table, path, out.get("kind", ItemKind.CHECK))
         if rubric:
             out["rubric"] = rubric
     return out
+
+
+#: An item id, as `aliases` and `practice` must spell one (the loader's own pattern).
+_DOTTED_ID = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)+")
+
+
+def _identity_fields(
+    f: _File, table: Mapping[str, Any], path: KeyPath, out: dict[str, Any]
+) -> None:
+    """`aliases` (former ids, so old drafts and records resolve) and `practice` (the key that
+    ties one practice's items across checklists to one priority)."""
+    aliases = _str_list(f, table, path, "aliases")
+    if aliases is not None:
+        bad = [n for n, alias in enumerate(aliases) if not _DOTTED_ID.fullmatch(alias)]
+        for n in bad:
+            f.err(
+                (*path, "aliases", n),
+                f"expected an id matching {_DOTTED_ID.pattern}, got {_quote(aliases[n])}",
+            )
+        if not bad:
+            out["aliases"] = aliases
+    practice = _str(f, table, path, "practice", pattern=_DOTTED_ID)
+    if practice is not None:
+        out["practice"] = practice
 
 
 def _source(f: _File, table: Mapping[str, Any], path: KeyPath) -> str | None:

@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 from golive_tui.core import tomlsafe
+from golive_tui.core.checklist.consistency import priority_conflicts
 from golive_tui.core.checklist.fields import _quote
 from golive_tui.core.checklist.load import (
     RawChecklist,
@@ -229,6 +230,15 @@ class Library:
             current = parent
         return resolve(raw, chain)
 
+    def lineage(self, checklist_id: str) -> frozenset[str]:
+        """`checklist_id` and the ids of every checklist it extends, nearest first."""
+        ids = {checklist_id}
+        current = self._active.get(checklist_id)
+        while current is not None and current.extends and current.extends not in ids:
+            ids.add(current.extends)
+            current = self._parent(current)
+        return frozenset(ids)
+
     def _parent(self, raw: RawChecklist) -> RawChecklist | None:
         # A repository checklist extending its own id extends the shipped one it replaces.
         if raw.extends == raw.id and raw.origin == "repo" and raw.id in self._shipped:
@@ -271,6 +281,8 @@ def load_file(
 def lint_files(paths: Sequence[Path], repo_root: Path | None) -> dict[Path, Checklist | list[str]]:
     """Each file's resolved checklist or its problems; the files may extend each other.
 
+    The files are also checked against each other: one practice, one priority
+    (core/checklist/consistency.py), so lint the shipped set together to check it.
     Messages name each file as it was given, like a compiler does.
     """
     library = Library.discover(repo_root, extra=paths)
@@ -287,6 +299,11 @@ def lint_files(paths: Sequence[Path], repo_root: Path | None) -> dict[Path, Chec
             out[path] = library.resolve(raw)
         except ChecklistError as exc:
             out[path] = exc.problems
+    resolved = [c for c in out.values() if isinstance(c, Checklist)]
+    conflicts = priority_conflicts(resolved, library.lineage)
+    for path, outcome in out.items():
+        if isinstance(outcome, Checklist) and outcome.id in conflicts:
+            out[path] = conflicts[outcome.id]
     return out
 
 

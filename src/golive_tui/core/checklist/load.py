@@ -45,7 +45,16 @@ from golive_tui.core.tomllines import KeyPath, LineIndex
 _CHECKLIST_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 _ITEM_ID = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)+")
 _TOP_KEYS = ("checklist", "sections", "profiles", "scoring", "drop", "override")
-_HEADER_KEYS = ("id", "title", "version", "description", "source", "extends", "default_profile")
+_HEADER_KEYS = (
+    "id",
+    "title",
+    "version",
+    "description",
+    "source",
+    "extends",
+    "default_profile",
+    "only_profile",
+)
 _SECTION_KEYS = ("id", "title", "description", "items")
 _ITEM_KEYS = (
     "id",
@@ -64,6 +73,8 @@ _ITEM_KEYS = (
     "weight",
     "note",
     "rubric",
+    "aliases",
+    "practice",
 )
 _OVERRIDE_KEYS = (
     "id",
@@ -121,6 +132,7 @@ class RawChecklist:
     source: tuple[str, ...]
     extends: str
     default_profile: str
+    only_profile: str
     sections: list[_RawSection]
     profiles: list[_RawProfile]
     scoring: list[_RawScoring]
@@ -324,6 +336,9 @@ def _build_raw(
             f"expected a checklist id matching {_CHECKLIST_ID.pattern}, got {_quote(extends)}",
         )
     default_profile = _str(f, header, hp, "default_profile") or ""
+    only_profile = _str(f, header, hp, "only_profile", pattern=_SECTION_ID) or ""
+    if only_profile and not extends:
+        f.err((*hp, "only_profile"), "only a checklist that extends another can narrow it")
 
     sections = _build_sections(f, data, detectors, extending=bool(extends))
     if not extends and "sections" not in data:
@@ -341,6 +356,7 @@ def _build_raw(
         source=source,
         extends=extends,
         default_profile=default_profile,
+        only_profile=only_profile,
         sections=sections,
         profiles=profiles,
         scoring=scoring,

@@ -38,6 +38,9 @@ def resolve(raw: RawChecklist, chain: Sequence[RawChecklist]) -> Checklist:
         f = child.file
         before = len(f.problems)
         sections = _extend(child, sections, dropped)
+        if child.only_profile:
+            sections = _narrow(child, sections, profiles, problems)
+            profiles, scorings = {}, {}  # the parent's profiles and scores no longer apply
         profiles.update({p.id: p for p in child.profiles})
         scorings.update({s.scoring.id: s for s in child.scoring})
         default_profile = child.default_profile or default_profile
@@ -45,6 +48,7 @@ def resolve(raw: RawChecklist, chain: Sequence[RawChecklist]) -> Checklist:
         del f.problems[before:]
 
     items = {item.id: item for section in sections for item in section.items}
+    problems.extend(_alias_problems(items))
     gone = {d.id for d in dropped}
     resolved_scoring = [
         _resolve_scoring(s, items, gone, problems, inherited=s.file is not raw.file)
@@ -95,7 +99,63 @@ def resolve(raw: RawChecklist, chain: Sequence[RawChecklist]) -> Checklist:
         sha256=raw.sha256,
         parent_sha256=tuple(parent.sha256 for parent in chain),
         origin=raw.origin,
+        narrowed_to=next((c.only_profile for c in reversed(lineage) if c.only_profile), ""),
     )
+
+
+def _narrow(
+    child: RawChecklist,
+    sections: Sequence[Section],
+    profiles: Mapping[str, _RawProfile],
+    problems: list[str],
+) -> list[Section]:
+    """`sections` cut down to the items of the parent's profile `child.only_profile`, plus the
+    items `child` adds itself: a short checklist that is one profile of a longer one keeps its
+    own id (drafts and records name it) while its items stay the longer one's."""
+    f = child.file
+    wanted = profiles.get(child.only_profile)
+    if wanted is None:
+        path: KeyPath = ("checklist", "only_profile")
+        known = ", ".join(profiles) or "none defined"
+        problems.append(
+            f"{f.at(path)}: {render_path(path)}: no profile {_quote(child.only_profile)} in "
+            f"{_quote(child.extends)}; expected one of {known}"
+        )
+        return list(sections)
+    own = {item.id for rs in child.sections for item in rs.items}
+    chosen = set(wanted.items)
+    for section in sections:
+        for item in section.items:
+            if item.priority in wanted.priorities or set(item.tags) & set(wanted.tags):
+                chosen.add(item.id)
+    kept = [
+        dataclasses.replace(
+            section, items=tuple(i for i in section.items if i.id in chosen or i.id in own)
+        )
+        for section in sections
+    ]
+    return [section for section in kept if section.items]
+
+
+def _alias_problems(items: Mapping[str, Item]) -> list[str]:
+    """An alias may name one item only, and never an id in use: else an old answer would land
+    on the wrong item."""
+    problems: list[str] = []
+    owner: dict[str, str] = {}
+    for item in items.values():
+        for alias in item.aliases:
+            if alias in items:
+                problems.append(
+                    f"{item.origin}: aliases: {_quote(alias)} is the id of another item; "
+                    "an alias must be a former id no item uses"
+                )
+            elif alias in owner and owner[alias] != item.id:
+                problems.append(
+                    f"{item.origin}: aliases: {_quote(alias)} is already an alias of "
+                    f"{_quote(owner[alias])}"
+                )
+            owner.setdefault(alias, item.id)
+    return problems
 
 
 def _extend(
