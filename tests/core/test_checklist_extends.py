@@ -412,3 +412,58 @@ def test_empty_defaults_mean_none_chosen(make_repo: RepoFactory) -> None:
 
 def test_profile_rule_defaults_to_all_done(shipped: Path) -> None:
     assert Library.discover(None).get("base").profile("ops").rule is PassRule.ALL_DONE
+
+
+# --------------------------------------------------------------------------- only_profile, aliases
+
+
+def test_only_profile_narrows_the_parent_to_one_profile(shipped: Path, repo_with: RepoWith) -> None:
+    narrow = (
+        header("ops-only", "base", 'only_profile = "ops"\n')
+        + section("extra", "Extra")
+        + item("extra.check", "P2")
+        + '\n[[profiles]]\nid = "all"\ntitle = "All"\npriorities = ["P0", "P1", "P2"]\n'
+    )
+    repo = repo_with({"ops-only.toml": narrow})
+    checklist = Library.discover(repo).get("ops-only")
+    assert [i.id for i in checklist.items()] == ["ops.oncall", "ops.runbook", "extra.check"]
+    assert [p.id for p in checklist.profiles] == ["all"]  # the parent's no longer apply
+    assert checklist.scoring == () and checklist.narrowed_to == "ops"
+
+
+def test_only_profile_must_name_a_parent_profile_and_needs_extends(
+    shipped: Path, repo_with: RepoWith
+) -> None:
+    unknown = header("bad", "base", 'only_profile = "nope"\n')
+    alone = header("alone", "", 'only_profile = "ops"\n') + section("s") + item("s.one")
+    repo = repo_with({"bad.toml": unknown, "alone.toml": alone})
+    outcomes = lint_files([repo / ".golive/checklists/bad.toml"], repo)
+    (problem,) = next(iter(outcomes.values()))
+    assert 'checklist.only_profile: no profile "nope" in "base"; expected one of p0, ops' in problem
+    outcomes = lint_files([repo / ".golive/checklists/alone.toml"], repo)
+    (problem,) = next(iter(outcomes.values()))
+    assert "only a checklist that extends another can narrow it" in problem
+
+
+def test_aliases_resolve_and_may_not_shadow_an_id(shipped: Path, repo_with: RepoWith) -> None:
+    good = header("renamed") + section("s") + item("s.new", extra='aliases = ["s.old"]\n')
+    clash = (
+        header("clash")
+        + section("s")
+        + item("s.one", extra='aliases = ["s.two"]\n')
+        + item("s.two")
+        + item("s.three", extra='aliases = ["s.gone"]\n')
+        + item("s.four", extra='aliases = ["s.gone", "Bad Id"]\n')
+    )
+    repo = repo_with({"renamed.toml": good, "clash.toml": clash})
+    renamed = Library.discover(repo).get("renamed")
+    assert renamed.item("s.old").id == "s.new" and renamed.canonical_id("s.old") == "s.new"
+    (problems,) = lint_files([repo / ".golive/checklists/clash.toml"], repo).values()
+    assert isinstance(problems, list)
+    assert any("aliases[1]: expected an id matching" in p for p in problems)
+    fixed = clash.replace(', "Bad Id"', "")
+    (repo / ".golive/checklists/clash.toml").write_text(fixed)
+    (problems,) = lint_files([repo / ".golive/checklists/clash.toml"], repo).values()
+    assert isinstance(problems, list) and len(problems) == 2
+    assert '"s.two" is the id of another item' in problems[0]
+    assert '"s.gone" is already an alias of "s.three"' in problems[1]

@@ -27,7 +27,7 @@ from golive_tui.core.confine import UnsafePathError, read_confined
 from golive_tui.core.errors import DraftError
 from golive_tui.core.git.config import identity
 from golive_tui.core.git.release import state_dir, validate_release
-from golive_tui.core.model import Answer, Item, ItemKind, Source, State
+from golive_tui.core.model import Answer, Checklist, Item, ItemKind, Source, State
 
 SCHEMA = 1
 
@@ -90,6 +90,24 @@ def without_answer(draft: Draft, item_id: str) -> Draft:
         return draft
     answers = {k: v for k, v in draft.answers.items() if k != item_id}
     return replace(draft, answers=answers)
+
+
+def with_current_ids(draft: Draft, checklist: Checklist) -> Draft:
+    """`draft` with answers filed under an item's former id (its `aliases`) moved to its id.
+
+    A checklist that renames or merges items keeps the old ids as aliases, so a draft written
+    before the change still counts. An answer under the current id wins over one under an alias.
+    """
+    moved: dict[str, Answer] = {}
+    for item_id, answer in draft.answers.items():
+        current = checklist.canonical_id(item_id)
+        if current == item_id:
+            moved[item_id] = answer
+        elif current not in draft.answers and current not in moved:
+            moved[current] = replace(answer, item_id=current)
+    if moved.keys() == draft.answers.keys():
+        return draft
+    return replace(draft, answers=moved)
 
 
 def with_participant(draft: Draft, who: str) -> Draft:

@@ -18,7 +18,7 @@ from golive_tui.core.checklist.library import (
     default_profile,
     require_profile,
 )
-from golive_tui.core.draft import Draft, DraftStore
+from golive_tui.core.draft import Draft, DraftStore, with_current_ids
 from golive_tui.core.git.config import identity
 from golive_tui.core.git.listing import worktree_root
 from golive_tui.core.git.release import resolve_release
@@ -94,6 +94,8 @@ def save_record(
         # Walked before the release had a name (no tag yet): those answers are this release's.
         draft = store.load(checklist.id, DEFAULT_RELEASE)
         adopted = DEFAULT_RELEASE if draft is not None else ""
+    if draft is not None:
+        draft = with_current_ids(draft, checklist)  # answers under former item ids count
     chosen = profile or (getattr(draft, "profile", "") or None) or default_profile(repo_root)
     report = scan(repo_root)
     answers = dict(getattr(draft, "answers", {}) or {})
@@ -429,7 +431,9 @@ class Session:
         )
 
     def load_draft(self) -> Draft | None:
-        return self.store.load(self.checklist.id, self.release)
+        """The stored draft, its answers under former item ids (aliases) moved to the ids."""
+        draft = self.store.load(self.checklist.id, self.release)
+        return None if draft is None else with_current_ids(draft, self.checklist)
 
     def new_draft(self, participants: Sequence[str] = ()) -> Draft:
         me = identity(self.root)

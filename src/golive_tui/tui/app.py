@@ -15,7 +15,13 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 
-from golive_tui.core.draft import Draft, DraftLock, with_participant, with_profile
+from golive_tui.core.draft import (
+    Draft,
+    DraftLock,
+    with_current_ids,
+    with_participant,
+    with_profile,
+)
 from golive_tui.core.errors import GoliveError
 from golive_tui.core.text import printable
 from golive_tui.tui.deps import WalkerDeps
@@ -49,6 +55,8 @@ class GoliveApp(App[int]):
         try:
             self.lock = deps.store.lock(checklist.id, deps.release).acquire()
             draft = deps.store.load(checklist.id, deps.release)
+            if draft is not None:
+                draft = with_current_ids(draft, checklist)  # answers under former item ids
             resumed = draft is not None
             if draft is None:
                 draft = Draft.new(
