@@ -203,3 +203,11 @@ def test_a_draft_written_with_former_ids_still_counts(make_repo, capsys) -> None
     assert cli.main([*args, "--release", "unreleased", "--format", "json"]) == 0
     states = {i["id"]: i["state"] for i in json.loads(capsys.readouterr().out)["items"]}
     assert states["config.fail-fast"] == "done" and states["http.cors"] == "na"
+
+
+def test_show_says_go_deploy_basics_is_a_profile_of_go_production(make_repo, capsys) -> None:
+    repo = make_repo({"go.mod": "module example.com/x\n"})
+    assert cli.main(["show", "-C", str(repo), "go-deploy-basics"]) == 0
+    out = capsys.readouterr().out
+    assert "The deploy-basics profile of go-production." in out
+    assert "config.fail-fast" in out and "ops.runbook" not in out

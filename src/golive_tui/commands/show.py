@@ -90,4 +90,8 @@ def render(checklist: Checklist, selected: set[str] | None = None, heading: str 
     if checklist.dropped and selected is None:
         dropped = "\n".join(f"- {d.id}: {d.reason}" for d in checklist.dropped)
         parts.append(Text(f"Dropped from {checklist.extends}:\n{dropped}", style="dim"))
+    if checklist.narrowed_to and selected is None:
+        # Both are ids checked against their patterns on load: nothing to sanitise.
+        note = f"The {checklist.narrowed_to} profile of {checklist.extends}."
+        parts.append(Text(note, style="dim"))
     return Group(*parts)
