@@ -114,7 +114,15 @@ def checklists(draw: st.DrawFn) -> Checklist:
         dims: tuple[Dimension, ...] = ()
         if method is ScoringMethod.WEIGHTED:
             dim_ids = draw(st.lists(slug, min_size=1, max_size=3, unique=True))
-            dims = tuple(Dimension(d, draw(text), draw(positive), draw(some_ids)) for d in dim_ids)
+            free = list(all_ids)  # an item counts in one dimension only
+            chosen: list[Dimension] = []
+            for d in dim_ids:
+                if not free:
+                    break
+                members = draw(st.lists(st.sampled_from(free), min_size=1, unique=True))
+                free = [i for i in free if i not in members]
+                chosen.append(Dimension(d, draw(text), draw(positive), tuple(members)))
+            dims = tuple(chosen)
         scorings.append(
             Scoring(
                 id=sid,

@@ -749,3 +749,19 @@ detect.any = ["x"]
 def test_render_path_quotes_unusual_keys() -> None:
     assert render_path(("sections", 1, "items", 0, "priority")) == "sections[1].items[0].priority"
     assert render_path(("checklist", "my key")) == 'checklist."my key"'
+
+
+def test_an_item_counts_in_one_weighted_dimension_only() -> None:
+    text = VALID + (
+        '\n[[scoring]]\nid = "quality"\ntitle = "Q"\nmethod = "weighted"\n'
+        '\n[[scoring.dimensions]]\nid = "a"\ntitle = "A"\nweight = 1\n'
+        'items = ["shutdown.sigterm"]\n'
+        '\n[[scoring.dimensions]]\nid = "b"\ntitle = "B"\nweight = 1\n'
+        'items = ["shutdown.health", "shutdown.sigterm"]\n'
+    )
+    line = line_of(text, 'items = ["shutdown.health"')
+    assert problems(text) == [
+        f"acme.toml:{line}: "
+        'scoring[0].dimensions[1].items[1]: item "shutdown.sigterm" already counts in '
+        'dimension "a"; an item counts in one dimension only'
+    ]

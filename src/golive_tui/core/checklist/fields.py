@@ -520,6 +520,7 @@ def _build_scoring(f: _File, data: Mapping[str, Any]) -> list[_RawScoring]:
             if not dims and "dimensions" not in table:
                 f.err((*p, "dimensions"), "required; expected at least one [[scoring.dimensions]]")
             seen_dims: dict[str, KeyPath] = {}
+            counted: dict[str, str] = {}  # item id -> the dimension that already counts it
             for m, dim in dims:
                 dp: KeyPath = (*p, "dimensions", m)
                 _check_keys(f, dim, dp, _DIMENSION_KEYS)
@@ -530,6 +531,14 @@ def _build_scoring(f: _File, data: Mapping[str, Any]) -> list[_RawScoring]:
                 ditems = _str_list(f, dim, dp, "items", required=True)
                 if ditems is not None and not ditems:
                     f.err((*dp, "items"), "expected at least one item id")
+                for k, item_id in enumerate(ditems or ()):
+                    if item_id in counted and counted[item_id] != did:
+                        f.err(
+                            (*dp, "items", k),
+                            f"item {_quote(item_id)} already counts in dimension "
+                            f"{_quote(counted[item_id])}; an item counts in one dimension only",
+                        )
+                    counted.setdefault(item_id, did or "")
                 if did and dtitle and weight and ditems:
                     dimensions.append(Dimension(did, dtitle, weight, ditems))
         bands = _build_bands(f, table, p)
