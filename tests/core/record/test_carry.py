@@ -182,6 +182,22 @@ def test_new_items_and_records_without_answers() -> None:
     assert plan.headline() == "from v1.0.0: 1 carried, 0 re-asked, 1 new"
 
 
+def test_answers_recorded_under_a_former_id_carry_to_the_renamed_item() -> None:
+    renamed = _item("config.fail-fast", aliases=("startup.fail-fast",))
+    kept = _item("http.tls", aliases=("deploy.tls",))
+    old_wording = _rec_item(renamed, id="startup.fail-fast")  # same question, former id
+    base = _base(
+        old_wording,
+        _rec_item(kept, state="na", reason="TLS ends at the load balancer"),
+        _rec_item(kept, id="deploy.tls", state="waived", reason="older", until="2030-01-01"),
+    )
+    plan = _plan(_checklist(renamed, kept), base, _observed())
+    assert plan.new == ()
+    assert plan.carried["config.fail-fast"].item_id == "config.fail-fast"
+    assert plan.carried["config.fail-fast"].state is State.DONE
+    assert plan.carried["http.tls"].state is State.NA  # the current id wins over an alias
+
+
 # --------------------------------------------------------------------------- detector items
 
 USER = _item("img.user", detect=Detect(DetectMode.ANY, ("docker.non_root_user",)))

@@ -204,7 +204,7 @@ def compare(
     """Decide every item of `checklist` against the base record (see the module docstring)."""
     day = today or dt.datetime.now(dt.UTC).date()
     root = repo_root or base.path.parent.parent.parent
-    previous = {item.id: item for item in base.record.items}
+    previous = _by_current_id(checklist, base.record.items)
     carried: dict[str, Answer] = {}
     reasked: dict[str, tuple[ChangeReason, ...]] = {}
     new: list[str] = []
@@ -261,6 +261,22 @@ def recorded_answer(rec: RecordItem, base_release: str) -> Answer | None:
         at=rec.at,
         carried_from=base_release,
     )
+
+
+def _by_current_id(checklist: Checklist, items: Iterable[RecordItem]) -> dict[str, RecordItem]:
+    """The base record's items by the checklist's current ids: a record written before an item
+    was renamed names it by what is now an alias. An item recorded under its current id wins."""
+    out: dict[str, RecordItem] = {}
+    renamed: list[tuple[str, RecordItem]] = []
+    for rec in items:
+        current = checklist.canonical_id(rec.id)
+        if current == rec.id:
+            out[current] = rec
+        else:
+            renamed.append((current, rec))
+    for current, rec in renamed:
+        out.setdefault(current, replace(rec, id=current))
+    return out
 
 
 def decide(
