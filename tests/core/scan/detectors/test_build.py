@@ -81,3 +81,29 @@ def test_malformed_goreleaser_is_an_error() -> None:
     results = run({".goreleaser.yml": "builds: [\n  - x\n"})
     assert results["build.version_ldflags"].status is Status.ERROR
     assert ".goreleaser.yml:" in results["build.version_ldflags"].summary
+
+
+STATIC_PIE_DOCKERFILE = """\
+FROM golang:1.24 AS build
+RUN CGO_ENABLED=0 go build -buildmode=pie -o /app ./cmd/svc
+FROM {base}
+COPY --from=build /app /app
+"""
+
+
+def test_pie_on_a_base_without_a_loader_is_contrary() -> None:
+    for base in ("scratch", "gcr.io/distroless/static-debian12:nonroot"):
+        pie = run({"Dockerfile": STATIC_PIE_DOCKERFILE.format(base=base)})["build.pie"]
+        assert pie.status is Status.CONTRARY, base
+        (ev,) = pie.evidence
+        assert (ev.line, ev.polarity, ev.facts["final_base"]) == (2, "contrary", base)
+        assert "without a dynamic loader" in pie.summary
+
+
+def test_pie_on_a_base_with_a_loader_or_linked_static_is_found() -> None:
+    on_base = STATIC_PIE_DOCKERFILE.format(base="gcr.io/distroless/base-debian12")
+    static_pie = STATIC_PIE_DOCKERFILE.format(base="scratch").replace(
+        "-buildmode=pie", "-buildmode=pie -ldflags='-linkmode=external -extldflags=-static-pie'"
+    )
+    for text in (on_base, static_pie):
+        assert run({"Dockerfile": text})["build.pie"].status is Status.FOUND

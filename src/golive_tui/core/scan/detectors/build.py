@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 
 from golive_tui.core.model import DetectorResult
 from golive_tui.core.scan.detectors import common, yamlutil
@@ -61,6 +62,47 @@ def scan_lines(text: str, first_line: int = 1) -> list[Finding]:
     return out
 
 
+#: A PIE linked statically needs no loader: `-static-pie`, or an external link with `-static`.
+_STATIC_PIE = re.compile(r"-static-pie\b|-linkmode[= ]+[\"']?external\b.*-static\b")
+
+
+def pie_on_static_base(text: str, findings: list[Finding]) -> list[Finding]:
+    """A Dockerfile's PIE flags turned contrary when its final base has no dynamic loader.
+
+    An internally linked PIE requests a loader (PT_INTERP) even with CGO_ENABLED=0, so on
+    scratch or distroless/static it does not start; a static PIE (`-static-pie`) does.
+    """
+    from golive_tui.core.scan.detectors.dockerfile.checks import Image
+    from golive_tui.core.scan.detectors.dockerfile.syntax import DockerfileError, image_name, parse
+
+    if _STATIC_PIE.search(text):
+        return findings
+    try:
+        img = Image.of(parse(text))
+    except (DockerfileError, IndexError):  # no FROM at all: nothing to say about the base
+        return findings
+    base = img.root.base
+    static = img.base_kind == "scratch" or (
+        img.base_kind == "distroless" and "static" in image_name(base)[0]
+    )
+    if not static:
+        return findings
+    return [
+        replace(
+            f,
+            polarity="contrary",
+            facts={
+                **f.facts,
+                "final_base": base,
+                "note": "an internally linked PIE needs a dynamic loader; the final base has none",
+            },
+        )
+        if f.detector == PIE
+        else f
+        for f in findings
+    ]
+
+
 def goreleaser(text: str) -> FileScan:
     """Explicit flags, or GoReleaser's default ldflags for builds that set none."""
     try:
@@ -98,7 +140,7 @@ def goreleaser(text: str) -> FileScan:
 
 class BuildExtractor:
     name = "build"
-    version = "1"
+    version = "2"  # 2: PIE on a loader-less final base is contrary
     detectors = DETECTORS
 
     def matches(self, path: str) -> bool:
@@ -121,7 +163,10 @@ class BuildExtractor:
     def extract(self, path: str, text: str) -> FileScan:
         if common.is_goreleaser(path):
             return goreleaser(text)
-        return FileScan(findings=tuple(scan_lines(text)))
+        findings = scan_lines(text)
+        if common.is_dockerfile(path) and any(f.detector == PIE for f in findings):
+            findings = pie_on_static_base(text, findings)
+        return FileScan(findings=tuple(findings))
 
     def finalize(
         self, files: Mapping[str, ScannedFile], all_paths: tuple[str, ...]
@@ -137,6 +182,8 @@ class BuildExtractor:
             places = sorted({e.path for e in ev})
             if ev:
                 summary = f"{what} in {', '.join(places[:4])}" + ("…" if len(places) > 4 else "")
+                if det == PIE and (con := [e for e in ev if e.polarity == "contrary"]):
+                    summary += f"; {len(con)} on a final base without a dynamic loader"
                 if det == LDFLAGS:
                     variables = sorted({str(e.facts.get("variable")) for e in ev})
                     summary += f" ({', '.join(variables[:3])})"
