@@ -74,6 +74,8 @@ def items(draw: st.DrawFn, section: str, item_id: str) -> Item:
         watch=draw(texts),
         revalidate_after=draw(st.one_of(st.none(), st.integers(1, 10_000))),
         note=draw(maybe_text),
+        aliases=draw(st.sampled_from([(), (f"{item_id}.former",)])),
+        practice=draw(st.sampled_from(["", "shared.practice", f"{item_id}.practice"])),
         section=section,
     )
 

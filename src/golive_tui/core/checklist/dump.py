@@ -104,6 +104,10 @@ def _dump_item(item: Item) -> Any:
         t["weight"] = _n(item.weight)
     if item.note:
         t["note"] = item.note
+    if item.aliases:
+        t["aliases"] = list(item.aliases)
+    if item.practice:
+        t["practice"] = item.practice
     if item.rubric:
         t["rubric"] = list(item.rubric)
     return t
