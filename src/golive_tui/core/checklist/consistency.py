@@ -61,4 +61,11 @@ def priority_conflicts(
                     f"for the same {key}; give one practice one priority (say why in the item)"
                 )
                 break
-    return out
+    return {cid: sorted(set(problems), key=_line) for cid, problems in out.items()}
+
+
+def _line(problem: str) -> tuple[str, int]:
+    """File order: a problem starts with the item's `file:line`."""
+    where = problem.split(": ", 1)[0]
+    path, _, line = where.rpartition(":")
+    return (path, int(line)) if line.isdigit() else (where, 0)
