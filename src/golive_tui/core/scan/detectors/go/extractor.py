@@ -64,7 +64,7 @@ class GoSourceExtractor:
 
     name = "go_source"
     detectors = DETECTORS
-    version = f"3.{rules().digest}"  # go_rules.toml changes invalidate cached scans too
+    version = f"4.{rules().digest}"  # go_rules.toml changes invalidate cached scans too
 
     def matches(self, path: str) -> bool:
         return path.endswith(".go")
@@ -115,6 +115,8 @@ class GoSourceExtractor:
         meta: dict[str, Any] = {"imports": sorted(names), "parsed": f.parsed}
         if f.notes:
             meta["notes"] = dict(f.notes.items())
+        if f.facts:
+            meta["facts"] = {d: v for d, v in f.facts.items() if v}
         return FileScan(tuple(f.findings), tuple(errors), meta)
 
     def _unparseable(self, text: str, message: str) -> FileScan:
@@ -147,6 +149,7 @@ class GoSourceExtractor:
         evidence: dict[str, list[Evidence]] = defaultdict(list)
         errors: dict[str, list[str]] = defaultdict(list)
         notes: dict[str, list[str]] = defaultdict(list)
+        facts: dict[str, dict[str, Any]] = defaultdict(dict)
         for path in sorted(files):
             sf = files[path]
             for fd in sf.scan.findings:
@@ -166,6 +169,8 @@ class GoSourceExtractor:
                     errors[d].append(f"{path} ({message})")
             for det, items in dict(sf.scan.meta.get("notes", {})).items():
                 notes[det].extend(f"{path}:{item}" for item in items)
+            for det, data in dict(sf.scan.meta.get("facts", {})).items():
+                facts[det][path] = data
         results: list[DetectorResult] = []
         for det in DETECTORS:
             spec = _BY_ID[det]
@@ -173,6 +178,11 @@ class GoSourceExtractor:
             if spec.from_paths is not None:
                 found = found + spec.from_paths(all_paths)
             items = sorted(found, key=lambda e: (e.path, e.line))
+            if spec.judge is not None:
+                items = sorted(
+                    spec.judge(items, facts.get(det, {}), all_paths),
+                    key=lambda e: (e.path, e.line),
+                )
             if spec.grouped:
                 items = _group_imports(items)
             result = common.with_errors(

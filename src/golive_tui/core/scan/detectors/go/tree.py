@@ -40,6 +40,9 @@ class File:
     paths_by_name: dict[str, str]
     findings: list[Finding] = field(default_factory=list)
     notes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # Facts a detector's `judge` reads across files (servers of the default mux, body
+    # readers...): detector -> JSON-serialisable data, stored in the file's meta.
+    facts: dict[str, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
     root: SgNode | None = None  # the parsed tree: a fragment of the file, or all of it
     full: SgNode | None = None  # the whole file's tree, parsed on first need (see `whole`)
     parsed: bool = False

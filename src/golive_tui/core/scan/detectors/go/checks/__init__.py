@@ -19,6 +19,7 @@ from golive_tui.core.scan.detectors.go.checks import (
     routes,
     signals,
     sql,
+    timeouts,
     tls,
 )
 
@@ -26,6 +27,7 @@ CHECKS: tuple[Check, ...] = (
     signals.CHECK,
     config.CHECK,
     http.CHECK,
+    timeouts.CHECK,
     pool.CHECK,
     headers.CHECK,
     routes.CHECK,

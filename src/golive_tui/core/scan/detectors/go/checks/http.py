@@ -1,6 +1,6 @@
-"""net/http servers and clients: graceful shutdown, server timeouts, body limits, client
-timeouts (go.http.graceful_shutdown, go.http.server_timeouts, go.http.body_limit,
-go.http.client_timeout)."""
+"""net/http servers and clients: graceful shutdown, body limits, client timeouts
+(go.http.graceful_shutdown, go.http.body_limit, go.http.client_timeout); server timeouts are
+`timeouts.py`."""
 
 from __future__ import annotations
 
@@ -26,11 +26,9 @@ from golive_tui.core.scan.detectors.go.tree import (
 )
 
 SHUTDOWN = "go.http.graceful_shutdown"
-TIMEOUTS = "go.http.server_timeouts"
 BODY = "go.http.body_limit"
 CLIENT = "go.http.client_timeout"
 
-_TIMEOUT_FIELDS = ("ReadHeaderTimeout", "ReadTimeout", "WriteTimeout", "IdleTimeout")
 _SERVE = ("ListenAndServe", "ListenAndServeTLS", "Serve", "ServeTLS")
 _DEFAULT_CLIENT_CALLS = ("Get", "Head", "Post", "PostForm")
 _MAX_BYTES = ("MaxBytesReader", "MaxBytesHandler")
@@ -153,78 +151,6 @@ SHUTDOWN_GATE = Gate(
     code_words=lambda r: ("Shutdown",),
     packages=_HTTP,
     after=_shutdowns,
-)
-
-
-# --------------------------------------------------------------------------- server timeouts
-
-
-def _server_rule(f: File) -> RulePart:
-    http = _http(f)
-    return RulePart(
-        calls=[rf"{http}\.(?:ListenAndServe|ListenAndServeTLS|Serve|ServeTLS)"],
-        literals=[rf"{http}\.Server"],
-        assigns=list(_TIMEOUT_FIELDS),  # read only next to a literal (same function)
-        where=[rf"{http}\.(?:ListenAndServe|Serve)"],  # Serve covers Server
-    )
-
-
-def _server_call(
-    f: File,
-    gates: set[str],
-    call: SgNode,
-    receiver: str,
-    name: str,
-    args: list[SgNode],
-    path: str | None,
-) -> bool:
-    if path != "net/http" or name not in _SERVE:
-        return False
-    if "server" in gates:
-        f.add(TIMEOUTS, call, CON, fields=[], reason=f"http.{name} runs a server without timeouts")
-    return True
-
-
-def _server_literal(
-    f: File, lit: SgNode, pkg_path: str | None, typ: str, assignments: list[SgNode]
-) -> bool:
-    if pkg_path != "net/http" or typ != "Server":
-        return False
-    fields = keyed_fields(lit)
-    later = later_fields(lit, assignments)
-    set_fields = [name for name in _TIMEOUT_FIELDS if name in fields or name in later]
-    ok = "ReadHeaderTimeout" in set_fields or "ReadTimeout" in set_fields
-    f.add(TIMEOUTS, lit, POS if ok else CON, fields=set_fields)
-    return True
-
-
-def _sum_timeouts(items: list[Evidence], notes: list[str]) -> str:
-    pos, con = split(items)
-    literals_con = [e for e in con if "reason" not in e.facts]
-    package_calls = [e for e in con if "reason" in e.facts]
-    parts = []
-    if pos:
-        parts.append(f"{n(len(pos), 'http.Server literal')} set ReadHeaderTimeout/ReadTimeout")
-    if literals_con:
-        parts.append(f"{n(len(literals_con), 'http.Server literal')} without a read timeout")
-    if package_calls:
-        parts.append(
-            f"{n(len(package_calls), 'package-level ListenAndServe/Serve call')} (no timeouts possible)"
-        )
-    return "; ".join(parts) or "no http.Server literal found"
-
-
-SERVER_GATE = Gate(
-    "server",
-    (TIMEOUTS,),
-    lambda seen: seen.via("net/http", "Server", *_SERVE),
-    _server_rule,
-    code_words=lambda r: ("ListenAndServe", "ListenAndServeTLS"),
-    call_words=lambda r: ("Serve", "ServeTLS"),
-    literal_words=lambda r: ("Server",),
-    packages=_HTTP,
-    on_call=_server_call,
-    on_literal=_server_literal,
 )
 
 
@@ -353,9 +279,8 @@ BODY_GATE = Gate(
 CHECK = Check(
     detectors=(
         Detector(SHUTDOWN, _sum_shutdown, grouped=False),
-        Detector(TIMEOUTS, _sum_timeouts, grouped=False),
         Detector(BODY, _sum_body, grouped=False),
         Detector(CLIENT, _sum_client, grouped=False),
     ),
-    gates=(SHUTDOWN_GATE, SERVER_GATE, CLIENT_GATE, BODY_GATE),
+    gates=(SHUTDOWN_GATE, CLIENT_GATE, BODY_GATE),
 )
