@@ -189,7 +189,7 @@ class GoSourceExtractor:
                 DetectorResult(
                     det,
                     catalog[det].title,
-                    DetectorResult.status_for(tuple(items)),
+                    _status(items),
                     spec.summary(items, notes.get(det, [])),
                     tuple(items),
                 ),
@@ -209,6 +209,16 @@ class GoSourceExtractor:
                 )
             results.append(result)
         return results
+
+
+def _status(items: list[Evidence]) -> Status:
+    """The contract's status from polarities - except that positive evidence a check could not
+    judge (facts quality "unknown": where a pprof import is served) is never "found": the
+    result is "could not tell" (error) and the summary says why."""
+    status = DetectorResult.status_for(tuple(items))
+    if status is Status.FOUND and any(e.facts.get("quality") == "unknown" for e in items):
+        return Status.ERROR
+    return status
 
 
 # --------------------------------------------------------------------------- gates

@@ -16,6 +16,7 @@ from golive_tui.core.scan.detectors.go.checks import (
     http,
     libraries,
     pool,
+    pprof,
     routes,
     signals,
     sql,
@@ -33,5 +34,6 @@ CHECKS: tuple[Check, ...] = (
     routes.CHECK,
     sql.CHECK,
     tls.CHECK,
+    pprof.CHECK,
     libraries.CHECK,
 )

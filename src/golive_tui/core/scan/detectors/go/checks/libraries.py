@@ -1,4 +1,4 @@
-"""Detectors decided by imports alone (the import rules in go_rules.toml): pprof, logging,
+"""Detectors decided by imports alone (the import rules in go_rules.toml): logging,
 tracing, migrations (and folders of .sql migrations), rate limiting, circuit breakers, retries.
 They open no gate: the import scanner finds their evidence without a parse."""
 
@@ -11,19 +11,12 @@ from golive_tui.core.scan.detectors.go.check import Check, Detector
 from golive_tui.core.scan.detectors.go.rules import rules
 from golive_tui.core.scan.detectors.go.summaries import generic, n
 
-PPROF = "go.pprof"
 LOGGING = "go.logging"
 TRACING = "go.tracing"
 MIGRATIONS = "go.migrations"
 RATELIMIT = "go.ratelimit"
 BREAKER = "go.circuit_breaker"
 RETRY = "go.retry_backoff"
-
-
-def _sum_pprof(items: list[Evidence], notes: list[str]) -> str:
-    if not items:
-        return "net/http/pprof not imported"
-    return f"net/http/pprof imported in {n(len(items), 'file')}"
 
 
 def _migration_dirs(all_paths: tuple[str, ...]) -> list[Evidence]:
@@ -51,7 +44,6 @@ def _migration_dirs(all_paths: tuple[str, ...]) -> list[Evidence]:
 
 CHECK = Check(
     detectors=(
-        Detector(PPROF, _sum_pprof, grouped=False),
         Detector(LOGGING, generic("finding", "no structured logging library imported")),
         Detector(TRACING, generic("finding", "no tracing library imported")),
         Detector(

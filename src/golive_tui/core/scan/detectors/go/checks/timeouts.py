@@ -22,10 +22,7 @@ from golive_tui.core.scan.detectors.go.tree import (
     CON,
     POS,
     File,
-    assigned_name,
-    enclosing_function,
-    named,
-    start_of,
+    field_nodes,
 )
 from golive_tui.core.scan.detectors.go.values import duration, evaluate
 
@@ -62,32 +59,6 @@ def _server_call(
         why = f"http.{name} runs a server without timeouts"
         f.add(TIMEOUTS, call, CON, fields=[], reason=why, quality="contrary", why=why)
     return True
-
-
-def field_nodes(lit: SgNode, assignments: list[SgNode]) -> dict[str, tuple[SgNode, SgNode]]:
-    """Field -> (where it is set, its value): keyed in the literal, or assigned to the
-    literal's variable later in the same function (`srv.WriteTimeout = ...`)."""
-    out: dict[str, tuple[SgNode, SgNode]] = {}
-    for keyed in named(lit.field("body")):
-        kids = named(keyed)
-        if keyed.kind() == "keyed_element" and len(kids) == 2:
-            value = named(kids[1])
-            out[kids[0].text()] = (keyed, value[0] if len(value) == 1 else kids[1])
-    assigned = assigned_name(lit)
-    if assigned is None:
-        return out
-    var = assigned[0]
-    func_key = start_of(enclosing_function(lit))
-    start = lit.range().end.index
-    for assign in assignments:
-        left = assign.field("left")
-        right = named(assign.field("right"))
-        if left is None or not right or assign.range().start.index < start:
-            continue
-        target, _, fld = left.text().rpartition(".")
-        if target == var and start_of(enclosing_function(assign)) == func_key:
-            out[fld] = (assign, right[0])
-    return out
 
 
 def _judge_field(f: File, name: str, value: SgNode) -> tuple[bool, str, str]:
