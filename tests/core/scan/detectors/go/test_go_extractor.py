@@ -527,8 +527,19 @@ def test_import_detectors(detector: str, path: str) -> None:
     hits = found(src, detector)
     assert [(h.line, h.polarity, h.facts["import"]) for h in hits] == [(5, "positive", path)]
     r = results({"main.go": src, "other.go": src})[detector]
-    assert r.status is Status.FOUND
-    assert len(r.evidence) == 1 and r.evidence[0].facts["files"] == 2  # grouped per package
+    # An import alone proves a practice only where the library's default is the practice.
+    status = JUDGED_IMPORTS.get(path, Status.FOUND)
+    assert r.status is status
+    if status is not Status.MISSING:
+        assert len(r.evidence) == 1 and r.evidence[0].facts["files"] == 2  # grouped per package
+
+
+JUDGED_IMPORTS = {
+    "log/slog": Status.CONTRARY,  # the default handler writes text
+    "github.com/sirupsen/logrus": Status.CONTRARY,  # the default formatter writes text
+    "go.uber.org/zap": Status.ERROR,  # the format depends on the constructor: not seen
+    "golang.org/x/time/rate": Status.MISSING,  # no limiter call guards a request
+}
 
 
 def test_import_look_alikes_do_not_count() -> None:
@@ -579,10 +590,14 @@ def test_tls_min_version() -> None:
     }
     """
     hits = {h.line: h.polarity for h in found(src, "go.tls_min_version")}
-    assert hits == {4: "positive", 5: "contrary", 6: "contrary", 7: "positive"}
+    assert hits == {4: "positive", 5: "contrary", 7: "positive"}
+    # InsecureSkipVerify and ServerName are client settings: judged as outbound TLS only.
+    client = {h.line: h.polarity for h in found(src, "go.tls_client_verify")}
+    assert client == {6: "contrary", 9: "positive"}
     r = results({"main.go": src})["go.tls_min_version"]
     assert r.status is Status.PARTIAL
-    assert "1 tls.Config leaving MinVersion to the Go default" in r.summary
+    assert "1 server TLS config allow TLS below 1.2" in r.summary
+    assert results({"main.go": src})["go.tls_client_verify"].status is Status.PARTIAL
 
 
 def test_config_from_environment() -> None:

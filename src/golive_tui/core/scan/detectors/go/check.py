@@ -21,9 +21,10 @@ from golive_tui.core.scan.detectors.go.tree import File
 
 Summary = Callable[[list[Evidence], list[str]], str]
 #: A verdict over the whole repository: (evidence, this detector's per-file facts by path,
-#: every path in scope) -> the evidence, its polarities and facts judged with what other files
-#: show (a pprof import is exposure only when its package serves the default mux).
-Judge = Callable[[list[Evidence], Mapping[str, Any], tuple[str, ...]], list[Evidence]]
+#: every path in scope, the summary's notes - the judge may add to them) -> the evidence, its
+#: polarities and facts judged with what other files show (a pprof import is exposure only
+#: when its package serves the default mux).
+Judge = Callable[[list[Evidence], Mapping[str, Any], tuple[str, ...], list[str]], list[Evidence]]
 Words = Callable[[Rules], Iterable[str]]
 
 

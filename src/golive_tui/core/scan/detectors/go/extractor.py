@@ -178,19 +178,20 @@ class GoSourceExtractor:
             if spec.from_paths is not None:
                 found = found + spec.from_paths(all_paths)
             items = sorted(found, key=lambda e: (e.path, e.line))
-            if spec.judge is not None:
-                items = sorted(
-                    spec.judge(items, facts.get(det, {}), all_paths),
-                    key=lambda e: (e.path, e.line),
-                )
             if spec.grouped:
                 items = _group_imports(items)
+            det_notes = notes.get(det, [])
+            if spec.judge is not None:
+                items = sorted(
+                    spec.judge(items, facts.get(det, {}), all_paths, det_notes),
+                    key=lambda e: (e.path, e.line),
+                )
             result = common.with_errors(
                 DetectorResult(
                     det,
                     catalog[det].title,
                     _status(items),
-                    spec.summary(items, notes.get(det, [])),
+                    spec.summary(items, det_notes),
                     tuple(items),
                 ),
                 errors.get(det, []),

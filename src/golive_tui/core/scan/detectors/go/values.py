@@ -143,7 +143,11 @@ def _conversion(f: File, node: SgNode, depth: int) -> Value:
     """`time.Duration(5)` and the like: a conversion keeps the value."""
     fn = node.field("function")
     args = named(node.field("arguments"))
-    if fn is not None and len(args) == 1 and fn.text().rsplit(".", 1)[-1] in ("Duration", "int", "int64"):
+    if (
+        fn is not None
+        and len(args) == 1
+        and fn.text().rsplit(".", 1)[-1] in ("Duration", "int", "int64")
+    ):
         return evaluate(f, args[0], depth + 1)
     return Value(None, node.text())
 

@@ -124,8 +124,10 @@ def _on_call(
 
 def _security(f: File, call: SgNode, header: str, value: SgNode | None) -> None:
     text = _string(f, value)
-    if header.lower() == "strict-transport-security" and text is not None and _HSTS_OFF.search(
-        text
+    if (
+        header.lower() == "strict-transport-security"
+        and text is not None
+        and _HSTS_OFF.search(text)
     ):
         why = "Strict-Transport-Security with max-age=0 tells browsers to forget HSTS"
         f.add(SECURITY_HEADERS, call, CON, header=header, quality="contrary", why=why)
@@ -151,7 +153,9 @@ def _origin(f: File, call: SgNode, header: str, value: SgNode | None) -> None:
     func = enclosing_function(call)
     if text == "*":
         if func is not None and _credentials_in(func):
-            why = "Access-Control-Allow-Origin * together with Access-Control-Allow-Credentials: true"
+            why = (
+                "Access-Control-Allow-Origin * together with Access-Control-Allow-Credentials: true"
+            )
         else:
             why = "Access-Control-Allow-Origin * allows every origin"
         f.add(CORS, call, CON, header=header, quality="contrary", why=why)
@@ -221,7 +225,7 @@ def _on_literal(
         problems.append("AllowAllOrigins: true allows every origin")
     for name in _ORIGIN_LISTS:
         if name in fields and re.search(r"[\"`]\*[\"`]|[\"`]\*,|,\s*\*[\"`]", fields[name].text()):
-            problems.append(f"{name} contains \"*\"")
+            problems.append(f'{name} contains "*"')
     for name in _ORIGIN_FUNCS:
         if name in fields and _returns_true(fields[name]):
             problems.append(f"{name} accepts every origin (returns true)")
@@ -254,7 +258,10 @@ def _returns_true(value: SgNode) -> bool:
 
 
 def _judge_cors(
-    items: list[Evidence], facts: Mapping[str, Any], all_paths: tuple[str, ...]
+    items: list[Evidence],
+    facts: Mapping[str, Any],
+    all_paths: tuple[str, ...],
+    notes: list[str],
 ) -> list[Evidence]:
     """An import is no configuration: once options or headers are seen, they decide."""
     configured = [e for e in items if "import" not in e.facts]
@@ -262,7 +269,10 @@ def _judge_cors(
 
 
 def _judge_headers(
-    items: list[Evidence], facts: Mapping[str, Any], all_paths: tuple[str, ...]
+    items: list[Evidence],
+    facts: Mapping[str, Any],
+    all_paths: tuple[str, ...],
+    notes: list[str],
 ) -> list[Evidence]:
     """Headers set in code must make up the whole set; each missing one is contrary where the
     others are set. A middleware library (an import) is left to a person to confirm."""
@@ -303,7 +313,9 @@ def _sum_cors(items: list[Evidence], notes: list[str]) -> str:
     if pos:
         parts.append(f"{n(len(pos), 'CORS setting')} restricting origins")
     if con:
-        parts.append(f"{n(len(con), 'CORS setting')} open to any origin (first: {con[0].facts.get('why')})")
+        parts.append(
+            f"{n(len(con), 'CORS setting')} open to any origin (first: {con[0].facts.get('why')})"
+        )
     return "; ".join(parts)
 
 
@@ -318,7 +330,9 @@ def _sum_headers(items: list[Evidence], notes: list[str]) -> str:
     if missing:
         parts.append(f"missing: {', '.join(missing)}")
     if wrong:
-        parts.append(f"{n(len(wrong), 'header')} undoing protection (first: {wrong[0].facts.get('why')})")
+        parts.append(
+            f"{n(len(wrong), 'header')} undoing protection (first: {wrong[0].facts.get('why')})"
+        )
     if any("import" in e.facts for e in pos):
         parts.append("the middleware's options decide which headers are sent")
     return "; ".join(parts)

@@ -1,6 +1,6 @@
-"""net/http servers and clients: graceful shutdown, body limits, client timeouts
-(go.http.graceful_shutdown, go.http.body_limit, go.http.client_timeout); server timeouts are
-`timeouts.py`."""
+"""net/http servers and clients: graceful shutdown and client timeouts
+(go.http.graceful_shutdown, go.http.client_timeout); server timeouts are `timeouts.py`, body
+limits `bodies.py`."""
 
 from __future__ import annotations
 
@@ -26,12 +26,10 @@ from golive_tui.core.scan.detectors.go.tree import (
 )
 
 SHUTDOWN = "go.http.graceful_shutdown"
-BODY = "go.http.body_limit"
 CLIENT = "go.http.client_timeout"
 
 _SERVE = ("ListenAndServe", "ListenAndServeTLS", "Serve", "ServeTLS")
 _DEFAULT_CLIENT_CALLS = ("Get", "Head", "Post", "PostForm")
-_MAX_BYTES = ("MaxBytesReader", "MaxBytesHandler")
 _HTTP = {"net/http": "http"}
 
 
@@ -233,54 +231,10 @@ CLIENT_GATE = Gate(
 )
 
 
-# --------------------------------------------------------------------------- body limits
-
-
-def _body_rule(f: File) -> RulePart:
-    http = _http(f)
-    return RulePart(
-        calls=[rf"{http}\.(?:MaxBytesReader|MaxBytesHandler)"], where=[rf"{http}\.MaxBytes"]
-    )
-
-
-def _body_call(
-    f: File,
-    gates: set[str],
-    call: SgNode,
-    receiver: str,
-    name: str,
-    args: list[SgNode],
-    path: str | None,
-) -> bool:
-    if path != "net/http" or name not in _MAX_BYTES:
-        return False
-    if "body" in gates:
-        f.add(BODY, call, POS)
-    return True
-
-
-def _sum_body(items: list[Evidence], notes: list[str]) -> str:
-    if not items:
-        return "no http.MaxBytesReader/MaxBytesHandler call found"
-    return f"{n(len(items), 'MaxBytesReader/MaxBytesHandler call')}"
-
-
-BODY_GATE = Gate(
-    "body",
-    (BODY,),
-    lambda seen: seen.via("net/http", *_MAX_BYTES),
-    _body_rule,
-    code_words=lambda r: _MAX_BYTES,
-    packages=_HTTP,
-    on_call=_body_call,
-)
-
-
 CHECK = Check(
     detectors=(
         Detector(SHUTDOWN, _sum_shutdown, grouped=False),
-        Detector(BODY, _sum_body, grouped=False),
         Detector(CLIENT, _sum_client, grouped=False),
     ),
-    gates=(SHUTDOWN_GATE, CLIENT_GATE, BODY_GATE),
+    gates=(SHUTDOWN_GATE, CLIENT_GATE),
 )

@@ -1,5 +1,5 @@
-"""Detectors decided by imports alone (the import rules in go_rules.toml): logging,
-tracing, migrations (and folders of .sql migrations), rate limiting, circuit breakers, retries.
+"""Detectors decided by imports alone (the import rules in go_rules.toml):
+tracing, migrations (and folders of .sql migrations), circuit breakers, retries.
 They open no gate: the import scanner finds their evidence without a parse."""
 
 from __future__ import annotations
@@ -9,12 +9,10 @@ from collections import defaultdict
 from golive_tui.core.model import Evidence, Polarity
 from golive_tui.core.scan.detectors.go.check import Check, Detector
 from golive_tui.core.scan.detectors.go.rules import rules
-from golive_tui.core.scan.detectors.go.summaries import generic, n
+from golive_tui.core.scan.detectors.go.summaries import generic
 
-LOGGING = "go.logging"
 TRACING = "go.tracing"
 MIGRATIONS = "go.migrations"
-RATELIMIT = "go.ratelimit"
 BREAKER = "go.circuit_breaker"
 RETRY = "go.retry_backoff"
 
@@ -42,16 +40,18 @@ def _migration_dirs(all_paths: tuple[str, ...]) -> list[Evidence]:
     ]
 
 
+def _sum_migrations(items: list[Evidence], notes: list[str]) -> str:
+    """Support only: a tool or a folder of .sql files does not show one locked runner."""
+    text = generic("migration folder", "no migration tool or migrations folder found")(items, notes)
+    if items:
+        text += "; shows migrations are kept, not how (or by whom, locked) they are applied"
+    return text
+
+
 CHECK = Check(
     detectors=(
-        Detector(LOGGING, generic("finding", "no structured logging library imported")),
         Detector(TRACING, generic("finding", "no tracing library imported")),
-        Detector(
-            MIGRATIONS,
-            generic("migration folder", "no migration tool or migrations folder found"),
-            from_paths=_migration_dirs,
-        ),
-        Detector(RATELIMIT, generic("finding", "no rate limiting library imported")),
+        Detector(MIGRATIONS, _sum_migrations, from_paths=_migration_dirs),
         Detector(BREAKER, generic("finding", "no circuit breaker library imported")),
         Detector(RETRY, generic("finding", "no retry/backoff library imported")),
     ),

@@ -7,11 +7,11 @@ limit at all) is contrary where it is set."""
 
 from __future__ import annotations
 
-from ast_grep_py import SgNode
-
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
+
+from ast_grep_py import SgNode
 
 from golive_tui.core.model import Evidence, Polarity
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
@@ -92,7 +92,10 @@ def _on_keyed(f: File, keyed: SgNode) -> None:
 
 
 def _judge(
-    items: list[Evidence], facts: Mapping[str, Any], all_paths: tuple[str, ...]
+    items: list[Evidence],
+    facts: Mapping[str, Any],
+    all_paths: tuple[str, ...],
+    notes: list[str],
 ) -> list[Evidence]:
     """Each pool (a receiver in a file) must set every limit; the missing ones are contrary."""
     pools: dict[tuple[str, str], list[Evidence]] = defaultdict(list)

@@ -94,8 +94,8 @@ def _record(f: File, by_kind: Mapping[str, list[SgNode]]) -> None:
         fields = field_nodes(lit, assignments)
         handler = fields.get("Handler")
         if handler is None or handler[1].text().endswith("DefaultServeMux"):
-            addr = fields.get("Addr")
-            text, loop = _address(f, addr[1] if addr else None)
+            addr_field = fields.get("Addr")
+            text, loop = _address(f, addr_field[1] if addr_field else None)
             facts.setdefault("servers", []).append(
                 {
                     "line": f.line(lit.range().start.line),
@@ -133,8 +133,8 @@ def _mounts(f: File, facts: dict[str, Any]) -> None:
     for lit in root.find_all(kind="composite_literal", regex=r"^&?\w+\.Server\s*\{"):
         fields = field_nodes(lit, [])
         if "Handler" in fields:
-            addr = fields.get("Addr")
-            served[fields["Handler"][1].text()] = _address(f, addr[1] if addr else None)
+            addr_field = fields.get("Addr")
+            served[fields["Handler"][1].text()] = _address(f, addr_field[1] if addr_field else None)
     out = []
     for mux, line in sorted(mounts.items(), key=lambda m: m[1]):
         addr, loop = served.get(mux, ("", None))
@@ -169,7 +169,9 @@ def _verdict(e: Evidence, facts: Mapping[str, Any]) -> tuple[Polarity, str, str]
         for s in v.get("servers", [])
         if not s.get("loopback")
     ]
-    routes = [f"{p}:{r['line']} ({r['route']})" for p, v in package.items() for r in v.get("routes", [])]
+    routes = [
+        f"{p}:{r['line']} ({r['route']})" for p, v in package.items() for r in v.get("routes", [])
+    ]
     if public:
         return (
             Polarity.CONTRARY,
@@ -214,7 +216,10 @@ def _verdict(e: Evidence, facts: Mapping[str, Any]) -> tuple[Polarity, str, str]
 
 
 def _judge(
-    items: list[Evidence], facts: Mapping[str, Any], all_paths: tuple[str, ...]
+    items: list[Evidence],
+    facts: Mapping[str, Any],
+    all_paths: tuple[str, ...],
+    notes: list[str],
 ) -> list[Evidence]:
     out = []
     for e in items:

@@ -130,9 +130,7 @@ def _summary(items: list[Evidence], notes: list[str]) -> str:
     unknown = [e for e in problems if e.facts.get("quality") == "unknown"]
     parts = []
     if complete:
-        parts.append(
-            f"{n(len(complete), 'http.Server literal')} set read, write and idle timeouts"
-        )
+        parts.append(f"{n(len(complete), 'http.Server literal')} set read, write and idle timeouts")
     if problems:
         first = str(problems[0].facts.get("why", ""))
         parts.append(f"{n(len(problems), 'timeout problem')} (first: {first})")
