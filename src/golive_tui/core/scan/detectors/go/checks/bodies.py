@@ -2,7 +2,10 @@
 
 One MaxBytesReader in one handler of five is not "request bodies limited". A handler here is a
 function with an `*http.Request` parameter; it reads the body through `json.NewDecoder(r.Body)`,
-`io.ReadAll(r.Body)`, `io.Copy(dst, r.Body)`, `r.ParseForm()` or `r.ParseMultipartForm(...)`.
+`io.ReadAll(r.Body)`, `io.Copy(dst, r.Body)` or `r.ParseMultipartForm(...)` (whose files spill
+to disk without bound). `r.ParseForm()` is not counted: net/http caps a form body at 10 MB.
+`http.MaxBytesReader(nil, ...)` limits some other reader (an outbound response), not a request:
+it is noted, not counted.
 It is limited when the same function calls `http.MaxBytesReader` (or `io.LimitReader` on the
 body). A middleware that limits every request - `http.MaxBytesHandler`, or a function that
 calls `http.MaxBytesReader` and then `ServeHTTP` - limits them all. Each MaxBytesReader /
@@ -20,13 +23,13 @@ from ast_grep_py import SgNode
 from golive_tui.core.model import Evidence
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.rules import alt
-from golive_tui.core.scan.detectors.go.summaries import n, split
+from golive_tui.core.scan.detectors.go.summaries import n, split, with_notes
 from golive_tui.core.scan.detectors.go.tree import CON, POS, File, enclosing_function, named
 
 BODY = "go.http.body_limit"
 
 _MAX_BYTES = ("MaxBytesReader", "MaxBytesHandler")
-_READERS = ("NewDecoder", "ReadAll", "Copy", "ParseForm", "ParseMultipartForm")
+_READERS = ("NewDecoder", "ReadAll", "Copy", "ParseMultipartForm")
 _LIMITED = re.compile(r"\b(?:MaxBytesReader|LimitReader)\s*\(")
 
 
@@ -34,7 +37,7 @@ def _opens(seen: Seen) -> bool:
     return bool(seen.f.aliases("net/http")) and (
         seen.via("net/http", *_MAX_BYTES)
         or "Body" in seen.words
-        or bool(seen.words & {"ParseForm", "ParseMultipartForm"})
+        or "ParseMultipartForm" in seen.words
     )
 
 
@@ -45,7 +48,7 @@ def _rule(f: File) -> RulePart:
             rf"{http}\.(?:MaxBytesReader|MaxBytesHandler)",
             rf".+\.(?:{'|'.join(_READERS)})",
         ],
-        where=[rf"{http}\.MaxBytes", r"\.Body\b", r"\.Parse(?:Multipart)?Form\b"],
+        where=[rf"{http}\.MaxBytes", r"\.Body\b", r"\.ParseMultipartForm\b"],
     )
 
 
@@ -79,6 +82,11 @@ def _on_call(
     if "body" not in gates:
         return False
     if path == "net/http" and name in _MAX_BYTES:
+        if name == "MaxBytesReader" and args and args[0].text() == "nil":
+            f.note(
+                BODY, call, "MaxBytesReader(nil, ...) limits a reader that is not a request body"
+            )
+            return True
         func = enclosing_function(call)
         middleware = name == "MaxBytesHandler" or (
             func is not None and ".ServeHTTP(" in func.text()
@@ -93,7 +101,7 @@ def _on_call(
     params = _request_params(f, func)
     if not params:
         return False
-    if name in ("ParseForm", "ParseMultipartForm"):
+    if name == "ParseMultipartForm":
         reads = receiver in params
     else:
         reads = any(a.text() in {f"{p}.Body" for p in params} for a in args)
@@ -120,6 +128,15 @@ def _judge(
 
 
 def _summary(items: list[Evidence], notes: list[str]) -> str:
+    return with_notes(
+        _counts(items),
+        [x for x in notes if "not a request body" in x],
+        "MaxBytesReader on a reader that is not a request body",
+        "MaxBytesReader calls on readers that are not request bodies",
+    )
+
+
+def _counts(items: list[Evidence]) -> str:
     if not items:
         return "no http.MaxBytesReader/MaxBytesHandler call and no handler reading a body found"
     pos, con = split(items)
@@ -146,7 +163,7 @@ CHECK = Check(
             (BODY,),
             _opens,
             _rule,
-            code_words=lambda r: (*_MAX_BYTES, "Body", "ParseForm", "ParseMultipartForm"),
+            code_words=lambda r: (*_MAX_BYTES, "Body", "ParseMultipartForm"),
             packages={"net/http": "http"},
             on_call=_on_call,
         ),

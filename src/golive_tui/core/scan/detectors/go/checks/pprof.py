@@ -45,14 +45,18 @@ def _opens(seen: Seen) -> bool:
 
 
 def _rule(f: File) -> RulePart:
-    http = alt(f.aliases("net/http"))
-    pprof = alt(f.aliases(PPROF_IMPORT))
-    return RulePart(
-        calls=[rf"{http}\.(?:ListenAndServe|ListenAndServeTLS|Serve|ServeTLS|Handle|HandleFunc)"],
-        literals=[rf"{http}\.Server"],
-        assigns=["Handler"],
-        where=[rf"{http}\.(?:ListenAndServe|Serve|Handle)", rf"\b{pprof}\."],
-    )
+    part = RulePart()
+    if f.aliases("net/http"):
+        http = alt(f.aliases("net/http"))
+        part.calls.append(
+            rf"{http}\.(?:ListenAndServe|ListenAndServeTLS|Serve|ServeTLS|Handle|HandleFunc)"
+        )
+        part.literals.append(rf"{http}\.Server")
+        part.assigns.append("Handler")
+        part.where.append(rf"{http}\.(?:ListenAndServe|Serve|Handle)")
+    if f.aliases(PPROF_IMPORT):
+        part.where.append(rf"\b{alt(f.aliases(PPROF_IMPORT))}\.")
+    return part
 
 
 def _address(f: File, node: SgNode | None) -> tuple[str, bool | None]:

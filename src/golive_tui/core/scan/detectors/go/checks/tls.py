@@ -54,12 +54,15 @@ def _opens(seen: Seen) -> bool:
 
 
 def _rule(f: File) -> RulePart:
-    tls = alt(f.aliases("crypto/tls"))
-    return RulePart(
-        literals=[rf"{tls}\.Config"],
+    part = RulePart(
         assigns=["MinVersion", "InsecureSkipVerify"],
-        where=[rf"{tls}\.Config|\.MinVersion|\.InsecureSkipVerify"],
+        where=[r"\.MinVersion|\.InsecureSkipVerify"],
     )
+    if f.aliases("crypto/tls"):  # (an InsecureSkipVerify alone opens this gate too)
+        tls = alt(f.aliases("crypto/tls"))
+        part.literals.append(rf"{tls}\.Config")
+        part.where.append(rf"{tls}\.Config")
+    return part
 
 
 def _on_literal(
@@ -69,9 +72,14 @@ def _on_literal(
         return False
     fields = field_nodes(lit, assignments)
     min_version = fields["MinVersion"][1].text() if "MinVersion" in fields else None
-    insecure = fields["InsecureSkipVerify"][1] if "InsecureSkipVerify" in fields else None
     side = _side_of_literal(f, lit, set(fields))
-    _tls(f, lit, side, min_version, insecure)
+    if "InsecureSkipVerify" in fields:
+        where, value = fields["InsecureSkipVerify"]
+        if value.text() != "false":
+            # Reported where it is set: a later `x.InsecureSkipVerify = true` has its own guard.
+            _insecure(f, lit if where.kind() == "keyed_element" else where, value, {})
+            return True
+    _tls(f, lit, side, min_version, None)
     return True
 
 
@@ -167,7 +175,7 @@ def _tls(
 def _insecure(f: File, node: SgNode, value: SgNode, facts: dict[str, Any]) -> None:
     """InsecureSkipVerify is a client setting: unconditional, opt-in (a condition or a
     configured value decides), both contrary evidence of go.tls_client_verify."""
-    facts = {**facts, "side": "client", "insecure_skip_verify": True}
+    facts = {"min_version": "", **facts, "side": "client", "insecure_skip_verify": True}
     condition = _guard(node)
     if value.text() != "true":
         why = (
