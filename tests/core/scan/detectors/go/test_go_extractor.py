@@ -539,6 +539,8 @@ JUDGED_IMPORTS = {
     "github.com/sirupsen/logrus": Status.CONTRARY,  # the default formatter writes text
     "go.uber.org/zap": Status.ERROR,  # the format depends on the constructor: not seen
     "golang.org/x/time/rate": Status.MISSING,  # no limiter call guards a request
+    "github.com/rs/cors": Status.ERROR,  # the allowed origins are not seen
+    "github.com/unrolled/secure": Status.ERROR,  # its Options decide the headers: not seen
 }
 
 

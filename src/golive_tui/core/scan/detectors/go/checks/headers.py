@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -51,6 +52,7 @@ CORS_PACKAGES = {
     "github.com/gofiber/fiber/v2/middleware/cors": "cors",
     "github.com/gofiber/fiber/v3/middleware/cors": "cors",
 }
+SECURE = "github.com/unrolled/secure"
 _ORIGIN_LISTS = ("AllowedOrigins", "AllowOrigins")
 _ORIGIN_FUNCS = ("AllowOriginFunc", "AllowOriginRequestFunc", "AllowOriginVaryRequestFunc")
 _CREDENTIAL_FIELDS = ("AllowCredentials",)
@@ -75,7 +77,11 @@ def _cors_paths(f: File) -> list[str]:
 
 
 def _opens(seen: Seen) -> bool:
-    return _header_word().search(seen.f.text) is not None or bool(_cors_paths(seen.f))
+    return (
+        _header_word().search(seen.f.text) is not None
+        or bool(_cors_paths(seen.f))
+        or bool(seen.f.aliases(SECURE))
+    )
 
 
 def _rule(f: File) -> RulePart:
@@ -87,6 +93,10 @@ def _rule(f: File) -> RulePart:
         part.literals.append(rf"{cors}\.(?:Options|Config)")
         part.calls.append(rf"{cors}\.(?:AllowAll|Default)")
         part.where.append(rf"{cors}\.(?:Options|Config|AllowAll|Default)")
+    if {n for n in f.aliases(SECURE) if n not in ("_", ".")}:
+        secure = alt(f.aliases(SECURE))
+        part.literals.append(rf"{secure}\.Options")
+        part.where.append(rf"{secure}\.Options")
     return part
 
 
@@ -210,6 +220,9 @@ def _echoed_unchecked(f: File, value: SgNode, call: SgNode) -> bool:
 def _on_literal(
     f: File, lit: SgNode, pkg_path: str | None, typ: str, assignments: list[SgNode]
 ) -> bool:
+    if pkg_path == SECURE and typ == "Options":
+        _secure_options(f, lit)
+        return True
     if pkg_path not in CORS_PACKAGES or typ not in ("Options", "Config"):
         return False
     fields: dict[str, SgNode] = {}
@@ -241,6 +254,30 @@ def _on_literal(
     return True
 
 
+def _secure_options(f: File, lit: SgNode) -> None:
+    """unrolled/secure sends only what its Options turn on (the zero value sends nothing)."""
+    fields = {
+        kids[0].text(): kids[1].text()
+        for keyed in named(lit.field("body"))
+        if keyed.kind() == "keyed_element" and len(kids := named(keyed)) == 2
+    }
+    missing = []
+    sts = fields.get("STSSeconds", "0").strip()
+    if sts in ("0", ""):
+        missing.append("STSSeconds (HSTS)")
+    if fields.get("ContentTypeNosniff") != "true":
+        missing.append("ContentTypeNosniff")
+    if fields.get("FrameDeny") != "true" and not (
+        {"CustomFrameOptionsValue", "ContentSecurityPolicy"} & set(fields)
+    ):
+        missing.append("FrameDeny or ContentSecurityPolicy")
+    if missing:
+        why = f"secure.Options without {', '.join(missing)}: those headers are not sent"
+        f.add(SECURITY_HEADERS, lit, CON, options=True, quality="contrary", why=why)
+    else:
+        f.add(SECURITY_HEADERS, lit, POS, options=True, quality="complete")
+
+
 def _returns_true(value: SgNode) -> bool:
     """A function literal whose body is only `return true`."""
     func = value if value.kind() == "func_literal" else value.find(kind="func_literal")
@@ -263,9 +300,13 @@ def _judge_cors(
     all_paths: tuple[str, ...],
     notes: list[str],
 ) -> list[Evidence]:
-    """An import is no configuration: once options or headers are seen, they decide."""
+    """An import is no configuration: once options or headers are seen they decide, and
+    without them the import cannot tell which origins are allowed."""
     configured = [e for e in items if "import" not in e.facts]
-    return configured if configured else items
+    if configured:
+        return configured
+    why = "CORS middleware imported; its allowed origins were not seen"
+    return [replace(e, facts={**e.facts, "quality": "unknown", "why": why}) for e in items]
 
 
 def _judge_headers(
@@ -274,14 +315,26 @@ def _judge_headers(
     all_paths: tuple[str, ...],
     notes: list[str],
 ) -> list[Evidence]:
-    """Headers set in code must make up the whole set; each missing one is contrary where the
-    others are set. A middleware library (an import) is left to a person to confirm."""
-    set_in_code = [e for e in items if "header" in e.facts]
-    if not set_in_code or any("import" in e.facts for e in items):
-        return items
-    names = {str(e.facts["header"]).lower() for e in set_in_code}
-    first = min(set_in_code, key=lambda e: (e.path, e.line))
-    out = list(items)
+    """Helmet middleware sends the set by default; unrolled/secure only what its Options turn
+    on (its import alone cannot tell); headers set in code must make up the whole set, each
+    missing one contrary where the others are set."""
+    imports = [e for e in items if "import" in e.facts]
+    options = [e for e in items if e.facts.get("options")]
+    in_code = [e for e in items if "header" in e.facts]
+    out = [e for e in items if "import" not in e.facts]
+    helmet = [e for e in imports if e.facts["import"] != SECURE]
+    for e in helmet:
+        why = "helmet middleware sends the security headers by default"
+        out.append(replace(e, facts={**e.facts, "quality": "complete", "why": why}))
+    if not options:
+        for e in imports:
+            if e.facts["import"] == SECURE:
+                why = "unrolled/secure imported; the Options that decide its headers were not seen"
+                out.append(replace(e, facts={**e.facts, "quality": "unknown", "why": why}))
+    if helmet or any(e.polarity is Polarity.POSITIVE for e in options) or not in_code:
+        return out
+    names = {str(e.facts["header"]).lower() for e in in_code}
+    first = min(in_code, key=lambda e: (e.path, e.line))
     for group in REQUIRED_HEADERS:
         if not names & {h.lower() for h in group}:
             wanted = " or ".join(group)
@@ -296,7 +349,8 @@ def _judge_headers(
                     {
                         "missing": wanted,
                         "quality": "contrary",
-                        "why": f"{wanted} is not set anywhere in code (only some security headers are)",
+                        "why": f"{wanted} is not set anywhere in code (only some security "
+                        "headers are)",
                     },
                 )
             )
@@ -308,7 +362,7 @@ def _sum_cors(items: list[Evidence], notes: list[str]) -> str:
     if not items:
         return "no CORS library or header found"
     if all("import" in e.facts for e in items):
-        return generic("", "")(items, notes) + " (its configuration was not seen)"
+        return generic("", "")(items, notes) + "; its allowed origins were not seen"
     parts = []
     if pos:
         parts.append(f"{n(len(pos), 'CORS setting')} restricting origins")
@@ -331,10 +385,11 @@ def _sum_headers(items: list[Evidence], notes: list[str]) -> str:
         parts.append(f"missing: {', '.join(missing)}")
     if wrong:
         parts.append(
-            f"{n(len(wrong), 'header')} undoing protection (first: {wrong[0].facts.get('why')})"
+            f"{n(len(wrong), 'header setting')} leaving out or undoing protection (first: {wrong[0].facts.get('why')})"
         )
-    if any("import" in e.facts for e in pos):
-        parts.append("the middleware's options decide which headers are sent")
+    unknown = [e for e in pos if e.facts.get("quality") == "unknown"]
+    if unknown:
+        parts.append(str(unknown[0].facts["why"]))
     return "; ".join(parts)
 
 
@@ -350,7 +405,7 @@ CHECK = Check(
             _opens,
             _rule,
             needs_words=False,
-            packages=CORS_PACKAGES,
+            packages={**CORS_PACKAGES, SECURE: "secure"},
             on_call=_on_call,
             on_literal=_on_literal,
         ),
