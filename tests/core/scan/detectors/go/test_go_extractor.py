@@ -540,6 +540,10 @@ JUDGED_IMPORTS = {
     "go.uber.org/zap": Status.ERROR,  # the format depends on the constructor: not seen
     "golang.org/x/time/rate": Status.MISSING,  # no limiter call guards a request
     "github.com/rs/cors": Status.ERROR,  # the allowed origins are not seen
+    # the OpenTelemetry API without an SDK provider or exporter records nothing
+    "go.opentelemetry.io/otel": Status.ERROR,
+    "go.opentelemetry.io/otel/trace": Status.ERROR,
+    "go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp": Status.ERROR,
     "github.com/unrolled/secure": Status.ERROR,  # its Options decide the headers: not seen
 }
 

@@ -653,3 +653,34 @@ def test_support_only_summaries_say_what_they_show() -> None:
     scanned = {"main.go": ScannedFile("main.go", BLOB, EX.extract("main.go", "package main\n"))}
     out = {r.id: r for r in EX.finalize(scanned, ("main.go", "migrations/0001_init.sql"))}
     assert "not how (or by whom, locked) they are applied" in out["go.migrations"].summary
+
+
+# --------------------------------------------------------------------------- more found in the checks
+
+
+def test_client_timeout_values_are_evaluated() -> None:
+    src = """
+    package main
+    import ("net/http"; "time")
+    var a = &http.Client{Timeout: 0}
+    var b = &http.Client{Timeout: 5}
+    var c = &http.Client{Timeout: 10 * time.Second}
+    """
+    r = judge(one(src), "go.http.client_timeout")
+    assert r.status is Status.PARTIAL
+    assert whys(r) == [
+        "http.Client Timeout is 0s: no timeout",
+        "http.Client Timeout is 5ns: every call would fail (a unit mistake)",
+    ]
+
+
+def test_otel_api_without_a_provider_is_not_tracing() -> None:
+    api = 'package main\nimport "go.opentelemetry.io/otel"\nvar tr = otel.Tracer("svc")\n'
+    r = judge({"main.go": api}, "go.tracing")
+    assert r.status is Status.ERROR
+    assert "no SDK tracer provider or exporter is set up here" in r.summary
+    sdk = (
+        'package main\nimport sdktrace "go.opentelemetry.io/otel/sdk/trace"\n'
+        "var tp = sdktrace.NewTracerProvider()\n"
+    )
+    assert judge({"main.go": api, "trace.go": sdk}, "go.tracing").status is Status.FOUND

@@ -21,13 +21,15 @@ from golive_tui.core.scan.detectors.go.tree import (
     assigned_name,
     call_parts,
     enclosing_function,
-    keyed_fields,
-    later_fields,
+    field_nodes,
 )
+from golive_tui.core.scan.detectors.go.values import duration, evaluate
 
 SHUTDOWN = "go.http.graceful_shutdown"
 CLIENT = "go.http.client_timeout"
 
+#: Below this an outbound timeout is a unit mistake (`Timeout: 5` is 5ns), not a budget.
+MIN_CLIENT_TIMEOUT_NS = 1e6
 _SERVE = ("ListenAndServe", "ListenAndServeTLS", "Serve", "ServeTLS")
 _DEFAULT_CLIENT_CALLS = ("Get", "Head", "Post", "PostForm")
 _HTTP = {"net/http": "http"}
@@ -187,10 +189,20 @@ def _client_literal(
 ) -> bool:
     if pkg_path != "net/http" or typ != "Client":
         return False
-    if "Timeout" in keyed_fields(lit) or "Timeout" in later_fields(lit, assignments):
-        f.add(CLIENT, lit, POS, timeout=True)
-    else:
+    fields = field_nodes(lit, assignments)
+    if "Timeout" not in fields:
         f.add(CLIENT, lit, CON, timeout=False, reason="http.Client without Timeout")
+        return True
+    value = evaluate(f, fields["Timeout"][1])
+    if value.number is not None and value.number <= 0:
+        why = f"http.Client Timeout is {duration(value.number)}: no timeout"
+        f.add(CLIENT, lit, CON, timeout=False, reason=why, quality="contrary", why=why)
+    elif value.number is not None and value.number < MIN_CLIENT_TIMEOUT_NS:
+        why = f"http.Client Timeout is {duration(value.number)}: every call would fail (a unit mistake)"
+        f.add(CLIENT, lit, CON, timeout=True, reason=why, quality="contrary", why=why)
+    else:
+        # A value from configuration is taken as set; the fact says it was not followed.
+        f.add(CLIENT, lit, POS, timeout=True, value_known=value.number is not None)
     return True
 
 
@@ -200,13 +212,19 @@ def _default_client(f: File, sel: SgNode) -> None:
 
 def _sum_client(items: list[Evidence], notes: list[str]) -> str:
     pos, con = split(items)
-    no_timeout = [e for e in con if e.facts.get("timeout") is False]
-    default = [e for e in con if e.facts.get("timeout") is not False]
+    bad_value = [e for e in con if "why" in e.facts]
+    no_timeout = [e for e in con if e.facts.get("timeout") is False and "why" not in e.facts]
+    default = [e for e in con if "timeout" not in e.facts]
     parts = []
     if pos:
         parts.append(f"{n(len(pos), 'http.Client')} with Timeout")
     if no_timeout:
         parts.append(f"{n(len(no_timeout), 'http.Client')} without Timeout")
+    if bad_value:
+        parts.append(
+            f"{n(len(bad_value), 'http.Client')} with a Timeout that is no budget "
+            f"(first: {bad_value[0].facts['why']})"
+        )
     if default:
         parts.append(f"{n(len(default), 'use')} of http.DefaultClient (http.Get/Post... or direct)")
     return "; ".join(parts) or "no outbound http.Client use found"
