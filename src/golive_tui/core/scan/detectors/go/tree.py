@@ -43,6 +43,9 @@ class File:
     # Facts a detector's `judge` reads across files (servers of the default mux, body
     # readers...): detector -> JSON-serialisable data, stored in the file's meta.
     facts: dict[str, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
+    # Lookups over the whole file that evaluating values repeats (keyed fields, definitions
+    # by name): computed once per file, so many literals in one file stay linear.
+    memo: dict[str, Any] = field(default_factory=dict)
     root: SgNode | None = None  # the parsed tree: a fragment of the file, or all of it
     full: SgNode | None = None  # the whole file's tree, parsed on first need (see `whole`)
     parsed: bool = False

@@ -124,19 +124,29 @@ def _selector(f: File, node: SgNode, depth: int) -> Value:
 def _field_default(f: File, node: SgNode, name: str, depth: int) -> Value:
     """A field read from a struct (`cfg.HTTP.ReadTimeout`): followed only when this file sets
     that field in exactly one keyed literal to a value that evaluates; otherwise unknown."""
-    root = f.whole()
     values = [
-        kids[1]
-        for keyed in root.find_all(kind="keyed_element")
-        if len(kids := named(keyed)) == 2
-        and kids[0].text() == name
-        and kids[1].text() != node.text()  # the use itself (`ReadTimeout: cfg.ReadTimeout`)
+        value
+        for value in _keyed(f).get(name, [])
+        if value.text() != node.text()  # the use itself (`ReadTimeout: cfg.ReadTimeout`)
     ]
     if len(values) == 1:
         v = evaluate(f, values[0], depth + 1)
         if v.number is not None:
             return v
     return Value(None, node.text())
+
+
+def _keyed(f: File) -> dict[str, list[SgNode]]:
+    """Every keyed element's value in the file by key, found once per file."""
+    index: dict[str, list[SgNode]] | None = f.memo.get("keyed")
+    if index is None:
+        index = {}
+        for keyed in f.whole().find_all(kind="keyed_element"):
+            kids = named(keyed)
+            if len(kids) == 2:
+                index.setdefault(kids[0].text(), []).append(kids[1])
+        f.memo["keyed"] = index
+    return index
 
 
 def _conversion(f: File, node: SgNode, depth: int) -> Value:
@@ -154,7 +164,10 @@ def _conversion(f: File, node: SgNode, depth: int) -> Value:
 
 def _constant(f: File, node: SgNode, depth: int) -> Value:
     """An identifier: a constant or variable this file assigns exactly one value to."""
-    values = definitions(f.whole(), node.text())
+    key = "def:" + node.text()
+    values: list[SgNode] | None = f.memo.get(key)
+    if values is None:
+        values = f.memo[key] = definitions(f.whole(), node.text())
     if len(values) == 1:
         v = evaluate(f, values[0], depth + 1)
         if v.number is not None:
