@@ -37,6 +37,8 @@ def test_makefile_ldflags_and_commented_pie() -> None:
     assert [(e.path, e.line, e.facts["variable"]) for e in ld.evidence] == [
         ("Makefile", 2, "example.com/svc/internal/build.Version")
     ]
+    # Support only: stamping a version does not show logs or health report it.
+    assert ld.summary.endswith("shows a version is stamped at build, not where it is reported")
     assert results["build.pie"].status is Status.MISSING
 
 

@@ -52,6 +52,10 @@ def test_fuzz_and_bench_declarations_only() -> None:
     assert [(e.line, e.facts["name"]) for e in results["tests.bench"].evidence] == [
         (9, "BenchmarkParse")
     ]
+    # Support only: a benchmark is not a load test, and the summary says no more than it shows.
+    assert results["tests.bench"].summary.endswith(
+        "shows benchmarks exist, not that the service was load-tested"
+    )
     assert results["tests.present"].summary == "1 test file in 1 package"
 
 

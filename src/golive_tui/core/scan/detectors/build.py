@@ -189,6 +189,8 @@ class BuildExtractor:
                     summary += f" ({', '.join(variables[:3])})"
                     if any(e.facts.get("default") for e in ev):
                         summary += "; GoReleaser's default ldflags"
+                    # Support only: stamping a variable does not show logs or health report it.
+                    summary += "; shows a version is stamped at build, not where it is reported"
             else:
                 summary = f"no {what} in Makefiles, scripts, Dockerfiles, CI or GoReleaser configs"
             out.append(

@@ -149,7 +149,13 @@ class FilesExtractor:
             _update_bot(files, paths),
             _tests_present(paths),
             _counted(files, "tests.fuzz", "fuzz test", paths),
-            _counted(files, "tests.bench", "benchmark", paths),
+            _counted(
+                files,
+                "tests.bench",
+                "benchmark",
+                paths,
+                "shows benchmarks exist, not that the service was load-tested",
+            ),
         ]
 
 
@@ -248,8 +254,10 @@ def _tests_present(paths: list[str]) -> DetectorResult:
 
 
 def _counted(
-    files: Mapping[str, ScannedFile], det: str, word: str, paths: list[str]
+    files: Mapping[str, ScannedFile], det: str, word: str, paths: list[str], shows: str = ""
 ) -> DetectorResult:
+    """Declarations counted; `shows` says what they prove when that is less than an item
+    may claim (benchmarks exist, but nobody load-tested anything because of it)."""
     title = common.title_of(det)
     if not any(p.endswith(".go") for p in paths):
         return common.not_applicable(det, title, "no Go files")
@@ -259,6 +267,8 @@ def _counted(
         summary = f"{common.plural(len(ev), word)} in {common.plural(in_files, 'file')}"
         if len(ev) > MAX_EVIDENCE:
             summary += f" (first {MAX_EVIDENCE} listed)"
+        if shows:
+            summary += f"; {shows}"
     else:
         summary = f"no {word}s in *_test.go files"
     return common.result(det, title, ev[:MAX_EVIDENCE], summary)

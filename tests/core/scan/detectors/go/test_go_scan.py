@@ -87,3 +87,19 @@ def test_scan_with_a_garbage_go_file_still_runs(make_repo: RepoFactory) -> None:
     assert report.result("go.signal.sigterm").status is Status.FOUND
     assert "gen/template.go" in report.result("go.signal.sigterm").summary
     assert report.result("go.http.health_endpoints").status is Status.FOUND
+
+
+def test_cross_file_verdicts_survive_the_cache(make_repo: RepoFactory) -> None:
+    """The pprof verdict reads what other files of the package note (their facts live in the
+    cached per-file meta): a cold scan and a cached one agree."""
+    root = make_repo(
+        {
+            "cmd/api/main.go": 'package main\nimport _ "net/http/pprof"\n',
+            "cmd/api/routes.go": 'package main\nimport "net/http"\n'
+            'func routes() { http.HandleFunc("/api/users", users) }\n',
+        }
+    )
+    cold = scan(root, use_cache=True).result("go.pprof")
+    warm = scan(root, use_cache=True).result("go.pprof")
+    assert cold.status is Status.CONTRARY
+    assert warm == cold

@@ -20,6 +20,11 @@ from golive_tui.core.scan.detectors.go.rules import Rules
 from golive_tui.core.scan.detectors.go.tree import File
 
 Summary = Callable[[list[Evidence], list[str]], str]
+#: A verdict over the whole repository: (evidence, this detector's per-file facts by path,
+#: every path in scope, the summary's notes - the judge may add to them) -> the evidence, its
+#: polarities and facts judged with what other files show (a pprof import is exposure only
+#: when its package serves the default mux).
+Judge = Callable[[list[Evidence], Mapping[str, Any], tuple[str, ...], list[str]], list[Evidence]]
 Words = Callable[[Rules], Iterable[str]]
 
 
@@ -102,6 +107,7 @@ class Detector:
     grouped: bool = True
     # Evidence that is not in Go files (folders of migrations): (all paths) -> evidence.
     from_paths: Callable[[tuple[str, ...]], list[Evidence]] | None = None
+    judge: Judge | None = None
 
 
 @dataclass(frozen=True, slots=True)

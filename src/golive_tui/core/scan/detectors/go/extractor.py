@@ -64,7 +64,7 @@ class GoSourceExtractor:
 
     name = "go_source"
     detectors = DETECTORS
-    version = f"3.{rules().digest}"  # go_rules.toml changes invalidate cached scans too
+    version = f"4.{rules().digest}"  # go_rules.toml changes invalidate cached scans too
 
     def matches(self, path: str) -> bool:
         return path.endswith(".go")
@@ -115,6 +115,8 @@ class GoSourceExtractor:
         meta: dict[str, Any] = {"imports": sorted(names), "parsed": f.parsed}
         if f.notes:
             meta["notes"] = dict(f.notes.items())
+        if f.facts:
+            meta["facts"] = {d: v for d, v in f.facts.items() if v}
         return FileScan(tuple(f.findings), tuple(errors), meta)
 
     def _unparseable(self, text: str, message: str) -> FileScan:
@@ -147,6 +149,7 @@ class GoSourceExtractor:
         evidence: dict[str, list[Evidence]] = defaultdict(list)
         errors: dict[str, list[str]] = defaultdict(list)
         notes: dict[str, list[str]] = defaultdict(list)
+        facts: dict[str, dict[str, Any]] = defaultdict(dict)
         for path in sorted(files):
             sf = files[path]
             for fd in sf.scan.findings:
@@ -166,6 +169,8 @@ class GoSourceExtractor:
                     errors[d].append(f"{path} ({message})")
             for det, items in dict(sf.scan.meta.get("notes", {})).items():
                 notes[det].extend(f"{path}:{item}" for item in items)
+            for det, data in dict(sf.scan.meta.get("facts", {})).items():
+                facts[det][path] = data
         results: list[DetectorResult] = []
         for det in DETECTORS:
             spec = _BY_ID[det]
@@ -175,12 +180,18 @@ class GoSourceExtractor:
             items = sorted(found, key=lambda e: (e.path, e.line))
             if spec.grouped:
                 items = _group_imports(items)
+            det_notes = notes.get(det, [])
+            if spec.judge is not None:
+                items = sorted(
+                    spec.judge(items, facts.get(det, {}), all_paths, det_notes),
+                    key=lambda e: (e.path, e.line),
+                )
             result = common.with_errors(
                 DetectorResult(
                     det,
                     catalog[det].title,
-                    DetectorResult.status_for(tuple(items)),
-                    spec.summary(items, notes.get(det, [])),
+                    _status(items),
+                    spec.summary(items, det_notes),
                     tuple(items),
                 ),
                 errors.get(det, []),
@@ -199,6 +210,16 @@ class GoSourceExtractor:
                 )
             results.append(result)
         return results
+
+
+def _status(items: list[Evidence]) -> Status:
+    """The contract's status from polarities - except that positive evidence a check could not
+    judge (facts quality "unknown": where a pprof import is served) is never "found": the
+    result is "could not tell" (error) and the summary says why."""
+    status = DetectorResult.status_for(tuple(items))
+    if status is Status.FOUND and any(e.facts.get("quality") == "unknown" for e in items):
+        return Status.ERROR
+    return status
 
 
 # --------------------------------------------------------------------------- gates

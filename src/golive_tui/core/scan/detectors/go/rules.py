@@ -110,8 +110,10 @@ def trie(words: Iterable[str]) -> str:
 
 
 def alt(names: Iterable[str]) -> str:
-    """An alternation of a file's names for a package (`_` and `.` name none)."""
+    """An alternation of a file's names for a package (`_` and `.` name none). With no name it
+    matches nothing - written as a class both Python's and ast-grep's (Rust) regexes accept
+    (Rust has no lookaround, so `(?!)` would make the whole rule invalid)."""
     items = sorted(re.escape(n) for n in names if n not in ("_", "."))
     if not items:
-        return "(?!)"
+        return r"[^\s\S]"
     return items[0] if len(items) == 1 else f"(?:{'|'.join(items)})"

@@ -40,6 +40,12 @@ class File:
     paths_by_name: dict[str, str]
     findings: list[Finding] = field(default_factory=list)
     notes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # Facts a detector's `judge` reads across files (servers of the default mux, body
+    # readers...): detector -> JSON-serialisable data, stored in the file's meta.
+    facts: dict[str, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
+    # Lookups over the whole file that evaluating values repeats (keyed fields, definitions
+    # by name): computed once per file, so many literals in one file stay linear.
+    memo: dict[str, Any] = field(default_factory=dict)
     root: SgNode | None = None  # the parsed tree: a fragment of the file, or all of it
     full: SgNode | None = None  # the whole file's tree, parsed on first need (see `whole`)
     parsed: bool = False
@@ -260,4 +266,30 @@ def later_fields(lit: SgNode, assignments: list[SgNode]) -> dict[str, str]:
         target, _, fld = left.text().rpartition(".")
         if target == var and start_of(enclosing_function(assign)) == func_key:
             out[fld] = right[0].text()
+    return out
+
+
+def field_nodes(lit: SgNode, assignments: list[SgNode]) -> dict[str, tuple[SgNode, SgNode]]:
+    """Field -> (where it is set, its value): keyed in the literal, or assigned to the
+    literal's variable later in the same function (`srv.WriteTimeout = ...`)."""
+    out: dict[str, tuple[SgNode, SgNode]] = {}
+    for keyed in named(lit.field("body")):
+        kids = named(keyed)
+        if keyed.kind() == "keyed_element" and len(kids) == 2:
+            value = named(kids[1])
+            out[kids[0].text()] = (keyed, value[0] if len(value) == 1 else kids[1])
+    assigned = assigned_name(lit)
+    if assigned is None:
+        return out
+    var = assigned[0]
+    func_key = start_of(enclosing_function(lit))
+    start = lit.range().end.index
+    for assign in assignments:
+        left = assign.field("left")
+        right = named(assign.field("right"))
+        if left is None or not right or assign.range().start.index < start:
+            continue
+        target, _, fld = left.text().rpartition(".")
+        if target == var and start_of(enclosing_function(assign)) == func_key:
+            out[fld] = (assign, right[0])
     return out

@@ -11,14 +11,19 @@ from __future__ import annotations
 
 from golive_tui.core.scan.detectors.go.check import Check
 from golive_tui.core.scan.detectors.go.checks import (
+    bodies,
     config,
     headers,
     http,
     libraries,
+    logging,
     pool,
+    pprof,
+    ratelimit,
     routes,
     signals,
     sql,
+    timeouts,
     tls,
 )
 
@@ -26,10 +31,15 @@ CHECKS: tuple[Check, ...] = (
     signals.CHECK,
     config.CHECK,
     http.CHECK,
+    timeouts.CHECK,
+    bodies.CHECK,
     pool.CHECK,
     headers.CHECK,
     routes.CHECK,
     sql.CHECK,
     tls.CHECK,
+    pprof.CHECK,
+    logging.CHECK,
+    ratelimit.CHECK,
     libraries.CHECK,
 )

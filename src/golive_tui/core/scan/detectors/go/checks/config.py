@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ast_grep_py import SgNode
 
+from golive_tui.core.model import Evidence
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart
 from golive_tui.core.scan.detectors.go.rules import alt
 from golive_tui.core.scan.detectors.go.summaries import generic
@@ -35,10 +36,17 @@ def _on_call(
     return True
 
 
+def _summary(items: list[Evidence], notes: list[str]) -> str:
+    """Support only: a lookup shows some configuration comes from the environment, never
+    that all of it does (nor that it is validated)."""
+    text = generic("environment lookup", "no environment configuration found")(items, notes)
+    if items:
+        text += "; shows configuration read from the environment, not that all of it is"
+    return text
+
+
 CHECK = Check(
-    detectors=(
-        Detector(CONFIG, generic("environment lookup", "no environment configuration found")),
-    ),
+    detectors=(Detector(CONFIG, _summary),),
     gates=(
         Gate(
             "env",

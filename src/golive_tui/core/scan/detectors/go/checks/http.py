@@ -1,6 +1,6 @@
-"""net/http servers and clients: graceful shutdown, server timeouts, body limits, client
-timeouts (go.http.graceful_shutdown, go.http.server_timeouts, go.http.body_limit,
-go.http.client_timeout)."""
+"""net/http servers and clients: graceful shutdown and client timeouts
+(go.http.graceful_shutdown, go.http.client_timeout); server timeouts are `timeouts.py`, body
+limits `bodies.py`."""
 
 from __future__ import annotations
 
@@ -21,19 +21,17 @@ from golive_tui.core.scan.detectors.go.tree import (
     assigned_name,
     call_parts,
     enclosing_function,
-    keyed_fields,
-    later_fields,
+    field_nodes,
 )
+from golive_tui.core.scan.detectors.go.values import duration, evaluate
 
 SHUTDOWN = "go.http.graceful_shutdown"
-TIMEOUTS = "go.http.server_timeouts"
-BODY = "go.http.body_limit"
 CLIENT = "go.http.client_timeout"
 
-_TIMEOUT_FIELDS = ("ReadHeaderTimeout", "ReadTimeout", "WriteTimeout", "IdleTimeout")
+#: Below this an outbound timeout is a unit mistake (`Timeout: 5` is 5ns), not a budget.
+MIN_CLIENT_TIMEOUT_NS = 1e6
 _SERVE = ("ListenAndServe", "ListenAndServeTLS", "Serve", "ServeTLS")
 _DEFAULT_CLIENT_CALLS = ("Get", "Head", "Post", "PostForm")
-_MAX_BYTES = ("MaxBytesReader", "MaxBytesHandler")
 _HTTP = {"net/http": "http"}
 
 
@@ -156,78 +154,6 @@ SHUTDOWN_GATE = Gate(
 )
 
 
-# --------------------------------------------------------------------------- server timeouts
-
-
-def _server_rule(f: File) -> RulePart:
-    http = _http(f)
-    return RulePart(
-        calls=[rf"{http}\.(?:ListenAndServe|ListenAndServeTLS|Serve|ServeTLS)"],
-        literals=[rf"{http}\.Server"],
-        assigns=list(_TIMEOUT_FIELDS),  # read only next to a literal (same function)
-        where=[rf"{http}\.(?:ListenAndServe|Serve)"],  # Serve covers Server
-    )
-
-
-def _server_call(
-    f: File,
-    gates: set[str],
-    call: SgNode,
-    receiver: str,
-    name: str,
-    args: list[SgNode],
-    path: str | None,
-) -> bool:
-    if path != "net/http" or name not in _SERVE:
-        return False
-    if "server" in gates:
-        f.add(TIMEOUTS, call, CON, fields=[], reason=f"http.{name} runs a server without timeouts")
-    return True
-
-
-def _server_literal(
-    f: File, lit: SgNode, pkg_path: str | None, typ: str, assignments: list[SgNode]
-) -> bool:
-    if pkg_path != "net/http" or typ != "Server":
-        return False
-    fields = keyed_fields(lit)
-    later = later_fields(lit, assignments)
-    set_fields = [name for name in _TIMEOUT_FIELDS if name in fields or name in later]
-    ok = "ReadHeaderTimeout" in set_fields or "ReadTimeout" in set_fields
-    f.add(TIMEOUTS, lit, POS if ok else CON, fields=set_fields)
-    return True
-
-
-def _sum_timeouts(items: list[Evidence], notes: list[str]) -> str:
-    pos, con = split(items)
-    literals_con = [e for e in con if "reason" not in e.facts]
-    package_calls = [e for e in con if "reason" in e.facts]
-    parts = []
-    if pos:
-        parts.append(f"{n(len(pos), 'http.Server literal')} set ReadHeaderTimeout/ReadTimeout")
-    if literals_con:
-        parts.append(f"{n(len(literals_con), 'http.Server literal')} without a read timeout")
-    if package_calls:
-        parts.append(
-            f"{n(len(package_calls), 'package-level ListenAndServe/Serve call')} (no timeouts possible)"
-        )
-    return "; ".join(parts) or "no http.Server literal found"
-
-
-SERVER_GATE = Gate(
-    "server",
-    (TIMEOUTS,),
-    lambda seen: seen.via("net/http", "Server", *_SERVE),
-    _server_rule,
-    code_words=lambda r: ("ListenAndServe", "ListenAndServeTLS"),
-    call_words=lambda r: ("Serve", "ServeTLS"),
-    literal_words=lambda r: ("Server",),
-    packages=_HTTP,
-    on_call=_server_call,
-    on_literal=_server_literal,
-)
-
-
 # --------------------------------------------------------------------------- client timeouts
 
 
@@ -263,10 +189,20 @@ def _client_literal(
 ) -> bool:
     if pkg_path != "net/http" or typ != "Client":
         return False
-    if "Timeout" in keyed_fields(lit) or "Timeout" in later_fields(lit, assignments):
-        f.add(CLIENT, lit, POS, timeout=True)
-    else:
+    fields = field_nodes(lit, assignments)
+    if "Timeout" not in fields:
         f.add(CLIENT, lit, CON, timeout=False, reason="http.Client without Timeout")
+        return True
+    value = evaluate(f, fields["Timeout"][1])
+    if value.number is not None and value.number <= 0:
+        why = f"http.Client Timeout is {duration(value.number)}: no timeout"
+        f.add(CLIENT, lit, CON, timeout=False, reason=why, quality="contrary", why=why)
+    elif value.number is not None and value.number < MIN_CLIENT_TIMEOUT_NS:
+        why = f"http.Client Timeout is {duration(value.number)}: every call would fail (a unit mistake)"
+        f.add(CLIENT, lit, CON, timeout=True, reason=why, quality="contrary", why=why)
+    else:
+        # A value from configuration is taken as set; the fact says it was not followed.
+        f.add(CLIENT, lit, POS, timeout=True, value_known=value.number is not None)
     return True
 
 
@@ -276,13 +212,19 @@ def _default_client(f: File, sel: SgNode) -> None:
 
 def _sum_client(items: list[Evidence], notes: list[str]) -> str:
     pos, con = split(items)
-    no_timeout = [e for e in con if e.facts.get("timeout") is False]
-    default = [e for e in con if e.facts.get("timeout") is not False]
+    bad_value = [e for e in con if "why" in e.facts]
+    no_timeout = [e for e in con if e.facts.get("timeout") is False and "why" not in e.facts]
+    default = [e for e in con if "timeout" not in e.facts]
     parts = []
     if pos:
         parts.append(f"{n(len(pos), 'http.Client')} with Timeout")
     if no_timeout:
         parts.append(f"{n(len(no_timeout), 'http.Client')} without Timeout")
+    if bad_value:
+        parts.append(
+            f"{n(len(bad_value), 'http.Client')} with a Timeout that is no budget "
+            f"(first: {bad_value[0].facts['why']})"
+        )
     if default:
         parts.append(f"{n(len(default), 'use')} of http.DefaultClient (http.Get/Post... or direct)")
     return "; ".join(parts) or "no outbound http.Client use found"
@@ -307,55 +249,10 @@ CLIENT_GATE = Gate(
 )
 
 
-# --------------------------------------------------------------------------- body limits
-
-
-def _body_rule(f: File) -> RulePart:
-    http = _http(f)
-    return RulePart(
-        calls=[rf"{http}\.(?:MaxBytesReader|MaxBytesHandler)"], where=[rf"{http}\.MaxBytes"]
-    )
-
-
-def _body_call(
-    f: File,
-    gates: set[str],
-    call: SgNode,
-    receiver: str,
-    name: str,
-    args: list[SgNode],
-    path: str | None,
-) -> bool:
-    if path != "net/http" or name not in _MAX_BYTES:
-        return False
-    if "body" in gates:
-        f.add(BODY, call, POS)
-    return True
-
-
-def _sum_body(items: list[Evidence], notes: list[str]) -> str:
-    if not items:
-        return "no http.MaxBytesReader/MaxBytesHandler call found"
-    return f"{n(len(items), 'MaxBytesReader/MaxBytesHandler call')}"
-
-
-BODY_GATE = Gate(
-    "body",
-    (BODY,),
-    lambda seen: seen.via("net/http", *_MAX_BYTES),
-    _body_rule,
-    code_words=lambda r: _MAX_BYTES,
-    packages=_HTTP,
-    on_call=_body_call,
-)
-
-
 CHECK = Check(
     detectors=(
         Detector(SHUTDOWN, _sum_shutdown, grouped=False),
-        Detector(TIMEOUTS, _sum_timeouts, grouped=False),
-        Detector(BODY, _sum_body, grouped=False),
         Detector(CLIENT, _sum_client, grouped=False),
     ),
-    gates=(SHUTDOWN_GATE, SERVER_GATE, CLIENT_GATE, BODY_GATE),
+    gates=(SHUTDOWN_GATE, CLIENT_GATE),
 )

@@ -1,29 +1,23 @@
-"""Detectors decided by imports alone (the import rules in go_rules.toml): pprof, logging,
-tracing, migrations (and folders of .sql migrations), rate limiting, circuit breakers, retries.
+"""Detectors decided by imports alone (the import rules in go_rules.toml):
+tracing, migrations (and folders of .sql migrations), circuit breakers, retries.
 They open no gate: the import scanner finds their evidence without a parse."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
 
 from golive_tui.core.model import Evidence, Polarity
 from golive_tui.core.scan.detectors.go.check import Check, Detector
 from golive_tui.core.scan.detectors.go.rules import rules
-from golive_tui.core.scan.detectors.go.summaries import generic, n
+from golive_tui.core.scan.detectors.go.summaries import generic
 
-PPROF = "go.pprof"
-LOGGING = "go.logging"
 TRACING = "go.tracing"
 MIGRATIONS = "go.migrations"
-RATELIMIT = "go.ratelimit"
 BREAKER = "go.circuit_breaker"
 RETRY = "go.retry_backoff"
-
-
-def _sum_pprof(items: list[Evidence], notes: list[str]) -> str:
-    if not items:
-        return "net/http/pprof not imported"
-    return f"net/http/pprof imported in {n(len(items), 'file')}"
 
 
 def _migration_dirs(all_paths: tuple[str, ...]) -> list[Evidence]:
@@ -49,17 +43,53 @@ def _migration_dirs(all_paths: tuple[str, ...]) -> list[Evidence]:
     ]
 
 
+#: OpenTelemetry packages that export spans (an SDK provider or an exporter); the API and
+#: instrumentation alone hand spans to the no-op provider.
+_OTEL_EXPORTS = (
+    "go.opentelemetry.io/otel/sdk/trace",
+    "go.opentelemetry.io/otel/exporters/",
+)
+
+
+def _judge_tracing(
+    items: list[Evidence],
+    facts: Mapping[str, Any],
+    all_paths: tuple[str, ...],
+    notes: list[str],
+) -> list[Evidence]:
+    """OpenTelemetry API or instrumentation without an SDK provider or exporter anywhere in
+    the repository records nothing: that cannot be called tracing (the provider may be set up
+    by a shared library, so it is "could not tell", not contrary)."""
+    paths = [str(e.facts.get("import", "")) for e in items]
+    otel = [p for p in paths if p.startswith("go.opentelemetry.io/")]
+    if not otel or len(otel) < len(paths):
+        return items
+    if any(p.startswith(_OTEL_EXPORTS) for p in otel):
+        return items
+    why = "OpenTelemetry API imported but no SDK tracer provider or exporter is set up here"
+    return [replace(e, facts={**e.facts, "quality": "unknown", "why": why}) for e in items]
+
+
+def _sum_tracing(items: list[Evidence], notes: list[str]) -> str:
+    text = generic("finding", "no tracing library imported")(items, notes)
+    unknown = [e for e in items if e.facts.get("quality") == "unknown"]
+    if unknown:
+        text += f"; {unknown[0].facts['why']} (spans go to the no-op provider)"
+    return text
+
+
+def _sum_migrations(items: list[Evidence], notes: list[str]) -> str:
+    """Support only: a tool or a folder of .sql files does not show one locked runner."""
+    text = generic("migration folder", "no migration tool or migrations folder found")(items, notes)
+    if items:
+        text += "; shows migrations are kept, not how (or by whom, locked) they are applied"
+    return text
+
+
 CHECK = Check(
     detectors=(
-        Detector(PPROF, _sum_pprof, grouped=False),
-        Detector(LOGGING, generic("finding", "no structured logging library imported")),
-        Detector(TRACING, generic("finding", "no tracing library imported")),
-        Detector(
-            MIGRATIONS,
-            generic("migration folder", "no migration tool or migrations folder found"),
-            from_paths=_migration_dirs,
-        ),
-        Detector(RATELIMIT, generic("finding", "no rate limiting library imported")),
+        Detector(TRACING, _sum_tracing, judge=_judge_tracing),
+        Detector(MIGRATIONS, _sum_migrations, from_paths=_migration_dirs),
         Detector(BREAKER, generic("finding", "no circuit breaker library imported")),
         Detector(RETRY, generic("finding", "no retry/backoff library imported")),
     ),

@@ -1,16 +1,33 @@
-"""go.db.pool_limits: database/sql pool limits (`db.SetMaxOpenConns`...) or pgxpool settings."""
+"""go.db.pool_limits: database/sql pool limits (`db.SetMaxOpenConns`...) or pgxpool settings.
+
+One setting is not a sized pool: found needs all four database/sql settings on the same
+receiver in a file (or MaxConns, MaxConnLifetime and MaxConnIdleTime on a pgxpool config);
+each missing one is a contrary item at the first setting of that pool, and a limit of 0 (no
+limit at all) is contrary where it is set."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
 from ast_grep_py import SgNode
 
-from golive_tui.core.model import Evidence
+from golive_tui.core.model import Evidence, Polarity
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.rules import rules
-from golive_tui.core.scan.detectors.go.summaries import n
-from golive_tui.core.scan.detectors.go.tree import POS, File, named
+from golive_tui.core.scan.detectors.go.summaries import n, split
+from golive_tui.core.scan.detectors.go.tree import CON, POS, File, named
+from golive_tui.core.scan.detectors.go.values import evaluate
 
 POOL = "go.db.pool_limits"
+
+#: pgxpool has defaults for every setting; sizing the pool means setting these.
+_PGX_REQUIRED = ("MaxConns", "MaxConnLifetime", "MaxConnIdleTime")
+#: Settings where 0 (or less) removes the limit.
+_ZERO_UNLIMITED = frozenset(
+    {"SetMaxOpenConns", "SetConnMaxLifetime", "SetConnMaxIdleTime", "MaxConns"}
+)
 
 
 def _opens(seen: Seen) -> bool:
@@ -45,29 +62,92 @@ def _on_call(
     path: str | None,
 ) -> bool:
     if "pool" in gates and name in rules().pool_methods:
-        f.add(POOL, call, POS, setting=name)
+        _setting(f, call, name, args[0] if args else None, receiver or "db", "sql")
         return True
     return False
+
+
+def _setting(f: File, node: SgNode, name: str, value: SgNode | None, pool: str, kind: str) -> None:
+    facts: dict[str, Any] = {"setting": name, "pool": pool, "kind": kind}
+    v = evaluate(f, value) if value is not None else None
+    if name in _ZERO_UNLIMITED and v is not None and v.number is not None and v.number <= 0:
+        why = f"{name} set to {v.number:g}: 0 or less means no limit"
+        f.add(POOL, node, CON, **facts, quality="contrary", why=why)
+    else:
+        f.add(POOL, node, POS, **facts)
 
 
 def _on_assignment(f: File, assign: SgNode, field_name: str, value: str) -> bool:
     r = rules()
     if field_name in r.pgxpool_fields and f.imports_any(r.pgxpool_imports):
-        f.add(POOL, assign, POS, setting=field_name)
+        right = named(assign.field("right"))
+        _setting(f, assign, field_name, right[0] if right else None, "pgxpool", "pgxpool")
         return True
     return False
 
 
 def _on_keyed(f: File, keyed: SgNode) -> None:
-    f.add(POOL, keyed, POS, setting=named(keyed)[0].text())
+    kids = named(keyed)
+    _setting(f, keyed, kids[0].text(), kids[1] if len(kids) > 1 else None, "pgxpool", "pgxpool")
+
+
+def _judge(
+    items: list[Evidence],
+    facts: Mapping[str, Any],
+    all_paths: tuple[str, ...],
+    notes: list[str],
+) -> list[Evidence]:
+    """Each pool (a receiver in a file) must set every limit; the missing ones are contrary."""
+    pools: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
+    for e in items:
+        pools[(e.path, str(e.facts.get("pool", "")))].append(e)
+    out = list(items)
+    for (_path, pool), group in pools.items():
+        kind = str(group[0].facts.get("kind", "sql"))
+        required = _PGX_REQUIRED if kind == "pgxpool" else rules().pool_methods
+        have = {str(e.facts.get("setting")) for e in group}
+        first = min(group, key=lambda e: e.line)
+        for name in required:
+            if name not in have:
+                out.append(
+                    Evidence(
+                        first.path,
+                        first.line,
+                        first.end_line,
+                        Polarity.CONTRARY,
+                        first.snippet,
+                        first.blob,
+                        {
+                            "setting": name,
+                            "pool": pool,
+                            "kind": kind,
+                            "missing": True,
+                            "quality": "contrary",
+                            "why": f"{name} is not set on {pool} (the pool is sized only in part)",
+                        },
+                    )
+                )
+    return out
 
 
 def _summary(items: list[Evidence], notes: list[str]) -> str:
-    return f"{n(len(items), 'pool limit setting')}" if items else "no connection pool limit set"
+    if not items:
+        return "no connection pool limit set"
+    pos, con = split(items)
+    missing = sorted({str(e.facts["setting"]) for e in con if e.facts.get("missing")})
+    zero = [e for e in con if not e.facts.get("missing")]
+    parts = [n(len(pos), "pool limit setting")]
+    if missing:
+        parts.append(f"not set: {', '.join(missing)}")
+    if zero:
+        parts.append(f"{n(len(zero), 'setting')} that remove the limit (0)")
+    if not con:
+        parts.append("every pool sets all its limits")
+    return "; ".join(parts)
 
 
 CHECK = Check(
-    detectors=(Detector(POOL, _summary, grouped=False),),
+    detectors=(Detector(POOL, _summary, grouped=False, judge=_judge),),
     gates=(
         Gate(
             "pool",

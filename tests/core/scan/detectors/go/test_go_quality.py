@@ -1,0 +1,686 @@
+"""Quality, not presence (issue 11): each Go practice is found only when it is complete.
+
+Every case is a tiny service written here, with its verdict asserted, next to its twin that
+does the practice right and must be found. A contrary item always says why in its facts.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from golive_tui.core.model import DetectorResult, Polarity, Status
+from golive_tui.core.scan.detectors.base import ScannedFile
+from golive_tui.core.scan.detectors.go import EXTRACTORS
+
+EX = EXTRACTORS[0]
+BLOB = "0" * 40
+
+
+def go(body: str) -> str:
+    return textwrap.dedent(body).lstrip("\n")
+
+
+def judge(files: dict[str, str], detector: str) -> DetectorResult:
+    scanned = {p: ScannedFile(p, BLOB, EX.extract(p, go(t))) for p, t in files.items()}
+    return {r.id: r for r in EX.finalize(scanned, tuple(files))}[detector]
+
+
+def whys(result: DetectorResult) -> list[str]:
+    """Why each contrary item is contrary (every one must say)."""
+    out = []
+    for e in result.evidence:
+        if e.polarity is Polarity.CONTRARY:
+            why = e.facts.get("why")
+            assert why, e
+            out.append(str(why))
+    return out
+
+
+def one(files: dict[str, str] | str) -> dict[str, str]:
+    return {"main.go": files} if isinstance(files, str) else files
+
+
+# --------------------------------------------------------------------------- pprof
+
+PPROF_PUBLIC = """
+package main
+import ("net/http"; _ "net/http/pprof")
+func main() {
+    http.HandleFunc("/api/users", users)
+    http.ListenAndServe(":8080", nil)
+}
+"""
+PPROF_ROUTES = {
+    "main.go": """
+    package main
+    import _ "net/http/pprof"
+    """,
+    "routes.go": """
+    package main
+    import "net/http"
+    func routes() { http.HandleFunc("/api/orders", orders) }
+    """,
+}
+PPROF_SERVER_NO_HANDLER = """
+package main
+import ("net/http"; _ "net/http/pprof"; "time")
+func main() {
+    srv := &http.Server{Addr: ":8080", ReadHeaderTimeout: time.Second}
+    srv.ListenAndServe()
+}
+"""
+PPROF_MIXED_MUX = """
+package main
+import ("net/http"; "net/http/pprof")
+func main() {
+    mux := http.NewServeMux()
+    mux.HandleFunc("/debug/pprof/", pprof.Index)
+    mux.HandleFunc("/api/users", users)
+    http.ListenAndServe(":8080", mux)
+}
+"""
+PPROF_LOOPBACK = """
+package main
+import ("net/http"; _ "net/http/pprof")
+func main() {
+    go http.ListenAndServe("localhost:6060", nil)
+    mux := http.NewServeMux()
+    mux.HandleFunc("/api/users", users)
+    srv := &http.Server{Addr: ":8080", Handler: mux}
+    srv.ListenAndServe()
+}
+"""
+PPROF_ADMIN_MUX = """
+package main
+import ("net/http"; "net/http/pprof")
+func main() {
+    admin := http.NewServeMux()
+    admin.HandleFunc("/debug/pprof/", pprof.Index)
+    admin.HandleFunc("/debug/pprof/profile", pprof.Profile)
+    go http.ListenAndServe(":6060", admin)
+    mux := http.NewServeMux()
+    mux.HandleFunc("/api/users", users)
+    http.ListenAndServe(":8080", mux)
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("files", "status", "why"),
+    [
+        (PPROF_PUBLIC, Status.CONTRARY, "main.go:5 (http.ListenAndServe on :8080) serves"),
+        (PPROF_ROUTES, Status.CONTRARY, "carries application routes (routes.go:3 (/api/orders))"),
+        (PPROF_SERVER_NO_HANDLER, Status.CONTRARY, "http.Server without Handler on :8080"),
+        (PPROF_MIXED_MUX, Status.CONTRARY, "on mux, which also serves /api/users"),
+        (PPROF_LOOPBACK, Status.FOUND, "default mux served only on localhost:6060"),
+        (PPROF_ADMIN_MUX, Status.FOUND, "an admin-only mux served on :6060"),
+    ],
+    ids=["public", "routes-elsewhere", "server-no-handler", "mixed-mux", "loopback", "admin-mux"],
+)
+def test_pprof_is_judged_by_where_it_is_served(
+    files: dict[str, str] | str, status: Status, why: str
+) -> None:
+    r = judge(one(files), "go.pprof")
+    assert r.status is status, r.summary
+    (item,) = r.evidence  # one item per importing file (the contract)
+    assert why in str(item.facts["why"]) and why in r.summary
+
+
+def test_pprof_served_nowhere_visible_is_could_not_tell_not_found() -> None:
+    files = {
+        "internal/debug/debug.go": 'package debug\nimport _ "net/http/pprof"\n',
+        # another package's default mux is another binary's: not taken as this one's
+        "tools/fake/main.go": 'package main\nimport "net/http"\nfunc main() { http.ListenAndServe(":80", nil) }\n',
+    }
+    r = judge(files, "go.pprof")
+    assert r.status is Status.ERROR
+    assert "could not tell which listener serves the pprof handlers" in r.summary
+
+
+# --------------------------------------------------------------------------- CORS
+
+CORS_CASES = [
+    (
+        "wildcard with credentials",
+        """
+        package main
+        import "net/http"
+        func cors(w http.ResponseWriter, r *http.Request) {
+            w.Header().Set("Access-Control-Allow-Origin", "*")
+            w.Header().Set("Access-Control-Allow-Credentials", "true")
+        }
+        """,
+        Status.CONTRARY,
+        "* together with Access-Control-Allow-Credentials: true",
+    ),
+    (
+        "origin echoed",
+        """
+        package main
+        import "net/http"
+        func cors(w http.ResponseWriter, r *http.Request) {
+            w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+        }
+        """,
+        Status.CONTRARY,
+        "echoes the request's Origin without checking it",
+    ),
+    (
+        "origin echoed through a variable",
+        """
+        package main
+        import "net/http"
+        func cors(w http.ResponseWriter, r *http.Request) {
+            origin := r.Header.Get("Origin")
+            w.Header().Set("Access-Control-Allow-Origin", origin)
+        }
+        """,
+        Status.CONTRARY,
+        "echoes the request's Origin without checking it",
+    ),
+    (
+        "rs/cors wildcard with credentials",
+        """
+        package main
+        import "github.com/rs/cors"
+        var c = cors.New(cors.Options{AllowedOrigins: []string{"*"}, AllowCredentials: true})
+        """,
+        Status.CONTRARY,
+        'AllowedOrigins contains "*"; with AllowCredentials: true',
+    ),
+    (
+        "AllowOriginFunc returning true",
+        """
+        package main
+        import "github.com/rs/cors"
+        var c = cors.New(cors.Options{AllowOriginFunc: func(o string) bool { return true }})
+        """,
+        Status.CONTRARY,
+        "AllowOriginFunc accepts every origin",
+    ),
+    (
+        "AllowAll",
+        """
+        package main
+        import "github.com/rs/cors"
+        var h = cors.AllowAll().Handler(mux)
+        """,
+        Status.CONTRARY,
+        "cors.AllowAll() allows every origin",
+    ),
+    (
+        "gin AllowAllOrigins",
+        """
+        package main
+        import "github.com/gin-contrib/cors"
+        var c = cors.New(cors.Config{AllowAllOrigins: true})
+        """,
+        Status.CONTRARY,
+        "AllowAllOrigins: true allows every origin",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("src", "status", "why"), [c[1:] for c in CORS_CASES], ids=[c[0] for c in CORS_CASES]
+)
+def test_cors_anti_patterns_are_contrary(src: str, status: Status, why: str) -> None:
+    r = judge(one(src), "go.cors")
+    assert r.status is status, r.summary
+    assert any(why in w for w in whys(r))
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        """
+        package main
+        import "net/http"
+        func cors(w http.ResponseWriter, r *http.Request) {
+            origin := r.Header.Get("Origin")
+            if allowed[origin] {
+                w.Header().Set("Access-Control-Allow-Origin", origin)
+                w.Header().Set("Access-Control-Allow-Credentials", "true")
+            }
+        }
+        """,
+        """
+        package main
+        import "net/http"
+        func cors(w http.ResponseWriter) {
+            w.Header().Set("Access-Control-Allow-Origin", "https://app.example.com")
+        }
+        """,
+        """
+        package main
+        import "github.com/rs/cors"
+        var c = cors.New(cors.Options{
+            AllowedOrigins:   []string{"https://app.example.com"},
+            AllowCredentials: true,
+        })
+        """,
+    ],
+    ids=["checked-echo", "fixed-origin", "rs-cors-list"],
+)
+def test_cors_restricted_to_known_origins_is_found(src: str) -> None:
+    r = judge(one(src), "go.cors")
+    assert r.status is Status.FOUND, r.summary
+
+
+def test_cors_import_alone_cannot_tell() -> None:
+    r = judge(one('package main\nimport "github.com/rs/cors"\nvar _ = cors.New\n'), "go.cors")
+    assert r.status is Status.ERROR
+    assert "allowed origins were not seen" in r.summary
+
+
+# --------------------------------------------------------------------------- security headers
+
+HEADERS_ALL = """
+package main
+import "net/http"
+func secure(w http.ResponseWriter) {
+    w.Header().Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+    w.Header().Set("X-Content-Type-Options", "nosniff")
+    w.Header().Set("X-Frame-Options", "DENY")
+}
+"""
+
+
+def test_one_security_header_is_partial_not_found() -> None:
+    src = """
+    package main
+    import "net/http"
+    func secure(w http.ResponseWriter) { w.Header().Set("X-Frame-Options", "DENY") }
+    """
+    r = judge(one(src), "go.security_headers")
+    assert r.status is Status.PARTIAL
+    assert sorted(whys(r)) == [
+        "Strict-Transport-Security is not set anywhere in code (only some security headers are)",
+        "X-Content-Type-Options is not set anywhere in code (only some security headers are)",
+    ]
+
+
+def test_hsts_max_age_zero_is_contrary() -> None:
+    r = judge(
+        one(HEADERS_ALL.replace("max-age=63072000; includeSubDomains", "max-age=0")),
+        "go.security_headers",
+    )
+    assert r.status is Status.PARTIAL
+    assert whys(r) == ["Strict-Transport-Security with max-age=0 tells browsers to forget HSTS"]
+    assert [e.line for e in r.evidence if e.polarity is Polarity.CONTRARY] == [4]
+
+
+def test_the_whole_header_set_is_found() -> None:
+    assert judge(one(HEADERS_ALL), "go.security_headers").status is Status.FOUND
+
+
+def test_unrolled_secure_is_judged_by_its_options() -> None:
+    partial = """
+    package main
+    import "github.com/unrolled/secure"
+    var m = secure.New(secure.Options{STSSeconds: 31536000, FrameDeny: true})
+    """
+    r = judge(one(partial), "go.security_headers")
+    assert r.status is Status.CONTRARY
+    assert whys(r) == ["secure.Options without ContentTypeNosniff: those headers are not sent"]
+    done = partial.replace("FrameDeny: true", "FrameDeny: true, ContentTypeNosniff: true")
+    assert judge(one(done), "go.security_headers").status is Status.FOUND
+    bare = 'package main\nimport "github.com/unrolled/secure"\nvar m = secure.New\n'
+    assert judge(one(bare), "go.security_headers").status is Status.ERROR
+
+
+# --------------------------------------------------------------------------- server timeouts
+
+TIMEOUTS_OK = """
+package main
+import ("net/http"; "time")
+const readHeader = 5 * time.Second
+func main() {
+    srv := &http.Server{
+        ReadHeaderTimeout: readHeader,
+        WriteTimeout:      30 * time.Second,
+        IdleTimeout:       2 * time.Minute,
+    }
+    srv.ListenAndServe()
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "status", "why"),
+    [
+        (
+            "readHeader,",
+            "5,",
+            Status.CONTRARY,
+            "ReadHeaderTimeout is 5ns (an untyped constant counts nanoseconds), below 1s",
+        ),
+        ("WriteTimeout:      30 * time.Second,", "", Status.PARTIAL, "WriteTimeout is not set"),
+        ("2 * time.Minute", "0", Status.PARTIAL, "IdleTimeout is 0s: no timeout"),
+        (
+            "30 * time.Second",
+            "cfg.HTTP.WriteTimeout",
+            Status.PARTIAL,
+            "WriteTimeout value comes from cfg.HTTP.WriteTimeout, not followed",
+        ),
+    ],
+    ids=["5ns", "write-missing", "idle-zero", "config-not-followed"],
+)
+def test_server_timeouts_need_all_three_with_real_values(
+    old: str, new: str, status: Status, why: str
+) -> None:
+    assert old in TIMEOUTS_OK
+    r = judge(one(TIMEOUTS_OK.replace(old, new)), "go.http.server_timeouts")
+    assert r.status is status, r.summary
+    assert any(w.startswith(why) for w in whys(r)), whys(r)
+
+
+def test_server_timeouts_done_right_are_found_and_config_defaults_followed() -> None:
+    r = judge(one(TIMEOUTS_OK), "go.http.server_timeouts")
+    assert r.status is Status.FOUND
+    assert r.evidence[0].facts["why"] == "ReadHeaderTimeout 5s, WriteTimeout 30s, IdleTimeout 2m"
+    followed = TIMEOUTS_OK.replace("30 * time.Second", "cfg.WriteTimeout") + (
+        "var cfg = Config{WriteTimeout: 45 * time.Second}\n"
+    )
+    assert judge(one(followed), "go.http.server_timeouts").status is Status.FOUND
+
+
+# --------------------------------------------------------------------------- DB pool
+
+POOL_ALL = """
+package db
+import ("database/sql"; "time")
+func open(db *sql.DB) {
+    db.SetMaxOpenConns(20)
+    db.SetMaxIdleConns(10)
+    db.SetConnMaxLifetime(30 * time.Minute)
+    db.SetConnMaxIdleTime(5 * time.Minute)
+}
+"""
+
+
+def test_one_pool_setting_is_partial_with_the_missing_ones_contrary() -> None:
+    src = """
+    package db
+    import "database/sql"
+    func open(db *sql.DB) { db.SetMaxIdleConns(5) }
+    """
+    r = judge(one(src), "go.db.pool_limits")
+    assert r.status is Status.PARTIAL
+    assert sorted(w.split()[0] for w in whys(r)) == [
+        "SetConnMaxIdleTime",
+        "SetConnMaxLifetime",
+        "SetMaxOpenConns",
+    ]
+
+
+def test_a_zero_open_limit_is_contrary_and_all_four_are_found() -> None:
+    r = judge(
+        one(POOL_ALL.replace("SetMaxOpenConns(20)", "SetMaxOpenConns(0)")), "go.db.pool_limits"
+    )
+    assert r.status is Status.PARTIAL
+    assert whys(r) == ["SetMaxOpenConns set to 0: 0 or less means no limit"]
+    assert judge(one(POOL_ALL), "go.db.pool_limits").status is Status.FOUND
+
+
+def test_pgxpool_needs_its_limits_too() -> None:
+    src = """
+    package db
+    import ("time"; "github.com/jackc/pgx/v5/pgxpool")
+    func configure(cfg *pgxpool.Config) {
+        cfg.MaxConns = 10
+    }
+    """
+    r = judge(one(src), "go.db.pool_limits")
+    assert r.status is Status.PARTIAL
+    done = src.replace(
+        "cfg.MaxConns = 10",
+        "cfg.MaxConns = 10\n    cfg.MaxConnLifetime = time.Hour\n    cfg.MaxConnIdleTime = time.Minute",
+    )
+    assert judge(one(done), "go.db.pool_limits").status is Status.FOUND
+
+
+# --------------------------------------------------------------------------- JSON logs
+
+
+@pytest.mark.parametrize(
+    ("src", "status"),
+    [
+        ('package main\nimport "log/slog"\nfunc main() { slog.Info("up") }\n', Status.CONTRARY),
+        (
+            'package main\nimport ("log/slog"; "os")\n'
+            "var l = slog.New(slog.NewTextHandler(os.Stdout, nil))\n",
+            Status.CONTRARY,
+        ),
+        (
+            'package main\nimport "github.com/sirupsen/logrus"\nvar l = logrus.New()\n',
+            Status.CONTRARY,
+        ),
+        ('package main\nimport "github.com/go-logr/logr"\nvar l logr.Logger\n', Status.ERROR),
+        (
+            'package main\nimport ("log/slog"; "os")\n'
+            "var l = slog.New(slog.NewJSONHandler(os.Stdout, nil))\n",
+            Status.FOUND,
+        ),
+        ('package main\nimport "go.uber.org/zap"\nvar l, _ = zap.NewProduction()\n', Status.FOUND),
+        (
+            'package main\nimport "github.com/sirupsen/logrus"\n'
+            "func init() { logrus.SetFormatter(&logrus.JSONFormatter{}) }\n",
+            Status.FOUND,
+        ),
+        ('package main\nimport "github.com/rs/zerolog/log"\nvar _ = log.Info\n', Status.FOUND),
+    ],
+    ids=[
+        "slog-default",
+        "slog-text",
+        "logrus-default",
+        "logr-unknown",
+        "slog-json",
+        "zap-prod",
+        "logrus-json",
+        "zerolog",
+    ],
+)
+def test_structured_logs_need_a_json_handler(src: str, status: Status) -> None:
+    r = judge(one(src), "go.logging")
+    assert r.status is status, r.summary
+    whys(r)
+
+
+def test_a_text_handler_next_to_a_json_one_is_partial() -> None:
+    src = """
+    package main
+    import ("log/slog"; "os")
+    func logger(json bool) *slog.Logger {
+        if json {
+            return slog.New(slog.NewJSONHandler(os.Stdout, nil))
+        }
+        return slog.New(slog.NewTextHandler(os.Stdout, nil))
+    }
+    """
+    r = judge(one(src), "go.logging")
+    assert r.status is Status.PARTIAL
+    assert whys(r) == ["slog.NewTextHandler writes text lines, not JSON"]
+
+
+# --------------------------------------------------------------------------- rate limiting
+
+
+def test_an_outbound_limiter_is_not_an_endpoint_limit() -> None:
+    src = """
+    package poller
+    import ("context"; "net/http"; "golang.org/x/time/rate")
+    func poll(ctx context.Context, lim *rate.Limiter, c *http.Client) {
+        for {
+            _ = lim.Wait(ctx)
+            c.Get("https://upstream.example.com/feed")
+        }
+    }
+    """
+    r = judge({"poller/poll.go": src}, "go.ratelimit")
+    assert r.status is Status.MISSING
+    assert "no rate limiting of incoming requests found" in r.summary
+    assert "poller/poll.go:5 paces outbound work" in r.summary
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        """
+        package mw
+        import ("net/http"; "golang.org/x/time/rate")
+        func limit(next http.Handler, lim *rate.Limiter) http.Handler {
+            return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+                if !lim.Allow() {
+                    http.Error(w, "slow down", http.StatusTooManyRequests)
+                    return
+                }
+                next.ServeHTTP(w, r)
+            })
+        }
+        """,
+        'package mw\nimport "github.com/go-chi/httprate"\nvar _ = httprate.LimitByIP\n',
+    ],
+    ids=["x-time-rate-middleware", "httprate"],
+)
+def test_a_limiter_in_http_middleware_is_found(src: str) -> None:
+    assert judge({"mw/mw.go": src}, "go.ratelimit").status is Status.FOUND
+
+
+# --------------------------------------------------------------------------- body limits
+
+BODIES = """
+package api
+import ("encoding/json"; "io"; "net/http")
+func create(w http.ResponseWriter, r *http.Request) {
+    r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+    json.NewDecoder(r.Body).Decode(&v)
+}
+func update(w http.ResponseWriter, req *http.Request) {
+    b, _ := io.ReadAll(req.Body)
+    _ = b
+}
+func upload(w http.ResponseWriter, r *http.Request) {
+    r.ParseMultipartForm(32 << 20)
+}
+func form(w http.ResponseWriter, r *http.Request) {
+    r.ParseForm() // net/http caps url-encoded forms at 10 MB
+}
+func fetch(resp *http.Response) {
+    io.ReadAll(http.MaxBytesReader(nil, resp.Body, 1<<20)) // an outbound response
+}
+"""
+
+
+def test_one_limited_handler_of_three_is_partial() -> None:
+    r = judge({"api/h.go": BODIES}, "go.http.body_limit")
+    assert r.status is Status.PARTIAL
+    contrary = [(e.line, e.facts["why"]) for e in r.evidence if e.polarity is Polarity.CONTRARY]
+    assert contrary == [
+        (8, "io.ReadAll(...) reads the request body without http.MaxBytesReader"),
+        (12, "r.ParseMultipartForm(...) reads the request body without http.MaxBytesReader"),
+    ]
+    assert [e.line for e in r.evidence if e.polarity is Polarity.POSITIVE] == [4]
+    assert "1 MaxBytesReader on a reader that is not a request body" in r.summary
+
+
+def test_every_handler_limited_or_a_limiting_middleware_is_found() -> None:
+    limited = BODIES.replace(
+        "b, _ := io.ReadAll(req.Body)",
+        "b, _ := io.ReadAll(http.MaxBytesReader(w, req.Body, 1<<20))",
+    ).replace(
+        "r.ParseMultipartForm(32 << 20)",
+        "r.Body = http.MaxBytesReader(w, r.Body, 8<<20)\n    r.ParseMultipartForm(32 << 20)",
+    )
+    assert judge({"api/h.go": limited}, "go.http.body_limit").status is Status.FOUND
+    middleware = """
+    package api
+    import "net/http"
+    func limit(next http.Handler) http.Handler { return http.MaxBytesHandler(next, 1<<20) }
+    """
+    r = judge({"api/h.go": BODIES, "api/mw.go": middleware}, "go.http.body_limit")
+    assert r.status is Status.FOUND
+    assert "a limiting middleware at api/mw.go:3" in r.summary
+
+
+# --------------------------------------------------------------------------- TLS sides
+
+TLS_CLIENT_OPT_IN = """
+package main
+import ("crypto/tls"; "flag"; "net/http"; "time")
+var insecure = flag.Bool("insecure", false, "skip upstream certificate checks")
+func main() {
+    tr := &http.Transport{}
+    if *insecure {
+        tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true}
+    }
+    srv := &http.Server{TLSConfig: &tls.Config{MinVersion: tls.VersionTLS12}}
+    _ = srv
+}
+"""
+
+
+def test_client_insecure_skip_verify_never_flags_server_tls() -> None:
+    server = judge(one(TLS_CLIENT_OPT_IN), "go.tls_min_version")
+    assert server.status is Status.FOUND
+    client = judge(one(TLS_CLIENT_OPT_IN), "go.tls_client_verify")
+    assert client.status is Status.CONTRARY
+    assert whys(client) == ["InsecureSkipVerify: true when *insecure (opt-in)"]
+    assert client.evidence[0].facts["opt_in"] is True
+
+
+def test_server_and_client_tls_done_right() -> None:
+    src = TLS_CLIENT_OPT_IN.replace("InsecureSkipVerify: true", "RootCAs: pool")
+    assert judge(one(src), "go.tls_client_verify").status is Status.FOUND
+    weak = TLS_CLIENT_OPT_IN.replace("VersionTLS12", "VersionTLS10")
+    assert whys(judge(one(weak), "go.tls_min_version")) == [
+        "MinVersion tls.VersionTLS10 allows TLS below 1.2"
+    ]
+
+
+# --------------------------------------------------------------------------- support only
+
+
+def test_support_only_summaries_say_what_they_show() -> None:
+    env = 'package main\nimport "os"\nvar port = os.Getenv("PORT")\n'
+    r = judge(one(env), "go.config_loading")
+    assert r.status is Status.FOUND  # a lookup is there; the item is a person's to confirm
+    assert r.summary.endswith(
+        "shows configuration read from the environment, not that all of it is"
+    )
+    scanned = {"main.go": ScannedFile("main.go", BLOB, EX.extract("main.go", "package main\n"))}
+    out = {r.id: r for r in EX.finalize(scanned, ("main.go", "migrations/0001_init.sql"))}
+    assert "not how (or by whom, locked) they are applied" in out["go.migrations"].summary
+
+
+# --------------------------------------------------------------------------- more found in the checks
+
+
+def test_client_timeout_values_are_evaluated() -> None:
+    src = """
+    package main
+    import ("net/http"; "time")
+    var a = &http.Client{Timeout: 0}
+    var b = &http.Client{Timeout: 5}
+    var c = &http.Client{Timeout: 10 * time.Second}
+    """
+    r = judge(one(src), "go.http.client_timeout")
+    assert r.status is Status.PARTIAL
+    assert whys(r) == [
+        "http.Client Timeout is 0s: no timeout",
+        "http.Client Timeout is 5ns: every call would fail (a unit mistake)",
+    ]
+
+
+def test_otel_api_without_a_provider_is_not_tracing() -> None:
+    api = 'package main\nimport "go.opentelemetry.io/otel"\nvar tr = otel.Tracer("svc")\n'
+    r = judge({"main.go": api}, "go.tracing")
+    assert r.status is Status.ERROR
+    assert "no SDK tracer provider or exporter is set up here" in r.summary
+    sdk = (
+        'package main\nimport sdktrace "go.opentelemetry.io/otel/sdk/trace"\n'
+        "var tp = sdktrace.NewTracerProvider()\n"
+    )
+    assert judge({"main.go": api, "trace.go": sdk}, "go.tracing").status is Status.FOUND
