@@ -143,10 +143,6 @@ def _scan(
     results = _finalize(
         registry, scanned, failures, all_paths, wanted, custom_problems, run.file_errors, emit
     )
-    clock.lap("finalize")
-    by_id = {r.id: r for r in results}
-    ordered = tuple(_titled(by_id[d.id], d) for d in catalog)
-
     go_imports: set[str] = set()
     for name, per_file in scanned.items():
         if name == "go_source":
@@ -154,6 +150,12 @@ def _scan(
                 imports = sf.scan.meta.get("imports", ())
                 if isinstance(imports, list | tuple):
                     go_imports.update(imports)
+    from golive_tui.core.scan import crosscheck  # verdicts that need two families
+
+    results = crosscheck.apply(results, scanned, go_imports)
+    clock.lap("finalize")
+    by_id = {r.id: r for r in results}
+    ordered = tuple(_titled(by_id[d.id], d) for d in catalog)
 
     cache.save()
     clock.lap("save")

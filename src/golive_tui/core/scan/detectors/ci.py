@@ -92,6 +92,9 @@ def analyse(
             hits.append(
                 ["golangci_lint", cmd.line, cmd.end_line, snippet, reason or _tool(shell, cmd)]
             )
+        locked = shell.runs_migrations(cmd)
+        if locked is not None and not reason:
+            hits.append(["migrate", cmd.line, cmd.end_line, snippet, "" if locked else "unlocked"])
         call = shell.call_of(cmd)
         if call is not None:
             calls.append([call.kind, call.where, list(call.names), cmd.line, snippet, base, reason])
@@ -249,12 +252,18 @@ def extract_ci(path: str, text: str, system: str) -> FileScan:
             meta["only_on"] = [only[0], only[1]]
     findings = [present]
     seen: set[tuple[str, int]] = set()
+    migrations: list[list[Any]] = []  # [line, snippet, locked]: read by the cross-family step
     for kind, line, end, snippet, why in hits:
+        if kind == "migrate":
+            migrations.append([line, snippet, not why])
+            continue
         if (kind, line) in seen:
             continue
         seen.add((kind, line))
         findings.append(_hit_finding(HITS[kind], line, end, snippet, why, {"system": system}))
     meta["calls"] = calls
+    if migrations:
+        meta["migrations"] = migrations
     return FileScan(findings=tuple(findings), meta=meta)
 
 
@@ -588,6 +597,8 @@ def _follow(
                 continue
             for hit in data.get("hits", []):
                 kind, line, end, snippet = hit[:4]
+                if kind not in HITS:
+                    continue
                 reason = why or (str(hit[4]) if len(hit) > 4 else "")
                 if (kind, file_path, line, reason, only_on) in emitted:
                     continue

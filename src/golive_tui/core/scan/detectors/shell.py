@@ -323,6 +323,9 @@ _INTERESTING = frozenset(
         "docker",
         "podman",
         "nerdctl",
+        "migrate",
+        "atlas",
+        "goose",
     }
 )
 
@@ -620,4 +623,20 @@ def tool_never_fails(cmd: Command) -> str | None:
             or (fmt or "").lower() in ("json", "sarif", "openvex")
         ):
             return "`govulncheck` with JSON/SARIF output exits 0 whatever it finds"
+    return None
+
+
+def runs_migrations(cmd: Command) -> bool | None:
+    """A migration runner applying migrations: True when it takes a lock (golang-migrate's
+    `migrate -path ... up`, `atlas migrate apply`), False when it does not (`goose up`), None
+    for anything else."""
+    tool, args = tool_of(cmd)
+    ops = _operands(args)
+    if tool == "migrate" and {"up", "goto"} & set(ops):
+        flags = ("-path", "--path", "-source", "--source", "-database", "--database")
+        return True if any(a.startswith(flags) for a in args) else None
+    if tool == "atlas" and ops[:2] == ["migrate", "apply"]:
+        return True
+    if tool == "goose" and {"up", "up-by-one", "up-to"} & set(ops):
+        return False
     return None
