@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.conftest import RepoFactory
 
 from golive_tui.core.model import Status
 from golive_tui.core.scan import buildtags
 from golive_tui.core.scan.buildtags import Target, matches, parse_target
 from golive_tui.core.scan.config import ConfigError
 from golive_tui.core.scan.engine import scan
-from tests.conftest import RepoFactory
 
 LINUX = Target()
 ARM = parse_target("linux/arm64")

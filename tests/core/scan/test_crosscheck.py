@@ -4,11 +4,11 @@ migrations proved only by a runner that locks."""
 from __future__ import annotations
 
 import pytest
+from tests.conftest import RepoFactory
 
 from golive_tui.core.model import Polarity, Status
 from golive_tui.core.scan.crosscheck import served
 from golive_tui.core.scan.engine import scan
-from tests.conftest import RepoFactory
 
 GO_MOD = "module x\n\ngo 1.25\n"
 SERVER = """\
