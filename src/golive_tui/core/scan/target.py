@@ -23,7 +23,7 @@ class HeaderExtractor:
     """Reads a Go file's build-constraint header (only files that have one are parsed)."""
 
     name = "build_constraints"
-    version = "1"
+    version = "2"
     detectors: tuple[str, ...] = ()
     reads_go_tests = True
 
@@ -35,7 +35,10 @@ class HeaderExtractor:
 
     def extract(self, path: str, text: str) -> FileScan:
         expr = buildtags.constraint(text[: buildtags.HEAD_BYTES].encode("utf-8", "replace"))
-        return FileScan(meta={"constraint": expr} if expr is not None else {})
+        meta: dict[str, Any] = {"parsed": False}  # a header, not a parse (stats)
+        if expr is not None:
+            meta["constraint"] = expr
+        return FileScan(meta=meta)
 
     def finalize(
         self, files: Mapping[str, ScannedFile], all_paths: tuple[str, ...]
