@@ -39,6 +39,11 @@ class Detect:
     detectors: tuple[str, ...]
 
 
+def _first(globs: tuple[str, ...], n: int = 4) -> str:
+    shown = ", ".join(globs[:n])
+    return shown + (f" or {len(globs) - n} more" if len(globs) > n else "")
+
+
 @dataclass(frozen=True, slots=True)
 class AppliesWhen:
     """Preconditions: the item applies when any listed file glob matches or Go import is used.
@@ -48,10 +53,26 @@ class AppliesWhen:
 
     files: tuple[str, ...] = ()
     go_imports: tuple[str, ...] = ()
+    # What an automatic "not applicable" means, in the checklist's words ("the service uses
+    # no SQL database"); `reason()` words one from the globs when the checklist gives none.
+    na_reason: str = ""
 
     @property
     def always(self) -> bool:
         return not self.files and not self.go_imports
+
+    def reason(self) -> str:
+        """Why the item is not applicable when none of its conditions holds (never empty for
+        a conditional item: an automatic n/a always carries its reason)."""
+        if self.always:
+            return ""
+        found = []
+        if self.files:
+            found.append(f"no file matches {_first(self.files)}")
+        if self.go_imports:
+            found.append(f"no Go code imports {_first(self.go_imports)}")
+        shown = " and ".join(found)
+        return f"{self.na_reason} ({shown})" if self.na_reason else shown
 
 
 @dataclass(frozen=True, slots=True)

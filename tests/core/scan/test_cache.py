@@ -69,7 +69,8 @@ def test_rescan_is_served_from_the_cache(make_repo: RepoFactory) -> None:
     second = Counting()
     warm = _scan(root, second)
     assert second.calls == []
-    assert warm.stats.cache_hits == 5
+    # per Go file: the family's result and its build-constraint header (scan/target.py)
+    assert warm.stats.cache_hits == 10
     assert warm.stats.files_read == 0  # clean tracked files are not even opened
     assert warm.results == cold.results
     assert warm.go_imports == cold.go_imports == frozenset({"fmt"})
@@ -83,7 +84,7 @@ def test_only_the_changed_file_is_parsed_again(make_repo: RepoFactory) -> None:
     again = Counting()
     report = _scan(root, again)
     assert sorted(again.calls) == ["pkg/f3.go", "pkg/new.go"]
-    assert report.stats.cache_hits == 4
+    assert report.stats.cache_hits == 8  # 4 files, each its result and its header
     # untracked and modified files are cached by the hash of their content too
     third = Counting()
     _scan(root, third)
@@ -172,4 +173,4 @@ def test_commit_scans_share_the_cache(make_repo: RepoFactory) -> None:
     _scan(root, Counting())
     again = Counting()
     report = _scan(root, again, commit="HEAD")
-    assert again.calls == [] and report.stats.cache_hits == 5
+    assert again.calls == [] and report.stats.cache_hits == 10  # results and headers

@@ -90,11 +90,13 @@ def _dump_item(item: Item) -> Any:
     if item.detect is not None:
         t["detect"] = _inline({item.detect.mode.value: list(item.detect.detectors)})
     if not item.applies_when.always:
-        when: dict[str, list[str]] = {}
+        when: dict[str, list[str] | str] = {}
         if item.applies_when.files:
             when["files"] = list(item.applies_when.files)
         if item.applies_when.go_imports:
             when["go_imports"] = list(item.applies_when.go_imports)
+        if item.applies_when.na_reason:
+            when["na_reason"] = item.applies_when.na_reason
         t["applies_when"] = _inline(when)
     if item.watch:
         t["watch"] = list(item.watch)

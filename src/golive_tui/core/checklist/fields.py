@@ -408,15 +408,18 @@ def _applies_when(f: _File, value: object, path: KeyPath) -> AppliesWhen | None:
     table = _table(f, value, path, "a table such as { files = [...], go_imports = [...] }")
     if table is None:
         return None
-    _check_keys(f, table, path, ("files", "go_imports"))
+    _check_keys(f, table, path, ("files", "go_imports", "na_reason"))
     files = _str_list(f, table, path, "files", globs=True)
     imports = _str_list(f, table, path, "go_imports", globs=True)
+    reason = _str(f, table, path, "na_reason", nonblank=True)
     if ("files" in table and files is None) or ("go_imports" in table and imports is None):
         return None  # a bad entry, already reported
+    if "na_reason" in table and reason is None:
+        return None
     if not files and not imports:
         f.err(path, "expected at least one glob in files or import path in go_imports")
         return None
-    return AppliesWhen(files=files or (), go_imports=imports or ())
+    return AppliesWhen(files=files or (), go_imports=imports or (), na_reason=reason or "")
 
 
 def _rubric(f: _File, table: Mapping[str, Any], path: KeyPath, kind: ItemKind) -> tuple[str, ...]:

@@ -10,6 +10,9 @@ exclude = ["**/*_test.go", "**/vendor/**", "**/testdata/**", "**/third_party/**"
 extend_exclude = ["**/*.pb.go"] # added to `exclude` (the usual way to exclude more)
 include_vendor = false
 max_file_size = 1048576         # bytes; larger files are skipped and reported (at most 16 MiB)
+target = "linux/amd64"          # the deploy target: Go files its build excludes are not read
+build_tags = ["netgo"]          # extra build tags of the release build (`go build -tags`)
+cgo = true                      # false for CGO_ENABLED=0 builds (`//go:build cgo` files excluded)
 ```
 
 Scope, decided once here and applied by the engine:
@@ -26,6 +29,7 @@ stay within one path segment.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +37,7 @@ from typing import Any
 from golive_tui.core.confine import UnsafePathError, read_confined
 from golive_tui.core.errors import GoliveError
 from golive_tui.core.globs import GlobSet, check
+from golive_tui.core.scan.buildtags import DEFAULT_TARGET, Target, TargetError, parse_target
 from golive_tui.core.scan.reader import DEFAULT_MAX_FILE_SIZE
 
 CONFIG_PATH = ".golive/config.toml"
@@ -63,6 +68,7 @@ class ScanConfig:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     include_vendor: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    target: Target = DEFAULT_TARGET  # build constraints are evaluated for it (buildtags.py)
 
     def with_vendor(self, include_vendor: bool) -> ScanConfig:
         """The same scope with vendor/ included when asked for (flag or config)."""
@@ -73,6 +79,7 @@ class ScanConfig:
             exclude=tuple(g for g in self.exclude if g != _VENDOR_GLOB),
             include_vendor=True,
             max_file_size=self.max_file_size,
+            target=self.target,
         )
 
 
@@ -133,7 +140,16 @@ def parse_config(text: str, origin: str = CONFIG_PATH) -> Config:
 
 
 def _scan_config(raw: dict[str, Any], fail: Any) -> ScanConfig:
-    known = {"include", "exclude", "extend_exclude", "include_vendor", "max_file_size"}
+    known = {
+        "include",
+        "exclude",
+        "extend_exclude",
+        "include_vendor",
+        "max_file_size",
+        "target",
+        "build_tags",
+        "cgo",
+    }
     for key in raw:
         if key not in known:
             raise fail(key, f"one of {sorted(known)} (unknown key)", "scan")
@@ -165,8 +181,39 @@ def _scan_config(raw: dict[str, Any], fail: Any) -> ScanConfig:
             f"ceiling: larger files are never read), got {max_size}",
             "scan",
         )
-    config = ScanConfig(include, exclude, False, max_size)
+    config = ScanConfig(include, exclude, False, max_size, _target(raw, fail))
     return config.with_vendor(include_vendor)
+
+
+#: At most this many extra build tags, each a Go identifier-like word of at most 64 characters.
+MAX_BUILD_TAGS = 32
+_BUILD_TAG = re.compile(r"[A-Za-z0-9_.]{1,64}")
+
+
+def _target(raw: dict[str, Any], fail: Any) -> Target:
+    """`target`, `build_tags` and `cgo` of [scan]: the build the service ships as."""
+    text = raw.get("target", str(DEFAULT_TARGET))
+    if not isinstance(text, str):
+        raise fail("target", 'a string GOOS/GOARCH such as "linux/arm64"', "scan")
+    try:
+        target = parse_target(text)
+    except TargetError as exc:
+        raise fail("target", str(exc), "scan") from None
+    tags = raw.get("build_tags", [])
+    if (
+        not isinstance(tags, list)
+        or len(tags) > MAX_BUILD_TAGS
+        or not all(isinstance(t, str) and _BUILD_TAG.fullmatch(t) for t in tags)
+    ):
+        raise fail(
+            "build_tags",
+            f"a list of at most {MAX_BUILD_TAGS} build tags (letters, digits, _ and .)",
+            "scan",
+        )
+    cgo = raw.get("cgo", True)
+    if not isinstance(cgo, bool):
+        raise fail("cgo", "true or false", "scan")
+    return Target(target.goos, target.goarch, cgo, frozenset(tags))
 
 
 def compile_globs(globs: tuple[str, ...]) -> GlobSet | None:

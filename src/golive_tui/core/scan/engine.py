@@ -34,6 +34,7 @@ from golive_tui.core.errors import GoliveError
 from golive_tui.core.git import listing as git_listing
 from golive_tui.core.git.worktree import blob_sha
 from golive_tui.core.scan import reader as reader_mod
+from golive_tui.core.scan.buildtags import DEFAULT_TARGET, Target, name_matches
 from golive_tui.core.scan.config import Config, ConfigError, Scope, load_config, parse_config
 from golive_tui.core.scan.report import (
     PROGRESS_STEPS,
@@ -124,22 +125,24 @@ def _scan(
         warnings.append(cache.problem)
 
     with reader:
-        run = _Run(snapshot, reader, cache, Scope.of(scan_config), emit)
+        run = _Run(snapshot, reader, cache, Scope.of(scan_config), emit, scan_config.target)
         files = list(snapshot.files)
         if commit is not None and not scan_config.include_vendor:  # listings drop it already
             files = [f for f in files if not git_listing.is_vendored(f.path)]
         emit(Progress("listing", 1, 1))
-        scanned, failures = run.extract(files, registry.extractors, clock)
+        from golive_tui.core.scan import target as target_mod
+
+        extractors = list(registry.extractors)
+        if any(e.matches("a.go") or e.matches("a_test.go") for e in extractors):
+            extractors.append(target_mod.HEADERS)  # build constraints of the Go files read
+        scanned, failures = run.extract(files, extractors, clock)
+        run.exclude_for_target(scanned)
 
     all_paths = tuple(f.path for f in files)
     wanted = [d.id for d in catalog]
     results = _finalize(
         registry, scanned, failures, all_paths, wanted, custom_problems, run.file_errors, emit
     )
-    clock.lap("finalize")
-    by_id = {r.id: r for r in results}
-    ordered = tuple(_titled(by_id[d.id], d) for d in catalog)
-
     go_imports: set[str] = set()
     for name, per_file in scanned.items():
         if name == "go_source":
@@ -147,6 +150,12 @@ def _scan(
                 imports = sf.scan.meta.get("imports", ())
                 if isinstance(imports, list | tuple):
                     go_imports.update(imports)
+    from golive_tui.core.scan import crosscheck  # verdicts that need two families
+
+    results = crosscheck.apply(results, scanned, go_imports)
+    clock.lap("finalize")
+    by_id = {r.id: r for r in results}
+    ordered = tuple(_titled(by_id[d.id], d) for d in catalog)
 
     cache.save()
     clock.lap("save")
@@ -163,6 +172,8 @@ def _scan(
         seconds=time.perf_counter() - started,
         skipped=tuple(sorted(run.skipped.items())),
         files_read=run.files_read,
+        excluded_for_target=tuple(sorted(run.excluded.items())),
+        target=str(scan_config.target),
         timings=tuple(timings.items()),
     )
     return ScanReport(
@@ -283,12 +294,16 @@ class _Run:
         cache: ScanCache,
         scope: Scope,
         emit: Callable[[Progress], None],
+        target: Target = DEFAULT_TARGET,
     ) -> None:
         self.snapshot = snapshot
         self.reader = reader
         self.cache = cache
         self.scope = scope
         self.emit = emit
+        self.target = target
+        # Go files the deploy target does not build: path -> why (stats.excluded_for_target)
+        self.excluded: dict[str, str] = {}
         self.skipped: dict[str, str] = {}
         self.cache_hits = 0
         self.files_read = 0
@@ -320,6 +335,8 @@ class _Run:
             readable = self.scope.readable(f.path)
             if not readable and not self.scope.readable_test(f.path):
                 continue
+            if f.path.endswith(".go") and not name_matches(f.path, self.target):
+                continue  # never read: listed in stats by exclude_for_target
             wanted = [
                 e
                 for e in extractors
@@ -356,10 +373,19 @@ class _Run:
             reads_tests = getattr(e, "reads_go_tests", False)
             digest.update(f"{keys[e.name]}|{source}|{stamp}|{reads_tests}\n".encode())
         scope = self.scope
+        digest.update(f"{self.target}|{sorted(self.target.tags)}|{self.target.cgo}\n".encode())
         for pattern in (scope.exclude, scope.include, scope.tests_exclude):
             digest.update(f"{pattern.pattern if pattern else ''}\n".encode())
         digest.update("\0".join(f.path for f in files).encode("utf-8", "surrogateescape"))
         return digest.hexdigest()
+
+    def exclude_for_target(self, scanned: dict[str, dict[str, ScannedFile]]) -> None:
+        """Go files the deploy target does not build, listed with why (target.exclude)."""
+        from golive_tui.core.scan import target as target_mod
+
+        paths = [f.path for f in self.snapshot.files]
+        readable = [p for p in paths if self.scope.readable(p) or self.scope.readable_test(p)]
+        self.excluded = target_mod.exclude(readable, scanned, self.file_errors, self.target)
 
     def _skip_read(self, path: str, blob: str | None, reason: str) -> None:
         self.skipped[path] = reason

@@ -44,6 +44,10 @@ class ScanStats:
     skipped: tuple[tuple[str, str], ...]  # (path, reason): content not scanned
     files_read: int = 0  # files whose bytes were read this run
     timings: tuple[tuple[str, float], ...] = ()  # (phase, seconds): where the time went
+    # (path, why): Go files the deploy target's build leaves out (`*_windows.go`, a
+    # `//go:build` line); no detector counts them. `target` is that build, e.g. linux/amd64.
+    excluded_for_target: tuple[tuple[str, str], ...] = ()
+    target: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +102,10 @@ class ScanReport:
                 "files_read": self.stats.files_read,
                 "skipped": [{"path": p, "reason": r} for p, r in self.stats.skipped],
                 "timings": {phase: round(t, 4) for phase, t in self.stats.timings},
+                "target": self.stats.target,
+                "excluded_for_target": [
+                    {"path": p, "reason": r} for p, r in self.stats.excluded_for_target
+                ],
             },
             "warnings": list(self.warnings),
         }

@@ -219,7 +219,7 @@ def test_shell_race_detection(line: str, race: bool) -> None:
 
 
 @pytest.mark.parametrize("cond", ["false", "'false'", "${{ false }}", "False"])
-def test_a_github_job_or_step_switched_off_is_no_evidence(cond: str) -> None:
+def test_a_github_job_or_step_switched_off_is_contrary(cond: str) -> None:
     job_off = (
         "on: push\njobs:\n  t:\n"
         f"    if: {cond}\n"
@@ -230,21 +230,24 @@ def test_a_github_job_or_step_switched_off_is_no_evidence(cond: str) -> None:
         f"      - if: {cond}\n        run: govulncheck ./...\n      - run: go test ./...\n"
     )
     out = run({".github/workflows/a.yml": job_off})
-    assert out["ci.tests"].status is Status.MISSING and out["ci.race"].status is Status.MISSING
+    assert out["ci.tests"].status is Status.CONTRARY and out["ci.race"].status is Status.CONTRARY
+    assert where(out["ci.race"]) == [(".github/workflows/a.yml", 7)]
+    assert "never runs (line 4)" in out["ci.race"].evidence[0].facts["why"]
     out = run({".github/workflows/a.yml": step_off})
-    assert out["ci.govulncheck"].status is Status.MISSING
+    assert out["ci.govulncheck"].status is Status.CONTRARY
     assert out["ci.tests"].status is Status.FOUND
 
 
-def test_a_gitlab_job_that_never_runs_is_no_evidence() -> None:
+def test_a_gitlab_job_that_never_runs_is_contrary() -> None:
     text = (
         "race:\n  when: never\n  script:\n    - go test -race ./...\n"
         "unit:\n  when: on_success\n  rules:\n    - if: $CI\n      when: never\n    - when: always\n"
         "  script:\n    - go test ./...\n"
     )
     out = run({".gitlab-ci.yml": text})
-    assert out["ci.race"].status is Status.MISSING
-    assert out["ci.tests"].status is Status.FOUND
+    assert out["ci.race"].status is Status.CONTRARY
+    assert out["ci.race"].evidence[0].facts["why"] == "`when: never`: this job never runs (line 2)"
+    assert out["ci.tests"].status is Status.PARTIAL  # the unit job runs; the race job does not
 
 
 def test_a_condition_that_may_hold_still_counts() -> None:

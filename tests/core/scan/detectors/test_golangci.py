@@ -104,8 +104,9 @@ def run(files: dict[str, str]) -> DetectorResult:
 )
 def test_schemas_and_formats(path: str, text: str, line: int, expected: dict[str, object]) -> None:
     result = run({path: text})
-    assert result.status is Status.FOUND
-    (ev,) = result.evidence
+    # the two `default: none` configs name fewer linters than the standard set: partial
+    assert result.status is (Status.PARTIAL if expected["default"] == "none" else Status.FOUND)
+    (ev,) = [e for e in result.evidence if "schema_version" in e.facts]
     assert ev.line == line
     for key, value in expected.items():
         assert ev.facts[key] == value, key
@@ -133,3 +134,69 @@ def test_malformed_configs_are_errors_with_file_and_line(path: str, text: str, l
 
 def test_no_config_is_missing() -> None:
     assert run({}).status is Status.MISSING
+
+
+CORE = "    - errcheck\n    - govet\n    - ineffassign\n    - staticcheck\n    - unused\n"
+
+QUALITY = [
+    # (name, file text, status, line of the contrary evidence, words of the reason)
+    (
+        "v1-disable-all-one-linter",
+        "linters:\n  disable-all: true\n  enable:\n    - errcheck\n",
+        Status.PARTIAL,
+        2,
+        "missing govet, ineffassign, staticcheck, unused",
+    ),
+    (
+        "v2-none-unrelated",
+        'version: "2"\nlinters:\n  default: none\n  enable:\n    - misspell\n',
+        Status.CONTRARY,
+        3,
+        "missing errcheck, govet, ineffassign, staticcheck, unused",
+    ),
+    (
+        "v2-standard-disabling",
+        'version: "2"\nlinters:\n  disable:\n    - errcheck\n',
+        Status.PARTIAL,
+        3,
+        "with errcheck disabled",
+    ),
+    (
+        "issues-exit-code-0",
+        "run:\n  issues-exit-code: 0\nlinters:\n  enable:\n    - gosec\n",
+        Status.CONTRARY,
+        2,
+        "`issues-exit-code: 0`",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "line", "words"), [q[1:] for q in QUALITY], ids=[q[0] for q in QUALITY]
+)
+def test_a_config_that_is_not_a_real_linter_set(
+    text: str, status: Status, line: int, words: str
+) -> None:
+    result = run({".golangci.yml": text})
+    assert result.status is status, result.summary
+    bad = [e for e in result.evidence if e.facts.get("why")]
+    assert [e.line for e in bad] == [line]
+    assert words in str(bad[0].facts["why"])
+    assert words in result.summary
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "linters:\n  disable-all: true\n  enable:\n" + CORE,
+        'version: "2"\nlinters:\n  default: none\n  enable:\n' + CORE,
+        'version: "2"\nlinters:\n  enable:\n    - gosec\n',  # standard set plus one
+        "run:\n  issues-exit-code: 1\nlinters:\n  enable-all: true\n",
+        "linters:\n  disable-all: true\n  presets: [bugs, unused]\n",
+    ],
+    ids=["v1-core", "v2-core", "v2-standard", "v1-all", "v1-presets"],
+)
+def test_a_real_linter_set_is_found(text: str) -> None:
+    result = run({".golangci.yml": text})
+    assert result.status is Status.FOUND, result.summary
+    assert not any(e.facts.get("why") for e in result.evidence)

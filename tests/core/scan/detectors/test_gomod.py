@@ -14,9 +14,9 @@ FULL = """\
 // A comment mentioning go 1.13 must not count.
 module "example.com/svc" // quoted path
 
-go 1.22.3
+go 1.24.3
 
-toolchain go1.23.1
+toolchain go1.25.1
 
 godebug (
 \tdefault=go1.21
@@ -43,7 +43,7 @@ def test_full_go_mod() -> None:
     assert result.status is Status.FOUND
     (ev,) = result.evidence
     assert (ev.path, ev.line, ev.polarity, ev.blob) == ("go.mod", 4, Polarity.POSITIVE, "b" * 40)
-    assert dict(ev.facts) == {"module": "example.com/svc", "go": "1.22.3", "toolchain": "go1.23.1"}
+    assert dict(ev.facts) == {"module": "example.com/svc", "go": "1.24.3", "toolchain": "go1.25.1"}
 
 
 def test_several_go_mods_and_absent_directives() -> None:
@@ -72,7 +72,7 @@ def test_malformed_go_mod_is_an_error_with_file_and_line(text: str, line: int, n
 
 
 def test_malformed_one_does_not_hide_a_good_one() -> None:
-    result = run({"go.mod": "module a\ngo 1.22\n", "x/go.mod": "bogus\n"})
+    result = run({"go.mod": "module a\ngo 1.25\n", "x/go.mod": "bogus\n"})
     assert result.status is Status.FOUND
     assert "x/go.mod:1" in result.summary
 
@@ -85,3 +85,45 @@ def test_no_go_mod() -> None:
 def test_matches_skips_vendor_and_testdata() -> None:
     assert EX.matches("go.mod") and EX.matches("tools/go.mod")
     assert not EX.matches("vendor/x/go.mod") and not EX.matches("a/testdata/go.mod")
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("module a\n\ngo 1.16\n", "go 1.16 is older than the oldest supported Go release (1.24"),
+        ("module a\n\ngo 1.21\n\ntoolchain go1.23.4\n", "toolchain go1.23.4 does not lift it"),
+        ("module a\n", "no go directive (read as go 1.16)"),
+    ],
+    ids=["old-go-line", "old-toolchain", "no-go-line"],
+)
+def test_an_unsupported_go_is_contrary(text: str, words: str) -> None:
+    result = run({"go.mod": text})
+    assert result.status is Status.CONTRARY
+    (ev,) = result.evidence
+    assert ev.polarity is Polarity.CONTRARY and ev.facts["quality"] == "contrary"
+    assert words in str(ev.facts["why"]) and words in result.summary
+    assert ev.line == (3 if "go 1" in text else 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "module a\n\ngo 1.24\n",
+        "module a\n\ngo 1.25.4\n",
+        "module a\n\ngo 1.21\n\ntoolchain go1.25.1\n",  # the toolchain line pins a supported Go
+    ],
+    ids=["floor", "newer", "toolchain-lifts"],
+)
+def test_a_supported_go_is_found(text: str) -> None:
+    result = run({"go.mod": text})
+    assert result.status is Status.FOUND, result.summary
+
+
+def test_the_floor_is_one_constant() -> None:
+    assert gomod.SUPPORTED_FLOOR == (1, 24) and gomod.SUPPORTED_AS_OF == "2026-12"
+
+
+def test_a_tools_module_is_shown_not_judged() -> None:
+    result = run({"go.mod": "module a\n\ngo 1.25\n", "man/go.mod": "module a/man\n\ngo 1.19\n"})
+    assert result.status is Status.FOUND
+    assert [e.facts.get("not_judged", "") != "" for e in result.evidence] == [False, True]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 from golive_tui.core.model import DetectorResult, Evidence, Polarity
@@ -36,72 +37,136 @@ _ACTIONS = {
 }
 _MAX_DEPTH = 4  # nested `sh -c` levels
 
-Hit = list[Any]  # [kind, line, end_line, snippet]
-Call = list[Any]  # [kind, where, names, line, snippet, base_dir]
+Hit = list[Any]  # [kind, line, end_line, snippet, why]: why = "" or why it cannot fail the build
+Call = list[Any]  # [kind, where, names, line, snippet, base_dir, why]
 
 
 def analyse(
-    text: str, first_line: int, base: str = "", depth: int = 0
+    text: str,
+    first_line: int,
+    base: str = "",
+    depth: int = 0,
+    *,
+    errexit: bool = True,
+    why: str = "",
 ) -> tuple[list[Hit], list[Call]]:
-    """Tool runs and hand-overs (make/task/script) in a piece of shell."""
+    """Tool runs and hand-overs (make/task/script) in a piece of shell, each with why its
+    failure cannot fail the build ("" when it can): `|| true`, `; true` without `set -e`,
+    `set +e` before it, `--issues-exit-code=0`, or the `why` of what runs this shell.
+
+    `errexit`: whether the shell stops at the first failure (CI steps do; a Makefile recipe
+    line or a script without `set -e` does not)."""
     from golive_tui.core.scan.detectors import shell  # only when there is text to read
 
     hits: list[Hit] = []
     calls: list[Call] = []
-    for cmd in shell.commands(text, first_line):
+    cmds = shell.commands(text, first_line)
+    if text.startswith("#!") and re.match(r"#![^\n]*\s-[a-z]*e", text):
+        errexit = True  # `#!/bin/bash -e`
+    set_plus_e = False
+    for index, cmd in enumerate(cmds):
+        change = shell.errexit_change(cmd)
+        if change is not None:
+            errexit, set_plus_e = change, not change
+            continue
         if not shell.worth_reading(cmd):
             continue
+        own = why or shell.failure_ignored(cmds, index, errexit=errexit, set_plus_e=set_plus_e)
         inner = shell.shell_c(cmd)
         if inner is not None and depth < _MAX_DEPTH:
-            h, c = analyse(inner, cmd.line, base, depth + 1)
+            h, c = analyse(inner, cmd.line, base, depth + 1, errexit=False, why=own or "")
             hits += h
             calls += c
             continue
         snippet = common.snippet(cmd.text)
+        reason = own or ""
         if shell.runs_tests(cmd):
-            hits.append(["tests", cmd.line, cmd.end_line, snippet])
+            hits.append(["tests", cmd.line, cmd.end_line, snippet, reason])
             if shell.has_race(cmd):
-                hits.append(["race", cmd.line, cmd.end_line, snippet])
+                hits.append(["race", cmd.line, cmd.end_line, snippet, reason])
         if shell.runs_govulncheck(cmd):
-            hits.append(["govulncheck", cmd.line, cmd.end_line, snippet])
+            hits.append(
+                ["govulncheck", cmd.line, cmd.end_line, snippet, reason or _tool(shell, cmd)]
+            )
         if shell.runs_golangci_lint(cmd):
-            hits.append(["golangci_lint", cmd.line, cmd.end_line, snippet])
+            hits.append(
+                ["golangci_lint", cmd.line, cmd.end_line, snippet, reason or _tool(shell, cmd)]
+            )
+        locked = shell.runs_migrations(cmd)
+        if locked is not None and not reason:
+            hits.append(["migrate", cmd.line, cmd.end_line, snippet, "" if locked else "unlocked"])
         call = shell.call_of(cmd)
         if call is not None:
-            calls.append([call.kind, call.where, list(call.names), cmd.line, snippet, base])
+            calls.append([call.kind, call.where, list(call.names), cmd.line, snippet, base, reason])
     return hits, calls
+
+
+def _tool(shell: Any, cmd: Any) -> str:
+    return str(shell.tool_never_fails(cmd) or "")
 
 
 # --------------------------------------------------------------------------- CI YAML
 
 
-def _never_runs(node: yamlutil.MappingNode) -> bool:
-    """A job or step switched off for good: GitHub Actions `if: false` (or `${{ false }}`),
-    GitLab `when: never`. Its commands never run, so they are no evidence."""
+_FALSE = frozenset({"false", "0", "!true", "''", '""'})
+
+
+def _cannot_fail(node: yamlutil.MappingNode) -> tuple[str, int] | None:
+    """Why a job or step never fails the build, and the line saying so, or None.
+
+    GitHub Actions: `if: false` (or `${{ false }}`) never runs, `continue-on-error: true`
+    lets it fail unseen; GitLab: `when: never` never runs, `when: manual` waits for someone,
+    `allow_failure: true` lets it fail unseen. Expressions (`${{ matrix.experimental }}`)
+    are left alone: only literal values decide."""
     cond = yamlutil.scalar(yamlutil.get(node, "if"))
     if cond is not None:
-        cond = cond.strip()
-        if cond.startswith("${{") and cond.endswith("}}"):
-            cond = cond[3:-2].strip()
-        if cond.lower() == "false":
-            return True
-    when = yamlutil.scalar(yamlutil.get(node, "when"))
-    return when is not None and when.strip() == "never"
+        text = cond.strip()
+        if text.startswith("${{") and text.endswith("}}"):
+            text = text[3:-2].strip()
+        if text.lower() in _FALSE:
+            return f"`if: {cond.strip()}`: this job or step never runs", _line(node, "if")
+    for key, what in (
+        ("continue-on-error", "continue-on-error: true"),
+        ("allow_failure", "allow_failure: true"),
+    ):
+        value = yamlutil.get(node, key)
+        if isinstance(value, yamlutil.ScalarNode) and yamlutil.is_true(value):
+            return f"`{what}`: a failure here does not fail the build", _line(node, key)
+    if (yamlutil.scalar(yamlutil.get(node, "failure")) or "").strip() == "ignore":
+        return "`failure: ignore`: a failure here does not fail the build", _line(node, "failure")
+    when = (yamlutil.scalar(yamlutil.get(node, "when")) or "").strip()
+    if when == "never":
+        return "`when: never`: this job never runs", _line(node, "when")
+    if when == "manual":
+        return "`when: manual`: this job runs only when someone starts it", _line(node, "when")
+    return None
+
+
+def _line(node: yamlutil.MappingNode, key: str) -> int:
+    found = yamlutil.key_node(node, key)
+    return yamlutil.line(found) if found is not None else yamlutil.line(node)
 
 
 def _walk_ci(
-    node: yamlutil.Node | None, base: str, hits: list[Hit], calls: list[Call], depth: int = 0
+    node: yamlutil.Node | None,
+    base: str,
+    hits: list[Hit],
+    calls: list[Call],
+    depth: int = 0,
+    why: str = "",
 ) -> None:
     if node is None or depth > 40:
         return
     if isinstance(node, yamlutil.SequenceNode):
         for child in node.value:
-            _walk_ci(child, base, hits, calls, depth + 1)
+            _walk_ci(child, base, hits, calls, depth + 1, why)
         return
     if not isinstance(node, yamlutil.MappingNode):
         return
-    if _never_runs(node):
-        return
+    if not why:
+        off = _cannot_fail(node)
+        if off is not None:
+            why = f"{off[0]} (line {off[1]})"
     wd = yamlutil.scalar(yamlutil.get(node, "working-directory"))
     here = wd.strip("./") if wd and "$" not in wd else base
     for key, value in yamlutil.items(node):
@@ -109,29 +174,62 @@ def _walk_ci(
             action = (yamlutil.scalar(value) or "").split("@", 1)[0].lower()
             kind = _ACTIONS.get(action)
             if kind and value is not None:
+                line = yamlutil.line(value)
                 hits.append(
-                    [
-                        kind,
-                        yamlutil.line(value),
-                        yamlutil.line(value),
-                        f"uses: {yamlutil.scalar(value)}",
-                    ]
+                    [kind, line, line, f"uses: {yamlutil.scalar(value)}", why or _action(node)]
                 )
             continue
         if key.value in SHELL_KEYS:
             scalars = yamlutil.strings(value)
             if isinstance(value, yamlutil.MappingNode):  # CircleCI `run: {command: ...}`
-                _walk_ci(value, here, hits, calls, depth + 1)
+                _walk_ci(value, here, hits, calls, depth + 1, why)
                 continue
             for scalar in scalars:
-                h, c = analyse(str(scalar.value), yamlutil.block_scalar_first_line(scalar), here)
+                h, c = analyse(
+                    str(scalar.value), yamlutil.block_scalar_first_line(scalar), here, why=why
+                )
                 hits += h
                 calls += c
             for child in yamlutil.seq(value):  # Taskfile-like `{cmd: ...}` entries
                 if isinstance(child, yamlutil.MappingNode):
-                    _walk_ci(child, here, hits, calls, depth + 1)
+                    _walk_ci(child, here, hits, calls, depth + 1, why)
             continue
-        _walk_ci(value, here, hits, calls, depth + 1)
+        _walk_ci(value, here, hits, calls, depth + 1, why)
+
+
+def _action(step: yamlutil.MappingNode) -> str:
+    """Why an action's step cannot fail: golangci-lint-action given `--issues-exit-code=0`."""
+    from golive_tui.core.scan.detectors import shell
+
+    args = yamlutil.scalar(yamlutil.get(yamlutil.get(step, "with"), "args")) or ""
+    for cmd in shell.commands("golangci-lint run " + args):
+        reason = shell.tool_never_fails(cmd)
+        if reason:
+            return reason
+    return ""
+
+
+#: Events that run a workflow for a change on its way in (anything else, e.g. `release`, is
+#: left alone: only workflows that run on schedule or by hand alone are called out).
+_OFF_PATH = frozenset({"schedule", "workflow_dispatch"})
+
+
+def _only_on(doc: yamlutil.Node | None) -> tuple[str, int] | None:
+    """(events, line) of a GitHub workflow that runs only on schedule / workflow_dispatch."""
+    key = yamlutil.key_node(doc, "on")
+    if key is None:
+        return None
+    value = yamlutil.get(doc, "on")
+    events: list[str] = []
+    if isinstance(value, yamlutil.MappingNode):
+        events = [k.value for k, _ in yamlutil.items(value)]
+    elif isinstance(value, yamlutil.SequenceNode):
+        events = [str(yamlutil.scalar(v)) for v in value.value]
+    elif yamlutil.scalar(value):
+        events = [str(yamlutil.scalar(value))]
+    if events and set(events) <= _OFF_PATH:
+        return ", ".join(events), yamlutil.line(key)
+    return None
 
 
 def extract_ci(path: str, text: str, system: str) -> FileScan:
@@ -146,16 +244,38 @@ def extract_ci(path: str, text: str, system: str) -> FileScan:
         )
     hits: list[Hit] = []
     calls: list[Call] = []
+    meta: dict[str, Any] = {"system": system}
     for doc in docs:
         _walk_ci(doc, "", hits, calls)
+        only = _only_on(doc) if system == "github" else None
+        if only is not None:
+            meta["only_on"] = [only[0], only[1]]
     findings = [present]
     seen: set[tuple[str, int]] = set()
-    for kind, line, end, snippet in hits:
+    migrations: list[list[Any]] = []  # [line, snippet, locked]: read by the cross-family step
+    for kind, line, end, snippet, why in hits:
+        if kind == "migrate":
+            migrations.append([line, snippet, not why])
+            continue
         if (kind, line) in seen:
             continue
         seen.add((kind, line))
-        findings.append(Finding(HITS[kind], line, end, "positive", snippet, {"system": system}))
-    return FileScan(findings=tuple(findings), meta={"system": system, "calls": calls})
+        findings.append(_hit_finding(HITS[kind], line, end, snippet, why, {"system": system}))
+    meta["calls"] = calls
+    if migrations:
+        meta["migrations"] = migrations
+    return FileScan(findings=tuple(findings), meta=meta)
+
+
+def _hit_finding(
+    det: str, line: int, end: int, snippet: str, why: str, facts: dict[str, Any]
+) -> Finding:
+    """A tool run: positive, or contrary with the reason it cannot fail the build."""
+    if why:
+        return Finding(
+            det, line, end, "contrary", snippet, {**facts, "quality": "contrary", "why": why}
+        )
+    return Finding(det, line, end, "positive", snippet, facts)
 
 
 # --------------------------------------------------------------------------- Makefile
@@ -272,7 +392,10 @@ def parse_makefile(text: str) -> dict[str, Any]:
         hits: list[Hit] = []
         calls: list[Call] = []
         for number, recipe in recipes.get(target, []):
-            h, c = analyse(expand(recipe, variables), number)
+            # `-go test ./...`: make ignores the line's failure.
+            ignored = re.match(r"[@+\s]*-", recipe) is not None
+            why = "a leading `-` on the recipe line: make ignores its failure" if ignored else ""
+            h, c = analyse(expand(recipe, variables), number, errexit=False, why=why)
             hits += h
             calls += c
         deps = [expand(d, variables) for d in entry["deps"]]
@@ -314,7 +437,9 @@ def parse_taskfile(text: str) -> dict[str, Any]:
                 continue
             node = yamlutil.get(entry, "cmd") if isinstance(entry, yamlutil.MappingNode) else entry
             for scalar in yamlutil.strings(node):
-                h, c = analyse(str(scalar.value), yamlutil.block_scalar_first_line(scalar))
+                h, c = analyse(
+                    str(scalar.value), yamlutil.block_scalar_first_line(scalar), errexit=False
+                )
                 hits += h
                 calls += c
         targets[key.value] = {
@@ -331,7 +456,7 @@ def parse_taskfile(text: str) -> dict[str, Any]:
 
 class CIExtractor:
     name = "ci"
-    version = "2"
+    version = "3"
     detectors = DETECTORS
 
     def matches(self, path: str) -> bool:
@@ -361,7 +486,7 @@ class CIExtractor:
                     return FileScan(
                         errors=(common.error(exc.line, f"invalid YAML: {exc.message}"),)
                     )
-            hits, calls = analyse(text, 1)
+            hits, calls = analyse(text, 1, errexit=False)
             return FileScan(meta={"kind": "script", "hits": hits, "calls": calls})
         except RecursionError:
             return FileScan(errors=(common.error(1, "too deeply nested to read"),))
@@ -384,22 +509,44 @@ class CIExtractor:
             )
         ]
         followed = _follow(files, ci_files)
+        only_on = {
+            p: (str(sf.scan.meta["only_on"][0]), int(sf.scan.meta["only_on"][1]))
+            for p, sf in ci_files.items()
+            if sf.scan.meta.get("only_on")
+        }
         for kind, det in HITS.items():
             title = common.title_of(det)
             ev = list(common.collect(ci_files, det)) + followed.get(kind, [])
+            ev = _judge_triggers(ev, only_on)
             ev.sort(key=lambda e: (e.path, e.line))
             if not ci_files:
                 summary = "no CI configuration"
             elif not ev:
                 summary = f"no CI step runs {_WHAT[kind]}"
             else:
-                via = sum(1 for e in ev if e.facts.get("via"))
-                summary = (
-                    f"{common.plural(len(ev), 'CI step')} run{'s' if len(ev) == 1 else ''} {_WHAT[kind]}"
-                    + (f" ({via} through Makefile/Taskfile/script targets)" if via else "")
-                )
+                summary = _summary(kind, ev)
             out.append(common.result(det, title, ev, summary, errors=errors))
         return out
+
+
+def _summary(kind: str, ev: list[Evidence]) -> str:
+    good = [e for e in ev if e.polarity is Polarity.POSITIVE]
+    bad = [e for e in ev if e.polarity is Polarity.CONTRARY]
+    via = sum(1 for e in good if e.facts.get("via"))
+    text = ""
+    if good:
+        text = (
+            f"{common.plural(len(good), 'CI step')} run{'s' if len(good) == 1 else ''}"
+            f" {_WHAT[kind]}"
+            + (f" ({via} through Makefile/Taskfile/script targets)" if via else "")
+        )
+    if bad:
+        first = bad[0]
+        text += ("; " if text else "") + (
+            f"{common.plural(len(bad), 'step')} running {_WHAT[kind]} cannot fail the build"
+            f" ({first.path}:{first.line}: {first.facts.get('why', '')})"
+        )
+    return text
 
 
 _WHAT = {
@@ -413,22 +560,29 @@ _WHAT = {
 def _follow(
     files: Mapping[str, ScannedFile], ci_files: Mapping[str, ScannedFile]
 ) -> dict[str, list[Evidence]]:
-    """Walk from CI calls into Makefile targets, tasks and scripts; evidence where tools run."""
+    """Walk from CI calls into Makefile targets, tasks and scripts; evidence where tools run.
+
+    A chain carries why it cannot fail the build (`make test || true`, a step with
+    `continue-on-error: true`...) down to the tool it reaches, and whether its workflow runs
+    only on schedule or by hand (`facts.only_on`, judged in `finalize`)."""
     out: dict[str, list[Evidence]] = {}
-    seen: set[tuple[str, str]] = set()
-    queue: deque[tuple[Call, str, str]] = deque()  # (call, calling file, via)
+    seen: set[tuple[str, str, str, str]] = set()
+    queue: deque[tuple[Call, str, str, str, str]] = deque()  # call, caller, via, why, only_on
     for path in sorted(ci_files):
-        for call in ci_files[path].scan.meta.get("calls", []):
-            queue.append((call, path, f"{path}:{call[3]}: {call[4]}"))
-    emitted: set[tuple[str, str, int]] = set()
+        meta = ci_files[path].scan.meta
+        only_on = str((meta.get("only_on") or [""])[0])
+        for call in meta.get("calls", []):
+            why = str(call[6]) if len(call) > 6 else ""
+            queue.append((call, path, f"{path}:{call[3]}: {call[4]}", why, only_on))
+    emitted: set[tuple[str, str, int, str, str]] = set()
     steps = 0
     while queue and steps < 5000:
         steps += 1
-        call, caller, via = queue.popleft()
+        call, caller, via, why, only_on = queue.popleft()
         for file_path, node in _resolve(files, call, caller):
-            if (file_path, node) in seen:
+            if (file_path, node, why, only_on) in seen:
                 continue
-            seen.add((file_path, node))
+            seen.add((file_path, node, why, only_on))
             origin = file_path  # the invoked Makefile: recipes run in its folder
             sf = files[file_path]
             meta = sf.scan.meta
@@ -441,29 +595,65 @@ def _follow(
                     file_path, sf = found[0], files[found[0]]
             if data is None:
                 continue
-            for kind, line, end, snippet in data.get("hits", []):
-                if (kind, file_path, line) in emitted:
+            for hit in data.get("hits", []):
+                kind, line, end, snippet = hit[:4]
+                if kind not in HITS:
                     continue
-                emitted.add((kind, file_path, line))
+                reason = why or (str(hit[4]) if len(hit) > 4 else "")
+                if (kind, file_path, line, reason, only_on) in emitted:
+                    continue
+                emitted.add((kind, file_path, line, reason, only_on))
                 facts: dict[str, Any] = {"via": via}
                 if node:
                     facts["target"] = node
+                if only_on:
+                    facts["only_on"] = only_on
+                polarity = Polarity.POSITIVE
+                if reason:
+                    polarity = Polarity.CONTRARY
+                    facts.update(quality="contrary", why=reason)
                 out.setdefault(kind, []).append(
-                    Evidence(
-                        file_path,
-                        int(line),
-                        int(end),
-                        Polarity.POSITIVE,
-                        str(snippet),
-                        sf.blob,
-                        facts,
-                    )
+                    Evidence(file_path, int(line), int(end), polarity, str(snippet), sf.blob, facts)
                 )
             for dep in data.get("deps", []):
                 kind = "task" if meta.get("kind") == "task" else "make"
-                queue.append(([kind, f"file:{origin}", [dep], 0, "", ""], origin, via))
+                queue.append(
+                    ([kind, f"file:{origin}", [dep], 0, "", "", ""], origin, via, why, only_on)
+                )
             for sub in data.get("calls", []):
-                queue.append((sub, origin, via))
+                sub_why = why or (str(sub[6]) if len(sub) > 6 else "")
+                queue.append((sub, origin, via, sub_why, only_on))
+    return out
+
+
+def _judge_triggers(ev: list[Evidence], only_on: Mapping[str, tuple[str, int]]) -> list[Evidence]:
+    """Evidence from workflows that run only on schedule or by hand: fine next to a run on
+    every push or pull request (a nightly race run is extra), contrary when it is the only
+    one - a change can then merge without it."""
+
+    def trigger(e: Evidence) -> str:
+        return str(e.facts.get("only_on") or (only_on[e.path][0] if e.path in only_on else ""))
+
+    on_push = any(e.polarity is Polarity.POSITIVE and not trigger(e) for e in ev)
+    out: list[Evidence] = []
+    for e in ev:
+        events = trigger(e)
+        if not events:
+            out.append(e)
+            continue
+        facts = {**e.facts, "only_on": events}
+        if e.polarity is Polarity.POSITIVE and not on_push:
+            origin = e.path if e.path in only_on else str(e.facts.get("via", "")).split(":")[0]
+            line = only_on[origin][1] if origin in only_on else 0
+            facts.update(
+                quality="contrary",
+                why=f"its workflow runs only on {events}"
+                + (f" ({origin}:{line})" if line else "")
+                + ": a change can merge without it",
+            )
+            out.append(replace(e, polarity=Polarity.CONTRARY, facts=facts))
+        else:
+            out.append(replace(e, facts=facts))
     return out
 
 
@@ -530,7 +720,7 @@ _MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
 
 def _resolve(files: Mapping[str, ScannedFile], call: Call, caller: str) -> list[tuple[str, str]]:
     """(file, target) pairs a call reaches; "" target = a whole script."""
-    kind, where, names, _, _, base = call
+    kind, where, names, _, _, base = call[:6]
     caller_is_ci = "system" in files[caller].scan.meta if caller in files else False
     folder = base if caller_is_ci else common.dirname(caller)
     if kind == "script":

@@ -93,6 +93,74 @@ def _load(text: str, fmt: str) -> tuple[Any, int]:
     return yamlutil.to_python(root), yamlutil.line(key) if key is not None else 1
 
 
+#: "A real linter set": golangci-lint's standard set, which v1 enables by default and v2 calls
+#: `default: standard` (gosimple and stylecheck of v1 are part of staticcheck in v2).
+CORE_LINTERS = ("errcheck", "govet", "ineffassign", "staticcheck", "unused")
+
+
+def judge(config: Mapping[str, Any], facts: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """What keeps this configuration from being a real linter set, as (key, quality, why):
+    quality "partial" when some core linters run, "contrary" when none does or when
+    `issues-exit-code: 0` makes findings pass."""
+    out: list[tuple[str, str, str]] = []
+    run = config.get("run")
+    code = run.get("issues-exit-code") if isinstance(run, Mapping) else None
+    if code is not None and str(code).strip() == "0":
+        out.append(
+            (
+                "issues-exit-code",
+                "contrary",
+                "`issues-exit-code: 0`: golangci-lint succeeds whatever it finds",
+            )
+        )
+    default = str(facts.get("default", "standard"))
+    enabled = set(facts.get("linters", []))
+    disabled = set(facts.get("disabled", []))
+    if facts.get("presets") or default == "all":
+        return out  # every linter, or preset groups: not judged linter by linter
+    # v1 `megacheck` stands for staticcheck, gosimple and unused together.
+    if "megacheck" in enabled:
+        enabled |= {"staticcheck", "unused"}
+    running = (set(CORE_LINTERS) if default == "standard" else set()) | enabled
+    running -= disabled
+    missing = [name for name in CORE_LINTERS if name not in running]
+    if missing:
+        key = "disable-all" if facts.get("schema_version") == "1" else "default"
+        if default == "standard":
+            key, how = "disable", f"with {', '.join(missing)} disabled"
+        else:
+            how = (
+                f"runs only the linters it names ({common.plural(len(enabled), 'linter')});"
+                f" missing {', '.join(missing)}"
+            )
+        quality = "partial" if len(missing) < len(CORE_LINTERS) else "contrary"
+        out.append(
+            (
+                key,
+                quality,
+                f"default set {default} {how}: not a real linter set"
+                f" (at least {', '.join(CORE_LINTERS)})",
+            )
+        )
+    return out
+
+
+def _key_line(text: str, key: str, fallback: int) -> int:
+    """The line of `run.issues-exit-code` or `linters.<key>`: in YAML from the parse, else the
+    first line naming the key."""
+    try:
+        docs = yamlutil.load_all(text) if not text.lstrip().startswith(("{", "[")) else []
+    except yamlutil.YamlError:
+        docs = []
+    if docs:
+        section = "run" if key == "issues-exit-code" else "linters"
+        node = yamlutil.key_node(yamlutil.get(docs[0], section), key)
+        if node is not None:
+            return yamlutil.line(node)
+    m = re.search(rf'(?m)^[ \t]*"?{re.escape(key)}"?[ \t]*[:=]', text)
+    return common.line_of(text, m.start()) if m else fallback
+
+
 class _Bad(Exception):
     def __init__(self, line: int, message: str) -> None:
         super().__init__(message)
@@ -102,7 +170,7 @@ class _Bad(Exception):
 
 class GolangciExtractor:
     name = "golangci"
-    version = "1"
+    version = "2"
     detectors = (DETECTOR,)
 
     def matches(self, path: str) -> bool:
@@ -128,9 +196,26 @@ class GolangciExtractor:
         snippet = (
             common.snippet(lines[line - 1]) if 0 < line <= len(lines) else common.basename(path)
         )
-        return FileScan(
-            findings=(Finding(DETECTOR, line, line, "positive", snippet or path, facts),)
+        problems = judge(config, facts)
+        findings: list[Finding] = []
+        contrary_only = any(q == "contrary" for _, q, _ in problems)
+        findings.append(
+            Finding(
+                DETECTOR,
+                line,
+                line,
+                "contrary" if contrary_only else "positive",
+                snippet or path,
+                facts,
+            )
         )
+        for key, quality, why in problems:
+            at = _key_line(text, key, line)
+            text_at = common.snippet(lines[at - 1]) if 0 < at <= len(lines) else key
+            findings.append(
+                Finding(DETECTOR, at, at, "contrary", text_at, {"quality": quality, "why": why})
+            )
+        return FileScan(findings=tuple(findings))
 
     def finalize(
         self, files: Mapping[str, ScannedFile], all_paths: tuple[str, ...]
@@ -142,7 +227,8 @@ class GolangciExtractor:
         elif not ev:
             summary = ""
         else:
-            first = ev[0]
+            configs = [e for e in ev if "schema_version" in e.facts]
+            first = configs[0] if configs else ev[0]
             f = first.facts
             enabled = list(f.get("linters", []))
             summary = (
@@ -155,8 +241,11 @@ class GolangciExtractor:
                 )
                 + ")"
             )
-            if len(ev) > 1:
-                summary += f" and {len(ev) - 1} more config(s)"
+            if len(configs) > 1:
+                summary += f" and {len(configs) - 1} more config(s)"
+            whys = [str(e.facts["why"]) for e in ev if e.facts.get("why")]
+            if whys:
+                summary += "; " + "; ".join(whys[:2])
         return [
             common.result(DETECTOR, title, ev, summary, errors=common.errors_for(files, DETECTOR))
         ]

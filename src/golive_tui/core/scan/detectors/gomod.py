@@ -16,6 +16,31 @@ from golive_tui.core.scan.detectors import common
 from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
 
 DETECTOR = "gomod.go_version"
+#: The oldest Go release the Go team still supports: each major release is supported until two
+#: newer ones exist. As of 2026-12, Go 1.24 and 1.25 are supported. Raise this when a Go
+#: release ships (and update SUPPORTED_AS_OF); it is the one place golive knows it.
+SUPPORTED_FLOOR = (1, 24)
+SUPPORTED_AS_OF = "2026-12"
+#: Folders of modules that build tools, docs or examples, not the service: their `go` line
+#: is shown but not judged (moby's man/ page generator declares go 1.19).
+_NOT_SERVICE_DIRS = frozenset(
+    {
+        "man",
+        "doc",
+        "docs",
+        "documentation",
+        "tools",
+        "hack",
+        "example",
+        "examples",
+        "scripts",
+        "test",
+        "tests",
+        "e2e",
+        "integration",
+        "testing",
+    }
+)
 _VERBS = frozenset(
     {
         "module",
@@ -34,6 +59,34 @@ _BLOCK_VERBS = _VERBS - {"module", "go", "toolchain"}
 _GO_VERSION = re.compile(r"1(\.(0|[1-9]\d*)){1,2}((rc|beta)\d+)?$|1$")
 _TOOLCHAIN = re.compile(r"go1(\.(0|[1-9]\d*)){1,2}((rc|beta)\d+)?(-[\w.+-]+)?$|default$")
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|`[^`]*`|\(|\)|=>|[^\s()"`]+')
+
+
+def release(version: str) -> tuple[int, int] | None:
+    """(1, N) of a `go` directive (`1.21`, `1.21.3`, `1.22rc1`) or toolchain (`go1.25.1`)."""
+    m = re.match(r"(?:go)?1\.(\d+)", version)
+    return (1, int(m.group(1))) if m else None
+
+
+def judge(go: str, toolchain: str) -> tuple[str, str]:
+    """(quality, why) of a module's Go version against the supported floor."""
+    floor = f"{SUPPORTED_FLOOR[0]}.{SUPPORTED_FLOOR[1]}"
+    pinned = release(toolchain)
+    if pinned is not None and pinned >= SUPPORTED_FLOOR:
+        return "complete", ""
+    current = release(go) if go else (1, 16)  # cmd/go reads a missing go line as go 1.16
+    if current is not None and current >= SUPPORTED_FLOOR:
+        return "complete", ""
+    said = f"go {go}" if go else "no go directive (read as go 1.16)"
+    return "contrary", (
+        f"{said} is older than the oldest supported Go release ({floor}, as of"
+        f" {SUPPORTED_AS_OF})"
+        + (
+            f" and toolchain {toolchain} does not lift it"
+            if toolchain
+            else ", and no toolchain line"
+        )
+        + ": the module may build with a Go that gets no security fixes"
+    )
 
 
 class GoModError(Exception):
@@ -149,7 +202,7 @@ def _entry(mod: GoMod, verb: str, args: list[str], number: int, raw: str) -> Non
 
 class GoModExtractor:
     name = "gomod"
-    version = "1"
+    version = "2"
     detectors = (DETECTOR,)
 
     def matches(self, path: str) -> bool:
@@ -165,13 +218,15 @@ class GoModExtractor:
             return FileScan(errors=(common.error(exc.line, exc.message),))
         line = mod.go_line or mod.module_line or 1
         snippet = mod.lines.get("go") or mod.lines.get("module") or "go.mod"
+        facts: dict[str, object] = {"module": mod.module, "go": mod.go, "toolchain": mod.toolchain}
+        quality, why = judge(mod.go, mod.toolchain)
+        folders = set(path.split("/")[:-1])
+        if why and folders & _NOT_SERVICE_DIRS:
+            facts["not_judged"] = "a tools, docs or examples module: not the service's toolchain"
+        elif why:
+            facts.update(quality=quality, why=why)
         finding = Finding(
-            DETECTOR,
-            line,
-            line,
-            "positive",
-            snippet,
-            {"module": mod.module, "go": mod.go, "toolchain": mod.toolchain},
+            DETECTOR, line, line, "contrary" if "why" in facts else "positive", snippet, facts
         )
         return FileScan(findings=(finding,), meta={"requires": mod.requires})
 
@@ -198,6 +253,11 @@ class GoModExtractor:
         no_go = [e.path for e in ev if not e.facts["go"]]
         if no_go:
             summary += f" ({len(no_go)} without a go directive)"
+        old = [e for e in ev if e.facts.get("why")]
+        if old:
+            summary += f"; {old[0].path}: {old[0].facts['why']}"
+            if len(old) > 1:
+                summary += f" (and {len(old) - 1} more)"
         return [
             common.result(DETECTOR, title, ev, summary, errors=common.errors_for(files, DETECTOR))
         ]

@@ -171,6 +171,9 @@ def analyse_workload(ctx: _Doc, doc: yamlutil.Node, findings: list[Finding]) -> 
             facts = {**base, "probes": present}
             if templated:
                 facts["templated"] = True
+            http_probes = _http_probes(container)
+            if http_probes:
+                facts["http_probes"] = http_probes  # judged against the Go routes later
             findings.append(
                 Finding(
                     PROBES,
@@ -181,6 +184,7 @@ def analyse_workload(ctx: _Doc, doc: yamlutil.Node, findings: list[Finding]) -> 
                     facts,
                 )
             )
+            findings.extend(_unknown_port_names(ctx, container, http_probes, base))
 
         # resources
         res_key = yamlutil.key_node(container, "resources")
@@ -263,6 +267,53 @@ def analyse_workload(ctx: _Doc, doc: yamlutil.Node, findings: list[Finding]) -> 
     return len(containers)
 
 
+def _http_probes(container: yamlutil.Node) -> list[list[Any]]:
+    """[probe, path, port, line] of each httpGet probe (path/port as written, "" if absent)."""
+    out: list[list[Any]] = []
+    for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
+        get = yamlutil.get(yamlutil.get(container, probe), "httpGet")
+        if not isinstance(get, yamlutil.MappingNode):
+            continue
+        path_node = yamlutil.get(get, "path")
+        path = yamlutil.scalar(path_node) or "/"
+        port = yamlutil.scalar(yamlutil.get(get, "port")) or ""
+        line = yamlutil.line(path_node) if path_node is not None else yamlutil.line(get)
+        out.append([probe, path, port, line])
+    return out
+
+
+def _unknown_port_names(
+    ctx: _Doc, container: yamlutil.Node, probes: list[list[Any]], base: dict[str, Any]
+) -> list[Finding]:
+    """A probe on a named port the container does not declare: the kubelet cannot resolve
+    it and the probe always fails. Helm templates are left alone (a template may add the
+    ports the parse cannot see)."""
+    if ctx.template_lines or any("{{" in line for line in ctx.lines):
+        return []
+    ports_key = yamlutil.key_node(container, "ports")
+    ports = yamlutil.get(container, "ports")
+    if ports_key is not None and ctx.templated(ports_key, ports):
+        return []
+    names = {
+        str(yamlutil.scalar(yamlutil.get(p, "name")))
+        for p in yamlutil.seq(ports)
+        if yamlutil.scalar(yamlutil.get(p, "name"))
+    }
+    if any(_TPL in n for n in names):
+        return []
+    out: list[Finding] = []
+    for probe, _, port, line in probes:
+        if not port or port.isdigit() or _TPL in port or port in names:
+            continue
+        why = (
+            f"{probe} uses port {port!r}, which container {base['container']} does not"
+            " declare: the probe can never succeed"
+        )
+        facts = {**base, "quality": "contrary", "why": why}
+        out.append(Finding(PROBES, line, line, "contrary", ctx.snippet(line), facts))
+    return out
+
+
 _LINE_KEYS = re.compile(
     r"^\s*-?\s*(containers|livenessProbe|readinessProbe|startupProbe|resources|requests|limits|"
     r"runAsNonRoot|runAsUser|privileged)\s*:\s*(.*)$"
@@ -314,7 +365,7 @@ def line_scan(path: str, text: str) -> list[Finding]:
 
 class K8sExtractor:
     name = "k8s"
-    version = "1"
+    version = "2"
     detectors = DETECTORS
 
     def matches(self, path: str) -> bool:

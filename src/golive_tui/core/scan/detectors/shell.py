@@ -47,6 +47,9 @@ class Command:
     line: int
     end_line: int
     text: str  # the source text, for snippets
+    # What ends it: "\n", ";", "&&", "||", "|", "&", "(", ")", ";;", "|&" or "" (end of text).
+    # `go test ./... || true` is a test whose failure nothing sees.
+    after: str = ""
 
 
 # Long on purpose: one tokenizer state machine (quotes, escapes, heredocs, separators); its
@@ -71,11 +74,11 @@ def commands(script: str, first_line: int = 1) -> list[Command]:
             word.clear()
             in_word = False
 
-    def end_command(pos: int) -> None:
+    def end_command(pos: int, sep: str = "") -> None:
         end_word()
         if words:
             text = script[start_pos:pos].strip()
-            out.append(Command(tuple(words), start_line, line, text))
+            out.append(Command(tuple(words), start_line, line, text, sep))
             words.clear()
 
     def begin(pos: int) -> None:
@@ -108,7 +111,7 @@ def commands(script: str, first_line: int = 1) -> list[Command]:
             i += 2
             continue
         if c == "\n":
-            end_command(i)
+            end_command(i, "\n")
             line += 1
             i += 1
             if heredocs:
@@ -191,11 +194,11 @@ def commands(script: str, first_line: int = 1) -> list[Command]:
             continue
         two = script[i : i + 2]
         if two in ("&&", "||", ";;", "|&"):
-            end_command(i)
+            end_command(i, two)
             i += 2
             continue
         if c in ";&|()":
-            end_command(i)
+            end_command(i, c)
             i += 1
             continue
         begin(i)
@@ -320,6 +323,9 @@ _INTERESTING = frozenset(
         "docker",
         "podman",
         "nerdctl",
+        "migrate",
+        "atlas",
+        "goose",
     }
 )
 
@@ -506,3 +512,131 @@ def call_of(cmd: Command) -> Call | None:
     if "$" in first or first.startswith("/") or "://" in first:
         return None
     return Call("script", first, ())
+
+
+# --------------------------------------------------------------------------- failures ignored
+
+#: Commands that succeed whatever happened before them: `|| true`, `|| echo failed`...
+_ALWAYS_SUCCEED = frozenset({"true", ":", "echo", "printf"})
+
+
+def _succeeds(cmd: Command) -> bool:
+    """`true`, `:`, `echo ...`, `printf ...` or `exit 0`: a command that cannot fail."""
+    prog, args, _ = program(cmd)
+    if prog in _ALWAYS_SUCCEED:
+        return True
+    return prog == "exit" and (not args or args[0] == "0")
+
+
+def _fails(cmd: Command) -> bool:
+    """`exit 1`, `false`, `return 2`: what a failure handler does to fail after all."""
+    prog, args, _ = program(cmd)
+    if prog == "false":
+        return True
+    return prog in ("exit", "return") and bool(args) and args[0] != "0"
+
+
+def errexit_change(cmd: Command) -> bool | None:
+    """True for `set -e` (or `-o errexit`, `-eu`...), False for `set +e`; None otherwise."""
+    if not cmd.words or cmd.words[0] != "set":
+        return None
+    change: bool | None = None
+    args = cmd.words[1:]
+    for n, word in enumerate(args):
+        if word in ("-o", "+o") and n + 1 < len(args) and args[n + 1] == "errexit":
+            change = word == "-o"
+        elif re.fullmatch(r"[-+][a-zA-Z]+", word) and "e" in word[1:]:
+            change = word[0] == "-"
+    return change
+
+
+def failure_ignored(cmds: list[Command], i: int, *, errexit: bool, set_plus_e: bool) -> str | None:
+    """Why the failure of `cmds[i]` cannot fail the script it runs in, or None.
+
+    - `cmd || true` (or `|| :`, `|| echo ...`, `|| exit 0`), also after a `&&` chain, unless
+      the handler fails after all (`|| { echo failed; exit 1; }`);
+    - `cmd; true` where the shell does not stop at a failure (a Makefile recipe line, a
+      script without `set -e`): the last command's status is the line's;
+    - `set +e` before it, and nothing afterwards looks at `$?` or turns `set -e` back on.
+    """
+    j = i
+    while cmds[j].after == "&&" and j + 1 < len(cmds):
+        j += 1
+    if cmds[j].after == "||" and j + 1 < len(cmds):
+        handler = [c for c in cmds[j + 1 : j + 8] if program_index(c.words) < len(c.words)]
+        if handler and _succeeds(handler[0]) and not any(_fails(c) for c in handler[1:6]):
+            return f"`|| {common_text(handler[0])}` after it: its failure never fails the build"
+        return None
+    rest = cmds[i + 1 :]
+    if set_plus_e and rest:
+        checked = any(
+            "$?" in c.text
+            or "${?}" in c.text
+            or "PIPESTATUS" in c.text
+            or errexit_change(c) is True
+            or _fails(c)
+            for c in rest
+        )
+        if not checked:
+            return "`set +e` before it and its exit status is never checked"
+    if not errexit and cmds[i].after in (";", "\n") and rest and _succeeds(rest[0]):
+        return (
+            f"`; {common_text(rest[0])}` after it, and the shell does not stop on errors:"
+            " the last command's status is the step's"
+        )
+    return None
+
+
+def common_text(cmd: Command) -> str:
+    """A command as written, shortened for a message."""
+    text = " ".join(cmd.words)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _flag_value(args: tuple[str, ...], names: tuple[str, ...]) -> str | None:
+    """The value of `--name=v`, `--name v` or `-name v` among args (the last one given)."""
+    value: str | None = None
+    for n, arg in enumerate(args):
+        for name in names:
+            if arg.startswith(name + "="):
+                value = arg[len(name) + 1 :]
+            elif arg == name and n + 1 < len(args):
+                value = args[n + 1]
+    return value
+
+
+def tool_never_fails(cmd: Command) -> str | None:
+    """Why a lint or vulnerability command exits 0 whatever it finds, or None.
+
+    `golangci-lint run --issues-exit-code=0` reports and succeeds; `govulncheck -json` (or
+    `-format json|sarif|openvex`) always exits 0: the exit code says nothing about findings."""
+    tool, args = tool_of(cmd)
+    if tool in ("golangci-lint", "golangci"):
+        code = _flag_value(args, ("--issues-exit-code", "-issues-exit-code"))
+        if code is not None and code.strip() == "0":
+            return "`--issues-exit-code=0`: golangci-lint succeeds whatever it finds"
+    if tool == "govulncheck":
+        fmt = _flag_value(args, ("-format", "--format"))
+        if (
+            "-json" in args
+            or "--json" in args
+            or (fmt or "").lower() in ("json", "sarif", "openvex")
+        ):
+            return "`govulncheck` with JSON/SARIF output exits 0 whatever it finds"
+    return None
+
+
+def runs_migrations(cmd: Command) -> bool | None:
+    """A migration runner applying migrations: True when it takes a lock (golang-migrate's
+    `migrate -path ... up`, `atlas migrate apply`), False when it does not (`goose up`), None
+    for anything else."""
+    tool, args = tool_of(cmd)
+    ops = _operands(args)
+    if tool == "migrate" and {"up", "goto"} & set(ops):
+        flags = ("-path", "--path", "-source", "--source", "-database", "--database")
+        return True if any(a.startswith(flags) for a in args) else None
+    if tool == "atlas" and ops[:2] == ["migrate", "apply"]:
+        return True
+    if tool == "goose" and {"up", "up-by-one", "up-to"} & set(ops):
+        return False
+    return None

@@ -1,0 +1,196 @@
+"""Verdicts that need two detector families: run by the engine after every family has
+aggregated, so families stay independent (no detector imports another; import-linter).
+
+- `k8s.probes`: an httpGet probe is judged against the routes the Go code registers
+  (`go.http.health_endpoints` evidence): a path a route serves is fine, a path none of them
+  serves is contrary, and when the Go code shows no route to compare with the evidence says
+  "could not tell" (never contrary).
+- `go.migrations`: a migrations folder, or a runner that does not lock (goose without a
+  session locker, sql-migrate, dbmate...), is supporting evidence only; a runner that takes
+  a lock - golang-migrate, goose with `goose/v3/lock`, atlas (its Go SDK or
+  `atlas migrate apply`), in code or in CI - proves "one locked migration runner". Without
+  such proof the result is "could not tell" (error) with why, never found.
+
+Pure: results (and the CI family's per-file facts) in, results out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+
+from golive_tui.core.model import DetectorResult, Evidence, Polarity, Status
+from golive_tui.core.scan.detectors.base import ScannedFile
+
+PROBES = "k8s.probes"
+HEALTH = "go.http.health_endpoints"
+MIGRATIONS = "go.migrations"
+
+#: Imports of migration runners that lock the schema while applying (golang-migrate takes a
+#: database lock by default; goose does when given a session locker from goose/v3/lock;
+#: atlas's SDK runs `atlas migrate apply`, which locks).
+LOCKING_IMPORTS = ("github.com/golang-migrate/migrate", "ariga.io/atlas-go-sdk")
+GOOSE = "github.com/pressly/goose"
+GOOSE_LOCK = re.compile(r"github\.com/pressly/goose/v\d+/lock(/|$)")
+
+
+def apply(
+    results: list[DetectorResult],
+    scanned: Mapping[str, Mapping[str, ScannedFile]],
+    go_imports: Iterable[str],
+) -> list[DetectorResult]:
+    """The results with the cross-family verdicts applied (same order, same ids)."""
+    by_id = {r.id: r for r in results}
+    changed: dict[str, DetectorResult] = {}
+    probes = by_id.get(PROBES)
+    if probes is not None and probes.evidence:
+        changed[PROBES] = judge_probes(probes, by_id.get(HEALTH))
+    migrations = by_id.get(MIGRATIONS)
+    if migrations is not None and migrations.status is not Status.ERROR:
+        changed[MIGRATIONS] = judge_migrations(migrations, scanned.get("ci", {}), set(go_imports))
+    return [changed.get(r.id, r) for r in results]
+
+
+# --------------------------------------------------------------------------- probes
+
+
+def _routes(health: DetectorResult | None) -> list[str]:
+    """Paths the Go code registers (`GET /healthz` and `host/healthz` reduced to the path)."""
+    if health is None:
+        return []
+    out: list[str] = []
+    for e in health.evidence:
+        route = str(e.facts.get("route", ""))
+        route = re.sub(r"^[A-Z]+\s+", "", route)
+        if "/" in route and not route.startswith("/"):
+            route = route[route.index("/") :]
+        if route.startswith("/"):
+            out.append(route)
+    return out
+
+
+def served(path: str, routes: list[str]) -> bool:
+    """Whether a request path reaches one of the registered routes: the same path, a route
+    mounted under a prefix (`/internal` + `/healthz`), a subtree (`/health/`), or a route
+    with parameters (`/health/{kind}`, `/health/:kind`)."""
+    path = path.split("?", 1)[0].rstrip("/") or "/"
+    for route in routes:
+        subtree = route.endswith("/") and route != "/"
+        body = _route_regex(route.rstrip("/") or "/")
+        tail = r"(?:/.*)?" if subtree else "/?"
+        if re.fullmatch(rf"(?:/.*)?{body}{tail}", path):
+            return True
+    return False
+
+
+def _route_regex(route: str) -> str:
+    parts = []
+    for segment in route.strip("/").split("/"):
+        wild = segment.startswith(("{", ":")) or segment in ("*", "")
+        parts.append("[^/]+" if wild else re.escape(segment))
+    return "/" + "/".join(parts)
+
+
+def judge_probes(probes: DetectorResult, health: DetectorResult | None) -> DetectorResult:
+    """Each httpGet probe path checked against the Go routes."""
+    routes = _routes(health)
+    evidence: list[Evidence] = []
+    notes: list[str] = []
+    unknown = 0
+    for e in probes.evidence:
+        checks = e.facts.get("http_probes")
+        if not isinstance(checks, list) or not checks:
+            evidence.append(e)
+            continue
+        verdicts: dict[str, str] = {}
+        for probe, path, _port, line in checks:
+            path = str(path)
+            if "{{" in path or "__tpl__" in path or not routes:
+                verdicts[str(probe)] = "unknown"
+                unknown += 1
+            elif served(path, routes):
+                verdicts[str(probe)] = "served"
+            else:
+                verdicts[str(probe)] = "not served"
+                why = (
+                    f"{probe} GETs {path}, which no route in the Go code serves"
+                    f" (routes found: {', '.join(sorted(set(routes))[:4])})"
+                )
+                notes.append(f"{e.path}:{line}: {why}")
+                evidence.append(
+                    Evidence(
+                        e.path,
+                        int(line),
+                        int(line),
+                        Polarity.CONTRARY,
+                        f"{probe}: GET {path}",
+                        e.blob,
+                        {**_base(e), "quality": "contrary", "why": why},
+                    )
+                )
+        facts = {**e.facts, "probe_paths": verdicts}
+        if "not served" in verdicts.values():  # a probe that always fails is no probe
+            evidence.append(replace(e, polarity=Polarity.CONTRARY, facts=facts))
+        else:
+            evidence.append(replace(e, facts=facts))
+    summary = probes.summary
+    if notes:
+        summary += f"; {notes[0]}" + (f" (and {len(notes) - 1} more)" if len(notes) > 1 else "")
+    if unknown:
+        summary += f"; could not tell whether {unknown} probe path(s) are served" + (
+            "" if routes else " (no health route registration found in the Go code)"
+        )
+    evidence.sort(key=lambda ev: (ev.path, ev.line))
+    items = tuple(evidence)
+    status = probes.status
+    if status in (Status.FOUND, Status.PARTIAL, Status.CONTRARY):
+        status = DetectorResult.status_for(items)
+    return replace(probes, status=status, summary=summary, evidence=items)
+
+
+def _base(e: Evidence) -> dict[str, object]:
+    return {k: e.facts[k] for k in ("workload", "container") if k in e.facts}
+
+
+# --------------------------------------------------------------------------- migrations
+
+
+def judge_migrations(
+    result: DetectorResult, ci_files: Mapping[str, ScannedFile], imports: set[str]
+) -> DetectorResult:
+    proof: list[Evidence] = []
+    support: list[Evidence] = []
+    for e in result.evidence:
+        imp = str(e.facts.get("import", ""))
+        if imp.startswith(LOCKING_IMPORTS):
+            proof.append(e)
+        elif imp.startswith(GOOSE) and any(GOOSE_LOCK.match(i) for i in imports):
+            proof.append(replace(e, facts={**e.facts, "session_locker": True}))
+        else:
+            support.append(e)
+    for path in sorted(ci_files):
+        sf = ci_files[path]
+        for line, snippet, locked in sf.scan.meta.get("migrations", []):
+            ev = Evidence(path, int(line), int(line), Polarity.POSITIVE, str(snippet), sf.blob, {})
+            (proof if locked else support).append(ev)
+    why = (
+        "a migrations folder or a runner that does not lock shows migrations exist, not that"
+        " one locked runner applies them"
+    )
+    support = [replace(e, facts={**e.facts, "quality": "partial", "why": why}) for e in support]
+    items = tuple(sorted(proof + support, key=lambda e: (e.path, e.line)))
+    if proof:
+        summary = f"{len(proof)} locking migration runner(s): " + ", ".join(
+            f"{e.path}:{e.line}" for e in proof[:3]
+        )
+        return replace(result, status=Status.FOUND, summary=summary, evidence=items)
+    if support:
+        summary = (
+            f"could not tell: {len(support)} piece(s) of migration evidence ("
+            + ", ".join(f"{e.path}" for e in support[:3])
+            + ") but no runner that takes a lock (golang-migrate, goose with a session locker,"
+            " atlas migrate apply) in the code or CI"
+        )
+        return replace(result, status=Status.ERROR, summary=summary, evidence=items)
+    return result

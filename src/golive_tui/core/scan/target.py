@@ -1,0 +1,100 @@
+"""The engine's use of build constraints (buildtags.py): which Go files the deploy target
+builds, decided before the detector families aggregate.
+
+Two steps, both cached with the scan: a file name that excludes the target (`*_windows.go`)
+keeps the file from every extractor when the scan is planned (it is never read); a
+`//go:build` (or `// +build`) header is read by `HEADERS`, a small extractor run with the
+others, and a file whose header excludes the target has its findings dropped before
+`finalize`. Either way the file is listed in `stats.excluded_for_target` with the reason,
+never silently lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from golive_tui.core.model import DetectorResult
+from golive_tui.core.scan import buildtags
+from golive_tui.core.scan.detectors.base import FileScan, ScannedFile
+
+
+class HeaderExtractor:
+    """Reads a Go file's build-constraint header (only files that have one are parsed)."""
+
+    name = "build_constraints"
+    version = "2"
+    detectors: tuple[str, ...] = ()
+    reads_go_tests = True
+
+    def matches(self, path: str) -> bool:
+        return path.endswith(".go")
+
+    def prefilter(self) -> tuple[bytes, ...] | None:
+        return (b"go:build", b"+build")
+
+    def extract(self, path: str, text: str) -> FileScan:
+        expr = buildtags.constraint(text[: buildtags.HEAD_BYTES].encode("utf-8", "replace"))
+        meta: dict[str, Any] = {"parsed": False}  # a header, not a parse (stats)
+        if expr is not None:
+            meta["constraint"] = expr
+        return FileScan(meta=meta)
+
+    def finalize(
+        self, files: Mapping[str, ScannedFile], all_paths: tuple[str, ...]
+    ) -> list[DetectorResult]:
+        return []
+
+
+HEADERS = HeaderExtractor()
+
+
+def name_excluded(path: str, target: buildtags.Target) -> str:
+    """Why the file name keeps a Go file out of the target's build ("" when it does not)."""
+    if path.endswith(".go") and not buildtags.name_matches(path, target):
+        return f"file name excludes {target}"
+    return ""
+
+
+def header_excluded(headers: Mapping[str, ScannedFile], target: buildtags.Target) -> dict[str, str]:
+    """path -> why, for files whose constraint header excludes the target."""
+    out: dict[str, str] = {}
+    for path, sf in headers.items():
+        expr = sf.scan.meta.get("constraint")
+        if not isinstance(expr, str) or not expr:
+            continue
+        head = f"//go:build {expr}\n".encode()
+        if not buildtags.matches(path, head, target):
+            shown = expr if len(expr) <= 80 else expr[:79] + "…"
+            out[path] = f"`//go:build {shown}` excludes {target}"
+    return out
+
+
+def drop(scanned: dict[str, dict[str, ScannedFile]], excluded: Mapping[str, Any]) -> None:
+    """Remove excluded files from every family's files (in place)."""
+    if not excluded:
+        return
+    for per_file in scanned.values():
+        for path in [p for p in per_file if p in excluded]:
+            del per_file[path]
+
+
+def exclude(
+    paths: list[str],
+    scanned: dict[str, dict[str, ScannedFile]],
+    file_errors: dict[str, dict[str, list[str]]],
+    target: buildtags.Target,
+) -> dict[str, str]:
+    """path -> why for every Go file of `paths` the target does not build: by name (the
+    engine never planned those, so they were never read) and by their `//go:build` header
+    (read by HEADERS: their findings and parse errors are dropped here, before any family
+    aggregates)."""
+    excluded = {p: why for p in paths if (why := name_excluded(p, target))}
+    headers = scanned.pop(HEADERS.name, {})
+    by_header = header_excluded(headers, target)
+    excluded.update(by_header)
+    drop(scanned, by_header)
+    for per_detector in file_errors.values():
+        for key, messages in per_detector.items():
+            per_detector[key] = [m for m in messages if m.partition(": ")[0] not in by_header]
+    return excluded

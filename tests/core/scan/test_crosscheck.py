@@ -1,0 +1,160 @@
+"""Verdicts across families (crosscheck.py): Kubernetes probes against the Go routes, and
+migrations proved only by a runner that locks."""
+
+from __future__ import annotations
+
+import pytest
+from tests.conftest import RepoFactory
+
+from golive_tui.core.model import Polarity, Status
+from golive_tui.core.scan.crosscheck import served
+from golive_tui.core.scan.engine import scan
+
+GO_MOD = "module x\n\ngo 1.25\n"
+SERVER = """\
+package main
+
+import "net/http"
+
+func main() {
+\tmux := http.NewServeMux()
+\tmux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {})
+\t_ = http.ListenAndServe(":8080", mux)
+}
+"""
+
+
+def deployment(path: str, port: str = "8080", ports: str = "") -> str:
+    return (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: svc\nspec:\n  template:\n"
+        "    spec:\n      containers:\n        - name: svc\n          image: svc:1\n"
+        f"{ports}"
+        "          livenessProbe:\n            httpGet:\n"
+        f"              path: {path}\n              port: {port}\n"
+    )
+
+
+def probes(make_repo: RepoFactory, files: dict[str, str]):  # type: ignore[no-untyped-def]
+    root = make_repo(files)
+    return scan(root, only=["k8s.probes", "go.http.health_endpoints"], use_cache=False).result(
+        "k8s.probes"
+    )
+
+
+def test_a_probe_on_a_served_path_is_found(make_repo: RepoFactory) -> None:
+    result = probes(
+        make_repo,
+        {"go.mod": GO_MOD, "main.go": SERVER, "deploy/app.yaml": deployment("/healthz")},
+    )
+    assert result.status is Status.FOUND
+    assert result.evidence[0].facts["probe_paths"] == {"livenessProbe": "served"}
+
+
+def test_a_probe_on_a_path_nothing_serves_is_contrary(make_repo: RepoFactory) -> None:
+    result = probes(
+        make_repo,
+        {"go.mod": GO_MOD, "main.go": SERVER, "deploy/app.yaml": deployment("/ready")},
+    )
+    assert result.status is Status.CONTRARY
+    bad = [e for e in result.evidence if e.facts.get("why")]
+    assert [(e.path, e.line) for e in bad] == [("deploy/app.yaml", 13)]
+    assert "GETs /ready, which no route in the Go code serves" in str(bad[0].facts["why"])
+    assert "/healthz" in str(bad[0].facts["why"])
+
+
+def test_without_go_routes_the_probe_path_could_not_be_told(make_repo: RepoFactory) -> None:
+    result = probes(make_repo, {"go.mod": GO_MOD, "deploy/app.yaml": deployment("/ready")})
+    assert result.status is Status.FOUND  # probes declared; never contrary on an unknown
+    assert result.evidence[0].facts["probe_paths"] == {"livenessProbe": "unknown"}
+    assert "could not tell whether 1 probe path(s) are served" in result.summary
+
+
+def test_a_probe_on_a_port_name_the_container_does_not_declare(make_repo: RepoFactory) -> None:
+    bad = probes(
+        make_repo,
+        {"go.mod": GO_MOD, "main.go": SERVER, "deploy/app.yaml": deployment("/healthz", "web")},
+    )
+    assert bad.status is Status.PARTIAL
+    (why,) = [e.facts["why"] for e in bad.evidence if e.polarity is Polarity.CONTRARY]
+    assert "uses port 'web', which container svc does not declare" in str(why)
+    ports = "          ports:\n            - name: web\n              containerPort: 8080\n"
+    good = probes(
+        make_repo,
+        {
+            "go.mod": GO_MOD,
+            "main.go": SERVER,
+            "deploy/app.yaml": deployment("/healthz", "web", ports),
+        },
+    )
+    assert good.status is Status.FOUND
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/healthz", True),
+        ("/internal/healthz", True),  # a router mounted under a prefix
+        ("/health/live", True),  # a subtree route
+        ("/ready/db", True),  # a route with a parameter
+        ("/readyz", False),
+        ("/healthzz", False),
+    ],
+)
+def test_served(path: str, expected: bool) -> None:
+    assert served(path, ["/healthz", "/health/", "/ready/{kind}"]) is expected
+
+
+MIGRATE = """\
+package main
+
+import (
+\t"github.com/golang-migrate/migrate/v4"
+)
+
+func up() { _, _ = migrate.New("file://migrations", "postgres://") }
+"""
+GOOSE = """\
+package main
+
+import (
+\t"github.com/pressly/goose/v3"
+)
+
+func up() { _ = goose.Up(nil, "migrations") }
+"""
+GOOSE_LOCK = GOOSE.replace(
+    '\t"github.com/pressly/goose/v3"\n',
+    '\t"github.com/pressly/goose/v3"\n\t"github.com/pressly/goose/v3/lock"\n',
+).replace("func up()", "var _ = lock.NewPostgresSessionLocker\n\nfunc up()")
+SQL = {"migrations/0001_init.up.sql": "create table t (id int);\n"}
+CI_MIGRATE = {
+    ".github/workflows/deploy.yml": (
+        "on: push\njobs:\n  m:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: migrate -path migrations -database $DB up\n"
+    )
+}
+
+
+@pytest.mark.parametrize(
+    ("files", "status"),
+    [
+        (SQL, Status.ERROR),  # a folder alone: could not tell
+        ({**SQL, "m.go": GOOSE}, Status.ERROR),  # goose without a session locker
+        ({**SQL, "m.go": MIGRATE}, Status.FOUND),
+        ({**SQL, "m.go": GOOSE_LOCK}, Status.FOUND),
+        ({**SQL, **CI_MIGRATE}, Status.FOUND),
+    ],
+    ids=["folder-only", "goose-unlocked", "golang-migrate", "goose-locked", "migrate-in-ci"],
+)
+def test_only_a_locking_runner_proves_migrations(
+    make_repo: RepoFactory, files: dict[str, str], status: Status
+) -> None:
+    root = make_repo({"go.mod": GO_MOD, "main.go": SERVER, **files})
+    # the CI family runs too: a runner invoked in CI is read from its files
+    report = scan(root, only=["go.migrations", "ci.present"], use_cache=False)
+    result = report.result("go.migrations")
+    assert result.status is status, result.summary
+    if status is Status.ERROR:
+        assert result.summary.startswith("could not tell")
+        assert "no runner that takes a lock" in result.summary
+        assert all(e.facts.get("quality") == "partial" for e in result.evidence)
