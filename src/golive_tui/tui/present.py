@@ -9,16 +9,21 @@ from textual.content import Content
 from golive_tui.core.assess import ItemView, ScoreResult
 from golive_tui.core.model import Priority, ScoringMethod, State
 from golive_tui.core.text import printable
+from golive_tui.core.verdict import STATE_LABEL
 from golive_tui.glyphs import STATE_GLYPH
 
+STATE_STYLE: Mapping[State, str] = {
+    # state: style using theme variables; the glyph is golive_tui.glyphs.STATE_GLYPH and the
+    # label core.verdict.STATE_LABEL (shared with `golive status` and the exports)
+    State.DONE: "$success",
+    State.DETECTED: "$success",
+    State.TODO: "$text-muted",
+    State.NA: "$text-muted",
+    State.WAIVED: "$warning",
+    State.AT_RISK: "bold $error",
+}
 STATE_LOOK: Mapping[State, tuple[str, str]] = {
-    # state: (style using theme variables, label); the glyph is golive_tui.glyphs.STATE_GLYPH
-    State.DONE: ("$success", "done"),
-    State.DETECTED: ("$success", "detected"),
-    State.TODO: ("$text-muted", "to do"),
-    State.NA: ("$text-muted", "n/a"),
-    State.WAIVED: ("$warning", "waived"),
-    State.AT_RISK: ("bold $error", "at risk"),
+    state: (style, STATE_LABEL[state]) for state, style in STATE_STYLE.items()
 }
 
 PRIORITY_STYLE: Mapping[Priority, str] = {
