@@ -34,6 +34,13 @@ WALKER_BINDINGS: list[BindingType] = [
         tooltip="Mark the item done, or back to to-do (overriding evidence asks for a note)",
     ),
     Binding(
+        "y",
+        "confirm",
+        "Confirm",
+        id="walk.confirm",
+        tooltip="Confirm the item from its supporting evidence (recorded as your answer)",
+    ),
+    Binding(
         "n",
         "na",
         "N/A",
