@@ -103,6 +103,15 @@ async def test_y_confirms_supporting_evidence_as_a_persons_answer(repo: Path) ->
         assert "Confirmed from its evidence." in app.seen
 
 
+async def test_the_to_confirm_filter_lists_what_waits_for_a_person(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo, checklist=_checklist(), scan=_scan()))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await _walker(app, pilot, "shutdown.drain")
+        walker.set_filter("to_confirm")
+        await pilot.pause()
+        assert [v.item.id for v in walker.visible_views()] == ["shutdown.drain"]
+
+
 async def test_y_with_nothing_to_confirm_says_why_and_changes_nothing(repo: Path) -> None:
     app = NotingApp(make_deps(repo, checklist=_checklist(), scan=_scan()))
     async with app.run_test(size=SIZE) as pilot:

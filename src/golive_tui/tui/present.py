@@ -38,6 +38,7 @@ FILTERS: tuple[tuple[str, str], ...] = (
     ("p0", "P0"),
     ("at_risk", "at risk"),
     ("detected", "detected"),
+    ("to_confirm", "to confirm"),
 )
 
 
@@ -68,6 +69,8 @@ def matches_filter(view: ItemView, name: str) -> bool:
         return view.state is State.AT_RISK
     if name == "detected":
         return view.state is State.DETECTED
+    if name == "to_confirm":
+        return bool(view.to_confirm)  # supporting evidence waiting for a person (y)
     return True
 
 
