@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Input, Static
+from textual.widgets import Input, Label, Static
 
 from golive_tui.core.draft import DraftStore
 from golive_tui.core.model import (
@@ -110,6 +110,15 @@ async def test_the_to_confirm_filter_lists_what_waits_for_a_person(repo: Path) -
         walker.set_filter("to_confirm")
         await pilot.pause()
         assert [v.item.id for v in walker.visible_views()] == ["shutdown.drain"]
+
+
+async def test_the_summary_bar_counts_what_waits_for_a_person(repo: Path) -> None:
+    app = GoliveApp(make_deps(repo, checklist=_checklist(), scan=_scan()))
+    async with app.run_test(size=(200, 40)) as pilot:
+        walker = await _walker(app, pilot, "shutdown.drain")
+        assert walker.assessment.summary.to_confirm == 1
+        counts = app.screen.query_one("#counts", Label)
+        assert "to confirm 1" in str(counts.render())
 
 
 async def test_y_with_nothing_to_confirm_says_why_and_changes_nothing(repo: Path) -> None:
