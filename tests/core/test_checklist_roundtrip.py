@@ -42,18 +42,20 @@ texts = st.lists(text, max_size=3).map(tuple)
 
 
 @st.composite
+def detects(draw: st.DrawFn) -> Detect:
+    """The new shape (proves, supports, mode) or the older one (any/all, meaning proves)."""
+    linked = draw(st.lists(st.sampled_from(DETECTORS), min_size=1, max_size=4, unique=True))
+    mode = draw(st.sampled_from(DetectMode))
+    if draw(st.booleans()):
+        return Detect(mode, tuple(linked), legacy=True)
+    cut = draw(st.integers(1 if mode is DetectMode.ALL else 0, len(linked)))
+    return Detect(mode, tuple(linked[:cut]), tuple(linked[cut:]))
+
+
+@st.composite
 def items(draw: st.DrawFn, section: str, item_id: str) -> Item:
     kind = draw(st.sampled_from(ItemKind))
-    detect = draw(
-        st.one_of(
-            st.none(),
-            st.builds(
-                Detect,
-                st.sampled_from(DetectMode),
-                st.lists(st.sampled_from(DETECTORS), min_size=1, max_size=3).map(tuple),
-            ),
-        )
-    )
+    detect = draw(st.one_of(st.none(), detects()))
     files = draw(texts)
     imports = draw(texts) if files else draw(st.lists(text, min_size=1, max_size=2).map(tuple))
     applies = draw(st.sampled_from([AppliesWhen(), AppliesWhen(files, imports)]))

@@ -9,7 +9,7 @@ import pytest
 
 from golive_tui.core.checklist.library import load_file
 from golive_tui.core.errors import ChecklistError
-from golive_tui.core.model import DetectMode, ItemKind, PassRule, Priority, ScoringMethod
+from golive_tui.core.model import Detect, DetectMode, ItemKind, PassRule, Priority, ScoringMethod
 from golive_tui.core.tomllines import LineIndex, render_path
 
 HEADER = """\
@@ -447,21 +447,94 @@ def test_unknown_detector_without_suggestion_points_to_the_catalog() -> None:
         (
             '{ any = ["go.pprof"], all = ["go.pprof"] }',
             "detect",
-            'expected exactly one of "any" or "all"',
+            'expected exactly one of "any" or "all" (or proves/supports)',
         ),
         ("{ any = [] }", "detect.any", "expected at least one detector id"),
+        ("{ proves = [] }", "detect.proves", "expected at least one detector id"),
         (
             '"go.pprof"',
             "detect",
-            'expected a table such as { any = ["detector.id"] }, got string "go.pprof"',
+            "expected a table such as "
+            '{ proves = ["detector.id"], supports = ["other.id"] }, got string "go.pprof"',
         ),
-        ('{ some = ["go.pprof"] }', "detect.some", "unknown key; expected one of any, all"),
+        (
+            '{ some = ["go.pprof"] }',
+            "detect.some",
+            "unknown key; expected one of proves, supports, mode, any, all",
+        ),
+        ('{ prove = ["go.pprof"] }', "detect.prove", 'unknown key; did you mean "proves"?'),
+        (
+            '{ mode = "all" }',
+            "detect",
+            "expected at least one of proves or supports, each an array of detector ids",
+        ),
+        (
+            '{ proves = ["go.pprof"], any = ["go.pprof"] }',
+            "detect",
+            'expected either proves/supports (with mode) or "any", not both',
+        ),
+        (
+            '{ proves = ["go.pprof"], mode = "some" }',
+            "detect.mode",
+            'expected one of all, any, got "some"',
+        ),
+        (
+            '{ supports = ["go.pprof"], mode = "all" }',
+            "detect.mode",
+            'mode = "all" needs proving detectors in proves',
+        ),
+        (
+            '{ proves = ["go.pprof"], supports = ["go.pprof"] }',
+            "detect.supports",
+            '"go.pprof" is listed in proves too; name it once',
+        ),
+        (
+            '{ proves = ["go.pprof", "go.pprof"] }',
+            "detect.proves[1]",
+            '"go.pprof" is listed twice',
+        ),
+        (
+            '{ supports = ["go.prof"] }',
+            "detect.supports[0]",
+            'unknown detector "go.prof"; did you mean "go.pprof"?',
+        ),
+        (
+            '{ proves = "go.pprof" }',
+            "detect.proves",
+            'expected an array of strings, got string "go.pprof"',
+        ),
     ],
 )
 def test_detect_shape(detect: str, key: str, expected: str) -> None:
     text = _last(VALID, 'priority = "P1"', f'priority = "P1"\ndetect = {detect}')
     got = problems(text)
     assert f"acme.toml:{line_of(text, 'detect')}: sections[0].items[1].{key}: {expected}" in got
+
+
+@pytest.mark.parametrize(
+    ("detect", "expected"),
+    [
+        (
+            '{ any = ["go.pprof", "go.metrics"] }',
+            Detect(DetectMode.ANY, ("go.pprof", "go.metrics")),
+        ),
+        ('{ all = ["go.pprof"] }', Detect(DetectMode.ALL, ("go.pprof",))),
+        ('{ proves = ["go.pprof"] }', Detect(DetectMode.ANY, ("go.pprof",))),
+        (
+            '{ proves = ["go.pprof", "go.metrics"], mode = "all", supports = ["go.tracing"] }',
+            Detect(DetectMode.ALL, ("go.pprof", "go.metrics"), ("go.tracing",)),
+        ),
+        ('{ supports = ["go.tracing"] }', Detect(DetectMode.ANY, (), ("go.tracing",))),
+    ],
+)
+def test_detect_loads(detect: str, expected: Detect) -> None:
+    """The older any/all lists mean proves; the new keys say proves and supports apart."""
+    text = _last(VALID, 'priority = "P1"', f'priority = "P1"\ndetect = {detect}')
+    Path("acme.toml").write_text(text)
+    item = load_file(Path("acme.toml")).sections[0].items[1]
+    assert item.detect == expected
+    assert item.detect is not None
+    assert item.detect.legacy is detect.startswith(("{ any", "{ all"))
 
 
 def test_applies_when_shape() -> None:

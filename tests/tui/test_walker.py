@@ -227,6 +227,8 @@ async def test_filters_cycle(repo: Path) -> None:
         await pilot.press("f")
         assert shown() == ["shutdown.sigterm"]
         await pilot.press("f")
+        assert walker.filter == "to_confirm" and shown() == []
+        await pilot.press("f")
         assert walker.filter == "all"
 
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from golive_tui.commands._options import add_repo_option, repo_path
-from golive_tui.core.checklist.library import lint_files
+from golive_tui.core.checklist.library import lint_files, lint_warnings
 from golive_tui.core.git.listing import repository_at
 
 
@@ -23,7 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """One OK line per clean file on stdout; every problem on stderr and exit 1 otherwise."""
+    """One OK line per clean file on stdout; every problem on stderr and exit 1 otherwise.
+    Warnings (the older detect shape) go to stderr and leave the exit status 0."""
     failed = False
     for path, outcome in lint_files(args.files, repository_at(repo_path(args))).items():
         if isinstance(outcome, list):
@@ -31,6 +32,8 @@ def run(args: argparse.Namespace) -> int:
             for problem in outcome:
                 print(problem, file=sys.stderr)
         else:
+            for warning in lint_warnings(outcome, str(path)):
+                print(warning, file=sys.stderr)
             profiles = len(outcome.profiles)
             print(
                 f"{path}: OK ({outcome.id} {outcome.version}: {len(outcome.items())} items, "

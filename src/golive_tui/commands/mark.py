@@ -17,6 +17,7 @@ from golive_tui.core.draft import Draft, apply_answer, is_override
 from golive_tui.core.errors import DraftError
 from golive_tui.core.git.config import identity
 from golive_tui.core.model import State
+from golive_tui.core.verdict import Verdict, confirmation_note
 from golive_tui.core.workflows import Session
 
 STATES = {
@@ -85,6 +86,9 @@ def run(args: argparse.Namespace) -> int:
         evidence_view.state if evidence_view.state in (State.DETECTED, State.AT_RISK) else None
     )
     me = identity(session.root)
+    note = args.note
+    if state is State.DONE and evidence_view.verdict is Verdict.SUPPORTED:
+        note = confirmation_note(evidence_view.judgement, note)  # a person confirms the evidence
 
     def change(draft: Draft) -> Draft:
         return apply_answer(
@@ -93,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
             state,
             evidence_state=evidence,
             score=score,
-            note=args.note,
+            note=note,
             reason=args.reason,
             until=args.until,
             by=me,
@@ -108,6 +112,9 @@ def run(args: argparse.Namespace) -> int:
     draft = session.store.update(session.checklist.id, session.release, change, create=create)
     view = session.assess(draft, report).view(item.id)
     override = " (overrides the evidence)" if is_override(state, evidence) else ""
-    print(f"{item.id}: {view.state.value}{override}")
+    confirmed = ""
+    if view.answer is not None and view.answer.note.startswith("confirmed from evidence"):
+        confirmed = f" ({view.answer.note.split(';', 1)[0]})"
+    print(f"{item.id}: {view.state.value}{override}{confirmed}")
     print(f"draft: {session.store.path(session.checklist.id, session.release)}", file=sys.stderr)
     return 0

@@ -77,9 +77,13 @@ def render(checklist: Checklist, selected: set[str] | None = None, heading: str 
             title = Text(item.title)
             if item.detect is not None:
                 # Detector ids stay whole on their own line: people copy them into searches.
-                ids = item.detect.detectors
-                label = "detect" if len(ids) == 1 else f"detect ({item.detect.mode.value} of)"
-                title.append(f"\n{label}: " + " ".join(ids), style="dim")
+                proves, supports = item.detect.proves, item.detect.supports
+                if proves:
+                    all_of = len(proves) > 1 and item.detect.mode.value == "all"
+                    label = "proves (all of)" if all_of else "proves"
+                    title.append(f"\n{label}: " + " ".join(proves), style="dim")
+                if supports:
+                    title.append("\nsupports: " + " ".join(supports), style="dim")
             table.add_row(
                 Text(f" {item.priority.value} ", style=PRIORITY_STYLE[item.priority]),
                 item.id,

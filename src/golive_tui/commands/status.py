@@ -20,12 +20,14 @@ from golive_tui.commands._options import (
     repo_path,
 )
 from golive_tui.core import workflows
-from golive_tui.core.assess import Assessment
+from golive_tui.core.assess import Assessment, ItemView
 from golive_tui.core.draft import Draft
+from golive_tui.core.model import State
 from golive_tui.core.record.build import summary_of
 from golive_tui.core.record.carry import CarryPlan
 from golive_tui.core.record.codec import summary_to_dict
 from golive_tui.core.text import printable
+from golive_tui.core.verdict import STATE_LABEL, VERDICT_LABEL, Verdict
 from golive_tui.core.workflows import Session
 from golive_tui.glyphs import STATE_GLYPH
 
@@ -84,12 +86,45 @@ def status_json(
                 "until": v.answer.until if v.answer is not None else "",
                 "by": v.answer.by if v.answer is not None else "",
                 "evidence": [f"{e.path}:{e.line}" for e in v.evidence],
+                **verdict_json(v),
                 **carry_view.item_json(plan, v.item.id, v.answer),
             }
             for v in assessment.items
         ],
-        "summary": summary_to_dict(summary_of(s)),
+        # The record's summary shape, plus what only a walk shows: items waiting for a person's
+        # confirmation and items whose detectors could not tell.
+        "summary": {
+            **summary_to_dict(summary_of(s)),
+            "to_confirm": s.to_confirm,
+            "unknown": s.unknown,
+        },
         **carry_view.summary_json(plan),
+    }
+
+
+def verdict_json(v: ItemView) -> dict[str, Any]:
+    """The evidence's side of an item (issue 11): the contract's values plus the words people read.
+
+    `verdict` is null when no detector is linked or nothing was scanned; `na_reason` says why an
+    item was set n/a automatically; `to_confirm` what a person still has to confirm.
+    """
+    return {
+        "state_label": "waiver expired" if v.waiver_expired else STATE_LABEL[v.state],
+        "verdict": v.verdict.value if v.verdict is not None else None,
+        "verdict_label": VERDICT_LABEL[v.verdict] if v.verdict is not None else "",
+        "detectors": [
+            {
+                "id": link.detector,
+                "role": link.role.value,
+                "status": link.status.value if link.status is not None else None,
+                "label": link.label,
+                "summary": link.summary,
+            }
+            for link in v.links
+        ],
+        "risks": list(v.risks),
+        "na_reason": v.na_reason,
+        "to_confirm": v.to_confirm,
     }
 
 
@@ -117,10 +152,10 @@ def status_text(
             section = v.item.section
             title = next((x.title for x in session.checklist.sections if x.id == section), section)
             lines.append(f"\n{printable(title, multiline=False)}")
-        state = "waiver expired" if v.waiver_expired else v.state.value
+        state = "waiver expired" if v.waiver_expired else STATE_LABEL[v.state]
         same = v.source is not None and v.source.value == v.state.value  # "detected (detected)"
         source = f" ({v.source.value})" if v.source is not None and not same else ""
-        extra = ""
+        extra = _evidence_words(v)
         if v.answer is not None:
             if v.answer.score is not None:
                 extra += f" score={v.answer.score}"
@@ -138,9 +173,12 @@ def status_text(
             f"  {STATE_GLYPH[v.state]} {v.item.priority.value} {v.item.id:<32} {state}{source}{extra}"
         )
         lines.extend(carry_view.item_lines(plan, v.item.id))
+        lines.extend(f"      ⚠ {printable(risk, multiline=False)}" for risk in v.risks)
     lines.append(
         f"\n{s.done}/{s.total} done · {s.remaining} remaining · P0 open {s.p0_remaining} · "
         f"at risk {s.at_risk} · detected {s.detected} · n/a {s.na} · waived {s.waived}"
+        + (f" · to confirm {s.to_confirm}" if s.to_confirm else "")
+        + (f" · could not tell {s.unknown}" if s.unknown else "")
     )
     for sc in s.scores:
         value = f"{sc.value:.0f}" if sc.method.value == "weighted" else f"{sc.value:g}"
@@ -151,6 +189,20 @@ def status_text(
         verdict = "pass" if g.passed else f"fail ({len(g.failing)} open: {', '.join(g.failing)})"
         lines.append(f"gate {g.profile}: {verdict}")
     return "\n".join(lines)
+
+
+def _evidence_words(v: ItemView) -> str:
+    """` · supporting evidence: confirm`, ` · could not tell`, ` — no file matches …`: what the
+    evidence says when the state alone does not (an answered item speaks for itself)."""
+    if v.answer is not None:
+        return ""
+    if v.state is State.NA and v.na_reason:
+        return f" — {v.na_reason}"
+    if v.verdict is None or v.state is not State.TODO:
+        return ""
+    if v.verdict is Verdict.SUPPORTED:
+        return " · supporting evidence: a person confirms (golive mark ID done)"
+    return f" · {VERDICT_LABEL[v.verdict]}"
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,9 +1,11 @@
 """What a walk shows: each item's state from people's answers and detector evidence, plus scores
 and gates.
 
-The rules keep evidence honest. Evidence can settle an item (DETECTED) but contrary evidence never
-lets an item pass silently: it is AT_RISK until a person overrides it with a note. A detector that
-could not tell (error, missing, not applicable) leaves the item TODO, because unsure is not done.
+The rules keep evidence honest (core.verdict): only a proving detector's `found` settles an item
+(DETECTED); supporting evidence is shown and leaves it TODO for a person to confirm; partial or
+contrary evidence of any linked detector never lets an item pass silently: it is AT_RISK until a
+person overrides it with a note. A detector that could not tell (error) leaves the item TODO and
+is never read as absent. An item that does not apply here is NA with the reason.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from golive_tui.core.model import (
     AppliesWhen,
     Band,
     Checklist,
-    DetectMode,
     DetectorResult,
     Evidence,
     Item,
@@ -34,11 +35,18 @@ from golive_tui.core.model import (
     Status,
     waiver_expired,
 )
+from golive_tui.core.verdict import (
+    NO_JUDGEMENT,
+    Judgement,
+    Link,
+    Verdict,
+    judge,
+    not_applicable_reason,
+    to_confirm,
+)
 
 #: States a person gives; DETECTED and AT_RISK are always derived from evidence.
 _ANSWERED = frozenset({State.DONE, State.NA, State.WAIVED})
-#: Statuses that carry contrary evidence.
-_CONTRARY = frozenset({Status.CONTRARY, Status.PARTIAL})
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +61,34 @@ class ItemView:
     applicable: bool
     waiver_expired: bool
     detector_statuses: Mapping[str, Status] = field(default_factory=dict)
+    judgement: Judgement = NO_JUDGEMENT
+    na_reason: str = ""  # why the item was set n/a automatically ("" when it applies)
 
     @property
     def open(self) -> bool:
         """Still needs attention: neither settled nor validly set aside."""
         return not _gate_done(self)
+
+    @property
+    def verdict(self) -> Verdict | None:
+        return self.judgement.verdict
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        return self.judgement.links
+
+    @property
+    def risks(self) -> tuple[str, ...]:
+        """Why the evidence puts the item at risk (contrary findings), empty otherwise."""
+        return self.judgement.risks
+
+    @property
+    def to_confirm(self) -> str:
+        """What a person still has to confirm: set while only supporting evidence was found
+        and nobody has answered the item."""
+        if self.state is not State.TODO or self.source is not None or not self.applicable:
+            return ""
+        return to_confirm(self.item, self.judgement)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +126,8 @@ class Summary:
     waived: int
     scores: tuple[ScoreResult, ...]
     gates: tuple[GateResult, ...]
+    to_confirm: int = 0  # open items with supporting evidence a person can confirm
+    unknown: int = 0  # open items whose detectors could not tell
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,12 +185,13 @@ def _view(
     today: date,
 ) -> ItemView:
     applicable = applies(item.applies_when, paths, imports)
-    detectors = item.detect.detectors if item.detect is not None else ()
-    ran = [results[d] for d in detectors if d in results]
-    statuses = MappingProxyType({r.id: r.status for r in ran})
-    evidence = tuple(e for r in ran for e in r.evidence)
-    contrary = any(r.status in _CONTRARY for r in ran)
-    found = _found(item, results)
+    judgement = judge(item.detect, results)
+    statuses = MappingProxyType(
+        {link.detector: link.status for link in judgement.links if link.status is not None}
+    )
+    linked = item.detect.linked if item.detect is not None else ()
+    evidence = tuple(e for d in linked if d in results for e in results[d].evidence)
+    contrary = judgement.at_risk
     answered = answer is not None and answer.state in _ANSWERED
     expired = False
     state: State
@@ -174,7 +208,7 @@ def _view(
         state, source = State.NA, None
     elif contrary:
         state, source = State.AT_RISK, Source.DETECTED
-    elif found:
+    elif judgement.proven:
         state, source = State.DETECTED, Source.DETECTED
     else:
         state, source = State.TODO, None
@@ -187,14 +221,9 @@ def _view(
         applicable=applicable,
         waiver_expired=expired,
         detector_statuses=statuses,
+        judgement=judgement,
+        na_reason="" if applicable else not_applicable_reason(item.applies_when),
     )
-
-
-def _found(item: Item, results: Mapping[str, DetectorResult]) -> bool:
-    if item.detect is None:
-        return False
-    found = [d in results and results[d].status is Status.FOUND for d in item.detect.detectors]
-    return all(found) if item.detect.mode is DetectMode.ALL else any(found)
 
 
 def applies(when: AppliesWhen, paths: Iterable[str], imports: Iterable[str]) -> bool:
@@ -265,6 +294,10 @@ def _summary(
         waived=sum(1 for v in counted if v.state is State.WAIVED and not v.waiver_expired),
         scores=scores,
         gates=gates,
+        to_confirm=sum(1 for v in counted if v.to_confirm),
+        unknown=sum(
+            1 for v in counted if v.verdict is Verdict.ERROR and v.open and v.answer is None
+        ),
     )
 
 

@@ -27,16 +27,41 @@ class ItemKind(enum.StrEnum):
 
 
 class DetectMode(enum.StrEnum):
-    ALL = "all"  # every named detector must be found
-    ANY = "any"  # one found detector is enough
+    ALL = "all"  # every proving detector must be found
+    ANY = "any"  # one found proving detector is enough
+
+
+class Role(enum.StrEnum):
+    """What a linked detector's `found` establishes for an item (issue 11: proof, not presence)."""
+
+    PROVES = "proves"  # found ticks the item (state detected)
+    SUPPORTS = "supports"  # found is shown; a person confirms the item
 
 
 @dataclass(frozen=True, slots=True)
 class Detect:
-    """Which detectors can settle or inform an item."""
+    """Which detectors settle (`detectors`, the proving ones) or inform (`supports`) an item.
+
+    `detectors` keeps its name from the older `any`/`all` shape, whose lists meant "proves";
+    `legacy` says the definition was written in that shape (lint warns about it).
+    """
 
     mode: DetectMode
-    detectors: tuple[str, ...]
+    detectors: tuple[str, ...]  # proves: a found result may tick the item
+    supports: tuple[str, ...] = ()  # shown as evidence; never ticks
+    legacy: bool = field(default=False, compare=False)  # how it was written, not what it means
+
+    @property
+    def proves(self) -> tuple[str, ...]:
+        return self.detectors
+
+    @property
+    def linked(self) -> tuple[str, ...]:
+        """Every linked detector, proving ones first: all of them can put the item at risk."""
+        return (*self.detectors, *(d for d in self.supports if d not in self.detectors))
+
+    def role(self, detector: str) -> Role:
+        return Role.PROVES if detector in self.detectors else Role.SUPPORTS
 
 
 def _first(globs: tuple[str, ...], n: int = 4) -> str:

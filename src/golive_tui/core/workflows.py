@@ -395,7 +395,7 @@ def _checklist_detectors(root: Path, record: Record) -> Mapping[str, tuple[str, 
     checklist = record_checklist(root, record)
     if checklist is None:
         return {}
-    return {i.id: (i.detect.detectors if i.detect else ()) for i in checklist.items()}
+    return {i.id: (i.detect.linked if i.detect else ()) for i in checklist.items()}
 
 
 @dataclass

@@ -9,16 +9,21 @@ from textual.content import Content
 from golive_tui.core.assess import ItemView, ScoreResult
 from golive_tui.core.model import Priority, ScoringMethod, State
 from golive_tui.core.text import printable
+from golive_tui.core.verdict import STATE_LABEL
 from golive_tui.glyphs import STATE_GLYPH
 
+STATE_STYLE: Mapping[State, str] = {
+    # state: style using theme variables; the glyph is golive_tui.glyphs.STATE_GLYPH and the
+    # label core.verdict.STATE_LABEL (shared with `golive status` and the exports)
+    State.DONE: "$success",
+    State.DETECTED: "$success",
+    State.TODO: "$text-muted",
+    State.NA: "$text-muted",
+    State.WAIVED: "$warning",
+    State.AT_RISK: "bold $error",
+}
 STATE_LOOK: Mapping[State, tuple[str, str]] = {
-    # state: (style using theme variables, label); the glyph is golive_tui.glyphs.STATE_GLYPH
-    State.DONE: ("$success", "done"),
-    State.DETECTED: ("$success", "detected"),
-    State.TODO: ("$text-muted", "to do"),
-    State.NA: ("$text-muted", "n/a"),
-    State.WAIVED: ("$warning", "waived"),
-    State.AT_RISK: ("bold $error", "at risk"),
+    state: (style, STATE_LABEL[state]) for state, style in STATE_STYLE.items()
 }
 
 PRIORITY_STYLE: Mapping[Priority, str] = {
@@ -33,6 +38,7 @@ FILTERS: tuple[tuple[str, str], ...] = (
     ("p0", "P0"),
     ("at_risk", "at risk"),
     ("detected", "detected"),
+    ("to_confirm", "to confirm"),
 )
 
 
@@ -63,6 +69,8 @@ def matches_filter(view: ItemView, name: str) -> bool:
         return view.state is State.AT_RISK
     if name == "detected":
         return view.state is State.DETECTED
+    if name == "to_confirm":
+        return bool(view.to_confirm)  # supporting evidence waiting for a person (y)
     return True
 
 

@@ -251,7 +251,7 @@ def test_build_record_from_a_real_assessment(make_repo: RepoFactory) -> None:
     git(repo, "remote", "add", "origin", "https://bot:secret@example.com/team/svc.git")
     checklist = Library.discover(repo).get("go-production")
     items = checklist.items()
-    detected = next(i for i in items if i.detect)
+    detected = next(i for i in items if i.detect and i.detect.proves)
     watched_item = next((i for i in items if i.watch), None)
     manual = next(i for i in items if not i.detect)
     det_id = detected.detect.detectors[0] if detected.detect else ""

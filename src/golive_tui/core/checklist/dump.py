@@ -10,7 +10,16 @@ from typing import Any
 
 import tomlkit
 
-from golive_tui.core.model import Checklist, Item, ItemKind, PassRule, Scoring, ScoringMethod
+from golive_tui.core.model import (
+    Checklist,
+    Detect,
+    DetectMode,
+    Item,
+    ItemKind,
+    PassRule,
+    Scoring,
+    ScoringMethod,
+)
 
 
 def dump(checklist: Checklist) -> str:
@@ -88,7 +97,7 @@ def _dump_item(item: Item) -> Any:
         t["tags"] = list(item.tags)
     t["source"] = item.source
     if item.detect is not None:
-        t["detect"] = _inline({item.detect.mode.value: list(item.detect.detectors)})
+        t["detect"] = _inline(_detect(item.detect))
     if not item.applies_when.always:
         when: dict[str, list[str] | str] = {}
         if item.applies_when.files:
@@ -148,3 +157,17 @@ def _dump_scoring(scoring: Scoring) -> Any:
             bands.append(bt)
         t["bands"] = bands
     return t
+
+
+def _detect(detect: Detect) -> dict[str, Any]:
+    """The shape it was written in: the older `{ any | all }`, else proves/supports/mode."""
+    if detect.legacy:
+        return {detect.mode.value: list(detect.detectors)}
+    out: dict[str, Any] = {}
+    if detect.detectors:
+        out["proves"] = list(detect.detectors)
+    if detect.supports:
+        out["supports"] = list(detect.supports)
+    if detect.mode is not DetectMode.ANY:
+        out["mode"] = detect.mode.value
+    return out

@@ -375,33 +375,73 @@ def _source(f: _File, table: Mapping[str, Any], path: KeyPath) -> str | None:
     return _str(f, table, path, "source", required=True)
 
 
+_LEGACY_DETECT = ("any", "all")
+_DETECT_KEYS = ("proves", "supports", "mode", *_LEGACY_DETECT)
+_DETECT_EXAMPLE = 'a table such as { proves = ["detector.id"], supports = ["other.id"] }'
+
+
 def _detect(
     f: _File, value: object, path: KeyPath, detectors: frozenset[str] | None
 ) -> Detect | None:
-    table = _table(f, value, path, 'a table such as { any = ["detector.id"] }')
+    """`{ proves = [...], supports = [...], mode = "any"|"all" }`, or the older `{ any | all }`
+    (whose list means proves): what a found result of each linked detector establishes."""
+    table = _table(f, value, path, _DETECT_EXAMPLE)
     if table is None:
         return None
-    _check_keys(f, table, path, ("any", "all"))
-    modes = [key for key in ("any", "all") if key in table]
-    if len(modes) != 1:
-        f.err(path, 'expected exactly one of "any" or "all"')
+    _check_keys(f, table, path, _DETECT_KEYS)
+    legacy = [key for key in _LEGACY_DETECT if key in table]
+    new = [key for key in ("proves", "supports", "mode") if key in table]
+    if legacy and new:
+        f.err(path, f'expected either proves/supports (with mode) or "{legacy[0]}", not both')
         return None
-    mode = modes[0]
-    ids = _str_list(f, table, path, mode)
+    if len(legacy) > 1:
+        f.err(path, 'expected exactly one of "any" or "all" (or proves/supports)')
+        return None
+    if not legacy and not ("proves" in table or "supports" in table):
+        f.err(path, "expected at least one of proves or supports, each an array of detector ids")
+        return None
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in (*legacy, "proves", "supports"):
+        ids = _detector_ids(f, table, path, key, detectors) if key in table else ()
+        if ids is None:
+            return None
+        lists[key] = ids
+    both = sorted(set(lists["proves"]) & set(lists["supports"]))
+    if both:
+        f.err((*path, "supports"), f"{_quote(both[0])} is listed in proves too; name it once")
+        return None
+    if legacy:
+        return Detect(DetectMode(legacy[0]), lists[legacy[0]], legacy=True)
+    mode = _choice(f, table, path, "mode", DetectMode, [m.value for m in DetectMode])
+    if "mode" in table and mode is None:
+        return None
+    if mode is DetectMode.ALL and not lists["proves"]:
+        f.err((*path, "mode"), 'mode = "all" needs proving detectors in proves')
+        return None
+    return Detect(mode or DetectMode.ANY, lists["proves"], lists["supports"])
+
+
+def _detector_ids(
+    f: _File, table: Mapping[str, Any], path: KeyPath, key: str, detectors: frozenset[str] | None
+) -> tuple[str, ...] | None:
+    """A non-empty list of distinct detector ids, each known when `detectors` is given."""
+    ids = _str_list(f, table, path, key)
     if ids is None:
         return None
     if not ids:
-        f.err((*path, mode), "expected at least one detector id")
+        f.err((*path, key), "expected at least one detector id")
         return None
     ok = True
-    if detectors is not None:
-        for n, did in enumerate(ids):
-            if did not in detectors:
-                close = difflib.get_close_matches(did, sorted(detectors), n=1)
-                hint = f'; did you mean "{close[0]}"?' if close else "; see `golive detectors`"
-                f.err((*path, mode, n), f"unknown detector {_quote(did)}{hint}")
-                ok = False
-    return Detect(DetectMode(mode), ids) if ok else None
+    for n, did in enumerate(ids):
+        if did in ids[:n]:
+            f.err((*path, key, n), f"{_quote(did)} is listed twice")
+            ok = False
+        elif detectors is not None and did not in detectors:
+            close = difflib.get_close_matches(did, sorted(detectors), n=1)
+            hint = f'; did you mean "{close[0]}"?' if close else "; see `golive detectors`"
+            f.err((*path, key, n), f"unknown detector {_quote(did)}{hint}")
+            ok = False
+    return ids if ok else None
 
 
 def _applies_when(f: _File, value: object, path: KeyPath) -> AppliesWhen | None:

@@ -307,6 +307,28 @@ def lint_files(paths: Sequence[Path], repo_root: Path | None) -> dict[Path, Chec
     return out
 
 
+def lint_warnings(checklist: Checklist, display: str) -> list[str]:
+    """What loads but should be said better, for items defined in `display` (as lint names it).
+
+    The older `detect = { any | all }` shape still means "proves"; a warning asks the author to
+    say whether the evidence proves the item or only supports it.
+    """
+    out = []
+    for item in checklist.items():
+        if item.detect is None or not item.detect.legacy:
+            continue
+        if not item.origin.startswith(f"{display}:"):
+            continue  # inherited: its own file gets the warning
+        key = item.detect.mode.value
+        mode = ', mode = "all"' if key == "all" else ""
+        out.append(
+            f"{item.origin}: {item.id}.detect: warning: {{ {key} = [...] }} is read as "
+            f"{{ proves = [...]{mode} }}: "
+            "say whether each detector's found proves the item or only supports it"
+        )
+    return out
+
+
 def _config(repo_root: Path | None) -> Config:
     """The repository's `.golive/config.toml`, read by the one reader the scan uses too."""
     return Config() if repo_root is None else load_config(repo_root)

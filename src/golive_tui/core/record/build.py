@@ -263,7 +263,7 @@ def build_record(
         source = _enum_value(view.source) if view and view.source else ""  # nobody settled it
         evidence = []
         if item.detect:
-            for det in item.detect.detectors:
+            for det in item.detect.linked:
                 res = results.get(det)
                 if res is None:
                     continue
@@ -296,7 +296,8 @@ def build_record(
                 wording=item_wording(item),
                 score=getattr(answer, "score", None),
                 note=getattr(answer, "note", "") or "",
-                reason=getattr(answer, "reason", "") or "",
+                # An automatic n/a keeps its reason, so the record says why it did not apply.
+                reason=getattr(answer, "reason", "") or getattr(view, "na_reason", "") or "",
                 until=getattr(answer, "until", "") or "",
                 by=getattr(answer, "by", "") or "",
                 at=getattr(answer, "at", "") or "",

@@ -16,6 +16,7 @@ from golive_tui.core.draft import (
 )
 from golive_tui.core.errors import DraftError
 from golive_tui.core.model import Item, ItemKind, State
+from golive_tui.core.verdict import Verdict, confirmation_note
 from golive_tui.tui.screens.dialogs import Field, FormDialog, Values
 from golive_tui.tui.screens.walk_view import WalkView
 
@@ -51,8 +52,12 @@ class Answering(WalkView):
         return view.state if view.state in (State.DETECTED, State.AT_RISK) else None
 
     def answer(self, item: Item, state: State, fields: AnswerFields = NO_FIELDS) -> None:
-        """Answer `item`, asking for a note first when that overrides the evidence."""
+        """Answer `item`, asking for a note first when that overrides the evidence. Marking an
+        item with supporting evidence done confirms it: the note names the evidence."""
         evidence = self.evidence_state(item.id)
+        view = self.view_of(item.id)
+        if state is State.DONE and view is not None and view.verdict is Verdict.SUPPORTED:
+            fields = replace(fields, note=confirmation_note(view.judgement, fields.note))
         override = is_override(state, evidence)
         has_note = bool(fields.note or (state in (State.NA, State.WAIVED) and fields.reason))
         if override and not has_note:
@@ -130,6 +135,26 @@ class Answering(WalkView):
             return
         closed = view.state in (State.DONE, State.DETECTED)
         self.answer(view.item, State.TODO if closed else State.DONE)
+
+    def action_confirm(self) -> None:
+        """One key for what a person confirms: the item's supporting evidence, with its verify."""
+        view = self.current
+        if view is None:
+            return
+        if view.item.kind is ItemKind.SCORE:
+            self.notify("Score item: press 0, 1 or 2 (the rubric is in the detail).")
+            return
+        if not view.to_confirm:
+            said = {
+                State.DETECTED: "it is proven by its evidence already",
+                State.AT_RISK: "its evidence puts it at risk (space overrides, with a note)",
+            }.get(view.state, "no supporting evidence waits for a person here")
+            self.notify(f"Nothing to confirm: {said}.")
+            return
+        self.answer(view.item, State.DONE)
+        confirmed = self.view_of(view.item.id)
+        if confirmed is not None and confirmed.state is State.DONE:
+            self.notify("Confirmed from its evidence.", timeout=2)
 
     def action_score(self, value: int) -> None:
         item = self._item()

@@ -157,7 +157,7 @@ class WalkView(Screen[None]):
             self.evidence_index = 0
         self._shown_id = view.item.id if view else None
         dark = self.app.current_theme.dark
-        detectors = view.item.detect.detectors if view and view.item.detect else ()
+        detectors = view.item.detect.linked if view and view.item.detect else ()
         key = (
             view,
             tuple(self.results.get(d) for d in detectors),

@@ -34,6 +34,13 @@ WALKER_BINDINGS: list[BindingType] = [
         tooltip="Mark the item done, or back to to-do (overriding evidence asks for a note)",
     ),
     Binding(
+        "y",
+        "confirm",
+        "Confirm",
+        id="walk.confirm",
+        tooltip="Confirm the item from its supporting evidence (recorded as your answer)",
+    ),
+    Binding(
         "n",
         "na",
         "N/A",
@@ -99,7 +106,7 @@ WALKER_BINDINGS: list[BindingType] = [
         "cycle_filter",
         "Filter",
         id="walk.filter",
-        tooltip="Cycle the filter: all, remaining, P0, at risk, detected",
+        tooltip="Cycle the filter: all, remaining, P0, at risk, detected, to confirm",
     ),
     Binding(
         "c",

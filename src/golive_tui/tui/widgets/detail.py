@@ -34,6 +34,7 @@ from golive_tui.core.model import (
 )
 from golive_tui.core.scan.reader import DEFAULT_MAX_FILE_SIZE
 from golive_tui.core.text import printable
+from golive_tui.core.verdict import NOT_SCANNED
 from golive_tui.tui.present import literal, priority_badge, state_label
 
 CONTEXT = 3  # lines shown around a finding
@@ -108,7 +109,7 @@ def evidence_of(
     out: list[tuple[str, Evidence]] = []
     detect = view.item.detect
     if detect is not None:
-        for det in detect.detectors:
+        for det in detect.linked:
             result = results.get(det)
             if result is not None:
                 out.extend((det, ev) for ev in result.evidence)
@@ -148,7 +149,7 @@ def _finding_line(ev: Evidence, selected: bool, width: int = 0) -> Content:
         "▶ " if selected else "  ",
         Content.styled(fit_path(ev.path, ev.line, room), "underline" if selected else ""),
         Content.styled(
-            "  contrary" if contrary else "  supports",
+            "  contrary" if contrary else "  positive",
             "$error" if contrary else "$success",
         ),
     )
@@ -224,6 +225,8 @@ class ItemDetail(VerticalScroll):
             with VerticalGroup(id="d-evidence"):
                 yield Static(classes="heading", id="d-evidence-heading")
                 yield Static(classes="detectors", id="d-detectors")
+                yield Static(classes="risks", id="d-risks")
+                yield Static(classes="confirm", id="d-confirm")
                 with VerticalGroup(id="d-findings"):
                     yield Static(classes="evidence-list", id="d-before")
                     with VerticalGroup(id="d-selected"):
@@ -281,6 +284,7 @@ class ItemDetail(VerticalScroll):
                 state_label(view),
                 literal(f" · {item.id}", "$text-muted", multiline=False),
                 Content.styled("" if view.applicable else " · not applicable here", "italic"),
+                literal(f": {view.na_reason}" if view.na_reason else "", "italic", multiline=False),
             ),
         )
         self._set("#d-answer", _answer_text(view.answer))
@@ -326,37 +330,48 @@ class ItemDetail(VerticalScroll):
         self.query_one("#d-evidence").display = detect is not None
         if detect is None:
             return
-        count = len(detect.detectors)
+        count = len(detect.proves)
         settles = ""
         if count > 1:
             settles = (
-                f" · any one of {count} detectors settles it"
+                f" · any one of {count} proving detectors settles it"
                 if detect.mode is DetectMode.ANY
-                else f" · all {count} detectors must find it"
+                else f" · all {count} proving detectors must find it"
             )
+        elif not count:
+            settles = " · supporting only: a person confirms"
         pairs = evidence_of(view, results)
         found = f" · {len(pairs)} findings, x next" if len(pairs) > 1 else ""
         self._set("#d-evidence-heading", f"Evidence{settles}{found}")
         lines: list[Content] = []
-        for det in detect.detectors:
-            result = results.get(det)
-            if result is None:
-                text = "waiting for the scan…" if scanning else "not scanned"
+        for link in view.links:
+            role = Content.styled(f"{link.role.value:<8}", "$text-muted")
+            if link.status is None:
+                text = "waiting for the scan…" if scanning else NOT_SCANNED
                 lines.append(
                     Content.assemble(
-                        literal(det, multiline=False), Content.styled(f"  {text}", "$text-muted")
+                        role,
+                        literal(link.detector, multiline=False),
+                        Content.styled(f"  {text}", "$text-muted"),
                     )
                 )
                 continue
             lines.append(
                 Content.assemble(
-                    Content.styled(result.status.value, STATUS_STYLE.get(result.status, "")),
-                    "  ",
-                    literal(det, "bold", multiline=False),
-                    literal(f"  {result.summary}", "$text-muted"),
+                    Content.styled(f"{link.label:<15}", STATUS_STYLE.get(link.status, "")),
+                    role,
+                    literal(link.detector, "bold", multiline=False),
+                    literal(f"  {link.summary}", "$text-muted"),
                 )
             )
         self._set("#d-detectors", Content("\n").join(lines))
+        self._set(
+            "#d-risks",
+            literal("At risk because:\n" + "\n".join(f"  {r}" for r in view.risks), "$error")
+            if view.risks
+            else "",
+        )
+        self._set("#d-confirm", _confirm_text(view))
         self.query_one("#d-findings").display = bool(pairs)
         if not pairs:
             self._set("#d-before", "")
@@ -387,6 +402,15 @@ class ItemDetail(VerticalScroll):
             return
         text, start = found_code
         code.show(text, ev.path, start, set(range(ev.line, max(ev.line, ev.end_line) + 1)))
+
+
+def _confirm_text(view: ItemView) -> Content | str:
+    """What a person still has to confirm, and the key that records it."""
+    if not view.to_confirm:
+        return ""
+    return Content.assemble(
+        Content.styled("To confirm (y): ", "bold $warning"), literal(view.to_confirm)
+    )
 
 
 def _answer_text(answer: Answer | None) -> Content | str:

@@ -31,6 +31,7 @@ class _Facts:
     at_risk: int
     gate: tuple[str, bool] | None  # (profile, passed)
     scores: tuple[ScoreResult, ...]
+    to_confirm: int = 0  # supporting evidence waiting for a person
 
 
 def _wordings(f: _Facts) -> list[tuple[str, str, str]]:
@@ -49,8 +50,9 @@ def _wordings(f: _Facts) -> list[tuple[str, str, str]]:
         f"{printable(s.id, multiline=False)} {score_value(s)}" for s in f.scores
     )
     scores_short = " · ".join(score_value(s) for s in f.scores)
+    confirm = f" · to confirm {f.to_confirm}" if f.to_confirm else ""
     return [
-        (counts_long, gate_long, scores_long),
+        (counts_long + confirm, gate_long, scores_long),
         (counts_long, gate_long, scores_mid),
         (counts_long, gate_mid, scores_mid),
         (counts_short, gate_mid, scores_mid),
@@ -84,6 +86,7 @@ class SummaryBar(Horizontal):
             at_risk=summary.at_risk,
             gate=(chosen[0].profile, chosen[0].passed) if chosen else None,
             scores=summary.scores,
+            to_confirm=summary.to_confirm,
         )
         gate = self.query_one("#gate", Label)
         if self._facts.gate is not None:

@@ -19,6 +19,7 @@ from textual.widgets import Footer
 RANK: tuple[str, ...] = (
     "help",
     "toggle_done",
+    "confirm",
     "na",
     "waive",
     "search",

@@ -364,15 +364,15 @@ def _recorded_statuses(rec: RecordItem) -> Mapping[str, Status]:
 
 def verdict(item: Item, statuses: Mapping[str, Status]) -> str:
     """found | contrary | missing | unknown (no detector could tell) | "" (item not detected)."""
-    if item.detect is None or not item.detect.detectors:
+    if item.detect is None or not item.detect.linked:
         return ""
-    got = [statuses.get(d) for d in item.detect.detectors]
+    got = [statuses.get(d) for d in item.detect.linked]
     got = [None if s in _UNSURE else s for s in got]  # "could not tell" is not "no"
     if any(s in (Status.CONTRARY, Status.PARTIAL) for s in got):
-        return "contrary"
-    found = [s is Status.FOUND for s in got]
-    if all(found) if item.detect.mode is DetectMode.ALL else any(found):
-        return "found"
+        return "contrary"  # any linked detector, proving or supporting, puts the item at risk
+    found = [statuses.get(d) is Status.FOUND for d in item.detect.proves]
+    if found and (all(found) if item.detect.mode is DetectMode.ALL else any(found)):
+        return "found"  # only proof ticks
     if all(s is None for s in got):
         return "unknown"
     return "missing"
@@ -384,7 +384,7 @@ def _finding(evidence: Iterable[RecordEvidence]) -> str:
 
 
 def _now_evidence(item: Item, observed: Observed) -> list[RecordEvidence]:
-    dets = item.detect.detectors if item.detect else ()
+    dets = item.detect.linked if item.detect else ()
     return [ev for d in dets for ev in observed.evidence.get(d, ())]
 
 
