@@ -26,8 +26,8 @@ def practice_keys(item: Item) -> tuple[str, ...]:
     keys = [f"id {item.id}"]
     if item.practice:
         keys.append(f"practice {item.practice}")
-    elif item.detect is not None and item.kind is ItemKind.CHECK:
-        keys.append("detectors " + "+".join(sorted(item.detect.detectors)))
+    elif item.detect is not None and item.detect.linked and item.kind is ItemKind.CHECK:
+        keys.append("detectors " + "+".join(sorted(item.detect.linked)))
     return tuple(keys)
 
 
