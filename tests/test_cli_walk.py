@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -146,20 +147,30 @@ def test_score_answers(repo: Path, capsys) -> None:
     assert "0, 1 or 2" in capsys.readouterr().err
 
 
-def test_the_walkers_record_saver_saves_the_stored_draft(repo: Path, capsys) -> None:
-    """The saver the walker calls takes nothing: it reads back the draft autosaved on every
-    answer, so the record holds what the walker showed."""
+def test_the_walkers_record_saver_signs_what_the_walker_shows(repo: Path, capsys) -> None:
+    """The walker hands its draft, scan and assessment to the saver: the record holds exactly
+    those (no fresh scan), and a tree that moved since the scan is refused (issue 13, point 2)."""
     from golive_tui.commands.walk import build_deps
     from golive_tui.core.record.store import load_record
-    from golive_tui.core.workflows import Session
+    from golive_tui.core.workflows import Session, TreeChangedError
 
     assert cli.main(["mark", "ops.runbook", "done", "--path", str(repo)]) == 0
     capsys.readouterr()
     session = Session.open(str(repo))
     deps = build_deps(session)
     assert deps.save_record is not None
-    message = deps.save_record()
+    draft = session.load_draft()
+    assert draft is not None
+    report = session.scan()
+    assessment = session.assess(draft, report)
+    # the walker's draft in memory wins over the stored one: what was on screen is signed
+    shown = replace(draft, answers={})
+    message = deps.save_record(shown, report, assessment)
     path = repo / ".golive" / "records" / f"{session.release}.toml"
     assert str(path.relative_to(repo)) in message
     record = load_record(path)
-    assert record.item("ops.runbook").state == State.DONE.value
+    assert record.item("ops.runbook").state == State.DONE.value  # from the assessment shown
+    assert record.profile == session.profile
+    (repo / "new.go").write_text("package main\n")
+    with pytest.raises(TreeChangedError, match=r"changed since the scan you reviewed \(new.go\)"):
+        deps.save_record(draft, report, assessment)

@@ -194,14 +194,15 @@ class FakeScan:
 
 @dataclass
 class RecordingSaver:
-    """Records the draft stored at each save: what the real saver reads back from the store."""
+    """Records what the walker hands over at each save: the draft, scan and assessment shown."""
 
     store: DraftStore | None = None
     calls: list[Draft | None] = field(default_factory=list)
+    shown: list[tuple[Draft, Any, Any]] = field(default_factory=list)
 
-    def __call__(self) -> str:
-        stored = self.store.load("test-list", "v1") if self.store is not None else None
-        self.calls.append(stored)
+    def __call__(self, draft: Draft, report: Any, assessment: Any) -> str:
+        self.calls.append(draft)
+        self.shown.append((draft, report, assessment))
         return "Saved unsigned record .golive/records/v1.toml"
 
 

@@ -613,7 +613,7 @@ async def test_summary_without_an_earlier_record_has_no_carry_line(repo: Path) -
 
 
 async def test_saving_shows_the_how_to_on_screen_and_a_one_line_toast(repo: Path) -> None:
-    def save() -> str:
+    def save(_draft: object, _report: object, _assessment: object) -> str:
         return "saved (unsigned) .golive/records/v1.toml\nTo sign:\n  git config gpg.format ssh"
 
     app = NotingApp(make_deps(repo, save_record=save))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from golive_tui.commands._options import PAIR_HELP, add_repo_option, repo_path
@@ -18,7 +17,9 @@ from golive_tui.core.record.carry import CarryPlan
 from golive_tui.core.workflows import Session, plan_for_walk
 
 if TYPE_CHECKING:  # the Textual side is imported only when the walker opens
-    from golive_tui.tui.deps import WalkerDeps, WalkReport
+    from golive_tui.core.assess import Assessment
+    from golive_tui.core.draft import Draft
+    from golive_tui.tui.deps import SaveRecordFn, WalkerDeps, WalkReport
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,23 +34,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def record_saver(session: Session) -> Callable[[], str]:
-    """save() -> message, through the records API (`golive sign`).
+def record_saver(session: Session) -> SaveRecordFn:
+    """save(draft, report, assessment) -> message, through the one save function of `golive sign`.
 
-    Takes nothing: the draft is autosaved on every answer, so the record is built from the
-    stored draft (what the walker shows), with a fresh scan; signing follows git's config and,
-    without a key, the record is saved unsigned and the message says so (and how to set
-    signing up).
+    Signs what the walker shows: its draft, its scan and its assessment, with the profile the
+    draft was walked with; refused (with the changed paths) when the tree moved since the scan.
     """
 
-    def save() -> str:
-        from golive_tui.core.workflows import save_record
+    def save(draft: Draft, report: WalkReport, assessment: Assessment) -> str:
+        from golive_tui.core.workflows import ReviewedScan, save_reviewed
 
-        result = save_record(
+        if not isinstance(report, ReviewedScan):
+            raise TypeError("the walker's scan did not come from Session.scan")
+        result = save_reviewed(
             session.root,
-            session.checklist.id,
+            session.checklist,
             session.release,
-            profile=session.profile or None,
+            draft,
+            report,
+            assessment,
+            profile=draft.profile,
         )
         return result.message
 

@@ -142,6 +142,25 @@ class Assessment:
                 return view
         raise KeyError(item_id)
 
+    def gate(self, profile: str) -> GateResult:
+        """The gate `golive gate` checks for `profile`; "" (no profile) means every applicable
+        item settled and none at risk, the rule the record's gate applies too."""
+        if profile:
+            found = next((g for g in self.summary.gates if g.profile == profile), None)
+            if found is not None:
+                return found
+        s = self.summary  # the record's gate reads these two counts: so does this one
+        failing = tuple(v.item.id for v in self.items if v.open)
+        return GateResult(profile="", passed=not (s.remaining or s.at_risk), failing=failing)
+
+
+#: How a gate with no profile is named wherever it is shown.
+EVERY_ITEM = "every item"
+
+
+def gate_name(profile: str) -> str:
+    return profile or EVERY_ITEM
+
 
 def assess(
     checklist: Checklist,

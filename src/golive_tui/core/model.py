@@ -211,6 +211,7 @@ class Checklist:
     parent_sha256: tuple[str, ...] = ()  # of the parents it extends, nearest first
     origin: str = "shipped"  # "shipped" or "repo"
     narrowed_to: str = ""  # the parent's profile this checklist keeps only the items of
+    default_profile: str = ""  # the profile gated when neither the user nor the config names one
 
     def items(self) -> tuple[Item, ...]:
         return tuple(item for section in self.sections for item in section.items)

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from golive_tui.core.assess import Assessment, assess
 from golive_tui.core.checklist.library import (
+    NO_PROFILE,
     Library,
     default_checklist_id,
-    default_profile,
-    require_profile,
+    resolve_profile,
 )
 from golive_tui.core.draft import Draft, DraftStore, with_current_ids
 from golive_tui.core.git.config import identity
@@ -60,8 +60,58 @@ class SaveResult:
     committed: str = ""  # commit sha when asked to commit
 
 
-# Long on purpose: the steps of one `golive sign` (release, checklist, draft, scan, assess,
-# build, sign, write) read top to bottom; each step is a call.
+class TreeChangedError(RecordError):
+    """The working tree moved between the scan that was reviewed and the signing."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewedScan:
+    """A scan and the working tree it saw (`state`, taken just before it ran).
+
+    Reads like the engine's ScanReport (results, paths, go_imports, warnings, repo), so the
+    walker, carry-forward and the record builder take it as they take a report; signing
+    compares `state` with the tree as it is then and refuses if anything moved.
+    """
+
+    report: ScanReport
+    state: worktree.TreeState | None
+
+    @property
+    def results(self) -> Any:
+        return self.report.results
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return self.report.paths
+
+    @property
+    def go_imports(self) -> frozenset[str]:
+        return self.report.go_imports
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return self.report.warnings
+
+    @property
+    def repo(self) -> Any:
+        return self.report.repo
+
+
+def tree_now(repo_root: Path) -> worktree.TreeState | None:
+    """The working tree as signing sees it (records themselves left out: signing writes them)."""
+    return worktree.tree_state(repo_root, RECORDS_DIR.as_posix())
+
+
+def reviewed_scan(
+    repo_root: Path, progress: Callable[[Progress], None] | None = None
+) -> ReviewedScan:
+    """Scan, with the tree's state taken first: a change during the scan is caught at signing."""
+    from golive_tui.core.scan.engine import scan
+
+    state = tree_now(repo_root)
+    return ReviewedScan(scan(repo_root, progress=progress), state)
+
+
 def save_record(
     repo_root: Path,
     checklist_id: str | None,
@@ -72,17 +122,12 @@ def save_record(
     profile: str | None = None,
     commit: bool = False,
 ) -> SaveResult:
-    """Scan, assess the current draft, build, sign (when a key is configured) and write the record.
+    """`golive sign` in one process: scan once, assess the draft, sign what was assessed.
 
     Safe to call from a worker thread: no prompts (signing tools run without a terminal), and a
     signing failure still saves the record, unsigned, with the reason in `message`.
     """
-    from golive_tui.core.assess import assess
-    from golive_tui.core.checklist.library import Library, default_checklist_id, default_profile
-    from golive_tui.core.draft import DraftStore
-    from golive_tui.core.errors import SigningError
-    from golive_tui.core.git.release import DEFAULT_RELEASE, resolve_release
-    from golive_tui.core.scan.engine import scan
+    from golive_tui.core.git.release import DEFAULT_RELEASE
 
     rel = resolve_release(repo_root, release)
     library = Library.discover(repo_root)
@@ -96,27 +141,94 @@ def save_record(
         adopted = DEFAULT_RELEASE if draft is not None else ""
     if draft is not None:
         draft = with_current_ids(draft, checklist)  # answers under former item ids count
-    chosen = profile or (getattr(draft, "profile", "") or None) or default_profile(repo_root)
-    report = scan(repo_root)
-    answers = dict(getattr(draft, "answers", {}) or {})
+    chosen = session_profile(repo_root, checklist, profile, draft)
+    scanned = reviewed_scan(repo_root)
     assessment = assess(
         checklist,
-        answers,
-        {r.id: r for r in report.results},
-        paths=report.paths,
-        go_imports=report.go_imports,
+        dict(getattr(draft, "answers", {}) or {}),
+        {r.id: r for r in scanned.results},
+        paths=scanned.paths,
+        go_imports=scanned.go_imports,
+        profile=chosen or None,
+    )
+    return save_reviewed(
+        repo_root,
+        checklist,
+        rel,
+        draft,
+        scanned,
+        assessment,
         profile=chosen,
+        sign=sign,
+        role=role,
+        commit=commit,
+        adopted=adopted,
     )
+
+
+def session_profile(
+    repo_root: Path, checklist: Checklist, asked: str | None, draft: Draft | None
+) -> str:
+    """The profile of a walk: asked, else the one its draft was walked with, else the default."""
+    if not asked and draft is not None:
+        asked = draft.profile or NO_PROFILE
+    return resolve_profile(repo_root, checklist, asked)
+
+
+# Long on purpose: the steps of signing (check the tree, build, sign, write, commit) read top to
+# bottom; each step is a call.
+def save_reviewed(
+    repo_root: Path,
+    checklist: Checklist,
+    release: str,
+    draft: Draft | None,
+    scanned: ReviewedScan,
+    assessment: Assessment,
+    *,
+    profile: str,
+    sign: bool = True,
+    role: str = "author",
+    commit: bool = False,
+    adopted: str = "",
+) -> SaveResult:
+    """Sign exactly what was reviewed: this draft, this scan, this assessment.
+
+    Refuses (TreeChangedError) when the working tree differs from what the scan saw: the
+    signed record would not describe what people looked at. One `git status` in all.
+    """
+    from golive_tui.core.errors import SigningError
+
+    state = tree_now(repo_root)
+    if scanned.state is not None and state is not None:
+        moved = scanned.state.differs(state)
+        if moved:
+            shown = ", ".join(moved[:5]) + (f" and {len(moved) - 5} more" if len(moved) > 5 else "")
+            raise TreeChangedError(
+                f"not signed: the working tree changed since the scan you reviewed ({shown}); "
+                "rescan (`r` in the walker), check the items again and sign"
+            )
+    if draft is not None and draft.profile != profile:
+        draft = replace(draft, profile=profile)
     record = build_record(
-        repo_root, checklist, draft, report, assessment, release=rel, profile=chosen or ""
+        repo_root,
+        checklist,
+        draft,
+        scanned,
+        assessment,
+        release=release,
+        profile=profile,
+        tree=state,
     )
-    notes = [] if draft is not None else [_no_draft_note(repo_root, checklist.id, rel)]
+    notes = [] if draft is not None else [_no_draft_note(repo_root, checklist.id, release)]
     if adopted:
-        notes.append(f"used the answers of the `{adopted}` draft (walked before {rel} was named)")
+        notes.append(
+            f"used the answers of the `{adopted}` draft (walked before {release} was named)"
+        )
     if record.repo.dirty:
-        notes.append(_dirty_note(repo_root))
-    path = record_path(repo_root, rel)
-    _check_new_record(record, path, store.path(checklist.id, adopted or rel) if draft else None)
+        notes.append(_dirty_note(state))
+    store = DraftStore(repo_root)
+    path = record_path(repo_root, release)
+    _check_new_record(record, path, store.path(checklist.id, adopted or release) if draft else None)
     signed = False
     if sign:
         try:
@@ -127,7 +239,7 @@ def save_record(
     if signed:
         notes.extend(_unknown_key_notes(record, repo_root))
     with record_lock(path):
-        kept = _keep_signed(path, rel) if not signed else ""
+        kept = _keep_signed(path, release) if not signed else ""
         if kept:
             message = "\n".join([f"not saved: {kept}", *notes])
             return SaveResult(path=path, signed=False, message=message, record=None)
@@ -137,16 +249,33 @@ def save_record(
             previous = None
         if previous is not None and previous.signatures:
             notes.append(
-                f"replaced the previous record of {rel} and its "
+                f"replaced the previous record of {release} and its "
                 f"{len(previous.signatures)} signature(s); cosigners must sign again"
             )
         write_record(path, record)
     committed = ""
     if commit:
-        committed = commit_record(repo_root, path, rel)
+        committed = commit_record(repo_root, path, release)
+    if signed:
+        notes.extend(_next_steps(record, release, committed=bool(committed)))
     verb = "signed and saved" if signed else "saved (unsigned)"
     message = "\n".join([f"{verb} {path.relative_to(repo_root)}", *notes])
     return SaveResult(path=path, signed=signed, message=message, record=record, committed=committed)
+
+
+def _next_steps(record: Record, release: str, *, committed: bool) -> list[str]:
+    """What the other participants do next: each cosigns, then the record is committed."""
+    me = {s.signer for s in record.signatures}
+    others = [p for p in record.participants if p not in me]
+    steps: list[str] = []
+    if not committed:
+        steps.append(f"next: commit it (`golive sign --release {release} --commit` does both)")
+    if others:
+        steps.append(
+            f"next for {', '.join(others)}: `golive cosign --release {release} --commit` "
+            "(after pulling this commit)"
+        )
+    return steps
 
 
 def _check_new_record(record: Record, path: Path, draft_path: Path | None) -> None:
@@ -238,12 +367,9 @@ def _no_draft_note(repo_root: Path, checklist_id: str, release: str) -> str:
     return note
 
 
-def _dirty_note(repo_root: Path) -> str:
+def _dirty_note(state: worktree.TreeState | None) -> str:
     """Which uncommitted files make the record dirty, and how to get a clean one."""
-    status = worktree.status(
-        repo_root, "--ignore-submodules=dirty", "--", ".", f":(exclude){RECORDS_DIR.as_posix()}"
-    )
-    paths = sorted({c.path for c in (status.changes if status else ())})
+    paths = sorted({c.path for c in (state.changes if state else ())})
     shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
     return (
         f"the working tree has uncommitted changes ({shown}): the record is marked dirty and "
@@ -419,15 +545,15 @@ class Session:
         root = worktree_root(Path(path or "."))
         library = Library.discover(root)
         chosen = library.get(checklist or default_checklist_id(root))
-        prof = profile or default_profile(root) or ""
-        if prof:
-            require_profile(chosen, prof)
+        rel = resolve_release(root, release)
+        store = DraftStore(root)
+        draft = store.load(chosen.id, rel)
         return Session(
             root=root,
             checklist=chosen,
-            release=resolve_release(root, release),
-            profile=prof,
-            store=DraftStore(root),
+            release=rel,
+            profile=session_profile(root, chosen, profile, draft),
+            store=store,
         )
 
     def load_draft(self) -> Draft | None:
@@ -445,12 +571,10 @@ class Session:
             participants=tuple(p for p in (me, *participants) if p),
         )
 
-    def scan(self, progress: Callable[[Progress], None] | None = None) -> ScanReport:
-        from golive_tui.core.scan.engine import scan
+    def scan(self, progress: Callable[[Progress], None] | None = None) -> ReviewedScan:
+        return reviewed_scan(self.root, progress)
 
-        return scan(self.root, progress=progress)
-
-    def assess(self, draft: Draft | None, report: ScanReport | None) -> Assessment:
+    def assess(self, draft: Draft | None, report: ScanReport | ReviewedScan | None) -> Assessment:
         results: dict[str, DetectorResult] = (
             {r.id: r for r in report.results} if report is not None else {}
         )

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 from golive_tui.core.assess import Assessment
-from golive_tui.core.draft import DraftStore
+from golive_tui.core.draft import Draft, DraftStore
 from golive_tui.core.model import Answer, Checklist, DetectorResult
 from golive_tui.core.record.carry import CarryPlan, ReportLike
 
@@ -66,9 +66,9 @@ class AssessFn(Protocol):
     ) -> Assessment: ...
 
 
-#: save_record() -> a sentence for the user (signed, unsigned, where). Takes nothing: the draft
-#: is autosaved on every answer, and the saver reads it back from the store.
-SaveRecordFn = Callable[[], str]
+#: save_record(draft, report, assessment) -> a sentence for the user (signed, unsigned, where):
+#: exactly what the walker shows is signed (no fresh scan), or refused if the tree moved since.
+SaveRecordFn = Callable[[Draft, WalkReport, Assessment], str]
 #: carry(report) -> the earlier release this walk continues from, or None.
 CarryFn = Callable[[WalkReport], CarryPlan | None]
 

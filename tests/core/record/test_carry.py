@@ -372,11 +372,17 @@ def test_should_seed_only_fresh_drafts_without_record(make_repo: RepoFactory) ->
 # --------------------------------------------------------------------------- which record is the base
 
 
-def _signed(root: Path, release: str, created: str, *, sign: bool = True) -> None:
+def _signed(
+    root: Path, release: str, created: str, *, sign: bool = True, commit: bool = True
+) -> None:
     record = replace(sample_record(release=release), created=created)
     if sign:
         record = sign_record(record, root, signed_at=created)
-    write_record(record_path(root, release), record)
+    path = record_path(root, release)
+    write_record(path, record)
+    if commit:  # a base must be committed: a record only on disk is never one
+        git(root, "add", "--", str(path.relative_to(root)))
+        git(root, "commit", "-q", "-m", f"readiness: {release}")
 
 
 @pytest.fixture
@@ -424,8 +430,31 @@ def test_first_tag_falls_back_to_untagged_record(signing_repo: Path) -> None:
     git(root, "tag", "v1.0.0")
     _signed(root, "unreleased", "2026-01-01T00:00:00Z")
     base, _ = carry.find_base(root, "v1.0.0", now="2026-02-01T00:00:00Z")
-    assert base is not None and base.release == "unreleased"
+    assert base is None  # `unreleased` is a working name, never a base
+    _signed(root, "rc1", "2026-01-02T00:00:00Z")
+    base, _ = carry.find_base(root, "v1.0.0", now="2026-02-01T00:00:00Z")
+    assert base is not None and base.release == "rc1"
     git(root, "tag", "v0.9.0")
     _signed(root, "v0.9.0", "2026-01-05T00:00:00Z")
     base, _ = carry.find_base(root, "v1.0.0", now="2026-02-01T00:00:00Z")
     assert base is not None and base.release == "v0.9.0"  # a lower tag wins over the fallback
+
+
+def test_base_is_committed_never_unreleased_and_never_loops(signing_repo: Path) -> None:
+    """Issue 13: a stale, untracked `unreleased.toml` never wins over the signed, tagged v1.0.0,
+    and releases never continue from each other in a circle."""
+    root = signing_repo
+    git(root, "tag", "v1.0.0")
+    _signed(root, "v1.0.0", "2026-01-01T00:00:00Z")
+    _signed(root, "unreleased", "2026-01-05T00:00:00Z", commit=False)  # the walker's ctrl+s
+    _signed(root, "v1.1.0-wip", "2026-01-06T00:00:00Z", commit=False)
+    base, notes = carry.find_base(root, "v1.1.0", now="2026-02-01T00:00:00Z")
+    assert base is not None and base.release == "v1.0.0"
+    assert "v1.1.0-wip.toml: not a base: not committed (commit it to continue from it)" in notes
+    assert not any("unreleased" in n for n in notes)
+    git(root, "tag", "v1.1.0")
+    _signed(root, "v1.1.0", "2026-02-01T00:00:00Z")
+    base, _ = carry.find_base(root, "unreleased", now="2026-03-01T00:00:00Z")
+    assert base is not None and base.release == "v1.1.0"
+    base, _ = carry.find_base(root, "v1.1.0", now="2026-03-01T00:00:00Z")
+    assert base is not None and base.release == "v1.0.0"  # never unreleased: no loop

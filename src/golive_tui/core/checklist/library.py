@@ -342,3 +342,22 @@ def default_checklist_id(repo_root: Path | None) -> str:
 def default_profile(repo_root: Path | None) -> str | None:
     """The `profile` key of `.golive/config.toml`, if the team chose one."""
     return _config(repo_root).profile or None
+
+
+#: `--profile none`: gate every item, whatever the config or the checklist default says.
+NO_PROFILE = "none"
+
+
+def resolve_profile(repo_root: Path | None, checklist: Checklist, asked: str | None = None) -> str:
+    """The one answer to "which gate?": asked, else the config's, else the checklist's default,
+    else "" (no profile: every item must be settled).
+
+    The walker's header, `status`, the record and `golive gate` all take it from here, so the
+    gate shown is the gate signed. `asked` may be NO_PROFILE to choose no profile on purpose.
+    """
+    if asked == NO_PROFILE and NO_PROFILE not in {p.id for p in checklist.profiles}:
+        return ""
+    chosen = asked or default_profile(repo_root) or checklist.default_profile or ""
+    if chosen:
+        require_profile(checklist, chosen)
+    return chosen

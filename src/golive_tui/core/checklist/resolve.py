@@ -100,6 +100,7 @@ def resolve(raw: RawChecklist, chain: Sequence[RawChecklist]) -> Checklist:
         parent_sha256=tuple(parent.sha256 for parent in chain),
         origin=raw.origin,
         narrowed_to=next((c.only_profile for c in reversed(lineage) if c.only_profile), ""),
+        default_profile=default_profile,
     )
 
 

@@ -154,3 +154,47 @@ class WorktreeBlobs:
         if path not in self.known:
             self.prime([path])
         return self.known[path]
+
+
+@dataclass(frozen=True, slots=True)
+class TreeState:
+    """HEAD and every change `git status` reports, with the blob of each changed file as it is
+    on disk: what a scan saw, and what signing compares against (nothing may move in between)."""
+
+    head: str | None
+    changes: tuple[Change, ...]
+    blobs: dict[str, str]  # changed or untracked path -> blob id on disk ("" when deleted)
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self.changes)
+
+    @property
+    def fingerprint(self) -> str:
+        digest = hashlib.sha256((self.head or "").encode())
+        for change in sorted(self.changes, key=lambda c: c.path):
+            line = f"\0{change.path}\0{change.xy}\0{self.blobs.get(change.path, '')}"
+            digest.update(line.encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
+
+    def differs(self, later: TreeState) -> list[str]:
+        """The paths (or HEAD) that moved between this state and `later`, for the message."""
+        if self.head != later.head:
+            return [f"HEAD ({(self.head or 'none')[:12]} -> {(later.head or 'none')[:12]})"]
+        mine = {c.path: (c.xy, self.blobs.get(c.path, "")) for c in self.changes}
+        theirs = {c.path: (c.xy, later.blobs.get(c.path, "")) for c in later.changes}
+        return sorted(p for p in mine.keys() | theirs.keys() if mine.get(p) != theirs.get(p))
+
+
+def tree_state(root: Path, *exclude: str) -> TreeState | None:
+    """One `git status` (untracked files listed one by one, `exclude` pathspecs left out) and
+    the blobs of the files it names; None when git cannot answer."""
+    spec = ["--", ".", *(f":(exclude){e}" for e in exclude)]
+    found = status(root, "--branch", "--untracked-files=all", "--ignore-submodules=dirty", *spec)
+    if found is None:
+        return None
+    present = [c.path for c in found.changes if "D" not in c.xy and not c.path.endswith("/")]
+    hashed = WorktreeBlobs(root)
+    hashed.prime(present)
+    blobs = {path: hashed(path) for path in present}
+    return TreeState(head=found.head, changes=found.changes, blobs=blobs)

@@ -101,8 +101,13 @@ class RepoFacts:
     blobs: Mapping[str, str] = field(default_factory=dict)  # path -> blob at commit
 
 
-def repo_facts(repo_root: Path, commit: str = "HEAD") -> RepoFacts:
-    """Remote, commit, tree, dirtiness and every file's blob at `commit` (one ls-tree call)."""
+def repo_facts(
+    repo_root: Path, commit: str = "HEAD", state: worktree.TreeState | None = None
+) -> RepoFacts:
+    """Remote, commit, tree, dirtiness and every file's blob at `commit` (one ls-tree call).
+
+    `state` (the working tree as the scan saw it) answers dirtiness without another `git status`.
+    """
     head = (git_out(repo_root, "rev-parse", "--verify", "-q", f"{commit}^{{commit}}") or "").strip()
     if not head:
         raise NoCommitError(f"{repo_root}: no commit to record (make a first commit)")
@@ -110,14 +115,17 @@ def repo_facts(repo_root: Path, commit: str = "HEAD") -> RepoFacts:
     remote = clean_remote(
         (git_out(repo_root, "config", "--get", "remote.origin.url") or "").strip()
     )
-    status = worktree.status(
-        repo_root,
-        "--ignore-submodules=dirty",  # never a `git status` inside a submodule
-        "--",
-        ".",
-        f":(exclude){RECORDS_DIR.as_posix()}",
-    )
-    dirty = bool(status and status.changes)
+    if state is not None:
+        dirty = state.dirty
+    else:
+        status = worktree.status(
+            repo_root,
+            "--ignore-submodules=dirty",  # never a `git status` inside a submodule
+            "--",
+            ".",
+            f":(exclude){RECORDS_DIR.as_posix()}",
+        )
+        dirty = bool(status and status.changes)
     blobs = tree_blobs(repo_root, head)
     return RepoFacts(remote=remote, commit=head, tree=tree, dirty=dirty, blobs=blobs)
 
@@ -245,15 +253,19 @@ def build_record(
     profile: str = "",
     created: str | None = None,
     facts: RepoFacts | None = None,
+    tree: worktree.TreeState | None = None,
 ) -> Record:
     """Assemble a record from the draft's answers, a scan and its assessment.
 
     `draft`, `report` and `assessment` are typed by what is read of them (the Protocols above),
     so the record never imports the layers above it.
     """
-    facts = facts or repo_facts(repo_root)
+    facts = facts or repo_facts(repo_root, state=tree)
     results = _results_by_id(getattr(report, "results", ()))
-    dirty_paths = _dirty_blobs(repo_root) if facts.dirty else {}
+    if tree is not None:  # the working tree as signing checked it: no second `git status`
+        dirty_paths = {p: b for p, b in tree.blobs.items() if b}
+    else:
+        dirty_paths = _dirty_blobs(repo_root) if facts.dirty else {}
     views = {view.item.id: view for view in assessment.items}
     items = []
     for item in checklist.items():

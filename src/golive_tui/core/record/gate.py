@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from golive_tui.core.checklist.library import NO_PROFILE
 from golive_tui.core.errors import GoliveError, RecordError
 from golive_tui.core.git.release import DEFAULT_RELEASE, release_order, resolve_release
 from golive_tui.core.git.runner import NO_DRIVERS, git_checked
@@ -154,7 +155,11 @@ def evaluate_gate(
         failures.append(cover_failure)
     if record.repo.dirty:
         warnings.append("the record was made from a working tree with uncommitted changes")
-    chosen = profile or record.profile or _default_profile(root)
+    # The gate signed is the gate checked: the record's own profile ("" = every item), unless
+    # the caller asks for another (`--profile none` for every item).
+    chosen = record.profile if profile is None or profile == "" else profile
+    if chosen == NO_PROFILE and record.gate(NO_PROFILE) is None:
+        chosen = ""
     if chosen:
         gate = record.gate(chosen)
         if gate is None:
@@ -205,15 +210,6 @@ def _no_record(root: Path, release: str, path: Path, *, explicit: bool) -> str:
     return (
         f"{message}: no tag points at HEAD; run `golive sign`, or name the release with --release"
     )
-
-
-def _default_profile(root: Path) -> str:
-    try:
-        from golive_tui.core.checklist.library import default_profile
-
-        return default_profile(root) or ""
-    except GoliveError:
-        return ""
 
 
 def _coverage(root: Path, record: Record, head: str) -> tuple[str, tuple[str, ...], str]:

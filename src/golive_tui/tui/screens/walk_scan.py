@@ -25,6 +25,7 @@ class ScanCancelled(Exception):
 class ScanHandling(WalkView):
     def start_scan(self) -> None:
         self.scanning = True
+        self.report = None  # nothing to sign until this scan has finished
         self.query_one(SummaryBar).scanning(0, 0)
         self.refresh_detail()  # "waiting for the scan…", not "not scanned"
         self.run_scan()
@@ -71,6 +72,7 @@ class ScanHandling(WalkView):
 
     def on_scan_finished(self, message: ScanFinished) -> None:
         report = message.report
+        self.report = report
         self.results = {r.id: r for r in report.results}
         self.paths = tuple(report.paths)
         self.go_imports = tuple(report.go_imports)

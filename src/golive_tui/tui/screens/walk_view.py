@@ -22,7 +22,7 @@ from golive_tui.core.errors import DraftError
 from golive_tui.core.model import Answer, DetectorResult
 from golive_tui.core.record.carry import CarryPlan
 from golive_tui.tui import carry_view
-from golive_tui.tui.deps import WalkerDeps
+from golive_tui.tui.deps import WalkerDeps, WalkReport
 from golive_tui.tui.present import FILTERS, literal, matches_filter, matches_search
 from golive_tui.tui.widgets.detail import ItemDetail
 from golive_tui.tui.widgets.item_list import ItemList
@@ -49,6 +49,7 @@ class WalkView(Screen[None]):
         self.paths: tuple[str, ...] = ()
         self.go_imports: tuple[str, ...] = ()
         self.scanning = False
+        self.report: WalkReport | None = None  # the finished scan the walk shows (signed as is)
         self.filter = "all"
         self.section = ALL
         self.search_text = ""
@@ -119,7 +120,9 @@ class WalkView(Screen[None]):
         return carry_view.arrange(views, self.carry_plan, self.filter)
 
     def refresh_views(self) -> None:
-        self.query_one(SummaryBar).show(self.assessment.summary, profile=self.deps.profile)
+        self.query_one(SummaryBar).show(
+            self.assessment.summary, gate=self.assessment.gate(self.deps.profile)
+        )
         self.query_one(SectionList).show(self.deps.checklist.sections, self.assessment.items)
         self.show_items()
         self.refresh_detail()

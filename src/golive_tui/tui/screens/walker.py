@@ -8,12 +8,14 @@ is moving, finding and the screens the walker opens.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
+from golive_tui.core.errors import GoliveError
 from golive_tui.tui import carry_view
 from golive_tui.tui.present import FILTERS, is_open
 from golive_tui.tui.screens.help import HelpScreen
@@ -120,10 +122,26 @@ class WalkerScreen(Answering, EvidenceActions, ScanHandling):
                 self.assessment,
                 self.draft,
                 profile=self.deps.profile,
-                save=self.deps.save_record,
+                save=self._reviewed_saver(),
                 carry=self.carry_plan,
             )
         )
+
+    def _reviewed_saver(self) -> Callable[[], str] | None:
+        """Save exactly what the summary shows: this draft, this scan, this assessment."""
+        saver = self.deps.save_record
+        if saver is None:
+            return None
+        draft, report, assessment = self.draft, self.report, self.assessment
+
+        def save() -> str:
+            if report is None:
+                raise GoliveError(
+                    "the scan has not finished: wait for it (or press r), then save what it found"
+                )
+            return saver(draft, report, assessment)
+
+        return save
 
     async def action_quit(self) -> None:
         self.workers.cancel_group(self, "scan")  # a running scan stops at its next report

@@ -15,7 +15,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Label, ProgressBar
 
-from golive_tui.core.assess import ScoreResult, Summary
+from golive_tui.core.assess import GateResult, ScoreResult, Summary, gate_name
 from golive_tui.core.text import printable
 from golive_tui.tui.present import score_text, score_value
 
@@ -34,14 +34,20 @@ class _Facts:
     to_confirm: int = 0  # supporting evidence waiting for a person
 
 
-def _wordings(f: _Facts) -> list[tuple[str, str, str]]:
-    """(counts, gate, scores) from the most descriptive to the most compact."""
+def _wordings(f: _Facts, *, scanning: bool = False) -> list[tuple[str, str, str]]:
+    """(counts, gate, scores) from the most descriptive to the most compact.
+
+    While the scan runs the gate's verdict is not known yet: it shows "…", never a state the
+    finished scan may contradict."""
     gate_long = gate_mid = gate_short = ""
     if f.gate is not None:
-        name, passed = printable(f.gate[0], multiline=False), f.gate[1]
-        gate_long = f"gate {name}: {'pass' if passed else 'fail'}"
-        gate_mid = f"gate {name} {'✓' if passed else '✗'}"
-        gate_short = f"gate {'✓' if passed else '✗'}"
+        name, passed = printable(gate_name(f.gate[0]), multiline=False), f.gate[1]
+        word, mark = ("pass", "✓") if passed else ("fail", "✗")
+        if scanning:
+            word = mark = "…"
+        gate_long = f"gate {name}: {word}"
+        gate_mid = f"gate {name} {mark}"
+        gate_short = f"gate {mark}"
     counts_long = f"{f.done}/{f.total} done · P0 open {f.p0} · at risk {f.at_risk}"
     counts_short = f"{f.done}/{f.total} done · P0 {f.p0} · risk {f.at_risk}"
     counts_tiny = f"{f.done}/{f.total} · P0 {f.p0} · risk {f.at_risk}"
@@ -76,24 +82,25 @@ class SummaryBar(Horizontal):
         yield Label("scanning…", id="scan-label")
         yield ProgressBar(id="scan-progress", show_eta=False, show_percentage=False)
 
-    def show(self, summary: Summary, *, profile: str = "") -> None:
-        gates = list(summary.gates)
-        chosen = [g for g in gates if g.profile == profile] or gates[:1]
+    def show(self, summary: Summary, *, gate: GateResult | None = None) -> None:
+        """`gate` is the one the record will be gated on (Assessment.gate of the walk's profile)."""
         self._facts = _Facts(
             done=summary.done,
             total=summary.total,
             p0=summary.p0_remaining,
             at_risk=summary.at_risk,
-            gate=(chosen[0].profile, chosen[0].passed) if chosen else None,
+            gate=(gate.profile, gate.passed) if gate is not None else None,
             scores=summary.scores,
             to_confirm=summary.to_confirm,
         )
-        gate = self.query_one("#gate", Label)
-        if self._facts.gate is not None:
-            passed = self._facts.gate[1]
-            gate.set_class(passed, "-pass")
-            gate.set_class(not passed, "-fail")
         self._fit()
+
+    def _colour_gate(self) -> None:
+        gate = self.query_one("#gate", Label)
+        known = self._facts is not None and self._facts.gate is not None and not self._scanning
+        passed = bool(known and self._facts and self._facts.gate and self._facts.gate[1])
+        gate.set_class(known and passed, "-pass")
+        gate.set_class(known and not passed, "-fail")
 
     def on_resize(self) -> None:
         self._fit()
@@ -104,7 +111,8 @@ class SummaryBar(Horizontal):
             return
         room = self.content_size.width or self.app.size.width - 2
         status = cell_len(self._scan_text) + (PROGRESS + GAP if self._scanning else 0)
-        wordings = _wordings(facts)
+        wordings = _wordings(facts, scanning=self._scanning)
+        self._colour_gate()
 
         def width(wording: tuple[str, str, str]) -> int:
             return sum(cell_len(part) + GAP for part in wording if part)

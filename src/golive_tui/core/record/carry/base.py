@@ -1,4 +1,5 @@
-"""Which earlier record a release continues from: the newest verifying record of an earlier release."""
+"""Which earlier record a release continues from: the newest verifying, committed record of an
+earlier release (never the `unreleased` working name, never a file only on disk)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from golive_tui.core.errors import RecordError
-from golive_tui.core.git.release import release_order
+from golive_tui.core.git.release import DEFAULT_RELEASE, release_order
 from golive_tui.core.git.runner import git_out
 from golive_tui.core.record.build import now_utc
 from golive_tui.core.record.model import Record
@@ -26,6 +27,18 @@ class Base:
 def _tags(repo_root: Path) -> frozenset[str]:
     out = git_out(repo_root, "tag", "--list")
     return frozenset(out.split()) if out else frozenset()
+
+
+def _committed(repo_root: Path) -> frozenset[str] | None:
+    """Record file names committed at HEAD (None when git cannot tell: nothing is excluded)."""
+    from golive_tui.core.record.model import RECORDS_DIR
+
+    out = git_out(
+        repo_root, "ls-tree", "--name-only", "-z", "HEAD", "--", f"{RECORDS_DIR.as_posix()}/"
+    )
+    if out is None:
+        return None
+    return frozenset(Path(p).name for p in out.split("\0") if p)
 
 
 def _peek_created(path: Path) -> str | None:
@@ -74,9 +87,12 @@ def base_candidates(
     notes: list[str] = []
     earlier: list[tuple[tuple[Any, ...], Candidate]] = []
     fallback: list[tuple[tuple[Any, ...], Candidate]] = []
+    committed = _committed(repo_root)
     for path in list_records(repo_root):
         if path.stem == release:
             continue
+        if path.stem == DEFAULT_RELEASE:
+            continue  # a working name, not a release: what it holds was never released
         record = None
         if path.stem in tags:
             created = ""
@@ -92,6 +108,10 @@ def base_candidates(
             created = peeked
         key = release_order(path.stem, created, tags)
         entry = Candidate(path, created, record)
+        later = not (key < here or (here[0] == 0 and key[0] == 1 and created < stamp))
+        if not later and committed is not None and path.name not in committed:
+            notes.append(f"{path.name}: not a base: not committed (commit it to continue from it)")
+            continue
         if key < here:
             earlier.append((key, entry))
         elif here[0] == 0 and key[0] == 1 and created < stamp:
