@@ -15,7 +15,10 @@ from golive_tui.core.errors import GoliveError
 REPO_HELP = "Repository to work in, or any folder inside it (default: the current directory)"
 CHECKLIST_HELP = "Checklist id (default: the repository's .golive/config.toml, else go-production)"
 RELEASE_HELP = "Release name (default: the highest version tag at HEAD, else unreleased)"
-PAIR_HELP = "Someone walking with you, recorded as a participant (repeatable)"
+PAIR_HELP = (
+    "Someone walking with you, as 'Name <email>': shown in the header, recorded as a "
+    "participant, who then cosigns (repeatable)"
+)
 
 
 class UsageError(GoliveError):

@@ -79,4 +79,7 @@ def run(args: argparse.Namespace) -> int:
     from golive_tui.core.workflows import Session
 
     print(f"golive demo: a copy of the sample service is at {root}")
-    return open_walker(Session.open(str(root)), tuple(args.pair))
+    from golive_tui.core.draft import check_participant
+
+    pair = tuple(check_participant(p) for p in args.pair)
+    return open_walker(Session.open(str(root)), pair)

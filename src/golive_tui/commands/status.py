@@ -20,7 +20,7 @@ from golive_tui.commands._options import (
     repo_path,
 )
 from golive_tui.core import workflows
-from golive_tui.core.assess import Assessment, ItemView
+from golive_tui.core.assess import Assessment, ItemView, gate_name
 from golive_tui.core.draft import Draft
 from golive_tui.core.model import State
 from golive_tui.core.record.build import summary_of
@@ -62,13 +62,35 @@ def status_json(
     session: Session, draft: Draft | None, assessment: Assessment, plan: CarryPlan | None = None
 ) -> dict[str, Any]:
     s = assessment.summary
+    stored = session.store.path(session.checklist.id, session.release)
+    gate = assessment.gate(session.profile)
+    signed = session.signed
     return {
         "checklist": {"id": session.checklist.id, "version": session.checklist.version},
         "release": session.release,
         "profile": session.profile,
-        "draft": str(session.store.path(session.checklist.id, session.release))
-        if draft is not None
-        else None,
+        "gate": {
+            "profile": gate.profile,
+            "name": gate_name(gate.profile),
+            "passed": gate.passed,
+            "failing": list(gate.failing),
+        },
+        "headline": session.headline(
+            draft.participants if draft is not None else (), plan.base_release if plan else ""
+        ),
+        "signed": None
+        if signed is None
+        else {
+            "record": str(signed.path.relative_to(session.root)),
+            "verified": signed.verified,
+            "read_only": session.read_only,
+            "signatures": [
+                {"signer": x.signer, "role": x.role, "signed_at": x.signed_at}
+                for x in signed.record.signatures
+            ],
+            "gate": signed.gate_text(),
+        },
+        "draft": str(stored) if draft is not None and not session.read_only else None,
         "participants": list(draft.participants) if draft is not None else [],
         "items": [
             {
@@ -132,19 +154,33 @@ def status_text(
     session: Session, draft: Draft | None, assessment: Assessment, plan: CarryPlan | None = None
 ) -> str:
     s = assessment.summary
+    participants = draft.participants if draft is not None else ()
     lines = [
-        f"{session.checklist.title} ({session.checklist.id} {session.checklist.version})"
-        f" · release {session.release}"
-        + (f" · profile {session.profile}" if session.profile else ""),
-        "draft: "
-        + (
-            str(session.store.path(session.checklist.id, session.release))
-            if draft is not None
-            else "none yet (golive walk or golive mark starts one)"
+        f"{session.checklist.title} ({session.checklist.id} {session.checklist.version})",
+        printable(
+            session.headline(participants, plan.base_release if plan else ""), multiline=False
         ),
     ]
-    if draft is not None and draft.participants:
-        lines.append("participants: " + ", ".join(draft.participants))
+    if session.signed is not None:
+        lines.append(printable(session.signed.line(), multiline=False))
+        lines.append(
+            f"record: {session.signed.path.relative_to(session.root)}"
+            + (
+                " (read-only: `golive walk --amend` changes it; signing again replaces "
+                "its signatures)"
+                if session.read_only
+                else " (amending: a draft newer than the record holds the changes)"
+            )
+        )
+    if not session.read_only:
+        lines.append(
+            "draft: "
+            + (
+                str(session.store.path(session.checklist.id, session.release))
+                if session.store.path(session.checklist.id, session.release).is_file()
+                else "none yet (golive walk or golive mark starts one)"
+            )
+        )
     lines.extend(carry_view.summary_lines(plan))
     section = ""
     for v in assessment.items:
@@ -185,9 +221,12 @@ def status_text(
         lines.append(
             f"score {sc.title}: {value}/{sc.maximum:g}" + (f" {sc.band}" if sc.band else "")
         )
-    for g in s.gates:
+    active = assessment.gate(session.profile)
+    others = [g for g in s.gates if g.profile != session.profile]
+    for g in [active, *others]:
         verdict = "pass" if g.passed else f"fail ({len(g.failing)} open: {', '.join(g.failing)})"
-        lines.append(f"gate {g.profile}: {verdict}")
+        mark = " (this release's gate: what `golive gate` checks)" if g is active else ""
+        lines.append(f"gate {gate_name(g.profile)}{mark}: {verdict}")
     return "\n".join(lines)
 
 
@@ -209,12 +248,13 @@ def run(args: argparse.Namespace) -> int:
     session = Session.open(
         str(repo_path(args)), checklist=args.checklist, release=args.release, profile=args.profile
     )
-    draft = session.load_draft()
+    draft = session.opened  # a signed release shows its record's answers
     report = None if args.no_scan else session.scan()
     # Carry-forward needs the scan (detectors decide what changed); without one, none is shown.
+    # A signed release shows its record as signed: nothing is carried into it.
     plan = (
         None
-        if report is None
+        if report is None or session.read_only
         else workflows.plan_for_walk(session.root, session.checklist, session.release, report)
     )
     shown = draft

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from golive_tui.commands._options import PAIR_HELP, add_repo_option, repo_path
 from golive_tui.commands.status import add_session_arguments
+from golive_tui.core.draft import check_participant
 from golive_tui.core.git.config import identity
 from golive_tui.core.record.carry import CarryPlan
 from golive_tui.core.workflows import Session, plan_for_walk
@@ -31,6 +32,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar='"NAME <EMAIL>"',
         help=PAIR_HELP,
+    )
+    parser.add_argument(
+        "--amend",
+        action="store_true",
+        help="Change a release that already has a signed record (it opens read-only otherwise; "
+        "signing again replaces its signatures)",
     )
 
 
@@ -78,15 +85,23 @@ def build_deps(session: Session, pair: tuple[str, ...] = ()) -> WalkerDeps:
         pair=pair,
         identity=identity(session.root),
         save_record=record_saver(session),
-        carry=carry,
+        carry=carry if session.signed is None else None,  # a signed release carries nothing in
+        signed=session.signed,
+        read_only=session.read_only,
+        opened=session.opened,
     )
 
 
 def run(args: argparse.Namespace) -> int:
+    pair = tuple(check_participant(p) for p in args.pair)
     session = Session.open(
-        str(repo_path(args)), checklist=args.checklist, release=args.release, profile=args.profile
+        str(repo_path(args)),
+        checklist=args.checklist,
+        release=args.release,
+        profile=args.profile,
+        amend=args.amend,
     )
-    return open_walker(session, tuple(args.pair))
+    return open_walker(session, pair)
 
 
 def open_walker(session: Session, pair: tuple[str, ...] = ()) -> int:

@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import errno
 import os
+import re
 import socket
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -117,6 +118,21 @@ def with_participant(draft: Draft, who: str) -> Draft:
     if who in draft.participants:
         return draft
     return replace(draft, participants=(*draft.participants, who))
+
+
+#: A participant as git writes an identity: a name, then an email in angle brackets.
+_PARTICIPANT = re.compile(r"^[^<>\x00-\x1f]+ <[^<>\s@]+@[^<>\s]+>$")
+
+
+def check_participant(who: str) -> str:
+    """`who` as `Name <email>` (stripped), or DraftError: a record names people it can reach,
+    and a signature's signer is matched against the same form."""
+    who = who.strip()
+    if not _PARTICIPANT.match(who):
+        raise DraftError(
+            f"participant {who!r}: expected 'Name <email>', e.g. 'Grace Hopper <grace@example.com>'"
+        )
+    return who
 
 
 def with_profile(draft: Draft, profile: str) -> Draft:

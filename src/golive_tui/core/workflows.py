@@ -26,6 +26,7 @@ from golive_tui.core.git.runner import git_checked
 from golive_tui.core.model import Checklist, DetectorResult
 from golive_tui.core.record.build import repo_facts
 from golive_tui.core.record.carry import CarryPlan, ReportLike, plan_carry, since_record
+from golive_tui.core.release_view import Signed, headline, opened, signed_record
 
 if TYPE_CHECKING:  # the engine is imported only when a scan runs
     from golive_tui.core.scan.report import Progress, ScanReport
@@ -526,13 +527,17 @@ def _checklist_detectors(root: Path, record: Record) -> Mapping[str, tuple[str, 
 
 @dataclass
 class Session:
-    """One walk's fixed context: where, which checklist, which release and profile."""
+    """One walk's fixed context: where, which checklist, which release and profile, and the
+    signed record of that release when it has one (shown read-only unless amended)."""
 
     root: Path
     checklist: Checklist
     release: str
     profile: str
     store: DraftStore
+    signed: Signed | None = None
+    read_only: bool = False  # the release opens as its signed record
+    opened: Draft | None = None  # the draft it opens with (the record's answers when signed)
 
     @staticmethod
     def open(
@@ -541,19 +546,39 @@ class Session:
         checklist: str | None = None,
         release: str | None = None,
         profile: str | None = None,
+        amend: bool = False,
     ) -> Session:
         root = worktree_root(Path(path or "."))
         library = Library.discover(root)
         chosen = library.get(checklist or default_checklist_id(root))
         rel = resolve_release(root, release)
         store = DraftStore(root)
-        draft = store.load(chosen.id, rel)
+        signed = signed_record(root, rel)
+        draft, read_only = opened(
+            signed, store.load(chosen.id, rel), chosen.id, chosen.version, amend=amend
+        )
         return Session(
             root=root,
             checklist=chosen,
             release=rel,
             profile=session_profile(root, chosen, profile, draft),
             store=store,
+            signed=signed,
+            read_only=read_only,
+            opened=draft,
+        )
+
+    def headline(self, participants: Sequence[str] = (), base: str = "") -> str:
+        """The walker's header and `status`'s first line (core.release_view.headline)."""
+        if not base and self.signed is not None:
+            base = next((i.carried_from for i in self.signed.record.items if i.carried_from), "")
+        return headline(
+            self.release,
+            self.profile,
+            participants,
+            base=base,
+            signed=self.signed,
+            read_only=self.read_only,
         )
 
     def load_draft(self) -> Draft | None:

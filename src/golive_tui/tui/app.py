@@ -54,10 +54,17 @@ class GoliveApp(App[int]):
         self.sub_title = printable(f"{checklist.title} · release {deps.release}", multiline=False)
         try:
             self.lock = deps.store.lock(checklist.id, deps.release).acquire()
+            if deps.read_only and deps.opened is not None:
+                # A signed release opens as its record: nothing is written until it is amended.
+                self.draft = deps.opened
+                self.push_screen(WalkerScreen(deps, self.draft))
+                return
             draft = deps.store.load(checklist.id, deps.release)
             if draft is not None:
                 draft = with_current_ids(draft, checklist)  # answers under former item ids
             resumed = draft is not None
+            if draft is None and deps.signed is not None:
+                draft = deps.opened  # amending: start from the record's answers
             if draft is None:
                 draft = Draft.new(
                     checklist.id,
@@ -68,7 +75,7 @@ class GoliveApp(App[int]):
             for who in (deps.identity, *deps.pair):
                 if who:
                     draft = with_participant(draft, who)
-            if deps.profile and draft.profile != deps.profile:
+            if draft.profile != deps.profile:  # the gate shown is the gate signed
                 draft = with_profile(draft, deps.profile)
             self.draft = deps.store.save(draft)
         except GoliveError as exc:

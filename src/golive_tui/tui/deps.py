@@ -16,6 +16,7 @@ from golive_tui.core.assess import Assessment
 from golive_tui.core.draft import Draft, DraftStore
 from golive_tui.core.model import Answer, Checklist, DetectorResult
 from golive_tui.core.record.carry import CarryPlan, ReportLike
+from golive_tui.core.release_view import Signed
 
 
 class ProgressLike(Protocol):
@@ -88,3 +89,6 @@ class WalkerDeps:
     today: dt.date | None = None
     editor_env: dict[str, str] = field(default_factory=dict)  # overrides of VISUAL / EDITOR
     carry: CarryFn | None = None  # None: no carry-forward (tests, demo without records)
+    signed: Signed | None = None  # the release's signed record, when it has one
+    read_only: bool = False  # the walk opens as that record until the user amends it
+    opened: Draft | None = None  # the record's answers as a draft (shown when read-only)

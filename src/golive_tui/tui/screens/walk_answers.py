@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from golive_tui.core.draft import (
     apply_answer,
+    check_participant,
     is_override,
     make_answer,
     with_answer,
@@ -127,6 +128,8 @@ class Answering(WalkView):
         return view.item
 
     def action_toggle_done(self) -> None:
+        if not self.editable():
+            return
         view = self.current
         if view is None:
             return
@@ -157,6 +160,8 @@ class Answering(WalkView):
             self.notify("Confirmed from its evidence.", timeout=2)
 
     def action_score(self, value: int) -> None:
+        if not self.editable():
+            return
         item = self._item()
         if item is None:
             return
@@ -166,6 +171,8 @@ class Answering(WalkView):
         self.answer(item, State.DONE, AnswerFields(score=value))
 
     def action_na(self) -> None:
+        if not self.editable():
+            return
         view = self.current
         if view is None:
             return
@@ -178,6 +185,8 @@ class Answering(WalkView):
         self._form(item, State.NA, evidence, "Not applicable", fields)
 
     def action_waive(self) -> None:
+        if not self.editable():
+            return
         view = self.current
         if view is None:
             return
@@ -213,6 +222,8 @@ class Answering(WalkView):
         )
 
     def action_note(self) -> None:
+        if not self.editable():
+            return
         view = self.current
         if view is None:
             return
@@ -245,21 +256,31 @@ class Answering(WalkView):
         )
 
     def action_pair(self) -> None:
+        if not self.editable():
+            return
+
         def done(values: Values | None) -> None:
             if values is None:
                 return
             try:
-                draft = with_participant(self.draft, values["who"])
+                draft = with_participant(self.draft, check_participant(values["who"]))
             except DraftError as exc:
                 self.notify(str(exc), severity="error")
                 return
-            self.commit(draft, f"{values['who']} joined the walk")
+            self.commit(draft, f"{values['who'].strip()} joined the walk")
+
+        def validate(values: Values) -> str | None:
+            try:
+                check_participant(values["who"])
+            except DraftError as exc:
+                return str(exc)
+            return None
 
         self.app.push_screen(
             FormDialog(
                 "Pair: who is walking with you?",
                 [Field("who", "Name <email>", placeholder="Grace Hopper <grace@example.com>")],
-                lambda v: None if v["who"] else "a participant needs a name",
+                validate,
                 hint="Participants: " + (", ".join(self.draft.participants) or "none yet"),
             ),
             done,

@@ -14,13 +14,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, Static
 
 from golive_tui.core.assess import Assessment, ItemView
 from golive_tui.core.draft import Draft, DraftStore
 from golive_tui.core.errors import DraftError
 from golive_tui.core.model import Answer, DetectorResult
 from golive_tui.core.record.carry import CarryPlan
+from golive_tui.core.release_view import headline
 from golive_tui.tui import carry_view
 from golive_tui.tui.deps import WalkerDeps, WalkReport
 from golive_tui.tui.present import FILTERS, literal, matches_filter, matches_search
@@ -50,6 +51,7 @@ class WalkView(Screen[None]):
         self.go_imports: tuple[str, ...] = ()
         self.scanning = False
         self.report: WalkReport | None = None  # the finished scan the walk shows (signed as is)
+        self.read_only = deps.read_only  # a signed release, until the user amends it
         self.filter = "all"
         self.section = ALL
         self.search_text = ""
@@ -64,6 +66,7 @@ class WalkView(Screen[None]):
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
+        yield Static("", id="walk-header")
         yield SummaryBar(id="summary")
         with Horizontal(id="body"):
             yield SectionList(id="sections")
@@ -98,8 +101,20 @@ class WalkView(Screen[None]):
         self.assessment = self._assess(self.draft.answers)
         self.refresh_views()
 
+    def editable(self) -> bool:
+        """False (and says how to amend) while the walk shows a signed record."""
+        if self.read_only:
+            self.notify(
+                f"{self.deps.release} is signed: read-only. Press A to amend it "
+                "(signing again replaces its signatures).",
+                severity="warning",
+            )
+        return not self.read_only
+
     def commit(self, draft: Draft, message: str = "") -> None:
         """Adopt and autosave a changed draft, then re-render."""
+        if not self.editable():
+            return
         try:
             self.draft = self.store.save(draft)
         except DraftError as exc:
@@ -119,7 +134,26 @@ class WalkView(Screen[None]):
         ]
         return carry_view.arrange(views, self.carry_plan, self.filter)
 
+    def headline(self) -> str:
+        """Release, gate, participants, the record it continues from, signed state: the same
+        line `golive status` prints first (core.release_view.headline)."""
+        base = self.carry_plan.base_release if self.carry_plan is not None else ""
+        signed = self.deps.signed
+        if not base and signed is not None:
+            base = next((i.carried_from for i in signed.record.items if i.carried_from), "")
+        return headline(
+            self.deps.release,
+            self.deps.profile,
+            self.draft.participants,
+            base=base,
+            signed=signed,
+            read_only=self.read_only,
+        )
+
     def refresh_views(self) -> None:
+        header = self.query_one("#walk-header", Static)
+        header.update(literal(self.headline(), multiline=False))
+        header.set_class(self.read_only, "-read-only")
         self.query_one(SummaryBar).show(
             self.assessment.summary, gate=self.assessment.gate(self.deps.profile)
         )

@@ -15,9 +15,13 @@ from textual import on
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
-from golive_tui.core.errors import GoliveError
+from golive_tui.core.assess import gate_name
+from golive_tui.core.checklist.library import NO_PROFILE
+from golive_tui.core.draft import with_participant, with_profile
+from golive_tui.core.errors import DraftError, GoliveError
 from golive_tui.tui import carry_view
 from golive_tui.tui.present import FILTERS, is_open
+from golive_tui.tui.screens.dialogs import Field, FormDialog, Values
 from golive_tui.tui.screens.help import HelpScreen
 from golive_tui.tui.screens.summary import SummaryScreen
 from golive_tui.tui.screens.walk_answers import Answering
@@ -106,6 +110,62 @@ class WalkerScreen(Answering, EvidenceActions, ScanHandling):
 
     def action_toggle_sections(self) -> None:
         self.toggle_class("-sections")
+
+    # ------------------------------------------------------------------ the release
+
+    def action_amend(self) -> None:
+        """Leave the signed record's read-only view: its answers become the draft to change."""
+        if not self.read_only:
+            self.notify("Not a signed release: every answer is saved as you go.")
+            return
+        self.read_only = False
+        draft = self.draft
+        try:
+            for who in (self.deps.identity, *self.deps.pair):
+                if who:
+                    draft = with_participant(draft, who)
+        except DraftError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        signed = self.deps.signed
+        count = len(signed.record.signatures) if signed is not None else 0
+        self.commit(
+            draft,
+            f"Amending {self.deps.release}: signing again replaces its {count} signature(s).",
+        )
+
+    def action_profile(self) -> None:
+        """Choose the gate this release is judged by (stored in the draft, then the record)."""
+        if not self.editable():
+            return
+        known = [p.id for p in self.deps.checklist.profiles]
+
+        def validate(values: Values) -> str | None:
+            chosen = values["profile"].strip()
+            if chosen in ("", NO_PROFILE, *known):
+                return None
+            return f"expected one of: {', '.join([*known, NO_PROFILE])}"
+
+        def done(values: Values | None) -> None:
+            if values is None:
+                return
+            chosen = values["profile"].strip()
+            profile = "" if chosen in ("", NO_PROFILE) else chosen
+            self.deps.profile = profile
+            self.commit(with_profile(self.draft, profile), f"Gate: {gate_name(profile)}")
+
+        self.app.push_screen(
+            FormDialog(
+                "Gate: which profile judges this release?",
+                [Field("profile", "Profile", value=self.deps.profile or NO_PROFILE)],
+                validate,
+                hint=(
+                    f"Profiles: {', '.join(known) or '(none defined)'}; {NO_PROFILE}: every item "
+                    "must be settled. The record stores it and `golive gate` checks it."
+                ),
+            ),
+            done,
+        )
 
     # ------------------------------------------------------------------ screens
 
