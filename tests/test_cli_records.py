@@ -451,3 +451,28 @@ def test_record_commands_never_load_textual(service: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert ROOT.exists()
+
+
+def test_cosign_with_an_unknown_key_fails_and_writes_nothing(
+    service: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 13, point 7: a cosign verifiers could not check is refused (exit 1), with the
+    allowed-signers line to add; with a known key, --commit commits the record."""
+    answer(service, "v1.0.0", RUNBOOK_DONE)
+    assert cli("sign") == 0
+    assert "next for" not in capsys.readouterr().err  # Ada signed: no one else to ask
+    before = record_file(service).read_text()
+    stranger = ssh_keygen(tmp_path, "stranger")
+    git(service, "config", "user.signingkey", str(stranger))
+    git(service, "config", "user.email", "grace@example.com")
+    assert cli("cosign", "v1.0.0", "--role", "pair") == 1
+    err = capsys.readouterr().err
+    assert "not cosigned: your key is not in .golive/allowed_signers" in err
+    assert 'grace@example.com namespaces="golive-record"' in err
+    assert record_file(service).read_text() == before  # nothing written
+    allow(service, stranger, "grace@example.com", commit=True)
+    assert cli("cosign", "v1.0.0", "--role", "pair", "--commit") == 0
+    assert "committed " in capsys.readouterr().err
+    log = git(service, "log", "-1", "--format=%s", "--", ".golive/records/v1.0.0.toml")
+    assert "readiness: v1.0.0" in str(log)
+    assert cli("verify", "v1.0.0") == 0

@@ -1,8 +1,9 @@
 """`golive cosign RECORD`: add your signature (pair or reviewer) without touching the others.
 
 Exit 0 when the signature was added; 1 when the record is malformed, already carries a bad
-signature or one by the same key, or changed meanwhile; 2 for usage errors and when no key
-can sign.
+signature or one by the same key, changed meanwhile, or when verifiers would not know your key
+(not in the allowed signers: nothing is written, the line to add is printed); 2 for usage
+errors and when no key can sign.
 """
 
 from __future__ import annotations
@@ -23,6 +24,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="Your role (default: reviewer)",
     )
     add_trust_option(parser)
+    parser.add_argument(
+        "--commit",
+        action="store_true",
+        help="Commit the record after signing (message `readiness: <release>`); your commit "
+        "hooks run as for `git commit`",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
     from golive_tui.core.record.signing import resolve_trust
     from golive_tui.core.record.store import add_signature, load_record
     from golive_tui.core.record.verify import repository_problems, sign_record, verify_record
+    from golive_tui.core.workflows import commit_record, unknown_key_notes
 
     root = repo_root(repo_path(args))
     path = find_record(root, args.record)
@@ -66,6 +74,19 @@ def run(args: argparse.Namespace) -> int:
             "a second signature by the same key vouches for nothing new: another person "
             "cosigns with their own key"
         )
+    unknown = unknown_key_notes(signed, root)
+    if unknown:
+        raise RecordError(f"{path}: not cosigned: {unknown[0]}\nthen run `golive cosign` again")
     add_signature(path, sig, canonical_payload(current))
     print(f"{path}: added {sig.role} signature ({sig.format} {sig.key})", file=sys.stderr)
+    if args.commit:
+        committed = commit_record(root, path, current.release)
+        print(f"committed {committed[:12]}", file=sys.stderr)
+    else:
+        shown = path.relative_to(root) if path.is_relative_to(root) else path
+        print(
+            f"next: commit it (`git add {shown} && git commit`, or cosign with --commit), "
+            "then tag the release",
+            file=sys.stderr,
+        )
     return 0

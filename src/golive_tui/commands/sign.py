@@ -1,4 +1,4 @@
-"""`golive sign`: build the release's readiness record from the draft and a fresh scan, sign it.
+"""`golive sign`: scan once, assess the draft, and sign exactly what was assessed.
 
 Exit 0 when the record was saved and signed; 1 when it was saved unsigned (no key, locked
 key...: the message says how to fix it); 2 for usage errors.
@@ -22,7 +22,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--release", metavar="NAME", help=RELEASE_HELP)
     parser.add_argument("--checklist", metavar="ID", help=CHECKLIST_HELP)
     parser.add_argument(
-        "--profile", metavar="P", help="Profile to summarise (default: the draft's)"
+        "--profile",
+        metavar="P",
+        help="Profile (gate) the record is signed with (default: the draft's, else the config's, "
+        "else the checklist's default_profile, else none; `none` chooses no profile)",
     )
     parser.add_argument(
         "--role",

@@ -41,7 +41,9 @@ def add_session_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--profile",
         metavar="P",
-        help="Profile whose gate is reported (default: the repository's config, else none)",
+        help="Profile (gate) the release is judged by: the one shown, signed and gated "
+        "(default: the draft's, else `profile` in .golive/config.toml, else the checklist's "
+        "default_profile, else none: every item must be settled; `none` chooses that)",
     )
 
 

@@ -238,7 +238,7 @@ def save_reviewed(
         except SigningError as exc:
             notes.append(f"not signed: {exc}")
     if signed:
-        notes.extend(_unknown_key_notes(record, repo_root))
+        notes.extend(unknown_key_notes(record, repo_root))
     with record_lock(path):
         kept = _keep_signed(path, release) if not signed else ""
         if kept:
@@ -273,8 +273,8 @@ def _next_steps(record: Record, release: str, *, committed: bool) -> list[str]:
         steps.append(f"next: commit it (`golive sign --release {release} --commit` does both)")
     if others:
         steps.append(
-            f"next for {', '.join(others)}: `golive cosign --release {release} --commit` "
-            "(after pulling this commit)"
+            f"next for {', '.join(others)}: `golive cosign {release} --role pair --commit` "
+            "(with their own key, after pulling the record)"
         )
     return steps
 
@@ -315,7 +315,7 @@ def _keep_signed(path: Path, release: str) -> str:
     )
 
 
-def _unknown_key_notes(record: Record, repo_root: Path) -> list[str]:
+def unknown_key_notes(record: Record, repo_root: Path) -> list[str]:
     """When verifiers would not know the new SSH signature's key: the allowed-signers line to add."""
     from golive_tui.core.git.config import git_config
     from golive_tui.core.record import signing
