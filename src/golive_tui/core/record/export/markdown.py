@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from golive_tui.core.record.build import clean_remote
 from golive_tui.core.record.export.common import STATE_LABEL
 from golive_tui.core.record.gate import GateOutcome
@@ -15,6 +17,8 @@ def outcome_markdown(outcome: GateOutcome) -> str:
     icon = "✅" if outcome.passed else "❌"
     verdict = "passed" if outcome.passed else "failed"
     lines = [f"## {icon} Readiness gate {verdict}: {_md_line(outcome.release)}"]
+    if outcome.record:
+        lines += ["", f"**{_md_line(scope_headline(outcome.record))}**"]
     if outcome.profile or outcome.record or outcome.coverage or outcome.trust is not None:
         lines.append("")
     if outcome.profile:
@@ -43,7 +47,7 @@ def outcome_markdown(outcome: GateOutcome) -> str:
             )
     if outcome.record:
         s = outcome.record.summary
-        lines += ["", *counts_table(s)]
+        lines += ["", *counts_table(outcome.record)]
         for sc in s.scores:
             lines.append(
                 f"\n**{_md_line(sc.title or sc.id)}:** {sc.value:g} / {sc.maximum:g} "
@@ -72,12 +76,13 @@ def to_markdown(record: Record, check: RecordCheck | None = None) -> str:
         f"- **Commit:** {markdown_code(record.repo.commit[:12])}"
         + (" (working tree had uncommitted changes)" if record.repo.dirty else ""),
         f"- **Created:** {_md(record.created)}",
+        f"- **Counts:** {_md(scope_headline(record))}",
     ]
     if record.repo.remote:
         lines.append(f"- **Repository:** {_md(clean_remote(record.repo.remote))}")
     if record.participants:
         lines.append(f"- **Participants:** {_md(', '.join(record.participants))}")
-    lines += ["", *counts_table(s)]
+    lines += ["", *counts_table(record)]
     if s.scores:
         lines += ["", "| Score | Value | Band |", "|---|---:|---|"]
         lines += [
@@ -118,14 +123,66 @@ def to_markdown(record: Record, check: RecordCheck | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def counts_table(s: RecordSummary) -> list[str]:
-    """The summary counts as a Markdown table (records and the gate's job summary)."""
+@dataclass(frozen=True, slots=True)
+class Counts:
+    total: int
+    done: int
+    detected: int
+    na: int
+    waived: int
+    at_risk: int
+    remaining: int
+    p0_remaining: int
+
+
+def whole_counts(record: Record) -> Counts:
+    """Counts over every item of the record, whatever profile its summary is scoped to."""
+    expired = {i.id for i in record.expired_waivers()}
+    states = [(i.state, i.priority, i.id in expired) for i in record.items]
+    done = [st in ("done", "detected", "na") or (st == "waived" and not x) for st, _p, x in states]
+    return Counts(
+        total=len(states),
+        done=sum(done),
+        detected=sum(st == "detected" for st, _p, _x in states),
+        na=sum(st == "na" for st, _p, _x in states),
+        waived=sum(st == "waived" for st, _p, _x in states),
+        at_risk=sum(st == "at_risk" for st, _p, _x in states),
+        remaining=sum(not d for d in done),
+        p0_remaining=sum(not d and p == "P0" for d, (_s, p, _x) in zip(done, states, strict=True)),
+    )
+
+
+def scope_headline(record: Record) -> str:
+    """Both scopes in one line: the profile's counts (what the gate judges), then the whole
+    checklist's (what the items table lists), so neither is read for the other."""
+    s, w = record.summary, whole_counts(record)
+    whole = f"whole checklist: {w.done}/{w.total} done · {w.remaining} open"
+    if not record.profile:
+        return f"{whole} (no profile: the gate judges every item)"
+    return f"profile {record.profile}: {s.done}/{s.total} done · {s.remaining} open; {whole}"
+
+
+def counts_table(record: Record) -> list[str]:
+    """The counts as a Markdown table, one row per scope: the profile's, then every item's."""
+    s, w = record.summary, whole_counts(record)
+    rows = [("every item", w)]
+    if record.profile:
+        rows.insert(0, (f"profile {_md(record.profile)}", _counts(s)))
     return [
-        "| Total | Done | Detected | N/A | Waived | At risk | Open | Open P0 |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
-        f"| {s.total} | {s.done} | {s.detected} | {s.na} | {s.waived} | {s.at_risk} "
-        f"| {s.remaining} | {s.p0_remaining} |",
+        "| Scope | Total | Done | Detected | N/A | Waived | At risk | Open | Open P0 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        *(
+            f"| {name} | {c.total} | {c.done} | {c.detected} | {c.na} | {c.waived} "
+            f"| {c.at_risk} | {c.remaining} | {c.p0_remaining} |"
+            for name, c in rows
+        ),
     ]
+
+
+def _counts(s: RecordSummary) -> Counts:
+    return Counts(
+        s.total, s.done, s.detected, s.na, s.waived, s.at_risk, s.remaining, s.p0_remaining
+    )
 
 
 def _notes(item: RecordItem) -> str:
