@@ -425,7 +425,9 @@ def test_history_diff_and_export(service: Path, capsys: pytest.CaptureFixture[st
     assert cli("diff", "v1.0.0", "v1.1.0") == 0
     out = capsys.readouterr().out
     assert "ops.runbook: state: todo -> done (manual)" in out
-    assert "ops.runbook: watched files changed: docs/runbook.md" in out
+    assert "file contents changed under unchanged findings: 1 item(s): ops.runbook" in out
+    # meaning first, file-only changes last
+    assert out.index("ops.runbook: state") < out.index("file contents changed")
     assert "shutdown.sigterm" not in out
     assert cli("diff", "v1.0.0", "v9") == 2
     capsys.readouterr()
