@@ -60,10 +60,14 @@ class Signed:
 
 
 def signed_record(root: Path, release: str, trust: object = None) -> Signed | None:
-    """The release's record when it holds at least one signature (None otherwise, or when it
-    cannot be read: the walk then starts as usual and `golive verify` says why)."""
+    """The release's record when it holds at least one signature (None otherwise, for the
+    `unreleased` working name, or when it cannot be read: the walk then starts as usual and
+    `golive verify` says why)."""
+    from golive_tui.core.git.release import DEFAULT_RELEASE
     from golive_tui.core.record.verify import verify_record
 
+    if release == DEFAULT_RELEASE:
+        return None  # a working name: its record is a snapshot, the walk goes on
     path = record_path(root, release)
     if not path.is_file():
         return None

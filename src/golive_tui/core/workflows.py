@@ -201,15 +201,20 @@ def save_reviewed(
 
     state = tree_now(repo_root)
     if scanned.state is not None and state is not None:
-        moved = scanned.state.differs(state)
-        if moved:
-            shown = ", ".join(moved[:5]) + (f" and {len(moved) - 5} more" if len(moved) > 5 else "")
+        changed = scanned.state.differs(state)
+        if changed:
+            more = len(changed) - 5
+            shown = ", ".join(changed[:5]) + (f" and {more} more" if more > 0 else "")
             raise TreeChangedError(
                 f"not signed: the working tree changed since the scan you reviewed ({shown}); "
                 "rescan (`r` in the walker), check the items again and sign"
             )
     if draft is not None and draft.profile != profile:
         draft = replace(draft, profile=profile)
+    store = DraftStore(repo_root)
+    stays = ""
+    if adopted and draft is not None:
+        draft, stays = _adopt_draft(store, draft, release)
     record = build_record(
         repo_root,
         checklist,
@@ -223,13 +228,14 @@ def save_reviewed(
     notes = [] if draft is not None else [_no_draft_note(repo_root, checklist.id, release)]
     if adopted:
         notes.append(
-            f"used the answers of the `{adopted}` draft (walked before {release} was named)"
+            f"used the answers of the `{adopted}` draft (walked before {release} was named); "
+            + (stays or f"it is now {release}'s draft, so the next walk starts afresh")
         )
     if record.repo.dirty:
         notes.append(_dirty_note(state))
-    store = DraftStore(repo_root)
     path = record_path(repo_root, release)
-    _check_new_record(record, path, store.path(checklist.id, adopted or release) if draft else None)
+    source = store.path(checklist.id, adopted if stays else release)
+    _check_new_record(record, path, source if draft else None)
     signed = False
     if sign:
         try:
@@ -262,6 +268,25 @@ def save_reviewed(
     verb = "signed and saved" if signed else "saved (unsigned)"
     message = "\n".join([f"{verb} {path.relative_to(repo_root)}", *notes])
     return SaveResult(path=path, signed=signed, message=message, record=record, committed=committed)
+
+
+def _adopt_draft(store: DraftStore, draft: Draft, release: str) -> tuple[Draft, str]:
+    """Move the `unreleased` draft signed as `release` to that release's name, so the next
+    release's walk starts from a fresh draft (and carries forward) instead of resuming this one.
+
+    Saved before the record is made, so the draft is never newer than the record (which would
+    read as amending it). Returns the draft and, when it could not move, why.
+    """
+    from golive_tui.core.errors import DraftError
+    from golive_tui.core.git.release import DEFAULT_RELEASE
+
+    try:
+        with store.lock(draft.checklist_id, DEFAULT_RELEASE):
+            saved = store.save(replace(draft, release=release))
+            store.path(draft.checklist_id, DEFAULT_RELEASE).unlink(missing_ok=True)
+    except (DraftError, OSError) as exc:
+        return draft, f"it stays the `{DEFAULT_RELEASE}` draft ({exc})"
+    return saved, ""
 
 
 def _next_steps(record: Record, release: str, *, committed: bool) -> list[str]:
@@ -410,8 +435,11 @@ def seed_draft(draft: Draft, plan: CarryPlan) -> Draft:
 
 def should_seed(repo_root: Path, draft: Draft | None, release: str) -> bool:
     """A walk carries forward only into a fresh draft of a release that has no record yet."""
+    from golive_tui.core.git.release import DEFAULT_RELEASE
+
     fresh = draft is None or not draft.answers
-    return fresh and not record_path(repo_root, release).exists()
+    # `unreleased` is a working name: a record saved under it is no release to keep apart.
+    return fresh and (release == DEFAULT_RELEASE or not record_path(repo_root, release).exists())
 
 
 def gate_since_record(repo_root: Path, outcome: Any) -> Any:
