@@ -329,7 +329,8 @@ def signed_hostile_base(hostile: Hostile, tmp_path: Path) -> tuple[Hostile, Item
     )
     record = sign_record(record, root, signed_at="2026-01-02T03:04:05Z")
     write_record(record_path(root, "v1.0.0"), record)
-    git(root, "commit", "-q", "--allow-empty", "-m", "after")
+    git(root, "add", ".golive/records")  # a base is a committed record
+    git(root, "commit", "-q", "-m", "after")
     return hostile, item
 
 

@@ -182,7 +182,9 @@ def test_no_read_command_runs_a_repository_program(
         assert cli("export", "v1.0.0", "--format", fmt, "--verify") == 0
     assert fired(marker) == []
     second = ssh_keygen(tmp_path, "reviewer")
-    allow(root, second, "rev@example.com")
+    allow(root, second, "rev@example.com", commit=True)  # a cosigner verifiers know
+    fired(marker)  # plain git ran the clean filter: not golive
+    restat(root)
     git(root, "config", "user.signingkey", str(second))
     assert cli("cosign", "v1.0.0", "--role", "reviewer") == 0
     assert fired(marker) == []

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from golive_tui.commands._options import add_repo_option, add_trust_option, repo_path
+from golive_tui.core.assess import gate_name
 from golive_tui.core.text import printable
 
 
@@ -40,7 +41,12 @@ def run(args: argparse.Namespace) -> int:
             if args.verify
             else [""] * len(record.signatures)
         )
-        gate = record.gate(record.profile) if record.profile else None
+        if record.profile:
+            found = record.gate(record.profile)
+            passed = found.passed if found is not None else None
+        else:  # no profile: every item must be settled, as `golive gate` reads it
+            passed = not (record.summary.remaining or record.summary.at_risk)
+        gate = f"{gate_name(record.profile)} {'pass' if passed else 'fail'}"
         score = record.summary.scores[0] if record.summary.scores else None
         rows.append(
             {
@@ -51,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
                 + (f" {score.band}" if score.band else "")
                 if score
                 else "",
-                "gate": (f"{gate.profile} {'pass' if gate.passed else 'fail'}" if gate else ""),
+                "gate": gate if passed is not None else "",
                 "signers": [
                     f"{s.signer or s.key} ({s.role}{', ' + v if v else ''})"
                     for s, v in zip(record.signatures, verdicts, strict=True)
