@@ -174,3 +174,16 @@ def test_the_walkers_record_saver_signs_what_the_walker_shows(repo: Path, capsys
     (repo / "new.go").write_text("package main\n")
     with pytest.raises(TreeChangedError, match=r"changed since the scan you reviewed \(new.go\)"):
         deps.save_record(draft, report, assessment)
+
+
+def test_dash_c_before_the_command_as_git_takes_it(repo: Path, capsys) -> None:
+    """Issue 13, point 8: `golive -C PATH status` works as `golive status -C PATH`."""
+    assert cli.main(["-C", str(repo), "status", "--no-scan", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["release"] and data["gate"]["name"]
+
+
+def test_pair_without_an_email_is_refused(repo: Path, capsys) -> None:
+    """Issue 13, point 7: `--pair` takes `Name <email>`, as the walker's `p` does."""
+    assert cli.main(["walk", "-C", str(repo), "--pair", "just a name"]) == 2
+    assert "expected 'Name <email>'" in capsys.readouterr().err

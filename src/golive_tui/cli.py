@@ -71,6 +71,9 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if len(args_list) >= 3 and args_list[0] == "-C" and args_list[2] in COMMANDS:
+        # git's order, `golive -C PATH status`: the option belongs to the command.
+        args_list = [args_list[2], "-C", args_list[1], *args_list[3:]]
     bare = not args_list or (
         args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version")
     )

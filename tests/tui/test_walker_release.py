@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from textual.widgets import Input
 
 from golive_tui.core.draft import DraftStore
+from golive_tui.core.model import State
 from golive_tui.core.release_view import Signed
 from golive_tui.tui.app import GoliveApp
 from golive_tui.tui.screens.dialogs import FormDialog
@@ -139,3 +141,74 @@ async def test_pair_needs_name_and_email_and_shows_in_the_header(repo: Path) -> 
         assert walker.draft.answers["ops.runbook"].by == ME
         await pilot.press("s")
         assert GRACE in str(app.screen.query_one("#participants").render())
+
+
+async def test_space_on_an_item_the_scan_found_nothing_for_asks_a_note(repo: Path) -> None:
+    """Point 8: evidence says absent, so done needs a note (as overriding evidence does)."""
+    from golive_tui.core.model import DetectorResult, Status
+    from tests.tui.fakes import FakeScan, results
+
+    missing = DetectorResult("go.signal.sigterm", "SIGTERM handled", Status.MISSING, "none", ())
+    scan = FakeScan(results=(missing, *results()[1:]))
+    app = GoliveApp(make_deps(repo, scan=scan))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        assert walker.items.select_id("shutdown.sigterm")
+        await pilot.pause()
+        await pilot.press("space")
+        dialog = app.screen
+        assert isinstance(dialog, FormDialog)
+        await pilot.click("#ok")
+        await pilot.pause()
+        assert app.screen is dialog  # an empty note is refused
+        dialog.query_one("#field-note", Input).value = "checked by hand in main.go"
+        await pilot.click("#ok")
+        await until(pilot, lambda: app.screen is walker)
+        answer = walker.draft.answers["shutdown.sigterm"]
+        assert answer.state is State.DONE and answer.note == "checked by hand in main.go"
+
+
+async def test_esc_clears_a_kept_search_and_p0_open_filters(repo: Path) -> None:
+    """Point 8: Esc clears a search kept with enter; the filter cycle offers "P0 open"."""
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        everything = len(walker.visible_views())
+        await pilot.press("slash", "r", "u", "n", "enter")
+        await until(pilot, lambda: walker.search_text == "run")
+        assert len(walker.visible_views()) < everything
+        await pilot.press("escape")
+        await until(pilot, lambda: walker.search_text == "")
+        assert len(walker.visible_views()) == everything
+        await pilot.press("f", "f")
+        assert walker.filter == "p0_open"
+        shown = walker.visible_views()
+        assert shown and all(v.item.priority.value == "P0" and v.open for v in shown)
+        assert "P0 open" in str(walker.items.border_title)
+
+
+async def test_help_explains_every_glyph_and_quit_says_what_was_saved(repo: Path) -> None:
+    """Point 8: `?` lists the glyphs from the one table; quitting says the draft's progress."""
+    from golive_tui.glyphs import STATE_GLYPH
+    from golive_tui.tui.screens.help import HelpScreen
+
+    app = GoliveApp(make_deps(repo))
+    said: list[str] = []
+    exit_app = app.exit
+
+    def exit_and_note(*args: Any, **kwargs: Any) -> None:
+        said.append(str(kwargs.get("message", "")))
+        exit_app(*args, **kwargs)
+
+    app.exit = exit_and_note  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        legend = str(app.screen.query_one("#help-glyphs").render())
+        assert all(glyph in legend for glyph in STATE_GLYPH.values())
+        await pilot.press("escape")
+        s = walker.assessment.summary
+        await pilot.press("q")
+        await pilot.pause()
+    assert f"draft saved, {s.done}/{s.total} done" in said[-1]

@@ -13,18 +13,22 @@ from typing import TYPE_CHECKING
 
 from golive_tui.commands._options import add_repo_option, repo_path
 from golive_tui.commands._output import console
+from golive_tui.core.model import Status
+from golive_tui.glyphs import STATUS_GLYPH
 
 if TYPE_CHECKING:
     from golive_tui.core.scan.report import ScanReport
 
-GLYPHS = {
-    "found": ("✔", "green"),
-    "partial": ("◐", "yellow"),
-    "contrary": ("✘", "red"),
-    "missing": ("·", "dim"),
-    "not_applicable": ("–", "dim"),
-    "error": ("!", "magenta"),
+#: Colours of the one glyph table (golive_tui.glyphs.STATUS_GLYPH).
+STYLES = {
+    Status.FOUND: "green",
+    Status.PARTIAL: "yellow",
+    Status.CONTRARY: "red",
+    Status.MISSING: "dim",
+    Status.NOT_APPLICABLE: "dim",
+    Status.ERROR: "magenta",
 }
+GLYPHS = {str(s): (STATUS_GLYPH[s], STYLES[s]) for s in Status}
 
 AREA_ORDER = (
     "service",

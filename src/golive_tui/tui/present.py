@@ -35,6 +35,7 @@ PRIORITY_STYLE: Mapping[Priority, str] = {
 FILTERS: tuple[tuple[str, str], ...] = (
     ("all", "all"),
     ("remaining", "remaining"),
+    ("p0_open", "P0 open"),
     ("p0", "P0"),
     ("at_risk", "at risk"),
     ("detected", "detected"),
@@ -63,6 +64,8 @@ def is_settled(view: ItemView) -> bool:
 def matches_filter(view: ItemView, name: str) -> bool:
     if name == "remaining":
         return is_open(view)
+    if name == "p0_open":  # the headline metric: P0 items still open
+        return view.item.priority is Priority.P0 and is_open(view)
     if name == "p0":
         return view.item.priority is Priority.P0
     if name == "at_risk":

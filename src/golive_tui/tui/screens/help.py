@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
+from golive_tui.glyphs import STATE_LEGEND, STATUS_LEGEND
+
 
 def key_label(binding: Binding) -> str:
     names = {"space": "space", "question_mark": "?", "slash": "/", "escape": "esc"}
@@ -41,6 +43,13 @@ class HelpScreen(ModalScreen[None]):
             for key, does, _id in self.rows:
                 table.add_row(key, does)
             yield table
+            yield Label("Glyphs", id="help-glyphs-title")
+            yield Static(
+                "\n".join(f"{g}  {what}" for g, what in STATE_LEGEND)
+                + "\nfindings: "
+                + " · ".join(f"{g} {what}" for g, what in STATUS_LEGEND),
+                id="help-glyphs",
+            )
             yield Static(
                 "ctrl+p: every action in the command palette, and the theme · "
                 "esc: clear the search · esc / ? closes this",

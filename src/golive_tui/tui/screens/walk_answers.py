@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from golive_tui.core.draft import (
@@ -16,7 +16,7 @@ from golive_tui.core.draft import (
     without_answer,
 )
 from golive_tui.core.errors import DraftError
-from golive_tui.core.model import Item, ItemKind, State
+from golive_tui.core.model import Item, ItemKind, State, Status
 from golive_tui.core.verdict import Verdict, confirmation_note
 from golive_tui.tui.screens.dialogs import Field, FormDialog, Values
 from golive_tui.tui.screens.walk_view import WalkView
@@ -43,6 +43,11 @@ class AnswerFields:
 
 
 NO_FIELDS = AnswerFields()
+
+
+def found_nothing(statuses: Mapping[str, Status]) -> bool:
+    """Every detector of the item ran and found nothing (not "could not tell")."""
+    return bool(statuses) and all(s is Status.MISSING for s in statuses.values())
 
 
 class Answering(WalkView):
@@ -137,6 +142,9 @@ class Answering(WalkView):
             self.notify("Score item: press 0, 1 or 2 (the rubric is in the detail).")
             return
         closed = view.state in (State.DONE, State.DETECTED)
+        if not closed and found_nothing(view.detector_statuses):
+            self._ask_note_for_absent(view.item)
+            return
         self.answer(view.item, State.TODO if closed else State.DONE)
 
     def action_confirm(self) -> None:
@@ -158,6 +166,26 @@ class Answering(WalkView):
         confirmed = self.view_of(view.item.id)
         if confirmed is not None and confirmed.state is State.DONE:
             self.notify("Confirmed from its evidence.", timeout=2)
+
+    def _ask_note_for_absent(self, item: Item) -> None:
+        """The scan looked and found nothing: ticking it done needs a word on why (as
+        overriding evidence does), so the record never says "done" on silence."""
+
+        def done(values: Values | None) -> None:
+            if values is not None:
+                self.answer(item, State.DONE, AnswerFields(note=values["note"]))
+
+        self.app.push_screen(
+            FormDialog(
+                f"Done without evidence: {item.title}",
+                [Field("note", "Note (required): how do you know it is done?")],
+                lambda v: (
+                    None if v["note"].strip() else "a note is required: the scan found nothing"
+                ),
+                hint="The detectors looked and found no evidence of this in the code.",
+            ),
+            done,
+        )
 
     def action_score(self, value: int) -> None:
         if not self.editable():

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
@@ -19,6 +20,7 @@ from golive_tui.core.assess import gate_name
 from golive_tui.core.checklist.library import NO_PROFILE
 from golive_tui.core.draft import with_participant, with_profile
 from golive_tui.core.errors import DraftError, GoliveError
+from golive_tui.core.text import printable
 from golive_tui.tui import carry_view
 from golive_tui.tui.present import FILTERS, is_open
 from golive_tui.tui.screens.dialogs import Field, FormDialog, Values
@@ -102,10 +104,14 @@ class WalkerScreen(Answering, EvidenceActions, ScanHandling):
         self.items.focus()
 
     def key_escape(self) -> None:
+        """Esc clears the search, whether it is being typed or was kept with enter."""
         search = self.query_one("#search", Input)
-        if search.display:
-            search.value = ""
+        if search.display or self.search_text:
+            search.value = ""  # Input.Changed clears search_text and redraws the list
+            self.search_text = ""
             search.display = False
+            self.show_items()
+            self.refresh_detail()
             self.items.focus()
 
     def action_toggle_sections(self) -> None:
@@ -205,4 +211,11 @@ class WalkerScreen(Answering, EvidenceActions, ScanHandling):
 
     async def action_quit(self) -> None:
         self.workers.cancel_group(self, "scan")  # a running scan stops at its next report
-        self.app.exit()
+        s = self.assessment.summary
+        said = (
+            f"{self.deps.release} is signed; nothing changed ({s.done}/{s.total} done)"
+            if self.read_only
+            else f"draft saved, {s.done}/{s.total} done ({self.deps.release}; "
+            "golive resumes it, `golive sign` signs it)"
+        )
+        self.app.exit(message=Text(printable(f"golive: {said}")))

@@ -106,7 +106,7 @@ WALKER_BINDINGS: list[BindingType] = [
         "cycle_filter",
         "Filter",
         id="walk.filter",
-        tooltip="Cycle the filter: all, remaining, P0, at risk, detected, to confirm",
+        tooltip="Cycle the filter: all, remaining, P0 open, P0, at risk, detected, to confirm",
     ),
     Binding(
         "c",
