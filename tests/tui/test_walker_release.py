@@ -212,3 +212,43 @@ async def test_help_explains_every_glyph_and_quit_says_what_was_saved(repo: Path
         await pilot.press("q")
         await pilot.pause()
     assert f"draft saved, {s.done}/{s.total} done" in said[-1]
+
+
+async def test_back_to_as_detected_and_undo(repo: Path) -> None:
+    """Point 8: `d` drops an override (the evidence speaks again); `u` takes it back."""
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        assert walker.items.select_id("ops.runbook")
+        await pilot.pause()
+        await pilot.press("space")
+        await until(pilot, lambda: "ops.runbook" in walker.draft.answers)
+        await pilot.press("d")
+        await until(pilot, lambda: "ops.runbook" not in walker.draft.answers)
+        assert walker.view_of("ops.runbook").state is State.TODO
+        await pilot.press("u")
+        await until(pilot, lambda: "ops.runbook" in walker.draft.answers)
+        await pilot.press("u")
+        await until(pilot, lambda: "ops.runbook" not in walker.draft.answers)
+        stored = DraftStore(repo).load("test-list", "v1")
+        assert stored is not None and "ops.runbook" not in stored.answers
+        await pilot.press("u")  # nothing left: says so, changes nothing
+        await pilot.pause()
+        assert walker.undo_stack == []
+
+
+async def test_resume_restores_the_selected_item_and_filter(repo: Path) -> None:
+    """Point 8: quitting remembers where the walk was; reopening goes back there."""
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        await pilot.press("f")  # remaining
+        assert walker.items.select_id("ops.runbook")
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+    again = GoliveApp(make_deps(repo))
+    async with again.run_test(size=SIZE) as pilot:
+        walker = await started(again, pilot)
+        assert walker.filter == "remaining"
+        assert walker.items.current_id == "ops.runbook"

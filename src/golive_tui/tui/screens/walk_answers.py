@@ -283,6 +283,34 @@ class Answering(WalkView):
             done,
         )
 
+    def action_as_detected(self) -> None:
+        """Drop the item's answer: back to what the evidence alone says."""
+        if not self.editable():
+            return
+        view = self.current
+        if view is None or view.answer is None:
+            self.notify("No answer on this item: it already shows what the scan found.")
+            return
+        self.commit(without_answer(self.draft, view.item.id), "back to as detected")
+
+    def action_undo(self) -> None:
+        """Take back the last change of answers (this walk's, newest first)."""
+        if not self.editable():
+            return
+        if not self.undo_stack:
+            self.notify("Nothing to undo in this walk.")
+            return
+        before = self.undo_stack.pop()
+        changed = set(before.answers) ^ set(self.draft.answers) | {
+            k for k in before.answers if before.answers.get(k) != self.draft.answers.get(k)
+        }
+        depth = len(self.undo_stack)
+        self.commit(replace(self.draft, answers=before.answers), "undone")
+        if len(self.undo_stack) > depth:
+            self.undo_stack.pop()  # the undo itself is not something to undo
+        if len(changed) == 1:
+            self.items.select_id(next(iter(changed)))
+
     def action_pair(self) -> None:
         if not self.editable():
             return

@@ -52,6 +52,7 @@ class WalkView(Screen[None]):
         self.scanning = False
         self.report: WalkReport | None = None  # the finished scan the walk shows (signed as is)
         self.read_only = deps.read_only  # a signed release, until the user amends it
+        self.undo_stack: list[Draft] = []  # drafts before each change of answers, newest last
         self.filter = "all"
         self.section = ALL
         self.search_text = ""
@@ -115,11 +116,14 @@ class WalkView(Screen[None]):
         """Adopt and autosave a changed draft, then re-render."""
         if not self.editable():
             return
+        previous = self.draft
         try:
             self.draft = self.store.save(draft)
         except DraftError as exc:
             self.notify(str(exc), severity="error", timeout=10)
             return
+        if previous.answers != self.draft.answers:
+            self.undo_stack = [*self.undo_stack[-49:], previous]  # `u` takes it back
         self.reassess()
         if message:
             self.notify(message, timeout=2)

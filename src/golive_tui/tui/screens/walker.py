@@ -30,6 +30,7 @@ from golive_tui.tui.screens.walk_answers import Answering
 from golive_tui.tui.screens.walk_evidence import EvidenceActions, editor_command
 from golive_tui.tui.screens.walk_scan import ScanCancelled, ScanHandling
 from golive_tui.tui.screens.walker_keys import WALKER_BINDINGS
+from golive_tui.tui.view_state import ViewState, load_view, save_view
 from golive_tui.tui.widgets.detail import ItemDetail
 from golive_tui.tui.widgets.section_list import SectionList
 
@@ -44,8 +45,17 @@ class WalkerScreen(Answering, EvidenceActions, ScanHandling):
         self.query_one(SectionList).border_title = "Sections"
         self.query_one(ItemDetail).border_title = "Detail"
         self.reassess()
+        self._resume_view()
         self.items.focus()
         self.start_scan()
+
+    def _resume_view(self) -> None:
+        """Back where the last walk of this draft left off: its filter and selected item."""
+        view = load_view(self.store, self.deps.checklist.id, self.deps.release)
+        if view.filter in dict(FILTERS) and view.filter != self.filter:
+            self.set_filter(view.filter)
+        if view.item and self.view_of(view.item) is not None:
+            self.items.select_id(view.item)
 
     # ------------------------------------------------------------------ moving and finding
 
@@ -211,6 +221,9 @@ class WalkerScreen(Answering, EvidenceActions, ScanHandling):
 
     async def action_quit(self) -> None:
         self.workers.cancel_group(self, "scan")  # a running scan stops at its next report
+        if not self.read_only:
+            shown = ViewState(self.items.current_id or "", self.filter)
+            save_view(self.store, self.deps.checklist.id, self.deps.release, shown)
         s = self.assessment.summary
         said = (
             f"{self.deps.release} is signed; nothing changed ({s.done}/{s.total} done)"

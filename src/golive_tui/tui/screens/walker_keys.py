@@ -56,6 +56,22 @@ WALKER_BINDINGS: list[BindingType] = [
     ),
     Binding("e,m", "note", "Note", id="walk.note", tooltip="Add or edit a note on the item"),
     Binding(
+        "backspace,d",
+        "as_detected",
+        "As detected",
+        id="walk.as_detected",
+        show=False,
+        tooltip="Drop the item's answer: back to what the scan alone says",
+    ),
+    Binding(
+        "u",
+        "undo",
+        "Undo",
+        id="walk.undo",
+        show=False,
+        tooltip="Undo the last change of answers in this walk",
+    ),
+    Binding(
         "0",
         "score(0)",
         "Score 0",
