@@ -343,6 +343,22 @@ async def test_open_evidence_in_editor_at_line(repo: Path, tmp_path: Path) -> No
         assert log.read_text().splitlines() == ["+6", str(repo / "internal/weather/client.go")]
 
 
+async def test_an_unknown_editor_is_told_nothing_and_the_user_file_line(
+    repo: Path, tmp_path: Path
+) -> None:
+    """Issue 13, point 8: the line is never dropped silently: an editor golive cannot pass it
+    to opens the file, and the walker says `file:line` to copy."""
+    script, log = _recording_editor(tmp_path, "myeditor")
+    app = NotingApp(make_deps(repo, editor_env={"VISUAL": str(script)}))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        await goto(walker, pilot, "http.client-timeout")
+        await pilot.press("o")
+        await pilot.pause()
+        assert log.read_text().splitlines() == [str(repo / "internal/weather/client.go")]
+        assert "The finding is at internal/weather/client.go:6" in app.seen
+
+
 async def test_open_without_editor_says_so(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)

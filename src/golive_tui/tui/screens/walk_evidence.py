@@ -25,9 +25,19 @@ def editor_command(editor: str, path: Path, line: int) -> list[str]:
         return [*argv, f"+{line}", str(path)]
     if name in GOTO:
         return [*argv, "--goto", f"{path}:{line}"]
-    if name in ("subl", "zed", "mate"):
+    if name in AT_COLON:
         return [*argv, f"{path}:{line}"]
     return [*argv, str(path)]
+
+
+AT_COLON = {"subl", "zed", "mate"}
+
+
+def opens_at_line(editor: str) -> bool:
+    """Whether golive knows how to tell `editor` the line (else the user is told file:line)."""
+    argv = shlex.split(editor)
+    name = PurePath(argv[0]).name if argv else ""
+    return name in LINE_FIRST or name in GOTO or name in AT_COLON
 
 
 class EvidenceActions(WalkView):
@@ -67,6 +77,8 @@ class EvidenceActions(WalkView):
             self._run_editor(argv)
         self._detail_key = None  # the file may have changed: re-read the excerpt
         self.refresh_detail()
+        if not opens_at_line(editor):  # the line was not passed on: say where to look
+            self.notify(f"The finding is at {ev.path}:{ev.line}", timeout=10)
 
     def _run_editor(self, argv: list[str]) -> None:
         try:
