@@ -221,6 +221,8 @@ async def test_filters_cycle(repo: Path) -> None:
         await pilot.press("f")
         assert walker.filter == "remaining" and "shutdown.sigterm" not in shown()
         await pilot.press("f")
+        assert walker.filter == "p0_open" and shown() == ["http.client-timeout"]
+        await pilot.press("f")
         assert shown() == ["shutdown.sigterm", "http.client-timeout"]
         await pilot.press("f")
         assert shown() == ["http.client-timeout"]
