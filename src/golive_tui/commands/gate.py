@@ -22,7 +22,10 @@ from golive_tui.core.record.gate import GateOutcome
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_repo_option(parser, aliases=("--repo",))
     parser.add_argument(
-        "--profile", metavar="P", help="Profile that must pass (default: the record's)"
+        "--profile",
+        metavar="P",
+        help="Profile that must pass (default: the one the record was signed with; "
+        "`none`: every item must be settled)",
     )
     parser.add_argument("--release", metavar="NAME", help=RELEASE_HELP)
     add_trust_option(parser)
