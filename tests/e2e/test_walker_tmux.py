@@ -79,11 +79,17 @@ def test_tick_an_item_and_quit(tmux: Callable[..., str], tmp_path: Path) -> None
     tmux("send-keys", "-t", "walk", "Enter")
     wait_for(tmux, "│  ops.runbook", gone=True)  # box closed: the list has the keys again
     tmux("send-keys", "-t", "walk", "Space")
+    # The scan looked for a runbook and found none: done on silence asks why.
+    wait_for(tmux, "Done without evidence")
+    tmux("send-keys", "-t", "walk", "-l", "runbooks live in the wiki")
+    tmux("send-keys", "-t", "walk", "Enter")
     wait_for(tmux, "answered done")
     tmux("send-keys", "-t", "walk", "q")
     wait_for(tmux, "golive-exited-0")
+    assert "draft saved, 17/93 done" in tmux("capture-pane", "-p", "-t", "walk")
     draft = DraftStore(repo).load("go-production", "unreleased")
     assert draft is not None
     assert draft.answers["ops.runbook"].state is State.DONE
     assert draft.answers["ops.runbook"].by == "Ada Tester <ada@example.com>"
+    assert draft.answers["ops.runbook"].note == "runbooks live in the wiki"
     assert not DraftStore(repo).lock("go-production", "unreleased").path.exists()
