@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Label, Static
 
-from golive_tui.core.assess import Assessment, ItemView
+from golive_tui.core.assess import Assessment, ItemView, gate_name
 from golive_tui.core.draft import Draft
 from golive_tui.core.model import State
 from golive_tui.core.record.carry import CarryPlan
@@ -61,14 +61,21 @@ class SummaryScreen(Screen[None]):
             yield Static("", id="save-result")  # near the top: seen without scrolling
             if self.carry is not None:
                 yield Static(literal(carry_view.summary_line(self.carry)), id="summary-carry")
-            for gate in summary.gates:
+            active = self.assessment.gate(self.profile)
+            others = [g for g in summary.gates if g.profile != self.profile]
+            for gate in [active, *others]:
                 passed = "pass" if gate.passed else "fail"
-                label = Label(literal(f"Gate {gate.profile}: {passed}"), classes="gate")
+                what = " (this release's gate: signed and checked)" if gate is active else ""
+                label = Label(
+                    literal(f"Gate {gate_name(gate.profile)}{what}: {passed}"), classes="gate"
+                )
                 label.set_class(gate.passed, "-pass")
                 label.set_class(not gate.passed, "-fail")
                 yield label
                 if gate.failing:
-                    yield Static(literal("  failing: " + ", ".join(gate.failing)), classes="muted")
+                    more = len(gate.failing) - 12
+                    shown = ", ".join(gate.failing[:12]) + (f" and {more} more" if more > 0 else "")
+                    yield Static(literal(f"  failing: {shown}"), classes="muted")
             for score in summary.scores:
                 yield Static(literal(score_text(score)), classes="score")
             if self.carry is not None:
