@@ -215,6 +215,8 @@ async def test_team_workflow_agrees_at_every_step(
     shown = await walk(signed, answer="ops.runbook")  # space is refused: read-only
     assert shown["read_only"] and shown["states"]["ops.runbook"] is State.DONE
     assert f"signed, read-only: {ADA}, {GRACE}" in shown["header"]
+    code, _out, err = cli(capsys, "mark", "ops.oncall", "todo")
+    assert code == 2 and "read-only: `golive mark --amend` changes it" in err
     now = status(capsys)
     assert now["signed"]["read_only"] and [s["role"] for s in now["signed"]["signatures"]] == [
         "author",

@@ -49,6 +49,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--no-scan", action="store_true", help="Skip detection (overrides then go unnoticed)"
     )
     add_session_arguments(parser)
+    parser.add_argument(
+        "--amend",
+        action="store_true",
+        help="Answer a release that already has a signed record (signing again replaces its "
+        "signatures)",
+    )
 
 
 def parse_answer(text: str) -> tuple[State, int | None]:
@@ -65,8 +71,18 @@ def parse_answer(text: str) -> tuple[State, int | None]:
 
 def run(args: argparse.Namespace) -> int:
     session = Session.open(
-        str(repo_path(args)), checklist=args.checklist, release=args.release, profile=args.profile
+        str(repo_path(args)),
+        checklist=args.checklist,
+        release=args.release,
+        profile=args.profile,
+        amend=args.amend,
     )
+    if session.read_only:
+        raise DraftError(
+            f"{session.release} has a signed record ({session.signed.path.name if session.signed else ''}); "
+            "it is read-only: `golive mark --amend` changes it (signing again replaces its "
+            "signatures)"
+        )
     try:
         item = session.checklist.item(args.item)
     except KeyError:
@@ -103,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
             by=me,
         )
 
-    create = session.new_draft()
+    create = session.opened or session.new_draft()  # amending starts from the record
     if report is not None and session.load_draft() is None:
         # A first answer from the shell starts the release the way the walker would.
         plan = workflows.plan_for_walk(session.root, session.checklist, session.release, report)
