@@ -252,3 +252,15 @@ async def test_resume_restores_the_selected_item_and_filter(repo: Path) -> None:
         walker = await started(again, pilot)
         assert walker.filter == "remaining"
         assert walker.items.current_id == "ops.runbook"
+
+
+async def test_p0_open_lists_what_the_bar_counts(repo: Path) -> None:
+    """With a profile, "P0 open" lists the profile's open P0 items: the bar's number."""
+    app = GoliveApp(make_deps(repo, profile="quick-gate"))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        walker.set_filter("p0_open")
+        await pilot.pause()
+        facts = walker.query_one(SummaryBar)._facts
+        assert facts is not None
+        assert len(walker.visible_views()) == facts.p0 == walker.assessment.summary.p0_remaining

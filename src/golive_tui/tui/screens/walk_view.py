@@ -129,12 +129,14 @@ class WalkView(Screen[None]):
             self.notify(message, timeout=2)
 
     def visible_views(self) -> list[ItemView]:
+        scope = self._p0_scope()
         views = [
             v
             for v in self.assessment.items
             if (self.section == ALL or v.item.section == self.section)
             and matches_filter(v, self.filter)
             and matches_search(v, self.search_text)
+            and (scope is None or v.item.id in scope)
         ]
         return carry_view.arrange(views, self.carry_plan, self.filter)
 
@@ -153,6 +155,13 @@ class WalkView(Screen[None]):
             signed=signed,
             read_only=self.read_only,
         )
+
+    def _p0_scope(self) -> set[str] | None:
+        """ "P0 open" lists what the bar's "P0 open N" counts: the active profile's items."""
+        if self.filter != "p0_open" or not self.deps.profile:
+            return None
+        profile = next((p for p in self.deps.checklist.profiles if p.id == self.deps.profile), None)
+        return set(profile.items) if profile is not None else None
 
     def refresh_views(self) -> None:
         header = self.query_one("#walk-header", Static)
