@@ -153,12 +153,13 @@ def headline(
 ) -> str:
     """release · gate · people · where it continues from · signed state: the walker's header
     and the first line `golive status` prints."""
-    parts = [f"release {release}", f"gate {gate_name(profile)}"]
-    parts.append("with " + ", ".join(participants) if participants else "no participants yet")
-    if base:
-        parts.append(f"continues from {base}")
-    if signed is not None:
+    parts = [f"release {release}"]
+    if signed is not None:  # before the people: what matters most survives a narrow terminal
         who = ", ".join(s.signer for s in signed.record.signatures)
         state = "signed, read-only" if read_only else "amending the signed record"
         parts.append(f"{state}: {who}")
+    parts.append(f"gate {gate_name(profile)}")
+    parts.append("with " + ", ".join(participants) if participants else "no participants yet")
+    if base:
+        parts.append(f"continues from {base}")
     return " · ".join(parts)
