@@ -152,7 +152,8 @@ def test_the_walkers_record_saver_signs_what_the_walker_shows(repo: Path, capsys
     those (no fresh scan), and a tree that moved since the scan is refused (issue 13, point 2)."""
     from golive_tui.commands.walk import build_deps
     from golive_tui.core.record.store import load_record
-    from golive_tui.core.workflows import Session, TreeChangedError
+    from golive_tui.core.reviewed import TreeChangedError
+    from golive_tui.core.workflows import Session
 
     assert cli.main(["mark", "ops.runbook", "done", "--path", str(repo)]) == 0
     capsys.readouterr()

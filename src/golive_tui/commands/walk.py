@@ -49,7 +49,8 @@ def record_saver(session: Session) -> SaveRecordFn:
     """
 
     def save(draft: Draft, report: WalkReport, assessment: Assessment) -> str:
-        from golive_tui.core.workflows import ReviewedScan, save_reviewed
+        from golive_tui.core.reviewed import ReviewedScan
+        from golive_tui.core.workflows import save_reviewed
 
         if not isinstance(report, ReviewedScan):
             raise TypeError("the walker's scan did not come from Session.scan")

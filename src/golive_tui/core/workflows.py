@@ -27,6 +27,7 @@ from golive_tui.core.model import Checklist, DetectorResult
 from golive_tui.core.record.build import repo_facts
 from golive_tui.core.record.carry import CarryPlan, ReportLike, plan_carry, since_record
 from golive_tui.core.release_view import Signed, headline, opened, signed_record
+from golive_tui.core.reviewed import ReviewedScan, TreeChangedError, reviewed_scan, tree_now
 
 if TYPE_CHECKING:  # the engine is imported only when a scan runs
     from golive_tui.core.scan.report import Progress, ScanReport
@@ -41,7 +42,7 @@ from golive_tui.core.git.runner import git_out, git_run
 from golive_tui.core.record.build import build_record
 from golive_tui.core.record.canonical import signing_message
 from golive_tui.core.record.gate import record_checklist
-from golive_tui.core.record.model import RECORDS_DIR, Record
+from golive_tui.core.record.model import Record
 from golive_tui.core.record.store import (
     checked_text,
     load_record,
@@ -59,58 +60,6 @@ class SaveResult:
     message: str
     record: Record | None = None
     committed: str = ""  # commit sha when asked to commit
-
-
-class TreeChangedError(RecordError):
-    """The working tree moved between the scan that was reviewed and the signing."""
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewedScan:
-    """A scan and the working tree it saw (`state`, taken just before it ran).
-
-    Reads like the engine's ScanReport (results, paths, go_imports, warnings, repo), so the
-    walker, carry-forward and the record builder take it as they take a report; signing
-    compares `state` with the tree as it is then and refuses if anything moved.
-    """
-
-    report: ScanReport
-    state: worktree.TreeState | None
-
-    @property
-    def results(self) -> Any:
-        return self.report.results
-
-    @property
-    def paths(self) -> tuple[str, ...]:
-        return self.report.paths
-
-    @property
-    def go_imports(self) -> frozenset[str]:
-        return self.report.go_imports
-
-    @property
-    def warnings(self) -> tuple[str, ...]:
-        return self.report.warnings
-
-    @property
-    def repo(self) -> Any:
-        return self.report.repo
-
-
-def tree_now(repo_root: Path) -> worktree.TreeState | None:
-    """The working tree as signing sees it (records themselves left out: signing writes them)."""
-    return worktree.tree_state(repo_root, RECORDS_DIR.as_posix())
-
-
-def reviewed_scan(
-    repo_root: Path, progress: Callable[[Progress], None] | None = None
-) -> ReviewedScan:
-    """Scan, with the tree's state taken first: a change during the scan is caught at signing."""
-    from golive_tui.core.scan.engine import scan
-
-    state = tree_now(repo_root)
-    return ReviewedScan(scan(repo_root, progress=progress), state)
 
 
 def save_record(
