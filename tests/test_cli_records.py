@@ -478,3 +478,21 @@ def test_cosign_with_an_unknown_key_fails_and_writes_nothing(
     log = git(service, "log", "-1", "--format=%s", "--", ".golive/records/v1.0.0.toml")
     assert "readiness: v1.0.0" in str(log)
     assert cli("verify", "v1.0.0") == 0
+
+
+def test_the_gate_checked_is_the_gate_signed(
+    service: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 13, point 1: the record keeps the profile it was signed with and `gate` checks
+    that one, whatever the config says later; `--profile none` asks for every item."""
+    answer(service, "v1.0.0", RUNBOOK_DONE)
+    assert cli("sign") == 0
+    assert load_record(record_file(service)).profile == "launch"
+    (service / ".golive" / "config.toml").write_text('checklist = "tiny"\n')
+    capsys.readouterr()
+    assert cli("gate", "--format", "json") == 0
+    assert json.loads(capsys.readouterr().out)["profile"] == "launch"
+    assert cli("history", "--format", "json") == 0
+    assert json.loads(capsys.readouterr().out)[0]["gate"] == "launch pass"
+    cli("gate", "--profile", "none", "--format", "json")
+    assert json.loads(capsys.readouterr().out)["profile"] == ""
