@@ -64,8 +64,8 @@ async def test_no_profile_shows_every_item_and_g_chooses_the_gate(repo: Path) ->
         await pilot.pause()
         assert app.screen is dialog  # refused: not a profile of the checklist
         dialog.query_one("#field-profile", Input).value = "quick-gate"
-        await pilot.click("#ok")
-        await until(pilot, lambda: app.screen is walker)
+        dialog.action_submit()  # as OK does (a click can land before the re-layout)
+        await until(pilot, lambda: app.screen is walker and "gate quick-gate" in header(walker))
         assert "gate quick-gate" in header(walker)
         stored = DraftStore(repo).load("test-list", "v1")
         assert stored is not None and stored.profile == "quick-gate"
@@ -132,8 +132,8 @@ async def test_pair_needs_name_and_email_and_shows_in_the_header(repo: Path) -> 
         await pilot.pause()
         assert app.screen is dialog
         dialog.query_one("#field-who", Input).value = GRACE
-        await pilot.click("#ok")
-        await until(pilot, lambda: app.screen is walker)
+        dialog.action_submit()  # as OK does (a click can land before the re-layout)
+        await until(pilot, lambda: app.screen is walker and GRACE in walker.draft.participants)
         assert f"with {ME}, {GRACE}" in header(walker)
         assert walker.items.select_id("ops.runbook")
         await pilot.press("space")
@@ -162,8 +162,10 @@ async def test_space_on_an_item_the_scan_found_nothing_for_asks_a_note(repo: Pat
         await pilot.pause()
         assert app.screen is dialog  # an empty note is refused
         dialog.query_one("#field-note", Input).value = "checked by hand in main.go"
-        await pilot.click("#ok")
-        await until(pilot, lambda: app.screen is walker)
+        dialog.action_submit()  # as OK does (a click can land before the re-layout)
+        await until(
+            pilot, lambda: app.screen is walker and "shutdown.sigterm" in walker.draft.answers
+        )
         answer = walker.draft.answers["shutdown.sigterm"]
         assert answer.state is State.DONE and answer.note == "checked by hand in main.go"
 
