@@ -531,9 +531,10 @@ class Session:
         rel = resolve_release(root, release)
         store = DraftStore(root)
         signed = signed_record(root, rel)
-        draft, read_only = opened(
-            signed, store.load(chosen.id, rel), chosen.id, chosen.version, amend=amend
-        )
+        stored = store.load(chosen.id, rel)
+        if stored is not None:
+            stored = with_current_ids(stored, chosen)  # answers under former item ids count
+        draft, read_only = opened(signed, stored, chosen.id, chosen.version, amend=amend)
         return Session(
             root=root,
             checklist=chosen,
