@@ -411,7 +411,9 @@ def _detect(
         f.err((*path, "supports"), f"{_quote(both[0])} is listed in proves too; name it once")
         return None
     if legacy:
-        return Detect(DetectMode(legacy[0]), lists[legacy[0]], legacy=True)
+        where = (*path, legacy[0])
+        origin = f"{f.at(where)}: {render_path(where)}"
+        return Detect(DetectMode(legacy[0]), lists[legacy[0]], legacy=True, origin=origin)
     mode = _choice(f, table, path, "mode", DetectMode, [m.value for m in DetectMode])
     if "mode" in table and mode is None:
         return None
