@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from golive_tui.commands._options import add_repo_option, repo_path
 from golive_tui.commands._output import console
+from golive_tui.core.model import Status
+from golive_tui.core.verdict import STATUS_LABEL
 
 if TYPE_CHECKING:
     from golive_tui.core.scan.report import ScanReport
@@ -141,6 +143,11 @@ def _print_text(report: ScanReport) -> None:
                 where_found,
             )
     out.print(table)
+    legend = [
+        Text.assemble((glyph, style), f" {STATUS_LABEL[Status(status)]}")
+        for status, (glyph, style) in GLYPHS.items()
+    ]
+    out.print(Text("  ").join(legend), style="dim")
     stats = report.stats
     out.print(
         f"{stats.files} files, {stats.go_files} Go source files, "
