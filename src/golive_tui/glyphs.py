@@ -22,3 +22,6 @@ STATE_GLYPH: Mapping[State, str] = MappingProxyType(
         State.AT_RISK: "▲",
     }
 )
+
+#: An open item whose supporting evidence waits for a person's confirmation (hollow: not proven).
+CONFIRM_GLYPH = "◇"

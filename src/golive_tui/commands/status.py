@@ -29,7 +29,7 @@ from golive_tui.core.record.codec import summary_to_dict
 from golive_tui.core.text import printable
 from golive_tui.core.verdict import STATE_LABEL, VERDICT_LABEL, Verdict
 from golive_tui.core.workflows import Session
-from golive_tui.glyphs import STATE_GLYPH
+from golive_tui.glyphs import CONFIRM_GLYPH, STATE_GLYPH
 
 if TYPE_CHECKING:  # the engine is imported only when a scan runs
     pass
@@ -169,9 +169,8 @@ def status_text(
                 extra += f" (carried from {v.answer.carried_from})"
         # One line per item, whatever a note holds: a newline in it cannot fake another item.
         extra = printable(extra, multiline=False)
-        lines.append(
-            f"  {STATE_GLYPH[v.state]} {v.item.priority.value} {v.item.id:<32} {state}{source}{extra}"
-        )
+        glyph = CONFIRM_GLYPH if v.to_confirm else STATE_GLYPH[v.state]
+        lines.append(f"  {glyph} {v.item.priority.value} {v.item.id:<32} {state}{source}{extra}")
         lines.extend(carry_view.item_lines(plan, v.item.id))
         lines.extend(f"      ⚠ {printable(risk, multiline=False)}" for risk in v.risks)
     lines.append(
