@@ -41,7 +41,6 @@ from golive_tui.core.verdict import (
     Link,
     Verdict,
     judge,
-    not_applicable_reason,
     to_confirm,
 )
 
@@ -226,7 +225,7 @@ def _view(
         waiver_expired=expired,
         detector_statuses=statuses,
         judgement=judgement,
-        na_reason="" if applicable else not_applicable_reason(item.applies_when),
+        na_reason="" if applicable else item.applies_when.reason(),
     )
 
 
