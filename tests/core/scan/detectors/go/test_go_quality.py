@@ -684,3 +684,42 @@ def test_otel_api_without_a_provider_is_not_tracing() -> None:
         "var tp = sdktrace.NewTracerProvider()\n"
     )
     assert judge({"main.go": api, "trace.go": sdk}, "go.tracing").status is Status.FOUND
+
+
+def test_timeout_values_are_followed_into_other_files_of_the_repository() -> None:
+    main = """
+    package main
+    import ("net/http"; "example.com/svc/config")
+    func main() {
+        cfg := config.Load()
+        srv := &http.Server{
+            ReadHeaderTimeout: readHeader,
+            WriteTimeout:      cfg.HTTP.WriteTimeout,
+            IdleTimeout:       cfg.HTTP.IdleTimeout,
+        }
+        srv.ListenAndServe()
+    }
+    """
+    consts = 'package main\nimport "time"\nconst readHeader = 5 * time.Second\n'
+    config = """
+    package config
+    import "time"
+    type HTTP struct{ WriteTimeout, IdleTimeout time.Duration }
+    func Load() Config {
+        return Config{HTTP: HTTP{WriteTimeout: 30 * time.Second, IdleTimeout: 5}}
+    }
+    """
+    files = {"cmd/api/main.go": main, "cmd/api/consts.go": consts, "config/config.go": config}
+    r = judge(files, "go.http.server_timeouts")
+    assert r.status is Status.PARTIAL
+    assert whys(r) == ["IdleTimeout is 5ns, below 1s (from IdleTimeout, followed)"]
+    fixed = config.replace("IdleTimeout: 5}", "IdleTimeout: 2 * time.Minute}")
+    r = judge({**files, "config/config.go": fixed}, "go.http.server_timeouts")
+    assert r.status is Status.FOUND
+    assert "ReadHeaderTimeout 5s (from readHeader, followed)" in str(r.evidence[0].facts["why"])
+    # a constant of another package is not this one's, and two defaults are no default
+    moved = {"cmd/api/main.go": main, "cmd/other/consts.go": consts, "config/config.go": fixed}
+    assert judge(moved, "go.http.server_timeouts").status is Status.PARTIAL
+    twice = fixed + "var alt = HTTP{WriteTimeout: 10 * time.Second}\n"
+    r = judge({**files, "config/config.go": twice}, "go.http.server_timeouts")
+    assert "WriteTimeout value comes from cfg.HTTP.WriteTimeout, not followed" in " ".join(whys(r))

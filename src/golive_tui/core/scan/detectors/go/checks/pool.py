@@ -87,7 +87,11 @@ def _on_assignment(f: File, assign: SgNode, field_name: str, value: str) -> bool
 
 
 def _on_keyed(f: File, keyed: SgNode) -> None:
+    # Other checks' rules report keyed elements too: only pgxpool fields in pgxpool files.
+    r = rules()
     kids = named(keyed)
+    if not kids or kids[0].text() not in r.pgxpool_fields or not f.imports_any(r.pgxpool_imports):
+        return
     _setting(f, keyed, kids[0].text(), kids[1] if len(kids) > 1 else None, "pgxpool", "pgxpool")
 
 
