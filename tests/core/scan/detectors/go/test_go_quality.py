@@ -693,14 +693,14 @@ def test_timeout_values_are_followed_into_other_files_of_the_repository() -> Non
     func main() {
         cfg := config.Load()
         srv := &http.Server{
-            ReadHeaderTimeout: readHeader,
+            ReadHeaderTimeout: readHeaderTimeout,
             WriteTimeout:      cfg.HTTP.WriteTimeout,
             IdleTimeout:       cfg.HTTP.IdleTimeout,
         }
         srv.ListenAndServe()
     }
     """
-    consts = 'package main\nimport "time"\nconst readHeader = 5 * time.Second\n'
+    consts = 'package main\nimport "time"\nconst readHeaderTimeout = 5 * time.Second\n'
     config = """
     package config
     import "time"
@@ -716,7 +716,7 @@ def test_timeout_values_are_followed_into_other_files_of_the_repository() -> Non
     fixed = config.replace("IdleTimeout: 5}", "IdleTimeout: 2 * time.Minute}")
     r = judge({**files, "config/config.go": fixed}, "go.http.server_timeouts")
     assert r.status is Status.FOUND
-    assert "ReadHeaderTimeout 5s (from readHeader, followed)" in str(r.evidence[0].facts["why"])
+    assert "ReadHeaderTimeout 5s (from readHeaderTimeout, followed)" in str(r.evidence[0].facts["why"])
     # a constant of another package is not this one's, and two defaults are no default
     moved = {"cmd/api/main.go": main, "cmd/other/consts.go": consts, "config/config.go": fixed}
     assert judge(moved, "go.http.server_timeouts").status is Status.PARTIAL

@@ -34,11 +34,14 @@ _LIMITED = re.compile(r"\b(?:MaxBytesReader|LimitReader)\s*\(")
 
 
 def _opens(seen: Seen) -> bool:
-    return bool(seen.f.aliases("net/http")) and (
-        seen.via("net/http", *_MAX_BYTES)
-        or "Body" in seen.words
-        or "ParseMultipartForm" in seen.words
-    )
+    if seen.via("net/http", *_MAX_BYTES):
+        return True
+    # A body read counts only in a handler: `r *http.Request` must be in the text (`.Body`
+    # alone is mostly a client reading a response).
+    if not ("Body" in seen.words or "ParseMultipartForm" in seen.words):
+        return False
+    text = seen.f.text
+    return any(f"*{name}.Request" in text for name in seen.f.aliases("net/http"))
 
 
 def _rule(f: File) -> RulePart:
