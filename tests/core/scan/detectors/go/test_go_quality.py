@@ -716,10 +716,35 @@ def test_timeout_values_are_followed_into_other_files_of_the_repository() -> Non
     fixed = config.replace("IdleTimeout: 5}", "IdleTimeout: 2 * time.Minute}")
     r = judge({**files, "config/config.go": fixed}, "go.http.server_timeouts")
     assert r.status is Status.FOUND
-    assert "ReadHeaderTimeout 5s (from readHeaderTimeout, followed)" in str(r.evidence[0].facts["why"])
+    assert "ReadHeaderTimeout 5s (from readHeaderTimeout, followed)" in str(
+        r.evidence[0].facts["why"]
+    )
     # a constant of another package is not this one's, and two defaults are no default
     moved = {"cmd/api/main.go": main, "cmd/other/consts.go": consts, "config/config.go": fixed}
     assert judge(moved, "go.http.server_timeouts").status is Status.PARTIAL
     twice = fixed + "var alt = HTTP{WriteTimeout: 10 * time.Second}\n"
     r = judge({**files, "config/config.go": twice}, "go.http.server_timeouts")
     assert "WriteTimeout value comes from cfg.HTTP.WriteTimeout, not followed" in " ".join(whys(r))
+
+
+def test_per_call_questions_about_a_function_are_asked_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A hostile file with many calls in one function stays linear: the function's text is
+    searched once per question, not once per call."""
+    from golive_tui.core.scan.detectors.go.checks import headers
+
+    calls = 0
+    real = headers._credentials_in
+
+    def counting(func: object) -> bool:
+        nonlocal calls
+        calls += 1
+        return real(func)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(headers, "_credentials_in", counting)
+    sets = "\n".join('    w.Header().Set("Access-Control-Allow-Origin", "*")' for _ in range(200))
+    src = f'package main\nimport "net/http"\nfunc h(w http.ResponseWriter) {{\n{sets}\n}}\n'
+    r = judge(one(src), "go.cors")
+    assert r.status is Status.CONTRARY and len(r.evidence) == 50  # capped, as every detector
+    assert calls == 1

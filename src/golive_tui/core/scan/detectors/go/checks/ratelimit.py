@@ -20,7 +20,12 @@ from ast_grep_py import SgNode
 from golive_tui.core.model import Evidence
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.summaries import generic
-from golive_tui.core.scan.detectors.go.tree import File, call_parts, enclosing_function
+from golive_tui.core.scan.detectors.go.tree import (
+    File,
+    call_parts,
+    enclosing_function,
+    mentions,
+)
 
 RATELIMIT = "go.ratelimit"
 
@@ -53,7 +58,7 @@ def _record(f: File, by_kind: Mapping[str, list[SgNode]]) -> None:
             continue
         func = enclosing_function(call)
         line = f.line(call.range().start.line)
-        if func is not None and _SERVING.search(func.text()):
+        if func is not None and mentions(f, func, _SERVING):
             facts.setdefault("guards", []).append(line)
         else:
             facts.setdefault("paces", []).append(line)
