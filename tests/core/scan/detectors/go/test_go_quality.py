@@ -748,3 +748,28 @@ def test_per_call_questions_about_a_function_are_asked_once(
     r = judge(one(src), "go.cors")
     assert r.status is Status.CONTRARY and len(r.evidence) == 50  # capped, as every detector
     assert calls == 1
+
+
+def test_a_server_whose_handler_is_set_in_another_method_does_not_serve_the_default_mux() -> None:
+    src = """
+    package main
+    import ("net/http"; _ "net/http/pprof")
+    type app struct{ srv *http.Server }
+    func newApp() *app { return &app{srv: &http.Server{Addr: ":8080"}} }
+    func (a *app) routes(mux *http.ServeMux) { a.srv.Handler = mux }
+    func debug() { go http.ListenAndServe("127.0.0.1:6060", nil) }
+    """
+    r = judge(one(src), "go.pprof")
+    assert r.status is Status.FOUND, r.summary
+    assert "default mux served only on 127.0.0.1:6060" in r.summary
+
+
+def test_a_limiter_guarding_requests_is_named_in_the_summary() -> None:
+    src = """
+    package mw
+    import ("net/http"; "golang.org/x/time/rate")
+    func limit(lim *rate.Limiter, w http.ResponseWriter) bool { return lim.Allow() }
+    """
+    r = judge({"mw/mw.go": src}, "go.ratelimit")
+    assert r.status is Status.FOUND
+    assert r.summary.endswith("a limiter call at mw/mw.go:3 guards requests")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from ast_grep_py import SgNode
@@ -71,12 +72,19 @@ def _judge(
     notes: list[str],
 ) -> list[Evidence]:
     """A generic limiter's import counts only where a file of its package guards requests."""
-    guarded = {p.rpartition("/")[0] for p, v in facts.items() if v.get("guards")}
+    guarded = {
+        p.rpartition("/")[0]: f"{p}:{v['guards'][0]}" for p, v in facts.items() if v.get("guards")
+    }
     out = []
     for e in items:
         path = str(e.facts.get("import", ""))
-        if not _generic(path) or e.path.rpartition("/")[0] in guarded:
+        if not _generic(path):
             out.append(e)
+            continue
+        where = guarded.get(e.path.rpartition("/")[0])
+        if where is not None:
+            why = f"a limiter call at {where} guards requests"
+            out.append(replace(e, facts={**e.facts, "quality": "complete", "why": why}))
             continue
         paces = [f"{p}:{line}" for p, v in facts.items() for line in v.get("paces", [])]
         how = (
@@ -92,7 +100,9 @@ def _judge(
 
 def _summary(items: list[Evidence], notes: list[str]) -> str:
     if items:
-        return generic("finding", "")(items, [])
+        text = generic("finding", "")(items, [])
+        guards = [e for e in items if "why" in e.facts]
+        return f"{text}; {guards[0].facts['why']}" if guards else text
     if notes:
         return (
             "no rate limiting of incoming requests found; "
