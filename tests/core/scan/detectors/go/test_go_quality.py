@@ -773,3 +773,17 @@ def test_a_limiter_guarding_requests_is_named_in_the_summary() -> None:
     r = judge({"mw/mw.go": src}, "go.ratelimit")
     assert r.status is Status.FOUND
     assert r.summary.endswith("a limiter call at mw/mw.go:3 guards requests")
+
+
+def test_a_pool_opened_with_no_limit_anywhere_is_contrary() -> None:
+    src = """
+    package db
+    import "database/sql"
+    func open(dsn string) (*sql.DB, error) { return sql.Open("pgx", dsn) }
+    """
+    r = judge({"db/db.go": src}, "go.db.pool_limits")
+    assert r.status is Status.CONTRARY
+    assert whys(r) == ["database/sql pool opened here and no pool limit is set anywhere"]
+    assert [(e.path, e.line) for e in r.evidence] == [("db/db.go", 3)]
+    sized = judge({"db/db.go": src, "db/pool.go": POOL_ALL}, "go.db.pool_limits")
+    assert sized.status is Status.FOUND
