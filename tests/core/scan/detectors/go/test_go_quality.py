@@ -471,6 +471,15 @@ def test_pgxpool_needs_its_limits_too() -> None:
             Status.FOUND,
         ),
         ('package main\nimport "github.com/rs/zerolog/log"\nvar _ = log.Info\n', Status.FOUND),
+        (
+            'package main\nimport "k8s.io/klog/v2"\nfunc main() { klog.Info("up") }\n',
+            Status.CONTRARY,
+        ),
+        (
+            'package main\nimport ("log/slog"; "os"; "example.com/tint")\n'
+            "var l = slog.New(tint.NewHandler(os.Stderr, nil))\n",
+            Status.ERROR,
+        ),
     ],
     ids=[
         "slog-default",
@@ -481,6 +490,8 @@ def test_pgxpool_needs_its_limits_too() -> None:
         "zap-prod",
         "logrus-json",
         "zerolog",
+        "klog-default",
+        "slog-custom-handler",
     ],
 )
 def test_structured_logs_need_a_json_handler(src: str, status: Status) -> None:
