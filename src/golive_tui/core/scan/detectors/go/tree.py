@@ -244,38 +244,6 @@ def callers(root: SgNode, func: SgNode) -> list[SgNode]:
     return list(root.find_all(cast(Config, config)))
 
 
-def keyed_fields(lit: SgNode) -> dict[str, str]:
-    """`Field: value` pairs of a composite literal's body, as written."""
-    out: dict[str, str] = {}
-    for keyed in named(lit.field("body")):
-        if keyed.kind() != "keyed_element":
-            continue
-        kids = named(keyed)
-        if len(kids) == 2:
-            out[kids[0].text()] = kids[1].text()
-    return out
-
-
-def later_fields(lit: SgNode, assignments: list[SgNode]) -> dict[str, str]:
-    """Fields assigned to the literal's variable later in the same function (`srv.X = ...`)."""
-    assigned = assigned_name(lit)
-    if assigned is None or not assignments:
-        return {}
-    var = assigned[0]
-    func_key = start_of(enclosing_function(lit))
-    start = lit.range().end.index
-    out: dict[str, str] = {}
-    for assign in assignments:
-        left = assign.field("left")
-        right = named(assign.field("right"))
-        if left is None or not right or assign.range().start.index < start:
-            continue
-        target, _, fld = left.text().rpartition(".")
-        if target == var and start_of(enclosing_function(assign)) == func_key:
-            out[fld] = right[0].text()
-    return out
-
-
 def field_nodes(lit: SgNode, assignments: list[SgNode]) -> dict[str, tuple[SgNode, SgNode]]:
     """Field -> (where it is set, its value): keyed in the literal, or assigned to the
     literal's variable later in the same function (`srv.WriteTimeout = ...`)."""
