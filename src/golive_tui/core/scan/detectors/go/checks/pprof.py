@@ -13,6 +13,10 @@ other files of its package show:
 - found: the default mux is served only on loopback addresses, or the handlers are mounted on a
   mux that holds only admin routes and is served by its own server in that file;
 - could not tell (error): neither is visible - the summary says so.
+
+The default mux on a non-loopback admin port (`http.ListenAndServe(":6060", nil)`) stays
+contrary while an explicit admin mux on the same port is found: every package may register on
+the default mux in its `init` (expvar, libraries), so serving it is serving whatever they add.
 """
 
 from __future__ import annotations
