@@ -35,6 +35,21 @@ GOOSE = "github.com/pressly/goose"
 GOOSE_LOCK = re.compile(r"github\.com/pressly/goose/v\d+/lock(/|$)")
 
 
+#: What each cross-family verdict reads besides its own family (a `--detector` run adds them).
+NEEDS: Mapping[str, tuple[str, ...]] = {
+    PROBES: (HEALTH,),
+    MIGRATIONS: ("ci.present",),  # any CI detector: the CI family's files are read
+}
+
+
+def needed(ids: Iterable[str]) -> list[str]:
+    """The detector ids the verdicts of `ids` read from other families."""
+    out: list[str] = []
+    for i in ids:
+        out += [n for n in NEEDS.get(i, ()) if n not in out]
+    return out
+
+
 def apply(
     results: list[DetectorResult],
     scanned: Mapping[str, Mapping[str, ScannedFile]],
