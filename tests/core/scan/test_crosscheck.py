@@ -159,3 +159,14 @@ def test_only_a_locking_runner_proves_migrations(
         assert result.summary.startswith("could not tell")
         assert "no runner that takes a lock" in result.summary
         assert all(e.facts.get("quality") == "partial" for e in result.evidence)
+
+
+def test_a_huge_probe_path_is_not_compared(make_repo: RepoFactory) -> None:
+    """Bounded work: a path longer than MAX_PATH says could not tell, never contrary."""
+    long_path = "/" + "a" * 5000
+    result = probes(
+        make_repo,
+        {"go.mod": GO_MOD, "main.go": SERVER, "deploy/app.yaml": deployment(long_path)},
+    )
+    assert result.status is Status.FOUND
+    assert result.evidence[0].facts["probe_paths"] == {"livenessProbe": "unknown"}

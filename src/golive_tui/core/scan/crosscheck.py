@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from golive_tui.core.model import DetectorResult, Evidence, Polarity, Status
+from golive_tui.core.scan.detectors import common
 from golive_tui.core.scan.detectors.base import ScannedFile
 
 PROBES = "k8s.probes"
@@ -32,6 +33,8 @@ MIGRATIONS = "go.migrations"
 #: atlas's SDK runs `atlas migrate apply`, which locks).
 LOCKING_IMPORTS = ("github.com/golang-migrate/migrate", "ariga.io/atlas-go-sdk")
 GOOSE = "github.com/pressly/goose"
+#: Longest probe path compared with the routes (a longer one "could not tell": bounded work).
+MAX_PATH = 2048
 GOOSE_LOCK = re.compile(r"github\.com/pressly/goose/v\d+/lock(/|$)")
 
 
@@ -121,7 +124,7 @@ def judge_probes(probes: DetectorResult, health: DetectorResult | None) -> Detec
         verdicts: dict[str, str] = {}
         for probe, path, _port, line in checks:
             path = str(path)
-            if "{{" in path or "__tpl__" in path or not routes:
+            if "{{" in path or "__tpl__" in path or not routes or len(path) > MAX_PATH:
                 verdicts[str(probe)] = "unknown"
                 unknown += 1
             elif served(path, routes):
@@ -129,7 +132,7 @@ def judge_probes(probes: DetectorResult, health: DetectorResult | None) -> Detec
             else:
                 verdicts[str(probe)] = "not served"
                 why = (
-                    f"{probe} GETs {path}, which no route in the Go code serves"
+                    f"{probe} GETs {common.snippet(path, 120)}, which no route in the Go code serves"
                     f" (routes found: {', '.join(sorted(set(routes))[:4])})"
                 )
                 notes.append(f"{e.path}:{line}: {why}")
@@ -139,7 +142,7 @@ def judge_probes(probes: DetectorResult, health: DetectorResult | None) -> Detec
                         int(line),
                         int(line),
                         Polarity.CONTRARY,
-                        f"{probe}: GET {path}",
+                        common.snippet(f"{probe}: GET {path}"),
                         e.blob,
                         {**_base(e), "quality": "contrary", "why": why},
                     )
