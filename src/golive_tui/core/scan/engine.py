@@ -160,7 +160,7 @@ def _scan(
                     go_imports.update(imports)
     from golive_tui.core.scan import crosscheck  # verdicts that need two families
 
-    results = crosscheck.apply(results, scanned, go_imports)
+    results = crosscheck.apply(results, scanned, go_imports, all_paths)
     clock.lap("finalize")
     by_id = {r.id: r for r in results}
     ordered = tuple(_titled(by_id[d.id], d) for d in catalog)
