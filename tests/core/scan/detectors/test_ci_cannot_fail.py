@@ -147,6 +147,13 @@ CASES = [
         "`|| true`",
     ),
     (
+        "custom-shell-without-e",
+        {WF: gha("      - shell: bash {0}\n        run: go test ./...; true\n")},
+        "ci.tests",
+        8,
+        "`; true`",
+    ),
+    (
         "makefile-dash",
         {WF: gha("      - run: make test\n"), "Makefile": "test:\n\t-go test -race ./...\n"},
         "ci.race",

@@ -121,9 +121,14 @@ def _walk_ci(
             if isinstance(value, yamlutil.MappingNode):  # CircleCI `run: {command: ...}`
                 _walk_ci(value, here, hits, calls, depth + 1, why)
                 continue
+            errexit = _stops_on_error(node)
             for scalar in scalars:
                 h, c = analyse(
-                    str(scalar.value), yamlutil.block_scalar_first_line(scalar), here, why=why
+                    str(scalar.value),
+                    yamlutil.block_scalar_first_line(scalar),
+                    here,
+                    errexit=errexit,
+                    why=why,
                 )
                 hits += h
                 calls += c
@@ -132,6 +137,13 @@ def _walk_ci(
                     _walk_ci(child, here, hits, calls, depth + 1, why)
             continue
         _walk_ci(value, here, hits, calls, depth + 1, why)
+
+
+def _stops_on_error(step: yamlutil.MappingNode) -> bool:
+    """CI shells stop at the first failure (GitHub runs `bash -e {0}`, GitLab `set -e`),
+    except a GitHub step with a custom `shell: bash {0}` that leaves `-e` out."""
+    shell = yamlutil.scalar(yamlutil.get(step, "shell")) or ""
+    return "{0}" not in shell or re.search(r"\s-[a-z]*e", shell) is not None
 
 
 def _action(step: yamlutil.MappingNode) -> str:
@@ -220,7 +232,7 @@ def _hit_finding(
 
 class CIExtractor:
     name = "ci"
-    version = "3"
+    version = "4"
     detectors = DETECTORS
 
     def matches(self, path: str) -> bool:
