@@ -252,6 +252,14 @@ TWINS = [
         "ci.race",
     ),
     (
+        "makefile-if-else-exit",  # `then echo ok` is the branch, not a command after the test
+        {
+            WF: gha("      - run: make test\n"),
+            "Makefile": "test:\n\tif go test -race ./...; then echo ok; else exit 1; fi\n",
+        },
+        "ci.race",
+    ),
+    (
         "makefile-checked",
         {WF: gha("      - run: make test\n"), "Makefile": "test:\n\tgo test -race ./...\n"},
         "ci.race",

@@ -232,7 +232,7 @@ def _hit_finding(
 
 class CIExtractor:
     name = "ci"
-    version = "4"
+    version = "5"
     detectors = DETECTORS
 
     def matches(self, path: str) -> bool:
