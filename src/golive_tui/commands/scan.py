@@ -151,7 +151,13 @@ def _print_text(report: ScanReport) -> None:
     stats = report.stats
     out.print(
         f"{stats.files} files, {stats.go_files} Go source files, "
-        f"{stats.parsed_go_files} parsed, {stats.cache_hits} cache hits, {stats.seconds:.2f}s",
+        f"{stats.parsed_go_files} parsed, {stats.cache_hits} cache hits, {stats.seconds:.2f}s"
+        + (
+            f"; {len(stats.excluded_for_target)} Go files outside the {stats.target} build"
+            " (not evidence; JSON stats.excluded_for_target)"
+            if stats.excluded_for_target
+            else ""
+        ),
         style="dim",
     )
     for path, reason in stats.skipped:

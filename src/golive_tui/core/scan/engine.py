@@ -108,7 +108,16 @@ def _scan(
         listing = git_listing.Listing(loc, include_vendor=vendor)
     scan_config = config.scan.with_vendor(include_vendor)
 
-    catalog, registry, custom_problems = _plan(loc.root, only, registry)
+    extra: list[str] = []
+    if only and registry is None:  # a cross-family verdict needs its other family too
+        from golive_tui.core.scan.crosscheck import needed
+
+        extra = [i for i in needed(only) if i not in only]
+    catalog, registry, custom_problems = _plan(
+        loc.root, [*only, *extra] if only else only, registry
+    )
+    computed = [d.id for d in catalog]  # what runs; `catalog` below is what was asked for
+    catalog = [d for d in catalog if d.id not in extra]
     from golive_tui.core.scan.cache import ScanCache
 
     cache = ScanCache.load(_cache_file(loc) if use_cache and loc.is_git else None)
@@ -139,9 +148,8 @@ def _scan(
         run.exclude_for_target(scanned)
 
     all_paths = tuple(f.path for f in files)
-    wanted = [d.id for d in catalog]
     results = _finalize(
-        registry, scanned, failures, all_paths, wanted, custom_problems, run.file_errors, emit
+        registry, scanned, failures, all_paths, computed, custom_problems, run.file_errors, emit
     )
     go_imports: set[str] = set()
     for name, per_file in scanned.items():
@@ -152,7 +160,7 @@ def _scan(
                     go_imports.update(imports)
     from golive_tui.core.scan import crosscheck  # verdicts that need two families
 
-    results = crosscheck.apply(results, scanned, go_imports)
+    results = crosscheck.apply(results, scanned, go_imports, all_paths)
     clock.lap("finalize")
     by_id = {r.id: r for r in results}
     ordered = tuple(_titled(by_id[d.id], d) for d in catalog)
