@@ -12,20 +12,8 @@ import tempfile
 from pathlib import Path
 
 from golive_tui.core.checklist.library import Library
-from golive_tui.core.model import Item, State
-from tests.verdicts.services import SERVICES, assess_all, materialise, shipped_checklists
-
-
-def _links(item: Item) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(proving, supporting) detector ids of an item; the older any/all shape proves."""
-    detect = item.detect
-    if detect is None:
-        return (), ()
-    proves = getattr(detect, "proves", None)
-    supports = getattr(detect, "supports", None)
-    if proves is None and supports is None:
-        return tuple(detect.detectors), ()
-    return tuple(proves or ()), tuple(supports or ())
+from golive_tui.core.model import State
+from tests.verdicts.services import SERVICES, assess_all, links, materialise, shipped_checklists
 
 
 def main() -> int:
@@ -33,9 +21,9 @@ def main() -> int:
     print(f"{'checklist':22} {'items':>5} {'by proof':>8} {'support only':>12}")
     for checklist_id in shipped_checklists():
         items = library.get(checklist_id).items()
-        links = [_links(i) for i in items]
-        proof = sum(1 for p, _ in links if p)
-        support = sum(1 for p, s in links if s and not p)
+        found = [links(i) for i in items]
+        proof = sum(1 for link in found if link.proves)
+        support = sum(1 for link in found if link.supports and not link.proves)
         print(f"{checklist_id:22} {len(items):5} {proof:8} {support:12}")
     print()
     print(f"{'service':13} {'checklist':22} {'ticked':>6} {'at risk':>7} {'n/a':>4} {'open':>5}")

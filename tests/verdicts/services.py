@@ -15,7 +15,7 @@ from pathlib import Path
 
 from golive_tui.core.assess import Assessment, assess
 from golive_tui.core.checklist.library import Library
-from golive_tui.core.model import State
+from golive_tui.core.model import DetectMode, Item, State
 from golive_tui.core.scan.engine import ScanReport, scan
 
 HERE = Path(__file__).resolve().parent
@@ -83,3 +83,30 @@ def assess_all(root: Path) -> Verdicts:
         for checklist_id in shipped_checklists()
     }
     return Verdicts(report, assessments)
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """An item's detector links: the ones that prove it and the ones that only support it."""
+
+    proves: tuple[str, ...]
+    supports: tuple[str, ...]
+    every: bool  # all proving detectors must be found (mode "all"), else any one
+
+    def settled_by(self, found: set[str]) -> bool:
+        """Whether proof is complete when the detectors in `found` report found."""
+        hits = [d in found for d in self.proves]
+        return bool(hits) and (all(hits) if self.every else any(hits))
+
+
+def links(item: Item) -> Links:
+    """The item's links; a checklist in the older any/all shape proves with all its detectors."""
+    detect = item.detect
+    if detect is None:
+        return Links((), (), every=False)
+    every = getattr(detect, "mode", DetectMode.ANY) is DetectMode.ALL
+    proves = getattr(detect, "proves", None)
+    supports = getattr(detect, "supports", None)
+    if proves is None and supports is None:
+        return Links(tuple(detect.detectors), (), every)
+    return Links(tuple(proves or ()), tuple(supports or ()), every)
