@@ -56,6 +56,7 @@ FAIL_DETECTORS: Mapping[str, frozenset[Status]] = {
     "deps.update_bot": BAD,  # Dependabot without the gomod ecosystem
     "go.signal.sigterm": BAD,  # the Linux build registers os.Interrupt only
     "go.http.client_timeout": BAD,  # http.Get through DefaultClient
+    "go.http.server_timeouts": BAD,  # http.ListenAndServe: no timeouts at all
     "go.tls_min_version": BAD,  # TLS 1.0 and InsecureSkipVerify on the server
     "go.sql_string_building": BAD,  # fmt.Sprintf and + around request values
     "go.rows_close": BAD,  # rows never closed nor checked
@@ -105,12 +106,14 @@ FAIL_AT_RISK: Mapping[str, frozenset[str]] = {
             "security.tls-versions",
             "security.dependency-hygiene",
             "performance.reuse-clients",  # DefaultClient
+            "runtime.server-timeouts",  # ListenAndServe without a Server
             "container.non-root",  # USER root
         }
     ),
     "go-production": frozenset(
         {
             "resilience.outbound-timeouts",
+            "resilience.server-timeouts",
             "http.tls",
             "perf.resource-limits",  # no requests
             "shutdown.sigterm",

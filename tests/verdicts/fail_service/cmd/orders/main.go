@@ -77,5 +77,9 @@ func main() {
 		os.Exit(0)
 	}()
 
+	// A second listener for "debugging": DefaultServeMux again (pprof, every API route), no
+	// timeouts of any kind, on all interfaces.
+	go func() { _ = http.ListenAndServe(":6060", nil) }()
+
 	log.Fatal(srv.ListenAndServe())
 }
