@@ -16,7 +16,8 @@ from pathlib import Path
 from golive_tui.core.assess import Assessment, assess
 from golive_tui.core.checklist.library import Library
 from golive_tui.core.model import DetectMode, Item, State
-from golive_tui.core.scan.engine import ScanReport, scan
+from golive_tui.core.scan.engine import scan
+from golive_tui.core.scan.report import ScanReport
 
 HERE = Path(__file__).resolve().parent
 FAIL = "fail_service"
