@@ -65,7 +65,7 @@ func run(logger *slog.Logger) error {
 	}
 
 	var ready atomic.Bool
-	client := upstream.New(cfg.UpstreamURL, cfg.UpstreamTimeout, cfg.UpstreamInsecure)
+	client := upstream.New(cfg.UpstreamURL, cfg.UpstreamTimeout)
 	handler := api.New(db, client, logger, &ready, version, cfg.AllowedOrigins).Routes()
 
 	srv := &http.Server{

@@ -5,7 +5,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -13,15 +12,14 @@ import (
 
 // Config is the whole runtime configuration.
 type Config struct {
-	Addr             string
-	DatabaseURL      string
-	UpstreamURL      string
-	UpstreamTimeout  time.Duration
-	UpstreamInsecure bool
-	ShutdownTimeout  time.Duration
-	AllowedOrigins   []string
-	TLSCertFile      string
-	TLSKeyFile       string
+	Addr            string
+	DatabaseURL     string
+	UpstreamURL     string
+	UpstreamTimeout time.Duration
+	ShutdownTimeout time.Duration
+	AllowedOrigins  []string
+	TLSCertFile     string
+	TLSKeyFile      string
 }
 
 // Load reads the configuration from the environment.
@@ -58,13 +56,6 @@ func Load() (Config, error) {
 	duration("SHUTDOWN_TIMEOUT", &cfg.ShutdownTimeout)
 	if v, ok := os.LookupEnv("ALLOWED_ORIGINS"); ok && v != "" {
 		cfg.AllowedOrigins = strings.Split(v, ",")
-	}
-	if v, _ := os.LookupEnv("PAYMENTS_INSECURE"); v == "1" {
-		u, err := url.Parse(cfg.UpstreamURL)
-		if err != nil || u.Hostname() != "localhost" {
-			problems = append(problems, errors.New("PAYMENTS_INSECURE=1 is for a localhost PAYMENTS_URL only"))
-		}
-		cfg.UpstreamInsecure = true
 	}
 	cfg.TLSCertFile, _ = os.LookupEnv("TLS_CERT_FILE")
 	cfg.TLSKeyFile, _ = os.LookupEnv("TLS_KEY_FILE")

@@ -4,7 +4,6 @@ package upstream
 
 import (
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -23,20 +22,13 @@ type Client struct {
 	breaker *gobreaker.CircuitBreaker[*http.Response]
 }
 
-// New builds the client; timeout bounds each whole request, body included. insecure skips
-// certificate checks of the payments sandbox's self-signed certificate, for local runs only
-// (PAYMENTS_INSECURE=1, refused by config.Load when PAYMENTS_URL is not a localhost URL).
-func New(base string, timeout time.Duration, insecure bool) *Client {
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.TLSClientConfig = &tls.Config{
-		MinVersion:         tls.VersionTLS12,
-		InsecureSkipVerify: insecure, //nolint:gosec // opt-in, localhost only
-	}
+// New builds the client; timeout bounds each whole request, body included.
+func New(base string, timeout time.Duration) *Client {
 	return &Client{
 		base: base,
 		http: &http.Client{
 			Timeout:   timeout,
-			Transport: otelhttp.NewTransport(transport),
+			Transport: otelhttp.NewTransport(http.DefaultTransport),
 		},
 		breaker: gobreaker.NewCircuitBreaker[*http.Response](gobreaker.Settings{
 			Name:    "payments",
