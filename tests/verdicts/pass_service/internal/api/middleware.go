@@ -31,7 +31,8 @@ func newLimiter(perSec float64, burst int) *limiter {
 	return l
 }
 
-func (l *limiter) allow(key string) bool {
+// visitor is the token bucket of one client, created on its first request.
+func (l *limiter) visitor(key string) *rate.Limiter {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	c, ok := l.clients[key]
@@ -40,7 +41,7 @@ func (l *limiter) allow(key string) bool {
 		l.clients[key] = c
 	}
 	c.seen = time.Now()
-	return c.lim.Allow()
+	return c.lim
 }
 
 // evict forgets idle clients so the map stays bounded.
@@ -62,7 +63,7 @@ func (l *limiter) middleware(next http.Handler) http.Handler {
 		if err != nil {
 			host = r.RemoteAddr
 		}
-		if !l.allow(host) {
+		if !l.visitor(host).Allow() {
 			w.Header().Set("Retry-After", "1")
 			problem(w, http.StatusTooManyRequests, "rate limit exceeded")
 			return
