@@ -4,6 +4,7 @@ package upstream
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -22,13 +23,16 @@ type Client struct {
 	breaker *gobreaker.CircuitBreaker[*http.Response]
 }
 
-// New builds the client; timeout bounds each whole request, body included.
+// New builds the client; timeout bounds each whole request, body included, and the provider
+// must speak TLS 1.2 or later with a certificate the system trusts.
 func New(base string, timeout time.Duration) *Client {
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	return &Client{
 		base: base,
 		http: &http.Client{
 			Timeout:   timeout,
-			Transport: otelhttp.NewTransport(http.DefaultTransport),
+			Transport: otelhttp.NewTransport(transport),
 		},
 		breaker: gobreaker.NewCircuitBreaker[*http.Response](gobreaker.Settings{
 			Name:    "payments",
