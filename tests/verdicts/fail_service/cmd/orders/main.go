@@ -61,9 +61,8 @@ func main() {
 		ReadHeaderTimeout: 5,                // 5 ns, an untyped constant
 		WriteTimeout:      cfg.WriteTimeout, // never set: zero, no timeout
 		IdleTimeout:       cfg.IdleTimeout,  // never set either
-		// TLS 1.0 and 1.1 accepted.
-		TLSConfig: &tls.Config{MinVersion: tls.VersionTLS10},
 	}
+	srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS10} // TLS 1.0 and 1.1 accepted
 
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, os.Interrupt) // SIGTERM is not handled on Linux
