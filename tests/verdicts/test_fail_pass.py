@@ -240,6 +240,19 @@ def test_pass_service_ticks_every_provable_item(passing: Verdicts, checklist_id:
 
 
 @pytest.mark.parametrize("checklist_id", shipped_checklists())
+def test_pass_service_support_alone_waits_for_a_person(
+    passing: Verdicts, checklist_id: str
+) -> None:
+    """Supporting evidence is shown, never ticks: those items stay open for a person."""
+    supported_only = {
+        v.item.id
+        for v in passing.assessments[checklist_id].items
+        if links(v.item).supports and not links(v.item).proves
+    }
+    assert not supported_only & set(passing.ids(checklist_id, State.DETECTED))
+
+
+@pytest.mark.parametrize("checklist_id", shipped_checklists())
 def test_pass_service_has_nothing_at_risk(passing: Verdicts, checklist_id: str) -> None:
     assert passing.ids(checklist_id, State.AT_RISK) == []
 
