@@ -1,8 +1,8 @@
 module example.com/orders
 
-go 1.23.0
+go 1.26.0
 
-toolchain go1.23.4
+toolchain go1.26.3
 
 require (
 	github.com/cenkalti/backoff/v4 v4.3.0
