@@ -12,9 +12,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
-	"os/signal"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"example.com/orders/internal/api"
@@ -49,7 +47,7 @@ func run(logger *slog.Logger) error {
 	}
 	logger.Info("starting", "version", version, "addr", cfg.Addr)
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := notifyContext(context.Background())
 	defer stop()
 
 	flush, err := telemetry.Start(ctx, "orders", version)
