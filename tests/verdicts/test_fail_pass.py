@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from golive_tui.core.checklist.library import Library
 from golive_tui.core.model import Polarity, State, Status
 from tests.verdicts.services import (
     FAIL,
@@ -115,7 +116,8 @@ FAIL_SAYS_WHY = frozenset(
 #: Items truly done in the fail service, which evidence may tick: none, every practice is faked.
 FAIL_ALLOWED: Mapping[str, frozenset[str]] = {}
 
-#: The items the fail service's anti-patterns put at risk, per checklist (exactly these).
+#: The items the fail service's anti-patterns put at risk, per checklist (exactly these), each
+#: through a detector FAIL_DETECTORS expects contrary or partial.
 FAIL_AT_RISK: Mapping[str, frozenset[str]] = {
     "delivery-lifecycle": frozenset(
         {
@@ -263,15 +265,20 @@ NOT_APPLICABLE: Mapping[str, frozenset[str]] = {
 
 
 def test_the_tables_name_real_checklists_and_items() -> None:
-    """A renamed item must not silently drop out of the assertions below."""
-    from golive_tui.core.checklist.library import Library
-
+    """A renamed item must not silently drop out of the assertions below, and every item
+    expected at risk links a detector the fail service's anti-patterns are expected to trip."""
     library = Library.discover(None)
     for table in (FAIL_ALLOWED, FAIL_AT_RISK, FAIL_OPEN, NOT_APPLICABLE):
         for checklist_id, ids in table.items():
             assert checklist_id in shipped_checklists()
             known = {i.id for i in library.get(checklist_id).items()}
             assert ids <= known, sorted(ids - known)
+    bad = {d for d, allowed in FAIL_DETECTORS.items() if allowed == BAD}
+    for checklist_id, ids in FAIL_AT_RISK.items():
+        for item in library.get(checklist_id).items():
+            if item.id in ids:
+                linked = links(item)
+                assert bad & {*linked.proves, *linked.supports}, item.id
 
 
 def test_fail_service_detectors_report_its_anti_patterns(fail: Verdicts) -> None:
