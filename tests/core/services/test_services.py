@@ -328,3 +328,22 @@ def test_scope_remembered_in_the_cache_is_the_scope(make_repo: RepoFactory) -> N
     assert third.scope is not None
     assert third.scope.packages["orders"] == {"cmd/orders"}
     assert third.scope.packages["billing"] == {"cmd/billing", "internal/db"}
+
+
+def test_declared_name_taken_by_a_discovered_service(make_repo: RepoFactory) -> None:
+    files = dict(MONOREPO)
+    files[".golive/config.toml"] = '[services.orders]\nmain = "cmd/billing"\n'
+    found = discover(make_repo(files))
+    assert [(s.name, s.main, s.declared) for s in found.services] == [
+        ("cmd-orders", "cmd/orders", False),
+        ("orders", "cmd/billing", True),
+    ]
+
+
+def test_hostile_manifest_lines_are_linear(make_repo: RepoFactory) -> None:
+    # quadratic patterns would spin for minutes on these; linear ones take milliseconds
+    spaces = " " * 200_000
+    files = dict(MONOREPO)
+    files["k8s/hostile.yaml"] = (spaces + "build: x\n") + ("image: y " * 50_000) + "\n"
+    found = discover(make_repo(files))
+    assert "k8s/hostile.yaml" not in found.get("orders").manifests

@@ -132,8 +132,25 @@ def discover_in(
             only = candidates[0]
             services.append(_service(only, found.get(only.main, [])))
             not_services = [n for n in not_services if n.main != only.main]
+    services = _declared_names_win(services)
     services.sort(key=lambda s: s.name)
     return Discovery(ServiceMap(tuple(services), tuple(not_services)), index)
+
+
+def _declared_names_win(services: list[Service]) -> list[Service]:
+    """A declared name taken by a discovered service: the discovered one is renamed after its
+    directory (`cmd-orders`), so every name stays unique."""
+    taken = {s.name for s in services if s.declared}
+    out: list[Service] = []
+    for s in services:
+        if not s.declared and s.name in taken:
+            name = safe_name(s.main.replace("/", "-"))
+            while name in taken:
+                name = safe_name(name + "-x")
+            s = replace(s, name=name)
+        taken.add(s.name)
+        out.append(s)
+    return out
 
 
 _UNDEPLOYED = (

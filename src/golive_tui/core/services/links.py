@@ -29,7 +29,7 @@ _VALUE_FLAGS = frozenset(
      "-pkgdir", "-toolexec", "-overlay", "-pgo", "-C", "-exec", "-installsuffix", "-compiler"}
 )  # fmt: skip
 _SHELL_END = frozenset({"&&", "||", ";", "|", "\\", ">", "2>&1"})
-_IMAGE = re.compile(r"^\s*-?\s*image:\s*[\"']?([^\s\"'#]+)")
+_IMAGE = re.compile(r"^[ \t]*(?:-[ \t]*)?image:[ \t]*[\"']?([^\s\"'#]+)")
 _COMPOSE_DIR = re.compile(r"^\s*(?:build|context):\s*[\"']?([^\s\"'#{}]+)")
 _MANIFEST_LINE = re.compile(r"[ \t]*(?:-[ \t]*)?(?:image|build|context):[^\n]*")
 _GH_JOB = re.compile(r"^  ([A-Za-z0-9_.-]+):\s*(?:#.*)?$")
@@ -220,7 +220,10 @@ def _key_lines(text: str) -> list[int]:
         at = text.find(key)
         while at != -1:
             starts.add(text.rfind("\n", 0, at) + 1)
-            at = text.find(key, at + len(key))
+            end = text.find("\n", at)  # one look per line: a long line is never rescanned
+            if end == -1:
+                break
+            at = text.find(key, end)
     return sorted(starts)
 
 
