@@ -347,3 +347,16 @@ def test_hostile_manifest_lines_are_linear(make_repo: RepoFactory) -> None:
     files["k8s/hostile.yaml"] = (spaces + "build: x\n") + ("image: y " * 50_000) + "\n"
     found = discover(make_repo(files))
     assert "k8s/hostile.yaml" not in found.get("orders").manifests
+
+
+def test_import_paths_match_the_import_scanner() -> None:
+    from golive_tui.core.scan.detectors.go.imports import import_paths, scan_imports
+
+    src = (
+        '// c "not/an/import"\npackage x // "nor/this"\n\nimport "a/b"\nimport (\n'
+        '\tname "c/d" // "e/f"\n\t_ "g/h"\n\t/* "i/j" */ . `k/l`\n)\n\nvar s = "m/n"\n'
+    )
+    specs = scan_imports(src)
+    assert specs is not None
+    assert import_paths(src) == [s.path for s in specs] == ["a/b", "c/d", "g/h", "k/l"]
+    assert import_paths("not go at all") is None

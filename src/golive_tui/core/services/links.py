@@ -60,9 +60,10 @@ class Matcher:
         for t in targets:
             words.update(w for w in (t.main.rsplit("/", 1)[-1], t.import_path.rsplit("/", 1)[-1]))
         self.needles = tuple(sorted(w for w in words if w and w not in (".", "..")))
+        self._needle = re.compile("|".join(re.escape(n) for n in self.needles))
 
     def mentions(self, line: str, extra: tuple[str, ...] = ()) -> bool:
-        return any(n in line for n in self.needles) or any(n in line for n in extra)
+        return self._needle.search(line) is not None or any(n in line for n in extra)
 
     def path(self, token: str, base: str) -> Target | None:
         """A directory token (`./cmd/x`, `cmd/x/`, `.`) relative to the root or to `base`."""

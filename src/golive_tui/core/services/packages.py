@@ -17,11 +17,11 @@ from golive_tui.core.git.listing import RepoFile, Snapshot, is_vendored
 from golive_tui.core.git.worktree import blob_sha
 from golive_tui.core.scan.cache import ScanCache
 from golive_tui.core.scan.detectors.base import FileScan
-from golive_tui.core.scan.detectors.go.imports import build_ignored, scan_imports
+from golive_tui.core.scan.detectors.go.imports import build_ignored, import_paths
 from golive_tui.core.scan.reader import FileReader, Skip
 
 #: Cache key of the per-file facts (bump the version when what is stored changes).
-CACHE_KEY = ScanCache.key("services.gofile", "1")
+CACHE_KEY = ScanCache.key("services.gofile", "2")
 #: go.mod / go.work files read at most (a repository of many modules is still bounded).
 MAX_MODULE_FILES = 500
 
@@ -173,13 +173,13 @@ def _go_file(
 
 def file_facts(text: str) -> dict[str, object]:
     """What the closure needs of one Go file (stored in the cache as FileScan meta)."""
-    specs = scan_imports(text)
-    if specs is None:
+    paths = import_paths(text)
+    if paths is None:
         return {}
     m = _PACKAGE.search(text)
     return {
         "package": m.group(1) if m else "",
-        "imports": sorted({s.path for s in specs}),
+        "imports": sorted(set(paths)),
         "ignored": build_ignored(text),
     }
 
