@@ -10,6 +10,7 @@ no key: the scope is computed afresh.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Any
 
 from golive_tui.core.git.listing import Snapshot
@@ -23,11 +24,23 @@ KEY = ScanCache.key("services.scope", "1")
 _MISS: Any = object()
 
 
+#: The modules whose logic decides a scope: an edited one (a new golive) must not reuse an
+#: answer it would not give (their size and mtime join the key, as the engine's plan does).
+_LOGIC = ("closure.py", "discover.py", "kinds.py", "links.py", "packages.py", "scope.py")
+
+
 def fingerprint(snapshot: Snapshot, config: Config, service: Service | None) -> str | None:
     if not snapshot.is_git:
         return None
     digest = hashlib.sha1(usedforsecurity=False)
     digest.update(repr((config.scan, config.services, service)).encode())
+    here = Path(__file__).parent
+    for name in _LOGIC:
+        try:
+            info = (here / name).stat()
+            digest.update(f"{name}:{info.st_mtime_ns}:{info.st_size}\n".encode())
+        except OSError:
+            digest.update(f"{name}:?\n".encode())
     for f in snapshot.files:
         path = f.path
         if path.endswith((".go", "go.mod", "go.work")) or link_kind(path):
