@@ -360,3 +360,12 @@ def test_import_paths_match_the_import_scanner() -> None:
     assert specs is not None
     assert import_paths(src) == [s.path for s in specs] == ["a/b", "c/d", "g/h", "k/l"]
     assert import_paths("not go at all") is None
+
+
+def test_scope_of_a_commit_tree(make_repo: RepoFactory) -> None:
+    root = make_repo(MONOREPO)
+    (root / "tools/loadgen/main.go").unlink()  # the working tree differs; the commit does not
+    report = scan(root, use_cache=False, commit="HEAD").to_json()
+    outside = {o["package"] for o in report["scope"]["outside"]["list"]}
+    assert "tools/loadgen" in outside
+    assert all(e["polarity"] != "contrary" for e in _evidence(report, "go.http.client_timeout"))
