@@ -57,7 +57,11 @@ MONOREPO = {
     "cmd/orders/main.go": SERVICE_MAIN,
     "cmd/billing/main.go": SERVICE_MAIN,
     "internal/db/db.go": "package db\n\nfunc Open() {}\n",
-    "internal/db/db_windows.go": "package db\n\nfunc winOnly() {}\n",
+    # Windows-only: the linux/amd64 build never compiles it, nor what only it imports
+    "internal/db/db_windows.go": (
+        'package db\n\nimport "example.com/shop/internal/winreg"\n\nfunc winOnly() { winreg.Reset(nil, "t") }\n'
+    ),
+    "internal/winreg/winreg.go": SQL_CONTRARY.format(pkg="winreg"),
     "internal/db/db_test.go": (
         'package db\n\nimport (\n\t"testing"\n\n\t"example.com/shop/internal/testhelp"\n)\n\n'
         'func TestOpen(t *testing.T) { testhelp.Reset(nil, "t") }\n'
@@ -144,6 +148,7 @@ def test_contrary_evidence_in_non_shipping_code_puts_nothing_at_risk(
         assert outside["tools/loadgen"] == "a tool"
         assert outside["examples/client"] == "an example"
         assert outside["internal/testhelp"].startswith("not imported by")
+        assert outside["internal/winreg"].startswith("not imported by")
         assert scope["outside"]["go_files"] == sum(o["go_files"] for o in scope["outside"]["list"])
     orders_only = scan(root, use_cache=False, service=discover(root).get("orders")).to_json()
     assert orders_only["scope"]["mode"] == "service"
@@ -157,20 +162,25 @@ def test_contrary_evidence_in_non_shipping_code_puts_nothing_at_risk(
 
 def test_closure_shares_an_internal_package(make_repo: RepoFactory) -> None:
     from golive_tui.core.git import listing
+    from golive_tui.core.scan.buildtags import parse_target
     from golive_tui.core.scan.cache import ScanCache
     from golive_tui.core.scan.reader import FileReader
-    from golive_tui.core.services.closure import closure
+    from golive_tui.core.services.closure import closure, for_target
     from golive_tui.core.services.packages import build_index
 
     root = make_repo(MONOREPO)
     snapshot = listing.working_tree(listing.locate(root))
     with FileReader(snapshot) as reader:
         index = build_index(snapshot, reader, ScanCache(None))
+    linux = for_target(parse_target("linux/amd64"))
+    windows = for_target(parse_target("windows/amd64"))
     for main in ("cmd/orders", "cmd/billing"):
-        c = closure(index, main)
+        c = closure(index, main, linux)
         assert c.packages == {main, "internal/db"}
-        # no build-constraint evaluation yet: a GOOS-suffixed file stays in (never hides code)
-        assert "internal/db/db_windows.go" in c.files
+        assert "internal/db/db_windows.go" not in c.files
+        every = closure(index, main)  # no target: every file, wider, never hiding code
+        assert every.packages == {main, "internal/db", "internal/winreg"}
+        assert closure(index, main, windows).packages == every.packages
 
 
 MULTI_MODULE = {
@@ -302,7 +312,7 @@ def test_cli_services_and_scan_service(
     assert "no service named 'nope' (services: billing, orders" in err
     assert cli.main(["scan", str(root), "--no-cache"]) == 0
     out = capsys.readouterr().out
-    assert "outside every service: 4 package(s)" in out
+    assert "outside every service: 5 package(s)" in out
     assert cli.main(["scan", str(root), "--service", "orders", "--all-code"]) == 2
 
 

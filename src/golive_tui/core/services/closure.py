@@ -6,9 +6,10 @@ go.work uses (a module elsewhere in the repository that is neither is fetched at
 version, so its local copy is not what ships). Each package is visited once, so the work is
 bounded by the number of Go directories.
 
-Build constraints: files under `//go:build ignore` never count. A file's GOOS/GOARCH constraints
-(`_windows.go`, `//go:build windows`) are decided by `FileFilter`; the default keeps every other
-file (the deploy target is not known), which can only widen a service's scope, never hide code.
+Build constraints: files under `//go:build ignore` never count; a file the deploy target's build
+leaves out (`_windows.go`, `//go:build windows`: `for_target`, core/scan/buildtags.py) is not
+compiled, so neither it nor what only it imports ships. A constraint that cannot be read keeps
+the file (unsure never hides code).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from golive_tui.core.scan import buildtags
 from golive_tui.core.services.packages import GoFile, Module, PackageIndex
 
 #: Whether a file is compiled for the deploy target (the seam for build-tag evaluation).
@@ -25,6 +27,19 @@ FileFilter = Callable[[GoFile], bool]
 
 def every_file(_: GoFile) -> bool:
     return True
+
+
+def for_target(target: buildtags.Target) -> FileFilter:
+    """The files `target`'s build compiles (file name suffixes and `//go:build`)."""
+
+    def keep(f: GoFile) -> bool:
+        if not buildtags.name_matches(f.path, target):
+            return False
+        if f.constraint is None:
+            return True
+        return buildtags.evaluate(f.constraint, target) is not False
+
+    return keep
 
 
 @dataclass(frozen=True, slots=True)

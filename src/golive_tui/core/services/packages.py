@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 
 from golive_tui.core.git.listing import RepoFile, Snapshot, is_vendored
 from golive_tui.core.git.worktree import blob_sha
+from golive_tui.core.scan import buildtags
 from golive_tui.core.scan.cache import ScanCache
 from golive_tui.core.scan.detectors.base import FileScan
 from golive_tui.core.scan.detectors.go.imports import build_ignored, import_paths
 from golive_tui.core.scan.reader import FileReader, Skip
 
 #: Cache key of the per-file facts (bump the version when what is stored changes).
-CACHE_KEY = ScanCache.key("services.gofile", "2")
+CACHE_KEY = ScanCache.key("services.gofile", "3")
 #: go.mod / go.work files read at most (a repository of many modules is still bounded).
 MAX_MODULE_FILES = 500
 
@@ -37,6 +38,7 @@ class GoFile:
     package: str
     imports: tuple[str, ...]
     ignored: bool  # `//go:build ignore`: never compiled
+    constraint: str | None = None  # its `//go:build` expression (buildtags decides per target)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +183,7 @@ def file_facts(text: str) -> dict[str, object]:
         "package": m.group(1) if m else "",
         "imports": sorted(set(paths)),
         "ignored": build_ignored(text),
+        "constraint": buildtags.constraint(text[: buildtags.HEAD_BYTES].encode("utf-8")),
     }
 
 
@@ -193,6 +196,7 @@ def _from_meta(path: str, meta: object) -> GoFile | None:
         meta["package"],
         tuple(i for i in imports if isinstance(i, str)) if isinstance(imports, list) else (),
         bool(meta.get("ignored", False)),
+        meta["constraint"] if isinstance(meta.get("constraint"), str) else None,
     )
 
 

@@ -174,7 +174,9 @@ def _scan_scope(
     discovery = discover_in(snapshot, reader, cache, config)
     if service is not None and service not in discovery.services.services:
         service = _refresh(discovery, service)
-    planned = plan_scope(discovery, service)
+    from golive_tui.core.services.closure import for_target
+
+    planned = plan_scope(discovery, service, for_target(config.scan.target))
     if planned is None:
         return None
     read = Scope.of(config.scan.with_vendor(False))  # what the scan would read of the rest
