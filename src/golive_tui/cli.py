@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "show": ("show", "Render a checklist: sections, priorities, kinds, detectors"),
     "lint-checklist": ("lint_checklist", "Validate checklist definition files"),
     "scan": ("scan", "Detect readiness evidence in a Go repository"),
+    "services": ("services", "List the services a repository deploys, and what is not a service"),
     "detectors": ("detectors", "List the detector catalog, shipped and the repository's own"),
     "mark": ("mark", "Answer one item of the current draft"),
     "status": ("status", "Show the current draft: items, states, sources, summary, gates"),
