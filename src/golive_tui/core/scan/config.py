@@ -122,7 +122,7 @@ def parse_config(text: str, origin: str = CONFIG_PATH) -> Config:
         full = f"{table}.{key}" if table else key
         return ConfigError(f"{origin}:{line}: {full}: expected {expected}")
 
-    known_top = {"checklist", "profile", "scan"}
+    known_top = {"checklist", "profile", "scan", "services"}  # services: core/services
     for key in data:
         if key not in known_top:
             raise fail(key, f"one of {sorted(known_top)} (unknown key)")
