@@ -37,6 +37,8 @@ def run(args: argparse.Namespace) -> int:
     rows: list[dict[str, Any]] = []
     # Several services: each service's history in turn, every row naming its service.
     scopes = service_scopes(args, root)
+    if scopes != ("",) and args.service is None:
+        scopes = ("", *scopes)  # records filed before the repository had several services
     entries = [(scope, *entry) for scope in scopes for entry in load_all(root, scope)]
     loaded = [(path, record) for _s, path, record, _e in entries if record is not None]
     checks = iter(check_all(root, loaded, trust) if args.verify else ())
