@@ -125,7 +125,11 @@ def test_each_service_has_its_own_draft_record_and_gate(
     assert "Readiness gate failed: 1 of 2 services (payments)" in captured.out
     assert "payments" in captured.err
 
-    # verify --all and history cover every service.
+    # verify (each service's current release), verify --all and history cover every service.
+    assert cli("verify") == 0
+    assert capsys.readouterr().out.count(": good: author signature") == 2
+    assert cli("verify", "--service", "payments") == 0
+    assert "orders" not in capsys.readouterr().out
     assert cli("verify", "--all") == 0
     out = capsys.readouterr().out
     assert ".golive/records/orders/v1.0.0.toml: good" in out
