@@ -181,9 +181,7 @@ def test_service_tags_release_order_and_carry_forward(
     mono: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     answer(mono, "orders", "v1.0.0", RUNBOOK_DONE)
-    answer(mono, "payments", "v1.0.0", RUNBOOK_DONE)
-    assert cli("sign", "--service", "orders") == 0
-    assert cli("sign", "--service", "payments") == 0
+    assert cli("sign", "--service", "orders") == 0  # payments has no record yet
     git(mono, "add", "-A")
     git(mono, "commit", "-qm", "records")
     git(mono, "tag", "orders/v1.10.0")
@@ -201,12 +199,24 @@ def test_service_tags_release_order_and_carry_forward(
     assert base is not None
     assert base.path == mono / ".golive/records/orders/v1.0.0.toml"
     assert base.record.service == "orders"
-    assert find_base(mono, "v1.10.0", service="payments")[0] is not None
+    assert find_base(mono, "v2.0.0-rc1", service="payments")[0] is None  # not orders' record
     capsys.readouterr()
     assert cli("status", "--service", "orders", "--format", "json") == 0
     data = json.loads(capsys.readouterr().out)
     assert data["release"] == "v1.10.0"
-    assert "v1.0.0" in json.dumps(data)  # continued from orders' v1.0.0
+    assert data["carry"]["base"] == "v1.0.0"  # continued from orders' v1.0.0
+    assert data["carry"]["base_record"].endswith(".golive/records/orders/v1.0.0.toml")
+    assert "ops.runbook" in data["carry"]["carried_items"]
+    assert cli("status", "--service", "payments", "--format", "json") == 0
+    assert json.loads(capsys.readouterr().out).get("carry") is None
+    # The walk's answers carry into orders' next record, and --since-record compares the two.
+    assert cli("mark", "--service", "orders", "shutdown.sigterm", "done") == 0
+    assert cli("sign", "--service", "orders") == 0
+    assert load_record(record_path(mono, "v1.10.0", "orders")).item("ops.runbook").state == "done"
+    capsys.readouterr()
+    assert cli("gate", "--service", "orders", "--since-record", "--format", "json") == 0
+    info = json.loads(capsys.readouterr().out)["info"]
+    assert any("re-asked since v1.0.0" in line for line in info)
 
 
 def test_a_record_refiled_under_another_service_does_not_verify(mono: Path) -> None:
