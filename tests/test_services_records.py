@@ -145,6 +145,10 @@ def test_each_service_has_its_own_draft_record_and_gate(
     # SERVICE/RELEASE names a record without --service.
     assert cli("export", "orders/v1.0.0", "--format", "json") == 0
     assert json.loads(capsys.readouterr().out)["service"] == "orders"
+    assert cli("export", "--service", "payments", "v1.0.0") == 0
+    assert capsys.readouterr().out.startswith("# Readiness record: v1.0.0 of service payments")
+    assert cli("export", "orders/v1.0.0", "--format", "sarif") == 0
+    assert json.loads(capsys.readouterr().out)["runs"][0]["properties"]["service"] == "orders"
     assert cli("diff", "orders/v1.0.0", "payments/v1.0.0") == 0
     assert "ops.runbook" in capsys.readouterr().out
 

@@ -163,6 +163,9 @@ def status_text(
             str(session.store.path(session.checklist.id, session.release))
             if draft is not None
             else "none yet (golive walk or golive mark starts one)"
+            if not session.service
+            else f"none yet (golive walk --service {session.service} or golive mark "
+            f"--service {session.service} starts one)"
         ),
     ]
     if draft is not None and draft.participants:

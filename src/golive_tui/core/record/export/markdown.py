@@ -80,7 +80,8 @@ def _md(text: object) -> str:
 def to_markdown(record: Record, check: RecordCheck | None = None) -> str:
     s = record.summary
     lines = [
-        f"# Readiness record: {_md(record.release)}",
+        f"# Readiness record: {_md(record.release)}"
+        + (f" of service {_md(record.service)}" if record.service else ""),
         "",
         f"- **Checklist:** {_md(record.checklist.id)} {_md(record.checklist.version)}"
         + (f" (profile {_md(record.profile)})" if record.profile else ""),
