@@ -223,6 +223,19 @@ def test_service_tags_release_order_and_carry_forward(
     assert any("re-asked since v1.0.0" in line for line in info)
 
 
+def test_a_service_release_names_its_service(
+    mono: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answer(mono, "orders", "v1.2.0", RUNBOOK_DONE)
+    assert cli("sign", "--release", "orders/v1.2.0") == 0
+    assert load_record(record_path(mono, "v1.2.0", "orders")).item("ops.runbook").state == "done"
+    capsys.readouterr()
+    assert cli("gate", "--release", "orders/v1.2.0") == 0  # orders only: payments not gated
+    assert "payments" not in capsys.readouterr().out
+    assert cli("sign", "--release", "shipping/v1.2.0") == 2  # not a service: which one, then?
+    assert "2 services (orders, payments)" in capsys.readouterr().err
+
+
 def test_a_record_refiled_under_another_service_does_not_verify(mono: Path) -> None:
     assert cli("sign", "--service", "orders") == 0
     orders = record_path(mono, "v1.0.0", "orders")

@@ -73,19 +73,32 @@ def add_service_option(parser: argparse.ArgumentParser, *, every: str = "") -> N
     parser.add_argument("--service", metavar="NAME", default=None, help=help_text)
 
 
+def named_service(args: argparse.Namespace, root: Path) -> str | None:
+    """`--service`, else the service a `--release SERVICE/RELEASE` names (when it is one of the
+    repository's services), else None."""
+    name: str | None = getattr(args, "service", None)
+    release: str = getattr(args, "release", None) or ""
+    if name is not None or "/" not in release:
+        return name
+    from golive_tui.core.services.scope import services_of
+
+    head = release.partition("/")[0]
+    return head if head in {s.name for s in services_of(root).services} else None
+
+
 def service_scope(args: argparse.Namespace, root: Path, command: str) -> str:
     """The scope of `--service` for a command about one service: "" for a single-service
     repository, the service's name for one of several; an error when none or an unknown one is named."""
     from golive_tui.core.services.scope import require_scope
 
-    return require_scope(root, getattr(args, "service", None), command=command)
+    return require_scope(root, named_service(args, root), command=command)
 
 
 def service_scopes(args: argparse.Namespace, root: Path) -> tuple[str, ...]:
     """The named service's scope, else every service's (`("",)` for a single-service repository)."""
     from golive_tui.core.services.scope import all_scopes
 
-    return all_scopes(root, getattr(args, "service", None))
+    return all_scopes(root, named_service(args, root))
 
 
 def service_record(args: argparse.Namespace, root: Path, ref: str, command: str) -> Path:

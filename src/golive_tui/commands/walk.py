@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from golive_tui.commands._options import PAIR_HELP, add_repo_option, repo_path
+from golive_tui.commands._options import PAIR_HELP, add_repo_option, named_service, repo_path
 from golive_tui.commands.status import add_session_arguments, open_session
 from golive_tui.core.git.config import identity
 from golive_tui.core.record.carry import CarryPlan
@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
 
     root = worktree_root(repo_path(args))
     smap = services_of(root)
-    scope = scope_of(root, args.service, smap=smap)
+    scope = scope_of(root, named_service(args, root), smap=smap)
     if scope is None:  # several services and none named: ask which (the last one offered first)
         if not _on_terminal():
             return 2
