@@ -30,7 +30,7 @@ from golive_tui.core.services.scope import (
 )
 from golive_tui.core.workflows import Session
 from tests.conftest import RepoFactory, git
-from tests.signing_fixtures import ssh_keygen, use_ssh_key
+from tests.signing_fixtures import allow, ssh_keygen, use_ssh_key
 from tests.test_cli_records import CHECKLIST, MAIN_GO, PLAIN_GO
 
 TWO_SERVICES = """\
@@ -234,6 +234,22 @@ def test_a_service_release_names_its_service(
     assert "payments" not in capsys.readouterr().out
     assert cli("sign", "--release", "shipping/v1.2.0") == 2  # not a service: which one, then?
     assert "2 services (orders, payments)" in capsys.readouterr().err
+
+
+def test_cosign_a_service_record(
+    mono: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli("sign", "--service", "orders") == 0
+    reviewer = ssh_keygen(tmp_path, "reviewer")
+    git(mono, "config", "user.signingkey", str(reviewer))
+    allow(mono, reviewer, "rev@example.com", commit=True)
+    assert cli("cosign", "v1.0.0") == 2  # which service's v1.0.0?
+    assert cli("cosign", "--service", "orders", "v1.0.0") == 0
+    capsys.readouterr()
+    assert cli("verify", "orders/v1.0.0") == 0
+    out = capsys.readouterr().out
+    assert "reviewer signature by rev@example.com" in out
+    assert len(load_record(record_path(mono, "v1.0.0", "orders")).signatures) == 2
 
 
 def test_a_record_refiled_under_another_service_does_not_verify(mono: Path) -> None:
