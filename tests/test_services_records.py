@@ -396,3 +396,22 @@ def test_walk_asks_which_service_and_remembers_it(
     assert cli("walk", "--service", "orders") == 0  # named: not asked
     assert asked == [("orders", "payments")] and opened == ["payments", "orders"]
     assert last_service(mono) == "orders"
+
+
+def test_a_service_records_folder_leading_outside_is_refused(
+    mono: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    assert cli("sign", "--service", "payments") == 0
+    (mono / ".golive/records/payments/v1.0.0.toml").rename(outside / "v1.0.0.toml")
+    (mono / ".golive/records/payments").rmdir()
+    (mono / ".golive/records/payments").symlink_to(outside)
+    capsys.readouterr()
+    assert cli("verify", "--all") == 1
+    assert "symlink leading outside" in capsys.readouterr().out
+    before = (outside / "v1.0.0.toml").read_bytes()
+    assert cli("sign", "--service", "payments", "--no-sign") == 1
+    assert "refused" in capsys.readouterr().err
+    assert (outside / "v1.0.0.toml").read_bytes() == before
+    assert sorted(p.name for p in outside.iterdir()) == ["v1.0.0.toml"]
