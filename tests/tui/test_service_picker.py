@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import OptionList
+from textual.widgets import Label, OptionList
 
 from golive_tui.core.services.model import Service
 from golive_tui.tui.app import GoliveApp
@@ -56,6 +56,8 @@ async def test_the_walker_header_names_the_service(repo: Path) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.sub_title.startswith("service orders · ")
+        counts = app.screen.query_one("#counts", Label)
+        assert str(counts.render()).startswith("orders · 1/6 done")
 
 
 async def test_a_single_service_walk_header_is_unchanged(repo: Path) -> None:
