@@ -34,9 +34,10 @@ def outcome_markdown(outcome: GateOutcome, *, level: int = 2) -> str:
         lines.append("")
     if outcome.profile:
         lines.append(f"Profile: **{_md_line(outcome.profile)}**  ")
+    filed = f"{outcome.service}/{outcome.path.name}" if outcome.service else outcome.path.name
     if outcome.record:
         lines.append(
-            f"Record: {markdown_code(outcome.path.name)} for commit "
+            f"Record: {markdown_code(filed)} for commit "
             f"{markdown_code(outcome.record.repo.commit[:12])}  "
         )
     if outcome.coverage:
