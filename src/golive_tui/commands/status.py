@@ -17,7 +17,9 @@ from golive_tui.commands._options import (
     CHECKLIST_HELP,
     RELEASE_HELP,
     add_repo_option,
+    add_service_option,
     repo_path,
+    service_scope,
 )
 from golive_tui.core import workflows
 from golive_tui.core.assess import Assessment, ItemView
@@ -36,6 +38,7 @@ if TYPE_CHECKING:  # the engine is imported only when a scan runs
 
 
 def add_session_arguments(parser: argparse.ArgumentParser) -> None:
+    add_service_option(parser)
     parser.add_argument("--checklist", metavar="ID", help=CHECKLIST_HELP)
     parser.add_argument("--release", metavar="NAME", help=RELEASE_HELP)
     parser.add_argument(
@@ -58,6 +61,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def open_session(args: argparse.Namespace, command: str, scope: str | None = None) -> Session:
+    """The Session of a command's arguments; `scope` when already chosen (the walker's picker),
+    else from --service (an error when several services exist and none is named)."""
+    from golive_tui.core.git.listing import worktree_root
+
+    root = worktree_root(repo_path(args))
+    if scope is None:
+        scope = service_scope(args, root, command)
+    return Session.open(
+        str(root),
+        checklist=args.checklist,
+        release=args.release,
+        profile=args.profile,
+        service=scope,
+    )
+
+
 def status_json(
     session: Session, draft: Draft | None, assessment: Assessment, plan: CarryPlan | None = None
 ) -> dict[str, Any]:
@@ -69,6 +89,7 @@ def status_json(
         "draft": str(session.store.path(session.checklist.id, session.release))
         if draft is not None
         else None,
+        **({"service": session.service} if session.service else {}),
         "participants": list(draft.participants) if draft is not None else [],
         "items": [
             {
@@ -133,7 +154,8 @@ def status_text(
 ) -> str:
     s = assessment.summary
     lines = [
-        f"{session.checklist.title} ({session.checklist.id} {session.checklist.version})"
+        (f"service {session.service} · " if session.service else "")
+        + f"{session.checklist.title} ({session.checklist.id} {session.checklist.version})"
         f" · release {session.release}"
         + (f" · profile {session.profile}" if session.profile else ""),
         "draft: "
@@ -141,6 +163,9 @@ def status_text(
             str(session.store.path(session.checklist.id, session.release))
             if draft is not None
             else "none yet (golive walk or golive mark starts one)"
+            if not session.service
+            else f"none yet (golive walk --service {session.service} or golive mark "
+            f"--service {session.service} starts one)"
         ),
     ]
     if draft is not None and draft.participants:
@@ -205,19 +230,21 @@ def _evidence_words(v: ItemView) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    session = Session.open(
-        str(repo_path(args)), checklist=args.checklist, release=args.release, profile=args.profile
-    )
+    session = open_session(args, "status")
     draft = session.load_draft()
     report = None if args.no_scan else session.scan()
     # Carry-forward needs the scan (detectors decide what changed); without one, none is shown.
     plan = (
         None
         if report is None
-        else workflows.plan_for_walk(session.root, session.checklist, session.release, report)
+        else workflows.plan_for_walk(
+            session.root, session.checklist, session.release, report, service=session.service
+        )
     )
     shown = draft
-    if plan is not None and workflows.should_seed(session.root, draft, session.release):
+    if plan is not None and workflows.should_seed(
+        session.root, draft, session.release, session.service
+    ):
         shown = workflows.seed_draft(
             draft or session.new_draft(), plan
         )  # what the walk starts from

@@ -71,11 +71,13 @@ def save_record(
     role: str = "author",
     profile: str | None = None,
     commit: bool = False,
+    service: str = "",
 ) -> SaveResult:
     """Scan, assess the current draft, build, sign (when a key is configured) and write the record.
 
     Safe to call from a worker thread: no prompts (signing tools run without a terminal), and a
-    signing failure still saves the record, unsigned, with the reason in `message`.
+    signing failure still saves the record, unsigned, with the reason in `message`. `service`
+    is the scope (`core.services.scope`): "" for a single-service repository.
     """
     from golive_tui.core.assess import assess
     from golive_tui.core.checklist.library import Library, default_checklist_id, default_profile
@@ -84,10 +86,10 @@ def save_record(
     from golive_tui.core.git.release import DEFAULT_RELEASE, resolve_release
     from golive_tui.core.scan.engine import scan
 
-    rel = resolve_release(repo_root, release)
+    rel = resolve_release(repo_root, release, service)
     library = Library.discover(repo_root)
     checklist = library.get(checklist_id or default_checklist_id(repo_root))
-    store = DraftStore(repo_root)
+    store = DraftStore(repo_root, service)
     draft = store.load(checklist.id, rel)
     adopted = ""
     if draft is None and rel != DEFAULT_RELEASE:
@@ -110,12 +112,14 @@ def save_record(
     record = build_record(
         repo_root, checklist, draft, report, assessment, release=rel, profile=chosen or ""
     )
-    notes = [] if draft is not None else [_no_draft_note(repo_root, checklist.id, rel)]
+    if service:
+        record = replace(record, service=service)
+    notes = [] if draft is not None else [_no_draft_note(store, checklist.id, rel, service)]
     if adopted:
         notes.append(f"used the answers of the `{adopted}` draft (walked before {rel} was named)")
     if record.repo.dirty:
         notes.append(_dirty_note(repo_root))
-    path = record_path(repo_root, rel)
+    path = record_path(repo_root, rel, service)
     _check_new_record(record, path, store.path(checklist.id, adopted or rel) if draft else None)
     signed = False
     if sign:
@@ -143,7 +147,7 @@ def save_record(
         write_record(path, record)
     committed = ""
     if commit:
-        committed = commit_record(repo_root, path, rel)
+        committed = commit_record(repo_root, path, f"{service} {rel}" if service else rel)
     verb = "signed and saved" if signed else "saved (unsigned)"
     message = "\n".join([f"{verb} {path.relative_to(repo_root)}", *notes])
     return SaveResult(path=path, signed=signed, message=message, record=record, committed=committed)
@@ -219,21 +223,20 @@ def _unknown_key_notes(record: Record, repo_root: Path) -> list[str]:
     ]
 
 
-def _no_draft_note(repo_root: Path, checklist_id: str, release: str) -> str:
+def _no_draft_note(store: DraftStore, checklist_id: str, release: str, service: str) -> str:
     """Say the record holds evidence only, and name the releases that do have answers."""
-    from golive_tui.core.draft import DraftStore
-
     note = f"no draft for {release}: the record holds detector evidence only"
     prefix = f"{checklist_id}@"
     others = sorted(
         p.stem.removeprefix(prefix)
-        for p in DraftStore(repo_root).drafts()
+        for p in store.drafts()
         if p.stem.startswith(prefix) and p.stem != f"{prefix}{release}"
     )
     if others:
+        named = f" --service {service}" if service else ""
         note += (
             f" (answers are in the draft for {', '.join(others)}: "
-            f"`golive sign --release {others[-1]}` signs those)"
+            f"`golive sign{named} --release {others[-1]}` signs those)"
         )
     return note
 
@@ -281,10 +284,10 @@ def seed_draft(draft: Draft, plan: CarryPlan) -> Draft:
     return replace(draft, answers=answers, carried_from=plan.base_release)
 
 
-def should_seed(repo_root: Path, draft: Draft | None, release: str) -> bool:
+def should_seed(repo_root: Path, draft: Draft | None, release: str, service: str = "") -> bool:
     """A walk carries forward only into a fresh draft of a release that has no record yet."""
     fresh = draft is None or not draft.answers
-    return fresh and not record_path(repo_root, release).exists()
+    return fresh and not record_path(repo_root, release, service).exists()
 
 
 def gate_since_record(repo_root: Path, outcome: Any) -> Any:
@@ -323,12 +326,13 @@ def plan_for_walk(
     report: ReportLike,
     *,
     today: dt.date | None = None,
+    service: str = "",
 ) -> CarryPlan | None:
     """plan_carry for views: a base that cannot be read or verified means "start from scratch"."""
     from golive_tui.core.errors import GoliveError
 
     try:
-        return plan_carry(repo_root, checklist, release, report, today=today)
+        return plan_carry(repo_root, checklist, release, report, today=today, service=service)
     except GoliveError:
         return None
 
@@ -400,13 +404,14 @@ def _checklist_detectors(root: Path, record: Record) -> Mapping[str, tuple[str, 
 
 @dataclass
 class Session:
-    """One walk's fixed context: where, which checklist, which release and profile."""
+    """One walk's fixed context: where, which service, checklist, release and profile."""
 
     root: Path
     checklist: Checklist
     release: str
     profile: str
     store: DraftStore
+    service: str = ""  # "" = the whole repository (a single-service repository)
 
     @staticmethod
     def open(
@@ -415,7 +420,9 @@ class Session:
         checklist: str | None = None,
         release: str | None = None,
         profile: str | None = None,
+        service: str = "",
     ) -> Session:
+        """`service` is already a scope (`core.services.scope`): "" for one service."""
         root = worktree_root(Path(path or "."))
         library = Library.discover(root)
         chosen = library.get(checklist or default_checklist_id(root))
@@ -425,9 +432,10 @@ class Session:
         return Session(
             root=root,
             checklist=chosen,
-            release=resolve_release(root, release),
+            release=resolve_release(root, release, service),
             profile=prof,
-            store=DraftStore(root),
+            store=DraftStore(root, service),
+            service=service,
         )
 
     def load_draft(self) -> Draft | None:

@@ -88,3 +88,4 @@ class WalkerDeps:
     today: dt.date | None = None
     editor_env: dict[str, str] = field(default_factory=dict)  # overrides of VISUAL / EDITOR
     carry: CarryFn | None = None  # None: no carry-forward (tests, demo without records)
+    service: str = ""  # the service walked, in a repository of several ("" = the repository)

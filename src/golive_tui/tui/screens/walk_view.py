@@ -63,7 +63,7 @@ class WalkView(Screen[None]):
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        yield SummaryBar(id="summary")
+        yield SummaryBar(id="summary", service=self.deps.service)
         with Horizontal(id="body"):
             yield SectionList(id="sections")
             with Vertical(id="main"):

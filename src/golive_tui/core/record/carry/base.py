@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from golive_tui.core.errors import RecordError
-from golive_tui.core.git.release import release_order
-from golive_tui.core.git.runner import git_out
+from golive_tui.core.git.release import release_order, release_tags
 from golive_tui.core.record.build import now_utc
 from golive_tui.core.record.model import Record
 from golive_tui.core.record.store import list_records, load_record
@@ -21,11 +20,6 @@ class Base:
     release: str
     path: Path
     record: Record
-
-
-def _tags(repo_root: Path) -> frozenset[str]:
-    out = git_out(repo_root, "tag", "--list")
-    return frozenset(out.split()) if out else frozenset()
 
 
 def _peek_created(path: Path) -> str | None:
@@ -54,7 +48,7 @@ class Candidate:
 
 
 def base_candidates(
-    repo_root: Path, release: str, *, now: str | None = None
+    repo_root: Path, release: str, *, now: str | None = None, service: str = ""
 ) -> tuple[list[Candidate], list[str]]:
     """Records of earlier releases, preferred first, and why others were passed over.
 
@@ -67,14 +61,16 @@ def base_candidates(
     Nothing is parsed here but untagged records whose `created` cannot be read from their first
     lines: a tagged record's place comes from its file name (a record whose release differs from
     its file name never verifies), so with hundreds of records only the chosen one is read.
+
+    `service` keeps it to one service's records and tags (its own `orders/v1.4.0` and shared ones).
     """
-    tags = _tags(repo_root)
+    tags = release_tags(repo_root, service)
     stamp = now or now_utc()
     here = release_order(release, stamp, tags)
     notes: list[str] = []
     earlier: list[tuple[tuple[Any, ...], Candidate]] = []
     fallback: list[tuple[tuple[Any, ...], Candidate]] = []
-    for path in list_records(repo_root):
+    for path in list_records(repo_root, service):
         if path.stem == release:
             continue
         record = None
@@ -103,7 +99,12 @@ def base_candidates(
 
 
 def find_base(
-    repo_root: Path, release: str, *, now: str | None = None, trust: Any = None
+    repo_root: Path,
+    release: str,
+    *,
+    now: str | None = None,
+    trust: Any = None,
+    service: str = "",
 ) -> tuple[Base | None, tuple[str, ...]]:
     """The newest earlier record whose signatures all verify, and notes on records skipped.
 
@@ -113,7 +114,7 @@ def find_base(
     """
     from golive_tui.core.record.signing import resolve_trust
 
-    candidates, notes = base_candidates(repo_root, release, now=now)
+    candidates, notes = base_candidates(repo_root, release, now=now, service=service)
     for cand in candidates:
         record = cand.record
         if record is None:

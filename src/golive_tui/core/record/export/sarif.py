@@ -110,7 +110,8 @@ def to_sarif(
         properties={
             "release": record.release,
             "checklist": f"{record.checklist.id}@{record.checklist.version}",
-        },
+        }
+        | ({"service": record.service} if record.service else {}),
     )
 
 
