@@ -202,3 +202,11 @@ def test_several_services_are_declared_in_the_config(
 
 def test_not_a_repository_is_a_usage_error(tmp_path: Path) -> None:
     assert init(tmp_path, "--yes") == 2
+
+
+def test_the_readme_shows_the_action_init_proposes() -> None:
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    assert f"uses: {ACTION}" in readme
+    assert "golive init" in readme.split("### A team's workflow", 1)[1].split("```", 1)[0]
