@@ -210,3 +210,16 @@ def test_the_readme_shows_the_action_init_proposes() -> None:
     readme = (ROOT / "README.md").read_text()
     assert f"uses: {ACTION}" in readme
     assert "golive init" in readme.split("### A team's workflow", 1)[1].split("```", 1)[0]
+
+
+def test_an_ssh_key_without_an_email_asks_for_the_email(
+    make_repo: RepoFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(GO)
+    key = ssh_keygen(tmp_path)
+    git(repo, "config", "--global", "gpg.format", "ssh")
+    git(repo, "config", "--global", "user.signingkey", f"{key}.pub")
+    git(repo, "config", "--global", "--unset", "user.email")
+    assert init(repo, "--yes") == 0
+    assert "git config --global user.email" in capsys.readouterr().out
+    assert not (repo / SIGNERS).exists()

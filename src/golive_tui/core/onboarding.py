@@ -238,7 +238,14 @@ def _trust(b: _Builder) -> None:
     fmt = (user_config("gpg.format", b.root) or "openpgp").lower()
     key = user_config("user.signingkey", b.root) or ""
     email = git_config("user.email", b.root) or ""
-    if fmt == "ssh" and key and email:
+    if fmt == "ssh" and key and not email:
+        b.notes.append(
+            "your SSH signing key is set but user.email is not: run\n"
+            "  git config --global user.email you@example.com\n"
+            "then run `golive init` again to add your key to .golive/allowed_signers"
+        )
+        return
+    if fmt == "ssh" and key:
         public = _public_key(key)
         if public:
             line = f'{email} namespaces="{NAMESPACE}" {public}\n'
