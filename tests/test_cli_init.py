@@ -223,3 +223,32 @@ def test_an_ssh_key_without_an_email_asks_for_the_email(
     assert init(repo, "--yes") == 0
     assert "git config --global user.email" in capsys.readouterr().out
     assert not (repo / SIGNERS).exists()
+
+
+MONO_MAIN = "package main\n\nfunc main() {}\n"
+MONOREPO = {
+    "go.mod": "module example.com/shop\n\ngo 1.22\n",
+    "cmd/orders/main.go": MONO_MAIN,
+    "cmd/billing/main.go": MONO_MAIN,
+    "tools/gen/main.go": MONO_MAIN,
+    "deploy/orders.Dockerfile": (
+        "FROM golang:1.22 AS build\nCOPY . .\nRUN go build -o /orders ./cmd/orders\n"
+        'FROM scratch\nCOPY --from=build /orders /orders\nENTRYPOINT ["/orders"]\n'
+    ),
+    "deploy/billing.Dockerfile": (
+        "FROM golang:1.22 AS build\nCOPY . .\nRUN go build -o /billing ./cmd/billing\n"
+        'FROM scratch\nCOPY --from=build /billing /billing\nENTRYPOINT ["/billing"]\n'
+    ),
+}
+
+
+def test_a_monorepo_gets_its_discovered_services_declared(make_repo: RepoFactory) -> None:
+    pytest.importorskip("golive_tui.core.services.discover")
+    repo = make_repo(MONOREPO)
+    assert init(repo, "--yes") == 0
+    config = (repo / CONFIG).read_text()
+    assert '[services.orders]\nmain = "cmd/orders"' in config
+    assert '[services.billing]\nmain = "cmd/billing"' in config
+    assert "tools/gen" not in config
+    assert init(repo, "--yes") == 0  # the config it wrote is valid and complete
+    assert (repo / CONFIG).read_text() == config
