@@ -228,3 +228,41 @@ def test_verify_hook_passes_a_good_record_and_fails_a_tampered_one(signed: Path)
     proc = run_hook("golive-verify", signed)
     assert proc.returncode == 1
     assert "bad" in proc.stdout + proc.stderr
+
+
+def test_gate_script_gates_each_service_and_fails_if_one_fails(tmp_path: Path) -> None:
+    """Several services: one gate each (--service), one SARIF file each, any failure fails."""
+    stub = tmp_path / "golive"
+    stub.write_text(
+        "#!/bin/sh\n"
+        'echo "$*" >> "$CALLS"\n'
+        'case "$*" in *"--service billing"*) code=1 ;; *) code=0 ;; esac\n'
+        'case "$*" in *sarif*) echo "{}" ;; *markdown*) echo "## $*" ;; esac\n'
+        'exit "$code"\n'
+    )
+    stub.chmod(0o755)
+    out = tmp_path / "out"
+    proc = gate_script(
+        tmp_path,
+        stub,
+        out,
+        CALLS=str(tmp_path / "calls"),
+        GOLIVE_SERVICES="orders, billing",
+        GOLIVE_PROFILE="p0",
+        GOLIVE_TRUST_REF="main",
+    )
+    assert proc.returncode == 1
+    calls = (tmp_path / "calls").read_text().splitlines()
+    gates = [c for c in calls if "--format" not in c]
+    assert gates == [
+        f"gate -C {tmp_path} --profile p0 --trust-ref main --service orders",
+        f"gate -C {tmp_path} --profile p0 --trust-ref main --service billing",
+    ]
+    assert sorted(p.name for p in (out / "sarif").iterdir()) == [
+        "golive-billing.sarif",
+        "golive-orders.sarif",
+    ]
+    summary = (out / "summary.md").read_text()
+    assert "--service orders --format markdown" in summary
+    assert "--service billing --format markdown" in summary
+    assert (out / "github_output").read_text() == "result=fail\n"
