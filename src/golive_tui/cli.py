@@ -18,6 +18,7 @@ from golive_tui.core.errors import GoliveError
 # name -> one-line help; the module golive_tui.commands.<module> provides add_arguments() and run().
 COMMANDS: dict[str, tuple[str, str]] = {
     "walk": ("walk", "Open the walker on a repository (the default command)"),
+    "init": ("init", "Set a repository up: config, allowed signers and a CI gate, shown first"),
     "demo": ("demo", "Open the walker on a throwaway copy of the bundled sample Go service"),
     "checklists": ("checklists", "List the available checklists, shipped and the repository's own"),
     "show": ("show", "Render a checklist: sections, priorities, kinds, detectors"),
