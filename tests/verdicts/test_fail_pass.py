@@ -130,6 +130,7 @@ FAIL_AT_RISK: Mapping[str, frozenset[str]] = {
             "environments.db-settings",
             "environments.pinned-toolchain",
             "performance.measure-first",
+            "tls.internal",  # the payments client skips certificate checks
             "tls.min-version",
         }
     ),
