@@ -243,7 +243,6 @@ MONOREPO = {
 
 
 def test_a_monorepo_gets_its_discovered_services_declared(make_repo: RepoFactory) -> None:
-    pytest.importorskip("golive_tui.core.services.discover")
     repo = make_repo(MONOREPO)
     assert init(repo, "--yes") == 0
     config = (repo / CONFIG).read_text()

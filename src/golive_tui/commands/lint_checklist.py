@@ -57,8 +57,9 @@ def _detector_file(path: Path, root: Path | None) -> str | None:
     if root is None:
         return None
     try:
-        rel = path.absolute().relative_to(root.absolute()).as_posix()
-    except ValueError:
+        full = path.absolute().parent.resolve() / path.name  # the file itself may be a link
+        rel = full.relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError):
         return None
     folder, _, name = rel.rpartition("/")
     return rel if folder == ".golive/detectors" and name.endswith(".toml") else None

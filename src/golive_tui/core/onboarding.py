@@ -9,7 +9,6 @@ confined to the repository: a `.golive` symlinked out of it is refused, not foll
 from __future__ import annotations
 
 import enum
-import importlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,14 +144,10 @@ def apply(root: Path, proposals: tuple[Proposal, ...]) -> list[str]:
 
 
 def discover_services(root: Path) -> tuple[Service, ...]:
-    """The repository's services by discovery; () where discovery is not available (one service)."""
-    try:
-        module = importlib.import_module("golive_tui.core.services.discover")
-    except ImportError:
-        return ()
-    found = module.discover(root)
-    services: tuple[Service, ...] = found.services
-    return services
+    """The repository's services, as discovery finds them (`golive services` shows why)."""
+    from golive_tui.core.services.discover import discover
+
+    return discover(root).services
 
 
 def config_text(services: tuple[Service, ...]) -> str:
