@@ -193,7 +193,7 @@ def test_lint_warns_about_the_older_shape(
     captured = capsys.readouterr()
     assert "OK (old 1: 4 items" in captured.out
     assert captured.err.strip() == (
-        f"{path}:12: v.proven.detect: warning: {{ any = [...] }} is read as "
+        f"{path}:20: sections[0].items[0].detect.any: warning: {{ any = [...] }} is read as "
         "{ proves = [...] }: say whether each detector's found proves the item or only "
         "supports it"
     )

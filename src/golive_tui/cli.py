@@ -18,11 +18,13 @@ from golive_tui.core.errors import GoliveError
 # name -> one-line help; the module golive_tui.commands.<module> provides add_arguments() and run().
 COMMANDS: dict[str, tuple[str, str]] = {
     "walk": ("walk", "Open the walker on a repository (the default command)"),
+    "init": ("init", "Set a repository up: config, allowed signers and a CI gate, shown first"),
     "demo": ("demo", "Open the walker on a throwaway copy of the bundled sample Go service"),
     "checklists": ("checklists", "List the available checklists, shipped and the repository's own"),
     "show": ("show", "Render a checklist: sections, priorities, kinds, detectors"),
     "lint-checklist": ("lint_checklist", "Validate checklist definition files"),
     "scan": ("scan", "Detect readiness evidence in a Go repository"),
+    "services": ("services", "List the services a repository deploys, and what is not a service"),
     "detectors": ("detectors", "List the detector catalog, shipped and the repository's own"),
     "mark": ("mark", "Answer one item of the current draft"),
     "status": ("status", "Show the current draft: items, states, sources, summary, gates"),

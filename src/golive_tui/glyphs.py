@@ -24,6 +24,9 @@ STATE_GLYPH: Mapping[State, str] = MappingProxyType(
     }
 )
 
+#: An open item whose supporting evidence waits for a person's confirmation (hollow: not proven).
+CONFIRM_GLYPH = "◇"
+
 #: A detector's outcome, in the marks of the item state it leads to.
 STATUS_GLYPH: Mapping[Status, str] = MappingProxyType(
     {
@@ -40,6 +43,7 @@ STATUS_GLYPH: Mapping[Status, str] = MappingProxyType(
 STATE_LEGEND: tuple[tuple[str, str], ...] = (
     (STATE_GLYPH[State.DONE], "done: a person said so (with a note when the scan disagreed)"),
     (STATE_GLYPH[State.DETECTED], "detected: evidence in the code proves it (no answer needed)"),
+    (CONFIRM_GLYPH, "to confirm: supporting evidence found; a person confirms it"),
     (STATE_GLYPH[State.TODO], "to do: nobody answered and nothing proves it"),
     (
         STATE_GLYPH[State.NA],

@@ -525,6 +525,7 @@ def test_detect_shape(detect: str, key: str, expected: str) -> None:
             Detect(DetectMode.ALL, ("go.pprof", "go.metrics"), ("go.tracing",)),
         ),
         ('{ supports = ["go.tracing"] }', Detect(DetectMode.ANY, (), ("go.tracing",))),
+        ('{ any = ["go.pprof", "go.pprof"] }', Detect(DetectMode.ANY, ("go.pprof",))),
     ],
 )
 def test_detect_loads(detect: str, expected: Detect) -> None:

@@ -200,8 +200,21 @@ def test_a_plain_done_does_not_outweigh_contrary_evidence() -> None:
     ],
 )
 def test_automatic_na_carries_its_reason(when: AppliesWhen, reason: str) -> None:
-    view = _view(PROVES_A, {"a": F}, applies_when=when)
+    view = _view(PROVES_A, {"a": M}, applies_when=when)
     assert (view.state, view.na_reason, view.to_confirm) == (State.NA, reason, "")
+
+
+@pytest.mark.parametrize(
+    ("status", "state"),
+    [(F, State.DETECTED), (P, State.AT_RISK), (C, State.AT_RISK), (E, State.NA), (NA, State.NA)],
+)
+def test_evidence_of_the_practice_makes_an_item_apply(status: Status, state: State) -> None:
+    """Preconditions that miss a driver (pgx, not database/sql) never hide what was found."""
+    when = AppliesWhen(go_imports=("database/sql",))
+    view = _view(PROVES_A, {"a": status}, applies_when=when)
+    assert view.state is state
+    assert view.applicable is (state is not State.NA)
+    assert (view.na_reason == "") is view.applicable
 
 
 def test_an_item_that_applies_has_no_na_reason() -> None:

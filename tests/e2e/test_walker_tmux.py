@@ -94,3 +94,35 @@ def test_tick_an_item_and_quit(tmux: Callable[..., str], tmp_path: Path) -> None
     assert draft.answers["ops.runbook"].by == "Ada Tester <ada@example.com>"
     assert draft.answers["ops.runbook"].note == "runbooks live in the wiki"
     assert not DraftStore(repo).lock("go-production", "unreleased").path.exists()
+
+
+def test_pick_a_service_then_walk_it(tmux: Callable[..., str], tmp_path: Path) -> None:
+    from golive_tui.core.services.choice import last_service
+    from tests.conftest import git
+
+    repo = demo.prepare(tmp_path)
+    (repo / ".golive").mkdir(exist_ok=True)
+    (repo / ".golive/config.toml").write_text(
+        '[services.api]\nmain = "cmd/api"\n[services.worker]\nmain = "cmd/worker"\n'
+    )
+    (repo / "cmd/worker").mkdir(parents=True)
+    (repo / "cmd/worker/main.go").write_text("package main\n\nfunc main() {}\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "two services")
+    command = f"cd {repo} && {GOLIVE}; echo golive-exited-$?; sleep 600"
+    tmux("new-session", "-d", "-s", "walk", "-x", "120", "-y", "40", command)
+    tmux("set-option", "-t", "walk", "window-size", "manual")
+    tmux("resize-window", "-t", "walk", "-x", "120", "-y", "40")
+    wait_for(tmux, "which one now?")
+    tmux("send-keys", "-t", "walk", "Down")
+    tmux("send-keys", "-t", "walk", "Enter")
+    wait_for(tmux, "scanned ·")
+    screen = wait_for(tmux, "worker · ")
+    header, bar = (line.strip() for line in screen.splitlines()[:2])
+    assert header.startswith("service worker · release "), header  # what will be signed
+    assert re.match(r"worker · \d+/\d+ done", bar), bar  # the summary bar names it too
+    tmux("send-keys", "-t", "walk", "q")
+    wait_for(tmux, "golive-exited-0")
+    assert last_service(repo) == "worker"
+    assert DraftStore(repo, "worker").load("go-production", "unreleased") is not None
+    assert DraftStore(repo).load("go-production", "unreleased") is None

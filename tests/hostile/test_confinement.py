@@ -642,8 +642,11 @@ def test_golive_folder_symlinked_outside(hostile: Hostile) -> None:
     (hostile.root / ".golive").symlink_to(away)
     scan = _golive(hostile.root, "scan")
     assert scan.returncode == 2 and "symlink leading outside" in scan.stderr
+    # Record commands read the config first (which services the repository has): refused there.
     verify = _golive(hostile.root, "verify", "--all")
-    assert verify.returncode == 1 and "symlink leading outside" in verify.stdout
+    assert verify.returncode == 2 and "symlink leading outside" in verify.stderr
+    with pytest.raises(RecordError, match="symlink leading outside"):
+        load_record(hostile.root / ".golive/records/v1.toml")
     for proc in (scan, verify):
         assert SECRET not in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
 

@@ -22,6 +22,7 @@ from golive_tui.core.model import (
     Status,
 )
 from golive_tui.tui.app import GoliveApp
+from golive_tui.tui.present import state_glyph
 from golive_tui.tui.screens.help import HelpScreen
 from golive_tui.tui.screens.walker import WalkerScreen
 from golive_tui.tui.widgets.detail import ItemDetail
@@ -90,6 +91,7 @@ async def test_y_confirms_supporting_evidence_as_a_persons_answer(repo: Path) ->
         assert confirm.startswith("To confirm (y): Found by go.http.graceful_shutdown")
         assert "Check drain in-flight requests by hand." in confirm
         assert "supports" in _text(app, "#d-detectors")
+        assert str(state_glyph(view)) == "◇"  # not proven: hollow
         await pilot.press("y")
         await pilot.pause()
         view = walker.view_of("shutdown.drain")

@@ -11,12 +11,21 @@ from __future__ import annotations
 import argparse
 import sys
 
-from golive_tui.commands._options import add_repo_option, add_trust_option, repo_path
+from golive_tui.commands._options import (
+    add_repo_option,
+    add_service_option,
+    add_trust_option,
+    repo_path,
+    service_record,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_repo_option(parser, aliases=("--repo",))
-    parser.add_argument("record", metavar="RECORD", help="Record file or release name")
+    add_service_option(parser)
+    parser.add_argument(
+        "record", metavar="RECORD", help="Record file, release name, or SERVICE/RELEASE"
+    )
     parser.add_argument(
         "--role",
         choices=("reviewer", "pair", "author"),
@@ -35,14 +44,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from golive_tui.core.errors import RecordError
     from golive_tui.core.record.canonical import canonical_payload
-    from golive_tui.core.record.gate import find_record, repo_root
+    from golive_tui.core.record.gate import repo_root
     from golive_tui.core.record.signing import resolve_trust
     from golive_tui.core.record.store import add_signature, load_record
     from golive_tui.core.record.verify import repository_problems, sign_record, verify_record
     from golive_tui.core.workflows import commit_record, unknown_key_notes
 
     root = repo_root(repo_path(args))
-    path = find_record(root, args.record)
+    path = service_record(args, root, args.record, "cosign")
     if not path.is_file():
         print(f"golive: {args.record}: no such record", file=sys.stderr)
         return 2

@@ -6,15 +6,25 @@ import argparse
 import json
 import sys
 
-from golive_tui.commands._options import add_repo_option, repo_path
+from golive_tui.commands._options import (
+    add_repo_option,
+    add_service_option,
+    repo_path,
+    service_record,
+)
 from golive_tui.core.record.diff import Change, Group
 from golive_tui.core.text import printable
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_repo_option(parser, aliases=("--repo",))
-    parser.add_argument("old", metavar="A", help="Older record (file or release name)")
-    parser.add_argument("new", metavar="B", help="Newer record (file or release name)")
+    add_service_option(parser)
+    parser.add_argument(
+        "old", metavar="A", help="Older record (file, release name, or SERVICE/RELEASE)"
+    )
+    parser.add_argument(
+        "new", metavar="B", help="Newer record (file, release name, or SERVICE/RELEASE)"
+    )
     parser.add_argument(
         "--format", choices=("text", "json"), default="text", help="Output format (default: text)"
     )
@@ -22,11 +32,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from golive_tui.core.record.diff import diff_records
-    from golive_tui.core.record.gate import find_record, repo_root
+    from golive_tui.core.record.gate import repo_root
     from golive_tui.core.record.store import load_record
 
     root = repo_root(repo_path(args))
-    paths = [find_record(root, ref) for ref in (args.old, args.new)]
+    paths = [service_record(args, root, ref, "diff") for ref in (args.old, args.new)]
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
         print(f"golive: no such record: {', '.join(missing)}", file=sys.stderr)

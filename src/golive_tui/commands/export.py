@@ -5,13 +5,22 @@ from __future__ import annotations
 import argparse
 import sys
 
-from golive_tui.commands._options import add_repo_option, add_trust_option, repo_path
+from golive_tui.commands._options import (
+    add_repo_option,
+    add_service_option,
+    add_trust_option,
+    repo_path,
+    service_record,
+)
 from golive_tui.core.record.export import FORMATS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_repo_option(parser, aliases=("--repo",))
-    parser.add_argument("record", metavar="RECORD", help="Record file or release name")
+    add_service_option(parser)
+    parser.add_argument(
+        "record", metavar="RECORD", help="Record file, release name, or SERVICE/RELEASE"
+    )
     parser.add_argument(
         "--format",
         choices=(*FORMATS, "intoto"),
@@ -27,12 +36,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from golive_tui.core.record.export import render
-    from golive_tui.core.record.gate import find_record, repo_root
+    from golive_tui.core.record.gate import repo_root
     from golive_tui.core.record.store import load_record
     from golive_tui.core.record.verify import verify_record
 
     root = repo_root(repo_path(args))
-    path = find_record(root, args.record)
+    path = service_record(args, root, args.record, "export")
     if not path.is_file():
         print(f"golive: {args.record}: no such record", file=sys.stderr)
         return 2

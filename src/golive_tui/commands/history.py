@@ -7,13 +7,20 @@ import json
 import sys
 from typing import Any
 
-from golive_tui.commands._options import add_repo_option, add_trust_option, repo_path
+from golive_tui.commands._options import (
+    add_repo_option,
+    add_service_option,
+    add_trust_option,
+    repo_path,
+    service_scopes,
+)
 from golive_tui.core.assess import gate_name
 from golive_tui.core.text import printable
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_repo_option(parser, aliases=("--repo",))
+    add_service_option(parser, every="every service")
     parser.add_argument(
         "--format", choices=("text", "json"), default="text", help="Output format (default: text)"
     )
@@ -29,12 +36,17 @@ def run(args: argparse.Namespace) -> int:
     root = repo_root(repo_path(args))
     trust = resolve_trust(root, args.trust_ref) if args.verify else None
     rows: list[dict[str, Any]] = []
-    entries = load_all(root)
-    loaded = [(path, record) for path, record, _e in entries if record is not None]
+    # Several services: each service's history in turn, every row naming its service.
+    scopes = service_scopes(args, root)
+    if scopes != ("",) and args.service is None:
+        scopes = ("", *scopes)  # records filed before the repository had several services
+    entries = [(scope, *entry) for scope in scopes for entry in load_all(root, scope)]
+    loaded = [(path, record) for _s, path, record, _e in entries if record is not None]
     checks = iter(check_all(root, loaded, trust) if args.verify else ())
-    for path, record, error in entries:
+    for scope, path, record, error in entries:
+        named = {"service": scope} if scope else {}
         if record is None:
-            rows.append({"release": path.stem, "error": error})
+            rows.append({"release": path.stem, "error": error, **named})
             continue
         verdicts = (
             [c.verdict for c in next(checks).checks]
@@ -62,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
                     f"{s.signer or s.key} ({s.role}{', ' + v if v else ''})"
                     for s, v in zip(record.signatures, verdicts, strict=True)
                 ],
+                **named,
             }
         )
     if args.format == "json":
@@ -87,6 +100,7 @@ def history_table(rows: list[dict[str, Any]]) -> str:
     rows = [
         {k: printable(v, multiline=False) if isinstance(v, str) else v for k, v in row.items()}
         | {"signers": [printable(s, multiline=False) for s in row.get("signers", [])]}
+        | ({"release": f"{row['service']}/{row['release']}"} if row.get("service") else {})
         for row in rows
     ]
     for row in rows:

@@ -10,15 +10,14 @@ import argparse
 import difflib
 import sys
 
-from golive_tui.commands._options import add_repo_option, repo_path
-from golive_tui.commands.status import add_session_arguments
+from golive_tui.commands._options import add_repo_option
+from golive_tui.commands.status import add_session_arguments, open_session
 from golive_tui.core import workflows
 from golive_tui.core.draft import Draft, apply_answer, is_override
 from golive_tui.core.errors import DraftError
 from golive_tui.core.git.config import identity
 from golive_tui.core.model import State
 from golive_tui.core.verdict import Verdict, confirmation_note
-from golive_tui.core.workflows import Session
 
 STATES = {
     "done": State.DONE,
@@ -70,13 +69,7 @@ def parse_answer(text: str) -> tuple[State, int | None]:
 
 
 def run(args: argparse.Namespace) -> int:
-    session = Session.open(
-        str(repo_path(args)),
-        checklist=args.checklist,
-        release=args.release,
-        profile=args.profile,
-        amend=args.amend,
-    )
+    session = open_session(args, "mark")
     if session.read_only:
         raise DraftError(
             f"{session.release} has a signed record ({session.signed.path.name if session.signed else ''}); "
@@ -122,8 +115,12 @@ def run(args: argparse.Namespace) -> int:
     create = session.opened or session.new_draft()  # amending starts from the record
     if report is not None and session.load_draft() is None:
         # A first answer from the shell starts the release the way the walker would.
-        plan = workflows.plan_for_walk(session.root, session.checklist, session.release, report)
-        if plan is not None and workflows.should_seed(session.root, None, session.release):
+        plan = workflows.plan_for_walk(
+            session.root, session.checklist, session.release, report, service=session.service
+        )
+        if plan is not None and workflows.should_seed(
+            session.root, None, session.release, session.service
+        ):
             create = workflows.seed_draft(create, plan)
     draft = session.store.update(session.checklist.id, session.release, change, create=create)
     view = session.assess(draft, report).view(item.id)

@@ -11,12 +11,15 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from golive_tui.commands._options import add_repo_option, repo_path
+from golive_tui.commands._options import UsageError, add_repo_option, repo_path
 from golive_tui.commands._output import console
 from golive_tui.core.model import Status
+from golive_tui.core.verdict import STATUS_LABEL
 from golive_tui.glyphs import STATUS_GLYPH
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from golive_tui.core.scan.report import ScanReport
 
 #: Colours of the one glyph table (golive_tui.glyphs.STATUS_GLYPH).
@@ -71,6 +74,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="Also read files under vendor/ directories (default: skipped)",
     )
     parser.add_argument(
+        "--service",
+        metavar="NAME",
+        help="Only the code this service ships (see `golive services`)",
+    )
+    parser.add_argument(
+        "--all-code",
+        action="store_true",
+        help="Read every Go file, shipping or not (default: only code a service ships)",
+    )
+    parser.add_argument(
         "--commit",
         metavar="REV",
         help="Scan this commit's tree from git objects (default: the working tree)",
@@ -81,12 +94,30 @@ def run(args: argparse.Namespace) -> int:
     """Exit 0 whenever the scan ran; unscannable input raises a GoliveError (exit 2)."""
     from golive_tui.core.scan.engine import scan
 
+    root = repo_path(args)
+    service = None
+    if args.service:
+        if args.all_code:
+            raise UsageError("--service and --all-code cannot be combined")
+        from golive_tui.core.services.discover import discover
+        from golive_tui.core.services.scope import ServiceError
+
+        services = discover(root)
+        try:
+            service = services.get(args.service)
+        except KeyError:
+            names = ", ".join(s.name for s in services.services) or "none found"
+            raise ServiceError(
+                f"no service named {args.service!r} (services: {names}; see `golive services`)"
+            ) from None
     report = scan(
-        repo_path(args),
+        root,
         only=args.detectors,
         use_cache=not args.no_cache,
         include_vendor=args.include_vendor,
         commit=args.commit,
+        service=service,
+        all_code=args.all_code,
     )
     if args.format == "json":
         sys.stdout.write(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
@@ -145,13 +176,51 @@ def _print_text(report: ScanReport) -> None:
                 where_found,
             )
     out.print(table)
+    legend = [
+        Text.assemble((glyph, style), f" {STATUS_LABEL[Status(status)]}")
+        for status, (glyph, style) in GLYPHS.items()
+    ]
+    out.print(Text("  ").join(legend), style="dim")
     stats = report.stats
     out.print(
         f"{stats.files} files, {stats.go_files} Go source files, "
-        f"{stats.parsed_go_files} parsed, {stats.cache_hits} cache hits, {stats.seconds:.2f}s",
+        f"{stats.parsed_go_files} parsed, {stats.cache_hits} cache hits, {stats.seconds:.2f}s"
+        + (
+            f"; {len(stats.excluded_for_target)} Go files outside the {stats.target} build"
+            " (not evidence; JSON stats.excluded_for_target)"
+            if stats.excluded_for_target
+            else ""
+        ),
         style="dim",
     )
+    if report.scope is not None:
+        _print_scope(report, out)
     for path, reason in stats.skipped:
         err.print(f"skipped {path}: {reason}", highlight=False, markup=False)
     for warning in report.warnings:
         err.print(f"warning: {warning}", highlight=False, markup=False)
+
+
+def _print_scope(report: ScanReport, out: Console) -> None:
+    """Which services the evidence is for, and the Go code left out (so nothing is hidden)."""
+    scope = report.scope
+    assert scope is not None
+    names = ", ".join(f"{s.name} ({s.main})" for s in scope.services)
+    out.print(f"evidence from the code these services ship: {names}", highlight=False, markup=False)
+    if not scope.outside:
+        return
+    files = sum(o.go_files for o in scope.outside)
+    out.print(
+        f"outside every service: {len(scope.outside)} package(s), {files} Go file(s) "
+        "(not evidence; `golive scan --all-code` reads them)",
+        highlight=False,
+        markup=False,
+    )
+    for o in scope.outside[:_OUTSIDE_SHOWN]:
+        out.print(f"  {o.package}  {o.go_files} file(s): {o.reason}", highlight=False, markup=False)
+    if len(scope.outside) > _OUTSIDE_SHOWN:
+        more = len(scope.outside) - _OUTSIDE_SHOWN
+        out.print(f"  ... {more} more (see --format json)", highlight=False, markup=False)
+
+
+_OUTSIDE_SHOWN = 12

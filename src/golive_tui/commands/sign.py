@@ -13,12 +13,15 @@ from golive_tui.commands._options import (
     CHECKLIST_HELP,
     RELEASE_HELP,
     add_repo_option,
+    add_service_option,
     repo_path,
+    service_scope,
 )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_repo_option(parser, aliases=("--repo",))
+    add_service_option(parser)
     parser.add_argument("--release", metavar="NAME", help=RELEASE_HELP)
     parser.add_argument("--checklist", metavar="ID", help=CHECKLIST_HELP)
     parser.add_argument(
@@ -47,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from golive_tui.core.workflows import save_record
 
     root = repo_root(repo_path(args))
+    scope = service_scope(args, root, "sign")
     result = save_record(
         root,
         args.checklist,
@@ -55,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
         role=args.role,
         profile=args.profile,
         commit=args.commit,
+        service=scope,
     )
     print(result.path)
     print(result.message, file=sys.stderr)

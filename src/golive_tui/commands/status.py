@@ -17,7 +17,9 @@ from golive_tui.commands._options import (
     CHECKLIST_HELP,
     RELEASE_HELP,
     add_repo_option,
+    add_service_option,
     repo_path,
+    service_scope,
 )
 from golive_tui.core import workflows
 from golive_tui.core.assess import Assessment, ItemView, gate_name
@@ -29,13 +31,14 @@ from golive_tui.core.record.codec import summary_to_dict
 from golive_tui.core.text import printable
 from golive_tui.core.verdict import STATE_LABEL, VERDICT_LABEL, Verdict
 from golive_tui.core.workflows import Session
-from golive_tui.glyphs import STATE_GLYPH
+from golive_tui.glyphs import CONFIRM_GLYPH, STATE_GLYPH
 
 if TYPE_CHECKING:  # the engine is imported only when a scan runs
     pass
 
 
 def add_session_arguments(parser: argparse.ArgumentParser) -> None:
+    add_service_option(parser)
     parser.add_argument("--checklist", metavar="ID", help=CHECKLIST_HELP)
     parser.add_argument("--release", metavar="NAME", help=RELEASE_HELP)
     parser.add_argument(
@@ -57,6 +60,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--no-scan",
         action="store_true",
         help="Skip detection (faster; detected and at-risk states are then unknown)",
+    )
+
+
+def open_session(args: argparse.Namespace, command: str, scope: str | None = None) -> Session:
+    """The Session of a command's arguments; `scope` when already chosen (the walker's picker),
+    else from --service (an error when several services exist and none is named)."""
+    from golive_tui.core.git.listing import worktree_root
+
+    root = worktree_root(repo_path(args))
+    if scope is None:
+        scope = service_scope(args, root, command)
+    return Session.open(
+        str(root),
+        checklist=args.checklist,
+        release=args.release,
+        profile=args.profile,
+        amend=bool(getattr(args, "amend", False)),
+        service=scope,
     )
 
 
@@ -93,6 +114,7 @@ def status_json(
             "gate": signed.gate_text(),
         },
         "draft": str(stored) if draft is not None and not session.read_only else None,
+        **({"service": session.service} if session.service else {}),
         "participants": list(draft.participants) if draft is not None else [],
         "items": [
             {
@@ -158,7 +180,8 @@ def status_text(
     s = assessment.summary
     participants = draft.participants if draft is not None else ()
     lines = [
-        f"{session.checklist.title} ({session.checklist.id} {session.checklist.version})",
+        (f"service {session.service} · " if session.service else "")
+        + f"{session.checklist.title} ({session.checklist.id} {session.checklist.version})",
         printable(
             session.headline(participants, plan.base_release if plan else ""), multiline=False
         ),
@@ -180,7 +203,7 @@ def status_text(
             + (
                 str(session.store.path(session.checklist.id, session.release))
                 if session.store.path(session.checklist.id, session.release).is_file()
-                else "none yet (golive walk or golive mark starts one)"
+                else _no_draft_yet(session.service)
             )
         )
     lines.extend(carry_view.summary_lines(plan))
@@ -207,9 +230,8 @@ def status_text(
                 extra += f" (carried from {v.answer.carried_from})"
         # One line per item, whatever a note holds: a newline in it cannot fake another item.
         extra = printable(extra, multiline=False)
-        lines.append(
-            f"  {STATE_GLYPH[v.state]} {v.item.priority.value} {v.item.id:<32} {state}{source}{extra}"
-        )
+        glyph = CONFIRM_GLYPH if v.to_confirm else STATE_GLYPH[v.state]
+        lines.append(f"  {glyph} {v.item.priority.value} {v.item.id:<32} {state}{source}{extra}")
         lines.extend(carry_view.item_lines(plan, v.item.id))
         lines.extend(f"      ⚠ {printable(risk, multiline=False)}" for risk in v.risks)
     lines.append(
@@ -246,10 +268,16 @@ def _evidence_words(v: ItemView) -> str:
     return f" · {VERDICT_LABEL[v.verdict]}"
 
 
-def run(args: argparse.Namespace) -> int:
-    session = Session.open(
-        str(repo_path(args)), checklist=args.checklist, release=args.release, profile=args.profile
+def _no_draft_yet(service: str) -> str:
+    if not service:
+        return "none yet (golive walk or golive mark starts one)"
+    return (
+        f"none yet (golive walk --service {service} or golive mark --service {service} starts one)"
     )
+
+
+def run(args: argparse.Namespace) -> int:
+    session = open_session(args, "status")
     draft = session.opened  # a signed release shows its record's answers
     report = None if args.no_scan else session.scan()
     # Carry-forward needs the scan (detectors decide what changed); without one, none is shown.
@@ -257,10 +285,14 @@ def run(args: argparse.Namespace) -> int:
     plan = (
         None
         if report is None or session.read_only
-        else workflows.plan_for_walk(session.root, session.checklist, session.release, report)
+        else workflows.plan_for_walk(
+            session.root, session.checklist, session.release, report, service=session.service
+        )
     )
     shown = draft
-    if plan is not None and workflows.should_seed(session.root, draft, session.release):
+    if plan is not None and workflows.should_seed(
+        session.root, draft, session.release, session.service
+    ):
         shown = workflows.seed_draft(
             draft or session.new_draft(), plan
         )  # what the walk starts from

@@ -15,7 +15,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from golive_tui.commands._options import add_repo_option, add_trust_option, repo_path
+from golive_tui.commands._options import (
+    add_repo_option,
+    add_service_option,
+    add_trust_option,
+    repo_path,
+    service_record,
+    service_scopes,
+)
 
 if TYPE_CHECKING:
     from golive_tui.core.record.model import Record
@@ -24,13 +31,18 @@ if TYPE_CHECKING:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_repo_option(parser, aliases=("--repo",))
+    add_service_option(parser, every="every service")
     parser.add_argument(
         "records",
         nargs="*",
         metavar="RECORD",
         help="Record files or release names (default: the current release's record)",
     )
-    parser.add_argument("--all", action="store_true", help="Verify every record in .golive/records")
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="Verify every record in .golive/records (of every service, or of --service)",
+    )
     parser.add_argument(
         "--evidence",
         action="store_true",
@@ -44,7 +56,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from golive_tui.core.errors import GoliveError
     from golive_tui.core.git.release import resolve_release
-    from golive_tui.core.record.gate import find_record, repo_root
+    from golive_tui.core.record.gate import repo_root
     from golive_tui.core.record.signing import resolve_trust
     from golive_tui.core.record.store import list_records, load_record, record_path
     from golive_tui.core.workflows import evidence_drift
@@ -53,26 +65,35 @@ def run(args: argparse.Namespace) -> int:
         print("golive: verify: give RECORD arguments or --all, not both", file=sys.stderr)
         return 2
     root = repo_root(repo_path(args))
+    scopes = service_scopes(args, root)
     if args.all:
-        paths = list_records(root)
+        # Every service's records; in a repository of several, records filed at the top (made
+        # before it had several services) are verified too.
+        tops = ("",) if scopes != ("",) and args.service is None else ()
+        paths = [p for scope in (*tops, *scopes) for p in list_records(root, scope)]
         if not paths:
             print(f"golive: no records in {root / '.golive' / 'records'}", file=sys.stderr)
             return 1
     elif args.records:
-        paths = [find_record(root, r) for r in args.records]
+        paths = [service_record(args, root, r, "verify") for r in args.records]
         missing = [str(p) for p in paths if not p.is_file()]
         if missing:
             print(f"golive: no such record: {', '.join(missing)}", file=sys.stderr)
             return 2
     else:
-        release = resolve_release(root)
-        paths = [record_path(root, release)]
-        if not paths[0].is_file():
-            print(
-                f"golive: no record for release {release} ({paths[0]}); name one, or use --all",
-                file=sys.stderr,
-            )
-            return 1
+        paths = []
+        for scope in scopes:
+            release = resolve_release(root, None, scope)
+            path = record_path(root, release, scope)
+            if not path.is_file():
+                whose = f" of service {scope}" if scope else ""
+                print(
+                    f"golive: no record for release {release}{whose} ({path}); name one, "
+                    "or use --all",
+                    file=sys.stderr,
+                )
+                return 1
+            paths.append(path)
     trust = resolve_trust(root, args.trust_ref)
     loaded: list[tuple[Path, Path, Record | None, str]] = []
     for path in paths:

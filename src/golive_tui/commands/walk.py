@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from golive_tui.commands._options import PAIR_HELP, add_repo_option, repo_path
-from golive_tui.commands.status import add_session_arguments
+from golive_tui.commands._options import PAIR_HELP, add_repo_option, named_service, repo_path
+from golive_tui.commands.status import add_session_arguments, open_session
 from golive_tui.core.draft import check_participant
 from golive_tui.core.git.config import identity
 from golive_tui.core.record.carry import CarryPlan
@@ -20,6 +21,7 @@ from golive_tui.core.workflows import Session, plan_for_walk
 if TYPE_CHECKING:  # the Textual side is imported only when the walker opens
     from golive_tui.core.assess import Assessment
     from golive_tui.core.draft import Draft
+    from golive_tui.core.services.model import ServiceMap
     from golive_tui.tui.deps import SaveRecordFn, WalkerDeps, WalkReport
 
 
@@ -62,6 +64,7 @@ def record_saver(session: Session) -> SaveRecordFn:
             report,
             assessment,
             profile=draft.profile,
+            service=session.service,
         )
         return result.message
 
@@ -73,7 +76,9 @@ def build_deps(session: Session, pair: tuple[str, ...] = ()) -> WalkerDeps:
     from golive_tui.tui.deps import WalkerDeps
 
     def carry(report: WalkReport) -> CarryPlan | None:
-        return plan_for_walk(session.root, session.checklist, session.release, report)
+        return plan_for_walk(
+            session.root, session.checklist, session.release, report, service=session.service
+        )
 
     return WalkerDeps(
         repo_root=session.root,
@@ -90,27 +95,54 @@ def build_deps(session: Session, pair: tuple[str, ...] = ()) -> WalkerDeps:
         signed=session.signed,
         read_only=session.read_only,
         opened=session.opened,
+        service=session.service,
     )
 
 
 def run(args: argparse.Namespace) -> int:
+    from golive_tui.core.git.listing import worktree_root
+    from golive_tui.core.services.choice import remember_service, scope_of, services_of
+
     pair = tuple(check_participant(p) for p in args.pair)
-    session = Session.open(
-        str(repo_path(args)),
-        checklist=args.checklist,
-        release=args.release,
-        profile=args.profile,
-        amend=args.amend,
+
+    root = worktree_root(repo_path(args))
+    smap = services_of(root)
+    scope = scope_of(root, named_service(args, root), smap=smap)
+    if scope is None:  # several services and none named: ask which (the last one offered first)
+        if not _on_terminal():
+            return 2
+        scope = pick_service(root, smap)
+        if scope is None:
+            return 0
+    if scope:
+        remember_service(root, scope)
+    return open_walker(open_session(args, "walk", scope), pair)
+
+
+def pick_service(root: Path, smap: ServiceMap) -> str | None:
+    """The picker screen: which service to walk (None when the user quits)."""
+    from golive_tui.commands._output import unfiltered_streams
+    from golive_tui.core.services.choice import last_service
+    from golive_tui.tui.screens.service_picker import ServicePickerApp
+
+    app = ServicePickerApp(smap.services, last_service(root))
+    with unfiltered_streams():
+        chosen = app.run()
+    return chosen if isinstance(chosen, str) and chosen else None
+
+
+def _on_terminal() -> bool:
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        return True
+    print(
+        "golive: the walker needs a terminal; use `golive status` or `golive mark` in scripts",
+        file=sys.stderr,
     )
-    return open_walker(session, pair)
+    return False
 
 
 def open_walker(session: Session, pair: tuple[str, ...] = ()) -> int:
-    if not sys.stdin.isatty() or not sys.stdout.isatty():
-        print(
-            "golive: the walker needs a terminal; use `golive status` or `golive mark` in scripts",
-            file=sys.stderr,
-        )
+    if not _on_terminal():
         return 2
     from golive_tui.commands._output import unfiltered_streams
     from golive_tui.tui.app import GoliveApp

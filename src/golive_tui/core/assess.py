@@ -41,10 +41,11 @@ from golive_tui.core.verdict import (
     Link,
     Verdict,
     judge,
-    not_applicable_reason,
     to_confirm,
 )
 
+#: Verdicts that show the item's subject is there.
+_EVIDENCED = frozenset({Verdict.FOUND, Verdict.SUPPORTED, Verdict.PARTIAL, Verdict.CONTRARY})
 #: States a person gives; DETECTED and AT_RISK are always derived from evidence.
 _ANSWERED = frozenset({State.DONE, State.NA, State.WAIVED})
 
@@ -203,8 +204,10 @@ def _view(
     imports: tuple[str, ...],
     today: date,
 ) -> ItemView:
-    applicable = applies(item.applies_when, paths, imports)
     judgement = judge(item.detect, results)
+    # Evidence that speaks to the practice (found, partial, contrary) shows the item applies,
+    # whatever its preconditions matched: a driver they do not list is no reason for n/a.
+    applicable = judgement.verdict in _EVIDENCED or applies(item.applies_when, paths, imports)
     statuses = MappingProxyType(
         {link.detector: link.status for link in judgement.links if link.status is not None}
     )
@@ -241,7 +244,7 @@ def _view(
         waiver_expired=expired,
         detector_statuses=statuses,
         judgement=judgement,
-        na_reason="" if applicable else not_applicable_reason(item.applies_when),
+        na_reason="" if applicable else item.applies_when.reason(),
     )
 
 

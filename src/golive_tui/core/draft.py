@@ -29,6 +29,7 @@ from golive_tui.core.errors import DraftError
 from golive_tui.core.git.config import identity
 from golive_tui.core.git.release import state_dir, validate_release
 from golive_tui.core.model import Answer, Checklist, Item, ItemKind, Source, State
+from golive_tui.core.services.names import check_service_name
 
 SCHEMA = 1
 
@@ -508,11 +509,18 @@ class DraftLock:
 
 
 class DraftStore:
-    """Drafts of one repository, one file per checklist and release."""
+    """Drafts of one repository (or of one of its services), one file per checklist and release.
 
-    def __init__(self, repo_root: Path) -> None:
+    A repository of several services keeps each service's drafts in `drafts/<service>/`; a
+    single-service repository keeps today's `drafts/`.
+    """
+
+    def __init__(self, repo_root: Path, service: str = "") -> None:
         self.repo_root = repo_root
-        self.directory = state_dir(repo_root) / "drafts"
+        self.service = check_service_name(service) if service else ""
+        base = state_dir(repo_root) / "drafts"
+        self.directory = base / self.service if self.service else base
+        self._git_dir = base.parent.parent
 
     def path(self, checklist_id: str, release: str) -> Path:
         validate_release(release)
@@ -522,8 +530,8 @@ class DraftStore:
         """The saved draft, or None; lock-free (saves are atomic renames, so reads are whole)."""
         path = self.path(checklist_id, release)
         try:  # confined to the git directory and capped, like every file golive is handed
-            rel = path.relative_to(self.directory.parent.parent).as_posix()
-            text = read_confined(self.directory.parent.parent, rel, MAX_DRAFT_BYTES).decode("utf-8")
+            rel = path.relative_to(self._git_dir).as_posix()
+            text = read_confined(self._git_dir, rel, MAX_DRAFT_BYTES).decode("utf-8")
         except FileNotFoundError:
             return None
         except UnsafePathError as exc:

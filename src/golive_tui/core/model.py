@@ -50,6 +50,7 @@ class Detect:
     detectors: tuple[str, ...]  # proves: a found result may tick the item
     supports: tuple[str, ...] = ()  # shown as evidence; never ticks
     legacy: bool = field(default=False, compare=False)  # how it was written, not what it means
+    origin: str = field(default="", compare=False)  # "file:line: key.path" of the detect key
 
     @property
     def proves(self) -> tuple[str, ...]:

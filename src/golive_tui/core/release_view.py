@@ -59,16 +59,18 @@ class Signed:
         )
 
 
-def signed_record(root: Path, release: str, trust: object = None) -> Signed | None:
-    """The release's record when it holds at least one signature (None otherwise, for the
-    `unreleased` working name, or when it cannot be read: the walk then starts as usual and
-    `golive verify` says why)."""
+def signed_record(
+    root: Path, release: str, trust: object = None, *, service: str = ""
+) -> Signed | None:
+    """The release's record (of `service`'s records when it is one of several) when it holds
+    at least one signature (None otherwise, for the `unreleased` working name, or when it
+    cannot be read: the walk then starts as usual and `golive verify` says why)."""
     from golive_tui.core.git.release import DEFAULT_RELEASE
     from golive_tui.core.record.verify import verify_record
 
     if release == DEFAULT_RELEASE:
         return None  # a working name: its record is a snapshot, the walk goes on
-    path = record_path(root, release)
+    path = record_path(root, release, service)
     if not path.is_file():
         return None
     try:
@@ -150,10 +152,11 @@ def headline(
     base: str = "",
     signed: Signed | None = None,
     read_only: bool = False,
+    service: str = "",
 ) -> str:
-    """release · gate · people · where it continues from · signed state: the walker's header
-    and the first line `golive status` prints."""
-    parts = [f"release {release}"]
+    """[service ·] release · gate · people · where it continues from · signed state: the
+    walker's header and the first line `golive status` prints."""
+    parts = ([f"service {service}"] if service else []) + [f"release {release}"]
     if signed is not None:  # before the people: what matters most survives a narrow terminal
         who = ", ".join(s.signer for s in signed.record.signatures)
         state = "signed, read-only" if read_only else "amending the signed record"

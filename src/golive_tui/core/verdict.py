@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from golive_tui.core.model import (
-    AppliesWhen,
     Detect,
     DetectMode,
     DetectorResult,
@@ -188,13 +187,3 @@ def confirmation_note(judgement: Judgement, note: str = "") -> str:
     found = [link.detector for link in judgement.links if link.status is Status.FOUND]
     said = f"confirmed from evidence: {', '.join(found)}" if found else ""
     return "; ".join(part for part in (said, note.strip()) if part)
-
-
-def not_applicable_reason(when: AppliesWhen) -> str:
-    """Why an item was set n/a automatically: what its `applies_when` looked for and missed."""
-    parts = []
-    if when.files:
-        parts.append(f"no file matches {', '.join(when.files)}")
-    if when.go_imports:
-        parts.append(f"no Go code imports {', '.join(when.go_imports)}")
-    return " and ".join(parts)

@@ -71,18 +71,20 @@ def save_record(
     role: str = "author",
     profile: str | None = None,
     commit: bool = False,
+    service: str = "",
 ) -> SaveResult:
     """`golive sign` in one process: scan once, assess the draft, sign what was assessed.
 
     Safe to call from a worker thread: no prompts (signing tools run without a terminal), and a
-    signing failure still saves the record, unsigned, with the reason in `message`.
+    signing failure still saves the record, unsigned, with the reason in `message`. `service`
+    is the scope (`core.services.scope`): "" for a single-service repository.
     """
     from golive_tui.core.git.release import DEFAULT_RELEASE
 
-    rel = resolve_release(repo_root, release)
+    rel = resolve_release(repo_root, release, service)
     library = Library.discover(repo_root)
     checklist = library.get(checklist_id or default_checklist_id(repo_root))
-    store = DraftStore(repo_root)
+    store = DraftStore(repo_root, service)
     draft = store.load(checklist.id, rel)
     adopted = ""
     if draft is None and rel != DEFAULT_RELEASE:
@@ -113,6 +115,7 @@ def save_record(
         role=role,
         commit=commit,
         adopted=adopted,
+        service=service,
     )
 
 
@@ -140,11 +143,13 @@ def save_reviewed(
     role: str = "author",
     commit: bool = False,
     adopted: str = "",
+    service: str = "",
 ) -> SaveResult:
     """Sign exactly what was reviewed: this draft, this scan, this assessment.
 
     Refuses (TreeChangedError) when the working tree differs from what the scan saw: the
     signed record would not describe what people looked at. One `git status` in all.
+    `service` is the scope (`core.services.scope`): "" for a single-service repository.
     """
     from golive_tui.core.errors import SigningError
 
@@ -160,7 +165,7 @@ def save_reviewed(
             )
     if draft is not None and draft.profile != profile:
         draft = replace(draft, profile=profile)
-    store = DraftStore(repo_root)
+    store = DraftStore(repo_root, service)
     stays = ""
     if adopted and draft is not None:
         draft, stays = _adopt_draft(store, draft, release)
@@ -174,7 +179,9 @@ def save_reviewed(
         profile=profile,
         tree=state,
     )
-    notes = [] if draft is not None else [_no_draft_note(repo_root, checklist.id, release)]
+    if service:
+        record = replace(record, service=service)
+    notes = [] if draft is not None else [_no_draft_note(store, checklist.id, release, service)]
     if adopted:
         notes.append(
             f"used the answers of the `{adopted}` draft (walked before {release} was named); "
@@ -182,7 +189,7 @@ def save_reviewed(
         )
     if record.repo.dirty:
         notes.append(_dirty_note(state))
-    path = record_path(repo_root, release)
+    path = record_path(repo_root, release, service)
     source = store.path(checklist.id, adopted if stays else release)
     _check_new_record(record, path, source if draft else None)
     signed = False
@@ -211,9 +218,9 @@ def save_reviewed(
         write_record(path, record)
     committed = ""
     if commit:
-        committed = commit_record(repo_root, path, release)
+        committed = commit_record(repo_root, path, f"{service} {release}" if service else release)
     if signed:
-        notes.extend(_next_steps(record, release, committed=bool(committed)))
+        notes.extend(_next_steps(record, release, committed=bool(committed), service=service))
     verb = "signed and saved" if signed else "saved (unsigned)"
     message = "\n".join([f"{verb} {path.relative_to(repo_root)}", *notes])
     return SaveResult(path=path, signed=signed, message=message, record=record, committed=committed)
@@ -238,16 +245,19 @@ def _adopt_draft(store: DraftStore, draft: Draft, release: str) -> tuple[Draft, 
     return saved, ""
 
 
-def _next_steps(record: Record, release: str, *, committed: bool) -> list[str]:
+def _next_steps(record: Record, release: str, *, committed: bool, service: str = "") -> list[str]:
     """What the other participants do next: each cosigns, then the record is committed."""
     me = {s.signer for s in record.signatures}
     others = [p for p in record.participants if p not in me]
+    named = f" --service {service}" if service else ""
     steps: list[str] = []
     if not committed:
-        steps.append(f"next: commit it (`golive sign --release {release} --commit` does both)")
+        steps.append(
+            f"next: commit it (`golive sign{named} --release {release} --commit` does both)"
+        )
     if others:
         steps.append(
-            f"next for {', '.join(others)}: `golive cosign {release} --role pair --commit` "
+            f"next for {', '.join(others)}: `golive cosign{named} {release} --role pair --commit` "
             "(with their own key, after pulling the record)"
         )
     return steps
@@ -323,21 +333,20 @@ def unknown_key_notes(record: Record, repo_root: Path) -> list[str]:
     ]
 
 
-def _no_draft_note(repo_root: Path, checklist_id: str, release: str) -> str:
+def _no_draft_note(store: DraftStore, checklist_id: str, release: str, service: str) -> str:
     """Say the record holds evidence only, and name the releases that do have answers."""
-    from golive_tui.core.draft import DraftStore
-
     note = f"no draft for {release}: the record holds detector evidence only"
     prefix = f"{checklist_id}@"
     others = sorted(
         p.stem.removeprefix(prefix)
-        for p in DraftStore(repo_root).drafts()
+        for p in store.drafts()
         if p.stem.startswith(prefix) and p.stem != f"{prefix}{release}"
     )
     if others:
+        named = f" --service {service}" if service else ""
         note += (
             f" (answers are in the draft for {', '.join(others)}: "
-            f"`golive sign --release {others[-1]}` signs those)"
+            f"`golive sign{named} --release {others[-1]}` signs those)"
         )
     return note
 
@@ -382,13 +391,15 @@ def seed_draft(draft: Draft, plan: CarryPlan) -> Draft:
     return replace(draft, answers=answers, carried_from=plan.base_release)
 
 
-def should_seed(repo_root: Path, draft: Draft | None, release: str) -> bool:
+def should_seed(repo_root: Path, draft: Draft | None, release: str, service: str = "") -> bool:
     """A walk carries forward only into a fresh draft of a release that has no record yet."""
     from golive_tui.core.git.release import DEFAULT_RELEASE
 
     fresh = draft is None or not draft.answers
     # `unreleased` is a working name: a record saved under it is no release to keep apart.
-    return fresh and (release == DEFAULT_RELEASE or not record_path(repo_root, release).exists())
+    return fresh and (
+        release == DEFAULT_RELEASE or not record_path(repo_root, release, service).exists()
+    )
 
 
 def gate_since_record(repo_root: Path, outcome: Any) -> Any:
@@ -427,12 +438,13 @@ def plan_for_walk(
     report: ReportLike,
     *,
     today: dt.date | None = None,
+    service: str = "",
 ) -> CarryPlan | None:
     """plan_carry for views: a base that cannot be read or verified means "start from scratch"."""
     from golive_tui.core.errors import GoliveError
 
     try:
-        return plan_carry(repo_root, checklist, release, report, today=today)
+        return plan_carry(repo_root, checklist, release, report, today=today, service=service)
     except GoliveError:
         return None
 
@@ -504,7 +516,7 @@ def _checklist_detectors(root: Path, record: Record) -> Mapping[str, tuple[str, 
 
 @dataclass
 class Session:
-    """One walk's fixed context: where, which checklist, which release and profile, and the
+    """One walk's fixed context: where, which service, checklist, release and profile, and the
     signed record of that release when it has one (shown read-only unless amended)."""
 
     root: Path
@@ -515,6 +527,7 @@ class Session:
     signed: Signed | None = None
     read_only: bool = False  # the release opens as its signed record
     opened: Draft | None = None  # the draft it opens with (the record's answers when signed)
+    service: str = ""  # "" = the whole repository (a single-service repository)
 
     @staticmethod
     def open(
@@ -524,13 +537,15 @@ class Session:
         release: str | None = None,
         profile: str | None = None,
         amend: bool = False,
+        service: str = "",
     ) -> Session:
+        """`service` is already a scope (`core.services.scope`): "" for one service."""
         root = worktree_root(Path(path or "."))
         library = Library.discover(root)
         chosen = library.get(checklist or default_checklist_id(root))
-        rel = resolve_release(root, release)
-        store = DraftStore(root)
-        signed = signed_record(root, rel)
+        rel = resolve_release(root, release, service)
+        store = DraftStore(root, service)
+        signed = signed_record(root, rel, service=service)
         stored = store.load(chosen.id, rel)
         if stored is not None:
             stored = with_current_ids(stored, chosen)  # answers under former item ids count
@@ -544,6 +559,7 @@ class Session:
             signed=signed,
             read_only=read_only,
             opened=draft,
+            service=service,
         )
 
     def headline(self, participants: Sequence[str] = (), base: str = "") -> str:
@@ -557,6 +573,7 @@ class Session:
             base=base,
             signed=self.signed,
             read_only=self.read_only,
+            service=self.service,
         )
 
     def load_draft(self) -> Draft | None:

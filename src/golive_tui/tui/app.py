@@ -51,7 +51,10 @@ class GoliveApp(App[int]):
     def on_mount(self) -> None:
         deps = self.deps
         checklist = deps.checklist
-        self.sub_title = printable(f"{checklist.title} · release {deps.release}", multiline=False)
+        service = f"service {deps.service} · " if deps.service else ""
+        self.sub_title = printable(
+            f"{service}{checklist.title} · release {deps.release}", multiline=False
+        )
         try:
             self.lock = deps.store.lock(checklist.id, deps.release).acquire()
             if deps.read_only and deps.opened is not None:

@@ -92,3 +92,4 @@ class WalkerDeps:
     signed: Signed | None = None  # the release's signed record, when it has one
     read_only: bool = False  # the walk opens as that record until the user amends it
     opened: Draft | None = None  # the record's answers as a draft (shown when read-only)
+    service: str = ""  # the service walked, in a repository of several ("" = the repository)

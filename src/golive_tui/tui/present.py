@@ -10,7 +10,7 @@ from golive_tui.core.assess import ItemView, ScoreResult
 from golive_tui.core.model import Priority, ScoringMethod, State
 from golive_tui.core.text import printable
 from golive_tui.core.verdict import STATE_LABEL
-from golive_tui.glyphs import STATE_GLYPH
+from golive_tui.glyphs import CONFIRM_GLYPH, STATE_GLYPH
 
 STATE_STYLE: Mapping[State, str] = {
     # state: style using theme variables; the glyph is golive_tui.glyphs.STATE_GLYPH and the
@@ -90,6 +90,8 @@ def state_glyph(view: ItemView) -> Content:
     glyph, (style, _label) = STATE_GLYPH[view.state], STATE_LOOK[view.state]
     if view.waiver_expired:
         glyph, style = "!", "bold $error"
+    elif view.to_confirm:
+        glyph, style = CONFIRM_GLYPH, "$warning"
     return Content.styled(glyph, style)
 
 

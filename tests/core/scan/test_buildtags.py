@@ -156,3 +156,16 @@ def test_header_excluded_files_keep_out_of_the_cache_path(make_repo: RepoFactory
         report = scan(root, only=["go.signal.sigterm"])
         assert report.result("go.signal.sigterm").status is Status.FOUND
         assert [p for p, _ in report.stats.excluded_for_target] == ["w.go"]
+
+
+def test_scan_text_says_how_many_files_the_build_leaves_out(
+    make_repo: RepoFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from golive_tui import cli
+
+    root = make_repo(
+        {"go.mod": "module x\n\ngo 1.25\n", "main.go": MAIN, "signal_windows.go": WINDOWS_ONLY}
+    )
+    assert cli.main(["scan", "-C", str(root), "--detector", "go.signal.sigterm", "--no-cache"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "1 Go files outside the linux/amd64 build" in out

@@ -10,7 +10,7 @@ from golive_tui.core.model import Polarity, Status
 from golive_tui.core.scan.crosscheck import served
 from golive_tui.core.scan.engine import scan
 
-GO_MOD = "module x\n\ngo 1.25\n"
+GO_MOD = "module example.com/svc\n\ngo 1.25\n"
 SERVER = """\
 package main
 
@@ -24,10 +24,12 @@ func main() {
 """
 
 
-def deployment(path: str, port: str = "8080", ports: str = "") -> str:
+def deployment(
+    path: str, port: str = "8080", ports: str = "", image: str = "ghcr.io/acme/svc:1.2"
+) -> str:
     return (
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: svc\nspec:\n  template:\n"
-        "    spec:\n      containers:\n        - name: svc\n          image: svc:1\n"
+        f"    spec:\n      containers:\n        - name: svc\n          image: {image}\n"
         f"{ports}"
         "          livenessProbe:\n            httpGet:\n"
         f"              path: {path}\n              port: {port}\n"
@@ -36,9 +38,9 @@ def deployment(path: str, port: str = "8080", ports: str = "") -> str:
 
 def probes(make_repo: RepoFactory, files: dict[str, str]):  # type: ignore[no-untyped-def]
     root = make_repo(files)
-    return scan(root, only=["k8s.probes", "go.http.health_endpoints"], use_cache=False).result(
-        "k8s.probes"
-    )
+    report = scan(root, only=["k8s.probes"], use_cache=False)
+    assert [r.id for r in report.results] == ["k8s.probes"]
+    return report.result("k8s.probes")
 
 
 def test_a_probe_on_a_served_path_is_found(make_repo: RepoFactory) -> None:
@@ -60,6 +62,34 @@ def test_a_probe_on_a_path_nothing_serves_is_contrary(make_repo: RepoFactory) ->
     assert [(e.path, e.line) for e in bad] == [("deploy/app.yaml", 13)]
     assert "GETs /ready, which no route in the Go code serves" in str(bad[0].facts["why"])
     assert "/healthz" in str(bad[0].facts["why"])
+
+
+@pytest.mark.parametrize("image", ["grafana/grafana:11.0", "docker.io/library/nginx@sha256:ab"])
+def test_a_third_party_image_is_not_judged_against_the_go_routes(
+    make_repo: RepoFactory, image: str
+) -> None:
+    result = probes(
+        make_repo,
+        {
+            "go.mod": GO_MOD,
+            "main.go": SERVER,
+            "deploy/app.yaml": deployment("/api/health", image=image),
+        },
+    )
+    assert result.status is Status.FOUND
+    assert result.evidence[0].facts["probe_paths"] == {"livenessProbe": "unknown"}
+
+
+def test_an_image_named_after_a_command_is_judged(make_repo: RepoFactory) -> None:
+    result = probes(
+        make_repo,
+        {
+            "go.mod": "module example.com/mono\n\ngo 1.25\n",
+            "cmd/api/main.go": SERVER,
+            "deploy/app.yaml": deployment("/ready", image="registry.local/api:7"),
+        },
+    )
+    assert result.status is Status.CONTRARY
 
 
 def test_without_go_routes_the_probe_path_could_not_be_told(make_repo: RepoFactory) -> None:
@@ -150,11 +180,23 @@ def test_only_a_locking_runner_proves_migrations(
     make_repo: RepoFactory, files: dict[str, str], status: Status
 ) -> None:
     root = make_repo({"go.mod": GO_MOD, "main.go": SERVER, **files})
-    # the CI family runs too: a runner invoked in CI is read from its files
-    report = scan(root, only=["go.migrations", "ci.present"], use_cache=False)
+    # asked alone, go.migrations still reads the CI family's files (and reports only itself)
+    report = scan(root, only=["go.migrations"], use_cache=False)
+    assert [r.id for r in report.results] == ["go.migrations"]
     result = report.result("go.migrations")
     assert result.status is status, result.summary
     if status is Status.ERROR:
         assert result.summary.startswith("could not tell")
         assert "no runner that takes a lock" in result.summary
         assert all(e.facts.get("quality") == "partial" for e in result.evidence)
+
+
+def test_a_huge_probe_path_is_not_compared(make_repo: RepoFactory) -> None:
+    """Bounded work: a path longer than MAX_PATH says could not tell, never contrary."""
+    long_path = "/" + "a" * 5000
+    result = probes(
+        make_repo,
+        {"go.mod": GO_MOD, "main.go": SERVER, "deploy/app.yaml": deployment(long_path)},
+    )
+    assert result.status is Status.FOUND
+    assert result.evidence[0].facts["probe_paths"] == {"livenessProbe": "unknown"}

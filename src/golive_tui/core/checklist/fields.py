@@ -411,7 +411,9 @@ def _detect(
         f.err((*path, "supports"), f"{_quote(both[0])} is listed in proves too; name it once")
         return None
     if legacy:
-        return Detect(DetectMode(legacy[0]), lists[legacy[0]], legacy=True)
+        where = (*path, legacy[0])
+        origin = f"{f.at(where)}: {render_path(where)}"
+        return Detect(DetectMode(legacy[0]), lists[legacy[0]], legacy=True, origin=origin)
     mode = _choice(f, table, path, "mode", DetectMode, [m.value for m in DetectMode])
     if "mode" in table and mode is None:
         return None
@@ -433,7 +435,7 @@ def _detector_ids(
         return None
     ok = True
     for n, did in enumerate(ids):
-        if did in ids[:n]:
+        if did in ids[:n] and key not in _LEGACY_DETECT:  # the older shape loads as it did
             f.err((*path, key, n), f"{_quote(did)} is listed twice")
             ok = False
         elif detectors is not None and did not in detectors:
@@ -441,7 +443,7 @@ def _detector_ids(
             hint = f'; did you mean "{close[0]}"?' if close else "; see `golive detectors`"
             f.err((*path, key, n), f"unknown detector {_quote(did)}{hint}")
             ok = False
-    return ids if ok else None
+    return tuple(dict.fromkeys(ids)) if ok else None
 
 
 def _applies_when(f: _File, value: object, path: KeyPath) -> AppliesWhen | None:

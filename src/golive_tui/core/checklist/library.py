@@ -317,12 +317,13 @@ def lint_warnings(checklist: Checklist, display: str) -> list[str]:
     for item in checklist.items():
         if item.detect is None or not item.detect.legacy:
             continue
-        if not item.origin.startswith(f"{display}:"):
+        where = item.detect.origin or f"{item.origin}: {item.id}.detect"
+        if not where.startswith(f"{display}:"):
             continue  # inherited: its own file gets the warning
         key = item.detect.mode.value
         mode = ', mode = "all"' if key == "all" else ""
         out.append(
-            f"{item.origin}: {item.id}.detect: warning: {{ {key} = [...] }} is read as "
+            f"{where}: warning: {{ {key} = [...] }} is read as "
             f"{{ proves = [...]{mode} }}: "
             "say whether each detector's found proves the item or only supports it"
         )

@@ -49,15 +49,40 @@ def release_order(release: str, created: str, tags: Iterable[str]) -> tuple[Any,
     return (1, (), created)
 
 
-def resolve_release(root: Path, explicit: str | None = None) -> str:
-    """--release if given, else the highest version tag pointing at HEAD, else DEFAULT_RELEASE."""
+def resolve_release(root: Path, explicit: str | None = None, service: str = "") -> str:
+    """--release if given, else the highest version tag pointing at HEAD, else DEFAULT_RELEASE.
+
+    For one service of several, its own tags (`orders/v1.4.0`, read as `v1.4.0`) come first,
+    then the repository's shared tags (`v1.4.0`); `--release orders/v1.4.0` names the same.
+    """
     if explicit:
+        if service and explicit.startswith(f"{service}/"):
+            explicit = explicit[len(service) + 1 :]
         return validate_release(explicit)
     tags = (_git(root, "tag", "--points-at", "HEAD") or "").split()
-    usable = [t for t in tags if _SAFE.match(t)]
+    own = service_releases(tags, service) if service else []
+    usable = own or [t for t in tags if _SAFE.match(t)]
     if usable:
         return max(usable, key=version_key)
     return DEFAULT_RELEASE
+
+
+def service_releases(tags: Iterable[str], service: str) -> list[str]:
+    """The release names a service's own tags give (`orders/v1.4.0` -> `v1.4.0`)."""
+    prefix = f"{service}/"
+    return [
+        t[len(prefix) :] for t in tags if t.startswith(prefix) and _SAFE.match(t[len(prefix) :])
+    ]
+
+
+def release_tags(root: Path, service: str = "") -> frozenset[str]:
+    """The tags that name releases: shared tags, plus the service's own tags read without the
+    prefix (so `release_order` orders `orders/v1.10.0` after a shared `v1.9.0`)."""
+    tags = (_git(root, "tag", "--list") or "").split()
+    names = {t for t in tags if "/" not in t}
+    if service:
+        names.update(service_releases(tags, service))
+    return frozenset(names)
 
 
 def state_dir(root: Path) -> Path:

@@ -27,6 +27,7 @@ from golive_tui.core.record.model import (
     RecordSummary,
     Signature,
 )
+from golive_tui.core.services.names import is_service_name
 
 
 def _item_to_dict(item: RecordItem) -> dict[str, Any]:
@@ -81,6 +82,8 @@ def record_to_dict(record: Record, *, signatures: bool = True) -> dict[str, Any]
         "summary": summary_to_dict(s),
         "items": [_item_to_dict(item) for item in record.items],
     }
+    if record.service:  # only when set: records of a single-service repository keep their bytes
+        data["service"] = record.service
     if signatures:
         data["signatures"] = [
             {
@@ -221,6 +224,7 @@ _TOP = (
     "schema",
     "tool",
     "release",
+    "service",
     "created",
     "profile",
     "participants",
@@ -454,7 +458,18 @@ def record_from_dict(data: Mapping[str, Any], origin: str = "record") -> Record:
         ),
         items=tuple(items),
         signatures=tuple(sigs),
+        service=_service(r, data),
     )
+
+
+def _service(r: _Reader, data: Mapping[str, Any]) -> str:
+    """The optional `service` field: absent or a safe service name, never "" written out."""
+    if "service" not in data:
+        return ""
+    value = r.str_(data, "service", "")
+    if not is_service_name(value):
+        raise r.fail("service", "a service name (lower-case letters, digits, . _ -)")
+    return value
 
 
 def _digests(r: _Reader, cl: Mapping[str, Any]) -> tuple[str, ...]:
@@ -480,8 +495,9 @@ def dumps(record: Record) -> str:
     doc = tomlkit.document()
     for line in _HEADER:
         doc.add(tomlkit.comment(line))
-    for key in ("schema", "tool", "release", "created", "profile"):
-        doc.add(key, data[key])
+    for key in ("schema", "tool", "release", "service", "created", "profile"):
+        if key in data:
+            doc.add(key, data[key])
     participants = tomlkit.array()
     participants.extend(data["participants"])
     if len(participants) > 1:

@@ -15,12 +15,17 @@ from typing import Any
 
 from golive_tui.core.checklist.library import NO_PROFILE
 from golive_tui.core.errors import GoliveError, RecordError
-from golive_tui.core.git.release import DEFAULT_RELEASE, release_order, resolve_release
+from golive_tui.core.git.release import (
+    DEFAULT_RELEASE,
+    release_order,
+    release_tags,
+    resolve_release,
+)
 from golive_tui.core.git.runner import NO_DRIVERS, git_checked
 from golive_tui.core.model import Checklist
 from golive_tui.core.record.build import clean_remote, normalize_remote, watched
 from golive_tui.core.record.model import Record
-from golive_tui.core.record.store import load_record, record_path, records_dir
+from golive_tui.core.record.store import list_records, load_record, record_path
 from golive_tui.core.record.verify import RecordCheck, verify_record
 
 
@@ -36,25 +41,27 @@ def repo_root(path: Path) -> Path:
     return worktree_root(path)
 
 
-def find_record(root: Path, ref: str) -> Path:
-    """A record by path, or by release name (`v1.2.0` means .golive/records/v1.2.0.toml)."""
+def find_record(root: Path, ref: str, service: str = "") -> Path:
+    """A record by path, or by release name (`v1.2.0` means .golive/records/v1.2.0.toml, or
+    .golive/records/<service>/v1.2.0.toml for one service of several; `orders/v1.2.0` too)."""
+    if service and ref.startswith(f"{service}/") and not ref.endswith(".toml"):
+        ref = ref[len(service) + 1 :]
     as_path = Path(ref)
     if as_path.suffix == ".toml" or "/" in ref:
         return as_path if as_path.is_absolute() or as_path.exists() else root / as_path
-    return record_path(root, ref)
+    return record_path(root, ref, service)
 
 
-def load_all(root: Path) -> list[tuple[Path, Record | None, str]]:
-    """Every record with its load error (if any), oldest release first (see `release_order`)."""
+def load_all(root: Path, service: str = "") -> list[tuple[Path, Record | None, str]]:
+    """Every record of a service (or of the repository) with its load error (if any), oldest
+    release first (see `release_order`)."""
     out: list[tuple[Path, Record | None, str]] = []
-    folder = records_dir(root)
-    paths = sorted(folder.glob("*.toml")) if folder.is_dir() else []
-    for path in paths:
+    for path in list_records(root, service):
         try:
             out.append((path, load_record(path), ""))
         except RecordError as exc:
             out.append((path, None, str(exc)))
-    tags = set(_git(root, "tag", "--list").stdout.split())
+    tags = release_tags(root, service)
 
     def key(entry: tuple[Path, Record | None, str]) -> tuple[Any, ...]:
         path, record, _ = entry
@@ -79,6 +86,7 @@ class GateOutcome:
     touched: tuple[str, ...] = ()  # evidence/watched files changed since the record
     head: str = ""
     trust: Any = None  # signing.TrustRoot the signatures were checked against
+    service: str = ""  # the service gated ("" = the whole repository)
 
     @property
     def passed(self) -> bool:
@@ -94,13 +102,15 @@ def evaluate_gate(
     profile: str | None = None,
     today: dt.date | None = None,
     trust_ref: str | None = None,
+    service: str = "",
 ) -> GateOutcome:
+    """The gate of one release of one service (`service` "" = the repository is one service)."""
     from golive_tui.core.record.signing import resolve_trust
 
     trust = resolve_trust(root, trust_ref)
     trust_warnings = (trust.changed,) if trust.changed else ()
-    rel = resolve_release(root, release)
-    path = record_path(root, rel)
+    rel = resolve_release(root, release, service)
+    path = record_path(root, rel, service)
     head = _git(root, "rev-parse", "HEAD").stdout.strip()
     if not path.is_file():
         return GateOutcome(
@@ -109,10 +119,11 @@ def evaluate_gate(
             profile or "",
             None,
             None,
-            (_no_record(root, rel, path, explicit=bool(release)),),
+            (_no_record(root, rel, path, explicit=bool(release), service=service),),
             trust_warnings,
             head=head,
             trust=trust,
+            service=service,
         )
     try:
         record = load_record(path)
@@ -127,6 +138,7 @@ def evaluate_gate(
             trust_warnings,
             head=head,
             trust=trust,
+            service=service,
         )
     failures: list[str] = []
     warnings: list[str] = list(trust_warnings)
@@ -192,23 +204,28 @@ def evaluate_gate(
         touched=touched,
         head=head,
         trust=trust,
+        service=service,
     )
 
 
-def _no_record(root: Path, release: str, path: Path, *, explicit: bool) -> str:
+def _no_record(root: Path, release: str, path: Path, *, explicit: bool, service: str = "") -> str:
     """Why there is no record, and the likely next step (sign it, or gate the release signed)."""
+    named = f" --service {service}" if service else ""
     message = f"no readiness record for release {release} ({path.relative_to(root)})"
     if explicit or release != DEFAULT_RELEASE:
-        return f"{message}: run `golive sign --release {release}`"
+        return f"{message}: run `golive sign{named} --release {release}`"
     # No tag at HEAD (e.g. the commit that added the record): point at the nearest tag's record.
-    nearest = _git(root, "describe", "--tags", "--abbrev=0", "HEAD").stdout.strip()
-    if nearest and record_path(root, nearest).is_file():
+    match = [f"--match={service}/*"] if service else []
+    nearest = _git(root, "describe", "--tags", "--abbrev=0", *match, "HEAD").stdout.strip()
+    nearest = nearest.removeprefix(f"{service}/") if service else nearest
+    if nearest and "/" not in nearest and record_path(root, nearest, service).is_file():
         return (
             f"{message}: no tag points at HEAD; the nearest tag {nearest} has a record, "
-            f"gate it with `golive gate --release {nearest}`"
+            f"gate it with `golive gate{named} --release {nearest}`"
         )
     return (
-        f"{message}: no tag points at HEAD; run `golive sign`, or name the release with --release"
+        f"{message}: no tag points at HEAD; run `golive sign{named}`, or name the release "
+        "with --release"
     )
 
 

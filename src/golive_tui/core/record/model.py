@@ -134,6 +134,9 @@ class Record:
     tool: str = f"golive {__version__}"
     schema: str = SCHEMA
     signatures: tuple[Signature, ...] = ()
+    #: The service this record is about, in a repository of several ("" = the whole repository,
+    #: the single service). Signed: a record cannot be refiled under another service.
+    service: str = ""
 
     def item(self, item_id: str) -> RecordItem:
         for item in self.items:

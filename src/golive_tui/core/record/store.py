@@ -17,6 +17,7 @@ from golive_tui.core.errors import RecordError
 from golive_tui.core.record.canonical import canonical_payload
 from golive_tui.core.record.codec import dumps, loads, record_from_dict, record_to_dict
 from golive_tui.core.record.model import RECORDS_DIR, Record, Signature
+from golive_tui.core.services.names import check_service_name, is_service_name
 
 READS = {"count": 0}
 #: Cached parses: a record file's bytes (by sha256) -> its data as JSON, in the user's cache.
@@ -74,20 +75,28 @@ def load_record(path: Path) -> Record:
     return record
 
 
-def _records_root(path: Path) -> Path | None:
-    """The repository whose `.golive/records` holds `path`, if it is there (by name)."""
+def _records_root(path: Path) -> tuple[Path, str] | None:
+    """The repository whose `.golive/records` holds `path` (by name), and the file's path
+    relative to it: `.golive/records/<release>.toml` or `.golive/records/<service>/<release>.toml`.
+    """
     folder = path.parent
-    if folder.name == RECORDS_DIR.name and folder.parent.name == RECORDS_DIR.parent.name:
-        return folder.parent.parent
+    for depth in (0, 1):
+        if folder.name == RECORDS_DIR.name and folder.parent.name == RECORDS_DIR.parent.name:
+            inner = path.relative_to(folder).as_posix()
+            return folder.parent.parent, (RECORDS_DIR / inner).as_posix()
+        if depth == 0 and is_service_name(folder.name):
+            folder = folder.parent
+        else:
+            break
     return None
 
 
 def _read_record(path: Path) -> bytes:
     """A repository's record is read confined to it (a symlink leading outside is refused);
     a file the user names elsewhere is only size-capped. Both never read more than the cap."""
-    root = _records_root(path)
-    if root is not None:
-        return read_confined(root, (RECORDS_DIR / path.name).as_posix(), MAX_RECORD_BYTES)
+    found = _records_root(path)
+    if found is not None:
+        return read_confined(found[0], found[1], MAX_RECORD_BYTES)
     try:
         target = path.resolve()
     except RuntimeError:  # a symlink loop (Python < 3.13)
@@ -95,29 +104,43 @@ def _read_record(path: Path) -> bytes:
     return read_capped(target, MAX_RECORD_BYTES, shown=str(path))
 
 
-def records_dir(repo_root: Path) -> Path:
-    return repo_root / RECORDS_DIR
+def records_dir(repo_root: Path, service: str = "") -> Path:
+    """`.golive/records`, or `.golive/records/<service>` in a repository of several services."""
+    if not service:
+        return repo_root / RECORDS_DIR
+    return repo_root / RECORDS_DIR / check_service_name(service)
 
 
-def record_path(repo_root: Path, release: str) -> Path:
-    return records_dir(repo_root) / f"{release}.toml"
+def record_path(repo_root: Path, release: str, service: str = "") -> Path:
+    return records_dir(repo_root, service) / f"{release}.toml"
 
 
-def list_records(repo_root: Path) -> list[Path]:
-    folder = records_dir(repo_root)
+def service_of_path(path: Path) -> str | None:
+    """The service a record file is filed under ("" at the top of `.golive/records`), None
+    when the file is not in a repository's records folder (a file the user named elsewhere)."""
+    found = _records_root(path)
+    if found is None:
+        return None
+    parts = found[1].split("/")
+    return parts[-2] if len(parts) == len(RECORDS_DIR.parts) + 2 else ""
+
+
+def list_records(repo_root: Path, service: str = "") -> list[Path]:
+    """The record files of one service (or of the repository when it is one service)."""
+    folder = records_dir(repo_root, service)
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.glob("*.toml") if not p.name.startswith("."))
+    return sorted(p for p in folder.glob("*.toml") if not p.name.startswith(".") and not p.is_dir())
 
 
 @contextlib.contextmanager
 def record_lock(path: Path) -> Iterator[None]:
     """Serialise read-modify-write of one record (two cosigns must not drop a signature)."""
-    root = _records_root(path)
+    found = _records_root(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if root is not None:  # never write through a symlink leading out of the repository
-            confine(root, (RECORDS_DIR / path.name).as_posix())
+        if found is not None:  # never write through a symlink leading out of the repository
+            confine(found[0], found[1])
     except UnsafePathError as exc:
         raise RecordError(f"{path}: refused: {exc.why}") from None
     except (FileExistsError, NotADirectoryError):

@@ -11,6 +11,7 @@ from golive_tui.core.git.runner import git_out
 from golive_tui.core.record.build import now_utc
 from golive_tui.core.record.canonical import signing_message
 from golive_tui.core.record.model import ROLES, Record, RecordItem, Signature
+from golive_tui.core.record.store import service_of_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,11 @@ def verify_record(
         problems.append(
             f"file name {path.name!r} does not match the record's release {record.release!r}"
         )
+    filed = service_of_path(path) if path is not None else None
+    if filed is not None and filed != record.service:
+        problems.append(
+            f"the record is about {_whose(record.service)} but is filed under {_whose(filed)}"
+        )
     checks = []
     for sig in record.signatures:
         if sig.role not in ROLES:
@@ -106,6 +112,10 @@ def verify_record(
         problems=tuple(problems),
         expired=record.expired_waivers(),
     )
+
+
+def _whose(service: str) -> str:
+    return f"service {service!r}" if service else "the whole repository"
 
 
 def repository_problems(record: Record, repo_root: Path) -> list[str]:

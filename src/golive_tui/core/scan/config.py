@@ -5,14 +5,21 @@ checklist = "go-service"        # default checklist for this repository (read by
 profile = "launch"              # default profile
 
 [scan]
-include = ["**/*.go"]           # which .go files are Go source (replaces the default)
-exclude = ["**/*_test.go", "**/vendor/**", "**/testdata/**", "**/third_party/**"]  # replaces
-extend_exclude = ["**/*.pb.go"] # added to `exclude` (the usual way to exclude more)
+include = ["gen/**/*.go"]       # added to the default include (`**/*.go`)
+exclude = ["**/*.pb.go"]        # added to the default exclude (`*_test.go`, vendor/, testdata/...)
+extend_exclude = ["**/mock/**"] # the same as `exclude` (kept for existing configs)
+# replace_include / replace_exclude replace the defaults outright (then `*_test.go` is excluded
+# only if the list says so: the key's name is the warning)
 include_vendor = false
 max_file_size = 1048576         # bytes; larger files are skipped and reported (at most 16 MiB)
 target = "linux/amd64"          # the deploy target: Go files its build excludes are not read
 build_tags = ["netgo"]          # extra build tags of the release build (`go build -tags`)
 cgo = true                      # false for CGO_ENABLED=0 builds (`//go:build cgo` files excluded)
+
+[services.orders]               # declare or correct a service (docs/services.md)
+main = "cmd/orders"             # its main package's directory
+dockerfiles = ["deploy/orders.Dockerfile"]
+manifests = ["deploy/k8s/orders.yaml"]
 ```
 
 Scope, decided once here and applied by the engine:
@@ -84,11 +91,23 @@ class ScanConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ServiceDecl:
+    """`[services.NAME]`: a service the repository declares (or corrects) by hand."""
+
+    name: str
+    main: str  # repository-relative directory of its main package ("." for the root)
+    dockerfiles: tuple[str, ...] = ()
+    manifests: tuple[str, ...] = ()
+    line: int = 0  # where its `main = ` is, for errors found later (no main package there)
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     checklist: str = ""
     profile: str = ""
     scan: ScanConfig = field(default_factory=ScanConfig)
     path: str = ""  # where it was read from ("" = defaults)
+    services: tuple[ServiceDecl, ...] = ()
 
 
 def load_config(root: Path) -> Config:
@@ -122,7 +141,7 @@ def parse_config(text: str, origin: str = CONFIG_PATH) -> Config:
         full = f"{table}.{key}" if table else key
         return ConfigError(f"{origin}:{line}: {full}: expected {expected}")
 
-    known_top = {"checklist", "profile", "scan"}
+    known_top = {"checklist", "profile", "scan", "services"}
     for key in data:
         if key not in known_top:
             raise fail(key, f"one of {sorted(known_top)} (unknown key)")
@@ -136,7 +155,70 @@ def parse_config(text: str, origin: str = CONFIG_PATH) -> Config:
     if not isinstance(raw_scan, dict):
         raise fail("scan", "a table ([scan])")
     scan = _scan_config(raw_scan, fail)
-    return Config(checklist=checklist, profile=profile, scan=scan, path=origin)
+    raw_services = data.get("services", {})
+    if not isinstance(raw_services, dict):
+        raise fail("services", "a table of services ([services.NAME])")
+    services = tuple(_service_decl(name, raw, text, origin) for name, raw in raw_services.items())
+    return Config(checklist=checklist, profile=profile, scan=scan, path=origin, services=services)
+
+
+#: A service name: safe as a path segment and in a git tag (`orders/v1.4.0`).
+SERVICE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,62}")
+_SERVICE_KEYS = ("main", "dockerfiles", "manifests")
+
+
+def _service_decl(name: str, raw: object, text: str, origin: str) -> ServiceDecl:
+    from golive_tui.core.tomllines import LineIndex
+
+    table = f"services.{name}"
+    index = LineIndex(text)
+
+    def fail(key: str, expected: str) -> ConfigError:
+        line = index.line(("services", name, key) if key else ("services", name))
+        return ConfigError(
+            f"{origin}:{line}: {table}{'.' + key if key else ''}: expected {expected}"
+        )
+
+    if not SERVICE_NAME.fullmatch(name) or ".." in name:
+        raise fail("", "a service name of lowercase letters, digits, '.', '_' and '-'")
+    if not isinstance(raw, dict):
+        raise fail("", "a table ([services.NAME] with main = ...)")
+    for key in raw:
+        if key not in _SERVICE_KEYS:
+            raise fail(key, f"one of {list(_SERVICE_KEYS)} (unknown key)")
+    main = raw.get("main")
+    if not isinstance(main, str) or not main.strip():
+        raise fail("main" if "main" in raw else "", "main = the directory of its main package")
+    main_dir = _repo_dir(main)
+    if main_dir is None:
+        raise fail("main", f"a directory inside the repository, got {main!r}")
+
+    def paths(key: str) -> tuple[str, ...]:
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise fail(key, "a list of repository-relative file paths")
+        out = []
+        for v in value:
+            p = _repo_dir(v)
+            if p is None or p == ".":
+                raise fail(key, f"files inside the repository, got {v!r}")
+            out.append(p)
+        return tuple(out)
+
+    main_line = index.line(("services", name, "main"))
+    return ServiceDecl(name, main_dir, paths("dockerfiles"), paths("manifests"), main_line)
+
+
+def _repo_dir(value: str) -> str | None:
+    """A repository-relative path, normalised ("./cmd/x/" -> "cmd/x"); None when it leaves."""
+    import posixpath
+
+    if "\\" in value or value.startswith("/") or any(ord(c) < 32 for c in value):
+        return None
+    norm = posixpath.normpath(value.strip())
+    if norm == ".." or norm.startswith("../"):
+        return None
+    return norm
 
 
 def _scan_config(raw: dict[str, Any], fail: Any) -> ScanConfig:
@@ -144,6 +226,8 @@ def _scan_config(raw: dict[str, Any], fail: Any) -> ScanConfig:
         "include",
         "exclude",
         "extend_exclude",
+        "replace_include",
+        "replace_exclude",
         "include_vendor",
         "max_file_size",
         "target",
@@ -166,8 +250,16 @@ def _scan_config(raw: dict[str, Any], fail: Any) -> ScanConfig:
                 raise fail(key, f"valid globs ({problem})", "scan")
         return tuple(value)
 
-    include = globs("include", DEFAULT_INCLUDE)
-    exclude = globs("exclude", DEFAULT_EXCLUDE) + globs("extend_exclude", ())
+    # `include` / `exclude` add to the defaults (a team excluding generated code must not get
+    # every `*_test.go` back); `replace_*` say in their name that the defaults are dropped.
+    include = globs("replace_include", DEFAULT_INCLUDE) + globs("include", ())
+    exclude = (
+        globs("replace_exclude", DEFAULT_EXCLUDE)
+        + globs("exclude", ())
+        + globs("extend_exclude", ())
+    )
+    include = tuple(dict.fromkeys(include))
+    exclude = tuple(dict.fromkeys(exclude))
     include_vendor = raw.get("include_vendor", False)
     if not isinstance(include_vendor, bool):
         raise fail("include_vendor", "true or false", "scan")

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from golive_tui.core.model import DetectorResult, Evidence, Polarity, Status
+from golive_tui.core.scan.detectors import common
 from golive_tui.core.scan.detectors.base import ScannedFile
 
 PROBES = "k8s.probes"
@@ -32,20 +33,39 @@ MIGRATIONS = "go.migrations"
 #: atlas's SDK runs `atlas migrate apply`, which locks).
 LOCKING_IMPORTS = ("github.com/golang-migrate/migrate", "ariga.io/atlas-go-sdk")
 GOOSE = "github.com/pressly/goose"
+#: Longest probe path compared with the routes (a longer one "could not tell": bounded work).
+MAX_PATH = 2048
 GOOSE_LOCK = re.compile(r"github\.com/pressly/goose/v\d+/lock(/|$)")
+
+
+#: What each cross-family verdict reads besides its own family (a `--detector` run adds them).
+NEEDS: Mapping[str, tuple[str, ...]] = {
+    PROBES: (HEALTH, "gomod.go_version"),
+    MIGRATIONS: ("ci.present",),  # any CI detector: the CI family's files are read
+}
+
+
+def needed(ids: Iterable[str]) -> list[str]:
+    """The detector ids the verdicts of `ids` read from other families."""
+    out: list[str] = []
+    for i in ids:
+        out += [n for n in NEEDS.get(i, ()) if n not in out]
+    return out
 
 
 def apply(
     results: list[DetectorResult],
     scanned: Mapping[str, Mapping[str, ScannedFile]],
     go_imports: Iterable[str],
+    paths: Iterable[str] = (),
 ) -> list[DetectorResult]:
     """The results with the cross-family verdicts applied (same order, same ids)."""
     by_id = {r.id: r for r in results}
     changed: dict[str, DetectorResult] = {}
     probes = by_id.get(PROBES)
     if probes is not None and probes.evidence:
-        changed[PROBES] = judge_probes(probes, by_id.get(HEALTH))
+        names = own_names(paths) | _module_names(by_id.get("gomod.go_version"))
+        changed[PROBES] = judge_probes(probes, by_id.get(HEALTH), names)
     migrations = by_id.get(MIGRATIONS)
     if migrations is not None and migrations.status is not Status.ERROR:
         changed[MIGRATIONS] = judge_migrations(migrations, scanned.get("ci", {}), set(go_imports))
@@ -92,8 +112,49 @@ def _route_regex(route: str) -> str:
     return "/" + "/".join(parts)
 
 
-def judge_probes(probes: DetectorResult, health: DetectorResult | None) -> DetectorResult:
-    """Each httpGet probe path checked against the Go routes."""
+def own_names(paths: Iterable[str]) -> frozenset[str]:
+    """Names an image of this repository's own service would carry: the last element of a
+    go.mod's folder (or the repository's main module, ""), and every `cmd/<name>`."""
+    names: set[str] = set()
+    for p in paths:
+        parts = p.split("/")
+        if parts[-1] == "go.mod" and len(parts) > 1:
+            names.add(parts[-2].lower())
+        for i, part in enumerate(parts[:-1]):
+            if part == "cmd" and i + 1 < len(parts) - 1:
+                names.add(parts[i + 1].lower())
+    return frozenset(names)
+
+
+def _module_names(gomod: DetectorResult | None) -> frozenset[str]:
+    """The last element of each module path (`example.com/tides` -> tides, `/v2` skipped)."""
+    if gomod is None:
+        return frozenset()
+    out = set()
+    for e in gomod.evidence:
+        parts = [p for p in str(e.facts.get("module", "")).lower().split("/") if p]
+        if parts and re.fullmatch(r"v\d+", parts[-1]):
+            parts = parts[:-1]
+        if parts:
+            out.add(parts[-1])
+    return frozenset(out)
+
+
+def _own_image(image: str, names: frozenset[str]) -> bool:
+    """A container running this repository's service: its image is set by a template (a
+    chart of its own) or named like one of its commands or modules. A third-party image
+    (a database, a proxy) serves routes the Go code knows nothing about."""
+    if not image or "{{" in image or "__tpl__" in image:
+        return True
+    name = image.split("@", 1)[0].rsplit("/", 1)[-1].split(":", 1)[0].lower()
+    return name in names
+
+
+def judge_probes(
+    probes: DetectorResult, health: DetectorResult | None, names: frozenset[str] = frozenset()
+) -> DetectorResult:
+    """Each httpGet probe path of a container running this repository's service checked
+    against the Go routes."""
     routes = _routes(health)
     evidence: list[Evidence] = []
     notes: list[str] = []
@@ -106,7 +167,8 @@ def judge_probes(probes: DetectorResult, health: DetectorResult | None) -> Detec
         verdicts: dict[str, str] = {}
         for probe, path, _port, line in checks:
             path = str(path)
-            if "{{" in path or "__tpl__" in path or not routes:
+            own = _own_image(str(e.facts.get("image", "")), names)
+            if "{{" in path or "__tpl__" in path or not routes or len(path) > MAX_PATH or not own:
                 verdicts[str(probe)] = "unknown"
                 unknown += 1
             elif served(path, routes):
@@ -114,7 +176,7 @@ def judge_probes(probes: DetectorResult, health: DetectorResult | None) -> Detec
             else:
                 verdicts[str(probe)] = "not served"
                 why = (
-                    f"{probe} GETs {path}, which no route in the Go code serves"
+                    f"{probe} GETs {common.snippet(path, 120)}, which no route in the Go code serves"
                     f" (routes found: {', '.join(sorted(set(routes))[:4])})"
                 )
                 notes.append(f"{e.path}:{line}: {why}")
@@ -124,7 +186,7 @@ def judge_probes(probes: DetectorResult, health: DetectorResult | None) -> Detec
                         int(line),
                         int(line),
                         Polarity.CONTRARY,
-                        f"{probe}: GET {path}",
+                        common.snippet(f"{probe}: GET {path}"),
                         e.blob,
                         {**_base(e), "quality": "contrary", "why": why},
                     )

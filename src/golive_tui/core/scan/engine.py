@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from golive_tui.core.scan.detectors import Registry
     from golive_tui.core.scan.detectors.base import Extractor, ScannedFile
     from golive_tui.core.scan.workers import Outcome, ReadOutcome, Work
+    from golive_tui.core.services.model import Service
 
 
 def scan(
@@ -65,8 +66,14 @@ def scan(
     commit: str | None = None,
     progress: Callable[[Progress], None] | None = None,
     registry: Registry | None = None,
+    service: Service | None = None,
+    all_code: bool = False,
 ) -> ScanReport:
     """Detect evidence in the repository holding `root` (any sub-folder works).
+
+    In a repository with services, only code that ships is read: `service`'s when given, else
+    every service's; Go code outside is counted in `ScanReport.scope` (docs/services.md).
+    `all_code` reads the whole repository, as before services existed.
 
     `only` restricts the run to those detector ids (only their families are loaded and run);
     `commit` scans that commit's tree from git objects, ignoring the working tree;
@@ -74,7 +81,8 @@ def scan(
     Raises RepoError for an unscannable path, ConfigError for a bad `.golive/config.toml`,
     ScanError for an unknown detector id.
     """
-    return _scan(root, only, use_cache, include_vendor, commit, progress, registry)
+    scope = None if all_code else _ServiceScope(service)
+    return _scan(root, only, use_cache, include_vendor, commit, progress, registry, scope)
 
 
 # Long on purpose: the scan's phases in order (listing, config, plan, read+extract, finalize,
@@ -87,6 +95,7 @@ def _scan(
     commit: str | None,
     progress: Callable[[Progress], None] | None,
     registry: Registry | None,
+    services: _ServiceScope | None = None,
 ) -> ScanReport:
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -108,7 +117,16 @@ def _scan(
         listing = git_listing.Listing(loc, include_vendor=vendor)
     scan_config = config.scan.with_vendor(include_vendor)
 
-    catalog, registry, custom_problems = _plan(loc.root, only, registry)
+    extra: list[str] = []
+    if only and registry is None:  # a cross-family verdict needs its other family too
+        from golive_tui.core.scan.crosscheck import needed
+
+        extra = [i for i in needed(only) if i not in only]
+    catalog, registry, custom_problems = _plan(
+        loc.root, [*only, *extra] if only else only, registry
+    )
+    computed = [d.id for d in catalog]  # what runs; `catalog` below is what was asked for
+    catalog = [d for d in catalog if d.id not in extra]
     from golive_tui.core.scan.cache import ScanCache
 
     cache = ScanCache.load(_cache_file(loc) if use_cache and loc.is_git else None)
@@ -129,19 +147,25 @@ def _scan(
         files = list(snapshot.files)
         if commit is not None and not scan_config.include_vendor:  # listings drop it already
             files = [f for f in files if not git_listing.is_vendored(f.path)]
+        shipping = None
+        if services is not None:  # which code ships (core/services/scope.py)
+            from golive_tui.core.services.scope import scan_scope
+
+            shipping = scan_scope(snapshot, reader, cache, config, services.service)
+            clock.lap("services")
+        read = files if shipping is None else [f for f in files if shipping.keeps(f.path)]
         emit(Progress("listing", 1, 1))
         from golive_tui.core.scan import target as target_mod
 
         extractors = list(registry.extractors)
         if any(e.matches("a.go") or e.matches("a_test.go") for e in extractors):
             extractors.append(target_mod.HEADERS)  # build constraints of the Go files read
-        scanned, failures = run.extract(files, extractors, clock)
+        scanned, failures = run.extract(read, extractors, clock)
         run.exclude_for_target(scanned)
 
     all_paths = tuple(f.path for f in files)
-    wanted = [d.id for d in catalog]
     results = _finalize(
-        registry, scanned, failures, all_paths, wanted, custom_problems, run.file_errors, emit
+        registry, scanned, failures, all_paths, computed, custom_problems, run.file_errors, emit
     )
     go_imports: set[str] = set()
     for name, per_file in scanned.items():
@@ -152,7 +176,7 @@ def _scan(
                     go_imports.update(imports)
     from golive_tui.core.scan import crosscheck  # verdicts that need two families
 
-    results = crosscheck.apply(results, scanned, go_imports)
+    results = crosscheck.apply(results, scanned, go_imports, all_paths)
     clock.lap("finalize")
     by_id = {r.id: r for r in results}
     ordered = tuple(_titled(by_id[d.id], d) for d in catalog)
@@ -191,7 +215,15 @@ def _scan(
         go_imports=frozenset(go_imports),
         warnings=tuple(warnings),
         commit=snapshot.commit,
+        scope=shipping,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _ServiceScope:
+    """Scope the scan to shipping code (None for `service`: every service's)."""
+
+    service: Service | None
 
 
 def _no_progress(_: Progress) -> None:

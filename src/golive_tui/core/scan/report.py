@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     # Imported where used instead (cache, families, catalog, model: ~20 ms of CPU): `scan`
     # starts git first, and git's ~50 ms of `status` runs while they load.
     from golive_tui.core.model import DetectorResult, Evidence
+    from golive_tui.core.services.scope import ShippingScope
 
 
 SCHEMA = 1
@@ -69,6 +70,8 @@ class ScanReport:
     go_imports: frozenset[str]
     warnings: tuple[str, ...]
     commit: str | None = None  # set when a commit's tree was scanned
+    # Set when only shipping code was read (docs/services.md); None: the whole repository.
+    scope: ShippingScope | None = None
 
     def result(self, detector_id: str) -> DetectorResult:
         for result in self.results:
@@ -80,7 +83,7 @@ class ScanReport:
         """The `golive scan --format json` document (contracts/scan-json.md, schema 1)."""
         from golive_tui import __version__
 
-        return {
+        document = {
             "schema": SCHEMA,
             "tool": {"name": "golive", "version": __version__},
             "repo": {
@@ -109,6 +112,9 @@ class ScanReport:
             },
             "warnings": list(self.warnings),
         }
+        if self.scope is not None:  # absent when the scan read the whole repository
+            document["scope"] = self.scope.to_json()
+        return document
 
 
 def _result_json(result: DetectorResult) -> dict[str, Any]:

@@ -55,7 +55,9 @@ class SummaryScreen(Screen[None]):
             yield Static(
                 f"{summary.done}/{summary.total} done · {summary.detected} detected · "
                 f"{summary.na} n/a · {summary.waived} waived · {summary.remaining} remaining · "
-                f"P0 open {summary.p0_remaining} · at risk {summary.at_risk}",
+                f"P0 open {summary.p0_remaining} · at risk {summary.at_risk}"
+                + (f" · to confirm {summary.to_confirm}" if summary.to_confirm else "")
+                + (f" · could not tell {summary.unknown}" if summary.unknown else ""),
                 id="summary-counts",
             )
             yield Static("", id="save-result")  # near the top: seen without scrolling

@@ -93,7 +93,7 @@ class ScanHandling(WalkView):
         self.carry_plan = plan
         self._detail_key = None
         seed = not self.draft.carried_from and should_seed(
-            self.deps.repo_root, self._start_draft, self.deps.release
+            self.deps.repo_root, self._start_draft, self.deps.release, self.deps.service
         )
         if seed:
             self.commit(seed_draft(self.draft, plan))  # never overwrites answers given meanwhile

@@ -68,7 +68,7 @@ class WalkView(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="walk-header")
-        yield SummaryBar(id="summary")
+        yield SummaryBar(id="summary", service=self.deps.service)
         with Horizontal(id="body"):
             yield SectionList(id="sections")
             with Vertical(id="main"):
@@ -154,6 +154,7 @@ class WalkView(Screen[None]):
             base=base,
             signed=signed,
             read_only=self.read_only,
+            service=self.deps.service,
         )
 
     def _p0_scope(self) -> set[str] | None:

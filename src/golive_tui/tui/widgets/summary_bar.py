@@ -69,11 +69,17 @@ def _wordings(f: _Facts, *, scanning: bool = False) -> list[tuple[str, str, str]
 
 
 class SummaryBar(Horizontal):
-    """Counts, gate and score on the left; scan progress on the right."""
+    """Counts, gate and score on the left (after the service walked, when there are several);
+    scan progress on the right."""
 
     _facts: _Facts | None = None
     _scan_text = "scanning…"
     _scanning = False
+
+    def __init__(self, *, id: str | None = None, service: str = "") -> None:
+        super().__init__(id=id)
+        #: Which service this walk is about: always shown first, at every width.
+        self.service = printable(service, multiline=False)
 
     def compose(self) -> ComposeResult:
         yield Label("", id="counts")
@@ -111,7 +117,8 @@ class SummaryBar(Horizontal):
             return
         room = self.content_size.width or self.app.size.width - 2
         status = cell_len(self._scan_text) + (PROGRESS + GAP if self._scanning else 0)
-        wordings = _wordings(facts, scanning=self._scanning)
+        prefix = f"{self.service} · " if self.service else ""
+        wordings = [(prefix + c, g, s) for c, g, s in _wordings(facts, scanning=self._scanning)]
         self._colour_gate()
 
         def width(wording: tuple[str, str, str]) -> int:

@@ -4,9 +4,11 @@ twin done right, which must be found."""
 from __future__ import annotations
 
 import pytest
+from tests.conftest import RepoFactory
 
 from golive_tui.core.model import DetectorResult, Polarity, Status
 from golive_tui.core.scan.detectors import ci
+from golive_tui.core.scan.engine import scan
 
 EX = ci.EXTRACTORS[0]
 
@@ -145,6 +147,13 @@ CASES = [
         "`|| true`",
     ),
     (
+        "custom-shell-without-e",
+        {WF: gha("      - shell: bash {0}\n        run: go test ./...; true\n")},
+        "ci.tests",
+        8,
+        "`; true`",
+    ),
+    (
         "makefile-dash",
         {WF: gha("      - run: make test\n"), "Makefile": "test:\n\t-go test -race ./...\n"},
         "ci.race",
@@ -243,6 +252,14 @@ TWINS = [
         "ci.race",
     ),
     (
+        "makefile-if-else-exit",  # `then echo ok` is the branch, not a command after the test
+        {
+            WF: gha("      - run: make test\n"),
+            "Makefile": "test:\n\tif go test -race ./...; then echo ok; else exit 1; fi\n",
+        },
+        "ci.race",
+    ),
+    (
         "makefile-checked",
         {WF: gha("      - run: make test\n"), "Makefile": "test:\n\tgo test -race ./...\n"},
         "ci.race",
@@ -264,3 +281,15 @@ def test_a_nightly_run_next_to_a_pull_request_run_says_so() -> None:
     }
     ev = run(files)["ci.race"].evidence
     assert [e.facts.get("only_on") for e in ev] == [None, "schedule"]
+
+
+def test_a_repository_whose_race_step_cannot_fail(make_repo: RepoFactory) -> None:
+    """The whole scan, on a repository: the contrary step is reported with file:line and
+    why; its twin, the step that fails the build, is found."""
+    bad = make_repo({WF: gha("      - run: go test -race ./... || true\n"), "go.mod": "module x\n"})
+    result = scan(bad, only=["ci.race"], use_cache=False).result("ci.race")
+    assert result.status is Status.CONTRARY
+    assert [(e.path, e.line) for e in result.evidence] == [(WF, 7)]
+    assert f"{WF}:7: `|| true` after it" in result.summary
+    good = make_repo({WF: gha("      - run: go test -race ./...\n"), "go.mod": "module x\n"})
+    assert scan(good, only=["ci.race"], use_cache=False).result("ci.race").status is Status.FOUND

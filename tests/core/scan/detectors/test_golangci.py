@@ -162,6 +162,13 @@ QUALITY = [
         "with errcheck disabled",
     ),
     (
+        "v1-all-but-errcheck",
+        "linters:\n  enable-all: true\n  disable:\n    - errcheck\n    - lll\n",
+        Status.PARTIAL,
+        3,
+        "default set all with errcheck disabled",
+    ),
+    (
         "issues-exit-code-0",
         "run:\n  issues-exit-code: 0\nlinters:\n  enable:\n    - gosec\n",
         Status.CONTRARY,

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from golive_tui.core.errors import RecordError
-from golive_tui.core.git.release import DEFAULT_RELEASE, release_order
+from golive_tui.core.git.release import DEFAULT_RELEASE, release_order, release_tags
 from golive_tui.core.git.runner import git_out
 from golive_tui.core.record.build import now_utc
 from golive_tui.core.record.model import Record
-from golive_tui.core.record.store import list_records, load_record
+from golive_tui.core.record.store import list_records, load_record, records_dir
 from golive_tui.core.record.verify import verify_record
 
 
@@ -24,18 +24,11 @@ class Base:
     record: Record
 
 
-def _tags(repo_root: Path) -> frozenset[str]:
-    out = git_out(repo_root, "tag", "--list")
-    return frozenset(out.split()) if out else frozenset()
-
-
-def _committed(repo_root: Path) -> frozenset[str] | None:
-    """Record file names committed at HEAD (None when git cannot tell: nothing is excluded)."""
-    from golive_tui.core.record.model import RECORDS_DIR
-
-    out = git_out(
-        repo_root, "ls-tree", "--name-only", "-z", "HEAD", "--", f"{RECORDS_DIR.as_posix()}/"
-    )
+def _committed(repo_root: Path, service: str = "") -> frozenset[str] | None:
+    """Record file names of `service` committed at HEAD (None when git cannot tell: nothing
+    is excluded)."""
+    folder = records_dir(repo_root, service).relative_to(repo_root).as_posix()
+    out = git_out(repo_root, "ls-tree", "--name-only", "-z", "HEAD", "--", f"{folder}/")
     if out is None:
         return None
     return frozenset(Path(p).name for p in out.split("\0") if p)
@@ -67,7 +60,7 @@ class Candidate:
 
 
 def base_candidates(
-    repo_root: Path, release: str, *, now: str | None = None
+    repo_root: Path, release: str, *, now: str | None = None, service: str = ""
 ) -> tuple[list[Candidate], list[str]]:
     """Records of earlier releases, preferred first, and why others were passed over.
 
@@ -80,15 +73,17 @@ def base_candidates(
     Nothing is parsed here but untagged records whose `created` cannot be read from their first
     lines: a tagged record's place comes from its file name (a record whose release differs from
     its file name never verifies), so with hundreds of records only the chosen one is read.
+
+    `service` keeps it to one service's records and tags (its own `orders/v1.4.0` and shared ones).
     """
-    tags = _tags(repo_root)
+    tags = release_tags(repo_root, service)
     stamp = now or now_utc()
     here = release_order(release, stamp, tags)
     notes: list[str] = []
     earlier: list[tuple[tuple[Any, ...], Candidate]] = []
     fallback: list[tuple[tuple[Any, ...], Candidate]] = []
-    committed = _committed(repo_root)
-    for path in list_records(repo_root):
+    committed = _committed(repo_root, service)
+    for path in list_records(repo_root, service):
         if path.stem == release:
             continue
         if path.stem == DEFAULT_RELEASE:
@@ -123,7 +118,12 @@ def base_candidates(
 
 
 def find_base(
-    repo_root: Path, release: str, *, now: str | None = None, trust: Any = None
+    repo_root: Path,
+    release: str,
+    *,
+    now: str | None = None,
+    trust: Any = None,
+    service: str = "",
 ) -> tuple[Base | None, tuple[str, ...]]:
     """The newest earlier record whose signatures all verify, and notes on records skipped.
 
@@ -133,7 +133,7 @@ def find_base(
     """
     from golive_tui.core.record.signing import resolve_trust
 
-    candidates, notes = base_candidates(repo_root, release, now=now)
+    candidates, notes = base_candidates(repo_root, release, now=now, service=service)
     for cand in candidates:
         record = cand.record
         if record is None:

@@ -145,6 +145,7 @@ def plan_carry(
     *,
     today: dt.date | None = None,
     base: Base | None = None,
+    service: str = "",
 ) -> CarryPlan | None:
     """Compare the newest verifying earlier record (or `base`) with the working tree.
 
@@ -153,7 +154,7 @@ def plan_carry(
     """
     notes: tuple[str, ...] = ()
     if base is None:
-        base, notes = find_base(repo_root, release)
+        base, notes = find_base(repo_root, release, service=service)
         if base is None:
             return None
     observed = observe_worktree(repo_root, report, base.record)

@@ -51,7 +51,9 @@ def since_record(
         from golive_tui.core.checklist.library import Library
 
         checklist = Library.discover(repo_root).get(record.checklist.id)
-    base, notes = find_base(repo_root, record.release, now=record.created, trust=trust)
+    base, notes = find_base(
+        repo_root, record.release, now=record.created, trust=trust, service=record.service
+    )
     if base is None:
         return SinceRecord("", {}, (), notes)
     plan = plan_between(repo_root, checklist, base, record, today=today)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from golive_tui.core.record.build import clean_remote
@@ -32,6 +33,15 @@ def outcome_json(outcome: GateOutcome) -> dict[str, Any]:
             for c in (outcome.check.checks if outcome.check else ())
         ],
         "summary": _summary_json(outcome.record) if outcome.record else None,
+    } | ({"service": outcome.service} if outcome.service else {})
+
+
+def outcomes_json(outcomes: Sequence[GateOutcome]) -> dict[str, Any]:
+    """Every service's gate (`golive gate` in a repository of several services)."""
+    return {
+        "passed": all(o.passed for o in outcomes),
+        "failed": [o.service for o in outcomes if not o.passed],
+        "services": [outcome_json(o) for o in outcomes],
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from golive_tui.core.record.build import clean_remote
@@ -12,20 +13,34 @@ from golive_tui.core.record.verify import RecordCheck
 from golive_tui.core.text import markdown_code, markdown_text
 
 
-def outcome_markdown(outcome: GateOutcome) -> str:
+def outcomes_markdown(outcomes: Sequence[GateOutcome]) -> str:
+    """Every service's gate: which failed first, then each service's own summary."""
+    failed = [o.service for o in outcomes if not o.passed]
+    if failed:
+        head = f"## ❌ Readiness gate failed: {len(failed)} of {len(outcomes)} services"
+        head += f" ({', '.join(_md_line(f) for f in failed)})"
+    else:
+        head = f"## ✅ Readiness gate passed: all {len(outcomes)} services"
+    return "\n".join([head, "", *(outcome_markdown(o, level=3) for o in outcomes)])
+
+
+def outcome_markdown(outcome: GateOutcome, *, level: int = 2) -> str:
     """A GitHub job summary: verdict first, then why, then the record's numbers."""
     icon = "✅" if outcome.passed else "❌"
     verdict = "passed" if outcome.passed else "failed"
-    lines = [f"## {icon} Readiness gate {verdict}: {_md_line(outcome.release)}"]
+    what = f"{outcome.service} {outcome.release}" if outcome.service else outcome.release
+    sub = "#" * (level + 1)
+    lines = [f"{'#' * level} {icon} Readiness gate {verdict}: {_md_line(what)}"]
     if outcome.record:
         lines += ["", f"**{_md_line(scope_headline(outcome.record))}**"]
     if outcome.profile or outcome.record or outcome.coverage or outcome.trust is not None:
         lines.append("")
     if outcome.profile:
         lines.append(f"Profile: **{_md_line(outcome.profile)}**  ")
+    filed = f"{outcome.service}/{outcome.path.name}" if outcome.service else outcome.path.name
     if outcome.record:
         lines.append(
-            f"Record: {markdown_code(outcome.path.name)} for commit "
+            f"Record: {markdown_code(filed)} for commit "
             f"{markdown_code(outcome.record.repo.commit[:12])}  "
         )
     if outcome.coverage:
@@ -33,9 +48,9 @@ def outcome_markdown(outcome: GateOutcome) -> str:
     if outcome.trust is not None:
         lines.append(f"Trusted signers: {_md_line(outcome.trust.source)}")
     if outcome.failures:
-        lines += ["", "### Why it failed", ""] + [f"- {_md_line(f)}" for f in outcome.failures]
+        lines += ["", f"{sub} Why it failed", ""] + [f"- {_md_line(f)}" for f in outcome.failures]
     if outcome.warnings:
-        lines += ["", "### Warnings", ""] + [f"- {_md_line(w)}" for w in outcome.warnings]
+        lines += ["", f"{sub} Warnings", ""] + [f"- {_md_line(w)}" for w in outcome.warnings]
     if outcome.info:
         lines += [""] + [f"{_md_line(i)}  " for i in outcome.info]
     if outcome.check and outcome.check.checks:
@@ -69,7 +84,8 @@ def _md(text: object) -> str:
 def to_markdown(record: Record, check: RecordCheck | None = None) -> str:
     s = record.summary
     lines = [
-        f"# Readiness record: {_md(record.release)}",
+        f"# Readiness record: {_md(record.release)}"
+        + (f" of service {_md(record.service)}" if record.service else ""),
         "",
         f"- **Checklist:** {_md(record.checklist.id)} {_md(record.checklist.version)}"
         + (f" (profile {_md(record.profile)})" if record.profile else ""),

@@ -9,7 +9,7 @@ from typing import Any
 
 from golive_tui import __version__
 from golive_tui.core.record.build import clean_remote
-from golive_tui.core.record.export.common import INFORMATION_URI, SARIF_SCHEMA
+from golive_tui.core.record.export.common import INFORMATION_URI, SARIF_SCHEMA, STATE_LABEL
 from golive_tui.core.record.gate import GateOutcome
 from golive_tui.core.record.model import Record
 
@@ -77,7 +77,8 @@ def to_sarif(
                     "level": "error" if item.priority == "P0" else "warning",
                     "message": {
                         "text": f"{item.title or item.id} ({item.id}, {item.priority}): "
-                        f"contrary evidence from {ev.detector}; item is {item.state}"
+                        f"contrary evidence from {ev.detector}; item is "
+                        f"{STATE_LABEL.get(item.state, item.state)}"
                     },
                     "locations": [_location(ev.path, ev.line)],
                     "partialFingerprints": {"golive/v1": f"{item.id}:{ev.detector}:{ev.path}"},
@@ -109,7 +110,8 @@ def to_sarif(
         properties={
             "release": record.release,
             "checklist": f"{record.checklist.id}@{record.checklist.version}",
-        },
+        }
+        | ({"service": record.service} if record.service else {}),
     )
 
 

@@ -116,17 +116,17 @@ def judge(config: Mapping[str, Any], facts: Mapping[str, Any]) -> list[tuple[str
     default = str(facts.get("default", "standard"))
     enabled = set(facts.get("linters", []))
     disabled = set(facts.get("disabled", []))
-    if facts.get("presets") or default == "all":
-        return out  # every linter, or preset groups: not judged linter by linter
+    if facts.get("presets"):
+        return out  # preset groups: not judged linter by linter
     # v1 `megacheck` stands for staticcheck, gosimple and unused together.
     if "megacheck" in enabled:
         enabled |= {"staticcheck", "unused"}
-    running = (set(CORE_LINTERS) if default == "standard" else set()) | enabled
+    running = (set(CORE_LINTERS) if default in ("standard", "all") else set()) | enabled
     running -= disabled
     missing = [name for name in CORE_LINTERS if name not in running]
     if missing:
         key = "disable-all" if facts.get("schema_version") == "1" else "default"
-        if default == "standard":
+        if default in ("standard", "all"):
             key, how = "disable", f"with {', '.join(missing)} disabled"
         else:
             how = (
@@ -170,7 +170,7 @@ class _Bad(Exception):
 
 class GolangciExtractor:
     name = "golangci"
-    version = "2"
+    version = "3"
     detectors = (DETECTOR,)
 
     def matches(self, path: str) -> bool:

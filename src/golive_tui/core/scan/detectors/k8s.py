@@ -174,6 +174,8 @@ def analyse_workload(ctx: _Doc, doc: yamlutil.Node, findings: list[Finding]) -> 
             http_probes = _http_probes(container)
             if http_probes:
                 facts["http_probes"] = http_probes  # judged against the Go routes later
+                # whose image it is decides whether the Go routes are the ones it serves
+                facts["image"] = yamlutil.scalar(yamlutil.get(container, "image")) or ""
             findings.append(
                 Finding(
                     PROBES,
@@ -365,7 +367,7 @@ def line_scan(path: str, text: str) -> list[Finding]:
 
 class K8sExtractor:
     name = "k8s"
-    version = "2"
+    version = "3"
     detectors = DETECTORS
 
     def matches(self, path: str) -> bool:

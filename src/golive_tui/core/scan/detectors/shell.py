@@ -579,7 +579,8 @@ def failure_ignored(cmds: list[Command], i: int, *, errexit: bool, set_plus_e: b
         )
         if not checked:
             return "`set +e` before it and its exit status is never checked"
-    if not errexit and cmds[i].after in (";", "\n") and rest and _succeeds(rest[0]):
+    plain_next = bool(rest) and rest[0].words[0] not in _PREFIX_WORDS  # not `then echo ok`
+    if not errexit and cmds[i].after in (";", "\n") and plain_next and _succeeds(rest[0]):
         return (
             f"`; {common_text(rest[0])}` after it, and the shell does not stop on errors:"
             " the last command's status is the step's"

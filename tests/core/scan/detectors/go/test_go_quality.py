@@ -471,6 +471,15 @@ def test_pgxpool_needs_its_limits_too() -> None:
             Status.FOUND,
         ),
         ('package main\nimport "github.com/rs/zerolog/log"\nvar _ = log.Info\n', Status.FOUND),
+        (
+            'package main\nimport "k8s.io/klog/v2"\nfunc main() { klog.Info("up") }\n',
+            Status.CONTRARY,
+        ),
+        (
+            'package main\nimport ("log/slog"; "os"; "example.com/tint")\n'
+            "var l = slog.New(tint.NewHandler(os.Stderr, nil))\n",
+            Status.ERROR,
+        ),
     ],
     ids=[
         "slog-default",
@@ -481,6 +490,8 @@ def test_pgxpool_needs_its_limits_too() -> None:
         "zap-prod",
         "logrus-json",
         "zerolog",
+        "klog-default",
+        "slog-custom-handler",
     ],
 )
 def test_structured_logs_need_a_json_handler(src: str, status: Status) -> None:
@@ -684,3 +695,106 @@ def test_otel_api_without_a_provider_is_not_tracing() -> None:
         "var tp = sdktrace.NewTracerProvider()\n"
     )
     assert judge({"main.go": api, "trace.go": sdk}, "go.tracing").status is Status.FOUND
+
+
+def test_timeout_values_are_followed_into_other_files_of_the_repository() -> None:
+    main = """
+    package main
+    import ("net/http"; "example.com/svc/config")
+    func main() {
+        cfg := config.Load()
+        srv := &http.Server{
+            ReadHeaderTimeout: readHeaderTimeout,
+            WriteTimeout:      cfg.HTTP.WriteTimeout,
+            IdleTimeout:       cfg.HTTP.IdleTimeout,
+        }
+        srv.ListenAndServe()
+    }
+    """
+    consts = 'package main\nimport "time"\nconst readHeaderTimeout = 5 * time.Second\n'
+    config = """
+    package config
+    import "time"
+    type HTTP struct{ WriteTimeout, IdleTimeout time.Duration }
+    func Load() Config {
+        return Config{HTTP: HTTP{WriteTimeout: 30 * time.Second, IdleTimeout: 5}}
+    }
+    """
+    files = {"cmd/api/main.go": main, "cmd/api/consts.go": consts, "config/config.go": config}
+    r = judge(files, "go.http.server_timeouts")
+    assert r.status is Status.PARTIAL
+    assert whys(r) == ["IdleTimeout is 5ns, below 1s (from IdleTimeout, followed)"]
+    fixed = config.replace("IdleTimeout: 5}", "IdleTimeout: 2 * time.Minute}")
+    r = judge({**files, "config/config.go": fixed}, "go.http.server_timeouts")
+    assert r.status is Status.FOUND
+    assert "ReadHeaderTimeout 5s (from readHeaderTimeout, followed)" in str(
+        r.evidence[0].facts["why"]
+    )
+    # a constant of another package is not this one's, and two defaults are no default
+    moved = {"cmd/api/main.go": main, "cmd/other/consts.go": consts, "config/config.go": fixed}
+    assert judge(moved, "go.http.server_timeouts").status is Status.PARTIAL
+    twice = fixed + "var alt = HTTP{WriteTimeout: 10 * time.Second}\n"
+    r = judge({**files, "config/config.go": twice}, "go.http.server_timeouts")
+    assert "WriteTimeout value comes from cfg.HTTP.WriteTimeout, not followed" in " ".join(whys(r))
+
+
+def test_per_call_questions_about_a_function_are_asked_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A hostile file with many calls in one function stays linear: the function's text is
+    searched once per question, not once per call."""
+    from golive_tui.core.scan.detectors.go.checks import headers
+
+    calls = 0
+    real = headers._credentials_in
+
+    def counting(func: object) -> bool:
+        nonlocal calls
+        calls += 1
+        return real(func)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(headers, "_credentials_in", counting)
+    sets = "\n".join('    w.Header().Set("Access-Control-Allow-Origin", "*")' for _ in range(200))
+    src = f'package main\nimport "net/http"\nfunc h(w http.ResponseWriter) {{\n{sets}\n}}\n'
+    r = judge(one(src), "go.cors")
+    assert r.status is Status.CONTRARY and len(r.evidence) == 50  # capped, as every detector
+    assert calls == 1
+
+
+def test_a_server_whose_handler_is_set_in_another_method_does_not_serve_the_default_mux() -> None:
+    src = """
+    package main
+    import ("net/http"; _ "net/http/pprof")
+    type app struct{ srv *http.Server }
+    func newApp() *app { return &app{srv: &http.Server{Addr: ":8080"}} }
+    func (a *app) routes(mux *http.ServeMux) { a.srv.Handler = mux }
+    func debug() { go http.ListenAndServe("127.0.0.1:6060", nil) }
+    """
+    r = judge(one(src), "go.pprof")
+    assert r.status is Status.FOUND, r.summary
+    assert "default mux served only on 127.0.0.1:6060" in r.summary
+
+
+def test_a_limiter_guarding_requests_is_named_in_the_summary() -> None:
+    src = """
+    package mw
+    import ("net/http"; "golang.org/x/time/rate")
+    func limit(lim *rate.Limiter, w http.ResponseWriter) bool { return lim.Allow() }
+    """
+    r = judge({"mw/mw.go": src}, "go.ratelimit")
+    assert r.status is Status.FOUND
+    assert r.summary.endswith("a limiter call at mw/mw.go:3 guards requests")
+
+
+def test_a_pool_opened_with_no_limit_anywhere_is_contrary() -> None:
+    src = """
+    package db
+    import "database/sql"
+    func open(dsn string) (*sql.DB, error) { return sql.Open("pgx", dsn) }
+    """
+    r = judge({"db/db.go": src}, "go.db.pool_limits")
+    assert r.status is Status.CONTRARY
+    assert whys(r) == ["database/sql pool opened here and no pool limit is set anywhere"]
+    assert [(e.path, e.line) for e in r.evidence] == [("db/db.go", 3)]
+    sized = judge({"db/db.go": src, "db/pool.go": POOL_ALL}, "go.db.pool_limits")
+    assert sized.status is Status.FOUND

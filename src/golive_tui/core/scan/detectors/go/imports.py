@@ -169,6 +169,33 @@ def scan_imports(text: str) -> list[ImportSpec] | None:
             add(spec)
 
 
+def import_paths(text: str) -> list[str] | None:
+    """The import paths of a Go file (scan_imports without positions: what the service
+    closure reads from every Go file of a repository), or None when it is not Go."""
+    pos = _SKIP.match(text, 1 if text.startswith("\ufeff") else 0)
+    m = _PACKAGE.match(text, pos.end() if pos else 0)
+    if not m:
+        return None
+    at = m.end()
+    paths: list[str] = []
+    while True:
+        decl = _IMPORT_AT.match(text, at)
+        if decl is None:
+            return paths
+        at = decl.end()
+        if decl.group(1) is None:
+            paths.append(decl.group(3)[1:-1])
+            continue
+        while True:
+            spec = _IN_BLOCK.match(text, at)
+            if spec is None:
+                return paths
+            at = spec.end()
+            if spec.group(1) is not None:
+                break
+            paths.append(spec.group(3)[1:-1])
+
+
 @cache
 def import_detectors(path: str) -> tuple[str, ...]:
     """Detectors an import path is evidence for (memoised: the same paths recur in every file)."""

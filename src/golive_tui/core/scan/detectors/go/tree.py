@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -45,7 +45,7 @@ class File:
     facts: dict[str, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
     # Lookups over the whole file that evaluating values repeats (keyed fields, definitions
     # by name): computed once per file, so many literals in one file stay linear.
-    memo: dict[str, Any] = field(default_factory=dict)
+    memo: dict[Any, Any] = field(default_factory=dict)
     root: SgNode | None = None  # the parsed tree: a fragment of the file, or all of it
     full: SgNode | None = None  # the whole file's tree, parsed on first need (see `whole`)
     parsed: bool = False
@@ -70,6 +70,13 @@ class File:
         if self.added_rows:
             row -= bisect_left(self.added_rows, row)
         return row + 1
+
+    def once(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """`compute()` the first time `key` is asked in this file: a check that asks the same
+        question of a function for each of its calls stays linear in a hostile file."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
     def aliases(self, path: str) -> set[str]:
         return self.names.get(path, set())
@@ -237,38 +244,6 @@ def callers(root: SgNode, func: SgNode) -> list[SgNode]:
     return list(root.find_all(cast(Config, config)))
 
 
-def keyed_fields(lit: SgNode) -> dict[str, str]:
-    """`Field: value` pairs of a composite literal's body, as written."""
-    out: dict[str, str] = {}
-    for keyed in named(lit.field("body")):
-        if keyed.kind() != "keyed_element":
-            continue
-        kids = named(keyed)
-        if len(kids) == 2:
-            out[kids[0].text()] = kids[1].text()
-    return out
-
-
-def later_fields(lit: SgNode, assignments: list[SgNode]) -> dict[str, str]:
-    """Fields assigned to the literal's variable later in the same function (`srv.X = ...`)."""
-    assigned = assigned_name(lit)
-    if assigned is None or not assignments:
-        return {}
-    var = assigned[0]
-    func_key = start_of(enclosing_function(lit))
-    start = lit.range().end.index
-    out: dict[str, str] = {}
-    for assign in assignments:
-        left = assign.field("left")
-        right = named(assign.field("right"))
-        if left is None or not right or assign.range().start.index < start:
-            continue
-        target, _, fld = left.text().rpartition(".")
-        if target == var and start_of(enclosing_function(assign)) == func_key:
-            out[fld] = right[0].text()
-    return out
-
-
 def field_nodes(lit: SgNode, assignments: list[SgNode]) -> dict[str, tuple[SgNode, SgNode]]:
     """Field -> (where it is set, its value): keyed in the literal, or assigned to the
     literal's variable later in the same function (`srv.WriteTimeout = ...`)."""
@@ -293,3 +268,10 @@ def field_nodes(lit: SgNode, assignments: list[SgNode]) -> dict[str, tuple[SgNod
         if target == var and start_of(enclosing_function(assign)) == func_key:
             out[fld] = (assign, right[0])
     return out
+
+
+def mentions(f: File, func: SgNode, pattern: re.Pattern[str]) -> bool:
+    """Whether a function's text matches `pattern`, asked once per function and pattern."""
+    key = ("mentions", pattern.pattern, start_of(func))
+    found: bool = f.once(key, lambda: pattern.search(func.text()) is not None)
+    return found

@@ -24,21 +24,32 @@ from golive_tui.core.model import Evidence
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.rules import alt
 from golive_tui.core.scan.detectors.go.summaries import n, split, with_notes
-from golive_tui.core.scan.detectors.go.tree import CON, POS, File, enclosing_function, named
+from golive_tui.core.scan.detectors.go.tree import (
+    CON,
+    POS,
+    File,
+    enclosing_function,
+    mentions,
+    named,
+)
 
 BODY = "go.http.body_limit"
 
 _MAX_BYTES = ("MaxBytesReader", "MaxBytesHandler")
 _READERS = ("NewDecoder", "ReadAll", "Copy", "ParseMultipartForm")
+_SERVES = re.compile(r"\.ServeHTTP\(")
 _LIMITED = re.compile(r"\b(?:MaxBytesReader|LimitReader)\s*\(")
 
 
 def _opens(seen: Seen) -> bool:
-    return bool(seen.f.aliases("net/http")) and (
-        seen.via("net/http", *_MAX_BYTES)
-        or "Body" in seen.words
-        or "ParseMultipartForm" in seen.words
-    )
+    if seen.via("net/http", *_MAX_BYTES):
+        return True
+    # A body read counts only in a handler: `r *http.Request` must be in the text (`.Body`
+    # alone is mostly a client reading a response).
+    if not ("Body" in seen.words or "ParseMultipartForm" in seen.words):
+        return False
+    text = seen.f.text
+    return any(f"*{name}.Request" in text for name in seen.f.aliases("net/http"))
 
 
 def _rule(f: File) -> RulePart:
@@ -88,9 +99,7 @@ def _on_call(
             )
             return True
         func = enclosing_function(call)
-        middleware = name == "MaxBytesHandler" or (
-            func is not None and ".ServeHTTP(" in func.text()
-        )
+        middleware = name == "MaxBytesHandler" or (func is not None and mentions(f, func, _SERVES))
         f.add(BODY, call, POS, **({"middleware": True} if middleware else {}))
         return True
     if name not in _READERS:
@@ -107,7 +116,7 @@ def _on_call(
         reads = any(a.text() in {f"{p}.Body" for p in params} for a in args)
     if not reads:
         return False
-    if _LIMITED.search(func.text()):
+    if mentions(f, func, _LIMITED):
         f.note(BODY, call, "body read through a limit")
         return True
     why = f"{call.text().split('(')[0]}(...) reads the request body without http.MaxBytesReader"

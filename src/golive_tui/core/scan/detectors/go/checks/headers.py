@@ -30,6 +30,7 @@ from golive_tui.core.scan.detectors.go.tree import (
     definitions,
     enclosing_function,
     named,
+    start_of,
     string_value,
 )
 
@@ -162,7 +163,9 @@ def _origin(f: File, call: SgNode, header: str, value: SgNode | None) -> None:
     text = _string(f, value)
     func = enclosing_function(call)
     if text == "*":
-        if func is not None and _credentials_in(func):
+        if func is not None and f.once(
+            ("credentials", start_of(func)), lambda: _credentials_in(func)
+        ):
             why = (
                 "Access-Control-Allow-Origin * together with Access-Control-Allow-Credentials: true"
             )
@@ -198,7 +201,7 @@ def _echoed_unchecked(f: File, value: SgNode, call: SgNode) -> bool:
     if func is None:
         return False
     var = value.text()
-    sources = definitions(func, var)
+    sources = f.once(("defs", start_of(func), var), lambda: definitions(func, var))
     if not sources or not all(_GET_ORIGIN.search(s.text()) for s in sources):
         return False
     word = re.compile(rf"\b{re.escape(var)}\b")

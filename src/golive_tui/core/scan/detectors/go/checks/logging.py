@@ -12,6 +12,7 @@ other library could not be told.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -20,8 +21,9 @@ from ast_grep_py import SgNode
 
 from golive_tui.core.model import Evidence, Polarity
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
+from golive_tui.core.scan.detectors.go.rules import alt
 from golive_tui.core.scan.detectors.go.summaries import n, split
-from golive_tui.core.scan.detectors.go.tree import CON, POS, File
+from golive_tui.core.scan.detectors.go.tree import CON, POS, File, snippet
 
 LOGGING = "go.logging"
 
@@ -53,22 +55,32 @@ _DEFAULTS: dict[str, bool] = {
     "golang.org/x/exp/slog": False,
     "github.com/sirupsen/logrus": False,
     "github.com/rs/zerolog": True,
+    "github.com/containerd/log": False,  # logrus underneath, text formatter by default
+    "k8s.io/klog/v2": False,
 }
+_SLOG = ("log/slog", "golang.org/x/exp/slog")
 _PACKAGES = {path for path, _ in (*_CALLS, *_LITERALS)} | {_SET_FORMAT}
 _WORDS = tuple(sorted({name for _, name in (*_CALLS, *_LITERALS)} | {"SetFormat"}))
 
 
 def _opens(seen: Seen) -> bool:
-    return any(seen.f.aliases(p) for p in _PACKAGES) and bool(seen.words & set(_WORDS))
+    return (any(seen.f.aliases(p) for p in _PACKAGES) and bool(seen.words & set(_WORDS))) or any(
+        seen.via(p, "New") for p in _SLOG
+    )
 
 
 def _rule(f: File) -> RulePart:
     words = "|".join(_WORDS)
-    return RulePart(
+    part = RulePart(
         calls=[rf"\w+\.(?:{words})"],
         literals=[rf"\w+\.(?:{words})"],
         where=[rf"\.(?:{words})\b"],
     )
+    names = {n for p in _SLOG for n in f.aliases(p) if n not in ("_", ".")}
+    if names:  # slog.New(handler): a handler this check does not know
+        part.calls.append(rf"{alt(names)}\.New")
+        part.where.append(rf"{alt(names)}\.New\(")
+    return part
 
 
 def _on_call(
@@ -85,6 +97,11 @@ def _on_call(
     if path == _SET_FORMAT and name == "SetFormat" and args:
         json = args[0].text().endswith(".JSONFormat")
         _handler(f, call, json, f"{receiver}.SetFormat({args[0].text()})")
+        return True
+    if path in _SLOG and name == "New" and args:
+        if not re.search(r"\bNew(?:JSON|Text)Handler\b", args[0].text()):
+            why = f"{receiver}.New({snippet(args[0].text())}): a handler whose format was not seen"
+            f.add(LOGGING, call, POS, handler=f"{receiver}.New", quality="unknown", why=why)
         return True
     writes_json = _CALLS.get((path, name))
     if writes_json is None:
@@ -165,7 +182,7 @@ CHECK = Check(
             (LOGGING,),
             _opens,
             _rule,
-            code_words=lambda r: _WORDS,
+            code_words=lambda r: (*_WORDS, "New"),
             packages={"log/slog": "slog", "go.uber.org/zap": "zap"},
             on_call=_on_call,
             on_literal=_on_literal,

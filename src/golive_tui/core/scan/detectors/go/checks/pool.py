@@ -3,7 +3,9 @@
 One setting is not a sized pool: found needs all four database/sql settings on the same
 receiver in a file (or MaxConns, MaxConnLifetime and MaxConnIdleTime on a pgxpool config);
 each missing one is a contrary item at the first setting of that pool, and a limit of 0 (no
-limit at all) is contrary where it is set."""
+limit at all) is contrary where it is set. A repository that opens database/sql pools
+(`sql.Open`, `sqlx.Connect`...) and sets no limit anywhere has each open as contrary: the
+defaults open connections without bound."""
 
 from __future__ import annotations
 
@@ -15,9 +17,9 @@ from ast_grep_py import SgNode
 
 from golive_tui.core.model import Evidence, Polarity
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
-from golive_tui.core.scan.detectors.go.rules import rules
+from golive_tui.core.scan.detectors.go.rules import alt, rules
 from golive_tui.core.scan.detectors.go.summaries import n, split
-from golive_tui.core.scan.detectors.go.tree import CON, POS, File, named
+from golive_tui.core.scan.detectors.go.tree import CON, POS, File, named, snippet
 from golive_tui.core.scan.detectors.go.values import evaluate
 
 POOL = "go.db.pool_limits"
@@ -30,11 +32,23 @@ _ZERO_UNLIMITED = frozenset(
 )
 
 
+#: Functions that open a database/sql pool, by package.
+_OPENERS = {
+    "database/sql": ("Open", "OpenDB"),
+    "github.com/jmoiron/sqlx": ("Open", "Connect", "MustConnect", "MustOpen", "NewDb"),
+}
+_OPEN_WORDS = frozenset(w for names in _OPENERS.values() for w in names)
+
+
 def _opens(seen: Seen) -> bool:
     r = rules()
-    return bool(seen.words.intersection(r.pool_methods)) or (
-        seen.f.imports_any(r.pgxpool_imports)
-        and bool(seen.words.intersection(r.pgxpool_fields) or "Config" in seen.words)
+    return (
+        bool(seen.words.intersection(r.pool_methods))
+        or (
+            seen.f.imports_any(r.pgxpool_imports)
+            and bool(seen.words.intersection(r.pgxpool_fields) or "Config" in seen.words)
+        )
+        or any(seen.via(path, *names) for path, names in _OPENERS.items())
     )
 
 
@@ -44,6 +58,11 @@ def _rule(f: File) -> RulePart:
         calls=[rf".+\.(?:{'|'.join(r.pool_methods)})"],
         where=[rf"\.(?:{'|'.join(r.pool_methods)})"],
     )
+    for path, names in _OPENERS.items():
+        if f.aliases(path):
+            pkg = alt(f.aliases(path))
+            part.calls.append(rf"{pkg}\.(?:{'|'.join(names)})")
+            part.where.append(rf"{pkg}\.(?:{'|'.join(names)})\(")
     if f.imports_any(r.pgxpool_imports):
         fields = "|".join(r.pgxpool_fields)
         part.assigns.extend(r.pgxpool_fields)
@@ -61,6 +80,12 @@ def _on_call(
     args: list[SgNode],
     path: str | None,
 ) -> bool:
+    if path in _OPENERS and name in _OPENERS[path]:
+        if "pool" in gates:
+            f.facts[POOL].setdefault("opens", []).append(
+                {"line": f.line(call.range().start.line), "snippet": snippet(call.text())}
+            )
+        return True
     if "pool" in gates and name in rules().pool_methods:
         _setting(f, call, name, args[0] if args else None, receiver or "db", "sql")
         return True
@@ -87,7 +112,11 @@ def _on_assignment(f: File, assign: SgNode, field_name: str, value: str) -> bool
 
 
 def _on_keyed(f: File, keyed: SgNode) -> None:
+    # Other checks' rules report keyed elements too: only pgxpool fields in pgxpool files.
+    r = rules()
     kids = named(keyed)
+    if not kids or kids[0].text() not in r.pgxpool_fields or not f.imports_any(r.pgxpool_imports):
+        return
     _setting(f, keyed, kids[0].text(), kids[1] if len(kids) > 1 else None, "pgxpool", "pgxpool")
 
 
@@ -102,6 +131,21 @@ def _judge(
     for e in items:
         pools[(e.path, str(e.facts.get("pool", "")))].append(e)
     out = list(items)
+    if not items:
+        for path, data in sorted(facts.items()):
+            for o in data.get("opens", []):
+                why = "database/sql pool opened here and no pool limit is set anywhere"
+                out.append(
+                    Evidence(
+                        path,
+                        int(o["line"]),
+                        int(o["line"]),
+                        Polarity.CONTRARY,
+                        str(o["snippet"]),
+                        None,
+                        {"open": True, "quality": "contrary", "why": why},
+                    )
+                )
     for (_path, pool), group in pools.items():
         kind = str(group[0].facts.get("kind", "sql"))
         required = _PGX_REQUIRED if kind == "pgxpool" else rules().pool_methods
@@ -134,6 +178,9 @@ def _summary(items: list[Evidence], notes: list[str]) -> str:
     if not items:
         return "no connection pool limit set"
     pos, con = split(items)
+    opened = [e for e in con if e.facts.get("open")]
+    if opened:
+        return f"{n(len(opened), 'database/sql pool')} opened and no pool limit set anywhere"
     missing = sorted({str(e.facts["setting"]) for e in con if e.facts.get("missing")})
     zero = [e for e in con if not e.facts.get("missing")]
     parts = [n(len(pos), "pool limit setting")]
@@ -154,7 +201,7 @@ CHECK = Check(
             (POOL,),
             _opens,
             _rule,
-            code_words=lambda r: (*r.pool_methods, *r.pgxpool_fields),
+            code_words=lambda r: (*r.pool_methods, *r.pgxpool_fields, *sorted(_OPEN_WORDS)),
             literal_words=lambda r: ("Config",),
             on_call=_on_call,
             on_assignment=_on_assignment,

@@ -13,6 +13,10 @@ other files of its package show:
 - found: the default mux is served only on loopback addresses, or the handlers are mounted on a
   mux that holds only admin routes and is served by its own server in that file;
 - could not tell (error): neither is visible - the summary says so.
+
+The default mux on a non-loopback admin port (`http.ListenAndServe(":6060", nil)`) stays
+contrary while an explicit admin mux on the same port is found: every package may register on
+the default mux in its `init` (expvar, libraries), so serving it is serving whatever they add.
 """
 
 from __future__ import annotations
@@ -28,7 +32,13 @@ from golive_tui.core.model import Evidence, Polarity
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.rules import alt
 from golive_tui.core.scan.detectors.go.summaries import n
-from golive_tui.core.scan.detectors.go.tree import File, call_parts, field_nodes, string_value
+from golive_tui.core.scan.detectors.go.tree import (
+    File,
+    assigned_name,
+    call_parts,
+    field_nodes,
+    string_value,
+)
 
 PPROF = "go.pprof"
 PPROF_IMPORT = "net/http/pprof"
@@ -97,6 +107,8 @@ def _record(f: File, by_kind: Mapping[str, list[SgNode]]) -> None:
             continue
         fields = field_nodes(lit, assignments)
         handler = fields.get("Handler")
+        if handler is None and _handler_set_elsewhere(f, lit):
+            continue
         if handler is None or handler[1].text().endswith("DefaultServeMux"):
             addr_field = fields.get("Addr")
             text, loop = _address(f, addr_field[1] if addr_field else None)
@@ -110,6 +122,17 @@ def _record(f: File, by_kind: Mapping[str, list[SgNode]]) -> None:
             )
     if f.aliases(PPROF_IMPORT):
         _mounts(f, facts)
+
+
+def _handler_set_elsewhere(f: File, lit: SgNode) -> bool:
+    """A server whose Handler this file assigns outside the literal's function
+    (`s.srv.Handler = router` in another method) does not serve the default mux."""
+    assigned = assigned_name(lit)
+    if assigned is None:
+        return False
+    name = assigned[0].rsplit(".", 1)[-1]
+    pattern = re.compile(rf"\b{re.escape(name)}\.Handler\s*=[^=]")
+    return bool(f.once(("handler set", name), lambda: pattern.search(f.text) is not None))
 
 
 def _mounts(f: File, facts: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from ast_grep_py import SgNode
@@ -20,7 +21,12 @@ from ast_grep_py import SgNode
 from golive_tui.core.model import Evidence
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.summaries import generic
-from golive_tui.core.scan.detectors.go.tree import File, call_parts, enclosing_function
+from golive_tui.core.scan.detectors.go.tree import (
+    File,
+    call_parts,
+    enclosing_function,
+    mentions,
+)
 
 RATELIMIT = "go.ratelimit"
 
@@ -53,7 +59,7 @@ def _record(f: File, by_kind: Mapping[str, list[SgNode]]) -> None:
             continue
         func = enclosing_function(call)
         line = f.line(call.range().start.line)
-        if func is not None and _SERVING.search(func.text()):
+        if func is not None and mentions(f, func, _SERVING):
             facts.setdefault("guards", []).append(line)
         else:
             facts.setdefault("paces", []).append(line)
@@ -66,12 +72,19 @@ def _judge(
     notes: list[str],
 ) -> list[Evidence]:
     """A generic limiter's import counts only where a file of its package guards requests."""
-    guarded = {p.rpartition("/")[0] for p, v in facts.items() if v.get("guards")}
+    guarded = {
+        p.rpartition("/")[0]: f"{p}:{v['guards'][0]}" for p, v in facts.items() if v.get("guards")
+    }
     out = []
     for e in items:
         path = str(e.facts.get("import", ""))
-        if not _generic(path) or e.path.rpartition("/")[0] in guarded:
+        if not _generic(path):
             out.append(e)
+            continue
+        where = guarded.get(e.path.rpartition("/")[0])
+        if where is not None:
+            why = f"a limiter call at {where} guards requests"
+            out.append(replace(e, facts={**e.facts, "quality": "complete", "why": why}))
             continue
         paces = [f"{p}:{line}" for p, v in facts.items() for line in v.get("paces", [])]
         how = (
@@ -87,7 +100,9 @@ def _judge(
 
 def _summary(items: list[Evidence], notes: list[str]) -> str:
     if items:
-        return generic("finding", "")(items, [])
+        text = generic("finding", "")(items, [])
+        guards = [e for e in items if "why" in e.facts]
+        return f"{text}; {guards[0].facts['why']}" if guards else text
     if notes:
         return (
             "no rate limiting of incoming requests found; "

@@ -10,19 +10,24 @@ partial), and a literal with nothing right is one contrary item listing every pr
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from ast_grep_py import SgNode
 
-from golive_tui.core.model import Evidence
-from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart
+from golive_tui.core.model import Evidence, Polarity
+from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.rules import alt
 from golive_tui.core.scan.detectors.go.summaries import n, split
 from golive_tui.core.scan.detectors.go.tree import (
     CON,
     POS,
     File,
+    enclosing_function,
     field_nodes,
+    named,
 )
 from golive_tui.core.scan.detectors.go.values import duration, evaluate
 
@@ -61,25 +66,43 @@ def _server_call(
     return True
 
 
-def _judge_field(f: File, name: str, value: SgNode) -> tuple[bool, str, str]:
-    """(good, quality, why) for one timeout field's value."""
+def _judge_field(f: File, name: str, value: SgNode) -> tuple[bool, str, str, dict[str, str]]:
+    """(good, quality, why, how to follow it in other files) for one timeout field's value."""
     v = evaluate(f, value)
     if v.number is None:
-        return (
-            False,
-            "unknown",
-            f"{name} value comes from {v.source}, not followed: cannot tell it is a real timeout",
-        )
-    if v.number <= 0:
-        return False, "contrary", f"{name} is {duration(v.number)}: no timeout"
-    if v.number < MIN_TIMEOUT_NS:
-        unit = " (an untyped constant counts nanoseconds)" if "time." not in value.text() else ""
+        why = f"{name} value comes from {v.source}, not followed: cannot tell it is a real timeout"
+        return False, "unknown", why, _follow(value)
+    ok, quality, why = judge_value(name, v.number, "time." not in value.text())
+    return ok, quality, why, {}
+
+
+def judge_value(name: str, ns: float, untyped: bool) -> tuple[bool, str, str]:
+    """(good, quality, why) for a known value."""
+    if ns <= 0:
+        return False, "contrary", f"{name} is {duration(ns)}: no timeout"
+    if ns < MIN_TIMEOUT_NS:
+        unit = " (an untyped constant counts nanoseconds)" if untyped else ""
         return (
             False,
             "contrary",
-            f"{name} is {duration(v.number)}{unit}, below {duration(MIN_TIMEOUT_NS)}",
+            f"{name} is {duration(ns)}{unit}, below {duration(MIN_TIMEOUT_NS)}",
         )
-    return True, "complete", f"{name} {duration(v.number)}"
+    return True, "complete", f"{name} {duration(ns)}"
+
+
+def _follow(value: SgNode) -> dict[str, str]:
+    """What another file could define for this value: a constant of the package (`readTO`)
+    or a struct field given a default in a keyed literal (`cfg.HTTP.ReadTimeout`)."""
+    node = value
+    while node.kind() == "literal_element" and len(named(node)) == 1:
+        node = named(node)[0]
+    if node.kind() == "identifier":
+        return {"follow_kind": "const", "follow_name": node.text()}
+    if node.kind() == "selector_expression":
+        fld = node.field("field")
+        if fld is not None:
+            return {"follow_kind": "field", "follow_name": fld.text()}
+    return {}
 
 
 def _server_literal(
@@ -90,26 +113,27 @@ def _server_literal(
     nodes = field_nodes(lit, assignments)
     set_fields = [name for name in _TIMEOUT_FIELDS if name in nodes]
     good: dict[str, str] = {}
-    problems: list[tuple[SgNode, str, str]] = []  # (where, quality, why)
+    # (where, quality, why, extra facts: the field and how to follow its value)
+    problems: list[tuple[SgNode, str, str, dict[str, str]]] = []
     unknown: set[str] = set()
     for name in set_fields:
         where, value = nodes[name]
-        ok, quality, why = _judge_field(f, name, value)
+        ok, quality, why, follow = _judge_field(f, name, value)
         if ok:
             good[name] = why
         else:
-            problems.append((where, quality, why))
+            problems.append((where, quality, why, {"field": name, **follow}))
             if quality == "unknown":
                 unknown.add(name)
     if "ReadHeaderTimeout" not in nodes and "ReadTimeout" not in nodes:
-        problems.append((lit, "contrary", "neither ReadHeaderTimeout nor ReadTimeout is set"))
+        problems.append((lit, "contrary", "neither ReadHeaderTimeout nor ReadTimeout is set", {}))
     for name in ("WriteTimeout", "IdleTimeout"):
         if name not in nodes:
-            problems.append((lit, "contrary", f"{name} is not set"))
+            problems.append((lit, "contrary", f"{name} is not set", {}))
     # The literal stands for "a read timeout is set": positive when one is good or at least
     # set to a value that is not followed (then partial, never found: the problem says why).
     read_set = bool({"ReadHeaderTimeout", "ReadTimeout"} & (set(good) | unknown))
-    facts: dict[str, Any] = {"fields": set_fields}
+    facts: dict[str, Any] = {"fields": set_fields, "literal": f.line(lit.range().start.line)}
     if not problems:
         f.add(TIMEOUTS, lit, POS, **facts, quality="complete", why=", ".join(good.values()))
     elif not read_set:
@@ -117,9 +141,135 @@ def _server_literal(
         f.add(TIMEOUTS, lit, CON, **facts, quality="contrary", why=why)
     else:
         f.add(TIMEOUTS, lit, POS, **facts, quality="partial", why=", ".join(good.values()))
-        for where, q, why in problems:
-            f.add(TIMEOUTS, where, CON, **facts, quality=q, why=why)
+        for where, q, why, extra in problems:
+            f.add(TIMEOUTS, where, CON, **facts, **extra, quality=q, why=why)
     return True
+
+
+# --------------------------------------------------------------------------- other files' values
+
+_UNITS = frozenset({"Second", "Minute", "Hour", "Millisecond"})
+
+
+_UNIT_WORD = r"\.(?:Second|Minute|Hour|Millisecond)\b"
+
+
+#: A timeout named and given a literal-looking value (`ReadTimeout: 5`, `const
+#: readTimeout = 10 * time.Second`), not read from elsewhere (`ReadTimeout: cfg.X`).
+_DEFINES = re.compile(
+    r"[Tt]imeout\w*\s*(?:time\.Duration\s*)?[:=]\s*\(?\s*(?:\d|\w+\.(?:Second|Minute|Hour|Millisecond|Duration)\b)"
+)
+
+
+def _defs_opens(seen: Seen) -> bool:
+    # Only files that define a timeout-named value: parsing every file that mentions
+    # time.Second would cost the scan a third more.
+    return bool(seen.words & _UNITS) and _DEFINES.search(seen.f.text) is not None
+
+
+def _defs_rule(f: File) -> RulePart:
+    # Package-level constants and variables named like a timeout holding a duration
+    # (`const readHeaderTimeout = 5 * time.Second`), and struct fields named like a timeout
+    # given a value (an untyped 5 is 5ns there too).
+    return RulePart(
+        extra=[
+            # (a plain class, not `(?i)` over the whole spec: that costs the rule 10x)
+            {
+                "any": [{"kind": "const_spec"}, {"kind": "var_spec"}],
+                "has": {"field": "name", "regex": "[Tt]imeout|TIMEOUT"},
+            },
+            {"kind": "keyed_element", "regex": r"^\w*Timeout\s*:"},
+        ],
+        where=[r"(?i:timeout)\w*\s*(?::|=|\w)"],
+    )
+
+
+def _define(f: File, node: SgNode) -> None:
+    """A constant, variable or struct-literal field named like a timeout, with a value that
+    evaluates: what a `judge` can follow a config value into from another file."""
+    facts = f.facts[TIMEOUTS]
+    if node.kind() == "keyed_element":
+        kids = named(node)
+        if len(kids) != 2 or not kids[0].text().endswith("Timeout") or _in_server(node):
+            return
+        v = evaluate(f, kids[1])
+        if v.number is not None:
+            facts.setdefault("defaults", {}).setdefault(kids[0].text(), []).append(v.number)
+        return
+    if enclosing_function(node) is not None:
+        return  # a function's own constant is no package constant
+    names = [c.text() for c in node.field_children("name")]
+    values = named(node.field("value"))
+    if len(names) != len(values):
+        return
+    for name, value in zip(names, values, strict=True):
+        if "timeout" in name.lower() and re.search(_UNIT_WORD, value.text()):
+            v = evaluate(f, value)
+            if v.number is not None:
+                facts.setdefault("consts", {})[name] = v.number
+
+
+def _in_server(keyed: SgNode) -> bool:
+    """Whether a keyed element belongs to an http.Server literal (its own fields are no
+    defaults of a configuration struct)."""
+    for anc in keyed.ancestors():
+        if anc.kind() == "composite_literal":
+            t = anc.field("type")
+            return t is not None and t.text().endswith(".Server")
+    return False
+
+
+def _judge(
+    items: list[Evidence],
+    facts: Mapping[str, Any],
+    all_paths: tuple[str, ...],
+    notes: list[str],
+) -> list[Evidence]:
+    """Follow values that one file could not: a package constant defined in another file of
+    the same folder, or a config field given exactly one default anywhere in the repository."""
+    consts: dict[str, dict[str, float]] = {}
+    defaults: dict[str, set[float]] = {}
+    for path, data in facts.items():
+        consts.setdefault(path.rpartition("/")[0], {}).update(data.get("consts", {}))
+        for name, values in data.get("defaults", {}).items():
+            defaults.setdefault(name, set()).update(values)
+    out: list[Evidence] = []
+    followed: dict[tuple[str, Any], list[str]] = {}
+    for e in items:
+        kind, name = e.facts.get("follow_kind"), str(e.facts.get("follow_name", ""))
+        value: float | None = None
+        if kind == "const":
+            value = consts.get(e.path.rpartition("/")[0], {}).get(name)
+        elif kind == "field" and len(defaults.get(name, ())) == 1:
+            value = next(iter(defaults[name]))
+        if value is None:
+            out.append(e)
+            continue
+        field = str(e.facts.get("field", ""))
+        ok, quality, why = judge_value(field, value, False)
+        why = f"{why} (from {name}, followed)"
+        if ok:
+            followed.setdefault((e.path, e.facts.get("literal")), []).append(why)
+        else:
+            out.append(replace(e, facts={**e.facts, "quality": quality, "why": why}))
+    return [_complete(e, out, followed) for e in out]
+
+
+def _complete(
+    e: Evidence, items: list[Evidence], followed: Mapping[tuple[str, Any], list[str]]
+) -> Evidence:
+    """A literal's positive item once its followed values leave no problem behind."""
+    key = (e.path, e.facts.get("literal"))
+    if e.polarity is not Polarity.POSITIVE or key not in followed:
+        return e
+    open_problems = [
+        x
+        for x in items
+        if x.polarity is Polarity.CONTRARY and (x.path, x.facts.get("literal")) == key
+    ]
+    why = ", ".join(w for w in (str(e.facts.get("why", "")), *followed[key]) if w)
+    quality = "partial" if open_problems else "complete"
+    return replace(e, facts={**e.facts, "quality": quality, "why": why})
 
 
 def _summary(items: list[Evidence], notes: list[str]) -> str:
@@ -144,7 +294,7 @@ def _summary(items: list[Evidence], notes: list[str]) -> str:
 
 
 CHECK = Check(
-    detectors=(Detector(TIMEOUTS, _summary, grouped=False),),
+    detectors=(Detector(TIMEOUTS, _summary, grouped=False, judge=_judge),),
     gates=(
         Gate(
             "server",
@@ -157,6 +307,14 @@ CHECK = Check(
             packages={"net/http": "http"},
             on_call=_server_call,
             on_literal=_server_literal,
+        ),
+        Gate(
+            "timeout_values",
+            (TIMEOUTS,),
+            _defs_opens,
+            _defs_rule,
+            code_words=lambda r: tuple(sorted(_UNITS)),
+            on_node={"const_spec": _define, "var_spec": _define, "keyed_element": _define},
         ),
     ),
 )

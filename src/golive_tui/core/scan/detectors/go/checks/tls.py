@@ -132,7 +132,13 @@ def _side_of_literal(f: File, lit: SgNode, fields: set[str]) -> str:
 
 
 def _side_of_name(f: File, name: str) -> str:
-    """How this file uses a variable holding a tls.Config."""
+    """How this file uses a variable holding a tls.Config (asked once per name: each ask
+    reads the whole text)."""
+    side: str = f.once(("tls side", name), lambda: _find_side(f, name))
+    return side
+
+
+def _find_side(f: File, name: str) -> str:
     if not name or not re.fullmatch(r"[\w.]+", name):
         return "unknown"
     var = re.escape(name)

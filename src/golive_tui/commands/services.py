@@ -1,0 +1,90 @@
+"""`golive services`: the services a repository deploys, how each was found, and the main
+packages that are not services (with the reason). JSON is stable (docs/services.md)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from golive_tui.commands._options import add_repo_option, repo_path
+from golive_tui.commands._output import console
+from golive_tui.core.services.model import ServiceMap
+
+#: Version of the `golive services --format json` document.
+SCHEMA = 1
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_repo_option(parser, positional=True)
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="Output format (default: text; json is stable, see docs/services.md)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Exit 0 whenever discovery ran (a repository with no service is not an error)."""
+    from golive_tui.core.services.discover import discover
+
+    found = discover(repo_path(args))
+    if args.format == "json":
+        sys.stdout.write(json.dumps(to_json(found), indent=2, ensure_ascii=False) + "\n")
+        return 0
+    _print_text(found)
+    return 0
+
+
+def to_json(found: ServiceMap) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "single": found.single,
+        "services": [
+            {
+                "name": s.name,
+                "main": s.main,
+                "module": s.module,
+                "declared": s.declared,
+                "dockerfiles": list(s.dockerfiles),
+                "manifests": list(s.manifests),
+                "ci_jobs": list(s.ci_jobs),
+                "links": [
+                    {"kind": str(link.kind), "path": link.path, "line": link.line, "how": link.how}
+                    for link in s.links
+                ],
+            }
+            for s in found.services
+        ],
+        "not_services": [{"main": n.main, "reason": n.reason} for n in found.not_services],
+    }
+
+
+def _print_text(found: ServiceMap) -> None:
+    out = console(sys.stdout)
+
+    def say(text: str, style: str = "") -> None:
+        out.print(text, style=style or None, highlight=False, markup=False)
+
+    if not found.services:
+        say("no service found: golive reads the whole repository as one service", "dim")
+    for s in found.services:
+        say(f"{s.name}  {s.main}" + ("  (declared)" if s.declared else ""), "bold")
+        if s.module:
+            say(f"  module      {s.module}")
+        for label, values in (
+            ("dockerfiles", s.dockerfiles),
+            ("manifests", s.manifests),
+            ("ci jobs", s.ci_jobs),
+        ):
+            if values:
+                say(f"  {label:<11} {', '.join(values)}")
+        for link in s.links:
+            where = f"{link.path}:{link.line}" if link.line else link.path
+            say(f"    {link.kind}: {where}  {link.how}", "dim")
+    if found.not_services:
+        say("not a service", "bold")
+        for n in found.not_services:
+            say(f"  {n.main}  {n.reason}")

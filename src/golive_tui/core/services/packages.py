@@ -1,0 +1,251 @@
+"""The repository's Go packages and modules, as discovery and the import closure need them.
+
+Per non-test Go file: its package name, its imports and whether `//go:build ignore` keeps it out
+of every build (read with the scan's import scanner, no parse). Per module: its path (go.mod),
+its `replace` directives to local directories, and go.work's `use` list. Files are read through
+the scan's reader (size cap, no symlinks) and remembered in the scan cache by blob, so a warm run
+reads nothing it has seen.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from golive_tui.core.git.listing import RepoFile, Snapshot, is_vendored
+from golive_tui.core.git.worktree import blob_sha
+from golive_tui.core.scan import buildtags
+from golive_tui.core.scan.cache import ScanCache
+from golive_tui.core.scan.detectors.base import FileScan
+from golive_tui.core.scan.detectors.go.imports import build_ignored, import_paths
+from golive_tui.core.scan.reader import FileReader, Skip
+
+#: Cache key of the per-file facts (bump the version when what is stored changes).
+CACHE_KEY = ScanCache.key("services.gofile", "3")
+#: go.mod / go.work files read at most (a repository of many modules is still bounded).
+MAX_MODULE_FILES = 500
+
+_PACKAGE = re.compile(r"(?m)^package[ \t]+([A-Za-z_]\w*)")
+_MODULE = re.compile(r'(?m)^module[ \t]+"?([^\s"]+)"?')
+_REPLACE_LINE = re.compile(r"^\s*(?:replace\s+)?(\S+)(?:\s+\S+)?\s*=>\s*(\S+)(?:\s+\S+)?\s*$")
+_USE_LINE = re.compile(r"^\s*(?:use\s+)?(\S+)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class GoFile:
+    path: str
+    package: str
+    imports: tuple[str, ...]
+    ignored: bool  # `//go:build ignore`: never compiled
+    constraint: str | None = None  # its `//go:build` expression (buildtags decides per target)
+
+
+@dataclass(frozen=True, slots=True)
+class Module:
+    path: str  # the module path from go.mod
+    dir: str  # repository-relative directory of go.mod ("." at the root)
+    replaces: tuple[tuple[str, str], ...] = ()  # (module path, local directory) pairs
+
+
+@dataclass(slots=True)
+class PackageIndex:
+    """Go source directories (non-test files), modules and go.work of one snapshot."""
+
+    files: dict[str, list[GoFile]] = field(default_factory=dict)  # directory -> files
+    modules: dict[str, Module] = field(default_factory=dict)  # go.mod directory -> module
+    work_uses: tuple[str, ...] = ()  # go.work `use` directories (empty: no go.work)
+    unread: dict[str, str] = field(default_factory=dict)  # path -> why it could not be read
+    _owners: dict[str, Module | None] = field(default_factory=dict)  # module_of, remembered
+
+    def package(self, directory: str) -> str:
+        """The package name of a directory: its first file that builds (ignored files aside)."""
+        for f in self.files.get(directory, ()):
+            if not f.ignored:
+                return f.package
+        return ""
+
+    def main_dirs(self) -> list[str]:
+        return sorted(d for d in self.files if self.package(d) == "main")
+
+    def module_of(self, directory: str) -> Module | None:
+        """The module holding a directory: the nearest go.mod at or above it."""
+        if directory in self._owners:
+            return self._owners[directory]
+        owner = self._module_of(directory)
+        self._owners[directory] = owner
+        return owner
+
+    def _module_of(self, directory: str) -> Module | None:
+        at = directory
+        while True:
+            module = self.modules.get(at)
+            if module is not None:
+                return module
+            if at == ".":
+                return None
+            at = at.rpartition("/")[0] or "."
+
+    def import_path(self, directory: str) -> str:
+        module = self.module_of(directory)
+        if module is None:
+            return ""
+        if directory == module.dir:
+            return module.path
+        rest = directory if module.dir == "." else directory[len(module.dir) + 1 :]
+        return f"{module.path}/{rest}"
+
+
+def dir_of(path: str) -> str:
+    return path.rpartition("/")[0] or "."
+
+
+def is_go_source(path: str) -> bool:
+    """A Go file that is part of a package build: not a test, not vendored."""
+    return path.endswith(".go") and not path.endswith("_test.go") and not is_vendored(path)
+
+
+def build_index(snapshot: Snapshot, reader: FileReader, cache: ScanCache) -> PackageIndex:
+    """Read every non-test Go file's header and every go.mod / go.work (bounded, cached)."""
+    index = PackageIndex()
+    module_files: list[RepoFile] = []
+    work: RepoFile | None = None
+    for f in snapshot.files:
+        base = posixpath.basename(f.path)
+        if base == "go.mod" and not is_vendored(f.path):
+            module_files.append(f)
+        elif f.path == "go.work":
+            work = f
+        elif is_go_source(f.path):
+            go = _go_file(f, reader, cache, snapshot.is_git, index)
+            if go is not None:
+                index.files.setdefault(dir_of(f.path), []).append(go)
+    for f in module_files[:MAX_MODULE_FILES]:
+        text = _text(f, reader, index)
+        if text is not None:
+            module = parse_go_mod(text, dir_of(f.path))
+            if module is not None:
+                index.modules[module.dir] = module
+    if work is not None:
+        text = _text(work, reader, index)
+        if text is not None:
+            index.work_uses = parse_go_work(text)
+    return index
+
+
+def _text(f: RepoFile, reader: FileReader, index: PackageIndex) -> str | None:
+    data = reader.read(f)
+    if isinstance(data, Skip):
+        index.unread[f.path] = data.reason
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        index.unread[f.path] = "not UTF-8 text"
+        return None
+
+
+def _go_file(
+    f: RepoFile, reader: FileReader, cache: ScanCache, is_git: bool, index: PackageIndex
+) -> GoFile | None:
+    blob = f.blob if is_git else None
+    if blob is not None:
+        hit = cache.get(CACHE_KEY, f.path, blob)
+        if hit is not None:
+            return _from_meta(f.path, hit.meta)
+    data = reader.read(f)
+    if isinstance(data, Skip):
+        index.unread[f.path] = data.reason
+        return None
+    if blob is None and is_git:
+        blob = blob_sha(data)
+        hit = cache.get(CACHE_KEY, f.path, blob)
+        if hit is not None:
+            return _from_meta(f.path, hit.meta)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        index.unread[f.path] = "not UTF-8 text"
+        return None
+    meta = file_facts(text)
+    if blob is not None:
+        cache.put(CACHE_KEY, f.path, blob, FileScan(meta=meta))
+    return _from_meta(f.path, meta)
+
+
+def file_facts(text: str) -> dict[str, object]:
+    """What the closure needs of one Go file (stored in the cache as FileScan meta)."""
+    paths = import_paths(text)
+    if paths is None:
+        return {}
+    m = _PACKAGE.search(text)
+    return {
+        "package": m.group(1) if m else "",
+        "imports": sorted(set(paths)),
+        "ignored": build_ignored(text),
+        "constraint": buildtags.constraint(text[: buildtags.HEAD_BYTES].encode("utf-8")),
+    }
+
+
+def _from_meta(path: str, meta: object) -> GoFile | None:
+    if not isinstance(meta, dict) or not isinstance(meta.get("package"), str):
+        return None  # not Go (no package clause): not part of any package
+    imports = meta.get("imports", [])
+    return GoFile(
+        path,
+        meta["package"],
+        tuple(i for i in imports if isinstance(i, str)) if isinstance(imports, list) else (),
+        bool(meta.get("ignored", False)),
+        meta["constraint"] if isinstance(meta.get("constraint"), str) else None,
+    )
+
+
+def parse_go_mod(text: str, directory: str) -> Module | None:
+    """The module path and its `replace` directives that point at local directories."""
+    m = _MODULE.search(text)
+    if m is None:
+        return None
+    replaces: list[tuple[str, str]] = []
+    for statement in _statements(text, "replace"):
+        r = _REPLACE_LINE.match(statement)
+        if r is None:
+            continue
+        target = r.group(2)
+        if target.startswith(("./", "../")) or target in (".", ".."):
+            local = posixpath.normpath(posixpath.join(directory, target))
+            if not local.startswith(".."):  # a replace leaving the repository is not ours
+                replaces.append((r.group(1), local))
+    return Module(m.group(1), directory, tuple(replaces))
+
+
+def parse_go_work(text: str) -> tuple[str, ...]:
+    uses: list[str] = []
+    for statement in _statements(text, "use"):
+        u = _USE_LINE.match(statement)
+        if u is None:
+            continue
+        local = posixpath.normpath(u.group(1).strip('"'))
+        if not local.startswith("..") and not posixpath.isabs(local):
+            uses.append(local)
+    return tuple(uses)
+
+
+def _statements(text: str, verb: str) -> list[str]:
+    """`verb X` lines and the lines of `verb ( ... )` blocks, comments removed."""
+    out: list[str] = []
+    block = False
+    for raw in text.splitlines():
+        line = raw.split("//", 1)[0].strip()
+        if not line:
+            continue
+        if block:
+            if line == ")":
+                block = False
+            else:
+                out.append(line)
+            continue
+        if re.match(rf"{verb}\s*\($", line):
+            block = True
+        elif re.match(rf"{verb}\s+", line):
+            out.append(line)
+    return out

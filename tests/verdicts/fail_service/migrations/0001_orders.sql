@@ -1,0 +1,1 @@
+CREATE TABLE orders (id text, customer text, amount float);
