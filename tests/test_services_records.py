@@ -256,6 +256,28 @@ def test_a_service_signed_release_is_read_only_and_a_base_only_once_committed(
     assert find_base(mono, "v1.1.0", service="payments")[0] is None
 
 
+def test_the_walker_saver_signs_the_reviewed_draft_into_its_service(mono: Path) -> None:
+    from golive_tui.commands.walk import record_saver
+    from golive_tui.core.reviewed import TreeChangedError
+
+    answer(mono, "orders", "v1.0.0", RUNBOOK_DONE)
+    session = Session.open(str(mono), service="orders")
+    draft = session.load_draft()
+    assert draft is not None
+    report = session.scan()
+    save = record_saver(session)
+    (mono / "internal/money/money.go").write_text("package money\n\nvar Rate = 1\n")
+    with pytest.raises(TreeChangedError, match=r"internal/money/money\.go"):
+        save(draft, report, session.assess(draft, report))
+    assert list_records(mono, "orders") == []
+    report = session.scan()  # rescanned: what is signed is what was reviewed again
+    message = save(draft, report, session.assess(draft, report))
+    assert ".golive/records/orders/v1.0.0.toml" in message
+    record = load_record(record_path(mono, "v1.0.0", "orders"))
+    assert record.service == "orders" and record.item("ops.runbook").state == "done"
+    assert list_records(mono, "payments") == [] and list_records(mono) == []
+
+
 def test_a_service_release_names_its_service(
     mono: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
