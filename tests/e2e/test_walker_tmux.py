@@ -101,12 +101,12 @@ def test_pick_a_service_then_walk_it(tmux: Callable[..., str], tmp_path: Path) -
     from tests.conftest import git
 
     repo = demo.prepare(tmp_path)
+    (repo / "cmd/worker").mkdir(parents=True)
+    (repo / "cmd/worker/main.go").write_text("package main\n\nfunc main() {}\n")
     (repo / ".golive").mkdir(exist_ok=True)
     (repo / ".golive/config.toml").write_text(
         '[services.api]\nmain = "cmd/api"\n[services.worker]\nmain = "cmd/worker"\n'
     )
-    (repo / "cmd/worker").mkdir(parents=True)
-    (repo / "cmd/worker/main.go").write_text("package main\n\nfunc main() {}\n")
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "two services")
     command = f"cd {repo} && {GOLIVE}; echo golive-exited-$?; sleep 600"

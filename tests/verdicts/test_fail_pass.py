@@ -52,6 +52,7 @@ FAIL_DETECTORS: Mapping[str, frozenset[Status]] = {
     "gomod.go_version": BAD,  # go 1.16, no toolchain line
     "docker.non_root_user": BAD,  # USER root
     "docker.minimal_base": BAD,  # final stage FROM golang:latest
+    "docker.multistage": BAD,  # two stages, but the final one is golang:latest
     "docker.healthcheck": BAD,  # HEALTHCHECK NONE
     "docker.static_binary": NOT_FOUND,  # CGO_ENABLED=1
     "docker.ca_certificates": NOT_FOUND,  # nothing installs or copies them
@@ -137,6 +138,7 @@ FAIL_AT_RISK: Mapping[str, frozenset[str]] = {
     "go-deploy-basics": frozenset(
         {
             "container.minimal-base",
+            "container.multistage",  # the final stage is golang:latest: stages in name only
             "deploy.go-modules",
             "http.body-limit",
             "http.cors",
@@ -182,6 +184,7 @@ FAIL_AT_RISK: Mapping[str, frozenset[str]] = {
             "ci.tests",
             "container.healthcheck",
             "container.minimal-base",
+            "container.multistage",
             "container.non-root",
             "container.patch-policy",
             "db.parameterized-queries",

@@ -21,7 +21,7 @@ __all__ = ["DETECTORS", "EXTRACTORS", "DockerfileExtractor", "analyse", "parse"]
 
 class DockerfileExtractor:
     name = "dockerfile"
-    version = "1"
+    version = "2"
     detectors = DETECTORS
 
     def matches(self, path: str) -> bool:

@@ -100,7 +100,9 @@ def multistage(img: Image) -> list[Finding]:
         for src in sources(instr):
             ref = stage_ref(img.df, src, img.final.index)
             copies |= ref is not None and ref not in lineage_idx
-    multi = len(img.df.stages) >= 2 and copies
+    # A final stage on a toolchain image ships the compiler anyway: stages in name only.
+    toolchain_final = classify_base(img.root.base) == "toolchain"
+    multi = len(img.df.stages) >= 2 and copies and not toolchain_final
     facts: dict[str, Any] = {
         "stages": len(img.df.stages),
         "final_base": img.final.base_raw,
@@ -108,6 +110,11 @@ def multistage(img: Image) -> list[Finding]:
     }
     if img.root.base != img.final.base_raw:
         facts["final_base_resolved"] = img.root.base
+    if toolchain_final and len(img.df.stages) >= 2:
+        facts["quality"] = "contrary"
+        facts["why"] = (
+            f"the final stage runs on {img.root.base}, a toolchain image: the compiler ships anyway"
+        )
     return [img.finding(MULTISTAGE, Polarity.POSITIVE if multi else Polarity.CONTRARY, **facts)]
 
 
