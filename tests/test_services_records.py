@@ -470,3 +470,26 @@ def test_a_service_records_folder_leading_outside_is_refused(
     assert "refused" in capsys.readouterr().err
     assert (outside / "v1.0.0.toml").read_bytes() == before
     assert sorted(p.name for p in outside.iterdir()) == ["v1.0.0.toml"]
+
+
+def test_each_service_is_judged_on_the_code_it_ships(
+    mono: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """orders handles SIGTERM in its main package; payments does not: the evidence of one
+    service's code never ticks the other's item (status and the signed record alike)."""
+
+    def sigterm(service: str) -> dict[str, object]:
+        assert cli("status", "-C", str(mono), "--service", service, "--format", "json") == 0
+        data = json.loads(capsys.readouterr().out)
+        (item,) = [i for i in data["items"] if i["id"] == "shutdown.sigterm"]
+        return dict(item)
+
+    assert sigterm("orders")["state"] == "detected"
+    assert sigterm("payments")["state"] != "detected"
+    from golive_tui.core.workflows import save_record
+
+    saved = save_record(mono, "tiny", "v1.0.0", sign=False, service="payments")
+    record = load_record(saved.path)
+    assert record.service == "payments"
+    assert record.item("shutdown.sigterm").state != "detected"
+    assert not record.item("shutdown.sigterm").evidence  # orders' main.go is not payments' code

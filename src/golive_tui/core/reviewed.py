@@ -59,10 +59,17 @@ def tree_now(repo_root: Path) -> worktree.TreeState | None:
 
 
 def reviewed_scan(
-    repo_root: Path, progress: Callable[[Progress], None] | None = None
+    repo_root: Path,
+    progress: Callable[[Progress], None] | None = None,
+    service: str = "",
 ) -> ReviewedScan:
-    """Scan, with the tree's state taken first: a change during the scan is caught at signing."""
+    """Scan, with the tree's state taken first: a change during the scan is caught at signing.
+
+    `service` ("" = the whole repository) limits the evidence to the code that service ships.
+    """
     from golive_tui.core.scan.engine import scan
+    from golive_tui.core.services.choice import service_for
 
     state = tree_now(repo_root)
-    return ReviewedScan(scan(repo_root, progress=progress), state)
+    shipped = service_for(repo_root, service)
+    return ReviewedScan(scan(repo_root, progress=progress, service=shipped), state)

@@ -94,7 +94,7 @@ def save_record(
     if draft is not None:
         draft = with_current_ids(draft, checklist)  # answers under former item ids count
     chosen = session_profile(repo_root, checklist, profile, draft)
-    scanned = reviewed_scan(repo_root)
+    scanned = reviewed_scan(repo_root, service=service)
     assessment = assess(
         checklist,
         dict(getattr(draft, "answers", {}) or {}),
@@ -464,7 +464,10 @@ def evidence_drift(root: Path, record: Record) -> list[Drift]:
             f"commit {record.repo.commit[:12]} of record {record.release} is not in this "
             "repository (fetch it, or a full clone in CI: fetch-depth 0)"
         )
-    report = scan(root, commit=record.repo.commit)
+    from golive_tui.core.services.choice import service_for
+
+    shipped = service_for(root, record.service)
+    report = scan(root, commit=record.repo.commit, service=shipped)
     blobs = repo_facts(root, record.repo.commit).blobs  # cross-file findings carry no blob
     results = {r.id: r for r in report.results}
     item_detectors = _checklist_detectors(root, record)
@@ -592,7 +595,7 @@ class Session:
         )
 
     def scan(self, progress: Callable[[Progress], None] | None = None) -> ReviewedScan:
-        return reviewed_scan(self.root, progress)
+        return reviewed_scan(self.root, progress, self.service)
 
     def assess(self, draft: Draft | None, report: ScanReport | ReviewedScan | None) -> Assessment:
         results: dict[str, DetectorResult] = (
