@@ -345,7 +345,7 @@ class ItemDetail(VerticalScroll):
         self._set("#d-evidence-heading", f"Evidence{settles}{found}")
         lines: list[Content] = []
         for link in view.links:
-            role = Content.styled(f"{link.role.value:<8}", "$text-muted")
+            role = Content.styled(f"{link.role.value:<9}", "$text-muted")  # "supports" + a space
             if link.status is None:
                 text = "waiting for the scan…" if scanning else NOT_SCANNED
                 lines.append(
