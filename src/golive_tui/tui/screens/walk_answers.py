@@ -199,35 +199,27 @@ class Answering(WalkView):
         self.answer(item, State.DONE, AnswerFields(score=value))
 
     def action_na(self) -> None:
-        if not self.editable():
-            return
-        view = self.current
-        if view is None:
-            return
-        if view.answer is not None and view.answer.state is State.NA:
-            self.commit(without_answer(self.draft, view.item.id), "n/a cleared")
-            return
-        item = view.item
-        evidence = self.evidence_state(item.id)
         fields = [Field("reason", "Reason (required): why it does not apply")]
-        self._form(item, State.NA, evidence, "Not applicable", fields)
+        self._set_aside(State.NA, "n/a cleared", "Not applicable", fields)
 
     def action_waive(self) -> None:
-        if not self.editable():
-            return
-        view = self.current
-        if view is None:
-            return
-        if view.answer is not None and view.answer.state is State.WAIVED:
-            self.commit(without_answer(self.draft, view.item.id), "waiver cleared")
-            return
-        item = view.item
-        evidence = self.evidence_state(item.id)
         fields = [
             Field("reason", "Reason (required): why it is accepted for now"),
             Field("until", "Until (required): expiry date", placeholder="YYYY-MM-DD"),
         ]
-        self._form(item, State.WAIVED, evidence, "Waive", fields)
+        self._set_aside(State.WAIVED, "waiver cleared", "Waive", fields)
+
+    def _set_aside(self, state: State, cleared: str, title: str, fields: list[Field]) -> None:
+        """n/a and waive: the same key clears an answer already in that state, else asks why."""
+        if not self.editable():
+            return
+        view = self.current
+        if view is None:
+            return
+        if view.answer is not None and view.answer.state is state:
+            self.commit(without_answer(self.draft, view.item.id), cleared)
+            return
+        self._form(view.item, state, self.evidence_state(view.item.id), title, fields)
 
     def _form(
         self, item: Item, state: State, evidence: State | None, title: str, fields: list[Field]
