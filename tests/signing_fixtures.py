@@ -9,7 +9,7 @@ import contextlib
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -175,3 +175,15 @@ def sample_record(
             ),
         ),
     )
+
+
+def signed_repo(
+    make_repo: Callable[..., Path], tmp_path: Path, files: dict[str, str], name: str = "svc"
+) -> Path:
+    """A repository whose allowed signers are committed on main (trusted) and tagged v1.0.0."""
+    repo = make_repo(files, name=name)
+    use_ssh_key(repo, ssh_keygen(tmp_path))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "signers")  # trusted: committed on main
+    git(repo, "tag", "v1.0.0")
+    return repo

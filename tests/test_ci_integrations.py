@@ -18,8 +18,8 @@ import yaml
 from golive_tui.cli import main
 from golive_tui.core.model import Answer
 from tests.conftest import ROOT, RepoFactory, git
-from tests.signing_fixtures import ssh_keygen, use_ssh_key
-from tests.test_cli_records import CHECKLIST, MAIN_GO, RUNBOOK_DONE, answer
+from tests.signing_fixtures import signed_repo
+from tests.test_cli_records import CHECKLIST, RUNBOOK_DONE, SERVICE_FILES, answer
 
 SCRIPT = ROOT / "ci" / "golive-gate.sh"
 
@@ -37,20 +37,7 @@ def golive_bin(tmp_path: Path) -> Path:
 @pytest.fixture
 def signed(make_repo: RepoFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A service whose v1.0.0 record is signed by a trusted key, for the release's tag."""
-    repo = make_repo(
-        {
-            "go.mod": "module example.com/svc\n\ngo 1.22\n",
-            "cmd/api/main.go": MAIN_GO,
-            "docs/runbook.md": "# Runbook\n",
-            ".golive/checklists/tiny.toml": CHECKLIST,
-            ".golive/config.toml": 'checklist = "tiny"\nprofile = "launch"\n',
-        },
-        name="svc",
-    )
-    use_ssh_key(repo, ssh_keygen(tmp_path))
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "signers")
-    git(repo, "tag", "v1.0.0")
+    repo = signed_repo(make_repo, tmp_path, SERVICE_FILES)
     monkeypatch.chdir(repo)
     return repo
 

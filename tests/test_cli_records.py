@@ -20,7 +20,7 @@ from golive_tui.core.record.store import load_record
 from golive_tui.core.record.verify import verify_record
 from golive_tui.core.workflows import SaveResult, save_record
 from tests.conftest import ROOT, RepoFactory, git
-from tests.signing_fixtures import allow, ssh_keygen, use_ssh_key
+from tests.signing_fixtures import allow, signed_repo, ssh_keygen
 
 CHECKLIST = """\
 [checklist]
@@ -83,23 +83,19 @@ def cli(*args: str) -> int:
     return main(list(args))
 
 
+#: A small service with the tiny checklist and a profile: the repository most record tests sign.
+SERVICE_FILES = {
+    "go.mod": "module example.com/svc\n\ngo 1.22\n",
+    "cmd/api/main.go": MAIN_GO,
+    "docs/runbook.md": "# Runbook\n",
+    ".golive/checklists/tiny.toml": CHECKLIST,
+    ".golive/config.toml": 'checklist = "tiny"\nprofile = "launch"\n',
+}
+
+
 @pytest.fixture
 def service(make_repo: RepoFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    repo = make_repo(
-        {
-            "go.mod": "module example.com/svc\n\ngo 1.22\n",
-            "cmd/api/main.go": MAIN_GO,
-            "docs/runbook.md": "# Runbook\n",
-            "README.md": "svc\n",
-            ".golive/checklists/tiny.toml": CHECKLIST,
-            ".golive/config.toml": 'checklist = "tiny"\nprofile = "launch"\n',
-        },
-        name="svc",
-    )
-    use_ssh_key(repo, ssh_keygen(tmp_path))
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "signers")  # trusted: committed on main
-    git(repo, "tag", "v1.0.0")
+    repo = signed_repo(make_repo, tmp_path, {**SERVICE_FILES, "README.md": "svc\n"})
     monkeypatch.chdir(repo)
     return repo
 

@@ -30,7 +30,7 @@ from golive_tui.core.services.choice import (
 from golive_tui.core.services.names import ServiceNameError, check_service_name, is_service_name
 from golive_tui.core.workflows import Session
 from tests.conftest import RepoFactory, git
-from tests.signing_fixtures import allow, ssh_keygen, use_ssh_key
+from tests.signing_fixtures import allow, signed_repo, ssh_keygen
 from tests.test_cli_records import CHECKLIST, MAIN_GO, PLAIN_GO
 
 TWO_SERVICES = """\
@@ -53,19 +53,10 @@ def cli(*args: str) -> int:
     return main(list(args))
 
 
-def _signed_repo(make_repo: RepoFactory, tmp_path: Path, files: dict[str, str], name: str) -> Path:
-    repo = make_repo(files, name=name)
-    use_ssh_key(repo, ssh_keygen(tmp_path))
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "signers")  # trusted: committed on main
-    git(repo, "tag", "v1.0.0")
-    return repo
-
-
 @pytest.fixture
 def mono(make_repo: RepoFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Two services sharing a package; only orders' runbook is answered."""
-    repo = _signed_repo(
+    repo = signed_repo(
         make_repo,
         tmp_path,
         {
@@ -326,7 +317,7 @@ def test_a_record_refiled_under_another_service_does_not_verify(mono: Path) -> N
 def test_single_service_repository_keeps_todays_paths(
     make_repo: RepoFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    repo = _signed_repo(
+    repo = signed_repo(
         make_repo,
         tmp_path,
         {

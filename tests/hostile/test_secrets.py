@@ -17,8 +17,8 @@ from golive_tui.core.record.build import clean_remote, normalize_remote
 from golive_tui.core.record.export import intoto, render
 from golive_tui.core.record.store import load_record
 from tests.conftest import RepoFactory, git
-from tests.signing_fixtures import ssh_keygen, use_ssh_key
-from tests.test_cli_records import CHECKLIST, MAIN_GO, RUNBOOK_DONE, answer
+from tests.signing_fixtures import signed_repo
+from tests.test_cli_records import RUNBOOK_DONE, SERVICE_FILES, answer
 
 SECRETS = ("S3CRETPASS", "T0KENQUERY", "FRAGM3NT", "US3RT0KEN")
 TOKEN_URL = "https://x-access-token:S3CRETPASS@github.com/acme/svc.git?token=T0KENQUERY#FRAGM3NT"
@@ -69,20 +69,7 @@ def test_normalize_remote_never_raises_and_ignores_credentials() -> None:
 
 @pytest.fixture
 def service(make_repo: RepoFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    repo = make_repo(
-        {
-            "go.mod": "module example.com/svc\n\ngo 1.22\n",
-            "cmd/api/main.go": MAIN_GO,
-            "docs/runbook.md": "# Runbook\n",
-            ".golive/checklists/tiny.toml": CHECKLIST,
-            ".golive/config.toml": 'checklist = "tiny"\nprofile = "launch"\n',
-        },
-        name="svc",
-    )
-    use_ssh_key(repo, ssh_keygen(tmp_path))
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "signers")
-    git(repo, "tag", "v1.0.0")
+    repo = signed_repo(make_repo, tmp_path, SERVICE_FILES)
     monkeypatch.chdir(repo)
     return repo
 
