@@ -198,9 +198,43 @@ _RUNBOOK = re.compile(
 )
 
 
+# Every `_RUNBOOK` match contains one of these words, case aside: str.find over all paths
+# joined and lower-cased finds the few paths worth the full pattern. Moby's 13,024 paths:
+# 53 -> ~2 ms; 8x moby: 312 -> ~15 ms (the pattern ran on every path).
+_RUNBOOK_WORDS = ("runbook", "doc/", "docs/", "operations", "oncall", "on-call")
+# The same words for a listing that is not ASCII, where lower-casing is not (?i)'s folding.
+_RUNBOOK_ANY = re.compile(r"(?i)runbook|docs?/|operations|on-?call")
+
+
+def runbook_paths(paths: list[str]) -> list[str]:
+    """The paths `_RUNBOOK` matches, in order: the same list as testing each path, found by
+    C-speed scans over the joined paths (NUL never occurs in a path) and the full pattern
+    only on the paths that hold one of its words."""
+    joined = "\0".join(paths)
+    if joined.count("\0") != max(len(paths) - 1, 0):  # a NUL inside a path: test each
+        return [p for p in paths if _RUNBOOK.search(p)]
+    starts: set[int] = set()
+    if joined.isascii():  # ASCII: lower() folds exactly as (?i) does
+        low = joined.lower()
+        for word in _RUNBOOK_WORDS:
+            at = low.find(word)
+            while at >= 0:
+                starts.add(low.rfind("\0", 0, at) + 1)
+                at = low.find(word, at + 1)
+    else:
+        starts = {joined.rfind("\0", 0, m.start()) + 1 for m in _RUNBOOK_ANY.finditer(joined)}
+    hits: list[str] = []
+    for start in sorted(starts):
+        end = joined.find("\0", start)
+        path = joined[start : end if end >= 0 else len(joined)]
+        if _RUNBOOK.search(path):
+            hits.append(path)
+    return hits
+
+
 def _runbook(paths: list[str]) -> DetectorResult:
     det = "docs.runbook"
-    hits = [p for p in paths if _RUNBOOK.search(p)]
+    hits = runbook_paths(paths)
     ev = [_file_ev(p) for p in hits[:MAX_EVIDENCE]]
     summary = (
         f"{common.plural(len(hits), 'runbook file')}: {', '.join(hits[:3])}"
