@@ -94,6 +94,10 @@ class Gate:
     on_assignment: OnAssignment | None = None
     on_node: Mapping[str, Callable[[File, SgNode], None]] = field(default_factory=dict)
     after: After | None = None
+    # Whether an open gate's nodes could yield anything in this file (a finding, note or
+    # fact): a cheap test of the text that skips a parse the handlers would throw away.
+    # Asked only when the gate opened, never of text that is not Go.
+    yields: Callable[[File], bool] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,51 +122,65 @@ def _eval_constraint(tokens: list[str], on: set[str]) -> bool | None:
     return value if at == len(tokens) else None
 
 
-def scan_imports(text: str) -> list[ImportSpec] | None:
-    """Import specs of a Go file, or None when the text has no package clause (not Go).
+class RawSpec(NamedTuple):
+    """An import spec as `scan_header` finds it: offsets, not lines (most specs never need
+    one: only those an import detector reports)."""
+
+    path: str
+    name: str | None  # explicit name as written ("_", ".", "sig") or None
+    start: int  # offset of the spec (its name, or its path)
+    end: int
+
+    def spec(self, text: str) -> ImportSpec:
+        line = text.count("\n", 0, self.start) + 1
+        raw = text[self.start : self.end]
+        return ImportSpec(self.path, self.name, line, line + raw.count("\n"), raw)
+
+
+def scan_header(text: str) -> tuple[list[RawSpec], int] | None:
+    """Import specs of a Go file and the offset where its header (package clause and import
+    declarations) ends, or None when the text has no package clause (not Go).
 
     Go puts every import right after the package clause, so a scanner that skips whitespace,
     comments and semicolons and reads import specs until the first other token is exact for
-    valid files and costs microseconds (no parse).
+    valid files and costs microseconds (no parse). Nothing before the returned offset is a
+    call, literal or assignment. Lines are counted only for the specs that need one: moby's
+    Go files, 35 -> ~15 us a file (it runs on every Go file).
     """
     pos = _SKIP.match(text, 1 if text.startswith("\ufeff") else 0)
-    start = pos.end() if pos else 0
-    m = _PACKAGE.match(text, start)
+    m = _PACKAGE.match(text, pos.end() if pos else 0)
     if not m:
         return None
     at = m.end()
-    specs: list[ImportSpec] = []
-    line = 1
-    counted = 0
-
-    def add(spec: re.Match[str]) -> None:
-        nonlocal line, counted
-        first = spec.start(2) if spec.group(2) is not None else spec.start(3)
-        line += text.count("\n", counted, first)
-        counted = first
-        raw = spec.group(3)
-        specs.append(
-            ImportSpec(
-                raw[1:-1], spec.group(2), line, line + raw.count("\n"), text[first : spec.end()]
-            )
-        )
-
+    specs: list[RawSpec] = []
+    add = specs.append
     while True:
         decl = _IMPORT_AT.match(text, at)
         if decl is None:
-            return specs
+            return specs, at
         at = decl.end()
         if decl.group(1) is None:
-            add(decl)
+            name = decl.group(2)
+            add(RawSpec(decl.group(3)[1:-1], name, decl.start(3 if name is None else 2), at))
             continue
         while True:
             spec = _IN_BLOCK.match(text, at)
             if spec is None:
-                return specs
+                return specs, at
             at = spec.end()
             if spec.group(1) is not None:
                 break
-            add(spec)
+            name = spec.group(2)
+            add(RawSpec(spec.group(3)[1:-1], name, spec.start(3 if name is None else 2), at))
+
+
+def scan_imports(text: str) -> list[ImportSpec] | None:
+    """Import specs of a Go file with their lines, or None when the text has no package
+    clause (not Go): `scan_header` with every spec's line counted."""
+    header = scan_header(text)
+    if header is None:
+        return None
+    return [raw.spec(text) for raw in header[0]]
 
 
 def import_paths(text: str) -> list[str] | None:

@@ -16,7 +16,12 @@ from ast_grep_py import Config, SgNode, SgRoot
 
 from golive_tui.core.scan.detectors import common
 from golive_tui.core.scan.detectors.base import Finding
-from golive_tui.core.scan.detectors.go.fragments import Layout, has_long_line, wrap_long_lines
+from golive_tui.core.scan.detectors.go.fragments import (
+    Layout,
+    has_long_line,
+    layout,
+    wrap_long_lines,
+)
 
 POS = "positive"
 CON = "contrary"
@@ -53,6 +58,10 @@ class File:
     # whole file is parsed, wrapped, and never a fragment).
     added_rows: list[int] = field(default_factory=list)
     lay: Layout | None = None
+    laid_out: bool = False  # `lay` computed (it stays None for an unterminated token)
+    # Where the code after the package clause and imports starts: no node a rule reports
+    # lies before it (trigger text there is an import path or a comment).
+    body: int = 0
 
     def whole(self) -> SgNode:
         """The whole file's tree, for rules that look beyond the declarations in `root`
@@ -64,6 +73,13 @@ class File:
             self.full = parse(source)
             self.parsed = True
         return self.full
+
+    def layout(self) -> Layout | None:
+        """The file's layout (comments, strings, declaration starts), computed once."""
+        if not self.laid_out:
+            self.lay = layout(self.text)
+            self.laid_out = True
+        return self.lay
 
     def line(self, row: int) -> int:
         """The file's 1-based line for a 0-based row of the parsed text."""
