@@ -357,6 +357,7 @@ def test_workers_reading_files_match_a_serial_scan(
 
     def report(cpus: int) -> tuple[object, ...]:
         monkeypatch.setattr(workers, "_cpus", lambda: cpus)
+        monkeypatch.setattr(workers, "_free_cpus", lambda n: n)  # as on an idle machine
         r = run(
             root,
             Stub(fail_on="crash.go"),
@@ -412,3 +413,56 @@ def test_a_worker_that_dies_loses_no_work() -> None:
     stub = Dies()
     serial = [workers._extract_one(stub, p, t) for _, p, t in jobs]
     assert workers._run_parallel(jobs, {"go_source": stub}, 3, lambda _: None) == serial
+
+
+@pytest.mark.parametrize(
+    ("loadavg", "cpus", "free"),
+    [
+        ("0.10 0.20 0.30 1/180 4242\n", 2, 2),  # only this process runs: both cores free
+        ("1.90 1.80 1.70 2/180 4242\n", 2, 1),  # one other task: one core free
+        ("8.00 8.00 8.00 9/180 4242\n", 2, -6),  # a busy machine
+        ("garbage", 2, None),  # unreadable: the 1-minute load average decides
+    ],
+)
+def test_free_cpus_counts_the_other_runnable_tasks(
+    tmp_path: Path, loadavg: str, cpus: int, free: int | None
+) -> None:
+    import os
+
+    path = tmp_path / "loadavg"
+    path.write_text(loadavg)
+    expected = free if free is not None else cpus - round(os.getloadavg()[0])
+    assert workers._free_cpus(cpus, str(path)) == expected
+    assert workers._free_cpus(cpus, str(tmp_path / "missing")) == cpus - round(os.getloadavg()[0])
+
+
+@pytest.mark.parametrize(
+    ("cpus", "free", "count"), [(1, 1, 1), (2, 2, 2), (2, 1, 1), (2, -3, 1), (16, 16, 8), (4, 3, 3)]
+)
+def test_extraction_forks_only_onto_free_cores(
+    monkeypatch: pytest.MonkeyPatch, cpus: int, free: int, count: int
+) -> None:
+    monkeypatch.setattr(workers, "_cpus", lambda: cpus)
+    monkeypatch.setattr(workers, "_free_cpus", lambda n: min(n, free))
+    assert workers._worker_count() == count
+
+
+def test_lazy_state_is_built_once_before_the_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    parent = os.getpid()
+    prepared: list[int] = []
+
+    @dataclass
+    class Prepares(Stub):
+        def prepare(self) -> None:
+            prepared.append(os.getpid())
+
+    monkeypatch.setattr(workers, "_cpus", lambda: 2)
+    monkeypatch.setattr(workers, "_free_cpus", lambda n: n)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_BYTES", 1)
+    jobs = [("go_source", f"f{i:02}.go", MARKED if i % 2 else PLAIN) for i in range(40)]
+    stub = Prepares()
+    serial = [workers._extract_one(stub, p, t) for _, p, t in jobs]
+    assert workers.run_jobs(jobs, [stub], lambda _: None) == serial
+    assert prepared == [parent]

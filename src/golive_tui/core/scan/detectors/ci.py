@@ -235,6 +235,10 @@ class CIExtractor:
     version = "5"
     detectors = DETECTORS
 
+    def prepare(self) -> None:
+        """Import the shell reader before the scan forks (~2 ms each process paid again)."""
+        from golive_tui.core.scan.detectors import shell  # noqa: F401
+
     def matches(self, path: str) -> bool:
         if common.is_go_file(path) or common.is_foreign(path):
             return False

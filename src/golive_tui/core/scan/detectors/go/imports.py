@@ -211,9 +211,31 @@ def import_paths(text: str) -> list[str] | None:
 
 
 @cache
+def import_matchers() -> tuple[tuple[str, frozenset[str], re.Pattern[str] | None], ...]:
+    """Per import rule: its detector, exact paths, and one pattern for `ImportRule.matches`'
+    prefixes (the path, or a folder under it): one C-speed match instead of a Python loop
+    over the prefixes (moby's 650 import paths: 8.9 -> ~3 ms)."""
+    return tuple(
+        (
+            rule.detector,
+            frozenset(rule.exact),
+            re.compile(rf"(?:{'|'.join(map(re.escape, rule.prefixes))})(?:/|\Z)")
+            if rule.prefixes
+            else None,
+        )
+        for rule in rules().imports
+    )
+
+
+@cache
 def import_detectors(path: str) -> tuple[str, ...]:
-    """Detectors an import path is evidence for (memoised: the same paths recur in every file)."""
-    return tuple(rule.detector for rule in rules().imports if rule.matches(path))
+    """Detectors an import path is evidence for (memoised: the same paths recur in every file),
+    as `ImportRule.matches` says."""
+    return tuple(
+        detector
+        for detector, exact, prefixes in import_matchers()
+        if path in exact or (prefixes is not None and prefixes.match(path) is not None)
+    )
 
 
 @cache
