@@ -41,8 +41,13 @@ def _generic(path: str) -> bool:
     return any(path == p or path.startswith(p + "/") for p in GENERIC_LIMITERS)
 
 
+_CALL_WORDS = frozenset(_CALLS)
+
+
 def _opens(seen: Seen) -> bool:
-    return any(_generic(p) for p in seen.f.names) and bool(seen.words & set(_CALLS))
+    # The words first: asked of every file with a trigger word, the import test was a loop over
+    # its imports (moby: 3.4 -> ~0.2 us a file).
+    return not seen.words.isdisjoint(_CALL_WORDS) and any(_generic(p) for p in seen.f.names)
 
 
 def _rule(f: File) -> RulePart:
