@@ -123,8 +123,10 @@ class GoSourceExtractor:
                 )
         errors: list[tuple[str, str]] = []
         opened = _gates(f)
-        # Gates whose nodes could yield nothing here are closed before the parse (moby: 115 ->
-        # ~80 files parsed); a syntax error still blames every gate the words opened.
+        # Gates whose nodes could yield nothing here are closed before the parse (the sql and
+        # body gates: 21 of moby's files; with the import-block hits below, 115 -> 87 files
+        # parsed, the same results). A file that is parsed and has a syntax error still
+        # blames every gate the words opened.
         gates = {g for g in opened if _YIELDS.get(g) is None or _YIELDS[g](f)}
         if gates:
             try:
@@ -302,8 +304,9 @@ def _parse(f: File, gates: set[str], errors: list[tuple[str, str]], blame: set[s
         return
     source = None
     if lay is not None and not long:
-        # Hits from the end of the imports: an import path holds no node (moby's
-        # ".../internal/metrics" picked the import block for a parse).
+        # Hits from the end of the imports: an import path holds no node, yet moby's
+        # ".../internal/metrics" picked the import block of 17 files for a parse (the routes
+        # gate opens on any "/metrics"); those files are no longer parsed.
         hits = (m.start() for m in selection.finditer(f.text, f.body))
         source = fragment(f.text, lay, hits)
         if source == "":

@@ -214,7 +214,7 @@ def import_paths(text: str) -> list[str] | None:
 def import_matchers() -> tuple[tuple[str, frozenset[str], re.Pattern[str] | None], ...]:
     """Per import rule: its detector, exact paths, and one pattern for `ImportRule.matches`'
     prefixes (the path, or a folder under it): one C-speed match instead of a Python loop
-    over the prefixes (moby's 650 import paths: 8.9 -> ~3 ms)."""
+    over the prefixes (moby's 650 import paths: 8.9 -> 3.6 ms, compiling included)."""
     return tuple(
         (
             rule.detector,
