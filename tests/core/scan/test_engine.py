@@ -416,24 +416,25 @@ def test_a_worker_that_dies_loses_no_work() -> None:
 
 
 @pytest.mark.parametrize(
-    ("loadavg", "cpus", "free"),
+    ("loadavg", "cpus", "total", "free"),
     [
-        ("0.10 0.20 0.30 1/180 4242\n", 2, 2),  # only this process runs: both cores free
-        ("1.90 1.80 1.70 2/180 4242\n", 2, 1),  # one other task: one core free
-        ("8.00 8.00 8.00 9/180 4242\n", 2, -6),  # a busy machine
-        ("garbage", 2, None),  # unreadable: the 1-minute load average decides
+        ("0.10 0.20 0.30 1/180 4242\n", 2, 2, 2),  # only this process runs: both cores free
+        ("1.90 1.80 1.70 2/180 4242\n", 2, 2, 1),  # one other task: one core free
+        ("8.00 8.00 8.00 9/180 4242\n", 2, 2, -6),  # a busy machine
+        ("9.00 9.00 9.00 10/900 4242\n", 2, 64, 2),  # a container on a big host: its tasks
+        ("garbage", 2, 2, None),  # unreadable: the 1-minute load average decides
     ],
 )
 def test_free_cpus_counts_the_other_runnable_tasks(
-    tmp_path: Path, loadavg: str, cpus: int, free: int | None
+    tmp_path: Path, loadavg: str, cpus: int, total: int, free: int | None
 ) -> None:
     import os
 
     path = tmp_path / "loadavg"
     path.write_text(loadavg)
-    expected = free if free is not None else cpus - round(os.getloadavg()[0])
-    assert workers._free_cpus(cpus, str(path)) == expected
-    assert workers._free_cpus(cpus, str(tmp_path / "missing")) == cpus - round(os.getloadavg()[0])
+    by_load = min(cpus, total - round(os.getloadavg()[0]))
+    assert workers._free_cpus(cpus, str(path), total) == (free if free is not None else by_load)
+    assert workers._free_cpus(cpus, str(tmp_path / "missing"), total) == by_load
 
 
 @pytest.mark.parametrize(

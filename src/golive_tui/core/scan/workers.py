@@ -121,29 +121,32 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _free_cpus(cpus: int, loadavg: str = "/proc/loadavg") -> int:
-    """Processors not busy with other work right now: `cpus` less the other runnable tasks
-    (the fourth field of /proc/loadavg counts them at this instant, this process included).
+def _free_cpus(cpus: int, loadavg: str = "/proc/loadavg", total: int | None = None) -> int:
+    """How many of this process's `cpus` are not busy with other work right now: the system's
+    processors (`total`) less the other runnable tasks (the fourth field of /proc/loadavg
+    counts them at this instant, this process included), at most `cpus`.
 
     Forking pays only on an idle core: the whole cold scan of moby was 1.37x faster forked
-    with the second core idle, and 0.9x (slower) with it busy. The 1-minute load average
-    lags by a minute (a test run that just ended still counts), so it is only the fallback
-    where /proc is missing; without either, every processor counts as free.
+    with the second core idle, and 0.9x (slower) with it busy. The count is the whole
+    system's (a container sees its host's tasks), so it is compared with the whole system's
+    processors. The 1-minute load average lags by a minute (a test run that just ended still
+    counts), so it is only the fallback where /proc is missing; without either, every
+    processor counts as free.
     """
+    total = total or os.cpu_count() or cpus
     try:
         fd = os.open(loadavg, os.O_RDONLY)
         try:
             data = os.read(fd, 256)
         finally:
             os.close(fd)
-        running = int(data.split()[3].split(b"/")[0])
-        return cpus - max(running - 1, 0)
+        others = max(int(data.split()[3].split(b"/")[0]) - 1, 0)
     except (OSError, ValueError, IndexError):
-        pass
-    try:
-        return cpus - round(os.getloadavg()[0])
-    except (OSError, AttributeError):
-        return cpus
+        try:
+            others = round(os.getloadavg()[0])
+        except (OSError, AttributeError):
+            others = 0
+    return min(cpus, total - others)
 
 
 def _worker_count() -> int:
