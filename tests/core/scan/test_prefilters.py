@@ -240,3 +240,17 @@ def test_gate_prefilters_table(
     # Every case: parsed without the prefilters, so each one that is not parsed now is a
     # parse saved (the metrics import path alone picked the import block for one).
     assert full.meta["parsed"] is True
+
+
+def test_families_build_their_lazy_state_before_a_fork() -> None:
+    import sys
+
+    from golive_tui.core.scan.detectors import ci
+    from golive_tui.core.scan.detectors.go import extractor
+    from golive_tui.core.scan.detectors.go.imports import import_matchers
+
+    extractor.EXTRACTORS[0].prepare()
+    assert extractor._triggers.cache_info().currsize == 1
+    assert import_matchers.cache_info().currsize == 1
+    ci.EXTRACTORS[0].prepare()
+    assert "golive_tui.core.scan.detectors.shell" in sys.modules
