@@ -3,6 +3,9 @@ scope's cache key hashes them). Kept apart so a warm scan imports no more than t
 
 from __future__ import annotations
 
+from golive_tui.core.filenames import is_dockerfile
+
+_FOREIGN = frozenset({"vendor", "third_party", "testdata", "node_modules"})
 _NEVER_LINKS = (".go", ".md", ".json", ".txt", ".proto", ".sum", ".golden", ".png", ".svg")
 
 
@@ -12,13 +15,10 @@ def link_kind(path: str) -> str:
         return ""
     base = path.rpartition("/")[2]
     lower = base.lower()
-    if (
-        lower in ("dockerfile", "containerfile")
-        or lower.startswith("dockerfile.")
-        or lower.endswith(".dockerfile")
-    ):
-        return "dockerfile"
     segments = path.split("/")
+    if is_dockerfile(lower):
+        # a vendored, third-party or test-input Dockerfile never builds this repository's code
+        return "" if any(s in _FOREIGN for s in segments[:-1]) else "dockerfile"
     if path.startswith(".github/workflows/") or path in (".gitlab-ci.yml", ".circleci/config.yml"):
         return "ci"
     if any(s in ("node_modules", "testdata") for s in segments[:-1]):

@@ -23,6 +23,7 @@ from textual.widgets import Static
 
 from golive_tui.core.assess import ItemView
 from golive_tui.core.confine import UnsafePathError, confine, read_capped
+from golive_tui.core.filenames import is_dockerfile
 from golive_tui.core.model import (
     Answer,
     DetectMode,
@@ -57,7 +58,7 @@ _LEVEL_PREFIX = re.compile(r"^\s*\d\s*[:.)-]\s*")
 def lexer_for(path: str) -> str:
     name = PurePosixPath(path).name
     lower = name.lower()
-    if lower.startswith(("dockerfile", "containerfile")) or lower.endswith(".dockerfile"):
+    if is_dockerfile(lower):
         return "docker"
     if lower.endswith((".yml", ".yaml")):
         return "yaml"

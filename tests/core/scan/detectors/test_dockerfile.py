@@ -178,9 +178,9 @@ def test_unparseable_dockerfile_is_an_error_naming_file_and_line(
 
 
 def test_error_in_one_dockerfile_does_not_hide_another() -> None:
-    results = run({"Dockerfile": MULTI_INDEX, "tools/Dockerfile.bad": "FORM x\n"})
+    results = run({"Dockerfile": MULTI_INDEX, "tools/Dockerfile.bad": "FROM x\nFORM y\n"})
     assert results["docker.multistage"].status is Status.FOUND
-    assert "tools/Dockerfile.bad:1" in results["docker.multistage"].summary
+    assert "tools/Dockerfile.bad:2" in results["docker.multistage"].summary
 
 
 def test_no_dockerfile_is_not_applicable() -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from golive_tui.core import filenames
 from golive_tui.core.model import DetectorResult, Evidence, Polarity, Status
 from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
 
@@ -48,43 +49,9 @@ def is_foreign(path: str) -> bool:
     return _FOREIGN_FOLDER.search(path) is not None
 
 
-#: Suffixes that mark a file as something other than a Dockerfile (e.g. a `dockerfile.py` module).
-_NOT_DOCKERFILE_SUFFIXES = (
-    ".dockerignore",
-    ".md",
-    ".txt",
-    ".py",
-    ".go",
-    ".sh",
-    ".js",
-    ".ts",
-    ".json",
-    ".yml",
-    ".yaml",
-    ".toml",
-    ".rs",
-    ".rb",
-    ".java",
-    ".tmpl",
-    ".tpl",
-    ".j2",
-    ".orig",
-    ".bak",
-    ".swp",
-)
-
-
 def is_dockerfile(path: str) -> bool:
-    """`Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `Containerfile` (the contract's names)."""
-    name = basename(path)
-    low = name.lower()
-    if low.endswith(_NOT_DOCKERFILE_SUFFIXES):
-        return False
-    return (
-        low in ("dockerfile", "containerfile")
-        or low.startswith(("dockerfile.", "containerfile."))
-        or low.endswith((".dockerfile", ".containerfile"))
-    )
+    """A Dockerfile by name: the one rule in `core.filenames` (discovery uses it too)."""
+    return filenames.is_dockerfile(path)
 
 
 def is_makefile(path: str) -> bool:
@@ -266,9 +233,14 @@ def result(
     *,
     errors: list[str] | None = None,
 ) -> DetectorResult:
-    """A result whose status follows the evidence (see `with_errors` for parse errors)."""
+    """A result whose status follows the evidence (see `with_errors` for parse errors), except
+    that positive evidence the detector could not judge (facts quality "unknown", with a why)
+    never makes it "found": the result is "could not tell" (error), as in the Go family."""
     items = tuple(evidence_items)
-    found = DetectorResult(detector, title, DetectorResult.status_for(items), summary, items)
+    status = DetectorResult.status_for(items)
+    if status is Status.FOUND and any(e.facts.get("quality") == "unknown" for e in items):
+        status = Status.ERROR
+    found = DetectorResult(detector, title, status, summary, items)
     return with_errors(found, errors or [])
 
 

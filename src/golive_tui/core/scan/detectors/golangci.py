@@ -14,18 +14,12 @@ import tomllib
 from collections.abc import Mapping
 from typing import Any
 
-from golive_tui.core import tomlsafe
+from golive_tui.core import filenames, tomlsafe
 from golive_tui.core.model import DetectorResult
 from golive_tui.core.scan.detectors import common, yamlutil
 from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
 
 DETECTOR = "lint.golangci_config"
-_NAMES = {
-    ".golangci.yml": "yaml",
-    ".golangci.yaml": "yaml",
-    ".golangci.toml": "toml",
-    ".golangci.json": "json",
-}
 
 
 def _strs(value: Any) -> list[str]:
@@ -174,13 +168,13 @@ class GolangciExtractor:
     detectors = (DETECTOR,)
 
     def matches(self, path: str) -> bool:
-        return common.basename(path) in _NAMES and not common.is_foreign(path)
+        return bool(filenames.golangci_format(path)) and not common.is_foreign(path)
 
     def prefilter(self) -> tuple[bytes, ...] | None:
         return None
 
     def extract(self, path: str, text: str) -> FileScan:
-        fmt = _NAMES.get(common.basename(path), "yaml")
+        fmt = filenames.golangci_format(path) or "yaml"
         try:
             config, line = _load(text, fmt)
         except _Bad as exc:
@@ -223,7 +217,7 @@ class GolangciExtractor:
         title = common.title_of(DETECTOR)
         ev = common.collect(files, DETECTOR)
         if not files:
-            summary = "no .golangci.yml/.yaml/.toml/.json"
+            summary = "no .golangci.yml/.yaml/.toml/.json (or golangci.*)"
         elif not ev:
             summary = ""
         else:

@@ -6,8 +6,10 @@ checks   one function per detector over the final image, and its summary
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
+from golive_tui.core import filenames
 from golive_tui.core.model import DetectorResult
 from golive_tui.core.scan.detectors import common
 from golive_tui.core.scan.detectors.base import FileScan, ScannedFile
@@ -15,13 +17,17 @@ from golive_tui.core.scan.detectors.dockerfile.checks import CHECKS, analyse, su
 from golive_tui.core.scan.detectors.dockerfile.syntax import DockerfileError, parse
 
 DETECTORS = tuple(check.id for check in CHECKS)
+#: A FROM instruction on a line of its own: what a file needs to be a Dockerfile at all.
+_FROM = re.compile(r"(?im)^[ \t]*FROM[ \t]+\S")
+#: Meta key of a file whose name looked like a Dockerfile's but whose content is not one.
+NOT_A_DOCKERFILE = "not_a_dockerfile"
 
 __all__ = ["DETECTORS", "EXTRACTORS", "DockerfileExtractor", "analyse", "parse"]
 
 
 class DockerfileExtractor:
     name = "dockerfile"
-    version = "2"
+    version = "3"  # 3: continuation lines joined as BuildKit joins them; could-not-tell
     detectors = DETECTORS
 
     def matches(self, path: str) -> bool:
@@ -31,6 +37,9 @@ class DockerfileExtractor:
         return None  # every Dockerfile matters: one evidence item each
 
     def extract(self, path: str, text: str) -> FileScan:
+        if filenames.dockerfile_kind(path) == "variant" and not _FROM.search(text):
+            # `Dockerfile-guide` without a FROM line is a note about Dockerfiles, not one
+            return FileScan(meta={NOT_A_DOCKERFILE: True})
         try:
             df = parse(text)
         except DockerfileError as exc:
@@ -49,6 +58,7 @@ class DockerfileExtractor:
     def finalize(
         self, files: Mapping[str, ScannedFile], all_paths: tuple[str, ...]
     ) -> list[DetectorResult]:
+        files = {p: sf for p, sf in files.items() if not sf.scan.meta.get(NOT_A_DOCKERFILE)}
         out: list[DetectorResult] = []
         for check in CHECKS:
             title = common.title_of(check.id)

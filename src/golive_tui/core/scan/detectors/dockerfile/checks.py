@@ -325,55 +325,144 @@ CA_CERTIFICATES = "docker.ca_certificates"
 
 def ca_certificates(img: Image) -> list[Finding]:
     """CA certificates copied or installed into the final image, or shipped by its base; a
-    runnable scratch image without them is contrary."""
-    certs = _certs_added(img)
-    if certs is None and img.base_kind in _BASES_WITH_CERTS:
-        certs = img.finding(
-            CA_CERTIFICATES,
-            Polarity.POSITIVE,
-            via=f"{img.base_kind} base image ships CA certificates",
-        )
+    runnable scratch image without them is contrary. Anything else is could-not-tell with why
+    (facts quality "unknown"): a package list in a variable, a script the image runs, or a
+    base image whose content this does not know - never "absent"."""
+    certs, unsure = _certs_added(img)
+    if certs is not None:
+        return [certs]
+    if img.base_kind in _BASES_WITH_CERTS:
+        via = f"{img.base_kind} base image ships CA certificates"
+        return [img.finding(CA_CERTIFICATES, Polarity.POSITIVE, via=via)]
+    official = _official_toolchain(img.root.base)
+    if official:
+        via = f"the official {official} image ships CA certificates"
+        return [img.finding(CA_CERTIFICATES, Polarity.POSITIVE, via=via)]
+    if unsure is not None:
+        return [unsure]
     runnable = any(i.keyword in ("ENTRYPOINT", "CMD") for i in img.in_final)
-    if certs is None and img.base_kind == "scratch" and runnable:
-        certs = img.finding(
-            CA_CERTIFICATES,
-            Polarity.CONTRARY,
-            via="scratch image without ca-certificates copied in",
+    if img.base_kind == "scratch":
+        if runnable:
+            via = "scratch image without ca-certificates copied in"
+            return [img.finding(CA_CERTIFICATES, Polarity.CONTRARY, via=via)]
+        why = "a scratch image without CA certificates and without ENTRYPOINT/CMD"
+    else:
+        why = (
+            f"nothing in the final stage installs or copies CA certificates, and whether"
+            f" {img.root.base} ships them is not known"
         )
-    return [] if certs is None else [certs]
+    return [img.finding(CA_CERTIFICATES, Polarity.POSITIVE, quality="unknown", why=why)]
 
 
-def _certs_added(img: Image) -> Finding | None:
-    """The first instruction of the final image that copies or installs CA certificates."""
-    from golive_tui.core.scan.detectors import shell  # only when there is text to read
+#: Official Docker Hub toolchain images that install ca-certificates in every variant (Debian
+#: ones through buildpack-deps or apt, Alpine ones through apk). node is not among them: its
+#: slim variant removes what it installed.
+_TOOLCHAINS_WITH_CERTS = frozenset({"golang", "python", "rust", "ruby", "gcc", "buildpack-deps"})
+_OFFICIAL_PREFIXES = (
+    "",
+    "library/",
+    "docker.io/",
+    "docker.io/library/",
+    "index.docker.io/library/",
+)
 
+
+def _official_toolchain(ref: str) -> str:
+    """The image's name when `ref` is one of those official images (not a look-alike from
+    another registry or namespace), else ""."""
+    repo, _ = image_name(ref)
+    name = repo.rsplit("/", 1)[-1]
+    if name in _TOOLCHAINS_WITH_CERTS and repo in {p + name for p in _OFFICIAL_PREFIXES}:
+        return name
+    return ""
+
+
+_PACKAGE_MANAGERS = frozenset({"apk", "apt-get", "apt", "yum", "dnf", "microdnf", "zypper"})
+_INSTALL_VERBS = frozenset({"add", "install", "in"})
+_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
+#: `sh -c '...'` nested at most this deep (bounded work on hostile input).
+_MAX_NESTING = 2
+
+
+def _certs_added(img: Image) -> tuple[Finding | None, Finding | None]:
+    """(the first instruction of the final image that copies or installs CA certificates,
+    the first RUN that could have installed them in a way this cannot follow)."""
+    env = _stage_env(img.df, img.lineage)
+    unsure: Finding | None = None
     for instr in img.in_final:
         if instr.keyword in ("COPY", "ADD") and _CERTS.search(instr.args):
-            return _finding(
+            found = _finding(
                 CA_CERTIFICATES, instr.line, Polarity.POSITIVE, instr.snippet, via="copied"
             )
+            return found, unsure
         if instr.keyword != "RUN":
             continue
-        certs: Finding | None = None
-        for cmd in shell.commands(instr.shell_text()):
-            prog, args, _ = shell.program(cmd)
-            if prog in ("apk", "apt-get", "apt", "yum", "dnf", "microdnf") and any(
-                a.startswith("ca-certificates") for a in args
-            ):
-                where, text_at = instr.locate(re.compile("ca-certificates"))
-                certs = _finding(
-                    CA_CERTIFICATES, where, Polarity.POSITIVE, text_at, via="installed"
-                )
-        if certs is not None:
-            return certs
-    return None
+        installs, why = _run_installs_certs(substitute(instr.shell_text(), env), 0)
+        if installs:
+            where, text_at = instr.locate(re.compile("ca-certificates"))
+            return _finding(
+                CA_CERTIFICATES, where, Polarity.POSITIVE, text_at, via="installed"
+            ), unsure
+        if why and unsure is None:
+            unsure = _finding(
+                CA_CERTIFICATES,
+                instr.line,
+                Polarity.POSITIVE,
+                instr.snippet,
+                quality="unknown",
+                why=why,
+            )
+    return None, unsure
+
+
+def _run_installs_certs(script: str, depth: int) -> tuple[bool, str]:
+    """(whether a RUN script installs ca-certificates, else why it could have without this
+    seeing it: "" when it visibly does not)."""
+    from golive_tui.core.scan.detectors import shell  # only when there is text to read
+
+    why = ""
+    for cmd in shell.commands(script):
+        prog, args, _ = shell.program(cmd)
+        inner = shell.shell_c(cmd)
+        if inner is not None and depth < _MAX_NESTING:
+            installs, inner_why = _run_installs_certs(inner, depth + 1)
+            if installs:
+                return True, ""
+            why = why or inner_why
+            continue
+        if prog in _PACKAGE_MANAGERS and _INSTALL_VERBS.intersection(args[:3]):
+            if any(a.startswith("ca-certificates") for a in args):
+                return True, ""
+            hidden = next((a for a in args if "$" in a or "`" in a), None)
+            if hidden is not None and not why:
+                why = f"{prog} installs packages named by {common.snippet(hidden, 40)}, not known here"
+        elif prog == "xargs" and _PACKAGE_MANAGERS.intersection(args) and not why:
+            why = "a package manager installs a list read at build time (xargs)"
+        elif not why and (script := _script_run(prog, args, cmd.words)):
+            why = f"runs {common.snippet(script, 60)}, a script this does not follow"
+    return False, why
+
+
+def _script_run(prog: str, args: tuple[str, ...], words: tuple[str, ...]) -> str:
+    """The script a command runs (`./install.sh`, `/usr/local/bin/setup.sh`, `sh setup.sh`),
+    whose content the Dockerfile does not show; "" for any other command."""
+    if prog in _SHELLS:
+        return args[0] if args and not args[0].startswith("-") else ""
+    word = words[len(words) - len(args) - 1] if words else ""
+    return word if word.endswith((".sh", ".bash")) or word.startswith("./") else ""
 
 
 def _sum_ca_certificates(s: Summary) -> str:
+    unknown = [e for e in s.pos if e.facts.get("quality") == "unknown"]
+    certain = [e for e in s.pos if e.facts.get("quality") != "unknown"]
     if not s.ev:
         return "could not tell whether the final images carry CA certificates"
-    text = f"{len(s.pos)} {s.of} carry CA certificates"
-    return text + (f"; {len(s.con)} scratch image(s) without them" if s.con else "")
+    text = f"{len(certain)} {s.of} carry CA certificates"
+    if s.con:
+        text += f"; {len(s.con)} scratch image(s) without them"
+    if unknown:
+        text += f"; could not tell for {len(unknown)}: {unknown[0].path}: {unknown[0].facts['why']}"
+    return text
 
 
 # --------------------------------------------------------------------------- the table

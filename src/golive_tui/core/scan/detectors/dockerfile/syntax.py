@@ -81,8 +81,10 @@ class Instruction:
         return self.line, self.snippet
 
     def shell_text(self) -> str:
-        """The script a RUN executes: its shell form and heredoc bodies (JSON form joined)."""
-        text = self.args
+        """The script a RUN executes: its shell form and heredoc bodies (JSON form joined).
+        A line continuation joins the lines with nothing between them, as BuildKit does: the
+        newlines kept in `args` are not command separators."""
+        text = self.args.replace("\n", "")
         if is_json_form(text):
             text = " ".join(json_words(text))
         return "\n".join([text, *(body for _, body in self.heredocs)])
