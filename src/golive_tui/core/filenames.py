@@ -16,6 +16,8 @@ golangci-lint configs: `.golangci.<ext>` as golangci-lint looks them up, and `go
 
 from __future__ import annotations
 
+import re
+
 _DOCKERFILE_STEMS = ("dockerfile", "containerfile")
 _VARIANT_SEPARATORS = frozenset(".-_")
 
@@ -98,6 +100,18 @@ def dockerfile_kind(path: str) -> str:
 def is_dockerfile(path: str) -> bool:
     """A Dockerfile by name (see the module docstring for the rule)."""
     return bool(dockerfile_kind(path))
+
+
+#: A FROM instruction on a line of its own: what a variant-named file needs to be a Dockerfile.
+_FROM = re.compile(r"(?im)^[ \t]*FROM[ \t]+\S")
+
+
+def is_dockerfile_text(path: str, text: str) -> bool:
+    """A Dockerfile by name and content: a variant name (`Dockerfile-notes`) needs a FROM
+    line, or it is a note about Dockerfiles; the canonical names are Dockerfiles whatever
+    they hold (a broken one is reported as such)."""
+    kind = dockerfile_kind(path)
+    return kind == "canonical" or (kind == "variant" and _FROM.search(text) is not None)
 
 
 def golangci_format(path: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from golive_tui.core import filenames
 from golive_tui.core.model import DetectorResult, Evidence, Polarity
 from golive_tui.core.scan.detectors import common, yamlutil
 from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
@@ -123,19 +124,25 @@ def dependabot(text: str) -> FileScan:
 
 class FilesExtractor:
     name = "files"
-    version = "1"
+    version = "2"  # 2: Dockerfile variant names read to tell a Dockerfile from a note
     detectors = DETECTORS
     reads_go_tests = True
 
     def matches(self, path: str) -> bool:
-        return path in _DEPENDABOT or (path.endswith("_test.go") and not common.is_foreign(path))
+        if path in _DEPENDABOT:
+            return True
+        if common.is_foreign(path):
+            return False
+        return path.endswith("_test.go") or filenames.dockerfile_kind(path) == "variant"
 
     def prefilter(self) -> tuple[bytes, ...] | None:
-        return (b"testing.F", b"testing.B", b"updates")
+        return (b"testing.F", b"testing.B", b"updates", b"FROM")
 
     def extract(self, path: str, text: str) -> FileScan:
         if path in _DEPENDABOT:
             return dependabot(text)
+        if not path.endswith(".go"):  # a Dockerfile-like name: is it one? (see _dockerignore)
+            return FileScan(meta={"dockerfile": filenames.is_dockerfile_text(path, text)})
         return FileScan(findings=tuple(test_functions(text)))
 
     def finalize(
@@ -143,7 +150,7 @@ class FilesExtractor:
     ) -> list[DetectorResult]:
         paths = [p for p in all_paths if not common.is_foreign(p)]
         return [
-            _dockerignore(paths),
+            _dockerignore(paths, files),
             _runbook(paths),
             _readme(paths),
             _update_bot(files, paths),
@@ -165,11 +172,19 @@ def _file_ev(
     return Evidence(path, 1, 1, polarity, snippet or path, None, dict(facts))
 
 
-def _dockerignore(paths: list[str]) -> DetectorResult:
+def _dockerignore(paths: list[str], files: Mapping[str, ScannedFile]) -> DetectorResult:
+    """A .dockerignore per Dockerfile. A variant name (`Dockerfile-notes`) counts only when
+    its content is a Dockerfile's, as for the Dockerfile family (the prefilter passes over one
+    without `FROM`: no meta, not a Dockerfile)."""
     det = "docker.dockerignore"
     title = common.title_of(det)
     present = set(paths)
-    dockerfiles = [p for p in paths if common.is_dockerfile(p)]
+    dockerfiles = [
+        p
+        for p in paths
+        if (kind := filenames.dockerfile_kind(p)) == "canonical"
+        or (kind == "variant" and p in files and files[p].scan.meta.get("dockerfile") is True)
+    ]
     if not dockerfiles:
         return common.not_applicable(det, title, "no Dockerfile in the repository")
     ev: list[Evidence] = []

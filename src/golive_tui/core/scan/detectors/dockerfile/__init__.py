@@ -6,7 +6,6 @@ checks   one function per detector over the final image, and its summary
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from golive_tui.core import filenames
@@ -17,8 +16,6 @@ from golive_tui.core.scan.detectors.dockerfile.checks import CHECKS, analyse, su
 from golive_tui.core.scan.detectors.dockerfile.syntax import DockerfileError, parse
 
 DETECTORS = tuple(check.id for check in CHECKS)
-#: A FROM instruction on a line of its own: what a file needs to be a Dockerfile at all.
-_FROM = re.compile(r"(?im)^[ \t]*FROM[ \t]+\S")
 #: Meta key of a file whose name looked like a Dockerfile's but whose content is not one.
 NOT_A_DOCKERFILE = "not_a_dockerfile"
 
@@ -37,7 +34,7 @@ class DockerfileExtractor:
         return None  # every Dockerfile matters: one evidence item each
 
     def extract(self, path: str, text: str) -> FileScan:
-        if filenames.dockerfile_kind(path) == "variant" and not _FROM.search(text):
+        if not filenames.is_dockerfile_text(path, text):
             # `Dockerfile-guide` without a FROM line is a note about Dockerfiles, not one
             return FileScan(meta={NOT_A_DOCKERFILE: True})
         try:

@@ -387,7 +387,8 @@ _MAX_NESTING = 2
 def _certs_added(img: Image) -> tuple[Finding | None, Finding | None]:
     """(the first instruction of the final image that copies or installs CA certificates,
     the first RUN that could have installed them in a way this cannot follow)."""
-    env = _stage_env(img.df, img.lineage)
+    # An ARG without a value is set at build time: its `$NAME` stays unresolved (could not tell).
+    env = {k: v for k, v in _stage_env(img.df, img.lineage).items() if v}
     unsure: Finding | None = None
     for instr in img.in_final:
         if instr.keyword in ("COPY", "ADD") and _CERTS.search(instr.args):

@@ -1,0 +1,200 @@
+"""CA certificates in the final image: found however the install is written, and "could not
+tell" with why - never "missing" - when the Dockerfile hides it (a variable, a script, a base
+image whose content is not known)."""
+
+from __future__ import annotations
+
+import pytest
+
+from golive_tui.core.model import Status
+from golive_tui.core.scan.detectors import dockerfile
+from golive_tui.core.scan.detectors.base import ScannedFile
+
+EX = dockerfile.EXTRACTORS[0]
+DET = "docker.ca_certificates"
+BUILD = "FROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -o /app .\n"
+TAIL = 'COPY --from=build /app /app\nENTRYPOINT ["/app"]\n'
+
+
+def certs(text: str) -> list[tuple[int, str, str]]:
+    """(line, polarity, via or "unknown: why") of the detector's findings."""
+    scan = EX.extract("Dockerfile", text)
+    assert scan.errors == ()
+    out = []
+    for f in scan.findings:
+        if f.detector == DET:
+            how = f"unknown: {f.facts['why']}" if f.facts.get("quality") else str(f.facts["via"])
+            out.append((f.line, f.polarity, how))
+    return out
+
+
+FOUND = [
+    (
+        "apt-get over continuation lines, && chain, --no-install-recommends",
+        "FROM debian:bookworm-slim\n"
+        "RUN apt-get update \\\n"
+        "    && apt-get install -y --no-install-recommends \\\n"
+        "        curl \\\n"
+        "        ca-certificates \\\n"
+        "    && rm -rf /var/lib/apt/lists/*\n" + TAIL,
+        5,
+    ),
+    (
+        "apk add continued, package first on its line",
+        "FROM alpine:3.20 AS base\nFROM base\nRUN apk add --no-cache \\\n  ca-certificates tzdata\n",
+        # alpine ships them anyway; the install is what is shown
+        4,
+    ),
+    (
+        "set -eux; env prefix; a comment line inside the continuation",
+        "FROM ubuntu:24.04\nRUN set -eux; \\\n  apt-get update; \\\n"
+        "  DEBIAN_FRONTEND=noninteractive apt-get install -y -q \\\n"
+        "  # time zones and certificates\n"
+        "  tzdata ca-certificates; \\\n  rm -rf /var/lib/apt/lists/*\n" + TAIL,
+        6,
+    ),
+    (
+        "package list in an ARG with a default",
+        'FROM debian:12\nARG PKGS="curl ca-certificates"\nRUN apt-get update && apt-get install -y $PKGS\n',
+        3,
+    ),
+    (
+        "package list in an ENV, ${} form, dnf",
+        "FROM fedora:40\nENV RUNTIME_DEPS=ca-certificates\nRUN dnf install -y ${RUNTIME_DEPS}\n",
+        3,
+    ),
+    (
+        "sh -c with the install inside",
+        "FROM debian:12\nRUN sh -c 'apt-get update && apt-get install -y ca-certificates'\n",
+        2,
+    ),
+    (
+        "copied from the build stage",
+        BUILD
+        + "FROM scratch\nCOPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/\n"
+        + TAIL,
+        4,
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "line"), FOUND, ids=[c[0] for c in FOUND])
+def test_found(case: str, text: str, line: int) -> None:
+    got = certs(text)
+    assert len(got) == 1 and got[0][:2] == (line, "positive"), got
+    assert got[0][2] in ("installed", "copied")
+
+
+COULD_NOT_TELL = [
+    (
+        "package list in an ARG without a value",
+        "FROM debian:12\nARG EXTRA_PACKAGES\nRUN apt-get update && apt-get install -y curl $EXTRA_PACKAGES\n",
+        3,
+        "packages named by $EXTRA_PACKAGES",
+    ),
+    (
+        "package list from a command substitution",
+        "FROM debian:12\nCOPY packages.txt /tmp/\nRUN apt-get install -y $(cat /tmp/packages.txt)\n",
+        3,
+        "$(cat /tmp/packages.txt)",
+    ),
+    (
+        "package list through xargs",
+        "FROM debian:12\nRUN xargs apt-get install -y < /tmp/packages.txt\n",
+        2,
+        "xargs",
+    ),
+    (
+        "a script copied in and run",
+        "FROM debian:12\nCOPY install.sh /tmp/\nRUN /tmp/install.sh\n",
+        3,
+        "runs /tmp/install.sh",
+    ),
+    (
+        "a script run through bash",
+        "FROM ubuntu:24.04\nCOPY scripts/ /opt/\nRUN bash /opt/setup-runtime\n",
+        3,
+        "runs /opt/setup-runtime",
+    ),
+    (
+        "nothing installed on a distro base (a package may pull them in)",
+        "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n",
+        1,
+        "whether debian:12 ships them is not known",
+    ),
+    (
+        "a look-alike of an official toolchain image",
+        "FROM registry.example/team/golang:1.22\n" + 'ENTRYPOINT ["/app"]\n',
+        1,
+        "registry.example/team/golang:1.22",
+    ),
+    (
+        "a scratch image that runs nothing itself",
+        BUILD + "FROM scratch\nCOPY --from=build /app /app\n",
+        3,
+        "without ENTRYPOINT/CMD",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "text", "line", "why"), COULD_NOT_TELL, ids=[c[0] for c in COULD_NOT_TELL]
+)
+def test_could_not_tell_says_why(case: str, text: str, line: int, why: str) -> None:
+    got = certs(text)
+    assert len(got) == 1 and got[0][:2] == (line, "positive"), got
+    assert got[0][2].startswith("unknown: ") and why in got[0][2], got
+
+
+TWINS = [
+    (
+        "in a comment",
+        "FROM debian:12\n# RUN apt-get install -y ca-certificates\nRUN apt-get install -y curl\n",
+    ),
+    ("in a string", 'FROM debian:12\nRUN echo "remember ca-certificates"\n'),
+    ("removed, not installed", "FROM debian:12\nRUN apt-get remove -y ca-certificates\n"),
+    (
+        "installed in a stage the final image does not build on",
+        "FROM debian:12 AS tools\nRUN apt-get install -y ca-certificates\n"
+        "FROM debian:12-slim\nCOPY --from=tools /usr/bin/curl /usr/bin/curl\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "text"), TWINS, ids=[c[0] for c in TWINS])
+def test_negative_twins_are_never_found(case: str, text: str) -> None:
+    got = certs(text)
+    assert [how for _, _, how in got if not how.startswith("unknown: ")] == [], got
+
+
+@pytest.mark.parametrize(
+    ("text", "via"),
+    [
+        ("FROM golang:1.22\n", "official golang"),
+        ("FROM docker.io/library/python:3.12-slim\n", "official python"),
+        ("FROM gcr.io/distroless/static:nonroot\n", "distroless base"),
+    ],
+)
+def test_bases_that_ship_them(text: str, via: str) -> None:
+    got = certs(text)
+    assert len(got) == 1 and got[0][1] == "positive" and via in got[0][2]
+
+
+def run(files: dict[str, str]) -> tuple[Status, str]:
+    scanned = {p: ScannedFile(p, None, EX.extract(p, t)) for p, t in files.items()}
+    result = next(r for r in EX.finalize(scanned, tuple(files)) if r.id == DET)
+    return result.status, result.summary
+
+
+def test_could_not_tell_is_an_error_never_missing_nor_found() -> None:
+    unsure = "FROM debian:12\nCOPY install.sh /\nRUN /install.sh\n"
+    sure = "FROM alpine:3.20\n"
+    status, summary = run({"Dockerfile": unsure})
+    assert status is Status.ERROR
+    assert "could not tell for 1: Dockerfile: runs /install.sh" in summary
+    # one Dockerfile that carries them does not vouch for another that may not
+    assert run({"Dockerfile": unsure, "deploy/Dockerfile.alpine": sure})[0] is Status.ERROR
+    assert run({"deploy/Dockerfile.alpine": sure}) == (
+        Status.FOUND,
+        "1 of 1 Dockerfile carry CA certificates",
+    )
