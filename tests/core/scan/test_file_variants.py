@@ -134,3 +134,36 @@ def test_only_golangci_twins_is_missing(make_repo: RepoFactory) -> None:
     files = {"go.mod": GO_MOD, "main.go": MAIN, "golangci.yml.example": NONE_YAML}
     result = scan(make_repo(files), use_cache=False, only=["lint.golangci_config"]).results[0]
     assert result.status is Status.MISSING
+
+
+def test_a_file_over_the_size_cap_is_could_not_tell_not_absent(make_repo: RepoFactory) -> None:
+    """The only Dockerfile or golangci config over `max_file_size`: its detectors say they
+    could not tell (naming the file), not "no Dockerfile" / "missing"; a binary or a symlink
+    out of the repository is not content that was missed."""
+    padding = "# padding\n" * 200
+    files = {
+        "go.mod": GO_MOD,
+        "main.go": MAIN,
+        "Dockerfile-arm": image(".") + padding,
+        ".golangci.yml": "linters:\n  enable: [gosec]\n" + padding,
+        ".golive/config.toml": "[scan]\nmax_file_size = 1000\n",
+    }
+    report = scan(make_repo(files), use_cache=False, all_code=True)
+    for detector, path in (
+        ("docker.multistage", "Dockerfile-arm"),
+        ("lint.golangci_config", ".golangci.yml"),
+    ):
+        result = _result(report, detector)
+        assert result.status is Status.ERROR, result.summary
+        assert path in result.summary and "size cap" in result.summary
+    files["Dockerfile-arm"] = image(".")  # under the cap again
+    report = scan(make_repo(files), use_cache=False, all_code=True)
+    assert _result(report, "docker.multistage").status is Status.FOUND
+
+
+def test_a_binary_dockerfile_name_is_not_could_not_tell(make_repo: RepoFactory) -> None:
+    files = {"go.mod": GO_MOD, "main.go": MAIN}
+    root = make_repo(files, commit=False)
+    (root / "Dockerfile.bin").write_bytes(b"\x00\x01FROM")
+    report = scan(root, use_cache=False, all_code=True)
+    assert _result(report, "docker.multistage").status is Status.NOT_APPLICABLE

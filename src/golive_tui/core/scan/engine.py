@@ -17,7 +17,8 @@ hash of its working-tree bytes, so it caches too and evidence names exactly what
 
 Failures stay local: an extractor that raises turns its family's detectors into `error` (the
 file named), and a detector left `missing`/`not_applicable` while one of its files could not be
-parsed becomes `error`, since "nothing found" would not be honest.
+parsed, or could not be read at all (over the size cap, binary, not UTF-8), becomes `error`,
+since "nothing found" would not be honest.
 
 Extraction runs serially or in forked workers (workers.py); the report and its JSON are report.py.
 """
@@ -575,6 +576,15 @@ class _Run:
             if blob is not None and not result.meta.get("transient"):  # e.g. a rule timed out
                 self.cache.put(keys[e.name], path, blob, result)
 
+        # A file a family wanted whose content exists but was not read (over the size cap, not
+        # UTF-8, unreadable, an LFS pointer) may hold the evidence: that family's "nothing found"
+        # becomes "could not tell". A symlink out of the repository or a binary file does not.
+        for f, wanted in plan if self.skipped else ():
+            reason = self.skipped.get(f.path, "")
+            for e in wanted if reason.startswith(_UNSEEN_CONTENT) else ():
+                self.file_errors.setdefault(e.name, {}).setdefault("*", []).append(
+                    f"{f.path}: not read: {reason}"
+                )
         for name, per_file in scanned.items():
             for path, sf in per_file.items():
                 for detector_id, message in sf.scan.errors:
@@ -587,6 +597,10 @@ class _Run:
                 for n, per_file in scanned.items()
             }
         return scanned, failures
+
+
+#: Skip reasons (reader.py) that leave a file's content unseen rather than not the repository's.
+_UNSEEN_CONTENT = ("over the size cap", "not UTF-8", "unreadable", "Git LFS")
 
 
 def _content_reason(reason: str) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from golive_tui.core.model import DetectorResult, Evidence, Polarity
-from golive_tui.core.scan.detectors import common, yamlutil
+from golive_tui.core.scan.detectors import ci_unseen, common, yamlutil
 from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
 from golive_tui.core.scan.detectors.ci_targets import (
     Call,
@@ -194,8 +194,10 @@ def extract_ci(path: str, text: str, system: str) -> FileScan:
     hits: list[Hit] = []
     calls: list[Call] = []
     meta: dict[str, Any] = {"system": system}
+    hand_overs: list[list[Any]] = []
     for doc in docs:
         _walk_ci(doc, "", hits, calls)
+        hand_overs += ci_unseen.hand_overs(doc, system)
         only = _only_on(doc) if system == "github" else None
         if only is not None:
             meta["only_on"] = [only[0], only[1]]
@@ -211,6 +213,8 @@ def extract_ci(path: str, text: str, system: str) -> FileScan:
         seen.add((kind, line))
         findings.append(_hit_finding(HITS[kind], line, end, snippet, why, {"system": system}))
     meta["calls"] = calls
+    if hand_overs:
+        meta["hand_overs"] = hand_overs
     if migrations:
         meta["migrations"] = migrations
     return FileScan(findings=tuple(findings), meta=meta)
@@ -232,7 +236,7 @@ def _hit_finding(
 
 class CIExtractor:
     name = "ci"
-    version = "5"
+    version = "6"  # 6: hand-overs to reusable workflows and includes remembered
     detectors = DETECTORS
 
     def prepare(self) -> None:
@@ -289,6 +293,7 @@ class CIExtractor:
             )
         ]
         followed = _follow(files, ci_files)
+        unseen = ci_unseen.unseen(files, ci_files, _resolve)  # "nothing found" is then unsure
         only_on = {
             p: (str(sf.scan.meta["only_on"][0]), int(sf.scan.meta["only_on"][1]))
             for p, sf in ci_files.items()
@@ -305,7 +310,8 @@ class CIExtractor:
                 summary = f"no CI step runs {_WHAT[kind]}"
             else:
                 summary = _summary(kind, ev)
-            out.append(common.result(det, title, ev, summary, errors=errors))
+            found = common.result(det, title, ev, summary, errors=errors)
+            out.append(common.with_errors(found, unseen, ci_unseen.wording(_WHAT[kind])))
         return out
 
 
