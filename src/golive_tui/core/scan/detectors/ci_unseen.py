@@ -47,9 +47,9 @@ def hand_overs(doc: yamlutil.Node | None, system: str) -> list[list[Any]]:
                 remote = plain.startswith(("http://", "https://"))
                 out.append([yamlutil.line(entry), f"include: {plain}", "" if remote else plain])
                 continue
-            local = yamlutil.scalar(yamlutil.get(entry, "local"))
-            if local:
-                out.append([yamlutil.line(entry), f"include: {local}", local])
+            named = yamlutil.scalar(yamlutil.get(entry, "local"))
+            if named:
+                out.append([yamlutil.line(entry), f"include: {named}", named])
             for key in _GITLAB_FOREIGN:
                 value = yamlutil.scalar(yamlutil.get(entry, key))
                 if value:
