@@ -197,19 +197,28 @@ MINIMAL_BASE = "docker.minimal_base"
 
 
 def minimal_base(img: Image) -> list[Finding]:
-    """The final image's base, when it is one this recognises."""
+    """The final image's base, when it is one this recognises; could-not-tell with why
+    otherwise (an image of its own, or a base named by an ARG without a value)."""
     if img.base_kind == "unknown":
-        return []
+        why = f"{img.root.base} is not a base image this recognises"
+        return [
+            img.finding(
+                MINIMAL_BASE, Polarity.POSITIVE, base=img.root.base, quality="unknown", why=why
+            )
+        ]
     polarity = Polarity.POSITIVE if img.base_kind in _MINIMAL else Polarity.CONTRARY
     return [img.finding(MINIMAL_BASE, polarity, base=img.root.base, kind=img.base_kind)]
 
 
 def _sum_minimal_base(s: Summary) -> str:
-    if not s.ev:
-        return f"final base images not recognised ({s.n_files} Dockerfile(s))"
+    unknown = [e for e in s.pos if e.facts.get("quality") == "unknown"]
     kinds = sorted({f"{e.facts.get('base')}" for e in s.con})
-    text = f"{len(s.pos)} {s.of} on a minimal base"
-    return text + (f"; not minimal: {', '.join(kinds)}" if kinds else "")
+    text = f"{len(s.pos) - len(unknown)} {s.of} on a minimal base"
+    text += f"; not minimal: {', '.join(kinds)}" if kinds else ""
+    if unknown:
+        names = sorted({str(e.facts.get("base")) for e in unknown})
+        text += f"; could not tell for {len(unknown)}: {', '.join(names[:3])} not recognised"
+    return text
 
 
 # --------------------------------------------------------------------------- docker.healthcheck
@@ -263,6 +272,7 @@ def static_binary(img: Image) -> list[Finding]:
 
     out: list[Finding] = []
     cgo_on: Instruction | None = None
+    hand_over: tuple[Instruction, str] | None = None  # a RUN that builds through make/a script
     used = needed(img.df, img.final)
     for stage in img.df.stages:
         if stage.index not in used:
@@ -271,7 +281,11 @@ def static_binary(img: Image) -> list[Finding]:
             if instr.keyword in ("ENV", "ARG"):
                 text = instr.args
             elif instr.keyword == "RUN":
-                text = "\n".join(" ".join(cmd.words) for cmd in shell.commands(instr.shell_text()))
+                cmds = shell.commands(instr.shell_text())
+                text = "\n".join(" ".join(cmd.words) for cmd in cmds)
+                if hand_over is None and _builds_go(img.df, stage):
+                    what = next((w for cmd in cmds if (w := _builder(cmd))), "")
+                    hand_over = (instr, what) if what else None
             else:
                 continue
             for pattern, how in ((_CGO_OFF, "CGO_ENABLED=0"), (_EXT_STATIC, "-extldflags -static")):
@@ -291,6 +305,20 @@ def static_binary(img: Image) -> list[Finding]:
                     break
             if cgo_on is None and _CGO_ON.search(text):
                 cgo_on = instr
+    if not out and cgo_on is None and hand_over is not None:
+        instr, what = hand_over
+        why = f"the binary is built by {what}, which this does not follow"
+        out.append(
+            _finding(
+                STATIC_BINARY,
+                instr.line,
+                Polarity.POSITIVE,
+                instr.snippet,
+                quality="unknown",
+                why=why,
+            )
+        )
+        return out
     static_final = img.base_kind == "scratch" or (
         img.base_kind == "distroless" and "static" in image_name(img.root.base)[0]
     )
@@ -309,13 +337,33 @@ def static_binary(img: Image) -> list[Finding]:
     return out
 
 
+def _builds_go(df: Dockerfile, stage: Stage) -> bool:
+    """A stage on a Go toolchain image (golang, directly or through its FROM chain): where a
+    make or script RUN builds a Go binary, not a Java or Node one."""
+    return any(image_name(s.base)[0].rsplit("/", 1)[-1] == "golang" for s in chain(df, stage))
+
+
+def _builder(cmd: Any) -> str:
+    """`make build`, `task build` or a script (`./build.sh`): a command that may build the
+    binary with settings this Dockerfile does not show; "" for anything else."""
+    from golive_tui.core.scan.detectors import shell  # only when there is text to read
+
+    prog, args, _ = shell.program(cmd)
+    if prog in ("make", "gmake", "task", "mage"):
+        return common.snippet(" ".join((prog, *args)), 60)
+    return _script_run(prog, args, cmd.words)
+
+
 def _sum_static_binary(s: Summary) -> str:
     if not s.ev:
         return "no CGO_ENABLED=0 (or -extldflags -static) in any Dockerfile"
-    text = f"{common.plural(len(s.pos), 'static build setting')} found"
-    return text + (
-        f"; {len(s.con)} CGO_ENABLED=1 build(s) on a libc-less final base" if s.con else ""
-    )
+    unknown = [e for e in s.pos if e.facts.get("quality") == "unknown"]
+    text = f"{common.plural(len(s.pos) - len(unknown), 'static build setting')} found"
+    if s.con:
+        text += f"; {len(s.con)} CGO_ENABLED=1 build(s) on a libc-less final base"
+    if unknown:
+        text += f"; could not tell for {unknown[0].path}: {unknown[0].facts['why']}"
+    return text
 
 
 # --------------------------------------------------------------------------- docker.ca_certificates

@@ -198,3 +198,57 @@ def test_could_not_tell_is_an_error_never_missing_nor_found() -> None:
         Status.FOUND,
         "1 of 1 Dockerfile carry CA certificates",
     )
+
+
+def findings(text: str, detector: str) -> list[tuple[int, str, dict[str, object]]]:
+    scan = EX.extract("Dockerfile", text)
+    return [(f.line, f.polarity, dict(f.facts)) for f in scan.findings if f.detector == detector]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("FROM registry.example/base:1\n", "unknown"),
+        ("ARG BASE\nFROM ${BASE}\n", "unknown"),
+        ("FROM gcr.io/distroless/static\n", "positive"),
+        ("FROM ubuntu:24.04\n", "contrary"),
+    ],
+)
+def test_minimal_base_of_an_unknown_image_is_could_not_tell(text: str, expected: str) -> None:
+    [(_, polarity, facts)] = findings(text, "docker.minimal_base")
+    got = "unknown" if facts.get("quality") == "unknown" else polarity
+    assert got == expected
+    if expected == "unknown":
+        assert "not a base image this recognises" in str(facts["why"])
+
+
+GO_STAGE = "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\n"
+FINAL = "FROM alpine:3.20\nCOPY --from=build /src/app /app\n"
+
+
+@pytest.mark.parametrize(
+    ("build", "expected"),
+    [
+        ("RUN make app\n", "unknown: the binary is built by make app"),
+        ("RUN ./scripts/build.sh\n", "unknown: the binary is built by ./scripts/build.sh"),
+        ("RUN CGO_ENABLED=0 make app\n", "positive"),
+        # negative twins: a plain go build without CGO_ENABLED=0 is absent, not unsure
+        ("RUN go build -o app .\n", ""),
+        ("RUN go build -o app . # make app would be nicer\n", ""),
+    ],
+)
+def test_static_binary_built_through_make_or_a_script(build: str, expected: str) -> None:
+    got = findings(GO_STAGE + build + FINAL, "docker.static_binary")
+    if not expected:
+        assert got == []
+        return
+    [(_, polarity, facts)] = got
+    if expected == "positive":
+        assert polarity == "positive" and "quality" not in facts
+    else:
+        assert expected.removeprefix("unknown: ") in str(facts["why"])
+
+
+def test_a_java_build_through_a_script_is_not_about_go() -> None:
+    text = "FROM gradle:8 AS build\nRUN ./gradlew installDist\nFROM eclipse-temurin:21\nCOPY --from=build /app /app\n"
+    assert findings(text, "docker.static_binary") == []
