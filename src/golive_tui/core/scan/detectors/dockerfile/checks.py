@@ -272,7 +272,7 @@ def static_binary(img: Image) -> list[Finding]:
 
     out: list[Finding] = []
     cgo_on: Instruction | None = None
-    hand_over: tuple[Instruction, str] | None = None  # a RUN that builds through make/a script
+    hand_over: tuple[Instruction, str] | None = None  # the last RUN building through make/a script
     used = needed(img.df, img.final)
     for stage in img.df.stages:
         if stage.index not in used:
@@ -283,9 +283,9 @@ def static_binary(img: Image) -> list[Finding]:
             elif instr.keyword == "RUN":
                 cmds = shell.commands(instr.shell_text())
                 text = "\n".join(" ".join(cmd.words) for cmd in cmds)
-                if hand_over is None and _builds_go(img.df, stage):
-                    what = next((w for cmd in cmds if (w := _builder(cmd))), "")
-                    hand_over = (instr, what) if what else None
+                if _builds_go(img.df, stage):  # the last such step: usually the build itself
+                    what = next((w for cmd in reversed(cmds) if (w := _builder(cmd))), "")
+                    hand_over = (instr, what) if what else hand_over
             else:
                 continue
             for pattern, how in ((_CGO_OFF, "CGO_ENABLED=0"), (_EXT_STATIC, "-extldflags -static")):
