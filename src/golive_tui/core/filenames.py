@@ -84,6 +84,8 @@ def dockerfile_kind(path: str) -> str:
     """ "canonical" for `Dockerfile`/`Containerfile`, "variant" for the other Dockerfile names,
     "" when the name is not a Dockerfile's."""
     low = _name(path).lower()
+    if "erfile" not in low:  # (dock|contain)erfile: most paths are decided here, cheaply
+        return ""
     if low in _DOCKERFILE_STEMS:
         return "canonical"
     if low.endswith(_NOT_DOCKERFILE_SUFFIXES):

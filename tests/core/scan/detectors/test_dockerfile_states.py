@@ -252,3 +252,24 @@ def test_static_binary_built_through_make_or_a_script(build: str, expected: str)
 def test_a_java_build_through_a_script_is_not_about_go() -> None:
     text = "FROM gradle:8 AS build\nRUN ./gradlew installDist\nFROM eclipse-temurin:21\nCOPY --from=build /app /app\n"
     assert findings(text, "docker.static_binary") == []
+
+
+def ignore_result(files: dict[str, str]) -> tuple[Status, list[tuple[str, str, object]]]:
+    scanned = {p: ScannedFile(p, None, EX.extract(p, t)) for p, t in files.items() if EX.matches(p)}
+    result = next(r for r in EX.finalize(scanned, tuple(files)) if r.id == "docker.dockerignore")
+    return result.status, [
+        (e.path, e.polarity.value, e.facts["dockerfile"]) for e in result.evidence
+    ]
+
+
+def test_dockerignore_for_each_dockerfile_and_none_for_a_note() -> None:
+    present = {"Dockerfile": "", "deploy/Dockerfile": "FROM x\n", ".dockerignore": ""}
+    assert ignore_result(present)[0] is Status.FOUND
+    status, ev = ignore_result({"Dockerfile.api": "FROM x\n", "sub/.dockerignore": ""})
+    assert (status, ev) == (Status.CONTRARY, [("Dockerfile.api", "contrary", "Dockerfile.api")])
+    # `Dockerfile-notes` without a FROM line is not a Dockerfile; Dockerfile.md never is
+    notes = {"docs/Dockerfile-notes": "Build with buildx.\n", "Dockerfile.md": "FROM x\n"}
+    assert ignore_result(notes)[0] is Status.NOT_APPLICABLE
+    assert ignore_result({})[0] is Status.NOT_APPLICABLE
+    status, ev = ignore_result({**notes, "Dockerfile-arm": "# arm\nFROM x\n", ".dockerignore": ""})
+    assert ev == [(".dockerignore", "positive", "Dockerfile-arm")]

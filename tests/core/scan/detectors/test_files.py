@@ -1,4 +1,4 @@
-"""Presence checks (README, runbook, .dockerignore, update bot, tests) and fuzz/bench declarations."""
+"""Presence checks (README, runbook, update bot, tests) and fuzz/bench declarations."""
 
 from __future__ import annotations
 
@@ -63,39 +63,23 @@ def test_presence_checks() -> None:
     tree = {
         "README.md": "",
         "docs/runbook.md": "",
-        "Dockerfile": "",
-        "deploy/Dockerfile": "",
-        ".dockerignore": "",
         "renovate.json": "{}",
         "main.go": "",
     }
     results = run(tree)
     assert results["docs.readme"].status is Status.FOUND
     assert [e.path for e in results["docs.runbook"].evidence] == ["docs/runbook.md"]
-    assert results["docker.dockerignore"].status is Status.FOUND
     assert results["deps.update_bot"].evidence[0].facts["bot"] == "renovate"
     assert results["tests.present"].status is Status.MISSING
     assert results["tests.fuzz"].status is Status.MISSING
 
 
 def test_absences() -> None:
-    results = run({"docs/README.md": "", "Dockerfile.api": "FROM x\n", "sub/.dockerignore": ""})
+    results = run({"docs/README.md": ""})
     assert results["docs.readme"].status is Status.MISSING
     assert results["docs.runbook"].status is Status.MISSING
-    assert results["docker.dockerignore"].status is Status.CONTRARY
     assert results["deps.update_bot"].status is Status.MISSING
     assert results["tests.present"].status is Status.NOT_APPLICABLE
-    assert run({})["docker.dockerignore"].status is Status.NOT_APPLICABLE
-
-
-def test_a_dockerfile_like_note_needs_no_dockerignore() -> None:
-    """`Dockerfile-notes` without a FROM line is not a Dockerfile; `Dockerfile-arm` with one is."""
-    notes = {"docs/Dockerfile-notes": "Build with buildx.\n", "Dockerfile.md": "FROM x\n"}
-    assert run(notes)["docker.dockerignore"].status is Status.NOT_APPLICABLE
-    results = run({**notes, "Dockerfile-arm": "# arm\nFROM x\n"})
-    assert [e.facts["dockerfile"] for e in results["docker.dockerignore"].evidence] == [
-        "Dockerfile-arm"
-    ]
 
 
 def test_dependabot_needs_gomod() -> None:

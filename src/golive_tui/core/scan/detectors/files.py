@@ -1,4 +1,4 @@
-"""Presence evidence: README, runbook, .dockerignore, dependency bot, tests, fuzzers, benchmarks.
+"""Presence evidence: README, runbook, dependency bot, tests, fuzzers, benchmarks.
 
 Most of these only need the list of paths. Dependabot's config and test files need content:
 Dependabot must update Go modules to count, and a fuzz test or benchmark is a function
@@ -12,13 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from golive_tui.core import filenames
 from golive_tui.core.model import DetectorResult, Evidence, Polarity
 from golive_tui.core.scan.detectors import common, yamlutil
 from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
 
 DETECTORS = (
-    "docker.dockerignore",
     "docs.runbook",
     "docs.readme",
     "deps.update_bot",
@@ -124,25 +122,19 @@ def dependabot(text: str) -> FileScan:
 
 class FilesExtractor:
     name = "files"
-    version = "2"  # 2: Dockerfile variant names read to tell a Dockerfile from a note
+    version = "1"
     detectors = DETECTORS
     reads_go_tests = True
 
     def matches(self, path: str) -> bool:
-        if path in _DEPENDABOT:
-            return True
-        if common.is_foreign(path):
-            return False
-        return path.endswith("_test.go") or filenames.dockerfile_kind(path) == "variant"
+        return path in _DEPENDABOT or (path.endswith("_test.go") and not common.is_foreign(path))
 
     def prefilter(self) -> tuple[bytes, ...] | None:
-        return (b"testing.F", b"testing.B", b"updates", b"FROM")
+        return (b"testing.F", b"testing.B", b"updates")
 
     def extract(self, path: str, text: str) -> FileScan:
         if path in _DEPENDABOT:
             return dependabot(text)
-        if not path.endswith(".go"):  # a Dockerfile-like name: is it one? (see _dockerignore)
-            return FileScan(meta={"dockerfile": filenames.is_dockerfile_text(path, text)})
         return FileScan(findings=tuple(test_functions(text)))
 
     def finalize(
@@ -150,7 +142,6 @@ class FilesExtractor:
     ) -> list[DetectorResult]:
         paths = [p for p in all_paths if not common.is_foreign(p)]
         return [
-            _dockerignore(paths, files),
             _runbook(paths),
             _readme(paths),
             _update_bot(files, paths),
@@ -170,41 +161,6 @@ def _file_ev(
     path: str, polarity: Polarity = Polarity.POSITIVE, snippet: str = "", **facts: object
 ) -> Evidence:
     return Evidence(path, 1, 1, polarity, snippet or path, None, dict(facts))
-
-
-def _dockerignore(paths: list[str], files: Mapping[str, ScannedFile]) -> DetectorResult:
-    """A .dockerignore per Dockerfile. A variant name (`Dockerfile-notes`) counts only when
-    its content is a Dockerfile's, as for the Dockerfile family (the prefilter passes over one
-    without `FROM`: no meta, not a Dockerfile)."""
-    det = "docker.dockerignore"
-    title = common.title_of(det)
-    present = set(paths)
-    dockerfiles = [
-        p
-        for p in paths
-        if (kind := filenames.dockerfile_kind(p)) == "canonical"
-        or (kind == "variant" and p in files and files[p].scan.meta.get("dockerfile") is True)
-    ]
-    if not dockerfiles:
-        return common.not_applicable(det, title, "no Dockerfile in the repository")
-    ev: list[Evidence] = []
-    for df in dockerfiles:
-        folder = common.dirname(df)
-        candidates = [
-            f"{df}.dockerignore",  # BuildKit: <Dockerfile>.dockerignore next to it wins
-            f"{folder}/.dockerignore" if folder else ".dockerignore",
-            ".dockerignore",  # the repository root is the usual build context
-        ]
-        found = next((c for c in candidates if c in present), None)
-        if found:
-            ev.append(_file_ev(found, snippet=f"{found} (for {df})", dockerfile=df))
-        else:
-            ev.append(_file_ev(df, Polarity.CONTRARY, f"no .dockerignore for {df}", dockerfile=df))
-    with_ignore = sum(e.polarity is Polarity.POSITIVE for e in ev)
-    summary = (
-        f"{with_ignore} of {common.plural(len(dockerfiles), 'Dockerfile')} have a .dockerignore"
-    )
-    return common.result(det, title, ev, summary)
 
 
 _RUNBOOK = re.compile(

@@ -13,8 +13,11 @@ from golive_tui.core.model import DetectorResult
 from golive_tui.core.scan.detectors import common
 from golive_tui.core.scan.detectors.base import FileScan, ScannedFile
 from golive_tui.core.scan.detectors.dockerfile.checks import CHECKS, analyse, summarise
+from golive_tui.core.scan.detectors.dockerfile.dockerignore import DETECTOR as DOCKERIGNORE
+from golive_tui.core.scan.detectors.dockerfile.dockerignore import dockerignore
 from golive_tui.core.scan.detectors.dockerfile.syntax import DockerfileError, parse
 
+#: The checks over the parsed Dockerfile; the extractor also owns docker.dockerignore (by path).
 DETECTORS = tuple(check.id for check in CHECKS)
 #: Meta key of a file whose name looked like a Dockerfile's but whose content is not one.
 NOT_A_DOCKERFILE = "not_a_dockerfile"
@@ -25,7 +28,7 @@ __all__ = ["DETECTORS", "EXTRACTORS", "DockerfileExtractor", "analyse", "parse"]
 class DockerfileExtractor:
     name = "dockerfile"
     version = "3"  # 3: continuation lines joined as BuildKit joins them; could-not-tell
-    detectors = DETECTORS
+    detectors = (*DETECTORS, DOCKERIGNORE)
 
     def matches(self, path: str) -> bool:
         return common.is_dockerfile(path) and not common.is_foreign(path)
@@ -56,7 +59,7 @@ class DockerfileExtractor:
         self, files: Mapping[str, ScannedFile], all_paths: tuple[str, ...]
     ) -> list[DetectorResult]:
         files = {p: sf for p, sf in files.items() if not sf.scan.meta.get(NOT_A_DOCKERFILE)}
-        out: list[DetectorResult] = []
+        out: list[DetectorResult] = [dockerignore([p for p in all_paths if p in files], all_paths)]
         for check in CHECKS:
             title = common.title_of(check.id)
             if not files:
