@@ -382,10 +382,6 @@ def ca_certificates(img: Image) -> list[Finding]:
     if img.base_kind in _BASES_WITH_CERTS:
         via = f"{img.base_kind} base image ships CA certificates"
         return [img.finding(CA_CERTIFICATES, Polarity.POSITIVE, via=via)]
-    official = _official_toolchain(img.root.base)
-    if official:
-        via = f"the official {official} image ships CA certificates"
-        return [img.finding(CA_CERTIFICATES, Polarity.POSITIVE, via=via)]
     if unsure is not None:
         return [unsure]
     runnable = any(i.keyword in ("ENTRYPOINT", "CMD") for i in img.in_final)
@@ -394,6 +390,12 @@ def ca_certificates(img: Image) -> list[Finding]:
             via = "scratch image without ca-certificates copied in"
             return [img.finding(CA_CERTIFICATES, Polarity.CONTRARY, via=via)]
         why = "a scratch image without CA certificates and without ENTRYPOINT/CMD"
+    elif official := _official_toolchain(img.root.base):
+        # A toolchain image as the runtime: it carries them today, which no line here shows.
+        why = (
+            f"nothing in the final stage installs or copies CA certificates; the official"
+            f" {official} image it runs on usually ships them"
+        )
     else:
         why = (
             f"nothing in the final stage installs or copies CA certificates, and whether"
@@ -402,9 +404,9 @@ def ca_certificates(img: Image) -> list[Finding]:
     return [img.finding(CA_CERTIFICATES, Polarity.POSITIVE, quality="unknown", why=why)]
 
 
-#: Official Docker Hub toolchain images that install ca-certificates in every variant (Debian
-#: ones through buildpack-deps or apt, Alpine ones through apk). node is not among them: its
-#: slim variant removes what it installed.
+#: Official Docker Hub toolchain images that install ca-certificates in their variants (Debian
+#: ones through buildpack-deps or apt, Alpine ones through apk): named in the why of a
+#: could-not-tell, never taken as proof (an image's content is not this repository's evidence).
 _TOOLCHAINS_WITH_CERTS = frozenset({"golang", "python", "rust", "ruby", "gcc", "buildpack-deps"})
 _OFFICIAL_PREFIXES = (
     "",
