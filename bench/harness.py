@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -82,12 +83,14 @@ def run_timed(argv: Sequence[str], cwd: Path | None, ok_codes: tuple[int, ...] =
     return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out)
 
 
-def interleave(tasks: Sequence[Task], rounds: int, warmup: int = 1) -> None:
+def interleave(tasks: Sequence[Task], rounds: int, warmup: int = 1, name: str = "") -> None:
     """Run every task once per round, in order; the first `warmup` rounds are not kept.
 
     The warm-up round fills the OS file cache, writes the .pyc files and fills golive's
     scan cache, so "cold" below means golive's cache is ignored, not that the disk is cold."""
     for number in range(warmup + rounds):
+        kind = "warm-up round" if number < warmup else f"round {number - warmup + 1}/{rounds}"
+        print(f"[{name}] {kind}", file=sys.stderr, flush=True)
         for task in tasks:
             if task.before is not None:
                 task.before(number)

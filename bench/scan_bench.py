@@ -5,10 +5,10 @@
 Prints, for whole processes (start-up included, as a user sees it): cold (`--no-cache`) and
 warm (cache filled) wall time as the median of several runs, the scan's own counters (files,
 files read, Go files parsed, cache hits, phase timings), peak resident memory of the process
-tree, and `ast-grep scan` running four equivalent Go rules (signal.Notify, http.Server
-literals, .Shutdown calls, http.MaxBytesReader) over the same Go files. "Cold" means golive's
-cache is empty; the operating system's file cache is warm in both cases (every tool gets one
-untimed warm-up run), which is the situation of a developer re-running a scan.
+tree, and `ast-grep scan` running six equivalent Go rules (bench/rivals.py) over the same Go
+files. "Cold" means golive's cache is empty; the operating system's file cache is warm in both
+cases (every tool gets one untimed warm-up run), which is the situation of a developer
+re-running a scan. bench/speed_bench.py measures the same side by side in interleaved rounds.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -25,65 +24,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+import rivals
+
 ROOT = Path(__file__).resolve().parents[1]
-
-# Rules equivalent to what four golive detectors look for (ast-grep's Go patterns need the
-# `context`/`selector` form for calls and literals).
-RULES = {
-    "signal-notify": """
-id: signal-notify
-language: go
-severity: info
-message: signal registration
-rule:
-  any:
-    - pattern: {context: "func t() { signal.Notify($$$A) }", selector: call_expression}
-    - pattern: {context: "func t() { signal.NotifyContext($$$A) }", selector: call_expression}
-""",
-    "http-server-literal": """
-id: http-server-literal
-language: go
-severity: info
-message: http.Server literal
-rule:
-  pattern: {context: "var x = http.Server{$$$A}", selector: composite_literal}
-""",
-    "shutdown-call": """
-id: shutdown-call
-language: go
-severity: info
-message: Shutdown call
-rule:
-  kind: call_expression
-  has:
-    field: function
-    kind: selector_expression
-    has: {field: field, regex: "^Shutdown$"}
-""",
-    "max-bytes-reader": """
-id: max-bytes-reader
-language: go
-severity: info
-message: body limit
-rule:
-  pattern: {context: "func t() { http.MaxBytesReader($$$A) }", selector: call_expression}
-""",
-}
-
-GO_EXCLUDES = ("**/*_test.go", "**/testdata/**", "**/third_party/**")
 
 
 def _golive() -> list[str]:
     return [sys.executable, "-m", "golive_tui"]
-
-
-def _ast_grep() -> str | None:
-    here = Path(sys.executable).parent
-    for name in ("ast-grep", "sg"):
-        candidate = here / name
-        if candidate.exists():
-            return str(candidate)
-    return shutil.which("ast-grep") or shutil.which("sg")
 
 
 def _child_env() -> dict[str, str]:
@@ -145,20 +92,12 @@ def bench_golive(repo: Path, runs: int, include_vendor: bool) -> dict[str, Any]:
 
 
 def bench_ast_grep(repo: Path, runs: int, include_vendor: bool) -> dict[str, Any] | None:
-    binary = _ast_grep()
+    binary = rivals.find_ast_grep()
     if binary is None:
         return None
     with tempfile.TemporaryDirectory() as tmp:
-        rules = Path(tmp) / "rules"
-        rules.mkdir()
-        for name, text in RULES.items():
-            (rules / f"{name}.yml").write_text(text.lstrip())
-        (Path(tmp) / "sgconfig.yml").write_text("ruleDirs:\n  - rules\n")
-        argv = [binary, "scan", "-c", str(Path(tmp) / "sgconfig.yml"), "--json=compact"]
-        argv += ["--globs", "**/*.go"]
-        for glob in GO_EXCLUDES + (() if include_vendor else ("**/vendor/**",)):
-            argv += ["--globs", f"!{glob}"]
-        argv.append(str(repo))
+        config = rivals.write_ast_grep_config(Path(tmp))
+        argv = rivals.ast_grep_argv(binary, config, repo, include_vendor)
         timed(argv)
         result = median_runs(argv, runs)
     matches = json.loads(result["last_output"] or b"[]")
@@ -206,11 +145,11 @@ def main() -> int:
     if grep is not None:
         found = ", ".join(f"{k} {v}" for k, v in sorted(grep["matches"].items())) or "none"
         print(
-            f"{'ast-grep scan (4 rules)':24}{grep['seconds']:>10.3f}{grep['min']:>9.3f}"
+            f"{'ast-grep scan (6 rules)':24}{grep['seconds']:>10.3f}{grep['min']:>9.3f}"
             f"{grep['cpu']:>8.3f}{grep['max_rss_mib']:>10}  matches: {found}"
         )
     else:
-        print("ast-grep CLI not found (pip install ast-grep-cli)")
+        print(rivals.AST_GREP_MISSING)
     print()
     for label, stats in (("cold", cold), ("warm", warm)):
         phases = ", ".join(f"{k} {v * 1000:.0f}" for k, v in stats.get("timings", {}).items())

@@ -163,8 +163,10 @@ def target_rows(cases: dict[str, list[Task]], installs: Sequence[str]) -> list[R
         for install in installs:
             run = tasks.get(f"{install} {target.run}")
             versus = tasks.get(target.versus) or tasks.get(f"{install} {target.versus}")
-            ok = run is not None and versus is not None and run.samples and versus.samples
-            values[install] = paired_ratio(run, versus) if ok else None  # type: ignore[arg-type]
+            if run is None or versus is None or not (run.samples and versus.samples):
+                values[install] = None
+            else:
+                values[install] = paired_ratio(run, versus)
         rows.append(Row(target.case, f"{target.run} / {target.versus}", values, target.bound))
     return rows
 
@@ -309,9 +311,8 @@ def run(args: argparse.Namespace) -> dict[str, list[Task]]:
             if binary is not None and config is not None:
                 ast_grep = rivals.ast_grep_argv(binary, config, corpus.root, args.include_vendor)
             tasks = scan_tasks(corpus, installs, ast_grep, args.include_vendor)
-        print(f"[{case}] {args.runs} rounds of {len(tasks)} tasks ...", file=sys.stderr, flush=True)
         try:
-            interleave(tasks, args.runs)
+            interleave(tasks, args.runs, name=case)
         finally:
             corpus.restore()
         cases[case] = tasks
