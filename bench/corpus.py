@@ -12,12 +12,15 @@ built from the same commit with the same layout.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import tarfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from harness import BenchError
 
@@ -28,9 +31,9 @@ LAYOUT = 1
 PAST = 1_600_000_000
 _MARKER = "bench-corpus"
 _STATE = "golive"  # golive's state directory inside the git dir (scan cache, drafts)
-#: The edited file is the first shipping Go file holding an `http.Server{` literal: one the
-#: scan reads, parses and matches, so an edit costs what a real one would.
-_EDIT_NEEDLE = "http.Server{"
+#: The edited file is a Go file golive cites as evidence (so the scan reads, parses and matches
+#: it: an edit costs what a real one would), preferably one holding an `http.Server{` literal.
+_EDIT_NEEDLE = b"http.Server{"
 _GIT_IDENTITY = (
     "-c", "user.name=golive bench", "-c", "user.email=bench@localhost",
     "-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null",
@@ -120,13 +123,35 @@ class Corpus:
         restore, so a warm scan finds a clean tree."""
         if self._content == content:
             return
-        assert self.edit_path is not None
+        if self.edit_path is None:
+            return
         if content == "original":
             self.edit_path.write_bytes(self._original)
             self.refresh()
         else:
             self.edit_path.write_bytes(self._original + f"\n// bench edit {content}\n".encode())
         self._content = content
+
+    def choose_edit(self, scan_json: bytes) -> Path:
+        """The file the edit case edits, from a golive scan's JSON of this corpus: the last (in
+        path order: the last copy of the monorepo) shipping Go file cited as evidence, one with
+        an `http.Server{` literal if any. golive reads only code a service ships, so a file
+        picked by name alone might never be read and the edit would cost nothing."""
+        cited = sorted(
+            {
+                path
+                for path in _evidence_paths(json.loads(scan_json))
+                if path.endswith(".go") and not path.endswith("_test.go")
+            }
+        )
+        files = [self.root / path for path in cited if (self.root / path).is_file()]
+        if not files:
+            raise BenchError(f"{self.root}: golive cites no Go file to edit")
+        with_needle = [path for path in files if _EDIT_NEEDLE in path.read_bytes()]
+        self.edit_path = (with_needle or files)[-1]
+        self._original = self.edit_path.read_bytes()
+        self._content = "original"
+        return self.edit_path
 
     def touch_all(self, stamp: int) -> None:
         """Every file's mtime to `stamp`: git's index stat data no longer matches (the state
@@ -140,6 +165,19 @@ class Corpus:
         """Back to the built state: original file, fresh index, this install's state parked."""
         self.set_edit("original")
         self.refresh()
+
+
+def _evidence_paths(node: Any) -> Iterator[str]:
+    """Every `path` string in a scan's JSON (evidence entries carry one each)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "path" and isinstance(value, str):
+                yield value
+            else:
+                yield from _evidence_paths(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _evidence_paths(value)
 
 
 def build(source: Path, dest: Path, copies: int) -> Corpus:
@@ -162,16 +200,7 @@ def build(source: Path, dest: Path, copies: int) -> Corpus:
         git(dest, *_GIT_IDENTITY, "commit", "-q", "--no-verify", "-m", f"bench corpus {commit}")
         marker.write_text(stamp)
     corpus = Corpus(dest, copies)
-    hits = git(
-        dest, "grep", "-l", "-F", _EDIT_NEEDLE, "--", ":(glob)**/*.go",
-        ":(exclude,glob)**/vendor/**", ":(exclude,glob)**/*_test.go",
-        ":(exclude,glob)**/testdata/**", check=False,
-    ).split()  # fmt: skip
-    if not hits:
-        raise BenchError(f"{source}: no Go file with `{_EDIT_NEEDLE}` to edit")
-    corpus.edit_path = dest / sorted(hits)[-1]  # in the last copy, m7/ on the monorepo
     git(dest, "checkout", "-q", "--", ".")  # an edit an interrupted bench left behind
-    corpus._original = corpus.edit_path.read_bytes()
     corpus.forget_state()
     corpus.refresh()  # after an interrupted stale-index case
     return corpus

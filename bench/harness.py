@@ -57,7 +57,9 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def run_timed(argv: Sequence[str], cwd: Path | None, ok_codes: tuple[int, ...] = (0,)) -> Sample:
+def run_timed(
+    argv: Sequence[str], cwd: Path | None = None, ok_codes: tuple[int, ...] = (0,)
+) -> Sample:
     """Run `argv` to its end; wall clock around it, CPU and peak RSS from `wait4`.
 
     `wait4`'s usage covers the process and every descendant it waited for (git, forked
@@ -132,6 +134,5 @@ def paired_ratio(a: Task, b: Task, cpu: bool = False) -> float:
     pairs = list(zip(a.samples, b.samples, strict=True))
     if not pairs:
         raise BenchError(f"{a.label} / {b.label}: no rounds")
-    if cpu:
-        return statistics.median(x.cpu / y.cpu for x, y in pairs if y.cpu > 0)
-    return statistics.median(x.wall / y.wall for x, y in pairs)
+    ratios = [x.cpu / y.cpu if cpu else x.wall / y.wall for x, y in pairs if y.cpu > 0 or not cpu]
+    return statistics.median(ratios) if ratios else float("nan")

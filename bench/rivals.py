@@ -9,11 +9,11 @@ bytes once: the floor of a scan that must read them.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -133,8 +133,6 @@ def git_grep_argv(include_vendor: bool) -> list[str]:
 
 def ast_grep_counts(out: bytes) -> Counter[str]:
     """Matches per rule in ast-grep's compact JSON (a sanity check that the rules match)."""
-    import json
-
     return Counter(match["ruleId"] for match in json.loads(out or b"[]"))
 
 
@@ -151,7 +149,3 @@ def git_grep_counts(out: bytes) -> Counter[str]:
             if regex.search(line):
                 counts[name] += 1
     return counts
-
-
-def scratch_dir() -> Path:
-    return Path(tempfile.mkdtemp(prefix="golive-bench-rules-"))

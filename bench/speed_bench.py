@@ -24,6 +24,7 @@ import datetime
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -31,7 +32,7 @@ from typing import Any
 
 import corpus as corpora
 import rivals
-from harness import BenchError, Task, figures, interleave, paired_ratio
+from harness import BenchError, Task, figures, interleave, paired_ratio, run_timed
 
 CASES = ("repo", "mono", "stale")
 #: Peak RSS may exceed the baseline's by this factor and still count as "no higher".
@@ -289,16 +290,18 @@ def _cases(text: str) -> list[str]:
     return chosen
 
 
-def run(args: argparse.Namespace) -> dict[str, list[Task]]:
+def run(args: argparse.Namespace, scratch: Path) -> tuple[dict[str, list[Task]], dict[str, str]]:
+    """Every chosen case, timed; the tasks by case and the file each edit case edited."""
     installs = {"golive": args.golive.resolve()}
     if args.baseline is not None:
         installs["baseline"] = args.baseline.resolve()
     binary = rivals.find_ast_grep()
     if binary is None:
         print(rivals.AST_GREP_MISSING, file=sys.stderr)
-    config = rivals.write_ast_grep_config(rivals.scratch_dir()) if binary else None
+    config = rivals.write_ast_grep_config(scratch) if binary else None
     name = args.source.resolve().name
     cases: dict[str, list[Task]] = {}
+    edits: dict[str, str] = {}
     for case in args.cases:
         copies = args.copies if case == "mono" else 1
         where = args.workdir / (f"{name}-x{copies}" if case == "mono" else name)
@@ -307,6 +310,12 @@ def run(args: argparse.Namespace) -> dict[str, list[Task]]:
         if case == "stale":
             tasks = stale_tasks(corpus, installs, args.include_vendor)
         else:
+            first, binary_path = next(iter(installs.items()))
+            corpus.activate(first)  # this untimed scan also fills that install's cache
+            scan = run_timed(golive_argv(binary_path, corpus.root, False, args.include_vendor))
+            edited = corpus.choose_edit(scan.out).relative_to(corpus.root)
+            print(f"[{case}] the edit case edits {edited}", file=sys.stderr, flush=True)
+            edits[case] = str(edited)
             ast_grep = None
             if binary is not None and config is not None:
                 ast_grep = rivals.ast_grep_argv(binary, config, corpus.root, args.include_vendor)
@@ -316,14 +325,15 @@ def run(args: argparse.Namespace) -> dict[str, list[Task]]:
         finally:
             corpus.restore()
         cases[case] = tasks
-    return cases
+    return cases, edits
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     load_before = os.getloadavg()
     try:
-        cases = run(args)
+        with tempfile.TemporaryDirectory(prefix="golive-bench-rules-") as scratch:
+            cases, edits = run(args, Path(scratch))
     except BenchError as exc:
         print(f"speed_bench: {exc}", file=sys.stderr)
         return 2
@@ -341,6 +351,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for case, tasks in cases.items():
         print()
         print(render_figures(names[case], tasks))
+        if case in edits:
+            print(f"edit: a comment appended to {edits[case]} (cited as evidence), new each round")
     rows = target_rows(cases, installs)
     print()
     print("ratios: medians of round-by-round wall-time ratios")

@@ -34,6 +34,8 @@ func main() {
 }
 """
 
+CITED = ("m0/cmd/api/main.go", "m2/cmd/api/main.go", "m2/cmd/api/main_test.go", "m2/go.mod")
+
 
 @pytest.fixture
 def bench(monkeypatch: pytest.MonkeyPatch) -> dict[str, ModuleType]:
@@ -82,7 +84,9 @@ def test_corpus_copies_edits_and_parks_state(
     corpus = bench["corpus"]
     built = corpus.build(_source(make_repo), tmp_path / "mono", 3)
     assert sorted(p.name for p in built.root.iterdir()) == [".git", "m0", "m1", "m2"]
-    assert built.edit_path == built.root / "m2/cmd/api/main.go"
+    # The edited file is one golive cites as evidence, with an http.Server literal if any.
+    cited = {"detectors": [{"evidence": [{"path": p} for p in CITED]}]}
+    assert built.choose_edit(json.dumps(cited).encode()) == built.root / "m2/cmd/api/main.go"
     clean = corpus.git(built.root, "status", "--porcelain")
     assert clean == ""
     built.set_edit("round 1")
@@ -196,7 +200,10 @@ def test_one_whole_run_on_a_tiny_repository(
     for label in ("golive cold", "golive warm", "golive edit", "git grep", "edit / warm"):
         assert label in printed
     assert "http-server-literal 1" in printed  # git grep found the literal, not vendor/'s
-    assert "cache_hits" in printed  # golive's own counters, read from its JSON
+    # The edit makes golive read exactly the edited file again (counters from its JSON).
+    edit_line = next(line for line in printed.splitlines() if line.startswith("golive edit"))
+    assert "files_read 1," in edit_line
+    assert "edit: a comment appended to cmd/api/main.go" in printed
     # The corpus is left as built: the edited file restored, the index fresh.
     work = tmp_path / "work" / source.name
     status = subprocess.run(
@@ -215,7 +222,13 @@ def test_a_baseline_runs_interleaved_in_every_case(
     installs = []
     for name in ("new", "old"):
         fake = tmp_path / name
-        fake.write_text('#!/bin/sh\necho \'{"stats": {"go_files": 1}}\'\n')
+        scan = {
+            "stats": {"go_files": 1},
+            "detectors": [
+                {"evidence": [{"path": "cmd/api/main.go"}, {"path": "m1/cmd/api/main.go"}]}
+            ],
+        }
+        fake.write_text(f"#!/bin/sh\necho '{json.dumps(scan)}'\n")
         fake.chmod(0o755)
         installs.append(str(fake))
     out_json = tmp_path / "figures.json"
@@ -223,7 +236,7 @@ def test_a_baseline_runs_interleaved_in_every_case(
     argv += ["--runs", "2", "--copies", "2", "--golive", installs[0], "--baseline", installs[1]]
     assert bench["speed_bench"].main([*argv, "--json", str(out_json)]) == 0
     printed = capsys.readouterr().out
-    for label in ("baseline stale", "golive again", "2x ", "wall golive/baseline"):
+    for label in ("baseline stale", "golive again", "2x ", "wall golive/baseline", "m1/cmd/api"):
         assert label in printed
     data = json.loads(out_json.read_text())
     assert set(data["cases"]) == {"repo", "mono", "stale"}
