@@ -26,7 +26,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -67,12 +67,15 @@ TARGETS = (
 
 @dataclass(frozen=True)
 class Row:
-    """One line of the targets table: a ratio per golive install, the bound and the verdict."""
+    """One line of the targets table: a wall-time ratio per golive install (the issue's
+    targets are wall times), the bound and the verdict; the CPU ratio alongside, steadier when
+    the machine is busy (ast-grep's threads and golive's worker wait for a core)."""
 
     case: str
     measure: str
     values: dict[str, float | None]
     bound: float | None
+    cpu: dict[str, float | None] = field(default_factory=dict)
 
     def verdict(self, install: str) -> str:
         value = self.values.get(install)
@@ -161,14 +164,17 @@ def target_rows(cases: dict[str, list[Task]], installs: Sequence[str]) -> list[R
         if not tasks:
             continue
         values: dict[str, float | None] = {}
+        cpu: dict[str, float | None] = {}
         for install in installs:
             run = tasks.get(f"{install} {target.run}")
             versus = tasks.get(target.versus) or tasks.get(f"{install} {target.versus}")
             if run is None or versus is None or not (run.samples and versus.samples):
-                values[install] = None
+                values[install] = cpu[install] = None
             else:
                 values[install] = paired_ratio(run, versus)
-        rows.append(Row(target.case, f"{target.run} / {target.versus}", values, target.bound))
+                cpu[install] = paired_ratio(run, versus, cpu=True)
+        measure = f"{target.run} / {target.versus}"
+        rows.append(Row(target.case, measure, values, target.bound, cpu))
     return rows
 
 
@@ -213,14 +219,15 @@ def render_table(header: list[str], rows: list[list[str]]) -> str:
 def render_targets(rows: list[Row], installs: Sequence[str], names: dict[str, str]) -> str:
     header = ["case", "ratio"]
     for install in installs:
-        header += [install, ""]
+        header += [f"{install} wall", "", "cpu"]
     header.append("target")
     body = []
     for row in rows:
         cells = [names.get(row.case, row.case), row.measure]
         for install in installs:
-            value = row.values.get(install)
+            value, cpu = row.values.get(install), row.cpu.get(install)
             cells += ["-" if value is None else f"{value:.2f}x", row.verdict(install)]
+            cells.append("-" if cpu is None else f"{cpu:.2f}x")
         cells.append("" if row.bound is None else f"<= {row.bound:.2f}x")
         body.append(cells)
     return render_table(header, body)
@@ -355,7 +362,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"edit: a comment appended to {edits[case]} (cited as evidence), new each round")
     rows = target_rows(cases, installs)
     print()
-    print("ratios: medians of round-by-round wall-time ratios")
+    print("ratios: medians of round-by-round ratios (targets on wall time; CPU alongside)")
     print(render_targets(rows, installs, names))
     if args.baseline is not None:
         print()
