@@ -12,15 +12,13 @@ built from the same commit with the same layout.
 
 from __future__ import annotations
 
-import json
 import os
+import re
 import shutil
 import subprocess
 import tarfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from harness import BenchError
 
@@ -34,6 +32,9 @@ _STATE = "golive"  # golive's state directory inside the git dir (scan cache, dr
 #: The edited file is a Go file golive cites as evidence (so the scan reads, parses and matches
 #: it: an edit costs what a real one would), preferably one holding an `http.Server{` literal.
 _EDIT_NEEDLE = b"http.Server{"
+#: A `"path": "....go"` pair of the scan's JSON, read from the bytes: parsing a monorepo's JSON
+#: (MBs) would raise this process's peak memory, the floor of every peak the bench reports.
+_CITED_GO = re.compile(rb'"path":\s*"([^"\\]+\.go)"')
 _GIT_IDENTITY = (
     "-c", "user.name=golive bench", "-c", "user.email=bench@localhost",
     "-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null",
@@ -137,13 +138,8 @@ class Corpus:
         path order: the last copy of the monorepo) shipping Go file cited as evidence, one with
         an `http.Server{` literal if any. golive reads only code a service ships, so a file
         picked by name alone might never be read and the edit would cost nothing."""
-        cited = sorted(
-            {
-                path
-                for path in _evidence_paths(json.loads(scan_json))
-                if path.endswith(".go") and not path.endswith("_test.go")
-            }
-        )
+        found = {match.decode() for match in _CITED_GO.findall(scan_json)}
+        cited = sorted(path for path in found if not path.endswith("_test.go"))
         files = [self.root / path for path in cited if (self.root / path).is_file()]
         if not files:
             raise BenchError(f"{self.root}: golive cites no Go file to edit")
@@ -165,19 +161,6 @@ class Corpus:
         """Back to the built state: original file, fresh index, this install's state parked."""
         self.set_edit("original")
         self.refresh()
-
-
-def _evidence_paths(node: Any) -> Iterator[str]:
-    """Every `path` string in a scan's JSON (evidence entries carry one each)."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "path" and isinstance(value, str):
-                yield value
-            else:
-                yield from _evidence_paths(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _evidence_paths(value)
 
 
 def build(source: Path, dest: Path, copies: int) -> Corpus:

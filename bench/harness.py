@@ -9,13 +9,14 @@ paired ratio stays put while wall times swing.
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 
@@ -63,7 +64,9 @@ def run_timed(
     """Run `argv` to its end; wall clock around it, CPU and peak RSS from `wait4`.
 
     `wait4`'s usage covers the process and every descendant it waited for (git, forked
-    workers): CPU is their sum, peak RSS the largest single one of them."""
+    workers): CPU is their sum, peak RSS the largest single one of them. The kernel counts a
+    child's memory from the fork, before it runs the command, so a peak never reads below this
+    process's own (`own_peak_mib`): the bench keeps itself small (one output per task)."""
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         try:
@@ -98,6 +101,8 @@ def interleave(tasks: Sequence[Task], rounds: int, warmup: int = 1, name: str = 
                 task.before(number)
             sample = run_timed(task.argv, task.cwd, task.ok_codes)
             if number >= warmup:
+                if task.samples:  # only the last output is read (a big scan's JSON is MBs)
+                    task.samples[-1] = replace(task.samples[-1], out=b"")
                 task.samples.append(sample)
 
 
@@ -136,3 +141,8 @@ def paired_ratio(a: Task, b: Task, cpu: bool = False) -> float:
         raise BenchError(f"{a.label} / {b.label}: no rounds")
     ratios = [x.cpu / y.cpu if cpu else x.wall / y.wall for x, y in pairs if y.cpu > 0 or not cpu]
     return statistics.median(ratios) if ratios else float("nan")
+
+
+def own_peak_mib() -> float:
+    """This process's peak RSS: the floor of every peak the bench reports (see `run_timed`)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -32,7 +32,15 @@ from typing import Any
 
 import corpus as corpora
 import rivals
-from harness import BenchError, Task, figures, interleave, paired_ratio, run_timed
+from harness import (
+    BenchError,
+    Task,
+    figures,
+    interleave,
+    own_peak_mib,
+    paired_ratio,
+    run_timed,
+)
 
 CASES = ("repo", "mono", "stale")
 #: Peak RSS may exceed the baseline's by this factor and still count as "no higher".
@@ -355,6 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{key}: {getattr(args, key)}")
     cpus = len(os.sched_getaffinity(0))
     print(f"cpus {cpus}, load {load_before[0]:.2f} at start, {load_after[0]:.2f} at end")
+    print(f"peak MiB cannot read below the bench's own peak, {own_peak_mib():.0f} MiB")
     for case, tasks in cases.items():
         print()
         print(render_figures(names[case], tasks))
