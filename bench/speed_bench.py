@@ -364,7 +364,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{key}: {getattr(args, key)}")
     cpus = len(os.sched_getaffinity(0))
     print(f"cpus {cpus}, load {load_before[0]:.2f} at start, {load_after[0]:.2f} at end")
-    print(f"peak MiB may read up to the bench's own peak while timing, {floor:.0f} MiB, not below")
+    print(
+        f"peak MiB: a process smaller than the bench ({floor:.0f} MiB while timing) may read up to that"
+    )
     for case, tasks in cases.items():
         print()
         print(render_figures(names[case], tasks))
