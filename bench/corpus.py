@@ -163,10 +163,13 @@ class Corpus:
         self.refresh()
 
 
-def build(source: Path, dest: Path, copies: int) -> Corpus:
-    """The corpus at `dest` (built now, or reused when built from the same commit)."""
+def build(source: Path, dest: Path, copies: int, keep_vendor: bool = True) -> Corpus:
+    """The corpus at `dest` (built now, or reused when built from the same commit).
+
+    `keep_vendor=False` drops the source's top-level vendor/ from every copy: a monorepo has
+    one vendor/ at most, not one per module (8x moby: 26,504 files instead of 104,192)."""
     commit = source_commit(source)
-    stamp = f"{LAYOUT} {commit} {copies}\n"
+    stamp = f"{LAYOUT} {commit} {copies} {'vendor' if keep_vendor else 'no-vendor'}\n"
     marker = dest / ".git" / _MARKER
     if not (marker.is_file() and marker.read_text() == stamp):
         if dest.exists():
@@ -175,6 +178,8 @@ def build(source: Path, dest: Path, copies: int) -> Corpus:
             _extract(source, dest)
         else:
             _extract(source, dest / "m0")
+            if not keep_vendor and (dest / "m0" / "vendor").is_dir():
+                shutil.rmtree(dest / "m0" / "vendor")
             for n in range(1, copies):
                 shutil.copytree(dest / "m0", dest / f"m{n}", symlinks=True)
         _age(dest, PAST)

@@ -7,8 +7,8 @@ Cases, each on a private copy of the source built at bench time under --workdir 
 runs; never the source itself, never committed anywhere):
   repo   the source as one repository: golive cold (`--no-cache`), warm, and warm after editing
          one Go file, next to the ast-grep CLI (six rules) and `git grep` (the same six patterns)
-  mono   the synthetic monorepo: --copies copies of the source in subdirectories of one
-         repository, the same runs
+  mono   the synthetic monorepo: --copies copies of the source (without its top-level vendor/
+         unless --mono-vendor) in subdirectories of one repository, the same runs
   stale  the source with every file's mtime touched before the run (git's index stat data
          stale, as after a copy or a CI cache restore): a warm scan, then the next one
 Every task of a case runs once per round (one untimed warm-up round first), so the ratios are
@@ -283,6 +283,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=5, help="timed rounds per case")
     parser.add_argument("--cases", type=_cases, default=list(CASES), help="comma-separated")
     parser.add_argument("--copies", type=int, default=8, help="copies in the monorepo")
+    parser.add_argument(
+        "--mono-vendor", action="store_true", help="keep the source's vendor/ in every copy"
+    )
     parser.add_argument("--golive", type=Path, default=Path(sys.executable).with_name("golive"))
     parser.add_argument("--baseline", type=Path, help="a second golive, run interleaved")
     parser.add_argument("--include-vendor", action="store_true")
@@ -319,9 +322,11 @@ def run(args: argparse.Namespace, scratch: Path) -> tuple[dict[str, list[Task]],
     edits: dict[str, str] = {}
     for case in args.cases:
         copies = args.copies if case == "mono" else 1
-        where = args.workdir / (f"{name}-x{copies}" if case == "mono" else name)
+        where = args.workdir / name
+        if case == "mono":
+            where = args.workdir / f"{name}-x{copies}{'-vendor' if args.mono_vendor else ''}"
         print(f"[{case}] corpus {where} ...", file=sys.stderr, flush=True)
-        corpus = corpora.build(args.source.resolve(), where, copies)
+        corpus = corpora.build(args.source.resolve(), where, copies, args.mono_vendor)
         if case == "stale":
             tasks = stale_tasks(corpus, installs, args.include_vendor)
         else:

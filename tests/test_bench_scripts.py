@@ -106,6 +106,10 @@ def test_corpus_copies_edits_and_parks_state(
     # A second build from the same commit reuses the corpus and starts with no state.
     again = corpus.build(_source(make_repo), tmp_path / "mono", 3)
     assert again.root == built.root and not state.exists()
+    # A monorepo without the source's vendor/ in each copy.
+    lean = corpus.build(_source(make_repo), tmp_path / "lean", 2, keep_vendor=False)
+    tracked = corpus.git(lean.root, "ls-files").split()
+    assert "m1/cmd/api/main.go" in tracked and not any("vendor/" in p for p in tracked)
 
 
 def test_touch_all_makes_the_index_stale(
