@@ -7,31 +7,26 @@ so `golive scan --format json` in CI starts fast.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING
 
 from golive_tui.commands._options import UsageError, add_repo_option, repo_path
-from golive_tui.commands._output import console
-from golive_tui.core.model import Status
-from golive_tui.core.verdict import STATUS_LABEL
-from golive_tui.glyphs import STATUS_GLYPH
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from golive_tui.core.scan.report import ScanReport
 
-#: Colours of the one glyph table (golive_tui.glyphs.STATUS_GLYPH).
+#: Colours of the one glyph table (golive_tui.glyphs.STATUS_GLYPH), by status value. Plain
+#: strings so that `--format json`, which never prints them, does not import the model (~10 ms).
 STYLES = {
-    Status.FOUND: "green",
-    Status.PARTIAL: "yellow",
-    Status.CONTRARY: "red",
-    Status.MISSING: "dim",
-    Status.NOT_APPLICABLE: "dim",
-    Status.ERROR: "magenta",
+    "found": "green",
+    "partial": "yellow",
+    "contrary": "red",
+    "missing": "dim",
+    "not_applicable": "dim",
+    "error": "magenta",
 }
-GLYPHS = {str(s): (STATUS_GLYPH[s], STYLES[s]) for s in Status}
 
 AREA_ORDER = (
     "service",
@@ -92,8 +87,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0 whenever the scan ran; unscannable input raises a GoliveError (exit 2)."""
-    from golive_tui.core.scan.engine import scan
-
     root = repo_path(args)
     service = None
     if args.service:
@@ -110,19 +103,22 @@ def run(args: argparse.Namespace) -> int:
             raise ServiceError(
                 f"no service named {args.service!r} (services: {names}; see `golive services`)"
             ) from None
-    report = scan(
-        root,
-        only=args.detectors,
-        use_cache=not args.no_cache,
-        include_vendor=args.include_vendor,
-        commit=args.commit,
-        service=service,
-        all_code=args.all_code,
-    )
-    if args.format == "json":
-        sys.stdout.write(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
+    options = {
+        "only": args.detectors,
+        "use_cache": not args.no_cache,
+        "include_vendor": args.include_vendor,
+        "commit": args.commit,
+        "service": service,
+        "all_code": args.all_code,
+    }
+    if args.format == "json":  # answered from the scan memo when nothing changed (memo.py)
+        from golive_tui.core.scan.memo import scan_json
+
+        sys.stdout.write(scan_json(root, **options))
         return 0
-    _print_text(report)
+    from golive_tui.core.scan.engine import scan
+
+    _print_text(scan(root, **options))
     return 0
 
 
@@ -130,8 +126,13 @@ def _print_text(report: ScanReport) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from golive_tui.commands._output import console
+    from golive_tui.core.model import Status
     from golive_tui.core.scan.detectors.catalog import shipped_catalog
+    from golive_tui.core.verdict import STATUS_LABEL
+    from golive_tui.glyphs import STATUS_GLYPH
 
+    glyphs = {str(s): (STATUS_GLYPH[s], STYLES[str(s)]) for s in Status}
     catalog = shipped_catalog()
     out = console(sys.stdout)
     err = console(sys.stderr)
@@ -162,7 +163,7 @@ def _print_text(report: ScanReport) -> None:
         table.add_row("", Text(area, style="bold underline"), "", "")
         for index in groups[area]:
             result = report.results[index]
-            glyph, style = GLYPHS.get(str(result.status), ("?", ""))
+            glyph, style = glyphs.get(str(result.status), ("?", ""))
             first = result.evidence[0] if result.evidence else None
             where_found = f"{first.path}:{first.line}" if first else ""
             if len(result.evidence) > 1:
@@ -178,7 +179,7 @@ def _print_text(report: ScanReport) -> None:
     out.print(table)
     legend = [
         Text.assemble((glyph, style), f" {STATUS_LABEL[Status(status)]}")
-        for status, (glyph, style) in GLYPHS.items()
+        for status, (glyph, style) in glyphs.items()
     ]
     out.print(Text("  ").join(legend), style="dim")
     stats = report.stats

@@ -214,13 +214,23 @@ class Listing:
             )
             ls_files = start(loc.root, ["ls-files", "-s", "-z", *spec])
             self._procs = (status, ls_files)
+        self._raw: tuple[bytes, bytes] | None = None
+
+    def raw(self) -> tuple[bytes, bytes]:
+        """`git status` and `git ls-files` output as git printed it (the scan memo's key)."""
+        if self._raw is None:
+            if self._procs is None:
+                raise RepoError(f"{self.loc.root}: not a git repository")
+            status, ls_files = self._procs
+            ls_raw = collect(ls_files, "ls-files", timeout=GIT_TIMEOUT)
+            status_raw = collect(status, "status", timeout=GIT_TIMEOUT)
+            self._raw = (status_raw, ls_raw)
+        return self._raw
 
     def snapshot(self, *, include_vendor: bool = False) -> Snapshot:
         if self._procs is None:
             return _plain_directory(self.loc.root, include_vendor=include_vendor)
-        status, ls_files = self._procs
-        ls_raw = collect(ls_files, "ls-files", timeout=GIT_TIMEOUT)
-        status_raw = collect(status, "status", timeout=GIT_TIMEOUT)
+        status_raw, ls_raw = self.raw()
         return _parse_listing(self.loc, status_raw, ls_raw, include_vendor)
 
 

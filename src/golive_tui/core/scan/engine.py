@@ -86,6 +86,35 @@ def scan(
     return _scan(root, only, use_cache, include_vendor, commit, progress, registry, scope)
 
 
+class RunInfo:
+    """What the scan memo (memo.py) needs to know about a run besides its report."""
+
+    def __init__(self) -> None:
+        # Every (extractor, file) pair the run served: what a fully warm scan counts as hits.
+        self.pairs = 0
+        # True when the per-file cache could have served the whole run again (no cache warning,
+        # no failure, nothing transient, no file skipped for a reason beyond its content).
+        self.memoizable = False
+
+
+def prepared_scan(
+    loc: git_listing.Location,
+    config: Config | None,
+    listing: git_listing.Listing,
+    info: RunInfo,
+    *,
+    only: Sequence[str] | None = None,
+    include_vendor: bool = False,
+    service: Service | None = None,
+    all_code: bool = False,
+) -> ScanReport:
+    """`scan()` of the working tree, with the repository already located, its config read and
+    its listing started (the memo's miss: git is not asked twice); `info` is filled in."""
+    scope = None if all_code else _ServiceScope(service)
+    prepared = (loc, config or Config(), listing)
+    return _scan(loc.root, only, True, include_vendor, None, None, None, scope, prepared, info)
+
+
 # Long on purpose: the scan's phases in order (listing, config, plan, read+extract, finalize,
 # cache save), each timed; one place shows what a scan does and in which order.
 def _scan(
@@ -97,17 +126,21 @@ def _scan(
     progress: Callable[[Progress], None] | None,
     registry: Registry | None,
     services: _ServiceScope | None = None,
+    prepared: tuple[git_listing.Location, Config, git_listing.Listing] | None = None,
+    info: RunInfo | None = None,
 ) -> ScanReport:
     started = time.perf_counter()
     timings: dict[str, float] = {}
     clock = _Clock(timings)
     emit = progress or _no_progress
     emit(Progress("listing", 0, 1))
-    loc = git_listing.locate(Path(root))
+    loc = git_listing.locate(Path(root)) if prepared is None else prepared[0]
     clock.lap("locate")
 
     listing: git_listing.Listing | None = None
-    if commit is not None:
+    if prepared is not None:
+        _, config, listing = prepared
+    elif commit is not None:
         snapshot = git_listing.commit_tree(loc, commit, include_vendor=True)
         reader = reader_mod.FileReader(snapshot)
         config = _config_from_tree(snapshot, reader)
@@ -184,6 +217,14 @@ def _scan(
 
     cache.save()
     clock.lap("save")
+    if info is not None:
+        info.pairs = run.served
+        info.memoizable = not (
+            cache.problem
+            or failures
+            or run.transient
+            or not all(map(_memo_reason, run.skipped.values()))
+        )
     if cache.problem and cache.problem not in warnings:
         warnings.append(cache.problem)
     if run.skipped:
@@ -339,6 +380,8 @@ class _Run:
         self.excluded: dict[str, str] = {}
         self.skipped: dict[str, str] = {}
         self.cache_hits = 0
+        self.transient = False  # a result not cached (e.g. a rule ran out of time)
+        self.served = 0  # (extractor, file) pairs served, from the cache or extracted
         self.files_read = 0
         self.parsed_go: set[str] = set()
         # detector id (or "*" for the family) -> "path: message" for files that could not parse
@@ -573,7 +616,9 @@ class _Run:
             if self.scope.is_go_source(path) and result.meta.get("parsed", True):
                 self.parsed_go.add(path)
             scanned[e.name][path] = ScannedFile(path, blob, result)
-            if blob is not None and not result.meta.get("transient"):  # e.g. a rule timed out
+            if result.meta.get("transient"):  # e.g. a rule timed out
+                self.transient = True
+            elif blob is not None:
                 self.cache.put(keys[e.name], path, blob, result)
 
         # A file a family wanted whose content exists but was not read (over the size cap, not
@@ -591,6 +636,7 @@ class _Run:
                     self.file_errors.setdefault(name, {}).setdefault(detector_id, []).append(
                         f"{path}: {message}"
                     )
+        self.served = sum(len(per_file) for per_file in scanned.values())
         if not is_git:  # no blob SHAs outside a repository: evidence says so with null
             scanned = {
                 n: {p: ScannedFile(p, None, sf.scan) for p, sf in per_file.items()}
@@ -601,6 +647,11 @@ class _Run:
 
 #: Skip reasons (reader.py) that leave a file's content unseen rather than not the repository's.
 _UNSEEN_CONTENT = ("over the size cap", "not UTF-8", "unreadable", "Git LFS")
+
+
+def _memo_reason(reason: str) -> bool:
+    """Skips decided by what the key of the scan memo covers (bytes, size, link target)."""
+    return _content_reason(reason) or reason.startswith(("over the size cap", "symlink"))
 
 
 def _content_reason(reason: str) -> bool:

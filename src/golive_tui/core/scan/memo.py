@@ -1,0 +1,482 @@
+"""The whole-report memo: a warm `golive scan --format json` whose inputs are all unchanged
+prints the document the last identical scan printed, without loading a detector.
+
+What it buys: a warm scan of moby (1,400 Go files) is interpreter start, `git status` and one
+small file read; ~0.08 s instead of ~0.2 s (the per-file cache still costs the imports of every
+family, the plan, 3,000 cache lookups and every family's `finalize`).
+
+Keyed so that it cannot be stale: everything the document is a function of goes into the key.
+- the repository: its root, `git ls-files -s` (every tracked path with its index blob id),
+  `git status --porcelain=v2 --branch` (HEAD, branch, which files differ from the index and
+  which are untracked) and the bytes of every such modified or untracked file (hashed here:
+  `git status` says a file changed, not what it holds);
+- the repository's golive files: every file under `.golive/` except records (the config, team
+  detectors and checklists), read as they are on disk, tracked or not;
+- the options: detectors asked for, vendor, service, `--all-code`;
+- golive itself: its version, the Python version, the size and mtime of every file of the
+  package (an edited detector is a new key) and of every third-party module the scan that
+  stored the memo had loaded (ast-grep-py, PyYAML: a new grammar parses differently).
+
+Only a scan that the per-file cache would have served whole is stored: no cache warning, no
+extractor failure, no result marked transient (a team rule that ran out of time), no file
+skipped for a reason that is not its content. A memo is ignored, never trusted blindly: each
+file carries a keyed BLAKE2b MAC under a secret in the user's own cache directory
+(`$XDG_CACHE_HOME/golive/memo.key`, 0600), checked before its bytes are parsed, so a
+repository (or its `.git/`) that arrives with a memo cannot plant a report; a corrupt,
+foreign, oversized or malformed memo is a miss. Memos live beside the per-file cache, in
+`<git common dir>/golive/cache/reports/` (one file per scan options, at most MAX_SLOTS, each at
+most MAX_MEMO_BYTES), written atomically.
+
+The document is stored as its printed text around the `stats` member; a hit renders only
+`stats` again (`seconds`, `timings` and the counters of this run: `cache_hits` is every
+(extractor, file) pair the memo served, `files_read` the files hashed for the key,
+`parsed_go_files` 0; `timings` has a `memo` phase). Re-rendering the whole document with
+`json.dumps(indent=2)` (pure Python when indenting) would cost ~10 ms on moby.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import stat
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import golive_tui
+from golive_tui.core.git import listing as git_listing
+
+if TYPE_CHECKING:
+    from golive_tui.core.scan.config import Config
+    from golive_tui.core.services.model import Service
+
+FORMAT = 1
+#: Memo files kept per repository (scan options: default, vendor, a service...); oldest go first.
+MAX_SLOTS = 8
+#: Largest memo file written or read (moby's is ~0.5 MB).
+MAX_MEMO_BYTES = 64 * 1024 * 1024
+#: A working tree with more modified/untracked files, or bytes in them, is not memoized: the
+#: key would cost as much as the scan's own reading.
+MAX_DIRTY_FILES = 4096
+MAX_DIRTY_BYTES = 64 * 1024 * 1024
+#: Bounds on `.golive/` (files hashed, bytes read per file; larger files count by size+mtime).
+MAX_GOLIVE_FILES = 512
+MAX_GOLIVE_FILE_BYTES = 1024 * 1024
+_MAC_BYTES = 32
+_KEY_FILE = "memo.key"
+#: `.golive/` entries the scan never reads and that grow with every release.
+_GOLIVE_SKIP = frozenset({"records"})
+#: Run-dependent stats members, rendered again on a hit.
+_VOLATILE = ("seconds", "timings", "cache_hits", "files_read", "parsed_go_files")
+
+
+def render(document: dict[str, Any]) -> str:
+    """The printed form of a scan document (`golive scan --format json`)."""
+    import json
+
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def scan_json(
+    root: Path,
+    *,
+    only: list[str] | None = None,
+    use_cache: bool = True,
+    include_vendor: bool = False,
+    commit: str | None = None,
+    service: Service | None = None,
+    all_code: bool = False,
+) -> str:
+    """`golive scan --format json`'s text: from the memo when every input is unchanged."""
+    started = time.perf_counter()
+    if commit is not None or not use_cache:
+        from golive_tui.core.scan.engine import scan
+
+        report = scan(
+            root,
+            only=only,
+            use_cache=use_cache,
+            include_vendor=include_vendor,
+            commit=commit,
+            service=service,
+            all_code=all_code,
+        )
+        return render(report.to_json())
+    loc = git_listing.locate(Path(root))
+    located = time.perf_counter()
+    config = _config(loc.root)
+    vendor = include_vendor or bool(config is not None and config.scan.include_vendor)
+    listing = git_listing.Listing(loc, include_vendor=vendor)
+    options = (str(loc.root), loc.shallow, tuple(only or ()), include_vendor, vendor, repr(service))
+    memo = Memo.open(loc, (*options, all_code)) if loc.is_git else None
+    if memo is not None:
+        text = memo.answer(listing, started, located)
+        if text is not None:
+            return text
+    from golive_tui.core.scan.engine import RunInfo, prepared_scan
+
+    info = RunInfo()
+    report = prepared_scan(
+        loc,
+        config,
+        listing,
+        info,
+        only=only,
+        include_vendor=include_vendor,
+        service=service,
+        all_code=all_code,
+    )
+    document = report.to_json()
+    text = render(document)
+    if memo is not None and info.memoizable:
+        memo.store(text, document, info.pairs)
+    return text
+
+
+def _config(root: Path) -> Config | None:
+    """The repository's config, parsed only when there is one (importing the parser: ~6 ms)."""
+    from golive_tui.core.scan.config import CONFIG_PATH
+
+    if not os.path.lexists(root / CONFIG_PATH):
+        return None
+    from golive_tui.core.scan.config import load_config
+
+    return load_config(root)
+
+
+class Memo:
+    """One memo slot (the scan options) of one repository, its key and its stored answer."""
+
+    def __init__(self, path: Path, secret: bytes, options: tuple[object, ...], root: Path) -> None:
+        self.path = path
+        self.secret = secret
+        self.root = root
+        self.options = options
+        self.digest = b""
+        self.files_read = 0
+        self.stored: dict[str, Any] | None = None
+
+    @classmethod
+    def open(cls, loc: git_listing.Location, options: tuple[object, ...]) -> Memo | None:
+        """The slot for these options, its stored memo read; None when memos cannot be used."""
+        folder = _folder(loc)
+        secret = _secret()
+        if folder is None or secret is None:
+            return None
+        slot = hashlib.blake2b(repr(options).encode("utf-8", "surrogateescape"), digest_size=12)
+        memo = cls(folder / f"{slot.hexdigest()}.memo", secret, options, loc.root)
+        memo.stored = memo._load()
+        return memo
+
+    def answer(self, listing: git_listing.Listing, started: float, located: float) -> str | None:
+        """The document's text on a hit; None on a miss (the key is kept for `store`)."""
+        status_raw, ls_raw = listing.raw()
+        listed = time.perf_counter()
+        key = self._key(status_raw, ls_raw)
+        if key is None:
+            return None
+        self.digest = key
+        stored = self.stored
+        if stored is None or stored["key"] != key or not _deps_unchanged(stored["deps"]):
+            return None
+        stats = dict(stored["stats"])
+        stats["cache_hits"] = stored["pairs"]
+        stats["files_read"] = self.files_read
+        stats["parsed_go_files"] = 0
+        now = time.perf_counter()
+        stats["seconds"] = round(now - started, 3)
+        timings = {"locate": located - started, "list": listed - located, "memo": now - listed}
+        stats["timings"] = {phase: round(t, 4) for phase, t in timings.items()}
+        ordered = {k: stats[k] for k in stored["order"]}
+        return f"{stored['prefix']}{_stats_member(ordered)}{stored['suffix']}"
+
+    def store(self, text: str, document: dict[str, Any], pairs: int) -> None:
+        """Remember `text` under the key `answer` computed (nothing when it could not)."""
+        if not self.digest:
+            return
+        stats = document["stats"]
+        member = _stats_member(stats)
+        at = text.find(f"\n{member},\n")
+        if at < 0:
+            return  # not the shape expected: never store what could not be answered back
+        prefix, suffix = text[: at + 1], text[at + 1 + len(member) :]
+        payload = {
+            "format": FORMAT,
+            "key": self.digest,
+            "deps": _deps(),
+            "prefix": prefix,
+            "suffix": suffix,
+            "order": list(stats),
+            "stats": {k: v for k, v in stats.items() if k not in _VOLATILE},
+            "pairs": pairs,
+        }
+        import marshal
+
+        from golive_tui.core.atomic import write_atomic
+
+        body = marshal.dumps(payload)
+        if len(body) + _MAC_BYTES > MAX_MEMO_BYTES:
+            return
+        try:
+            write_atomic(self.path, _mac(self.secret, body) + body, mode=0o600)
+            _prune(self.path.parent)
+        except (OSError, ValueError):
+            return  # a memo is only ever a shortcut
+
+    def _load(self) -> dict[str, Any] | None:
+        from golive_tui.core.confine import read_capped
+
+        try:
+            raw = read_capped(self.path, MAX_MEMO_BYTES)
+        except (OSError, ValueError):  # missing, a symlink, too large, unreadable
+            return None
+        import hmac
+
+        mac, body = raw[:_MAC_BYTES], raw[_MAC_BYTES:]
+        if len(mac) != _MAC_BYTES or not hmac.compare_digest(mac, _mac(self.secret, body)):
+            return None  # not written by this user's golive: never parsed
+        import marshal
+
+        try:
+            data = marshal.loads(body)
+        except (ValueError, EOFError, TypeError):
+            return None
+        return data if _well_formed(data) else None
+
+    def _key(self, status_raw: bytes, ls_raw: bytes) -> bytes | None:
+        digest = hashlib.blake2b(digest_size=32)
+
+        def add(*parts: object) -> None:
+            digest.update(repr(parts).encode("utf-8", "surrogateescape"))
+
+        add(FORMAT, golive_tui.__version__, sys.version, sys.executable, self.options)
+        _code_stamp(add)
+        digest.update(b"status\0%d\0" % len(status_raw) + status_raw)
+        digest.update(b"ls-files\0%d\0" % len(ls_raw) + ls_raw)
+        if not self._dirty(status_raw, digest):
+            return None
+        if not _golive_files(self.root, add):
+            return None
+        return digest.digest()
+
+    def _dirty(self, status_raw: bytes, digest: Any) -> bool:
+        """Hash the bytes of every modified or untracked file; False when too many."""
+        from golive_tui.core.git.worktree import parse_status
+
+        changes = parse_status(status_raw).changes
+        if len(changes) > MAX_DIRTY_FILES:
+            return False
+        total = 0
+        for change in changes:
+            kind, data = _content(self.root / change.path, MAX_DIRTY_BYTES - total)
+            if kind == "over":
+                return False
+            if kind == "file":
+                total += len(data)
+                self.files_read += 1
+            digest.update(b"%s\0%s\0%d\0" % (os.fsencode(change.path), kind.encode(), len(data)))
+            digest.update(data)
+        return True
+
+
+def _content(path: Path, budget: int) -> tuple[str, bytes]:
+    """What a working-tree path holds now: ("file", bytes), ("link", target), ("gone", b"")...
+
+    Never follows a symlink. "over": larger than `budget`.
+    """
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return "gone", b""
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            return "link", os.fsencode(path.readlink())
+        except OSError:
+            return "gone", b""
+    if not stat.S_ISREG(info.st_mode):
+        return "other", b"%o" % info.st_mode
+    if info.st_size > budget:
+        return "over", b""
+    from golive_tui.core.confine import read_capped
+
+    try:
+        return "file", read_capped(path, budget)
+    except (OSError, ValueError):
+        return "over", b""
+
+
+def _golive_files(root: Path, add: Any) -> bool:
+    """Every file under `.golive/` but records: names, kinds and bytes; False past the bounds."""
+    base = root / ".golive"
+    if base.is_symlink():
+        return False  # what it points to may be outside every listing: not memoized
+    count = 0
+    stack = [base]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except NotADirectoryError:
+            add("not a folder", str(folder))
+            continue
+        except OSError:
+            add("unreadable", str(folder))
+            continue
+        for entry in entries:
+            count += 1
+            if count > MAX_GOLIVE_FILES:
+                return False
+            if entry.is_dir(follow_symlinks=False):
+                if not (folder == base and entry.name in _GOLIVE_SKIP):
+                    stack.append(Path(entry.path))
+                add("dir", entry.path)
+                continue
+            kind, data = _content(Path(entry.path), MAX_GOLIVE_FILE_BYTES)
+            if kind == "link":
+                return False  # a team file read through a link: not memoized
+            if kind == "over":
+                info = entry.stat(follow_symlinks=False)
+                data = b"%d:%d" % (info.st_size, info.st_mtime_ns)
+            add(entry.path, kind, data)
+    return True
+
+
+def _code_stamp(add: Any) -> None:
+    """Size and mtime of every file of the golive package but the walker's (~0.5 ms)."""
+    base = str(Path(golive_tui.__file__).parent)
+    add(base)
+    stack = [base]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            add("unreadable", folder)
+            continue
+        for entry in entries:
+            if entry.name in ("__pycache__", "tui"):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+                continue
+            try:
+                info = entry.stat()
+            except OSError:
+                add(entry.path, "gone")
+                continue
+            add(entry.path, info.st_size, info.st_mtime_ns)
+
+
+def _deps() -> list[list[object]]:
+    """Files of the third-party modules loaded now (the scan that stores the memo)."""
+    stdlib = str(Path(os.__file__).parent)
+    ours = str(Path(golive_tui.__file__).parent)
+    found: list[list[object]] = []
+    for module in list(sys.modules.values()):
+        where = getattr(module, "__file__", None)
+        if not isinstance(where, str) or where.startswith(ours):
+            continue
+        if where.startswith(stdlib) and "-packages" not in where:
+            continue
+        try:
+            info = Path(where).stat()
+        except OSError:
+            continue
+        found.append([where, info.st_size, info.st_mtime_ns])
+    return sorted(found)
+
+
+def _deps_unchanged(deps: list[list[object]]) -> bool:
+    for where, size, mtime in deps:
+        try:
+            info = Path(str(where)).stat()
+        except OSError:
+            return False
+        if info.st_size != size or info.st_mtime_ns != mtime:
+            return False
+    return True
+
+
+def _stats_member(stats: dict[str, Any]) -> str:
+    """`stats` exactly as it prints inside the document (two-space indent, one level deep)."""
+    import json
+
+    return json.dumps({"stats": stats}, indent=2, ensure_ascii=False)[2:-2]
+
+
+def _well_formed(data: object) -> bool:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return False
+    types = {
+        "key": bytes,
+        "deps": list,
+        "prefix": str,
+        "suffix": str,
+        "order": list,
+        "stats": dict,
+        "pairs": int,
+    }
+    if not all(isinstance(data.get(k), t) for k, t in types.items()):
+        return False
+    deps_ok = all(
+        isinstance(d, list)
+        and len(d) == 3
+        and isinstance(d[0], str)
+        and all(isinstance(x, int) for x in d[1:])
+        for d in data["deps"]
+    )
+    stats, order = data["stats"], data["order"]
+    known = set(stats) | set(_VOLATILE)
+    return deps_ok and all(isinstance(k, str) and k in known for k in order)
+
+
+def _mac(secret: bytes, body: bytes) -> bytes:
+    return hashlib.blake2b(body, key=secret, digest_size=_MAC_BYTES).digest()
+
+
+def _folder(loc: git_listing.Location) -> Path | None:
+    if loc.common_dir is None:
+        return None
+    return loc.common_dir / "golive" / "cache" / "reports"
+
+
+def _secret() -> bytes | None:
+    """This user's memo key (created on first use); None when there is nowhere to keep it."""
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    if not base:
+        home = os.environ.get("HOME") or ""
+        if not home:
+            return None
+        base = str(Path(home) / ".cache")
+    path = Path(base) / "golive" / _KEY_FILE
+    from golive_tui.core.confine import read_capped
+
+    try:
+        secret = read_capped(path, 64)
+        if len(secret) == _MAC_BYTES:
+            return secret
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError):
+        return None
+    from golive_tui.core.atomic import write_atomic
+
+    secret = os.urandom(_MAC_BYTES)
+    try:
+        write_atomic(path, secret, mode=0o600)
+    except OSError:
+        return None
+    return secret
+
+
+def _prune(folder: Path) -> None:
+    """Keep the MAX_SLOTS most recently written memos."""
+    memos = []
+    for entry in os.scandir(folder):
+        if entry.name.endswith(".memo") and entry.is_file(follow_symlinks=False):
+            memos.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.path))
+    for _, path in sorted(memos, reverse=True)[MAX_SLOTS:]:
+        with contextlib.suppress(OSError):
+            Path(path).unlink()
