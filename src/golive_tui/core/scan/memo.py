@@ -226,11 +226,11 @@ class Memo:
             return  # a memo is only ever a shortcut
 
     def _load(self) -> dict[str, Any] | None:
-        from golive_tui.core.confine import read_capped
+        from golive_tui.core.confine import UnsafePathError, read_capped
 
         try:
             raw = read_capped(self.path, MAX_MEMO_BYTES)
-        except (OSError, ValueError):  # missing, a symlink, too large, unreadable
+        except (OSError, ValueError, UnsafePathError):  # missing, a symlink, too large...
             return None
         import hmac
 
@@ -299,11 +299,11 @@ def _content(path: Path, budget: int) -> tuple[str, bytes]:
         return "other", b"%o" % info.st_mode
     if info.st_size > budget:
         return "over", b""
-    from golive_tui.core.confine import read_capped
+    from golive_tui.core.confine import UnsafePathError, read_capped
 
     try:
         return "file", read_capped(path, budget)
-    except (OSError, ValueError):
+    except (OSError, ValueError, UnsafePathError):  # swapped for a link, grown: not memoized
         return "over", b""
 
 
@@ -451,7 +451,7 @@ def _secret() -> bytes | None:
             return None
         base = str(Path(home) / ".cache")
     path = Path(base) / "golive" / _KEY_FILE
-    from golive_tui.core.confine import read_capped
+    from golive_tui.core.confine import UnsafePathError, read_capped
 
     try:
         secret = read_capped(path, 64)
@@ -459,7 +459,7 @@ def _secret() -> bytes | None:
             return secret
     except FileNotFoundError:
         pass
-    except (OSError, ValueError):
+    except (OSError, ValueError, UnsafePathError):
         return None
     from golive_tui.core.atomic import write_atomic
 

@@ -1,0 +1,288 @@
+"""The whole-report memo: a hit only when every input is unchanged, and then the same document."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.conftest import RepoFactory, git
+
+import golive_tui
+from golive_tui import cli
+from golive_tui.core.scan import memo
+from golive_tui.core.scan.memo import render, scan_json
+
+MAIN = """package main
+
+import (
+\t"net/http"
+\t"os"
+\t"os/signal"
+\t"syscall"
+)
+
+func main() {
+\tc := make(chan os.Signal, 1)
+\tsignal.Notify(c, syscall.SIGTERM)
+\tsrv := &http.Server{Addr: ":8080"}
+\t_ = srv.ListenAndServe()
+}
+"""
+
+FILES = {
+    "go.mod": "module example.com/svc\n\ngo 1.22\n",
+    "main.go": MAIN,
+    "Dockerfile": "FROM golang:1.22 AS build\nRUN go build -o /svc .\nFROM scratch\n"
+    'COPY --from=build /svc /svc\nUSER 65532\nENTRYPOINT ["/svc"]\n',
+    "README.md": "# svc\n",
+    ".golive/checklists/team.toml": "# a team checklist\n",
+    "vendor/example.com/lib/lib.go": "package lib\n",
+}
+
+
+def _hit(text: str) -> bool:
+    return "memo" in json.loads(text)["stats"]["timings"]
+
+
+def _facts(text: str) -> dict[str, Any]:
+    """The document without what differs run to run (and between a hit and a scan)."""
+    document: dict[str, Any] = json.loads(text)
+    for key in ("seconds", "timings", "cache_hits", "files_read", "parsed_go_files"):
+        document["stats"].pop(key)
+    return document
+
+
+def _memos(root: Path) -> list[Path]:
+    return sorted((root / ".git" / "golive" / "cache" / "reports").glob("*.memo"))
+
+
+@pytest.fixture
+def repo(make_repo: RepoFactory) -> Path:
+    root = make_repo(FILES)
+    assert not _hit(scan_json(root))  # stores the memo
+    return root
+
+
+def test_unchanged_repository_is_answered_from_the_memo(repo: Path) -> None:
+    warm = scan_json(repo)
+    assert _hit(warm)
+    cold = scan_json(repo, use_cache=False)
+    assert _facts(warm) == _facts(cold)
+    assert render(json.loads(warm)) == warm  # the very text json.dumps prints for it
+    stats = json.loads(warm)["stats"]
+    assert stats["parsed_go_files"] == 0
+    assert stats["files_read"] == 0
+    assert stats["cache_hits"] > 0
+    assert list(stats) == list(json.loads(cold)["stats"])  # members in the contract's order
+
+
+def test_a_hit_counts_what_a_warm_scan_counts(repo: Path) -> None:
+    scan_json(repo, all_code=True)  # stores a memo for these options
+    hit = json.loads(scan_json(repo, all_code=True))
+    for path in _memos(repo):
+        path.unlink()
+    warm = json.loads(scan_json(repo, all_code=True))  # per-file cache only
+    assert "memo" in hit["stats"]["timings"] and "memo" not in warm["stats"]["timings"]
+    assert hit["stats"]["cache_hits"] == warm["stats"]["cache_hits"]
+
+
+def _edit_tracked(root: Path) -> None:
+    (root / "main.go").write_text(MAIN.replace("SIGTERM", "SIGINT"))
+
+
+def _add_untracked(root: Path) -> None:
+    (root / "server.go").write_text(
+        'package main\n\nimport "net/http"\n\nvar _ = http.MaxBytesReader\n'
+    )
+
+
+def _config(root: Path) -> None:
+    (root / ".golive" / "config.toml").write_text('[scan]\nexclude = ["Dockerfile"]\n')
+
+
+def _checklist(root: Path) -> None:
+    (root / ".golive" / "checklists" / "team.toml").write_text("# changed\n")
+
+
+def _detector(root: Path) -> None:
+    folder = root / ".golive" / "detectors"
+    folder.mkdir()
+    (folder / "audit.toml").write_text(
+        '[[detector]]\nid = "acme.notify"\ntitle = "Notify"\nlooks_for = "signal.Notify"\n'
+        'why = "w"\nremediation = "r"\nlanguage = "go"\nrule = { pattern = "signal.Notify($$$)" }\n'
+    )
+
+
+def _commit(root: Path) -> None:
+    git(root, "commit", "-q", "--allow-empty", "-m", "another")
+
+
+def _stage_a_change(root: Path) -> None:
+    _edit_tracked(root)
+    git(root, "add", "main.go")
+
+
+def _delete(root: Path) -> None:
+    (root / "Dockerfile").unlink()
+
+
+def _branch(root: Path) -> None:
+    git(root, "checkout", "-q", "-b", "other")
+
+
+def _version(root: Path) -> None:
+    golive_tui.__version__ = golive_tui.__version__ + ".post1"
+
+
+CHANGES: dict[str, Callable[[Path], None]] = {
+    "edit a tracked file": _edit_tracked,
+    "add an untracked file": _add_untracked,
+    "stage a change": _stage_a_change,
+    "delete a file": _delete,
+    "new commit": _commit,
+    "other branch": _branch,
+    "change the config": _config,
+    "change a team checklist": _checklist,
+    "add a team detector": _detector,
+    "another golive version": _version,
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_any_change_of_an_input_is_a_miss_with_the_right_answer(
+    repo: Path, change: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(golive_tui, "__version__", golive_tui.__version__)  # restored after
+    before = _facts(scan_json(repo))
+    CHANGES[change](repo)
+    after = scan_json(repo)
+    assert not _hit(after)
+    assert _facts(after) == _facts(scan_json(repo, use_cache=False))
+    if change not in ("another golive version", "change a team checklist", "new commit"):
+        assert _facts(after) != before  # the row really changes the answer
+    assert _hit(scan_json(repo))  # and the new answer is remembered
+
+
+def test_an_untracked_file_edited_in_place_is_a_miss(repo: Path) -> None:
+    """Same size, same mtime: only the bytes tell, and they are hashed."""
+    path = repo / "notes.go"
+    path.write_text('package main\n\nimport "net/http"\n\nvar _ = http.Get\n')
+    scan_json(repo)
+    assert _hit(scan_json(repo))
+    info = path.stat()
+    path.write_text('package main\n\nimport "net/http"\n\nvar _ = http.Put\n')
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    after = scan_json(repo)
+    assert not _hit(after)
+    assert _facts(after) == _facts(scan_json(repo, use_cache=False))
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"include_vendor": True},
+        {"only": ["go.http.graceful_shutdown"]},
+        {"all_code": True},
+    ],
+)
+def test_other_options_are_another_memo(repo: Path, options: dict[str, Any]) -> None:
+    first = scan_json(repo, **options)
+    assert not _hit(first)
+    assert _facts(first) == _facts(scan_json(repo, use_cache=False, **options))
+    assert _hit(scan_json(repo, **options))
+    assert _hit(scan_json(repo))  # the default scan's memo is still there
+    assert len(_memos(repo)) == 2
+
+
+def test_edited_golive_code_is_a_miss(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = memo._code_stamp
+
+    def edited(add: Callable[..., None]) -> None:
+        real(add)
+        add("a detector module edited")
+
+    monkeypatch.setattr(memo, "_code_stamp", edited)
+    assert not _hit(scan_json(repo))
+
+
+def test_changed_dependency_is_a_miss(repo: Path) -> None:
+    payload_deps = memo._deps()
+    assert payload_deps  # the scan loaded third-party modules (PyYAML, ast-grep-py)
+    assert memo._deps_unchanged(payload_deps)
+    where, size, mtime = payload_deps[0]
+    assert isinstance(mtime, int)
+    assert not memo._deps_unchanged([[where, size, mtime + 1]])
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda p: p.write_bytes(b"garbage"),
+        lambda p: p.write_bytes(p.read_bytes()[:-10]),
+        lambda p: p.write_bytes(
+            p.read_bytes()[:32] + p.read_bytes()[32:].replace(b"found", b"fouNd")
+        ),
+    ],
+    ids=["garbage", "truncated", "report altered"],
+)
+def test_a_damaged_memo_is_ignored(repo: Path, damage: Callable[[Path], None]) -> None:
+    (path,) = _memos(repo)
+    damage(path)
+    after = scan_json(repo)
+    assert not _hit(after)
+    assert _facts(after) == _facts(scan_json(repo, use_cache=False))
+
+
+def test_a_memo_written_under_another_key_is_never_read(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A repository that arrives with its .git (a tarball, a shared disk) cannot plant a report."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
+    assert not _hit(scan_json(repo))
+
+
+def test_a_memo_that_is_a_symlink_is_not_followed(repo: Path, tmp_path: Path) -> None:
+    (path,) = _memos(repo)
+    elsewhere = tmp_path / "planted.memo"
+    elsewhere.write_bytes(path.read_bytes())
+    path.unlink()
+    path.symlink_to(elsewhere)
+    assert not _hit(scan_json(repo))
+
+
+def test_not_stored_when_the_scan_cache_was_unusable(make_repo: RepoFactory) -> None:
+    root = make_repo(FILES)
+    scan_json(root)
+    for path in _memos(root):
+        path.unlink()
+    (root / ".git" / "golive" / "cache" / "scan.marshal").write_bytes(b"not marshal")
+    first = json.loads(scan_json(root))
+    assert any("discarded" in w for w in first["warnings"])
+    assert not _memos(root)  # its warning belongs to that run only
+    assert not any("discarded" in w for w in json.loads(scan_json(root))["warnings"])
+
+
+def test_memo_slots_are_bounded(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memo, "MAX_SLOTS", 2)
+    for ids in (["go.http.graceful_shutdown"], ["docker.non_root_user"], ["ci.present"]):
+        scan_json(repo, only=ids)
+    assert len(_memos(repo)) == 2
+
+
+def test_not_a_repository_scans_without_a_memo(tmp_path: Path) -> None:
+    (tmp_path / "main.go").write_text(MAIN)
+    first = scan_json(tmp_path)
+    assert not _hit(first) and not _hit(scan_json(tmp_path))
+
+
+def test_cli_json_is_the_same_warm_and_cold(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["scan", "-C", str(repo), "--format", "json"]) == 0
+    warm = capsys.readouterr().out
+    assert cli.main(["scan", "-C", str(repo), "--format", "json", "--no-cache"]) == 0
+    cold = capsys.readouterr().out
+    assert _hit(warm) and not _hit(cold)
+    assert _facts(warm) == _facts(cold)
