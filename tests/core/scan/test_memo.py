@@ -286,3 +286,9 @@ def test_cli_json_is_the_same_warm_and_cold(repo: Path, capsys: pytest.CaptureFi
     cold = capsys.readouterr().out
     assert _hit(warm) and not _hit(cold)
     assert _facts(warm) == _facts(cold)
+
+
+def test_the_config_path_is_the_readers() -> None:
+    from golive_tui.core.scan.config import CONFIG_PATH
+
+    assert memo._CONFIG == CONFIG_PATH

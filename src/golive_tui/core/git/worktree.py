@@ -8,7 +8,6 @@ drivers are switched off by the runner).
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -90,6 +89,8 @@ def status(root: Path, *args: str, timeout: float = 60) -> Status | None:
 
 def blob_sha(data: bytes) -> str:
     """Git's blob id for `data` (what `git hash-object` prints), without running git."""
+    import hashlib  # here: loading OpenSSL costs ~2 ms, and a warm scan hashes nothing
+
     digest = hashlib.sha1(b"blob %d\0" % len(data), usedforsecurity=False)
     digest.update(data)
     return digest.hexdigest()
@@ -171,6 +172,8 @@ class TreeState:
 
     @property
     def fingerprint(self) -> str:
+        import hashlib
+
         digest = hashlib.sha256((self.head or "").encode())
         for change in sorted(self.changes, key=lambda c: c.path):
             line = f"\0{change.path}\0{change.xy}\0{self.blobs.get(change.path, '')}"

@@ -37,7 +37,6 @@ The document is stored as its printed text around the `stats` member; a hit rend
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import stat
 import sys
@@ -47,6 +46,13 @@ from typing import TYPE_CHECKING, Any
 
 import golive_tui
 from golive_tui.core.git import listing as git_listing
+
+try:  # built into CPython; hashlib and hmac would load OpenSSL too (~2 ms at start-up)
+    from _blake2 import blake2b
+    from _operator import _compare_digest as compare_digest
+except ImportError:  # pragma: no cover - another Python
+    from hashlib import blake2b
+    from hmac import compare_digest  # type: ignore[no-redef]
 
 if TYPE_CHECKING:
     from golive_tui.core.scan.config import Config
@@ -65,6 +71,8 @@ MAX_DIRTY_BYTES = 64 * 1024 * 1024
 MAX_GOLIVE_FILES = 512
 MAX_GOLIVE_FILE_BYTES = 1024 * 1024
 _MAC_BYTES = 32
+#: config.CONFIG_PATH, spelled here so that a repository without one never imports the parser.
+_CONFIG = ".golive/config.toml"
 _KEY_FILE = "memo.key"
 #: `.golive/` entries the scan never reads and that grow with every release.
 _GOLIVE_SKIP = frozenset({"records"})
@@ -137,9 +145,8 @@ def scan_json(
 
 def _config(root: Path) -> Config | None:
     """The repository's config, parsed only when there is one (importing the parser: ~6 ms)."""
-    from golive_tui.core.scan.config import CONFIG_PATH
-
-    if not os.path.lexists(root / CONFIG_PATH):
+    path = root / _CONFIG
+    if not (path.is_symlink() or path.exists()):
         return None
     from golive_tui.core.scan.config import load_config
 
@@ -165,7 +172,7 @@ class Memo:
         secret = _secret()
         if folder is None or secret is None:
             return None
-        slot = hashlib.blake2b(repr(options).encode("utf-8", "surrogateescape"), digest_size=12)
+        slot = blake2b(repr(options).encode("utf-8", "surrogateescape"), digest_size=12)
         memo = cls(folder / f"{slot.hexdigest()}.memo", secret, options, loc.root)
         memo.stored = memo._load()
         return memo
@@ -232,10 +239,8 @@ class Memo:
             raw = read_capped(self.path, MAX_MEMO_BYTES)
         except (OSError, ValueError, UnsafePathError):  # missing, a symlink, too large...
             return None
-        import hmac
-
         mac, body = raw[:_MAC_BYTES], raw[_MAC_BYTES:]
-        if len(mac) != _MAC_BYTES or not hmac.compare_digest(mac, _mac(self.secret, body)):
+        if len(mac) != _MAC_BYTES or not compare_digest(mac, _mac(self.secret, body)):
             return None  # not written by this user's golive: never parsed
         import marshal
 
@@ -246,12 +251,12 @@ class Memo:
         return data if _well_formed(data) else None
 
     def _key(self, status_raw: bytes, ls_raw: bytes) -> bytes | None:
-        digest = hashlib.blake2b(digest_size=32)
+        digest = blake2b(digest_size=32)
 
         def add(*parts: object) -> None:
             digest.update(repr(parts).encode("utf-8", "surrogateescape"))
 
-        add(FORMAT, golive_tui.__version__, sys.version, sys.executable, self.options)
+        add(FORMAT, golive_tui.__version__, sys.version, self.options)
         _code_stamp(add)
         digest.update(b"status\0%d\0" % len(status_raw) + status_raw)
         digest.update(b"ls-files\0%d\0" % len(ls_raw) + ls_raw)
@@ -433,7 +438,7 @@ def _well_formed(data: object) -> bool:
 
 
 def _mac(secret: bytes, body: bytes) -> bytes:
-    return hashlib.blake2b(body, key=secret, digest_size=_MAC_BYTES).digest()
+    return blake2b(body, key=secret, digest_size=_MAC_BYTES).digest()
 
 
 def _folder(loc: git_listing.Location) -> Path | None:
