@@ -45,6 +45,7 @@ from golive_tui.core.scan.detectors.go.imports import (
     import_matchers,
     scan_header,
 )
+from golive_tui.core.scan.detectors.go.rules import digest as rules_digest
 from golive_tui.core.scan.detectors.go.rules import rules, trie
 from golive_tui.core.scan.detectors.go.tree import POS, File, call_parts, named, parse, snippet
 
@@ -66,7 +67,7 @@ class GoSourceExtractor:
 
     name = "go_source"
     detectors = DETECTORS
-    version = f"4.{rules().digest}"  # go_rules.toml changes invalidate cached scans too
+    version = f"4.{rules_digest()}"  # go_rules.toml changes invalidate cached scans too
 
     def matches(self, path: str) -> bool:
         return path.endswith(".go")

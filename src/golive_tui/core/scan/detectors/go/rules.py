@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 
@@ -52,8 +52,25 @@ class Rules:
 
 
 @cache
+def _text() -> str:
+    beside = Path(__file__).with_name("go_rules.toml")
+    if beside.is_file():  # the usual install; importlib.resources pulls in zipfile (~7 ms)
+        return beside.read_text(encoding="utf-8")
+    from importlib import resources
+
+    return resources.files(__package__).joinpath("go_rules.toml").read_text(encoding="utf-8")
+
+
+@cache
+def digest() -> str:
+    """What keys the extractor's cache version, without building the rules (a warm scan that
+    only reads the cache never needs them: ~4 ms of TOML and regex compiling spared)."""
+    return hashlib.sha256(_text().encode()).hexdigest()[:12]
+
+
+@cache
 def rules() -> Rules:
-    text = resources.files(__package__).joinpath("go_rules.toml").read_text(encoding="utf-8")
+    text = _text()
     data = tomllib.loads(text)
     headers = {h.lower(): det for det, names in data["headers"].items() for h in names}
     segments = frozenset(s.lower() for s in data["routes"]["segments"])
@@ -80,7 +97,7 @@ def rules() -> Rules:
         sqlx_imports=tuple(sql["sqlx_imports"]),
         sql_keywords=re.compile(rf"(?i)\b(?:{keywords})\b"),
         migration_dirs=tuple(data["migrations"]["dirs"]),
-        digest=hashlib.sha256(text.encode()).hexdigest()[:12],
+        digest=digest(),
     )
 
 
