@@ -77,7 +77,7 @@ def _with_config(env: dict[str, str], pairs: Iterable[tuple[str, str]]) -> dict[
     return env
 
 
-def _base_env(*, hooks: bool = False) -> dict[str, str]:
+def _base_env(*, hooks: bool = False, refresh: bool = False) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         LANGUAGE="C",  # messages in the C locale, so they parse the same everywhere
@@ -87,6 +87,8 @@ def _base_env(*, hooks: bool = False) -> dict[str, str]:
         GIT_PAGER="cat",
         GIT_NO_REPLACE_OBJECTS="1",  # objects are what they are: refs/replace cannot swap them
     )
+    if refresh and os.environ.get("GIT_OPTIONAL_LOCKS") != "0":
+        del env["GIT_OPTIONAL_LOCKS"]  # see `start(refresh=True)`; hooks stay off either way
     pairs = SAFE_CONFIG if not hooks else [p for p in SAFE_CONFIG if p[0] != "core.hooksPath"]
     return _with_config(env, pairs)
 
@@ -219,19 +221,28 @@ def git_bytes(
     return proc.stdout if proc.returncode == 0 else None
 
 
-def start(cwd: Path, args: list[str], *, repo: bool = True) -> subprocess.Popen[bytes]:
+def start(
+    cwd: Path, args: list[str], *, repo: bool = True, refresh: bool = False
+) -> subprocess.Popen[bytes]:
     """Start `git ARGS` in `cwd` and return at once (OSError when git cannot be run at all).
 
     For commands whose output is collected later (`collect`), while golive does other work.
     `repo=False` before the repository is located: no lookup of its filter drivers yet.
+    `refresh=True` lets `git status` take its optional index lock and write back the stat
+    data it refreshed, as a `git status` typed by the user does (docs/security.md): only for
+    `golive scan`, a command run in the foreground, never for the walker's background scans.
+    With hooks, fsmonitor and filter drivers off, nothing the repository configures runs.
     """
+    env = git_env(cwd if repo else None)
+    if refresh:
+        env = _with_config(_base_env(refresh=True), _repo_filters(cwd) if repo else ())
     return subprocess.Popen(
         [git_executable(), *args],
         cwd=cwd,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env=git_env(cwd if repo else None),
+        env=env,
     )
 
 

@@ -116,7 +116,7 @@ def scan_json(
     located = time.perf_counter()
     config = _config(loc.root)
     vendor = include_vendor or bool(config is not None and config.scan.include_vendor)
-    listing = git_listing.Listing(loc, include_vendor=vendor)
+    listing = git_listing.Listing(loc, include_vendor=vendor, refresh_index=True)
     options = (str(loc.root), loc.shallow, tuple(only or ()), include_vendor, vendor, repr(service))
     memo = Memo.open(loc, (*options, all_code)) if loc.is_git else None
     if memo is not None:
