@@ -126,7 +126,7 @@ def test_wrong_shape_is_discarded(tmp_path: Path) -> None:
     import marshal
 
     path = tmp_path / "scan.marshal"
-    path.write_bytes(marshal.dumps({"format": 1, "python": "nope"}))
+    path.write_bytes(marshal.dumps({"format": 2, "python": "nope"}))
     cache = ScanCache.load(path)
     assert cache.problem and cache.get("x@1", "a.go", "0" * 40) is None
     path.write_bytes(marshal.dumps([1, 2, 3]))
@@ -174,3 +174,57 @@ def test_commit_scans_share_the_cache(make_repo: RepoFactory) -> None:
     again = Counting()
     report = _scan(root, again, commit="HEAD")
     assert again.calls == [] and report.stats.cache_hits == 10  # results and headers
+
+
+def test_an_older_cache_format_is_replaced_without_a_warning(tmp_path: Path) -> None:
+    import marshal
+
+    path = tmp_path / "scan.marshal"
+    path.write_bytes(marshal.dumps({"format": 1, "python": "3.11/4", "scans": {}}))
+    cache = ScanCache.load(path)
+    assert cache.problem is None and cache.get("x@1", "a.go", "0" * 40) is None
+
+
+def _shards(root: Path) -> dict[str, int]:
+    """Shard file name -> inode (a rewrite replaces the file: a new inode)."""
+    folder = root / ".git" / "golive" / "cache"
+    return {p.name: p.stat().st_ino for p in folder.glob("scan-*.marshal")}
+
+
+def test_a_save_rewrites_only_the_shards_that_changed(make_repo: RepoFactory) -> None:
+    root = make_repo({f"pkg/f{i}.go": MARKED.replace("MARK", f"MARK {i}") for i in range(40)})
+    _scan(root, Counting())
+    before = _shards(root)
+    assert len(before) > 4  # spread by blob
+    (root / "pkg" / "f0.go").write_text(MARKED.replace("MARK", "MARK edited"))
+    edited = Counting()
+    _scan(root, edited)
+    assert edited.calls == ["pkg/f0.go"]
+    after = _shards(root)
+    rewritten = [name for name in after if before.get(name) != after[name]]
+    assert len(rewritten) == 1
+
+
+def test_vendor_entries_are_never_read_by_a_default_scan(make_repo: RepoFactory) -> None:
+    root = make_repo({"main.go": MARKED, "vendor/x/lib.go": MARKED.replace("main", "lib")})
+    _scan(root, Counting(), include_vendor=True)
+    vendored = [n for n in _shards(root) if n.startswith("scan-v")]
+    assert vendored  # vendor/ entries live apart
+    for name in vendored:
+        (root / ".git" / "golive" / "cache" / name).write_bytes(b"damaged")
+    default = Counting()
+    report = _scan(root, default)
+    assert default.calls == [] and not report.warnings  # never opened
+    with_vendor = Counting()
+    report = _scan(root, with_vendor, include_vendor=True)
+    assert with_vendor.calls == ["vendor/x/lib.go"]
+    assert any("cache" in w for w in report.warnings)
+
+
+def test_shards_of_a_discarded_cache_are_not_read(make_repo: RepoFactory) -> None:
+    root = _repo(make_repo)
+    _scan(root, Counting())
+    cache_path(root / ".git" / "golive").unlink()  # the main file starts a new epoch
+    fresh = Counting()
+    _scan(root, fresh)
+    assert len(fresh.calls) == 5
