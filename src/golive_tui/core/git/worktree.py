@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from golive_tui.core.confine import DEFAULT_CAP, UnsafePathError, confine, read_capped
 from golive_tui.core.git.runner import git_bytes
@@ -22,8 +22,7 @@ STATUS = ("status", "--porcelain=v2", "-z")
 UNTRACKED = "??"
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
     """One path `git status` reports.
 
     `xy` is git's two-letter state, index then working tree ('.' for unchanged, '??' for an
@@ -39,8 +38,7 @@ class Change:
         return self.xy == UNTRACKED
 
 
-@dataclass(frozen=True, slots=True)
-class Status:
+class Status(NamedTuple):
     """`git status`: HEAD and branch (with `--branch`) and every changed path, in git's order."""
 
     head: str | None
@@ -157,8 +155,7 @@ class WorktreeBlobs:
         return self.known[path]
 
 
-@dataclass(frozen=True, slots=True)
-class TreeState:
+class TreeState(NamedTuple):
     """HEAD and every change `git status` reports, with the blob of each changed file as it is
     on disk: what a scan saw, and what signing compares against (nothing may move in between)."""
 
