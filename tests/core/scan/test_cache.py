@@ -188,7 +188,7 @@ def test_an_older_cache_format_is_replaced_without_a_warning(tmp_path: Path) -> 
 def _shards(root: Path) -> dict[str, int]:
     """Shard file name -> inode (a rewrite replaces the file: a new inode)."""
     folder = root / ".git" / "golive" / "cache"
-    return {p.name: p.stat().st_ino for p in folder.glob("scan-*.marshal")}
+    return {p.name: p.stat().st_ino for p in folder.glob("shard-*.marshal")}
 
 
 def test_a_save_rewrites_only_the_shards_that_changed(make_repo: RepoFactory) -> None:
@@ -208,7 +208,7 @@ def test_a_save_rewrites_only_the_shards_that_changed(make_repo: RepoFactory) ->
 def test_vendor_entries_are_never_read_by_a_default_scan(make_repo: RepoFactory) -> None:
     root = make_repo({"main.go": MARKED, "vendor/x/lib.go": MARKED.replace("main", "lib")})
     _scan(root, Counting(), include_vendor=True)
-    vendored = [n for n in _shards(root) if n.startswith("scan-v")]
+    vendored = [n for n in _shards(root) if n.startswith("shard-v")]
     assert vendored  # vendor/ entries live apart
     for name in vendored:
         (root / ".git" / "golive" / "cache" / name).write_bytes(b"damaged")
@@ -228,3 +228,12 @@ def test_shards_of_a_discarded_cache_are_not_read(make_repo: RepoFactory) -> Non
     fresh = Counting()
     _scan(root, fresh)
     assert len(fresh.calls) == 5
+
+
+def test_the_format_1_file_is_removed_when_the_cache_starts_afresh(make_repo: RepoFactory) -> None:
+    root = _repo(make_repo)
+    legacy = root / ".git" / "golive" / "cache" / "scan.marshal"
+    legacy.parent.mkdir(parents=True)
+    legacy.write_bytes(b"an older golive's cache")
+    report = _scan(root, Counting())
+    assert not legacy.exists() and not report.warnings

@@ -14,6 +14,7 @@ from tests.conftest import RepoFactory, git
 import golive_tui
 from golive_tui import cli
 from golive_tui.core.scan import memo
+from golive_tui.core.scan.cache import cache_path
 from golive_tui.core.scan.memo import render, scan_json
 
 MAIN = """package main
@@ -259,7 +260,7 @@ def test_not_stored_when_the_scan_cache_was_unusable(make_repo: RepoFactory) -> 
     scan_json(root)
     for path in _memos(root):
         path.unlink()
-    (root / ".git" / "golive" / "cache" / "scan.marshal").write_bytes(b"not marshal")
+    cache_path(root / ".git" / "golive").write_bytes(b"not marshal")
     first = json.loads(scan_json(root))
     assert any("discarded" in w for w in first["warnings"])
     assert not _memos(root)  # its warning belongs to that run only

@@ -2,8 +2,8 @@
 what changed.
 
 Files under `<git common dir>/golive/cache/` (never the working tree; shared by worktrees, and by
-commit scans, since a blob is a blob wherever it comes from): `scan.marshal` holds the skips
-(binary, LFS...) and the last plan, `scan-<shard>.marshal` the extractor output, one shard per
+commit scans, since a blob is a blob wherever it comes from): `scan-main.marshal` holds the skips
+(binary, LFS...) and the last plan, `shard-<x>.marshal` the extractor output, one shard per
 first hex digit of the blob, and separate shards for files under `vendor/`. They hold plain data
 only (dicts, lists, strings, ints) written with `marshal`: the fastest of the formats measured
 for this shape and it cannot run code when loaded (unlike pickle). Measured on moby's cache
@@ -13,7 +13,7 @@ Shards, what they buy: a save rewrites only the shards that gained entries (one 
 one shard, ~1/16 of the bytes; the whole file was ~35-40 ms on an 8x moby monorepo), and a shard
 is read only when a lookup needs it, so the vendor/ entries a `--include-vendor` scan left (3.5
 MB on moby) no longer cost a default scan ~20 ms of decoding. Each shard carries the epoch of
-`scan.marshal`: a shard from another epoch (the main file was discarded and started afresh) is
+`scan-main.marshal`: a shard from another epoch (the main file was discarded and started afresh) is
 ignored.
 
 Keys: (extractor name, extractor version, repository path, blob SHA). The path is part of the
@@ -43,7 +43,10 @@ _FORMAT = 2
 #: Entries untouched for this many writes (of their shard) are dropped (branch switches stay
 #: warm a while).
 KEEP_GENERATIONS = 8
-CACHE_NAME = "scan.marshal"
+CACHE_NAME = "scan-main.marshal"
+#: The single file of format 1; removed when this format starts afresh (an older golive that
+#: still runs here rebuilds its own, and neither discards the other's files).
+_LEGACY_NAME = "scan.marshal"
 _HEX = frozenset("0123456789abcdef")
 
 
@@ -82,6 +85,7 @@ class ScanCache:
         self._dirty = False
         # [fingerprint, [[path, [extractor keys]], ...]]: the last scan's file -> extractors
         self._plan: list[Any] = ["", []]
+        self._legacy: Path | None = None  # a format-1 file to remove at the first save
 
     @classmethod
     def load(cls, path: Path | None) -> ScanCache:
@@ -92,6 +96,8 @@ class ScanCache:
         data = cache._read(path)
         if data is None:
             cache._fresh()
+            if path.name != _LEGACY_NAME:
+                cache._legacy = path.with_name(_LEGACY_NAME)
             return cache
         try:
             if (
@@ -145,7 +151,7 @@ class ScanCache:
 
     def _shard_path(self, name: str) -> Path:
         assert self.path is not None
-        return self.path.with_name(f"scan-{name}.marshal")
+        return self.path.with_name(f"shard-{name}.marshal")
 
     def _bucket(self, name: str) -> _Shard:
         """The shard `name`, read on first use (an unusable or other-epoch file: empty)."""
@@ -258,6 +264,9 @@ class ScanCache:
         }
         write_atomic(self.path, marshal.dumps(data), mode=0o600)
         self._dirty = False
+        if self._legacy is not None:
+            self._legacy.unlink(missing_ok=True)
+            self._legacy = None
 
 
 def _older_format(data: Any) -> bool:
