@@ -63,8 +63,9 @@ def _text() -> str:
 
 @cache
 def digest() -> str:
-    """What keys the extractor's cache version, without building the rules (a warm scan that
-    only reads the cache never needs them: ~4 ms of TOML and regex compiling spared)."""
+    """What keys the extractor's cache version, without building the rules: defining the
+    extractor class no longer parses the TOML and compiles the regexes; they are built on first
+    use (a `finalize` needs them; a scan answered from the memo never imports this module)."""
     return hashlib.sha256(_text().encode()).hexdigest()[:12]
 
 
