@@ -293,3 +293,31 @@ def test_the_config_path_is_the_readers() -> None:
     from golive_tui.core.scan.config import CONFIG_PATH
 
     assert memo._CONFIG == CONFIG_PATH
+
+
+def test_a_file_edited_during_the_scan_stores_no_memo(
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from golive_tui.core.scan import engine
+
+    root = make_repo(FILES)
+    real = engine.prepared_scan
+
+    def edited_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        info = args[3]
+        listed = info.after_read
+
+        def edit_then_list() -> None:
+            _edit_tracked(root)  # after the files were read, before the tree is listed again
+            listed()
+
+        info.after_read = edit_then_list
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "prepared_scan", edited_meanwhile)
+    scan_json(root)
+    assert not _memos(root)
+    monkeypatch.setattr(engine, "prepared_scan", real)
+    after = scan_json(root)
+    assert not _hit(after)
+    assert _facts(after) == _facts(scan_json(root, use_cache=False))

@@ -95,6 +95,8 @@ class RunInfo:
         # True when the per-file cache could have served the whole run again (no cache warning,
         # no failure, nothing transient, no file skipped for a reason beyond its content).
         self.memoizable = False
+        # Called once every file the report depends on has been read (before `finalize`).
+        self.after_read: Callable[[], None] | None = None
 
 
 def prepared_scan(
@@ -196,6 +198,8 @@ def _scan(
             extractors.append(target_mod.HEADERS)  # build constraints of the Go files read
         scanned, failures = run.extract(read, extractors, clock)
         run.exclude_for_target(scanned)
+    if info is not None and info.after_read is not None:
+        info.after_read()
 
     all_paths = tuple(f.path for f in files)
     results = _finalize(
