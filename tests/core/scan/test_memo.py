@@ -295,12 +295,18 @@ def test_the_config_path_is_the_readers() -> None:
     assert memo._CONFIG == CONFIG_PATH
 
 
+def _edit_untracked(root: Path) -> None:
+    (root / "server.go").write_text("package main\n\nvar edited = 1\n")
+
+
+@pytest.mark.parametrize("edit", [_edit_tracked, _edit_untracked, _stage_a_change])
 def test_a_file_edited_during_the_scan_stores_no_memo(
-    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch, edit: Callable[[Path], None]
 ) -> None:
     from golive_tui.core.scan import engine
 
     root = make_repo(FILES)
+    _add_untracked(root)
     real = engine.prepared_scan
 
     def edited_meanwhile(*args: Any, **kwargs: Any) -> Any:
@@ -308,7 +314,7 @@ def test_a_file_edited_during_the_scan_stores_no_memo(
         listed = info.after_read
 
         def edit_then_list() -> None:
-            _edit_tracked(root)  # after the files were read, before the tree is listed again
+            edit(root)  # after the files were read, before the tree is listed again
             listed()
 
         info.after_read = edit_then_list

@@ -196,7 +196,12 @@ class Listing:
     """
 
     def __init__(
-        self, loc: Location, *, include_vendor: bool = False, refresh_index: bool = False
+        self,
+        loc: Location,
+        *,
+        include_vendor: bool = False,
+        refresh_index: bool = False,
+        untracked: bool = True,
     ) -> None:
         self.loc = loc
         # vendor/ is usually most of a Go repository's files: let git drop it, in C.
@@ -214,7 +219,7 @@ class Listing:
                     *locks,
                     *STATUS,
                     "--branch",
-                    "--untracked-files=all",
+                    "--untracked-files=all" if untracked else "--untracked-files=no",
                     "--ignore-submodules=all",
                     *spec,
                 ],
