@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from golive_tui.core.scan.engine import scan
 
-    _print_text(scan(root, **options))
+    _print_text(scan(root, **options, refresh_index=True))
     return 0
 
 

@@ -6,8 +6,10 @@ import shutil
 import stat
 from pathlib import Path
 
+import pytest
 from tests.conftest import RepoFactory, git
 
+from golive_tui import cli
 from golive_tui.core.scan.engine import scan
 from golive_tui.core.scan.memo import scan_json
 
@@ -36,6 +38,16 @@ def test_the_cli_scan_refreshes_a_stale_index(make_repo: RepoFactory, tmp_path: 
     scan_json(root)
     assert _stale(root) == []
     assert git(root, "status", "--porcelain") == ""  # contents untouched
+
+
+@pytest.mark.parametrize("options", [[], ["--no-cache"], ["--format", "json", "--no-cache"]])
+def test_every_form_of_the_command_refreshes(
+    make_repo: RepoFactory, tmp_path: Path, options: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _stale_copy(make_repo, tmp_path)
+    assert cli.main(["scan", "-C", str(root), *options]) == 0
+    capsys.readouterr()
+    assert _stale(root) == []
 
 
 def test_other_scans_never_write_the_index(make_repo: RepoFactory, tmp_path: Path) -> None:

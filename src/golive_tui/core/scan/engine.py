@@ -69,6 +69,7 @@ def scan(
     registry: Registry | None = None,
     service: Service | None = None,
     all_code: bool = False,
+    refresh_index: bool = False,
 ) -> ScanReport:
     """Detect evidence in the repository holding `root` (any sub-folder works).
 
@@ -78,12 +79,24 @@ def scan(
 
     `only` restricts the run to those detector ids (only their families are loaded and run);
     `commit` scans that commit's tree from git objects, ignoring the working tree;
-    `registry` replaces the built-in families (tests register stub extractors this way).
+    `registry` replaces the built-in families (tests register stub extractors this way);
+    `refresh_index` lets `git status` write back the stat data it refreshed (`golive scan`
+    only: runner.start).
     Raises RepoError for an unscannable path, ConfigError for a bad `.golive/config.toml`,
     ScanError for an unknown detector id.
     """
     scope = None if all_code else _ServiceScope(service)
-    return _scan(root, only, use_cache, include_vendor, commit, progress, registry, scope)
+    return _scan(
+        root,
+        only,
+        use_cache,
+        include_vendor,
+        commit,
+        progress,
+        registry,
+        scope,
+        refresh_index=refresh_index,
+    )
 
 
 class RunInfo:
@@ -130,6 +143,8 @@ def _scan(
     services: _ServiceScope | None = None,
     prepared: tuple[git_listing.Location, Config, git_listing.Listing] | None = None,
     info: RunInfo | None = None,
+    *,
+    refresh_index: bool = False,
 ) -> ScanReport:
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -150,7 +165,7 @@ def _scan(
         config = load_config(loc.root)
         vendor = include_vendor or config.scan.include_vendor
         # git runs while the families and the cache load below
-        listing = git_listing.Listing(loc, include_vendor=vendor)
+        listing = git_listing.Listing(loc, include_vendor=vendor, refresh_index=refresh_index)
     scan_config = config.scan.with_vendor(include_vendor)
 
     extra: list[str] = []

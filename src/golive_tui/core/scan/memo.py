@@ -111,6 +111,7 @@ def scan_json(
             commit=commit,
             service=service,
             all_code=all_code,
+            refresh_index=True,
         )
         return render(report.to_json())
     loc = git_listing.locate(Path(root))
