@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, cast
 
@@ -147,16 +147,20 @@ def scan_scope(
     cache: ScanCache,
     config: Config,
     service: Service | None,
+    share: Callable[[str], bool] | None = None,
 ) -> ShippingScope | None:
-    """The engine's question: which files does this scan read? (None: all, as before.)"""
+    """The engine's question: which files does this scan read? (None: all, as before.)
+    The Go files `share` accepts that discovery reads stay with the reader for the scan."""
     from golive_tui.core.services import memo
 
-    key = memo.fingerprint(snapshot, config, service)
+    # Without a cache file (`--no-cache`, outside git) nothing is remembered: the key, a pass
+    # over every path, would be thrown away (moby 13k paths ~6 ms).
+    key = memo.fingerprint(snapshot, config, service) if cache.path is not None else None
     if key is not None:
         remembered = memo.load(cache, key)
         if not memo.is_miss(remembered):
             return cast("ShippingScope | None", remembered)
-    result = _scan_scope(snapshot, reader, cache, config, service)
+    result = _scan_scope(snapshot, reader, cache, config, service, share)
     if key is not None:
         memo.store(cache, key, result)
     return result
@@ -168,10 +172,11 @@ def _scan_scope(
     cache: ScanCache,
     config: Config,
     service: Service | None,
+    share: Callable[[str], bool] | None = None,
 ) -> ShippingScope | None:
     from golive_tui.core.services.discover import discover_in
 
-    discovery = discover_in(snapshot, reader, cache, config)
+    discovery = discover_in(snapshot, reader, cache, config, share)
     if service is not None and service not in discovery.services.services:
         service = _refresh(discovery, service)
     from golive_tui.core.services.closure import for_target
