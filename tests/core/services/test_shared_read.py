@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.conftest import RepoFactory
@@ -91,7 +92,7 @@ def _scope_json(root: Path, share: bool) -> object:
 
 
 def _report(root: Path) -> dict[str, object]:
-    data = json.loads(json.dumps(scan(root, use_cache=False).to_json()))
+    data: dict[str, Any] = json.loads(json.dumps(scan(root, use_cache=False).to_json()))
     for volatile in ("seconds", "timings", "files_read"):
         data["stats"].pop(volatile, None)
     return data
