@@ -1,11 +1,9 @@
-"""Service discovery hands its read of each Go file to the scan: the same services, the same
-scope and the same scan report as when every file is read twice."""
+"""Services over small repositories: the same services and scope however they are computed
+(with or without a cache file), and the per-file facts read with the fast paths."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from tests.conftest import RepoFactory
@@ -13,10 +11,9 @@ from tests.conftest import RepoFactory
 from golive_tui.core.git import listing as git_listing
 from golive_tui.core.scan import buildtags
 from golive_tui.core.scan.cache import ScanCache
-from golive_tui.core.scan.config import Config, Scope
+from golive_tui.core.scan.config import Config
 from golive_tui.core.scan.detectors.go.imports import build_ignored
-from golive_tui.core.scan.engine import scan
-from golive_tui.core.scan.reader import FileReader, Skip
+from golive_tui.core.scan.reader import FileReader
 from golive_tui.core.services.discover import discover_in
 from golive_tui.core.services.packages import file_facts
 from golive_tui.core.services.scope import scan_scope
@@ -73,70 +70,29 @@ REPOS: dict[str, dict[str, str | bytes]] = {
 }
 
 
-def _no_keep(self: FileReader, file: git_listing.RepoFile, data: bytes | Skip) -> None:
-    """A reader that never hands a read over: every file read twice, as before."""
-
-
-def _scope_json(root: Path, share: bool) -> object:
+def _scope_json(root: Path, cache_file: Path | None) -> object:
     loc = git_listing.locate(root)
     snapshot = git_listing.working_tree(loc)
     config = Config()
-    read = Scope.of(config.scan)
     with FileReader(snapshot) as reader:
-        scope = scan_scope(
-            snapshot, reader, ScanCache(None), config, None, read.readable if share else None
-        )
-        discovery = discover_in(snapshot, reader, ScanCache(None), config)
+        cache = ScanCache.load(cache_file)
+        scope = scan_scope(snapshot, reader, cache, config, None)
+        discovery = discover_in(snapshot, reader, cache, config)
     services = [(s.name, s.main, s.dockerfiles, s.links) for s in discovery.services.services]
     return (scope.to_json() if scope else None, services, sorted(discovery.index.files))
 
 
-def _report(root: Path) -> dict[str, object]:
-    data: dict[str, Any] = json.loads(json.dumps(scan(root, use_cache=False).to_json()))
-    for volatile in ("seconds", "timings", "files_read"):
-        data["stats"].pop(volatile, None)
-    return data
-
-
 @pytest.mark.parametrize("case", sorted(REPOS))
-def test_shared_read_gives_the_same_scope_and_report(
-    case: str, make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch
+def test_the_scope_without_a_cache_file_is_the_scope_with_one(
+    case: str, make_repo: RepoFactory, tmp_path: Path
 ) -> None:
+    """No scope key is computed without a cache file; the answer is the same (cold, then
+    from the remembered key)."""
     root = make_repo(REPOS[case])
-    shared_scope = _scope_json(root, share=True)
-    shared_report = _report(root)
-    monkeypatch.setattr(FileReader, "keep", _no_keep)
-    assert _scope_json(root, share=False) == shared_scope
-    assert _report(root) == shared_report
-
-
-def test_a_kept_read_is_answered_once_then_read_afresh(make_repo: RepoFactory) -> None:
-    root = make_repo({"a.go": "package a\n"})
-    snapshot = git_listing.working_tree(git_listing.locate(root))
-    (f,) = snapshot.files
-    with FileReader(snapshot) as reader:
-        reader.keep(f, b"package kept\n")
-        assert reader.kept(f) == b"package kept\n"
-        assert reader.read(f) == b"package kept\n"
-        assert reader.kept(f) is None
-        assert reader.read(f) == b"package a\n"
-        reader.keep(f, Skip("too big"))
-        reader.forget(lambda p: p != "a.go")
-        assert reader.read(f) == b"package a\n"
-
-
-def test_discovery_keeps_only_what_the_scan_reads(make_repo: RepoFactory) -> None:
-    root = make_repo(REPOS["several mains"])
-    snapshot = git_listing.working_tree(git_listing.locate(root))
-    by_path = {f.path: f for f in snapshot.files}
-    with FileReader(snapshot) as reader:
-        discover_in(snapshot, reader, ScanCache(None), Config(), lambda p: p.startswith("cmd/"))
-        assert (
-            reader.kept(by_path["cmd/orders/main.go"])
-            == MAIN.format(mod="example.com/shop").encode()
-        )
-        assert reader.kept(by_path["internal/db/db.go"]) is None
-        assert reader.kept(by_path["go.mod"]) is None
+    cold = _scope_json(root, None)
+    cache_file = tmp_path / f"cache-{case}"
+    assert _scope_json(root, cache_file) == cold
+    assert _scope_json(root, cache_file) == cold
 
 
 HEADERS = [

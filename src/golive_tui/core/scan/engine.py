@@ -202,12 +202,7 @@ def _scan(
         if services is not None:  # which code ships (core/services/scope.py)
             from golive_tui.core.services.scope import scan_scope
 
-            # Discovery's read of a Go file the scan reads too is handed over (one read each).
-            shipping = scan_scope(
-                snapshot, reader, cache, config, services.service, run.will_read_go
-            )
-            if shipping is not None:
-                reader.forget(shipping.keeps)
+            shipping = scan_scope(snapshot, reader, cache, config, services.service)
             clock.lap("services")
         read = files if shipping is None else [f for f in files if shipping.keeps(f.path)]
         emit(Progress("listing", 1, 1))
@@ -217,7 +212,6 @@ def _scan(
         if any(e.matches("a.go") or e.matches("a_test.go") for e in extractors):
             extractors.append(target_mod.HEADERS)  # build constraints of the Go files read
         scanned, failures = run.extract(read, extractors, clock)
-        reader.forget()  # reads discovery kept that the scan did not ask for
         run.exclude_for_target(scanned)
     if info is not None and info.after_read is not None:
         info.after_read()
@@ -411,11 +405,6 @@ class _Run:
         self.parsed_go: set[str] = set()
         # detector id (or "*" for the family) -> "path: message" for files that could not parse
         self.file_errors: dict[str, dict[str, list[str]]] = {}
-
-    def will_read_go(self, path: str) -> bool:
-        """Whether the scan reads this Go file when it is in scope (readable, built for the
-        target): the files whose read service discovery hands over."""
-        return self.scope.readable(path) and name_matches(path, self.target)
 
     def _plan(
         self,

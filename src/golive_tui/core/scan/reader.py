@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from golive_tui.core.git.listing import RepoFile, Snapshot
@@ -47,8 +46,6 @@ class FileReader:
         self.max_file_size = max_file_size
         self._objects = CatFile(snapshot.root) if snapshot.commit is not None else None
         self._root = str(snapshot.root)
-        # path -> what `read` returned, for files another pass will read again (`keep`).
-        self._kept: dict[str, bytes | Skip] = {}
 
     def close(self) -> None:
         if self._objects is not None:
@@ -83,29 +80,7 @@ class FileReader:
                 pass
         return default
 
-    def keep(self, file: RepoFile, data: bytes | Skip) -> None:
-        """Remember what `read` returned for `file`: its next `read` answers from memory
-        instead of the disk (or git) and forgets it. Service discovery reads every Go file's
-        header before the scan reads the shipping ones; sharing that one read saves moby's
-        ~1,000 second open/fstat/read/close calls (~25 ms CPU of a ~0.9 s cold scan)."""
-        self._kept[file.path] = data
-
-    def forget(self, keep: Callable[[str], bool] | None = None) -> None:
-        """Drop the remembered reads (all, or those whose path `keep` rejects)."""
-        if keep is None:
-            self._kept.clear()
-        else:
-            self._kept = {p: d for p, d in self._kept.items() if keep(p)}
-
-    def kept(self, file: RepoFile) -> bytes | Skip | None:
-        """The remembered read of `file`, if any (without forgetting it)."""
-        return self._kept.get(file.path)
-
     def read(self, file: RepoFile) -> bytes | Skip:
-        if self._kept:
-            kept = self._kept.pop(file.path, None)
-            if kept is not None:
-                return kept
         if file.is_symlink:
             return Skip(self.symlink_reason(file))
         if file.size is not None and file.size > self.max_file_size:

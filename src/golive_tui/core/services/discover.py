@@ -86,15 +86,10 @@ def discover(root: Path) -> ServiceMap:
 
 
 def discover_in(
-    snapshot: Snapshot,
-    reader: FileReader,
-    cache: ScanCache,
-    config: Config,
-    share: Callable[[str], bool] | None = None,
+    snapshot: Snapshot, reader: FileReader, cache: ScanCache, config: Config
 ) -> Discovery:
-    """Discovery over a snapshot the caller has listed (the scan shares its reader and cache;
-    the Go files `share` accepts are left with the reader for the scan to read again)."""
-    index = build_index(snapshot, reader, cache, share)
+    """Discovery over a snapshot the caller has listed (the scan shares its reader and cache)."""
+    index = build_index(snapshot, reader, cache)
     mains = index.main_dirs()
     targets = [
         Target(m, index.import_path(m), _name_of(m, index, snapshot.root), _module(index, m))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from golive_tui.core.git.listing import RepoFile, Snapshot, is_vendored
@@ -106,14 +105,8 @@ def is_go_source(path: str) -> bool:
     return path.endswith(".go") and not path.endswith("_test.go") and not is_vendored(path)
 
 
-def build_index(
-    snapshot: Snapshot,
-    reader: FileReader,
-    cache: ScanCache,
-    share: Callable[[str], bool] | None = None,
-) -> PackageIndex:
-    """Read every non-test Go file's header and every go.mod / go.work (bounded, cached).
-    The Go files `share` accepts stay with the reader for the scan's own read of them."""
+def build_index(snapshot: Snapshot, reader: FileReader, cache: ScanCache) -> PackageIndex:
+    """Read every non-test Go file's header and every go.mod / go.work (bounded, cached)."""
     index = PackageIndex()
     module_files: list[RepoFile] = []
     work: RepoFile | None = None
@@ -124,7 +117,7 @@ def build_index(
         elif f.path == "go.work":
             work = f
         elif is_go_source(f.path):
-            go = _go_file(f, reader, cache, snapshot.is_git, index, share)
+            go = _go_file(f, reader, cache, snapshot.is_git, index)
             if go is not None:
                 index.files.setdefault(dir_of(f.path), []).append(go)
     for f in module_files[:MAX_MODULE_FILES]:
@@ -153,12 +146,7 @@ def _text(f: RepoFile, reader: FileReader, index: PackageIndex) -> str | None:
 
 
 def _go_file(
-    f: RepoFile,
-    reader: FileReader,
-    cache: ScanCache,
-    is_git: bool,
-    index: PackageIndex,
-    share: Callable[[str], bool] | None = None,
+    f: RepoFile, reader: FileReader, cache: ScanCache, is_git: bool, index: PackageIndex
 ) -> GoFile | None:
     blob = f.blob if is_git else None
     if blob is not None:
@@ -166,8 +154,6 @@ def _go_file(
         if hit is not None:
             return _from_meta(f.path, hit.meta)
     data = reader.read(f)
-    if share is not None and share(f.path):
-        reader.keep(f, data)
     if isinstance(data, Skip):
         index.unread[f.path] = data.reason
         return None

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 import posixpath
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, cast
 
@@ -147,10 +147,8 @@ def scan_scope(
     cache: ScanCache,
     config: Config,
     service: Service | None,
-    share: Callable[[str], bool] | None = None,
 ) -> ShippingScope | None:
-    """The engine's question: which files does this scan read? (None: all, as before.)
-    The Go files `share` accepts that discovery reads stay with the reader for the scan."""
+    """The engine's question: which files does this scan read? (None: all, as before.)"""
     from golive_tui.core.services import memo
 
     # Without a cache file (`--no-cache`, outside git) nothing is remembered: the key, a pass
@@ -160,7 +158,7 @@ def scan_scope(
         remembered = memo.load(cache, key)
         if not memo.is_miss(remembered):
             return cast("ShippingScope | None", remembered)
-    result = _scan_scope(snapshot, reader, cache, config, service, share)
+    result = _scan_scope(snapshot, reader, cache, config, service)
     if key is not None:
         memo.store(cache, key, result)
     return result
@@ -172,11 +170,10 @@ def _scan_scope(
     cache: ScanCache,
     config: Config,
     service: Service | None,
-    share: Callable[[str], bool] | None = None,
 ) -> ShippingScope | None:
     from golive_tui.core.services.discover import discover_in
 
-    discovery = discover_in(snapshot, reader, cache, config, share)
+    discovery = discover_in(snapshot, reader, cache, config)
     if service is not None and service not in discovery.services.services:
         service = _refresh(discovery, service)
     from golive_tui.core.services.closure import for_target
