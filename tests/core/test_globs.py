@@ -7,7 +7,7 @@ import tomllib
 import pytest
 from tests.conftest import ROOT
 
-from golive_tui.core.globs import glob_regex
+from golive_tui.core.globs import GlobSet, glob_regex
 from golive_tui.core.record.build import watched
 
 
@@ -60,3 +60,77 @@ def test_shipped_watch_globs_mean_what_they_did() -> None:
         assert not [g for g in globs if "[" in g or "]" in g], path
         seen += len(globs)
     assert seen
+
+
+SET_GLOBS = [
+    "**/vendor/**",
+    "**/*_test.go",
+    "**/testdata/**",
+    "**/third_party/**",
+    "**/*.go",
+    "a/**",
+    "a/*/b/**",
+    "**/a/**/b/**",
+    "*a*/**",
+    "a*/**",
+    "a/**/**",
+    "**/*/**",
+    "**/?.go",
+    "**/[ab]*.go",
+    "**/x/*.go",
+    "**/**/c",
+    "**/*a*a*a*b",
+    "**/a/**/a/**/a/**/x",
+    "b[",
+    "**/b[",
+    "/**",
+    "**/",
+    "a/",
+]
+SET_PATHS = [
+    "a",
+    "a.go",
+    "a/b.go",
+    "a/b",
+    "a/b/c",
+    "ab/c.go",
+    "vendor/x.go",
+    "x/vendor/y/z_test.go",
+    "vendorx/y.go",
+    "a/vendor",
+    "a/x/b/c.go",
+    "x/a/y/b/z",
+    "b[",
+    "q/b[",
+    "testdata/a_test.go",
+    "third_party/a/b/c",
+    "aaab",
+    "q/aaab",
+    "x/y.go",
+    "q/x/y.go",
+    "c",
+    "z/c",
+    "a/a/a/x",
+    "a/a/a/a/x",
+    "zz/a/a/b/a/x",
+    "a/b_test.go",
+    "_test.go",
+]
+
+
+@pytest.mark.parametrize("size", [1, 2, 4])
+def test_a_glob_set_answers_as_its_globs_do(size: int) -> None:
+    """The set's shortcuts (directory globs remembered per directory, file name globs on the
+    name) answer exactly what matching every glob on the whole path answers, whatever order
+    the paths come in."""
+    import random
+
+    rng = random.Random(size)
+    for _ in range(300):
+        globs = rng.sample(SET_GLOBS, size)
+        matcher = GlobSet(globs)
+        paths = SET_PATHS * 2
+        rng.shuffle(paths)
+        for path in paths:
+            expected = any(glob_regex(g).match(path) for g in globs)
+            assert matcher.match(path) == expected, (globs, path)

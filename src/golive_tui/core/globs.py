@@ -59,22 +59,71 @@ class Glob:
 
 
 class GlobSet:
-    """Several globs matched together: one regex alternation for the simple ones."""
+    """Several globs matched together: one regex alternation for the simple ones.
 
-    __slots__ = ("_others", "_regex", "pattern")
+    The scan's scope asks about every path several times (plan, target exclusion, services'
+    outside count: ~80k questions on an 8x moby monorepo), so the common shapes are answered
+    by the part of the path they depend on. `X/**` (`**/vendor/**`) depends only on the
+    directory: X must match a prefix ending at a `/`, and the last `/` ends the directory.
+    Its answer is remembered for the last directory asked (git lists a directory's files
+    together), one tuple, no table. `**/B` with no `/`, `[` or `**` in B (`**/*_test.go`,
+    `**/*.go`) depends only on the file name, a shorter string to match. Anything else is
+    matched on the whole path, as before. The default scope's four passes over moby's 3,313
+    paths: 15.6 -> 9.3 ms CPU; over 8x moby's 26,504: 132 -> 81 ms (no generator either
+    when no glob needs the NFA).
+    """
+
+    __slots__ = ("_base", "_dirs", "_last", "_others", "_regex", "pattern")
 
     def __init__(self, globs: Sequence[str]) -> None:
-        compiled = [glob_regex(g) for g in globs]
-        simple = [c.regex for c in compiled if c.regex is not None]
-        self._regex = re.compile("|".join(f"(?:{r}\\Z)" for r in simple)) if simple else None
-        self._others = [c for c in compiled if c.regex is None]
+        dirs: list[Glob] = []
+        bases: list[Glob] = []
+        rest: list[Glob] = []
+        for g in globs:
+            whole = glob_regex(g)
+            tail = g[3:]
+            if whole.regex is not None and len(g) > 3 and g.endswith("/**") and g[-4] not in "*/":
+                dirs.append(whole)
+            elif (
+                g.startswith("**/")
+                and tail
+                and "**" not in tail
+                and not any(c in tail for c in "/[")
+            ):
+                base = glob_regex(tail)
+                (bases if base.regex is not None else rest).append(base if base.regex else whole)
+            else:
+                rest.append(whole)
+        self._dirs = _alternation(dirs)
+        self._base = _alternation(bases)
+        self._regex = _alternation(rest)
+        self._others = [c for c in rest if c.regex is None]
+        self._last: tuple[str, bool] | None = None  # (directory, whether a `X/**` matches)
         #: Identifies the set (the scan's plan cache fingerprints it).
         self.pattern = "\0".join(globs)
 
     def match(self, path: str) -> bool:
+        directory, _, name = path.rpartition("/")
+        if self._base is not None and self._base.match(name) is not None:
+            return True
+        if self._dirs is not None:
+            last = self._last  # one read and one write: safe when threads share the set
+            if last is not None and last[0] == directory:
+                hit = last[1]
+            else:
+                hit = self._dirs.match(path) is not None
+                self._last = (directory, hit)
+            if hit:
+                return True
         if self._regex is not None and self._regex.match(path) is not None:
             return True
-        return any(g.match(path) for g in self._others)
+        return bool(self._others) and any(g.match(path) for g in self._others)
+
+
+def _alternation(compiled: Sequence[Glob]) -> re.Pattern[str] | None:
+    """One regex for the globs that have one (each matching a whole string)."""
+    simple = [c.regex for c in compiled if c.regex is not None]
+    return re.compile("|".join(f"(?:{r}\\Z)" for r in simple)) if simple else None
 
 
 def check(pattern: str) -> str | None:
