@@ -114,3 +114,42 @@ def test_file_facts_read_constraints_as_the_full_readers_do(text: str) -> None:
     facts = file_facts(text)
     assert facts["ignored"] == build_ignored(text)
     assert facts["constraint"] == buildtags.constraint(text[: buildtags.HEAD_BYTES].encode("utf-8"))
+
+
+SHOP = {
+    "go.mod": GOMOD.format(mod="example.com/shop"),
+    "cmd/orders/main.go": MAIN.format(mod="example.com/shop"),
+    "cmd/billing/main.go": MAIN.format(mod="example.com/shop"),
+    "internal/db/db.go": DB,
+}
+COMPOSE = "services:\n  orders:\n    # caf\u00e9 \u2603\n    image: example/orders:v1\n"
+
+
+@pytest.mark.parametrize(
+    ("manifest", "line"),
+    [
+        (COMPOSE.encode(), 4),  # non-ASCII before the key line: the same line number
+        (b"x: \xff\n" + COMPOSE.encode(), None),  # not UTF-8 elsewhere: links nothing
+        (COMPOSE.encode().replace(b"v1", b"v\xff"), None),  # not UTF-8 on the key line
+        (b"kind: Deployment\r\nspec:\r\n  - image: example/orders\r\n", 3),
+        (b"image: example/orders", 1),  # no final newline
+        (b"  build:\n    context: ../cmd/orders\n", 2),
+        (b"description: the image: field\nimage:\n", None),
+    ],
+)
+def test_manifest_links_over_the_bytes(
+    manifest: bytes, line: int | None, make_repo: RepoFactory
+) -> None:
+    """Manifests are searched as bytes and only their key lines decoded: the links, their
+    lines and the not-UTF-8 rule are those of the decoded text."""
+    root = make_repo({**SHOP, "deploy/compose.yaml": manifest})
+    snapshot = git_listing.working_tree(git_listing.locate(root))
+    with FileReader(snapshot) as reader:
+        found = discover_in(snapshot, reader, ScanCache(None), Config()).services
+    links = [
+        (link.path, link.line)
+        for s in found.services
+        for link in s.links
+        if link.path == "deploy/compose.yaml"
+    ]
+    assert links == ([] if line is None else [("deploy/compose.yaml", line)])

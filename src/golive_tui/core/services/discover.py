@@ -293,8 +293,9 @@ def _links(
         for target, link in linker.links(
             f,
             "manifest",
-            lambda p, t: links_mod.manifest_links(p, t, match, dockerfile_dirs),
+            lambda p, t: [],
             (b"image:", b"build:", b"context:"),
+            lambda p, d: links_mod.manifest_links(p, d, match, dockerfile_dirs),
         ):
             found.setdefault(target.main, []).append(link)
 
@@ -334,7 +335,10 @@ class _Linker:
         kind: str,
         compute: Callable[[str, str], list[tuple[Target, Link]]],
         prefilter: tuple[bytes, ...] = (),
+        on_bytes: Callable[[str, bytes], list[tuple[Target, Link]]] | None = None,
     ) -> list[tuple[Target, Link]]:
+        """`compute` over the decoded text, or `on_bytes` over the bytes when given (the
+        file must still be UTF-8 to link: checked only when something links)."""
         key = ScanCache.key(f"services.{kind}", f"1.{self.fingerprint.hexdigest()[:16]}")
         blob = f.blob if self.is_git else None
         if blob is not None:
@@ -348,12 +352,19 @@ class _Linker:
         if isinstance(data, Skip):
             return []
         text = ""
-        if not prefilter or any(p in data for p in prefilter):
+        result: list[tuple[Target, Link]] = []
+        if prefilter and not any(p in data for p in prefilter):
+            pass
+        elif on_bytes is not None:
+            result = on_bytes(f.path, data) if data else []
+            if result and not _is_utf8(data):
+                result = []
+        else:
             try:
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
                 text = ""
-        result = compute(f.path, text) if text else []
+            result = compute(f.path, text) if text else []
         if blob is not None:
             rows = [[t.main, str(link.kind), link.line, link.how] for t, link in result]
             self.cache.put(key, f.path, blob, FileScan(meta={"links": rows} if rows else {}))
@@ -371,6 +382,14 @@ class _Linker:
             except (KeyError, ValueError, TypeError):
                 continue
         return out
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _cache_file(loc: git_listing.Location) -> Path | None:
