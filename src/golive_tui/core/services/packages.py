@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
+from typing import cast
 
 from golive_tui.core.git.listing import RepoFile, Snapshot, is_vendored
 from golive_tui.core.git.worktree import blob_sha
@@ -168,9 +169,19 @@ def _go_file(
         index.unread[f.path] = "not UTF-8 text"
         return None
     meta = file_facts(text)
-    if blob is not None:
+    if blob is not None and cache.path is not None:  # nothing stored without a cache file
         cache.put(CACHE_KEY, f.path, blob, FileScan(meta=meta))
-    return _from_meta(f.path, meta)
+    if not meta:
+        return None
+    # Facts just computed have their types: no checks as for a cache entry (moby's 1,406
+    # files ~5 ms less than through `_from_meta`).
+    return GoFile(
+        f.path,
+        cast(str, meta["package"]),
+        tuple(cast("list[str]", meta["imports"])),
+        cast(bool, meta["ignored"]),
+        cast("str | None", meta["constraint"]),
+    )
 
 
 def file_facts(text: str) -> dict[str, object]:
