@@ -11,21 +11,24 @@ line and says, in `facts.via`, which CI step led there.
 from __future__ import annotations
 
 import re
-from collections import deque
-from collections.abc import Iterator, Mapping
-from dataclasses import replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from golive_tui.core.model import DetectorResult, Evidence, Polarity
-from golive_tui.core.scan.detectors import ci_unseen, common, yamlutil
+from golive_tui.core.model import DetectorResult, Evidence, Polarity, Status
+from golive_tui.core.scan.detectors import bake, ci_unseen, cloudbuild, common, yamlutil
 from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
+from golive_tui.core.scan.detectors.ci_follow import Unknown, _resolve, follow, repo_folders
 from golive_tui.core.scan.detectors.ci_targets import (
     Call,
     Hit,
     analyse,
+    option_dependent_lines,
     parse_makefile,
     parse_taskfile,
+    script_vars,
 )
+from golive_tui.core.scan.detectors.ci_vars import github_expand, github_refs, matrix_variants
 
 HITS = {
     "tests": "ci.tests",
@@ -65,6 +68,7 @@ def _cannot_fail(node: yamlutil.MappingNode) -> tuple[str, int] | None:
     for key, what in (
         ("continue-on-error", "continue-on-error: true"),
         ("allow_failure", "allow_failure: true"),
+        ("allowFailure", "allowFailure: true"),
     ):
         value = yamlutil.get(node, key)
         if isinstance(value, yamlutil.ScalarNode) and yamlutil.is_true(value):
@@ -79,11 +83,73 @@ def _cannot_fail(node: yamlutil.MappingNode) -> tuple[str, int] | None:
     return None
 
 
+def _exit_codes_allowed(node: yamlutil.MappingNode) -> tuple[str, int] | None:
+    """Cloud Build's `allowExitCodes: [1]`: a step exiting with one of them succeeds."""
+    codes = [yamlutil.scalar(c) for c in yamlutil.seq(yamlutil.get(node, "allowExitCodes"))]
+    if any(c and c != "0" for c in codes):
+        what = f"`allowExitCodes: [{', '.join(str(c) for c in codes)}]`"
+        return f"{what}: a failure here does not fail the build", _line(node, "allowExitCodes")
+    return None
+
+
 def _line(node: yamlutil.MappingNode, key: str) -> int:
     found = yamlutil.key_node(node, key)
     return yamlutil.line(found) if found is not None else yamlutil.line(node)
 
 
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """What a step's shell sees from the YAML around it: the `env:`/`variables:` set by the
+    workflow, job and step, and the job's `strategy.matrix` values (by variable)."""
+
+    env: Mapping[str, str] = field(default_factory=dict)
+    matrix: Mapping[str, list[str]] = field(default_factory=dict)
+
+    def inside(self, node: yamlutil.MappingNode) -> _Scope:
+        env, matrix = self.env, self.matrix
+        # One look at the keys first: most mappings set neither (a cheap test, no merge walk).
+        keys = {k.value for k, _ in node.value if isinstance(k, yamlutil.ScalarNode)}
+        if not keys & {"env", "variables", "strategy", "<<"}:
+            return self
+        for key in ("env", "variables"):
+            values = {
+                k.value: str(yamlutil.scalar(v))
+                for k, v in yamlutil.items(yamlutil.get(node, key))
+                if yamlutil.scalar(v) is not None
+            }
+            if values:
+                env = {**env, **values}
+        strategy = yamlutil.get(node, "strategy")
+        if strategy is not None:
+            matrix = _matrix(yamlutil.get(strategy, "matrix"))
+        if env is self.env and matrix is self.matrix:
+            return self
+        return _Scope(env, matrix)
+
+
+def _matrix(node: yamlutil.Node | None) -> dict[str, list[str]]:
+    """A GitHub matrix's values by variable, `include` entries added; a matrix written as an
+    expression (`${{ fromJSON(...) }}`) has none we can read."""
+    out: dict[str, list[str]] = {}
+    for key, value in yamlutil.items(node):
+        if key.value == "exclude":
+            continue
+        entries = [value] if key.value != "include" else yamlutil.seq(value)
+        if key.value != "include":
+            values = [yamlutil.scalar(v) for v in yamlutil.seq(value)]
+            if values and all(v is not None for v in values):
+                out[key.value] = [str(v) for v in values]
+            continue
+        for entry in entries:
+            for k, v in yamlutil.items(entry):
+                if yamlutil.scalar(v) is not None:
+                    out.setdefault(k.value, [])
+                    if str(yamlutil.scalar(v)) not in out[k.value]:
+                        out[k.value].append(str(yamlutil.scalar(v)))
+    return out
+
+
+# Long on purpose: one recursive walk over every CI system's YAML, each key's case short.
 def _walk_ci(
     node: yamlutil.Node | None,
     base: str,
@@ -91,12 +157,19 @@ def _walk_ci(
     calls: list[Call],
     depth: int = 0,
     why: str = "",
+    scope: _Scope | None = None,
+    bases: dict[int, str] | None = None,
 ) -> None:
+    """Tool runs and hand-overs anywhere in a CI file; `bases`: the line of each tool run
+    made in a `working-directory:` (another project's checkout if the repository has no such
+    folder: judged in `finalize`)."""
     if node is None or depth > 40:
         return
+    scope = scope or _Scope()
+    bases = {} if bases is None else bases
     if isinstance(node, yamlutil.SequenceNode):
         for child in node.value:
-            _walk_ci(child, base, hits, calls, depth + 1, why)
+            _walk_ci(child, base, hits, calls, depth + 1, why, scope, bases)
         return
     if not isinstance(node, yamlutil.MappingNode):
         return
@@ -104,11 +177,18 @@ def _walk_ci(
         off = _cannot_fail(node)
         if off is not None:
             why = f"{off[0]} (line {off[1]})"
+    scope = scope.inside(node)
     wd = yamlutil.scalar(yamlutil.get(node, "working-directory"))
+    if wd is None and any(k.value == "defaults" for k, _ in node.value):
+        defaults = yamlutil.get(yamlutil.get(node, "defaults"), "run")
+        wd = yamlutil.scalar(yamlutil.get(defaults, "working-directory"))
     here = wd.strip("./") if wd and "$" not in wd else base
     for key, value in yamlutil.items(node):
         if key.value == "uses":
             action = (yamlutil.scalar(value) or "").split("@", 1)[0].lower()
+            if action == "docker/bake-action" and value is not None:
+                calls.append(_bake_action(node, value, here, why, scope))
+                continue
             kind = _ACTIONS.get(action)
             if kind and value is not None:
                 line = yamlutil.line(value)
@@ -119,24 +199,102 @@ def _walk_ci(
         if key.value in SHELL_KEYS:
             scalars = yamlutil.strings(value)
             if isinstance(value, yamlutil.MappingNode):  # CircleCI `run: {command: ...}`
-                _walk_ci(value, here, hits, calls, depth + 1, why)
+                _walk_ci(value, here, hits, calls, depth + 1, why, scope, bases)
                 continue
             errexit = _stops_on_error(node)
             for scalar in scalars:
-                h, c = analyse(
-                    str(scalar.value),
-                    yamlutil.block_scalar_first_line(scalar),
-                    here,
-                    errexit=errexit,
-                    why=why,
-                )
+                first = yamlutil.block_scalar_first_line(scalar)
+                h, c = shell_step(str(scalar.value), first, here, errexit, why, scope)
+                bases.update((hit[1], here) for hit in h if here)
                 hits += h
                 calls += c
             for child in yamlutil.seq(value):  # Taskfile-like `{cmd: ...}` entries
                 if isinstance(child, yamlutil.MappingNode):
-                    _walk_ci(child, here, hits, calls, depth + 1, why)
+                    _walk_ci(child, here, hits, calls, depth + 1, why, scope, bases)
             continue
-        _walk_ci(value, here, hits, calls, depth + 1, why)
+        if key.value in ("env", "variables", "strategy"):
+            continue
+        _walk_ci(value, here, hits, calls, depth + 1, why, scope, bases)
+
+
+def shell_step(
+    text: str, first_line: int, base: str, errexit: bool, why: str, scope: _Scope
+) -> tuple[list[Hit], list[Call]]:
+    """A step's shell, as written, and again once per matrix leg for the commands that name
+    a matrix value (`go test ${{ matrix.flags }}`): a tool run only some leg makes is added
+    with that leg (`{"matrix": "flags=-race"}` after its why), the snippet as written. The
+    calls it makes carry the environment the CI sets for it."""
+    hits, calls = analyse(text, first_line, base, errexit=errexit, why=why)
+    used = github_refs(text)
+    variants = matrix_variants(scope.matrix, used) if used else None
+    if variants:
+        lines = text.splitlines()
+
+        def names_matrix(start: int, end: int) -> bool:
+            chunk = "\n".join(lines[max(0, start - first_line) : end - first_line + 1])
+            return bool(github_refs(chunk))
+
+        as_written = {(h[0], h[1]) for h in hits if h[0] != "race_unknown"}
+        snippets = {h[1]: h[3] for h in hits}
+        resolved = {h[1] for h in hits if h[0] == "race_unknown"}  # ...by every leg
+        for variant in variants:
+            h, c = analyse(
+                github_expand(text, variant, {}), first_line, base, errexit=errexit, why=why
+            )
+            leg = ", ".join(f"{k}={v}" for k, v in variant.items())
+            for hit in h:
+                if not names_matrix(hit[1], hit[2]) or (hit[0], hit[1]) in as_written:
+                    continue
+                if hit[0] == "race_unknown":
+                    continue
+                as_written.add((hit[0], hit[1]))
+                hits.append([*hit[:3], snippets.get(hit[1], hit[3]), hit[4], {"matrix": leg}])
+            calls += [call for call in c if names_matrix(call[3], call[3])]
+            resolved -= {hit[1] for hit in h if hit[0] == "race_unknown"}
+        hits = [
+            hit
+            for hit in hits
+            if hit[0] != "race_unknown"
+            or (hit[1] not in resolved and ("race", hit[1]) not in as_written)
+        ]
+    env = [f"{k}={v}" for k, v in scope.env.items() if "${{" not in v]
+    out: list[Call] = []
+    seen: set[tuple[object, ...]] = set()
+    for call in calls:
+        call = [*call[:8], env + list(call[8])]
+        if (call[3], str(call[2]), str(call[7]), str(call[8])) not in seen:
+            seen.add((call[3], str(call[2]), str(call[7]), str(call[8])))
+            out.append(call)
+    return hits, out
+
+
+def _bake_action(
+    step: yamlutil.MappingNode, uses: yamlutil.Node, base: str, why: str, scope: _Scope
+) -> Call:
+    """`uses: docker/bake-action` with `targets:` (and `files:`, `workdir:`/`source:`): a
+    hand-over like `docker buildx bake`."""
+    with_ = yamlutil.get(step, "with")
+
+    def listed(key: str) -> list[str]:
+        text = yamlutil.scalar(yamlutil.get(with_, key)) or ""
+        return [w.strip() for w in re.split(r"[,\n]", text) if w.strip()]
+
+    files = listed("files")
+    folder = (listed("workdir") or listed("source") or [base])[0]
+    where = f"file:{files[0]}" if files else ""
+    env = scope.env  # the step's own `env:` included
+    line = yamlutil.line(uses)
+    names = listed("targets")
+    used = github_refs(" ".join(names))
+    variants = matrix_variants(scope.matrix, used) if used else None
+    if variants:  # `targets: ${{ matrix.target }}` over a matrix the file lists
+        names = list(dict.fromkeys(github_expand(n, v, scope.env) for v in variants for n in names))
+    snippet = f"uses: {yamlutil.scalar(uses)}" + (
+        f" (targets: {', '.join(names)})" if names else ""
+    )
+    folder = folder.strip("./") if "://" not in folder and "$" not in folder else "?"
+    env_words = [f"{k}={v}" for k, v in env.items() if "${{" not in v]
+    return ["bake", where, names, line, snippet, folder, why, [], env_words]
 
 
 def _stops_on_error(step: yamlutil.MappingNode) -> bool:
@@ -193,10 +351,22 @@ def extract_ci(path: str, text: str, system: str) -> FileScan:
         )
     hits: list[Hit] = []
     calls: list[Call] = []
+    bases: dict[int, str] = {}
     meta: dict[str, Any] = {"system": system}
     hand_overs: list[list[Any]] = []
     for doc in docs:
-        _walk_ci(doc, "", hits, calls)
+        if system == "cloudbuild":
+            for step in cloudbuild.steps(doc):
+                off = _cannot_fail(step.node) or _exit_codes_allowed(step.node)
+                why = f"{off[0]} (line {off[1]})" if off else ""
+                h, c = shell_step(
+                    step.text, step.line, step.base, step.errexit, why, _Scope(step.env)
+                )
+                bases.update((hit[1], step.base) for hit in h if step.base)
+                hits += h
+                calls += c
+            continue
+        _walk_ci(doc, "", hits, calls, bases=bases)
         hand_overs += ci_unseen.hand_overs(doc, system)
         only = _only_on(doc) if system == "github" else None
         if only is not None:
@@ -204,19 +374,29 @@ def extract_ci(path: str, text: str, system: str) -> FileScan:
     findings = [present]
     seen: set[tuple[str, int]] = set()
     migrations: list[list[Any]] = []  # [line, snippet, locked]: read by the cross-family step
-    for kind, line, end, snippet, why in hits:
+    unknown: list[list[Any]] = []
+    for kind, line, end, snippet, why, *rest in hits:
+        leg = rest[0] if rest and isinstance(rest[0], dict) else {}
         if kind == "migrate":
             migrations.append([line, snippet, not why])
+            continue
+        if kind == "race_unknown":
+            unknown.append([line, snippet, bases.get(line, "")])
             continue
         if (kind, line) in seen:
             continue
         seen.add((kind, line))
-        findings.append(_hit_finding(HITS[kind], line, end, snippet, why, {"system": system}))
+        facts: dict[str, Any] = {"system": system, **leg}  # `matrix`: the leg that runs it
+        findings.append(_hit_finding(HITS[kind], line, end, snippet, why, facts))
     meta["calls"] = calls
     if hand_overs:
         meta["hand_overs"] = hand_overs
     if migrations:
         meta["migrations"] = migrations
+    if unknown:
+        meta["race_unknown"] = unknown
+    if bases:
+        meta["bases"] = [[line, base] for line, base in sorted(bases.items())]
     return FileScan(findings=tuple(findings), meta=meta)
 
 
@@ -236,21 +416,23 @@ def _hit_finding(
 
 class CIExtractor:
     name = "ci"
-    version = "6"  # 6: hand-overs to reusable workflows and includes remembered
+    version = "7"  # 6: hand-overs remembered; 7: variables, arguments, matrix, Cloud Build, bake
     detectors = DETECTORS
 
     def prepare(self) -> None:
         """Import the shell reader before the scan forks (~2 ms each process paid again)."""
-        from golive_tui.core.scan.detectors import shell  # noqa: F401
+        from golive_tui.core.scan.detectors import handover, shell  # noqa: F401
 
     def matches(self, path: str) -> bool:
         if common.is_go_file(path) or common.is_foreign(path):
             return False
         return bool(
             common.ci_system(path)
-            or common.is_makefile(path)
+            or is_included_makefile(path)
             or common.is_taskfile(path)
             or common.is_script(path)
+            or common.is_dockerfile(path)  # stages a `docker buildx bake` target builds
+            or bake.is_bake_file(path)
         )
 
     def prefilter(self) -> tuple[bytes, ...] | None:
@@ -261,7 +443,7 @@ class CIExtractor:
         try:
             if system:
                 return extract_ci(path, text, system)
-            if common.is_makefile(path):
+            if is_included_makefile(path):
                 return FileScan(meta=parse_makefile(text))
             if common.is_taskfile(path):
                 try:
@@ -270,8 +452,22 @@ class CIExtractor:
                     return FileScan(
                         errors=(common.error(exc.line, f"invalid YAML: {exc.message}"),)
                     )
-            hits, calls = analyse(text, 1, errexit=False)
-            return FileScan(meta={"kind": "script", "hits": hits, "calls": calls})
+            if bake.is_bake_file(path):
+                return FileScan(meta={"kind": "bake", "bake": bake.parse_bake(text, path)})
+            if common.is_dockerfile(path):
+                return FileScan(meta=_dockerfile(text))
+            from golive_tui.core.scan.detectors import shell
+
+            cmds = shell.commands(text)  # read once for the three questions below
+            hits, calls = analyse(text, 1, errexit=False, commands=cmds)
+            meta: dict[str, Any] = {"kind": "script", "hits": hits, "calls": calls}
+            if any(h[0] == "race_unknown" for h in hits) or any(c[7] for c in calls):
+                meta["vars"] = script_vars(text, cmds)  # what "$FLAGS" may stand for
+            if hits or calls:
+                lines = option_dependent_lines(text, cmds)
+                if lines:
+                    meta["conditional"] = lines
+            return FileScan(meta=meta)
         except RecursionError:
             return FileScan(errors=(common.error(1, "too deeply nested to read"),))
 
@@ -292,7 +488,9 @@ class CIExtractor:
                 else "no CI configuration (GitHub Actions, GitLab CI, CircleCI, Drone...)",
             )
         ]
-        followed = _follow(files, ci_files)
+        followed = follow(files, ci_files, all_paths)
+        elsewhere = _elsewhere(ci_files, all_paths)
+        unknown = followed.unknown + _unknown_in_ci(ci_files, elsewhere)
         unseen = ci_unseen.unseen(files, ci_files, _resolve)  # "nothing found" is then unsure
         only_on = {
             p: (str(sf.scan.meta["only_on"][0]), int(sf.scan.meta["only_on"][1]))
@@ -301,7 +499,8 @@ class CIExtractor:
         }
         for kind, det in HITS.items():
             title = common.title_of(det)
-            ev = list(common.collect(ci_files, det)) + followed.get(kind, [])
+            ev = [e for e in common.collect(ci_files, det) if (e.path, e.line) not in elsewhere]
+            ev += followed.evidence.get(kind, [])
             ev = _judge_triggers(ev, only_on)
             ev.sort(key=lambda e: (e.path, e.line))
             if not ci_files:
@@ -310,9 +509,82 @@ class CIExtractor:
                 summary = f"no CI step runs {_WHAT[kind]}"
             else:
                 summary = _summary(kind, ev)
-            found = common.result(det, title, ev, summary, errors=errors)
-            out.append(common.with_errors(found, unseen, ci_unseen.wording(_WHAT[kind])))
+            result = _could_not_tell(
+                common.result(det, title, ev, summary, errors=errors), kind, unknown
+            )
+            out.append(common.with_errors(result, unseen, ci_unseen.wording(_WHAT[kind])))
         return out
+
+
+def _elsewhere(
+    ci_files: Mapping[str, ScannedFile], all_paths: tuple[str, ...]
+) -> set[tuple[str, int]]:
+    """(file, line) of tool runs made in a `working-directory:` / `dir:` the repository does
+    not have: another project's checkout (e.g. a dependency's test suite), not this one's."""
+    out: set[tuple[str, int]] = set()
+    if not any(sf.scan.meta.get("bases") for sf in ci_files.values()):
+        return out
+    present = repo_folders(all_paths)
+    for path, sf in ci_files.items():
+        for line, base in sf.scan.meta.get("bases", []):
+            if base.rstrip("/") not in present:
+                out.add((path, int(line)))
+    return out
+
+
+def _unknown_in_ci(
+    ci_files: Mapping[str, ScannedFile], elsewhere: set[tuple[str, int]]
+) -> list[Unknown]:
+    """Test runs in CI files themselves whose flags cannot be resolved (`${{ matrix.x }}`
+    of a matrix built at run time, `$FLAGS` set nowhere in the file)."""
+    out: list[Unknown] = []
+    for path in sorted(ci_files):
+        for line, snippet, *_ in ci_files[path].scan.meta.get("race_unknown", []):
+            if (path, int(line)) in elsewhere:
+                continue
+            out.append(
+                Unknown(
+                    ("race",),
+                    f"{path}:{line}",
+                    f"`{snippet}`: its flags come from a variable not set in the repository",
+                )
+            )
+    return out
+
+
+def _could_not_tell(result: DetectorResult, kind: str, unknown: list[Unknown]) -> DetectorResult:
+    """Nothing found, but a hand-over could not be followed or flags not resolved: "could
+    not tell" (`error`) with why, never `missing`. A result that found something stands."""
+    mine = [u for u in unknown if kind in u.kinds]
+    if result.status is not Status.MISSING or not mine:
+        return result
+    first = mine[0]
+    where = first.chain if first.chain.endswith(first.where) else first.where
+    more = f" (and {len(mine) - 1} more)" if len(mine) > 1 else ""
+    summary = f"could not tell whether CI runs {_WHAT[kind]}: {where}: {first.why}{more}"
+    return replace(result, status=Status.ERROR, summary=summary)
+
+
+_MAKEFILE_PART = re.compile(r"(?:GNU)?[Mm]akefile\.(?!md$|txt$|sh$|py$|bak$|orig$)[\w.-]+")
+
+
+def is_included_makefile(path: str) -> bool:
+    """A Makefile, or a part one includes named after it (`Makefile.common`, `Makefile.inc`):
+    the targets a CI step's `make` reaches may live there."""
+    return common.is_makefile(path) or _MAKEFILE_PART.fullmatch(common.basename(path)) is not None
+
+
+def _dockerfile(text: str) -> dict[str, Any]:
+    """A Dockerfile's stages, as a bake target builds them; one whose RUN lines cannot run a
+    tool (no word of one) is inert: building it runs nothing we look for."""
+    from golive_tui.core.scan.detectors.dockerfile.syntax import DockerfileError
+
+    if not any(word in text for word in bake.DOCKERFILE_WORDS):
+        return {"kind": "dockerfile", "inert": True}
+    try:
+        return bake.dockerfile_stages(text)
+    except (DockerfileError, IndexError) as exc:  # the Dockerfile family reports it
+        return {"kind": "dockerfile", "error": str(exc) or "unreadable"}
 
 
 def _summary(kind: str, ev: list[Evidence]) -> str:
@@ -341,75 +613,6 @@ _WHAT = {
     "govulncheck": "govulncheck",
     "golangci_lint": "golangci-lint",
 }
-
-
-def _follow(
-    files: Mapping[str, ScannedFile], ci_files: Mapping[str, ScannedFile]
-) -> dict[str, list[Evidence]]:
-    """Walk from CI calls into Makefile targets, tasks and scripts; evidence where tools run.
-
-    A chain carries why it cannot fail the build (`make test || true`, a step with
-    `continue-on-error: true`...) down to the tool it reaches, and whether its workflow runs
-    only on schedule or by hand (`facts.only_on`, judged in `finalize`)."""
-    out: dict[str, list[Evidence]] = {}
-    seen: set[tuple[str, str, str, str]] = set()
-    queue: deque[tuple[Call, str, str, str, str]] = deque()  # call, caller, via, why, only_on
-    for path in sorted(ci_files):
-        meta = ci_files[path].scan.meta
-        only_on = str((meta.get("only_on") or [""])[0])
-        for call in meta.get("calls", []):
-            why = str(call[6]) if len(call) > 6 else ""
-            queue.append((call, path, f"{path}:{call[3]}: {call[4]}", why, only_on))
-    emitted: set[tuple[str, str, int, str, str]] = set()
-    steps = 0
-    while queue and steps < 5000:
-        steps += 1
-        call, caller, via, why, only_on = queue.popleft()
-        for file_path, node in _resolve(files, call, caller):
-            if (file_path, node, why, only_on) in seen:
-                continue
-            seen.add((file_path, node, why, only_on))
-            origin = file_path  # the invoked Makefile: recipes run in its folder
-            sf = files[file_path]
-            meta = sf.scan.meta
-            if meta.get("kind") == "script":
-                data: Mapping[str, Any] | None = meta
-            else:
-                found = _target(files, file_path, node)
-                data = found[1] if found else None
-                if found:  # evidence points at the file defining the target (maybe included)
-                    file_path, sf = found[0], files[found[0]]
-            if data is None:
-                continue
-            for hit in data.get("hits", []):
-                kind, line, end, snippet = hit[:4]
-                if kind not in HITS:
-                    continue
-                reason = why or (str(hit[4]) if len(hit) > 4 else "")
-                if (kind, file_path, line, reason, only_on) in emitted:
-                    continue
-                emitted.add((kind, file_path, line, reason, only_on))
-                facts: dict[str, Any] = {"via": via}
-                if node:
-                    facts["target"] = node
-                if only_on:
-                    facts["only_on"] = only_on
-                polarity = Polarity.POSITIVE
-                if reason:
-                    polarity = Polarity.CONTRARY
-                    facts.update(quality="contrary", why=reason)
-                out.setdefault(kind, []).append(
-                    Evidence(file_path, int(line), int(end), polarity, str(snippet), sf.blob, facts)
-                )
-            for dep in data.get("deps", []):
-                kind = "task" if meta.get("kind") == "task" else "make"
-                queue.append(
-                    ([kind, f"file:{origin}", [dep], 0, "", "", ""], origin, via, why, only_on)
-                )
-            for sub in data.get("calls", []):
-                sub_why = why or (str(sub[6]) if len(sub) > 6 else "")
-                queue.append((sub, origin, via, sub_why, only_on))
-    return out
 
 
 def _judge_triggers(ev: list[Evidence], only_on: Mapping[str, tuple[str, int]]) -> list[Evidence]:
@@ -441,116 +644,6 @@ def _judge_triggers(ev: list[Evidence], only_on: Mapping[str, tuple[str, int]]) 
         else:
             out.append(replace(e, facts=facts))
     return out
-
-
-def _target(
-    files: Mapping[str, ScannedFile], path: str, name: str
-) -> tuple[str, Mapping[str, Any]] | None:
-    """(file, target) for a make target or task by name, looking into included makefiles
-    and pattern rules."""
-    for candidate in _with_includes(files, path):
-        meta = files[candidate].scan.meta
-        targets = meta.get("targets", {})
-        if name in targets:
-            return candidate, dict(targets[name])
-    for candidate in _with_includes(files, path):
-        for pattern, entry in files[candidate].scan.meta.get("targets", {}).items():
-            if "%" in pattern and pattern != "%":
-                regex = re.escape(pattern).replace("%", "(.+)", 1)
-                m = re.fullmatch(regex, name)
-                if m:
-                    stem = m.group(1)
-                    return candidate, {
-                        **entry,
-                        "deps": [d.replace("%", stem) for d in entry["deps"]],
-                    }
-            elif pattern == "%":
-                deps = [d.replace("%", name) for d in entry["deps"]]
-                if any(d != name for d in deps):
-                    return candidate, {**entry, "deps": deps}
-    return None
-
-
-def _with_includes(files: Mapping[str, ScannedFile], path: str) -> Iterator[str]:
-    seen = {path}
-    order = [path]
-    i = 0
-    while i < len(order) and i < 50:
-        meta = files[order[i]].scan.meta
-        folder = common.dirname(order[i])
-        for inc in meta.get("includes", []):
-            for word in str(inc).split():
-                cand = _join(folder, word)
-                if cand in files and cand not in seen:
-                    seen.add(cand)
-                    order.append(cand)
-        i += 1
-    yield from order
-
-
-def _join(folder: str, rel: str) -> str:
-    parts: list[str] = [p for p in folder.split("/") if p] if not rel.startswith("/") else []
-    for part in rel.split("/"):
-        if part in ("", "."):
-            continue
-        if part == "..":
-            if parts:
-                parts.pop()
-            continue
-        parts.append(part)
-    return "/".join(parts)
-
-
-_MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
-
-
-def _resolve(files: Mapping[str, ScannedFile], call: Call, caller: str) -> list[tuple[str, str]]:
-    """(file, target) pairs a call reaches; "" target = a whole script."""
-    kind, where, names, _, _, base = call[:6]
-    caller_is_ci = "system" in files[caller].scan.meta if caller in files else False
-    folder = base if caller_is_ci else common.dirname(caller)
-    if kind == "script":
-        found: list[tuple[str, str]] = []
-        for rel in [str(where)] if where else [str(n) for n in names]:
-            for cand in (_join(folder, rel), _join("", rel), _join(common.dirname(caller), rel)):
-                if cand in files and files[cand].scan.meta.get("kind") == "script":
-                    found.append((cand, ""))
-                    break
-        return found
-    if kind == "make":
-        mf: str | None
-        if where.startswith("file:"):
-            rel = str(where[5:])
-            mf = rel if rel in files else _join(folder, rel)
-        elif where.startswith("dir:"):
-            mf = _first(files, _join(folder, str(where[4:])), _MAKEFILES)
-        elif common.is_makefile(caller):
-            mf = caller  # `$(MAKE) other` inside a Makefile: the same Makefile
-        else:
-            mf = _first(files, folder, _MAKEFILES)
-        if mf is None or mf not in files:
-            return []
-        default = str(files[mf].scan.meta.get("default", ""))
-        return [(mf, n or default) for n in names if n or default]
-    if kind == "task":
-        tf: str | None
-        if where.startswith("file:"):
-            tf = str(where[5:])
-        elif not where and common.is_taskfile(caller):
-            tf = caller
-        else:
-            tf = _first(files, _join(folder, str(where)), _TASKFILES)
-        if tf is None or tf not in files:
-            return []
-        return [(tf, n) for n in names]
-    return []
-
-
-def _first(files: Mapping[str, ScannedFile], folder: str, names: tuple[str, ...]) -> str | None:
-    return next((c for c in (_join(folder, n) for n in names) if c in files), None)
-
-
-_TASKFILES = ("Taskfile.yml", "Taskfile.yaml", "taskfile.yml", "taskfile.yaml")
 
 
 EXTRACTORS = (CIExtractor(),)

@@ -123,6 +123,10 @@ def ci_system(path: str) -> str | None:
         return "buildkite"
     if low.startswith(".woodpecker") and name.endswith(_YAML):
         return "woodpecker"
+    if name.endswith(_YAML) and re.fullmatch(
+        r"(?:[\w.-]+[.-])?cloudbuild(?:[.-][\w.-]+)?\.ya?ml", name
+    ):
+        return "cloudbuild"  # Google Cloud Build: cloudbuild.yaml, cloudbuild-test.yaml...
     return None
 
 

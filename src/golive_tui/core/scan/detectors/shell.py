@@ -210,19 +210,22 @@ def commands(script: str, first_line: int = 1) -> list[Command]:
     return out
 
 
+_BRACKETS = re.compile(r"[(){}]")
+
+
 def _matching(text: str, i: int) -> int:
     """Index just past the bracket closing the one at `i` (tolerates EOF)."""
     pairs = {"(": ")", "{": "}"}
     stack = [pairs[text[i]]]
-    j = i + 1
-    while j < len(text) and stack:
-        ch = text[j]
+    for m in _BRACKETS.finditer(text, i + 1):  # only brackets matter: skip the rest at C speed
+        ch = m.group()
         if ch in pairs:
             stack.append(pairs[ch])
         elif ch == stack[-1]:
             stack.pop()
-        j += 1
-    return j
+            if not stack:
+                return m.end()
+    return len(text)
 
 
 def _skip_heredocs(
@@ -268,6 +271,9 @@ def strip_comment(line: str) -> str:
 # --------------------------------------------------------------------------- commands
 
 
+_VERSIONED = re.compile(r"^(golangci-lint|govulncheck|gotestsum)[-_]v?\d[\w.-]*$")
+
+
 @lru_cache(maxsize=4096)
 def _normal(word: str) -> str:
     """Program name for matching: `./bin/golangci-lint` → golangci-lint, `$(GOLANGCI_LINT)` →
@@ -278,8 +284,10 @@ def _normal(word: str) -> str:
         w = (m.group(1) or m.group(2)).lower().replace("_", "-")
         if w in ("gocmd", "go-cmd", "gobin", "go-bin", "go-binary"):
             w = "go"
-    w = w.rsplit("/", 1)[-1]
-    return w.split("@", 1)[0]
+    w = w.rsplit("/", 1)[-1].split("@", 1)[0]
+    # a versioned binary: `bin/golangci-lint-v1.61.0`, `govulncheck-1.1.3`
+    versioned = _VERSIONED.match(w)
+    return versioned.group(1) if versioned else w
 
 
 def program_index(words: tuple[str, ...]) -> int:
@@ -292,7 +300,10 @@ def program_index(words: tuple[str, ...]) -> int:
             continue
         if _normal(w) == "env":
             i += 1
-            while i < len(words) and (words[i].startswith("-") or _ASSIGN.match(words[i])):
+            # `env $(cat .env | xargs) go test`: a substitution there expands to assignments
+            while i < len(words) and (
+                words[i].startswith(("-", "$(", "`")) or _ASSIGN.match(words[i])
+            ):
                 i += 1
             continue
         return i
@@ -373,8 +384,18 @@ def tool_of(cmd: Command) -> tuple[str, tuple[str, ...]]:
     return prog, args
 
 
+#: Flags that make a tool print something and exit without running: `gotestsum --version`.
+_ONLY_PRINTS = frozenset({"--version", "-version", "-v", "version", "--help", "-h", "help"})
+
+
+def _only_prints(args: tuple[str, ...]) -> bool:
+    return bool(args) and all(a in _ONLY_PRINTS for a in args)
+
+
 def runs_tests(cmd: Command) -> bool:
     tool, args = tool_of(cmd)
+    if _only_prints(args):
+        return False
     if tool == "go":
         ops = _operands(args)
         return bool(ops) and ops[0] == "test"
@@ -397,13 +418,13 @@ def has_race(cmd: Command) -> bool:
 
 
 def runs_govulncheck(cmd: Command) -> bool:
-    tool, _ = tool_of(cmd)
-    return tool == "govulncheck"
+    tool, args = tool_of(cmd)
+    return tool == "govulncheck" and not _only_prints(args)
 
 
 def runs_golangci_lint(cmd: Command) -> bool:
     tool, args = tool_of(cmd)
-    if tool not in ("golangci-lint", "golangci"):
+    if tool not in ("golangci-lint", "golangci") or _only_prints(args):
         return False
     ops = _operands(args)
     # `golangci-lint run` lints; `version`, `linters`, `cache`, `fmt`, `help` do not.
@@ -418,100 +439,6 @@ def shell_c(cmd: Command) -> str | None:
         if idx + 1 < len(args):
             return args[idx + 1]
     return None
-
-
-_MAKE_ARG_FLAGS = frozenset(
-    {
-        "-o",
-        "--old-file",
-        "--assume-old",
-        "-W",
-        "--what-if",
-        "--new-file",
-        "--assume-new",
-        "-I",
-        "--include-dir",
-    }
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Call:
-    """A command that hands over to something we can follow: a make target, a task, a script."""
-
-    kind: str  # "make" | "task" | "script"
-    where: str  # make: dir:D / file:F ("" = default); task: dir; script: path
-    names: tuple[str, ...]  # targets / tasks ("" = the default); script: candidate paths
-
-
-def call_of(cmd: Command) -> Call | None:
-    prog, args, _ = program(cmd)
-    if prog in ("make", "gmake"):
-        where = ""
-        names: list[str] = []
-        it = iter(range(len(args)))
-        for i in it:
-            a = args[i]
-            if a in _MAKE_ARG_FLAGS and i + 1 < len(args):
-                next(it, None)
-            elif a in ("-C", "--directory", "-f", "--file", "--makefile") and i + 1 < len(args):
-                where = ("file:" if a.startswith(("-f", "--f", "--m")) else "dir:") + args[i + 1]
-                next(it, None)
-            elif a.startswith(("--directory=", "--file=", "--makefile=")):
-                key, _, val = a.partition("=")
-                where = ("dir:" if key == "--directory" else "file:") + val
-            elif a.startswith("-C") and len(a) > 2:
-                where = "dir:" + a[2:]
-            elif a.startswith("-j") or a.startswith("-") or _ASSIGN.match(a):
-                continue
-            else:
-                names.append(a)
-        return Call("make", where, tuple(names) or ("",))
-    if prog in ("task", "go-task"):
-        where = ""
-        names = []
-        it = iter(range(len(args)))
-        for i in it:
-            a = args[i]
-            if a == "--":
-                break
-            if a in ("-d", "--dir") and i + 1 < len(args):
-                where = args[i + 1]
-                next(it, None)
-            elif a in ("-t", "--taskfile") and i + 1 < len(args):
-                next(it, None)
-            elif a.startswith("-") or _ASSIGN.match(a):
-                continue
-            else:
-                names.append(a)
-        return Call("task", where, tuple(names) or ("default",))
-    words = cmd.words[program_index(cmd.words) :]
-    if not words:
-        return None
-    if prog in ("docker", "podman", "nerdctl") and {"run", "exec"} & set(_operands(args)):
-        # `docker run ... image hack/test/unit`: the repository's script, run in a container
-        paths = tuple(
-            a
-            for a in args
-            if not a.startswith("-")
-            and "$" not in a
-            and "=" not in a
-            and ":" not in a
-            and ("/" in a or a.endswith((".sh", ".bash")))
-            and not a.startswith("/")
-        )
-        return Call("script", "", paths) if paths else None
-    first = words[0].lstrip("@-+")
-    if prog in ("sh", "bash", "zsh", "dash", "source", "."):
-        ops = [a for a in words[1:] if not a.startswith("-")]
-        if "-c" in words[1:] or not ops:
-            return None
-        first = ops[0]
-    elif not ("/" in first or first.endswith((".sh", ".bash"))):
-        return None
-    if "$" in first or first.startswith("/") or "://" in first:
-        return None
-    return Call("script", first, ())
 
 
 # --------------------------------------------------------------------------- failures ignored
