@@ -354,7 +354,7 @@ def test_twins_do_not_count(name: str, files: dict[str, str], status: Status) ->
     assert race.status is status, race.summary
     assert race.evidence == ()
     if status is Status.ERROR:
-        assert race.summary.startswith("could not tell whether CI runs tests with -race")
+        assert "could not tell" in race.summary and "tests with -race" in race.summary
 
 
 def test_a_task_never_reached_from_ci_does_not_count() -> None:

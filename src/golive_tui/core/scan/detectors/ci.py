@@ -509,10 +509,10 @@ class CIExtractor:
                 summary = f"no CI step runs {_WHAT[kind]}"
             else:
                 summary = _summary(kind, ev)
-            result = _could_not_tell(
-                common.result(det, title, ev, summary, errors=errors), kind, unknown
-            )
-            out.append(common.with_errors(result, unseen, ci_unseen.wording(_WHAT[kind])))
+            result = common.result(det, title, ev, summary, errors=errors)
+            # hand-overs CI makes itself first, then what the following could not resolve
+            result = common.with_errors(result, unseen, ci_unseen.wording(_WHAT[kind]))
+            out.append(_could_not_tell(result, kind, unknown))
         return out
 
 

@@ -76,6 +76,10 @@ def unseen(
         for call in meta.get("calls", []):
             if call[0] == "script" and not _PATH.fullmatch(str(call[1] or " ".join(call[2]))):
                 continue  # not a script path (a word of a command substitution)
+            if call[0] == "script" and not call[1]:
+                continue  # `docker run image ./entrypoint.sh`: a path in the container
+            if call[0] in ("bake", "dockerfile"):
+                continue  # followed (and judged) by the CI following
             reached = resolve(files, call, path)
             hidden = next((h for f, t in reached if (h := _hidden_include(files, f, t))), "")
             if not reached or hidden:
