@@ -73,7 +73,12 @@ def unseen(
         for line, what, local in meta.get("hand_overs", []):
             if not local or local not in files:
                 out.append(f"{path}:{line}: {what}")
+        lines: set[object] = set()
         for call in meta.get("calls", []):
+            key = (call[3], call[0], str(call[1]), str(call[2]))
+            if key in lines:
+                continue  # one step read once per matrix leg (other arguments): named once
+            lines.add(key)
             if call[0] == "script" and not _PATH.fullmatch(str(call[1] or " ".join(call[2]))):
                 continue  # not a script path (a word of a command substitution)
             if call[0] == "script" and not call[1]:
