@@ -1,10 +1,10 @@
 #!/bin/sh
 # Paired timing of `golive scan --no-cache` on a repository: this checkout (A) against the code
-# at REV (B), interleaved A B A B by farm-bench, so load drift hits both alike.
+# at REV (B), interleaved A B A B so load drift hits both alike; /usr/bin/time measures each.
 #
 #     bench/paired_scan.sh REV /path/to/repo [RUNS]
 #
-# Quote the median CPU seconds of each and the paired ratio A/B that farm-bench prints.
+# Prints the median CPU seconds (user + system) of each and the median of the paired ratios A/B.
 set -eu
 rev=$1
 repo=$2
@@ -14,6 +14,20 @@ base=$(mktemp -d)
 trap 'rm -rf "$base"' EXIT
 git -C "$here" archive "$rev" src | tar -x -C "$base"
 golive="$here/.venv/bin/golive"
-farm-bench -n "$runs" --timeout 1200 \
-    --vs "env PYTHONPATH=$base/src $golive scan -C $repo --no-cache --format json" \
-    -- "$golive" scan -C "$repo" --no-cache --format json
+i=0
+while [ "$i" -lt "$runs" ]; do
+    /usr/bin/time -f "A %U %S" -a -o "$base/times" \
+        "$golive" scan -C "$repo" --no-cache --format json >/dev/null
+    PYTHONPATH="$base/src" /usr/bin/time -f "B %U %S" -a -o "$base/times" \
+        "$golive" scan -C "$repo" --no-cache --format json >/dev/null
+    i=$((i + 1))
+done
+"$here/.venv/bin/python" - "$base/times" <<'PY'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1]) if line[:2] in ("A ", "B ")]
+a = [float(u) + float(s) for k, u, s in rows if k == "A"]
+b = [float(u) + float(s) for k, u, s in rows if k == "B"]
+ratios = [x / y for x, y in zip(a, b) if y]
+print(f"A cpu median {statistics.median(a):.3f} s, B cpu median {statistics.median(b):.3f} s")
+print(f"A/B cpu ratio median {statistics.median(ratios):.2f} (min {min(ratios):.2f}, max {max(ratios):.2f})")
+PY
