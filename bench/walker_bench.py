@@ -1,87 +1,261 @@
-"""Walker figures: time to first screen, to first evidence and to a finished scan, then the
-time the walker takes to update the detail pane as the cursor moves (median and slowest item).
+"""Walker figures, whole process: time to the first screen, to evidence on screen and to a
+finished scan rendered, and how long a cursor move waits while the scan runs.
 
-Runs the real walker headless (Textual's run_test) with the real scan, checklist and draft store
-on a fresh copy of the bundled sample service (or on REPO, given as an argument), several times,
-and prints the figures. The first run has a cold scan cache; later runs are warm.
+Each run is a new Python process (imports, checklist loading and the first paint included, as
+`golive walk` pays them) that opens the real walker headless (Textual's run_test) with the real
+scan, checklist and draft store, and times three paints from the moment the process was started:
 
-    .venv/bin/python bench/walker_bench.py [REPO] [--runs N]
+- first screen: the first paint of the walker screen (items listed, no evidence yet);
+- first evidence: the first paint where an item row differs from the first screen's (a
+  detector's result changed an item's state);
+- done: the first paint after the scan finished and its assessment was rendered.
+
+While the scan runs a down-arrow key is sent every 50 ms (through the driver, as a terminal
+sends one); "cursor" is the slowest time from a key to the paint that shows the moved
+highlight, "keys" how many were sent during the scan.
+
+    .venv/bin/python bench/walker_bench.py [REPO|sample|moby|moby8 ...] [--runs N]
+        [--golive PATH] [--size 120x40]
+
+`moby` is /tmp/repos/moby; `moby8` an 8x monorepo built from it in /tmp at the first use (eight
+copies of its tracked files outside vendor/, one commit; never committed anywhere). `sample` (the
+default) is a fresh copy of the bundled sample service. The walk covers the whole repository
+(every service's code), as `golive walk` does once a service is chosen... with service "".
+
+`--golive PATH` runs a second installation (a virtualenv or its python, e.g. another checkout's
+`.venv`) in the same call: runs alternate A B A B so the machine's drift hits both, and the
+medians and the pairwise ratio A/B are printed. Before the timed runs each installation walks
+each repository once untimed (scan cache and bytecode files warm: the figures are warm scans).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import os
+import resource
+import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-from golive_tui.commands import demo
-from golive_tui.commands.walk import build_deps
-from golive_tui.core.draft import DraftStore
-from golive_tui.core.workflows import Session
-from golive_tui.tui.app import GoliveApp
-from golive_tui.tui.screens.walker import WalkerScreen
+MOBY = Path("/tmp/repos/moby")
+MOBY8 = Path("/tmp/golive-bench-moby8")
+COPIES = 8
+KEY_EVERY = 0.05  # seconds between two down-arrow keys while the scan runs
+MILESTONES = ("first_screen", "first_evidence", "done", "cursor")
 
 
-async def one_run(repo: Path) -> tuple[float, float, float, float, float]:
-    session = Session.open(str(repo))
-    # Start from no draft and no lock each time: the figures are for a fresh walk.
-    store = DraftStore(repo)
-    for path in store.drafts():
+# ---------------------------------------------------------------------- the timed process
+
+
+def child(repo: str, started_ns: int, size: tuple[int, int]) -> None:
+    """One walk in this process; prints its milestones as JSON, seconds since `started_ns`."""
+    from golive_tui.commands import walk
+    from golive_tui.commands.status import open_session
+    from golive_tui.core.draft import DraftStore
+
+    parser = argparse.ArgumentParser()
+    walk.add_arguments(parser)
+    args = parser.parse_args([repo])
+    session = open_session(args, "walk", "")  # "": the whole repository (no picker)
+    store = DraftStore(session.root)
+    for path in store.drafts():  # a fresh walk each time: no draft, no lock
         path.unlink()
-    started = time.perf_counter()
-    app = GoliveApp(build_deps(session))
-    first_screen = first_evidence = finished = 0.0
-    async with app.run_test(size=(120, 40)) as pilot:
-        while not isinstance(app.screen, WalkerScreen):
-            await pilot.pause()
-        first_screen = time.perf_counter() - started
+    from golive_tui.tui.app import GoliveApp  # as walk.open_walker does
+
+    app = GoliveApp(walk.build_deps(session))
+    marks: dict[str, float] = {}
+    asyncio.run(_drive(app, marks, started_ns, size))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    marks["cpu"] = usage.ru_utime + usage.ru_stime + kids.ru_utime + kids.ru_stime
+    print(json.dumps(marks))
+
+
+async def _drive(app: Any, marks: dict[str, float], started_ns: int, size: tuple[int, int]) -> None:
+    from textual import events
+
+    from golive_tui.tui.screens.walker import WalkerScreen
+
+    def now() -> float:
+        return (time.monotonic_ns() - started_ns) / 1e9
+
+    first_rows: list[str] = []
+    keys: list[float] = []  # when each unanswered key was sent
+    waits: list[float] = []
+    state = {"highlighted": None}
+    display = app._display
+
+    def rows(walker: Any) -> list[str]:
+        items = walker.items
+        return [str(items.get_option_at_index(i).prompt) for i in range(items.option_count)]
+
+    def on_paint(screen: Any, renderable: Any) -> None:
+        """Every paint of the compositor (called headless too, before output is skipped)."""
+        display(screen, renderable)
+        if not isinstance(screen, WalkerScreen) or not screen.is_mounted:
+            return
+        t = now()
+        if "first_screen" not in marks:
+            marks["first_screen"] = t
+            first_rows.extend(rows(screen))
+            state["highlighted"] = screen.items.highlighted
+            return
+        if "first_evidence" not in marks and rows(screen) != first_rows:
+            marks["first_evidence"] = t
+        if "done" not in marks and not screen.scanning and screen.report is not None:
+            marks["done"] = t
+            marks.setdefault("first_evidence", t)
+        highlighted = screen.items.highlighted
+        if highlighted != state["highlighted"]:
+            state["highlighted"] = highlighted
+            if keys:
+                waits.append(t - keys.pop(0))
+
+    app._display = on_paint
+    async with app.run_test(size=size):
+        while "first_screen" not in marks:
+            await asyncio.sleep(0.002)
         walker = app.screen
-        while not walker.results:
-            await pilot.pause()
-        first_evidence = time.perf_counter() - started
+        while "done" not in marks:
+            # One key at a time: the next is sent once the last one's move was painted.
+            if not keys and walker.scanning and walker.items.option_count:
+                key = events.Key("down", None)
+                key.set_sender(app)
+                keys.append(now())
+                app._driver.send_message(key)
+            await asyncio.sleep(KEY_EVERY if not keys else 0.002)
+        marks["keys"] = len(waits)
+        marks["cursor"] = max(waits, default=0.0)
         await app.workers.wait_for_complete()
-        await pilot.pause()
-        finished = time.perf_counter() - started
-        assert not walker.scanning
-        # Updating the detail pane for every item in turn (the walker's share of a cursor move;
-        # Textual's layout and paint come after), slowest too.
-        details = []
-        for index in range(walker.items.option_count):
-            walker.items.highlighted = index
-            tick = time.perf_counter()
-            walker.refresh_detail()
-            details.append(time.perf_counter() - tick)
-            await pilot.pause()
-    return first_screen, first_evidence, finished, statistics.median(details), max(details)
+
+
+# ---------------------------------------------------------------------- repositories
+
+
+def prepare(name: str) -> Path:
+    if name == "sample":
+        from golive_tui.commands import demo
+
+        return demo.prepare(Path(tempfile.mkdtemp(prefix="golive-walker-bench-")))
+    if name == "moby":
+        return MOBY
+    if name == "moby8":
+        return build_moby8()
+    return Path(name).resolve()
+
+
+def build_moby8() -> Path:
+    """Eight copies of moby's tracked files (vendor/ aside) in one repository, one commit."""
+    done = MOBY8 / ".git" / "golive-bench-built"
+    if done.exists():
+        return MOBY8
+    shutil.rmtree(MOBY8, ignore_errors=True)
+    listed = subprocess.run(
+        ["git", "-C", str(MOBY), "ls-files", "-z"], check=True, capture_output=True
+    ).stdout.decode()
+    files = [p for p in listed.split("\0") if p and not p.startswith("vendor/")]
+    for copy in range(COPIES):
+        for rel in files:
+            source = MOBY / rel
+            if not source.is_file() or source.is_symlink():
+                continue
+            target = MOBY8 / f"copy{copy}" / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+    git = ["git", "-C", str(MOBY8), "-c", "user.name=bench", "-c", "user.email=bench@example"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "8x moby"], check=True)
+    done.touch()
+    return MOBY8
+
+
+# ---------------------------------------------------------------------- the parent
+
+
+def python_of(path: str) -> str:
+    candidate = Path(path)
+    if candidate.is_dir():
+        candidate = candidate / "bin" / "python"
+    return str(candidate)
+
+
+def one_run(python: str, repo: Path, size: str) -> dict[str, float]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    started = time.monotonic_ns()
+    out = subprocess.run(
+        [python, __file__, "--child", str(repo), "--started", str(started), "--size", size],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tempfile.gettempdir(),  # neither checkout's sources shadow the installation's
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def report(repo: Path, runs: dict[str, list[dict[str, float]]]) -> None:
+    labels = list(runs)
+    print(f"\nwalker on {repo}, warm, {len(runs[labels[0]])} runs each (median, min-max)")
+    print(
+        f"{'':16}"
+        + "".join(f"{label:>26}" for label in labels)
+        + ("  A/B" if len(labels) > 1 else "")
+    )
+    for key in (*MILESTONES, "cpu"):
+        cells = []
+        medians = []
+        for label in labels:
+            values = [r[key] * 1000 for r in runs[label]]
+            med = statistics.median(values)
+            medians.append(med)
+            cells.append(f"{med:>8.0f} ms ({min(values):.0f}-{max(values):.0f})")
+        line = f"{key:16}" + "".join(f"{c:>26}" for c in cells)
+        if len(labels) == 2:
+            pairs = [
+                a[key] / b[key]
+                for a, b in zip(runs[labels[0]], runs[labels[1]], strict=True)
+                if b[key] > 0
+            ]
+            if pairs:
+                line += f"  {statistics.median(pairs):.2f}"
+        print(line)
+    keys = [int(r.get("keys", 0)) for label in labels for r in runs[label]]
+    print(f"(cursor: slowest key-to-paint while scanning; {min(keys)}-{max(keys)} keys a run)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("repo", nargs="?", help="repository to walk (default: the sample)")
+    parser.add_argument("repos", nargs="*", help="sample, moby, moby8 or a path (default: sample)")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--golive", help="a second installation (virtualenv or python) to compare")
+    parser.add_argument("--size", default="120x40")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--started", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.repo:
-        repo = Path(args.repo).resolve()
-    else:
-        repo = demo.prepare(Path(tempfile.mkdtemp(prefix="golive-walker-bench-")))
-    rows = [asyncio.run(one_run(repo)) for _ in range(args.runs)]
-    print(f"walker on {repo} ({args.runs} runs, headless 120x40, run 1 = cold scan cache)")
-    print(
-        f"{'run':>4} {'first screen':>14} {'first evidence':>16} {'scan done':>11}"
-        f" {'item detail':>13} {'slowest':>9}"
-    )
-    for n, (screen, evidence, done, detail, slowest) in enumerate(rows, 1):
-        print(
-            f"{n:>4} {screen * 1000:>11.0f} ms {evidence * 1000:>13.0f} ms {done * 1000:>8.0f} ms"
-            f" {detail * 1000:>10.1f} ms {slowest * 1000:>6.1f} ms"
-        )
-    labels = ("first screen", "first evidence", "scan done", "item detail", "slowest detail")
-    for index, label in enumerate(labels):
-        values = [r[index] * 1000 for r in rows[1:]] or [rows[0][index] * 1000]
-        print(f"median warm {label}: {statistics.median(values):.1f} ms")
+    width, height = (int(n) for n in args.size.split("x"))
+    if args.child:
+        child(args.child, args.started, (width, height))
+        return
+    installs = {"A (this)": sys.executable}
+    if args.golive:
+        installs["B (--golive)"] = python_of(args.golive)
+    for name in args.repos or ["sample"]:
+        repo = prepare(name)
+        runs: dict[str, list[dict[str, float]]] = {label: [] for label in installs}
+        for python in installs.values():
+            one_run(python, repo, args.size)  # untimed: caches and bytecode warm
+        for _ in range(args.runs):
+            for label, python in installs.items():
+                runs[label].append(one_run(python, repo, args.size))
+        report(repo, runs)
 
 
 if __name__ == "__main__":

@@ -115,3 +115,32 @@ def test_na_reason_is_validated(tmp_path: Path) -> None:
     bad.write_text(ITEM.format(extra=', na_reason = "  "'))
     with pytest.raises(GoliveError, match=r"y.toml:20: .*na_reason.*non-empty string"):
         load_file(bad)
+
+
+# What an assessment decides: every shipped condition, plus wildcard imports and globs, on
+# repositories that match one kind of condition each, the same answer as `applies` gives.
+EXTRA = [
+    AppliesWhen(go_imports=("github.com/*/pq",)),
+    AppliesWhen(go_imports=("gorm.io/gorm",), files=("**/*.proto",)),
+    AppliesWhen(files=("[!x]*.sql", "docs/*.md")),
+    AppliesWhen(go_imports=("github.com/lib",)),  # a parent of an import
+]
+REPOS = [
+    ((), ()),
+    (("main.go", "deploy/app.yaml"), ("net/http",)),
+    (("a/Dockerfile.prod", "b.sql", "docs/x.md"), ("github.com/lib/pq",)),
+    (("migrations/001.sql", "api/v1.proto"), ("gorm.io/gorm/clause", "database/sql/driver")),
+]
+
+
+@pytest.mark.parametrize(("paths", "imports"), REPOS)
+def test_an_assessment_judges_every_condition_as_applies_does(
+    paths: tuple[str, ...], imports: tuple[str, ...]
+) -> None:
+    from golive_tui.core.assess import _applicability
+
+    conditions = {i.applies_when for path in FILES for i in _items(path)} | set(EXTRA)
+    judged = _applicability(paths, imports)
+    assert _applicability(paths, imports) is judged  # the same scan's tuples: judged once
+    assert {w: judged(w) for w in conditions} == {w: applies(w, paths, imports) for w in conditions}
+    assert any(judged(w) for w in conditions if not w.always) == bool(paths or imports)

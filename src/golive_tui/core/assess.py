@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
-from golive_tui.core.globs import glob_regex
+from golive_tui.core.globs import GlobSet, glob_regex
 from golive_tui.core.model import (
     Answer,
     AppliesWhen,
@@ -179,10 +179,9 @@ def assess(
     paths used by its Go code: they decide `applies_when`. Raises KeyError for an unknown profile.
     """
     day = today or date.today()
-    file_list = tuple(paths)
-    import_list = tuple(go_imports)
+    applicable = _applicability(tuple(paths), tuple(go_imports))
     views = tuple(
-        _view(item, answers.get(item.id), results or {}, file_list, import_list, day)
+        _view(item, answers.get(item.id), results or {}, applicable, day)
         for item in checklist.items()
     )
     by_id = {view.item.id: view for view in views}
@@ -200,14 +199,13 @@ def _view(
     item: Item,
     answer: Answer | None,
     results: Mapping[str, DetectorResult],
-    paths: tuple[str, ...],
-    imports: tuple[str, ...],
+    applies_here: _Applicability,
     today: date,
 ) -> ItemView:
     judgement = judge(item.detect, results)
     # Evidence that speaks to the practice (found, partial, contrary) shows the item applies,
     # whatever its preconditions matched: a driver they do not list is no reason for n/a.
-    applicable = judgement.verdict in _EVIDENCED or applies(item.applies_when, paths, imports)
+    applicable = judgement.verdict in _EVIDENCED or applies_here(item.applies_when)
     statuses = MappingProxyType(
         {link.detector: link.status for link in judgement.links if link.status is not None}
     )
@@ -270,6 +268,67 @@ def applies(when: AppliesWhen, paths: Iterable[str], imports: Iterable[str]) -> 
 def _parents(import_path: str) -> list[str]:
     parts = import_path.split("/")
     return ["/".join(parts[:n]) for n in range(1, len(parts))]
+
+
+class _Applicability:
+    """`applies` for one repository's paths and imports, each distinct condition judged once.
+
+    Same answers as `applies`, at a fraction of the work: items share a handful of conditions
+    (the shipped checklist: 117 items, ~10 distinct `applies_when`), an import pattern without
+    wildcards is one set lookup among the imports and their parents, and a condition's globs
+    are one regex alternation. On moby (3,288 paths, ~1,000 imports) an assessment with the
+    scan's paths went from ~330 ms to ~10 ms, and the walker's next ones to ~2 ms (see
+    `_applicability`)."""
+
+    def __init__(self, paths: tuple[str, ...], imports: tuple[str, ...]) -> None:
+        self.paths = paths
+        self.imports = imports
+        self._prefixes: frozenset[str] | None = None
+        self._known: dict[AppliesWhen, bool] = {}
+
+    def __call__(self, when: AppliesWhen) -> bool:
+        if when.always:
+            return True
+        known = self._known.get(when)
+        if known is None:
+            known = self._known[when] = self._judge(when)
+        return known
+
+    def _judge(self, when: AppliesWhen) -> bool:
+        if when.files:
+            matcher = GlobSet(when.files)
+            if any(matcher.match(path) for path in self.paths):
+                return True
+        if not when.go_imports:
+            return False
+        if self._prefixes is None:  # every import and every package above it
+            self._prefixes = frozenset(
+                prefix for imp in self.imports for prefix in (imp, *_parents(imp))
+            )
+        prefixes = self._prefixes
+        for pattern in when.go_imports:
+            if not any(c in pattern for c in "*?["):  # matches itself only
+                if pattern in prefixes:
+                    return True
+            elif any(glob_regex(pattern).fullmatch(p) for p in prefixes):
+                return True
+        return False
+
+
+#: The last paths and imports assessed and what was judged on them. The walker assesses again
+#: on every answer with the same scan's tuples: kept by identity (the tuples are held here, so
+#: an id cannot be reused), its conditions are not matched again (~10 ms per answer on moby,
+#: ~80 ms on an 8x monorepo, down to nothing).
+_last: _Applicability | None = None
+
+
+def _applicability(paths: tuple[str, ...], imports: tuple[str, ...]) -> _Applicability:
+    global _last
+    last = _last
+    if last is not None and last.paths is paths and last.imports is imports:
+        return last
+    _last = _Applicability(paths, imports)
+    return _last
 
 
 # --------------------------------------------------------------------------- rules

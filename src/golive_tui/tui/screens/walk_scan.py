@@ -77,9 +77,9 @@ class ScanHandling(WalkView):
         self.paths = tuple(report.paths)
         self.go_imports = tuple(report.go_imports)
         self.scanning = False
-        found = sum(1 for v in self._assess(self.draft.answers).items if v.state is State.DETECTED)
         self.query_one(SummaryBar).scanned(f"scanned · {len(self.results)} detectors")
         self.reassess()
+        found = sum(1 for v in self.assessment.items if v.state is State.DETECTED)
         for warning in report.warnings:
             self.notify(str(warning), severity="warning", timeout=6)
         self.log(f"scan finished: {found} items detected")
