@@ -5,20 +5,15 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from golive_tui.core.model import DetectorResult
 from golive_tui.core.record.carry import CarryPlan
 from golive_tui.tui.deps import WalkReport
 
 
 class ScanProgress(Message):
-    """One detector result arrived (or a phase advanced): items update live."""
+    """The scan advanced and may have decided detectors: items update live.
 
-    def __init__(self, phase: str, done: int, total: int, result: DetectorResult | None) -> None:
-        super().__init__()
-        self.phase = phase
-        self.done = done
-        self.total = total
-        self.result = result
+    Carries nothing itself: the handler takes every report since the last one from the
+    worker's outbox (walk_scan.Outbox), so a burst of reports is one message, not one each."""
 
 
 class ScanFinished(Message):
