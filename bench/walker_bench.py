@@ -152,6 +152,9 @@ async def _drive(app: Any, marks: dict[str, float], started_ns: int, size: tuple
                 keys.append(now())
                 app._driver.send_message(key)
             await asyncio.sleep(KEY_EVERY if not keys else 0.002)
+        settle = time.monotonic() + 2
+        while keys and time.monotonic() < settle:  # a key still in flight is answered first
+            await asyncio.sleep(0.002)
         marks["keys"] = len(waits)
         marks["cursor"] = max(waits, default=0.0)
         await app.workers.wait_for_complete()
