@@ -20,7 +20,13 @@ highlight, "keys" how many were sent during the scan.
 `moby` is /tmp/repos/moby; `moby8` an 8x monorepo built from it in /tmp at the first use (eight
 copies of its tracked files outside vendor/, one commit; never committed anywhere). `sample` (the
 default) is a fresh copy of the bundled sample service. The walk covers the whole repository
-(every service's code), as `golive walk` does once a service is chosen... with service "".
+(every service's code: the scope "" that `golive walk` takes in a single-service repository),
+so a repository of several services opens without the service picker.
+
+Rows: the three paints from the process's start, then from the app's creation (imports and the
+session already paid: how the walker's figures were first measured, issue 16), the process's
+CPU time at the first screen and when done (the steadier figures on a busy machine), the slowest
+cursor move while scanning, and the whole run's CPU (git included).
 
 `--golive PATH` runs a second installation (a virtualenv or its python, e.g. another checkout's
 `.venv`) in the same call: runs alternate A B A B so the machine's drift hits both, and the
@@ -167,7 +173,7 @@ def prepare(name: str) -> Path:
     if name == "sample":
         from golive_tui.commands import demo
 
-        return demo.prepare(Path(tempfile.mkdtemp(prefix="golive-walker-bench-")))
+        return Path(demo.prepare(Path(tempfile.mkdtemp(prefix="golive-walker-bench-"))))
     if name == "moby":
         return MOBY
     if name == "moby8":
