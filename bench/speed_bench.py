@@ -5,7 +5,8 @@
 
 Cases, each on a private copy of the source built at bench time under --workdir (reused by later
 runs; never the source itself, never committed anywhere):
-  repo   the source as one repository: golive cold (`--no-cache`), warm, and warm after editing
+  repo   the source as one repository: golive cold (`--no-cache`), warm (after an undone edit),
+         again (nothing changed since the last scan: the memo) and warm after editing
          one Go file, next to the ast-grep CLI (six rules) and `git grep` (the same six patterns)
   mono   the synthetic monorepo: --copies copies of the source (without its top-level vendor/
          unless --mono-vendor) in subdirectories of one repository, the same runs
@@ -57,10 +58,15 @@ class Target:
     bound: float | None  # None: shown for information, no target
 
 
+# "again" is the scan repeated with nothing changed since the last one (the whole-report memo
+# answers it); "warm" follows a round whose edit has been undone, so only the per-file cache is
+# warm: both are what a user meets, and the issue's warm bounds are read against both.
 TARGETS = (
+    Target("repo", "again", "ast-grep", 0.15),
     Target("repo", "warm", "ast-grep", 0.15),
     Target("repo", "cold", "ast-grep", 0.40),
     Target("mono", "cold", "ast-grep", 0.30),
+    Target("mono", "again", "ast-grep", 0.06),
     Target("mono", "warm", "ast-grep", 0.06),
     Target("repo", "edit", "warm", 1.10),
     Target("mono", "edit", "warm", 1.10),
@@ -109,7 +115,7 @@ def scan_tasks(
     ast_grep: list[str] | None,
     include_vendor: bool,
 ) -> list[Task]:
-    """One round of the repo and mono cases: cold, the rivals, warm, edit.
+    """One round of the repo and mono cases: cold, the rivals, warm, again, edit.
 
     Warm runs find the edited file restored (its blob is in every cache); each round's edit is
     a new blob, so the edit run re-reads exactly one file."""
@@ -133,6 +139,9 @@ def scan_tasks(
     for key, binary in installs.items():
         argv = golive_argv(binary, root, False, include_vendor)
         tasks.append(Task(f"{key} warm", argv, before=prepare(key, "original")))
+    for key, binary in installs.items():
+        argv = golive_argv(binary, root, False, include_vendor)
+        tasks.append(Task(f"{key} again", argv, before=prepare(key, "original")))
     for key, binary in installs.items():
         argv = golive_argv(binary, root, False, include_vendor)
         tasks.append(Task(f"{key} edit", argv, before=prepare(key, "round {number}")))
