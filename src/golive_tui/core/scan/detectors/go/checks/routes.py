@@ -1,5 +1,11 @@
 """Routes registered in code: go.http.health_endpoints (`/healthz`, `/readyz`...) and the
-`/metrics` route of go.metrics (whose libraries are import rules in go_rules.toml)."""
+`/metrics` route of go.metrics (whose libraries are import rules in go_rules.toml).
+
+Both read rows of the route table (`go/routetable.py`): a registration in any framework
+idiom, its effective path (group and mount prefixes joined), and a health or metrics segment in
+that path. A row whose path is not known statically counts only when the unknown part is
+passed in by a caller (the route's own literal is certain); its `partial` fact says so.
+"""
 
 from __future__ import annotations
 
@@ -9,23 +15,30 @@ from functools import cache
 from ast_grep_py import SgNode
 
 from golive_tui.core.model import Evidence
+from golive_tui.core.scan.detectors.go import routetable as rt
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
-from golive_tui.core.scan.detectors.go.rules import rules, trie
+from golive_tui.core.scan.detectors.go.rules import alt, rules, trie
 from golive_tui.core.scan.detectors.go.summaries import generic, n
-from golive_tui.core.scan.detectors.go.tree import POS, File, string_value
+from golive_tui.core.scan.detectors.go.tree import POS, File
 
 HEALTH = "go.http.health_endpoints"
 METRICS = "go.metrics"
-
-_HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT"})
 
 
 @cache
 def _route_word() -> re.Pattern[str]:
     """A route path segment anywhere in the text (string contents: the parse later proves it
-    is a registration's argument)."""
+    is a registration's argument), or a segment as a whole string (`h(r, "health", f)`: a
+    helper that adds the slash)."""
     r = rules()
-    return re.compile(rf"/{trie(r.route_segments | r.metrics_segments)}\b")
+    words = trie(r.route_segments | r.metrics_segments)
+    return re.compile(rf"/{words}\b|\"{words}\"")
+
+
+@cache
+def _bare_word() -> re.Pattern[str]:
+    r = rules()
+    return re.compile(rf"\"{trie(r.route_segments | r.metrics_segments)}\"")
 
 
 @cache
@@ -36,13 +49,31 @@ def _where() -> str:
 
 
 def _opens(seen: Seen) -> bool:
-    return _route_word().search(seen.f.text) is not None
+    return _route_word().search(seen.f.text) is not None or (
+        bool(seen.f.aliases(rt.REST)) and ".Ping" in seen.f.text
+    )
 
 
 def _rule(f: File) -> RulePart:
     # Any registration call matches, but only one with a route literal counts.
-    methods = "|".join(sorted(rules().route_methods))
-    return RulePart(calls=[rf"(?:.+\.)?(?:{methods})"], where=[_where()])
+    methods = "|".join(sorted(rules().route_methods | {"Heartbeat"}))
+    part = RulePart(
+        calls=[rf"(?:.+\.)?(?:{methods})"],
+        where=[_where(), r"\.URL\.(?:Raw)?Path\b"],
+        extra=[
+            {"kind": "binary_expression", "regex": r"\.URL\.(?:Raw)?Path\s*==|==\s*\w+\.URL\."},
+            {"kind": "expression_switch_statement", "regex": r"^switch\s+\w+\.URL\.(?:Raw)?Path"},
+        ],
+    )
+    rest = f.aliases(rt.REST)
+    if rest:
+        ping = rf"{alt(rest)}\.Ping"
+        part.extra.append({"kind": "selector_expression", "regex": rf"^{ping}$"})
+        part.where.append(rf"\b{ping}\b")
+    if _bare_word().search(f.text):  # a helper's body registers: parse where calls register
+        part.where.append(rf"\.(?:{methods})\(")
+        part.calls.append(r"\w+")
+    return part
 
 
 def _on_call(
@@ -54,45 +85,54 @@ def _on_call(
     args: list[SgNode],
     path: str | None,
 ) -> bool:
-    if "routes" in gates and name in rules().route_methods:
-        _route(f, call, args)
+    if "routes" not in gates:
+        return False
+    if name == "Heartbeat":
+        _add(f, rt.from_heartbeat(f, call), call)
+    elif name in rules().route_methods:
+        _add(f, rt.from_call(f, call, receiver, name, args), call)
     return False  # a registration call may also be a query (`db.Get`): later gates look too
 
 
-def _route(f: File, call: SgNode, args: list[SgNode]) -> None:
-    """A registration call: its path literal is the first argument, or the second after a
-    method (`router.Handle("GET", "/healthz", h)`); a handler argument must follow."""
+def _add(f: File, rows: list[rt.Route], at: SgNode) -> None:
+    if not rows:
+        return
     r = rules()
-    if len(args) < 2:
-        return
-    route = string_value(args[0])
-    rest = args[1:]
-    if (route is not None and route.upper() in _HTTP_METHODS) or (
-        route is None
-        and args[0].kind() == "selector_expression"
-        and args[0].text().split(".")[-1].startswith("Method")
-    ):
-        route = string_value(args[1])
-        rest = args[2:]
-    if route is None or not rest:
-        return
-    path = re.sub(r"^[A-Z]+\s+", "", route)  # Go 1.22 "GET /healthz"
-    if not path.startswith("/"):
-        slash = path.find("/")
-        if slash < 0:
-            return
-        path = path[slash:]  # "example.com/healthz"
-    segments = {s.lower() for s in re.split(r"[/?]", path) if s}
-    if segments & r.route_segments:
-        f.add(HEALTH, call, POS, route=route)
-    elif segments & r.metrics_segments:
-        f.add(METRICS, call, POS, route=route)
+    for row, where in rt.expand(f, rows, at):
+        if row.unknown and not row.passed_in:
+            continue
+        segments = {s.lower() for s in re.split(r"[/?]", row.path) if s}
+        if segments & r.route_segments:
+            f.add(HEALTH, where, POS, **row.facts())
+        elif segments & r.metrics_segments:
+            f.add(METRICS, where, POS, **row.facts())
+
+
+def _on_compare(f: File, node: SgNode) -> None:
+    _add(f, rt.from_compare(f, node), node)
+
+
+def _on_switch(f: File, node: SgNode) -> None:
+    for rows, case in rt.from_switch(f, node):
+        _add(f, rows, case)
+
+
+def _on_selector(f: File, node: SgNode) -> None:
+    if f.aliases(rt.REST):
+        _add(f, rt.from_ping(f, node), node)
+
+
+def _shown(e: Evidence) -> str:
+    """The literal as written (`GET /healthz`), or the effective path when a prefix or a
+    caller made it (`/api/ping/` for `.GET("/", h)` in `Group("/api/ping")`)."""
+    route, path = str(e.facts.get("route", "")), str(e.facts.get("path", ""))
+    return route if not path or route.endswith(path) else path
 
 
 def _sum_health(items: list[Evidence], notes: list[str]) -> str:
     if not items:
         return "no health/readiness route registration found"
-    routes = sorted({str(e.facts.get("route", "")) for e in items})
+    routes = sorted({_shown(e) for e in items})
     return f"{n(len(items), 'health route')} registered: {', '.join(routes[:5])}"
 
 
@@ -101,5 +141,19 @@ CHECK = Check(
         Detector(HEALTH, _sum_health, grouped=False),
         Detector(METRICS, generic("/metrics route", "no metrics library or /metrics route found")),
     ),
-    gates=(Gate("routes", (HEALTH, METRICS), _opens, _rule, needs_words=False, on_call=_on_call),),
+    gates=(
+        Gate(
+            "routes",
+            (HEALTH, METRICS),
+            _opens,
+            _rule,
+            needs_words=False,
+            on_call=_on_call,
+            on_node={
+                "binary_expression": _on_compare,
+                "expression_switch_statement": _on_switch,
+                "selector_expression": _on_selector,
+            },
+        ),
+    ),
 )

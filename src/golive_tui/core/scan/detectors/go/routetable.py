@@ -1,0 +1,626 @@
+"""Routes as the frameworks define them: one row per registration a file makes.
+
+A row is the method (or ANY), the effective path (group, `Route`, `PathPrefix().Subrouter()`
+and `Mount` prefixes joined, as the framework joins them), the route literal as written, the
+handler's text, the line and the framework. Paths come from literals only: a part that is not
+a literal in this file (a prefix passed in by a caller elsewhere, a variable set at run time)
+is shown as `{name}` and the row carries a `partial` note saying so - never a guess.
+
+The idioms: registration methods of net/http (Go 1.22 `"GET /x"` patterns too), chi, gorilla/mux
+(`Methods`, `Path().Handler()`), gin (`Match`, `Any`, groups), echo, fiber, httprouter; chi
+`middleware.Heartbeat("/ping")` and go-pkgz/rest `rest.Ping` used as middleware; a helper of
+the file that wraps registration (`h(r, "status", api.Status)` where `h` calls
+`r.HandleFunc("/"+path, f)`); and hand-rolled routers comparing `r.URL.Path` in an if or a
+switch whose branch writes a response. A row inside a dead branch (`if false {`) is no row.
+
+Work is bounded: prefix chains and helper calls are followed at most `_DEPTH` steps, paths
+are cut at `MAX_PATH` characters, handlers at `_HANDLER_MAX`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ast_grep_py import SgNode
+
+from golive_tui.core.scan.detectors.go.tree import (
+    File,
+    call_parts,
+    callers,
+    definitions,
+    enclosing_function,
+    named,
+    parameter_position,
+    string_value,
+)
+
+MAX_PATH = 1024
+_HANDLER_MAX = 120
+_DEPTH = 8
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT"})
+#: Methods that register a route for one HTTP method (`Get`, `GET`, fiber's `Get`...).
+_ONE_METHOD = {m: m for m in HTTP_METHODS} | {m.capitalize(): m for m in HTTP_METHODS}
+#: Methods that register a route for every method.
+_ANY = frozenset({"Handle", "HandleFunc", "Any", "All", "Mount", "Connect", "Use", "Handler"})
+_ANY |= {"HandlerFunc", "Add", "Method", "MethodFunc", "NewRoute"}
+#: Calls that return a router under a prefix given as their first argument.
+_PREFIXING = frozenset({"Group", "Route", "PathPrefix", "Prefix", "Party"})
+#: Calls that return the same router (its prefix unchanged).
+_OTHER = frozenset({"Match", "Route", "NewGetRoute", "NewHeadRoute", "NewPostRoute"})
+_SAME = frozenset({"Subrouter", "With", "Use", "Methods", "Schemes", "Host", "Name"})
+
+FRAMEWORKS: tuple[tuple[str, str], ...] = (
+    ("github.com/go-chi/chi", "chi"),
+    ("github.com/gorilla/mux", "gorilla/mux"),
+    ("github.com/gin-gonic/gin", "gin"),
+    ("github.com/labstack/echo", "echo"),
+    ("github.com/gofiber/fiber", "fiber"),
+    ("github.com/julienschmidt/httprouter", "httprouter"),
+    ("github.com/go-pkgz/rest", "go-pkgz/rest"),
+    ("github.com/go-pkgz/routegroup", "routegroup"),
+    ("net/http", "net/http"),
+)
+CHI_MIDDLEWARE = ("github.com/go-chi/chi/middleware", "github.com/go-chi/chi/v5/middleware")
+REST = "github.com/go-pkgz/rest"
+_PATH_CMP = re.compile(r"^\w+\.URL\.(?:Path|RawPath)$")
+_WRITER = re.compile(r"\bhttp\.ResponseWriter\b")
+_PASS_THROUGH = re.compile(r"\bnext\b|\.ServeHTTP\(")
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One registration; `facts()` is its JSON (the scan evidence and `golive routes`)."""
+
+    method: str
+    path: str
+    route: str
+    handler: str
+    framework: str
+    partial: str = ""
+    unknown: tuple[str, ...] = ()  # the parts of `path` that are not literals
+    params: tuple[str, ...] = ()  # ...string parameters of the registering function
+    routers: tuple[str, ...] = ()  # ...routers passed in (a group whose prefix is not here)
+
+    @property
+    def passed_in(self) -> bool:
+        """Whether every unknown part is passed in by a caller (a prefix given as an
+        argument): the route's own literal is certain."""
+        return set(self.unknown) <= set(self.params) | set(self.routers)
+
+    def facts(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "route": self.route,
+            "method": self.method,
+            "path": self.path,
+            "handler": self.handler,
+            "framework": self.framework,
+        }
+        if self.partial:
+            out["partial"] = self.partial
+        return out
+
+
+@dataclass(slots=True)
+class _Value:
+    """A string built from literals; `unknown` names the parts that are not, `params` those
+    of them that are parameters of the function."""
+
+    text: str
+    unknown: list[str]
+    params: list[str] = field(default_factory=list)
+    routers: list[str] = field(default_factory=list)
+
+    def __add__(self, other: _Value) -> _Value:
+        return _Value(
+            self.text + other.text,
+            self.unknown + other.unknown,
+            self.params + other.params,
+            self.routers + other.routers,
+        )
+
+    def joined(self, route: _Value) -> _Value:
+        """This prefix and `route` joined as routers join them."""
+        return _Value(join(self.text, route.text), *(self + route).parts())
+
+    def parts(self) -> tuple[list[str], list[str], list[str]]:
+        return self.unknown, self.params, self.routers
+
+
+def framework(f: File, receiver: str) -> str:
+    """The router package this file's registration uses: the receiver's own package when it
+    is one (`http.HandleFunc`), else the first router package the file imports."""
+    path = f.path_of(receiver) if receiver and "." not in receiver else None
+    for prefix, name in FRAMEWORKS:
+        if path is not None and path.startswith(prefix):
+            return name
+    for prefix, name in FRAMEWORKS:
+        if f.imports_any((prefix,)):
+            return name
+    return "unknown"
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _handler(node: SgNode | None) -> str:
+    if node is None:
+        return ""
+    return _cut(" ".join(node.text().split()), _HANDLER_MAX)
+
+
+def dead(node: SgNode) -> bool:
+    """Inside the body of `if false {`: code the compiler drops."""
+    child = node
+    for anc in node.ancestors():
+        if anc.kind() == "if_statement":
+            cond = anc.field("condition")
+            body = anc.field("consequence")
+            if cond is not None and cond.text().strip() == "false" and body is not None:
+                r, b = child.range(), body.range()
+                if b.start.index <= r.start.index and r.end.index <= b.end.index:
+                    return True
+        if anc.kind() in ("function_declaration", "method_declaration"):
+            return False
+        child = anc
+    return False
+
+
+# --------------------------------------------------------------------------- values
+
+
+def value(f: File, node: SgNode, depth: int = 0) -> _Value:
+    """The string `node` evaluates to, from literals in this file."""
+    literal = string_value(node)
+    if literal is not None:
+        return _Value(literal, [])
+    kind = node.kind()
+    if kind == "parenthesized_expression":
+        inner = named(node)
+        if len(inner) == 1:
+            return value(f, inner[0], depth)
+    if kind == "binary_expression":
+        op = node.field("operator")
+        left, right = node.field("left"), node.field("right")
+        if op is not None and op.text() == "+" and left is not None and right is not None:
+            return value(f, left, depth) + value(f, right, depth)
+    if kind == "identifier" and depth < _DEPTH:
+        resolved = _identifier(f, node, depth + 1)
+        if resolved is not None:
+            return resolved
+    text = _cut(" ".join(node.text().split()), 60)
+    return _Value(f"{{{text}}}", [text])
+
+
+def _identifier(f: File, node: SgNode, depth: int) -> _Value | None:
+    """A name's value: one literal definition in its function or the file (a constant); a
+    parameter is `{name}`, filled in by `expand` from this file's callers."""
+    name = node.text()
+    func = enclosing_function(node)
+    if func is not None:
+        defs = definitions(func, name)
+        if len(defs) == 1:
+            got = value(f, defs[0], depth)
+            return got if not got.unknown else None
+        if defs:
+            return None
+        if parameter_position(func, name) is not None:
+            return _Value(f"{{{name}}}", [name], [name])
+    defs = f.once(("defs", name), lambda: definitions(f.whole(), name))
+    if len(defs) == 1:
+        got = value(f, defs[0], depth)
+        return got if not got.unknown else None
+    return None
+
+
+def _callers(f: File, func: SgNode) -> list[SgNode]:
+    key = ("callers", func.range().start.index)
+    found: list[SgNode] = f.once(key, lambda: callers(f.whole(), func))
+    return found
+
+
+# --------------------------------------------------------------------------- prefixes
+
+
+def join(prefix: str, route: str) -> str:
+    """A group's prefix and a route joined as routers do (gin's `joinPaths`)."""
+    if not prefix:
+        return route
+    if not route:
+        return prefix
+    head = prefix.rstrip("/")
+    return head + route if route.startswith("/") else f"{head}/{route}"
+
+
+def _stringish(node: SgNode) -> bool:
+    return string_value(node) is not None or node.kind() in ("binary_expression", "identifier")
+
+
+def prefix(f: File, recv: SgNode | None, depth: int = 0) -> _Value:
+    """The path prefix of the router expression `recv`."""
+    if recv is None or depth > _DEPTH:
+        return _Value("", [])
+    kind = recv.kind()
+    if kind == "parenthesized_expression" or kind == "unary_expression":
+        inner = named(recv)
+        return prefix(f, inner[-1], depth + 1) if inner else _Value("", [])
+    if kind == "call_expression":
+        fn = recv.field("function")
+        _, name, args = call_parts(recv)
+        operand = fn.field("operand") if fn is not None else None
+        if name in _PREFIXING and args and _stringish(args[0]):
+            return prefix(f, operand, depth + 1).joined(value(f, args[0], depth))
+        if name in _SAME or name in _PREFIXING:
+            return prefix(f, operand, depth + 1)
+        return _Value("", [])
+    if kind == "identifier":
+        return _prefix_of_name(f, recv, depth + 1)
+    return _Value("", [])
+
+
+def _prefix_of_name(f: File, ident: SgNode, depth: int) -> _Value:
+    name = ident.text()
+    func = enclosing_function(ident)
+    while func is not None:
+        defs = definitions(func, name)
+        if defs:
+            return _mounted(f, func, name, depth).joined(prefix(f, defs[-1], depth))
+        pos = parameter_position(func, name)
+        if pos is not None:
+            if func.kind() == "func_literal":
+                return _closure_prefix(f, func, depth)
+            return _param_prefix(f, func, pos[0], name, depth)
+        func = enclosing_function(func)
+    return _Value("", [])
+
+
+def _mounted(f: File, func: SgNode, name: str, depth: int) -> _Value:
+    """The prefix a router variable is mounted under in the same function
+    (`r.Mount("/api", api)`)."""
+    for call in func.find_all(kind="call_expression"):
+        fn = call.field("function")
+        _, method, args = call_parts(call)
+        if method == "Mount" and len(args) == 2 and args[1].text() == name:
+            outer = prefix(f, fn.field("operand") if fn is not None else None, depth + 1)
+            return outer.joined(value(f, args[0], depth))
+    return _Value("", [])
+
+
+def _closure_prefix(f: File, lit: SgNode, depth: int) -> _Value:
+    """chi's `r.Route("/v1", func(r chi.Router) {...})` and `r.Group(func(r chi.Router) {...})`:
+    the closure's router is the caller's under the Route's prefix."""
+    args = lit.parent()
+    call = args.parent() if args is not None else None
+    if call is None or call.kind() != "call_expression":
+        return _Value("", [])
+    fn = call.field("function")
+    _, name, cargs = call_parts(call)
+    outer = prefix(f, fn.field("operand") if fn is not None else None, depth + 1)
+    if name == "Route" and len(cargs) == 2:
+        return outer.joined(value(f, cargs[0], depth))
+    return outer
+
+
+def _param_prefix(f: File, func: SgNode, index: int, name: str, depth: int) -> _Value:
+    """A router passed in: the prefix every caller in this file gives it; a group type with
+    no caller here is a prefix set elsewhere (partial)."""
+    prefixes: set[str] = set()
+    for call in _callers(f, func):
+        args = named(call.field("arguments"))
+        if index >= len(args):
+            return _Value(f"{{{name}}}", [name], routers=[name])
+        got = prefix(f, args[index], depth + 1)
+        if got.unknown:
+            return got
+        prefixes.add(got.text)
+    if len(prefixes) == 1:
+        return _Value(prefixes.pop(), [])
+    unknown = _Value(f"{{{name}}}", [name], routers=[name])
+    if prefixes:
+        return unknown
+    params = func.field("parameters")
+    types = params.text() if params is not None else ""
+    if re.search(rf"\b{re.escape(name)}\b[^,)]*\b(?:RouterGroup|Group|Party)\b", types):
+        return unknown
+    return _Value("", [])
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def from_call(f: File, call: SgNode, receiver: str, name: str, args: list[SgNode]) -> list[Route]:
+    """A registration call's routes (none when it is not one)."""
+    if dead(call):
+        return []
+    if name in ("Path", "PathPrefix") and len(args) == 1:
+        return _gorilla_path(f, call, receiver, args[0])
+    if len(args) < 2:
+        return []
+    method = _ONE_METHOD.get(name, "ANY")
+    if name not in _ONE_METHOD and name not in _ANY and name not in _OTHER:
+        return []
+    first = string_value(args[0])
+    rest = args[1:]
+    if name == "Match" and args[0].kind() == "composite_literal":
+        methods = [_method_text(e) for e in named(args[0].field("body"))]
+        method = ",".join(methods) or "ANY"
+        first, rest = string_value(args[1]), args[2:]
+        path_node = args[1]
+    elif (first is not None and first.upper() in HTTP_METHODS) or (
+        first is None
+        and args[0].kind() == "selector_expression"
+        and args[0].text().split(".")[-1].startswith("Method")
+    ):
+        method = (first or args[0].text().split(".")[-1][len("Method") :]).upper()
+        path_node, rest = args[1], args[2:]
+    else:
+        path_node = args[0]
+    if not rest or (name == "Route" and rest[0].kind() == "func_literal"):
+        return []  # no handler (a client call), or a chi sub-router: its routes are rows
+    val = value(f, path_node)
+    route = val.text
+    pattern = re.match(r"^([A-Z]+)\s+(.*)$", route)
+    if pattern and pattern.group(1) in HTTP_METHODS:  # Go 1.22 "GET /healthz"
+        method, route = pattern.group(1), pattern.group(2)
+    if not route.startswith(("/", "{")) and "/" in route and val.text == route:
+        route = route[route.find("/") :]  # "example.com/healthz"
+    if name in ("Use", "Mount") and not route.startswith("/"):
+        return []
+    fn = call.field("function")
+    pre = prefix(f, fn.field("operand") if fn is not None else None)
+    method = _chained_methods(call) or method
+    return [_row(f, method, pre.joined(_Value(route, *val.parts())), val.text, rest[0], receiver)]
+
+
+def _row(
+    f: File, method: str, path: _Value, route: str, handler: SgNode | str, receiver: str
+) -> Route:
+    partial = ""
+    if path.unknown:
+        partial = "not resolved statically: " + ", ".join(dict.fromkeys(path.unknown))
+    text = path.text
+    if len(text) > MAX_PATH:
+        partial = partial or f"path cut at {MAX_PATH} characters"
+        text = _cut(text, MAX_PATH)
+    return Route(
+        method,
+        text,
+        _cut(route, MAX_PATH),
+        handler if isinstance(handler, str) else _handler(handler),
+        framework(f, receiver),
+        partial,
+        tuple(path.unknown),
+        tuple(path.params),
+        tuple(path.routers),
+    )
+
+
+def _method_text(node: SgNode) -> str:
+    """`"GET"`, `http.MethodGet` or a literal element holding one -> GET."""
+    inner = named(node)
+    if node.kind() == "literal_element" and len(inner) == 1:
+        node = inner[0]
+    literal = string_value(node)
+    if literal is not None:
+        return literal.upper()
+    return node.text().split(".")[-1].removeprefix("Method").upper()
+
+
+def _chained_methods(call: SgNode) -> str:
+    """gorilla/mux `r.HandleFunc("/x", h).Methods("GET", "HEAD")`."""
+    parent = call.parent()
+    if parent is None or parent.kind() != "selector_expression":
+        return ""
+    fld = parent.field("field")
+    outer = parent.parent()
+    if fld is None or fld.text() != "Methods" or outer is None:
+        return ""
+    args = named(outer.field("arguments"))
+    out = [
+        (string_value(a) or a.text().split(".")[-1].removeprefix("Method")).upper() for a in args
+    ]
+    return ",".join(out)
+
+
+def _gorilla_path(f: File, call: SgNode, receiver: str, arg: SgNode) -> list[Route]:
+    """`r.Path("/x").Methods("GET").HandlerFunc(h)`: the chain after Path names the handler."""
+    methods: list[str] = []
+    node = call
+    for _ in range(_DEPTH):
+        parent = node.parent()
+        if parent is None or parent.kind() != "selector_expression":
+            return []
+        fld = parent.field("field")
+        outer = parent.parent()
+        if fld is None or outer is None or outer.kind() != "call_expression":
+            return []
+        args = named(outer.field("arguments"))
+        if fld.text() == "Methods":
+            methods += [_method_text(a) for a in args]
+        elif fld.text() in ("Handler", "HandlerFunc") and args:
+            val = value(f, arg)
+            fn = call.field("function")
+            pre = prefix(f, fn.field("operand") if fn is not None else None)
+            method = ",".join(methods) or "ANY"
+            return [_row(f, method, pre.joined(val), val.text, args[0], receiver)]
+        elif fld.text() == "Subrouter":
+            return []
+        node = outer
+    return []
+
+
+def from_heartbeat(f: File, call: SgNode) -> list[Route]:
+    """chi `middleware.Heartbeat("/ping")` given to `Use`, `With` or a middleware list:
+    it answers GET and HEAD on that path before any route."""
+    receiver, name, args = call_parts(call)
+    if name != "Heartbeat" or len(args) != 1 or dead(call):
+        return []
+    if not any(receiver in f.aliases(p) for p in CHI_MIDDLEWARE):
+        return []
+    parent = call.parent()
+    if parent is None or parent.kind() not in ("argument_list", "literal_element"):
+        return []
+    val = value(f, args[0])
+    return [_row(f, "GET,HEAD", val, val.text, call.text(), receiver)]
+
+
+def from_ping(f: File, sel: SgNode) -> list[Route]:
+    """go-pkgz/rest `rest.Ping` given as middleware answers GET /ping with "pong"."""
+    operand = sel.field("operand")
+    fld = sel.field("field")
+    parent = sel.parent()
+    if operand is None or fld is None or fld.text() != "Ping" or parent is None:
+        return []
+    if operand.text() not in f.aliases(REST) or parent.kind() not in (
+        "argument_list",
+        "literal_element",
+    ):
+        return []
+    if dead(sel):
+        return []
+    return [Route("GET", "/ping", "/ping", sel.text(), "go-pkgz/rest")]
+
+
+def from_compare(f: File, node: SgNode) -> list[Route]:
+    """A hand-rolled router: `if r.URL.Path == "/v1/health" { ...write a response... }` (the
+    comparison also works as a `switch { case ... }` case)."""
+    op = node.field("operator")
+    left, right = node.field("left"), node.field("right")
+    if op is None or op.text() != "==" or left is None or right is None:
+        return []
+    if _PATH_CMP.match(right.text()):
+        left, right = right, left
+    literal = string_value(right)
+    if not _PATH_CMP.match(left.text()) or literal is None:
+        return []
+    body = _branch_body(node)
+    if body is None or not _writes(body) or dead(node):
+        return []
+    return [_row(f, "ANY", _Value(literal, []), literal, _first_statement(body), "")]
+
+
+def from_switch(f: File, node: SgNode) -> list[tuple[list[Route], SgNode]]:
+    """`switch r.URL.Path { case "/health": ... }`: rows per literal case that responds,
+    with the case they are at."""
+    val = node.field("value")
+    if val is None or not _PATH_CMP.match(val.text()) or dead(node):
+        return []
+    out: list[tuple[list[Route], SgNode]] = []
+    for case in named(node):
+        if case.kind() != "expression_case" or not _writes(case):
+            continue
+        rows = []
+        for v in named(case.field("value")):
+            literal = string_value(v)
+            if literal is not None:
+                rows.append(
+                    _row(f, "ANY", _Value(literal, []), literal, _first_statement(case), "")
+                )
+        out.append((rows, case))
+    return out
+
+
+def _branch_body(node: SgNode) -> SgNode | None:
+    """The block an `==` guards: the if's consequence (through `&&`), or a case's body."""
+    child = node
+    for anc in node.ancestors():
+        kind = anc.kind()
+        if kind == "binary_expression":
+            op = anc.field("operator")
+            if op is None or op.text() != "&&":
+                return None
+        elif kind == "parenthesized_expression":
+            pass
+        elif kind == "if_statement":
+            cond = anc.field("condition")
+            return anc.field("consequence") if cond is not None and cond == child else None
+        elif kind == "expression_list" and anc.parent() is not None:
+            case = anc.parent()
+            return case if case is not None and case.kind() == "expression_case" else None
+        else:
+            return None
+        child = anc
+    return None
+
+
+def _writes(body: SgNode) -> bool:
+    """Whether a branch answers the request itself: it uses the handler's ResponseWriter and
+    does not pass the request on (a logging middleware skipping health checks does)."""
+    func = enclosing_function(body)
+    params = func.field("parameters") if func is not None else None
+    if params is None:
+        return False
+    writer = ""
+    for decl in named(params):
+        t = decl.field("type")
+        if t is not None and _WRITER.search(t.text()):
+            names = list(decl.field_children("name"))
+            writer = names[0].text() if names else ""
+    if not writer:
+        return False
+    text = body.text()
+    if _PASS_THROUGH.search(text):
+        return False
+    return re.search(rf"\b{re.escape(writer)}\b", text) is not None
+
+
+def _first_statement(body: SgNode) -> str:
+    for child in named(body):
+        if child.kind() in ("block", "statement_list"):
+            return _first_statement(child)
+        if child.kind().endswith(("statement", "expression", "declaration")):
+            return _handler(child)
+    return ""
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def expand(f: File, rows: list[Route], at: SgNode) -> list[tuple[Route, SgNode]]:
+    """Rows whose path uses parameters of the function they are in (a helper that wraps
+    registration, `h(r, "status", api.Status)`; a prefix passed in) become one row per call of
+    that function in this file, at the call, with the call's literals filled in. Rows the
+    file cannot fill stay as they are, partial."""
+    out: list[tuple[Route, SgNode]] = []
+    for row in rows:
+        func = enclosing_function(at)
+        if not row.params or func is None or func.kind() == "func_literal":
+            out.append((row, at))
+            continue
+        calls = [c for c in _callers(f, func)[:_MAX_CALLERS] if not dead(c)]
+        if not calls:
+            out.append((row, at))
+            continue
+        for call in calls:
+            out.append((_filled(f, func, row, named(call.field("arguments"))), call))
+    return out
+
+
+_MAX_CALLERS = 64
+
+
+def _filled(f: File, func: SgNode, row: Route, args: list[SgNode]) -> Route:
+    left: list[str] = []
+
+    def sub(m: re.Match[str]) -> str:
+        pos = parameter_position(func, m.group(1))
+        if pos is None or pos[0] >= len(args):
+            return m.group(0)
+        got = value(f, args[pos[0]])
+        if got.unknown:
+            left.extend(got.unknown)
+        return got.text
+
+    path = re.sub(r"\{(\w+)\}", sub, row.path)
+    handler = row.handler
+    pos = parameter_position(func, handler) if re.fullmatch(r"\w+", handler) else None
+    if pos is not None and pos[0] < len(args):
+        handler = _handler(args[pos[0]])
+    unknown = [u for u in row.unknown if u not in row.params] + left
+    partial = "not resolved statically: " + ", ".join(dict.fromkeys(unknown)) if unknown else ""
+    routers = tuple(r for r in row.routers if r in unknown)
+    return Route(
+        row.method, path, row.route, handler, row.framework, partial, tuple(unknown), (), routers
+    )
