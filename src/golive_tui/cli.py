@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lint-checklist": ("lint_checklist", "Validate checklist definition files"),
     "scan": ("scan", "Detect readiness evidence in a Go repository"),
     "services": ("services", "List the services a repository deploys, and what is not a service"),
+    "routes": ("routes", "List the HTTP routes the shipping Go code registers"),
     "detectors": ("detectors", "List the detector catalog, shipped and the repository's own"),
     "mark": ("mark", "Answer one item of the current draft"),
     "status": ("status", "Show the current draft: items, states, sources, summary, gates"),

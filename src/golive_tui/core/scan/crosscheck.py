@@ -76,12 +76,14 @@ def apply(
 
 
 def _routes(health: DetectorResult | None) -> list[str]:
-    """Paths the Go code registers (`GET /healthz` and `host/healthz` reduced to the path)."""
+    """Paths the Go code registers (`GET /healthz` and `host/healthz` reduced to the path; a
+    prefix not known statically, `{prefix}/healthz`, matches any prefix)."""
     if health is None:
         return []
     out: list[str] = []
     for e in health.evidence:
-        route = str(e.facts.get("route", ""))
+        # the effective path (prefixes joined) where the route table knows it
+        route = str(e.facts.get("path") or e.facts.get("route", ""))
         route = re.sub(r"^[A-Z]+\s+", "", route)
         if "/" in route and not route.startswith("/"):
             route = route[route.index("/") :]

@@ -64,6 +64,7 @@ FRAMEWORKS: tuple[tuple[str, str], ...] = (
 )
 CHI_MIDDLEWARE = ("github.com/go-chi/chi/middleware", "github.com/go-chi/chi/v5/middleware")
 REST = "github.com/go-pkgz/rest"
+_HOST = re.compile(r"^(?:[\w-]+(?:\.[\w-]+)+|localhost|\{[\w.]+\})(?::\d+)?(?=/)")
 _PATH_CMP = re.compile(r"^\w+\.URL\.(?:Path|RawPath)$")
 _WRITER = re.compile(r"\bhttp\.ResponseWriter\b")
 _PASS_THROUGH = re.compile(r"\bnext\b|\.ServeHTTP\(")
@@ -364,14 +365,20 @@ def from_call(f: File, call: SgNode, receiver: str, name: str, args: list[SgNode
     pattern = re.match(r"^([A-Z]+)\s+(.*)$", route)
     if pattern and pattern.group(1) in HTTP_METHODS:  # Go 1.22 "GET /healthz"
         method, route = pattern.group(1), pattern.group(2)
-    if not route.startswith(("/", "{")) and "/" in route and val.text == route:
-        route = route[route.find("/") :]  # "example.com/healthz"
+    if not route.startswith(("/", "{")):
+        host = _HOST.match(route)
+        if host is None or name not in ("Handle", "HandleFunc"):
+            return []  # `m.Add("text/html", ...)`: not a path
+        route = route[host.end() :]  # "example.com/healthz"
     if name in ("Use", "Mount") and not route.startswith("/"):
         return []
     fn = call.field("function")
     pre = prefix(f, fn.field("operand") if fn is not None else None)
     method = _chained_methods(call) or method
-    return [_row(f, method, pre.joined(_Value(route, *val.parts())), val.text, rest[0], receiver)]
+    path = pre.joined(_Value(route, *val.parts()))
+    if "/" not in path.text:
+        return []  # no path literal at all (`attrs.Add("error", err)`): not known as a route
+    return [_row(f, method, path, val.text, rest[0], receiver)]
 
 
 def _row(
@@ -546,12 +553,13 @@ def _branch_body(node: SgNode) -> SgNode | None:
 
 
 def _writes(body: SgNode) -> bool:
-    """Whether a branch answers the request itself: it uses the handler's ResponseWriter and
-    does not pass the request on (a logging middleware skipping health checks does)."""
+    """Whether a branch answers the request itself: it is in a handler (a ResponseWriter
+    parameter, no result), uses that writer and does not pass the request on (a logging
+    middleware skipping health checks does)."""
     func = enclosing_function(body)
     params = func.field("parameters") if func is not None else None
-    if params is None:
-        return False
+    if params is None or func is None or func.field("result") is not None:
+        return False  # not a handler: one returns nothing (`validate(w, r) bool` is a check)
     writer = ""
     for decl in named(params):
         t = decl.field("type")

@@ -1,0 +1,104 @@
+"""`golive routes`: the route table of the code a service ships, through the scan's engine.
+
+The table runs the route-table extractor (`detectors/go/table.py`) as the engine's only
+family, so it reads exactly the files `golive scan` reads for the same service (shipping
+code, the deploy target's build, no `_test.go`, no vendor) and caches by blob like it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from golive_tui.core.scan.detectors import build_registry
+from golive_tui.core.scan.detectors.go.table import TABLE, RouteTableExtractor
+from golive_tui.core.scan.engine import scan
+from golive_tui.core.services.model import Service
+from golive_tui.core.services.scope import ShippingScope
+
+#: Version of the `golive routes --format json` document (docs/routes.md).
+SCHEMA = 1
+_FIELDS = ("method", "path", "route", "handler", "framework", "kind")
+
+
+@dataclass(frozen=True, slots=True)
+class RouteRow:
+    """One route: where it is registered and what it serves."""
+
+    file: str
+    line: int
+    method: str
+    path: str
+    route: str
+    handler: str
+    framework: str
+    kind: str  # health, readiness, metrics, pprof or ""
+    partial: str = ""  # why the path is not fully known ("" when it is)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "method": self.method,
+            "path": self.path,
+            "route": self.route,
+            "handler": self.handler,
+            "framework": self.framework,
+            "kind": self.kind,
+            "partial": self.partial or None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RouteTable:
+    root: str
+    service: str | None
+    routes: tuple[RouteRow, ...]
+    errors: tuple[str, ...]  # files that could not be analysed (the table may miss routes)
+    scope: ShippingScope | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "root": self.root,
+            "service": self.service,
+            "services": [s.name for s in self.scope.services] if self.scope else [],
+            "routes": [r.to_json() for r in self.routes],
+            "errors": list(self.errors),
+        }
+
+
+def route_table(
+    root: Path,
+    *,
+    service: Service | None = None,
+    use_cache: bool = True,
+    all_code: bool = False,
+) -> RouteTable:
+    """Every route the shipping code registers (the service's when given)."""
+    report = scan(
+        root,
+        only=[TABLE],
+        use_cache=use_cache,
+        registry=build_registry([RouteTableExtractor()]),
+        service=service,
+        all_code=all_code,
+    )
+    result = report.result(TABLE)
+    rows = []
+    errors = [f"{p}: {why}" for p, why in report.stats.skipped if p.endswith(".go")]
+    for e in result.evidence:
+        if "error" in e.facts:
+            errors.append(f"{e.path}: {e.facts['error']}")
+            continue
+        facts = {k: str(e.facts.get(k, "")) for k in _FIELDS}
+        rows.append(RouteRow(e.path, e.line, partial=str(e.facts.get("partial", "")), **facts))
+    rows.sort(key=lambda r: (r.file, r.line, r.path, r.method))
+    return RouteTable(
+        str(report.repo.root),
+        service.name if service else None,
+        tuple(rows),
+        tuple(errors),
+        report.scope,
+    )
