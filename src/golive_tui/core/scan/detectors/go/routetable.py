@@ -42,13 +42,14 @@ _DEPTH = 8
 HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT"})
 #: Methods that register a route for one HTTP method (`Get`, `GET`, fiber's `Get`...).
 _ONE_METHOD = {m: m for m in HTTP_METHODS} | {m.capitalize(): m for m in HTTP_METHODS}
+_ONE_METHOD |= {f"New{m.capitalize()}Route": m for m in HTTP_METHODS}  # moby's router package
 #: Methods that register a route for every method.
 _ANY = frozenset({"Handle", "HandleFunc", "Any", "All", "Mount", "Connect", "Use", "Handler"})
 _ANY |= {"HandlerFunc", "Add", "Method", "MethodFunc", "NewRoute"}
 #: Calls that return a router under a prefix given as their first argument.
 _PREFIXING = frozenset({"Group", "Route", "PathPrefix", "Prefix", "Party"})
 #: Calls that return the same router (its prefix unchanged).
-_OTHER = frozenset({"Match", "Route", "NewGetRoute", "NewHeadRoute", "NewPostRoute"})
+_OTHER = frozenset({"Match", "Route"})
 _SAME = frozenset({"Subrouter", "With", "Use", "Methods", "Schemes", "Host", "Name"})
 
 FRAMEWORKS: tuple[tuple[str, str], ...] = (
@@ -82,13 +83,9 @@ class Route:
     partial: str = ""
     unknown: tuple[str, ...] = ()  # the parts of `path` that are not literals
     params: tuple[str, ...] = ()  # ...string parameters of the registering function
-    routers: tuple[str, ...] = ()  # ...routers passed in (a group whose prefix is not here)
-
-    @property
-    def passed_in(self) -> bool:
-        """Whether every unknown part is passed in by a caller (a prefix given as an
-        argument): the route's own literal is certain."""
-        return set(self.unknown) <= set(self.params) | set(self.routers)
+    # Whether every unknown part comes before the route's literal (a prefix passed in or
+    # joined at run time, `baseUrl + "/_healthz"`): the route's own literal is then certain.
+    prefix_only: bool = True
 
     def facts(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -111,22 +108,26 @@ class _Value:
     text: str
     unknown: list[str]
     params: list[str] = field(default_factory=list)
-    routers: list[str] = field(default_factory=list)
+    literal: bool = False  # whether a literal character has been seen
+    prefix_only: bool = True  # no unknown part after a literal one
 
     def __add__(self, other: _Value) -> _Value:
         return _Value(
             self.text + other.text,
             self.unknown + other.unknown,
             self.params + other.params,
-            self.routers + other.routers,
+            self.literal or other.literal,
+            self.prefix_only and other.prefix_only and not (self.literal and other.unknown),
         )
 
     def joined(self, route: _Value) -> _Value:
         """This prefix and `route` joined as routers join them."""
-        return _Value(join(self.text, route.text), *(self + route).parts())
+        both = self + route
+        both.text = join(self.text, route.text)
+        return both
 
-    def parts(self) -> tuple[list[str], list[str], list[str]]:
-        return self.unknown, self.params, self.routers
+    def with_text(self, text: str) -> _Value:
+        return _Value(text, self.unknown, self.params, self.literal, self.prefix_only)
 
 
 def framework(f: File, receiver: str) -> str:
@@ -176,7 +177,7 @@ def value(f: File, node: SgNode, depth: int = 0) -> _Value:
     """The string `node` evaluates to, from literals in this file."""
     literal = string_value(node)
     if literal is not None:
-        return _Value(literal, [])
+        return _Value(literal, [], literal=bool(literal))
     kind = node.kind()
     if kind == "parenthesized_expression":
         inner = named(node)
@@ -311,14 +312,15 @@ def _param_prefix(f: File, func: SgNode, index: int, name: str, depth: int) -> _
     for call in _callers(f, func):
         args = named(call.field("arguments"))
         if index >= len(args):
-            return _Value(f"{{{name}}}", [name], routers=[name])
+            return _Value(f"{{{name}}}", [name])
         got = prefix(f, args[index], depth + 1)
         if got.unknown:
             return got
         prefixes.add(got.text)
     if len(prefixes) == 1:
-        return _Value(prefixes.pop(), [])
-    unknown = _Value(f"{{{name}}}", [name], routers=[name])
+        text = prefixes.pop()
+        return _Value(text, [], literal=bool(text))
+    unknown = _Value(f"{{{name}}}", [name])
     if prefixes:
         return unknown
     params = func.field("parameters")
@@ -370,12 +372,12 @@ def from_call(f: File, call: SgNode, receiver: str, name: str, args: list[SgNode
         if host is None or name not in ("Handle", "HandleFunc"):
             return []  # `m.Add("text/html", ...)`: not a path
         route = route[host.end() :]  # "example.com/healthz"
-    if name in ("Use", "Mount") and not route.startswith("/"):
-        return []
+    if name in ("Use", "Mount") and (not route.startswith("/") or len(args) != 2):
+        return []  # `unix.Mount(src, dst, ...)` is no route
     fn = call.field("function")
     pre = prefix(f, fn.field("operand") if fn is not None else None)
     method = _chained_methods(call) or method
-    path = pre.joined(_Value(route, *val.parts()))
+    path = pre.joined(val.with_text(route))
     if "/" not in path.text:
         return []  # no path literal at all (`attrs.Add("error", err)`): not known as a route
     return [_row(f, method, path, val.text, rest[0], receiver)]
@@ -400,7 +402,7 @@ def _row(
         partial,
         tuple(path.unknown),
         tuple(path.params),
-        tuple(path.routers),
+        path.prefix_only,
     )
 
 
@@ -412,7 +414,10 @@ def _method_text(node: SgNode) -> str:
     literal = string_value(node)
     if literal is not None:
         return literal.upper()
-    return node.text().split(".")[-1].removeprefix("Method").upper()
+    last = node.text().split(".")[-1]
+    if node.kind() == "selector_expression" and last.removeprefix("Method").upper() in HTTP_METHODS:
+        return last.removeprefix("Method").upper()
+    return "{" + _cut(node.text(), 40) + "}"
 
 
 def _chained_methods(call: SgNode) -> str:
@@ -628,7 +633,14 @@ def _filled(f: File, func: SgNode, row: Route, args: list[SgNode]) -> Route:
         handler = _handler(args[pos[0]])
     unknown = [u for u in row.unknown if u not in row.params] + left
     partial = "not resolved statically: " + ", ".join(dict.fromkeys(unknown)) if unknown else ""
-    routers = tuple(r for r in row.routers if r in unknown)
     return Route(
-        row.method, path, row.route, handler, row.framework, partial, tuple(unknown), (), routers
+        row.method,
+        path,
+        row.route,
+        handler,
+        row.framework,
+        partial,
+        tuple(unknown),
+        (),
+        row.prefix_only and not (left and not path.startswith("{")),
     )

@@ -99,7 +99,7 @@ def _add(f: File, rows: list[rt.Route], at: SgNode) -> None:
         return
     r = rules()
     for row, where in rt.expand(f, rows, at):
-        if row.unknown and not row.passed_in:
+        if row.unknown and not row.prefix_only:
             continue
         segments = {s.lower() for s in re.split(r"[/?]", row.path) if s}
         if segments & r.route_segments:
