@@ -412,7 +412,7 @@ def test_health_routes(call: str, route: str) -> None:
         'client.Get("/healthz")',  # a client call: no handler argument
         'r.Get("/users", h)',
         'r.Get(url + "/healthz" + x, h)',  # unknown after the literal: not the route's path
-        'r.Get(path, h)',  # no literal at all
+        "r.Get(path, h)",  # no literal at all
     ],
 )
 def test_not_health_routes(call: str) -> None:

@@ -367,7 +367,7 @@ def from_call(f: File, call: SgNode, receiver: str, name: str, args: list[SgNode
     pattern = re.match(r"^([A-Z]+)\s+(.*)$", route)
     if pattern and pattern.group(1) in HTTP_METHODS:  # Go 1.22 "GET /healthz"
         method, route = pattern.group(1), pattern.group(2)
-    if not route.startswith(("/", "{")):
+    if route and not route.startswith(("/", "{")):  # "" is a group's own path
         host = _HOST.match(route)
         if host is None or name not in ("Handle", "HandleFunc"):
             return []  # `m.Add("text/html", ...)`: not a path
