@@ -202,7 +202,7 @@ def _identifier(f: File, node: SgNode, depth: int) -> _Value | None:
     name = node.text()
     func = enclosing_function(node)
     if func is not None:
-        defs = definitions(func, name)
+        defs = _defs(f, func, name)
         if len(defs) == 1:
             got = value(f, defs[0], depth)
             return got if not got.unknown else None
@@ -210,7 +210,7 @@ def _identifier(f: File, node: SgNode, depth: int) -> _Value | None:
             return None
         if parameter_position(func, name) is not None:
             return _Value(f"{{{name}}}", [name], [name])
-    defs = f.once(("defs", name), lambda: definitions(f.whole(), name))
+    defs = _defs(f, f.whole(), name)
     if len(defs) == 1:
         got = value(f, defs[0], depth)
         return got if not got.unknown else None
@@ -218,8 +218,23 @@ def _identifier(f: File, node: SgNode, depth: int) -> _Value | None:
 
 
 def _callers(f: File, func: SgNode) -> list[SgNode]:
+    """Calls of `func` in this file; none without parsing the whole file when its name is
+    never followed by `(` again (most registering functions are called from elsewhere)."""
+    name = func.field("name")
+    if name is None or f.text.count(name.text() + "(") < 2:
+        return []
     key = ("callers", func.range().start.index)
     found: list[SgNode] = f.once(key, lambda: callers(f.whole(), func))
+    return found
+
+
+def _defs(f: File, scope: SgNode, name: str) -> list[SgNode]:
+    """`definitions`, asked once per scope and name: a function registering fifty routes on
+    one router looks the router up once."""
+    r = scope.range()
+    found: list[SgNode] = f.once(
+        ("defs", r.start.index, r.end.index, name), lambda: definitions(scope, name)
+    )
     return found
 
 
@@ -264,9 +279,11 @@ def prefix(f: File, recv: SgNode | None, depth: int = 0) -> _Value:
 
 def _prefix_of_name(f: File, ident: SgNode, depth: int) -> _Value:
     name = ident.text()
+    if f.path_of(name) is not None:
+        return _Value("", [])  # a package (`router.NewGetRoute`, `http.Handle`)
     func = enclosing_function(ident)
     while func is not None:
-        defs = definitions(func, name)
+        defs = _defs(f, func, name)
         if defs:
             return _mounted(f, func, name, depth).joined(prefix(f, defs[-1], depth))
         pos = parameter_position(func, name)
@@ -281,7 +298,12 @@ def _prefix_of_name(f: File, ident: SgNode, depth: int) -> _Value:
 def _mounted(f: File, func: SgNode, name: str, depth: int) -> _Value:
     """The prefix a router variable is mounted under in the same function
     (`r.Mount("/api", api)`)."""
-    for call in func.find_all(kind="call_expression"):
+    r = func.range()
+    mounts: list[SgNode] = f.once(
+        ("mounts", r.start.index, r.end.index),
+        lambda: list(func.find_all(kind="call_expression", regex=r"\.Mount\s*\(")),
+    )
+    for call in mounts:
         fn = call.field("function")
         _, method, args = call_parts(call)
         if method == "Mount" and len(args) == 2 and args[1].text() == name:

@@ -28,15 +28,15 @@ METRICS = "go.metrics"
 @cache
 def _route_word() -> re.Pattern[str]:
     """A route path segment anywhere in the text (string contents: the parse later proves it
-    is a registration's argument), or a segment as a whole string (`h(r, "health", f)`: a
-    helper that adds the slash)."""
+    is a registration's argument)."""
     r = rules()
-    words = trie(r.route_segments | r.metrics_segments)
-    return re.compile(rf"/{words}\b|\"{words}\"")
+    return re.compile(rf"/{trie(r.route_segments | r.metrics_segments)}\b")
 
 
 @cache
 def _bare_word() -> re.Pattern[str]:
+    """A segment as a whole string (`h(r, "health", f)`), for a helper of the file that adds
+    the slash (`"/"+path`): looked for only where such a join is."""
     r = rules()
     return re.compile(rf"\"{trie(r.route_segments | r.metrics_segments)}\"")
 
@@ -49,9 +49,16 @@ def _where() -> str:
 
 
 def _opens(seen: Seen) -> bool:
-    return _route_word().search(seen.f.text) is not None or (
-        bool(seen.f.aliases(rt.REST)) and ".Ping" in seen.f.text
+    # The scan's hot loop: one regex, then substring tests before any other.
+    text = seen.f.text
+    return (
+        _route_word().search(text) is not None
+        or (bool(seen.f.aliases(rt.REST)) and ".Ping" in text)
+        or (_JOIN in text and _bare_word().search(text) is not None)
     )
+
+
+_JOIN = '"/"'  # a path joined at run time from a literal slash
 
 
 def _rule(f: File) -> RulePart:
@@ -59,20 +66,21 @@ def _rule(f: File) -> RulePart:
     methods = "|".join(sorted(rules().route_methods | {"Heartbeat"}))
     part = RulePart(
         calls=[rf"(?:.+\.)?(?:{methods})"],
-        where=[_where(), r"\.URL\.(?:Raw)?Path\b"],
-        extra=[
+        where=[_where()],
+    )
+    if ".URL." in f.text:  # a hand-rolled router
+        part.where.append(r"\.URL\.(?:Raw)?Path\b")
+        part.extra += [
             {"kind": "binary_expression", "regex": r"\.URL\.(?:Raw)?Path\s*==|==\s*\w+\.URL\."},
             {"kind": "expression_switch_statement", "regex": r"^switch\s+\w+\.URL\.(?:Raw)?Path"},
-        ],
-    )
+        ]
     rest = f.aliases(rt.REST)
     if rest:
         ping = rf"{alt(rest)}\.Ping"
         part.extra.append({"kind": "selector_expression", "regex": rf"^{ping}$"})
         part.where.append(rf"\b{ping}\b")
-    if _bare_word().search(f.text):  # a helper's body registers: parse where calls register
+    if _JOIN in f.text and _bare_word().search(f.text):  # a helper's body registers
         part.where.append(rf"\.(?:{methods})\(")
-        part.calls.append(r"\w+")
     return part
 
 
