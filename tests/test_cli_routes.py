@@ -60,6 +60,8 @@ def shop(make_repo: RepoFactory) -> object:
             "cmd/orders/main.go": ORDERS,
             "cmd/orders/main_test.go": ORDERS.replace("/healthz", "/test-only"),
             "cmd/payments/main.go": PAYMENTS,
+            "cmd/payments/serve_windows.go": PAYMENTS.replace("func main()", "func win()"),
+            "cmd/payments/off.go": "//go:build ignore\n\n" + PAYMENTS.replace("/pay", "/off"),
             "tools/gen/main.go": TOOL,
         }
     )
@@ -106,7 +108,7 @@ def test_json_is_the_documented_document(shop: object, capsys: pytest.CaptureFix
             "kind": "",
             "partial": None,
         },
-    ]  # no comment, no test file, no tool outside every service
+    ]  # no comment, no test file, no other build's file, no tool outside every service
 
 
 def test_one_service_lists_only_its_routes(
