@@ -7,11 +7,10 @@ a literal in this file (a prefix passed in by a caller elsewhere, a variable set
 is shown as `{name}` and the row carries a `partial` note saying so - never a guess.
 
 The idioms: registration methods of net/http (Go 1.22 `"GET /x"` patterns too), chi, gorilla/mux
-(`Methods`, `Path().Handler()`), gin (`Match`, `Any`, groups), echo, fiber, httprouter; chi
-`middleware.Heartbeat("/ping")` and go-pkgz/rest `rest.Ping` used as middleware; a helper of
-the file that wraps registration (`h(r, "status", api.Status)` where `h` calls
-`r.HandleFunc("/"+path, f)`); and hand-rolled routers comparing `r.URL.Path` in an if or a
-switch whose branch writes a response. A row inside a dead branch (`if false {`) is no row.
+(`Methods`, `Path().Handler()`), gin (`Match`, `Any`, groups), echo, fiber, httprouter, and a
+helper of the file that wraps registration (`h(r, "status", api.Status)` where `h` calls
+`r.HandleFunc("/"+path, f)`: `expand`). Middleware that answers a path and hand-rolled
+routers are in `handrolled.py`. A row inside a dead branch (`if false {`) is no row.
 
 Work is bounded: prefix chains and helper calls are followed at most `_DEPTH` steps, paths
 are cut at `MAX_PATH` characters, handlers at `_HANDLER_MAX`.
@@ -63,12 +62,7 @@ FRAMEWORKS: tuple[tuple[str, str], ...] = (
     ("github.com/go-pkgz/routegroup", "routegroup"),
     ("net/http", "net/http"),
 )
-CHI_MIDDLEWARE = ("github.com/go-chi/chi/middleware", "github.com/go-chi/chi/v5/middleware")
-REST = "github.com/go-pkgz/rest"
 _HOST = re.compile(r"^(?:[\w-]+(?:\.[\w-]+)+|localhost|\{[\w.]+\})(?::\d+)?(?=/)")
-_PATH_CMP = re.compile(r"^\w+\.URL\.(?:Path|RawPath)$")
-_WRITER = re.compile(r"\bhttp\.ResponseWriter\b")
-_PASS_THROUGH = re.compile(r"\bnext\b|\.ServeHTTP\(")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +95,7 @@ class Route:
 
 
 @dataclass(slots=True)
-class _Value:
+class Value:
     """A string built from literals; `unknown` names the parts that are not, `params` those
     of them that are parameters of the function."""
 
@@ -111,8 +105,8 @@ class _Value:
     literal: bool = False  # whether a literal character has been seen
     prefix_only: bool = True  # no unknown part after a literal one
 
-    def __add__(self, other: _Value) -> _Value:
-        return _Value(
+    def __add__(self, other: Value) -> Value:
+        return Value(
             self.text + other.text,
             self.unknown + other.unknown,
             self.params + other.params,
@@ -120,14 +114,14 @@ class _Value:
             self.prefix_only and other.prefix_only and not (self.literal and other.unknown),
         )
 
-    def joined(self, route: _Value) -> _Value:
+    def joined(self, route: Value) -> Value:
         """This prefix and `route` joined as routers join them."""
         both = self + route
         both.text = join(self.text, route.text)
         return both
 
-    def with_text(self, text: str) -> _Value:
-        return _Value(text, self.unknown, self.params, self.literal, self.prefix_only)
+    def with_text(self, text: str) -> Value:
+        return Value(text, self.unknown, self.params, self.literal, self.prefix_only)
 
 
 def framework(f: File, receiver: str) -> str:
@@ -147,7 +141,7 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _handler(node: SgNode | None) -> str:
+def handler_text(node: SgNode | None) -> str:
     if node is None:
         return ""
     return _cut(" ".join(node.text().split()), _HANDLER_MAX)
@@ -173,11 +167,11 @@ def dead(node: SgNode) -> bool:
 # --------------------------------------------------------------------------- values
 
 
-def value(f: File, node: SgNode, depth: int = 0) -> _Value:
+def value(f: File, node: SgNode, depth: int = 0) -> Value:
     """The string `node` evaluates to, from literals in this file."""
     literal = string_value(node)
     if literal is not None:
-        return _Value(literal, [], literal=bool(literal))
+        return Value(literal, [], literal=bool(literal))
     kind = node.kind()
     if kind == "parenthesized_expression":
         inner = named(node)
@@ -193,10 +187,10 @@ def value(f: File, node: SgNode, depth: int = 0) -> _Value:
         if resolved is not None:
             return resolved
     text = _cut(" ".join(node.text().split()), 60)
-    return _Value(f"{{{text}}}", [text])
+    return Value(f"{{{text}}}", [text])
 
 
-def _identifier(f: File, node: SgNode, depth: int) -> _Value | None:
+def _identifier(f: File, node: SgNode, depth: int) -> Value | None:
     """A name's value: one literal definition in its function or the file (a constant); a
     parameter is `{name}`, filled in by `expand` from this file's callers."""
     name = node.text()
@@ -209,7 +203,7 @@ def _identifier(f: File, node: SgNode, depth: int) -> _Value | None:
         if defs:
             return None
         if parameter_position(func, name) is not None:
-            return _Value(f"{{{name}}}", [name], [name])
+            return Value(f"{{{name}}}", [name], [name])
     defs = _defs(f, f.whole(), name)
     if len(defs) == 1:
         got = value(f, defs[0], depth)
@@ -255,14 +249,14 @@ def _stringish(node: SgNode) -> bool:
     return string_value(node) is not None or node.kind() in ("binary_expression", "identifier")
 
 
-def prefix(f: File, recv: SgNode | None, depth: int = 0) -> _Value:
+def prefix(f: File, recv: SgNode | None, depth: int = 0) -> Value:
     """The path prefix of the router expression `recv`."""
     if recv is None or depth > _DEPTH:
-        return _Value("", [])
+        return Value("", [])
     kind = recv.kind()
     if kind == "parenthesized_expression" or kind == "unary_expression":
         inner = named(recv)
-        return prefix(f, inner[-1], depth + 1) if inner else _Value("", [])
+        return prefix(f, inner[-1], depth + 1) if inner else Value("", [])
     if kind == "call_expression":
         fn = recv.field("function")
         _, name, args = call_parts(recv)
@@ -271,16 +265,16 @@ def prefix(f: File, recv: SgNode | None, depth: int = 0) -> _Value:
             return prefix(f, operand, depth + 1).joined(value(f, args[0], depth))
         if name in _SAME or name in _PREFIXING:
             return prefix(f, operand, depth + 1)
-        return _Value("", [])
+        return Value("", [])
     if kind == "identifier":
         return _prefix_of_name(f, recv, depth + 1)
-    return _Value("", [])
+    return Value("", [])
 
 
-def _prefix_of_name(f: File, ident: SgNode, depth: int) -> _Value:
+def _prefix_of_name(f: File, ident: SgNode, depth: int) -> Value:
     name = ident.text()
     if f.path_of(name) is not None:
-        return _Value("", [])  # a package (`router.NewGetRoute`, `http.Handle`)
+        return Value("", [])  # a package (`router.NewGetRoute`, `http.Handle`)
     func = enclosing_function(ident)
     while func is not None:
         defs = _defs(f, func, name)
@@ -292,10 +286,10 @@ def _prefix_of_name(f: File, ident: SgNode, depth: int) -> _Value:
                 return _closure_prefix(f, func, depth)
             return _param_prefix(f, func, pos[0], name, depth)
         func = enclosing_function(func)
-    return _Value("", [])
+    return Value("", [])
 
 
-def _mounted(f: File, func: SgNode, name: str, depth: int) -> _Value:
+def _mounted(f: File, func: SgNode, name: str, depth: int) -> Value:
     """The prefix a router variable is mounted under in the same function
     (`r.Mount("/api", api)`)."""
     r = func.range()
@@ -309,16 +303,16 @@ def _mounted(f: File, func: SgNode, name: str, depth: int) -> _Value:
         if method == "Mount" and len(args) == 2 and args[1].text() == name:
             outer = prefix(f, fn.field("operand") if fn is not None else None, depth + 1)
             return outer.joined(value(f, args[0], depth))
-    return _Value("", [])
+    return Value("", [])
 
 
-def _closure_prefix(f: File, lit: SgNode, depth: int) -> _Value:
+def _closure_prefix(f: File, lit: SgNode, depth: int) -> Value:
     """chi's `r.Route("/v1", func(r chi.Router) {...})` and `r.Group(func(r chi.Router) {...})`:
     the closure's router is the caller's under the Route's prefix."""
     args = lit.parent()
     call = args.parent() if args is not None else None
     if call is None or call.kind() != "call_expression":
-        return _Value("", [])
+        return Value("", [])
     fn = call.field("function")
     _, name, cargs = call_parts(call)
     outer = prefix(f, fn.field("operand") if fn is not None else None, depth + 1)
@@ -327,29 +321,29 @@ def _closure_prefix(f: File, lit: SgNode, depth: int) -> _Value:
     return outer
 
 
-def _param_prefix(f: File, func: SgNode, index: int, name: str, depth: int) -> _Value:
+def _param_prefix(f: File, func: SgNode, index: int, name: str, depth: int) -> Value:
     """A router passed in: the prefix every caller in this file gives it; a group type with
     no caller here is a prefix set elsewhere (partial)."""
     prefixes: set[str] = set()
     for call in _callers(f, func):
         args = named(call.field("arguments"))
         if index >= len(args):
-            return _Value(f"{{{name}}}", [name])
+            return Value(f"{{{name}}}", [name])
         got = prefix(f, args[index], depth + 1)
         if got.unknown:
             return got
         prefixes.add(got.text)
     if len(prefixes) == 1:
         text = prefixes.pop()
-        return _Value(text, [], literal=bool(text))
-    unknown = _Value(f"{{{name}}}", [name])
+        return Value(text, [], literal=bool(text))
+    unknown = Value(f"{{{name}}}", [name])
     if prefixes:
         return unknown
     params = func.field("parameters")
     types = params.text() if params is not None else ""
     if re.search(rf"\b{re.escape(name)}\b[^,)]*\b(?:RouterGroup|Group|Party)\b", types):
         return unknown
-    return _Value("", [])
+    return Value("", [])
 
 
 # --------------------------------------------------------------------------- rows
@@ -402,11 +396,11 @@ def from_call(f: File, call: SgNode, receiver: str, name: str, args: list[SgNode
     path = pre.joined(val.with_text(route))
     if "/" not in path.text:
         return []  # no path literal at all (`attrs.Add("error", err)`): not known as a route
-    return [_row(f, method, path, val.text, rest[0], receiver)]
+    return [row(f, method, path, val.text, rest[0], receiver)]
 
 
-def _row(
-    f: File, method: str, path: _Value, route: str, handler: SgNode | str, receiver: str
+def row(
+    f: File, method: str, path: Value, route: str, handler: SgNode | str, receiver: str
 ) -> Route:
     partial = ""
     if path.unknown:
@@ -419,7 +413,7 @@ def _row(
         method,
         text,
         _cut(route, MAX_PATH),
-        handler if isinstance(handler, str) else _handler(handler),
+        handler if isinstance(handler, str) else handler_text(handler),
         framework(f, receiver),
         partial,
         tuple(path.unknown),
@@ -478,136 +472,11 @@ def _gorilla_path(f: File, call: SgNode, receiver: str, arg: SgNode) -> list[Rou
             fn = call.field("function")
             pre = prefix(f, fn.field("operand") if fn is not None else None)
             method = ",".join(methods) or "ANY"
-            return [_row(f, method, pre.joined(val), val.text, args[0], receiver)]
+            return [row(f, method, pre.joined(val), val.text, args[0], receiver)]
         elif fld.text() == "Subrouter":
             return []
         node = outer
     return []
-
-
-def from_heartbeat(f: File, call: SgNode) -> list[Route]:
-    """chi `middleware.Heartbeat("/ping")` given to `Use`, `With` or a middleware list:
-    it answers GET and HEAD on that path before any route."""
-    receiver, name, args = call_parts(call)
-    if name != "Heartbeat" or len(args) != 1 or dead(call):
-        return []
-    if not any(receiver in f.aliases(p) for p in CHI_MIDDLEWARE):
-        return []
-    parent = call.parent()
-    if parent is None or parent.kind() not in ("argument_list", "literal_element"):
-        return []
-    val = value(f, args[0])
-    return [_row(f, "GET,HEAD", val, val.text, call.text(), receiver)]
-
-
-def from_ping(f: File, sel: SgNode) -> list[Route]:
-    """go-pkgz/rest `rest.Ping` given as middleware answers GET /ping with "pong"."""
-    operand = sel.field("operand")
-    fld = sel.field("field")
-    parent = sel.parent()
-    if operand is None or fld is None or fld.text() != "Ping" or parent is None:
-        return []
-    if operand.text() not in f.aliases(REST) or parent.kind() not in (
-        "argument_list",
-        "literal_element",
-    ):
-        return []
-    if dead(sel):
-        return []
-    return [Route("GET", "/ping", "/ping", sel.text(), "go-pkgz/rest")]
-
-
-def from_compare(f: File, node: SgNode) -> list[Route]:
-    """A hand-rolled router: `if r.URL.Path == "/v1/health" { ...write a response... }` (the
-    comparison also works as a `switch { case ... }` case)."""
-    op = node.field("operator")
-    left, right = node.field("left"), node.field("right")
-    if op is None or op.text() != "==" or left is None or right is None:
-        return []
-    if _PATH_CMP.match(right.text()):
-        left, right = right, left
-    literal = string_value(right)
-    if not _PATH_CMP.match(left.text()) or literal is None:
-        return []
-    body = _branch_body(node)
-    if body is None or not _writes(body) or dead(node):
-        return []
-    return [_row(f, "ANY", _Value(literal, []), literal, _first_statement(body), "")]
-
-
-def from_switch(f: File, node: SgNode) -> list[tuple[list[Route], SgNode]]:
-    """`switch r.URL.Path { case "/health": ... }`: rows per literal case that responds,
-    with the case they are at."""
-    val = node.field("value")
-    if val is None or not _PATH_CMP.match(val.text()) or dead(node):
-        return []
-    out: list[tuple[list[Route], SgNode]] = []
-    for case in named(node):
-        if case.kind() != "expression_case" or not _writes(case):
-            continue
-        rows = []
-        for v in named(case.field("value")):
-            literal = string_value(v)
-            if literal is not None:
-                rows.append(
-                    _row(f, "ANY", _Value(literal, []), literal, _first_statement(case), "")
-                )
-        out.append((rows, case))
-    return out
-
-
-def _branch_body(node: SgNode) -> SgNode | None:
-    """The block an `==` guards: the if's consequence (through `&&`), or a case's body."""
-    child = node
-    for anc in node.ancestors():
-        kind = anc.kind()
-        if kind == "binary_expression":
-            op = anc.field("operator")
-            if op is None or op.text() != "&&":
-                return None
-        elif kind == "parenthesized_expression":
-            pass
-        elif kind == "if_statement":
-            cond = anc.field("condition")
-            return anc.field("consequence") if cond is not None and cond == child else None
-        elif kind == "expression_list" and anc.parent() is not None:
-            case = anc.parent()
-            return case if case is not None and case.kind() == "expression_case" else None
-        else:
-            return None
-        child = anc
-    return None
-
-
-def _writes(body: SgNode) -> bool:
-    """Whether a branch answers the request itself: it is in a handler (a ResponseWriter
-    parameter, no result), uses that writer and does not pass the request on (a logging
-    middleware skipping health checks does)."""
-    func = enclosing_function(body)
-    params = func.field("parameters") if func is not None else None
-    if params is None or func is None or func.field("result") is not None:
-        return False  # not a handler: one returns nothing (`validate(w, r) bool` is a check)
-    writer = ""
-    for decl in named(params):
-        t = decl.field("type")
-        if t is not None and _WRITER.search(t.text()):
-            names = list(decl.field_children("name"))
-            writer = names[0].text() if names else ""
-    if not writer:
-        return False
-    text = body.text()
-    if _PASS_THROUGH.search(text):
-        return False
-    return re.search(rf"\b{re.escape(writer)}\b", text) is not None
-
-
-def _first_statement(body: SgNode) -> str:
-    for child in named(body):
-        if child.kind() in ("block", "statement_list"):
-            return _first_statement(child)
-        if child.kind().endswith(("statement", "expression", "declaration")):
-            return _handler(child)
-    return ""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -652,7 +521,7 @@ def _filled(f: File, func: SgNode, row: Route, args: list[SgNode]) -> Route:
     handler = row.handler
     pos = parameter_position(func, handler) if re.fullmatch(r"\w+", handler) else None
     if pos is not None and pos[0] < len(args):
-        handler = _handler(args[pos[0]])
+        handler = handler_text(args[pos[0]])
     unknown = [u for u in row.unknown if u not in row.params] + left
     partial = "not resolved statically: " + ", ".join(dict.fromkeys(unknown)) if unknown else ""
     return Route(

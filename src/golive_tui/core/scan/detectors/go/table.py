@@ -18,6 +18,7 @@ from ast_grep_py import Config, SgNode
 
 from golive_tui.core.model import DetectorResult, Evidence, Polarity, Status
 from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
+from golive_tui.core.scan.detectors.go import handrolled as hr
 from golive_tui.core.scan.detectors.go import routetable as rt
 from golive_tui.core.scan.detectors.go.fragments import fragment, has_long_line, layout
 from golive_tui.core.scan.detectors.go.imports import build_ignored, default_name, scan_imports
@@ -75,7 +76,7 @@ def _config(f: File) -> tuple[Config, re.Pattern[str]]:
         {"kind": "expression_switch_statement", "regex": r"^switch\s+\w+\.URL\.(?:Raw)?Path"},
     ]
     where = [_opener().pattern]
-    rest = f.aliases(rt.REST)
+    rest = f.aliases(hr.REST)
     if rest:
         anys.append({"kind": "selector_expression", "regex": rf"^{alt(rest)}\.Ping$"})
     return cast(Config, {"rule": {"any": anys}}), re.compile("|".join(where))
@@ -165,16 +166,16 @@ def _rows(f: File) -> list[str]:
         if kind_ == "call_expression":
             receiver, name, args = call_parts(node)
             if name == "Heartbeat":
-                _add(f, rt.from_heartbeat(f, node), node)
+                _add(f, hr.from_heartbeat(f, node), node)
             elif receiver and (name in rules().route_methods or name == "Path"):
                 _add(f, rt.from_call(f, node, receiver, name, args), node)
         elif kind_ == "binary_expression":
-            _add(f, rt.from_compare(f, node), node)
+            _add(f, hr.from_compare(f, node), node)
         elif kind_ == "expression_switch_statement":
-            for rows, case in rt.from_switch(f, node):
+            for rows, case in hr.from_switch(f, node):
                 _add(f, rows, case)
         elif kind_ == "selector_expression":
-            _add(f, rt.from_ping(f, node), node)
+            _add(f, hr.from_ping(f, node), node)
     if bad:
         return [f"syntax error at line {f.line(bad[0].range().start.line)}"]
     return []

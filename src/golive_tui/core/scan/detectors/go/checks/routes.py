@@ -15,6 +15,7 @@ from functools import cache
 from ast_grep_py import SgNode
 
 from golive_tui.core.model import Evidence
+from golive_tui.core.scan.detectors.go import handrolled as hr
 from golive_tui.core.scan.detectors.go import routetable as rt
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.rules import alt, rules, trie
@@ -53,7 +54,7 @@ def _opens(seen: Seen) -> bool:
     text = seen.f.text
     return (
         _route_word().search(text) is not None
-        or (bool(seen.f.aliases(rt.REST)) and ".Ping" in text)
+        or (bool(seen.f.aliases(hr.REST)) and ".Ping" in text)
         or (_JOIN in text and _bare_word().search(text) is not None)
     )
 
@@ -74,7 +75,7 @@ def _rule(f: File) -> RulePart:
             {"kind": "binary_expression", "regex": r"\.URL\.(?:Raw)?Path\s*==|==\s*\w+\.URL\."},
             {"kind": "expression_switch_statement", "regex": r"^switch\s+\w+\.URL\.(?:Raw)?Path"},
         ]
-    rest = f.aliases(rt.REST)
+    rest = f.aliases(hr.REST)
     if rest:
         ping = rf"{alt(rest)}\.Ping"
         part.extra.append({"kind": "selector_expression", "regex": rf"^{ping}$"})
@@ -96,7 +97,7 @@ def _on_call(
     if "routes" not in gates:
         return False
     if name == "Heartbeat":
-        _add(f, rt.from_heartbeat(f, call), call)
+        _add(f, hr.from_heartbeat(f, call), call)
     elif name in rules().route_methods:
         _add(f, rt.from_call(f, call, receiver, name, args), call)
     return False  # a registration call may also be a query (`db.Get`): later gates look too
@@ -117,17 +118,17 @@ def _add(f: File, rows: list[rt.Route], at: SgNode) -> None:
 
 
 def _on_compare(f: File, node: SgNode) -> None:
-    _add(f, rt.from_compare(f, node), node)
+    _add(f, hr.from_compare(f, node), node)
 
 
 def _on_switch(f: File, node: SgNode) -> None:
-    for rows, case in rt.from_switch(f, node):
+    for rows, case in hr.from_switch(f, node):
         _add(f, rows, case)
 
 
 def _on_selector(f: File, node: SgNode) -> None:
-    if f.aliases(rt.REST):
-        _add(f, rt.from_ping(f, node), node)
+    if f.aliases(hr.REST):
+        _add(f, hr.from_ping(f, node), node)
 
 
 def _shown(e: Evidence) -> str:
