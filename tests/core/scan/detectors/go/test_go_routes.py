@@ -458,3 +458,14 @@ def test_hostile_route_literals_stay_bounded_and_literal() -> None:
     assert rows[0].facts["partial"] == "path cut at 1024 characters"
     assert rows[1].facts["path"] == "/\\x1b[31mhealthz\\x07"
     assert rows[2].facts["kind"] == "readiness"
+
+
+def test_a_hostile_concatenation_is_bounded_not_a_crash() -> None:
+    chain = " + ".join(['"/a"'] * 5000)
+    src = source(
+        CHI, f'func main() {{\n\tr := chi.NewRouter()\n\tr.Get({chain} + "/healthz", h)\n}}\n'
+    )
+    scan = TABLE.extract("main.go", src)
+    assert not scan.errors
+    (row,) = scan.findings
+    assert row.facts["partial"].startswith("not resolved statically")

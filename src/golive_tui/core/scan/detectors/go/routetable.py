@@ -168,25 +168,54 @@ def dead(node: SgNode) -> bool:
 
 
 def value(f: File, node: SgNode, depth: int = 0) -> Value:
-    """The string `node` evaluates to, from literals in this file."""
+    """The string `node` evaluates to, from literals in this file (a `+` chain of at most
+    `_MAX_OPERANDS` operands, walked without recursion: a hostile chain cannot overflow)."""
+    operands = _operands(node)
+    if operands is None:
+        return _unknown(node)
+    out = Value("", [])
+    for operand in operands:
+        out = out + _atom(f, operand, depth)
+    return out
+
+
+_MAX_OPERANDS = 256
+
+
+def _operands(node: SgNode) -> list[SgNode] | None:
+    """The operands of a `+` chain (parentheses looked through), left to right."""
+    out: list[SgNode] = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        kind = n.kind()
+        inner = named(n) if kind == "parenthesized_expression" else []
+        op = n.field("operator") if kind == "binary_expression" else None
+        left, right = (n.field("left"), n.field("right")) if op is not None else (None, None)
+        if len(inner) == 1:
+            stack.append(inner[0])
+        elif op is not None and op.text() == "+" and left is not None and right is not None:
+            stack += [right, left]
+        else:
+            out.append(n)
+        if len(out) + len(stack) > _MAX_OPERANDS:
+            return None
+    return out
+
+
+def _atom(f: File, node: SgNode, depth: int) -> Value:
     literal = string_value(node)
     if literal is not None:
         return Value(literal, [], literal=bool(literal))
-    kind = node.kind()
-    if kind == "parenthesized_expression":
-        inner = named(node)
-        if len(inner) == 1:
-            return value(f, inner[0], depth)
-    if kind == "binary_expression":
-        op = node.field("operator")
-        left, right = node.field("left"), node.field("right")
-        if op is not None and op.text() == "+" and left is not None and right is not None:
-            return value(f, left, depth) + value(f, right, depth)
-    if kind == "identifier" and depth < _DEPTH:
+    if node.kind() == "identifier" and depth < _DEPTH:
         resolved = _identifier(f, node, depth + 1)
         if resolved is not None:
             return resolved
-    text = _cut(" ".join(node.text().split()), 60)
+    return _unknown(node)
+
+
+def _unknown(node: SgNode) -> Value:
+    text = _cut(" ".join(node.text()[:200].split()), 60)
     return Value(f"{{{text}}}", [text])
 
 
