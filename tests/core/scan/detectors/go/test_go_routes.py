@@ -336,15 +336,34 @@ IDIOMS = [
         \tcase "/readyz":
         \t\tfmt.Fprint(w, "ok")
         \t}
+        \tif r.URL.Path == "/health" || r.URL.Path == "/livez" {
+        \t\thttp.Error(w, "ok", http.StatusOK)
+        \t}
         }
         """,
-        [(8, "ANY", "/v1/health"), (14, "ANY", "/readyz")],
+        [
+            (8, "ANY", "/v1/health"),
+            (14, "ANY", "/readyz"),
+            (17, "ANY", "/health"),
+            (17, "ANY", "/livez"),
+        ],
         """
         func logged(next http.Handler) http.Handler {
         \treturn http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
         \t\tif r.URL.Path == "/v1/health" {
         \t\t\tnext.ServeHTTP(w, r)
         \t\t\treturn
+        \t\t}
+        \t})
+        }
+
+        func cors(next http.Handler) http.Handler {
+        \treturn http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+        \t\tif (strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/healthz") && ok(r) {
+        \t\t\tw.Header().Set("Access-Control-Allow-Origin", "*")
+        \t\t}
+        \t\tif ok(r) && r.URL.Path == "/livez" {
+        \t\t\tw.Header().Set("Vary", "Origin")
         \t\t}
         \t})
         }
@@ -366,7 +385,7 @@ IDIOMS = [
 )
 def test_health_route_idioms(imports: str, code: str, expected: list[tuple[int, str, str]]) -> None:
     src = source(imports, code)
-    assert health(src) == expected
+    assert sorted(health(src)) == sorted(expected)
     rows = {(line, method, path) for line, method, path, _ in table(src)}
     assert set(expected) <= rows
 

@@ -101,14 +101,19 @@ def from_switch(f: File, node: SgNode) -> list[tuple[list[Route], SgNode]]:
 
 
 def _branch_body(node: SgNode) -> SgNode | None:
-    """The block an `==` guards: the if's consequence (through `&&`), or a case's body."""
+    """The block an `==` guards: the if's consequence, through a chain of only `&&` (`r.Method
+    == "GET" && r.URL.Path == "/x"`) or only `||` (`r.URL.Path == "/health" || r.URL.Path ==
+    "/healthz"`) - a mix guards something else too (`(a || path == "/x") && allowed(o)`) - or
+    a case's body."""
     child = node
+    chain = ""
     for anc in node.ancestors():
         kind = anc.kind()
         if kind == "binary_expression":
             op = anc.field("operator")
-            if op is None or op.text() != "&&":
+            if op is None or op.text() not in ("&&", "||") or chain not in ("", op.text()):
                 return None
+            chain = op.text()
         elif kind == "parenthesized_expression":
             pass
         elif kind == "if_statement":
@@ -142,7 +147,11 @@ def _writes(body: SgNode) -> bool:
     text = body.text()
     if _PASS_THROUGH.search(text):
         return False
-    return re.search(rf"\b{re.escape(writer)}\b", text) is not None
+    w = re.escape(writer)
+    # a response written: `w.Write(`, `w.WriteHeader(`, `fmt.Fprint(w`, `http.Error(w, ...)`,
+    # `json.NewEncoder(w)`, `s.health(w, r)` - setting a header alone answers nothing
+    responds = rf"\b{w}\.Write(?:Header|String)?\(|\(\s*{w}\s*[,)]"
+    return re.search(responds, text) is not None
 
 
 def _first_statement(body: SgNode) -> str:
