@@ -339,6 +339,9 @@ IDIOMS = [
         \tif r.URL.Path == "/health" || r.URL.Path == "/livez" {
         \t\thttp.Error(w, "ok", http.StatusOK)
         \t}
+        \tif r.Method == http.MethodGet && r.URL.Path == "/ping" {
+        \t\tw.Write(pong)
+        \t}
         }
         """,
         [
@@ -346,6 +349,7 @@ IDIOMS = [
             (14, "ANY", "/readyz"),
             (17, "ANY", "/health"),
             (17, "ANY", "/livez"),
+            (20, "GET", "/ping"),
         ],
         """
         func logged(next http.Handler) http.Handler {

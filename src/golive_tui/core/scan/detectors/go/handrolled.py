@@ -9,6 +9,7 @@ import re
 from ast_grep_py import SgNode
 
 from golive_tui.core.scan.detectors.go.routetable import (
+    HTTP_METHODS,
     Route,
     Value,
     dead,
@@ -78,7 +79,26 @@ def from_compare(f: File, node: SgNode) -> list[Route]:
     body = _branch_body(node)
     if body is None or not _writes(body) or dead(node):
         return []
-    return [row(f, "ANY", Value(literal, []), literal, _first_statement(body), "")]
+    return [row(f, _method(node), Value(literal, []), literal, _first_statement(body), "")]
+
+
+_METHOD_CMP = re.compile(r"\b\w+\.Method\s*==\s*(?:\w+\.Method(\w+)|\"([A-Z]+)\")")
+
+
+def _method(node: SgNode) -> str:
+    """`r.Method == http.MethodGet && r.URL.Path == "/x"`: GET; ANY without such a test."""
+    top = node
+    for anc in node.ancestors():
+        op = anc.field("operator") if anc.kind() == "binary_expression" else None
+        if op is not None and op.text() == "&&":
+            top = anc
+        elif anc.kind() != "parenthesized_expression":
+            break
+    if top is node:
+        return "ANY"
+    found = _METHOD_CMP.search(top.text())
+    method = (found.group(1) or found.group(2)).upper() if found else ""
+    return method if method in HTTP_METHODS else "ANY"
 
 
 def from_switch(f: File, node: SgNode) -> list[tuple[list[Route], SgNode]]:
