@@ -259,6 +259,7 @@ IDIOMS = [
         \tmux := http.NewServeMux()
         \tmux.HandleFunc("GET /users", h)
         \tm.Add("text/healthz", minify)
+        \tunix.Mount(src, "/proc/self/fd/healthz", "", unix.MS_BIND, "")
         }
         """,
     ),
