@@ -3,8 +3,9 @@
 
 Both read rows of the route table (`go/routetable.py`): a registration in any framework
 idiom, its effective path (group and mount prefixes joined), and a health or metrics segment in
-that path. A row whose path is not known statically counts only when the unknown part is
-passed in by a caller (the route's own literal is certain); its `partial` fact says so.
+that path. A row whose path is not known statically counts only when the unknown part is its
+prefix (passed in by a caller, or joined at run time: the route's own literal is certain); its
+`partial` fact says so.
 """
 
 from __future__ import annotations
