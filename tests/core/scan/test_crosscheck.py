@@ -92,6 +92,22 @@ def test_an_image_named_after_a_command_is_judged(make_repo: RepoFactory) -> Non
     assert result.status is Status.CONTRARY
 
 
+def test_a_route_under_a_prefix_set_at_run_time_could_not_be_told(
+    make_repo: RepoFactory,
+) -> None:
+    """`base + "/healthz"` with base from the environment: the probe may or may not reach it."""
+    server = SERVER.replace('import "net/http"', 'import (\n\t"net/http"\n\t"os"\n)').replace(
+        'mux.HandleFunc("/healthz"', 'mux.HandleFunc(os.Getenv("BASE")+"/healthz"'
+    )
+    files = {"go.mod": GO_MOD, "main.go": server, "deploy/app.yaml": deployment("/healthz")}
+    result = probes(make_repo, files)
+    assert result.evidence[0].facts["probe_paths"] == {"livenessProbe": "unknown"}
+    assert "could not tell whether 1 probe path(s) are served" in result.summary
+    files["deploy/app.yaml"] = deployment("/metrics")
+    result = probes(make_repo, files)
+    assert result.status is Status.CONTRARY  # no prefix makes /healthz serve /metrics
+
+
 def test_without_go_routes_the_probe_path_could_not_be_told(make_repo: RepoFactory) -> None:
     result = probes(make_repo, {"go.mod": GO_MOD, "deploy/app.yaml": deployment("/ready")})
     assert result.status is Status.FOUND  # probes declared; never contrary on an unknown

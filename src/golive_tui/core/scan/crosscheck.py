@@ -75,13 +75,16 @@ def apply(
 # --------------------------------------------------------------------------- probes
 
 
-def _routes(health: DetectorResult | None) -> list[str]:
-    """Paths the Go code registers (`GET /healthz` and `host/healthz` reduced to the path; a
-    prefix not known statically, `{prefix}/healthz`, matches any prefix)."""
+def _routes(health: DetectorResult | None, *, partial: bool = False) -> list[str]:
+    """Paths the Go code registers (`GET /healthz` and `host/healthz` reduced to the path):
+    those known statically, or (`partial`) those whose prefix is set at run time
+    (`{baseUrl}/_healthz` reduced to `/_healthz`: a probe it may serve is "could not tell")."""
     if health is None:
         return []
     out: list[str] = []
     for e in health.evidence:
+        if bool(e.facts.get("partial")) != partial:
+            continue
         # the effective path (prefixes joined) where the route table knows it
         route = str(e.facts.get("path") or e.facts.get("route", ""))
         route = re.sub(r"^[A-Z]+\s+", "", route)
@@ -158,6 +161,7 @@ def judge_probes(
     """Each httpGet probe path of a container running this repository's service checked
     against the Go routes."""
     routes = _routes(health)
+    maybe = _routes(health, partial=True)
     evidence: list[Evidence] = []
     notes: list[str] = []
     unknown = 0
@@ -170,16 +174,20 @@ def judge_probes(
         for probe, path, _port, line in checks:
             path = str(path)
             own = _own_image(str(e.facts.get("image", "")), names)
-            if "{{" in path or "__tpl__" in path or not routes or len(path) > MAX_PATH or not own:
+            known = routes or maybe
+            if "{{" in path or "__tpl__" in path or not known or len(path) > MAX_PATH or not own:
                 verdicts[str(probe)] = "unknown"
                 unknown += 1
             elif served(path, routes):
                 verdicts[str(probe)] = "served"
+            elif served(path, maybe):  # only under a prefix known at run time
+                verdicts[str(probe)] = "unknown"
+                unknown += 1
             else:
                 verdicts[str(probe)] = "not served"
                 why = (
                     f"{probe} GETs {common.snippet(path, 120)}, which no route in the Go code serves"
-                    f" (routes found: {', '.join(sorted(set(routes))[:4])})"
+                    f" (routes found: {', '.join(sorted(set(routes + maybe))[:4])})"
                 )
                 notes.append(f"{e.path}:{line}: {why}")
                 evidence.append(
@@ -203,7 +211,7 @@ def judge_probes(
         summary += f"; {notes[0]}" + (f" (and {len(notes) - 1} more)" if len(notes) > 1 else "")
     if unknown:
         summary += f"; could not tell whether {unknown} probe path(s) are served" + (
-            "" if routes else " (no health route registration found in the Go code)"
+            "" if routes or maybe else " (no health route registration found in the Go code)"
         )
     evidence.sort(key=lambda ev: (ev.path, ev.line))
     items = tuple(evidence)
