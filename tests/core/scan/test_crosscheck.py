@@ -103,9 +103,20 @@ def test_a_route_under_a_prefix_set_at_run_time_could_not_be_told(
     result = probes(make_repo, files)
     assert result.evidence[0].facts["probe_paths"] == {"livenessProbe": "unknown"}
     assert "could not tell whether 1 probe path(s) are served" in result.summary
-    files["deploy/app.yaml"] = deployment("/metrics")
+    files["deploy/app.yaml"] = deployment("/readyz")
     result = probes(make_repo, files)
-    assert result.status is Status.CONTRARY  # no prefix makes /healthz serve /metrics
+    assert result.status is Status.CONTRARY  # no prefix makes /healthz serve /readyz
+
+
+def test_a_probe_on_a_path_that_is_no_health_path_could_not_be_told(
+    make_repo: RepoFactory,
+) -> None:
+    """The scan knows the health routes only: `/` may be served by any route or a catch-all."""
+    result = probes(
+        make_repo, {"go.mod": GO_MOD, "main.go": SERVER, "deploy/app.yaml": deployment("/")}
+    )
+    assert result.evidence[0].facts["probe_paths"] == {"livenessProbe": "unknown"}
+    assert result.status is Status.FOUND
 
 
 def test_without_go_routes_the_probe_path_could_not_be_told(make_repo: RepoFactory) -> None:

@@ -95,6 +95,13 @@ def _routes(health: DetectorResult | None, *, partial: bool = False) -> list[str
     return out
 
 
+def _health_path(path: str) -> bool:
+    from golive_tui.core.scan.detectors.go.rules import rules
+
+    segments = {s.lower() for s in re.split(r"[/?]", path) if s}
+    return bool(segments & rules().route_segments)
+
+
 def served(path: str, routes: list[str]) -> bool:
     """Whether a request path reaches one of the registered routes: the same path, a route
     mounted under a prefix (`/internal` + `/healthz`), a subtree (`/health/`), or a route
@@ -180,7 +187,9 @@ def judge_probes(
                 unknown += 1
             elif served(path, routes):
                 verdicts[str(probe)] = "served"
-            elif served(path, maybe):  # only under a prefix known at run time
+            elif served(path, maybe) or not _health_path(path):
+                # only under a prefix known at run time, or not a health path: the scan knows
+                # the health routes only (`/` may be any route or a catch-all)
                 verdicts[str(probe)] = "unknown"
                 unknown += 1
             else:

@@ -459,7 +459,7 @@ def test_a_caller_in_the_file_resolves_a_prefix() -> None:
         }
         """,
     )
-    assert health(src) == [(13, "GET", "/internal/livez")]
+    assert health(src) == [(9, "GET", "/internal/livez")]  # the registration's own line
 
 
 def test_hostile_route_literals_stay_bounded_and_literal() -> None:
@@ -493,3 +493,40 @@ def test_a_hostile_concatenation_is_bounded_not_a_crash() -> None:
     assert not scan.errors
     (row,) = scan.findings
     assert row.facts["partial"].startswith("not resolved statically")
+
+
+def test_precision_on_real_idioms() -> None:
+    """A group from a config value stays partial; routegroup's Mount joins its prefix; a
+    middleware side effect is no route; a REST resource named metrics is no exposition."""
+    src = source(
+        f"{GIN}\n\t{HTTP}",
+        """
+        func routes(r *gin.Engine, b *routegroup.Bundle, next http.Handler) http.Handler {
+        \tpublic := r.Group(cfg.System.Prefix)
+        \t{
+        \t\tpublic.GET("/health", h)
+        \t}
+        \tapi := b.Mount("/api/v1")
+        \tapi.Group().Route(func(open *routegroup.Bundle) {
+        \t\topen.HandleFunc("GET /config", cfg)
+        \t})
+        \tr.GET("/api/v1/workflows/:id/metrics", m)
+        \treturn http.HandlerFunc(func(w http.ResponseWriter, q *http.Request) {
+        \t\tif q.Method == http.MethodPut && q.URL.Path == "/auth/expire" {
+        \t\t\tclear(w, q)
+        \t\t}
+        \t\tnext.ServeHTTP(w, q)
+        \t})
+        }
+        """,
+    )
+    scan = EXTRACTORS[0].extract("main.go", src)
+    (hit,) = [f for f in scan.findings if f.detector == HEALTH]
+    assert hit.facts["path"] == "{cfg.System.Prefix}/health" and hit.facts["partial"]
+    assert [
+        f for f in scan.findings if f.detector == "go.metrics" and "import" not in f.facts
+    ] == []
+    rows = {(line, path, kind) for line, _, path, kind in table(src)}
+    assert (15, "/api/v1/config", "") in rows
+    assert (17, "/api/v1/workflows/:id/metrics", "") in rows
+    assert not any("/auth/expire" in path for _, path, _ in rows)

@@ -264,6 +264,12 @@ def _defs(f: File, scope: SgNode, name: str) -> list[SgNode]:
 # --------------------------------------------------------------------------- prefixes
 
 
+def exposition(path: str) -> bool:
+    """A metrics exposition path has no path parameter after its prefix
+    (`/api/v1/workflows/:id/metrics` is a REST resource named metrics, not a scrape target)."""
+    return re.search(r"[:*{]", re.sub(r"^(?:\{[^}]*\})+", "", path)) is None
+
+
 def join(prefix: str, route: str) -> str:
     """A group's prefix and a route joined as routers do (gin's `joinPaths`)."""
     if not prefix:
@@ -290,7 +296,8 @@ def prefix(f: File, recv: SgNode | None, depth: int = 0) -> Value:
         fn = recv.field("function")
         _, name, args = call_parts(recv)
         operand = fn.field("operand") if fn is not None else None
-        if name in _PREFIXING and args and _stringish(args[0]):
+        mount = name == "Mount" and len(args) == 1  # routegroup's `Mount("/api")`: a bundle
+        if (name in _PREFIXING or mount) and args and args[0].kind() != "func_literal":
             return prefix(f, operand, depth + 1).joined(value(f, args[0], depth))
         if name in _SAME or name in _PREFIXING:
             return prefix(f, operand, depth + 1)
@@ -526,8 +533,11 @@ def expand(f: File, rows: list[Route], at: SgNode) -> list[tuple[Route, SgNode]]
         if not calls:
             out.append((row, at))
             continue
+        # a prefix passed in (`baseURL+"/api/live"`) keeps the registration's own line; a
+        # helper's route made by its caller (`"/"+path`) is at the call
+        own = re.fullmatch(r"(?:\{\w+\})+/.*[^/{}].*", row.route) is not None
         for call in calls:
-            out.append((_filled(f, func, row, named(call.field("arguments"))), call))
+            out.append((_filled(f, func, row, named(call.field("arguments"))), at if own else call))
     return out
 
 

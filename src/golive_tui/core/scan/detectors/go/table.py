@@ -53,7 +53,7 @@ def kind(path: str, handler: str) -> str:
         return Kind.READINESS
     if segments & r.route_segments:
         return Kind.HEALTH
-    if segments & r.metrics_segments:
+    if segments & r.metrics_segments and rt.exposition(path):
         return Kind.METRICS
     return Kind.OTHER
 

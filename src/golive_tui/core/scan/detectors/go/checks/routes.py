@@ -114,7 +114,7 @@ def _add(f: File, rows: list[rt.Route], at: SgNode) -> None:
         segments = {s.lower() for s in re.split(r"[/?]", row.path) if s}
         if segments & r.route_segments:
             f.add(HEALTH, where, POS, **row.facts())
-        elif segments & r.metrics_segments:
+        elif segments & r.metrics_segments and rt.exposition(row.path):
             f.add(METRICS, where, POS, **row.facts())
 
 
