@@ -23,6 +23,7 @@ from golive_tui.core.scan.detectors.go import routetable as rt
 from golive_tui.core.scan.detectors.go.fragments import fragment, has_long_line, layout
 from golive_tui.core.scan.detectors.go.imports import build_ignored, default_name, scan_imports
 from golive_tui.core.scan.detectors.go.rules import alt, rules, trie
+from golive_tui.core.scan.detectors.go.rules import digest as rules_digest
 from golive_tui.core.scan.detectors.go.tree import POS, File, call_parts, parse, snippet
 
 #: The id the table's one result carries (the engine runs extractors by detector id).
@@ -86,7 +87,7 @@ class RouteTableExtractor:
     """Every route of each Go file, as findings of the one table result."""
 
     name: str = "go_routes"
-    version: str = f"1.{rules().digest}"
+    version: str = f"1.{rules_digest()}"
     detectors: tuple[str, ...] = (TABLE,)
 
     def matches(self, path: str) -> bool:
