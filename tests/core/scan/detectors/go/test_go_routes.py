@@ -530,3 +530,23 @@ def test_precision_on_real_idioms() -> None:
     assert (15, "/api/v1/config", "") in rows
     assert (17, "/api/v1/workflows/:id/metrics", "") in rows
     assert not any("/auth/expire" in path for _, path, _ in rows)
+
+
+def test_a_hand_rolled_router_comparing_with_a_constant() -> None:
+    src = source(
+        HTTP,
+        """
+        const healthPath = "/v1/health"
+
+        func (s *S) handle(w http.ResponseWriter, r *http.Request) {
+        \tif r.Method == http.MethodGet && r.URL.Path == healthPath {
+        \t\tw.Write(ok)
+        \t\treturn
+        \t}
+        \tif r.URL.Path == otherPath {
+        \t\tw.Write(ok)
+        \t}
+        }
+        """,
+    )
+    assert health(src) == [(10, "GET", "/v1/health")]

@@ -73,8 +73,13 @@ def from_compare(f: File, node: SgNode) -> list[Route]:
         return []
     if _PATH_CMP.match(right.text()):
         left, right = right, left
+    if not _PATH_CMP.match(left.text()):
+        return []
     literal = string_value(right)
-    if not _PATH_CMP.match(left.text()) or literal is None:
+    if literal is None and right.kind() == "identifier":  # a constant of the file
+        got = value(f, right)
+        literal = got.text if not got.unknown else None
+    if literal is None:
         return []
     body = _branch_body(node)
     if body is None or not _writes(body) or dead(node):
