@@ -6,6 +6,7 @@
 #
 # Prints the median CPU seconds (user + system) of each and the median of the paired ratios A/B.
 set -eu
+unset PYTHONDONTWRITEBYTECODE  # both sides keep their compiled bytecode between runs
 rev=$1
 repo=$2
 runs=${3:-10}
