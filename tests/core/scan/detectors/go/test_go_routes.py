@@ -405,6 +405,26 @@ def test_negative_twins_do_not_count(imports: str, code: str) -> None:
     assert [row for row in table(src) if row[3] in ("health", "readiness")] == []
 
 
+def test_a_hand_rolled_guard_on_an_empty_path_is_no_route() -> None:
+    # Behind http.StripPrefix a catch-all handler sees "" for its root: a guard, not a route.
+    src = source(
+        HTTP,
+        """
+        func content(w http.ResponseWriter, r *http.Request) {
+        \tif r.URL.Path == "/" || r.URL.Path == "" {
+        \t\tw.Write(index)
+        \t\treturn
+        \t}
+        \tswitch r.URL.Path {
+        \tcase "", "*":
+        \t\tw.Write(index)
+        \t}
+        }
+        """,
+    )
+    assert sorted(path for _, _, path, _ in table(src)) == ["/"]
+
+
 def test_the_table_shows_every_route_with_its_kind() -> None:
     src = source(
         f'{CHI}\n\t{HTTP}\n\t"net/http/pprof"',

@@ -67,7 +67,7 @@ class GoSourceExtractor:
 
     name = "go_source"
     detectors = DETECTORS
-    version = f"5.{rules_digest()}"  # go_rules.toml changes invalidate cached scans too
+    version = f"6.{rules_digest()}"  # go_rules.toml changes invalidate cached scans too
 
     def matches(self, path: str) -> bool:
         return path.endswith(".go")

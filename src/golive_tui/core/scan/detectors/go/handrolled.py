@@ -79,7 +79,7 @@ def from_compare(f: File, node: SgNode) -> list[Route]:
     if literal is None and right.kind() == "identifier":  # a constant of the file
         got = value(f, right)
         literal = got.text if not got.unknown else None
-    if literal is None:
+    if literal is None or not literal.startswith("/"):  # "" or "*": a guard, never a request path
         return []
     body = _branch_body(node)
     if body is None or not _writes(body) or dead(node):
@@ -119,7 +119,7 @@ def from_switch(f: File, node: SgNode) -> list[tuple[list[Route], SgNode]]:
         rows = []
         for v in named(case.field("value")):
             literal = string_value(v)
-            if literal is not None:
+            if literal is not None and literal.startswith("/"):
                 rows.append(row(f, "ANY", Value(literal, []), literal, _first_statement(case), ""))
         out.append((rows, case))
     return out
