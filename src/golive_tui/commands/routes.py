@@ -48,17 +48,9 @@ def run(args: argparse.Namespace) -> int:
     if args.service:
         if args.all_code:
             raise UsageError("--service and --all-code cannot be combined")
-        from golive_tui.core.services.discover import discover
-        from golive_tui.core.services.scope import ServiceError
+        from golive_tui.core.services.choice import named_service
 
-        services = discover(root)
-        try:
-            service = services.get(args.service)
-        except KeyError:
-            names = ", ".join(s.name for s in services.services) or "none found"
-            raise ServiceError(
-                f"no service named {args.service!r} (services: {names}; see `golive services`)"
-            ) from None
+        service = named_service(root, args.service)
     table = route_table(root, service=service, use_cache=not args.no_cache, all_code=args.all_code)
     if args.format == "json":
         sys.stdout.write(json.dumps(table.to_json(), indent=2, ensure_ascii=False) + "\n")

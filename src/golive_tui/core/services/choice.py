@@ -33,6 +33,21 @@ def services_of(root: Path) -> ServiceMap:
     return discover(root)
 
 
+def named_service(root: Path, name: str) -> Service:
+    """The service `scan --service NAME` and `routes --service NAME` read the code of; a name
+    the repository does not have is a ServiceError naming the ones it has (exit 2)."""
+    from golive_tui.core.services.scope import ServiceError
+
+    services = services_of(root)
+    try:
+        return services.get(name)
+    except KeyError:
+        names = ", ".join(s.name for s in services.services) or "none found"
+        raise ServiceError(
+            f"no service named {name!r} (services: {names}; see `golive services`)"
+        ) from None
+
+
 def _known(smap: ServiceMap) -> str:
     return ", ".join(s.name for s in smap.services) or "(none)"
 
