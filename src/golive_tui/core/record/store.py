@@ -18,6 +18,7 @@ from golive_tui.core.record.canonical import canonical_payload
 from golive_tui.core.record.codec import dumps, loads, record_from_dict, record_to_dict
 from golive_tui.core.record.model import RECORDS_DIR, Record, Signature
 from golive_tui.core.services.names import check_service_name, is_service_name
+from golive_tui.core.usercache import user_cache_dir
 
 READS = {"count": 0}
 #: Cached parses: a record file's bytes (by sha256) -> its data as JSON, in the user's cache.
@@ -31,13 +32,8 @@ def _parse_cache() -> Path | None:
     describe those exact bytes, and a repository cannot plant one. They are validated again
     on every read (`record_from_dict`), so a damaged entry is an error, never a wrong record.
     """
-    base = os.environ.get("XDG_CACHE_HOME") or ""
-    if not base:
-        home = os.environ.get("HOME") or ""
-        if not home:
-            return None
-        base = str(Path(home) / ".cache")
-    return Path(base) / "golive" / "records"
+    folder = user_cache_dir()
+    return None if folder is None else folder / "records"
 
 
 #: Largest record file read (a record of a few hundred items is well under 1 MB).

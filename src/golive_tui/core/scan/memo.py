@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 import golive_tui
 from golive_tui.core.git import listing as git_listing
+from golive_tui.core.usercache import user_cache_dir
 
 try:  # built into CPython; hashlib and hmac would load OpenSSL too (~2 ms at start-up)
     from _blake2 import blake2b
@@ -506,13 +507,10 @@ def _folder(loc: git_listing.Location) -> Path | None:
 
 def _secret() -> bytes | None:
     """This user's memo key (created on first use); None when there is nowhere to keep it."""
-    base = os.environ.get("XDG_CACHE_HOME") or ""
-    if not base:
-        home = os.environ.get("HOME") or ""
-        if not home:
-            return None
-        base = str(Path(home) / ".cache")
-    path = Path(base) / "golive" / _KEY_FILE
+    folder = user_cache_dir()
+    if folder is None:
+        return None
+    path = folder / _KEY_FILE
     from golive_tui.core.confine import UnsafePathError, read_capped
 
     try:
