@@ -48,9 +48,9 @@ def run(args: argparse.Namespace) -> int:
     if args.service:
         if args.all_code:
             raise UsageError("--service and --all-code cannot be combined")
-        from golive_tui.core.services.choice import named_service
+        from golive_tui.core.services.choice import service_named
 
-        service = named_service(root, args.service)
+        service = service_named(root, args.service)
     table = route_table(root, service=service, use_cache=not args.no_cache, all_code=args.all_code)
     if args.format == "json":
         sys.stdout.write(json.dumps(table.to_json(), indent=2, ensure_ascii=False) + "\n")

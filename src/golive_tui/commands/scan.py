@@ -92,9 +92,9 @@ def run(args: argparse.Namespace) -> int:
     if args.service:
         if args.all_code:
             raise UsageError("--service and --all-code cannot be combined")
-        from golive_tui.core.services.choice import named_service
+        from golive_tui.core.services.choice import service_named
 
-        service = named_service(root, args.service)
+        service = service_named(root, args.service)
     options = {
         "only": args.detectors,
         "use_cache": not args.no_cache,

@@ -33,7 +33,7 @@ def services_of(root: Path) -> ServiceMap:
     return discover(root)
 
 
-def named_service(root: Path, name: str) -> Service:
+def service_named(root: Path, name: str) -> Service:
     """The service `scan --service NAME` and `routes --service NAME` read the code of; a name
     the repository does not have is a ServiceError naming the ones it has (exit 2)."""
     from golive_tui.core.services.scope import ServiceError

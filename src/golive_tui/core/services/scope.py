@@ -131,16 +131,6 @@ def plan_scope(
     return ShippingScope(mode, chosen, packages, shipping, frozenset(others - own), reasons)
 
 
-def find_service(discovery: Discovery, name: str) -> Service:
-    """The service called `name`, or a ServiceError listing the ones there are."""
-    try:
-        return discovery.services.get(name)
-    except KeyError:
-        names = [s.name for s in discovery.services.services]
-        there = f"services: {', '.join(names)}" if names else "no services were found"
-        raise ServiceError(f"no service named {name!r} ({there}; see `golive services`)") from None
-
-
 def scan_scope(
     snapshot: Snapshot,
     reader: FileReader,
