@@ -16,11 +16,9 @@ from golive_tui.core.assess import gate_name
 from golive_tui.core.draft import Draft
 from golive_tui.core.errors import RecordError
 from golive_tui.core.model import Answer, Source, State
+from golive_tui.core.record.carry.plan import answer_from_item, person_state
 from golive_tui.core.record.model import Record
 from golive_tui.core.record.store import load_record, record_path
-
-#: Sources a person gave (a record's other items were settled by evidence, or not at all).
-_PERSON = frozenset({Source.MANUAL.value, Source.OVERRIDE.value, Source.CARRIED.value})
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,22 +86,11 @@ def record_answers(record: Record) -> dict[str, Answer]:
     """The answers people gave in `record`, as they were given (sources kept)."""
     out: dict[str, Answer] = {}
     for rec in record.items:
-        if rec.source not in _PERSON:
+        state = person_state(rec)
+        if state is None or state not in (State.DONE, State.NA, State.WAIVED, State.TODO):
             continue
-        state = State.DONE if rec.state == State.AT_RISK.value else State(rec.state)
-        if state not in (State.DONE, State.NA, State.WAIVED, State.TODO):
-            continue
-        out[rec.id] = Answer(
-            item_id=rec.id,
-            state=state,
-            source=Source(rec.source),
-            score=rec.score if state is State.DONE else None,
-            note=rec.note,
-            reason=rec.reason,
-            until=rec.until,
-            by=rec.by,
-            at=rec.at,
-            carried_from=rec.carried_from,
+        out[rec.id] = answer_from_item(
+            rec, state, Source(rec.source), carried_from=rec.carried_from
         )
     return out
 

@@ -232,7 +232,34 @@ def compare(
     )
 
 
+#: Sources a person gave (a record's other items were settled by evidence, or not at all).
 _PERSON = frozenset({Source.MANUAL.value, Source.OVERRIDE.value, Source.CARRIED.value})
+
+
+def person_state(rec: RecordItem) -> State | None:
+    """The state a person gave `rec` (None when no person answered it). A record keeps the
+    item's shown state, so a "done" that contrary evidence kept at risk reads back as done."""
+    if rec.source not in _PERSON:
+        return None
+    return State.DONE if rec.state == State.AT_RISK.value else State(rec.state)
+
+
+def answer_from_item(
+    rec: RecordItem, state: State, source: Source, *, carried_from: str = ""
+) -> Answer:
+    """`rec` as an Answer: who and when stay the original answerer's; a score only for done."""
+    return Answer(
+        item_id=rec.id,
+        state=state,
+        source=source,
+        score=rec.score if state is State.DONE else None,
+        note=rec.note,
+        reason=rec.reason,
+        until=rec.until,
+        by=rec.by,
+        at=rec.at,
+        carried_from=carried_from,
+    )
 
 
 def recorded_answer(rec: RecordItem, base_release: str) -> Answer | None:
@@ -244,24 +271,14 @@ def recorded_answer(rec: RecordItem, base_release: str) -> Answer | None:
     base release; `by` and `at` stay the original answerer's, so revalidation counts from when
     a person last looked.
     """
-    if rec.source not in _PERSON:
+    state = person_state(rec)
+    if state is None:
         return None
-    state = State.DONE if rec.state == State.AT_RISK.value else State(rec.state)
     override = rec.source == Source.OVERRIDE.value
     if state not in (State.DONE, State.NA, State.WAIVED) and not (state is State.TODO and override):
         return None
-    return Answer(
-        item_id=rec.id,
-        state=state,
-        source=Source.OVERRIDE if override else Source.CARRIED,
-        score=rec.score if state is State.DONE else None,
-        note=rec.note,
-        reason=rec.reason,
-        until=rec.until,
-        by=rec.by,
-        at=rec.at,
-        carried_from=base_release,
-    )
+    source = Source.OVERRIDE if override else Source.CARRIED
+    return answer_from_item(rec, state, source, carried_from=base_release)
 
 
 def _by_current_id(checklist: Checklist, items: Iterable[RecordItem]) -> dict[str, RecordItem]:
