@@ -252,17 +252,7 @@ def applies(when: AppliesWhen, paths: Iterable[str], imports: Iterable[str]) -> 
     Globs use `**` for any number of directories and `*`/`?` within one; an import pattern
     matches the package itself and the packages below it (`database/sql` covers `.../driver`).
     """
-    if when.always:
-        return True
-    patterns = [glob_regex(g) for g in when.files]
-    if any(p.fullmatch(path) for path in paths for p in patterns):
-        return True
-    wanted = [glob_regex(g) for g in when.go_imports]
-    return any(
-        p.fullmatch(imp) or any(p.fullmatch(parent) for parent in _parents(imp))
-        for imp in imports
-        for p in wanted
-    )
+    return _Applicability(tuple(paths), tuple(imports))(when)
 
 
 def _parents(import_path: str) -> list[str]:
