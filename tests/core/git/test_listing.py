@@ -152,3 +152,21 @@ def test_bare_repository_is_a_clear_error(tmp_path: Path) -> None:
 def test_missing_path_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(RepoError, match="no such file"):
         listing.locate(tmp_path / "nope")
+
+
+def test_a_collected_listing_holds_git_output_once(make_repo: RepoFactory) -> None:
+    """Once read, git's processes (and the output chunks they keep) are let go; the listing
+    answers from the bytes it kept."""
+    import subprocess
+
+    root = make_repo({"main.go": GO})
+    started = listing.Listing(listing.locate(root))
+    assert any(
+        isinstance(v, tuple) and v and isinstance(v[0], subprocess.Popen)
+        for v in vars(started).values()
+    )
+    raw = started.raw()
+    held = [v for v in vars(started).values() if isinstance(v, tuple)]
+    assert not any(isinstance(part, subprocess.Popen) for value in held for part in value)
+    assert started.raw() is raw
+    assert set(_files(started.snapshot())) == {"main.go"}
