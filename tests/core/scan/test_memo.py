@@ -168,6 +168,23 @@ def test_any_change_of_an_input_is_a_miss_with_the_right_answer(
     assert _hit(scan_json(repo))  # and the new answer is remembered
 
 
+def test_a_miss_lets_go_of_the_stored_document(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The memo read for a tree that changed since is not held through the scan that follows."""
+    seen: list[tuple[bool, bool, str | None]] = []
+    answer = memo.Memo.answer
+
+    def spy(self: memo.Memo, *args: Any) -> str | None:
+        held = self.stored is not None
+        text = answer(self, *args)
+        seen.append((held, self.stored is not None, text))
+        return text
+
+    monkeypatch.setattr(memo.Memo, "answer", spy)
+    _edit_tracked(repo)
+    scan_json(repo)
+    assert seen == [(True, False, None)]
+
+
 def test_an_untracked_file_edited_in_place_is_a_miss(repo: Path) -> None:
     """Same size, same mtime: only the bytes tell, and they are hashed."""
     path = repo / "notes.go"

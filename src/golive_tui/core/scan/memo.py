@@ -199,7 +199,7 @@ class Memo:
             return None
         self.digest = key
         self._listed = (status_raw, ls_raw)
-        stored = self.stored
+        stored, self.stored = self.stored, None  # a miss frees the old document (8x moby: 3 MiB)
         if stored is None or stored["key"] != key or not _deps_unchanged(stored["deps"]):
             return None
         now = time.perf_counter()
