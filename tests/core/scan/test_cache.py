@@ -160,6 +160,35 @@ def test_cache_round_trips_findings(tmp_path: Path) -> None:
     assert loaded.skip_reason("ef" * 20) == "binary (contains NUL bytes)"
 
 
+def test_a_loaded_cache_shares_each_distinct_text_once(tmp_path: Path) -> None:
+    """Entries keep only what they hold (an empty member reads back empty) and a string that
+    many files carry (an import path, a package name) is one object once loaded."""
+    path = tmp_path / "c" / "scan.marshal"
+    cache = ScanCache.load(path)
+
+    def fresh(text: str) -> str:  # a new object, as each file's parse makes (not a constant)
+        return "".join(list(text))
+
+    def meta() -> dict[str, object]:
+        return {"package": fresh("main"), "imports": [fresh("fmt"), fresh("net/http")], "n": 1}
+
+    first, second = FileScan(meta=meta()), FileScan(meta=meta())
+    assert first.meta["package"] is not second.meta["package"]
+    only_findings = FileScan(findings=(Finding("go.pprof", 1, 1, "positive", "x", {}),))
+    blob_a, blob_b = "a0" * 20, "a1" * 20  # the same shard: one file on disk
+    cache.put("go_source@1", "a.go", blob_a, first)
+    cache.put("go_source@1", "b.go", blob_b, second)
+    cache.put("files@1", "a.go", blob_a, only_findings)
+    cache.save()
+    loaded = ScanCache.load(path)
+    a, b = (loaded.get("go_source@1", p, blob) for p, blob in (("a.go", blob_a), ("b.go", blob_b)))
+    assert a == first and b == second
+    assert loaded.get("files@1", "a.go", blob_a) == only_findings
+    assert a is not None and b is not None
+    assert a.meta["imports"][1] is b.meta["imports"][1]
+    assert a.meta["package"] is b.meta["package"]
+
+
 def test_not_a_repository_writes_no_cache(tmp_path: Path) -> None:
     plain = tmp_path / "plain"
     plain.mkdir()
