@@ -187,6 +187,8 @@ def test_a_loaded_cache_shares_each_distinct_text_once(tmp_path: Path) -> None:
     assert a is not None and b is not None
     assert a.meta["imports"][1] is b.meta["imports"][1]
     assert a.meta["package"] is b.meta["package"]
+    again = loaded.get("go_source@1", "a.go", blob_a)
+    assert again is not None and again.meta is a.meta  # a hit reads the entry, not a copy
 
 
 def test_not_a_repository_writes_no_cache(tmp_path: Path) -> None:

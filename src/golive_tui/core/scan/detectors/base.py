@@ -55,7 +55,9 @@ class FileScan:
                 for d, line, end, pol, snip, facts in data.get("findings", [])
             ),
             errors=tuple((str(a), str(b)) for a, b in data.get("errors", [])),
-            meta=dict(data.get("meta", {})),
+            # The cache's own dict, not a copy (meta is read-only, like the dataclass): 16k
+            # dicts, 2.9 MiB, fewer on a warm scan of 8x moby.
+            meta=data.get("meta") or {},
         )
 
 
