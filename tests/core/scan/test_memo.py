@@ -306,6 +306,11 @@ def test_cli_json_is_the_same_warm_and_cold(repo: Path, capsys: pytest.CaptureFi
     assert _facts(warm) == _facts(cold)
 
 
+def test_render_prints_what_json_dumps_prints() -> None:
+    document = {"a": ["é — ☃", 1, None], "b": {"c": [], "d": {}}, "stats": {"seconds": 0.5}}
+    assert render(document) == json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
 def test_the_config_path_is_the_readers() -> None:
     from golive_tui.core.scan.config import CONFIG_PATH
 
