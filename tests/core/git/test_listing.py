@@ -159,7 +159,7 @@ def test_a_collected_listing_holds_git_output_once(make_repo: RepoFactory) -> No
     answers from the bytes it kept."""
     import subprocess
 
-    root = make_repo({"main.go": GO})
+    root = make_repo({"main.go": GO, "util.go": GO.replace("main()", "util()")})
     started = listing.Listing(listing.locate(root))
     assert any(
         isinstance(v, tuple) and v and isinstance(v[0], subprocess.Popen)
@@ -169,4 +169,6 @@ def test_a_collected_listing_holds_git_output_once(make_repo: RepoFactory) -> No
     held = [v for v in vars(started).values() if isinstance(v, tuple)]
     assert not any(isinstance(part, subprocess.Popen) for value in held for part in value)
     assert started.raw() is raw
-    assert set(_files(started.snapshot())) == {"main.go"}
+    files = _files(started.snapshot())
+    assert set(files) == {"main.go", "util.go"}
+    assert files["main.go"].mode is files["util.go"].mode  # one int object per mode

@@ -27,6 +27,9 @@ GIT_TIMEOUT = 600.0
 MODE_SYMLINK = 0o120000
 MODE_GITLINK = 0o160000
 MODE_FILE = 0o100644
+#: The modes an index holds, parsed once: each file's RepoFile shares the int (an int this
+#: large is an object of its own: 26k of them, 0.7 MiB, for 8x moby's listing).
+_MODES = {f"{mode:o}": mode for mode in (MODE_FILE, 0o100755, MODE_SYMLINK, MODE_GITLINK)}
 
 _VENDOR = "vendor"
 
@@ -269,7 +272,7 @@ def _parse_listing(
     for record in _split_z(ls_raw):
         meta, _, path = record.partition("\t")
         mode_s, sha, _stage = meta.split(" ")
-        mode = int(mode_s, 8)
+        mode = _MODES.get(mode_s) or int(mode_s, 8)
         if mode == MODE_GITLINK:
             submodules.append(path)
             continue
