@@ -86,8 +86,8 @@ def render(document: dict[str, Any]) -> str:
     """The printed form of a scan document (`golive scan --format json`)."""
     import json
 
-    # The chunks joined with the newline, not the text copied to add it: 8x moby's document
-    # is 3 MB in memory (one non-ASCII character makes it two bytes a character).
+    # The chunks joined with the newline, not the text copied to add it: a 3 MB copy fewer
+    # on 8x moby (one non-ASCII character makes the whole text two bytes a character).
     chunks = list(json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(document))
     chunks.append("\n")
     return "".join(chunks)
@@ -153,7 +153,7 @@ def scan_json(
         all_code=all_code,
     )
     # Checked before the document is rendered: git's second listing (2.9 MB on 8x moby, twice
-    # that while it is read) is let go before the 3 MB text exists (peak -5 MiB).
+    # that while it is read) is let go before the 3 MB text exists (warm peak 71.7 -> 69.2 MiB).
     keep = memo is not None and bool(after) and memo.still(after.pop()) and info.memoizable
     document = report.to_json()
     text = render(document)
