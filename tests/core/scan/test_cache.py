@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from tests.conftest import RepoFactory, git
 
 from golive_tui.core.model import DetectorResult, Evidence, Polarity
@@ -189,6 +191,20 @@ def test_a_loaded_cache_shares_each_distinct_text_once(tmp_path: Path) -> None:
     assert a.meta["package"] is b.meta["package"]
     again = loaded.get("go_source@1", "a.go", blob_a)
     assert again is not None and again.meta is a.meta  # a hit reads the entry, not a copy
+
+
+@pytest.mark.parametrize("meta", ["not a mapping", None, 7, [1, 2]])
+def test_an_entry_of_another_shape_is_a_miss(tmp_path: Path, meta: object) -> None:
+    path = tmp_path / "c" / "scan.marshal"
+    cache = ScanCache.load(path)
+    blob = "b0" * 20
+    cache.put("go_source@1", "a.go", blob, FileScan(meta={"imports": ["fmt"]}))
+    cache.save()
+    shard = path.with_name("shard-b.marshal")
+    data = marshal.loads(shard.read_bytes())
+    data["scans"]["go_source@1"][f"a.go\0{blob}"][1]["meta"] = meta
+    shard.write_bytes(marshal.dumps(data))
+    assert ScanCache.load(path).get("go_source@1", "a.go", blob) is None
 
 
 def test_not_a_repository_writes_no_cache(tmp_path: Path) -> None:
