@@ -72,7 +72,10 @@ def record_saver(session: Session) -> SaveRecordFn:
 
 
 def build_deps(session: Session, pair: tuple[str, ...] = ()) -> WalkerDeps:
+    """The real walker's dependencies. The scan starts here, in a process of its own
+    (core.scan.apart): it runs while Textual loads and lays out the first screen."""
     from golive_tui.core.assess import assess
+    from golive_tui.core.scan.apart import ScanApart
     from golive_tui.tui.deps import WalkerDeps
 
     def carry(report: WalkReport) -> CarryPlan | None:
@@ -85,7 +88,8 @@ def build_deps(session: Session, pair: tuple[str, ...] = ()) -> WalkerDeps:
         checklist=session.checklist,
         release=session.release,
         store=session.store,
-        scan=session.scan,
+        scan=ScanApart(session.root, session.service),  # Session.scan, in a child process
+        scan_apart=True,
         assess=assess,
         profile=session.profile,
         pair=pair,
@@ -144,10 +148,16 @@ def _on_terminal() -> bool:
 def open_walker(session: Session, pair: tuple[str, ...] = ()) -> int:
     if not _on_terminal():
         return 2
+    deps = build_deps(session, pair)  # first: the scan runs while Textual is imported
     from golive_tui.commands._output import unfiltered_streams
     from golive_tui.tui.app import GoliveApp
 
-    app = GoliveApp(build_deps(session, pair))
-    with unfiltered_streams():
-        code = app.run()
+    app = GoliveApp(deps)
+    try:
+        with unfiltered_streams():
+            code = app.run()
+    finally:
+        close = getattr(deps.scan, "close", None)
+        if close is not None:
+            close()  # a scan the walker never took (it refused to open) is stopped
     return code if isinstance(code, int) else (app.return_code or 0)

@@ -67,9 +67,9 @@ def reviewed_scan(
 
     `service` ("" = the whole repository) limits the evidence to the code that service ships.
     """
-    from golive_tui.core.scan.engine import scan
+    from golive_tui.core.scan.report_memo import memo_scan
     from golive_tui.core.services.choice import service_for
 
     state = tree_now(repo_root)
     shipped = service_for(repo_root, service)
-    return ReviewedScan(scan(repo_root, progress=progress, service=shipped), state)
+    return ReviewedScan(memo_scan(repo_root, progress=progress, service=shipped), state)

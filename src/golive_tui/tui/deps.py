@@ -93,3 +93,6 @@ class WalkerDeps:
     read_only: bool = False  # the walk opens as that record until the user amends it
     opened: Draft | None = None  # the record's answers as a draft (shown when read-only)
     service: str = ""  # the service walked, in a repository of several ("" = the repository)
+    # True when `scan` runs in another process (core.scan.apart): it may start before the
+    # first paint, since it does not share this interpreter with the layout.
+    scan_apart: bool = False

@@ -122,12 +122,13 @@ def prepared_scan(
     include_vendor: bool = False,
     service: Service | None = None,
     all_code: bool = False,
+    progress: Callable[[Progress], None] | None = None,
 ) -> ScanReport:
     """`scan()` of the working tree, with the repository already located, its config read and
     its listing started (the memo's miss: git is not asked twice); `info` is filled in."""
     scope = None if all_code else _ServiceScope(service)
     prepared = (loc, config or Config(), listing)
-    return _scan(loc.root, only, True, include_vendor, None, None, None, scope, prepared, info)
+    return _scan(loc.root, only, True, include_vendor, None, progress, None, scope, prepared, info)
 
 
 # Long on purpose: the scan's phases in order (listing, config, plan, read+extract, finalize,

@@ -1,0 +1,203 @@
+"""The walker's scan in a process of its own: `reviewed_scan` exactly as `golive status` and
+`golive sign` run it, in a child Python, its progress and its report sent back as plain data
+(compact.py) over a pipe.
+
+What it buys: the scan no longer shares the walker's interpreter lock. In a thread of the
+walker, a warm scan of moby answered from the report memo (~0.1 s alone, mostly waiting on
+git) took 0.45-0.85 s, because every system call it makes hands the lock to the UI thread and
+waits up to a switch interval (5 ms) to get it back while Textual lays out and paints; apart,
+it runs on the other core while the walker starts, and the walker only decodes the result
+(~3 ms on moby).
+
+The child is golive's own code started with `-P` from golive's own folder (nothing of the
+scanned repository lands on `sys.path`); it is told the repository and the service, nothing
+else, and its answer is only ever rebuilt into the classes a report is made of.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from golive_tui.core.errors import GoliveError
+from golive_tui.core.scan import compact, pipes
+
+if TYPE_CHECKING:
+    from golive_tui.core.reviewed import ReviewedScan
+    from golive_tui.core.scan.report import Progress
+
+#: Largest message accepted from the child (a report of 8x moby is ~3 MB).
+MAX_MESSAGE = 256 * 1024 * 1024
+_SERVE = "from golive_tui.core.scan import apart; apart.serve()"
+
+
+class ScanProcessError(GoliveError):
+    """The scan process failed, or ended without a report."""
+
+
+class ScanApart:
+    """`reviewed_scan` of one repository and service in a child process, started at once.
+
+    Created before the walker's screen exists, the scan runs while Textual is imported and
+    lays out the first screen; the first call takes that scan, a later one (a rescan) starts
+    another. Call it as `ScanFn`: `scan(progress) -> ReviewedScan`."""
+
+    def __init__(self, repo_root: Path, service: str = "") -> None:
+        self.repo_root = repo_root
+        self.service = service
+        self._lock = threading.Lock()
+        self._started: subprocess.Popen[bytes] | None = None
+        with contextlib.suppress(ScanProcessError):
+            self._started = _start(repo_root, service)
+
+    def __call__(self, progress: Callable[[Progress], None] | None = None) -> ReviewedScan:
+        """The report, calling `progress` on this thread as reports arrive; `progress` may
+        raise to stop the scan (the child is then killed). A GoliveError of the child is
+        raised again as ScanProcessError with its message."""
+        with self._lock:
+            proc, self._started = self._started, None
+        if proc is None:
+            proc = _start(self.repo_root, self.service)
+        try:
+            return _collect(proc, progress)
+        finally:
+            _stop(proc)
+
+    def close(self) -> None:
+        """Stop a scan started and never taken (the walker closed before it scanned)."""
+        with self._lock:
+            proc, self._started = self._started, None
+        if proc is not None:
+            _stop(proc)
+
+    def __del__(self) -> None:
+        self.close()
+
+
+def _start(repo_root: Path, service: str) -> subprocess.Popen[bytes]:
+    try:
+        # -P and golive's own folder as cwd: nothing in the scanned repository is importable.
+        proc = subprocess.Popen(
+            [sys.executable, "-P", "-c", _SERVE],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            cwd=Path(__file__).resolve().parent,
+        )
+    except OSError as exc:
+        raise ScanProcessError(f"could not start the scan: {exc}") from exc
+    assert proc.stdin is not None
+    with contextlib.suppress(BrokenPipeError):
+        pipes.write_message(proc.stdin.fileno(), marshal.dumps((str(repo_root), service)))
+    with contextlib.suppress(OSError):
+        proc.stdin.close()
+    return proc
+
+
+def _collect(
+    proc: subprocess.Popen[bytes], progress: Callable[[Progress], None] | None
+) -> ReviewedScan:
+    assert proc.stdout is not None
+    for kind, value in _messages(proc.stdout.fileno()):
+        if kind == "progress":
+            if progress is not None:
+                progress(_decoded(value, "Progress"))
+        elif kind == "done":
+            return _decoded(value, "ReviewedScan")  # type: ignore[no-any-return]
+        elif kind == "error" and isinstance(value, str):
+            raise ScanProcessError(value)
+    code = proc.wait()
+    raise ScanProcessError(f"the scan process ended without a report (exit code {code})")
+
+
+def _messages(fd: int) -> Any:
+    """(kind, value) per message of the child, read in large chunks: every read is one system
+    call, which costs this thread a turn of the interpreter lock while the UI is busy."""
+    buffer = bytearray()
+    while True:
+        while len(buffer) >= pipes.HEADER:
+            size = int.from_bytes(buffer[: pipes.HEADER], "little")
+            if size > MAX_MESSAGE:
+                raise ScanProcessError("the scan process sent an oversized message")
+            end = pipes.HEADER + size
+            if len(buffer) < end:
+                break
+            body = bytes(buffer[pipes.HEADER : end])
+            del buffer[:end]
+            try:
+                message = marshal.loads(body)
+            except (ValueError, EOFError, TypeError) as exc:
+                raise ScanProcessError("the scan process sent a garbled message") from exc
+            if not (isinstance(message, tuple) and len(message) == 2):
+                raise ScanProcessError("the scan process sent a garbled message")
+            yield message
+        try:
+            chunk = os.read(fd, 1 << 20)
+        except OSError:
+            return
+        if not chunk:
+            return
+        buffer += chunk
+
+
+def _decoded(value: object, expected: str) -> Any:
+    try:
+        decoded = compact.decode(value)
+    except (ValueError, TypeError) as exc:
+        raise ScanProcessError("the scan process sent a garbled report") from exc
+    if type(decoded).__name__ != expected:
+        raise ScanProcessError("the scan process sent a garbled report")
+    return decoded
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """The child is done or no longer wanted: never left running, always reaped."""
+    if proc.poll() is None:
+        with contextlib.suppress(OSError):
+            proc.kill()
+    for stream in (proc.stdin, proc.stdout):
+        with contextlib.suppress(OSError):
+            if stream is not None:
+                stream.close()
+    with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+        proc.wait(timeout=5)
+
+
+def serve() -> None:
+    """The child: one request (repository, service), progress reports, then the report."""
+    out = sys.stdout.fileno()
+    request = pipes.read_message(sys.stdin.fileno())
+    try:
+        root, service = marshal.loads(request or b"")
+        if not (isinstance(root, str) and isinstance(service, str)):
+            raise ValueError
+    except (ValueError, EOFError, TypeError):
+        return
+
+    def send(kind: str, value: Any) -> None:
+        pipes.write_message(out, marshal.dumps((kind, value)))
+
+    def progress(report: Progress) -> None:
+        send("progress", compact.encode(report))
+
+    from golive_tui.core.reviewed import reviewed_scan
+
+    try:
+        scanned = reviewed_scan(Path(root), progress, service)
+        body = compact.encode(scanned)
+    except GoliveError as exc:
+        send("error", str(exc))
+        return
+    except BrokenPipeError:
+        return  # the walker no longer wants it
+    except Exception as exc:  # told to the walker, which shows it and walks on without evidence
+        send("error", f"the scan failed: {type(exc).__name__}: {exc}")
+        return
+    send("done", body)

@@ -1,0 +1,174 @@
+"""The report memo: a scan of the working tree whose inputs are all unchanged returns the report
+the last identical scan returned, without loading a detector. `golive walk`, `status`, `mark`
+and `sign` scan through here (core/reviewed.py), so they show and sign the same report.
+
+The twin of memo.py's whole-document memo (`scan --format json`), with the same key, the same
+MAC under the user's secret and the same bounds (memo.py says what the key covers and why it
+cannot be stale); what it keeps is the report itself, as plain data (compact.py), in a slot of
+its own. What it buys: a warm scan of moby answered from it costs ~60 ms of CPU instead of
+~250 ms (the families' imports, the plan, 3,000 cache lookups, the service scope and every
+family's `finalize` are skipped), which is what lets the walker show moby's evidence within
+half a second of its first screen.
+"""
+
+from __future__ import annotations
+
+import marshal
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from golive_tui.core.git import listing as git_listing
+from golive_tui.core.scan import compact, memo
+
+try:  # built into CPython, as memo.py takes it (hmac would load OpenSSL too)
+    from _operator import _compare_digest as compare_digest
+except ImportError:  # pragma: no cover - another Python
+    from hmac import compare_digest  # type: ignore[no-redef]
+
+if TYPE_CHECKING:
+    from golive_tui.core.scan.report import Progress, ScanReport
+    from golive_tui.core.services.model import Service
+
+#: Bumped when what is kept changes shape (part of the slot and of the key).
+FORMAT = 1
+
+
+def memo_scan(
+    root: Path,
+    *,
+    progress: Callable[[Progress], None] | None = None,
+    service: Service | None = None,
+) -> ScanReport:
+    """`engine.scan(root, progress=progress, service=service)`: from the memo when every input
+    is unchanged (then `progress` hears nothing: the report is complete at once)."""
+    started = time.perf_counter()
+    loc = git_listing.locate(Path(root))
+    located = time.perf_counter()
+    config = memo._config(loc.root)
+    vendor = bool(config is not None and config.scan.include_vendor)
+    listing = git_listing.Listing(loc, include_vendor=vendor)
+    options = ("report", FORMAT, str(loc.root), loc.shallow, vendor, repr(service))
+    slot = cast("ReportMemo | None", ReportMemo.open(loc, options)) if loc.is_git else None
+    if slot is not None:
+        report = slot.report(listing, started, located)
+        if report is not None:
+            return report
+    from golive_tui.core.scan.engine import RunInfo, prepared_scan
+
+    info = RunInfo()
+    after: list[git_listing.Listing] = []  # the tree once read (memo.scan_json says why)
+    if slot is not None:
+        info.after_read = lambda: after.append(
+            git_listing.Listing(loc, include_vendor=vendor, untracked=False)
+        )
+    report = prepared_scan(loc, config, listing, info, service=service, progress=progress)
+    if slot is not None and after and slot.still(after[0]) and info.memoizable:
+        slot.keep(report, info.pairs)
+    return report
+
+
+class ReportMemo(memo.Memo):
+    """A memo slot that keeps a ScanReport (memo.Memo keeps the printed document)."""
+
+    def report(
+        self, listing: git_listing.Listing, started: float, located: float
+    ) -> ScanReport | None:
+        """The stored report on a hit, with this run's counters; None on a miss (the key is
+        kept for `keep`)."""
+        status_raw, ls_raw = listing.raw()
+        listed = time.perf_counter()
+        key = self._key(status_raw, ls_raw)
+        if key is None:
+            return None
+        self.digest = key
+        self._listed = (status_raw, ls_raw)
+        stored = self.stored
+        if stored is None or stored["key"] != key or not memo._deps_unchanged(stored["deps"]):
+            return None
+        from golive_tui.core.scan.report import ScanReport
+
+        try:
+            report = compact.decode(stored["report"])
+        except (ValueError, TypeError):
+            return None
+        if not isinstance(report, ScanReport):
+            return None
+        now = time.perf_counter()
+        timings = (
+            ("locate", located - started),
+            ("list", listed - located),
+            ("memo", now - listed),
+        )
+        stats = replace(
+            report.stats,
+            seconds=now - started,
+            timings=timings,
+            cache_hits=stored["pairs"],
+            files_read=self.files_read,
+            parsed_go_files=0,
+        )
+        return replace(report, stats=stats)
+
+    def keep(self, report: ScanReport, pairs: int) -> None:
+        """Remember `report` under the key `report()` computed (nothing when it could not, or
+        when the report would not come back exactly as it is)."""
+        if not self.digest:
+            return
+        try:
+            encoded = compact.encode(report)
+            body = marshal.dumps(
+                {
+                    "format": FORMAT,
+                    "key": self.digest,
+                    "deps": memo._deps(),
+                    "report": encoded,
+                    "pairs": pairs,
+                }
+            )
+            if compact.decode(marshal.loads(body)["report"]) != report:
+                return
+        except ValueError:
+            return  # a value the plain form cannot hold: scanned again next time
+        if len(body) + memo._MAC_BYTES > memo.MAX_MEMO_BYTES:
+            return
+        from golive_tui.core.atomic import write_atomic
+
+        try:
+            write_atomic(self.path, memo._mac(self.secret, body) + body, mode=0o600)
+            memo._prune(self.path.parent)
+        except (OSError, ValueError):
+            return  # a memo is only ever a shortcut
+
+    def _load(self) -> dict[str, Any] | None:
+        from golive_tui.core.confine import UnsafePathError, read_capped
+
+        try:
+            raw = read_capped(self.path, memo.MAX_MEMO_BYTES)
+        except (OSError, ValueError, UnsafePathError):  # missing, a symlink, too large...
+            return None
+        mac, body = raw[: memo._MAC_BYTES], raw[memo._MAC_BYTES :]
+        if len(mac) != memo._MAC_BYTES or not compare_digest(mac, memo._mac(self.secret, body)):
+            return None  # not written by this user's golive: never parsed
+        try:
+            data = marshal.loads(body)
+        except (ValueError, EOFError, TypeError):
+            return None
+        return data if _well_formed(data) else None
+
+
+def _well_formed(data: object) -> bool:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return False
+    types = {"key": bytes, "deps": list, "report": list, "pairs": int}
+    if not all(isinstance(data.get(k), t) for k, t in types.items()):
+        return False
+    return all(
+        isinstance(d, list)
+        and len(d) == 3
+        and isinstance(d[0], str)
+        and all(isinstance(x, int) for x in d[1:])
+        for d in data["deps"]
+    )

@@ -1,0 +1,76 @@
+"""The walker's scan in a process of its own: the same report, progress and errors as the scan
+in this process, and a child that never outlives what wanted it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.conftest import RepoFactory
+from tests.core.scan.test_memo import FILES
+from tests.core.scan.test_report_memo import _facts, _hit
+
+from golive_tui.core.reviewed import ReviewedScan, reviewed_scan
+from golive_tui.core.scan.apart import ScanApart, ScanProcessError
+from golive_tui.core.scan.report import Progress
+
+
+class Stop(Exception):
+    pass
+
+
+@pytest.fixture
+def repo(make_repo: RepoFactory) -> Path:
+    return make_repo(FILES)
+
+
+def test_the_report_is_the_one_status_computes(repo: Path) -> None:
+    """Miss then hit: the child scans, then answers from the report memo it stored."""
+    (repo / "extra.go").write_text("package main\n")  # a tree state with a change in it
+    heard: list[Progress] = []
+    first = ScanApart(repo)(heard.append)
+    assert isinstance(first, ReviewedScan) and not _hit(first.report)
+    here = reviewed_scan(repo)  # status, mark and sign scan this way
+    assert _hit(here.report)  # the child's memo serves this process too
+    assert _facts(first.report) == _facts(here.report)
+    assert first.state == here.state and first.state is not None and first.state.changes
+    results = {p.result.id for p in heard if p.result is not None}
+    assert results == {r.id for r in first.report.results}  # evidence streamed as found
+    again = ScanApart(repo)()
+    assert _hit(again.report) and _facts(again.report) == _facts(here.report)
+
+
+def test_a_scan_error_is_told_with_its_message(tmp_path: Path) -> None:
+    with pytest.raises(ScanProcessError, match="does-not-exist"):
+        ScanApart(tmp_path / "does-not-exist")()
+
+
+def test_progress_that_raises_stops_the_child(repo: Path) -> None:
+    scan = ScanApart(repo)
+
+    def stop(_report: Progress) -> None:
+        raise Stop
+
+    proc = scan._started
+    assert proc is not None
+    with pytest.raises(Stop):
+        scan(stop)
+    assert proc.returncode is not None  # killed and reaped, never left running
+
+
+def test_a_scan_never_taken_is_stopped(repo: Path) -> None:
+    scan = ScanApart(repo)
+    proc = scan._started
+    assert proc is not None
+    scan.close()
+    assert proc.returncode is not None
+    assert isinstance(scan(), ReviewedScan)  # a later call starts a scan of its own
+
+
+def test_nothing_in_the_repository_is_imported(make_repo: RepoFactory, tmp_path: Path) -> None:
+    marker = tmp_path / "imported"
+    planted = f"open({str(marker)!r}, 'w').close()\n"
+    root = make_repo({**FILES, "yaml.py": planted, "golive_tui/__init__.py": planted})
+    ScanApart(root)()
+    ScanApart(root / "vendor")()  # started from inside a folder of the repository too
+    assert not marker.exists()
