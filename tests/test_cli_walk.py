@@ -188,3 +188,30 @@ def test_pair_without_an_email_is_refused(repo: Path, capsys) -> None:
     """Issue 13, point 7: `--pair` takes `Name <email>`, as the walker's `p` does."""
     assert cli.main(["walk", "-C", str(repo), "--pair", "just a name"]) == 2
     assert "expected 'Name <email>'" in capsys.readouterr().err
+
+
+def test_walk_starts_its_scan_before_the_session_opens(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16: the scan runs (in a process of its own) while checklists, drafts and records
+    are read and Textual loads; the walker takes that scan, and it never outlives the walk."""
+    from golive_tui.commands import walk
+    from golive_tui.core.scan.apart import ScanApart
+    from golive_tui.core.workflows import Session
+
+    taken: list[ScanApart] = []
+
+    def open_walker(session: Session, pair: tuple[str, ...] = (), scan: object = None) -> int:
+        assert isinstance(scan, ScanApart) and scan._started is not None  # running already
+        assert walk.build_deps(session, pair, scan).scan is scan  # the walker takes it
+        other = replace(session, service="elsewhere")
+        assert walk.build_deps(other, pair, scan).scan is not scan  # never another's scan
+        taken.append(scan)
+        return 0
+
+    monkeypatch.setattr(walk, "_tty", lambda: True)
+    monkeypatch.setattr(walk, "open_walker", open_walker)
+    assert cli.main(["walk", str(repo)]) == 0
+    (scan,) = taken
+    assert scan.repo_root == repo.resolve() and scan.service == ""
+    assert scan._started is None  # stopped when the walk ended

@@ -429,7 +429,7 @@ def test_walk_asks_which_service_and_remembers_it(
         asked.append(tuple(s.name for s in smap.services))  # type: ignore[attr-defined]
         return "payments"
 
-    def open_walker(session: Session, pair: tuple[str, ...] = ()) -> int:
+    def open_walker(session: Session, pair: tuple[str, ...] = (), scan: object = None) -> int:
         opened.append(session.service)
         return 0
 

@@ -21,6 +21,7 @@ from golive_tui.core.workflows import Session, plan_for_walk
 if TYPE_CHECKING:  # the Textual side is imported only when the walker opens
     from golive_tui.core.assess import Assessment
     from golive_tui.core.draft import Draft
+    from golive_tui.core.scan.apart import ScanApart
     from golive_tui.core.services.model import ServiceMap
     from golive_tui.tui.deps import SaveRecordFn, WalkerDeps, WalkReport
 
@@ -71,12 +72,18 @@ def record_saver(session: Session) -> SaveRecordFn:
     return save
 
 
-def build_deps(session: Session, pair: tuple[str, ...] = ()) -> WalkerDeps:
-    """The real walker's dependencies. The scan starts here, in a process of its own
-    (core.scan.apart): it runs while Textual loads and lays out the first screen."""
+def build_deps(
+    session: Session, pair: tuple[str, ...] = (), scan: ScanApart | None = None
+) -> WalkerDeps:
+    """The real walker's dependencies. The scan runs in a process of its own (core.scan.apart),
+    `scan` when it was started already for this session's repository and service, else it
+    starts here: it runs while Textual loads and lays out the first screen."""
     from golive_tui.core.assess import assess
     from golive_tui.core.scan.apart import ScanApart
     from golive_tui.tui.deps import WalkerDeps
+
+    if scan is None or (scan.repo_root, scan.service) != (session.root, session.service):
+        scan = ScanApart(session.root, session.service)
 
     def carry(report: WalkReport) -> CarryPlan | None:
         return plan_for_walk(
@@ -88,7 +95,7 @@ def build_deps(session: Session, pair: tuple[str, ...] = ()) -> WalkerDeps:
         checklist=session.checklist,
         release=session.release,
         store=session.store,
-        scan=ScanApart(session.root, session.service),  # Session.scan, in a child process
+        scan=scan,  # Session.scan, in a child process
         scan_apart=True,
         assess=assess,
         profile=session.profile,
@@ -120,7 +127,16 @@ def run(args: argparse.Namespace) -> int:
             return 0
     if scope:
         remember_service(root, scope)
-    return open_walker(open_session(args, "walk", scope), pair)
+    # The scan starts before the session opens (checklists parsed, drafts and records read)
+    # and before Textual loads: on moby a warm scan is done by the time the walk is drawn.
+    from golive_tui.core.scan.apart import ScanApart
+
+    scan = ScanApart(root, scope) if _tty() else None
+    try:
+        return open_walker(open_session(args, "walk", scope), pair, scan)
+    finally:
+        if scan is not None:
+            scan.close()
 
 
 def pick_service(root: Path, smap: ServiceMap) -> str | None:
@@ -135,8 +151,12 @@ def pick_service(root: Path, smap: ServiceMap) -> str | None:
     return chosen if isinstance(chosen, str) and chosen else None
 
 
+def _tty() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def _on_terminal() -> bool:
-    if sys.stdin.isatty() and sys.stdout.isatty():
+    if _tty():
         return True
     print(
         "golive: the walker needs a terminal; use `golive status` or `golive mark` in scripts",
@@ -145,10 +165,10 @@ def _on_terminal() -> bool:
     return False
 
 
-def open_walker(session: Session, pair: tuple[str, ...] = ()) -> int:
+def open_walker(session: Session, pair: tuple[str, ...] = (), scan: ScanApart | None = None) -> int:
     if not _on_terminal():
         return 2
-    deps = build_deps(session, pair)  # first: the scan runs while Textual is imported
+    deps = build_deps(session, pair, scan)  # first: the scan runs while Textual is imported
     from golive_tui.commands._output import unfiltered_streams
     from golive_tui.tui.app import GoliveApp
 
