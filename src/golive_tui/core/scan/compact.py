@@ -50,15 +50,24 @@ def _class(name: str) -> type:
     return found
 
 
+#: Field names of each listed dataclass (`dataclasses.fields` per value: ~60 us each, 40 ms
+#: for moby's report); () for a named tuple.
+_names: dict[type, tuple[str, ...]] = {}
+
+
 def _fields(value: object) -> tuple[Any, ...] | None:
     """The field values of a listed dataclass or named tuple; None for anything else."""
     kind = type(value)
-    name = kind.__name__
-    if name not in _CLASSES or _class(name) is not kind:
-        return None
-    if dataclasses.is_dataclass(value):
-        return tuple(getattr(value, f.name) for f in dataclasses.fields(value))
-    return tuple(value)  # type: ignore[arg-type]  # a NamedTuple of the list
+    names = _names.get(kind)
+    if names is None:
+        name = kind.__name__
+        if name not in _CLASSES or _class(name) is not kind:
+            return None
+        fields = dataclasses.fields(value) if dataclasses.is_dataclass(value) else ()
+        names = _names[kind] = tuple(f.name for f in fields)
+    if not names:
+        return tuple(value)  # type: ignore[arg-type]  # a NamedTuple of the list
+    return tuple([getattr(value, n) for n in names])
 
 
 def encode(value: Any) -> Any:
