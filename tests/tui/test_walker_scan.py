@@ -81,3 +81,32 @@ def test_a_burst_of_reports_is_one_message_and_the_last_is_never_lost() -> None:
     assert outbox.put(FakeProgress("detectors", 2, 2)) is True
     latest, taken = outbox.take()
     assert latest is not None and latest.result is None and taken == []
+
+
+async def test_quit_and_rescan_stop_a_scan_that_runs_apart(repo: Path) -> None:
+    """A scan in a process of its own is stopped at once (the process killed), not at its next
+    report; the first scan is never stopped by the walker's own start."""
+    scan = HeldScan()
+    stops: list[bool] = []
+
+    def stop_scan() -> None:
+        stops.append(walker.scanning)
+        scan.release.set()  # as killing the process ends the scan's call
+
+    app = GoliveApp(make_deps(repo, scan=scan, scan_apart=True, stop_scan=stop_scan))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, WalkerScreen))
+        walker = app.screen
+        assert isinstance(walker, WalkerScreen)
+        await until(pilot, scan.reported.is_set)
+        assert stops == [] and walker.scanning
+        walker.action_rescan()
+        assert stops == [True]  # the running scan, stopped before the next one starts
+        await until(pilot, lambda: not walker.scanning)
+        assert walker.report is not None  # the new scan finished and is shown
+        scan.release.clear()
+        scan.reported.clear()
+        walker.action_rescan()
+        await until(pilot, scan.reported.is_set)
+        await pilot.press("q")
+        assert stops == [True, True]

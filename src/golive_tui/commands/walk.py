@@ -97,6 +97,7 @@ def build_deps(
         store=session.store,
         scan=scan,  # Session.scan, in a child process
         scan_apart=True,
+        stop_scan=scan.close,
         assess=assess,
         profile=session.profile,
         pair=pair,

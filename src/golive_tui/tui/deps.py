@@ -96,3 +96,5 @@ class WalkerDeps:
     # True when `scan` runs in another process (core.scan.apart): it may start before the
     # first paint, since it does not share this interpreter with the layout.
     scan_apart: bool = False
+    # Stops a running scan at once (quit, rescan); without it one stops at its next report.
+    stop_scan: Callable[[], None] | None = None

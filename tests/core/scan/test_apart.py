@@ -74,3 +74,33 @@ def test_nothing_in_the_repository_is_imported(make_repo: RepoFactory, tmp_path:
     ScanApart(root)()
     ScanApart(root / "vendor")()  # started from inside a folder of the repository too
     assert not marker.exists()
+
+
+#: A scan process that reports once, then never finishes.
+HANGING = (
+    "import marshal, os\n"
+    "from golive_tui.core.scan import compact, pipes\n"
+    "from golive_tui.core.scan.report import Progress\n"
+    "pipes.write_message(1, marshal.dumps(('progress', compact.encode(Progress('listing', 0, 1)))))\n"
+    "os.read(os.pipe()[0], 1)\n"
+)
+
+
+def test_close_stops_a_running_scan_at_once(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Quit or rescan: the call returns now, not at the child's next report (never, here)."""
+    from golive_tui.core.scan import apart
+
+    monkeypatch.setattr(apart, "_SERVE", HANGING)
+    scan = ScanApart(repo)
+    running = scan._started
+    assert running is not None
+    heard: list[Progress] = []
+
+    def progress(report: Progress) -> None:
+        heard.append(report)
+        scan.close()  # as the walker's quit does, from another thread
+
+    with pytest.raises(ScanProcessError, match="without a report"):
+        scan(progress)
+    assert heard == [Progress("listing", 0, 1)]
+    assert running.returncode is not None  # killed and reaped

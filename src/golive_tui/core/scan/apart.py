@@ -54,6 +54,7 @@ class ScanApart:
         self.service = service
         self._lock = threading.Lock()
         self._started: subprocess.Popen[bytes] | None = None
+        self._running: set[subprocess.Popen[bytes]] = set()
         with contextlib.suppress(ScanProcessError):
             self._started = _start(repo_root, service)
 
@@ -65,17 +66,27 @@ class ScanApart:
             proc, self._started = self._started, None
         if proc is None:
             proc = _start(self.repo_root, self.service)
+        with self._lock:
+            self._running.add(proc)
         try:
             return _collect(proc, progress)
         finally:
+            with self._lock:
+                self._running.discard(proc)
             _stop(proc)
 
     def close(self) -> None:
-        """Stop a scan started and never taken (the walker closed before it scanned)."""
+        """Stop every scan of this object: one started and never taken (the walker closed
+        before it scanned), one running (quit, rescan: its call then raises at once instead
+        of waiting for the child's next report)."""
         with self._lock:
-            proc, self._started = self._started, None
-        if proc is not None:
-            _stop(proc)
+            running, started = list(self._running), self._started
+            self._started = None
+        for proc in running:  # killed only: its call's thread reads its pipe, then reaps it
+            with contextlib.suppress(OSError):
+                proc.kill()
+        if started is not None:
+            _stop(started)
 
     def __del__(self) -> None:
         self.close()

@@ -67,6 +67,8 @@ class ScanHandling(WalkView):
     _outbox: Outbox | None = None  # the running scan's reports (a rescan's replaces it)
 
     def start_scan(self) -> None:
+        if self.scanning:
+            self.stop_scan()  # a rescan: the running scan's result is no longer wanted
         self.scanning = True
         self.report = None  # nothing to sign until this scan has finished
         self.query_one(SummaryBar).scanning(0, 0)
@@ -81,6 +83,12 @@ class ScanHandling(WalkView):
         painted = threading.Event()
         self.call_after_refresh(painted.set)
         self.run_scan(self._outbox, painted)
+
+    def stop_scan(self) -> None:
+        """Cancel the running scan; one in a process of its own is stopped at once."""
+        self.workers.cancel_group(self, "scan")
+        if self.deps.stop_scan is not None:
+            self.deps.stop_scan()
 
     @work(thread=True, exclusive=True, group="scan")
     def run_scan(self, outbox: Outbox, painted: threading.Event) -> None:

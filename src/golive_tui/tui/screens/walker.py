@@ -220,7 +220,7 @@ class WalkerScreen(Answering, EvidenceActions, ScanHandling):
         return save
 
     async def action_quit(self) -> None:
-        self.workers.cancel_group(self, "scan")  # a running scan stops at its next report
+        self.stop_scan()  # a running scan stops (in-process: at its next report)
         if not self.read_only:
             shown = ViewState(self.items.current_id or "", self.filter)
             save_view(self.store, self.deps.checklist.id, self.deps.release, shown)
