@@ -102,15 +102,16 @@ def child(repo: str, started_ns: int, size: tuple[int, int]) -> None:
 
 
 def _early_scan(repo: str) -> Any:
-    """The scan `golive walk` starts before it opens the session, where the installation
-    measured has one (core.scan.apart); None for one that scans from the walker only."""
+    """The scan `golive walk` starts before it opens the session when a core is idle, where
+    the installation measured has one (core.scan.apart); None otherwise (then the walker
+    starts it)."""
     try:
-        from golive_tui.core.scan.apart import ScanApart
+        from golive_tui.core.scan.apart import ScanApart, idle_core
     except ImportError:
         return None
     from golive_tui.core.git.listing import worktree_root
 
-    return ScanApart(worktree_root(Path(repo)), "")
+    return ScanApart(worktree_root(Path(repo)), "") if idle_core() else None
 
 
 async def _drive(app: Any, marks: dict[str, float], started_ns: int, size: tuple[int, int]) -> None:

@@ -193,25 +193,52 @@ def test_pair_without_an_email_is_refused(repo: Path, capsys) -> None:
 def test_walk_starts_its_scan_before_the_session_opens(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Issue 16: the scan runs (in a process of its own) while checklists, drafts and records
-    are read and Textual loads; the walker takes that scan, and it never outlives the walk."""
+    """Issue 16: with a core idle, the scan runs (in a process of its own) while checklists,
+    drafts and records are read and Textual loads; the walker takes that scan, and it never
+    outlives the walk. On a busy machine it starts after the walker's first paint instead."""
     from golive_tui.commands import walk
-    from golive_tui.core.scan.apart import ScanApart
+    from golive_tui.core.scan import apart
     from golive_tui.core.workflows import Session
 
-    taken: list[ScanApart] = []
+    taken: list[object] = []
+    early: list[bool] = []
 
     def open_walker(session: Session, pair: tuple[str, ...] = (), scan: object = None) -> int:
-        assert isinstance(scan, ScanApart) and scan._started is not None  # running already
-        assert walk.build_deps(session, pair, scan).scan is scan  # the walker takes it
-        other = replace(session, service="elsewhere")
-        assert walk.build_deps(other, pair, scan).scan is not scan  # never another's scan
+        deps = walk.build_deps(session, pair, scan)  # type: ignore[arg-type]
+        if scan is not None:
+            assert isinstance(scan, apart.ScanApart) and scan._started is not None  # running
+            assert deps.scan is scan  # the walker takes it
+            other = replace(session, service="elsewhere")
+            assert walk.build_deps(other, pair, scan).scan is not scan  # never another's scan
+        early.append(deps.scan_early)
         taken.append(scan)
         return 0
 
     monkeypatch.setattr(walk, "_tty", lambda: True)
     monkeypatch.setattr(walk, "open_walker", open_walker)
+    monkeypatch.setattr(apart, "idle_core", lambda: True)
     assert cli.main(["walk", str(repo)]) == 0
-    (scan,) = taken
+    scan = taken[0]
+    assert isinstance(scan, apart.ScanApart)
     assert scan.repo_root == repo.resolve() and scan.service == ""
     assert scan._started is None  # stopped when the walk ended
+    monkeypatch.setattr(apart, "idle_core", lambda: False)
+    assert cli.main(["walk", str(repo)]) == 0
+    assert taken[1] is None and early == [True, False]  # busy: after the first paint
+
+
+def test_a_core_is_idle_when_fewer_tasks_run_than_there_are_cores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from golive_tui.core.scan.apart import idle_core
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})
+    loadavg = tmp_path / "loadavg"
+    loadavg.write_text("0.52 0.40 0.31 1/180 4242\n")  # only the walker runs
+    assert idle_core(loadavg)
+    loadavg.write_text("7.11 7.99 6.66 11/139 7705\n")
+    assert not idle_core(loadavg)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.1, 0.1))
+    assert idle_core(tmp_path / "no-such-file")  # elsewhere: the load average

@@ -79,11 +79,11 @@ def build_deps(
     `scan` when it was started already for this session's repository and service, else it
     starts here: it runs while Textual loads and lays out the first screen."""
     from golive_tui.core.assess import assess
-    from golive_tui.core.scan.apart import ScanApart
+    from golive_tui.core.scan.apart import ScanApart, idle_core
     from golive_tui.tui.deps import WalkerDeps
 
     if scan is None or (scan.repo_root, scan.service) != (session.root, session.service):
-        scan = ScanApart(session.root, session.service)
+        scan = ScanApart(session.root, session.service, start=idle_core())
 
     def carry(report: WalkReport) -> CarryPlan | None:
         return plan_for_walk(
@@ -96,7 +96,7 @@ def build_deps(
         release=session.release,
         store=session.store,
         scan=scan,  # Session.scan, in a child process
-        scan_apart=True,
+        scan_early=scan.started,
         stop_scan=scan.close,
         assess=assess,
         profile=session.profile,
@@ -129,10 +129,11 @@ def run(args: argparse.Namespace) -> int:
     if scope:
         remember_service(root, scope)
     # The scan starts before the session opens (checklists parsed, drafts and records read)
-    # and before Textual loads: on moby a warm scan is done by the time the walk is drawn.
-    from golive_tui.core.scan.apart import ScanApart
+    # and before Textual loads, when a core is idle: on moby a warm scan is done by the time
+    # the walk is drawn. On a busy machine it starts after the first paint instead.
+    from golive_tui.core.scan.apart import ScanApart, idle_core
 
-    scan = ScanApart(root, scope) if _tty() else None
+    scan = ScanApart(root, scope) if _tty() and idle_core() else None
     try:
         return open_walker(open_session(args, "walk", scope), pair, scan)
     finally:

@@ -43,20 +43,24 @@ class ScanProcessError(GoliveError):
 
 
 class ScanApart:
-    """`reviewed_scan` of one repository and service in a child process, started at once.
+    """`reviewed_scan` of one repository and service in a child process, started at once
+    unless `start` is false.
 
     Created before the walker's screen exists, the scan runs while Textual is imported and
-    lays out the first screen; the first call takes that scan, a later one (a rescan) starts
-    another. Call it as `ScanFn`: `scan(progress) -> ReviewedScan`."""
+    lays out the first screen; the first call takes that scan, a later one (a rescan), or the
+    first when it was not started, starts another. Call it as `ScanFn`:
+    `scan(progress) -> ReviewedScan`."""
 
-    def __init__(self, repo_root: Path, service: str = "") -> None:
+    def __init__(self, repo_root: Path, service: str = "", *, start: bool = True) -> None:
         self.repo_root = repo_root
         self.service = service
         self._lock = threading.Lock()
         self._started: subprocess.Popen[bytes] | None = None
         self._running: set[subprocess.Popen[bytes]] = set()
-        with contextlib.suppress(ScanProcessError):
-            self._started = _start(repo_root, service)
+        if start:
+            with contextlib.suppress(ScanProcessError):
+                self._started = _start(repo_root, service)
+        self.started = self._started is not None  # running since it was created
 
     def __call__(self, progress: Callable[[Progress], None] | None = None) -> ReviewedScan:
         """The report, calling `progress` on this thread as reports arrive; `progress` may
@@ -90,6 +94,27 @@ class ScanApart:
 
     def __del__(self) -> None:
         self.close()
+
+
+def idle_core(loadavg: Path = Path("/proc/loadavg")) -> bool:
+    """Whether a core is free now, for a scan started beside the walker's own start-up.
+
+    On a busy machine the scan (Python and git's threads) takes CPU from the first paint
+    instead (moby at load 8 on 2 cores: the first screen 1.2-1.45x later in paired runs), so
+    it then starts after it. Runnable tasks now (`/proc/loadavg`, this one included) against
+    the cores this process may use; elsewhere the 1-minute load average."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    try:
+        runnable = float(loadavg.read_bytes().split()[3].split(b"/")[0])
+    except (OSError, ValueError, IndexError):
+        try:
+            runnable = os.getloadavg()[0] + 1
+        except OSError:
+            return cores > 1
+    return runnable < cores
 
 
 def _start(repo_root: Path, service: str) -> subprocess.Popen[bytes]:
