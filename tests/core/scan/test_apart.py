@@ -104,3 +104,10 @@ def test_close_stops_a_running_scan_at_once(repo: Path, monkeypatch: pytest.Monk
         scan(progress)
     assert heard == [Progress("listing", 0, 1)]
     assert running.returncode is not None  # killed and reaped
+
+
+def test_the_records_folder_is_the_record_models() -> None:
+    from golive_tui.core import reviewed
+    from golive_tui.core.record.model import RECORDS_DIR
+
+    assert reviewed.RECORDS == RECORDS_DIR.as_posix()
