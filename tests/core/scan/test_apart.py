@@ -110,4 +110,4 @@ def test_the_records_folder_is_the_record_models() -> None:
     from golive_tui.core import reviewed
     from golive_tui.core.record.model import RECORDS_DIR
 
-    assert reviewed.RECORDS == RECORDS_DIR.as_posix()
+    assert RECORDS_DIR.as_posix() == reviewed.RECORDS
