@@ -111,3 +111,17 @@ def test_the_records_folder_is_the_record_models() -> None:
     from golive_tui.core.record.model import RECORDS_DIR
 
     assert RECORDS_DIR.as_posix() == reviewed.RECORDS
+
+
+def test_without_a_process_the_scan_runs_here(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from golive_tui.core.scan import apart
+
+    def refused(*_args: object) -> None:
+        raise ScanProcessError("could not start the scan: no more processes")
+
+    monkeypatch.setattr(apart, "_start", refused)
+    scan = ScanApart(repo)
+    assert not scan.started
+    heard: list[Progress] = []
+    report = scan(heard.append)
+    assert heard and _facts(report.report) == _facts(reviewed_scan(repo).report)

@@ -69,7 +69,12 @@ class ScanApart:
         with self._lock:
             proc, self._started = self._started, None
         if proc is None:
-            proc = _start(self.repo_root, self.service)
+            try:
+                proc = _start(self.repo_root, self.service)
+            except ScanProcessError:  # no process to be had: the same scan, in this one
+                from golive_tui.core.reviewed import reviewed_scan
+
+                return reviewed_scan(self.repo_root, progress, self.service)
         with self._lock:
             self._running.add(proc)
         try:
