@@ -33,8 +33,8 @@ def _facts(report: ScanReport) -> ScanReport:
     return replace(report, stats=stats)
 
 
-def _memos(root: Path) -> list[Path]:
-    return sorted((root / ".git" / "golive" / "cache" / "reports").glob("*.memo"))
+def _memos(root: Path, kind: str = "report") -> list[Path]:
+    return sorted((root / ".git" / "golive" / "cache" / "reports").glob(f"*.{kind}"))
 
 
 @pytest.fixture
@@ -79,8 +79,18 @@ def test_the_document_memo_and_the_report_memo_are_apart(repo: Path) -> None:
     from golive_tui.core.scan.memo import scan_json
 
     scan_json(repo)
-    assert len(_memos(repo)) == 2
+    assert len(_memos(repo)) == 1 and len(_memos(repo, "memo")) == 1
     assert _hit(report_memo.memo_scan(repo))
+    assert _hit(report_memo.memo_scan(repo, service=None))
+
+
+def test_report_slots_are_bounded(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from golive_tui.core.scan import memo
+
+    monkeypatch.setattr(memo, "MAX_SLOTS", 1)
+    (repo / ".golive" / "config.toml").write_text("[scan]\ninclude_vendor = true\n")
+    report_memo.memo_scan(repo)  # another slot: vendor/ is read
+    assert len(_memos(repo)) == 1
 
 
 @pytest.mark.parametrize(

@@ -23,9 +23,11 @@ from typing import TYPE_CHECKING, Any, cast
 from golive_tui.core.git import listing as git_listing
 from golive_tui.core.scan import compact, memo
 
-try:  # built into CPython, as memo.py takes it (hmac would load OpenSSL too)
+try:  # built into CPython, as memo.py takes them (hashlib and hmac would load OpenSSL too)
+    from _blake2 import blake2b
     from _operator import _compare_digest as compare_digest
 except ImportError:  # pragma: no cover - another Python
+    from hashlib import blake2b
     from hmac import compare_digest  # type: ignore[no-redef]
 
 if TYPE_CHECKING:
@@ -51,7 +53,7 @@ def memo_scan(
     vendor = bool(config is not None and config.scan.include_vendor)
     listing = git_listing.Listing(loc, include_vendor=vendor)
     options = ("report", FORMAT, str(loc.root), loc.shallow, vendor, repr(service))
-    slot = cast("ReportMemo | None", ReportMemo.open(loc, options)) if loc.is_git else None
+    slot = ReportMemo.for_scan(loc, options, vendor=vendor) if loc.is_git else None
     if slot is not None:
         report = slot.report(listing, started, located)
         if report is not None:
@@ -71,7 +73,31 @@ def memo_scan(
 
 
 class ReportMemo(memo.Memo):
-    """A memo slot that keeps a ScanReport (memo.Memo keeps the printed document)."""
+    """A memo slot that keeps a ScanReport (memo.Memo keeps the printed document).
+
+    Of memo.Memo it takes the key (`_key`, `still`) and nothing of its files: its own file
+    (`<options>.report`) holds the report, read and pruned here."""
+
+    vendor: bool = False  # whether the scan reads vendor/ (part of the key)
+    report_path: Path
+
+    @classmethod
+    def for_scan(
+        cls, loc: git_listing.Location, options: tuple[object, ...], *, vendor: bool
+    ) -> ReportMemo | None:
+        """The slot for these options, its stored report read; None when memos cannot be used."""
+        folder = memo._folder(loc)
+        slot = cast("ReportMemo | None", cls.open(loc, options))
+        if slot is None or folder is None:
+            return None
+        slot.vendor = vendor
+        name = blake2b(repr(options).encode("utf-8", "surrogateescape"), digest_size=12)
+        slot.report_path = folder / f"{name.hexdigest()}.report"
+        slot.stored = slot._read()
+        return slot
+
+    def _load(self, *_args: object) -> None:
+        """memo.Memo's files are never this slot's (its own are read by `_read`)."""
 
     def report(
         self, listing: git_listing.Listing, started: float, located: float
@@ -137,16 +163,16 @@ class ReportMemo(memo.Memo):
         from golive_tui.core.atomic import write_atomic
 
         try:
-            write_atomic(self.path, memo._mac(self.secret, body) + body, mode=0o600)
-            memo._prune(self.path.parent)
+            write_atomic(self.report_path, memo._mac(self.secret, body) + body, mode=0o600)
+            _prune(self.report_path.parent)
         except (OSError, ValueError):
             return  # a memo is only ever a shortcut
 
-    def _load(self) -> dict[str, Any] | None:
+    def _read(self) -> dict[str, Any] | None:
         from golive_tui.core.confine import UnsafePathError, read_capped
 
         try:
-            raw = read_capped(self.path, memo.MAX_MEMO_BYTES)
+            raw = read_capped(self.report_path, memo.MAX_MEMO_BYTES)
         except (OSError, ValueError, UnsafePathError):  # missing, a symlink, too large...
             return None
         mac, body = raw[: memo._MAC_BYTES], raw[memo._MAC_BYTES :]
@@ -157,6 +183,20 @@ class ReportMemo(memo.Memo):
         except (ValueError, EOFError, TypeError):
             return None
         return data if _well_formed(data) else None
+
+
+def _prune(folder: Path) -> None:
+    """Keep the memo.MAX_SLOTS most recently written reports."""
+    import contextlib
+    import os
+
+    reports = []
+    for entry in os.scandir(folder):
+        if entry.name.endswith(".report") and entry.is_file(follow_symlinks=False):
+            reports.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.path))
+    for _, path in sorted(reports, reverse=True)[memo.MAX_SLOTS :]:
+        with contextlib.suppress(OSError):
+            Path(path).unlink()
 
 
 def _well_formed(data: object) -> bool:
