@@ -73,8 +73,10 @@ ROWS = (
 # ---------------------------------------------------------------------- the timed process
 
 
-def child(repo: str, started_ns: int, size: tuple[int, int]) -> None:
+def child(repo: str, started_ns: int, size: tuple[int, int], scan_start: str = "auto") -> None:
     """One walk in this process; prints its milestones as JSON, seconds since `started_ns`."""
+    if scan_start != "auto":
+        _force_scan_start(scan_start == "early")
     from golive_tui.commands import walk
     from golive_tui.commands.status import open_session
     from golive_tui.core.draft import DraftStore
@@ -99,6 +101,17 @@ def child(repo: str, started_ns: int, size: tuple[int, int]) -> None:
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     marks["cpu"] = usage.ru_utime + usage.ru_stime + kids.ru_utime + kids.ru_stime
     print(json.dumps(marks))
+
+
+def _force_scan_start(early: bool) -> None:
+    """`--scan-start`: start the scan process before the session as on an idle machine, or
+    after the first paint as on a busy one, whatever the load now (installations that have
+    one: core.scan.apart)."""
+    try:
+        from golive_tui.core.scan import apart
+    except ImportError:
+        return
+    apart.idle_core = lambda *_args: early  # type: ignore[assignment]
 
 
 def _early_scan(repo: str) -> Any:
@@ -233,11 +246,14 @@ def python_of(path: str) -> str:
     return str(candidate)
 
 
-def one_run(python: str, repo: Path, size: str) -> dict[str, float]:
+def one_run(python: str, repo: Path, size: str, scan_start: str = "auto") -> dict[str, float]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     started = time.monotonic_ns()
     out = subprocess.run(
-        [python, __file__, "--child", str(repo), "--started", str(started), "--size", size],
+        [
+            *(python, __file__, "--child", str(repo), "--started", str(started)),
+            *("--size", size, "--scan-start", scan_start),
+        ],
         check=False,
         capture_output=True,
         text=True,
@@ -288,12 +304,20 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--golive", help="a second installation (virtualenv or python) to compare")
     parser.add_argument("--size", default="120x40")
+    parser.add_argument(
+        "--scan-start",
+        choices=("auto", "early", "late"),
+        default="auto",
+        help="where the walker's scan process starts: as golive decides from the idle cores "
+        "(auto), before the session as on an idle machine (early), after the first paint "
+        "as on a busy one (late)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--started", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     width, height = (int(n) for n in args.size.split("x"))
     if args.child:
-        child(args.child, args.started, (width, height))
+        child(args.child, args.started, (width, height), args.scan_start)
         return
     installs = {"A (this)": sys.executable}
     if args.golive:
@@ -302,10 +326,10 @@ def main() -> None:
         repo = prepare(name)
         runs: dict[str, list[dict[str, float]]] = {label: [] for label in installs}
         for python in installs.values():
-            one_run(python, repo, args.size)  # untimed: caches and bytecode warm
+            one_run(python, repo, args.size, args.scan_start)  # untimed: caches, bytecode warm
         for _ in range(args.runs):
             for label, python in installs.items():
-                runs[label].append(one_run(python, repo, args.size))
+                runs[label].append(one_run(python, repo, args.size, args.scan_start))
         report(repo, runs)
 
 
