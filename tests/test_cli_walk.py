@@ -210,7 +210,7 @@ def test_walk_starts_its_scan_before_the_session_opens(
             assert deps.scan is scan  # the walker takes it
             other = replace(session, service="elsewhere")
             assert walk.build_deps(other, pair, scan).scan is not scan  # never another's scan
-        early.append(deps.scan_early)
+        early.append(isinstance(deps.scan, apart.ScanApart) and deps.scan.started)
         taken.append(scan)
         return 0
 

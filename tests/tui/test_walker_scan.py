@@ -93,7 +93,7 @@ async def test_quit_and_rescan_stop_a_scan_that_runs_apart(repo: Path) -> None:
         stops.append(walker.scanning)
         scan.release.set()  # as killing the process ends the scan's call
 
-    app = GoliveApp(make_deps(repo, scan=scan, scan_early=True, stop_scan=stop_scan))
+    app = GoliveApp(make_deps(repo, scan=scan, stop_scan=stop_scan))
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, WalkerScreen))
         walker = app.screen

@@ -96,7 +96,6 @@ def build_deps(
         release=session.release,
         store=session.store,
         scan=scan,  # Session.scan, in a child process
-        scan_early=scan.started,
         stop_scan=scan.close,
         assess=assess,
         profile=session.profile,

@@ -93,8 +93,5 @@ class WalkerDeps:
     read_only: bool = False  # the walk opens as that record until the user amends it
     opened: Draft | None = None  # the record's answers as a draft (shown when read-only)
     service: str = ""  # the service walked, in a repository of several ("" = the repository)
-    # True when `scan` runs in another process (core.scan.apart) on a core that was idle: it
-    # starts before the first paint, since it shares neither this interpreter nor this core.
-    scan_early: bool = False
     # Stops a running scan at once (quit, rescan); without it one stops at its next report.
     stop_scan: Callable[[], None] | None = None

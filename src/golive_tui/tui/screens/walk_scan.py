@@ -78,8 +78,9 @@ class ScanHandling(WalkView):
         # has been painted: the scan's Python and the first layout share one interpreter lock,
         # and the scan first waiting its turn showed the walk ~1.5x sooner (moby, paired runs
         # of bench/walker_bench.py at load ~12: 976 -> 615 ms from the app's start), the
-        # finished scan as soon as before (2.83 s both). A scan in another process on an idle
-        # core (deps.scan_early) runs at once; what it reports is taken in after the paint.
+        # finished scan as soon as before (2.83 s both). A scan in a process of its own
+        # (core.scan.apart) may have been running since before the app: it is only collected
+        # after the paint, and decoding its report no longer delays the first screen.
         painted = threading.Event()
         self.call_after_refresh(painted.set)
         self.run_scan(self._outbox, painted)
@@ -93,8 +94,7 @@ class ScanHandling(WalkView):
     @work(thread=True, exclusive=True, group="scan")
     def run_scan(self, outbox: Outbox, painted: threading.Event) -> None:
         worker = get_current_worker()
-        if not self.deps.scan_early:
-            painted.wait(timeout=PAINT_WAIT)  # bounded: a screen that never paints still scans
+        painted.wait(timeout=PAINT_WAIT)  # bounded: a screen that never paints still scans
         if worker.is_cancelled:
             return
 
@@ -104,7 +104,6 @@ class ScanHandling(WalkView):
             if worker.is_cancelled:
                 raise ScanCancelled
             if outbox.put(p):
-                painted.wait(timeout=PAINT_WAIT)  # an early scan: taken in after the first paint
                 self.post_message(ScanProgress())
 
         try:
@@ -113,7 +112,6 @@ class ScanHandling(WalkView):
             if not worker.is_cancelled:
                 self.post_message(ScanFailed(str(exc)))
             return
-        painted.wait(timeout=PAINT_WAIT)
         if self.deps.carry is not None and not worker.is_cancelled:
             try:
                 plan = self.deps.carry(report)  # git and signature checks: off the UI thread
