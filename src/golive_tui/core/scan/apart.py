@@ -7,7 +7,9 @@ walker, a warm scan of moby answered from the report memo (~0.1 s alone, mostly 
 git) took 0.45-0.85 s, because every system call it makes hands the lock to the UI thread and
 waits up to a switch interval (5 ms) to get it back while Textual lays out and paints; apart,
 it runs on the other core while the walker starts, and the walker only decodes the result
-(~3 ms on moby).
+(~7 ms of CPU on moby). Paired runs of bench/walker_bench.py on moby at load 9 (2 cores), the
+scan started early: evidence and done 869 ms from the app's creation instead of 1530 and
+1924 ms, the walker process's CPU when done 1.00 s instead of 1.51 s.
 
 The child is golive's own code started with `-P` from golive's own folder (nothing of the
 scanned repository lands on `sys.path`); it is told the repository and the service, nothing
@@ -105,8 +107,8 @@ def idle_core(loadavg: Path = Path("/proc/loadavg")) -> bool:
     """Whether a core is free now, for a scan started beside the walker's own start-up.
 
     On a busy machine the scan (Python and git's threads) takes CPU from the first paint
-    instead (moby at load 8 on 2 cores: the first screen 1.2-1.45x later in paired runs), so
-    it then starts after it. Runnable tasks now (`/proc/loadavg`, this one included) against
+    instead (moby at load 9 on 2 cores, paired runs: the first screen 1.43x later from the
+    process's start, the evidence 2.6x sooner), so it then starts after it. Runnable tasks now (`/proc/loadavg`, this one included) against
     the cores this process may use; elsewhere the 1-minute load average."""
     try:
         cores = len(os.sched_getaffinity(0))
@@ -123,6 +125,8 @@ def idle_core(loadavg: Path = Path("/proc/loadavg")) -> bool:
 
 
 def _start(repo_root: Path, service: str) -> subprocess.Popen[bytes]:
+    if not sys.executable:  # an embedded Python: no interpreter to start
+        raise ScanProcessError("could not start the scan: no Python to run it")
     try:
         # -P and golive's own folder as cwd: nothing in the scanned repository is importable.
         proc = subprocess.Popen(
