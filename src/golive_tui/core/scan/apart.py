@@ -100,7 +100,8 @@ class ScanApart:
             _stop(started)
 
     def __del__(self) -> None:
-        self.close()
+        if self._started is not None or self._running:  # nothing to do once closed or taken
+            self.close()
 
 
 def idle_core(loadavg: Path = Path("/proc/loadavg")) -> bool:
