@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from golive_tui.commands.walk import build_deps
+from golive_tui.core.record.store import load_record
 from golive_tui.core.reviewed import ReviewedScan
 from golive_tui.core.workflows import Session
 from golive_tui.tui.app import GoliveApp
@@ -14,9 +15,11 @@ from golive_tui.tui.screens.walker import WalkerScreen
 from tests.core.scan.test_report_memo import _facts, _hit
 
 
-async def _walk(session: Session) -> tuple[ReviewedScan, dict[str, object]]:
-    """The scan the walker shows once it finished, and every item's state on screen."""
-    app = GoliveApp(build_deps(session))
+async def _walk(session: Session, save: bool = False) -> tuple[ReviewedScan, dict[str, object]]:
+    """The scan the walker shows once it finished, and every item's state on screen; `save`:
+    saved as the walker's summary saves it (that scan, no other)."""
+    deps = build_deps(session)
+    app = GoliveApp(deps)
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -27,6 +30,10 @@ async def _walk(session: Session) -> tuple[ReviewedScan, dict[str, object]]:
         assert isinstance(report, ReviewedScan)
         assert walker.results == {r.id: r for r in report.results}  # all of it on screen
         states = {v.item.id: v.state for v in walker.assessment.items}
+        if save:
+            assert deps.save_record is not None
+            message = deps.save_record(walker.draft, report, walker.assessment)
+            assert f"{session.release}.toml" in message
         await pilot.press("q")
     return report, states
 
@@ -53,3 +60,8 @@ async def test_the_walker_shows_what_status_computes(repo: Path) -> None:
     assert again.state == changed.state == status.state
     assessed = session.assess(session.load_draft(), status)
     assert again_states == changed_states == {v.item.id: v.state for v in assessed.items}
+    saved, _states = await _walk(session, save=True)  # the walker's summary saves what it shows
+    assert _hit(saved.report)
+    record = load_record(repo / ".golive" / "records" / f"{session.release}.toml")
+    shown = {i.id: i.state for i in record.items}
+    assert shown == {k: str(v) for k, v in again_states.items()}  # what was shown was saved

@@ -178,7 +178,6 @@ def open_walker(session: Session, pair: tuple[str, ...] = (), scan: ScanApart | 
         with unfiltered_streams():
             code = app.run()
     finally:
-        close = getattr(deps.scan, "close", None)
-        if close is not None:
-            close()  # a scan the walker never took (it refused to open) is stopped
+        if deps.stop_scan is not None:
+            deps.stop_scan()  # a scan the walker never took (it refused to open) is stopped
     return code if isinstance(code, int) else (app.return_code or 0)
