@@ -66,7 +66,8 @@ def memo_scan(
             git_listing.Listing(loc, include_vendor=vendor, untracked=False)
         )
     report = prepared_scan(loc, config, listing, info, service=service, progress=progress)
-    if slot is not None and after and slot.still(after[0]) and info.memoizable:
+    # The tree checked first: git's second listing is let go before the report is encoded.
+    if slot is not None and after and slot.still(after.pop()) and info.memoizable:
         slot.keep(report, info.pairs)
     return report
 
