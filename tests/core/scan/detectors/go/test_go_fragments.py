@@ -249,3 +249,98 @@ def test_sqlx_get_counts_only_where_sqlx_is_imported() -> None:
         f for f in EX.extract("main.go", text).findings if f.detector == "go.sql_string_building"
     ]
     assert [f.facts["method"] for f in sql] == ["Exec"]
+
+
+# --------------------------------------------------------------------------- ASCII rules
+
+ASCII_SOURCE = go(
+    """
+    package p
+
+    var foo2Timeout = 3
+    const TIMEOUT_X = 4
+
+    func f(r *http.Request, c *Conf) {
+        c.ReadTimeout = 2
+        _ = Conf{IdleTimeout : 5, Other: 1}
+        if r.URL.Path == "/x" || other == r.URL.RawPath {
+        }
+        switch r.URL.Path {
+        }
+        x.y.Shutdown(ctx)
+    }
+    """
+)
+
+
+@pytest.mark.parametrize(
+    "regex",
+    [
+        r"^\w*Timeout\s*:",
+        r"\.URL\.(?:Raw)?Path\s*==|==\s*\w+\.URL\.",
+        r"^switch\s+\w+\.URL\.(?:Raw)?Path",
+        r"^(?:\w+\.)*Shutdown$",
+        r"[\w.]+\b",
+        r"[^\s]\d",
+        r"\W\S\D\B",
+    ],
+)
+def test_ascii_regex_matches_the_same_nodes(regex: str) -> None:
+    """The ASCII form of a rule's regex reports exactly the nodes the Unicode one does on an
+    ASCII source (the kinds the checks' rules name)."""
+    root = tree.parse(ASCII_SOURCE)
+    kinds = ["identifier", "keyed_element", "binary_expression", "expression_switch_statement"]
+    kinds += ["selector_expression", "var_spec", "const_spec", "assignment_statement"]
+
+    def found(rx: str) -> list[tuple[int, int]]:
+        rule: Any = {"rule": {"any": [{"kind": k, "regex": rx} for k in kinds]}}
+        return sorted((n.range().start.index, n.range().end.index) for n in root.find_all(rule))
+
+    converted = tree.ascii_regex(regex)
+    assert converted != regex
+    assert "\\w" not in converted and "\\s" not in converted
+    assert found(converted) == found(regex)
+    assert found(regex)  # the case exercises matches, not only their absence
+
+
+def test_ascii_regex_leaves_what_it_does_not_follow() -> None:
+    assert tree.ascii_regex(r"[a[b]]\w") == r"[a[b]]\w"  # nested class
+    assert tree.ascii_regex(r"[\W]") == r"[\W]"  # negated escape inside a class
+    assert tree.ascii_regex(r"\\w") == r"\\w"  # an escaped backslash, then a letter
+    assert tree.ascii_regex(r"[]\w]x") == "[][:word:]]x"
+
+
+def test_non_ascii_files_keep_unicode_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file with a non-ASCII character anywhere is matched with the rule as written."""
+    rules: list[Any] = []
+    real = extractor._rule
+
+    def spy(f: tree.File, gates: set[str]) -> Any:
+        config, where = real(f, gates)
+        rules.append(config)
+        return config, where
+
+    monkeypatch.setattr(extractor, "_rule", spy)
+    text = go(
+        """
+        package p
+
+        import (
+            "net/http"
+            "time"
+        )
+
+        // héllo
+        var s = &http.Server{ReadTimeout: 5 * time.Second}
+        """
+    )
+    EX.extract("a.go", text)
+    EX.extract("b.go", text.replace("héllo", "hello"))
+
+    def regexes(rule: Any) -> str:
+        if isinstance(rule, dict):
+            return " ".join(v if k == "regex" else regexes(v) for k, v in rule.items())
+        return " ".join(regexes(v) for v in rule) if isinstance(rule, list) else ""
+
+    assert "\\w" in regexes(rules[0])
+    assert "\\w" not in regexes(rules[1]) and "[[:word:]]" in regexes(rules[1])

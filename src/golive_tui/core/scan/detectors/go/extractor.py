@@ -47,7 +47,15 @@ from golive_tui.core.scan.detectors.go.imports import (
 )
 from golive_tui.core.scan.detectors.go.rules import digest as rules_digest
 from golive_tui.core.scan.detectors.go.rules import rules, trie
-from golive_tui.core.scan.detectors.go.tree import POS, File, call_parts, named, parse, snippet
+from golive_tui.core.scan.detectors.go.tree import (
+    POS,
+    File,
+    ascii_rule,
+    call_parts,
+    named,
+    parse,
+    snippet,
+)
 
 MAX_EVIDENCE = 50
 
@@ -407,7 +415,10 @@ def _rule(f: File, gates: set[str]) -> tuple[Config, re.Pattern[str]]:
                 },
             }
         )
-    return cast(Config, {"rule": {"any": anys}}), re.compile("|".join(part.where))
+    rule: dict[str, Any] = {"any": anys}
+    if f.text.isascii():  # the parsed source is all ASCII too: cheaper regexes, same nodes
+        rule = ascii_rule(rule)
+    return cast(Config, {"rule": rule}), re.compile("|".join(part.where))
 
 
 # --------------------------------------------------------------------------- results

@@ -10,6 +10,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, cast
 
 from ast_grep_py import Config, SgNode, SgRoot
@@ -34,6 +35,88 @@ _STRING_KINDS = frozenset({"interpreted_string_literal", "raw_string_literal"})
 def parse(source: str) -> SgNode:
     """The Go syntax tree of `source` (the one place the parser is called)."""
     return SgRoot(source, "go").root()
+
+
+# `\w` and friends as ASCII classes: outside a class, and inside one.
+_ASCII_OUT = {
+    "w": "[[:word:]]",
+    "W": "[^[:word:]]",
+    "s": "[[:space:]]",
+    "S": "[^[:space:]]",
+    "d": "[0-9]",
+    "D": "[^0-9]",
+    "b": r"(?-u:\b)",
+    "B": r"(?-u:\B)",
+}
+_ASCII_IN = {"w": "[:word:]", "s": "[:space:]", "d": "0-9"}
+
+
+@cache
+def ascii_regex(regex: str) -> str:
+    r"""`regex` with its Unicode classes (`\w`, `\s`, `\d`, `\b`) written as their ASCII
+    forms: the same matches on ASCII text, for a fraction of the compile. ast-grep compiles
+    a rule's regexes on every `find_all`, and a Unicode `\w` costs ~400 us to compile
+    against ~15 us for `[[:word:]]` (moby: 139 rules, 38 -> ~16 ms, the rule used by a
+    third of the parsed files held one). Anything this does not follow (a nested class, a
+    negated class escape inside a class) keeps the regex as written."""
+    out: list[str] = []
+    in_class = False
+    i, n = 0, len(regex)
+    while i < n:
+        c = regex[i]
+        if c == "\\" and i + 1 < n:
+            e = regex[i + 1]
+            table = _ASCII_IN if in_class else _ASCII_OUT
+            if e in table:
+                out.append(table[e])
+            elif in_class and e in "WSDbB":
+                return regex
+            else:
+                out.append(regex[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            if c == "[":
+                if regex.startswith("[:", i):
+                    j = regex.find(":]", i + 2)
+                    if j < 0:
+                        return regex
+                    out.append(regex[i : j + 2])
+                    i = j + 2
+                    continue
+                return regex  # a nested class
+            if c == "]":
+                in_class = False
+            out.append(c)
+            i += 1
+            continue
+        if c == "[":
+            in_class = True
+            out.append(c)
+            i += 1
+            if i < n and regex[i] == "^":
+                out.append("^")
+                i += 1
+            if i < n and regex[i] == "]":  # a `]` first is a literal
+                out.append("]")
+                i += 1
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def ascii_rule(rule: Any) -> Any:
+    """A copy of an ast-grep rule with every regex in its ASCII form (`ascii_regex`): for a
+    source that is all ASCII only, where both match alike."""
+    if isinstance(rule, dict):
+        return {
+            k: ascii_regex(v) if k == "regex" and isinstance(v, str) else ascii_rule(v)
+            for k, v in rule.items()
+        }
+    if isinstance(rule, list):
+        return [ascii_rule(v) for v in rule]
+    return rule
 
 
 @dataclass(slots=True)
