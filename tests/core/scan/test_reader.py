@@ -42,6 +42,35 @@ def test_oversize_file_is_skipped(make_repo: RepoFactory) -> None:
     assert _read(root, "big.go") == (root / "big.go").read_bytes()
 
 
+@pytest.mark.parametrize("size", [10, 65535, 65536, 65537, 200_000])
+def test_whole_file_read_at_every_size(make_repo: RepoFactory, size: int) -> None:
+    """One read ends at a short read; a file exactly one buffer long still reads whole."""
+    body = ("package x\n" + "/" * size)[:size].encode()
+    root = make_repo({"f.go": body})
+    assert _read(root, "f.go") == body
+
+
+def test_file_grown_since_its_size_was_taken_is_read_whole_or_capped(
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The size from fstat is a hint: a file longer than it says is read to its end, and
+    skipped when that passes the cap."""
+    body = b"package x\n" + b"/" * 100_000
+    root = make_repo({"f.go": body})
+    real = os.fstat
+
+    def stale(fd: int) -> os.stat_result:
+        st = real(fd)
+        return os.stat_result((st.st_mode, *tuple(st)[1:6], 10, *tuple(st)[7:]))
+
+    monkeypatch.setattr(repo.os, "fstat", stale)
+    assert _read(root, "f.go") == body
+    small = _read(root, "f.go", max_file_size=50_000)
+    assert isinstance(small, repo.Skip) and "size cap" in small.reason
+    tiny = _read(root, "f.go", max_file_size=1000)
+    assert isinstance(tiny, repo.Skip) and "size cap" in tiny.reason
+
+
 def test_lfs_pointer_is_skipped(make_repo: RepoFactory) -> None:
     pointer = (
         "version https://git-lfs.github.com/spec/v1\n"

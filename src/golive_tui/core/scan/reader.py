@@ -104,8 +104,16 @@ class FileReader:
                 return Skip("not a regular file")
             if info.st_size > self.max_file_size:
                 return self._too_big(info.st_size)
-            chunks = []
-            while chunk := os.read(fd, max(info.st_size, 65536) + 1):
+            want = max(info.st_size, 65536) + 1
+            first = os.read(fd, want)
+            if len(first) > self.max_file_size:  # grew since fstat
+                return self._too_big(len(first))
+            if len(first) < want:
+                # A regular file's short read is its end: no second read to see it (one
+                # system call less per file; moby's cold scan reads 3,073 files).
+                return first
+            chunks = [first]
+            while chunk := os.read(fd, want):
                 chunks.append(chunk)
                 if sum(len(c) for c in chunks) > self.max_file_size:
                     return self._too_big(sum(len(c) for c in chunks))
