@@ -814,3 +814,45 @@ def test_a_file_some_build_compiles_still_counts(header: str) -> None:
 def test_a_build_constraint_after_the_package_clause_is_only_a_comment() -> None:
     src = _SIGTERM_BODY + "\n//go:build ignore\n"
     assert results({"main.go": src})["go.signal.sigterm"].status is Status.FOUND
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sig.Notify(c)",
+        "x.y.Notify(c)",
+        "日本語.Notify(c)",
+        "ab\u0301.Notify(c)",  # a combining mark is no word character
+        "(sig).Notify(c)",
+        ".Notify(c)",
+        "a" * 60 + ".Notify(c)",  # only the 48 characters before the dot are read
+        "f(sig).Notify(c); other.Get(u); s := &http.Server{}",
+    ],
+)
+def test_trigger_receivers_are_the_word_before_the_dot(text: str) -> None:
+    """The receiver of each trigger word is the run of word characters right before its dot,
+    as the reference `(\\w+)\\Z` search over the 48 characters before it finds it."""
+    import re
+    from collections import defaultdict
+
+    from golive_tui.core.scan.detectors.go import extractor, tree
+
+    reference = re.compile(r"(\w+)\Z")
+    expected: defaultdict[str, set[str]] = defaultdict(set)
+    for m in extractor._triggers().finditer(text):
+        word = m.group(1) or m.group(2) or m.group(3)
+        before = reference.search(text, max(0, m.start() - 48), m.start())
+        if before:
+            expected[word].add(before.group(1))
+    seen: list[Any] = []
+    real = extractor.Seen
+
+    def spy(f: Any, words: set[str], receivers: defaultdict[str, set[str]]) -> Any:
+        seen.append(receivers)
+        return real(f, words, receivers)
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(extractor, "Seen", spy)
+        extractor._gates(tree.File("package p\n" + text, {}, {}))
+    assert dict(seen[0]) == dict(expected)
+    assert expected or text.startswith((".", "ab", "("))  # the usual case reads a name

@@ -67,7 +67,7 @@ _TEXT_GATES: tuple[Gate, ...] = tuple(g for g in GATES if not g.needs_words)
 _GATE_DETECTORS: dict[str, tuple[str, ...]] = {g.name: g.detectors for g in GATES}
 _YIELDS: dict[str, Callable[[File], bool]] = {g.name: g.yields for g in GATES if g.yields}
 _DEFAULT_NAMES: dict[str, str] = {p: n for g in GATES for p, n in g.packages.items()}
-_IDENT_BEFORE = re.compile(r"(\w+)\Z")
+_WORD = re.compile(r"\w+")
 
 
 class GoSourceExtractor:
@@ -281,9 +281,14 @@ def _gates(f: File) -> set[str]:
     for m in _triggers().finditer(text):
         word = m.group(1) or m.group(2) or m.group(3)
         words.add(word)
-        before = _IDENT_BEFORE.search(text, max(0, m.start() - 48), m.start())
+        # The identifier before the dot: the longest run of word characters ending there
+        # (at most 48), read backwards with one anchored match. A `(\w+)\Z` search tried
+        # every start in the 48 characters: ~10 us a trigger, 21 -> ~2 ms over moby's files.
+        start = m.start()
+        seg = text[max(0, start - 48) : start]
+        before = _WORD.match(seg[::-1])
         if before:
-            receivers[word].add(before.group(1))
+            receivers[word].add(seg[len(seg) - before.end() :])
     seen = Seen(f, words, receivers)
     return {g.name for g in (GATES if words else _TEXT_GATES) if g.opens(seen)}
 
