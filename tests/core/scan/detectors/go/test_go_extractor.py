@@ -856,3 +856,52 @@ def test_trigger_receivers_are_the_word_before_the_dot(text: str) -> None:
         extractor._gates(tree.File("package p\n" + text, {}, {}))
     assert dict(seen[0]) == dict(expected)
     assert expected or text.startswith((".", "ab", "("))  # the usual case reads a name
+
+
+_HEADERS = [
+    'package main\n\nimport (\n\t"fmt"\n\tsig "os/signal"\n\t_ "net/http/pprof"\n)\n',
+    '// Copyright\n/* block\n * comment */\npackage p; import "a/b"; import . "c"\n',
+    'package p\nimport (\n\t"a\\"b" // odd\n\t`raw/path`\n\t/* c */ x "y"\n)\nfunc f() {}\n',
+    '\ufeff//go:build ignore\n\npackage p\n\nimport "fmt"\n',
+    '// +build ignore,linux\n\npackage p\nimport ("a"; "b")\n',
+    'package p\nimport (\n\t"unterminated\n)\n',
+    'package p\n/* never closed\nimport "a"\n',
+    'package p\nimport /**/ ( /***/ "a" /* x */ ; "b" )\nvar x = 1\n',
+]
+
+
+def test_import_scan_matches_the_reference_patterns() -> None:
+    """The import scanner's comment and string patterns are written for speed; they must read
+    every header as the plain patterns (`/\\*.*?\\*/`, a per-character string alternation)
+    do, mutated headers included."""
+    import random
+    import re
+
+    from golive_tui.core.scan.detectors.go import imports as im
+
+    skip = r"(?>(?:\s+|//[^\n]*|/\*.*?\*/|;)*)"
+    spec = r"(?:([A-Za-z_]\w*|\.)[ \t]*)?(\"(?:[^\"\\\n]|\\[^\n])*\"|`[^`]*`)"
+    reference = {
+        "_SKIP": re.compile(r"(?:\s+|//[^\n]*|/\*.*?\*/|;)*", re.S),
+        "_IMPORT_AT": re.compile(rf"{skip}import(?!\w){skip}(?:(\()|{spec})", re.S),
+        "_IN_BLOCK": re.compile(rf"{skip}(?:(\))|{spec})", re.S),
+    }
+    rng = random.Random(16)
+    texts = list(_HEADERS)
+    for text in _HEADERS:
+        for _ in range(200):
+            i = rng.randrange(len(text) + 1)
+            j = min(len(text), i + rng.randrange(0, 6))
+            piece = rng.choice(['"', "\\", "`", "/*", "*/", "\n", ";", "//", "(", ")", "*", "/"])
+            texts.append(text[:i] + piece + text[j:])
+
+    def read(text: str) -> tuple[object, ...]:
+        return im.scan_header(text), im.import_paths(text), im.build_ignored(text)
+
+    fast = [read(t) for t in texts]
+    with pytest.MonkeyPatch.context() as m:
+        for name, pattern in reference.items():
+            m.setattr(im, name, pattern)
+        slow = [read(t) for t in texts]
+    assert fast == slow
+    assert any(r[0] is not None and r[0][0] for r in fast)  # specs were read

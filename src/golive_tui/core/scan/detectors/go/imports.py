@@ -12,12 +12,17 @@ from typing import NamedTuple
 
 from golive_tui.core.scan.detectors.go.rules import rules
 
-_SKIP = re.compile(r"(?:\s+|//[^\n]*|/\*.*?\*/|;)*", re.S)
+# A block comment unrolled (`/\*[^*]*\*+(?:[^/*][^*]*\*+)*/`, what `/\*.*?\*/` matches) and a
+# string as runs of plain characters (`"[^"\\\n]*(?:\\[^\n][^"\\\n]*)*"`, what a per-character
+# alternation `"(?:[^"\\\n]|\\[^\n])*"` matches): the same spans, without a step of the
+# engine per character (moby's 10,450 Go files, import scan 149 -> 108 ms).
+_BLOCK_COMMENT = r"/\*[^*]*\*+(?:[^/*][^*]*\*+)*/"
+_SKIP = re.compile(rf"(?:\s+|//[^\n]*|{_BLOCK_COMMENT}|;)*", re.S)
 _PACKAGE = re.compile(r"package[ \t]+([A-Za-z_]\w*)")
 # Whitespace, comments and semicolons (atomic: exactly what `_SKIP` alone would consume), then
 # `import` and a `(` or one spec; and inside `( ... )`: a `)` or one spec. One `match` per spec.
-_SKIP_ATOMIC = r"(?>(?:\s+|//[^\n]*|/\*.*?\*/|;)*)"
-_SPEC_RE = r"(?:([A-Za-z_]\w*|\.)[ \t]*)?(\"(?:[^\"\\\n]|\\[^\n])*\"|`[^`]*`)"
+_SKIP_ATOMIC = rf"(?>(?:\s+|//[^\n]*|{_BLOCK_COMMENT}|;)*)"
+_SPEC_RE = r"(?:([A-Za-z_]\w*|\.)[ \t]*)?(\"[^\"\\\n]*(?:\\[^\n][^\"\\\n]*)*\"|`[^`]*`)"
 _IMPORT_AT = re.compile(rf"{_SKIP_ATOMIC}import(?!\w){_SKIP_ATOMIC}(?:(\()|{_SPEC_RE})", re.S)
 _IN_BLOCK = re.compile(rf"{_SKIP_ATOMIC}(?:(\))|{_SPEC_RE})", re.S)
 
