@@ -251,6 +251,49 @@ def test_sqlx_get_counts_only_where_sqlx_is_imported() -> None:
     assert [f.facts["method"] for f in sql] == ["Exec"]
 
 
+SHELL_EXEC = go(
+    """
+    package main
+
+    import ("fmt"; "example.com/shell")
+
+    func run(c *shell.Client, x string) {
+        c.Exec(fmt.Sprintf("ls %s", x))
+    }
+
+    func explain() string {
+        return "copy the files from the image"
+    }
+    """
+)
+
+
+def test_sql_keyword_away_from_any_query_call_is_not_parsed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A query's text comes from literals in its own function: "from" in another function's
+    message cannot make `.Exec(` a query, so the file is not parsed; next to the call it is,
+    and SQL built there is found as before."""
+    seen = parsed_sources(monkeypatch)
+    assert EX.extract("a.go", SHELL_EXEC).findings == ()
+    assert seen == []
+    near = SHELL_EXEC.replace('fmt.Sprintf("ls %s", x)', 'fmt.Sprintf("DELETE FROM %s", x)')
+    found = EX.extract("b.go", near).findings
+    assert len(seen) == 1
+    assert [(f.detector, f.polarity) for f in found] == [("go.sql_string_building", "contrary")]
+
+
+def test_sql_keyword_where_declarations_cannot_be_told_still_parses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A keyword in a declaration whose edges are not proven (not gofmt-shaped) is treated as
+    possibly beside the call: the file is parsed, as before."""
+    seen = parsed_sources(monkeypatch)
+    odd = SHELL_EXEC.replace("func explain() string {", "var v = f(\nfunc() string {")
+    EX.extract("c.go", odd)
+    assert len(seen) == 1
+
+
 # --------------------------------------------------------------------------- ASCII rules
 
 ASCII_SOURCE = go(

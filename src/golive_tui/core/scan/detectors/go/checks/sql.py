@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -11,6 +12,7 @@ from ast_grep_py import SgNode
 
 from golive_tui.core.model import Evidence
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
+from golive_tui.core.scan.detectors.go.fragments import Layout, _boundary
 from golive_tui.core.scan.detectors.go.rules import rules, trie
 from golive_tui.core.scan.detectors.go.summaries import n, split, with_notes
 from golive_tui.core.scan.detectors.go.tree import (
@@ -53,11 +55,32 @@ def _yields(f: File) -> bool:
     if lay is None:
         return True  # an unterminated literal: cannot tell strings from code
     text = f.text
+    where = re.compile(_where(f.imports_any(r.sqlx_imports)))
+    asked: dict[int, bool] = {}
     for m in r.sql_keywords.finditer(text, f.body):
         t = lay.token_at(m.start())
         if t >= 0 and text[lay.tok_starts[t]] != "/":
-            return True
+            i = bisect_right(lay.starts, m.start()) - 1
+            if i not in asked:
+                asked[i] = _calls_in_declaration(text, lay, i, where)
+            if asked[i]:
+                return True
     return False
+
+
+def _calls_in_declaration(text: str, lay: Layout, i: int, where: re.Pattern[str]) -> bool:
+    """Whether the top-level declaration `i` could hold a query call, or it cannot be told
+    (not a proven declaration). A query's text is read from literals in its own function
+    only (`_query_shape` traces definitions there), so a SQL keyword counts only beside a
+    call: 8 of moby's files held keywords ("from", "create" in messages) far from their
+    `.Exec(` and were parsed for nothing (~20 ms)."""
+    if i < 0:
+        return True
+    start = lay.starts[i]
+    end = lay.starts[i + 1] if i + 1 < len(lay.starts) else len(text)
+    if start == 0 or not (_boundary(text, lay, start) and _boundary(text, lay, end)):
+        return True
+    return where.search(text, start, end) is not None
 
 
 @cache
