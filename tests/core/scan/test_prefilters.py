@@ -176,9 +176,15 @@ GATE_CASES = [
     ),
     (
         "exec, keyword in a raw string",
-        _SQL + "const q = `\nselect *\n  from t`\n\nfunc f(db D) { db.Exec(q) }\n",
+        _SQL + "func f(db D) {\n\tq := `\nselect *\n  from t`\n\tdb.Exec(q)\n}\n",
         "sql",
         True,
+    ),
+    (  # the query is traced in its own function only: a package constant finds nothing
+        "exec, keyword in another declaration's raw string",
+        _SQL + "const q = `\nselect *\n  from t`\n\nfunc f(db D) { db.Exec(q) }\n",
+        "sql",
+        False,
     ),
     (
         "query into a rows variable",
