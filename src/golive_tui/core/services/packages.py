@@ -123,9 +123,18 @@ def build_index(snapshot: Snapshot, reader: FileReader, cache: ScanCache) -> Pac
             work = f
         elif is_go_source(f.path):
             go_files.append(f)
-    forked = _read_forked(go_files, snapshot, reader, cache)
+    known: dict[str, GoFile | None] = {}  # answered by the cache (read once)
+    if snapshot.is_git and cache.path is not None:
+        for f in go_files:
+            hit = cache.get(CACHE_KEY, f.path, f.blob) if f.blob is not None else None
+            if hit is not None:
+                known[f.path] = _from_meta(f.path, hit.meta)
+    unknown = [f for f in go_files if f.path not in known] if known else go_files
+    forked = _read_forked(unknown, snapshot, reader, cache)
     for f in go_files:
-        if f.path in forked:
+        if f.path in known:
+            go = known[f.path]
+        elif f.path in forked:
             go = _from_facts(f, forked[f.path], cache, index)
         else:
             go = _go_file(f, reader, cache, snapshot.is_git, index)
@@ -217,16 +226,15 @@ class _Facts:
 def _read_forked(
     files: list[RepoFile], snapshot: Snapshot, reader: FileReader, cache: ScanCache
 ) -> dict[str, str | FileScan]:
-    """The Go files a cold discovery reads, read and scanned by the scan's forked workers
-    when a core is free (path -> the facts, or why the file was not read); {} when the work
-    stays here (a busy machine, a threaded host, few files, a commit's tree, a cache that
-    knows them). Discovery reads every Go file of the repository before the scope can be
+    """Go files the cache does not know (`files`), read and scanned by the scan's forked
+    workers when a core is free (path -> the facts, or why the file was not read); {} when
+    the work stays here (a busy machine, a threaded host, few files, a commit's tree). Discovery reads every Go file of the repository before the scope can be
     drawn, one process alone: 8x moby's 11,240 files ~400 ms of a cold scan's ~3 s."""
     from golive_tui.core.scan import workers
 
     if snapshot.commit is not None or not snapshot.is_git:
         return {}  # a commit's blobs come through one git pipe; a hash needs the bytes here
-    todo = [f for f in files if f.blob is not None and cache.get(CACHE_KEY, f.path, f.blob) is None]
+    todo = [f for f in files if f.blob is not None]  # the others are hashed here first
     if (
         len(todo) < workers.PARALLEL_MIN_FILES
         or not workers._can_fork()
