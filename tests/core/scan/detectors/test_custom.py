@@ -207,3 +207,41 @@ def test_not_utf8_and_symlink_outside(tmp_path: Path) -> None:
         ".golive/detectors/a.toml:1: file: expected UTF-8 text",
         ".golive/detectors/b.toml:1: file: expected a file inside the repository (symlink skipped)",
     ]
+
+
+WORDY = """
+[[detector]]
+id = "acme.do_calls"
+title = "Do calls"
+looks_for = "calls to a Do method"
+why = "Every request goes through Do."
+remediation = "Call Do."
+rule = { kind = "call_expression", has = { field = "function", regex = "^\\\\w+\\\\.Do\\\\s*$" } }
+"""
+
+
+@pytest.mark.parametrize(
+    "go",
+    [
+        "package p\nfunc f() { client.Do(r); x_1.Do(); other.Did() }\n",
+        "package p\n// caf\u00e9\nfunc f() { client.Do(r); \u00e9t\u00e9.Do() }\n",
+    ],
+)
+def test_word_class_rules_match_alike_on_ascii_and_other_files(tmp_path: Path, go: str) -> None:
+    """A rule's `\\w` is compiled in its ASCII form for an ASCII file and as written for any
+    other: the same calls are found either way."""
+    from golive_tui.core.scan.detectors import custom
+
+    write_rules(tmp_path, WORDY)
+    (ex,) = load_custom(tmp_path)[1]
+    lines = [f.snippet for f in ex.extract("a.go", go).findings]
+    expected = (
+        ["client.Do(r)", "x_1.Do()"] if go.isascii() else ["client.Do(r)", "\u00e9t\u00e9.Do()"]
+    )
+    assert lines == expected
+    config = {"rule": {"kind": "call_expression", "regex": "^\\w+$"}}
+    assert custom._ascii_form(config) == {
+        "rule": {"kind": "call_expression", "regex": "^[[:word:]]+$"}
+    }
+    kept = {"rule": {"kind": "call_expression", "regex": "[a[b]]\\w"}}
+    assert custom._ascii_form(kept) is kept
