@@ -521,8 +521,9 @@ def _key_line(lines: list[str], key: str, start: int, end: int) -> int:
 def _ascii_form(config: Any) -> Any:
     r"""A rule with its regexes in ASCII form, for files that are all ASCII (the same matches):
     ast-grep compiles a rule's regexes on every `find_all`, once per file, and a Unicode `\w`
-    costs ~400 us of it against ~15 us (see go.tree.ascii_regex). The rule as written when
-    the ASCII form would not compile."""
+    costs ~400 us of it against ~15 us (see go.tree.ascii_regex): a cold scan of moby with
+    one `^\w+\.Do$` rule, ~3.8 -> ~3.5 s of CPU, the same 27 matches. The rule as written
+    when the ASCII form would not compile."""
     from golive_tui.core.scan.detectors.go.tree import ascii_rule
 
     converted = ascii_rule(config)
