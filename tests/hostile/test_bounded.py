@@ -90,6 +90,12 @@ def test_reasonable_aliases_are_counted_and_kept() -> None:
     assert [k.value for k, _ in yamlutil.items(race)] == ["image", "script", "extra"]
 
 
+def test_a_star_in_a_glob_is_counted_as_the_nodes_written() -> None:
+    docs = yamlutil.load_all("on:\n  push:\n    paths: ['**/*.go']\n")
+    # root, on, {push: {paths: [glob]}}: 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1, nothing shared
+    assert yamlutil.check_expansion(docs) == 8
+
+
 def test_recursive_alias_is_refused() -> None:
     for text in ("a: &a [*a]\n", "a: &a {<<: *a, b: 1}\n"):
         with pytest.raises(yamlutil.YamlError, match="refers to a node that contains it"):
