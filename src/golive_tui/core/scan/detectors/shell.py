@@ -34,6 +34,7 @@ _PREFIX_WORDS = frozenset(
 )
 _PLAIN = re.compile(r"[^\s\\'\"$`<>;&|()#]+")
 _ASSIGN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
+_BLANKS = re.compile(r"[ \t\r]+")
 _QUOTED = re.compile(r'[^"\\\n]+')  # inside double quotes: no quote, backslash or newline
 # Characters with a meaning of their own in `commands`; any other starts (or goes on with) a word.
 _SPECIAL = frozenset("\\\n \t\r#'\"$`<>;&|()")
@@ -52,10 +53,31 @@ class Command:
     after: str = ""
 
 
-# Long on purpose: one tokenizer state machine (quotes, escapes, heredocs, separators); its
-# states share locals, and splitting it would turn them into a class for no clarity gained.
+#: Shell read again in one scan: a Dockerfile's RUN lines by its checks and by each bake stage
+#: built, a Makefile's recipes read again for a caller's variables. On moby's cold scan 86 of
+#: 436 readings (30 KB of 300 KB) were repeats. Small texts only, a bounded number, oldest out.
+_MEMO_MAX_TEXT = 4096
+_MEMO_MAX = 256
+_memo: dict[tuple[str, int], tuple[Command, ...]] = {}
+
+
 def commands(script: str, first_line: int = 1) -> list[Command]:
     """Split shell text into simple commands; never raises (unbalanced quotes end at EOF)."""
+    if len(script) > _MEMO_MAX_TEXT:
+        return _commands(script, first_line)
+    key = (script, first_line)
+    found = _memo.get(key)
+    if found is None:
+        found = tuple(_commands(script, first_line))
+        if len(_memo) >= _MEMO_MAX:
+            del _memo[next(iter(_memo))]
+        _memo[key] = found
+    return list(found)  # a list of its own: callers may change it, never the commands
+
+
+# Long on purpose: one tokenizer state machine (quotes, escapes, heredocs, separators); its
+# states share locals, and splitting it would turn them into a class for no clarity gained.
+def _commands(script: str, first_line: int) -> list[Command]:
     out: list[Command] = []
     words: list[str] = []
     word: list[str] = []
@@ -119,10 +141,14 @@ def commands(script: str, first_line: int = 1) -> list[Command]:
                 heredocs.clear()
             continue
         if c in " \t\r":
-            end_word()
-            i += 1
-            while i < n and script[i] in " \t\r":
-                i += 1
+            # end_word() written out and the run of blanks skipped at C speed: the most
+            # frequent case (moby's 350 shell texts tokenized in 21.6 ms, was 23.6)
+            if in_word:
+                words.append("".join(word))
+                word.clear()
+                in_word = False
+            blanks = _BLANKS.match(script, i)
+            i = blanks.end() if blanks else i + 1
             continue
         if c == "#" and not in_word:
             j = script.find("\n", i)
