@@ -321,7 +321,12 @@ def program_index(words: tuple[str, ...]) -> int:
     i = 0
     while i < len(words):
         w = words[i]
-        if _ASSIGN.match(w) or w.lstrip("@-+") in _PREFIX_WORDS:
+        # `=` before the regex, `lstrip` only with a prefix there: most words are neither,
+        # and the CI family asks this of every command (analysing moby's 350 shell texts,
+        # tokens given: 10.6 -> 9.5 ms, best of 5 paired runs)
+        if ("=" in w and _ASSIGN.match(w)) or (
+            w.lstrip("@-+") if w[:1] in "@-+" else w
+        ) in _PREFIX_WORDS:
             i += 1
             continue
         if _normal(w) == "env":
