@@ -291,6 +291,64 @@ def test_memo_slots_are_bounded(repo: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert len(_memos(repo)) == 2
 
 
+def test_an_undone_edit_is_answered_from_the_memo(repo: Path) -> None:
+    """Each tree keeps its memo: back to a tree scanned before is a hit, not a scan."""
+    original = (repo / "main.go").read_text()
+    before = scan_json(repo)
+    _edit_tracked(repo)
+    edited = scan_json(repo)
+    assert not _hit(edited)
+    (repo / "main.go").write_text(original)
+    back = scan_json(repo)
+    assert _hit(back)
+    assert _facts(back) == _facts(before)
+    _edit_tracked(repo)
+    assert _hit(scan_json(repo))  # and the edited tree's memo is there too
+    assert len(_memos(repo)) == 2
+
+
+def test_a_branch_switched_back_is_answered_from_the_memo(repo: Path) -> None:
+    git(repo, "checkout", "-q", "-b", "feature")
+    _edit_tracked(repo)
+    git(repo, "commit", "-qam", "feature")
+    assert not _hit(scan_json(repo))
+    git(repo, "checkout", "-q", "-")
+    main = scan_json(repo)
+    assert _hit(main)
+    assert _facts(main) == _facts(scan_json(repo, use_cache=False))
+
+
+def test_seventeen_trees_leave_a_bounded_number_of_memos(repo: Path) -> None:
+    for number in range(memo.MAX_SLOTS + 1):
+        (repo / "notes.go").write_text(f"package main\n\nvar tree = {number}\n")
+        assert not _hit(scan_json(repo))
+    assert len(_memos(repo)) == memo.MAX_SLOTS
+    (repo / "notes.go").unlink()
+    assert not _hit(scan_json(repo))  # the first tree was the least recently used: pruned
+
+
+def test_the_tree_used_last_is_pruned_last(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memo, "MAX_SLOTS", 2)
+    first = _memos(repo)
+    (repo / "notes.go").write_text("package main\n\nvar tree = 1\n")
+    scan_json(repo)
+    (repo / "notes.go").unlink()
+    assert _hit(scan_json(repo))  # the first tree, used again
+    (repo / "notes.go").write_text("package main\n\nvar tree = 2\n")
+    scan_json(repo)
+    assert len(_memos(repo)) == 2 and set(first) <= set(_memos(repo))
+
+
+def test_memos_are_bounded_in_bytes(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (path,) = _memos(repo)
+    monkeypatch.setattr(memo, "MAX_TOTAL_BYTES", int(path.stat().st_size * 2.5))
+    for number in range(4):
+        (repo / "notes.go").write_text(f"package main\n\nvar tree = {number}\n")
+        scan_json(repo)
+    assert len(_memos(repo)) == 2  # the newest two
+    assert sum(p.stat().st_size for p in _memos(repo)) <= memo.MAX_TOTAL_BYTES
+
+
 def test_not_a_repository_scans_without_a_memo(tmp_path: Path) -> None:
     (tmp_path / "main.go").write_text(MAIN)
     first = scan_json(tmp_path)
