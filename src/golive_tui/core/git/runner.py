@@ -109,24 +109,44 @@ def git_env(
 
 
 def _repo_filters(root: Path) -> tuple[tuple[str, str], ...]:
+    return _repo_config(root)[0]
+
+
+def untracked_cache_configured(root: Path) -> bool:
+    """Whether any git config (the user's or the repository's) sets core.untrackedCache.
+
+    Read by the same `git config` run as the filter drivers (no program runs: hooks, fsmonitor
+    and every repository-named program are off for it like for every other command)."""
+    return _repo_config(root)[1]
+
+
+def _repo_config(root: Path) -> tuple[tuple[tuple[str, str], ...], bool]:
     config = Path(root) / ".git" / "config"
     try:
         stamp = config.stat().st_mtime_ns
     except OSError:
         stamp = 0
-    return _filter_overrides(str(root), stamp)
+    return _config_overrides(str(root), stamp)
 
 
 @functools.lru_cache(maxsize=32)
-def _filter_overrides(root: str, _stamp: int) -> tuple[tuple[str, str], ...]:
-    """Empty commands for each filter driver the repository's config (or its includes) defines.
+def _config_overrides(root: str, _stamp: int) -> tuple[tuple[tuple[str, str], ...], bool]:
+    """Empty commands for each filter driver the repository's config (or its includes)
+    defines, and whether core.untrackedCache is set anywhere: one `git config` run for both.
 
     Attributes name a driver, config defines its programs; a driver whose programs are empty is
     no driver at all. Cached per repository and config file modification time.
     """
     try:
         proc = subprocess.run(
-            [git_executable(), "config", "--show-scope", "-z", "--get-regexp", r"^filter\."],
+            [
+                git_executable(),
+                "config",
+                "--show-scope",
+                "-z",
+                "--get-regexp",
+                r"^filter\.|^core\.untrackedcache$",
+            ],
             cwd=root,
             env=_base_env(),
             stdin=subprocess.DEVNULL,
@@ -135,11 +155,15 @@ def _filter_overrides(root: str, _stamp: int) -> tuple[tuple[str, str], ...]:
             timeout=10,
         )
     except (OSError, subprocess.TimeoutExpired):
-        return ()
+        return (), True  # nothing known: leave the untracked cache as it is
     fields = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
     names: list[str] = []
+    untracked_cache = False
     for scope, entry in zip(fields[0::2], fields[1::2], strict=False):
         key = entry.partition("\n")[0]
+        if key == "core.untrackedcache":
+            untracked_cache = True
+            continue
         name = key.removeprefix("filter.").rpartition(".")[0]
         if scope not in USER_SCOPES and name and name not in names:
             names.append(name)
@@ -148,7 +172,8 @@ def _filter_overrides(root: str, _stamp: int) -> tuple[tuple[str, str], ...]:
             f"{root}: the repository's git config defines {len(names)} filter drivers "
             f"(golive switches off at most {MAX_FILTER_DRIVERS}); remove them from .git/config"
         )
-    return tuple((f"filter.{n}.{var}", value) for n in names for var, value in _FILTER_KEYS)
+    filters = tuple((f"filter.{n}.{var}", value) for n in names for var, value in _FILTER_KEYS)
+    return filters, untracked_cache
 
 
 def git_run(
@@ -222,7 +247,12 @@ def git_bytes(
 
 
 def start(
-    cwd: Path, args: list[str], *, repo: bool = True, refresh: bool = False
+    cwd: Path,
+    args: list[str],
+    *,
+    repo: bool = True,
+    refresh: bool = False,
+    config: Iterable[tuple[str, str]] = (),
 ) -> subprocess.Popen[bytes]:
     """Start `git ARGS` in `cwd` and return at once (OSError when git cannot be run at all).
 
@@ -232,10 +262,12 @@ def start(
     data it refreshed, as a `git status` typed by the user does (docs/security.md): only for
     `golive scan`, a command run in the foreground, never for the walker's background scans.
     With hooks, fsmonitor and filter drivers off, nothing the repository configures runs.
+    `config` adds settings of the caller's (after golive's own).
     """
     env = git_env(cwd if repo else None)
     if refresh:
         env = _with_config(_base_env(refresh=True), _repo_filters(cwd) if repo else ())
+    _with_config(env, config)
     return subprocess.Popen(
         [git_executable(), *args],
         cwd=cwd,

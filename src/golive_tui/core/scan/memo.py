@@ -59,6 +59,9 @@ except ImportError:  # pragma: no cover - another Python
     from hmac import compare_digest  # type: ignore[no-redef]
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from golive_tui.core.git.worktree import Change
     from golive_tui.core.scan.config import Config
     from golive_tui.core.services.model import Service
 
@@ -130,7 +133,7 @@ def scan_json(
     vendor = include_vendor or bool(config is not None and config.scan.include_vendor)
     listing = git_listing.Listing(loc, include_vendor=vendor, refresh_index=True)
     options = (str(loc.root), loc.shallow, tuple(only or ()), include_vendor, vendor, repr(service))
-    memo = Memo.open(loc, (*options, all_code)) if loc.is_git else None
+    memo = Memo.open(loc, (*options, all_code), vendor=vendor) if loc.is_git else None
     if memo is not None:
         text = memo.answer(listing, started, located)
         if text is not None:
@@ -197,10 +200,13 @@ class Memo:
         self.digest = b""
         self.files_read = 0
         self.stored: dict[str, Any] | None = None
+        self.vendor = False  # whether the scan reads vendor/ (else its changes are not inputs)
         self._listed: tuple[bytes, bytes] | None = None  # git's output the key was made of
 
     @classmethod
-    def open(cls, loc: git_listing.Location, options: tuple[object, ...]) -> Memo | None:
+    def open(
+        cls, loc: git_listing.Location, options: tuple[object, ...], *, vendor: bool = False
+    ) -> Memo | None:
         """The memos for these options, the newest one read; None when memos cannot be used.
 
         The newest is read while git lists the tree (the usual hit: nothing changed since the
@@ -210,6 +216,7 @@ class Memo:
         if folder is None or secret is None:
             return None
         memo = cls(folder, secret, options, loc.root)
+        memo.vendor = vendor
         newest = memo._newest()
         if newest is not None:
             memo.stored = memo._load(newest)
@@ -282,7 +289,7 @@ class Memo:
         if not self.digest or self._listed is None or ls_raw != self._listed[1]:
             return False
         before, now = parse_status(self._listed[0]), parse_status(status_raw)
-        tracked = [c for c in before.changes if not c.untracked]
+        tracked = [c for c in self._changes(before.changes) if not c.untracked]
         if (before.head, before.branch, tracked) != (now.head, now.branch, list(now.changes)):
             return False
         counted = self.files_read
@@ -365,7 +372,7 @@ class Memo:
         """Hash the bytes of every modified or untracked file; False when too many."""
         from golive_tui.core.git.worktree import parse_status
 
-        changes = parse_status(status_raw).changes
+        changes = self._changes(parse_status(status_raw).changes)
         if len(changes) > MAX_DIRTY_FILES:
             return False
         total = 0
@@ -379,6 +386,13 @@ class Memo:
             digest.update(b"%s\0%s\0%d\0" % (os.fsencode(change.path), kind.encode(), len(data)))
             digest.update(data)
         return True
+
+    def _changes(self, changes: Iterable[Change]) -> list[Change]:
+        """The changes the scan reads: not vendor/'s when it skips vendor/ (the foreground
+        scan's `git status` lists them when it keeps git's untracked cache, see Listing)."""
+        if self.vendor:
+            return list(changes)
+        return [c for c in changes if not git_listing.is_vendored(c.path)]
 
 
 def _content(path: Path, budget: int) -> tuple[str, bytes]:
