@@ -43,3 +43,38 @@ def test_every_option_is_explained(name: str, capsys: pytest.CaptureFixture[str]
         cli.main([name, "--help"])
     assert done.value.code == 0
     assert "show this help message" not in capsys.readouterr().out
+
+
+def test_only_the_command_run_gets_a_parser() -> None:
+    sub = next(a for a in cli.build_parser(["scan"])._actions if a.dest == "command")
+    assert isinstance(sub, argparse._SubParsersAction) and list(sub.choices) == ["scan"]
+
+
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["-h", "scan"], ["nosuch"], ["scan", "--bogus"], ["--version"]]
+)
+def test_help_and_errors_print_as_with_every_command(
+    argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Building one command's parser changes nothing a person sees: top-level help, the
+    usage line of an error, the list of commands a typo is told about."""
+    with pytest.raises(SystemExit) as lazy:
+        cli.main(argv)
+    seen = capsys.readouterr()
+    real = cli.build_parser
+
+    def every(args: list[str]) -> argparse.ArgumentParser:
+        """Every command's parser, the one run with its arguments (as before it was lazy)."""
+        parser, full = real(args), real([])
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        each = next(a for a in full._actions if isinstance(a, argparse._SubParsersAction))
+        for name, chosen in each.choices.items():
+            sub.choices.setdefault(name, chosen)
+        return parser
+
+    monkeypatch.setattr(cli, "build_parser", every)
+    with pytest.raises(SystemExit) as full:
+        cli.main(argv)
+    assert (lazy.value.code, seen) == (full.value.code, capsys.readouterr())
+    if argv[0] in ("--help", "nosuch"):
+        assert all(name in seen.out + seen.err for name in cli.COMMANDS)

@@ -45,6 +45,12 @@ def _add_help(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser for `argv`: when it starts with a command, only that command's subparser.
+
+    What it buys: the 19 subparsers cost ~5 ms of a ~100 ms `golive scan --format json` answered
+    from the memo. Everything else (top-level help, `--version`, a word that is no command)
+    gets every subparser, so help and errors print as they always did.
+    """
     parser = argparse.ArgumentParser(
         prog="golive",
         description="Production-readiness walks for Go services, with evidence and signed records.",
@@ -60,8 +66,10 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(
         dest="command", metavar="COMMAND", help="One of these (default: walk)"
     )
-    wanted = next((a for a in argv if not a.startswith("-")), None)
+    wanted = argv[0] if argv and argv[0] in COMMANDS else None
     for name, (module, help_text) in COMMANDS.items():
+        if wanted is not None and name != wanted:
+            continue  # its help line shows only in the top-level help, never built here
         cmd = sub.add_parser(name, help=help_text, description=f"{help_text}.", add_help=False)
         _add_help(cmd)
         # Only the module for the command being run is imported: keeps `golive scan` light.
@@ -86,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     run = getattr(args, "_run", None)
     if run is None:
-        parser.print_help(sys.stderr)
+        build_parser([]).print_help(sys.stderr)
         return 2
     # The output edge: repository text a command prints never reaches the terminal as a control
     # character (an OSC 52 clipboard write, a title change, a screen clear...).
