@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from golive_tui.core.errors import RepoError
 from golive_tui.core.git.runner import (
+    ConfigQuery,
     collect,
     communicate,
     git_out,
@@ -121,6 +122,16 @@ def locate(path: Path) -> Location:
         proc = start(where, _REV_PARSE, repo=False)
     except OSError:  # no git executable: nothing here can be a repository to golive
         return Location(root=where.resolve(), is_git=False)
+    query = ConfigQuery(where)  # at the same time: the first git command there needs it
+    loc: Location | None = None
+    try:
+        loc = _located(where, proc)
+    finally:
+        query.keep(loc.root if loc is not None and loc.is_git else None)
+    return loc
+
+
+def _located(where: Path, proc: subprocess.Popen[bytes]) -> Location:
     out, err = communicate(proc, "rev-parse", timeout=60)
     lines = out.decode("utf-8", "surrogateescape").splitlines()
     # `--show-toplevel` fails in a bare repository or inside .git, after printing the rest.

@@ -21,6 +21,7 @@ answer" as "nothing known".
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import subprocess
@@ -121,42 +122,86 @@ def untracked_cache_configured(root: Path) -> bool:
 
 
 def _repo_config(root: Path) -> tuple[tuple[tuple[str, str], ...], bool]:
-    config = Path(root) / ".git" / "config"
+    return _config_overrides(str(root), _config_stamp(root))
+
+
+def _config_stamp(root: Path | str) -> int:
     try:
-        stamp = config.stat().st_mtime_ns
+        return (Path(root) / ".git" / "config").stat().st_mtime_ns
     except OSError:
-        stamp = 0
-    return _config_overrides(str(root), stamp)
+        return 0
+
+
+#: What `git config` printed for a repository, asked early (`ConfigQuery`), by (root, stamp).
+_ASKED: dict[tuple[str, int], bytes] = {}
+_CONFIG_QUERY = (
+    "config",
+    "--show-scope",
+    "-z",
+    "--get-regexp",
+    r"^filter\.|^core\.untrackedcache$",
+)
+
+
+class ConfigQuery:
+    """The `git config` query golive's settings depend on, started before the repository's
+    root is known (it answers the same from any folder of the repository): `locate` runs it
+    alongside `git rev-parse` instead of before the first command of the repository
+    (~3 ms sooner to `git status` on the scan's path)."""
+
+    def __init__(self, where: Path) -> None:
+        self._proc: subprocess.Popen[bytes] | None = None
+        if _config_overrides.cache_info().currsize:
+            return  # a process that already asked (the walker, tests): as needed from now on
+        with contextlib.suppress(OSError):
+            self._proc = _popen_config(where)
+
+    def keep(self, root: Path | None) -> None:
+        """Remember the answer as the repository at `root`'s (None: not a repository)."""
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        try:
+            out, _ = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            return
+        if root is not None and len(_ASKED) < 32:
+            _ASKED[(str(root), _config_stamp(root))] = out
+
+
+def _popen_config(cwd: Path | str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [git_executable(), *_CONFIG_QUERY],
+        cwd=cwd,
+        env=_base_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 @functools.lru_cache(maxsize=32)
-def _config_overrides(root: str, _stamp: int) -> tuple[tuple[tuple[str, str], ...], bool]:
+def _config_overrides(root: str, stamp: int) -> tuple[tuple[tuple[str, str], ...], bool]:
     """Empty commands for each filter driver the repository's config (or its includes)
     defines, and whether core.untrackedCache is set anywhere: one `git config` run for both.
 
     Attributes name a driver, config defines its programs; a driver whose programs are empty is
     no driver at all. Cached per repository and config file modification time.
     """
-    try:
-        proc = subprocess.run(
-            [
-                git_executable(),
-                "config",
-                "--show-scope",
-                "-z",
-                "--get-regexp",
-                r"^filter\.|^core\.untrackedcache$",
-            ],
-            cwd=root,
-            env=_base_env(),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            check=False,
-            timeout=10,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return (), True  # nothing known: leave the untracked cache as it is
-    fields = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
+    out = _ASKED.pop((root, stamp), None)
+    if out is None:
+        try:
+            proc = _popen_config(root)
+            out, _ = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            return (), True  # nothing known: leave the untracked cache as it is
+        except OSError:
+            return (), True
+    fields = out.decode("utf-8", "surrogateescape").split("\0")
     names: list[str] = []
     untracked_cache = False
     for scope, entry in zip(fields[0::2], fields[1::2], strict=False):
