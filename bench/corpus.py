@@ -118,6 +118,13 @@ class Corpus:
                 shutil.rmtree(path)
         self._active = None
 
+    def forget_memos(self) -> None:
+        """Remove the active install's scan memos (whole reports, one per tree scanned), so
+        the next warm scan is answered by the per-file cache alone."""
+        reports = self._git_dir / _STATE / "cache" / "reports"
+        if reports.is_dir():
+            shutil.rmtree(reports)
+
     def set_edit(self, content: str) -> None:
         """The edit target holds the original bytes ("original") or them plus a comment naming
         `content` (a new blob, so a miss for every cache); the index is refreshed after a

@@ -5,9 +5,11 @@
 
 Cases, each on a private copy of the source built at bench time under --workdir (reused by later
 runs; never the source itself, never committed anywhere):
-  repo   the source as one repository: golive cold (`--no-cache`), warm (after an undone edit),
-         again (nothing changed since the last scan: the memo) and warm after editing
-         one Go file, next to the ast-grep CLI (six rules) and `git grep` (the same six patterns)
+  repo   the source as one repository: golive cold (`--no-cache`), warm (the per-file cache
+         only: the scan memo removed first), again (nothing changed since the last scan: the
+         memo), warm after editing one Go file (edit) and back after undoing that edit (the memo
+         of the tree before it), next to the ast-grep CLI (six rules) and `git grep` (the same
+         six patterns)
   mono   the synthetic monorepo: --copies copies of the source (without its top-level vendor/
          unless --mono-vendor) in subdirectories of one repository, the same runs
   stale  the source with every file's mtime touched before the run (git's index stat data
@@ -59,8 +61,10 @@ class Target:
 
 
 # "again" is the scan repeated with nothing changed since the last one (the whole-report memo
-# answers it); "warm" follows a round whose edit has been undone, so only the per-file cache is
-# warm: both are what a user meets, and the issue's warm bounds are read against both.
+# answers it); "warm" runs with the memo removed, so only the per-file cache is warm (a tree
+# never scanned before, as after a pull): both are what a user meets, and the issue's warm
+# bounds are read against both. "back" follows an undone edit (the memo of the tree before the
+# edit answers it), shown for information.
 TARGETS = (
     Target("repo", "again", "ast-grep", 0.15),
     Target("repo", "warm", "ast-grep", 0.15),
@@ -70,6 +74,8 @@ TARGETS = (
     Target("mono", "warm", "ast-grep", 0.06),
     Target("repo", "edit", "warm", 1.10),
     Target("mono", "edit", "warm", 1.10),
+    Target("repo", "back", "ast-grep", None),
+    Target("mono", "back", "ast-grep", None),
     Target("repo", "warm", "git grep", None),
     Target("repo", "cold", "git grep", None),
     Target("mono", "warm", "git grep", None),
@@ -115,18 +121,21 @@ def scan_tasks(
     ast_grep: list[str] | None,
     include_vendor: bool,
 ) -> list[Task]:
-    """One round of the repo and mono cases: cold, the rivals, warm, again, edit.
+    """One round of the repo and mono cases: cold, the rivals, warm, again, edit, back.
 
-    Warm runs find the edited file restored (its blob is in every cache); each round's edit is
-    a new blob, so the edit run re-reads exactly one file."""
+    Warm runs find the edited file restored (its blob is in every cache) and no scan memo, so
+    they are answered by the per-file cache; each round's edit is a new blob, so the edit run
+    re-reads exactly one file; back restores the file, a tree whose memo warm and again left."""
     tasks: list[Task] = []
     root = corpus.root
 
-    def prepare(install: str, content: str | None) -> Any:
+    def prepare(install: str, content: str | None, forget_memos: bool = False) -> Any:
         def before(number: int) -> None:
             corpus.activate(install)
             if content is not None:
                 corpus.set_edit(content.format(number=number))
+            if forget_memos:
+                corpus.forget_memos()
 
         return before
 
@@ -138,13 +147,16 @@ def scan_tasks(
     tasks.append(Task("git grep", rivals.git_grep_argv(include_vendor), root, ok_codes=(0, 1)))
     for key, binary in installs.items():
         argv = golive_argv(binary, root, False, include_vendor)
-        tasks.append(Task(f"{key} warm", argv, before=prepare(key, "original")))
+        tasks.append(Task(f"{key} warm", argv, before=prepare(key, "original", True)))
     for key, binary in installs.items():
         argv = golive_argv(binary, root, False, include_vendor)
         tasks.append(Task(f"{key} again", argv, before=prepare(key, "original")))
     for key, binary in installs.items():
         argv = golive_argv(binary, root, False, include_vendor)
         tasks.append(Task(f"{key} edit", argv, before=prepare(key, "round {number}")))
+    for key, binary in installs.items():
+        argv = golive_argv(binary, root, False, include_vendor)
+        tasks.append(Task(f"{key} back", argv, before=prepare(key, "original")))
     return tasks
 
 
@@ -275,7 +287,10 @@ def _notes(task: Task) -> str:
         else:
             stats = json.loads(out).get("stats", {})
             keys = ("go_files", "files_read", "parsed_go_files", "cache_hits")
-            return ", ".join(f"{k} {stats[k]}" for k in keys if k in stats)
+            notes = [f"{k} {stats[k]}" for k in keys if k in stats]
+            if "memo" in (stats.get("timings") or {}):
+                notes.append("memo hit")
+            return ", ".join(notes)
     except (ValueError, AttributeError, KeyError, TypeError):
         return "(output not understood)"
     return ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no matches"

@@ -208,6 +208,10 @@ def test_one_whole_run_on_a_tiny_repository(
     edit_line = next(line for line in printed.splitlines() if line.startswith("golive edit"))
     assert "files_read 1," in edit_line
     assert "edit: a comment appended to cmd/api/main.go" in printed
+    # warm is the per-file cache alone; again and back (the edit undone) are memo hits.
+    notes = {line.split()[1]: line for line in printed.splitlines() if line.startswith("golive ")}
+    assert "memo hit" not in notes["warm"] and "memo hit" not in notes["edit"]
+    assert "memo hit" in notes["again"] and "memo hit" in notes["back"]
     # The corpus is left as built: the edited file restored, the index fresh.
     work = tmp_path / "work" / source.name
     status = subprocess.run(
