@@ -78,3 +78,24 @@ def test_help_and_errors_print_as_with_every_command(
     assert (lazy.value.code, seen) == (full.value.code, capsys.readouterr())
     if argv[0] in ("--help", "nosuch"):
         assert all(name in seen.out + seen.err for name in cli.COMMANDS)
+
+
+@pytest.mark.parametrize("columns", [None, "57", "0", "-3", "wide"])
+def test_help_is_as_wide_as_argparse_makes_it(
+    columns: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert cli._columns() == shutil.get_terminal_size().columns
+    assert cli.build_parser([]).format_help() == _stock_help()
+
+
+def _stock_help() -> str:
+    """The top-level help as argparse's own formatter lays it out."""
+    parser = cli.build_parser([])
+    parser.formatter_class = argparse.HelpFormatter
+    return parser.format_help()

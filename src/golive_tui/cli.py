@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -39,6 +40,36 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+def _columns() -> int:
+    """`shutil.get_terminal_size().columns`, as argparse sizes its help, without importing
+    shutil: argparse imports it (and with it zlib, bz2, lzma: ~2 ms of every command) the
+    first time it builds a formatter, which `add_argument` does for every option."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's own help layout, at the width argparse itself would choose."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        width = _columns() - 2 if width is None else width
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
 def _add_help(parser: argparse.ArgumentParser) -> None:
     # argparse's own -h text is lower case; golive's help texts are sentences.
     parser.add_argument("-h", "--help", action="help", help="Show this help and exit")
@@ -55,6 +86,7 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
         prog="golive",
         description="Production-readiness walks for Go services, with evidence and signed records.",
         add_help=False,
+        formatter_class=_Formatter,
     )
     _add_help(parser)
     parser.add_argument(
@@ -70,7 +102,13 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     for name, (module, help_text) in COMMANDS.items():
         if wanted is not None and name != wanted:
             continue  # its help line shows only in the top-level help, never built here
-        cmd = sub.add_parser(name, help=help_text, description=f"{help_text}.", add_help=False)
+        cmd = sub.add_parser(
+            name,
+            help=help_text,
+            description=f"{help_text}.",
+            add_help=False,
+            formatter_class=_Formatter,
+        )
         _add_help(cmd)
         # Only the module for the command being run is imported: keeps `golive scan` light.
         if name == wanted:
