@@ -154,9 +154,7 @@ def test_an_explicit_false_removes_the_cache(repo: Path) -> None:
     assert not _has_untracked_cache(repo)
 
 
-def test_the_users_own_setting_is_respected(
-    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_users_own_setting_is_respected(make_repo: RepoFactory) -> None:
     root = make_repo(FILES)
     git(root, "config", "--global", "core.untrackedCache", "keep")
     scan_json(root)
