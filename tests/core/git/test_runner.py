@@ -67,3 +67,25 @@ def test_sign_commit_returns_the_new_commit(make_repo: RepoFactory) -> None:
     sha = commit_record(root, target, "v1")
     assert sha == git(root, "rev-parse", "HEAD")
     assert git(root, "log", "-1", "--format=%s") == "readiness: v1"
+
+
+def test_the_config_asked_alongside_rev_parse_is_the_repositorys(
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`locate` asks git config from the folder it was given, before the root is known: the
+    answer kept for the root is the one a query at the root gives (filter drivers switched
+    off, core.untrackedCache seen)."""
+    from golive_tui.core.git.listing import locate
+
+    root = make_repo({"sub/main.go": "package main\n"})
+    git(root, "config", "filter.evil.clean", "touch /tmp/pwned")
+    git(root, "config", "core.untrackedCache", "false")
+    runner._config_overrides.cache_clear()
+    monkeypatch.setattr(runner, "_ASKED", {})
+    assert locate(root / "sub").root == root
+    assert list(runner._ASKED) == [(str(root), runner._config_stamp(root))]
+    early = runner._repo_config(root)
+    assert not runner._ASKED  # used, not asked again
+    runner._config_overrides.cache_clear()
+    assert runner._repo_config(root) == early  # the same as asking at the root
+    assert ("filter.evil.clean", "") in early[0] and early[1]
