@@ -239,20 +239,12 @@ class Memo:
 
     def _newest(self) -> Path | None:
         """The most recently written or used memo of these options."""
-        best: tuple[int, str] | None = None
-        try:
-            entries = list(os.scandir(self.folder))
-        except OSError:
-            return None
-        for entry in entries:
-            if entry.name.startswith(f"{self.slot}-") and entry.name.endswith(".memo"):
-                try:
-                    mtime = entry.stat(follow_symlinks=False).st_mtime_ns
-                except OSError:
-                    continue
-                if best is None or mtime > best[0]:
-                    best = (mtime, entry.path)
-        return None if best is None else Path(best[1])
+        found = []
+        with contextlib.suppress(OSError):  # no folder yet, an entry gone meanwhile
+            for entry in os.scandir(self.folder):
+                if entry.name.startswith(f"{self.slot}-") and entry.name.endswith(".memo"):
+                    found.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.path))
+        return Path(max(found)[1]) if found else None
 
     def answer(self, listing: git_listing.Listing, started: float, located: float) -> str | None:
         """The document's text on a hit; None on a miss (the key is kept for `store`)."""
@@ -273,7 +265,7 @@ class Memo:
         if key != self._deps_checked and not _deps_unchanged(stored["deps"]):
             return None
         with contextlib.suppress(OSError):
-            os.utime(path)  # the most recently used tree is the last to be pruned
+            os.utime(path, follow_symlinks=False)  # the tree used last is pruned last
         now = time.perf_counter()
         timings = {"locate": located - started, "list": listed - located, "memo": now - listed}
         run = {
