@@ -106,7 +106,7 @@ class ReportMemo(memo.Memo):
         kept for `keep`)."""
         status_raw, ls_raw = listing.raw()
         listed = time.perf_counter()
-        key = self._key(status_raw, ls_raw)
+        key = self._key(status_raw, ls_raw, self._stamp)  # golive's part made while git ran
         if key is None:
             return None
         self.digest = key
