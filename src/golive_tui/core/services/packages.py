@@ -128,7 +128,7 @@ def build_index(snapshot: Snapshot, reader: FileReader, cache: ScanCache) -> Pac
         for f in go_files:
             hit = cache.get(CACHE_KEY, f.path, f.blob) if f.blob is not None else None
             if hit is not None:
-                known[f.path] = _from_meta(f.path, hit.meta)
+                known[f.path] = from_meta(f.path, hit.meta)
     unknown = [f for f in go_files if f.path not in known] if known else go_files
     forked = _read_forked(unknown, snapshot, reader, cache)
     for f in go_files:
@@ -137,7 +137,7 @@ def build_index(snapshot: Snapshot, reader: FileReader, cache: ScanCache) -> Pac
         elif f.path in forked:
             go = _from_facts(f, forked[f.path], cache, index)
         else:
-            go = _go_file(f, reader, cache, snapshot.is_git, index)
+            go = go_file(f, reader, cache, snapshot.is_git, index)
         if go is not None:
             index.files.setdefault(dir_of(f.path), []).append(go)
     for f in module_files[:MAX_MODULE_FILES]:
@@ -165,14 +165,14 @@ def _text(f: RepoFile, reader: FileReader, index: PackageIndex) -> str | None:
         return None
 
 
-def _go_file(
+def go_file(
     f: RepoFile, reader: FileReader, cache: ScanCache, is_git: bool, index: PackageIndex
 ) -> GoFile | None:
     blob = f.blob if is_git else None
     if blob is not None:
         hit = cache.get(CACHE_KEY, f.path, blob)
         if hit is not None:
-            return _from_meta(f.path, hit.meta)
+            return from_meta(f.path, hit.meta)
     data = reader.read(f)
     if isinstance(data, Skip):
         index.unread[f.path] = data.reason
@@ -181,7 +181,7 @@ def _go_file(
         blob = blob_sha(data)
         hit = cache.get(CACHE_KEY, f.path, blob)
         if hit is not None:
-            return _from_meta(f.path, hit.meta)
+            return from_meta(f.path, hit.meta)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -193,7 +193,7 @@ def _go_file(
     if not meta:
         return None
     # Facts just computed have their types: no checks as for a cache entry (moby's 1,406
-    # files ~5 ms less than through `_from_meta`).
+    # files ~5 ms less than through `from_meta`).
     return GoFile(
         f.path,
         cast(str, meta["package"]),
@@ -272,7 +272,7 @@ def _from_facts(
     meta = facts.meta
     if f.blob is not None and cache.path is not None:
         cache.put(CACHE_KEY, f.path, f.blob, FileScan(meta=meta))
-    return _from_meta(f.path, meta) if meta else None
+    return from_meta(f.path, meta) if meta else None
 
 
 def file_facts(text: str) -> dict[str, object]:
@@ -295,7 +295,7 @@ def file_facts(text: str) -> dict[str, object]:
     }
 
 
-def _from_meta(path: str, meta: object) -> GoFile | None:
+def from_meta(path: str, meta: object) -> GoFile | None:
     if not isinstance(meta, dict) or not isinstance(meta.get("package"), str):
         return None  # not Go (no package clause): not part of any package
     imports = meta.get("imports", [])

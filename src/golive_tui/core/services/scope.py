@@ -141,16 +141,16 @@ def scan_scope(
     """The engine's question: which files does this scan read? (None: all, as before.)"""
     from golive_tui.core.services import memo
 
-    # Without a cache file (`--no-cache`, outside git) nothing is remembered: the key, a pass
+    # Without a cache file (`--no-cache`, outside git) nothing is remembered: the inputs, a pass
     # over every path, would be thrown away (moby 13k paths ~6 ms).
-    key = memo.fingerprint(snapshot, config, service) if cache.path is not None else None
-    if key is not None:
-        remembered = memo.load(cache, key)
+    now = memo.inputs(snapshot, reader, config, service) if cache.path is not None else None
+    if now is not None:
+        remembered = memo.load(cache, now, reader)
         if not memo.is_miss(remembered):
             return cast("ShippingScope | None", remembered)
     result = _scan_scope(snapshot, reader, cache, config, service)
-    if key is not None:
-        memo.store(cache, key, result)
+    if now is not None:
+        memo.store(cache, now, result)
     return result
 
 
