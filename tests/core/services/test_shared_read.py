@@ -16,7 +16,7 @@ from golive_tui.core.scan.config import Config
 from golive_tui.core.scan.detectors.go.imports import build_ignored
 from golive_tui.core.scan.reader import FileReader
 from golive_tui.core.services.discover import discover_in
-from golive_tui.core.services.packages import file_facts
+from golive_tui.core.services.facts import file_facts
 from golive_tui.core.services.scope import scan_scope
 
 MAIN = 'package main\n\nimport (\n\t"net/http"\n\n\t"{mod}/internal/db"\n)\n\n' + (

@@ -6,7 +6,7 @@ What a scope is a function of (scope.py, discover.py, closure.py):
 - the frame: every Go file's path and mode (tests too: the report counts them per package), and
   the bytes of go.mod, go.work and every build/deploy/CI file (links.py reads them);
 - per Go source file (not a test, not vendored), only its header facts: package clause, imports,
-  `//go:build ignore` and build constraint (`packages.file_facts`).
+  `//go:build ignore` and build constraint (`facts.file_facts`).
 
 One cache entry per slot holds the scope, the frame's digest and the blob of every Go source
 file it was computed from, in listing order. A scan with the same frame compares the blobs:
@@ -134,17 +134,27 @@ def load(cache: ScanCache, now: Inputs, reader: FileReader) -> Any:
 def _same_facts(
     cache: ScanCache, reader: FileReader, now: Inputs, changed: list[int], before: list[str]
 ) -> bool:
-    """Whether every changed Go source file has the header facts its stored blob had."""
-    from golive_tui.core.services import packages
+    """Whether every changed Go source file has the header facts its stored blob had (as the
+    per-file cache holds them: equal entries are equal `packages.GoFile`s)."""
+    from golive_tui.core.services import facts
 
     for i in changed:
-        f = now.sources[i]
-        old = cache.get(packages.CACHE_KEY, f.path, before[i])
+        f, blob = now.sources[i], now.blobs[i]
+        old = cache.get(facts.CACHE_KEY, f.path, before[i])
         if old is None:
             return False  # not remembered: nothing to compare with
-        scratch = packages.PackageIndex()
-        new = packages.go_file(f._replace(blob=now.blobs[i]), reader, cache, True, scratch)
-        if scratch.unread or packages.from_meta(f.path, old.meta) != new:
+        new = cache.get(facts.CACHE_KEY, f.path, blob)
+        if new is None:
+            data = reader.read(f)
+            if isinstance(data, Skip):
+                return False
+            try:
+                meta = facts.file_facts(data.decode("utf-8"))
+            except UnicodeDecodeError:
+                return False
+            new = FileScan(meta=meta)
+            cache.put(facts.CACHE_KEY, f.path, blob, new)  # what build_index would store
+        if dict(old.meta) != dict(new.meta):
             return False
     return True
 

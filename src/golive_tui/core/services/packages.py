@@ -16,21 +16,17 @@ from typing import TYPE_CHECKING, cast
 
 from golive_tui.core.git.listing import RepoFile, Snapshot, is_vendored
 from golive_tui.core.git.worktree import blob_sha
-from golive_tui.core.scan import buildtags
 from golive_tui.core.scan.cache import ScanCache
 from golive_tui.core.scan.detectors.base import FileScan
-from golive_tui.core.scan.detectors.go.imports import build_ignored, import_paths
 from golive_tui.core.scan.reader import FileReader, Skip
+from golive_tui.core.services.facts import CACHE_KEY, file_facts
 
 if TYPE_CHECKING:
     from golive_tui.core.scan.detectors.base import Extractor
 
-#: Cache key of the per-file facts (bump the version when what is stored changes).
-CACHE_KEY = ScanCache.key("services.gofile", "3")
 #: go.mod / go.work files read at most (a repository of many modules is still bounded).
 MAX_MODULE_FILES = 500
 
-_PACKAGE = re.compile(r"(?m)^package[ \t]+([A-Za-z_]\w*)")
 _MODULE = re.compile(r'(?m)^module[ \t]+"?([^\s"]+)"?')
 _REPLACE_LINE = re.compile(r"^\s*(?:replace\s+)?(\S+)(?:\s+\S+)?\s*=>\s*(\S+)(?:\s+\S+)?\s*$")
 _USE_LINE = re.compile(r"^\s*(?:use\s+)?(\S+)\s*$")
@@ -128,7 +124,7 @@ def build_index(snapshot: Snapshot, reader: FileReader, cache: ScanCache) -> Pac
         for f in go_files:
             hit = cache.get(CACHE_KEY, f.path, f.blob) if f.blob is not None else None
             if hit is not None:
-                known[f.path] = from_meta(f.path, hit.meta)
+                known[f.path] = _from_meta(f.path, hit.meta)
     unknown = [f for f in go_files if f.path not in known] if known else go_files
     forked = _read_forked(unknown, snapshot, reader, cache)
     for f in go_files:
@@ -137,7 +133,7 @@ def build_index(snapshot: Snapshot, reader: FileReader, cache: ScanCache) -> Pac
         elif f.path in forked:
             go = _from_facts(f, forked[f.path], cache, index)
         else:
-            go = go_file(f, reader, cache, snapshot.is_git, index)
+            go = _go_file(f, reader, cache, snapshot.is_git, index)
         if go is not None:
             index.files.setdefault(dir_of(f.path), []).append(go)
     for f in module_files[:MAX_MODULE_FILES]:
@@ -165,14 +161,14 @@ def _text(f: RepoFile, reader: FileReader, index: PackageIndex) -> str | None:
         return None
 
 
-def go_file(
+def _go_file(
     f: RepoFile, reader: FileReader, cache: ScanCache, is_git: bool, index: PackageIndex
 ) -> GoFile | None:
     blob = f.blob if is_git else None
     if blob is not None:
         hit = cache.get(CACHE_KEY, f.path, blob)
         if hit is not None:
-            return from_meta(f.path, hit.meta)
+            return _from_meta(f.path, hit.meta)
     data = reader.read(f)
     if isinstance(data, Skip):
         index.unread[f.path] = data.reason
@@ -181,7 +177,7 @@ def go_file(
         blob = blob_sha(data)
         hit = cache.get(CACHE_KEY, f.path, blob)
         if hit is not None:
-            return from_meta(f.path, hit.meta)
+            return _from_meta(f.path, hit.meta)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -193,7 +189,7 @@ def go_file(
     if not meta:
         return None
     # Facts just computed have their types: no checks as for a cache entry (moby's 1,406
-    # files ~5 ms less than through `from_meta`).
+    # files ~5 ms less than through `_from_meta`).
     return GoFile(
         f.path,
         cast(str, meta["package"]),
@@ -272,30 +268,10 @@ def _from_facts(
     meta = facts.meta
     if f.blob is not None and cache.path is not None:
         cache.put(CACHE_KEY, f.path, f.blob, FileScan(meta=meta))
-    return from_meta(f.path, meta) if meta else None
+    return _from_meta(f.path, meta) if meta else None
 
 
-def file_facts(text: str) -> dict[str, object]:
-    """What the closure needs of one Go file (stored in the cache as FileScan meta)."""
-    paths = import_paths(text)
-    if paths is None:
-        return {}
-    m = _PACKAGE.search(text)
-    # A constraint line holds the word "build", and both readers look no further than the
-    # first HEAD_BYTES characters' header: most files lack it there, and skip the reading
-    # (encode, decode, split 8 KB; moby's 1,406 files ~20 -> ~2 ms).
-    build = text.find("build", 0, buildtags.HEAD_BYTES) >= 0
-    return {
-        "package": m.group(1) if m else "",
-        "imports": sorted(set(paths)),
-        "ignored": build_ignored(text) if build or len(text) > buildtags.HEAD_BYTES else False,
-        "constraint": buildtags.constraint(text[: buildtags.HEAD_BYTES].encode("utf-8"))
-        if build
-        else None,
-    }
-
-
-def from_meta(path: str, meta: object) -> GoFile | None:
+def _from_meta(path: str, meta: object) -> GoFile | None:
     if not isinstance(meta, dict) or not isinstance(meta.get("package"), str):
         return None  # not Go (no package clause): not part of any package
     imports = meta.get("imports", [])
