@@ -535,6 +535,24 @@ def test_import_detectors(detector: str, path: str) -> None:
         assert len(r.evidence) == 1 and r.evidence[0].facts["files"] == 2  # grouped per package
 
 
+def test_import_detectors_are_what_each_rule_matches() -> None:
+    """The lookup by path and folders says what `ImportRule.matches` says, rule by rule, for
+    every path a rule names, what lies under it, beside it and above it."""
+    from golive_tui.core.scan.detectors.go.imports import import_detectors
+    from golive_tui.core.scan.detectors.go.rules import rules
+
+    named = {p for rule in rules().imports for p in (*rule.prefixes, *rule.exact)}
+    paths = {"fmt", "", "/", "a//b", *(p for _, p in IMPORT_CASES)}
+    for p in named:
+        paths.update({p, f"{p}/x", f"{p}/x/y", f"{p}x", f"{p}-x/y", p.rpartition("/")[0], f"x/{p}"})
+    checked = 0
+    for path in sorted(paths):
+        expected = tuple(rule.detector for rule in rules().imports if rule.matches(path))
+        assert import_detectors(path) == expected, path
+        checked += bool(expected)
+    assert checked > len(named)  # the table is not empty
+
+
 JUDGED_IMPORTS = {
     "log/slog": Status.CONTRARY,  # the default handler writes text
     "github.com/sirupsen/logrus": Status.CONTRARY,  # the default formatter writes text

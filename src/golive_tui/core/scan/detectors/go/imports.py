@@ -216,31 +216,42 @@ def import_paths(text: str) -> list[str] | None:
 
 
 @cache
-def import_matchers() -> tuple[tuple[str, frozenset[str], re.Pattern[str] | None], ...]:
-    """Per import rule: its detector, exact paths, and one pattern for `ImportRule.matches`'
-    prefixes (the path, or a folder under it): one C-speed match instead of a Python loop
-    over the prefixes (moby's 650 import paths: 8.9 -> 3.6 ms, compiling included)."""
-    return tuple(
-        (
-            rule.detector,
-            frozenset(rule.exact),
-            re.compile(rf"(?:{'|'.join(map(re.escape, rule.prefixes))})(?:/|\Z)")
-            if rule.prefixes
-            else None,
-        )
-        for rule in rules().imports
+def import_matchers() -> tuple[dict[str, frozenset[int]], dict[str, frozenset[int]]]:
+    """The import rules (by index in `rules().imports`) per exact path and per prefix.
+
+    `ImportRule.matches` by lookups: a path's rules are its exact ones and those of the path
+    and each folder above it as a prefix - a few dict lookups per distinct path, and nothing to
+    compile. The one compiled pattern per rule this replaced cost ~2 ms before the first Go file
+    was extracted (a scan after editing one file pays it: now 0.3 ms), and it matched slower:
+    moby's 971 import paths 3.7 -> 2.0 ms, building included."""
+    exact: dict[str, set[int]] = {}
+    prefixes: dict[str, set[int]] = {}
+    for index, rule in enumerate(rules().imports):
+        for path in rule.exact:
+            exact.setdefault(path, set()).add(index)
+        for prefix in rule.prefixes:
+            prefixes.setdefault(prefix, set()).add(index)
+    return (
+        {k: frozenset(v) for k, v in exact.items()},
+        {k: frozenset(v) for k, v in prefixes.items()},
     )
 
 
 @cache
 def import_detectors(path: str) -> tuple[str, ...]:
-    """Detectors an import path is evidence for (memoised: the same paths recur in every file),
-    as `ImportRule.matches` says."""
-    return tuple(
-        detector
-        for detector, exact, prefixes in import_matchers()
-        if path in exact or (prefixes is not None and prefixes.match(path) is not None)
-    )
+    """Detectors an import path is evidence for, in rule order (memoised: the same paths recur
+    in every file), as `ImportRule.matches` says."""
+    exact, prefixes = import_matchers()
+    hits = set(exact.get(path, ()))
+    hits.update(prefixes.get(path, ()))
+    at = path.find("/")
+    while at != -1:  # each folder above the path: `prefix/...`
+        hits.update(prefixes.get(path[:at], ()))
+        at = path.find("/", at + 1)
+    if not hits:
+        return ()
+    imports = rules().imports
+    return tuple(imports[i].detector for i in sorted(hits))
 
 
 @cache
