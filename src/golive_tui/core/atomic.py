@@ -8,8 +8,12 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: str | bytes, *, mode: int = 0o644) -> None:
-    """Write to a temp file in the same directory, fsync, then rename over `path`."""
+def write_atomic(path: Path, data: str | bytes, *, mode: int = 0o644, durable: bool = True) -> None:
+    """Write to a temp file in the same directory, fsync, then rename over `path`.
+
+    `durable=False` skips the fsync, for files that can be rebuilt from the repository (the
+    scan cache): a reader still never sees a half-written file (the rename is atomic), but a
+    crash right after may leave an empty one, which its reader discards as unusable."""
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -17,7 +21,8 @@ def write_atomic(path: Path, data: str | bytes, *, mode: int = 0o644) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         Path(tmp).chmod(mode)
         Path(tmp).replace(path)
     except BaseException:

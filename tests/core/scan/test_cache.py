@@ -124,6 +124,21 @@ def test_corrupted_cache_is_discarded(make_repo: RepoFactory) -> None:
     assert healed.calls == []
 
 
+def test_an_empty_shard_is_discarded(make_repo: RepoFactory) -> None:
+    """Shards are written without an fsync: the empty file a crash may leave is rebuilt."""
+    root = _repo(make_repo)
+    _scan(root, Counting())
+    for name in _shards(root):
+        (root / ".git" / "golive" / "cache" / name).write_bytes(b"")
+    fresh = Counting()
+    report = _scan(root, fresh)
+    assert len(fresh.calls) == 5 and report.result("go.pprof").evidence
+    assert any("cache" in w for w in report.warnings)
+    healed = Counting()
+    _scan(root, healed)
+    assert healed.calls == []
+
+
 def test_wrong_shape_is_discarded(tmp_path: Path) -> None:
     import marshal
 

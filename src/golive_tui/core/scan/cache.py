@@ -22,7 +22,8 @@ key because `Extractor.extract(path, text)` may read meaning from the name (a `.
 
 Anything wrong with a file (truncated, another Python's marshal format, wrong shape) means it is
 discarded and rebuilt: a cache can make a scan slower, never wrong or crash it. Writes are
-atomic (`write_atomic`) and only happen when something changed.
+atomic (`write_atomic`, without the fsync: an empty file a crash may leave is discarded like any
+other) and only happen when something changed.
 """
 
 from __future__ import annotations
@@ -250,7 +251,9 @@ class ScanCache:
             if (kept := {k: v for k, v in bucket.items() if v[0] >= floor})
         }
         data = {"epoch": self._epoch, "gen": gen, "scans": scans}
-        write_atomic(self._shard_path(name), marshal.dumps(data), mode=0o600)
+        # Not fsynced (`durable=False`): a lost or empty shard is rebuilt, and waiting for the
+        # disk was most of a save after one edit (8x moby: a ~400 KB shard 8.1 -> 3.3 ms wall).
+        write_atomic(self._shard_path(name), marshal.dumps(data), mode=0o600, durable=False)
         shard.scans, shard.gen, shard.dirty = scans, gen, False
 
     def _save_main(self) -> None:
@@ -265,7 +268,7 @@ class ScanCache:
             "skips": skips,
             "plan": self._plan,
         }
-        write_atomic(self.path, marshal.dumps(data), mode=0o600)
+        write_atomic(self.path, marshal.dumps(data), mode=0o600, durable=False)
         self._dirty = False
         if self._legacy is not None:
             self._legacy.unlink(missing_ok=True)
