@@ -6,12 +6,13 @@ from __future__ import annotations
 from golive_tui.core.filenames import is_dockerfile
 
 _FOREIGN = frozenset({"vendor", "third_party", "testdata", "node_modules"})
-_NEVER_LINKS = (".go", ".md", ".json", ".txt", ".proto", ".sum", ".golden", ".png", ".svg")
+#: Endings never a build/deploy file (the scope's inputs skip them without a call).
+NEVER_LINKS = (".go", ".md", ".json", ".txt", ".proto", ".sum", ".golden", ".png", ".svg")
 
 
 def link_kind(path: str) -> str:
     """Which kind of build/deploy file a path is ("" when none)."""
-    if path.endswith(_NEVER_LINKS):  # most of a repository: decided without more work
+    if path.endswith(NEVER_LINKS):  # most of a repository: decided without more work
         return ""
     base = path.rpartition("/")[2]
     lower = base.lower()

@@ -29,15 +29,15 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from golive_tui.core.git.listing import RepoFile, Snapshot, is_vendored
+from golive_tui.core.git.listing import MODE_FILE, RepoFile, Snapshot, is_vendored
 from golive_tui.core.git.worktree import blob_sha
 from golive_tui.core.scan.cache import ScanCache
 from golive_tui.core.scan.config import Config
 from golive_tui.core.scan.detectors.base import FileScan
 from golive_tui.core.scan.reader import FileReader, Skip
-from golive_tui.core.services.kinds import link_kind
+from golive_tui.core.services.kinds import NEVER_LINKS, link_kind
 from golive_tui.core.services.model import Link, LinkKind, Service
 
 KEY = ScanCache.key("services.scope", "2")
@@ -83,26 +83,37 @@ def inputs(
             slot.update(f"{name}:{info.st_mtime_ns}:{info.st_size}\n".encode())
         except OSError:
             slot.update(f"{name}:?\n".encode())
-    frame: list[str] = []
-    sources: list[RepoFile] = []
-    blobs: list[str] = []
-    for f in snapshot.files:
-        path = f.path
-        if path.endswith(".go"):
-            frame.append(f"{path}\0{f.mode}")
-            if is_go_source(path):
-                blob = f.blob or _hashed(f, reader)
-                if blob is None:
-                    return None
-                sources.append(f)
-                blobs.append(blob)
-        elif path.endswith(("go.mod", "go.work")) or link_kind(path):
-            blob = f.blob or _hashed(f, reader)
-            if blob is None:
-                return None
-            frame.append(f"{path}\0{f.mode}\0{blob}")
-    digest = hashlib.sha1("\n".join(frame).encode("utf-8", "surrogateescape"))
-    return Inputs(slot.hexdigest(), digest.hexdigest(), sources, blobs)
+    # Comprehensions over the listing, not one loop with a call per path (8x moby's 26k paths:
+    # 25 -> 15 ms; this runs on every scan the memo misses). A mode joins the frame only when
+    # it is not a plain file's (a symlink is never read). Sections are NUL-joined (no path
+    # holds a NUL) after their length, so two listings never share a frame.
+    files = snapshot.files
+    go = [f for f in files if f.path.endswith(".go")]
+    modes = [f"{f.path}\0{f.mode}" for f in go if f.mode != MODE_FILE]
+    sources = [
+        f
+        for f in go
+        if not f.path.endswith("_test.go") and ("vendor/" not in f.path or not is_vendored(f.path))
+    ]
+    blobs = [f.blob or _hashed(f, reader) for f in sources]
+    deps: list[str] = []
+    for f in [
+        f
+        for f in files
+        if not f.path.endswith(NEVER_LINKS)
+        and (f.path.endswith(("go.mod", "go.work")) or link_kind(f.path))
+    ]:
+        blob = f.blob or _hashed(f, reader)
+        if blob is None:
+            return None
+        deps.append(f"{f.path}\0{f.mode}\0{blob}")
+    if None in blobs:
+        return None
+    digest = hashlib.sha1(usedforsecurity=False)
+    for section in ([f.path for f in go], modes, deps):
+        digest.update(f"{len(section)}\n".encode())
+        digest.update("\0".join(section).encode("utf-8", "surrogateescape"))
+    return Inputs(slot.hexdigest(), digest.hexdigest(), sources, cast("list[str]", blobs))
 
 
 def _hashed(f: RepoFile, reader: FileReader) -> str | None:
