@@ -49,7 +49,16 @@ REBASE_AFTER = 64
 
 #: The modules whose logic decides a scope: an edited one (a new golive) must not reuse an
 #: answer it would not give (their size and mtime join the key, as the engine's plan does).
-_LOGIC = ("closure.py", "discover.py", "kinds.py", "links.py", "packages.py", "scope.py")
+_LOGIC = (
+    "closure.py",
+    "discover.py",
+    "facts.py",
+    "kinds.py",
+    "links.py",
+    "memo.py",
+    "packages.py",
+    "scope.py",
+)
 
 
 class Inputs:
@@ -61,11 +70,6 @@ class Inputs:
         self.frame = frame
         self.sources = sources
         self.blobs = blobs
-
-
-def is_go_source(path: str) -> bool:
-    """packages.is_go_source, spelled here: a warm scan does not import the package index."""
-    return path.endswith(".go") and not path.endswith("_test.go") and not is_vendored(path)
 
 
 def inputs(
@@ -90,7 +94,7 @@ def inputs(
     files = snapshot.files
     go = [f for f in files if f.path.endswith(".go")]
     modes = [f"{f.path}\0{f.mode}" for f in go if f.mode != MODE_FILE]
-    sources = [
+    sources = [  # packages.is_go_source, spelled out: no call per file
         f
         for f in go
         if not f.path.endswith("_test.go") and ("vendor/" not in f.path or not is_vendored(f.path))
