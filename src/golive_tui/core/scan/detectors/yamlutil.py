@@ -6,16 +6,23 @@ custom tags CI systems use (`!reference`, `!Ref`), which a safe constructor woul
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+if TYPE_CHECKING:
+    from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+else:
+    # Importing PyYAML costs ~11 ms of a scan (its reader compiles a large Unicode class at
+    # import); a scan whose files all come from the cache parses no YAML, so PyYAML is imported
+    # by the first parse (`_pyyaml`). Until then no node exists, and a class nothing is an
+    # instance of answers every `isinstance` here and in the families (`yamlutil.ScalarNode`,
+    # looked up when called) as the real classes would.
+    class _NotLoaded:
+        """Stands for PyYAML's node classes until PyYAML is imported."""
 
-try:  # libyaml is several times faster when present
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Loader = yaml.SafeLoader
+    MappingNode = Node = ScalarNode = SequenceNode = _NotLoaded
 
 
 __all__ = [
@@ -49,10 +56,38 @@ class YamlError(Exception):
         self.message = message
 
 
+@cache
+def _pyyaml() -> Any:
+    """PyYAML, imported on first use, with the node classes bound to the real ones."""
+    import yaml
+    from yaml import nodes
+
+    module = sys.modules[__name__]
+    for name in ("MappingNode", "Node", "ScalarNode", "SequenceNode"):
+        setattr(module, name, getattr(nodes, name))
+    return yaml
+
+
+def prepare() -> None:
+    """Import PyYAML now: a family that parses YAML calls this before the scan forks, so the
+    workers inherit it instead of each importing it on its first file."""
+    _pyyaml()
+
+
+if "yaml" in sys.modules:  # imported already (by a caller): bind the real classes now
+    _pyyaml()
+
+
+def _loader(yaml: Any) -> Any:
+    """libyaml's loader, several times faster, when this PyYAML build has it."""
+    return getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+
+
 def load_all(text: str) -> list[Node]:
     """Every document's root node (empty documents skipped). Raises YamlError."""
+    yaml = _pyyaml()
     try:
-        docs = [doc for doc in yaml.compose_all(text, Loader=_Loader) if doc is not None]
+        docs = [doc for doc in yaml.compose_all(text, Loader=_loader(yaml)) if doc is not None]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = mark.line + 1 if mark is not None else 1

@@ -1,0 +1,49 @@
+"""Heavy modules a scan answered from the per-file cache never needs stay unimported.
+
+Each check runs in a fresh interpreter: which modules a process has imported is the fact under
+test, and this test process has imported everything already.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+
+def _run(code: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def test_families_load_without_pyyaml_and_parse_with_it() -> None:
+    out = _run(
+        """
+        import sys
+        from golive_tui.core.scan.detectors import load_families, yamlutil
+        load_families()
+        print("yaml" in sys.modules, yamlutil.scalar(None))
+        docs = yamlutil.load_all("jobs:\\n  test: {runs-on: x}\\n")
+        test = yamlutil.get(yamlutil.get(docs[0], "jobs"), "test")
+        print("yaml" in sys.modules, isinstance(test, yamlutil.MappingNode),
+              yamlutil.scalar(yamlutil.get(test, "runs-on")), yamlutil.line(test))
+        """
+    )
+    assert out.splitlines() == ["False None", "True True x 2"]
+
+
+def test_pyyaml_imported_first_binds_the_real_node_classes() -> None:
+    out = _run(
+        """
+        import yaml
+        from golive_tui.core.scan.detectors import yamlutil
+        node = yaml.compose("a: b")
+        print(yamlutil.scalar(yamlutil.get(node, "a")))
+        """
+    )
+    assert out == "b"
