@@ -1,7 +1,7 @@
 """The user's own cache folder for golive: `$XDG_CACHE_HOME/golive` (default ~/.cache/golive).
 
-What lives there (the record parse cache, the scan memo's key) belongs to the user, never to a
-repository: a repository cannot plant anything in it.
+What lives there (the record parse cache, the scan memo's key, the parsed shipped TOML files)
+belongs to the user, never to a repository: a repository cannot plant anything in it.
 """
 
 from __future__ import annotations

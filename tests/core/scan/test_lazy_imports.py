@@ -6,17 +6,20 @@ test, and this test process has imported everything already.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 
-def _run(code: str) -> str:
+def _run(code: str, env: dict[str, str] | None = None) -> str:
     done = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
         capture_output=True,
         text=True,
         check=True,
+        env=env,
     )
     return done.stdout.strip()
 
@@ -47,3 +50,19 @@ def test_pyyaml_imported_first_binds_the_real_node_classes() -> None:
         """
     )
     assert out == "b"
+
+
+def test_a_second_scan_process_parses_no_shipped_toml(tmp_path: Path) -> None:
+    code = """
+        import sys
+        from golive_tui.core.scan.detectors import load_families
+        from golive_tui.core.scan.detectors.catalog import shipped_catalog
+        from golive_tui.core.scan.detectors.go.rules import rules
+        load_families()
+        print(len(shipped_catalog()) > 0, len(rules().imports) > 0, "tomllib" in sys.modules)
+        """
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    first = _run(code, env)
+    again = _run(code, env)
+    assert first == "True True True"  # parsed, and remembered
+    assert again == "True True False"

@@ -479,8 +479,15 @@ class _Run:
         """Go files the deploy target does not build, listed with why (target.exclude)."""
         from golive_tui.core.scan import target as target_mod
 
-        paths = [f.path for f in self.snapshot.files]
-        readable = [p for p in paths if self.scope.readable(p) or self.scope.readable_test(p)]
+        # Only a Go file whose name the target does not build can be excluded by name: asking
+        # the name first leaves the scope's globs to those few (moby: 3,300 paths -> ~200 glob
+        # matches, ~6 ms -> ~1 ms of every scan).
+        named = [
+            f.path
+            for f in self.snapshot.files
+            if f.path.endswith(".go") and not name_matches(f.path, self.target)
+        ]
+        readable = [p for p in named if self.scope.readable(p) or self.scope.readable_test(p)]
         self.excluded = target_mod.exclude(readable, scanned, self.file_errors, self.target)
 
     def _skip_read(self, path: str, blob: str | None, reason: str) -> None:

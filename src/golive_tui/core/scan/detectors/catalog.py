@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from golive_tui.core import tomlcache
 from golive_tui.core.model import DetectorDef
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ def shipped_catalog() -> dict[str, DetectorDef]:
         from importlib import resources
 
         text = resources.files(__package__).joinpath("catalog.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(text)
+    data = tomlcache.loads(text, "catalog")
     catalog: dict[str, DetectorDef] = {}
     for entry in data["detector"]:
         missing = [key for key in _FIELDS if not entry.get(key)]

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from golive_tui.core import tomlcache
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +73,7 @@ def digest() -> str:
 @cache
 def rules() -> Rules:
     text = _text()
-    data = tomllib.loads(text)
+    data = tomlcache.loads(text, "go_rules")
     headers = {h.lower(): det for det, names in data["headers"].items() for h in names}
     segments = frozenset(s.lower() for s in data["routes"]["segments"])
     metrics = frozenset(s.lower() for s in data["routes"]["metrics_segments"])
