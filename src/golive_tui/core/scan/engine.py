@@ -481,7 +481,7 @@ class _Run:
 
         # Only a Go file whose name the target does not build can be excluded by name: asking
         # the name first leaves the scope's globs to those few (moby: 3,300 paths -> ~200 glob
-        # matches, ~6 ms -> ~1 ms of every scan).
+        # matches: 5.7 -> 3.7 ms of a warm scan).
         named = [
             f.path
             for f in self.snapshot.files
