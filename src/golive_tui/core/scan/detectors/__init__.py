@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from golive_tui.core.scan.detectors.base import Extractor
 
@@ -30,8 +30,7 @@ FAMILIES: tuple[str, ...] = (
 _MODULES = {"go_source": "go"}
 
 
-@dataclass(frozen=True, slots=True)
-class Registry:
+class Registry(NamedTuple):
     """Loaded extractors, and which one owns each detector id."""
 
     extractors: tuple[Extractor, ...]

@@ -9,14 +9,22 @@ Per-file work is pure and isolated so the engine can prefilter, parallelise and 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from types import MappingProxyType
+from typing import Any, NamedTuple, Protocol
 
 from golive_tui.core.model import DetectorResult
 
+# The families' value types (these three and their internal ones) are NamedTuples, not frozen
+# dataclasses: as immutable, and defining one costs ~45 us instead of ~350 us (a dataclass
+# compiles six methods when its module is imported: 22 of them cost ~7 ms of every scan); making
+# one is ~2x faster too (a warm scan of moby makes ~3,000 ScannedFiles). A NamedTuple field
+# cannot default to a fresh dict: `EMPTY` is the read-only empty mapping.
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+#: The read-only empty mapping, the default of mapping fields.
+EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+class Finding(NamedTuple):
     """One piece of evidence in one file, before the engine attaches path and blob."""
 
     detector: str
@@ -24,18 +32,17 @@ class Finding:
     end_line: int
     polarity: str  # "positive" | "contrary"
     snippet: str
-    facts: Mapping[str, Any] = field(default_factory=dict)
+    facts: Mapping[str, Any] = EMPTY
 
 
-@dataclass(frozen=True, slots=True)
-class FileScan:
+class FileScan(NamedTuple):
     """Everything one extractor learned from one file; must survive a JSON round-trip."""
 
     findings: tuple[Finding, ...] = ()
     errors: tuple[
         tuple[str, str], ...
     ] = ()  # (detector id or "*", message) - file unparseable etc.
-    meta: Mapping[str, Any] = field(default_factory=dict)  # cross-file facts: imports, targets...
+    meta: Mapping[str, Any] = EMPTY  # cross-file facts: imports, targets...
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -63,8 +70,7 @@ class FileScan:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class ScannedFile:
+class ScannedFile(NamedTuple):
     """A file as the engine saw it: its findings for one extractor, plus identity."""
 
     path: str  # repository-relative, forward slashes

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import replace
 
 from golive_tui.core.model import DetectorResult
 from golive_tui.core.scan.detectors import common, yamlutil
@@ -88,8 +87,7 @@ def pie_on_static_base(text: str, findings: list[Finding]) -> list[Finding]:
     if not static:
         return findings
     return [
-        replace(
-            f,
+        f._replace(
             polarity="contrary",
             facts={
                 **f.facts,

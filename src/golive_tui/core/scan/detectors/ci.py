@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import replace
+from typing import Any, NamedTuple
 
 from golive_tui.core.model import DetectorResult, Evidence, Polarity, Status
 from golive_tui.core.scan.detectors import bake, ci_unseen, cloudbuild, common, yamlutil
-from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
+from golive_tui.core.scan.detectors.base import EMPTY, FileScan, Finding, ScannedFile
 from golive_tui.core.scan.detectors.ci_follow import Unknown, _resolve, follow, repo_folders
 from golive_tui.core.scan.detectors.ci_targets import (
     Call,
@@ -115,13 +115,12 @@ def _line(node: yamlutil.MappingNode, key: str) -> int:
     return yamlutil.line(found) if found is not None else yamlutil.line(node)
 
 
-@dataclass(frozen=True, slots=True)
-class _Scope:
+class _Scope(NamedTuple):
     """What a step's shell sees from the YAML around it: the `env:`/`variables:` set by the
     workflow, job and step, and the job's `strategy.matrix` values (by variable)."""
 
-    env: Mapping[str, str] = field(default_factory=dict)
-    matrix: Mapping[str, list[str]] = field(default_factory=dict)
+    env: Mapping[str, str] = EMPTY
+    matrix: Mapping[str, list[str]] = EMPTY
 
     def inside(self, node: yamlutil.MappingNode, keys: Collection[str] = ()) -> _Scope:
         """`keys`: the node's keys when the caller has them (merges followed)."""

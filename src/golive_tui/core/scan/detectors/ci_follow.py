@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from golive_tui.core.model import Evidence, Polarity
 from golive_tui.core.scan.detectors import bake, common
@@ -35,8 +35,7 @@ MAX_CONTEXTS = 200  # re-read Makefiles/Taskfiles with a caller's variables
 ARROW = " → "
 
 
-@dataclass(frozen=True, slots=True)
-class Unknown:
+class Unknown(NamedTuple):
     """Something on the way that could not be followed or resolved, and why."""
 
     kinds: tuple[str, ...]  # the detectors it leaves undecided
@@ -51,8 +50,7 @@ class Followed:
     unknown: list[Unknown] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class _Ctx:
+class _Ctx(NamedTuple):
     """What a hand-over passes: positional arguments (None: unknown), the environment, and
     make/task command-line variables."""
 
@@ -64,8 +62,7 @@ class _Ctx:
         return (self.args, self.env, self.overrides)
 
 
-@dataclass(frozen=True, slots=True)
-class _Item:
+class _Item(NamedTuple):
     call: Call
     caller: str
     via: str

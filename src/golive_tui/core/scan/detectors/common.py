@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
+from typing import Any, NamedTuple
 
 from golive_tui.core import filenames
 from golive_tui.core.model import DetectorResult, Evidence, Polarity, Status
@@ -180,8 +180,7 @@ def collect(files: Mapping[str, ScannedFile], detector: str) -> tuple[Evidence, 
     return tuple(sorted(out, key=lambda e: (e.path, e.line)))
 
 
-@dataclass(frozen=True, slots=True)
-class ErrorWording:
+class ErrorWording(NamedTuple):
     """How a family words the files it could not read or parse: the summary when nothing was
     found, and what is added to a summary when something was."""
 

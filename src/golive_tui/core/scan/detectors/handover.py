@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from golive_tui.core.scan.detectors.shell import _ASSIGN, Command, _operands, program, program_index
 
@@ -28,8 +28,7 @@ _MAKE_ARG_FLAGS = frozenset(
 _MAKE_OVERRIDE = re.compile(r"[A-Za-z_][\w.-]*[:+?]?=")
 
 
-@dataclass(frozen=True, slots=True)
-class Call:
+class Call(NamedTuple):
     """A command that hands over to something we can follow: a make target, a task, a script."""
 
     kind: str  # "make" | "task" | "script" | "bake"

@@ -9,8 +9,8 @@ command separators, line continuations, heredoc bodies and the line each command
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 _SEPARATORS = frozenset({";", "&", "|", "&&", "||", "(", ")", ";;", "|&"})
 _PREFIX_WORDS = frozenset(
@@ -40,8 +40,7 @@ _QUOTED = re.compile(r'[^"\\\n]+')  # inside double quotes: no quote, backslash 
 _SPECIAL = frozenset("\\\n \t\r#'\"$`<>;&|()")
 
 
-@dataclass(frozen=True, slots=True)
-class Command:
+class Command(NamedTuple):
     """One simple command: its words without quotes, where it starts and ends."""
 
     words: tuple[str, ...]

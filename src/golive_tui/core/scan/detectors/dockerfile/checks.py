@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from golive_tui.core.model import Evidence, Polarity
 from golive_tui.core.scan.detectors import common
@@ -38,8 +37,7 @@ _CERTS = re.compile(r"ca-certificates|/etc/ssl/certs|ca-bundle")
 _ROOT_USERS = frozenset({"root", "0"})
 
 
-@dataclass(frozen=True, slots=True)
-class Image:
+class Image(NamedTuple):
     """The final image of one Dockerfile, as every detector sees it."""
 
     df: Dockerfile
@@ -62,8 +60,7 @@ class Image:
         return _finding(detector, self.final.line, polarity, self.final.snippet, **facts)
 
 
-@dataclass(frozen=True, slots=True)
-class Summary:
+class Summary(NamedTuple):
     """What a summary reads: the detector's evidence over every Dockerfile, split by polarity."""
 
     ev: tuple[Evidence, ...]
@@ -76,8 +73,7 @@ class Summary:
         return f"of {common.plural(self.n_files, 'Dockerfile')}"
 
 
-@dataclass(frozen=True, slots=True)
-class DockerCheck:
+class DockerCheck(NamedTuple):
     id: str
     find: Callable[[Image], list[Finding]]
     summarise: Callable[[Summary], str]

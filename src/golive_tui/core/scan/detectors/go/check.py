@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ast_grep_py import SgNode
 
 from golive_tui.core.model import Evidence
+from golive_tui.core.scan.detectors.base import EMPTY
 from golive_tui.core.scan.detectors.go.rules import Rules
 from golive_tui.core.scan.detectors.go.tree import File
 
@@ -69,8 +70,7 @@ OnAssignment = Callable[[File, SgNode, str, str], bool]
 After = Callable[[File, Mapping[str, list[SgNode]]], None]
 
 
-@dataclass(frozen=True, slots=True)
-class Gate:
+class Gate(NamedTuple):
     """One tree rule: opened by words in the file, it adds to the rule and handles its nodes.
 
     `opens` runs on every Go file (the scan's hot loop): it must be a few set operations.
@@ -85,14 +85,14 @@ class Gate:
     code_words: Words = _none  # trigger words after a dot (`.Notify`)
     call_words: Words = _none  # ... followed by `(` (`.Get(`)
     literal_words: Words = _none  # ... followed by `{` (`.Server{`)
-    packages: Mapping[str, str] = field(default_factory=dict)  # import path -> usual name
+    packages: Mapping[str, str] = EMPTY  # import path -> usual name
     # Whether the gate can open only on trigger words (most files have none, and then only
     # the gates that read the text themselves are asked).
     needs_words: bool = True
     on_call: OnCall | None = None
     on_literal: OnLiteral | None = None
     on_assignment: OnAssignment | None = None
-    on_node: Mapping[str, Callable[[File, SgNode], None]] = field(default_factory=dict)
+    on_node: Mapping[str, Callable[[File, SgNode], None]] = EMPTY
     after: After | None = None
     # Whether an open gate's nodes could yield anything in this file (a finding, note or
     # fact): a cheap test of the text that skips a parse the handlers would throw away.
@@ -100,8 +100,7 @@ class Gate:
     yields: Callable[[File], bool] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Detector:
+class Detector(NamedTuple):
     """One `go.*` detector's result shaping."""
 
     id: str
@@ -114,7 +113,6 @@ class Detector:
     judge: Judge | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Check:
+class Check(NamedTuple):
     detectors: tuple[Detector, ...]
     gates: tuple[Gate, ...] = ()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ast_grep_py import SgNode
 
@@ -65,8 +65,7 @@ FRAMEWORKS: tuple[tuple[str, str], ...] = (
 _HOST = re.compile(r"^(?:[\w-]+(?:\.[\w-]+)+|localhost|\{[\w.]+\})(?::\d+)?(?=/)")
 
 
-@dataclass(frozen=True, slots=True)
-class Route:
+class Route(NamedTuple):
     """One registration; `facts()` is its JSON (the scan evidence and `golive routes`)."""
 
     method: str

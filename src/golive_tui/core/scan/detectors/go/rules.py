@@ -9,16 +9,14 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from golive_tui.core import tomlcache
 
 
-@dataclass(frozen=True, slots=True)
-class ImportRule:
+class ImportRule(NamedTuple):
     detector: str
     prefixes: tuple[str, ...]
     exact: tuple[str, ...]
@@ -29,8 +27,7 @@ class ImportRule:
         return any(path == p or path.startswith(p + "/") for p in self.prefixes)
 
 
-@dataclass(frozen=True, slots=True)
-class Rules:
+class Rules(NamedTuple):
     """go_rules.toml, loaded once."""
 
     imports: tuple[ImportRule, ...]

@@ -10,7 +10,7 @@ otherwise reported as unknown together with where it comes from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ast_grep_py import SgNode
 
@@ -27,8 +27,7 @@ _UNITS = {
 _MAX_DEPTH = 12  # constants defined through constants: bounded
 
 
-@dataclass(frozen=True, slots=True)
-class Value:
+class Value(NamedTuple):
     """A number (nanoseconds for durations), or None with where the value comes from."""
 
     number: float | None
