@@ -119,7 +119,7 @@ def _print_text(report: ScanReport) -> None:
     from rich.text import Text
 
     from golive_tui.commands._output import console
-    from golive_tui.core.model import Status
+    from golive_tui.core.evidence import Status
     from golive_tui.core.scan.detectors.catalog import shipped_catalog
     from golive_tui.core.verdict import STATUS_LABEL
     from golive_tui.glyphs import STATUS_GLYPH

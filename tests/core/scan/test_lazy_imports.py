@@ -66,3 +66,18 @@ def test_a_second_scan_process_parses_no_shipped_toml(tmp_path: Path) -> None:
     again = _run(code, env)
     assert first == "True True True"  # parsed, and remembered
     assert again == "True True False"
+
+
+def test_a_scan_speaks_evidence_without_the_checklist_vocabulary() -> None:
+    out = _run(
+        """
+        import sys
+        from golive_tui.core.scan.detectors import load_families
+        import golive_tui.core.scan.engine
+        load_families()
+        print("golive_tui.core.model" in sys.modules)
+        from golive_tui.core import evidence, model
+        print(model.Evidence is evidence.Evidence, model.Status.FOUND is evidence.Status.FOUND)
+        """
+    )
+    assert out.splitlines() == ["False", "True True"]

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from golive_tui.core.model import DetectorResult, Evidence, Polarity, Status
+from golive_tui.core.evidence import DetectorResult, Evidence, Polarity, Status
 from golive_tui.core.scan.detectors import common
 from golive_tui.core.scan.detectors.base import ScannedFile
 

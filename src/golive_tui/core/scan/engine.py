@@ -50,7 +50,7 @@ from golive_tui.core.scan.workers import run_jobs
 if TYPE_CHECKING:
     # Imported where used instead (cache, families, catalog, model: ~20 ms of CPU): `scan`
     # starts git first, and git's ~50 ms of `status` runs while they load.
-    from golive_tui.core.model import DetectorDef, DetectorResult
+    from golive_tui.core.evidence import DetectorDef, DetectorResult
     from golive_tui.core.scan.cache import ScanCache
     from golive_tui.core.scan.detectors import Registry
     from golive_tui.core.scan.detectors.base import Extractor, ScannedFile
@@ -697,7 +697,7 @@ def _finalize(
     emit: Callable[[Progress], None],
 ) -> list[DetectorResult]:
     """One result per wanted id, emitted as each family finishes."""
-    from golive_tui.core.model import DetectorResult, Status
+    from golive_tui.core.evidence import DetectorResult, Status
     from golive_tui.core.scan.detectors import common
 
     wanted_set = set(wanted)

@@ -12,7 +12,7 @@ from golive_tui.core.errors import GoliveError
 if TYPE_CHECKING:
     # Imported where used instead (cache, families, catalog, model: ~20 ms of CPU): `scan`
     # starts git first, and git's ~50 ms of `status` runs while they load.
-    from golive_tui.core.model import DetectorResult, Evidence
+    from golive_tui.core.evidence import DetectorResult, Evidence
     from golive_tui.core.services.scope import ShippingScope
 
 

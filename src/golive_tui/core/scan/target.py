@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from golive_tui.core.model import DetectorResult
+from golive_tui.core.evidence import DetectorResult
 from golive_tui.core.scan import buildtags
 from golive_tui.core.scan.detectors.base import FileScan, ScannedFile
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple, Protocol
 
-from golive_tui.core.model import DetectorResult
+from golive_tui.core.evidence import DetectorResult
 
 # The families' value types (these three and their internal ones) are NamedTuples, not frozen
 # dataclasses: as immutable, and defining one costs ~45 us instead of ~350 us (a dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from golive_tui.core.model import DetectorResult
+from golive_tui.core.evidence import DetectorResult
 from golive_tui.core.scan.detectors import common, yamlutil
 from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from golive_tui.core import tomlcache
-from golive_tui.core.model import DetectorDef
+from golive_tui.core.evidence import DetectorDef
 
 if TYPE_CHECKING:
     from golive_tui.core.scan.detectors.base import Extractor

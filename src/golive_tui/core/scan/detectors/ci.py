@@ -15,7 +15,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import replace
 from typing import Any, NamedTuple
 
-from golive_tui.core.model import DetectorResult, Evidence, Polarity, Status
+from golive_tui.core.evidence import DetectorResult, Evidence, Polarity, Status
 from golive_tui.core.scan.detectors import bake, ci_unseen, cloudbuild, common, yamlutil
 from golive_tui.core.scan.detectors.base import EMPTY, FileScan, Finding, ScannedFile
 from golive_tui.core.scan.detectors.ci_follow import Unknown, _resolve, follow, repo_folders

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from golive_tui.core.model import Evidence, Polarity
+from golive_tui.core.evidence import Evidence, Polarity
 from golive_tui.core.scan.detectors import bake, common
 from golive_tui.core.scan.detectors.base import ScannedFile
 from golive_tui.core.scan.detectors.ci_targets import (

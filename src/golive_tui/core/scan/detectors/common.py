@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any, NamedTuple
 
 from golive_tui.core import filenames
-from golive_tui.core.model import DetectorResult, Evidence, Polarity, Status
+from golive_tui.core.evidence import DetectorResult, Evidence, Polarity, Status
 from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
 
 # Folders whose files describe someone else's project or test input, never this service.

@@ -55,7 +55,7 @@ from ast_grep_py import Config, SgRoot
 
 from golive_tui.core import tomlsafe
 from golive_tui.core.confine import TooLargeError, UnsafePathError, read_confined
-from golive_tui.core.model import DetectorDef, DetectorResult, Evidence, Polarity, Status
+from golive_tui.core.evidence import DetectorDef, DetectorResult, Evidence, Polarity, Status
 from golive_tui.core.scan import pipes
 from golive_tui.core.scan.detectors import common
 from golive_tui.core.scan.detectors.base import Extractor, FileScan, Finding, ScannedFile

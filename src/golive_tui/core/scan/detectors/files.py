@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from golive_tui.core.model import DetectorResult, Evidence, Polarity
+from golive_tui.core.evidence import DetectorResult, Evidence, Polarity
 from golive_tui.core.scan.detectors import common, yamlutil
 from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
 

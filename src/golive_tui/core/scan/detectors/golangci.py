@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from golive_tui.core import filenames
-from golive_tui.core.model import DetectorResult
+from golive_tui.core.evidence import DetectorResult
 from golive_tui.core.scan.detectors import common, yamlutil
 from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from golive_tui.core.model import DetectorResult
+from golive_tui.core.evidence import DetectorResult
 from golive_tui.core.scan.detectors import common
 from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from golive_tui.core.model import DetectorResult, Evidence, Polarity
+from golive_tui.core.evidence import DetectorResult, Evidence, Polarity
 from golive_tui.core.scan.detectors import common, yamlutil
 from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from golive_tui.core import filenames
-from golive_tui.core.model import DetectorResult
+from golive_tui.core.evidence import DetectorResult
 from golive_tui.core.scan.detectors import common
 from golive_tui.core.scan.detectors.base import FileScan, ScannedFile
 from golive_tui.core.scan.detectors.dockerfile.checks import CHECKS, analyse, summarise

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
-from golive_tui.core.model import Evidence, Polarity
+from golive_tui.core.evidence import Evidence, Polarity
 from golive_tui.core.scan.detectors import common
 from golive_tui.core.scan.detectors.base import Finding
 from golive_tui.core.scan.detectors.dockerfile.syntax import (

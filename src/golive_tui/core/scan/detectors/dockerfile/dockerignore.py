@@ -4,7 +4,7 @@ it (BuildKit's rule), one in its folder, or one at the repository root (the usua
 
 from __future__ import annotations
 
-from golive_tui.core.model import DetectorResult, Evidence, Polarity
+from golive_tui.core.evidence import DetectorResult, Evidence, Polarity
 from golive_tui.core.scan.detectors import common
 
 DETECTOR = "docker.dockerignore"

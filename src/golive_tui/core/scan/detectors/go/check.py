@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from ast_grep_py import SgNode
 
-from golive_tui.core.model import Evidence
+from golive_tui.core.evidence import Evidence
 from golive_tui.core.scan.detectors.base import EMPTY
 from golive_tui.core.scan.detectors.go.rules import Rules
 from golive_tui.core.scan.detectors.go.tree import File

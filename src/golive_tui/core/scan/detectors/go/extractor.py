@@ -31,7 +31,7 @@ from typing import Any, cast
 
 from ast_grep_py import Config, SgNode
 
-from golive_tui.core.model import DetectorResult, Evidence, Polarity, Status
+from golive_tui.core.evidence import DetectorResult, Evidence, Polarity, Status
 from golive_tui.core.scan.detectors import common
 from golive_tui.core.scan.detectors.base import Extractor, FileScan, Finding, ScannedFile
 from golive_tui.core.scan.detectors.catalog import shipped_catalog

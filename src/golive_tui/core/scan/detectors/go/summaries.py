@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from golive_tui.core.model import Evidence, Polarity
+from golive_tui.core.evidence import Evidence, Polarity
 from golive_tui.core.scan.detectors.go.check import Summary
 
 

@@ -16,7 +16,7 @@ from typing import Any, cast
 
 from ast_grep_py import Config, SgNode
 
-from golive_tui.core.model import DetectorResult, Evidence, Polarity, Status
+from golive_tui.core.evidence import DetectorResult, Evidence, Polarity, Status
 from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
 from golive_tui.core.scan.detectors.go import handrolled as hr
 from golive_tui.core.scan.detectors.go import routetable as rt

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ast_grep_py import SgNode
 
-from golive_tui.core.model import Evidence
+from golive_tui.core.evidence import Evidence
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart
 from golive_tui.core.scan.detectors.go.rules import alt
 from golive_tui.core.scan.detectors.go.summaries import generic

@@ -19,7 +19,7 @@ from typing import Any
 
 from ast_grep_py import SgNode
 
-from golive_tui.core.model import Evidence, Polarity
+from golive_tui.core.evidence import Evidence, Polarity
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.rules import alt, rules, trie
 from golive_tui.core.scan.detectors.go.summaries import generic, n, split

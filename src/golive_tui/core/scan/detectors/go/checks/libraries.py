@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from golive_tui.core.model import Evidence, Polarity
+from golive_tui.core.evidence import Evidence, Polarity
 from golive_tui.core.scan.detectors.go.check import Check, Detector
 from golive_tui.core.scan.detectors.go.rules import rules
 from golive_tui.core.scan.detectors.go.summaries import generic

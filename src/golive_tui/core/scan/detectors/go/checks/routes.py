@@ -15,7 +15,7 @@ from functools import cache
 
 from ast_grep_py import SgNode
 
-from golive_tui.core.model import Evidence
+from golive_tui.core.evidence import Evidence
 from golive_tui.core.scan.detectors.go import handrolled as hr
 from golive_tui.core.scan.detectors.go import routetable as rt
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen

@@ -10,7 +10,7 @@ from functools import cache
 
 from ast_grep_py import SgNode
 
-from golive_tui.core.model import Evidence
+from golive_tui.core.evidence import Evidence
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.fragments import Layout, _boundary
 from golive_tui.core.scan.detectors.go.rules import rules, trie
