@@ -18,9 +18,10 @@ def dockerignore(dockerfiles: list[str], all_paths: tuple[str, ...]) -> Detector
     """One evidence item per Dockerfile: its .dockerignore, or contrary without one."""
     det = DETECTOR
     title = common.title_of(det)
-    present = {p for p in all_paths if not common.is_foreign(p)}
     if not dockerfiles:
         return common.not_applicable(det, title, "no Dockerfile in the repository")
+    # Only the candidates are asked whether they are foreign (not all paths: ~1.3 ms on moby).
+    listed = set(all_paths)
     ev: list[Evidence] = []
     for df in dockerfiles:
         folder = common.dirname(df)
@@ -29,7 +30,7 @@ def dockerignore(dockerfiles: list[str], all_paths: tuple[str, ...]) -> Detector
             f"{folder}/.dockerignore" if folder else ".dockerignore",
             ".dockerignore",  # the repository root is the usual build context
         ]
-        found = next((c for c in candidates if c in present), None)
+        found = next((c for c in candidates if c in listed and not common.is_foreign(c)), None)
         if found:
             ev.append(_file_ev(found, Polarity.POSITIVE, f"{found} (for {df})", df))
         else:
