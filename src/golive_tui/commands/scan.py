@@ -7,6 +7,7 @@ so `golive scan --format json` in CI starts fast.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from typing import TYPE_CHECKING
 
@@ -87,6 +88,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0 whenever the scan ran; unscannable input raises a GoliveError (exit 2)."""
+    # One short process whose objects all live until it prints: the cyclic collector's ~100
+    # passes over them freed ~1,000 objects and took ~15% of its CPU (moby warm, the memo
+    # missing: 199 -> 170 ms; cold, this process: ~1.0 -> ~0.8 s). Forked workers inherit it.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(args)
+    finally:
+        if collecting:  # run in-process (tests, a host program): leave it as it was
+            gc.enable()
+
+
+def _run(args: argparse.Namespace) -> int:
     root = repo_path(args)
     service = None
     if args.service:

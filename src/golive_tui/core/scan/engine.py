@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from golive_tui.core.scan.cache import ScanCache
     from golive_tui.core.scan.detectors import Registry
     from golive_tui.core.scan.detectors.base import Extractor, ScannedFile
+    from golive_tui.core.scan.finalmemo import FinalizeMemo
     from golive_tui.core.scan.workers import Outcome, ReadOutcome, Work
     from golive_tui.core.services.model import Service
 
@@ -218,8 +219,20 @@ def _scan(
         info.after_read()
 
     all_paths = tuple(f.path for f in files)
+    from golive_tui.core.scan.detectors import FAMILIES
+    from golive_tui.core.scan.finalmemo import FinalizeMemo
+
+    finals = FinalizeMemo(cache.path.parent if cache.path else None, frozenset(FAMILIES))
     results = _finalize(
-        registry, scanned, failures, all_paths, computed, custom_problems, run.file_errors, emit
+        registry,
+        scanned,
+        failures,
+        all_paths,
+        computed,
+        custom_problems,
+        run.file_errors,
+        emit,
+        finals,
     )
     go_imports: set[str] = set()
     for name, per_file in scanned.items():
@@ -236,6 +249,7 @@ def _scan(
     ordered = tuple(_titled(by_id[d.id], d) for d in catalog)
 
     cache.save()
+    finals.save()
     clock.lap("save")
     if info is not None:
         info.pairs = run.served
@@ -695,6 +709,7 @@ def _finalize(
     custom_problems: list[str],
     file_errors: dict[str, dict[str, list[str]]],
     emit: Callable[[Progress], None],
+    finals: FinalizeMemo,
 ) -> list[DetectorResult]:
     """One result per wanted id, emitted as each family finishes."""
     from golive_tui.core.evidence import DetectorResult, Status
@@ -718,7 +733,7 @@ def _finalize(
                 publish(DetectorResult(detector_id, detector_id, Status.ERROR, message))
             continue
         try:
-            produced = extractor.finalize(scanned.get(extractor.name, {}), all_paths)
+            produced = finals.finalize(extractor, scanned.get(extractor.name, {}), all_paths)
         except Exception as exc:
             message = f"{extractor.name} failed while aggregating: {type(exc).__name__}: {exc}"
             for detector_id in ids:

@@ -1,0 +1,234 @@
+"""Each family's `finalize` results, remembered by a digest of everything it reads.
+
+A family's `finalize` is a pure function of its files (path and blob: the blob fixes what was
+extracted from it), every path in scope, and golive's own code and data. When none of these
+changed, the results are read back instead of computed again. A scan whose whole-report memo
+misses (another memo slot, or one edited file) otherwise spent ~25 ms of moby's warm scan
+finalizing families whose inputs were the same: CI alone (following CI steps into Makefiles and
+Dockerfile stages) ~15 ms, Go ~4, files ~4, Dockerfiles ~2; read back, ~1-2 ms in all.
+
+Files: `<git common dir>/golive/cache/finalize-<family>.marshal` next to the scan cache, one per
+family (an edit that changes the Go files rewrites only the Go family's file), each holding the
+last few keys' results. Only shipped families are remembered (a repository's own detectors are
+not), only when every file has a blob, and only results that read back equal to what was
+computed. Anything unreadable or malformed is computed afresh: this can make a scan slower,
+never wrong. Like the whole-report memo (memo.py), every key and result is authenticated with
+the user's own memo key, so a repository whose `.git/` arrives with these files cannot plant
+results.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from golive_tui.core.evidence import DetectorResult, Evidence, Polarity, Status
+from golive_tui.core.scan.memo import _secret
+
+try:  # built into CPython; hashlib and hmac would load OpenSSL too (as memo.py does)
+    from _blake2 import blake2b
+    from _operator import _compare_digest as compare_digest
+except ImportError:  # pragma: no cover - another Python
+    from hashlib import blake2b
+    from hmac import compare_digest  # type: ignore[no-redef]
+
+if TYPE_CHECKING:
+    from golive_tui.core.scan.detectors.base import Extractor, ScannedFile
+
+#: Bump when what is stored changes shape.
+FORMAT = 1
+#: Keys kept per family (scan modes alternate: the walker, `--service`, an edit and its undo).
+KEEP = 3
+#: Largest memo file read.
+MAX_BYTES = 64 * 1024 * 1024
+
+_CORE = Path(__file__).parents[1]  # golive_tui/core
+#: Where the shipped families' classes are defined.
+_SHIPPED = "golive_tui.core.scan.detectors."
+
+
+class FinalizeMemo:
+    """The remembered results of one scan's families; `save()` writes back what was added."""
+
+    def __init__(self, folder: Path | None, families: frozenset[str]) -> None:
+        self.folder = folder
+        self.families = families  # the shipped families' names: only these are remembered
+        self._paths: tuple[tuple[str, ...], str] | None = None  # all_paths and their digest
+        self._code: str | None = None
+        self._key_secret: bytes | None = None
+        self._stored: dict[str, list[Any]] = {}
+        self._dirty: set[str] = set()
+
+    def finalize(
+        self, extractor: Extractor, files: Mapping[str, ScannedFile], all_paths: tuple[str, ...]
+    ) -> list[DetectorResult]:
+        """`extractor.finalize(files, all_paths)`, read back when its inputs are unchanged."""
+        key = self._key(extractor, files, all_paths)
+        if key is None:
+            return extractor.finalize(files, all_paths)
+        entries = self._entries(extractor.name)
+        for entry in entries:
+            if entry[0] == key and compare_digest(entry[2], self._mac(key, entry[1])):
+                try:
+                    return _decode(entry[1])
+                except Exception:  # malformed: computed afresh below
+                    break
+        results = extractor.finalize(files, all_paths)
+        payload = _encode(results)
+        if payload is not None:
+            kept = [e for e in entries if e[0] != key][: KEEP - 1]
+            self._stored[extractor.name] = [[key, payload, self._mac(key, payload)], *kept]
+            self._dirty.add(extractor.name)
+        return results
+
+    def save(self) -> None:
+        """Write the families that gained an entry (atomically; a failure is no error)."""
+        if self.folder is None:
+            return
+        from golive_tui.core.atomic import write_atomic
+
+        for name in sorted(self._dirty):
+            data = {"format": FORMAT, "python": _python(), "entries": self._stored[name]}
+            with contextlib.suppress(OSError, ValueError):  # unwritable: computed next time
+                write_atomic(self._file(name), marshal.dumps(data), mode=0o600)
+        self._dirty.clear()
+
+    def _key(
+        self, extractor: Extractor, files: Mapping[str, ScannedFile], all_paths: tuple[str, ...]
+    ) -> str | None:
+        kind = type(extractor)
+        if (
+            self.folder is None
+            or extractor.name not in self.families
+            or not kind.__module__.startswith(_SHIPPED)
+        ):
+            return None
+        if self._paths is None or self._paths[0] is not all_paths:
+            self._paths = (all_paths, _digest("\0".join(all_paths)))
+        code = self._code_stamp()
+        if self._key_secret is None:
+            self._key_secret = _secret() or b""
+        if not code or not self._key_secret:
+            return None  # no code stamp, or nowhere to keep the user's key: always computed
+        family = f"{kind.__module__}.{kind.__qualname__}|{extractor.name}@{extractor.version}"
+        head = f"{FORMAT}|{code}|{family}|{self._paths[1]}"
+        parts = [head]
+        for path, sf in files.items():  # in order: the order reaches finalize
+            if sf.blob is None or sf.scan.meta.get("transient"):
+                return None  # not named by its blob alone (outside git, a timed-out rule)
+            parts.append(f"{path}\0{sf.blob}")
+        return self._mac("\n".join(parts).encode("utf-8", "surrogateescape")).hex()
+
+    def _mac(self, *parts: str | bytes) -> bytes:
+        """The user's keyed digest of `parts` (a repository cannot compute it)."""
+        digest = blake2b(key=self._key_secret or b"", digest_size=16)
+        for part in parts:
+            digest.update(part.encode() if isinstance(part, str) else part)
+            digest.update(b"\0")
+        return digest.digest()
+
+    def _code_stamp(self) -> str:
+        """golive's core code and data as installed (what every family runs on): an edit to
+        any of it is another key. ~160 files stated: ~0.5 ms."""
+        if self._code is None:
+            stamps = [f"{sys.version_info[:3]}"]
+            todo = [str(_CORE)]
+            try:
+                while todo:
+                    with os.scandir(todo.pop()) as found:
+                        for entry in sorted(found, key=lambda e: e.name):
+                            if entry.is_dir(follow_symlinks=False):
+                                if entry.name != "__pycache__":
+                                    todo.append(entry.path)
+                            elif entry.name.endswith((".py", ".toml")):
+                                info = entry.stat()
+                                stamps.append(f"{entry.path}:{info.st_mtime_ns}:{info.st_size}")
+                self._code = _digest("\n".join(stamps))
+            except OSError:  # the code cannot be stamped: nothing is remembered
+                self._code = ""
+        return self._code
+
+    def _entries(self, name: str) -> list[Any]:
+        if name not in self._stored:
+            self._stored[name] = self._read(name)
+        return self._stored[name]
+
+    def _read(self, name: str) -> list[Any]:
+        from golive_tui.core.confine import read_capped
+
+        try:  # a regular file under a cap: never a link out of .git, a device or a FIFO
+            data = marshal.loads(read_capped(self._file(name), MAX_BYTES))
+        except Exception:  # missing, refused, unreadable or not marshal: nothing remembered
+            return []
+        if not (
+            isinstance(data, dict)
+            and data.get("format") == FORMAT
+            and data.get("python") == _python()
+            and isinstance(data.get("entries"), list)
+        ):
+            return []
+        return [
+            e
+            for e in data["entries"]
+            if isinstance(e, list)
+            and len(e) == 3
+            and isinstance(e[0], str)
+            and isinstance(e[1], bytes)
+            and isinstance(e[2], bytes)
+        ]
+
+    def _file(self, name: str) -> Path:
+        assert self.folder is not None
+        return self.folder / f"finalize-{name}.marshal"
+
+
+def _digest(text: str) -> str:
+    return blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
+def _python() -> str:
+    return f"{sys.version_info[0]}.{sys.version_info[1]}/{marshal.version}"
+
+
+def _encode(results: list[DetectorResult]) -> bytes | None:
+    """Plain data for `results`, or None when it would not read back equal (kept computed)."""
+    data = [
+        [
+            r.id,
+            r.title,
+            r.status.value,
+            r.summary,
+            [
+                [e.path, e.line, e.end_line, e.polarity.value, e.snippet, e.blob, e.facts]
+                for e in r.evidence
+            ],
+        ]
+        for r in results
+    ]
+    try:
+        payload = marshal.dumps(data)
+        same = _decode(payload) == results
+    except Exception:  # a value marshal cannot hold (or that differs once read back)
+        return None
+    return payload if same else None
+
+
+def _decode(payload: bytes) -> list[DetectorResult]:
+    return [
+        DetectorResult(
+            rid,
+            title,
+            Status(status),
+            summary,
+            tuple(
+                Evidence(path, line, end, Polarity(pol), snippet, blob, facts)
+                for path, line, end, pol, snippet, blob, facts in evidence
+            ),
+        )
+        for rid, title, status, summary, evidence in marshal.loads(payload)
+    ]
