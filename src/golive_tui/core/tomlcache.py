@@ -54,4 +54,4 @@ def _store(entry: Path, data: dict[str, Any]) -> None:
     except (TypeError, ValueError):  # a value JSON cannot hold (a TOML date): parse each time
         return
     with contextlib.suppress(OSError):  # unwritable: the next scan parses again
-        write_atomic(entry, payload)
+        write_atomic(entry, payload, durable=False)

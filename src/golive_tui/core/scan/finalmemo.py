@@ -95,7 +95,7 @@ class FinalizeMemo:
         for name in sorted(self._dirty):
             data = {"format": FORMAT, "python": _python(), "entries": self._stored[name]}
             with contextlib.suppress(OSError, ValueError):  # unwritable: computed next time
-                write_atomic(self._file(name), marshal.dumps(data), mode=0o600)
+                write_atomic(self._file(name), marshal.dumps(data), mode=0o600, durable=False)
         self._dirty.clear()
 
     def _key(
