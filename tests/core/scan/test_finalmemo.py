@@ -14,7 +14,6 @@ from golive_tui.core.scan import finalmemo
 from golive_tui.core.scan.detectors import load_families
 from golive_tui.core.scan.detectors.base import Extractor, ScannedFile
 from golive_tui.core.scan.engine import scan
-from golive_tui.core.scan.finalmemo import FinalizeMemo
 
 FILES = {
     "go.mod": "module example.com/svc\n\ngo 1.22\n",
@@ -110,7 +109,7 @@ def test_another_code_stamp_is_another_key(
     root = make_repo(FILES)
     first = _results(root)
     before = counted["files"]
-    monkeypatch.setattr(FinalizeMemo, "_code_stamp", lambda self: "edited code")
+    monkeypatch.setattr(finalmemo, "code_stamp", lambda: "edited code")
     assert _results(root) == first
     assert counted["files"] == before + 1
 

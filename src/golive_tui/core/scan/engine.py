@@ -356,7 +356,8 @@ def _plan(
     root: Path, only: Sequence[str] | None, registry: Registry | None
 ) -> tuple[list[DetectorDef], Registry, list[str]]:
     """Which detectors run, and the extractors needed for them (nothing else is imported)."""
-    from golive_tui.core.scan.detectors import FAMILIES, build_registry, load_families
+    from golive_tui.core.scan import families as families_mod
+    from golive_tui.core.scan.detectors import FAMILIES, build_registry
     from golive_tui.core.scan.detectors.catalog import custom_detectors, shipped_catalog
 
     shipped = shipped_catalog()
@@ -374,7 +375,7 @@ def _plan(
         catalog = [d for d in catalog if d.id in keep]
     if registry is None:
         families = {d.family for d in catalog}
-        registry = load_families(f for f in FAMILIES if f in families)
+        registry = families_mod.load(tuple(f for f in FAMILIES if f in families))
     wanted = {d.id for d in catalog}
     extractors = [e for e in registry.extractors if wanted & set(e.detectors)]
     customs = [e for e in custom_extractors if wanted & set(e.detectors)]
@@ -467,12 +468,12 @@ class _Run:
         keys: Mapping[str, str],
     ) -> str:
         import hashlib
-        import sys
+
+        from golive_tui.core.scan.families import source_file
 
         digest = hashlib.sha1(usedforsecurity=False)
         for e in extractors:
-            module = sys.modules.get(type(e).__module__)
-            source = getattr(module, "__file__", None) or ""
+            source = source_file(e)
             stamp = ""
             try:  # a family edited without a version bump must not reuse a stale plan
                 if source:

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import contextlib
 import marshal
-import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from golive_tui.core.evidence import DetectorResult, Evidence, Polarity, Status
+from golive_tui.core.scan.families import SHIPPED, code_stamp, family_class
 from golive_tui.core.scan.memo import _secret
 
 try:  # built into CPython; hashlib and hmac would load OpenSSL too (as memo.py does)
@@ -47,10 +47,6 @@ KEEP = 3
 #: Largest memo file read.
 MAX_BYTES = 64 * 1024 * 1024
 
-_CORE = Path(__file__).parents[1]  # golive_tui/core
-#: Where the shipped families' classes are defined.
-_SHIPPED = "golive_tui.core.scan.detectors."
-
 
 class FinalizeMemo:
     """The remembered results of one scan's families; `save()` writes back what was added."""
@@ -59,7 +55,6 @@ class FinalizeMemo:
         self.folder = folder
         self.families = families  # the shipped families' names: only these are remembered
         self._paths: tuple[tuple[str, ...], str] | None = None  # all_paths and their digest
-        self._code: str | None = None
         self._key_secret: bytes | None = None
         self._stored: dict[str, list[Any]] = {}
         self._dirty: set[str] = set()
@@ -101,22 +96,21 @@ class FinalizeMemo:
     def _key(
         self, extractor: Extractor, files: Mapping[str, ScannedFile], all_paths: tuple[str, ...]
     ) -> str | None:
-        kind = type(extractor)
+        family = family_class(extractor)
         if (
             self.folder is None
             or extractor.name not in self.families
-            or not kind.__module__.startswith(_SHIPPED)
+            or not family.startswith(SHIPPED)
         ):
             return None
         if self._paths is None or self._paths[0] is not all_paths:
             self._paths = (all_paths, _digest("\0".join(all_paths)))
-        code = self._code_stamp()
+        code = code_stamp()
         if self._key_secret is None:
             self._key_secret = _secret() or b""
         if not code or not self._key_secret:
             return None  # no code stamp, or nowhere to keep the user's key: always computed
-        family = f"{kind.__module__}.{kind.__qualname__}|{extractor.name}@{extractor.version}"
-        head = f"{FORMAT}|{code}|{family}|{self._paths[1]}"
+        head = f"{FORMAT}|{code}|{family}|{extractor.name}@{extractor.version}|{self._paths[1]}"
         parts = [head]
         for path, sf in files.items():  # in order: the order reaches finalize
             if sf.blob is None or sf.scan.meta.get("transient"):
@@ -131,27 +125,6 @@ class FinalizeMemo:
             digest.update(part.encode() if isinstance(part, str) else part)
             digest.update(b"\0")
         return digest.digest()
-
-    def _code_stamp(self) -> str:
-        """golive's core code and data as installed (what every family runs on): an edit to
-        any of it is another key. ~160 files stated: ~0.5 ms."""
-        if self._code is None:
-            stamps = [f"{sys.version_info[:3]}"]
-            todo = [str(_CORE)]
-            try:
-                while todo:
-                    with os.scandir(todo.pop()) as found:
-                        for entry in sorted(found, key=lambda e: e.name):
-                            if entry.is_dir(follow_symlinks=False):
-                                if entry.name != "__pycache__":
-                                    todo.append(entry.path)
-                            elif entry.name.endswith((".py", ".toml")):
-                                info = entry.stat()
-                                stamps.append(f"{entry.path}:{info.st_mtime_ns}:{info.st_size}")
-                self._code = _digest("\n".join(stamps))
-            except OSError:  # the code cannot be stamped: nothing is remembered
-                self._code = ""
-        return self._code
 
     def _entries(self, name: str) -> list[Any]:
         if name not in self._stored:
