@@ -222,6 +222,7 @@ def _scan(
     from golive_tui.core.scan.detectors import FAMILIES
     from golive_tui.core.scan.finalmemo import FinalizeMemo
 
+    # A family whose files, paths and code did not change is read back (finalmemo.py).
     finals = FinalizeMemo(cache.path.parent if cache.path else None, frozenset(FAMILIES))
     results = _finalize(
         registry,
