@@ -20,7 +20,7 @@ Pure: no I/O. `matches(path, head, target)` is the whole API other parts use.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 KNOWN_OS = frozenset(
     {
@@ -101,8 +101,7 @@ class TargetError(ValueError):
     """A target that is not `GOOS/GOARCH` with known values."""
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """What the service is built for."""
 
     goos: str = "linux"

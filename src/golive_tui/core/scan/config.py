@@ -37,9 +37,8 @@ stay within one path segment.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from golive_tui.core.confine import UnsafePathError, read_confined
 from golive_tui.core.errors import GoliveError
@@ -69,8 +68,7 @@ class ConfigError(GoliveError):
     """`.golive/config.toml` is malformed; the message names file:line, key and expectation."""
 
 
-@dataclass(frozen=True, slots=True)
-class ScanConfig:
+class ScanConfig(NamedTuple):
     include: tuple[str, ...] = DEFAULT_INCLUDE
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     include_vendor: bool = False
@@ -90,8 +88,7 @@ class ScanConfig:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class ServiceDecl:
+class ServiceDecl(NamedTuple):
     """`[services.NAME]`: a service the repository declares (or corrects) by hand."""
 
     name: str
@@ -101,11 +98,10 @@ class ServiceDecl:
     line: int = 0  # where its `main = ` is, for errors found later (no main package there)
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+class Config(NamedTuple):
     checklist: str = ""
     profile: str = ""
-    scan: ScanConfig = field(default_factory=ScanConfig)
+    scan: ScanConfig = ScanConfig()
     path: str = ""  # where it was read from ("" = defaults)
     services: tuple[ServiceDecl, ...] = ()
 
@@ -315,8 +311,7 @@ def compile_globs(globs: tuple[str, ...]) -> GlobSet | None:
     return GlobSet(globs)
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(NamedTuple):
     """The decision 'does a detector read this file, and is it Go source', made once per path."""
 
     exclude: GlobSet | None

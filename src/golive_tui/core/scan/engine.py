@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from golive_tui.core.errors import GoliveError
 from golive_tui.core.git import listing as git_listing
@@ -296,8 +296,7 @@ def _scan(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _ServiceScope:
+class _ServiceScope(NamedTuple):
     """Scope the scan to shipping code (None for `service`: every service's)."""
 
     service: Service | None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from golive_tui.core.git.listing import RepoFile, Snapshot
 from golive_tui.core.git.runner import CatFile, GitError
@@ -23,8 +23,7 @@ _LFS_PREFIX = b"version https://git-lfs.github.com/spec/v1"
 _OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 
 
-@dataclass(frozen=True, slots=True)
-class Skip:
+class Skip(NamedTuple):
     """Why a file's content was not scanned (reported in stats, never silent)."""
 
     reason: str

@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from golive_tui.core.errors import GoliveError
 
@@ -23,8 +22,9 @@ class ScanError(GoliveError):
     """The scan was asked for something that does not exist (an unknown detector id...)."""
 
 
-@dataclass(frozen=True, slots=True)
-class RepoInfo:
+# NamedTuples, like the families' value types (detectors/base.py): as immutable as frozen
+# dataclasses and ~8x cheaper to define (these 11 in the scan's own modules: ~3.5 ms of a scan).
+class RepoInfo(NamedTuple):
     root: Path
     head: str | None
     branch: str | None
@@ -33,8 +33,7 @@ class RepoInfo:
     shallow: bool
 
 
-@dataclass(frozen=True, slots=True)
-class ScanStats:
+class ScanStats(NamedTuple):
     files: int  # files in scope (ScanReport.paths)
     go_files: int  # Go source files in scope
     # Go source files extracted this run (cache misses past the prefilter), minus those whose
@@ -51,8 +50,7 @@ class ScanStats:
     target: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Progress:
+class Progress(NamedTuple):
     """A scan progress update; `result` is set once per detector as soon as it is decided."""
 
     phase: str  # "listing", "reading", "parsing", "detectors"
@@ -61,8 +59,7 @@ class Progress:
     result: DetectorResult | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ScanReport:
+class ScanReport(NamedTuple):
     repo: RepoInfo
     results: tuple[DetectorResult, ...]
     stats: ScanStats
