@@ -126,7 +126,11 @@ class Deferred:
         return self.real().finalize(files, all_paths)
 
     def prepare(self) -> None:
-        prepare = getattr(self.real(), "prepare", None)
+        try:
+            real = self.real()
+        except Exception:  # e.g. a dependency gone since: each file then reports the failure
+            return
+        prepare = getattr(real, "prepare", None)
         if prepare is not None:
             prepare()
 
