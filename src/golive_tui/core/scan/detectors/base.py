@@ -63,7 +63,7 @@ class FileScan(NamedTuple):
                 for d, line, end, pol, snip, facts in data.get("findings", [])
             ),
             errors=tuple((str(a), str(b)) for a, b in data.get("errors", [])),
-            # The cache's own dict, not a copy (meta is read-only, like the dataclass): 8x
+            # The cache's own dict, not a copy (meta is read-only, like the FileScan): 8x
             # moby's warm scan holds 10k dicts (0.9 MiB) fewer, peak 72.2 -> 71.6 MiB. Any
             # other shape is converted, or raises (a damaged cache entry is a miss).
             meta=meta if type(meta) is dict else dict(meta),
