@@ -15,7 +15,6 @@ from __future__ import annotations
 import marshal
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -128,15 +127,14 @@ class ReportMemo(memo.Memo):
             ("list", listed - located),
             ("memo", now - listed),
         )
-        stats = replace(
-            report.stats,
+        stats = report.stats._replace(
             seconds=now - started,
             timings=timings,
             cache_hits=stored["pairs"],
             files_read=self.files_read,
             parsed_go_files=0,
         )
-        return replace(report, stats=stats)
+        return report._replace(stats=stats)
 
     def keep(self, report: ScanReport, pairs: int) -> None:
         """Remember `report` under the key `report()` computed (nothing when it could not, or
