@@ -116,7 +116,7 @@ def inputs(
         deps.append(f"{f.path}\0{f.mode}\0{blob}")
     if None in blobs:
         return None
-    digest = hashlib.sha1(usedforsecurity=False)
+    digest = blake2b(digest_size=20)
     for section in ([f.path for f in go], modes, deps):
         digest.update(f"{len(section)}\n".encode())
         digest.update("\0".join(section).encode("utf-8", "surrogateescape"))
