@@ -339,21 +339,7 @@ class Memo:
             return  # a memo is only ever a shortcut
 
     def _load(self, path: Path) -> dict[str, Any] | None:
-        from golive_tui.core.confine import UnsafePathError, read_capped
-
-        try:
-            raw = read_capped(path, MAX_MEMO_BYTES)
-        except (OSError, ValueError, UnsafePathError):  # missing, a symlink, too large...
-            return None
-        mac, body = raw[:_MAC_BYTES], raw[_MAC_BYTES:]
-        if len(mac) != _MAC_BYTES or not compare_digest(mac, _mac(self.secret, body)):
-            return None  # not written by this user's golive: never parsed
-        import marshal
-
-        try:
-            data = marshal.loads(body)
-        except (ValueError, EOFError, TypeError):
-            return None
+        data = read_sealed(path, self.secret)
         return data if _well_formed(data) else None
 
     def _golive_stamp(self) -> blake2b:
@@ -578,6 +564,26 @@ def _well_formed(data: object) -> bool:
 
 def _mac(secret: bytes, body: bytes) -> bytes:
     return blake2b(body, key=secret, digest_size=_MAC_BYTES).digest()
+
+
+def read_sealed(path: Path, secret: bytes) -> Any:
+    """The marshalled data of a memo file whose MAC this user's key makes; None otherwise
+    (missing, a link, oversized, another key's, malformed): never parsed unless authentic."""
+    from golive_tui.core.confine import UnsafePathError, read_capped
+
+    try:
+        raw = read_capped(path, MAX_MEMO_BYTES)
+    except (OSError, ValueError, UnsafePathError):
+        return None
+    mac, body = raw[:_MAC_BYTES], raw[_MAC_BYTES:]
+    if len(mac) != _MAC_BYTES or not compare_digest(mac, _mac(secret, body)):
+        return None
+    import marshal
+
+    try:
+        return marshal.loads(body)
+    except (ValueError, EOFError, TypeError):
+        return None
 
 
 def _folder(loc: git_listing.Location) -> Path | None:

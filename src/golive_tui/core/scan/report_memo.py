@@ -21,12 +21,10 @@ from typing import TYPE_CHECKING, Any, cast
 from golive_tui.core.git import listing as git_listing
 from golive_tui.core.scan import compact, memo
 
-try:  # built into CPython, as memo.py takes them (hashlib and hmac would load OpenSSL too)
+try:  # built into CPython, as memo.py takes it (hashlib would load OpenSSL too)
     from _blake2 import blake2b
-    from _operator import _compare_digest as compare_digest
 except ImportError:  # pragma: no cover - another Python
     from hashlib import blake2b
-    from hmac import compare_digest  # type: ignore[no-redef]
 
 if TYPE_CHECKING:
     from golive_tui.core.scan.report import Progress, ScanReport
@@ -167,19 +165,7 @@ class ReportMemo(memo.Memo):
             return  # a memo is only ever a shortcut
 
     def _read(self) -> dict[str, Any] | None:
-        from golive_tui.core.confine import UnsafePathError, read_capped
-
-        try:
-            raw = read_capped(self.report_path, memo.MAX_MEMO_BYTES)
-        except (OSError, ValueError, UnsafePathError):  # missing, a symlink, too large...
-            return None
-        mac, body = raw[: memo._MAC_BYTES], raw[memo._MAC_BYTES :]
-        if len(mac) != memo._MAC_BYTES or not compare_digest(mac, memo._mac(self.secret, body)):
-            return None  # not written by this user's golive: never parsed
-        try:
-            data = marshal.loads(body)
-        except (ValueError, EOFError, TypeError):
-            return None
+        data = memo.read_sealed(self.report_path, self.secret)
         return data if _well_formed(data) else None
 
 
