@@ -295,6 +295,32 @@ def test_parallel_extraction_matches_serial(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 @dataclass
+class WhoWorked(Stub):
+    """Reports which process extracted each file, in a result with every default member."""
+
+    def extract(self, path: str, text: str) -> FileScan:
+        import os
+
+        return FileScan(findings=(Finding(self.detectors[0], 1, 1, "positive", str(os.getpid())),))
+
+
+def test_forked_workers_send_back_results_with_default_members() -> None:
+    """A worker's results come back pickled: one a worker cannot pickle (a default member of
+    an unpicklable type) makes this process redo its chunks, and the second core is lost."""
+    import os
+    import pickle
+
+    from golive_tui.core.scan.detectors.base import EMPTY
+
+    assert pickle.loads(pickle.dumps(FileScan())) == FileScan()
+    assert pickle.loads(pickle.dumps(FileScan())).meta is EMPTY
+    jobs = [("go_source", f"f{i:02}.go", PLAIN) for i in range(64)]
+    outcomes = workers._run_parallel(jobs, {"go_source": WhoWorked()}, 2, lambda _: None)
+    pids = {scan_.findings[0].snippet for scan_, _ in outcomes if scan_ is not None}
+    assert len(outcomes) == 64 and pids - {str(os.getpid())}  # a worker did some of them
+
+
+@dataclass
 class SelfGated(Stub):
     """Extracts every file but reports whether it really parsed (meta["parsed"])."""
 
