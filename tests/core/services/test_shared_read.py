@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from tests.conftest import RepoFactory
@@ -154,62 +153,3 @@ def test_manifest_links_over_the_bytes(
         if link.path == "deploy/compose.yaml"
     ]
     assert links == ([] if line is None else [("deploy/compose.yaml", line)])
-
-
-@pytest.mark.parametrize("case", sorted(REPOS))
-def test_go_files_read_by_forked_workers_give_the_same_index(
-    case: str, make_repo: RepoFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Discovery's Go files read by the scan's workers (as on a machine with a free core):
-    the same package index, unread files and cache entries as read here, one by one."""
-    from golive_tui.core.scan import workers
-    from golive_tui.core.services import packages
-
-    files = dict(REPOS[case])
-    files["unreadable/x.go"] = b"package x\x00\n"  # binary: not read, with its reason
-    root = make_repo(files)
-    snapshot = git_listing.working_tree(git_listing.locate(root))
-
-    runs: list[int] = []
-    parallel = workers._run_parallel
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        runs.append(1)
-        return parallel(*args, **kwargs)
-
-    def index(forked: bool, cache_file: Path) -> tuple[object, ...]:
-        cache = ScanCache.load(cache_file)
-        with FileReader(snapshot) as reader, monkeypatch.context() as m:
-            if forked:
-                m.setattr(workers, "PARALLEL_MIN_FILES", 1)
-                m.setattr(workers, "_worker_count", lambda: 2)
-                m.setattr(workers, "_run_parallel", counted)
-            else:
-                m.setattr(packages, "_read_forked", lambda *args: {})
-            built = packages.build_index(snapshot, reader, cache)
-        cache.save()
-        again = packages.build_index(snapshot, FileReader(snapshot), ScanCache.load(cache_file))
-        return built.files, built.unread, again.files, again.unread
-
-    forked = index(True, tmp_path / "forked")
-    assert runs == [1]  # the workers read them
-    assert forked == index(False, tmp_path / "serial")
-    assert forked[1] and forked[0]  # both kinds of answer were exercised
-
-
-def test_forked_reading_is_skipped_when_it_cannot_pay(
-    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Few files, no free core or a threaded host: discovery reads here, nothing forks."""
-    from golive_tui.core.scan import workers
-    from golive_tui.core.services import packages
-
-    root = make_repo(REPOS["one service"])
-    snapshot = git_listing.working_tree(git_listing.locate(root))
-    files = [f for f in snapshot.files if packages.is_go_source(f.path)]
-    monkeypatch.setattr(workers, "run_jobs", lambda *a, **k: pytest.fail("forked"))
-    with FileReader(snapshot) as reader:
-        assert packages._read_forked(files, snapshot, reader, ScanCache(None)) == {}
-        monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 1)
-        monkeypatch.setattr(workers, "_worker_count", lambda: 1)
-        assert packages._read_forked(files, snapshot, reader, ScanCache(None)) == {}

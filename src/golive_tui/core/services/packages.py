@@ -22,7 +22,7 @@ from golive_tui.core.scan.reader import FileReader, Skip
 from golive_tui.core.services.facts import CACHE_KEY, file_facts
 
 if TYPE_CHECKING:
-    from golive_tui.core.scan.detectors.base import Extractor
+    pass
 
 #: go.mod / go.work files read at most (a repository of many modules is still bounded).
 MAX_MODULE_FILES = 500
@@ -125,13 +125,9 @@ def build_index(snapshot: Snapshot, reader: FileReader, cache: ScanCache) -> Pac
             hit = cache.get(CACHE_KEY, f.path, f.blob) if f.blob is not None else None
             if hit is not None:
                 known[f.path] = _from_meta(f.path, hit.meta)
-    unknown = [f for f in go_files if f.path not in known] if known else go_files
-    forked = _read_forked(unknown, snapshot, reader, cache)
     for f in go_files:
         if f.path in known:
             go = known[f.path]
-        elif f.path in forked:
-            go = _from_facts(f, forked[f.path], cache, index)
         else:
             go = _go_file(f, reader, cache, snapshot.is_git, index)
         if go is not None:
@@ -197,78 +193,6 @@ def _go_file(
         cast(bool, meta["ignored"]),
         cast("str | None", meta["constraint"]),
     )
-
-
-class _Facts:
-    """`file_facts` as an extraction job, for the scan's forked workers (`_read_forked`)."""
-
-    name = CACHE_KEY
-    version = "1"
-    detectors: tuple[str, ...] = ()
-
-    def matches(self, path: str) -> bool:
-        return is_go_source(path)
-
-    def prefilter(self) -> tuple[bytes, ...] | None:
-        return None
-
-    def extract(self, path: str, text: str) -> FileScan:
-        return FileScan(meta=file_facts(text))
-
-    def finalize(self, files: object, all_paths: object) -> list[object]:
-        return []
-
-
-def _read_forked(
-    files: list[RepoFile], snapshot: Snapshot, reader: FileReader, cache: ScanCache
-) -> dict[str, str | FileScan]:
-    """Go files the cache does not know (`files`), read and scanned by the scan's forked
-    workers when a core is free (path -> the facts, or why the file was not read); {} when
-    the work stays here (a busy machine, a threaded host, few files, a commit's tree).
-    Discovery reads every Go file before the scope can be drawn: moby's 1,406 files ~45 ms
-    of CPU in one process, 8x moby's 11,240 ~470 ms. Forked, this process pays ~4 ms of
-    sizes for the balancing and ~4 ms of unpickling the other half's facts, so with an idle
-    second core the read takes about 30 ms instead of 45 (an estimate from those parts: the
-    shared machine these figures come from never had a core free to time it whole).
-    """
-    from golive_tui.core.scan import workers
-
-    if snapshot.commit is not None or not snapshot.is_git:
-        return {}  # a commit's blobs come through one git pipe; a hash needs the bytes here
-    todo = [f for f in files if f.blob is not None]  # the others are hashed here first
-    if (
-        len(todo) < workers.PARALLEL_MIN_FILES
-        or not workers._can_fork()
-        or workers._worker_count() < 2
-    ):
-        return {}
-    facts = _Facts()
-    jobs: list[workers.Work] = [((facts.name,), f, None) for f in todo]
-    outcomes = workers.run_jobs(jobs, [cast("Extractor", facts)], lambda _: None, reader)
-    out: dict[str, str | FileScan] = {}
-    for f, outcome in zip(todo, outcomes, strict=True):
-        skip, not_utf8, results = cast("workers.ReadOutcome", outcome)
-        if skip is not None:
-            out[f.path] = skip
-        elif not_utf8:
-            out[f.path] = "not UTF-8 text"
-        elif results and results[0][2] is not None:
-            out[f.path] = results[0][2]
-        # else: the job failed (a bug): this file is read again here
-    return out
-
-
-def _from_facts(
-    f: RepoFile, facts: str | FileScan, cache: ScanCache, index: PackageIndex
-) -> GoFile | None:
-    """`_go_file`'s answer from a worker's: the same unread reason, cache entry and GoFile."""
-    if isinstance(facts, str):
-        index.unread[f.path] = facts
-        return None
-    meta = facts.meta
-    if f.blob is not None and cache.path is not None:
-        cache.put(CACHE_KEY, f.path, f.blob, FileScan(meta=meta))
-    return _from_meta(f.path, meta) if meta else None
 
 
 def _from_meta(path: str, meta: object) -> GoFile | None:
