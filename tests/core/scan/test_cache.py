@@ -143,10 +143,11 @@ def test_wrong_shape_is_discarded(tmp_path: Path) -> None:
     import marshal
 
     path = tmp_path / "scan.marshal"
-    path.write_bytes(marshal.dumps({"format": 2, "python": "nope"}))
+    seal = ScanCache(path)._seal  # sealed with this user's key, but not the shape expected
+    path.write_bytes(seal(marshal.dumps({"format": 3, "python": "nope"})))
     cache = ScanCache.load(path)
     assert cache.problem and cache.get("x@1", "a.go", "0" * 40) is None
-    path.write_bytes(marshal.dumps([1, 2, 3]))
+    path.write_bytes(seal(marshal.dumps([1, 2, 3])))
     assert ScanCache.load(path).problem
 
 
@@ -216,9 +217,31 @@ def test_an_entry_of_another_shape_is_a_miss(tmp_path: Path, meta: object) -> No
     cache.put("go_source@1", "a.go", blob, FileScan(meta={"imports": ["fmt"]}))
     cache.save()
     shard = path.with_name("shard-b.marshal")
-    data = marshal.loads(shard.read_bytes())
+    data = marshal.loads(shard.read_bytes()[32:])  # after the seal
     data["scans"]["go_source@1"][f"a.go\0{blob}"][1]["meta"] = meta
-    shard.write_bytes(marshal.dumps(data))
+    shard.write_bytes(cache._seal(marshal.dumps(data)))
+    assert ScanCache.load(path).get("go_source@1", "a.go", blob) is None
+
+
+def test_a_planted_cache_is_never_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cache files a repository arrives with (sealed under another key, or not at all) are
+    discarded unread: they cannot plant findings."""
+    from golive_tui.core.scan import cache as cache_mod
+
+    path = tmp_path / "c" / "scan.marshal"
+    blob = "b0" * 20
+    planted = FileScan(meta={"imports": ["net/http/pprof"]})
+    monkeypatch.setattr(cache_mod, "_cache_secret", lambda: b"k" * 32)
+    theirs = ScanCache.load(path)
+    theirs.put("go_source@1", "a.go", blob, planted)
+    theirs.save()
+    assert ScanCache.load(path).get("go_source@1", "a.go", blob) == planted  # their own key
+    monkeypatch.undo()
+    ours = ScanCache.load(path)
+    assert ours.get("go_source@1", "a.go", blob) is None
+    assert ours.problem == "scan cache was unusable and has been discarded"
+    shard = path.with_name("shard-b.marshal")
+    shard.write_bytes(shard.read_bytes()[32:])  # unsealed plain data
     assert ScanCache.load(path).get("go_source@1", "a.go", blob) is None
 
 

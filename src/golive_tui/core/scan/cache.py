@@ -20,8 +20,13 @@ Keys: (extractor name, extractor version, repository path, blob SHA). The path i
 key because `Extractor.extract(path, text)` may read meaning from the name (a `.toml` vs a
 `.yml` golangci config); the cost is a re-parse after a rename, which is rare.
 
-Anything wrong with a file (truncated, another Python's marshal format, wrong shape) means it is
-discarded and rebuilt: a cache can make a scan slower, never wrong or crash it. Writes are
+Every file is sealed: a keyed BLAKE2b MAC under this user's memo key (memo.py `_secret`, in the
+user's own cache directory) precedes its bytes, and a file whose MAC does not verify is never
+unmarshalled. A repository (or a copied `.git/`) that arrives with cache files cannot plant
+findings: they read as an empty cache. Without a key (no cache directory) nothing persists.
+
+Anything wrong with a file (truncated, another Python's marshal format, wrong shape, unsealed)
+means it is discarded and rebuilt: a cache can make a scan slower, never wrong or crash it. Writes are
 atomic (`write_atomic`, without the fsync: an empty file a crash may leave is discarded like any
 other) and only happen when something changed.
 """
@@ -33,6 +38,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+try:  # built into CPython; hashlib and hmac would load OpenSSL too (~2 ms at start-up)
+    from _blake2 import blake2b as _blake2b
+    from _operator import _compare_digest
+except ImportError:  # pragma: no cover - another Python
+    from hashlib import blake2b as _blake2b
+    from hmac import compare_digest as _compare_digest  # type: ignore[no-redef]
+
 from golive_tui.core.atomic import write_atomic
 from golive_tui.core.confine import UnsafePathError, read_capped
 from golive_tui.core.scan.detectors.base import FileScan
@@ -40,7 +52,7 @@ from golive_tui.core.scan.detectors.base import FileScan
 #: Largest cache file read (a 13k-file repository's cache is a few MB).
 MAX_CACHE_BYTES = 256 * 1024 * 1024
 
-_FORMAT = 2
+_FORMAT = 3  # 3: sealed (a MAC before the bytes)
 #: Entries untouched for this many writes (of their shard) are dropped (branch switches stay
 #: warm a while).
 KEEP_GENERATIONS = 8
@@ -75,7 +87,8 @@ class ScanCache:
     """In-memory view of the cache files; `save()` writes back what gained entries."""
 
     def __init__(self, path: Path | None) -> None:
-        self.path = path
+        self._secret = _cache_secret() if path is not None else None
+        self.path = path if self._secret is not None else None
         self.problem: str | None = None  # set when an unusable cache file was discarded
         self._gen = 0
         self._epoch = ""
@@ -93,6 +106,7 @@ class ScanCache:
     def load(cls, path: Path | None) -> ScanCache:
         """The cache at `path` (None: a cache that never persists, e.g. not a git repo)."""
         cache = cls(path)
+        path = cache.path
         if path is None:
             return cache
         data = cache._read(path)
@@ -145,11 +159,28 @@ class ScanCache:
         except OSError as exc:
             self.problem = f"scan cache unreadable ({exc.strerror}); scanning cold"
             return None
+        body = self._unseal(raw)
+        if body is None:  # not sealed with this user's key: an older golive's, planted or damaged
+            if not _unsealed_golive(raw):
+                self.problem = "scan cache was unusable and has been discarded"
+            return None
         try:
-            return marshal.loads(raw)
+            return marshal.loads(body)
         except Exception:  # marshal raises ValueError/EOFError/TypeError on bad bytes
             self.problem = "scan cache was unusable and has been discarded"
             return None
+
+    def _seal(self, body: bytes) -> bytes:
+        assert self._secret is not None
+        return _mac(self._secret, body) + body
+
+    def _unseal(self, raw: bytes) -> bytes | None:
+        """The body of a file this user's golive wrote; None for any other."""
+        assert self._secret is not None
+        mac, body = raw[:_MAC_BYTES], raw[_MAC_BYTES:]
+        if len(mac) != _MAC_BYTES or not _compare_digest(mac, _mac(self._secret, body)):
+            return None
+        return body
 
     def _shard_path(self, name: str) -> Path:
         assert self.path is not None
@@ -253,7 +284,8 @@ class ScanCache:
         data = {"epoch": self._epoch, "gen": gen, "scans": scans}
         # Not fsynced (`durable=False`): a lost or empty shard is rebuilt, and waiting for the
         # disk was most of a save after one edit (8x moby: a ~400 KB shard 8.1 -> 3.3 ms wall).
-        write_atomic(self._shard_path(name), marshal.dumps(data), mode=0o600, durable=False)
+        body = self._seal(marshal.dumps(data))
+        write_atomic(self._shard_path(name), body, mode=0o600, durable=False)
         shard.scans, shard.gen, shard.dirty = scans, gen, False
 
     def _save_main(self) -> None:
@@ -268,7 +300,7 @@ class ScanCache:
             "skips": skips,
             "plan": self._plan,
         }
-        write_atomic(self.path, marshal.dumps(data), mode=0o600, durable=False)
+        write_atomic(self.path, self._seal(marshal.dumps(data)), mode=0o600, durable=False)
         self._dirty = False
         if self._legacy is not None:
             self._legacy.unlink(missing_ok=True)
@@ -301,6 +333,28 @@ def _older_format(data: Any) -> bool:
     return (
         isinstance(data, dict) and isinstance(data.get("format"), int) and data["format"] < _FORMAT
     )
+
+
+_MAC_BYTES = 32
+
+
+def _mac(secret: bytes, body: bytes) -> bytes:
+    # Keyed BLAKE2b over the whole file: moby's ~1 MB of shards ~1 ms, 8x moby's ~3 MB ~3 ms.
+    return _blake2b(body, key=secret, digest_size=_MAC_BYTES).digest()
+
+
+def _cache_secret() -> bytes | None:
+    """This user's key (the scan memo's), or None when there is nowhere to keep one."""
+    from golive_tui.core.scan.memo import _secret
+
+    return _secret()
+
+
+def _unsealed_golive(raw: bytes) -> bool:
+    """Whether `raw` looks like a file golive wrote before caches were sealed (a marshalled
+    dict): replaced without a warning, as an older format is. Only its first byte is looked
+    at: bytes that are not sealed are never unmarshalled."""
+    return raw[:1] in (b"{", b"\xfb")  # marshal's dict type code, without and with FLAG_REF
 
 
 def _python_tag() -> str:
