@@ -84,7 +84,7 @@ class ScanApart:
         finally:
             with self._lock:
                 self._running.discard(proc)
-            _stop(proc)
+            pipes.stop(proc)
 
     def close(self) -> None:
         """Stop every scan of this object: one started and never taken (the walker closed
@@ -97,7 +97,7 @@ class ScanApart:
             with contextlib.suppress(OSError):
                 proc.kill()
         if started is not None:
-            _stop(started)
+            pipes.stop(started)
 
     def __del__(self) -> None:
         if self._started is not None or self._running:  # nothing to do once closed or taken
@@ -201,19 +201,6 @@ def _decoded(value: object, expected: str) -> Any:
     if type(decoded).__name__ != expected:
         raise ScanProcessError("the scan process sent a garbled report")
     return decoded
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """The child is done or no longer wanted: never left running, always reaped."""
-    if proc.poll() is None:
-        with contextlib.suppress(OSError):
-            proc.kill()
-    for stream in (proc.stdin, proc.stdout):
-        with contextlib.suppress(OSError):
-            if stream is not None:
-                stream.close()
-    with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-        proc.wait(timeout=5)
 
 
 def serve() -> None:

@@ -7,8 +7,10 @@ Each message is an 8-byte little-endian length, then the bytes. A reader with a 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
+import subprocess
 import time
 
 HEADER = 8  # bytes of message length before each message
@@ -47,3 +49,17 @@ def read_exactly(fd: int, size: int, deadline: float | None = None) -> bytes | N
         parts.append(part)
         size -= len(part)
     return b"".join(parts)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """A child that is done or no longer wanted: killed if still running, its pipes closed,
+    always reaped (the scan process and the team-rule child stop the same way)."""
+    if proc.poll() is None:
+        with contextlib.suppress(OSError):
+            proc.kill()
+    for stream in (proc.stdin, proc.stdout):
+        with contextlib.suppress(OSError):
+            if stream is not None:
+                stream.close()
+    with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+        proc.wait(timeout=5)

@@ -35,7 +35,6 @@ paid only when a file actually needs the team rules (cached results need none).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -285,16 +284,8 @@ class _Runner:
 
     def close(self) -> None:
         proc, self.proc = self.proc, None
-        if proc is None:
-            return
-        with contextlib.suppress(OSError):
-            proc.kill()
-        for stream in (proc.stdin, proc.stdout):
-            with contextlib.suppress(OSError):
-                if stream is not None:
-                    stream.close()
-        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-            proc.wait(timeout=5)
+        if proc is not None:
+            pipes.stop(proc)
 
     def __del__(self) -> None:
         if self.pid == os.getpid():
