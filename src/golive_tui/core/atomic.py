@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
+
+_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+_TEMP_FLAGS |= getattr(os, "O_CLOEXEC", 0)
 
 
 def write_atomic(path: Path, data: str | bytes, *, mode: int = 0o644, durable: bool = True) -> None:
@@ -17,7 +19,7 @@ def write_atomic(path: Path, data: str | bytes, *, mode: int = 0o644, durable: b
     its reader discards, and the scan does not wait for the disk (8-18 ms a file, busy disk)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _temp_file(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw)
@@ -30,3 +32,16 @@ def write_atomic(path: Path, data: str | bytes, *, mode: int = 0o644, durable: b
         with contextlib.suppress(OSError):
             Path(tmp).unlink()
         raise
+
+
+def _temp_file(path: Path) -> tuple[int, str]:
+    """A new, private file beside `path`, as `tempfile.mkstemp` makes one (O_EXCL, mode 0600,
+    a random name): not importing tempfile keeps it, shutil, random, bz2 and lzma out of every
+    scan (~3 ms of each `golive scan`)."""
+    for _ in range(100):
+        tmp = f"{path.parent}/.{path.name}.{os.urandom(6).hex()}.tmp"
+        try:
+            return os.open(tmp, _TEMP_FLAGS, 0o600), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{path.parent}: no unused temporary file name")
