@@ -110,3 +110,34 @@ def test_engine_offers_test_files_to_this_family(make_repo: RepoFactory) -> None
     assert fuzz.evidence[0].blob is not None
     assert report.result("tests.bench").status is Status.FOUND
     assert report.stats.parsed_go_files <= 1  # test files are not Go source
+
+
+def test_not_foreign_keeps_what_is_foreign_would() -> None:
+    """`common.not_foreign` (one judgement per folder) drops exactly the paths `is_foreign`
+    holds, in order, at any depth and with names that only look foreign."""
+    from golive_tui.core.scan.detectors import common
+
+    paths = [
+        "main.go",
+        "vendor",
+        "vendor/x/a.go",
+        "svc/vendor/b.go",
+        "svc/vendored/c.go",
+        "svc/testdata",
+        "svc/testdata/d.txt",
+        "svc/testdata2/e.txt",
+        "a/b/testdata/c/d/e.go",
+        "node_modules/x.js",
+        "web/node_modules/y/z.js",
+        "third_party/t.go",
+        "x/third_party_tools/t.go",
+        ".git/config",
+        "sub/.git/HEAD",
+        "sub/.github/workflows/ci.yml",
+        "testdata.go",
+        "dir.with.dots/vendor.go",
+        "",
+    ]
+    assert common.not_foreign(paths) == [p for p in paths if not common.is_foreign(p)]
+    assert common.not_foreign(tuple(paths)) == common.not_foreign(paths)
+    assert common.not_foreign([]) == []

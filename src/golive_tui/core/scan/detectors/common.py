@@ -8,7 +8,7 @@ what a Dockerfile, Makefile or CI definition is.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, NamedTuple
 
@@ -47,6 +47,16 @@ _FOREIGN_FOLDER = re.compile(
 def is_foreign(path: str) -> bool:
     """Under vendor/, testdata/, node_modules/ or third_party/ at any depth."""
     return _FOREIGN_FOLDER.search(path) is not None
+
+
+def not_foreign(paths: Sequence[str]) -> list[str]:
+    """The paths `is_foreign` does not hold, in order: each distinct folder is judged once
+    (by its names, what `_FOREIGN_FOLDER` looks for), each path by a set lookup. The files
+    family's presence checks, 8x moby's 26,304 paths (3,872 folders, 5,568 paths under
+    testdata/): 14 -> 4.6 ms (a call and a regex search per path); moby 1.6 -> 0.5 ms."""
+    folders = [p.rpartition("/")[0] for p in paths]
+    foreign = {d for d in set(folders) if not _FOREIGN_DIRS.isdisjoint(d.split("/"))}
+    return [p for p, d in zip(paths, folders, strict=True) if d not in foreign]
 
 
 def is_dockerfile(path: str) -> bool:

@@ -144,7 +144,7 @@ class FilesExtractor:
     def finalize(
         self, files: Mapping[str, ScannedFile], all_paths: tuple[str, ...]
     ) -> list[DetectorResult]:
-        paths = [p for p in all_paths if not common.is_foreign(p)]
+        paths = common.not_foreign(all_paths)
         return [
             _runbook(paths),
             _readme(paths),
@@ -252,7 +252,7 @@ def _tests_present(paths: list[str]) -> DetectorResult:
     tests = [p for p in paths if p.endswith("_test.go")]
     if not tests and not any(p.endswith(".go") for p in paths):
         return common.not_applicable(det, title, "no Go files")
-    packages = {common.dirname(p) for p in tests}
+    packages = {p.rpartition("/")[0] for p in tests}  # common.dirname, without a call each
     ev = [_file_ev(p) for p in tests[:MAX_EVIDENCE]]
     summary = (
         f"{common.plural(len(tests), 'test file')} in {common.plural(len(packages), 'package')}"
