@@ -50,6 +50,22 @@ def test_stand_ins_answer_as_the_families_do(user_cache: Path) -> None:
     assert first.owner.keys() == again.owner.keys()
 
 
+def test_a_stand_in_once_imported_is_the_family(user_cache: Path) -> None:
+    """After the import, the stand-in hands matching and extraction to the family itself
+    (no call of its own around each), with the same answers, probes included."""
+    families.load(FAMILIES)
+    again = families.load(FAMILIES)
+    paths = ("a.go", "a_test.go", "Dockerfile", "Makefile", "go.mod", "deploy/app.yaml", "x")
+    for stand_in in again.extractors:
+        assert isinstance(stand_in, Deferred)
+        before = [stand_in.matches(p) for p in paths]  # the first path not a probe imports
+        family = stand_in.real()
+        assert stand_in.matches == family.matches
+        assert stand_in.extract == family.extract
+        assert before == [family.matches(p) for p in paths]
+        assert [stand_in.matches(p) for p in paths] == before
+
+
 def test_another_code_stamp_or_a_damaged_file_imports_them(
     user_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

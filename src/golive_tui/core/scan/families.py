@@ -108,6 +108,10 @@ class Deferred:
         if self._real is None:
             module = importlib.import_module(self._module)
             self._real = next(e for e in module.EXTRACTORS if e.name == self.name)
+            # From now on the family answers itself, without this stand-in's call around
+            # each answer (its probes are the family's own answers): a cold plan asks every
+            # family about every path, 8x moby's 14,560: 64 -> 54 ms.
+            vars(self).update(matches=self._real.matches, extract=self._real.extract)
         return self._real
 
     def matches(self, path: str) -> bool:

@@ -146,8 +146,9 @@ class BuildExtractor:
         yamlutil.prepare()
 
     def matches(self, path: str) -> bool:
-        if common.is_go_file(path) or common.is_foreign(path):
+        if common.is_go_file(path):
             return False
+        # The folder test last: a path that is none of these (most) skips its regex search.
         return bool(
             common.is_makefile(path)
             or common.is_dockerfile(path)
@@ -156,7 +157,7 @@ class BuildExtractor:
             or common.is_taskfile(path)
             or common.ci_system(path)
             or common.is_script(path)
-        )
+        ) and not common.is_foreign(path)
 
     def prefilter(self) -> tuple[bytes, ...] | None:
         # GoReleaser configs are read whatever they say: no `ldflags` means the default ones.

@@ -446,8 +446,9 @@ class CIExtractor:
         yamlutil.prepare()
 
     def matches(self, path: str) -> bool:
-        if common.is_go_file(path) or common.is_foreign(path):
+        if common.is_go_file(path):
             return False
+        # The folder test last: a path that is none of these (most) skips its regex search.
         return bool(
             common.ci_system(path)
             or is_included_makefile(path)
@@ -455,7 +456,7 @@ class CIExtractor:
             or common.is_script(path)
             or common.is_dockerfile(path)  # stages a `docker buildx bake` target builds
             or bake.is_bake_file(path)
-        )
+        ) and not common.is_foreign(path)
 
     def prefilter(self) -> tuple[bytes, ...] | None:
         return None  # CI files always count (ci.present); Makefiles/scripts are few

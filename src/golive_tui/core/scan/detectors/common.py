@@ -35,7 +35,12 @@ def dirname(path: str) -> str:
 def is_go_file(path: str) -> bool:
     """A `name.go` file: never CI configuration, a Makefile, Taskfile, script or Dockerfile
     (a cheap first answer for families that look at those; `.go` alone could be a script)."""
-    return path.endswith(".go") and "." in basename(path).lstrip(".")
+    if not path.endswith(".go"):
+        return False
+    # `x.go`: a character before ".go" that is neither a dot nor a slash leaves a dot once the
+    # name's leading dots are stripped (the rule below), without taking the name apart; this
+    # runs for every Go path in a cold plan (twice: CI and build families).
+    return path[-4:-3] not in ("", ".", "/") or "." in basename(path).lstrip(".")
 
 
 # One of those names as a whole folder of the path (a name followed by `/`): one C-level search.

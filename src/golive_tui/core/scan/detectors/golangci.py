@@ -175,6 +175,8 @@ class GolangciExtractor:
         yamlutil.prepare()
 
     def matches(self, path: str) -> bool:
+        if "golangci." not in path:  # in every config name: most paths end here
+            return False
         return bool(filenames.golangci_format(path)) and not common.is_foreign(path)
 
     def prefilter(self) -> tuple[bytes, ...] | None:

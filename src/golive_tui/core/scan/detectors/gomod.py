@@ -206,7 +206,11 @@ class GoModExtractor:
     detectors = (DETECTOR,)
 
     def matches(self, path: str) -> bool:
-        return common.basename(path) == "go.mod" and not common.is_foreign(path)
+        return (
+            path.endswith("go.mod")
+            and common.basename(path) == "go.mod"
+            and not common.is_foreign(path)
+        )
 
     def prefilter(self) -> tuple[bytes, ...] | None:
         return None

@@ -31,6 +31,9 @@ class DockerfileExtractor:
     detectors = (*DETECTORS, DOCKERIGNORE)
 
     def matches(self, path: str) -> bool:
+        # Every Dockerfile name holds "erfile" (docker-, container-): most paths end here.
+        if "erfile" not in path.lower():
+            return False
         return common.is_dockerfile(path) and not common.is_foreign(path)
 
     def prefilter(self) -> tuple[bytes, ...] | None:
