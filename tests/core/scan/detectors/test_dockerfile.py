@@ -233,3 +233,44 @@ def test_dockerfile_names(path: str, expected: bool) -> None:
     from golive_tui.core.scan.detectors import common
 
     assert common.is_dockerfile(path) is expected
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        "A=1 B=2",
+        "KEY value with  spaces",
+        "",
+        "   ",
+        "A=1\tB=2\r\nC=3",
+        "A=\x0bx B=y",
+        "A=\xa0 B",
+        "PATH=$PATH:/x",
+        "A=#x B=1",
+        "X",
+        "=",
+        "A= B=",
+        'A="x y" B=2',
+        "A='x y'",
+        "A=x\\ y",
+        'A="unterminated',
+    ],
+)
+def test_env_pairs_read_as_shlex_reads_them(args: str) -> None:
+    """Lines without quotes or backslashes skip shlex: the same pairs as shlex gives."""
+    import shlex
+
+    from golive_tui.core.scan.detectors.dockerfile.syntax import kv_pairs
+
+    text = args.strip()
+    try:
+        words = shlex.split(text, posix=True)
+    except ValueError:
+        words = text.split()
+    if not words:
+        expected: dict[str, str] = {}
+    elif "=" not in words[0]:
+        expected = {words[0]: " ".join(words[1:])}
+    else:
+        expected = {w.partition("=")[0]: w.partition("=")[2] for w in words}
+    assert kv_pairs(args) == expected
