@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from tests.conftest import RepoFactory
 
 from golive_tui.core.model import DetectorResult, Polarity, Status
@@ -141,3 +142,35 @@ def test_not_foreign_keeps_what_is_foreign_would() -> None:
     assert common.not_foreign(paths) == [p for p in paths if not common.is_foreign(p)]
     assert common.not_foreign(tuple(paths)) == common.not_foreign(paths)
     assert common.not_foreign([]) == []
+
+
+RUNBOOK_PATHS = [
+    "RUNBOOK.md",
+    "runbooks/deploy.md",
+    "ops/runbook-db.txt",
+    "docs/operations/oncall.md",
+    "docs/ops/pager.md",
+    "doc/OPS-guide/x.md",
+    "Docs/On-Call.md",
+    "docs/oncall",
+    "docs/opsx.md",
+    "docs/guide.md",
+    "doc/api/ops.md",
+    "docs/Operations.adoc",
+    "ONCALL.rst",
+    "on-call-notes.txt",
+    "src/operations.go",
+    "docs/",
+    "a/docs/ops",
+    "mydocs/ops/x.md",
+    "README.md",
+]
+
+
+@pytest.mark.parametrize("extra", [[], ["docs/ópérations/x.md", "Ünïcode/runbook.md"]])
+def test_runbook_candidates_find_what_the_pattern_finds(extra: list[str]) -> None:
+    """The words that pick candidate paths (ASCII listing or not) miss no `_RUNBOOK` match."""
+    paths = RUNBOOK_PATHS + extra
+    expected = [p for p in paths if files_mod._RUNBOOK.search(p)]
+    assert files_mod.runbook_paths(paths) == expected
+    assert "docs/ops/pager.md" in expected and "docs/guide.md" not in expected

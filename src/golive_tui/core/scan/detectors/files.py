@@ -176,9 +176,12 @@ _RUNBOOK = re.compile(
 # Every `_RUNBOOK` match contains one of these words, case aside: str.find over all paths
 # joined and lower-cased finds the few paths worth the full pattern. Moby's 13,024 paths:
 # 32 -> 5 ms CPU; 8 copies of them (104,192 paths): 289 -> 42 ms (the pattern ran on every path).
-_RUNBOOK_WORDS = ("runbook", "doc/", "docs/", "operations", "oncall", "on-call")
+# A docs/ folder counts only before operations (a word already), ops or on-call: "docs/ops",
+# not "docs/", so the files of a docs/ folder are not all candidates (8x moby's 1,176 under
+# doc/ or docs/, none a runbook: 7.5 -> 3.7 ms).
+_RUNBOOK_WORDS = ("runbook", "doc/ops", "docs/ops", "operations", "oncall", "on-call")
 # The same words for a listing that is not ASCII, where lower-casing is not (?i)'s folding.
-_RUNBOOK_ANY = re.compile(r"(?i)runbook|docs?/|operations|on-?call")
+_RUNBOOK_ANY = re.compile(r"(?i)runbook|docs?/ops|operations|on-?call")
 
 
 def runbook_paths(paths: list[str]) -> list[str]:
