@@ -14,12 +14,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from golive_tui.core.hashing import blake2b
 from golive_tui.core.usercache import user_cache_dir
-
-try:  # built into CPython; hashlib would load OpenSSL too (~2.5 ms)
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - another Python
-    from hashlib import blake2b
 
 #: Bump when what is stored for the same text changes.
 FORMAT = "1"

@@ -81,3 +81,25 @@ def test_a_scan_speaks_evidence_without_the_checklist_vocabulary() -> None:
         """
     )
     assert out.splitlines() == ["False", "True True"]
+
+
+def test_the_go_header_scanner_comes_without_the_go_family_or_openssl() -> None:
+    """Service discovery compares an edited Go file's package and imports with the light
+    header scanner: that must not import the Go family's checks, ast-grep or hashlib."""
+    out = _run(
+        """
+        import sys
+        from golive_tui.core.git.worktree import blob_sha
+        from golive_tui.core.scan.detectors.go.imports import import_paths
+        print(blob_sha(b"package main\\n"), import_paths('package main\\nimport "net/http"\\n'))
+        print(any(m in sys.modules for m in (
+            "golive_tui.core.scan.detectors.go.extractor", "ast_grep_py", "hashlib")))
+        from golive_tui.core.scan.detectors import go
+        print(go.EXTRACTORS[0].name, "golive_tui.core.scan.detectors.go.extractor" in sys.modules)
+        """
+    )
+    assert out.splitlines() == [
+        "06ab7d0f9a35a7d1070711496d6ca1cb892a258f ['net/http']",
+        "False",
+        "go_source True",
+    ]

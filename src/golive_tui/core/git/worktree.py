@@ -87,9 +87,9 @@ def status(root: Path, *args: str, timeout: float = 60) -> Status | None:
 
 def blob_sha(data: bytes) -> str:
     """Git's blob id for `data` (what `git hash-object` prints), without running git."""
-    import hashlib  # here: loading OpenSSL costs ~2 ms, and a warm scan hashes nothing
+    from golive_tui.core.hashing import sha1  # OpenSSL's load (~2 ms) is not needed for this
 
-    digest = hashlib.sha1(b"blob %d\0" % len(data), usedforsecurity=False)
+    digest = sha1(b"blob %d\0" % len(data), usedforsecurity=False)
     digest.update(data)
     return digest.hexdigest()
 
@@ -169,9 +169,9 @@ class TreeState(NamedTuple):
 
     @property
     def fingerprint(self) -> str:
-        import hashlib
+        from golive_tui.core.hashing import sha256
 
-        digest = hashlib.sha256((self.head or "").encode())
+        digest = sha256((self.head or "").encode())
         for change in sorted(self.changes, key=lambda c: c.path):
             line = f"\0{change.path}\0{change.xy}\0{self.blobs.get(change.path, '')}"
             digest.update(line.encode("utf-8", "surrogateescape"))

@@ -30,10 +30,7 @@ if TYPE_CHECKING:
     from golive_tui.core.evidence import DetectorResult
     from golive_tui.core.scan.detectors.base import Extractor, FileScan, ScannedFile
 
-try:  # built into CPython; hashlib would load OpenSSL too (~2.5 ms of a scan, which hashes
-    from _blake2 import blake2b  # nothing else on a warm run)
-except ImportError:  # pragma: no cover - another Python
-    from hashlib import blake2b
+from golive_tui.core.hashing import blake2b
 
 #: Bump when what is stored changes shape.
 FORMAT = 1

@@ -19,12 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from golive_tui.core.git import listing as git_listing
+from golive_tui.core.hashing import blake2b
 from golive_tui.core.scan import compact, memo
-
-try:  # built into CPython, as memo.py takes it (hashlib would load OpenSSL too)
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - another Python
-    from hashlib import blake2b
 
 if TYPE_CHECKING:
     from golive_tui.core.scan.report import Progress, ScanReport

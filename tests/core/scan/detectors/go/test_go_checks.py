@@ -38,13 +38,14 @@ def test_a_gate_opens_only_with_its_package_imported() -> None:
 def test_cache_version_keys_on_the_shipped_rules_file() -> None:
     """go_rules.toml moved with the package: the extractor's cache version is still its digest
     (a rules edit invalidates cached scans; moving code alone does not)."""
-    import hashlib
     from importlib import resources
+
+    from golive_tui.core.hashing import blake2b
 
     data = (
         resources.files("golive_tui.core.scan.detectors.go").joinpath("go_rules.toml").read_bytes()
     )
-    assert extractor.EXTRACTORS[0].version == f"6.{hashlib.sha256(data).hexdigest()[:12]}"
+    assert extractor.EXTRACTORS[0].version == f"6.{blake2b(data, digest_size=6).hexdigest()}"
 
 
 def test_a_failing_check_blames_its_gates_detectors_and_the_scan_goes_on(
