@@ -21,7 +21,7 @@ import os
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from golive_tui.core.git import listing as git_listing
 from golive_tui.core.scan import pipes
@@ -41,6 +41,10 @@ if TYPE_CHECKING:
     ReadOutcome = tuple[str | None, bool, list[tuple[str, bool, FileScan | None, str | None]]]
     Work = Job | ReadTask
     Prefilters = Mapping[str, tuple[bytes, ...] | None]
+
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
 #: Below this much text to parse, forking workers costs more than it saves.
@@ -211,49 +215,78 @@ def _run_parallel(
     reader: reader_mod.FileReader | None = None,
     prefilters: Prefilters | None = None,
 ) -> list[Outcome | ReadOutcome]:
-    """Fork `workers - 1` processes and work alongside them in this one.
+    """`run_jobs` over `workers` processes (`parallel_map`). Work is weighed by text size
+    (for a file not read yet, its size on disk), so no one is left with a huge generated
+    file at the end. Workers read clean files themselves, so their text never passes
+    through this process."""
+    chosen = prefilters or {}
+    total = len(jobs)
 
-    Workers are plain forks: they inherit the work list, so a chunk is handed over as a list
-    of indexes on a pipe and only results come back (pickled). No multiprocessing or
-    concurrent.futures (~12 ms to import, a manager thread), nothing of the work pickled.
-    Work is dealt into chunks of similar size (text size; for a file not read yet, its size on
-    disk), biggest first so no one is left with a huge generated file at the end. Each worker
-    has two chunks in flight, and this process takes the next chunk whenever it would
-    otherwise wait: the load balances itself. Workers read clean files themselves, so their
-    text never passes through this process. A worker that dies or answers garbage loses
-    nothing: its chunks are done here.
-    """
+    def progress(done: int) -> None:
+        emit(Progress("parsing", done, total))
+
+    return parallel_map(
+        lambda item: _work_one(item, by_name, reader, chosen),
+        jobs,
+        workers,
+        [_weight(item, reader) for item in jobs],
+        progress,
+    )
+
+
+def parallel_map(
+    fn: Callable[[_T], _R],
+    items: Sequence[_T],
+    workers: int,
+    weights: Sequence[int] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[_R]:
+    """`[fn(item) for item in items]`, worked on by `workers - 1` forked processes and this one.
+
+    Workers are plain forks: they inherit `fn` and the items, so a chunk is handed over as a
+    list of indexes on a pipe and only results come back (pickled: they must pickle). No
+    multiprocessing or concurrent.futures (~12 ms to import, a manager thread), nothing of
+    the work pickled. Work is dealt into chunks of similar weight (`weights`, else one each),
+    biggest first. Each worker has two chunks in flight, and this process takes the next
+    chunk whenever it would otherwise wait: the load balances itself. A worker that dies,
+    raises or answers garbage loses nothing: its chunks are done here (where `fn` raises as
+    it would serially). `progress` is told how many items are done after each chunk. The
+    caller decides whether forking pays (`fork_workers`)."""
     import pickle
     import select
 
-    prefilters = prefilters or {}
-    n_chunks = min(len(jobs), workers * 16)
-    weights = [_weight(item, reader) for item in jobs]
-    order = sorted(range(len(jobs)), key=lambda i: -weights[i])
+    n_chunks = min(len(items), workers * 16)
     chunks: list[list[int]] = [[] for _ in range(n_chunks)]
-    loads = [0] * n_chunks
-    for i in order:
-        target = loads.index(min(loads))
-        chunks[target].append(i)
-        loads[target] += weights[i] + 1
+    if weights is None:
+        for i in range(len(items)):
+            chunks[i % n_chunks].append(i)
+    else:
+        order = sorted(range(len(items)), key=lambda i: -weights[i])
+        loads = [0] * n_chunks
+        for i in order:
+            target = loads.index(min(loads))
+            chunks[target].append(i)
+            loads[target] += weights[i] + 1
     pending = deque(c for c in chunks if c)
-    outcomes: list[Outcome | ReadOutcome | None] = [None] * len(jobs)
+    missing = object()
+    outcomes: list[Any] = [missing] * len(items)
     done = 0
 
-    def work(chunk: list[int]) -> list[Outcome | ReadOutcome]:
-        return [_work_one(jobs[i], by_name, reader, prefilters) for i in chunk]
+    def work(chunk: list[int]) -> list[_R]:
+        return [fn(items[i]) for i in chunk]
 
-    def store(chunk: list[int], results: list[Outcome | ReadOutcome]) -> None:
+    def store(chunk: list[int], results: list[Any]) -> None:
         nonlocal done
         for i, outcome in zip(chunk, results, strict=True):
             outcomes[i] = outcome
         done += len(chunk)
-        emit(Progress("parsing", done, len(jobs)))
+        if progress is not None:
+            progress(done)
 
     pool: list[_Worker] = []
     try:
         for _ in range(workers - 1):
-            worker = _Worker.start(work)
+            worker = _Worker.start(work, [fd for w in pool for fd in (w.tasks, w.results)])
             if worker is not None:
                 pool.append(worker)
         while pending or any(w.inflight for w in pool):
@@ -280,7 +313,15 @@ def _run_parallel(
     finally:
         for worker in pool:
             worker.stop()
-    return [o if o is not None else work([i])[0] for i, o in enumerate(outcomes)]
+    return [o if o is not missing else fn(items[i]) for i, o in enumerate(outcomes)]
+
+
+def fork_workers(items: int, min_items: int) -> int:
+    """How many processes a `parallel_map` over `items` should use: 1 (stay serial) below
+    `min_items`, in a threaded host (forking risks deadlocks) or with no free core."""
+    if items < min_items or not _can_fork():
+        return 1
+    return _worker_count()
 
 
 class _Worker:
@@ -297,7 +338,13 @@ class _Worker:
         return self.results
 
     @classmethod
-    def start(cls, work: Callable[[list[int]], list[Any]]) -> _Worker | None:
+    def start(
+        cls, work: Callable[[list[int]], list[Any]], others: Sequence[int] = ()
+    ) -> _Worker | None:
+        """Fork a worker. `others`: this process's ends of the pipes of the workers started
+        before, closed in the new one: a worker holding another's task pipe open would keep
+        it from ever seeing the end of its work, and `stop` from reaping it (with three
+        processes or more, the scan hung once it was done)."""
         import pickle
 
         task_r, task_w = os.pipe()
@@ -311,8 +358,8 @@ class _Worker:
         if pid == 0:  # the worker: never returns
             code = 1
             try:
-                os.close(task_w)
-                os.close(result_r)
+                for fd in (task_w, result_r, *others):
+                    os.close(fd)
                 while True:
                     message = pipes.read_message(task_r)
                     if message is None:
