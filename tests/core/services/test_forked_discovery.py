@@ -169,3 +169,33 @@ def test_parallel_map_keeps_order_and_loses_nothing() -> None:
 
     with pytest.raises(KeyError):
         workers.parallel_map(fails, items, 2)
+
+
+def test_the_index_sorts_paths_as_before(make_repo: RepoFactory) -> None:
+    """Go sources, go.mod files and go.work told apart by their endings: tests, vendored
+    files and look-alike names are left out, as when each path's basename was compared."""
+    root = make_repo(
+        {
+            "go.mod": "module example.com/a\n",
+            "go.work": "go 1.22\n\nuse (\n\t.\n\t./b\n)\n",
+            "b/go.mod": "module example.com/b\n",
+            "b/b.go": "package b\n",
+            "b/b_test.go": "package b\n",
+            "notgo.mod": "module example.com/not\n",
+            "c/xgo.mod": "module example.com/not\n",
+            "vendor/x/go.mod": "module example.com/x\n",
+            "vendor/x/x.go": "package x\n",
+            "d/vendor/y/y.go": "package y\n",
+            "main.go": "package main\n",
+            "sub/go.work": "go 1.22\n",
+        }
+    )
+    snapshot = git_listing.working_tree(git_listing.locate(root), include_vendor=True)
+    with FileReader(snapshot) as reader:
+        index = packages.build_index(snapshot, reader, ScanCache(None))
+    assert sorted(index.modules) == [".", "b"]
+    assert index.work_uses == (".", "b")
+    assert {d: [f.path for f in fs] for d, fs in index.files.items()} == {
+        ".": ["main.go"],
+        "b": ["b/b.go"],
+    }

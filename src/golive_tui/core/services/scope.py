@@ -69,7 +69,7 @@ class ShippingScope:
         counts: dict[str, int] = {}
         for path in paths:
             if path.endswith(".go"):
-                directory = posixpath.dirname(path) or "."
+                directory = path.rpartition("/")[0] or "."  # as the package index has it
                 if directory not in self.shipping:
                     counts[directory] = counts.get(directory, 0) + 1
         default = f"not imported by {', '.join(s.name for s in self.services)}"
@@ -172,13 +172,17 @@ def _scan_scope(
     if planned is None:
         return None
     read = Scope.of(config.scan.with_vendor(False))  # what the scan would read of the rest
+    shipping = planned.shipping
+    # Only a file outside the shipping packages counts: asked first, it spares the others
+    # the globs (8x moby's 18k Go files: 34 -> 25 ms with `with_outside`).
     planned = planned.with_outside(
         [
-            f.path
+            path
             for f in snapshot.files
-            if f.path.endswith(".go")
-            and not is_vendored(f.path)
-            and (read.readable(f.path) or read.readable_test(f.path))
+            if (path := f.path).endswith(".go")
+            and (path.rpartition("/")[0] or ".") not in shipping
+            and not is_vendored(path)
+            and (read.readable(path) or read.readable_test(path))
         ]
     )
     if planned.mode == ScopeMode.SERVICES and not planned.outside and not planned.dropped:
