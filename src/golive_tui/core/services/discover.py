@@ -419,8 +419,7 @@ class _Linker:
         read (links alone 290 -> 190 ms), moby's 75 -> 65 ms (best of 7, in process)."""
         if self.reader.snapshot.commit is not None:
             return  # a commit's blobs come through one git pipe
-        todo: list[tuple[RepoFile, _How]] = []
-        weights: list[int] = []
+        todo: list[tuple[RepoFile, _How, int]] = []
         for files, how, factor in groups:
             key = how[0]
             for f in files:
@@ -428,21 +427,23 @@ class _Linker:
                     break
                 blob = f.blob if self.is_git else None
                 if blob is None or self.cache.get(key, f.path, blob) is None:
-                    todo.append((f, how))
-                    weights.append(self.reader.size_hint(f, 4096) * factor)
+                    todo.append((f, how, factor))
         from golive_tui.core.scan import workers
 
-        count = workers.fork_workers(sum(weights), FORK_MIN_LINK_BYTES)
+        count = workers.fork_workers(len(todo), 1)  # a free core first: a size is a stat
         if count < 2:
             return
+        weights = [self.reader.size_hint(f, 4096) * factor for f, _, factor in todo]
+        if sum(weights) < FORK_MIN_LINK_BYTES:
+            return
 
-        def work(item: tuple[RepoFile, _How]) -> list[tuple[Target, Link]] | None:
-            f, (_, compute, prefilter, on_bytes) = item
+        def work(item: tuple[RepoFile, _How, int]) -> list[tuple[Target, Link]] | None:
+            f, (_, compute, prefilter, on_bytes), _ = item
             return self._read_link(f, compute, prefilter, on_bytes)
 
         by_dir = self.match.by_dir
         results = workers.parallel_map(work, todo, count, weights)
-        for (f, _), result in zip(todo, results, strict=True):
+        for (f, _, _), result in zip(todo, results, strict=True):
             # the workers' targets are copies: this process's own, as `links` gives
             self.done[f.path] = (
                 None if result is None else [(by_dir[t.main], link) for t, link in result]
