@@ -5,6 +5,7 @@ entries, with one worker and with two, on a cold cache and a warm one."""
 from __future__ import annotations
 
 import os
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,10 @@ def _discovered(root: Path, cache_file: Path | None, count: int, monkeypatch: An
 
         def counted(*args: Any, **kwargs: Any) -> Any:
             forked.append(1)
-            return parallel(*args, **kwargs)
+            out = parallel(*args, **kwargs)
+            # what a worker sends back pickles (one that does not is silently redone here)
+            assert pickle.loads(pickle.dumps(out)) == out
+            return out
 
         m.setattr(workers, "parallel_map", counted)
         snapshot = git_listing.working_tree(git_listing.locate(root))
@@ -199,3 +203,18 @@ def test_the_index_sorts_paths_as_before(make_repo: RepoFactory) -> None:
         ".": ["main.go"],
         "b": ["b/b.go"],
     }
+
+
+def test_forked_discovery_of_a_plain_directory(tmp_path: Path, monkeypatch: Any) -> None:
+    """Outside git (nothing hashed, nothing cached): the same answers forked and not."""
+    root = tmp_path / "plain"
+    for rel, content in SHOP.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+    forked, two = _discovered(root, None, 2, monkeypatch)
+    assert forked == [1] * 4
+    assert two == _discovered(root, None, 1, monkeypatch)[1]

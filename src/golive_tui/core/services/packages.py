@@ -131,7 +131,7 @@ def build_index(snapshot: Snapshot, reader: FileReader, cache: ScanCache) -> Pac
         if f.path in known:
             go = known[f.path]
         elif forked is not None:
-            go = _facts_to_file(f, forked[f.path], cache, index)
+            go = _facts_to_file(f, forked[f.path], cache, snapshot.is_git, index)
         else:
             go = _go_file(f, reader, cache, snapshot.is_git, index)
         if go is not None:
@@ -227,14 +227,14 @@ def _read_facts(f: RepoFile, reader: FileReader, is_git: bool) -> _Facts:
 
 
 def _facts_to_file(
-    f: RepoFile, facts: _Facts, cache: ScanCache, index: PackageIndex
+    f: RepoFile, facts: _Facts, cache: ScanCache, is_git: bool, index: PackageIndex
 ) -> GoFile | None:
     """`_go_file`'s answer from `_read_facts`: the same unread reason, cache entry and file."""
     reason, hashed, meta = facts
     if reason is not None:
         index.unread[f.path] = reason
         return None
-    blob = f.blob if hashed is None else hashed
+    blob = hashed or (f.blob if is_git else None)
     if blob is not None:
         hit = cache.get(CACHE_KEY, f.path, blob)
         if hit is not None:
