@@ -218,3 +218,29 @@ def test_forked_discovery_of_a_plain_directory(tmp_path: Path, monkeypatch: Any)
     forked, two = _discovered(root, None, 2, monkeypatch)
     assert forked == [1] * 4
     assert two == _discovered(root, None, 1, monkeypatch)[1]
+
+
+@pytest.mark.parametrize(
+    ("manifest", "lines"),
+    [
+        (b"image: other\nimage: example/orders\n", [2]),
+        (b"a: 1\r\n  image: nope\r\n\r\n  - image: example/orders:v1\r\nimage: orders\n", [4, 5]),
+        (b"build: x\n" * 50 + b"  context: ../cmd/orders\n" + b"image: y\n" * 3, [51]),
+        (b"image: nope\n\n# image: orders\nimage: orders", [4]),
+        ("# caf\u00e9 image: no\nx: \u2603\nimage: orders\n".encode(), [3]),
+        (b"image: a\nimage: b\n", []),
+    ],
+)
+def test_manifest_lines_are_counted_up_to_the_lines_that_link(
+    manifest: bytes, lines: list[int]
+) -> None:
+    """Only a key line that links is numbered: the lines before it, key lines or not, count
+    as they did when every key line was counted."""
+    from golive_tui.core.services import links
+
+    orders = links.Target("cmd/orders", "example.com/shop/cmd/orders", "orders")
+    found = links.manifest_links("deploy/x.yaml", manifest, links.Matcher([orders]), {})
+    assert [link.line for _, link in found] == lines
+    text = manifest.decode()
+    for (_, link), number in zip(found, lines, strict=True):
+        assert link.how.split(":", 1)[0].strip(" -") in text.splitlines()[number - 1]

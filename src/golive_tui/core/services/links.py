@@ -203,8 +203,6 @@ def manifest_links(
         m = _MANIFEST_LINE.match(text)
         if m is None:
             continue
-        number += data.count(b"\n", counted, start)
-        counted = start
         line = m.group(0)
         targets: list[Target] = []
         image = _IMAGE.match(line)
@@ -220,6 +218,13 @@ def manifest_links(
             directory = posixpath.normpath(posixpath.join(base, context.group(1)))
             hit = match.by_dir.get(directory) or dockerfile_dirs.get(directory)
             targets.extend([hit] if hit else [])
+        if not targets:
+            continue
+        # Lines are counted up to a line that links only: most key lines link nothing (an
+        # API spec's `image:` fields), and counting them all was a fourth pass over the bytes
+        # (8x moby's manifests 207 -> 174 ms CPU).
+        number += data.count(b"\n", counted, start)
+        counted = start
         for target in dict.fromkeys(targets):
             found.append((target, _link(LinkKind.MANIFEST, path, number, line.strip())))
     return found
