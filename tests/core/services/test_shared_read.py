@@ -106,6 +106,21 @@ HEADERS = [
     "package a\n\nfunc build() {}\n" + "// pad\n" * 2000,
     "\ufeff//go:build ignore\npackage a\n",
     "// é" * 3000 + "\n// +build linux\npackage a\n",
+    # the header read up to the package clause, or whole where that could differ
+    "/* license */\n//go:build linux\npackage a\n",
+    "//go:build linux\n/* doc */ package a\n",
+    "// c\n\npackage a // +build x\n",
+    "package a\n// +build ignore\n",
+    "// +build ignore\n\n  package a\n",
+    "//go:build ignore\r\n\r\npackage a\r\n",
+    "// é" * 1000 + "\n//go:build ignore\npackage a\n",
+    "// " + "é" * 5000 + "\n//go:build ignore\npackage a\n",
+    "//go:build ignore\n/*\npackage b\n*/\npackage a\n",
+    "// +build linux\n\n//go:build ignore\n;package a\n",
+    "//go:build ignore\npackage\tmain\n",
+    "// x\vpackage y\n//go:build ignore\npackage a\n",
+    "// build notes\npackage a\n",
+    "// +build !windows\n// +build ignore,linux\n\npackage a\n",
 ]
 
 
