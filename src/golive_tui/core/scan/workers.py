@@ -11,7 +11,8 @@ serially there and the cache keeps re-scans cheap. Clean working-tree files (blo
 the index) are read by whoever extracts them, so a worker reads its own files: their text is
 never pickled, and this process never holds all of it (moby with vendor/: peak 148 -> 53 MB).
 Whole `golive scan` of moby, cold, load ~0.8: forked 0.43 s, forced serial 0.50 s (extract
-phase 0.22 s vs 0.30 s). Whole-process figures: bench/README.md.
+phase 0.22 s vs 0.30 s). Whole-process figures: bench/README.md. Discovery reads a large
+repository's Go files and links its manifests through the same forks (`parallel_map`).
 """
 
 from __future__ import annotations
