@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 
 from golive_tui.core.evidence import DetectorResult, Evidence, Polarity, Status
 from golive_tui.core.scan.detectors import common
@@ -212,9 +211,9 @@ def judge_probes(
                 )
         facts = {**e.facts, "probe_paths": verdicts}
         if "not served" in verdicts.values():  # a probe that always fails is no probe
-            evidence.append(replace(e, polarity=Polarity.CONTRARY, facts=facts))
+            evidence.append(e._replace(polarity=Polarity.CONTRARY, facts=facts))
         else:
-            evidence.append(replace(e, facts=facts))
+            evidence.append(e._replace(facts=facts))
     summary = probes.summary
     if notes:
         summary += f"; {notes[0]}" + (f" (and {len(notes) - 1} more)" if len(notes) > 1 else "")
@@ -227,7 +226,7 @@ def judge_probes(
     status = probes.status
     if status in (Status.FOUND, Status.PARTIAL, Status.CONTRARY):
         status = DetectorResult.status_for(items)
-    return replace(probes, status=status, summary=summary, evidence=items)
+    return probes._replace(status=status, summary=summary, evidence=items)
 
 
 def _base(e: Evidence) -> dict[str, object]:
@@ -247,7 +246,7 @@ def judge_migrations(
         if imp.startswith(LOCKING_IMPORTS):
             proof.append(e)
         elif imp.startswith(GOOSE) and any(GOOSE_LOCK.match(i) for i in imports):
-            proof.append(replace(e, facts={**e.facts, "session_locker": True}))
+            proof.append(e._replace(facts={**e.facts, "session_locker": True}))
         else:
             support.append(e)
     for path in sorted(ci_files):
@@ -259,13 +258,13 @@ def judge_migrations(
         "a migrations folder or a runner that does not lock shows migrations exist, not that"
         " one locked runner applies them"
     )
-    support = [replace(e, facts={**e.facts, "quality": "partial", "why": why}) for e in support]
+    support = [e._replace(facts={**e.facts, "quality": "partial", "why": why}) for e in support]
     items = tuple(sorted(proof + support, key=lambda e: (e.path, e.line)))
     if proof:
         summary = f"{len(proof)} locking migration runner(s): " + ", ".join(
             f"{e.path}:{e.line}" for e in proof[:3]
         )
-        return replace(result, status=Status.FOUND, summary=summary, evidence=items)
+        return result._replace(status=Status.FOUND, summary=summary, evidence=items)
     if support:
         summary = (
             f"could not tell: {len(support)} piece(s) of migration evidence ("
@@ -273,5 +272,5 @@ def judge_migrations(
             + ") but no runner that takes a lock (golang-migrate, goose with a session locker,"
             " atlas migrate apply) in the code or CI"
         )
-        return replace(result, status=Status.ERROR, summary=summary, evidence=items)
+        return result._replace(status=Status.ERROR, summary=summary, evidence=items)
     return result

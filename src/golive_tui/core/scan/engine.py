@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, cast
 
@@ -390,7 +389,7 @@ def _plan(
 def _titled(result: DetectorResult, definition: DetectorDef) -> DetectorResult:
     if result.title == definition.title:
         return result
-    return replace(result, title=definition.title)
+    return result._replace(title=definition.title)
 
 
 class _Run:

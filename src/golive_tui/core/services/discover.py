@@ -158,7 +158,7 @@ def _declared_names_win(services: list[Service]) -> list[Service]:
             name = safe_name(s.main.replace("/", "-"))
             while name in taken:
                 name = safe_name(name + "-x")
-            s = replace(s, name=name)
+            s = s._replace(name=name)
         taken.add(s.name)
         out.append(s)
     return out
@@ -258,7 +258,7 @@ def _declared(target: Target, decl: ServiceDecl, links: list[Link]) -> Service:
     extra = [Link(LinkKind.DOCKERFILE, p, 0, "declared") for p in decl.dockerfiles]
     extra += [Link(LinkKind.MANIFEST, p, 0, "declared") for p in decl.manifests]
     base = _service(replace(target, name=decl.name), [declared, *links, *extra])
-    return replace(base, declared=True)
+    return base._replace(declared=True)
 
 
 def _links(
@@ -316,7 +316,7 @@ def _links(
 
     def ci(path: str, text: str) -> list[tuple[Target, Link]]:
         return [
-            (target, replace(link, how=f"[{job}]: {link.how}" if job else link.how))
+            (target, link._replace(how=f"[{job}]: {link.how}" if job else link.how))
             for target, link, job in links_mod.ci_links(path, text, match, dockerfiles)
         ]
 

@@ -16,8 +16,7 @@ from __future__ import annotations
 import enum
 import posixpath
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from golive_tui.core.errors import GoliveError
 from golive_tui.core.git.listing import Snapshot, is_vendored
@@ -40,8 +39,7 @@ class ScopeMode(enum.StrEnum):
     SERVICE = "service"  # one service's
 
 
-@dataclass(frozen=True, slots=True)
-class Outside:
+class Outside(NamedTuple):
     """A Go package left out of the scan, and why."""
 
     package: str  # its directory
@@ -49,8 +47,7 @@ class Outside:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class ShippingScope:
+class ShippingScope(NamedTuple):
     mode: ScopeMode
     services: tuple[Service, ...]
     packages: dict[str, frozenset[str]]  # service name -> its package directories
@@ -76,7 +73,7 @@ class ShippingScope:
         outside = tuple(
             Outside(d, n, self.reasons.get(d, default)) for d, n in sorted(counts.items())
         )
-        return replace(self, outside=outside)
+        return self._replace(outside=outside)
 
     def to_json(self) -> dict[str, Any]:
         """`scope` in the scan JSON (docs/services.md)."""

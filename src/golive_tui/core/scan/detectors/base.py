@@ -8,47 +8,17 @@ Per-file work is pure and isolated so the engine can prefilter, parallelise and 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, NamedTuple, Protocol
 
+from golive_tui.core.evidence import EMPTY as EMPTY  # re-exported: the families default to it
 from golive_tui.core.evidence import DetectorResult
 
 # The families' value types (these three and their internal ones) are NamedTuples, not frozen
 # dataclasses: as immutable, and defining one costs ~45 us instead of ~350 us (a dataclass
 # compiles six methods when its module is imported: 22 of them cost ~7 ms of every scan); making
 # one is ~2x faster too (a warm scan of moby makes ~3,000 ScannedFiles). A NamedTuple field
-# cannot default to a fresh dict: `EMPTY` is the read-only empty mapping.
-
-
-class _Empty(Mapping[str, Any]):
-    """The read-only empty mapping. Not a `MappingProxyType`: forked workers send their results
-    back pickled, and a mapping proxy cannot be pickled, so every worker's chunk failed and was
-    redone in the scanning process (moby cold: no gain from the second core, 0.84 s wall
-    instead of ~0.70). This one pickles as a reference to `EMPTY` itself."""
-
-    __slots__ = ()
-
-    def __getitem__(self, key: str) -> Any:
-        raise KeyError(key)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
-
-    def __contains__(self, key: object) -> bool:
-        return False
-
-    def __reduce__(self) -> str:
-        return "EMPTY"
-
-    def __repr__(self) -> str:
-        return "{}"
-
-
-#: The read-only empty mapping, the default of mapping fields.
-EMPTY: Mapping[str, Any] = _Empty()
+# cannot default to a fresh dict: `EMPTY` (core/evidence.py) is the read-only empty mapping.
 
 
 class Finding(NamedTuple):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import replace
 from typing import Any, NamedTuple
 
 from golive_tui.core.evidence import DetectorResult, Evidence, Polarity, Status
@@ -585,7 +584,7 @@ def _could_not_tell(result: DetectorResult, kind: str, unknown: list[Unknown]) -
     where = first.chain if first.chain.endswith(first.where) else first.where
     more = f" (and {len(mine) - 1} more)" if len(mine) > 1 else ""
     summary = f"could not tell whether CI runs {_WHAT[kind]}: {where}: {first.why}{more}"
-    return replace(result, status=Status.ERROR, summary=summary)
+    return result._replace(status=Status.ERROR, summary=summary)
 
 
 _MAKEFILE_PART = re.compile(r"(?:GNU)?[Mm]akefile\.(?!md$|txt$|sh$|py$|bak$|orig$)[\w.-]+")
@@ -663,9 +662,9 @@ def _judge_triggers(ev: list[Evidence], only_on: Mapping[str, tuple[str, int]]) 
                 + (f" ({origin}:{line})" if line else "")
                 + ": a change can merge without it",
             )
-            out.append(replace(e, polarity=Polarity.CONTRARY, facts=facts))
+            out.append(e._replace(polarity=Polarity.CONTRARY, facts=facts))
         else:
-            out.append(replace(e, facts=facts))
+            out.append(e._replace(facts=facts))
     return out
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
 from typing import Any, NamedTuple
 
 from golive_tui.core import filenames
@@ -239,8 +238,8 @@ def with_errors(
     if not errors:
         return result
     if result.status in _NOTHING_FOUND:
-        return replace(result, status=Status.ERROR, summary=wording.failed(errors))
-    return replace(result, summary=wording.noted(result.summary, errors))
+        return result._replace(status=Status.ERROR, summary=wording.failed(errors))
+    return result._replace(summary=wording.noted(result.summary, errors))
 
 
 def result(

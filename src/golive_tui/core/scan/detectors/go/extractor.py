@@ -25,7 +25,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
 from functools import cache
 from typing import Any, cast
 
@@ -236,8 +235,7 @@ class GoSourceExtractor:
                 positive = [e for e in items if e.polarity is Polarity.POSITIVE]
                 shown = (contrary + positive)[:MAX_EVIDENCE]
                 shown.sort(key=lambda e: (e.path, e.line))
-                result = replace(
-                    result,
+                result = result._replace(
                     summary=result.summary
                     + f" (first {MAX_EVIDENCE} of {len(contrary) + len(positive)} shown)",
                     evidence=tuple(shown),

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -309,7 +308,7 @@ def _judge_cors(
     if configured:
         return configured
     why = "CORS middleware imported; its allowed origins were not seen"
-    return [replace(e, facts={**e.facts, "quality": "unknown", "why": why}) for e in items]
+    return [e._replace(facts={**e.facts, "quality": "unknown", "why": why}) for e in items]
 
 
 def _judge_headers(
@@ -328,12 +327,12 @@ def _judge_headers(
     helmet = [e for e in imports if e.facts["import"] != SECURE]
     for e in helmet:
         why = "helmet middleware sends the security headers by default"
-        out.append(replace(e, facts={**e.facts, "quality": "complete", "why": why}))
+        out.append(e._replace(facts={**e.facts, "quality": "complete", "why": why}))
     if not options:
         for e in imports:
             if e.facts["import"] == SECURE:
                 why = "unrolled/secure imported; the Options that decide its headers were not seen"
-                out.append(replace(e, facts={**e.facts, "quality": "unknown", "why": why}))
+                out.append(e._replace(facts={**e.facts, "quality": "unknown", "why": why}))
     if helmet or any(e.polarity is Polarity.POSITIVE for e in options) or not in_code:
         return out
     names = {str(e.facts["header"]).lower() for e in in_code}

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from golive_tui.core.evidence import Evidence, Polarity
@@ -67,7 +66,7 @@ def _judge_tracing(
     if any(p.startswith(_OTEL_EXPORTS) for p in otel):
         return items
     why = "OpenTelemetry API imported but no SDK tracer provider or exporter is set up here"
-    return [replace(e, facts={**e.facts, "quality": "unknown", "why": why}) for e in items]
+    return [e._replace(facts={**e.facts, "quality": "unknown", "why": why}) for e in items]
 
 
 def _sum_tracing(items: list[Evidence], notes: list[str]) -> str:

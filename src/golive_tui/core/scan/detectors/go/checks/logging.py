@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from ast_grep_py import SgNode
@@ -147,14 +146,14 @@ def _by_default(e: Evidence) -> Evidence:
     default = next((v for p, v in _DEFAULTS.items() if path == p or path.startswith(p + "/")), None)
     if default is True:
         why = f"{path} writes JSON by default"
-        return replace(e, facts={**e.facts, "quality": "complete", "why": why})
+        return e._replace(facts={**e.facts, "quality": "complete", "why": why})
     if default is False:
         why = f"{path} imported but no JSON handler is set up: its default writes text"
-        return replace(
-            e, polarity=Polarity.CONTRARY, facts={**e.facts, "quality": "contrary", "why": why}
+        return e._replace(
+            polarity=Polarity.CONTRARY, facts={**e.facts, "quality": "contrary", "why": why}
         )
     why = f"{path} imported; the format it writes was not seen"
-    return replace(e, facts={**e.facts, "quality": "unknown", "why": why})
+    return e._replace(facts={**e.facts, "quality": "unknown", "why": why})
 
 
 def _summary(items: list[Evidence], notes: list[str]) -> str:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from ast_grep_py import SgNode
@@ -251,7 +250,7 @@ def _judge(
     out = []
     for e in items:
         polarity, quality, why = _verdict(e, facts)
-        out.append(replace(e, polarity=polarity, facts={**e.facts, "quality": quality, "why": why}))
+        out.append(e._replace(polarity=polarity, facts={**e.facts, "quality": quality, "why": why}))
     return out
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from ast_grep_py import SgNode
@@ -89,7 +88,7 @@ def _judge(
         where = guarded.get(e.path.rpartition("/")[0])
         if where is not None:
             why = f"a limiter call at {where} guards requests"
-            out.append(replace(e, facts={**e.facts, "quality": "complete", "why": why}))
+            out.append(e._replace(facts={**e.facts, "quality": "complete", "why": why}))
             continue
         paces = [f"{p}:{line}" for p, v in facts.items() for line in v.get("paces", [])]
         how = (

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from ast_grep_py import SgNode
@@ -251,7 +250,7 @@ def _judge(
         if ok:
             followed.setdefault((e.path, e.facts.get("literal")), []).append(why)
         else:
-            out.append(replace(e, facts={**e.facts, "quality": quality, "why": why}))
+            out.append(e._replace(facts={**e.facts, "quality": quality, "why": why}))
     return [_complete(e, out, followed) for e in out]
 
 
@@ -269,7 +268,7 @@ def _complete(
     ]
     why = ", ".join(w for w in (str(e.facts.get("why", "")), *followed[key]) if w)
     quality = "partial" if open_problems else "complete"
-    return replace(e, facts={**e.facts, "quality": quality, "why": why})
+    return e._replace(facts={**e.facts, "quality": quality, "why": why})
 
 
 def _summary(items: list[Evidence], notes: list[str]) -> str:
