@@ -67,6 +67,7 @@ _GATE_DETECTORS: dict[str, tuple[str, ...]] = {g.name: g.detectors for g in GATE
 _YIELDS: dict[str, Callable[[File], bool]] = {g.name: g.yields for g in GATES if g.yields}
 _DEFAULT_NAMES: dict[str, str] = {p: n for g in GATES for p, n in g.packages.items()}
 _WORD = re.compile(r"\w+")
+_POLARITY: dict[str, Polarity] = {p.value: p for p in Polarity}
 
 
 class GoSourceExtractor:
@@ -183,26 +184,37 @@ class GoSourceExtractor:
         errors: dict[str, list[str]] = defaultdict(list)
         notes: dict[str, list[str]] = defaultdict(list)
         facts: dict[str, dict[str, Any]] = defaultdict(dict)
+        # Most files hold no finding, error, note or fact: each part is looked at only when
+        # there is something in it, and a polarity is looked up instead of calling the enum
+        # (the loop runs over every Go file whenever one changes; 8x moby's 3,154 files in
+        # scope: ~6 -> ~2 ms, the same results).
+        polarity = _POLARITY
         for path in sorted(files):
             sf = files[path]
-            for fd in sf.scan.findings:
-                evidence[fd.detector].append(
-                    Evidence(
-                        path,
-                        fd.line,
-                        fd.end_line,
-                        Polarity(fd.polarity),
-                        fd.snippet,
-                        sf.blob,
-                        dict(fd.facts),
+            scan = sf.scan
+            if scan.findings:
+                blob = sf.blob
+                for fd in scan.findings:
+                    evidence[fd.detector].append(
+                        Evidence(
+                            path,
+                            fd.line,
+                            fd.end_line,
+                            polarity.get(fd.polarity) or Polarity(fd.polarity),
+                            fd.snippet,
+                            blob,
+                            dict(fd.facts),
+                        )
                     )
-                )
-            for det, message in sf.scan.errors:
+            for det, message in scan.errors:
                 for d in DETECTORS if det == "*" else (det,):
                     errors[d].append(f"{path} ({message})")
-            for det, items in dict(sf.scan.meta.get("notes", {})).items():
+            meta = scan.meta
+            if "notes" not in meta and "facts" not in meta:
+                continue
+            for det, items in dict(meta.get("notes", {})).items():
                 notes[det].extend(f"{path}:{item}" for item in items)
-            for det, data in dict(sf.scan.meta.get("facts", {})).items():
+            for det, data in dict(meta.get("facts", {})).items():
                 facts[det][path] = data
         results: list[DetectorResult] = []
         for det in DETECTORS:

@@ -19,7 +19,6 @@ are cut at `MAX_PATH` characters, handlers at `_HANDLER_MAX`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from ast_grep_py import SgNode
@@ -93,16 +92,46 @@ class Route(NamedTuple):
         return out
 
 
-@dataclass(slots=True)
 class Value:
     """A string built from literals; `unknown` names the parts that are not, `params` those
     of them that are parameters of the function."""
 
-    text: str
-    unknown: list[str]
-    params: list[str] = field(default_factory=list)
-    literal: bool = False  # whether a literal character has been seen
-    prefix_only: bool = True  # no unknown part after a literal one
+    # A plain class, not a dataclass: `@dataclass` builds its methods with exec() at import
+    # (this one ~1 ms, paid by every scan that extracts a Go file; see tree.File).
+    __slots__ = ("literal", "params", "prefix_only", "text", "unknown")
+
+    def __init__(
+        self,
+        text: str,
+        unknown: list[str],
+        params: list[str] | None = None,
+        literal: bool = False,
+        prefix_only: bool = True,
+    ) -> None:
+        self.text = text
+        self.unknown = unknown
+        self.params: list[str] = [] if params is None else params
+        self.literal = literal  # whether a literal character has been seen
+        self.prefix_only = prefix_only  # no unknown part after a literal one
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Value):
+            return NotImplemented
+        return (self.text, self.unknown, self.params, self.literal, self.prefix_only) == (
+            other.text,
+            other.unknown,
+            other.params,
+            other.literal,
+            other.prefix_only,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
+
+    def __repr__(self) -> str:
+        return (
+            f"Value(text={self.text!r}, unknown={self.unknown!r}, params={self.params!r}, "
+            f"literal={self.literal!r}, prefix_only={self.prefix_only!r})"
+        )
 
     def __add__(self, other: Value) -> Value:
         return Value(

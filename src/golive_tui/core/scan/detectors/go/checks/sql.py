@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
 from functools import cache
 
 from ast_grep_py import SgNode
@@ -175,12 +174,16 @@ def _rows(f: File, call: SgNode, func: SgNode | None, sqlish: bool) -> None:
         f.add(ROWS, call, CON, rows=name, close=closed, err_checked=checked, missing=missing)
 
 
-@dataclass(slots=True)
 class _Shape:
-    constant: bool = False
-    built: set[str] = field(default_factory=set)  # "fmt.Sprintf", "+"
-    literals: list[str] = field(default_factory=list)
-    unknown: bool = False
+    # A plain class, not a dataclass: `@dataclass` builds its methods with exec() at import
+    # (~0.4 ms, paid by every scan that extracts a Go file; see tree.File).
+    __slots__ = ("built", "constant", "literals", "unknown")
+
+    def __init__(self) -> None:
+        self.constant = False
+        self.built: set[str] = set()  # "fmt.Sprintf", "+"
+        self.literals: list[str] = []
+        self.unknown = False
 
 
 def _query_shape(f: File, node: SgNode, func: SgNode | None, depth: int) -> _Shape:
