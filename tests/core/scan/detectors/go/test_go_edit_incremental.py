@@ -148,3 +148,32 @@ def test_one_edit_gives_the_results_of_a_scan_from_scratch(
     assert _plain(scan(root).results) == _plain(scan(root, use_cache=False).results)
     git(root, "stash", "pop", "-q")
     assert _plain(scan(root).results) == edited
+
+
+def test_the_tree_between_edits_stays_remembered(
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Edit, scan, undo, scan, more times than the finalize memo keeps trees: the tree that
+    keeps coming back is read back each time, not put together again."""
+    from golive_tui.core.scan import finalmemo
+    from golive_tui.core.scan.detectors.go.extractor import GoSourceExtractor
+
+    calls: list[int] = []
+    original = GoSourceExtractor.finalize
+
+    def counted(self: GoSourceExtractor, *args: Any) -> list[DetectorResult]:
+        calls.append(1)
+        return original(self, *args)
+
+    monkeypatch.setattr(GoSourceExtractor, "finalize", counted)
+    root = make_repo(FILES)
+    path = root / "cmd/svc/main.go"
+    expected = _plain(scan(root, use_cache=False).results)
+    assert _plain(scan(root).results) == expected
+    for round_ in range(finalmemo.KEEP + 2):
+        _append(path, f"// edit {round_}\n")
+        scan(root)
+        path.write_text(MAIN)
+        before = len(calls)
+        assert _plain(scan(root).results) == expected
+        assert len(calls) == before  # the unedited tree's results, read back
