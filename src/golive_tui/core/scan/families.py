@@ -93,6 +93,7 @@ class Deferred:
         self.version: str = desc["version"]
         self.detectors: tuple[str, ...] = tuple(desc["detectors"])
         self.reads_go_tests: bool = desc["reads_go_tests"]
+        self.finalize_sorts: bool = desc.get("finalize_sorts") is True
         self.family_class: str = desc["family_class"]
         self.source_file: str = desc["source_file"]
         self._module: str = desc["module"]
@@ -171,6 +172,7 @@ def _describe(extractor: Extractor) -> dict[str, Any] | None:
         "version": extractor.version,
         "detectors": list(extractor.detectors),
         "reads_go_tests": bool(getattr(extractor, "reads_go_tests", False)),
+        "finalize_sorts": bool(getattr(extractor, "finalize_sorts", False)),  # finalmemo.py
         "family_class": family_class(extractor),
         "source_file": source_file(extractor),
         "module": kind.__module__,

@@ -118,7 +118,10 @@ class FinalizeMemo:
             return None  # no code stamp, or nowhere to keep the user's key: always computed
         head = f"{FORMAT}|{code}|{family}|{extractor.name}@{extractor.version}|{self._paths[1]}"
         parts = [head]
-        for path, sf in files.items():  # in order: the order reaches finalize
+        items: Any = files.items()
+        if getattr(extractor, "finalize_sorts", False):  # its results ignore the order
+            items = sorted(items)  # an edit scan lists the extracted file last: same key
+        for path, sf in items:  # in order: the order reaches finalize
             if sf.blob is None or sf.scan.meta.get("transient"):
                 return None  # not named by its blob alone (outside git, a timed-out rule)
             parts.append(f"{path}\0{sf.blob}")

@@ -150,22 +150,27 @@ def test_one_edit_gives_the_results_of_a_scan_from_scratch(
     assert _plain(scan(root).results) == edited
 
 
-def test_the_tree_between_edits_stays_remembered(
-    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Edit, scan, undo, scan, more times than the finalize memo keeps trees: the tree that
-    keeps coming back is read back each time, not put together again."""
-    from golive_tui.core.scan import finalmemo
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One item per run of the Go family's own `finalize`."""
     from golive_tui.core.scan.detectors.go.extractor import GoSourceExtractor
 
-    calls: list[int] = []
+    ran: list[int] = []
     original = GoSourceExtractor.finalize
 
     def counted(self: GoSourceExtractor, *args: Any) -> list[DetectorResult]:
-        calls.append(1)
+        ran.append(1)
         return original(self, *args)
 
     monkeypatch.setattr(GoSourceExtractor, "finalize", counted)
+    return ran
+
+
+def test_the_tree_between_edits_stays_remembered(make_repo: RepoFactory, calls: list[int]) -> None:
+    """Edit, scan, undo, scan, more times than the finalize memo keeps trees: the tree that
+    keeps coming back is read back each time, not put together again."""
+    from golive_tui.core.scan import finalmemo
+
     root = make_repo(FILES)
     path = root / "cmd/svc/main.go"
     expected = _plain(scan(root, use_cache=False).results)
@@ -177,3 +182,19 @@ def test_the_tree_between_edits_stays_remembered(
         before = len(calls)
         assert _plain(scan(root).results) == expected
         assert len(calls) == before  # the unedited tree's results, read back
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=lambda e: e.__name__)
+def test_a_warm_scan_after_an_edit_scan_reads_its_results_back(
+    make_repo: RepoFactory, calls: list[int], edit: Any
+) -> None:
+    """The edit scan hands the edited file over last, a warm scan of the same tree in path
+    order: the Go family's results are the same, so they are read back."""
+    root = make_repo(FILES)
+    scan(root)
+    edit(root)
+    edited = _plain(scan(root).results)
+    before = len(calls)
+    assert _plain(scan(root).results) == edited
+    assert len(calls) == before
+    assert edited == _plain(scan(root, use_cache=False).results)

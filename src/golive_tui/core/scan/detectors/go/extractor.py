@@ -76,6 +76,11 @@ class GoSourceExtractor:
     name = "go_source"
     detectors = DETECTORS
     version = f"6.{rules_digest()}"  # go_rules.toml changes invalidate cached scans too
+    # `finalize` reads its files in path order, whatever order they come in: the finalize memo
+    # keys them sorted, so a warm scan after an edit scan (which hands the edited file over
+    # last) reads back the edit scan's results instead of importing and running this family
+    # again (moby: ~15 ms of that warm scan).
+    finalize_sorts = True
 
     def matches(self, path: str) -> bool:
         return path.endswith(".go")
