@@ -8,7 +8,6 @@ The format is specified in docs/checklist-format.md; this package is its only re
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import tomllib
@@ -36,6 +35,7 @@ from golive_tui.core.checklist.fields import (
 )
 from golive_tui.core.confine import UnsafePathError, confine, read_capped
 from golive_tui.core.errors import ChecklistError
+from golive_tui.core.hashing import sha256
 from golive_tui.core.model import (
     Item,
     PassRule,
@@ -256,7 +256,7 @@ def parse_file(
     data = _parse_toml(text, shown)
     f = _File(shown, LineIndex(text), [])
     detectors = frozenset(known_detectors) if known_detectors is not None else None
-    raw = _build_raw(f, data, detectors, path, origin, hashlib.sha256(content).hexdigest())
+    raw = _build_raw(f, data, detectors, path, origin, sha256(content).hexdigest())
     if f.problems and not raw.extends:
         _check_local_refs(raw, _declared_item_ids(data))
     if f.problems:

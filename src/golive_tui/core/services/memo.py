@@ -77,10 +77,8 @@ def inputs(
     """The scope's inputs, or None when they cannot be told (not git, a file unreadable)."""
     if not snapshot.is_git:
         return None
-    try:  # built into CPython; hashlib would load OpenSSL (~2.5 ms of a warm scan)
-        from _blake2 import blake2b
-    except ImportError:  # pragma: no cover - another Python
-        from hashlib import blake2b
+    from golive_tui.core.hashing import blake2b
+
     slot = blake2b(digest_size=20)
     slot.update(repr((str(snapshot.root), config.scan, config.services, service)).encode())
     here = Path(__file__).parent

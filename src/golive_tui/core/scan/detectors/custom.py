@@ -35,7 +35,6 @@ paid only when a file actually needs the team rules (cached results need none).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -55,6 +54,7 @@ from ast_grep_py import Config, SgRoot
 from golive_tui.core import tomlsafe
 from golive_tui.core.confine import TooLargeError, UnsafePathError, read_confined
 from golive_tui.core.evidence import DetectorDef, DetectorResult, Evidence, Polarity, Status
+from golive_tui.core.hashing import sha256
 from golive_tui.core.scan import pipes
 from golive_tui.core.scan.detectors import common
 from golive_tui.core.scan.detectors.base import Extractor, FileScan, Finding, ScannedFile
@@ -95,7 +95,7 @@ class CustomExtractor:
     def __init__(self, rules: tuple[CustomRule, ...]) -> None:
         self.rules = rules
         self.detectors: tuple[str, ...] = tuple(r.id for r in rules)
-        digest = hashlib.sha256(
+        digest = sha256(
             json.dumps(
                 [[r.id, r.polarity, r.config, r.literals] for r in rules], sort_keys=True
             ).encode()
