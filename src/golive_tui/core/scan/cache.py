@@ -99,6 +99,8 @@ class ScanCache:
         self._dirty = False
         # [fingerprint, [[path, [extractor keys]], ...]]: the last scan's file -> extractors
         self._plan: list[Any] = ["", []]
+        # [key, go_files, [paths]]: the last listing's path facts (engine._Run.path_facts)
+        self._path_facts: list[Any] = ["", 0, []]
         self._legacy: Path | None = None  # a format-1 file to remove at the first save
         self._strings: dict[str, str] = {}  # one object per distinct text put (`_compact`)
 
@@ -137,6 +139,9 @@ class ScanCache:
         plan = data.get("plan")
         if isinstance(plan, list) and len(plan) == 2:
             cache._plan = plan
+        facts = data.get("paths")
+        if isinstance(facts, list) and len(facts) == 3:
+            cache._path_facts = facts
         return cache
 
     def _fresh(self) -> None:
@@ -260,6 +265,19 @@ class ScanCache:
         self._plan = [fingerprint, [[p, ks] for p, ks in entries]]
         self._dirty = True
 
+    def path_facts(self, key: str) -> tuple[int, list[str]] | None:
+        """(go_files, paths) stored under `key` by `put_path_facts`, None for another key."""
+        stored, go_files, paths = self._path_facts
+        if stored != key or type(go_files) is not int or type(paths) is not list:
+            return None
+        if not all(type(p) is str for p in paths):
+            return None
+        return go_files, paths
+
+    def put_path_facts(self, key: str, go_files: int, paths: list[str]) -> None:
+        self._path_facts = [key, go_files, list(paths)]
+        self._dirty = True
+
     def save(self) -> None:
         """Write back what gained entries; drop entries unused for KEEP_GENERATIONS writes."""
         if self.path is None:
@@ -299,6 +317,7 @@ class ScanCache:
             "epoch": self._epoch,
             "skips": skips,
             "plan": self._plan,
+            "paths": self._path_facts,
         }
         write_atomic(self.path, self._seal(marshal.dumps(data)), mode=0o600, durable=False)
         self._dirty = False

@@ -87,6 +87,12 @@ class FinalizeMemo:
             self._dirty.add(extractor.name)
         return results
 
+    def paths_digest(self, all_paths: tuple[str, ...]) -> str:
+        """A digest of every path in scope (made once per scan: ~2.5 ms on 8x moby's 26k)."""
+        if self._paths is None or self._paths[0] is not all_paths:
+            self._paths = (all_paths, _digest("\0".join(all_paths)))
+        return self._paths[1]
+
     def save(self) -> None:
         """Write the families that gained an entry (atomically; a failure is no error)."""
         if self.folder is None:
@@ -109,14 +115,13 @@ class FinalizeMemo:
             or not family.startswith(SHIPPED)
         ):
             return None
-        if self._paths is None or self._paths[0] is not all_paths:
-            self._paths = (all_paths, _digest("\0".join(all_paths)))
+        paths = self.paths_digest(all_paths)
         code = code_stamp()
         if self._key_secret is None:
             self._key_secret = _secret() or b""
         if not code or not self._key_secret:
             return None  # no code stamp, or nowhere to keep the user's key: always computed
-        head = f"{FORMAT}|{code}|{family}|{extractor.name}@{extractor.version}|{self._paths[1]}"
+        head = f"{FORMAT}|{code}|{family}|{extractor.name}@{extractor.version}|{paths}"
         parts = [head]
         items: Any = files.items()
         if getattr(extractor, "finalize_sorts", False):  # its results ignore the order
