@@ -92,11 +92,11 @@ _VOLATILE = ("seconds", "timings", "cache_hits", "files_read", "parsed_go_files"
 
 def render(document: dict[str, Any]) -> str:
     """The printed form of a scan document (`golive scan --format json`)."""
-    import json
+    from golive_tui.core.scan import jsontext  # json.dumps(indent=2)'s text, mostly in C
 
     # The chunks joined with the newline, not the text copied to add it: a 3 MB copy fewer
     # on 8x moby (one non-ASCII character makes the whole text two bytes a character).
-    chunks = list(json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(document))
+    chunks = jsontext.chunks(document)
     chunks.append("\n")
     return "".join(chunks)
 
@@ -221,14 +221,14 @@ class Memo:
         memo.vendor = vendor
         # Everything below runs while git lists the tree, so costs no wall time on a hit
         # (moby: ~4 ms it used to add after git answered): golive's part of the key, the
-        # newest memo read and its modules checked, and `json` (renders a hit's stats).
+        # newest memo read and its modules checked, and `jsontext` (renders a hit's stats).
         memo._stamp = memo._golive_stamp()
         newest = memo._newest()
         if newest is not None:
             memo.stored = memo._load(newest)
             if memo.stored is not None and _deps_unchanged(memo.stored["deps"]):
                 memo._deps_checked = memo.stored["key"]
-        import json  # noqa: F401
+        from golive_tui.core.scan import jsontext  # noqa: F401
 
         return memo
 
@@ -518,9 +518,9 @@ def _member(key: str, value: object) -> str:
 
     Rendered one by one so that a hit renders only what changes (8x moby's
     `excluded_for_target` alone: ~10 ms of pure-Python JSON)."""
-    import json
+    from golive_tui.core.scan import jsontext
 
-    text = json.dumps({"stats": {key: value}}, indent=2, ensure_ascii=False)
+    text = jsontext.dumps({"stats": {key: value}})
     return text[len('{\n  "stats": {\n') : -len("\n  }\n}")]
 
 
@@ -530,9 +530,9 @@ def _join(members: list[str]) -> str:
 
 def _stats_member(stats: dict[str, Any]) -> str:
     """`stats` exactly as it prints inside the document (two-space indent, one level deep)."""
-    import json
+    from golive_tui.core.scan import jsontext
 
-    return json.dumps({"stats": stats}, indent=2, ensure_ascii=False)[2:-2]
+    return jsontext.dumps({"stats": stats})[2:-2]
 
 
 def _well_formed(data: object) -> bool:
