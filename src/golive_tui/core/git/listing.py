@@ -11,9 +11,13 @@ scan` still works on an unpacked tarball.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 from collections.abc import Iterator
+from functools import partial
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -40,6 +44,8 @@ MODE_FILE = 0o100644
 _MODES = {f"{mode:o}": mode for mode in (MODE_FILE, 0o100755, MODE_SYMLINK, MODE_GITLINK)}
 
 _VENDOR = "vendor"
+#: The modes `_index_fast` makes files of (a submodule's is left to the loop).
+_FILE_MODES = frozenset(m for m, v in _MODES.items() if v != MODE_GITLINK)
 
 
 def is_vendored(path: str) -> bool:
@@ -309,29 +315,18 @@ def _parse_listing(
         if include_vendor or not is_vendored(change.path):  # see Listing.whole_status
             _classify(change, changed, deleted, untracked, nested)
 
-    files: list[RepoFile] = []
+    files = _index_fast(ls_raw, changed, deleted, include_vendor)
     submodules: list[str] = []
-    seen: set[str] = set()
-    for record in _split_z(ls_raw):
-        meta, _, path = record.partition("\t")
-        mode_s, sha, _stage = meta.split(" ")
-        mode = _MODES.get(mode_s) or int(mode_s, 8)
-        if mode == MODE_GITLINK:
-            submodules.append(path)
-            continue
-        if path in seen or path in deleted:  # unmerged paths appear once per stage
-            continue
-        if not include_vendor and is_vendored(path):
-            continue
-        seen.add(path)
-        clean = path not in changed
-        files.append(RepoFile(path, sha if clean else None, mode))
+    if files is None:
+        files, submodules, seen = _index_loop(ls_raw, changed, deleted, include_vendor)
+    else:  # no path listed twice, none dropped: every path listed is seen
+        seen = set(map(_path_of, files)) if untracked else set()
     for path in untracked:
         if path in seen or (not include_vendor and is_vendored(path)):
             continue
         mode = MODE_SYMLINK if (loc.root / path).is_symlink() else MODE_FILE
         files.append(RepoFile(path, None, mode))
-    files.sort(key=lambda f: f.path)
+    files.sort(key=_path_of)
 
     if submodules:
         warnings.append(
@@ -355,6 +350,72 @@ def _parse_listing(
         files=tuple(files),
         warnings=tuple(warnings),
     )
+
+
+def _index_loop(
+    ls_raw: bytes, changed: set[str], deleted: set[str], include_vendor: bool
+) -> tuple[list[RepoFile], list[str], set[str]]:
+    """The index's files (with their paths), and its submodules, one record at a time."""
+    files: list[RepoFile] = []
+    submodules: list[str] = []
+    seen: set[str] = set()
+    for record in _split_z(ls_raw):
+        meta, _, path = record.partition("\t")
+        mode_s, sha, _stage = meta.split(" ")
+        mode = _MODES.get(mode_s) or int(mode_s, 8)
+        if mode == MODE_GITLINK:
+            submodules.append(path)
+            continue
+        if path in seen or path in deleted:  # unmerged paths appear once per stage
+            continue
+        if not include_vendor and is_vendored(path):
+            continue
+        seen.add(path)
+        clean = path not in changed
+        files.append(RepoFile(path, sha if clean else None, mode))
+    return files, submodules, seen
+
+
+_path_of = itemgetter(0)  # RepoFile.path, in C
+_new_file = partial(tuple.__new__, RepoFile)  # RepoFile(path, blob, mode, size), in C
+
+
+def _index_fast(
+    ls_raw: bytes, changed: set[str], deleted: set[str], include_vendor: bool
+) -> list[RepoFile] | None:
+    """The index's files in the usual case (every entry at stage 0, no submodule, nothing
+    deleted or vendored to drop, no tab in a path), parsed with splits and joins, the files
+    made without a Python call each; None otherwise (`_index_loop` handles everything).
+
+    What it buys: parsing 8x moby's listing (26.5k entries, 3 MB) 24.8 -> 19.4 ms of every
+    scan that misses the memo (best of 7; most of the rest is splitting and freeing the
+    strings); the files are the same tuples (tests/core/git/test_listing_fast.py)."""
+    text = ls_raw.decode("utf-8", "surrogateescape")
+    count = text.count("\0")  # records: "<mode> <blob> <stage>\t<path>\0"
+    if deleted or not count or text.count("\t") != count:
+        return None
+    parts = text.replace("\t", "\0").split("\0")
+    metas, paths = parts[0:-1:2], parts[1::2]
+    fields = " ".join(metas).split(" ")
+    modes, shas, stages = fields[0::3], fields[1::3], fields[2::3]
+    if (
+        len(parts) != 2 * count + 1
+        or len(fields) != 3 * count
+        or set(stages) != {"0"}  # not a merge in progress
+        or not set(modes) <= _FILE_MODES  # not a submodule, nor a mode of another git
+    ):
+        return None
+    if not include_vendor and "vendor/" in text and any(map(is_vendored, paths)):
+        return None
+    # A file modified in the working tree is hashed from the bytes read: no index blob.
+    blobs: list[str | None] = list(shas)
+    if len(changed) > 16:
+        blobs = [None if p in changed else b for p, b in zip(paths, shas, strict=True)]
+    else:  # usually none or a few: each found by a scan in C
+        for path in changed:
+            with contextlib.suppress(ValueError):  # changed but not in the index
+                blobs[paths.index(path)] = None
+    return list(map(_new_file, zip(paths, blobs, map(_MODES.__getitem__, modes), repeat(None))))
 
 
 def _classify(
