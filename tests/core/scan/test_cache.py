@@ -322,3 +322,33 @@ def test_the_format_1_file_is_removed_when_the_cache_starts_afresh(make_repo: Re
     legacy.write_bytes(b"an older golive's cache")
     report = _scan(root, Counting())
     assert not legacy.exists() and not report.warnings
+
+
+@pytest.mark.parametrize(
+    "scan_",
+    [
+        FileScan(),
+        FileScan(meta={"imports": ["fmt", "os"], "package": "main"}),  # the usual Go file
+        FileScan(meta={"parsed": False}),
+        FileScan(errors=(("*", "bad"),)),
+        FileScan(findings=(Finding("go.pprof", 1, 2, "positive", "x", {"a": [1]}),)),
+        FileScan(
+            findings=(Finding("go.pprof", 1, 2, "contrary", "x"),),
+            errors=(("go.pprof", "bad"),),
+            meta={"imports": ["os"]},
+        ),
+    ],
+)
+def test_every_shape_of_scan_reads_back_as_from_json_reads_it(
+    tmp_path: Path, scan_: FileScan
+) -> None:
+    """A hit is what FileScan.from_json makes of the entry (the meta-only and empty ones
+    take a shorter way)."""
+    path = tmp_path / "c" / "scan.marshal"
+    cache = ScanCache.load(path)
+    cache.put("go_source@1", "a.go", "ab" * 20, scan_)
+    cache.save()
+    loaded = ScanCache.load(path).get("go_source@1", "a.go", "ab" * 20)
+    assert loaded == scan_ == FileScan.from_json(scan_.to_json())
+    read_back = FileScan.from_json(scan_.to_json()) if scan_ != FileScan() else FileScan()
+    assert loaded is not None and type(loaded.meta) is type(read_back.meta)

@@ -320,13 +320,13 @@ def _parse_listing(
     if files is None:
         files, submodules, seen = _index_loop(ls_raw, changed, deleted, include_vendor)
     else:  # no path listed twice, none dropped: every path listed is seen
-        seen = set(map(_path_of, files)) if untracked else set()
+        seen = set(map(path_of, files)) if untracked else set()
     for path in untracked:
         if path in seen or (not include_vendor and is_vendored(path)):
             continue
         mode = MODE_SYMLINK if (loc.root / path).is_symlink() else MODE_FILE
         files.append(RepoFile(path, None, mode))
-    files.sort(key=_path_of)
+    files.sort(key=path_of)
 
     if submodules:
         warnings.append(
@@ -376,7 +376,7 @@ def _index_loop(
     return files, submodules, seen
 
 
-_path_of = itemgetter(0)  # RepoFile.path, in C
+path_of = itemgetter(0)  # RepoFile.path, in C (`map(path_of, files)`)
 _new_file = partial(tuple.__new__, RepoFile)  # RepoFile(path, blob, mode, size), in C
 
 

@@ -63,6 +63,10 @@ _LEGACY_NAME = "scan.marshal"
 _HEX = frozenset("0123456789abcdef")
 
 
+#: The scan of a file in which an extractor found nothing (immutable: one for all of them).
+_NOTHING = FileScan()
+
+
 def cache_path(state_dir: Path) -> Path:
     return state_dir / "cache" / CACHE_NAME
 
@@ -226,7 +230,14 @@ class ScanCache:
             return None
         try:
             payload = entry[1]
-            scan = FileScan() if payload is None else FileScan.from_json(payload)
+            if payload is None:
+                scan = _NOTHING
+            elif len(payload) == 1 and type(meta := payload.get("meta")) is dict:
+                # What most Go files hold (their imports): from_json's result without its
+                # generators (8x moby's 5.2k such hits: ~8 ms less of a warm scan's read).
+                scan = FileScan((), (), meta)
+            else:
+                scan = FileScan.from_json(payload)
         except Exception:
             return None
         if entry[0] != shard.gen + 1:

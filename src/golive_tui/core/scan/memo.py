@@ -204,6 +204,9 @@ class Memo:
         self._stamp: blake2b | None = None  # _golive_stamp(), made while git lists the tree
         self._deps_checked = b""  # the key of a memo whose modules were found unchanged
         self._listed: tuple[bytes, bytes] | None = None  # git's output the key was made of
+        # The key's digest once golive's part and git's output are in (`still` goes on from
+        # there instead of hashing git's output again: 3 MB on 8x moby, ~3 ms).
+        self._listed_digest: blake2b | None = None
 
     @classmethod
     def open(
@@ -298,7 +301,9 @@ class Memo:
             return False
         counted = self.files_read
         try:
-            return self._key(*self._listed) == self.digest
+            if self._stamp is None or self._golive_stamp().digest() != self._stamp.digest():
+                return False  # golive's code changed meanwhile
+            return self._key(*self._listed, listed=self._listed_digest) == self.digest
         finally:
             self.files_read = counted
 
@@ -333,7 +338,10 @@ class Memo:
         if len(body) + _MAC_BYTES > MAX_MEMO_BYTES:
             return
         try:
-            write_atomic(self.path(self.digest), _mac(self.secret, body) + body, mode=0o600)
+            # Not fsynced: a memo a crash leaves empty or short fails its MAC and is a miss,
+            # and the scan no longer waits for the disk (8x moby's 1.6 MB memo: 3-18 ms).
+            sealed = _mac(self.secret, body) + body
+            write_atomic(self.path(self.digest), sealed, mode=0o600, durable=False)
             _prune(self.folder)
         except (OSError, ValueError):
             return  # a memo is only ever a shortcut
@@ -353,15 +361,28 @@ class Memo:
         _code_stamp(add)
         return digest
 
-    def _key(self, status_raw: bytes, ls_raw: bytes, stamp: blake2b | None = None) -> bytes | None:
-        """The key of the tree git listed; `stamp`: golive's part, made earlier (else now)."""
-        digest = (stamp if stamp is not None else self._golive_stamp()).copy()
+    def _key(
+        self,
+        status_raw: bytes,
+        ls_raw: bytes,
+        stamp: blake2b | None = None,
+        *,
+        listed: blake2b | None = None,
+    ) -> bytes | None:
+        """The key of the tree git listed; `stamp`: golive's part, made earlier (else now);
+        `listed`: the digest of an earlier call with these `status_raw` and `ls_raw`, after
+        them (the files they name as changed are read and hashed again)."""
+        if listed is not None:
+            digest = listed.copy()
+        else:
+            digest = (stamp if stamp is not None else self._golive_stamp()).copy()
+            digest.update(b"status\0%d\0" % len(status_raw) + status_raw)
+            digest.update(b"ls-files\0%d\0" % len(ls_raw) + ls_raw)
+            self._listed_digest = digest.copy()
 
         def add(*parts: object) -> None:
             digest.update(repr(parts).encode("utf-8", "surrogateescape"))
 
-        digest.update(b"status\0%d\0" % len(status_raw) + status_raw)
-        digest.update(b"ls-files\0%d\0" % len(ls_raw) + ls_raw)
         if not self._dirty(status_raw, digest):
             return None
         if not _golive_files(self.root, add):
