@@ -312,13 +312,15 @@ class Memo:
         if not self.digest:
             return
         stats = document["stats"]
-        member = _stats_member(stats)
+        # Each member rendered once: found in the text, their join is `stats` as printed (a
+        # line that opens with `  "stats": {` is only ever the top-level member: a string
+        # holds no line break), so a hit prints it back unchanged.
+        members = {k: _member(k, v) for k, v in stats.items()}
+        member = _join(list(members.values()))
         at = text.find(f"\n{member},\n")
-        rendered = {k: _member(k, v) for k, v in stats.items() if k not in _VOLATILE}
         if at < 0 or set(_VOLATILE) - set(stats):
             return  # not the shape expected: never store what could not be answered back
-        if _join([rendered.get(k) or _member(k, v) for k, v in stats.items()]) != member:
-            return
+        rendered = {k: m for k, m in members.items() if k not in _VOLATILE}
         prefix, suffix = text[: at + 1], text[at + 1 + len(member) :]
         payload = {
             "format": FORMAT,
@@ -547,13 +549,6 @@ def _member(key: str, value: object) -> str:
 
 def _join(members: list[str]) -> str:
     return '  "stats": {\n' + ",\n".join(members) + "\n  }"
-
-
-def _stats_member(stats: dict[str, Any]) -> str:
-    """`stats` exactly as it prints inside the document (two-space indent, one level deep)."""
-    from golive_tui.core.scan import jsontext
-
-    return jsontext.dumps({"stats": stats})[2:-2]
 
 
 def _well_formed(data: object) -> bool:
