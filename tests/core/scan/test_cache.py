@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import RepoFactory, git
 
 from golive_tui.core.model import DetectorResult, Evidence, Polarity
+from golive_tui.core.scan import cache as cache_mod
 from golive_tui.core.scan.cache import ScanCache, cache_path
 from golive_tui.core.scan.detectors import build_registry
 from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
@@ -144,7 +145,7 @@ def test_wrong_shape_is_discarded(tmp_path: Path) -> None:
 
     path = tmp_path / "scan.marshal"
     seal = ScanCache(path)._seal  # sealed with this user's key, but not the shape expected
-    path.write_bytes(seal(marshal.dumps({"format": 3, "python": "nope"})))
+    path.write_bytes(seal(marshal.dumps({"format": cache_mod._FORMAT, "python": "nope"})))
     cache = ScanCache.load(path)
     assert cache.problem and cache.get("x@1", "a.go", "0" * 40) is None
     path.write_bytes(seal(marshal.dumps([1, 2, 3])))
@@ -218,7 +219,9 @@ def test_an_entry_of_another_shape_is_a_miss(tmp_path: Path, meta: object) -> No
     cache.save()
     shard = path.with_name("shard-b.marshal")
     data = marshal.loads(shard.read_bytes()[32:])  # after the seal
-    data["scans"]["go_source@1"][f"a.go\0{blob}"][1]["meta"] = meta
+    bucket = marshal.loads(data["scans"]["go_source@1"])  # each bucket marshalled apart
+    bucket[f"a.go\0{blob}"][1]["meta"] = meta
+    data["scans"]["go_source@1"] = marshal.dumps(bucket)
     shard.write_bytes(cache._seal(marshal.dumps(data)))
     assert ScanCache.load(path).get("go_source@1", "a.go", blob) is None
 
@@ -352,3 +355,26 @@ def test_every_shape_of_scan_reads_back_as_from_json_reads_it(
     assert loaded == scan_ == FileScan.from_json(scan_.to_json())
     read_back = FileScan.from_json(scan_.to_json()) if scan_ != FileScan() else FileScan()
     assert loaded is not None and type(loaded.meta) is type(read_back.meta)
+
+
+def test_buckets_are_decoded_only_when_used(tmp_path: Path) -> None:
+    """A shard's buckets stay as bytes until an extractor asks for its own; a save of the
+    shard writes back every bucket, decoded or not, with the entries of each."""
+    path = tmp_path / "c" / "scan.marshal"
+    cache = ScanCache.load(path)
+    blob_a, blob_b = "a0" * 20, "a1" * 20  # one shard
+    cache.put("go_source@1", "a.go", blob_a, FileScan(meta={"imports": ["fmt"]}))
+    cache.put("services.gofile@3", "a.go", blob_a, FileScan(meta={"package": "main"}))
+    cache.save()
+    loaded = ScanCache.load(path)
+    assert loaded.get("go_source@1", "a.go", blob_a) == FileScan(meta={"imports": ["fmt"]})
+    shard = loaded._shards["a"]
+    assert type(shard.scans["go_source@1"]) is dict
+    assert type(shard.scans["services.gofile@3"]) is bytes  # never asked for
+    loaded.put("go_source@1", "b.go", blob_b, FileScan(meta={"imports": ["os"]}))
+    loaded.save()
+    again = ScanCache.load(path)
+    assert again.get("services.gofile@3", "a.go", blob_a) == FileScan(meta={"package": "main"})
+    assert again.get("go_source@1", "a.go", blob_a) == FileScan(meta={"imports": ["fmt"]})
+    assert again.get("go_source@1", "b.go", blob_b) == FileScan(meta={"imports": ["os"]})
+    assert again.get("services.gofile@3", "b.go", blob_b) is None
