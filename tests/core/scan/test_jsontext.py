@@ -127,3 +127,15 @@ def test_plain_documents_never_go_through_json_dumps(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(jsontext.json, "dumps", refuse)
     monkeypatch.setattr(jsontext.json, "JSONEncoder", refuse)
     assert jsontext.dumps(document) == expected
+
+
+@pytest.mark.parametrize(
+    "count", [1, jsontext._BATCH - 1, jsontext._BATCH, 2 * jsontext._BATCH + 3]
+)
+def test_long_lists_of_records_print_the_same_across_batches(count: int) -> None:
+    records = [
+        {"path": f"p{i}/x_windows.go", "reason": TRICKY[i % len(TRICKY)], "n": i, "ok": i % 2 == 0}
+        for i in range(count)
+    ]
+    document = {"stats": {"excluded_for_target": records}, "tail": [records[:2], {"a": records}]}
+    assert jsontext.dumps(document) == _reference(document)
