@@ -20,6 +20,9 @@ from golive_tui.core.scan.report import ScanReport
 
 MARKED = "package main\n\n// MARK\nfunc main() {}\n"
 
+#: The seal before a cache file's marshalled body: the marker and the MAC.
+_SEAL_BYTES = len(cache_mod._SEALED) + cache_mod._MAC_BYTES
+
 
 @dataclass
 class Counting:
@@ -218,7 +221,7 @@ def test_an_entry_of_another_shape_is_a_miss(tmp_path: Path, meta: object) -> No
     cache.put("go_source@1", "a.go", blob, FileScan(meta={"imports": ["fmt"]}))
     cache.save()
     shard = path.with_name("shard-b.marshal")
-    data = marshal.loads(shard.read_bytes()[32:])  # after the seal
+    data = marshal.loads(shard.read_bytes()[_SEAL_BYTES:])  # after the seal
     bucket = marshal.loads(data["scans"]["go_source@1"])  # each bucket marshalled apart
     bucket[f"a.go\0{blob}"][1]["meta"] = meta
     data["scans"]["go_source@1"] = marshal.dumps(bucket)
@@ -244,7 +247,7 @@ def test_a_planted_cache_is_never_read(tmp_path: Path, monkeypatch: pytest.Monke
     assert ours.get("go_source@1", "a.go", blob) is None
     assert ours.problem == "scan cache was unusable and has been discarded"
     shard = path.with_name("shard-b.marshal")
-    shard.write_bytes(shard.read_bytes()[32:])  # unsealed plain data
+    shard.write_bytes(shard.read_bytes()[_SEAL_BYTES:])  # unsealed plain data
     assert ScanCache.load(path).get("go_source@1", "a.go", blob) is None
 
 
@@ -378,3 +381,22 @@ def test_buckets_are_decoded_only_when_used(tmp_path: Path) -> None:
     assert again.get("go_source@1", "a.go", blob_a) == FileScan(meta={"imports": ["fmt"]})
     assert again.get("go_source@1", "b.go", blob_b) == FileScan(meta={"imports": ["os"]})
     assert again.get("services.gofile@3", "b.go", blob_b) is None
+
+
+@pytest.mark.parametrize("first", [b"{", b"\xfb", b"\x00"])
+def test_a_damaged_sealed_cache_warns_whatever_its_mac_begins_with(
+    make_repo: RepoFactory, first: bytes
+) -> None:
+    """A truncated sealed file is damage, never taken for an older golive's unsealed cache
+    (which is replaced silently), even when its MAC starts with marshal's dict code."""
+    from golive_tui.core.scan import cache as cache_mod
+
+    root = _repo(make_repo)
+    _scan(root, Counting())
+    path = cache_path(root / ".git" / "golive")
+    raw = path.read_bytes()
+    assert raw.startswith(cache_mod._SEALED)
+    marker = len(cache_mod._SEALED)
+    path.write_bytes(raw[:marker] + first + raw[marker + 1 : -7])
+    report = _scan(root, Counting())
+    assert any("cache" in w for w in report.warnings)

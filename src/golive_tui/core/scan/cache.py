@@ -211,12 +211,15 @@ class ScanCache:
 
     def _seal(self, body: bytes) -> bytes:
         assert self._secret is not None
-        return _mac(self._secret, body) + body
+        return _SEALED + _mac(self._secret, body) + body
 
     def _unseal(self, raw: bytes) -> bytes | None:
         """The body of a file this user's golive wrote; None for any other."""
         assert self._secret is not None
-        mac, body = raw[:_MAC_BYTES], raw[_MAC_BYTES:]
+        # Sealed without the marker (format 3, the release before): still this user's, and
+        # replaced silently as an older format.
+        start = len(_SEALED) if raw.startswith(_SEALED) else 0
+        mac, body = raw[start : start + _MAC_BYTES], raw[start + _MAC_BYTES :]
         if len(mac) != _MAC_BYTES or not _compare_digest(mac, _mac(self._secret, body)):
             return None
         return body
@@ -404,6 +407,10 @@ def _older_format(data: Any) -> bool:
 
 
 _MAC_BYTES = 32
+#: What a sealed file starts with, before its MAC: a damaged sealed file (a truncated write)
+#: is told from an unsealed older golive's, which is replaced without a warning. Without it,
+#: the MAC's first byte decided, and 1 file in 128 looked like an older golive's.
+_SEALED = b"golive-sealed\0"
 
 
 def _mac(secret: bytes, body: bytes) -> bytes:
@@ -422,6 +429,8 @@ def _unsealed_golive(raw: bytes) -> bool:
     """Whether `raw` looks like a file golive wrote before caches were sealed (a marshalled
     dict): replaced without a warning, as an older format is. Only its first byte is looked
     at: bytes that are not sealed are never unmarshalled."""
+    if raw.startswith(_SEALED):
+        return False
     return raw[:1] in (b"{", b"\xfb")  # marshal's dict type code, without and with FLAG_REF
 
 
