@@ -40,15 +40,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-try:  # built into CPython; hashlib and hmac would load OpenSSL too (~2 ms at start-up)
-    from _blake2 import blake2b as _blake2b
-    from _operator import _compare_digest
-except ImportError:  # pragma: no cover - another Python
-    from hashlib import blake2b as _blake2b
-    from hmac import compare_digest as _compare_digest  # type: ignore[no-redef]
-
 from golive_tui.core.atomic import write_atomic
 from golive_tui.core.confine import UnsafePathError, read_capped
+from golive_tui.core.hashing import blake2b as _blake2b
+from golive_tui.core.hashing import compare_digest as _compare_digest
 from golive_tui.core.scan.detectors.base import FileScan
 
 #: Largest cache file read (a 13k-file repository's cache is a few MB).

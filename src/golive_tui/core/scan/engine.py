@@ -475,12 +475,9 @@ class _Run:
         extractors: Sequence[Extractor],
         keys: Mapping[str, str],
     ) -> str:
+        from golive_tui.core.hashing import blake2b
         from golive_tui.core.scan.families import source_file
 
-        try:  # built into CPython; hashlib would load OpenSSL (~2.5 ms of a warm scan)
-            from _blake2 import blake2b
-        except ImportError:  # pragma: no cover - another Python
-            from hashlib import blake2b
         digest = blake2b(digest_size=20)
         for e in extractors:
             source = source_file(e)

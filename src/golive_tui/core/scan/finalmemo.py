@@ -27,15 +27,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from golive_tui.core.evidence import DetectorResult, Evidence, Polarity, Status
+from golive_tui.core.hashing import blake2b, compare_digest
 from golive_tui.core.scan.families import SHIPPED, code_stamp, family_class
 from golive_tui.core.scan.memo import _secret
-
-try:  # built into CPython; hashlib and hmac would load OpenSSL too (as memo.py does)
-    from _blake2 import blake2b
-    from _operator import _compare_digest as compare_digest
-except ImportError:  # pragma: no cover - another Python
-    from hashlib import blake2b
-    from hmac import compare_digest  # type: ignore[no-redef]
 
 if TYPE_CHECKING:
     from golive_tui.core.scan.detectors.base import Extractor, ScannedFile

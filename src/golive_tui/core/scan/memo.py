@@ -49,14 +49,8 @@ from typing import TYPE_CHECKING, Any
 
 import golive_tui
 from golive_tui.core.git import listing as git_listing
+from golive_tui.core.hashing import blake2b, compare_digest
 from golive_tui.core.usercache import user_cache_dir
-
-try:  # built into CPython; hashlib and hmac would load OpenSSL too (~2 ms at start-up)
-    from _blake2 import blake2b
-    from _operator import _compare_digest as compare_digest
-except ImportError:  # pragma: no cover - another Python
-    from hashlib import blake2b
-    from hmac import compare_digest  # type: ignore[no-redef]
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
