@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from golive_tui.core.scan import buildtags
 from golive_tui.core.services.packages import GoFile, Module, PackageIndex
@@ -42,9 +42,10 @@ def for_target(target: buildtags.Target) -> FileFilter:
     return keep
 
 
-@dataclass(frozen=True, slots=True)
-class Closure:
+class Closure(NamedTuple):
     """The packages (directories) and Go files a main package's build compiles."""
+
+    # A NamedTuple, not a frozen dataclass: no dataclasses import on a cold scan (packages.py).
 
     main: str
     packages: frozenset[str]

@@ -18,7 +18,6 @@ import hashlib
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from golive_tui.core.git import listing as git_listing
@@ -76,12 +75,16 @@ _KIND_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
 class Discovery:
     """The services, and the package index the scan's scope is computed from."""
 
-    services: ServiceMap
-    index: PackageIndex
+    # A plain class, not a frozen dataclass: no dataclasses import on a cold scan
+    # (packages.py); not a NamedTuple, whose `index` is tuple's own method.
+    __slots__ = ("index", "services")
+
+    def __init__(self, services: ServiceMap, index: PackageIndex) -> None:
+        self.services = services
+        self.index = index
 
 
 def discover(root: Path) -> ServiceMap:
@@ -223,7 +226,7 @@ def _unique_names(targets: list[Target]) -> list[Target]:
         while name in taken:
             name = safe_name(name + "-x")
         taken.add(name)
-        out.append(replace(t, name=name))
+        out.append(t._replace(name=name))
     return out
 
 
@@ -257,7 +260,7 @@ def _declared(target: Target, decl: ServiceDecl, links: list[Link]) -> Service:
     declared = Link(LinkKind.DECLARED, CONFIG_PATH, decl.line, f"[services.{decl.name}]")
     extra = [Link(LinkKind.DOCKERFILE, p, 0, "declared") for p in decl.dockerfiles]
     extra += [Link(LinkKind.MANIFEST, p, 0, "declared") for p in decl.manifests]
-    base = _service(replace(target, name=decl.name), [declared, *links, *extra])
+    base = _service(target._replace(name=decl.name), [declared, *links, *extra])
     return base._replace(declared=True)
 
 

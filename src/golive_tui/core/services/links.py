@@ -17,7 +17,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from golive_tui.core.services.model import Link, LinkKind
 
@@ -35,9 +35,11 @@ _MANIFEST_LINE = re.compile(r"[ \t]*(?:-[ \t]*)?(?:image|build|context):[^\n]*")
 _GH_JOB = re.compile(r"^  ([A-Za-z0-9_.-]+):\s*(?:#.*)?$")
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """A main package as link matching sees it."""
+
+    # A NamedTuple, not a frozen dataclass: a cold scan imports this module, and
+    # `@dataclass` imports inspect and compiles the class's methods (packages.py).
 
     main: str  # repository-relative directory
     import_path: str  # "" when no go.mod holds it

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -44,10 +43,15 @@ class Unknown(NamedTuple):
     chain: str = ""
 
 
-@dataclass(slots=True)
 class Followed:
-    evidence: dict[str, list[Evidence]] = field(default_factory=dict)
-    unknown: list[Unknown] = field(default_factory=list)
+    """What following found, filled in as it goes."""
+
+    # A plain class, not a dataclass: no dataclasses import on a cold scan (see gomod.GoMod).
+    __slots__ = ("evidence", "unknown")
+
+    def __init__(self) -> None:
+        self.evidence: dict[str, list[Evidence]] = {}
+        self.unknown: list[Unknown] = []
 
 
 class _Ctx(NamedTuple):

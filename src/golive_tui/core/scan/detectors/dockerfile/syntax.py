@@ -13,7 +13,6 @@ import json
 import re
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from golive_tui.core.scan.detectors import common
 
@@ -53,15 +52,33 @@ class DockerfileError(Exception):
         self.message = message
 
 
-@dataclass(slots=True)
+# Plain slotted classes, not dataclasses: a cold scan imports this module, and `@dataclass`
+# imports inspect (dataclasses ~6 ms for the cold scan's modules) and compiles each class's
+# methods (~0.4 ms a class). Parsing fills them in, so they stay mutable.
+
+
 class Instruction:
-    keyword: str
-    args: str  # argument text, continuations joined (newlines kept), heredoc bodies excluded
-    line: int
-    end_line: int
-    physical: list[tuple[int, str]]  # source lines of the instruction, for locating words
-    flags: dict[str, str] = field(default_factory=dict)
-    heredocs: list[tuple[int, str]] = field(default_factory=list)  # (first body line, body)
+    __slots__ = ("args", "end_line", "flags", "heredocs", "keyword", "line", "physical")
+
+    def __init__(
+        self,
+        keyword: str,
+        args: str,
+        line: int,
+        end_line: int,
+        physical: list[tuple[int, str]],
+        flags: dict[str, str] | None = None,
+        heredocs: list[tuple[int, str]] | None = None,
+    ) -> None:
+        self.keyword = keyword
+        #: argument text, continuations joined (newlines kept), heredoc bodies excluded
+        self.args = args
+        self.line = line
+        self.end_line = end_line
+        self.physical = physical  # source lines of the instruction, for locating words
+        self.flags: dict[str, str] = {} if flags is None else flags
+        #: (first body line, body)
+        self.heredocs: list[tuple[int, str]] = [] if heredocs is None else heredocs
 
     @property
     def snippet(self) -> str:
@@ -90,22 +107,36 @@ class Instruction:
         return "\n".join([text, *(body for _, body in self.heredocs)])
 
 
-@dataclass(slots=True)
 class Stage:
-    index: int
-    name: str  # lower-cased `AS` name, "" if none
-    base_raw: str  # image as written
-    base: str  # image with ARGs before the first FROM substituted
-    line: int
-    snippet: str
-    instructions: list[Instruction] = field(default_factory=list)
-    parent: int | None = None  # index of the stage this one is built FROM, if any
+    __slots__ = ("base", "base_raw", "index", "instructions", "line", "name", "parent", "snippet")
+
+    def __init__(
+        self,
+        index: int,
+        name: str,
+        base_raw: str,
+        base: str,
+        line: int,
+        snippet: str,
+        instructions: list[Instruction] | None = None,
+        parent: int | None = None,
+    ) -> None:
+        self.index = index
+        self.name = name  # lower-cased `AS` name, "" if none
+        self.base_raw = base_raw  # image as written
+        self.base = base  # image with ARGs before the first FROM substituted
+        self.line = line
+        self.snippet = snippet
+        self.instructions: list[Instruction] = [] if instructions is None else instructions
+        self.parent = parent  # index of the stage this one is built FROM, if any
 
 
-@dataclass(slots=True)
 class Dockerfile:
-    stages: list[Stage]
-    global_args: dict[str, str]
+    __slots__ = ("global_args", "stages")
+
+    def __init__(self, stages: list[Stage], global_args: dict[str, str]) -> None:
+        self.stages = stages
+        self.global_args = global_args
 
 
 def is_json_form(args: str) -> bool:
