@@ -103,3 +103,50 @@ def test_the_go_header_scanner_comes_without_the_go_family_or_openssl() -> None:
         "False",
         "go_source True",
     ]
+
+
+def test_a_cold_scan_imports_no_dataclasses_hashlib_or_tempfile(tmp_path: Path) -> None:
+    """The scan's value types are NamedTuples or slotted classes, its hashes come from
+    core/hashing.py and its atomic writes make their own temporary file: a whole cold scan
+    (Go, go.mod, Dockerfile, CI) never imports these (~15 ms of every scan's start-up)."""
+    repo = tmp_path / "svc"
+    (repo / "cmd" / "api").mkdir(parents=True)
+    (repo / ".github" / "workflows").mkdir(parents=True)
+    (repo / "go.mod").write_text("module example.com/svc\n\ngo 1.22\n")
+    (repo / "cmd" / "api" / "main.go").write_text(
+        'package main\n\nimport (\n\t"net/http"\n\t"os/signal"\n)\n\n'
+        'func main() {\n\tsignal.Notify(nil)\n\t_ = &http.Server{Addr: ":8080"}\n}\n'
+    )
+    (repo / "Dockerfile").write_text(
+        "FROM golang:1.22 AS build\nRUN go build -o /api ./cmd/api\n"
+        "FROM gcr.io/distroless/static\nCOPY --from=build /api /api\nUSER nonroot\n"
+    )
+    (repo / ".github" / "workflows" / "ci.yml").write_text(
+        "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - run: go test -race ./...\n"
+    )
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-C", str(repo)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "svc"], check=True)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    out = _run(
+        f"""
+        import io, sys, contextlib
+        sys.argv = ["golive", "scan", "--no-cache", "--format", "json"]
+        import os; os.chdir({str(repo)!r})
+        from golive_tui.cli import main
+        with contextlib.redirect_stdout(io.StringIO()) as printed:
+            try:
+                main()
+            except SystemExit:
+                pass
+        import json
+        found = dict((d['id'], d['status']) for d in json.loads(printed.getvalue())['detectors'])
+        print(found['go.signal.sigterm'], found['docker.non_root_user'], found['ci.race'])
+        print(sorted(m for m in ("dataclasses", "inspect", "hashlib", "hmac", "tempfile")
+                     if m in sys.modules))
+        """,
+        env,
+    )
+    assert out.splitlines() == ["found found found", "[]"]

@@ -14,7 +14,6 @@ symlinks); nothing is run. Work is bounded: each candidate file is read once, at
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
 import re
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from pathlib import Path
 
 from golive_tui.core.git import listing as git_listing
 from golive_tui.core.git.listing import RepoFile, Snapshot
+from golive_tui.core.hashing import sha1
 from golive_tui.core.scan.cache import ScanCache
 from golive_tui.core.scan.config import (
     CONFIG_PATH,
@@ -346,7 +346,7 @@ class _Linker:
         self.budget = MAX_LINK_FILES
         #: files read and linked by forked workers (`prefetch`): path -> `_read_link`'s answer
         self.done: dict[str, list[tuple[Target, Link]] | None] = {}
-        self.fingerprint = hashlib.sha1(usedforsecurity=False)
+        self.fingerprint = sha1(usedforsecurity=False)  # core/hashing: no OpenSSL (~3 ms)
         for t in sorted(match.by_dir.values(), key=lambda t: t.main):
             self.fingerprint.update(f"{t.main}\0{t.import_path}\0{t.name}\n".encode())
 
