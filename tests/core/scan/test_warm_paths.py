@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import RepoFactory, git
 from tests.core.scan.test_engine import MARKED, PLAIN, run
 
-from golive_tui.core.scan import engine, workers
+from golive_tui.core.scan import filepass, workers
 from golive_tui.core.scan.buildtags import (
     DEFAULT_TARGET,
     KNOWN_ARCH,
@@ -73,7 +73,7 @@ def test_path_facts_read_back_equal_the_computed_ones(
     monkeypatch.setattr(workers, "_free_cpus", lambda n: n)
     monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 1)
     computed = []
-    real = engine._Run.path_facts
+    real = filepass.FilePass.path_facts
 
     def spy(self: Any, all_paths: tuple[str, ...], finals: Any) -> tuple[int, list[str]]:
         stored = self.cache.path_facts
@@ -89,7 +89,7 @@ def test_path_facts_read_back_equal_the_computed_ones(
         computed.append(not any(hit))
         return answer
 
-    monkeypatch.setattr(engine._Run, "path_facts", spy)
+    monkeypatch.setattr(filepass.FilePass, "path_facts", spy)
     cold = _facts(run(root, use_cache=False))
     miss = _facts(run(root))
     hit = _facts(run(root))
@@ -128,7 +128,7 @@ def test_the_name_prefilter_keeps_every_name_the_target_may_drop() -> None:
             names.update({f"{a}_{b}{tail}.go", f"p_{a}_{b}{tail}.go", f"d/{a}_{b}{tail}.go"})
             names.update({f"{a}{tail}.go", f"_{a}{tail}.go", f"{a}_{b}{tail}.go.go"})
     targets = [DEFAULT_TARGET, Target("windows", "arm64"), Target("plan9", "386", False)]
-    suffix = engine._named_suffix()
+    suffix = filepass._named_suffix()
     for name, target in itertools.product(sorted(names), targets):
         if not name_matches(name, target):
             assert suffix.search(name), name

@@ -128,7 +128,7 @@ class ScanCache:
         self._dirty = False
         # [fingerprint, [[path, [extractor keys]], ...]]: the last scan's file -> extractors
         self._plan: list[Any] = ["", []]
-        # [key, go_files, [paths]]: the last listing's path facts (engine._Run.path_facts)
+        # [key, go_files, [paths]]: the last listing's path facts (filepass.FilePass.path_facts)
         self._path_facts: list[Any] = ["", 0, []]
         self._legacy: Path | None = None  # a format-1 file to remove at the first save
         self._strings: dict[str, str] = {}  # one object per distinct text put (`_compact`)
