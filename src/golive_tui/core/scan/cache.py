@@ -21,9 +21,9 @@ Keys: (extractor name, extractor version, repository path, blob SHA). The path i
 key because `Extractor.extract(path, text)` may read meaning from the name (a `.toml` vs a
 `.yml` golangci config); the cost is a re-parse after a rename, which is rare.
 
-Every file is sealed: a keyed BLAKE2b MAC under this user's memo key (memo.py `_secret`, in the
-user's own cache directory) precedes its bytes, and a file whose MAC does not verify is never
-unmarshalled. A repository (or a copied `.git/`) that arrives with cache files cannot plant
+Every file is sealed: a marker and a keyed BLAKE2b MAC under this user's memo key (seal.py
+`user_key`, in the user's own cache directory) precede its bytes, and a file whose MAC does not
+verify is never unmarshalled. A repository (or a copied `.git/`) that arrives with cache files cannot plant
 findings: they read as an empty cache. Without a key (no cache directory) nothing persists.
 
 Anything wrong with a file (truncated, another Python's marshal format, wrong shape, unsealed)
@@ -42,9 +42,10 @@ from typing import Any
 
 from golive_tui.core.atomic import write_atomic
 from golive_tui.core.confine import UnsafePathError, read_capped
-from golive_tui.core.hashing import blake2b as _blake2b
 from golive_tui.core.hashing import compare_digest as _compare_digest
+from golive_tui.core.scan import seal
 from golive_tui.core.scan.detectors.base import FileScan
+from golive_tui.core.scan.seal import MAC_BYTES as _MAC_BYTES
 
 #: Largest cache file read (a 13k-file repository's cache is a few MB).
 MAX_CACHE_BYTES = 256 * 1024 * 1024
@@ -401,7 +402,6 @@ def _older_format(data: Any) -> bool:
     )
 
 
-_MAC_BYTES = 32
 #: What a sealed file starts with, before its MAC: a damaged sealed file (a truncated write)
 #: is told from an unsealed older golive's, which is replaced without a warning. Without it,
 #: the MAC's first byte decided, and 1 file in 128 looked like an older golive's.
@@ -410,14 +410,12 @@ _SEALED = b"golive-sealed\0"
 
 def _mac(secret: bytes, body: bytes) -> bytes:
     # Keyed BLAKE2b over the whole file: moby's ~1 MB of shards ~1 ms, 8x moby's ~3 MB ~3 ms.
-    return _blake2b(body, key=secret, digest_size=_MAC_BYTES).digest()
+    return seal.mac(secret, body)
 
 
 def _cache_secret() -> bytes | None:
     """This user's key (the scan memo's), or None when there is nowhere to keep one."""
-    from golive_tui.core.scan.memo import _secret
-
-    return _secret()
+    return seal.user_key()
 
 
 def _unsealed_golive(raw: bytes) -> bool:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from golive_tui.core.evidence import DetectorResult, Evidence, Polarity, Status
 from golive_tui.core.hashing import blake2b, compare_digest
 from golive_tui.core.scan.families import SHIPPED, code_stamp, family_class
-from golive_tui.core.scan.memo import _secret
+from golive_tui.core.scan.seal import user_key
 
 if TYPE_CHECKING:
     from golive_tui.core.scan.detectors.base import Extractor, ScannedFile
@@ -112,7 +112,7 @@ class FinalizeMemo:
         paths = self.paths_digest(all_paths)
         code = code_stamp()
         if self._key_secret is None:
-            self._key_secret = _secret() or b""
+            self._key_secret = user_key() or b""
         if not code or not self._key_secret:
             return None  # no code stamp, or nowhere to keep the user's key: always computed
         head = f"{FORMAT}|{code}|{family}|{extractor.name}@{extractor.version}|{paths}"

@@ -49,8 +49,8 @@ from typing import TYPE_CHECKING, Any
 
 import golive_tui
 from golive_tui.core.git import listing as git_listing
-from golive_tui.core.hashing import blake2b, compare_digest
-from golive_tui.core.usercache import user_cache_dir
+from golive_tui.core.hashing import blake2b
+from golive_tui.core.scan import seal
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -74,10 +74,8 @@ MAX_DIRTY_BYTES = 64 * 1024 * 1024
 #: Bounds on `.golive/` (files hashed, bytes read per file; larger files count by size+mtime).
 MAX_GOLIVE_FILES = 512
 MAX_GOLIVE_FILE_BYTES = 1024 * 1024
-_MAC_BYTES = 32
 #: config.CONFIG_PATH, spelled here so that a repository without one never imports the parser.
 _CONFIG = ".golive/config.toml"
-_KEY_FILE = "memo.key"
 #: `.golive/` entries the scan never reads and that grow with every release.
 _GOLIVE_SKIP = frozenset({"records"})
 #: Run-dependent stats members, rendered again on a hit.
@@ -240,7 +238,7 @@ class Memo:
         The newest is read while git lists the tree (the usual hit: nothing changed since the
         last scan, ~0.7 ms on moby off the critical path); another tree's is read by its key."""
         folder = _folder(loc)
-        secret = _secret()
+        secret = seal.user_key()
         if folder is None or secret is None:
             return None
         memo = cls(folder, secret, options, loc.root)
@@ -376,19 +374,19 @@ class Memo:
         from golive_tui.core.atomic import write_atomic
 
         body = marshal.dumps(payload)
-        if len(body) + _MAC_BYTES > MAX_MEMO_BYTES:
+        if len(body) + seal.MAC_BYTES > MAX_MEMO_BYTES:
             return
         try:
             # Not fsynced: a memo a crash leaves empty or short fails its MAC and is a miss,
             # and the scan no longer waits for the disk (8x moby's 1.6 MB memo: 3-18 ms).
-            sealed = _mac(self.secret, body) + body
+            sealed = seal.mac(self.secret, body) + body
             write_atomic(self.path(self.digest), sealed, mode=0o600, durable=False)
             _prune(self.folder)
         except (OSError, ValueError):
             return  # a memo is only ever a shortcut
 
     def _load(self, path: Path) -> dict[str, Any] | None:
-        data = read_sealed(path, self.secret)
+        data = seal.read_sealed(path, self.secret, MAX_MEMO_BYTES)
         return data if _well_formed(data) else None
 
     def _golive_stamp(self) -> blake2b:
@@ -617,60 +615,10 @@ def _well_formed(data: object) -> bool:
     return deps_ok and members_ok and all(isinstance(k, str) and k in known for k in order)
 
 
-def _mac(secret: bytes, body: bytes) -> bytes:
-    return blake2b(body, key=secret, digest_size=_MAC_BYTES).digest()
-
-
-def read_sealed(path: Path, secret: bytes) -> Any:
-    """The marshalled data of a memo file whose MAC this user's key makes; None otherwise
-    (missing, a link, oversized, another key's, malformed): never parsed unless authentic."""
-    from golive_tui.core.confine import UnsafePathError, read_capped
-
-    try:
-        raw = read_capped(path, MAX_MEMO_BYTES)
-    except (OSError, ValueError, UnsafePathError):
-        return None
-    mac, body = raw[:_MAC_BYTES], raw[_MAC_BYTES:]
-    if len(mac) != _MAC_BYTES or not compare_digest(mac, _mac(secret, body)):
-        return None
-    import marshal
-
-    try:
-        return marshal.loads(body)
-    except (ValueError, EOFError, TypeError):
-        return None
-
-
 def _folder(loc: git_listing.Location) -> Path | None:
     if loc.common_dir is None:
         return None
     return loc.common_dir / "golive" / "cache" / "reports"
-
-
-def _secret() -> bytes | None:
-    """This user's memo key (created on first use); None when there is nowhere to keep it."""
-    folder = user_cache_dir()
-    if folder is None:
-        return None
-    path = folder / _KEY_FILE
-    from golive_tui.core.confine import UnsafePathError, read_capped
-
-    try:
-        secret = read_capped(path, 64)
-        if len(secret) == _MAC_BYTES:
-            return secret
-    except FileNotFoundError:
-        pass
-    except (OSError, ValueError, UnsafePathError):
-        return None
-    from golive_tui.core.atomic import write_atomic
-
-    secret = os.urandom(_MAC_BYTES)
-    try:
-        write_atomic(path, secret, mode=0o600)
-    except OSError:
-        return None
-    return secret
 
 
 def _prune(folder: Path) -> None:

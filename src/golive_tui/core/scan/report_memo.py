@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from golive_tui.core.git import listing as git_listing
 from golive_tui.core.hashing import blake2b
-from golive_tui.core.scan import compact, memo
+from golive_tui.core.scan import compact, memo, seal
 
 if TYPE_CHECKING:
     from golive_tui.core.scan.report import Progress, ScanReport
@@ -150,18 +150,18 @@ class ReportMemo(memo.Memo):
                 return
         except ValueError:
             return  # a value the plain form cannot hold: scanned again next time
-        if len(body) + memo._MAC_BYTES > memo.MAX_MEMO_BYTES:
+        if len(body) + seal.MAC_BYTES > memo.MAX_MEMO_BYTES:
             return
         from golive_tui.core.atomic import write_atomic
 
         try:
-            write_atomic(self.report_path, memo._mac(self.secret, body) + body, mode=0o600)
+            write_atomic(self.report_path, seal.mac(self.secret, body) + body, mode=0o600)
             _prune(self.report_path.parent)
         except (OSError, ValueError):
             return  # a memo is only ever a shortcut
 
     def _read(self) -> dict[str, Any] | None:
-        data = memo.read_sealed(self.report_path, self.secret)
+        data = seal.read_sealed(self.report_path, self.secret, memo.MAX_MEMO_BYTES)
         return data if _well_formed(data) else None
 
 
