@@ -39,6 +39,17 @@ def git(cwd: Path, *args: str) -> str:
 RepoFactory = Callable[..., Path]
 
 
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
+    """Write {relative path: text or bytes} under `root`, making folders as needed."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+
+
 @pytest.fixture
 def make_repo(tmp_path: Path) -> RepoFactory:
     """Build a small git repository from {relative path: text or bytes}; commits unless told not to."""
@@ -50,13 +61,7 @@ def make_repo(tmp_path: Path) -> RepoFactory:
         root = tmp_path / (name or f"repo{counter['n']}")
         root.mkdir(parents=True)
         git(root, "init", "-q")
-        for rel, content in files.items():
-            path = root / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content)
+        write_files(root, files)
         if commit and files:
             git(root, "add", "-A")
             git(root, "commit", "-q", "-m", "initial")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import RepoFactory
+from tests.conftest import RepoFactory, write_files
 
 from golive_tui.core.git import listing as git_listing
 from golive_tui.core.scan import workers
@@ -208,13 +208,7 @@ def test_the_index_sorts_paths_as_before(make_repo: RepoFactory) -> None:
 def test_forked_discovery_of_a_plain_directory(tmp_path: Path, monkeypatch: Any) -> None:
     """Outside git (nothing hashed, nothing cached): the same answers forked and not."""
     root = tmp_path / "plain"
-    for rel, content in SHOP.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content)
+    write_files(root, SHOP)
     forked, two = _discovered(root, None, 2, monkeypatch)
     assert forked == [1] * 4
     assert two == _discovered(root, None, 1, monkeypatch)[1]

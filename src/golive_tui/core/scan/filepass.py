@@ -27,12 +27,13 @@ from golive_tui.core.scan.buildtags import (
     name_matches,
 )
 from golive_tui.core.scan.config import Scope
+from golive_tui.core.scan.detectors.base import FileScan, ScannedFile
 from golive_tui.core.scan.report import PROGRESS_STEPS, Progress
 from golive_tui.core.scan.workers import run_jobs
 
 if TYPE_CHECKING:
     from golive_tui.core.scan.cache import ScanCache
-    from golive_tui.core.scan.detectors.base import Extractor, ScannedFile
+    from golive_tui.core.scan.detectors.base import Extractor
     from golive_tui.core.scan.finalmemo import FinalizeMemo
     from golive_tui.core.scan.workers import Outcome, ReadOutcome, Work
 
@@ -194,6 +195,30 @@ class FilePass:
 
         self.excluded = target_mod.exclude(named, scanned, self.file_errors, self.target)
 
+    def _misses(
+        self,
+        path: str,
+        blob: str,
+        wanted: list[Extractor],
+        keys: Mapping[str, str],
+        out: list[tuple[str, ScannedFile]],
+    ) -> list[Extractor] | None:
+        """The extractors of `wanted` the cache has no result for at `blob` (the others' go to
+        `out`); None when the blob is a remembered skip."""
+        reason = self.cache.skip_reason(blob)
+        if reason is not None:
+            self.skipped[path] = reason
+            return None
+        pending = []
+        for e in wanted:
+            hit = self.cache.get(keys[e.name], path, blob)
+            if hit is None:
+                pending.append(e)
+            else:
+                self.cache_hits += 1
+                out.append((e.name, ScannedFile(path, blob, hit)))
+        return pending
+
     def _skip_read(self, path: str, blob: str | None, reason: str) -> None:
         self.skipped[path] = reason
         if blob is not None and content_reason(reason):
@@ -214,8 +239,6 @@ class FilePass:
         name: str,
     ) -> None:
         """A file that fails an extractor's prefilter: present, nothing found, never parsed."""
-        from golive_tui.core.scan.detectors.base import FileScan, ScannedFile
-
         empty = FileScan()
         out.append((name, ScannedFile(path, blob, empty)))
         if blob is not None:
@@ -232,7 +255,6 @@ class FilePass:
     ) -> tuple[dict[str, dict[str, ScannedFile]], dict[str, str]]:
         """path -> ScannedFile per extractor name, and extractor name -> failure message."""
         from golive_tui.core.scan.cache import ScanCache
-        from golive_tui.core.scan.detectors.base import ScannedFile
 
         scanned: dict[str, dict[str, ScannedFile]] = {e.name: {} for e in extractors}
         keys = {e.name: ScanCache.key(e.name, e.version) for e in extractors}
@@ -257,20 +279,10 @@ class FilePass:
             blob = f.blob if is_git else None
             pending = wanted
             if blob is not None:
-                reason = self.cache.skip_reason(blob)
-                if reason is not None:
-                    self.skipped[f.path] = reason
+                misses = self._misses(f.path, blob, wanted, keys, early[index])
+                if not misses:  # a remembered skip, or every extractor answered
                     continue
-                pending = []
-                for e in wanted:
-                    hit = self.cache.get(keys[e.name], f.path, blob)
-                    if hit is None:
-                        pending.append(e)
-                    else:
-                        self.cache_hits += 1
-                        early[index].append((e.name, ScannedFile(f.path, blob, hit)))
-                if not pending:
-                    continue
+                pending = misses
                 if defer:
                     items.append((tuple(e.name for e in pending), f, None))
                     owners.append((index, None, blob))
@@ -282,19 +294,10 @@ class FilePass:
                 continue
             if blob is None and is_git:
                 blob = blob_sha(data)
-                reason = self.cache.skip_reason(blob)
-                if reason is not None:
-                    self.skipped[f.path] = reason
+                misses = self._misses(f.path, blob, pending, keys, early[index])
+                if misses is None:
                     continue
-                still = []
-                for e in pending:
-                    hit = self.cache.get(keys[e.name], f.path, blob)
-                    if hit is None:
-                        still.append(e)
-                    else:
-                        self.cache_hits += 1
-                        early[index].append((e.name, ScannedFile(f.path, blob, hit)))
-                pending = still
+                pending = misses
             text: str | None = None
             for e in pending:
                 literals = prefilters[e.name]
