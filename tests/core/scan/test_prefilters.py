@@ -56,6 +56,37 @@ def test_runbook_prefilter_agrees_with_the_full_pattern(extra: list[str]) -> Non
     assert files_mod.runbook_paths([]) == []
 
 
+# --------------------------------------------------------------------- paths: folders
+
+LISTINGS = [
+    (),
+    ("a.sql",),
+    ("a.sql", "b"),
+    ("b", "db/migrations/1.sql"),
+    (".sql", ".sql", "x.sql.sql", "y.sqlz", "sql"),
+    ("Dockerfile", ".dockerignore", "svc/Dockerfile.dockerignore", "svc/.dockerignore"),
+    ("bad\0path.sql", "b.sql"),  # a NUL would split the joined listing: each path tested
+    ("vendor/a/b.go", "x/testdata/y.sql", "cmd/app/main.go", "a/b/c/d.sql", "z.go"),
+]
+
+
+@pytest.mark.parametrize("paths", LISTINGS)
+def test_repo_folders_and_not_foreign_agree_with_a_walk_per_path(paths: tuple[str, ...]) -> None:
+    from golive_tui.core.scan.detectors import common
+    from golive_tui.core.scan.detectors.ci_follow import repo_folders
+
+    walked: set[str] = set()
+    for path in paths:
+        folder = common.dirname(path)
+        while folder:
+            walked.add(folder)
+            folder = common.dirname(folder)
+    assert repo_folders(paths) == walked
+    assert common.folders_of(paths) == [common.dirname(p) for p in paths]
+    assert common.not_foreign(paths) == [p for p in paths if not common.is_foreign(p)]
+    assert common.not_foreign(list(paths)) == common.not_foreign(paths)
+
+
 # --------------------------------------------------------------------------- Go: long lines
 
 LONG = 4096

@@ -391,13 +391,15 @@ def _elsewhere(
 
 @lru_cache(maxsize=2)
 def repo_folders(all_paths: tuple[str, ...]) -> frozenset[str]:
-    """Every folder of the repository (each added once, walking up from its files)."""
+    """Every folder of the repository (each added once, walking up from its files' distinct
+    folders: 8x moby's 26,504 paths have 3,872; a `dirname` call per path and per step made
+    this 6.5 ms alone, now 1.5 ms once `folders_of`, shared with the files family, is made;
+    the CI family's cold finalize 7.3 -> 6.1 ms)."""
     present: set[str] = set()
-    for path in all_paths:
-        folder = common.dirname(path)
+    for folder in set(common.folders_of(all_paths)):
         while folder and folder not in present:
             present.add(folder)
-            folder = common.dirname(folder)
+            folder = folder.rpartition("/")[0]  # common.dirname, without a call each
     return frozenset(present)
 
 
