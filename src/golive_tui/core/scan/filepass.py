@@ -100,17 +100,24 @@ class FilePass:
             except KeyError:
                 pass  # inconsistent entry: compute afresh
         plan: list[tuple[git_listing.RepoFile, list[Extractor]]] = []
+        # What each path costs is the families' answers; around them, a test file excluded
+        # as source is asked of the families that read tests only (not of every family with
+        # a flag looked up each time), and the file-name rule runs only on names the regex
+        # says it could turn down (as in path_facts). 8x moby cold, 13.5k paths: 54 -> 50 ms.
+        test_readers = [e for e in extractors if getattr(e, "reads_go_tests", False)]
+        readable, readable_test = self.scope.readable, self.scope.readable_test
+        named, target = _named_suffix().search, self.target
         for f in files:
-            readable = self.scope.readable(f.path)
-            if not readable and not self.scope.readable_test(f.path):
+            path = f.path
+            if readable(path):
+                asked = extractors
+            elif readable_test(path):
+                asked = test_readers
+            else:
                 continue
-            if f.path.endswith(".go") and not name_matches(f.path, self.target):
+            if named(path) is not None and not name_matches(path, target):
                 continue  # never read: listed in stats by exclude_for_target
-            wanted = [
-                e
-                for e in extractors
-                if (readable or getattr(e, "reads_go_tests", False)) and e.matches(f.path)
-            ]
+            wanted = [e for e in asked if e.matches(path)]
             if wanted:
                 plan.append((f, wanted))
         if persist:
@@ -342,13 +349,15 @@ class FilePass:
             for name, sf in entries:
                 scanned[name][sf.path] = sf
         failures: dict[str, str] = {}
+        parsed_go, is_go_source = self.parsed_go, self.scope.is_go_source
         for e, path, blob, (result, error) in late:
             if error is not None or result is None:
                 failures.setdefault(e.name, f"{path}: {error}")
                 continue
             # An extractor that gates its own parse says so with meta["parsed"] (optional).
-            if self.scope.is_go_source(path) and result.meta.get("parsed", True):
-                self.parsed_go.add(path)
+            # The scope's globs once per parsed Go file, not per result (8x moby: 5.2k -> 1k calls).
+            if path not in parsed_go and result.meta.get("parsed", True) and is_go_source(path):
+                parsed_go.add(path)
             scanned[e.name][path] = ScannedFile(path, blob, result)
             if result.meta.get("transient"):  # e.g. a rule timed out
                 self.transient = True
