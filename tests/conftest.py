@@ -25,6 +25,9 @@ def _isolated_git(
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    # The user cache (memo key, parsed TOML, family descriptions) is the test's own too, even
+    # when the developer's environment sets XDG_CACHE_HOME: never theirs, never shared.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "VISUAL", "EDITOR", "SSH_AUTH_SOCK"):
         monkeypatch.delenv(var, raising=False)
     yield
