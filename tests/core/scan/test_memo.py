@@ -13,7 +13,7 @@ from tests.conftest import RepoFactory, git
 
 import golive_tui
 from golive_tui import cli
-from golive_tui.core.scan import memo
+from golive_tui.core.scan import memo, memokey
 from golive_tui.core.scan.cache import cache_path
 from golive_tui.core.scan.memo import render, scan_json
 
@@ -228,12 +228,12 @@ def test_edited_golive_code_is_a_miss(repo: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_changed_dependency_is_a_miss(repo: Path) -> None:
-    payload_deps = memo._deps()
+    payload_deps = memokey.deps()
     assert payload_deps  # the scan loaded third-party modules (PyYAML, ast-grep-py)
-    assert memo._deps_unchanged(payload_deps)
+    assert memokey.deps_unchanged(payload_deps)
     where, size, mtime = payload_deps[0]
     assert isinstance(mtime, int)
-    assert not memo._deps_unchanged([[where, size, mtime + 1]])
+    assert not memokey.deps_unchanged([[where, size, mtime + 1]])
 
 
 @pytest.mark.parametrize(

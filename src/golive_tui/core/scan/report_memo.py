@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from golive_tui.core.git import listing as git_listing
 from golive_tui.core.hashing import blake2b
-from golive_tui.core.scan import compact, memo, seal
+from golive_tui.core.scan import compact, memo, memokey, seal
 
 if TYPE_CHECKING:
     from golive_tui.core.scan.report import Progress, ScanReport
@@ -105,7 +105,7 @@ class ReportMemo(memo.Memo):
         self.digest = key
         self._listed = (status_raw, ls_raw)
         stored = self.stored
-        if stored is None or stored["key"] != key or not memo._deps_unchanged(stored["deps"]):
+        if stored is None or stored["key"] != key or not memokey.deps_unchanged(stored["deps"]):
             return None
         from golive_tui.core.scan.report import ScanReport
 
@@ -141,7 +141,7 @@ class ReportMemo(memo.Memo):
                 {
                     "format": FORMAT,
                     "key": self.digest,
-                    "deps": memo._deps(),
+                    "deps": memokey.deps(),
                     "report": encoded,
                     "pairs": pairs,
                 }
