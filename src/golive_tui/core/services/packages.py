@@ -146,7 +146,8 @@ def build_index(snapshot: Snapshot, reader: FileReader, cache: ScanCache) -> Pac
         elif forked is not None:
             go = _facts_to_file(f, forked[f.path], cache, snapshot.is_git, index)
         else:
-            go = _go_file(f, reader, cache, snapshot.is_git, index)
+            facts = _read_facts(f, reader, snapshot.is_git)
+            go = _facts_to_file(f, facts, cache, snapshot.is_git, index)
         if go is not None:
             index.files.setdefault(dir_of(f.path), []).append(go)
     for f in module_files[:MAX_MODULE_FILES]:
@@ -172,31 +173,6 @@ def _text(f: RepoFile, reader: FileReader, index: PackageIndex) -> str | None:
     except UnicodeDecodeError:
         index.unread[f.path] = "not UTF-8 text"
         return None
-
-
-def _go_file(
-    f: RepoFile, reader: FileReader, cache: ScanCache, is_git: bool, index: PackageIndex
-) -> GoFile | None:
-    blob = f.blob if is_git else None
-    if blob is not None:
-        hit = cache.get(CACHE_KEY, f.path, blob)
-        if hit is not None:
-            return _from_meta(f.path, hit.meta)
-    data = reader.read(f)
-    if isinstance(data, Skip):
-        index.unread[f.path] = data.reason
-        return None
-    if blob is None and is_git:
-        blob = blob_sha(data)
-        hit = cache.get(CACHE_KEY, f.path, blob)
-        if hit is not None:
-            return _from_meta(f.path, hit.meta)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        index.unread[f.path] = "not UTF-8 text"
-        return None
-    return _new_facts(f.path, blob, file_facts(text), cache)
 
 
 def _new_facts(
@@ -227,7 +203,7 @@ FORK_MIN_GO_FILES = 1200
 
 
 def _read_facts(f: RepoFile, reader: FileReader, is_git: bool) -> _Facts:
-    """`_go_file`'s reading half, for a forked worker: no cache, no index."""
+    """A Go file read and its facts found: no cache, no index (a forked worker's part)."""
     data = reader.read(f)
     if isinstance(data, Skip):
         return data.reason, None, None
@@ -242,7 +218,8 @@ def _read_facts(f: RepoFile, reader: FileReader, is_git: bool) -> _Facts:
 def _facts_to_file(
     f: RepoFile, facts: _Facts, cache: ScanCache, is_git: bool, index: PackageIndex
 ) -> GoFile | None:
-    """`_go_file`'s answer from `_read_facts`: the same unread reason, cache entry and file."""
+    """The file `_read_facts` read, with the cache: its unread reason, or its facts (read
+    back when its hashed blob has them, else stored)."""
     reason, hashed, meta = facts
     if reason is not None:
         index.unread[f.path] = reason
