@@ -12,6 +12,7 @@ from tests.conftest import RepoFactory, git
 
 from golive_tui.core.model import DetectorResult, Evidence, Polarity
 from golive_tui.core.scan import cache as cache_mod
+from golive_tui.core.scan import seal
 from golive_tui.core.scan.cache import ScanCache, cache_path
 from golive_tui.core.scan.detectors import build_registry
 from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
@@ -21,7 +22,7 @@ from golive_tui.core.scan.report import ScanReport
 MARKED = "package main\n\n// MARK\nfunc main() {}\n"
 
 #: The seal before a cache file's marshalled body: the marker and the MAC.
-_SEAL_BYTES = len(cache_mod._SEALED) + cache_mod._MAC_BYTES
+_SEAL_BYTES = len(cache_mod._SEALED) + seal.MAC_BYTES
 
 
 @dataclass

@@ -42,10 +42,8 @@ from typing import Any
 
 from golive_tui.core.atomic import write_atomic
 from golive_tui.core.confine import UnsafePathError, read_capped
-from golive_tui.core.hashing import compare_digest as _compare_digest
 from golive_tui.core.scan import seal
 from golive_tui.core.scan.detectors.base import FileScan
-from golive_tui.core.scan.seal import MAC_BYTES as _MAC_BYTES
 
 #: Largest cache file read (a 13k-file repository's cache is a few MB).
 MAX_CACHE_BYTES = 256 * 1024 * 1024
@@ -207,7 +205,7 @@ class ScanCache:
 
     def _seal(self, body: bytes) -> bytes:
         assert self._secret is not None
-        return _SEALED + _mac(self._secret, body) + body
+        return _SEALED + seal.sealed(self._secret, body)
 
     def _unseal(self, raw: bytes) -> bytes | None:
         """The body of a file this user's golive wrote; None for any other."""
@@ -215,10 +213,7 @@ class ScanCache:
         # Sealed without the marker (format 3, the release before): still this user's, and
         # replaced silently as an older format.
         start = len(_SEALED) if raw.startswith(_SEALED) else 0
-        mac, body = raw[start : start + _MAC_BYTES], raw[start + _MAC_BYTES :]
-        if len(mac) != _MAC_BYTES or not _compare_digest(mac, _mac(self._secret, body)):
-            return None
-        return body
+        return seal.unsealed(self._secret, raw[start:])
 
     def _shard_path(self, name: str) -> Path:
         assert self.path is not None
@@ -406,11 +401,6 @@ def _older_format(data: Any) -> bool:
 #: is told from an unsealed older golive's, which is replaced without a warning. Without it,
 #: the MAC's first byte decided, and 1 file in 128 looked like an older golive's.
 _SEALED = b"golive-sealed\0"
-
-
-def _mac(secret: bytes, body: bytes) -> bytes:
-    # Keyed BLAKE2b over the whole file: moby's ~1 MB of shards ~1 ms, 8x moby's ~3 MB ~3 ms.
-    return seal.mac(secret, body)
 
 
 def _cache_secret() -> bytes | None:

@@ -155,7 +155,7 @@ class ReportMemo(memo.Memo):
         from golive_tui.core.atomic import write_atomic
 
         try:
-            write_atomic(self.report_path, seal.mac(self.secret, body) + body, mode=0o600)
+            write_atomic(self.report_path, seal.sealed(self.secret, body), mode=0o600)
             _prune(self.report_path.parent)
         except (OSError, ValueError):
             return  # a memo is only ever a shortcut

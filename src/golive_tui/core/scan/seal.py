@@ -25,7 +25,8 @@ _keys: dict[Path, bytes] = {}
 
 
 def mac(secret: bytes, body: bytes) -> bytes:
-    """The keyed BLAKE2b MAC of `body`."""
+    """The keyed BLAKE2b MAC of `body` (over a whole file: moby's ~1 MB of cache shards
+    ~1 ms, 8x moby's ~3 MB ~3 ms)."""
     return blake2b(body, key=secret, digest_size=MAC_BYTES).digest()
 
 
@@ -60,6 +61,19 @@ def user_key() -> bytes | None:
     return secret
 
 
+def sealed(secret: bytes, body: bytes) -> bytes:
+    """`body` with its MAC before it, as a sealed file holds it."""
+    return mac(secret, body) + body
+
+
+def unsealed(secret: bytes, raw: bytes) -> bytes | None:
+    """The body of `raw` when its MAC is this key's; None for anything else."""
+    tag, body = raw[:MAC_BYTES], raw[MAC_BYTES:]
+    if len(tag) != MAC_BYTES or not compare_digest(tag, mac(secret, body)):
+        return None
+    return body
+
+
 def read_sealed(path: Path, secret: bytes, limit: int) -> Any:
     """The marshalled data of a file whose MAC this user's key makes; None otherwise
     (missing, a link, over `limit` bytes, another key's, malformed): never parsed unless
@@ -70,8 +84,8 @@ def read_sealed(path: Path, secret: bytes, limit: int) -> Any:
         raw = read_capped(path, limit)
     except (OSError, ValueError, UnsafePathError):
         return None
-    tag, body = raw[:MAC_BYTES], raw[MAC_BYTES:]
-    if len(tag) != MAC_BYTES or not compare_digest(tag, mac(secret, body)):
+    body = unsealed(secret, raw)
+    if body is None:
         return None
     import marshal
 
