@@ -22,7 +22,8 @@ from __future__ import annotations
 import contextlib
 import marshal
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -117,9 +118,9 @@ class FinalizeMemo:
             return None  # no code stamp, or nowhere to keep the user's key: always computed
         head = f"{FORMAT}|{code}|{family}|{extractor.name}@{extractor.version}|{paths}"
         parts = [head]
-        items: Any = files.items()
+        items: Iterable[tuple[str, ScannedFile]] = files.items()
         if getattr(extractor, "finalize_sorts", False):  # its results ignore the order
-            items = sorted(items)  # an edit scan lists the extracted file last: same key
+            items = sorted(items, key=itemgetter(0))  # an edit scan lists its file last
         for path, sf in items:  # in order: the order reaches finalize
             if sf.blob is None or sf.scan.meta.get("transient"):
                 return None  # not named by its blob alone (outside git, a timed-out rule)
