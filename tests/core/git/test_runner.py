@@ -28,6 +28,32 @@ def test_a_failed_started_command_says_what_git_said(tmp_path: Path) -> None:
         runner.collect(proc, "rev-parse", timeout=60)
 
 
+@pytest.mark.parametrize("spool", ["memory file", "pipe"])
+def test_a_spooled_command_gives_what_a_piped_one_does(
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch, spool: str
+) -> None:
+    """`start(spool=True)` lets git write past a pipe's 64 KB before anyone reads: the same
+    bytes, and a pipe where the OS has no in-memory file."""
+    root = make_repo(
+        {f"some/rather/long/folder/name/file-{i:04}.txt": f"{i}\n" for i in range(3000)}
+    )
+    if spool == "pipe":
+        monkeypatch.setattr(runner, "_spool", lambda: None)
+    piped = runner.collect(runner.start(root, ["ls-files", "-s", "-z"]), "ls-files", timeout=60)
+    proc = runner.start(root, ["ls-files", "-s", "-z"], spool=True)
+    assert isinstance(proc, runner._Spooled) is (spool == "memory file")
+    if spool == "memory file":
+        proc.wait(timeout=60)  # git ran to its end with nobody reading (a pipe would block)
+    assert len(piped) > 200_000
+    assert runner.collect(proc, "ls-files", timeout=60) == piped
+
+
+def test_a_failed_spooled_command_says_what_git_said(tmp_path: Path) -> None:
+    proc = runner.start(tmp_path, ["rev-parse", "--verify", "nope"], repo=False, spool=True)
+    with pytest.raises(runner.GitError, match=r"git rev-parse failed: .*"):
+        runner.collect(proc, "rev-parse", timeout=60)
+
+
 def test_cat_file_starts_afresh_after_a_bad_answer(make_repo: RepoFactory) -> None:
     root = make_repo({"a.txt": "a\n"})
     blob = git(root, "rev-parse", "HEAD:a.txt")

@@ -268,8 +268,9 @@ class Listing:
                 ],
                 refresh=refresh_index,
                 config=config,
+                spool=True,
             )
-            ls_files = start(loc.root, ["ls-files", "-s", "-z", *spec])
+            ls_files = start(loc.root, ["ls-files", "-s", "-z", *spec], spool=True)
             self._procs = (status, ls_files)
         self._raw: tuple[bytes, bytes] | None = None
 
