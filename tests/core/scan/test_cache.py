@@ -384,6 +384,42 @@ def test_buckets_are_decoded_only_when_used(tmp_path: Path) -> None:
     assert again.get("services.gofile@3", "b.go", blob_b) is None
 
 
+def test_a_preload_decodes_only_the_buckets_asked_for_and_reads_back_the_same(
+    tmp_path: Path,
+) -> None:
+    """`preload` (run while git lists the tree) reads every shard of the scan's kind and
+    decodes the named buckets; what `get` answers afterwards is what it answers without."""
+    path = tmp_path / "c" / "scan.marshal"
+    cache = ScanCache.load(path)
+    entries = {
+        ("go_source@1", "a.go", "a0" * 20): FileScan(meta={"imports": ["fmt"]}),
+        ("go_source@1", "b.go", "b1" * 20): FileScan(),
+        ("services.gofile@3", "a.go", "a0" * 20): FileScan(meta={"package": "main"}),
+        ("go_source@1", "vendor/x/c.go", "c2" * 20): FileScan(meta={"imports": ["os"]}),
+    }
+    for (key, where, blob), found in entries.items():
+        cache.put(key, where, blob, found)
+    cache.save()
+    preloaded = ScanCache.load(path)
+    preloaded.preload(["go_source@1", "never-stored@1"], vendor=False)
+    assert sorted(preloaded._shards) == sorted([*"0123456789abcdef", "_"])  # not vendor/
+    assert type(preloaded._shards["a"].scans["go_source@1"]) is dict
+    assert type(preloaded._shards["a"].scans["services.gofile@3"]) is bytes
+    plain = ScanCache.load(path)
+    for key, where, blob in [*entries, ("go_source@1", "d.go", "d3" * 20)]:
+        assert preloaded.get(key, where, blob) == plain.get(key, where, blob)
+    with_vendor = ScanCache.load(path)
+    with_vendor.preload(["go_source@1"], vendor=True)
+    assert type(with_vendor._shards["vc"].scans["go_source@1"]) is dict
+
+
+def test_a_preload_without_a_cache_file_reads_nothing(tmp_path: Path) -> None:
+    cache = ScanCache.load(None)
+    cache.preload(["go_source@1"], vendor=True)
+    assert cache._shards == {}
+    assert cache.get("go_source@1", "a.go", "a0" * 20) is None
+
+
 @pytest.mark.parametrize("first", [b"{", b"\xfb", b"\x00"])
 def test_a_damaged_sealed_cache_warns_whatever_its_mac_begins_with(
     make_repo: RepoFactory, first: bytes

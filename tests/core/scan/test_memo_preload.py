@@ -6,13 +6,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.conftest import RepoFactory, git
 from tests.core.scan.test_memo import FILES, _facts, _hit
 
 from golive_tui.core.git import listing as git_listing
-from golive_tui.core.scan import memo
+from golive_tui.core.scan import engine, memo
 from golive_tui.core.scan.memo import scan_json
 
 
@@ -50,19 +51,52 @@ def test_early_imports_follow_the_guess_and_change_nothing(
 ) -> None:
     root = make_repo(FILES)
     loads: list[int] = []
-    real = memo._load_scan
+    warmed: list[engine.Warmed] = []
+    real, real_warm = memo._load_scan, engine.warm
+
+    def warm(*args: Any, **kwargs: Any) -> engine.Warmed:
+        warmed.append(real_warm(*args, **kwargs))
+        return warmed[-1]
+
     monkeypatch.setattr(memo, "_load_scan", lambda: (loads.append(1), real())[1])
+    monkeypatch.setattr(engine, "warm", warm)
     first = scan_json(root)
-    assert loads == [1] and not _hit(first)  # no memo yet: a miss for sure
+    assert loads == [1] and len(warmed) == 1 and not _hit(first)  # no memo yet: a sure miss
     change, early, answered = CASES[case]
     change(root)
     loads.clear()
+    warmed.clear()
     text = scan_json(root)
-    assert bool(loads) is early
+    assert bool(loads) is early and bool(warmed) is early
     assert _hit(text) is answered
+    if early and case != "memos removed":  # the cache read early holds the scan's entries
+        assert warmed[0].cache._shards
+    # The same report without early imports, and without the plan and cache made early.
     monkeypatch.setattr(memo, "_load_scan", lambda: None)
+    monkeypatch.setattr(engine, "warm", lambda *args, **kwargs: None)
     _forget(root)
-    assert _facts(text) == _facts(scan_json(root))  # the same report without early imports
+    assert _facts(text) == _facts(scan_json(root))
+
+
+@pytest.mark.parametrize("only", [None, ["docker.non_root_user"], ["go.signal.sigterm"]])
+def test_a_scan_warmed_for_other_detectors_plans_and_loads_its_own(
+    make_repo: RepoFactory, only: list[str] | None
+) -> None:
+    """A `Warmed` is used only by the scan it was made for (the same detectors)."""
+    root = make_repo(FILES)
+    scan_json(root)
+    loc = git_listing.locate(root)
+    stale = engine.warm(loc, ["gomod.go_version"], vendor=False)
+    for warmed in (stale, engine.warm(loc, only, vendor=False), None):
+        listing = git_listing.Listing(loc)
+        report = engine.prepared_scan(
+            loc, None, listing, engine.RunInfo(), only=only, warmed=warmed
+        )
+        plain = engine.prepared_scan(
+            loc, None, git_listing.Listing(loc), engine.RunInfo(), only=only
+        )
+        assert [r.id for r in report.results] == [r.id for r in plain.results]
+        assert report.results == plain.results
 
 
 def test_the_guess_compares_the_reflog_with_the_newest_memo(

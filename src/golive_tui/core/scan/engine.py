@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     # Imported where used instead (cache, families, catalog, model: ~20 ms of CPU): `scan`
     # starts git first, and git's ~50 ms of `status` runs while they load.
     from golive_tui.core.evidence import DetectorDef, DetectorResult
+    from golive_tui.core.scan.cache import ScanCache
     from golive_tui.core.scan.detectors import Registry
     from golive_tui.core.scan.detectors.base import ScannedFile
     from golive_tui.core.scan.finalmemo import FinalizeMemo
@@ -119,12 +120,39 @@ def prepared_scan(
     service: Service | None = None,
     all_code: bool = False,
     progress: Callable[[Progress], None] | None = None,
+    warmed: Warmed | None = None,
 ) -> ScanReport:
     """`scan()` of the working tree, with the repository already located, its config read and
-    its listing started (the memo's miss: git is not asked twice); `info` is filled in."""
+    its listing started (the memo's miss: git is not asked twice); `info` is filled in;
+    `warmed`: its plan and cache, made by `warm()` for the same `only` and vendor setting."""
     scope = None if all_code else _ServiceScope(service)
     prepared = (loc, config or Config(), listing)
-    return _scan(loc.root, only, True, include_vendor, None, progress, None, scope, prepared, info)
+    return _scan(
+        loc.root, only, True, include_vendor, None, progress, None, scope, prepared, info, warmed
+    )
+
+
+class Warmed(NamedTuple):
+    """A working-tree scan's plan and per-file cache, made before git's listing is in."""
+
+    only: tuple[str, ...]
+    planned: tuple[list[DetectorDef], Registry, list[str], list[str]]
+    cache: ScanCache
+
+
+def warm(loc: git_listing.Location, only: Sequence[str] | None, *, vendor: bool) -> Warmed:
+    """Plan a `prepared_scan` and read the per-file cache it will ask, now: the scan memo
+    calls this while git lists the tree, when the memo will likely miss (cache.preload says
+    what it buys). The scan given it plans nothing and loads nothing again."""
+    from golive_tui.core.scan.cache import ScanCache
+    from golive_tui.core.scan.target import HEADERS
+    from golive_tui.core.services.memo import KEY as SCOPE_KEY
+
+    planned = _planned(loc.root, only, None)
+    cache = ScanCache.load(_cache_file(loc) if loc.is_git else None)
+    keys = [ScanCache.key(e.name, e.version) for e in (*planned[1].extractors, HEADERS)]
+    cache.preload([*keys, SCOPE_KEY], vendor=vendor)
+    return Warmed(tuple(only or ()), planned, cache)
 
 
 # Long on purpose: the scan's phases in order (listing, config, plan, read+extract, finalize,
@@ -140,6 +168,7 @@ def _scan(
     services: _ServiceScope | None = None,
     prepared: tuple[git_listing.Location, Config, git_listing.Listing] | None = None,
     info: RunInfo | None = None,
+    warmed: Warmed | None = None,
     *,
     refresh_index: bool = False,
 ) -> ScanReport:
@@ -165,19 +194,16 @@ def _scan(
         listing = git_listing.Listing(loc, include_vendor=vendor, refresh_index=refresh_index)
     scan_config = config.scan.with_vendor(include_vendor)
 
-    extra: list[str] = []
-    if only and registry is None:  # a cross-family verdict needs its other family too
-        from golive_tui.core.scan.crosscheck import needed
+    if warmed is not None and registry is None and warmed.only == tuple(only or ()):
+        catalog, registry, custom_problems, extra = warmed.planned
+        cache = warmed.cache
+    else:
+        catalog, registry, custom_problems, extra = _planned(loc.root, only, registry)
+        from golive_tui.core.scan.cache import ScanCache
 
-        extra = [i for i in needed(only) if i not in only]
-    catalog, registry, custom_problems = _plan(
-        loc.root, [*only, *extra] if only else only, registry
-    )
+        cache = ScanCache.load(_cache_file(loc) if use_cache and loc.is_git else None)
     computed = [d.id for d in catalog]  # what runs; `catalog` below is what was asked for
     catalog = [d for d in catalog if d.id not in extra]
-    from golive_tui.core.scan.cache import ScanCache
-
-    cache = ScanCache.load(_cache_file(loc) if use_cache and loc.is_git else None)
     clock.lap("load")
     if listing is not None:
         snapshot = listing.snapshot(include_vendor=scan_config.include_vendor)
@@ -333,6 +359,20 @@ def _config_from_tree(snapshot: git_listing.Snapshot, reader: reader_mod.FileRea
                 raise ConfigError(f"{CONFIG_PATH}: not UTF-8 ({exc})") from exc
             return parse_config(text, f"{CONFIG_PATH} (at {str(snapshot.commit)[:12]})")
     return Config()
+
+
+def _planned(
+    root: Path, only: Sequence[str] | None, registry: Registry | None
+) -> tuple[list[DetectorDef], Registry, list[str], list[str]]:
+    """`_plan` of `only` and the detectors a cross-family verdict of theirs needs too (the
+    last member: computed, never reported)."""
+    extra: list[str] = []
+    if only and registry is None:  # a cross-family verdict needs its other family too
+        from golive_tui.core.scan.crosscheck import needed
+
+        extra = [i for i in needed(only) if i not in only]
+    catalog, registry, problems = _plan(root, [*only, *extra] if only else only, registry)
+    return catalog, registry, problems, extra
 
 
 def _plan(

@@ -125,8 +125,12 @@ def scan_json(
     listing = git_listing.Listing(loc, include_vendor=vendor, refresh_index=True)
     options = (str(loc.root), loc.shallow, tuple(only or ()), include_vendor, vendor, repr(service))
     memo = Memo.open(loc, (*options, all_code), vendor=vendor) if loc.is_git else None
+    warmed = None
     if memo is None or memo.likely_miss(loc):
         _load_scan()
+        from golive_tui.core.scan.engine import warm
+
+        warmed = warm(loc, only, vendor=vendor)  # while git lists the tree
     if memo is not None:
         text = memo.answer(listing, started, located)
         if text is not None:
@@ -152,6 +156,7 @@ def scan_json(
         include_vendor=include_vendor,
         service=service,
         all_code=all_code,
+        warmed=warmed,
     )
     # Checked before the document is rendered: git's second listing (2.9 MB on 8x moby, twice
     # that while it is read) is let go before the 3 MB text exists (warm peak 71.7 -> 69.2 MiB).
