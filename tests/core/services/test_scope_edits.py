@@ -214,3 +214,51 @@ def test_an_unreadable_go_file_is_never_remembered(
     assert _scope(root, cache_file) == _scope(root, None)
     assert _scope(root, cache_file) == _scope(root, None)
     assert len(computed) == 5  # the first scan, then every one
+
+
+def test_the_files_a_scope_keeps_are_its_packages_go_files_and_the_files_not_dropped() -> None:
+    """`ShippingScope.kept` against the rule spelled out per path: a Go file by its folder as
+    the package index names it (the root's is "."), any other file unless dropped."""
+    shipping = frozenset({".", "cmd/api", "internal/db", "a/vendor/x"})
+    dropped = frozenset({"cmd/worker/Dockerfile", "deploy/worker.yaml"})
+    scope = ShippingScope(scope_mod.ScopeMode.SERVICES, (), {}, shipping, dropped, {})
+    paths = [
+        "main.go",
+        "main_test.go",
+        "cmd/api/main.go",
+        "cmd/api/sub/x.go",
+        "cmd/worker/main.go",
+        "cmd/worker/Dockerfile",
+        "cmd/api/Dockerfile",
+        "deploy/worker.yaml",
+        "deploy/api.yaml",
+        "internal/db/db.go",
+        "internal/db.go",
+        "internal/db/db.go.txt",
+        "a/vendor/x/y.go",
+        "README.md",
+        "go.mod",
+        "x.GO",
+    ]
+    files = [git_listing.RepoFile(p, None) for p in paths]
+
+    def rule(path: str) -> bool:
+        if path.endswith(".go"):
+            folder = path.rpartition("/")[0] or "."
+            return folder in shipping
+        return path not in dropped
+
+    assert [f.path for f in scope.kept(files)] == [p for p in paths if rule(p)]
+    assert [f.path for f in scope.kept(files)] == [
+        "main.go",
+        "main_test.go",
+        "cmd/api/main.go",
+        "cmd/api/Dockerfile",
+        "deploy/api.yaml",
+        "internal/db/db.go",
+        "internal/db/db.go.txt",
+        "a/vendor/x/y.go",
+        "README.md",
+        "go.mod",
+        "x.GO",
+    ]

@@ -227,7 +227,7 @@ def _scan(
 
             shipping = scan_scope(snapshot, reader, cache, config, services.service)
             clock.lap("services")
-        read = files if shipping is None else [f for f in files if shipping.keeps(f.path)]
+        read = files if shipping is None else shipping.kept(files)
         emit(Progress("listing", 1, 1))
         from golive_tui.core.scan import target as target_mod
 
