@@ -59,7 +59,7 @@ class ShippingScope(NamedTuple):
         """The files of `files` the scan reads, in order: a Go file when its package (its
         folder, as the package index names it) ships, any other file unless it is only other
         services' (`dropped`). One comprehension, no call per file: 8x moby's 26k paths,
-        ~20 -> ~6 ms of every scan of a repository with services."""
+        10.2 -> 4.9 ms of every scan of a repository with services."""
         shipping, dropped = self.shipping, self.dropped
         return [
             f
