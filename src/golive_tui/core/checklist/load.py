@@ -19,19 +19,21 @@ from typing import Any
 from golive_tui.core import tomlsafe
 from golive_tui.core.checklist.fields import (
     _SECTION_ID,
-    _build_profiles,
-    _build_scoring,
     _check_keys,
     _dup,
     _File,
     _item_fields,
     _quote,
-    _RawProfile,
-    _RawScoring,
     _str,
     _str_list,
     _table,
     _tables,
+)
+from golive_tui.core.checklist.sections import (
+    _build_profiles,
+    _build_scoring,
+    _RawProfile,
+    _RawScoring,
 )
 from golive_tui.core.confine import UnsafePathError, confine, read_capped
 from golive_tui.core.errors import ChecklistError

@@ -11,8 +11,9 @@ import difflib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from golive_tui.core.checklist.fields import _File, _quote, _RawProfile, _RawScoring
+from golive_tui.core.checklist.fields import _File, _quote
 from golive_tui.core.checklist.load import RawChecklist
+from golive_tui.core.checklist.sections import _RawProfile, _RawScoring
 from golive_tui.core.errors import ChecklistError
 from golive_tui.core.model import Checklist, Dropped, Item, PassRule, Profile, Scoring, Section
 from golive_tui.core.tomllines import KeyPath, render_path
