@@ -19,7 +19,7 @@ from functools import partial
 from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
-from typing import NamedTuple, cast
+from typing import cast
 
 from golive_tui.core.errors import RepoError
 from golive_tui.core.git.runner import (
@@ -32,6 +32,7 @@ from golive_tui.core.git.runner import (
     untracked_cache_configured,
 )
 from golive_tui.core.git.worktree import STATUS, Change, parse_status
+from golive_tui.core.tuples import NamedTuple
 
 #: Seconds the working tree's `status` / `ls-files` may take (generous: huge monorepos).
 GIT_TIMEOUT = 600.0

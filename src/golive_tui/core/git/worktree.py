@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
 
 from golive_tui.core.confine import DEFAULT_CAP, UnsafePathError, confine, read_capped
 from golive_tui.core.git.runner import git_bytes
+from golive_tui.core.tuples import NamedTuple
 
 #: `git status` as every caller runs it; callers add their own options and pathspecs.
 STATUS = ("status", "--porcelain=v2", "-z")

@@ -20,7 +20,8 @@ Pure: no I/O. `matches(path, head, target)` is the whole API other parts use.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+
+from golive_tui.core.tuples import NamedTuple
 
 KNOWN_OS = frozenset(
     {

@@ -29,7 +29,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from golive_tui.core.errors import GoliveError
 from golive_tui.core.git import listing as git_listing
@@ -43,6 +43,7 @@ from golive_tui.core.scan.report import (
     ScanReport,
     ScanStats,
 )
+from golive_tui.core.tuples import NamedTuple
 
 if TYPE_CHECKING:
     # Imported where used instead (cache, families, catalog, model: ~20 ms of CPU): `scan`

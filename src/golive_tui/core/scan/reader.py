@@ -11,10 +11,10 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from typing import NamedTuple
 
 from golive_tui.core.git.listing import RepoFile, Snapshot
 from golive_tui.core.git.runner import CatFile, GitError
+from golive_tui.core.tuples import NamedTuple
 
 #: Default cap on the size of a file golive reads (bytes); larger files are skipped and reported.
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
-from typing import NamedTuple
 
 from golive_tui.core.scan import buildtags
 from golive_tui.core.services.packages import GoFile, Module, PackageIndex
+from golive_tui.core.tuples import NamedTuple
 
 #: Whether a file is compiled for the deploy target (the seam for build-tag evaluation).
 FileFilter = Callable[[GoFile], bool]

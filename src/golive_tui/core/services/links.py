@@ -17,9 +17,9 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
 
 from golive_tui.core.services.model import Link, LinkKind
+from golive_tui.core.tuples import NamedTuple
 
 _GO_BUILD = re.compile(r"\bgo\s+(?:build|install)\b")
 _NOT_SHIPPING_GO = re.compile(r"\bgo\s+(?:run|test|generate|vet|tool)\b")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from typing import NamedTuple
+
+from golive_tui.core.tuples import NamedTuple
 
 # Value types are NamedTuples, not frozen dataclasses: a scan's scope reads these on every
 # run, warm ones included, and no longer imports dataclasses for them (~6 ms, core/evidence.py).

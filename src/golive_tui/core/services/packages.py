@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import NamedTuple, cast
+from typing import cast
 
 from golive_tui.core.git.listing import RepoFile, Snapshot, is_vendored
 from golive_tui.core.git.worktree import blob_sha
@@ -19,6 +19,7 @@ from golive_tui.core.scan.cache import ScanCache
 from golive_tui.core.scan.detectors.base import FileScan
 from golive_tui.core.scan.reader import FileReader, Skip
 from golive_tui.core.services.facts import CACHE_KEY, file_facts
+from golive_tui.core.tuples import NamedTuple
 
 #: go.mod / go.work files read at most (a repository of many modules is still bounded).
 MAX_MODULE_FILES = 500

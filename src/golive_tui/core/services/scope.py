@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from golive_tui.core.errors import GoliveError
 from golive_tui.core.git.listing import RepoFile, Snapshot, is_vendored
@@ -23,6 +23,7 @@ from golive_tui.core.scan.cache import ScanCache
 from golive_tui.core.scan.config import Config, Scope
 from golive_tui.core.scan.reader import FileReader
 from golive_tui.core.services.model import Service
+from golive_tui.core.tuples import NamedTuple
 
 if TYPE_CHECKING:  # imported where used: a warm scan answers from the cache without them
     from golive_tui.core.services.closure import FileFilter

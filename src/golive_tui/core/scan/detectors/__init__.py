@@ -11,9 +11,9 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from collections.abc import Iterable
-from typing import NamedTuple
 
 from golive_tui.core.scan.detectors.base import Extractor
+from golive_tui.core.tuples import NamedTuple
 
 #: Family module names, in the order their results are produced.
 FAMILIES: tuple[str, ...] = (

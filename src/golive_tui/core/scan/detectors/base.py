@@ -9,10 +9,11 @@ Per-file work is pure and isolated so the engine can prefilter, parallelise and 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
 from golive_tui.core.evidence import EMPTY as EMPTY  # re-exported: the families default to it
 from golive_tui.core.evidence import DetectorResult
+from golive_tui.core.tuples import NamedTuple
 
 # The families' value types (these three and their internal ones) are NamedTuples, not frozen
 # dataclasses: as immutable, and defining one costs ~45 us instead of ~350 us (a dataclass
