@@ -37,6 +37,7 @@ stay within one path segment.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -311,36 +312,169 @@ def compile_globs(globs: tuple[str, ...]) -> GlobSet | None:
     return GlobSet(globs)
 
 
-class Scope(NamedTuple):
-    """The decision 'does a detector read this file, and is it Go source', made once per path."""
+def _literal(text: str) -> bool:
+    """Text a glob matches only as itself: no wildcard, class or folder separator."""
+    return bool(text) and not any(c in text for c in "*?[/")
 
-    exclude: GlobSet | None
-    include: GlobSet | None
-    # `exclude` without the `*_test.go` glob: test files stay readable for families that ask
-    # (`reads_go_tests`, e.g. fuzz/benchmark detection) unless another exclude covers them.
-    tests_exclude: GlobSet | None = None
+
+class _Shapes:
+    """A glob list as the scope asks it: `**/*SUFFIX` globs as name endings, `**/NAME/**`
+    globs as folder names (each folder judged once, remembered), the rest as a GlobSet over
+    the whole path; `every` is the whole list (a path holding a newline goes there, as
+    before: `.` in the rest's regexes stops at one)."""
+
+    __slots__ = ("every", "folders", "rest", "suffixes")
+
+    def __init__(self, every: GlobSet, globs: tuple[str, ...]) -> None:
+        self.every = every
+        suffixes: list[str] = []
+        folders: set[str] = set()
+        rest: list[str] = []
+        for g in globs:
+            if g.startswith("**/*") and _literal(g[4:]):
+                suffixes.append(g[4:])
+            elif g.startswith("**/") and g.endswith("/**") and _literal(g[3:-3]):
+                folders.add(g[3:-3])
+            else:
+                rest.append(g)
+        self.suffixes = tuple(suffixes)
+        self.folders = frozenset(folders)
+        self.rest = GlobSet(rest) if rest else None
+
+
+class _Folders:
+    """Whether a folder holds one of `names` (the `**/NAME/**` globs of a list), each folder
+    judged once: `seen.get(folder)`, else `judge(folder)`, which remembers it."""
+
+    __slots__ = ("judge", "seen")
+
+    def __init__(self, shapes: _Shapes | None) -> None:
+        names = shapes.folders if shapes is not None else frozenset()
+        seen: dict[str, bool] = {}
+
+        def judge(folder: str) -> bool:
+            if len(seen) > 1 << 16:
+                seen.clear()  # bounded: a long-lived process scans many listings
+            hit = seen[folder] = not names.isdisjoint(folder.split("/"))
+            return hit
+
+        self.seen = seen
+        self.judge = judge
+
+
+def _rest(shapes: _Shapes | None) -> Callable[[str], bool] | None:
+    return shapes.rest.match if shapes is not None and shapes.rest is not None else None
+
+
+class Scope:
+    """The decision 'does a detector read this file, and is it Go source', made once per path.
+
+    `readable`, `readable_test` and `is_go_source` are asked about every path of a scan
+    several times (plan, path facts, the services' outside count: ~80k questions on an 8x
+    moby monorepo). The common glob shapes are answered without a regex: `**/*_test.go` and
+    `**/*.go` by the name's ending, `**/vendor/**` by the folder's names, each folder judged
+    once; other globs by their GlobSet, as before. The default scope over 8x moby's 26,304
+    paths, in process: readable 18.4 -> 8.6 ms, is_go_source 16.0 -> 8.3 ms, readable_test
+    5.1 -> 4.3 ms; the same answers
+    (tests/core/scan/test_scope.py compares them with the GlobSets').
+    """
+
+    __slots__ = ("exclude", "include", "is_go_source", "readable", "readable_test", "tests_exclude")
+
+    def __init__(
+        self,
+        exclude: GlobSet | None,
+        include: GlobSet | None,
+        tests_exclude: GlobSet | None = None,
+        globs: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None = None,
+    ) -> None:
+        self.exclude = exclude
+        self.include = include
+        # `exclude` without the `*_test.go` glob: test files stay readable for families that
+        # ask (`reads_go_tests`, e.g. fuzz/benchmark detection) unless another exclude covers
+        # them.
+        self.tests_exclude = tests_exclude
+        sets = (exclude, include, tests_exclude)
+        lists = globs or tuple(tuple(g.pattern.split("\0")) if g else () for g in sets)
+        ex_shapes, inc_shapes, tex_shapes = (
+            _Shapes(g, globs) if g is not None else None
+            for g, globs in zip(sets, lists, strict=True)
+        )
+        ex_ends = ex_shapes.suffixes if ex_shapes else ()
+        inc_ends = inc_shapes.suffixes if inc_shapes else ()
+        tex_ends = tex_shapes.suffixes if tex_shapes else ()
+        ex_rest, inc_rest, tex_rest = _rest(ex_shapes), _rest(inc_shapes), _rest(tex_shapes)
+        ex_dirs, inc_dirs, tex_dirs = (
+            _Folders(ex_shapes),
+            _Folders(inc_shapes),
+            _Folders(tex_shapes),
+        )
+        ex_seen, ex_judge = ex_dirs.seen, ex_dirs.judge
+        no_include = include is None
+
+        def readable(path: str) -> bool:
+            """Not excluded; `.go` files must also be Go source (matched by `include`)."""
+            if "\n" in path:
+                return self._readable_slow(path)
+            folder, _, name = path.rpartition("/")
+            if name.endswith(ex_ends):
+                return False
+            hit = ex_seen.get(folder)
+            if hit is None:
+                hit = ex_judge(folder)
+            if hit or (ex_rest is not None and ex_rest(path)):
+                return False
+            if name.endswith(".go"):
+                if no_include:
+                    return False
+                if name.endswith(inc_ends):
+                    return True
+                hit = inc_dirs.seen.get(folder)
+                return bool(
+                    (inc_dirs.judge(folder) if hit is None else hit)
+                    or (inc_rest is not None and inc_rest(path))
+                )
+            return True
+
+        def readable_test(path: str) -> bool:
+            """A `*_test.go` file that no exclude other than the test-file glob removes."""
+            if not path.endswith("_test.go"):
+                return False
+            if "\n" in path:
+                return tests_exclude is None or not tests_exclude.match(path)
+            folder, _, name = path.rpartition("/")
+            if name.endswith(tex_ends):
+                return False
+            hit = tex_dirs.seen.get(folder)
+            if hit is None:
+                hit = tex_dirs.judge(folder)
+            return not (hit or (tex_rest is not None and tex_rest(path)))
+
+        def is_go_source(path: str) -> bool:
+            return path.endswith(".go") and readable(path)
+
+        self.readable: Callable[[str], bool] = readable
+        self.readable_test: Callable[[str], bool] = readable_test
+        self.is_go_source: Callable[[str], bool] = is_go_source
+
+    def count_go_sources(self, paths: Iterable[str]) -> int:
+        """How many of `paths` are Go source (`is_go_source`), in one C-level loop."""
+        return sum(map(self.readable, [p for p in paths if p.endswith(".go")]))
 
     @staticmethod
     def of(config: ScanConfig) -> Scope:
+        tests = tuple(g for g in config.exclude if g != _TEST_GLOB)
         return Scope(
             compile_globs(config.exclude),
             compile_globs(config.include),
-            compile_globs(tuple(g for g in config.exclude if g != _TEST_GLOB)),
+            compile_globs(tests),
+            (config.exclude, config.include, tests),
         )
 
-    def readable(self, path: str) -> bool:
-        """Not excluded; `.go` files must also be Go source (matched by `include`)."""
+    def _readable_slow(self, path: str) -> bool:
+        """`readable` by the GlobSets alone (a path holding a newline)."""
         if self.exclude is not None and self.exclude.match(path):
             return False
         if path.endswith(".go"):
             return self.include is not None and self.include.match(path)
         return True
-
-    def readable_test(self, path: str) -> bool:
-        """A `*_test.go` file that no exclude other than the test-file glob removes."""
-        if not path.endswith("_test.go"):
-            return False
-        return self.tests_exclude is None or not self.tests_exclude.match(path)
-
-    def is_go_source(self, path: str) -> bool:
-        return path.endswith(".go") and self.readable(path)

@@ -180,7 +180,7 @@ class FilePass:
                 stored = self.cache.path_facts(key)
                 if stored is not None:
                     return stored
-        go_files = sum(1 for p in all_paths if self.scope.is_go_source(p))
+        go_files = self.scope.count_go_sources(all_paths)
         # Only a Go file whose name the target does not build can be excluded by name: the
         # names that could be are picked out in C first (8x moby: 19.8k name_matches -> 300).
         named = [

@@ -95,3 +95,69 @@ def test_matches_follow_the_plain_rules(path: str) -> None:
         or common.is_script(path)
     )
     assert build.EXTRACTORS[0].matches(path) is build_rule
+
+
+# Every folder shape the rules look at (foreign, script and documentation folders at any
+# depth, CI prefixes, case, non-ASCII) crossed with every name shape they look at.
+FOLDERS = [
+    *("", "a", "a/b", "a//b", "hack", "a/hack", "hack/a", "scripts/x", "script", "ci", ".ci"),
+    *("build", "tools", "tool", "HACK", "vendor", "a/vendor", "vendorx", "xvendor", "testdata"),
+    *("a/testdata/b", "node_modules", "third_party", ".git", ".gitx", "docs", "Docs", "doc"),
+    *("documentation", "examples/x", "EXAMPLE", "a/example", ".github", ".github/workflows"),
+    *(".github/workflows/sub", ".github/actions/x", ".GITHUB/Workflows", ".gitlab/ci"),
+    *(".gitlab/ci/x", ".circleci", ".buildkite", ".woodpecker", ".woodpeckerx", "ΑΣ", "x/ΣΑ"),
+    *("hack/vendor", "vendor/hack", "docs/hack"),
+]
+NAMES = [
+    *("Makefile", "makefile", "MAKEFILE", "GNUmakefile", "x.mk", "x.MK", "Makefile.common"),
+    *("Makefile.md", "GNUmakefile.inc", "makefile.x", "Makefile.", "Makefile.a b"),
+    *("run.sh", "run.bash", "run.SH", "run", ".run", "..run", "..", ".", "", "a b", "ſ.sh"),
+    *(".yml", "..yaml", "a.yml", "a.YAML", "a.Yml", "ci.yml", "action.yml", "action.yaml"),
+    *(".gitlab-ci.yml", "x.gitlab-ci.yml", "config.yml", "config.yaml", ".drone.yml"),
+    *(".travis.yml", "azure-pipelines.yml", "bitbucket-pipelines.yml", "cloudbuild.yaml"),
+    *("x-cloudbuild.yml", "cloudbuild.test.yaml", "Cloudbuild.yaml", "cloudbuildx.yml"),
+    *("Dockerfile", "Dockerfile.go", "dockerfile.prod", "api.Dockerfile", "Containerfile-arm"),
+    *("Dockerfile.md", "dockerfile_test.go", "x.go", ".go", "..go", "a.go.go", "go", "x.go "),
+    *("Taskfile.yml", "taskfile.dist.yaml", "TASKFILE.YML", ".goreleaser.yml", "goreleaser.yaml"),
+    *(".GoReleaser.yaml", ".promu.yml", ".promu.yaml", ".Promu.yml", "docker-bake.hcl"),
+    *("docker-bake.override.json", "Docker-bake.hcl", "docker-compose.yml", "compose.yaml"),
+    *(".golangci.yml", "README.md", "x.json", "K8S.YML", "İ.yml", "ΑΣ.yml", "deploy.yaml"),
+    *("K.yml", "job.yml.tmpl", "x.yaml~"),
+]
+SHAPES = [f"{d}/{n}" if d else n for d in FOLDERS for n in NAMES]
+
+
+def _k8s_rule(path: str) -> bool:  # the Kubernetes family's rule before the path classes
+    low = path.lower()
+    if not low.endswith((".yaml", ".yml")) or common.is_foreign(path):
+        return False
+    if any(
+        part in {"example", "examples", "docs", "doc", "documentation"}
+        for part in low.split("/")[:-1]
+    ):
+        return False
+    return not (
+        common.ci_system(path)
+        or low.startswith(".github/")
+        or common.is_taskfile(path)
+        or common.is_goreleaser(path)
+        or common.basename(low).startswith((".golangci", "docker-compose", "compose."))
+    )
+
+
+def test_the_path_classes_answer_as_the_rules_over_many_shapes() -> None:
+    from golive_tui.core.scan.detectors import k8s
+
+    assert len(SHAPES) > 3000
+    for path in SHAPES + PATHS:
+        test_matches_follow_the_plain_rules(path)
+        assert k8s.EXTRACTORS[0].matches(path) is _k8s_rule(path), path
+    assert sum(map(ci.EXTRACTORS[0].matches, SHAPES)) > 300  # the shapes reach every rule
+    assert sum(map(k8s.EXTRACTORS[0].matches, SHAPES)) > 100
+
+
+def test_only_an_l_lowers_to_an_l() -> None:
+    """The Kubernetes family's first answer: a path whose lowered form ends in `.yml` or
+    `.yaml` ends in `l` or `L` (no other character lowers to one ending in `l`)."""
+    ends = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    assert sorted(c for c in ends if c.lower().endswith("l")) == ["L", "l"]

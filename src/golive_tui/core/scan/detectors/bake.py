@@ -17,12 +17,7 @@ from typing import Any
 
 from golive_tui.core.scan.detectors import common
 
-BAKE_FILES = (
-    "docker-bake.json",
-    "docker-bake.override.json",
-    "docker-bake.hcl",
-    "docker-bake.override.hcl",
-)
+BAKE_FILES = common.BAKE_FILES
 _TOKEN = re.compile(
     r'\s*(?:(?P<comment>#[^\n]*|//[^\n]*|/\*.*?\*/)|(?P<str>"(?:[^"\\]|\\.)*")'
     r"|(?P<num>-?\d+(?:\.\d+)?)|(?P<ident>[A-Za-z_][\w.-]*)|(?P<punct>[{}\[\]=,:()])"

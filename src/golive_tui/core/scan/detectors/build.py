@@ -145,19 +145,9 @@ class BuildExtractor:
         """PyYAML imported before the scan forks (each worker would import it: ~11 ms)."""
         yamlutil.prepare()
 
-    def matches(self, path: str) -> bool:
-        if common.is_go_file(path):
-            return False
-        # The folder test last: a path that is none of these (most) skips its regex search.
-        return bool(
-            common.is_makefile(path)
-            or common.is_dockerfile(path)
-            or common.is_goreleaser(path)
-            or common.is_promu(path)
-            or common.is_taskfile(path)
-            or common.ci_system(path)
-            or common.is_script(path)
-        ) and not common.is_foreign(path)
+    # Makefiles, Dockerfiles, GoReleaser, promu and Taskfiles, CI definitions and scripts,
+    # outside foreign folders; never a Go file (common.family_matcher).
+    matches = staticmethod(common.family_matcher(common.BUILD_NAME))
 
     def prefilter(self) -> tuple[bytes, ...] | None:
         # GoReleaser configs are read whatever they say: no `ldflags` means the default ones.

@@ -444,18 +444,10 @@ class CIExtractor:
 
         yamlutil.prepare()
 
-    def matches(self, path: str) -> bool:
-        if common.is_go_file(path):
-            return False
-        # The folder test last: a path that is none of these (most) skips its regex search.
-        return bool(
-            common.ci_system(path)
-            or is_included_makefile(path)
-            or common.is_taskfile(path)
-            or common.is_script(path)
-            or common.is_dockerfile(path)  # stages a `docker buildx bake` target builds
-            or bake.is_bake_file(path)
-        ) and not common.is_foreign(path)
+    # CI definitions, included Makefiles, Taskfiles, scripts, Dockerfiles (the stages a
+    # `docker buildx bake` target builds) and bake files, outside foreign folders; never a
+    # Go file. Answered from the path's classes (common.family_matcher).
+    matches = staticmethod(common.family_matcher(common.CI_NAME))
 
     def prefilter(self) -> tuple[bytes, ...] | None:
         return None  # CI files always count (ci.present); Makefiles/scripts are few
@@ -587,7 +579,7 @@ def _could_not_tell(result: DetectorResult, kind: str, unknown: list[Unknown]) -
     return result._replace(status=Status.ERROR, summary=summary)
 
 
-_MAKEFILE_PART = re.compile(r"(?:GNU)?[Mm]akefile\.(?!md$|txt$|sh$|py$|bak$|orig$)[\w.-]+")
+_MAKEFILE_PART = common.MAKEFILE_PART
 
 
 def is_included_makefile(path: str) -> bool:

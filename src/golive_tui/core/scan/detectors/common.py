@@ -123,6 +123,16 @@ def is_script(path: str) -> bool:
 
 _YAML = (".yml", ".yaml")
 
+#: Bake files by name (`docker buildx bake`'s defaults; bake.py reads them).
+BAKE_FILES = (
+    "docker-bake.json",
+    "docker-bake.override.json",
+    "docker-bake.hcl",
+    "docker-bake.override.hcl",
+)
+#: A part a Makefile includes, named after it (`Makefile.common`): the CI family reads them.
+MAKEFILE_PART = re.compile(r"(?:GNU)?[Mm]akefile\.(?!md$|txt$|sh$|py$|bak$|orig$)[\w.-]+")
+
 
 def ci_system(path: str) -> str | None:
     """Which CI system a path configures, or None."""
@@ -153,6 +163,94 @@ def ci_system(path: str) -> str | None:
     ):
         return "cloudbuild"  # Google Cloud Build: cloudbuild.yaml, cloudbuild-test.yaml...
     return None
+
+
+# --------------------------------------------------------------------------- path classes
+#
+# The CI, build and Kubernetes families answer `matches(path)` for every readable path of a
+# cold scan's plan; most paths are none of theirs, and which they could be is said by the
+# name alone. So a path is split once into folder and name, and each is classified once per
+# distinct string (remembered, bounded), the families answering from the bits: the whole-path
+# rule (`ci_system`) runs only for YAML names. 8x moby's 14,360 readable paths (a cold
+# plan's questions, classes made afresh): CI 13.5 -> 4.7 ms, build 13.0 -> 3.8 ms,
+# Kubernetes 3.2 -> 1.9 ms in process, the same answer for every path
+# (tests/core/scan/detectors/test_path_matches.py compares them with the rules).
+
+GO_NAME = 1  # `is_go_file`: never CI configuration, a Makefile, script or Dockerfile
+YAML_NAME = 2  # ends in `.yml`/`.yaml` in any case: `ci_system` may hold (it needs the path)
+STEM_NAME = 4  # no extension once leading dots are stripped: a script in a script folder
+CI_NAME = 8  # the CI family's by name alone (a Makefile or a part, Taskfile, script, ...)
+BUILD_NAME = 16  # the build family's by name alone (Makefile, Dockerfile, GoReleaser, ...)
+
+FOREIGN_FOLDER = 1  # `is_foreign`: a folder of the path is vendor/, testdata/, ...
+SCRIPT_FOLDER = 2  # a folder of the path is hack/, scripts/, ci/, ... (`is_script`)
+
+
+@lru_cache(maxsize=1 << 15)
+def name_class(name: str) -> int:
+    """The bits above for a file name (the part of a path after its last `/`)."""
+    if is_go_file(name):
+        return GO_NAME
+    bits = 0
+    if name.lower().endswith(_YAML):
+        bits |= YAML_NAME
+    stem = name.lstrip(".")
+    if stem and "." not in stem:
+        bits |= STEM_NAME
+    script = name.endswith((".sh", ".bash"))
+    dockerfile = is_dockerfile(name)
+    taskfile = is_taskfile(name)
+    if (
+        script
+        or dockerfile
+        or taskfile
+        or is_makefile(name)
+        or MAKEFILE_PART.fullmatch(name) is not None
+        or name in BAKE_FILES
+    ):
+        bits |= CI_NAME
+    if (
+        script
+        or dockerfile
+        or taskfile
+        or is_makefile(name)
+        or is_goreleaser(name)
+        or is_promu(name)
+    ):
+        bits |= BUILD_NAME
+    return bits
+
+
+@lru_cache(maxsize=1 << 15)
+def folder_class(folder: str) -> int:
+    """The bits above for a path's folder (the part before its last `/`, "" for none)."""
+    segments = folder.split("/")
+    bits = 0 if _FOREIGN_DIRS.isdisjoint(segments) else FOREIGN_FOLDER
+    return bits if _SCRIPT_DIRS.isdisjoint(segments) else bits | SCRIPT_FOLDER
+
+
+def family_matcher(by_name: int) -> Callable[[str], bool]:
+    """The CI or build family's `matches` (`by_name`: CI_NAME or BUILD_NAME): a file it
+    reads by name, a CI definition (`ci_system`) or a script (`is_script`), outside foreign
+    folders, never a Go file. A plain function (no bound method, no call in between)."""
+
+    def matches(path: str) -> bool:
+        if path.endswith(".go") and path[-4:-3] not in ("", ".", "/"):
+            return False  # `is_go_file`'s quick answer, inline: most paths of a plan
+        folder, _, name = path.rpartition("/")
+        bits = name_class(name)
+        if not bits & (by_name | YAML_NAME | STEM_NAME):
+            return False  # most other paths: a document, data
+        where = folder_class(folder)
+        if where & FOREIGN_FOLDER:
+            return False
+        return bool(
+            bits & by_name
+            or (bits & STEM_NAME and where & SCRIPT_FOLDER)
+            or (bits & YAML_NAME and ci_system(path))
+        )
+
+    return matches
 
 
 # --------------------------------------------------------------------------- errors

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from golive_tui.core.evidence import DetectorResult, Evidence, Polarity
@@ -365,6 +366,14 @@ def line_scan(path: str, text: str) -> list[Finding]:
     return out
 
 
+@lru_cache(maxsize=1 << 15)
+def _deployment_folder(folder: str) -> bool:
+    """Not foreign (common.is_foreign) and no folder of examples or documentation."""
+    if common.folder_class(folder) & common.FOREIGN_FOLDER:
+        return False
+    return _NOT_DEPLOYMENT_DIRS.isdisjoint(folder.lower().split("/"))
+
+
 class K8sExtractor:
     name = "k8s"
     version = "3"
@@ -375,11 +384,14 @@ class K8sExtractor:
         yamlutil.prepare()
 
     def matches(self, path: str) -> bool:
+        if path[-1:] not in "lL":  # `.yml`/`.yaml` in any case ends so: most paths end here
+            return False
+        folder, _, name = path.rpartition("/")
+        # A YAML name first, then the folder judged once per folder (common.name_class,
+        # _deployment_folder): 8x moby's 14,360 readable paths 3.2 -> 1.9 ms.
+        if not common.name_class(name) & common.YAML_NAME or not _deployment_folder(folder):
+            return False
         low = path.lower()
-        if not low.endswith((".yaml", ".yml")) or common.is_foreign(path):
-            return False
-        if any(part in _NOT_DEPLOYMENT_DIRS for part in low.split("/")[:-1]):
-            return False
         return not (
             common.ci_system(path)
             or low.startswith(".github/")
