@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import cast
+from typing import Any, cast
 
 from golive_tui.core.git.listing import RepoFile, Snapshot, is_vendored
 from golive_tui.core.git.worktree import blob_sha
@@ -141,16 +141,7 @@ def build_index(snapshot: Snapshot, reader: FileReader, cache: ScanCache) -> Pac
             if hit is not None:
                 known[f.path] = _from_meta(f.path, hit.meta)
     forked = _read_forked(go_files, known, snapshot, reader)
-    for f in go_files:
-        if f.path in known:
-            go = known[f.path]
-        elif forked is not None:
-            go = _facts_to_file(f, forked[f.path], cache, snapshot.is_git, index)
-        else:
-            facts = _read_facts(f, reader, snapshot.is_git)
-            go = _facts_to_file(f, facts, cache, snapshot.is_git, index)
-        if go is not None:
-            index.files.setdefault(dir_of(f.path), []).append(go)
+    _index_files(go_files, known, forked, index, cache, reader, snapshot.is_git)
     for f in module_files[:MAX_MODULE_FILES]:
         text = _text(f, reader, index)
         if text is not None:
@@ -176,24 +167,6 @@ def _text(f: RepoFile, reader: FileReader, index: PackageIndex) -> str | None:
         return None
 
 
-def _new_facts(
-    path: str, blob: str | None, meta: dict[str, object], cache: ScanCache
-) -> GoFile | None:
-    if blob is not None and cache.path is not None:  # nothing stored without a cache file
-        cache.put(CACHE_KEY, path, blob, FileScan(meta=meta))
-    if not meta:
-        return None
-    # Facts just computed have their types: no checks as for a cache entry (moby's 1,406
-    # files ~5 ms less than through `_from_meta`).
-    return GoFile(
-        path,
-        cast(str, meta["package"]),
-        tuple(cast("list[str]", meta["imports"])),
-        cast(bool, meta["ignored"]),
-        cast("str | None", meta["constraint"]),
-    )
-
-
 #: A Go file as a forked worker read it: (why it was not read, the blob hashed from its bytes
 #: when the listing had none, its facts: None when it is not UTF-8).
 _Facts = tuple[str | None, str | None, dict[str, object] | None]
@@ -216,24 +189,67 @@ def _read_facts(f: RepoFile, reader: FileReader, is_git: bool) -> _Facts:
     return None, blob, file_facts(text)
 
 
-def _facts_to_file(
-    f: RepoFile, facts: _Facts, cache: ScanCache, is_git: bool, index: PackageIndex
-) -> GoFile | None:
-    """The file `_read_facts` read, with the cache: its unread reason, or its facts (read
-    back when its hashed blob has them, else stored)."""
-    reason, hashed, meta = facts
-    if reason is not None:
-        index.unread[f.path] = reason
-        return None
-    blob = hashed or (f.blob if is_git else None)
-    if blob is not None:
-        hit = cache.get(CACHE_KEY, f.path, blob)
-        if hit is not None:
-            return _from_meta(f.path, hit.meta)
-    if meta is None:
-        index.unread[f.path] = "not UTF-8 text"
-        return None
-    return _new_facts(f.path, blob, meta, cache)
+def _index_files(
+    go_files: list[RepoFile],
+    known: dict[str, GoFile | None],
+    forked: dict[str, _Facts] | None,
+    index: PackageIndex,
+    cache: ScanCache,
+    reader: FileReader,
+    is_git: bool,
+) -> None:
+    """Each Go file into the index, in order: the cache's answer (`known`), else the facts a
+    forked worker read (`forked`) or read here (`_read_facts`); a file not read is noted in
+    `index.unread`, new facts are stored in the cache by blob (a hashed blob's facts are
+    looked up first: an edited file may have been seen).
+
+    One loop with nothing called per file but the cache's own methods: 8x moby's 11,248
+    files, cold, 25 -> 14 ms (it ran `_facts_to_file`, `_new_facts`, four casts and
+    `dir_of` for each)."""
+    files, unread = index.files, index.unread
+    stored = cache.path is not None  # nothing is looked up or stored without a cache file
+    # `known` already asked the cache about each file by its listed blob: a miss stays one.
+    asked = is_git and stored
+    new = GoFile._make
+    for f in go_files:
+        path = f.path
+        if path in known:
+            go = known[path]
+            if go is None:
+                continue
+        else:
+            reason, hashed, facts = (
+                forked[path] if forked is not None else _read_facts(f, reader, is_git)
+            )
+            if reason is not None:
+                unread[path] = reason
+                continue
+            blob = hashed or (f.blob if is_git else None)
+            if blob is not None and stored and (hashed is not None or not asked):
+                hit = cache.get(CACHE_KEY, path, blob)
+                if hit is not None:
+                    go = _from_meta(path, hit.meta)
+                    if go is not None:
+                        files.setdefault(path.rpartition("/")[0] or ".", []).append(go)
+                    continue
+            if facts is None:
+                unread[path] = "not UTF-8 text"
+                continue
+            if blob is not None and stored:
+                cache.put(CACHE_KEY, path, blob, FileScan(meta=facts))
+            if not facts:
+                continue  # not Go (no package clause): part of no package
+            # Facts just computed have their types: no checks as for a cache entry.
+            meta = cast("dict[str, Any]", facts)
+            go = new(
+                (path, meta["package"], tuple(meta["imports"]), meta["ignored"], meta["constraint"])
+            )
+        folder = path.rpartition("/")[0] or "."  # dir_of, inline
+        have = files.get(folder)
+        if have is None:
+            files[folder] = [go]
+        else:
+            have.append(go)
 
 
 def _read_forked(

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from golive_tui.core.errors import GoliveError
-from golive_tui.core.git.listing import RepoFile, Snapshot, is_vendored
+from golive_tui.core.git.listing import RepoFile, Snapshot, path_of
 from golive_tui.core.scan.cache import ScanCache
 from golive_tui.core.scan.config import Config, Scope
 from golive_tui.core.scan.reader import FileReader
@@ -28,6 +28,9 @@ from golive_tui.core.tuples import NamedTuple
 if TYPE_CHECKING:  # imported where used: a warm scan answers from the cache without them
     from golive_tui.core.services.closure import FileFilter
     from golive_tui.core.services.discover import Discovery
+
+
+_VENDOR = frozenset({"vendor"})
 
 
 class ServiceError(GoliveError):
@@ -72,14 +75,32 @@ class ShippingScope(NamedTuple):
             )
         ]
 
-    def with_outside(self, paths: Sequence[str]) -> ShippingScope:
-        """The same scope, with the Go packages among `paths` that it leaves out counted."""
+    def with_outside(self, paths: Sequence[str], read: Scope) -> ShippingScope:
+        """The same scope, with the Go packages among `paths` that it leaves out counted:
+        their Go files `read` reads (tests included), outside vendor/.
+
+        What is asked of a folder (in the scope? under vendor/?) is asked once per run of
+        paths in it, as the listing groups them: 8x moby's 26,304 paths (12,794 Go files
+        outside), the scan's outside count 18.7 -> 15.0 ms in process."""
         counts: dict[str, int] = {}
+        readable, readable_test = read.readable, read.readable_test
+        shipping = self.shipping
+        last: str | None = None
+        skip = True
+        directory = "."
         for path in paths:
-            if path.endswith(".go"):
-                directory = path.rpartition("/")[0] or "."  # as the package index has it
-                if directory not in self.shipping:
-                    counts[directory] = counts.get(directory, 0) + 1
+            if not path.endswith(".go"):
+                continue
+            folder = path.rpartition("/")[0]
+            if folder != last:
+                last = folder
+                directory = folder or "."  # as the package index has it
+                # under vendor/ (is_vendored: a folder of the path is `vendor`)
+                skip = directory in shipping or not _VENDOR.isdisjoint(folder.split("/"))
+            if skip:
+                continue
+            if readable(path) or readable_test(path):
+                counts[directory] = counts.get(directory, 0) + 1
         default = f"not imported by {', '.join(s.name for s in self.services)}"
         outside = tuple(
             Outside(d, n, self.reasons.get(d, default)) for d, n in sorted(counts.items())
@@ -180,19 +201,7 @@ def _scan_scope(
     if planned is None:
         return None
     read = Scope.of(config.scan.with_vendor(False))  # what the scan would read of the rest
-    shipping = planned.shipping
-    # Only a file outside the shipping packages counts: asked first, it spares the others
-    # the globs (8x moby's 18k Go files: 34 -> 25 ms with `with_outside`).
-    planned = planned.with_outside(
-        [
-            path
-            for f in snapshot.files
-            if (path := f.path).endswith(".go")
-            and (path.rpartition("/")[0] or ".") not in shipping
-            and not is_vendored(path)
-            and (read.readable(path) or read.readable_test(path))
-        ]
-    )
+    planned = planned.with_outside(tuple(map(path_of, snapshot.files)), read)
     if planned.mode == ScopeMode.SERVICES and not planned.outside and not planned.dropped:
         return None  # every Go package ships: the whole repository, exactly as before
     return planned
