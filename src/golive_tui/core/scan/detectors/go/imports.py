@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import NamedTuple
 
+from golive_tui.core.scan.detectors.go.records import NamedTuple
 from golive_tui.core.scan.detectors.go.rules import rules
 
 # A block comment unrolled (`/\*[^*]*\*+(?:[^/*][^*]*\*+)*/`, what `/\*.*?\*/` matches) and a

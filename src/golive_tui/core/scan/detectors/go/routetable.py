@@ -19,10 +19,11 @@ are cut at `MAX_PATH` characters, handlers at `_HANDLER_MAX`.
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+from typing import Any
 
 from ast_grep_py import SgNode
 
+from golive_tui.core.scan.detectors.go.records import NamedTuple
 from golive_tui.core.scan.detectors.go.tree import (
     File,
     call_parts,

@@ -10,10 +10,11 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from golive_tui.core import tomlcache
 from golive_tui.core.hashing import blake2b
+from golive_tui.core.scan.detectors.go.records import NamedTuple
 
 
 class ImportRule(NamedTuple):
