@@ -150,3 +150,63 @@ def test_a_cold_scan_imports_no_dataclasses_hashlib_or_tempfile(tmp_path: Path) 
         env,
     )
     assert out.splitlines() == ["found found found", "[]"]
+
+
+def test_a_scan_after_an_edit_loads_only_what_the_edited_file_needs(tmp_path: Path) -> None:
+    """A warm scan after editing one Go file extracts that file alone: ast-grep's extension
+    module without its package (whose `__init__` builds typing classes), no compiled trigger
+    pattern, and none of the handler-only patterns a file without SQL, headers or
+    hand-rolled routing needs; the results are a scan's from scratch. Importing the package
+    afterwards binds the same classes."""
+    repo = tmp_path / "svc"
+    repo.mkdir()
+    (repo / "go.mod").write_text("module example.com/svc\n\ngo 1.22\n")
+    main = repo / "main.go"
+    main.write_text(
+        'package main\n\nimport (\n\t"net/http"\n\t"os/signal"\n\t"syscall"\n)\n\n'
+        "func main() {\n\tsignal.Notify(nil, syscall.SIGTERM)\n"
+        '\t_ = &http.Server{Addr: ":8080"}\n}\n'
+    )
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-C", str(repo)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "svc"], check=True)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    scan = f"""
+        import io, sys, contextlib, json
+        sys.argv = ["golive", "scan", "--format", "json", *sys.argv[1:]]
+        import os; os.chdir({str(repo)!r})
+        from golive_tui.cli import main
+        with contextlib.redirect_stdout(io.StringIO()) as printed:
+            try:
+                main()
+            except SystemExit:
+                pass
+        doc = json.loads(printed.getvalue())
+        print(json.dumps(doc["detectors"]), doc["stats"]["parsed_go_files"])
+        """
+    _run(scan, env)  # the per-file cache filled
+    with main.open("a") as f:
+        f.write("// edited\n")
+    out = _run(
+        scan
+        + """
+        from golive_tui.core.scan.detectors.go import extractor, imports, rules
+        from golive_tui.core.scan.detectors.go import handrolled, routetable
+        from golive_tui.core.scan.detectors.go.checks import bodies, headers, sql
+        print("ast_grep_py" in sys.modules, "ast_grep_py.ast_grep_py" in sys.modules)
+        lazy = (bodies._SERVES, headers._HSTS_OFF, sql._CTX_ARG, handrolled._PATH_CMP,
+                routetable._HOST, imports._CONSTRAINT_TOKEN, rules.rules().sql_keywords)
+        print(extractor._triggers.cache_info().currsize,
+              sum(p.cache_info().currsize for p in lazy))
+        from golive_tui.core.scan.detectors.go import astgrep
+        import ast_grep_py
+        print(ast_grep_py.SgRoot is astgrep.SgRoot, ast_grep_py.SgNode is astgrep.SgNode)
+        """,
+        env,
+    )
+    fresh = _run(scan.replace('"json", *', '"json", "--no-cache", *'), env)
+    lines = out.splitlines()
+    assert lines[0].rsplit(" ", 1)[1] == "1"  # the edited file alone was parsed
+    assert lines[0].rsplit(" ", 1)[0] == fresh.rsplit(" ", 1)[0]
+    assert lines[1:] == ["False True", "0 0", "True True"]

@@ -12,10 +12,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from ast_grep_py import SgNode
-
 from golive_tui.core.evidence import Evidence
 from golive_tui.core.scan.detectors.base import EMPTY
+from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.records import NamedTuple
 from golive_tui.core.scan.detectors.go.rules import Rules
 from golive_tui.core.scan.detectors.go.tree import File

@@ -28,12 +28,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any, cast
 
-from ast_grep_py import Config, SgNode
-
 from golive_tui.core.evidence import DetectorResult, Evidence, Polarity, Status
 from golive_tui.core.scan.detectors import common
 from golive_tui.core.scan.detectors.base import Extractor, FileScan, Finding, ScannedFile
 from golive_tui.core.scan.detectors.catalog import shipped_catalog
+from golive_tui.core.scan.detectors.go.astgrep import Config, SgNode
 from golive_tui.core.scan.detectors.go.check import Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.checks import CHECKS
 from golive_tui.core.scan.detectors.go.fragments import LONG_LINE, fragment, has_long_line

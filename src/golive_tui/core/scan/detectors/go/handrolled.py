@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ast_grep_py import SgNode
-
+from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.routetable import (
     HTTP_METHODS,
     Route,
@@ -17,6 +16,7 @@ from golive_tui.core.scan.detectors.go.routetable import (
     row,
     value,
 )
+from golive_tui.core.scan.detectors.go.rules import lazy
 from golive_tui.core.scan.detectors.go.tree import (
     File,
     call_parts,
@@ -27,9 +27,9 @@ from golive_tui.core.scan.detectors.go.tree import (
 
 CHI_MIDDLEWARE = ("github.com/go-chi/chi/middleware", "github.com/go-chi/chi/v5/middleware")
 REST = "github.com/go-pkgz/rest"
-_PATH_CMP = re.compile(r"^\w+\.URL\.(?:Path|RawPath)$")
-_WRITER = re.compile(r"\bhttp\.ResponseWriter\b")
-_PASS_THROUGH = re.compile(r"\bnext\b|\.ServeHTTP\(")
+_PATH_CMP = lazy(r"^\w+\.URL\.(?:Path|RawPath)$")
+_WRITER = lazy(r"\bhttp\.ResponseWriter\b")
+_PASS_THROUGH = lazy(r"\bnext\b|\.ServeHTTP\(")
 
 
 def from_heartbeat(f: File, call: SgNode) -> list[Route]:
@@ -71,9 +71,9 @@ def from_compare(f: File, node: SgNode) -> list[Route]:
     left, right = node.field("left"), node.field("right")
     if op is None or op.text() != "==" or left is None or right is None:
         return []
-    if _PATH_CMP.match(right.text()):
+    if _PATH_CMP().match(right.text()):
         left, right = right, left
-    if not _PATH_CMP.match(left.text()):
+    if not _PATH_CMP().match(left.text()):
         return []
     literal = string_value(right)
     if literal is None and right.kind() == "identifier":  # a constant of the file
@@ -87,7 +87,7 @@ def from_compare(f: File, node: SgNode) -> list[Route]:
     return [row(f, _method(node), Value(literal, []), literal, _first_statement(body), "")]
 
 
-_METHOD_CMP = re.compile(r"\b\w+\.Method\s*==\s*(?:\w+\.Method(\w+)|\"([A-Z]+)\")")
+_METHOD_CMP = lazy(r"\b\w+\.Method\s*==\s*(?:\w+\.Method(\w+)|\"([A-Z]+)\")")
 
 
 def _method(node: SgNode) -> str:
@@ -101,7 +101,7 @@ def _method(node: SgNode) -> str:
             break
     if top is node:
         return "ANY"
-    found = _METHOD_CMP.search(top.text())
+    found = _METHOD_CMP().search(top.text())
     method = (found.group(1) or found.group(2)).upper() if found else ""
     return method if method in HTTP_METHODS else "ANY"
 
@@ -110,7 +110,7 @@ def from_switch(f: File, node: SgNode) -> list[tuple[list[Route], SgNode]]:
     """`switch r.URL.Path { case "/health": ... }`: rows per literal case that responds,
     with the case they are at."""
     val = node.field("value")
-    if val is None or not _PATH_CMP.match(val.text()) or dead(node):
+    if val is None or not _PATH_CMP().match(val.text()) or dead(node):
         return []
     out: list[tuple[list[Route], SgNode]] = []
     for case in named(node):
@@ -164,15 +164,15 @@ def _writes(body: SgNode) -> bool:
     writer = ""
     for decl in named(params):
         t = decl.field("type")
-        if t is not None and _WRITER.search(t.text()):
+        if t is not None and _WRITER().search(t.text()):
             names = list(decl.field_children("name"))
             writer = names[0].text() if names else ""
     if not writer:
         return False
     text = body.text()
-    if _PASS_THROUGH.search(text):
+    if _PASS_THROUGH().search(text):
         return False
-    if _PASS_THROUGH.search(func.text()) and not re.search(r"\breturn\b", text):
+    if _PASS_THROUGH().search(func.text()) and not re.search(r"\breturn\b", text):
         return False  # a side effect in a middleware that passes every request on
     w = re.escape(writer)
     # a response written: `w.Write(`, `w.WriteHeader(`, `fmt.Fprint(w`, `http.Error(w, ...)`,

@@ -10,7 +10,7 @@ import re
 from functools import cache
 
 from golive_tui.core.scan.detectors.go.records import NamedTuple
-from golive_tui.core.scan.detectors.go.rules import rules
+from golive_tui.core.scan.detectors.go.rules import lazy, rules
 
 # A block comment unrolled (`/\*[^*]*\*+(?:[^/*][^*]*\*+)*/`, what `/\*.*?\*/` matches) and a
 # string as runs of plain characters (`"[^"\\\n]*(?:\\[^\n][^"\\\n]*)*"`, what a per-character
@@ -35,9 +35,9 @@ class ImportSpec(NamedTuple):
     text: str
 
 
-_BUILD_LINE = re.compile(r"^//go:build[ \t]+(.+?)[ \t]*$", re.M)
-_PLUS_BUILD_LINE = re.compile(r"^//[ \t]*\+build[ \t]+(.+?)[ \t]*$", re.M)
-_CONSTRAINT_TOKEN = re.compile(r"\s*(&&|\|\||!|\(|\)|[\w.]+)")
+_BUILD_LINE = lazy(r"^//go:build[ \t]+(.+?)[ \t]*$", re.M)
+_PLUS_BUILD_LINE = lazy(r"^//[ \t]*\+build[ \t]+(.+?)[ \t]*$", re.M)
+_CONSTRAINT_TOKEN = lazy(r"\s*(&&|\|\||!|\(|\)|[\w.]+)")
 _MAX_CONSTRAINT_TAGS = 10
 
 
@@ -51,11 +51,11 @@ def build_ignored(text: str) -> bool:
     if "build" not in header:
         return False
     header = re.sub(r"/\*.*?\*/", "", header, flags=re.S)  # only line comments constrain
-    m = _BUILD_LINE.search(header)
+    m = _BUILD_LINE().search(header)
     if m:
         expr = m.group(1)
     else:
-        lines = _PLUS_BUILD_LINE.findall(header)
+        lines = _PLUS_BUILD_LINE().findall(header)
         if not lines:
             return False
         expr = " && ".join(
@@ -65,7 +65,7 @@ def build_ignored(text: str) -> bool:
     tokens: list[str] = []
     at = 0
     while at < len(expr.rstrip()):
-        tok = _CONSTRAINT_TOKEN.match(expr, at)
+        tok = _CONSTRAINT_TOKEN().match(expr, at)
         if tok is None:
             return False
         tokens.append(tok.group(1))

@@ -21,9 +21,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ast_grep_py import SgNode
-
+from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.records import NamedTuple
+from golive_tui.core.scan.detectors.go.rules import lazy
 from golive_tui.core.scan.detectors.go.tree import (
     File,
     call_parts,
@@ -62,7 +62,7 @@ FRAMEWORKS: tuple[tuple[str, str], ...] = (
     ("github.com/go-pkgz/routegroup", "routegroup"),
     ("net/http", "net/http"),
 )
-_HOST = re.compile(r"^(?:[\w-]+(?:\.[\w-]+)+|localhost|\{[\w.]+\})(?::\d+)?(?=/)")
+_HOST = lazy(r"^(?:[\w-]+(?:\.[\w-]+)+|localhost|\{[\w.]+\})(?::\d+)?(?=/)")
 
 
 class Route(NamedTuple):
@@ -449,7 +449,7 @@ def from_call(f: File, call: SgNode, receiver: str, name: str, args: list[SgNode
     if pattern and pattern.group(1) in HTTP_METHODS:  # Go 1.22 "GET /healthz"
         method, route = pattern.group(1), pattern.group(2)
     if route and not route.startswith(("/", "{")):  # "" is a group's own path
-        host = _HOST.match(route)
+        host = _HOST().match(route)
         if host is None or name not in ("Handle", "HandleFunc"):
             return []  # `m.Add("text/html", ...)`: not a path
         route = route[host.end() :]  # "example.com/healthz"

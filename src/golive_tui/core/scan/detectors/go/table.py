@@ -14,12 +14,11 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any, cast
 
-from ast_grep_py import Config, SgNode
-
 from golive_tui.core.evidence import DetectorResult, Evidence, Polarity, Status
 from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
 from golive_tui.core.scan.detectors.go import handrolled as hr
 from golive_tui.core.scan.detectors.go import routetable as rt
+from golive_tui.core.scan.detectors.go.astgrep import Config, SgNode
 from golive_tui.core.scan.detectors.go.fragments import fragment, has_long_line, layout
 from golive_tui.core.scan.detectors.go.imports import build_ignored, default_name, scan_imports
 from golive_tui.core.scan.detectors.go.rules import alt, rules, trie

@@ -12,10 +12,9 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any, cast
 
-from ast_grep_py import Config, SgNode, SgRoot
-
 from golive_tui.core.scan.detectors import common
 from golive_tui.core.scan.detectors.base import Finding
+from golive_tui.core.scan.detectors.go.astgrep import Config, SgNode, SgRoot
 from golive_tui.core.scan.detectors.go.fragments import (
     Layout,
     has_long_line,

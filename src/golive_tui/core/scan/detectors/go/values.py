@@ -10,8 +10,7 @@ otherwise reported as unknown together with where it comes from.
 
 from __future__ import annotations
 
-from ast_grep_py import SgNode
-
+from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.records import NamedTuple
 from golive_tui.core.scan.detectors.go.tree import File, definitions, named
 

@@ -14,15 +14,13 @@ MaxBytesHandler call is positive (as the contract has it); each unlimited read i
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
-from ast_grep_py import SgNode
-
 from golive_tui.core.evidence import Evidence
+from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
-from golive_tui.core.scan.detectors.go.rules import alt
+from golive_tui.core.scan.detectors.go.rules import alt, lazy
 from golive_tui.core.scan.detectors.go.summaries import n, split, with_notes
 from golive_tui.core.scan.detectors.go.tree import (
     CON,
@@ -37,8 +35,8 @@ BODY = "go.http.body_limit"
 
 _MAX_BYTES = ("MaxBytesReader", "MaxBytesHandler")
 _READERS = ("NewDecoder", "ReadAll", "Copy", "ParseMultipartForm")
-_SERVES = re.compile(r"\.ServeHTTP\(")
-_LIMITED = re.compile(r"\b(?:MaxBytesReader|LimitReader)\s*\(")
+_SERVES = lazy(r"\.ServeHTTP\(")
+_LIMITED = lazy(r"\b(?:MaxBytesReader|LimitReader)\s*\(")
 
 
 def _opens(seen: Seen) -> bool:
@@ -52,13 +50,13 @@ def _opens(seen: Seen) -> bool:
     return any(f"*{name}.Request" in text for name in seen.f.aliases("net/http"))
 
 
-_READ_WORD = re.compile(r"\b(?:NewDecoder|ReadAll|Copy|ParseMultipartForm)\b")
+_READ_WORD = lazy(r"\b(?:NewDecoder|ReadAll|Copy|ParseMultipartForm)\b")
 
 
 def _yields(f: File) -> bool:
     """A limit call or a body read must be in the text: `r.Body` in a handler that only
     closes or passes it on opened this gate in 9 of moby's files for nothing."""
-    return "MaxBytes" in f.text or _READ_WORD.search(f.text, f.body) is not None
+    return "MaxBytes" in f.text or _READ_WORD().search(f.text, f.body) is not None
 
 
 def _rule(f: File) -> RulePart:
@@ -108,7 +106,9 @@ def _on_call(
             )
             return True
         func = enclosing_function(call)
-        middleware = name == "MaxBytesHandler" or (func is not None and mentions(f, func, _SERVES))
+        middleware = name == "MaxBytesHandler" or (
+            func is not None and mentions(f, func, _SERVES())
+        )
         f.add(BODY, call, POS, **({"middleware": True} if middleware else {}))
         return True
     if name not in _READERS:
@@ -125,7 +125,7 @@ def _on_call(
         reads = any(a.text() in {f"{p}.Body" for p in params} for a in args)
     if not reads:
         return False
-    if mentions(f, func, _LIMITED):
+    if mentions(f, func, _LIMITED()):
         f.note(BODY, call, "body read through a limit")
         return True
     why = f"{call.text().split('(')[0]}(...) reads the request body without http.MaxBytesReader"

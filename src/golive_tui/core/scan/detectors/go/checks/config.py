@@ -3,9 +3,8 @@ through a configuration library (an import rule in go_rules.toml)."""
 
 from __future__ import annotations
 
-from ast_grep_py import SgNode
-
 from golive_tui.core.evidence import Evidence
+from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart
 from golive_tui.core.scan.detectors.go.rules import alt
 from golive_tui.core.scan.detectors.go.summaries import generic

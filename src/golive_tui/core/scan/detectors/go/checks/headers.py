@@ -16,11 +16,10 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from ast_grep_py import SgNode
-
 from golive_tui.core.evidence import Evidence, Polarity
+from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
-from golive_tui.core.scan.detectors.go.rules import alt, rules, trie
+from golive_tui.core.scan.detectors.go.rules import alt, lazy, rules, trie
 from golive_tui.core.scan.detectors.go.summaries import generic, n, split
 from golive_tui.core.scan.detectors.go.tree import (
     CON,
@@ -56,8 +55,8 @@ SECURE = "github.com/unrolled/secure"
 _ORIGIN_LISTS = ("AllowedOrigins", "AllowOrigins")
 _ORIGIN_FUNCS = ("AllowOriginFunc", "AllowOriginRequestFunc", "AllowOriginVaryRequestFunc")
 _CREDENTIAL_FIELDS = ("AllowCredentials",)
-_HSTS_OFF = re.compile(r"(?i)max-age\s*=\s*0*(?:;|$|\s)")
-_GET_ORIGIN = re.compile(r'\.Header\.Get\(\s*"(?i:origin)"\s*\)$')
+_HSTS_OFF = lazy(r"(?i)max-age\s*=\s*0*(?:;|$|\s)")
+_GET_ORIGIN = lazy(r'\.Header\.Get\(\s*"(?i:origin)"\s*\)$')
 
 
 @cache
@@ -137,7 +136,7 @@ def _security(f: File, call: SgNode, header: str, value: SgNode | None) -> None:
     if (
         header.lower() == "strict-transport-security"
         and text is not None
-        and _HSTS_OFF.search(text)
+        and _HSTS_OFF().search(text)
     ):
         why = "Strict-Transport-Security with max-age=0 tells browsers to forget HSTS"
         f.add(SECURITY_HEADERS, call, CON, header=header, quality="contrary", why=why)
@@ -192,7 +191,7 @@ def _credentials_in(func: SgNode) -> bool:
 def _echoed_unchecked(f: File, value: SgNode, call: SgNode) -> bool:
     """`r.Header.Get("Origin")` itself, or a variable holding it, set without an enclosing
     `if`/`switch` whose condition looks at that variable."""
-    if _GET_ORIGIN.search(value.text()):
+    if _GET_ORIGIN().search(value.text()):
         return True
     if value.kind() != "identifier":
         return False
@@ -201,7 +200,7 @@ def _echoed_unchecked(f: File, value: SgNode, call: SgNode) -> bool:
         return False
     var = value.text()
     sources = f.once(("defs", start_of(func), var), lambda: definitions(func, var))
-    if not sources or not all(_GET_ORIGIN.search(s.text()) for s in sources):
+    if not sources or not all(_GET_ORIGIN().search(s.text()) for s in sources):
         return False
     word = re.compile(rf"\b{re.escape(var)}\b")
     for anc in call.ancestors():

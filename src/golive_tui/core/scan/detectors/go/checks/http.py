@@ -8,9 +8,8 @@ import re
 from collections.abc import Mapping
 from typing import cast
 
-from ast_grep_py import Config, SgNode
-
 from golive_tui.core.evidence import Evidence
+from golive_tui.core.scan.detectors.go.astgrep import Config, SgNode
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.rules import alt
 from golive_tui.core.scan.detectors.go.summaries import n, split, with_notes

@@ -25,11 +25,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ast_grep_py import SgNode
-
 from golive_tui.core.evidence import Evidence, Polarity
+from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
-from golive_tui.core.scan.detectors.go.rules import alt
+from golive_tui.core.scan.detectors.go.rules import alt, lazy
 from golive_tui.core.scan.detectors.go.summaries import n
 from golive_tui.core.scan.detectors.go.tree import (
     File,
@@ -43,8 +42,8 @@ PPROF = "go.pprof"
 PPROF_IMPORT = "net/http/pprof"
 
 _SERVE_HANDLER_ARG = {"ListenAndServe": 1, "ListenAndServeTLS": 3, "Serve": 1, "ServeTLS": 1}
-_ADMIN = re.compile(r"^(?:[A-Z]+\s+)?/(?:debug|metrics|health|healthz|livez|readyz|ready|ping)\b")
-_LOOPBACK = re.compile(r"^(?:localhost|127\.\d+\.\d+\.\d+|\[::1\]|::1)(?::\d*)?$")
+_ADMIN = lazy(r"^(?:[A-Z]+\s+)?/(?:debug|metrics|health|healthz|livez|readyz|ready|ping)\b")
+_LOOPBACK = lazy(r"^(?:localhost|127\.\d+\.\d+\.\d+|\[::1\]|::1)(?::\d*)?$")
 
 
 def _opens(seen: Seen) -> bool:
@@ -75,7 +74,7 @@ def _address(f: File, node: SgNode | None) -> tuple[str, bool | None]:
     text = string_value(node)
     if text is None:
         return node.text(), None
-    return text, bool(_LOOPBACK.match(text))
+    return text, bool(_LOOPBACK().match(text))
 
 
 def _record(f: File, by_kind: Mapping[str, list[SgNode]]) -> None:
@@ -96,7 +95,7 @@ def _record(f: File, by_kind: Mapping[str, list[SgNode]]) -> None:
                 )
         elif name in ("Handle", "HandleFunc") and args:
             route = string_value(args[0])
-            if route is not None and not _ADMIN.match(route):
+            if route is not None and not _ADMIN().match(route):
                 facts.setdefault("routes", []).append({"line": line, "route": route})
     assignments = list(by_kind.get("assignment_statement", []))
     for lit in by_kind.get("composite_literal", []):
@@ -152,7 +151,7 @@ def _mounts(f: File, facts: dict[str, Any]) -> None:
         if route is not None and len(args) >= 2:
             if uses.search(" ".join(a.text() for a in args[1:])):
                 mounts.setdefault(receiver, f.line(call.range().start.line))
-            elif not _ADMIN.match(route):
+            elif not _ADMIN().match(route):
                 routes.setdefault(receiver, []).append(route)
         if name in ("ListenAndServe", "ListenAndServeTLS") and len(args) >= 2:
             served[args[1].text()] = _address(f, args[0])

@@ -11,14 +11,13 @@ says nothing about its endpoints: that import is left out and the summary says s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
-from ast_grep_py import SgNode
-
 from golive_tui.core.evidence import Evidence
+from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
+from golive_tui.core.scan.detectors.go.rules import lazy
 from golive_tui.core.scan.detectors.go.summaries import generic
 from golive_tui.core.scan.detectors.go.tree import (
     File,
@@ -31,7 +30,7 @@ RATELIMIT = "go.ratelimit"
 
 GENERIC_LIMITERS = ("golang.org/x/time/rate", "go.uber.org/ratelimit", "github.com/juju/ratelimit")
 _CALLS = ("Allow", "AllowN", "Wait", "WaitN", "Reserve", "ReserveN", "Take", "TakeAvailable")
-_SERVING = re.compile(
+_SERVING = lazy(
     r"\bResponseWriter\b|\.ServeHTTP\(|\bStatusTooManyRequests\b|\bResourceExhausted\b|\b429\b"
 )
 
@@ -63,7 +62,7 @@ def _record(f: File, by_kind: Mapping[str, list[SgNode]]) -> None:
             continue
         func = enclosing_function(call)
         line = f.line(call.range().start.line)
-        if func is not None and mentions(f, func, _SERVING):
+        if func is not None and mentions(f, func, _SERVING()):
             facts.setdefault("guards", []).append(line)
         else:
             facts.setdefault("paces", []).append(line)

@@ -13,11 +13,10 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from ast_grep_py import SgNode
-
 from golive_tui.core.evidence import Evidence
 from golive_tui.core.scan.detectors.go import handrolled as hr
 from golive_tui.core.scan.detectors.go import routetable as rt
+from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.rules import alt, rules, trie
 from golive_tui.core.scan.detectors.go.summaries import generic, n

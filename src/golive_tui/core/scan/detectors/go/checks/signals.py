@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ast_grep_py import SgNode
-
 from golive_tui.core.evidence import Evidence
+from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.rules import alt
 from golive_tui.core.scan.detectors.go.summaries import n, split, with_notes

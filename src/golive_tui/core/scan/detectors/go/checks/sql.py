@@ -7,12 +7,11 @@ import re
 from bisect import bisect_right
 from functools import cache
 
-from ast_grep_py import SgNode
-
 from golive_tui.core.evidence import Evidence
+from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.fragments import Layout, _boundary
-from golive_tui.core.scan.detectors.go.rules import rules, trie
+from golive_tui.core.scan.detectors.go.rules import lazy, rules, trie
 from golive_tui.core.scan.detectors.go.summaries import n, split, with_notes
 from golive_tui.core.scan.detectors.go.tree import (
     CON,
@@ -29,7 +28,7 @@ from golive_tui.core.scan.detectors.go.tree import (
 SQL = "go.sql_string_building"
 ROWS = "go.rows_close"
 
-_CTX_ARG = re.compile(r"(?i)^(ctx|\w*ctx|\w*context\w*|context\.\w+\(.*\)|r\.Context\(\))$")
+_CTX_ARG = lazy(r"(?i)^(ctx|\w*ctx|\w*context\w*|context\.\w+\(.*\)|r\.Context\(\))$")
 
 
 def _opens(seen: Seen) -> bool:
@@ -39,7 +38,7 @@ def _opens(seen: Seen) -> bool:
     )
 
 
-_ROWS_WORD = re.compile(r"(?i)rows")
+_ROWS_WORD = lazy(r"(?i)rows")
 
 
 def _yields(f: File) -> bool:
@@ -48,7 +47,7 @@ def _yields(f: File) -> bool:
     file) or a rows variable. `.Exec(` alone opened this gate in 13 of moby's files that hold
     no SQL (a container's exec)."""
     r = rules()
-    if f.imports_any(r.sql_imports) or _ROWS_WORD.search(f.text, f.body):
+    if f.imports_any(r.sql_imports) or _ROWS_WORD().search(f.text, f.body):
         return True
     lay = f.layout()
     if lay is None:
@@ -56,7 +55,7 @@ def _yields(f: File) -> bool:
     text = f.text
     where = re.compile(_where(f.imports_any(r.sqlx_imports)))
     asked: dict[int, bool] = {}
-    for m in r.sql_keywords.finditer(text, f.body):
+    for m in r.sql_keywords().finditer(text, f.body):
         t = lay.token_at(m.start())
         if t >= 0 and text[lay.tok_starts[t]] != "/":
             i = bisect_right(lay.starts, m.start()) - 1
@@ -122,7 +121,7 @@ def _on_call(
 def _sql(f: File, call: SgNode, method: str, args: list[SgNode]) -> None:
     r = rules()
     index = r.sql_methods.get(method, r.sqlx_methods.get(method, 0))
-    if not method.endswith("Context") and args and _CTX_ARG.match(args[0].text()):
+    if not method.endswith("Context") and args and _CTX_ARG().match(args[0].text()):
         index += 1  # pgx: pool.Query(ctx, sql, ...)
     if index >= len(args):
         return
@@ -131,13 +130,13 @@ def _sql(f: File, call: SgNode, method: str, args: list[SgNode]) -> None:
     shape = _query_shape(f, query, func, 0)
     sql_file = f.imports_any(r.sql_imports)
     if shape.built:
-        looks_sql = any(r.sql_keywords.search(p) for p in shape.literals)
+        looks_sql = any(r.sql_keywords().search(p) for p in shape.literals)
         if looks_sql or (not shape.literals and sql_file):
             f.add(SQL, call, CON, method=method, built_with=sorted(shape.built))
-    elif shape.constant and (any(r.sql_keywords.search(p) for p in shape.literals) or sql_file):
+    elif shape.constant and (any(r.sql_keywords().search(p) for p in shape.literals) or sql_file):
         f.add(SQL, call, POS, method=method)
     if method in r.rows_methods:
-        looks_sql = any(r.sql_keywords.search(p) for p in shape.literals)
+        looks_sql = any(r.sql_keywords().search(p) for p in shape.literals)
         _rows(f, call, func, looks_sql or sql_file)
 
 

@@ -14,11 +14,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ast_grep_py import SgNode
-
 from golive_tui.core.evidence import Evidence, Polarity
+from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
-from golive_tui.core.scan.detectors.go.rules import alt
+from golive_tui.core.scan.detectors.go.rules import alt, lazy
 from golive_tui.core.scan.detectors.go.summaries import n, split
 from golive_tui.core.scan.detectors.go.tree import (
     CON,
@@ -155,7 +154,7 @@ _UNIT_WORD = r"\.(?:Second|Minute|Hour|Millisecond)\b"
 
 #: A timeout named and given a literal-looking value (`ReadTimeout: 5`, `const
 #: readTimeout = 10 * time.Second`), not read from elsewhere (`ReadTimeout: cfg.X`).
-_DEFINES = re.compile(
+_DEFINES = lazy(
     r"[Tt]imeout\w*\s*(?:time\.Duration\s*)?[:=]\s*\(?\s*(?:\d|\w+\.(?:Second|Minute|Hour|Millisecond|Duration)\b)"
 )
 
@@ -163,7 +162,7 @@ _DEFINES = re.compile(
 def _defs_opens(seen: Seen) -> bool:
     # Only files that define a timeout-named value: parsing every file that mentions
     # time.Second would cost the scan a third more.
-    return bool(seen.words & _UNITS) and _DEFINES.search(seen.f.text) is not None
+    return bool(seen.words & _UNITS) and _DEFINES().search(seen.f.text) is not None
 
 
 def _defs_rule(f: File) -> RulePart:
