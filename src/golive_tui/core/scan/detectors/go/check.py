@@ -15,9 +15,9 @@ from typing import Any
 from golive_tui.core.evidence import Evidence
 from golive_tui.core.scan.detectors.base import EMPTY
 from golive_tui.core.scan.detectors.go.astgrep import SgNode
-from golive_tui.core.scan.detectors.go.records import NamedTuple
 from golive_tui.core.scan.detectors.go.rules import Rules
 from golive_tui.core.scan.detectors.go.tree import File
+from golive_tui.core.tuples import NamedTuple
 
 Summary = Callable[[list[Evidence], list[str]], str]
 #: A verdict over the whole repository: (evidence, this detector's per-file facts by path,

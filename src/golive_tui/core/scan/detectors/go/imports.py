@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from golive_tui.core.scan.detectors.go.records import NamedTuple
 from golive_tui.core.scan.detectors.go.rules import lazy, rules
+from golive_tui.core.tuples import NamedTuple
 
 # A block comment unrolled (`/\*[^*]*\*+(?:[^/*][^*]*\*+)*/`, what `/\*.*?\*/` matches) and a
 # string as runs of plain characters (`"[^"\\\n]*(?:\\[^\n][^"\\\n]*)*"`, what a per-character

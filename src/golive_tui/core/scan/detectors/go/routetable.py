@@ -22,7 +22,6 @@ import re
 from typing import Any
 
 from golive_tui.core.scan.detectors.go.astgrep import SgNode
-from golive_tui.core.scan.detectors.go.records import NamedTuple
 from golive_tui.core.scan.detectors.go.rules import lazy
 from golive_tui.core.scan.detectors.go.tree import (
     File,
@@ -34,6 +33,7 @@ from golive_tui.core.scan.detectors.go.tree import (
     parameter_position,
     string_value,
 )
+from golive_tui.core.tuples import NamedTuple
 
 MAX_PATH = 1024
 _HANDLER_MAX = 120

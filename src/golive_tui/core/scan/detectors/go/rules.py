@@ -14,7 +14,7 @@ from typing import Any
 
 from golive_tui.core import tomlcache
 from golive_tui.core.hashing import blake2b
-from golive_tui.core.scan.detectors.go.records import NamedTuple
+from golive_tui.core.tuples import NamedTuple
 
 
 class ImportRule(NamedTuple):

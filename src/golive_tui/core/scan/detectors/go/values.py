@@ -11,8 +11,8 @@ otherwise reported as unknown together with where it comes from.
 from __future__ import annotations
 
 from golive_tui.core.scan.detectors.go.astgrep import SgNode
-from golive_tui.core.scan.detectors.go.records import NamedTuple
 from golive_tui.core.scan.detectors.go.tree import File, definitions, named
+from golive_tui.core.tuples import NamedTuple
 
 _UNITS = {
     "Nanosecond": 1,
