@@ -113,3 +113,27 @@ def test_a_scan_of_one_go_file_compiles_no_trigger_pattern() -> None:
         check=True,
     )
     assert done.stdout.split() == ["0", "1"]
+
+
+@pytest.mark.parametrize("beside", [True, False], ids=["beside", "not found"])
+def test_ast_grep_parses_whether_or_not_its_extension_is_found_beside_the_package(
+    beside: bool,
+) -> None:
+    """The extension module is loaded alone when it is found beside its package; a release
+    that names it otherwise still parses, through the package's own import."""
+    hide = "" if beside else 'importlib.machinery.EXTENSION_SUFFIXES[:] = [".none-such"]'
+    code = f"""
+        import importlib.machinery
+        import sys
+        {hide}
+        from golive_tui.core.scan.detectors.go import astgrep
+        root = astgrep.SgRoot("package main\\nfunc main() {{}}\\n", "go").root()
+        print("ast_grep_py" in sys.modules, root.kind())
+        """
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == [str(not beside), "source_file"]
