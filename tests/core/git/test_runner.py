@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,20 @@ def test_a_spooled_command_gives_what_a_piped_one_does(
         proc.wait(timeout=60)  # git ran to its end with nobody reading (a pipe would block)
     assert len(piped) > 200_000
     assert runner.collect(proc, "ls-files", timeout=60) == piped
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_a_spooled_command_left_unread_closes_its_file(tmp_path: Path) -> None:
+    """A scan stopped before it read git's listing (a quit, a rescan) leaks no descriptor."""
+    before = len(list(Path("/proc/self/fd").iterdir()))
+    for _ in range(5):
+        proc = runner.start(tmp_path, ["version"], repo=False, spool=True)
+        proc.wait(timeout=60)
+        assert proc.stderr is not None
+        proc.stderr.close()
+        del proc
+    gc.collect()
+    assert len(list(Path("/proc/self/fd").iterdir())) == before
 
 
 def test_a_failed_spooled_command_says_what_git_said(tmp_path: Path) -> None:

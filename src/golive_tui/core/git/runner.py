@@ -319,12 +319,12 @@ def start(
         env = _with_config(_base_env(refresh=True), _repo_filters(cwd) if repo else ())
     _with_config(env, config)
     command = [git_executable(), *args]
-    fd = _spool() if spool else None
-    if fd is not None:
+    file = _spool() if spool else None
+    if file is not None:
         try:
-            return _Spooled(fd, command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=fd, env=env)
+            return _Spooled(file, command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=file, env=env)
         except BaseException:
-            os.close(fd)
+            file.close()
             raise
     return subprocess.Popen(
         command,
@@ -336,26 +336,28 @@ def start(
     )
 
 
-def _spool() -> int | None:
-    """An anonymous in-memory file for git's output; None where there is none (a pipe then)."""
+def _spool() -> IO[bytes] | None:
+    """An anonymous in-memory file for git's output; None where there is none (a pipe then).
+    A file object, not a descriptor: one left unread (a scan stopped) is closed when it goes."""
     try:
-        return os.memfd_create("golive-git", os.MFD_CLOEXEC)
+        fd = os.memfd_create("golive-git", os.MFD_CLOEXEC)
     except (AttributeError, OSError):  # not Linux, or a kernel or sandbox without memfd
         return None
+    return open(fd, "w+b", buffering=0)  # noqa: PTH123 (a descriptor, not a path)
 
 
 class _Spooled(subprocess.Popen[bytes]):
     """A git process whose output goes to the in-memory file `spool` (`start(spool=True)`)."""
 
-    def __init__(self, spool: int, command: list[str], **kwargs: Any) -> None:
+    def __init__(self, spool: IO[bytes], command: list[str], **kwargs: Any) -> None:
         self.spool = spool
         super().__init__(command, stderr=subprocess.PIPE, **kwargs)
 
     def output(self) -> bytes:
         """Everything git wrote, once it has exited; the file is closed."""
-        with open(self.spool, "rb", closefd=True) as spool:  # noqa: PTH123 (a descriptor)
-            spool.seek(0)
-            return spool.read()
+        with self.spool:
+            self.spool.seek(0)
+            return self.spool.read()
 
 
 def communicate(proc: subprocess.Popen[bytes], what: str, *, timeout: float) -> tuple[bytes, bytes]:
@@ -366,7 +368,7 @@ def communicate(proc: subprocess.Popen[bytes], what: str, *, timeout: float) -> 
         proc.kill()
         proc.communicate()
         if isinstance(proc, _Spooled):
-            os.close(proc.spool)
+            proc.spool.close()
         raise GitError(f"git {what} did not finish within {timeout:.0f}s") from None
     if isinstance(proc, _Spooled):
         out = proc.output()
