@@ -45,6 +45,8 @@ def test_stand_ins_answer_as_the_families_do(user_cache: Path) -> None:
         assert stand_in.prefilter() == family.prefilter()
         assert families.family_class(stand_in) == families.family_class(family)
         assert families.source_file(stand_in) == families.source_file(family)
+        for flag in ("reads_go_tests", "finalize_sorts", "skips_go_files"):  # the plan's asks
+            assert getattr(stand_in, flag) is getattr(family, flag, False), flag
         for path in ("a.go", "a_test.go", "Dockerfile", ".github/workflows/ci.yml", "go.mod"):
             assert stand_in.matches(path) == family.matches(path)
     assert first.owner.keys() == again.owner.keys()

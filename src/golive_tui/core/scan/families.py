@@ -3,9 +3,9 @@
 A warm scan whose files all come from the per-file cache, whose plan is remembered and whose
 families' results come back from the finalize memo (finalmemo.py) never runs a family's code:
 it asks each for its name, version, detector ids, prefilter literals, whether it reads Go tests
-and whether it wants `a.go` / `a_test.go`. Importing every family for that (the Go checks, the
-CI walk, the Dockerfile parser...) was the largest part of such a scan's `load` phase (~30 ms of
-moby's warm scan). After a scan that imported them, those answers are kept in the user's cache
+(or never a Go file) and whether it wants `a.go` / `a_test.go`. Importing every family for that
+(the Go checks, the CI walk, the Dockerfile parser...) was the largest part of such a scan's
+`load` phase (~30 ms of moby's warm scan). After a scan that imported them, those answers are kept in the user's cache
 folder under the stamp of golive's code (`code_stamp`: any edit or upgrade is another stamp),
 and the next scan gets a `Deferred` stand-in per family that imports it on first real use
 (matching a new path, extracting, finalizing, preparing to fork).
@@ -94,6 +94,7 @@ class Deferred:
         self.detectors: tuple[str, ...] = tuple(desc["detectors"])
         self.reads_go_tests: bool = desc["reads_go_tests"]
         self.finalize_sorts: bool = desc.get("finalize_sorts") is True
+        self.skips_go_files: bool = desc.get("skips_go_files") is True  # filepass._plan
         self.family_class: str = desc["family_class"]
         self.source_file: str = desc["source_file"]
         self._module: str = desc["module"]
@@ -173,6 +174,7 @@ def _describe(extractor: Extractor) -> dict[str, Any] | None:
         "detectors": list(extractor.detectors),
         "reads_go_tests": bool(getattr(extractor, "reads_go_tests", False)),
         "finalize_sorts": bool(getattr(extractor, "finalize_sorts", False)),  # finalmemo.py
+        "skips_go_files": bool(getattr(extractor, "skips_go_files", False)),  # filepass.py
         "family_class": family_class(extractor),
         "source_file": source_file(extractor),
         "module": kind.__module__,

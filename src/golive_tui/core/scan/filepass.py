@@ -105,12 +105,16 @@ class FilePass:
         # a flag looked up each time), and the file-name rule runs only on names the regex
         # says it could turn down (as in path_facts). 8x moby cold, 13.5k paths: 54 -> 50 ms.
         test_readers = [e for e in extractors if getattr(e, "reads_go_tests", False)]
+        # A Go file is asked only of the families that may want one (`skips_go_files`:
+        # common.GO_FILE_PROMISE): 8x moby's 11,240 Go files, ~67k calls less, plan 62 -> 51 ms.
+        go_readers = [e for e in extractors if not getattr(e, "skips_go_files", False)]
         readable, readable_test = self.scope.readable, self.scope.readable_test
         named, target = _named_suffix().search, self.target
         for f in files:
             path = f.path
             if readable(path):
-                asked = extractors
+                go = path.endswith(".go") and path[-4:-3] not in ("", ".", "/")
+                asked = go_readers if go else extractors
             elif readable_test(path):
                 asked = test_readers
             else:

@@ -303,12 +303,10 @@ def _links(
     build: _How = (linker.key("build"), build_file, (b"go ", b"main:", b"ko://", b"/"), None)
     # manifests and CI also depend on which Dockerfiles belong to whom
     linker.extend_fingerprint(sorted((p, t.main) for p, t in dockerfiles.items()))
-    manifests: _How = (
-        linker.key("manifest"),
-        _nothing,
-        (b"image:", b"build:", b"context:"),
-        manifest,
-    )
+    # No prefilter: `manifest_links` finds the lines holding `image:`, `build:` or
+    # `context:` (none: nothing links), so a prefilter for the same keys searched the bytes
+    # once more (8x moby's 576 manifests, 100 MB: ~17 ms of CPU).
+    manifests: _How = (linker.key("manifest"), _nothing, (), manifest)
     linker.prefetch([(by_kind["build"], build, 8), (by_kind["manifest"], manifests, 1)])
     for f in by_kind["build"]:
         for target, link in linker.links(f, *build):

@@ -161,3 +161,19 @@ def test_only_an_l_lowers_to_an_l() -> None:
     `.yaml` ends in `l` or `L` (no other character lowers to one ending in `l`)."""
     ends = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
     assert sorted(c for c in ends if c.lower().endswith("l")) == ["L", "l"]
+
+
+def test_a_family_that_skips_go_files_wants_none() -> None:
+    """`skips_go_files` (common.GO_FILE_PROMISE): no Go file the plan leaves out is one the
+    family would want, on every shape (the plan's own test compares whole plans)."""
+    from golive_tui.core.scan.detectors import FAMILIES, load_families
+
+    families = [
+        e for e in load_families(FAMILIES).extractors if getattr(e, common.GO_FILE_PROMISE, False)
+    ]
+    assert {e.name for e in families} >= {"ci", "build", "k8s", "dockerfile", "gomod", "golangci"}
+    go_names = [n for n in NAMES if n.endswith(".go")] + ["x_test.go", "a.pb.go", "Dockerfile.go"]
+    shapes = [f"{d}/{n}" if d else n for d in FOLDERS for n in go_names]
+    for path in shapes + PATHS:
+        if path.endswith(".go") and path[-4:-3] not in ("", ".", "/"):
+            assert not any(e.matches(path) for e in families), path

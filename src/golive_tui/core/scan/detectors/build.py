@@ -145,6 +145,8 @@ class BuildExtractor:
         """PyYAML imported before the scan forks (each worker would import it: ~11 ms)."""
         yamlutil.prepare()
 
+    skips_go_files = True  # common.GO_FILE_PROMISE: the plan asks it about no Go file
+
     # Makefiles, Dockerfiles, GoReleaser, promu and Taskfiles, CI definitions and scripts,
     # outside foreign folders; never a Go file (common.family_matcher).
     matches = staticmethod(common.family_matcher(common.BUILD_NAME))

@@ -444,6 +444,8 @@ class CIExtractor:
 
         yamlutil.prepare()
 
+    skips_go_files = True  # common.GO_FILE_PROMISE: the plan asks it about no Go file
+
     # CI definitions, included Makefiles, Taskfiles, scripts, Dockerfiles (the stages a
     # `docker buildx bake` target builds) and bake files, outside foreign folders; never a
     # Go file. Answered from the path's classes (common.family_matcher).

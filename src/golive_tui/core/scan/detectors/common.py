@@ -229,6 +229,12 @@ def folder_class(folder: str) -> int:
     return bits if _SCRIPT_DIRS.isdisjoint(segments) else bits | SCRIPT_FOLDER
 
 
+#: What a family's `skips_go_files = True` promises: its `matches(path)` is False for every
+#: path ending in `.go` whose character before `.go` is not a dot or a slash (`is_go_file`'s
+#: quick answer), so the plan does not ask it about one (tests/.../test_path_matches.py).
+GO_FILE_PROMISE = "skips_go_files"
+
+
 def family_matcher(by_name: int) -> Callable[[str], bool]:
     """The CI or build family's `matches` (`by_name`: CI_NAME or BUILD_NAME): a file it
     reads by name, a CI definition (`ci_system`) or a script (`is_script`), outside foreign

@@ -211,6 +211,8 @@ class GoModExtractor:
     version = "2"
     detectors = (DETECTOR,)
 
+    skips_go_files = True  # common.GO_FILE_PROMISE: the plan asks it about no Go file
+
     def matches(self, path: str) -> bool:
         return (
             path.endswith("go.mod")

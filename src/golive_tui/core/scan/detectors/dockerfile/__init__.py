@@ -30,6 +30,8 @@ class DockerfileExtractor:
     version = "3"  # 3: continuation lines joined as BuildKit joins them; could-not-tell
     detectors = (*DETECTORS, DOCKERIGNORE)
 
+    skips_go_files = True  # common.GO_FILE_PROMISE: the plan asks it about no Go file
+
     def matches(self, path: str) -> bool:
         # Every Dockerfile name holds "erfile" (docker-, container-): most paths end here.
         if "erfile" not in path.lower():
