@@ -3,6 +3,7 @@ a guess that changes when the imports happen, never what is printed."""
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -58,21 +59,25 @@ def test_early_imports_follow_the_guess_and_change_nothing(
         warmed.append(real_warm(*args, **kwargs))
         return warmed[-1]
 
-    monkeypatch.setattr(memo, "_load_scan", lambda: (loads.append(1), real())[1])
+    def load(until: Any = None) -> None:
+        loads.append(until is None)  # True: everything; False: while git lists the tree
+        real(until)
+
+    monkeypatch.setattr(memo, "_load_scan", load)
     monkeypatch.setattr(engine, "warm", warm)
     first = scan_json(root)
-    assert loads == [1] and len(warmed) == 1 and not _hit(first)  # no memo yet: a sure miss
+    assert loads == [True] and len(warmed) == 1 and not _hit(first)  # no memo: a sure miss
     change, early, answered = CASES[case]
     change(root)
     loads.clear()
     warmed.clear()
     text = scan_json(root)
-    assert bool(loads) is early and bool(warmed) is early
+    assert loads == [early] and bool(warmed) is early
     assert _hit(text) is answered
     if early and case != "memos removed":  # the cache read early holds the scan's entries
         assert warmed[0].cache._shards
     # The same report without early imports, and without the plan and cache made early.
-    monkeypatch.setattr(memo, "_load_scan", lambda: None)
+    monkeypatch.setattr(memo, "_load_scan", lambda until=None: None)
     monkeypatch.setattr(engine, "warm", lambda *args, **kwargs: None)
     _forget(root)
     assert _facts(text) == _facts(scan_json(root))
@@ -117,3 +122,28 @@ def test_the_guess_compares_the_reflog_with_the_newest_memo(
     assert not opened.likely_miss(loc)
     os.utime(reflog, (past + 20, past + 20))  # HEAD moved after the memo
     assert opened.likely_miss(loc)
+
+
+def test_imports_made_while_git_lists_stop_when_git_has_answered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without a likely miss, the scan's modules are imported one at a time while git has not
+    answered (asked before each): a memo hit waits for at most one module's import."""
+    imported: list[str] = []
+    monkeypatch.setattr(importlib, "import_module", imported.append)
+    answers = iter([False, False, True])
+    memo._load_scan(until=lambda: next(answers))
+    assert imported == list(memo._SCAN_MODULES[:2])
+    imported.clear()
+    memo._load_scan(until=lambda: False)
+    assert imported == list(memo._SCAN_MODULES)
+
+
+def test_a_listing_says_when_git_has_answered(make_repo: RepoFactory) -> None:
+    root = make_repo(FILES)
+    listing = git_listing.Listing(git_listing.locate(root))
+    for proc in listing._procs or ():
+        proc.wait(timeout=60)
+    assert listing.listed()
+    listing.raw()
+    assert listing.listed()

@@ -275,6 +275,11 @@ class Listing:
             self._procs = (status, ls_files)
         self._raw: tuple[bytes, bytes] | None = None
 
+    def listed(self) -> bool:
+        """Whether git has answered (both commands exited, or the output was read)."""
+        procs = self._procs
+        return procs is None or all(proc.poll() is not None for proc in procs)
+
     def raw(self) -> tuple[bytes, bytes]:
         """`git status` and `git ls-files` output as git printed it (the scan memo's key)."""
         if self._raw is None:

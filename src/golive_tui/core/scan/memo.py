@@ -57,7 +57,7 @@ from golive_tui.core.scan.memokey import deps_unchanged as _deps_unchanged
 from golive_tui.core.scan.memokey import golive_files as _golive_files
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from golive_tui.core.git.worktree import Change
     from golive_tui.core.scan.config import Config
@@ -131,6 +131,8 @@ def scan_json(
         from golive_tui.core.scan.engine import warm
 
         warmed = warm(loc, only, vendor=vendor)  # while git lists the tree
+    else:
+        _load_scan(until=listing.listed)
     if memo is not None:
         text = memo.answer(listing, started, located)
         if text is not None:
@@ -181,15 +183,22 @@ _SCAN_MODULES = (
 )
 
 
-def _load_scan() -> None:
-    """Import what the scan needs while git lists the tree, when the memo will likely not
-    answer: the wait for git's `status` is otherwise idle. What it buys: moby's warm scan
+def _load_scan(until: Callable[[], bool] | None = None) -> None:
+    """Import what the scan needs while git lists the tree: the wait for git's `status` is
+    otherwise idle. When the memo will likely miss, all of it. What it buys: moby's warm scan
     whose memo misses 0.90x the wall time (14 alternating pairs, ~10 ms: its ~20 ms of
-    imports ran after git answered); on a hit it would cost that CPU for nothing, hence
-    `Memo.likely_miss`."""
+    imports ran after git answered).
+
+    Otherwise (`until`: whether git has answered) one module at a time, until git answers: a
+    hit would spend that CPU for nothing, but the core is idle meanwhile and git is asked
+    between modules, so the hit waits at most one module's import; a scan after an edit (a
+    miss no cheap sign announces: HEAD did not move) finds what was imported. No thread: one
+    that imported meanwhile held the interpreter when git answered, and hits waited 3-9 ms."""
     import importlib
 
     for name in _SCAN_MODULES:
+        if until is not None and until():
+            return
         with contextlib.suppress(ImportError):  # imported again where used, failing there
             importlib.import_module(name)
 
