@@ -51,13 +51,19 @@ def test_early_imports_follow_the_guess_and_change_nothing(
     make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch, case: str
 ) -> None:
     root = make_repo(FILES)
-    loads: list[int] = []
-    warmed: list[engine.Warmed] = []
+    loads: list[bool] = []
+    warmed: list[engine.Warmed] = []  # made in full (a likely miss)
+    partly: list[engine.Warmed | None] = []  # made while git lists the tree (timing decides)
     real, real_warm = memo._load_scan, engine.warm
 
-    def warm(*args: Any, **kwargs: Any) -> engine.Warmed:
-        warmed.append(real_warm(*args, **kwargs))
-        return warmed[-1]
+    def warm(*args: Any, **kwargs: Any) -> engine.Warmed | None:
+        made = real_warm(*args, **kwargs)
+        if kwargs.get("until") is None:
+            assert made is not None
+            warmed.append(made)
+        else:
+            partly.append(made)
+        return made
 
     def load(until: Any = None) -> None:
         loads.append(until is None)  # True: everything; False: while git lists the tree
@@ -65,6 +71,7 @@ def test_early_imports_follow_the_guess_and_change_nothing(
 
     monkeypatch.setattr(memo, "_load_scan", load)
     monkeypatch.setattr(engine, "warm", warm)
+    monkeypatch.setattr(memo, "spare_core", lambda: True)  # not the test machine's load
     first = scan_json(root)
     assert loads == [True] and len(warmed) == 1 and not _hit(first)  # no memo: a sure miss
     change, early, answered = CASES[case]
@@ -73,6 +80,7 @@ def test_early_imports_follow_the_guess_and_change_nothing(
     warmed.clear()
     text = scan_json(root)
     assert loads == [early] and bool(warmed) is early
+    assert not (early and partly)  # a likely miss warms in full, never partly
     assert _hit(text) is answered
     if early and case != "memos removed":  # the cache read early holds the scan's entries
         assert warmed[0].cache._shards
@@ -147,3 +155,56 @@ def test_a_listing_says_when_git_has_answered(make_repo: RepoFactory) -> None:
     assert listing.listed()
     listing.raw()
     assert listing.listed()
+
+
+def test_a_scan_warmed_in_part_reports_what_a_scan_without_it_does(
+    make_repo: RepoFactory,
+) -> None:
+    """Warmed while git lists the tree, the plan and cache stop where git answered: nothing
+    when it had answered already, some shards read, the rest read when first asked."""
+    root = make_repo(FILES)
+    scan_json(root)
+    loc = git_listing.locate(root)
+    assert engine.warm(loc, None, vendor=False, until=lambda: True) is None
+    answers = iter([False, False, False])  # the plan, then two shards read
+
+    part = engine.warm(loc, None, vendor=False, until=lambda: next(answers, True))
+    assert part is not None and len(part.cache._shards) == 2
+    report = engine.prepared_scan(
+        loc, None, git_listing.Listing(loc), engine.RunInfo(), warmed=part
+    )
+    plain = engine.prepared_scan(loc, None, git_listing.Listing(loc), engine.RunInfo())
+    assert report.results == plain.results and report.stats.cache_hits == plain.stats.cache_hits
+
+
+def test_without_a_spare_core_a_likely_hit_does_nothing_while_git_lists(
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a busy machine the work done while git lists the tree would take git's core: a
+    scan that expects a hit waits for git instead (a likely miss still imports in full)."""
+    root = make_repo(FILES)
+    scan_json(root)
+    loads: list[object] = []
+    real = memo._load_scan
+    monkeypatch.setattr(memo, "_load_scan", lambda until=None: (loads.append(until), real(until)))
+    monkeypatch.setattr(memo, "spare_core", lambda: False)
+    _edit(root)
+    edited = scan_json(root)
+    assert loads == [] and not _hit(edited)
+    _commit(root)
+    scan_json(root)
+    assert loads == [None]  # HEAD moved: a likely miss
+
+
+@pytest.mark.parametrize(("runnable", "spare"), [(1, True), (2, False), (5, False)])
+def test_a_core_is_spare_when_nothing_else_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runnable: int, spare: bool
+) -> None:
+    from golive_tui.core.scan import cores
+
+    loadavg = tmp_path / "loadavg"
+    loadavg.write_text(f"0.00 0.00 0.00 {runnable}/300 12345\n")
+    real = cores.free_cpus
+    monkeypatch.setattr(cores, "cpus", lambda: 2)
+    monkeypatch.setattr(cores, "free_cpus", lambda n: real(n, str(loadavg), 2))
+    assert cores.spare_core() is spare

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import marshal
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -238,12 +238,15 @@ class ScanCache:
         self._shards[name] = shard
         return shard
 
-    def preload(self, keys: Iterable[str], *, vendor: bool) -> None:
+    def preload(
+        self, keys: Iterable[str], *, vendor: bool, until: Callable[[], bool] | None = None
+    ) -> None:
         """Read every shard now and decode the buckets of `keys` (the extractors a scan will
-        ask), so a scan started later finds them in memory. What it buys: the scan memo calls
-        it while git lists the tree, when the memo will likely miss; git's `status` on 8x
-        moby leaves this process ~30 ms idle, and reading and decoding 8x moby's shards
-        costs ~35 ms that the read phase otherwise spends after git answered."""
+        ask), so a scan started later finds them in memory; `until`: asked before each shard,
+        stops when true (the rest is read when first asked, as without a preload). What it
+        buys: the scan memo calls it while git lists the tree; git's `status` on 8x moby
+        leaves this process ~30 ms idle, and reading and decoding 8x moby's shards costs
+        ~35 ms that the read phase otherwise spends after git answered."""
         if self.path is None:
             return
         names = [*sorted(_HEX), "_"]
@@ -251,6 +254,8 @@ class ScanCache:
             names += [f"v{name}" for name in names]
         wanted = list(keys)
         for name in names:
+            if until is not None and until():
+                return
             shard = self._bucket(name)  # a shard never written: empty, as when first asked
             for key in wanted:
                 shard.bucket(key)

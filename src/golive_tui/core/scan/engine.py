@@ -141,18 +141,28 @@ class Warmed(NamedTuple):
     cache: ScanCache
 
 
-def warm(loc: git_listing.Location, only: Sequence[str] | None, *, vendor: bool) -> Warmed:
+def warm(
+    loc: git_listing.Location,
+    only: Sequence[str] | None,
+    *,
+    vendor: bool,
+    until: Callable[[], bool] | None = None,
+) -> Warmed | None:
     """Plan a `prepared_scan` and read the per-file cache it will ask, now: the scan memo
-    calls this while git lists the tree, when the memo will likely miss (cache.preload says
-    what it buys). The scan given it plans nothing and loads nothing again."""
+    calls this while git lists the tree (cache.preload says what it buys). The scan given
+    it plans nothing and loads nothing again. `until`: asked between steps (the plan, the
+    cache, each shard), stops when true: None if it was true before the plan was made, else
+    the plan and the cache as far as they were read."""
     from golive_tui.core.scan.cache import ScanCache
     from golive_tui.core.scan.target import HEADERS
     from golive_tui.core.services.memo import KEY as SCOPE_KEY
 
+    if until is not None and until():
+        return None
     planned = _planned(loc.root, only, None)
     cache = ScanCache.load(_cache_file(loc) if loc.is_git else None)
     keys = [ScanCache.key(e.name, e.version) for e in (*planned[1].extractors, HEADERS)]
-    cache.preload([*keys, SCOPE_KEY], vendor=vendor)
+    cache.preload([*keys, SCOPE_KEY], vendor=vendor, until=until)
     return Warmed(tuple(only or ()), planned, cache)
 
 

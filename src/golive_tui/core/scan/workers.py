@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from golive_tui.core.git import listing as git_listing
 from golive_tui.core.scan import pipes
 from golive_tui.core.scan import reader as reader_mod
+from golive_tui.core.scan.cores import cpus as _cpus
+from golive_tui.core.scan.cores import free_cpus as _free_cpus
 from golive_tui.core.scan.report import PROGRESS_STEPS, Progress
 
 if TYPE_CHECKING:
@@ -117,41 +119,6 @@ def _weight(item: Work, reader: reader_mod.FileReader | None) -> int:
     if reader is None or not isinstance(file, git_listing.RepoFile):
         return _UNREAD_WEIGHT
     return reader.size_hint(file, _UNREAD_WEIGHT)
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
-def _free_cpus(cpus: int, loadavg: str = "/proc/loadavg", total: int | None = None) -> int:
-    """How many of this process's `cpus` are not busy with other work right now: the system's
-    processors (`total`) less the other runnable tasks (the fourth field of /proc/loadavg
-    counts them at this instant, this process included), at most `cpus`.
-
-    Forking pays only on an idle core: the whole cold scan of moby was 1.37x faster forked
-    with the second core idle, and 0.9x (slower) with it busy. The count is the whole
-    system's (a container sees its host's tasks), so it is compared with the whole system's
-    processors. The 1-minute load average lags by a minute (a test run that just ended still
-    counts), so it is only the fallback where /proc is missing; without either, every
-    processor counts as free.
-    """
-    total = total or os.cpu_count() or cpus
-    try:
-        fd = os.open(loadavg, os.O_RDONLY)
-        try:
-            data = os.read(fd, 256)
-        finally:
-            os.close(fd)
-        others = max(int(data.split()[3].split(b"/")[0]) - 1, 0)
-    except (OSError, ValueError, IndexError):
-        try:
-            others = round(os.getloadavg()[0])
-        except (OSError, AttributeError):
-            others = 0
-    return min(cpus, total - others)
 
 
 def _worker_count() -> int:
