@@ -127,3 +127,16 @@ def test_a_tools_module_is_shown_not_judged() -> None:
     result = run({"go.mod": "module a\n\ngo 1.25\n", "man/go.mod": "module a/man\n\ngo 1.19\n"})
     assert result.status is Status.FOUND
     assert [e.facts.get("not_judged", "") != "" for e in result.evidence] == [False, True]
+
+
+def test_a_line_without_quotes_loses_its_comment_as_the_quote_aware_walk_says() -> None:
+    """`_strip_comment`'s quick answer (no quote: the first `//`) is the character walk's."""
+    import itertools
+
+    from golive_tui.core.scan.detectors import gomod
+
+    parts = ["require", " ", "a/b", "//", "/", "x", "\t", '"', "`", "\\", "v1.2.3", "//c//", ""]
+    lines = {"".join(p) for n in range(1, 5) for p in itertools.product(parts, repeat=n)}
+    assert len(lines) > 10_000
+    for line in lines:
+        assert gomod._strip_comment(line) == gomod._strip_quoted_comment(line), line

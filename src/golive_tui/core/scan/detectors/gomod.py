@@ -122,6 +122,16 @@ def _tokens(line: str, number: int) -> list[str]:
 
 
 def _strip_comment(line: str) -> str:
+    if '"' not in line and "`" not in line:
+        # No quote, so the first `//` starts the comment: found in C instead of a look per
+        # character (most lines of a go.mod: 8x moby's 32 extracted 15.9 -> 4.1 ms).
+        at = line.find("//")
+        return line if at < 0 else line[:at]
+    return _strip_quoted_comment(line)
+
+
+def _strip_quoted_comment(line: str) -> str:
+    """`_strip_comment` of a line holding a quote: a `//` inside quotes is not a comment."""
     quote = ""
     for idx, ch in enumerate(line):
         if quote:
