@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import importlib
 import os
+import subprocess
+import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -143,8 +146,35 @@ def test_imports_made_while_git_lists_stop_when_git_has_answered(
     memo._load_scan(until=lambda: next(answers))
     assert imported == list(memo._SCAN_MODULES[:2])
     imported.clear()
-    memo._load_scan(until=lambda: False)
+    memo._load_scan(until=lambda: False)  # then the Go family, leaves first
+    go = [f"golive_tui.core.scan.detectors.go.{part}" for part in ("astgrep", "rules")]
+    assert imported[: len(memo._SCAN_MODULES) + 2] == [*memo._SCAN_MODULES, *go]
+    assert imported[-1] == "golive_tui.core.scan.detectors.go.extractor"
+    imported.clear()
+    memo._load_scan()  # a likely miss: the scan's modules, not the Go family (a warm scan)
     assert imported == list(memo._SCAN_MODULES)
+
+
+def test_the_go_family_parts_load_it_leaves_first() -> None:
+    """Each part imported in order loads no later part with it (each step stays short), and
+    together they are what importing the extractor loads."""
+    code = """
+        import importlib, sys
+        from golive_tui.core.scan.detectors import go
+        names = [f"{go.__name__}.{part}" for part in go.PARTS]
+        for at, name in enumerate(names):
+            importlib.import_module(name)
+            early = [n for n in names[at + 1 :] if n in sys.modules]
+            assert not early, (name, early)
+        family = {n for n in sys.modules if n.startswith(go.__name__ + ".")}
+        print(sorted(family - set(names)) == sorted(
+            n for n in family if n.startswith(go.__name__ + ".checks.")))
+        """
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True"]
 
 
 def test_a_listing_says_when_git_has_answered(make_repo: RepoFactory) -> None:

@@ -204,7 +204,12 @@ def _load_scan(until: Callable[[], bool] | None = None) -> None:
     one that imported meanwhile held the interpreter when git answered, hits waited 3-9 ms."""
     import importlib
 
-    for name in _SCAN_MODULES:
+    names: Iterable[str] = _SCAN_MODULES
+    if until is not None:  # then the Go family, which a scan after an edit of Go code needs
+        from golive_tui.core.scan.detectors import go
+
+        names = (*_SCAN_MODULES, *(f"{go.__name__}.{part}" for part in go.PARTS))
+    for name in names:
         if until is not None and until():
             return
         with contextlib.suppress(ImportError):  # imported again where used, failing there

@@ -30,3 +30,23 @@ def __getattr__(name: str) -> Any:
 
         return getattr(extractor, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+#: The family's modules, leaves first, as importing `extractor` loads them: the scan memo
+#: imports them one at a time while git lists the tree (memo._load_scan), each a short step,
+#: so a scan after editing a Go file finds the family loaded and a memo hit waits for at most
+#: one of them (`checks` loads every check: ~2 ms once the modules they share are in).
+PARTS = (
+    "astgrep",
+    "rules",
+    "fragments",
+    "tree",
+    "check",
+    "summaries",
+    "values",
+    "routetable",
+    "handrolled",
+    "imports",
+    "checks",
+    "extractor",
+)
