@@ -1,3 +1,3 @@
-from golive_tui.cli import main
+from golive_tui.cli import entry
 
-raise SystemExit(main())
+entry()

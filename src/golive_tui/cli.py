@@ -118,6 +118,52 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     return parser
 
 
+#: Commands that read, print and exit (no terminal UI, nothing left to write when they
+#: return): the process may end without tearing the interpreter down (`entry`).
+_QUICK = frozenset({"scan", "status", "gate", "verify"})
+#: The command `main` ran in this process, if any.
+_ran: list[str] = []
+
+
+def entry() -> None:
+    """The `golive` program: `main()`, then the process's end.
+
+    After a quick command (`_QUICK`) whose output is flushed, with no other thread and no
+    child process left, the process ends at once (`os._exit`) instead of tearing the
+    interpreter down: freeing every module and object one by one, and a last pass of the
+    cyclic collector over all of them, was pure cost for a process that is about to go.
+    What it buys (golive scan --format json): moby warm 119 -> 108 ms, a memo hit 72 -> 65 ms,
+    8x moby warm 304 -> 288 ms, cold 1.39 -> 1.33 s (paired runs). Anything else (a child
+    still running, output that cannot be flushed) ends the usual way."""
+    code = main()
+    if _ran and _ran[-1] in _QUICK and _alone():
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass  # a closed or broken stream: the usual end reports it as before
+        else:
+            os._exit(code)
+    sys.exit(code)
+
+
+def _alone() -> bool:
+    """Whether this process has no other thread and no child process (Linux: /proc)."""
+    import threading
+
+    if threading.active_count() != 1:
+        return False
+    from pathlib import Path
+
+    try:
+        for task in Path("/proc/self/task").iterdir():
+            if (task / "children").read_bytes().strip():
+                return False
+    except OSError:
+        return False  # no /proc to tell: the usual end
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if len(args_list) >= 3 and args_list[0] == "-C" and args_list[2] in COMMANDS:
@@ -134,6 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if run is None:
         build_parser([]).print_help(sys.stderr)
         return 2
+    _ran.append(str(args.command))
     # The output edge: repository text a command prints never reaches the terminal as a control
     # character (an OSC 52 clipboard write, a title change, a screen clear...).
     stdout, stderr = sys.stdout, sys.stderr
