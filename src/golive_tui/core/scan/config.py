@@ -39,13 +39,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from golive_tui.core.confine import UnsafePathError, read_confined
 from golive_tui.core.errors import GoliveError
 from golive_tui.core.globs import GlobSet, check
 from golive_tui.core.scan.buildtags import DEFAULT_TARGET, Target, TargetError, parse_target
 from golive_tui.core.scan.reader import DEFAULT_MAX_FILE_SIZE
+from golive_tui.core.tuples import NamedTuple
 
 CONFIG_PATH = ".golive/config.toml"
 #: The most `[scan] max_file_size` may be: a repository's config cannot make golive read (and

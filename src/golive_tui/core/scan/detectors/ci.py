@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 from golive_tui.core.evidence import DetectorResult, Evidence, Polarity, Status
 from golive_tui.core.scan.detectors import bake, ci_unseen, cloudbuild, common, yamlutil
@@ -28,6 +28,7 @@ from golive_tui.core.scan.detectors.ci_targets import (
     script_vars,
 )
 from golive_tui.core.scan.detectors.ci_vars import github_expand, github_refs, matrix_variants
+from golive_tui.core.tuples import NamedTuple
 
 HITS = {
     "tests": "ci.tests",

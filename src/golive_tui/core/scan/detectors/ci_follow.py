@@ -13,7 +13,7 @@ import re
 from collections import deque
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from golive_tui.core.evidence import Evidence, Polarity
 from golive_tui.core.scan.detectors import bake, common
@@ -26,6 +26,7 @@ from golive_tui.core.scan.detectors.ci_targets import (
 )
 from golive_tui.core.scan.detectors.ci_vars import assignments, flags_unknown, substitute
 from golive_tui.core.scan.detectors.yamlutil import YamlError
+from golive_tui.core.tuples import NamedTuple
 
 KINDS = ("tests", "race", "govulncheck", "golangci_lint")
 MAX_STEPS = 5000

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from golive_tui.core import filenames
 from golive_tui.core.evidence import DetectorResult, Evidence, Polarity, Status
 from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
+from golive_tui.core.tuples import NamedTuple
 
 # Folders whose files describe someone else's project or test input, never this service.
 _FOREIGN_DIRS = frozenset({"vendor", "testdata", "node_modules", "third_party", ".git"})

@@ -5,9 +5,9 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from golive_tui.core.scan.detectors.shell import _ASSIGN, Command, _operands, program, program_index
+from golive_tui.core.tuples import NamedTuple
 
 _MAKE_ARG_FLAGS = frozenset(
     {

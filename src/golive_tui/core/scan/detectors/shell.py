@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import NamedTuple
+
+from golive_tui.core.tuples import NamedTuple
 
 _SEPARATORS = frozenset({";", "&", "|", "&&", "||", "(", ")", ";;", "|&"})
 _PREFIX_WORDS = frozenset(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 from golive_tui.core.evidence import Evidence, Polarity
 from golive_tui.core.scan.detectors import common
@@ -27,6 +27,7 @@ from golive_tui.core.scan.detectors.dockerfile.syntax import (
     stage_ref,
     substitute,
 )
+from golive_tui.core.tuples import NamedTuple
 
 _MINIMAL = frozenset({"scratch", "distroless", "chainguard", "alpine", "busybox", "ubi-minimal"})
 _BASES_WITH_CERTS = frozenset({"distroless", "chainguard", "alpine", "ubi-minimal"})
