@@ -146,13 +146,16 @@ def test_imports_made_while_git_lists_stop_when_git_has_answered(
     memo._load_scan(until=lambda: next(answers))
     assert imported == list(memo._SCAN_MODULES[:2])
     imported.clear()
-    memo._load_scan(until=lambda: False)  # then the Go family, leaves first
-    go = [f"golive_tui.core.scan.detectors.go.{part}" for part in ("astgrep", "rules")]
-    assert imported[: len(memo._SCAN_MODULES) + 2] == [*memo._SCAN_MODULES, *go]
-    assert imported[-1] == "golive_tui.core.scan.detectors.go.extractor"
-    imported.clear()
-    memo._load_scan()  # a likely miss: the scan's modules, not the Go family (a warm scan)
+    memo._load_scan(until=lambda: False)
     assert imported == list(memo._SCAN_MODULES)
+    imported.clear()
+    memo._load_go(until=lambda: False)  # the Go family, leaves first
+    go = [f"golive_tui.core.scan.detectors.go.{part}" for part in ("astgrep", "rules")]
+    assert imported[:2] == go and imported[-1] == "golive_tui.core.scan.detectors.go.extractor"
+    imported.clear()
+    answers = iter([False, False, True])  # asked once before the family, then per part
+    memo._load_go(until=lambda: next(answers))
+    assert imported == go[:1]
 
 
 def test_the_go_family_parts_load_it_leaves_first() -> None:
@@ -226,9 +229,17 @@ def test_without_a_spare_core_a_likely_hit_does_nothing_while_git_lists(
     assert loads == [None]  # HEAD moved: a likely miss
 
 
-@pytest.mark.parametrize(("runnable", "spare"), [(1, True), (2, False), (5, False)])
+@pytest.mark.parametrize(
+    ("runnable", "average", "spare"),
+    [
+        (1, 3.0, True),  # nothing else runs now
+        (2, 0.4, True),  # something starts with it (a pipeline's other program): idle on average
+        (2, 1.5, False),  # busy now and on average
+        (5, 4.0, False),
+    ],
+)
 def test_a_core_is_spare_when_nothing_else_runs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runnable: int, spare: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runnable: int, average: float, spare: bool
 ) -> None:
     from golive_tui.core.scan import cores
 
@@ -237,4 +248,5 @@ def test_a_core_is_spare_when_nothing_else_runs(
     real = cores.free_cpus
     monkeypatch.setattr(cores, "cpus", lambda: 2)
     monkeypatch.setattr(cores, "free_cpus", lambda n: real(n, str(loadavg), 2))
+    monkeypatch.setattr(cores.os, "getloadavg", lambda: (average, average, average))
     assert cores.spare_core() is spare

@@ -43,6 +43,17 @@ def free_cpus(cpus: int, loadavg: str = "/proc/loadavg", total: int | None = Non
 
 
 def spare_core() -> bool:
-    """Whether a second core is idle now, besides this process's: git's listing can run on
-    one while this process works on the other (asked before git starts)."""
-    return free_cpus(cpus()) >= 2
+    """Whether a second core is idle, besides this process's: git's listing can run on one
+    while this process works on the other (asked before git starts).
+
+    The moment's count of runnable tasks says so, or, when it says busy, a 1-minute load
+    average that leaves a core free: the other programs of a pipeline (`golive scan | jq`)
+    start in the same instant and are counted for that instant only, while a machine that
+    is busy (a build, a test run) is busy on average too."""
+    count = cpus()
+    if free_cpus(count) >= 2:
+        return True
+    try:
+        return os.getloadavg()[0] <= count - 1
+    except (OSError, AttributeError):  # no load average to tell
+        return False
