@@ -39,6 +39,12 @@ def printable(text: str, *, multiline: bool = True) -> str:
     if text.isprintable():
         return text  # the common case, and fast: no newline, tab or other control
     if multiline:
+        # Lines and tabs only (a JSON document, most notes): kept as they are. Every character
+        # the pattern escapes is one `isprintable` refuses (Cc, Cf, Zl, Zp, Cs), so this
+        # changes no answer; it spares the pattern's pass over the whole text (8x moby's
+        # 1.6 MB scan document: 6.1 -> 3.7 ms of every `golive scan --format json`, best of 10).
+        if text.replace("\n", "").replace("\t", "").isprintable():
+            return text
         return _CONTROLS_MULTILINE.sub(_visible, text.replace("\r\n", "\n"))
     return _CONTROLS.sub(_visible, text.replace("\t", " "))
 
