@@ -384,6 +384,28 @@ def test_buckets_are_decoded_only_when_used(tmp_path: Path) -> None:
     assert again.get("services.gofile@3", "b.go", blob_b) is None
 
 
+def test_a_save_writes_back_a_bucket_never_decoded_as_it_was_read(tmp_path: Path) -> None:
+    """Only the buckets a scan used are pruned and marshalled again; the others go back as
+    their bytes, entries and all, and read back the same."""
+    path = tmp_path / "c" / "scan.marshal"
+    cache = ScanCache.load(path)
+    blob_a, blob_b = "a0" * 20, "a1" * 20  # one shard
+    cache.put("go_source@1", "a.go", blob_a, FileScan(meta={"imports": ["fmt"]}))
+    cache.put("services.gofile@3", "a.go", blob_a, FileScan(meta={"package": "main"}))
+    cache.save()
+    raw = ScanCache.load(path)._bucket("a").scans["services.gofile@3"]
+    assert type(raw) is bytes
+    for n in range(cache_mod.KEEP_GENERATIONS + 2):  # saves that never use the services' half
+        loaded = ScanCache.load(path)
+        loaded.put("go_source@1", f"b{n}.go", blob_b, FileScan(meta={"imports": ["os"]}))
+        loaded.save()
+        assert loaded._shards["a"].scans["services.gofile@3"] == raw  # the same bytes back
+    again = ScanCache.load(path)
+    assert again.get("services.gofile@3", "a.go", blob_a) == FileScan(meta={"package": "main"})
+    assert again.get("go_source@1", "a.go", blob_a) is None  # used by none of those saves
+    assert again.get("go_source@1", "b9.go", blob_b) == FileScan(meta={"imports": ["os"]})
+
+
 def test_a_preload_decodes_only_the_buckets_asked_for_and_reads_back_the_same(
     tmp_path: Path,
 ) -> None:
