@@ -361,15 +361,22 @@ def test_every_shape_of_scan_reads_back_as_from_json_reads_it(
     assert loaded is not None and type(loaded.meta) is type(read_back.meta)
 
 
-def test_buckets_are_decoded_only_when_used(tmp_path: Path) -> None:
-    """A shard's buckets stay as bytes until an extractor asks for its own; a save of the
-    shard writes back every bucket, decoded or not, with the entries of each."""
+def _two_buckets(tmp_path: Path) -> tuple[Path, str, str]:
+    """A cache whose shard "a" holds a.go's entry in two extractors' buckets (the Go family's
+    and the services'), saved; and two blobs of that shard."""
     path = tmp_path / "c" / "scan.marshal"
     cache = ScanCache.load(path)
     blob_a, blob_b = "a0" * 20, "a1" * 20  # one shard
     cache.put("go_source@1", "a.go", blob_a, FileScan(meta={"imports": ["fmt"]}))
     cache.put("services.gofile@3", "a.go", blob_a, FileScan(meta={"package": "main"}))
     cache.save()
+    return path, blob_a, blob_b
+
+
+def test_buckets_are_decoded_only_when_used(tmp_path: Path) -> None:
+    """A shard's buckets stay as bytes until an extractor asks for its own; a save of the
+    shard writes back every bucket, decoded or not, with the entries of each."""
+    path, blob_a, blob_b = _two_buckets(tmp_path)
     loaded = ScanCache.load(path)
     assert loaded.get("go_source@1", "a.go", blob_a) == FileScan(meta={"imports": ["fmt"]})
     shard = loaded._shards["a"]
@@ -387,12 +394,7 @@ def test_buckets_are_decoded_only_when_used(tmp_path: Path) -> None:
 def test_a_save_writes_back_a_bucket_never_decoded_as_it_was_read(tmp_path: Path) -> None:
     """Only the buckets a scan used are pruned and marshalled again; the others go back as
     their bytes, entries and all, and read back the same."""
-    path = tmp_path / "c" / "scan.marshal"
-    cache = ScanCache.load(path)
-    blob_a, blob_b = "a0" * 20, "a1" * 20  # one shard
-    cache.put("go_source@1", "a.go", blob_a, FileScan(meta={"imports": ["fmt"]}))
-    cache.put("services.gofile@3", "a.go", blob_a, FileScan(meta={"package": "main"}))
-    cache.save()
+    path, blob_a, blob_b = _two_buckets(tmp_path)
     raw = ScanCache.load(path)._bucket("a").scans["services.gofile@3"]
     assert type(raw) is bytes
     for n in range(cache_mod.KEEP_GENERATIONS + 2):  # saves that never use the services' half

@@ -24,6 +24,16 @@ def _run(code: str, env: dict[str, str] | None = None) -> str:
     return done.stdout.strip()
 
 
+def _committed(repo: Path, tmp_path: Path) -> dict[str, str]:
+    """Commit everything in `repo` (a new repository); the environment of a scan of it, with
+    a user cache of its own."""
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-C", str(repo)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "svc"], check=True)
+    return {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+
 def test_families_load_without_pyyaml_and_parse_with_it() -> None:
     out = _run(
         """
@@ -125,11 +135,7 @@ def test_a_cold_scan_imports_no_dataclasses_hashlib_or_tempfile(tmp_path: Path) 
         "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
         "    steps:\n      - run: go test -race ./...\n"
     )
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-C", str(repo)]
-    subprocess.run([*git, "init", "-q"], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "svc"], check=True)
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env = _committed(repo, tmp_path)
     out = _run(
         f"""
         import io, sys, contextlib
@@ -167,11 +173,7 @@ def test_a_scan_after_an_edit_loads_only_what_the_edited_file_needs(tmp_path: Pa
         "func main() {\n\tsignal.Notify(nil, syscall.SIGTERM)\n"
         '\t_ = &http.Server{Addr: ":8080"}\n}\n'
     )
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-C", str(repo)]
-    subprocess.run([*git, "init", "-q"], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "svc"], check=True)
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env = _committed(repo, tmp_path)
     scan = f"""
         import io, sys, contextlib, json
         sys.argv = ["golive", "scan", "--format", "json", *sys.argv[1:]]
