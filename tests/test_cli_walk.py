@@ -197,7 +197,7 @@ def test_walk_starts_its_scan_before_the_session_opens(
     drafts and records are read and Textual loads; the walker takes that scan, and it never
     outlives the walk. On a busy machine it starts after the walker's first paint instead."""
     from golive_tui.commands import walk
-    from golive_tui.core.scan import apart
+    from golive_tui.core.scan import apart, cores
     from golive_tui.core.workflows import Session
 
     taken: list[object] = []
@@ -216,13 +216,13 @@ def test_walk_starts_its_scan_before_the_session_opens(
 
     monkeypatch.setattr(walk, "_tty", lambda: True)
     monkeypatch.setattr(walk, "open_walker", open_walker)
-    monkeypatch.setattr(apart, "idle_core", lambda: True)
+    monkeypatch.setattr(cores, "idle_core", lambda: True)
     assert cli.main(["walk", str(repo)]) == 0
     scan = taken[0]
     assert isinstance(scan, apart.ScanApart)
     assert scan.repo_root == repo.resolve() and scan.service == ""
     assert scan._started is None  # stopped when the walk ended
-    monkeypatch.setattr(apart, "idle_core", lambda: False)
+    monkeypatch.setattr(cores, "idle_core", lambda: False)
     assert cli.main(["walk", str(repo)]) == 0
     assert taken[1] is None and early == [True, False]  # busy: after the first paint
 
@@ -232,7 +232,7 @@ def test_a_core_is_idle_when_fewer_tasks_run_than_there_are_cores(
 ) -> None:
     import os
 
-    from golive_tui.core.scan.apart import idle_core
+    from golive_tui.core.scan.cores import idle_core
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})
     loadavg = tmp_path / "loadavg"

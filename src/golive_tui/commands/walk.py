@@ -79,7 +79,8 @@ def build_deps(
     `scan` when it was started already for this session's repository and service, else it
     starts here: it runs while Textual loads and lays out the first screen."""
     from golive_tui.core.assess import assess
-    from golive_tui.core.scan.apart import ScanApart, idle_core
+    from golive_tui.core.scan.apart import ScanApart
+    from golive_tui.core.scan.cores import idle_core
     from golive_tui.tui.deps import WalkerDeps
 
     if scan is None or (scan.repo_root, scan.service) != (session.root, session.service):
@@ -130,7 +131,8 @@ def run(args: argparse.Namespace) -> int:
     # The scan starts before the session opens (checklists parsed, drafts and records read)
     # and before Textual loads, when a core is idle: on moby a warm scan is done by the time
     # the walk is drawn. On a busy machine it starts after the first paint instead.
-    from golive_tui.core.scan.apart import ScanApart, idle_core
+    from golive_tui.core.scan.apart import ScanApart
+    from golive_tui.core.scan.cores import idle_core
 
     scan = ScanApart(root, scope) if _tty() and idle_core() else None
     try:

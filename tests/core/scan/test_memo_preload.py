@@ -247,6 +247,6 @@ def test_a_core_is_spare_when_nothing_else_runs(
     loadavg.write_text(f"0.00 0.00 0.00 {runnable}/300 12345\n")
     real = cores.free_cpus
     monkeypatch.setattr(cores, "cpus", lambda: 2)
-    monkeypatch.setattr(cores, "free_cpus", lambda n: real(n, str(loadavg), 2))
+    monkeypatch.setattr(cores, "free_cpus", lambda n, *_: real(n, str(loadavg), 2))
     monkeypatch.setattr(cores.os, "getloadavg", lambda: (average, average, average))
     assert cores.spare_core() is spare

@@ -104,27 +104,6 @@ class ScanApart:
             self.close()
 
 
-def idle_core(loadavg: Path = Path("/proc/loadavg")) -> bool:
-    """Whether a core is free now, for a scan started beside the walker's own start-up.
-
-    On a busy machine the scan (Python and git's threads) takes CPU from the first paint
-    instead (moby at load 9 on 2 cores, paired runs: the first screen 1.43x later from the
-    process's start, the evidence 2.6x sooner), so it then starts after it. Runnable tasks now (`/proc/loadavg`, this one included) against
-    the cores this process may use; elsewhere the 1-minute load average."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    try:
-        runnable = float(loadavg.read_bytes().split()[3].split(b"/")[0])
-    except (OSError, ValueError, IndexError):
-        try:
-            runnable = os.getloadavg()[0] + 1
-        except OSError:
-            return cores > 1
-    return runnable < cores
-
-
 def _start(repo_root: Path, service: str) -> subprocess.Popen[bytes]:
     if not sys.executable:  # an embedded Python: no interpreter to start
         raise ScanProcessError("could not start the scan: no Python to run it")
