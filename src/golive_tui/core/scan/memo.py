@@ -200,37 +200,35 @@ def _load_scan(until: Callable[[], bool] | None = None) -> None:
 
     Otherwise (`until`: whether git has answered) one module at a time, until git answers,
     then the plan and cache (`engine.warm`) and the Go family (`_load_go`), and only when a
-    core was spare for git besides this
-    process's (`cores.spare_core`): a scan after an edit (a miss no cheap sign announces:
-    HEAD did not move) finds them imported. A trade, measured on moby (quiet machine, 16
+    core was spare for git besides this process's (`cores.spare_core`): a scan after an edit
+    (a miss no cheap sign announces: HEAD did not move) finds them imported. A trade, measured on moby (quiet machine, 16
     and 12 interleaved runs, with `engine.warm` after it): a scan after editing a Go file
     156 -> 139 ms, a memo hit 70 -> 76 ms (it waits for the step under way when git answers,
     and git shares the machine with it). On a busy machine this work took git's core (hits
     1.08-1.11x at load ~6), hence the spare core. No thread: one that imported meanwhile held
     the interpreter when git answered, and hits waited 3-9 ms."""
-    import importlib
-
-    for name in _SCAN_MODULES:
-        if until is not None and until():
-            return
-        with contextlib.suppress(ImportError):  # imported again where used, failing there
-            importlib.import_module(name)
+    _import(_SCAN_MODULES, until)
 
 
 def _load_go(until: Callable[[], bool]) -> None:
     """The Go family's modules, leaves first (`go.PARTS`), while `until` is false: what a
     scan after an edit of Go code needs (see `_load_scan`)."""
-    import importlib
-
     if until():
         return
     from golive_tui.core.scan.detectors import go
 
-    for part in go.PARTS:
-        if until():
+    _import([f"{go.__name__}.{part}" for part in go.PARTS], until)
+
+
+def _import(names: Iterable[str], until: Callable[[], bool] | None) -> None:
+    """Import `names` in order, asking `until` (if any) before each and stopping when true."""
+    import importlib
+
+    for name in names:
+        if until is not None and until():
             return
         with contextlib.suppress(ImportError):  # imported again where used, failing there
-            importlib.import_module(f"{go.__name__}.{part}")
+            importlib.import_module(name)
 
 
 def _config(root: Path) -> Config | None:
