@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from golive_tui.core.errors import GoliveError
-from golive_tui.core.git.listing import RepoFile, Snapshot, path_of
+from golive_tui.core.git.listing import RepoFile, Snapshot, is_vendored, path_of
 from golive_tui.core.scan.cache import ScanCache
 from golive_tui.core.scan.config import Config, Scope
 from golive_tui.core.scan.reader import FileReader
@@ -28,9 +28,6 @@ from golive_tui.core.tuples import NamedTuple
 if TYPE_CHECKING:  # imported where used: a warm scan answers from the cache without them
     from golive_tui.core.services.closure import FileFilter
     from golive_tui.core.services.discover import Discovery
-
-
-_VENDOR = frozenset({"vendor"})
 
 
 class ServiceError(GoliveError):
@@ -95,8 +92,7 @@ class ShippingScope(NamedTuple):
             if folder != last:
                 last = folder
                 directory = folder or "."  # as the package index has it
-                # under vendor/ (is_vendored: a folder of the path is `vendor`)
-                skip = directory in shipping or not _VENDOR.isdisjoint(folder.split("/"))
+                skip = directory in shipping or is_vendored(f"{folder}/")
             if skip:
                 continue
             if readable(path) or readable_test(path):
