@@ -198,26 +198,16 @@ def name_class(name: str) -> int:
     stem = name.lstrip(".")
     if stem and "." not in stem:
         bits |= STEM_NAME
-    script = name.endswith((".sh", ".bash"))
-    dockerfile = is_dockerfile(name)
-    taskfile = is_taskfile(name)
-    if (
-        script
-        or dockerfile
-        or taskfile
+    # Read by both families: scripts, Dockerfiles, Taskfiles and Makefiles.
+    both = (
+        name.endswith((".sh", ".bash"))
+        or is_dockerfile(name)
+        or is_taskfile(name)
         or is_makefile(name)
-        or MAKEFILE_PART.fullmatch(name) is not None
-        or name in BAKE_FILES
-    ):
+    )
+    if both or MAKEFILE_PART.fullmatch(name) is not None or name in BAKE_FILES:
         bits |= CI_NAME
-    if (
-        script
-        or dockerfile
-        or taskfile
-        or is_makefile(name)
-        or is_goreleaser(name)
-        or is_promu(name)
-    ):
+    if both or is_goreleaser(name) or is_promu(name):
         bits |= BUILD_NAME
     return bits
 
