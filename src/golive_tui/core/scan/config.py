@@ -321,13 +321,12 @@ def _literal(text: str) -> bool:
 class _Shapes:
     """A glob list as the scope asks it: `**/*SUFFIX` globs as name endings, `**/NAME/**`
     globs as folder names (each folder judged once, remembered), the rest as a GlobSet over
-    the whole path; `every` is the whole list (a path holding a newline goes there, as
-    before: `.` in the rest's regexes stops at one)."""
+    the whole path (a path holding a newline goes to the list's whole GlobSet, as before:
+    `.` in the rest's regexes stops at one)."""
 
-    __slots__ = ("every", "folders", "rest", "suffixes")
+    __slots__ = ("folders", "rest", "suffixes")
 
-    def __init__(self, every: GlobSet, globs: tuple[str, ...]) -> None:
-        self.every = every
+    def __init__(self, globs: tuple[str, ...]) -> None:
         suffixes: list[str] = []
         folders: set[str] = set()
         rest: list[str] = []
@@ -398,8 +397,7 @@ class Scope:
         sets = (exclude, include, tests_exclude)
         lists = globs or tuple(tuple(g.pattern.split("\0")) if g else () for g in sets)
         ex_shapes, inc_shapes, tex_shapes = (
-            _Shapes(g, globs) if g is not None else None
-            for g, globs in zip(sets, lists, strict=True)
+            _Shapes(globs) if g is not None else None for g, globs in zip(sets, lists, strict=True)
         )
         ex_ends = ex_shapes.suffixes if ex_shapes else ()
         inc_ends = inc_shapes.suffixes if inc_shapes else ()
