@@ -215,8 +215,6 @@ def _index_files(
         path = f.path
         if path in known:
             go = known[path]
-            if go is None:
-                continue
         else:
             reason, hashed, facts = (
                 forked[path] if forked is not None else _read_facts(f, reader, is_git)
@@ -225,25 +223,25 @@ def _index_files(
                 unread[path] = reason
                 continue
             blob = hashed or (f.blob if is_git else None)
+            hit = None
             if blob is not None and stored and (hashed is not None or not asked):
                 hit = cache.get(CACHE_KEY, path, blob)
-                if hit is not None:
-                    go = _from_meta(path, hit.meta)
-                    if go is not None:
-                        files.setdefault(path.rpartition("/")[0] or ".", []).append(go)
-                    continue
-            if facts is None:
+            if hit is not None:
+                go = _from_meta(path, hit.meta)
+            elif facts is None:
                 unread[path] = "not UTF-8 text"
                 continue
-            if blob is not None and stored:
-                cache.put(CACHE_KEY, path, blob, FileScan(meta=facts))
-            if not facts:
-                continue  # not Go (no package clause): part of no package
-            # Facts just computed have their types: no checks as for a cache entry.
-            meta = cast("dict[str, Any]", facts)
-            go = new(
-                (path, meta["package"], tuple(meta["imports"]), meta["ignored"], meta["constraint"])
-            )
+            else:
+                if blob is not None and stored:
+                    cache.put(CACHE_KEY, path, blob, FileScan(meta=facts))
+                if not facts:
+                    continue  # not Go (no package clause): part of no package
+                # Facts just computed have their types: no checks as for a cache entry.
+                meta = cast("dict[str, Any]", facts)
+                fields = (meta["package"], tuple(meta["imports"]), meta["ignored"])
+                go = new((path, *fields, meta["constraint"]))
+        if go is None:
+            continue
         folder = path.rpartition("/")[0] or "."  # dir_of, inline
         have = files.get(folder)
         if have is None:
