@@ -3,6 +3,7 @@ output (no interpreter teardown); anything else ends the usual way. Same output,
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -15,6 +16,15 @@ from golive_tui import cli
 from tests.conftest import RepoFactory
 
 GO = 'package main\n\nimport "net/http"\n\nfunc main() { _ = http.ListenAndServe(":8080", nil) }\n'
+
+
+@pytest.fixture(autouse=True)
+def _collector(monkeypatch: pytest.MonkeyPatch) -> object:
+    """`entry` sets the collector's thresholds: the test process gets its own back."""
+    saved = gc.get_threshold()
+    monkeypatch.setattr(cli, "_gc_saved", [])
+    yield
+    gc.set_threshold(*saved)
 
 
 class _Ended(Exception):
@@ -60,6 +70,31 @@ def test_only_a_quick_command_left_alone_ends_at_once(
     monkeypatch: pytest.MonkeyPatch, command: str, code: int, alone: bool, ended: str
 ) -> None:
     assert _entry(monkeypatch, command, code, alone) == ended
+
+
+def test_a_quick_command_runs_with_fewer_collector_passes(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[tuple[int, int, int]] = []
+
+    def ran() -> int:
+        seen.append(gc.get_threshold())
+        cli._ran.append("scan")
+        return 0
+
+    monkeypatch.setattr(cli, "main", ran)
+    monkeypatch.setattr(cli, "_alone", lambda: False)
+    with pytest.raises(SystemExit):
+        cli.entry()
+    assert seen == [cli._QUICK_GC]
+
+
+def test_any_other_command_gets_the_usual_collector_back(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    usual = (700, 10, 10)
+    monkeypatch.setattr(cli, "_gc_saved", [usual])
+    gc.set_threshold(*cli._QUICK_GC)  # as `entry` leaves it until the command is known
+    assert cli.main(["checklists"]) == 0
+    assert gc.get_threshold() == usual
 
 
 def test_output_that_cannot_be_flushed_ends_the_usual_way(monkeypatch: pytest.MonkeyPatch) -> None:

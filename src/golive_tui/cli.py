@@ -7,6 +7,7 @@ and is imported only when asked for, so `golive scan`, `verify` and `gate` never
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -123,6 +124,14 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
 _QUICK = frozenset({"scan", "status", "gate", "verify"})
 #: The command `main` ran in this process, if any.
 _ran: list[str] = []
+#: The cyclic collector's thresholds while a quick command runs (`entry`): a young-generation
+#: pass every 100k allocations instead of every 700. A scan allocates mostly objects that
+#: live until the process ends (cache entries, facts, results), which every pass walks again
+#: to free next to nothing. What it buys (moby, paired runs): a warm scan whose memo misses
+#: 113.5 -> 109.8 ms, a cold scan 416 -> 407 ms (the forked workers inherit it).
+_QUICK_GC = (100_000, 50, 100)
+#: The thresholds `entry` found, put back for a command that is not quick (the walker).
+_gc_saved: list[tuple[int, int, int]] = []
 
 
 def entry() -> None:
@@ -134,7 +143,12 @@ def entry() -> None:
     cyclic collector over all of them, was pure cost for a process that is about to go.
     What it buys (golive scan --format json): moby warm 119 -> 108 ms, a memo hit 72 -> 65 ms,
     8x moby warm 304 -> 288 ms, cold 1.39 -> 1.33 s (paired runs). Anything else (a child
-    still running, output that cannot be flushed) ends the usual way."""
+    still running, output that cannot be flushed) ends the usual way.
+
+    The cyclic collector runs less often until the command is known (`_QUICK_GC`); any
+    other command gets the usual thresholds back before it runs."""
+    _gc_saved.append(gc.get_threshold())
+    gc.set_threshold(*_QUICK_GC)
     code = main()
     if _ran and _ran[-1] in _QUICK and _alone():
         try:
@@ -181,6 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         build_parser([]).print_help(sys.stderr)
         return 2
     _ran.append(str(args.command))
+    if _gc_saved and _ran[-1] not in _QUICK:
+        gc.set_threshold(*_gc_saved[0])  # a long-lived process (the walker): the usual passes
     # The output edge: repository text a command prints never reaches the terminal as a control
     # character (an OSC 52 clipboard write, a title change, a screen clear...).
     stdout, stderr = sys.stdout, sys.stderr
