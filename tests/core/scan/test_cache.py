@@ -294,7 +294,9 @@ def test_a_save_rewrites_only_the_shards_that_changed(make_repo: RepoFactory) ->
     assert edited.calls == ["pkg/f0.go"]
     after = _shards(root)
     rewritten = [name for name in after if before.get(name) != after[name]]
-    assert len(rewritten) == 1
+    # The new blob's shard, and service discovery's of the same digit (its header facts).
+    digit = next(n for n in rewritten if not n.startswith("shard-s")).removeprefix("shard-")
+    assert sorted(rewritten) == [f"shard-{digit}", f"shard-s{digit}"]
 
 
 def test_vendor_entries_are_never_read_by_a_default_scan(make_repo: RepoFactory) -> None:
@@ -363,12 +365,12 @@ def test_every_shape_of_scan_reads_back_as_from_json_reads_it(
 
 def _two_buckets(tmp_path: Path) -> tuple[Path, str, str]:
     """A cache whose shard "a" holds a.go's entry in two extractors' buckets (the Go family's
-    and the services'), saved; and two blobs of that shard."""
+    and the build constraints'), saved; and two blobs of that shard."""
     path = tmp_path / "c" / "scan.marshal"
     cache = ScanCache.load(path)
     blob_a, blob_b = "a0" * 20, "a1" * 20  # one shard
     cache.put("go_source@1", "a.go", blob_a, FileScan(meta={"imports": ["fmt"]}))
-    cache.put("services.gofile@3", "a.go", blob_a, FileScan(meta={"package": "main"}))
+    cache.put("build_constraints@2", "a.go", blob_a, FileScan(meta={"package": "main"}))
     cache.save()
     return path, blob_a, blob_b
 
@@ -381,29 +383,29 @@ def test_buckets_are_decoded_only_when_used(tmp_path: Path) -> None:
     assert loaded.get("go_source@1", "a.go", blob_a) == FileScan(meta={"imports": ["fmt"]})
     shard = loaded._shards["a"]
     assert type(shard.scans["go_source@1"]) is dict
-    assert type(shard.scans["services.gofile@3"]) is bytes  # never asked for
+    assert type(shard.scans["build_constraints@2"]) is bytes  # never asked for
     loaded.put("go_source@1", "b.go", blob_b, FileScan(meta={"imports": ["os"]}))
     loaded.save()
     again = ScanCache.load(path)
-    assert again.get("services.gofile@3", "a.go", blob_a) == FileScan(meta={"package": "main"})
+    assert again.get("build_constraints@2", "a.go", blob_a) == FileScan(meta={"package": "main"})
     assert again.get("go_source@1", "a.go", blob_a) == FileScan(meta={"imports": ["fmt"]})
     assert again.get("go_source@1", "b.go", blob_b) == FileScan(meta={"imports": ["os"]})
-    assert again.get("services.gofile@3", "b.go", blob_b) is None
+    assert again.get("build_constraints@2", "b.go", blob_b) is None
 
 
 def test_a_save_writes_back_a_bucket_never_decoded_as_it_was_read(tmp_path: Path) -> None:
     """Only the buckets a scan used are pruned and marshalled again; the others go back as
     their bytes, entries and all, and read back the same."""
     path, blob_a, blob_b = _two_buckets(tmp_path)
-    raw = ScanCache.load(path)._bucket("a").scans["services.gofile@3"]
+    raw = ScanCache.load(path)._bucket("a").scans["build_constraints@2"]
     assert type(raw) is bytes
-    for n in range(cache_mod.KEEP_GENERATIONS + 2):  # saves that never use the services' half
+    for n in range(cache_mod.KEEP_GENERATIONS + 2):  # saves that never use the headers' bucket
         loaded = ScanCache.load(path)
         loaded.put("go_source@1", f"b{n}.go", blob_b, FileScan(meta={"imports": ["os"]}))
         loaded.save()
-        assert loaded._shards["a"].scans["services.gofile@3"] == raw  # the same bytes back
+        assert loaded._shards["a"].scans["build_constraints@2"] == raw  # the same bytes back
     again = ScanCache.load(path)
-    assert again.get("services.gofile@3", "a.go", blob_a) == FileScan(meta={"package": "main"})
+    assert again.get("build_constraints@2", "a.go", blob_a) == FileScan(meta={"package": "main"})
     assert again.get("go_source@1", "a.go", blob_a) is None  # used by none of those saves
     assert again.get("go_source@1", "b9.go", blob_b) == FileScan(meta={"imports": ["os"]})
 
@@ -426,15 +428,42 @@ def test_a_preload_decodes_only_the_buckets_asked_for_and_reads_back_the_same(
     cache.save()
     preloaded = ScanCache.load(path)
     preloaded.preload(["go_source@1", "never-stored@1"], vendor=False)
-    assert sorted(preloaded._shards) == sorted([*"0123456789abcdef", "_"])  # not vendor/
+    # Neither vendor/ nor service discovery's shards: no key of theirs was asked.
+    assert sorted(preloaded._shards) == sorted([*"0123456789abcdef", "_"])
     assert type(preloaded._shards["a"].scans["go_source@1"]) is dict
-    assert type(preloaded._shards["a"].scans["services.gofile@3"]) is bytes
     plain = ScanCache.load(path)
     for key, where, blob in [*entries, ("go_source@1", "d.go", "d3" * 20)]:
         assert preloaded.get(key, where, blob) == plain.get(key, where, blob)
     with_vendor = ScanCache.load(path)
     with_vendor.preload(["go_source@1"], vendor=True)
     assert type(with_vendor._shards["vc"].scans["go_source@1"]) is dict
+    with_services = ScanCache.load(path)
+    with_services.preload(["services.gofile@3"], vendor=False)
+    assert type(with_services._shards["sa"].scans["services.gofile@3"]) is dict
+    assert "services.gofile@3" not in with_services._shards["a"].scans
+
+
+def test_service_discoverys_entries_live_in_shards_of_their_own(tmp_path: Path) -> None:
+    """A scan that never asks service discovery's entries never reads their bytes (two
+    thirds of a cache), and they read back as they were stored."""
+    path = tmp_path / "c" / "scan.marshal"
+    cache = ScanCache.load(path)
+    blob = "a0" * 20
+    cache.put("go_source@1", "a.go", blob, FileScan(meta={"imports": ["fmt"]}))
+    cache.put("services.gofile@3", "a.go", blob, FileScan(meta={"package": "main"}))
+    cache.put("services.scope@2", "", "5e" * 20, FileScan(meta={"frame": "f"}))
+    cache.save()
+    assert sorted(p.name for p in path.parent.glob("shard-*")) == [
+        "shard-a.marshal",
+        "shard-s5.marshal",
+        "shard-sa.marshal",
+    ]
+    again = ScanCache.load(path)
+    assert again.get("go_source@1", "a.go", blob) == FileScan(meta={"imports": ["fmt"]})
+    assert sorted(again._shards) == ["a"]
+    assert again.get("services.gofile@3", "a.go", blob) == FileScan(meta={"package": "main"})
+    assert again.get("services.scope@2", "", "5e" * 20) == FileScan(meta={"frame": "f"})
+    assert again.get("services.gofile@3", "vendor/x/a.go", blob) is None  # a shard never made
 
 
 def test_a_preload_without_a_cache_file_reads_nothing(tmp_path: Path) -> None:

@@ -155,14 +155,15 @@ def warm(
     the plan and the cache as far as they were read."""
     from golive_tui.core.scan.cache import ScanCache
     from golive_tui.core.scan.target import HEADERS
-    from golive_tui.core.services.memo import KEY as SCOPE_KEY
 
     if until is not None and until():
         return None
     planned = _planned(loc.root, only, None)
     cache = ScanCache.load(_cache_file(loc) if loc.is_git else None)
     keys = [ScanCache.key(e.name, e.version) for e in (*planned[1].extractors, HEADERS)]
-    cache.preload([*keys, SCOPE_KEY], vendor=vendor, until=until)
+    # The scan's shards only: the scope's entry is read from the one shard holding it when
+    # the scope is looked up (service discovery's shards are two thirds of the bytes).
+    cache.preload(keys, vendor=vendor, until=until)
     return Warmed(tuple(only or ()), planned, cache)
 
 
