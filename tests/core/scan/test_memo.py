@@ -13,6 +13,7 @@ from tests.conftest import RepoFactory, git
 
 import golive_tui
 from golive_tui import cli
+from golive_tui.core.git import listing as git_listing
 from golive_tui.core.scan import memo, memokey
 from golive_tui.core.scan.cache import cache_path
 from golive_tui.core.scan.memo import render, scan_json
@@ -182,7 +183,26 @@ def test_a_miss_lets_go_of_the_stored_document(repo: Path, monkeypatch: pytest.M
     monkeypatch.setattr(memo.Memo, "answer", spy)
     _edit_tracked(repo)
     scan_json(repo)
-    assert seen == [(True, False, None)]
+    # Read before the answer or not (`read_newest`: only while git has not answered), the
+    # newest memo is not held after a miss.
+    assert [(after, text) for _, after, text in seen] == [(False, None)]
+
+
+def test_the_newest_memo_is_read_only_when_asked_or_by_its_key(repo: Path) -> None:
+    """`open` finds the newest memo without reading it (a scan after an edit never needs
+    it); `read_newest` reads it for a hit, and `answer` reads the key's own when it was not."""
+    first = scan_json(repo)
+    loc = git_listing.locate(repo)
+    options = (str(loc.root), loc.shallow, (), False, False, repr(None), False)
+    for read_first in (False, True):
+        opened = memo.Memo.open(loc, options)
+        assert opened is not None and opened.newest is not None and opened.stored is None
+        if read_first:
+            opened.read_newest()
+            assert opened.stored is not None and opened._deps_checked == opened.stored["key"]
+        text = opened.answer(git_listing.Listing(loc, refresh_index=True), 0.0, 0.0)
+        assert text is not None and _facts(text) == _facts(first)
+        assert opened.stored is None  # nothing held after the answer
 
 
 def test_an_untracked_file_edited_in_place_is_a_miss(repo: Path) -> None:

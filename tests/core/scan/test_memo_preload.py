@@ -125,7 +125,7 @@ def test_the_guess_compares_the_reflog_with_the_newest_memo(
     assert opened is not None and opened.likely_miss(loc)  # no memo of these options
     options = (str(loc.root), loc.shallow, (), False, False, repr(None), False)
     opened = memo.Memo.open(loc, options)
-    assert opened is not None and opened.stored is not None
+    assert opened is not None and opened.newest is not None
     past = opened.newest_mtime / 1e9 - 10
     index, reflog = root / ".git" / "index", root / ".git" / "logs" / "HEAD"
     os.utime(reflog, (past, past))
