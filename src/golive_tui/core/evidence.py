@@ -56,6 +56,12 @@ class _Empty(Mapping[str, Any]):
     def __contains__(self, key: object) -> bool:
         return False
 
+    def get(self, key: str, default: Any = None) -> Any:
+        """`default`: Mapping's own `get` calls `__getitem__` and catches its KeyError, and
+        most files' scans hold this mapping (8x moby's build-constraint pass: 3.5k calls,
+        ~1.5 ms of a warm scan)."""
+        return default
+
     def __reduce__(self) -> str:
         return "EMPTY"
 

@@ -169,3 +169,36 @@ def test_scan_text_says_how_many_files_the_build_leaves_out(
     assert cli.main(["scan", "-C", str(root), "--detector", "go.signal.sigterm", "--no-cache"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "1 Go files outside the linux/amd64 build" in out
+
+
+def test_exclude_gives_each_file_its_reason_and_keeps_the_others_in_order() -> None:
+    """`target.exclude` over a listing's facts: files the name leaves out (path_facts), files
+    whose header does (names shared across folders, each judged on its own header), the
+    rest kept in their order in every family, and the excluded files' errors dropped."""
+    from golive_tui.core.scan import target as target_mod
+    from golive_tui.core.scan.detectors.base import FileScan, ScannedFile
+
+    linux = parse_target("linux/amd64")
+
+    def header(expr: str | None) -> ScannedFile:
+        return ScannedFile("", "b", FileScan(meta={"constraint": expr} if expr else {}))
+
+    headers = {
+        "a/main.go": header(None),
+        "a/win.go": header("windows"),
+        "b/win.go": header("linux"),
+        "c/x.go": header("linux && amd64"),
+        "d/y.go": header("darwin || windows"),
+    }
+    family = {p: ScannedFile(p, "b", FileScan()) for p in headers}
+    scanned = {target_mod.HEADERS.name: headers, "go_source": family}
+    errors = {"go_source": {"*": ["a/win.go: parse error", "a/main.go: parse error"]}}
+    excluded = target_mod.exclude(["e/z_windows.go", "f/README_windows.md"], scanned, errors, linux)
+    assert excluded == {
+        "e/z_windows.go": "file name excludes linux/amd64",
+        "a/win.go": "`//go:build windows` excludes linux/amd64",
+        "d/y.go": "`//go:build darwin || windows` excludes linux/amd64",
+    }
+    assert list(scanned) == ["go_source"]  # the headers' own family is consumed
+    assert list(scanned["go_source"]) == ["a/main.go", "b/win.go", "c/x.go"]
+    assert errors == {"go_source": {"*": ["a/main.go: parse error"]}}

@@ -49,19 +49,15 @@ class HeaderExtractor:
 HEADERS = HeaderExtractor()
 
 
-def name_excluded(path: str, target: buildtags.Target) -> str:
-    """Why the file name keeps a Go file out of the target's build ("" when it does not)."""
-    if path.endswith(".go") and not buildtags.name_matches(path, target):
-        return f"file name excludes {target}"
-    return ""
-
-
 def header_excluded(headers: Mapping[str, ScannedFile], target: buildtags.Target) -> dict[str, str]:
     """path -> why, for files whose constraint header excludes the target."""
     out: dict[str, str] = {}
     # Files share a few constraints (moby: 257 headers, 35 distinct): each is evaluated once,
     # ~1 ms of every scan.
     verdicts: dict[str, bool] = {}
+    # The file-name rule reads the name alone: asked once per name (8x moby: ~1k files with
+    # a header, each name 8 times, ~1.5 ms).
+    names: dict[str, bool] = {}
     for path, sf in headers.items():
         expr = sf.scan.meta.get("constraint")
         if not isinstance(expr, str) or not expr:
@@ -70,7 +66,11 @@ def header_excluded(headers: Mapping[str, ScannedFile], target: buildtags.Target
         if header_ok is None:
             head = f"//go:build {expr}\n".encode()
             header_ok = verdicts[expr] = buildtags.header_matches(head, target)
-        if not (buildtags.name_matches(path, target) and header_ok):
+        name = path.rpartition("/")[2]
+        name_ok = names.get(name)
+        if name_ok is None:
+            name_ok = names[name] = buildtags.name_matches(name, target)
+        if not (name_ok and header_ok):
             shown = expr if len(expr) <= 80 else expr[:79] + "…"
             out[path] = f"`//go:build {shown}` excludes {target}"
     return out
@@ -81,8 +81,11 @@ def drop(scanned: dict[str, dict[str, ScannedFile]], excluded: Mapping[str, Any]
     if not excluded:
         return
     for per_file in scanned.values():
-        for path in [p for p in per_file if p in excluded]:
-            del per_file[path]
+        # The excluded files looked up in each family, not each family's files in the
+        # excluded ones: a few hundred against 8x moby's ~20k entries (~1.5 ms). Deleting
+        # keeps the others' order (it reaches finalize).
+        for path in excluded:
+            per_file.pop(path, None)
 
 
 def exclude(
@@ -95,7 +98,11 @@ def exclude(
     engine never planned those, so they were never read) and by their `//go:build` header
     (read by HEADERS: their findings and parse errors are dropped here, before any family
     aggregates)."""
-    excluded = {p: why for p in paths if (why := name_excluded(p, target))}
+    # `paths` are the Go files whose name the target does not build (FilePass.path_facts):
+    # their reason is the same words for each, not the file-name rule asked again (8x moby:
+    # 1,152 files, ~2.5 ms of every warm scan).
+    by_name = f"file name excludes {target}"
+    excluded = {p: by_name for p in paths if p.endswith(".go")}
     headers = scanned.pop(HEADERS.name, {})
     by_header = header_excluded(headers, target)
     excluded.update(by_header)
