@@ -427,3 +427,77 @@ def test_a_file_edited_during_the_scan_stores_no_memo(
     after = scan_json(root)
     assert not _hit(after)
     assert _facts(after) == _facts(scan_json(root, use_cache=False))
+
+
+def _during_a_warm_scan(
+    root: Path, monkeypatch: pytest.MonkeyPatch, edit: Callable[[Path], None]
+) -> list[bool]:
+    """A scan whose memo misses but whose files the per-file cache serves, with `edit` made
+    after the files were read; which listings it asked git for after the read (True: one)."""
+    from golive_tui.core.scan import engine
+
+    for found in _memos(root):
+        found.unlink()
+    real = engine.prepared_scan
+    listed: list[bool] = []
+
+    def edited_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        info = args[3]
+        after_read = info.after_read
+
+        def edit_then_list() -> None:
+            edit(root)
+            after_read()
+            listed.append(bool(info.clean_reads))
+
+        info.after_read = edit_then_list
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "prepared_scan", edited_meanwhile)
+    scan_json(root)
+    monkeypatch.setattr(engine, "prepared_scan", real)
+    return listed
+
+
+def test_a_warm_scan_that_read_no_clean_file_keeps_its_memo_without_listing_again(
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every clean file's part came from the cache by the blob git listed: a file edited
+    after the read changes nothing in this report, which is stored under the tree it read,
+    and the next scan, of the edited tree, misses it and sees the edit."""
+    root = make_repo(FILES)
+    scan_json(root)  # fills the per-file cache
+    assert _during_a_warm_scan(root, monkeypatch, _edit_tracked) == [False]
+    assert len(_memos(root)) == 1
+    after = scan_json(root)
+    assert not _hit(after)
+    assert _facts(after) == _facts(scan_json(root, use_cache=False))
+
+
+def test_a_changed_file_edited_again_during_a_warm_scan_stores_no_memo(
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A modified file is read for its bytes whatever the cache holds: edited again after
+    the read, its bytes no longer make the key, and nothing is stored."""
+    root = make_repo(FILES)
+    _edit_tracked(root)
+    scan_json(root)
+
+    def again(where: Path) -> None:
+        (where / "main.go").write_text(MAIN.replace("SIGTERM", "SIGHUP"))
+
+    assert _during_a_warm_scan(root, monkeypatch, again) == [False]
+    assert not _memos(root)
+    after = scan_json(root)
+    assert not _hit(after)
+    assert _facts(after) == _facts(scan_json(root, use_cache=False))
+
+
+def test_a_scan_that_read_a_clean_file_lists_the_tree_again(
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read from the working tree under the blob git listed, a clean file edited meanwhile
+    would be cached and memoised under the wrong name: the tree is listed again."""
+    root = make_repo(FILES)
+    assert _during_a_warm_scan(root, monkeypatch, lambda where: None) == [True]  # cold
+    assert len(_memos(root)) == 1

@@ -108,6 +108,9 @@ class RunInfo:
         self.memoizable = False
         # Called once every file the report depends on has been read (before `finalize`).
         self.after_read: Callable[[], None] | None = None
+        # Clean tracked files whose content the run read (by then), workers' included: none
+        # means the report follows from git's listing, the cache and the changed files alone.
+        self.clean_reads = 0
 
 
 def prepared_scan(
@@ -248,6 +251,7 @@ def _scan(
             extractors.append(target_mod.HEADERS)  # build constraints of the Go files read
         scanned, failures = run.extract(read, extractors, clock)
     if info is not None and info.after_read is not None:
+        info.clean_reads = reader.clean_reads + run.deferred
         info.after_read()
 
     all_paths = tuple(map(git_listing.path_of, files))  # in C (8x moby: 26k paths, ~2 ms)

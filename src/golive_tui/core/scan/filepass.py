@@ -76,6 +76,8 @@ class FilePass:
         self.transient = False  # a result not cached (e.g. a rule ran out of time)
         self.served = 0  # (extractor, file) pairs served, from the cache or extracted
         self.files_read = 0
+        # Clean files handed to a worker to read (engine.RunInfo.clean_reads counts them).
+        self.deferred = 0
         self.parsed_go: set[str] = set()
         # detector id (or "*" for the family) -> "path: message" for files that could not parse
         self.file_errors: dict[str, dict[str, list[str]]] = {}
@@ -297,6 +299,7 @@ class FilePass:
                 if defer:
                     items.append((tuple(e.name for e in pending), f, None))
                     owners.append((index, None, blob))
+                    self.deferred += 1
                     continue
             data = self.reader.read(f)
             self.files_read += 1

@@ -20,7 +20,11 @@ Keyed so that it cannot be stale: everything the document is a function of goes 
 
 Only a scan that the per-file cache would have served whole is stored: no cache warning, no
 extractor failure, no result marked transient (a team rule that ran out of time), no file
-skipped for a reason that is not its content. A memo is ignored, never trusted blindly: each
+skipped for a reason that is not its content. Nor one whose tree changed under it: the modified
+and untracked files are hashed again after the scan, and a scan that read a clean file (a cache
+miss: read from the working tree under the blob git listed) asks git to list the tree again; one
+that read none (every clean file served from the cache by its blob) has nothing else that could
+have changed under it. A memo is ignored, never trusted blindly: each
 file carries a keyed BLAKE2b MAC under a secret in the user's own cache directory
 (`$XDG_CACHE_HOME/golive/memo.key`, 0600), checked before its bytes are parsed, so a
 repository (or its `.git/`) that arrives with a memo cannot plant a report; a corrupt,
@@ -153,14 +157,21 @@ def scan_json(
     from golive_tui.core.scan.engine import RunInfo, prepared_scan
 
     info = RunInfo()
-    # The tree as it is once everything is read, listed again while the families finalize (on
-    # the other core: ~no wall time): a file edited during the scan would otherwise store this
+    # The tree as it is once everything is read, listed again while the families finalize: a
+    # clean file edited after git listed it and read by the scan would otherwise store this
     # report under the key of the tree before it. Without the untracked walk (~10 ms of git CPU
     # on moby instead of ~50): a file created meanwhile was not read, and is in the next key.
-    after: list[git_listing.Listing] = []
+    # Only when the scan read a clean file: otherwise every file's part came from the cache by
+    # the blob git listed, or from the bytes of a changed file, which `still` hashes again. What
+    # skipping it buys: git's status and ls-files took the second core, and with its threads
+    # the first, while the families finalized (8x moby, a warm scan whose memo misses: ~220
+    # -> ~180 ms in-process; an edit likewise).
+    after: list[git_listing.Listing | None] = []
     if memo is not None:
         info.after_read = lambda: after.append(
             git_listing.Listing(loc, include_vendor=vendor, untracked=False)
+            if info.clean_reads
+            else None
         )
     report = prepared_scan(
         loc,
@@ -373,22 +384,15 @@ class Memo:
         members = [rendered.get(k) or _member(k, run[k]) for k in stored["order"]]
         return f"{stored['prefix']}{_join(members)}{stored['suffix']}"
 
-    def still(self, listing: git_listing.Listing) -> bool:
-        """Whether the tree is still the one `answer` keyed: the same index, the same tracked
-        changes (`listing` runs without the untracked walk) and the same bytes in every file
-        that was modified or untracked then."""
-        from golive_tui.core.errors import GoliveError
-        from golive_tui.core.git.worktree import parse_status
-
-        try:
-            status_raw, ls_raw = listing.raw()  # collected in any case: git is reaped
-        except GoliveError:
+    def still(self, listing: git_listing.Listing | None) -> bool:
+        """Whether the report can be stored under the key `answer` made: the tree is still the
+        one it keyed (the same index, the same tracked changes: `listing` runs without the
+        untracked walk), the same bytes in every file that was modified or untracked then, and
+        the same golive. `listing` None: the scan read no clean file (RunInfo.clean_reads), so
+        the report follows from git's first listing and those bytes alone."""
+        if not self.digest or self._listed is None:
             return False
-        if not self.digest or self._listed is None or ls_raw != self._listed[1]:
-            return False
-        before, now = parse_status(self._listed[0]), parse_status(status_raw)
-        tracked = [c for c in self._changes(before.changes) if not c.untracked]
-        if (before.head, before.branch, tracked) != (now.head, now.branch, list(now.changes)):
+        if listing is not None and not self._same_listing(listing):
             return False
         counted = self.files_read
         try:
@@ -397,6 +401,21 @@ class Memo:
             return self._key(*self._listed, listed=self._listed_digest) == self.digest
         finally:
             self.files_read = counted
+
+    def _same_listing(self, listing: git_listing.Listing) -> bool:
+        from golive_tui.core.errors import GoliveError
+        from golive_tui.core.git.worktree import parse_status
+
+        assert self._listed is not None
+        try:
+            status_raw, ls_raw = listing.raw()  # collected in any case: git is reaped
+        except GoliveError:
+            return False
+        if ls_raw != self._listed[1]:
+            return False
+        before, now = parse_status(self._listed[0]), parse_status(status_raw)
+        tracked = [c for c in self._changes(before.changes) if not c.untracked]
+        return (before.head, before.branch, tracked) == (now.head, now.branch, list(now.changes))
 
     def store(self, text: str, document: dict[str, Any], pairs: int) -> None:
         """Remember `text` under the key `answer` computed (nothing when it could not)."""

@@ -45,6 +45,9 @@ class FileReader:
         self.max_file_size = max_file_size
         self._objects = CatFile(snapshot.root) if snapshot.commit is not None else None
         self._root = str(snapshot.root)
+        # Files of the working tree read whose content git named by a blob (a clean tracked
+        # file): the scan memo lists the tree again after a scan that read any (memo.py).
+        self.clean_reads = 0
 
     def close(self) -> None:
         if self._objects is not None:
@@ -84,6 +87,8 @@ class FileReader:
             return Skip(self.symlink_reason(file))
         if file.size is not None and file.size > self.max_file_size:
             return self._too_big(file.size)
+        if file.blob is not None:
+            self.clean_reads += 1
         data = self._read_commit(file) if self.snapshot.commit else self._read_disk(file)
         if isinstance(data, Skip):
             return data
