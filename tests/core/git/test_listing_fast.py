@@ -154,3 +154,30 @@ def test_without_vendor_in_git_output_the_bulk_read_applies(make_repo: RepoFacto
     assert "vendor.mod" in files
     assert not any(listing.is_vendored(p) for p in files)
     assert files["main.go"].blob is None and files["README.md"].blob is not None
+
+
+@pytest.mark.parametrize("include_vendor", [False, True], ids=["no-vendor", "vendor"])
+@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
+def test_the_index_read_ahead_of_status_gives_the_same_snapshot(
+    make_repo: RepoFactory, case: str, include_vendor: bool
+) -> None:
+    """`Listing.read_index` (ls-files read while status runs), then the snapshot: the one a
+    listing read all at once gives, whatever git's status then says; twice the same."""
+    files = dict(FILES)
+    files.update({f"many/m{i:02}.go": GO for i in range(20)})
+    root = make_repo(files)
+    change, _ = CASES[case]
+    change(root)
+    if case == "staged only":
+        git(root, "add", "main.go")
+    loc = listing.locate(root)
+    plain = listing.Listing(loc, include_vendor=include_vendor).snapshot(
+        include_vendor=include_vendor
+    )
+    ahead = listing.Listing(loc, include_vendor=include_vendor)
+    ahead.read_index()
+    assert ahead.snapshot(include_vendor=include_vendor) == plain
+    assert ahead.snapshot(include_vendor=include_vendor) == plain
+    assert ahead.snapshot(include_vendor=not include_vendor) == listing.Listing(
+        loc, include_vendor=include_vendor
+    ).snapshot(include_vendor=not include_vendor)

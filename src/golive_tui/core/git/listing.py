@@ -274,11 +274,24 @@ class Listing:
             ls_files = start(loc.root, ["ls-files", "-s", "-z", *spec], spool=True)
             self._procs = (status, ls_files)
         self._raw: tuple[bytes, bytes] | None = None
+        self._include_vendor = include_vendor
+        self._ls_raw: bytes | None = None  # git's ls-files output, once read ahead
+        self._index: IndexParts | None = None  # and its records (`read_index`)
 
     def listed(self) -> bool:
         """Whether git has answered (both commands exited, or the output was read)."""
         procs = self._procs
         return procs is None or all(proc.poll() is not None for proc in procs)
+
+    def read_index(self) -> None:
+        """Read git's ls-files output and its records now, ahead of `status` (which walks the
+        working tree: ~4x longer). What it buys: the scan memo calls it while git's status
+        runs, and a scan that misses the memo then only applies the changed files to the
+        records (moby: ~2 ms of every such scan, 8x moby ~15)."""
+        if self._procs is None or self._ls_raw is not None:
+            return
+        self._ls_raw = collect(self._procs[1], "ls-files", timeout=GIT_TIMEOUT)
+        self._index = _index_parts(self._ls_raw, self._include_vendor)
 
     def raw(self) -> tuple[bytes, bytes]:
         """`git status` and `git ls-files` output as git printed it (the scan memo's key)."""
@@ -286,7 +299,9 @@ class Listing:
             if self._procs is None:
                 raise RepoError(f"{self.loc.root}: not a git repository")
             status, ls_files = self._procs
-            ls_raw = collect(ls_files, "ls-files", timeout=GIT_TIMEOUT)
+            ls_raw = self._ls_raw
+            if ls_raw is None:
+                ls_raw = collect(ls_files, "ls-files", timeout=GIT_TIMEOUT)
             status_raw = collect(status, "status", timeout=GIT_TIMEOUT)
             self._raw = (status_raw, ls_raw)
             # communicate() leaves the output's 32 KB chunks on the Popen objects: without them
@@ -299,7 +314,8 @@ class Listing:
         if not self.loc.is_git:
             return _plain_directory(self.loc.root, include_vendor=include_vendor)
         status_raw, ls_raw = self.raw()
-        return _parse_listing(self.loc, status_raw, ls_raw, include_vendor)
+        index = self._index if include_vendor == self._include_vendor else None
+        return _parse_listing(self.loc, status_raw, ls_raw, include_vendor, index)
 
 
 def _untracked_cache(root: Path) -> bool:
@@ -310,7 +326,11 @@ def _untracked_cache(root: Path) -> bool:
 
 
 def _parse_listing(
-    loc: Location, status_raw: bytes, ls_raw: bytes, include_vendor: bool
+    loc: Location,
+    status_raw: bytes,
+    ls_raw: bytes,
+    include_vendor: bool,
+    index: IndexParts | None = None,
 ) -> Snapshot:
     warnings: list[str] = []
     changed: set[str] = set()  # working tree differs from the index: hash what is on disk
@@ -322,7 +342,10 @@ def _parse_listing(
         if include_vendor or not is_vendored(change.path):  # see Listing.whole_status
             _classify(change, changed, deleted, untracked, nested)
 
-    files = _index_fast(ls_raw, changed, deleted, include_vendor)
+    if index is not None and not deleted:  # read ahead (Listing.read_index)
+        files: list[RepoFile] | None = _index_files(index, changed)
+    else:
+        files = _index_fast(ls_raw, changed, deleted, include_vendor)
     submodules: list[str] = []
     if files is None:
         files, submodules, seen = _index_loop(ls_raw, changed, deleted, include_vendor)
@@ -387,6 +410,11 @@ path_of = itemgetter(0)  # RepoFile.path, in C (`map(path_of, files)`)
 _new_file = partial(tuple.__new__, RepoFile)  # RepoFile(path, blob, mode, size), in C
 
 
+#: The index's records read ahead of git's status (`Listing.read_index`): paths, blobs and
+#: modes, in the listing's order.
+IndexParts = tuple[list[str], list[str | None], list[int]]
+
+
 def _index_fast(
     ls_raw: bytes, changed: set[str], deleted: set[str], include_vendor: bool
 ) -> list[RepoFile] | None:
@@ -399,9 +427,18 @@ def _index_fast(
     and freeing the strings), its peak of memory 14.2 -> 9.9 MB (each big intermediate let
     go as soon as it is read); the files are the same tuples
     (tests/core/git/test_listing_fast.py)."""
+    if deleted:
+        return None
+    parts = _index_parts(ls_raw, include_vendor)
+    return None if parts is None else _index_files(parts, changed)
+
+
+def _index_parts(ls_raw: bytes, include_vendor: bool) -> IndexParts | None:
+    """`_index_fast`'s reading of `git ls-files -s` alone, which needs nothing of git's
+    status (None: the loop decides)."""
     text = ls_raw.decode("utf-8", "surrogateescape")
     count = text.count("\0")  # records: "<mode> <blob> <stage>\t<path>\0"
-    if deleted or not count or text.count("\t") != count:
+    if not count or text.count("\t") != count:
         return None
     text = text.replace("\t", "\0")
     if not include_vendor and "vendor/" in text:
@@ -419,18 +456,25 @@ def _index_fast(
     if len(fields) != 3 * count:
         return None
     modes, stages = fields[0::3], fields[2::3]
-    blobs = cast("list[str | None]", fields[1::3])  # None where the working tree differs
+    blobs = cast("list[str | None]", fields[1::3])
     del fields
     if set(stages) != {"0"} or not set(modes) <= _FILE_MODES:
         return None  # a merge in progress, a submodule or a mode of another git
-    # A file modified in the working tree is hashed from the bytes read.
+    return paths, blobs, list(map(_MODES.__getitem__, modes))
+
+
+def _index_files(parts: IndexParts, changed: set[str]) -> list[RepoFile]:
+    """The files of `_index_parts`, with no blob where the working tree differs (a modified
+    file is hashed from the bytes read)."""
+    paths, blobs, modes = parts
     if len(changed) > 16:
         blobs = [None if p in changed else b for p, b in zip(paths, blobs, strict=True)]
-    else:  # usually none or a few: each found by a scan in C
+    elif changed:  # usually none or a few: each found by a scan in C
+        blobs = list(blobs)  # the parts stay as read (a second snapshot asks them again)
         for path in changed:
             with contextlib.suppress(ValueError):  # changed but not in the index
                 blobs[paths.index(path)] = None
-    return list(map(_new_file, zip(paths, blobs, map(_MODES.__getitem__, modes), repeat(None))))
+    return list(map(_new_file, zip(paths, blobs, modes, repeat(None))))
 
 
 def _classify(

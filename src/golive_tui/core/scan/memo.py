@@ -137,6 +137,7 @@ def scan_json(
         from golive_tui.core.scan.engine import warm
 
         warmed = warm(loc, only, vendor=vendor)  # while git lists the tree
+        listing.read_index()  # git's ls-files is done long before its status
     elif spare:  # a hit or an edit: only while git has not answered, on an otherwise idle core
         _load_scan(until=listing.listed)
         if not listing.listed():
