@@ -203,11 +203,20 @@ def test_a_scan_warmed_in_part_reports_what_a_scan_without_it_does(
 
     part = engine.warm(loc, None, vendor=False, until=lambda: next(answers, True))
     assert part is not None and len(part.cache._shards) == 2
+    assert part.finals is not None and part.finals._stored == {}  # git answered first
     report = engine.prepared_scan(
         loc, None, git_listing.Listing(loc), engine.RunInfo(), warmed=part
     )
     plain = engine.prepared_scan(loc, None, git_listing.Listing(loc), engine.RunInfo())
     assert report.results == plain.results and report.stats.cache_hits == plain.stats.cache_hits
+    full = engine.warm(loc, None, vendor=False)
+    assert full is not None and full.finals is not None
+    families = {e.name for e in full.planned[1].extractors} & set(full.finals.families)
+    assert families and set(full.finals._stored) == families  # each family's memo read
+    report = engine.prepared_scan(
+        loc, None, git_listing.Listing(loc), engine.RunInfo(), warmed=full
+    )
+    assert report.results == plain.results
 
 
 def test_without_a_spare_core_a_likely_hit_does_nothing_while_git_lists(

@@ -137,11 +137,13 @@ def prepared_scan(
 
 
 class Warmed(NamedTuple):
-    """A working-tree scan's plan and per-file cache, made before git's listing is in."""
+    """A working-tree scan's plan, per-file cache and finalize memo, made before git's
+    listing is in."""
 
     only: tuple[str, ...]
     planned: tuple[list[DetectorDef], Registry, list[str], list[str]]
     cache: ScanCache
+    finals: FinalizeMemo | None = None
 
 
 def warm(
@@ -167,7 +169,18 @@ def warm(
     # The scan's shards only: the scope's entry is read from the one shard holding it when
     # the scope is looked up (service discovery's shards are two thirds of the bytes).
     cache.preload(keys, vendor=vendor, until=until)
-    return Warmed(tuple(only or ()), planned, cache)
+    finals = _finals(cache)
+    if until is None or not until():
+        finals.preload(e.name for e in planned[1].extractors)
+    return Warmed(tuple(only or ()), planned, cache, finals)
+
+
+def _finals(cache: ScanCache) -> FinalizeMemo:
+    """The finalize memo beside `cache` (finalmemo.py), for the shipped families."""
+    from golive_tui.core.scan.detectors import FAMILIES
+    from golive_tui.core.scan.finalmemo import FinalizeMemo
+
+    return FinalizeMemo(cache.path.parent if cache.path else None, frozenset(FAMILIES))
 
 
 # Long on purpose: the scan's phases in order (listing, config, plan, read+extract, finalize,
@@ -209,9 +222,11 @@ def _scan(
         listing = git_listing.Listing(loc, include_vendor=vendor, refresh_index=refresh_index)
     scan_config = config.scan.with_vendor(include_vendor)
 
+    finals = None
     if warmed is not None and registry is None and warmed.only == tuple(only or ()):
         catalog, registry, custom_problems, extra = warmed.planned
         cache = warmed.cache
+        finals = warmed.finals
     else:
         catalog, registry, custom_problems, extra = _planned(loc.root, only, registry)
         from golive_tui.core.scan.cache import ScanCache
@@ -255,11 +270,9 @@ def _scan(
         info.after_read()
 
     all_paths = tuple(map(git_listing.path_of, files))  # in C (8x moby: 26k paths, ~2 ms)
-    from golive_tui.core.scan.detectors import FAMILIES
-    from golive_tui.core.scan.finalmemo import FinalizeMemo
-
     # A family whose files, paths and code did not change is read back (finalmemo.py).
-    finals = FinalizeMemo(cache.path.parent if cache.path else None, frozenset(FAMILIES))
+    if finals is None:
+        finals = _finals(cache)
     # The working tree's listing is `files` itself (a commit's also lists vendor/).
     go_files, named = run.path_facts(all_paths, finals if commit is None else None)
     run.exclude_for_target(scanned, named)

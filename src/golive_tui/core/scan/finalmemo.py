@@ -82,6 +82,16 @@ class FinalizeMemo:
             self._dirty.add(extractor.name)
         return results
 
+    def preload(self, names: Iterable[str]) -> None:
+        """Read the remembered results of the families `names` now: the scan memo's warm-up
+        calls it while git lists the tree (moby's 8 files ~0.7 ms, 8x moby's ~1.5 ms that
+        `finalize` otherwise spends after git answered)."""
+        if self.folder is None:
+            return
+        for name in names:
+            if name in self.families:
+                self._entries(name)
+
     def paths_digest(self, all_paths: tuple[str, ...]) -> str:
         """A digest of every path in scope (made once per scan: ~2.5 ms on 8x moby's 26k)."""
         if self._paths is None or self._paths[0] is not all_paths:
