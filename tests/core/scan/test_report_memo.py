@@ -63,6 +63,45 @@ def test_a_changed_file_is_a_miss_with_the_right_answer(repo: Path) -> None:
     assert _hit(report_memo.memo_scan(repo))
 
 
+@pytest.mark.parametrize("changed_first", [False, True], ids=["clean", "changed"])
+def test_a_file_edited_during_a_warm_scan(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, changed_first: bool
+) -> None:
+    """As the document memo (test_memo.py): a scan that read no clean file keeps its report
+    without listing the tree again, unless a changed file's bytes moved under it; either way
+    the next scan sees the tree as it is."""
+    from golive_tui.core.scan import engine
+
+    if changed_first:
+        (repo / "main.go").write_text(MAIN.replace("SIGTERM", "SIGINT"))
+        report_memo.memo_scan(repo)
+    for found in _memos(repo):
+        found.unlink()
+    real = engine.prepared_scan
+    listed: list[bool] = []
+
+    def edited_meanwhile(*args: object, **kwargs: object) -> ScanReport:
+        info = args[3]
+        after_read = info.after_read  # type: ignore[attr-defined]
+
+        def edit_then_list() -> None:
+            (repo / "main.go").write_text(MAIN.replace("SIGTERM", "SIGHUP"))
+            after_read()
+            listed.append(bool(info.clean_reads))  # type: ignore[attr-defined]
+
+        info.after_read = edit_then_list  # type: ignore[attr-defined]
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "prepared_scan", edited_meanwhile)
+    report_memo.memo_scan(repo)
+    monkeypatch.setattr(engine, "prepared_scan", real)
+    assert listed == [False]
+    assert len(_memos(repo)) == (0 if changed_first else 1)
+    after = report_memo.memo_scan(repo)
+    assert not _hit(after)
+    assert _facts(after) == _facts(scan(repo, use_cache=False))
+
+
 def test_progress_is_heard_on_a_miss_only(repo: Path) -> None:
     heard: list[object] = []
     assert _hit(report_memo.memo_scan(repo, progress=heard.append))
