@@ -123,18 +123,24 @@ CASES: dict[str, tuple[Callable[[Path], None], bool]] = {
 }
 
 
+def _case_repo(make_repo: RepoFactory, case: str) -> Path:
+    """A repository of FILES and 20 more Go files, with `case` done to it."""
+    files = dict(FILES)
+    files.update({f"many/m{i:02}.go": GO for i in range(20)})
+    root = make_repo(files)
+    CASES[case][0](root)
+    if case == "staged only":
+        git(root, "add", "main.go")
+    return root
+
+
 @pytest.mark.parametrize("include_vendor", [False, True], ids=["no-vendor", "vendor"])
 @pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
 def test_bulk_index_read_equals_the_loop(
     make_repo: RepoFactory, case: str, include_vendor: bool
 ) -> None:
-    files = dict(FILES)
-    files.update({f"many/m{i:02}.go": GO for i in range(20)})
-    root = make_repo(files)
-    change, applies = CASES[case]
-    change(root)
-    if case == "staged only":
-        git(root, "add", "main.go")
+    root = _case_repo(make_repo, case)
+    applies = CASES[case][1]
     bulk, loop, applied = _both(root, include_vendor)
     assert bulk == loop
     assert bulk.files == tuple(sorted(bulk.files, key=lambda f: f.path))
@@ -163,13 +169,7 @@ def test_the_index_read_ahead_of_status_gives_the_same_snapshot(
 ) -> None:
     """`Listing.read_index` (ls-files read while status runs), then the snapshot: the one a
     listing read all at once gives, whatever git's status then says; twice the same."""
-    files = dict(FILES)
-    files.update({f"many/m{i:02}.go": GO for i in range(20)})
-    root = make_repo(files)
-    change, _ = CASES[case]
-    change(root)
-    if case == "staged only":
-        git(root, "add", "main.go")
+    root = _case_repo(make_repo, case)
     loc = listing.locate(root)
     plain = listing.Listing(loc, include_vendor=include_vendor).snapshot(
         include_vendor=include_vendor
