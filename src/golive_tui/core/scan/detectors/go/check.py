@@ -17,7 +17,6 @@ from golive_tui.core.scan.detectors.base import EMPTY
 from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.rules import Rules
 from golive_tui.core.scan.detectors.go.tree import File
-from golive_tui.core.tuples import NamedTuple
 
 Summary = Callable[[list[Evidence], list[str]], str]
 #: A verdict over the whole repository: (evidence, this detector's per-file facts by path,
@@ -88,7 +87,7 @@ OnAssignment = Callable[[File, SgNode, str, str], bool]
 After = Callable[[File, Mapping[str, list[SgNode]]], None]
 
 
-class Gate(NamedTuple):
+class Gate:
     """One tree rule: opened by words in the file, it adds to the rule and handles its nodes.
 
     `opens` runs on every Go file (the scan's hot loop): it must be a few set operations.
@@ -96,41 +95,95 @@ class Gate(NamedTuple):
     `checks.CHECKS`, and must answer only under their own gate.
     """
 
-    name: str
-    detectors: tuple[str, ...]  # blamed when a file this gate opened cannot be analysed
-    opens: Callable[[Seen], bool]
-    rule: Callable[[File], RulePart]
-    code_words: Words = _none  # trigger words after a dot (`.Notify`)
-    call_words: Words = _none  # ... followed by `(` (`.Get(`)
-    literal_words: Words = _none  # ... followed by `{` (`.Server{`)
-    packages: Mapping[str, str] = EMPTY  # import path -> usual name
-    # Whether the gate can open only on trigger words (most files have none, and then only
-    # the gates that read the text themselves are asked).
-    needs_words: bool = True
-    on_call: OnCall | None = None
-    on_literal: OnLiteral | None = None
-    on_assignment: OnAssignment | None = None
-    on_node: Mapping[str, Callable[[File, SgNode], None]] = EMPTY
-    after: After | None = None
-    # Whether an open gate's nodes could yield anything in this file (a finding, note or
-    # fact): a cheap test of the text that skips a parse the handlers would throw away.
-    # Asked only when the gate opened, never of text that is not Go.
-    yields: Callable[[File], bool] | None = None
+    # Gate, Detector and Check are plain classes, not NamedTuples: building a named tuple
+    # class compiles its `__new__` (~0.1 ms each), paid by every scan that extracts a Go file
+    # (one edited file included); they are read by attribute only (see rules.ImportRule).
+    __slots__ = (
+        "after",
+        "call_words",
+        "code_words",
+        "detectors",
+        "literal_words",
+        "name",
+        "needs_words",
+        "on_assignment",
+        "on_call",
+        "on_literal",
+        "on_node",
+        "opens",
+        "packages",
+        "rule",
+        "yields",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        detectors: tuple[str, ...],
+        opens: Callable[[Seen], bool],
+        rule: Callable[[File], RulePart],
+        code_words: Words = _none,
+        call_words: Words = _none,
+        literal_words: Words = _none,
+        packages: Mapping[str, str] = EMPTY,
+        needs_words: bool = True,
+        on_call: OnCall | None = None,
+        on_literal: OnLiteral | None = None,
+        on_assignment: OnAssignment | None = None,
+        on_node: Mapping[str, Callable[[File, SgNode], None]] = EMPTY,
+        after: After | None = None,
+        yields: Callable[[File], bool] | None = None,
+    ) -> None:
+        self.name = name
+        self.detectors = detectors  # blamed when a file this gate opened cannot be analysed
+        self.opens = opens
+        self.rule = rule
+        self.code_words = code_words  # trigger words after a dot (`.Notify`)
+        self.call_words = call_words  # ... followed by `(` (`.Get(`)
+        self.literal_words = literal_words  # ... followed by `{` (`.Server{`)
+        self.packages = packages  # import path -> usual name
+        # Whether the gate can open only on trigger words (most files have none, and then
+        # only the gates that read the text themselves are asked).
+        self.needs_words = needs_words
+        self.on_call = on_call
+        self.on_literal = on_literal
+        self.on_assignment = on_assignment
+        self.on_node = on_node
+        self.after = after
+        # Whether an open gate's nodes could yield anything in this file (a finding, note or
+        # fact): a cheap test of the text that skips a parse the handlers would throw away.
+        # Asked only when the gate opened, never of text that is not Go.
+        self.yields = yields
 
 
-class Detector(NamedTuple):
+class Detector:
     """One `go.*` detector's result shaping."""
 
-    id: str
-    summary: Summary
-    # The scan JSON contract fixes "one evidence item per ..." for some detectors; the others
-    # get one item per imported package and at most MAX_EVIDENCE items.
-    grouped: bool = True
-    # Evidence that is not in Go files (folders of migrations): (all paths) -> evidence.
-    from_paths: Callable[[tuple[str, ...]], list[Evidence]] | None = None
-    judge: Judge | None = None
+    __slots__ = ("from_paths", "grouped", "id", "judge", "summary")  # a plain class (see Gate)
+
+    def __init__(
+        self,
+        id: str,
+        summary: Summary,
+        grouped: bool = True,
+        from_paths: Callable[[tuple[str, ...]], list[Evidence]] | None = None,
+        judge: Judge | None = None,
+    ) -> None:
+        self.id = id
+        self.summary = summary
+        # The scan JSON contract fixes "one evidence item per ..." for some detectors; the
+        # others get one item per imported package and at most MAX_EVIDENCE items.
+        self.grouped = grouped
+        # Evidence that is not in Go files (folders of migrations): (all paths) -> evidence.
+        self.from_paths = from_paths
+        self.judge = judge
 
 
-class Check(NamedTuple):
-    detectors: tuple[Detector, ...]
-    gates: tuple[Gate, ...] = ()
+class Check:
+    """One concern's detectors and the gates that feed them (a plain class: see Gate)."""
+
+    __slots__ = ("detectors", "gates")
+
+    def __init__(self, detectors: tuple[Detector, ...], gates: tuple[Gate, ...] = ()) -> None:
+        self.detectors = detectors
+        self.gates = gates

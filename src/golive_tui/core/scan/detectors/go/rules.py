@@ -14,13 +14,21 @@ from typing import Any
 
 from golive_tui.core import tomlcache
 from golive_tui.core.hashing import blake2b
-from golive_tui.core.tuples import NamedTuple
 
 
-class ImportRule(NamedTuple):
-    detector: str
-    prefixes: tuple[str, ...]
-    exact: tuple[str, ...]
+class ImportRule:
+    """One `[[imports]]` entry: the detector an import path is evidence for."""
+
+    # Plain classes, not NamedTuples: building a named tuple class compiles its `__new__`
+    # (~0.1 ms each), paid by every scan that extracts a Go file (one edited file included).
+    # Read by attribute only. The Go family's five record classes that are never compared,
+    # hashed or unpacked (these two, and check.py's): ~0.55 ms of moby's edit scan.
+    __slots__ = ("detector", "exact", "prefixes")
+
+    def __init__(self, detector: str, prefixes: tuple[str, ...], exact: tuple[str, ...]) -> None:
+        self.detector = detector
+        self.prefixes = prefixes
+        self.exact = exact
 
     def matches(self, path: str) -> bool:
         if path in self.exact:
@@ -28,26 +36,67 @@ class ImportRule(NamedTuple):
         return any(path == p or path.startswith(p + "/") for p in self.prefixes)
 
 
-class Rules(NamedTuple):
-    """go_rules.toml, loaded once."""
+class Rules:
+    """go_rules.toml, loaded once (a plain class: see ImportRule)."""
 
-    imports: tuple[ImportRule, ...]
-    package_names: Mapping[str, str]
-    headers: Mapping[str, str]  # lower-case header name -> detector
-    route_segments: frozenset[str]
-    metrics_segments: frozenset[str]
-    route_methods: frozenset[str]
-    pool_methods: tuple[str, ...]
-    pgxpool_fields: tuple[str, ...]
-    pgxpool_imports: tuple[str, ...]
-    sql_methods: Mapping[str, int]
-    sqlx_methods: Mapping[str, int]
-    rows_methods: frozenset[str]
-    sql_imports: tuple[str, ...]
-    sqlx_imports: tuple[str, ...]
-    sql_keywords: Callable[[], re.Pattern[str]]  # compiled on first use (see `lazy`)
-    migration_dirs: tuple[str, ...]
-    digest: str
+    __slots__ = (
+        "digest",
+        "headers",
+        "imports",
+        "metrics_segments",
+        "migration_dirs",
+        "package_names",
+        "pgxpool_fields",
+        "pgxpool_imports",
+        "pool_methods",
+        "route_methods",
+        "route_segments",
+        "rows_methods",
+        "sql_imports",
+        "sql_keywords",
+        "sql_methods",
+        "sqlx_imports",
+        "sqlx_methods",
+    )
+
+    def __init__(
+        self,
+        *,
+        imports: tuple[ImportRule, ...],
+        package_names: Mapping[str, str],
+        headers: Mapping[str, str],
+        route_segments: frozenset[str],
+        metrics_segments: frozenset[str],
+        route_methods: frozenset[str],
+        pool_methods: tuple[str, ...],
+        pgxpool_fields: tuple[str, ...],
+        pgxpool_imports: tuple[str, ...],
+        sql_methods: Mapping[str, int],
+        sqlx_methods: Mapping[str, int],
+        rows_methods: frozenset[str],
+        sql_imports: tuple[str, ...],
+        sqlx_imports: tuple[str, ...],
+        sql_keywords: Callable[[], re.Pattern[str]],
+        migration_dirs: tuple[str, ...],
+        digest: str,
+    ) -> None:
+        self.imports = imports
+        self.package_names = package_names
+        self.headers = headers  # lower-case header name -> detector
+        self.route_segments = route_segments
+        self.metrics_segments = metrics_segments
+        self.route_methods = route_methods
+        self.pool_methods = pool_methods
+        self.pgxpool_fields = pgxpool_fields
+        self.pgxpool_imports = pgxpool_imports
+        self.sql_methods = sql_methods
+        self.sqlx_methods = sqlx_methods
+        self.rows_methods = rows_methods
+        self.sql_imports = sql_imports
+        self.sqlx_imports = sqlx_imports
+        self.sql_keywords = sql_keywords  # compiled on first use (see `lazy`)
+        self.migration_dirs = migration_dirs
+        self.digest = digest
 
 
 @cache
