@@ -43,8 +43,8 @@ from golive_tui.core.scan.detectors.go.imports import (
     import_matchers,
     scan_header,
 )
+from golive_tui.core.scan.detectors.go.rules import compile_deferred, rules, trie
 from golive_tui.core.scan.detectors.go.rules import digest as rules_digest
-from golive_tui.core.scan.detectors.go.rules import rules, trie
 from golive_tui.core.scan.detectors.go.tree import (
     POS,
     File,
@@ -93,6 +93,7 @@ class GoSourceExtractor:
         trigger pattern, each gate's compiled words and rule parts, the import rules and the
         parser's Go grammar (~3 ms that each process otherwise spent again)."""
         _triggers()
+        compile_deferred()
         import_matchers()
         default = File("", {p: {n} for p, n in _DEFAULT_NAMES.items()}, {})
         seen = Seen(default, set(), defaultdict(set))

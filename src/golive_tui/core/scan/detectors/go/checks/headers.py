@@ -19,7 +19,7 @@ from typing import Any
 from golive_tui.core.evidence import Evidence, Polarity
 from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
-from golive_tui.core.scan.detectors.go.rules import alt, lazy, rules, trie
+from golive_tui.core.scan.detectors.go.rules import Deferred, alt, lazy, rules, trie
 from golive_tui.core.scan.detectors.go.summaries import generic, n, split
 from golive_tui.core.scan.detectors.go.tree import (
     CON,
@@ -59,11 +59,31 @@ _HSTS_OFF = lazy(r"(?i)max-age\s*=\s*0*(?:;|$|\s)")
 _GET_ORIGIN = lazy(r'\.Header\.Get\(\s*"(?i:origin)"\s*\)$')
 
 
+#: A quoted header name anywhere in the text (string contents: the parse later proves it is
+#: a call's argument).
+_HEADER_WORD = Deferred(lambda: re.compile(rf'"(?i:{trie(rules().headers)})"'))
+
+
+def _has_header_word(text: str) -> bool:
+    """Whether `_HEADER_WORD` is in `text`; while it is not compiled (a process's first few
+    texts), each quoted name looked for in the lower-cased text: the same answer for ASCII
+    text and names (ignoring case in Unicode also folds a few letters outside ASCII, `K`
+    and `ſ`, which only the pattern then follows)."""
+    pattern = _HEADER_WORD.get()
+    if pattern is None:
+        quoted = _quoted_headers()
+        if quoted and text.isascii():
+            low = text.lower()
+            return any(q in low for q in quoted)
+        pattern = _HEADER_WORD()
+    return pattern.search(text) is not None
+
+
 @cache
-def _header_word() -> re.Pattern[str]:
-    """A quoted header name anywhere in the text (string contents: the parse later proves it
-    is a call's argument)."""
-    return re.compile(rf'"(?i:{trie(rules().headers)})"')
+def _quoted_headers() -> tuple[str, ...]:
+    """Each header name quoted, or () when one is not ASCII (then the pattern answers)."""
+    names = rules().headers
+    return tuple(f'"{h}"' for h in names) if all(h.isascii() for h in names) else ()
 
 
 @cache
@@ -77,9 +97,7 @@ def _cors_paths(f: File) -> list[str]:
 
 def _opens(seen: Seen) -> bool:
     return (
-        _header_word().search(seen.f.text) is not None
-        or bool(_cors_paths(seen.f))
-        or bool(seen.f.aliases(SECURE))
+        _has_header_word(seen.f.text) or bool(_cors_paths(seen.f)) or bool(seen.f.aliases(SECURE))
     )
 
 

@@ -1,0 +1,274 @@
+"""What the first Go files a process extracts (one edited file) are read with instead of the
+set-up a large scan pays once: word lookups instead of compiled word patterns (`Deferred`),
+plain string tests instead of small patterns. Each answers what the pattern answers, text by
+text, and scans come out the same either way, forked or not, from the cache or not."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.conftest import RepoFactory
+
+from golive_tui.core.scan import workers
+from golive_tui.core.scan.detectors.go import extractor, rules, tree
+from golive_tui.core.scan.detectors.go.checks import headers, routes
+from golive_tui.core.scan.engine import scan
+
+
+def _uncompiled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every `Deferred` pattern as in a process that has asked for none yet."""
+    for deferred in rules.Deferred._every:
+        monkeypatch.setattr(deferred, "_pattern", None)
+        monkeypatch.setattr(deferred, "_asked", 0)
+
+
+def _compiled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every `Deferred` pattern compiled (as `prepare` leaves them before a fork)."""
+    _uncompiled(monkeypatch)  # restored after the test
+    rules.compile_deferred()
+
+
+# --------------------------------------------------------------------------- header names
+
+
+def _header_texts() -> list[str]:
+    names = sorted(rules.rules().headers)
+    ways = [
+        '"{h}"',
+        '"{u}"',
+        '"{t}"',
+        'w.Header().Set("{t}", v)',
+        '"{h}x"',
+        'x"{h}"',
+        "'{h}'",
+        "`{h}`",
+        '"{h}',
+        '{h}"',
+        '" {h}"',
+        '"{h}" é',  # not ASCII: the pattern answers
+    ]
+    texts = ["", "package p\n", '"x-frame"', '"ſtrict-transport-ſecurity"', '"x-frame-options"']
+    for way in ways:
+        texts.append("\n".join(way.format(h=h, u=h.upper(), t=h.title()) for h in names))
+        texts.extend(way.format(h=h, u=h.upper(), t=h.title()) for h in names[:2])
+    return texts
+
+
+@pytest.mark.parametrize("index", range(len(_header_texts())))
+def test_header_lookups_answer_what_the_pattern_answers(
+    index: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = _header_texts()[index]
+    expected = headers._HEADER_WORD._build().search(text) is not None
+    _uncompiled(monkeypatch)
+    assert headers._has_header_word(text) is expected
+    _compiled(monkeypatch)
+    assert headers._has_header_word(text) is expected
+
+
+# --------------------------------------------------------------------------- route segments
+
+
+def _route_texts() -> list[str]:
+    segments = sorted(routes._segments())
+    after = ["", " ", "x", "_", "1", "-", "/", '"', "é", "²", "\u0301", "\n", "Z"]
+    texts = ["", "package p\n", "/HEALTHZ", "?healthz", "health", "/heal", "x/healthzz/ready"]
+    for a in after:
+        texts.append(" ".join(f"/{s}{a}" for s in segments))
+        texts.extend(f'r.Get("/{s}{a}", h)' for s in segments[:3])
+        texts.extend(f"/{s}{a}" for s in segments[-2:])
+    texts += [
+        "/healthx " * 100,  # past the lookups' bound: the pattern answers
+        "/healthx " * 100 + "/health)",
+        "/healthx " * (routes._MAX_LOOKS - 1) + "/health)",
+        "/healthx " * routes._MAX_LOOKS + "/health",
+    ]
+    return texts
+
+
+@pytest.mark.parametrize("index", range(len(_route_texts())))
+def test_route_lookups_answer_what_the_pattern_answers(
+    index: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = _route_texts()[index]
+    expected = routes._ROUTE_WORD._build().search(text) is not None
+    _uncompiled(monkeypatch)
+    assert routes._has_route_word(text) is expected
+    _compiled(monkeypatch)
+    assert routes._has_route_word(text) is expected
+
+
+@pytest.mark.parametrize("index", range(len(_route_texts())))
+def test_a_quoted_segment_is_what_the_quoted_pattern_finds(index: int) -> None:
+    text = _route_texts()[index]
+    for s in sorted(routes._segments())[:4]:
+        text += f' "{s}" "{s} "{s.upper()}" '[: 3 + len(s) * (index % 3)]
+    pattern = re.compile(rf"\"{rules.trie(routes._segments())}\"")
+    assert routes._has_bare_word(text) is (pattern.search(text) is not None)
+
+
+def test_tries_are_built_once_per_set_of_words() -> None:
+    words = ["b", "ab", "abc", "a"]
+    first = rules.trie(words)
+    assert rules.trie(reversed(words)) is first
+    assert first == rules._trie(frozenset(words)) == "(?:a(?:b(?:c)?)?|b)"
+
+
+# --------------------------------------------------------------------------- whole files
+
+SERVER = """package main
+
+import (
+\t"net/http"
+\t"os"
+\t"os/signal"
+)
+
+func main() {
+\tc := make(chan os.Signal, 1)
+\tsignal.Notify(c, os.Interrupt)
+\tmux := http.NewServeMux()
+\tmux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
+\t\tw.Header().Set("X-Content-Type-Options", "nosniff")
+\t})
+\tmux.Handle("/metrics", nil)
+\tsrv := &http.Server{Addr: ":8080", Handler: mux, ReadHeaderTimeout: 5}
+\t_ = srv.ListenAndServe()
+}
+"""
+
+JOINED = """package api
+
+import "net/http"
+
+func register(mux *http.ServeMux, name string, h http.HandlerFunc) {
+\tmux.HandleFunc("/"+name, h)
+}
+
+func init() {
+\tregister(http.DefaultServeMux, "readyz", nil)
+\tregister(http.DefaultServeMux, "status", nil)
+}
+"""
+
+HEADERS = """package web
+
+import "net/http"
+
+func secure(w http.ResponseWriter) {
+\tw.Header().Set("STRICT-TRANSPORT-SECURITY", "max-age=0")
+\tw.Header().Set("x-frame-options", "DENY")
+\tw.Header().Add("Content-Security-Policy", "default-src 'self'")
+\tw.Header().Set("Access-Control-Allow-Origin", "*")
+}
+"""
+
+UNICODE = """package web
+
+import "net/http"
+
+// Ünïcode text: the patterns answer.
+func h(w http.ResponseWriter) {
+\tw.Header().Set("X-Frame-Options", "DENY")
+\thttp.Handle("/livez", nil)
+}
+"""
+
+NONE = (
+    'package util\n\nimport "strings"\n\nfunc Up(s string) string { return strings.ToUpper(s) }\n'
+)
+
+FILES = {
+    "go.mod": "module example.com/svc\n\ngo 1.22\n",
+    "cmd/svc/main.go": SERVER,
+    "internal/api/joined.go": JOINED,
+    "internal/web/headers.go": HEADERS,
+    "internal/web/unicode.go": UNICODE,
+    "internal/util/util.go": NONE,
+}
+
+
+@pytest.mark.parametrize("path", sorted(p for p in FILES if p.endswith(".go")))
+def test_a_file_extracts_alike_with_lookups_and_with_patterns(
+    path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    extract = extractor.GoSourceExtractor().extract
+    _uncompiled(monkeypatch)
+    looked_up = extract(path, FILES[path])
+    if FILES[path].isascii():  # text that is not ASCII is left to the header pattern
+        assert all(d._pattern is None for d in rules.Deferred._every)
+    _compiled(monkeypatch)
+    assert extract(path, FILES[path]) == looked_up
+
+
+@pytest.mark.parametrize("text", list(FILES.values()) + _header_texts()[:8] + _route_texts()[:8])
+def test_gates_open_alike_with_lookups_and_with_patterns(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = {"net/http": {"http"}, "os/signal": {"signal"}}
+    f = tree.File("package p\n" + text, names, {})
+    _compiled(monkeypatch)
+    compiled = extractor._gates(f)
+    _uncompiled(monkeypatch)
+    assert extractor._gates(f) == compiled
+
+
+def _plain(results: Any) -> list[Any]:
+    return [
+        (r.id, r.status, r.summary, [(e.path, e.line, e.polarity, e.facts) for e in r.evidence])
+        for r in results
+    ]
+
+
+@pytest.mark.parametrize("cpus", [1, 2])
+def test_scans_come_out_the_same_with_lookups_and_with_patterns(
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch, cpus: int
+) -> None:
+    monkeypatch.setattr(workers, "_cpus", lambda: cpus)
+    monkeypatch.setattr(workers, "_free_cpus", lambda n: n)  # as on an idle machine
+    monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 1)
+    root = make_repo(FILES)
+    _compiled(monkeypatch)
+    expected = _plain(scan(root, use_cache=False, all_code=True).results)
+    found = {r[0]: r[3] for r in expected}
+    assert len(found["go.http.health_endpoints"]) == 3 and found["go.cors"]  # every file's
+    _uncompiled(monkeypatch)
+    assert _plain(scan(root, use_cache=False, all_code=True).results) == expected  # all read
+    _uncompiled(monkeypatch)
+    assert _plain(scan(root, all_code=True).results) == expected  # the cache filled
+    with (root / "internal/web/headers.go").open("a") as out:
+        out.write("// edited\n")
+    _uncompiled(monkeypatch)
+    edited = scan(root, all_code=True)  # one file read, the rest from the cache
+    assert edited.stats.files_read == 1 and _plain(edited.results) == expected
+
+
+def test_one_file_compiles_no_word_pattern(tmp_path: Path) -> None:
+    """One file extracted: no deferred pattern compiled; once a pattern was asked for
+    `FEW_TEXTS` times, it is compiled and used."""
+    code = f"""
+        from golive_tui.core.scan.detectors.go import extractor, rules
+        e = extractor.GoSourceExtractor()
+        text = {SERVER!r}
+        one = e.extract("main.go", text)
+        print(sum(d._pattern is not None for d in rules.Deferred._every))
+        for i in range(rules.FEW_TEXTS):
+            assert e.extract("main.go", text) == one
+        print(sum(d._pattern is not None for d in rules.Deferred._every))
+        print(len(rules.Deferred._every))
+        """
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"XDG_CACHE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    none, every, count = done.stdout.split()
+    assert none == "0" and every == count and int(count) >= 2
