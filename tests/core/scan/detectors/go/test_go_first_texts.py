@@ -272,3 +272,72 @@ def test_one_file_compiles_no_word_pattern(tmp_path: Path) -> None:
     )
     none, every, count = done.stdout.split()
     assert none == "0" and every == count and int(count) >= 2
+
+
+# --------------------------------------------------------------------------- small patterns
+
+
+def _default_name_by_patterns(path: str) -> str:
+    """imports.default_name as it was, every pattern asked (the package names aside)."""
+    parts = path.split("/")
+    last = parts[-1]
+    if re.fullmatch(r"v\d+", last) and len(parts) > 1:
+        last = parts[-2]
+    last = re.sub(r"\.v\d+$", "", last)
+    if last.startswith("go-") and len(last) > 3:
+        last = last[3:]
+    return re.sub(r"\W", "_", last)
+
+
+IMPORT_PATHS = [
+    "",
+    "v",
+    "v2",
+    "x/v",
+    "x/v2",
+    "x/v2a",
+    "x/v²",
+    "x/v٣",
+    "github.com/go-chi/chi/v5",
+    "gopkg.in/yaml.v3",
+    "gopkg.in/yaml.v3\n",
+    "x/a.v1.v2",
+    "x/a.vx",
+    "go-",
+    "x/go-redis",
+    "x/go-redis.v8",
+    "x/my-lib",
+    "x/my_lib",
+    "x/ünïcode",
+    "x/a b",
+    "x/a\u0301",
+    "x/ⅻ",
+    "x/_",
+    "x/.",
+    "github.com/sirupsen/logrus",
+]
+
+
+@pytest.mark.parametrize("path", IMPORT_PATHS)
+def test_default_names_are_what_the_patterns_gave(path: str) -> None:
+    from golive_tui.core.scan.detectors.go import imports
+
+    known = rules.rules().package_names.get(path)
+    expected = known or _default_name_by_patterns(path)
+    assert imports.default_name.__wrapped__(path) == expected
+
+
+ROUTES = ["", "/healthz", "GET /healthz", "GET\t/x", "get /x", "GET", "GET ", "POST\n/x", "Ä /x"]
+
+
+@pytest.mark.parametrize("route", [*ROUTES, " GET /x", "{id}/x", "PATCH  /a?b"])
+def test_a_method_prefix_needs_a_capital_first(route: str) -> None:
+    method = re.match(r"^([A-Z]+)\s+(.*)$", route)
+    assert method is None or "A" <= route[:1] <= "Z"
+
+
+@pytest.mark.parametrize("path", ["", "/", "/a/b", "/a?b=c", "?/", "//x??y/", "/HEALTHZ?x"])
+def test_segments_split_on_slash_and_question_mark(path: str) -> None:
+    assert [s for s in re.split(r"[/?]", path) if s] == [
+        s for s in path.replace("?", "/").split("/") if s
+    ]

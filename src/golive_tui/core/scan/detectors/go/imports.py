@@ -262,10 +262,14 @@ def default_name(path: str) -> str:
         return known
     parts = path.split("/")
     last = parts[-1]
-    if re.fullmatch(r"v\d+", last) and len(parts) > 1:
+    # Each pattern asked only where its first letters are (and `\W` only where a character is
+    # not a word character, as `re` has them: letters, digits and `_`): the same names, and
+    # nothing compiled for most paths (three patterns, ~0.06 ms, in a scan after an edit).
+    if last[:1] == "v" and re.fullmatch(r"v\d+", last) and len(parts) > 1:
         last = parts[-2]
-    last = re.sub(r"\.v\d+$", "", last)
+    if ".v" in last:
+        last = re.sub(r"\.v\d+$", "", last)
     for prefix in ("go-",):
         if last.startswith(prefix) and len(last) > len(prefix):
             last = last[len(prefix) :]
-    return re.sub(r"\W", "_", last)
+    return last if last.replace("_", "a").isalnum() else re.sub(r"\W", "_", last)

@@ -445,7 +445,8 @@ def from_call(f: File, call: SgNode, receiver: str, name: str, args: list[SgNode
         return []  # no handler (a client call), or a chi sub-router: its routes are rows
     val = value(f, path_node)
     route = val.text
-    pattern = re.match(r"^([A-Z]+)\s+(.*)$", route)
+    # (asked only of a route that starts with a capital: nothing compiled for the others)
+    pattern = re.match(r"^([A-Z]+)\s+(.*)$", route) if "A" <= route[:1] <= "Z" else None
     if pattern and pattern.group(1) in HTTP_METHODS:  # Go 1.22 "GET /healthz"
         method, route = pattern.group(1), pattern.group(2)
     if route and not route.startswith(("/", "{")):  # "" is a group's own path

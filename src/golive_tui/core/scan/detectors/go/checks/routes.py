@@ -142,7 +142,7 @@ def _add(f: File, rows: list[rt.Route], at: SgNode) -> None:
     for row, where in rt.expand(f, rows, at):
         if row.unknown and not row.prefix_only:
             continue
-        segments = {s.lower() for s in re.split(r"[/?]", row.path) if s}
+        segments = {s.lower() for s in row.path.replace("?", "/").split("/") if s}  # [/?]
         if segments & r.route_segments:
             f.add(HEALTH, where, POS, **row.facts())
         elif segments & r.metrics_segments and rt.exposition(row.path):
