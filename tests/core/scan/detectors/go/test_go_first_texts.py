@@ -341,3 +341,114 @@ def test_segments_split_on_slash_and_question_mark(path: str) -> None:
     assert [s for s in re.split(r"[/?]", path) if s] == [
         s for s in path.replace("?", "/").split("/") if s
     ]
+
+
+# --------------------------------------------------------------------------- ASCII regexes
+
+_ASCII_OUT = {"w": "[[:word:]]", "W": "[^[:word:]]", "s": "[[:space:]]", "S": "[^[:space:]]"}
+_ASCII_OUT |= {"d": "[0-9]", "D": "[^0-9]", "b": r"(?-u:\b)", "B": r"(?-u:\B)"}
+_ASCII_IN = {"w": "[:word:]", "s": "[:space:]", "d": "0-9"}
+
+
+def _ascii_by_characters(regex: str) -> str:
+    """tree.ascii_regex as it was: character by character."""
+    out: list[str] = []
+    in_class = False
+    i, n = 0, len(regex)
+    while i < n:
+        c = regex[i]
+        if c == "\\" and i + 1 < n:
+            e = regex[i + 1]
+            table = _ASCII_IN if in_class else _ASCII_OUT
+            if e in table:
+                out.append(table[e])
+            elif in_class and e in "WSDbB":
+                return regex
+            else:
+                out.append(regex[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            if c == "[":
+                if regex.startswith("[:", i):
+                    j = regex.find(":]", i + 2)
+                    if j < 0:
+                        return regex
+                    out.append(regex[i : j + 2])
+                    i = j + 2
+                    continue
+                return regex
+            if c == "]":
+                in_class = False
+            out.append(c)
+            i += 1
+            continue
+        if c == "[":
+            in_class = True
+            out.append(c)
+            i += 1
+            if i < n and regex[i] == "^":
+                out.append("^")
+                i += 1
+            if i < n and regex[i] == "]":
+                out.append("]")
+                i += 1
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def _family_regexes() -> list[str]:
+    """Every regex of the one rule with every gate open, for a file importing everything."""
+    names = {p: {n} for p, n in extractor._DEFAULT_NAMES.items()}
+    names["github.com/rs/cors"] = {"cors"}
+    f = tree.File("package p\n// é\n", names, {})
+    config, _ = extractor._rule(f, {g.name for g in extractor.GATES})
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                found.append(v) if k == "regex" and isinstance(v, str) else walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(config)
+    return found
+
+
+def _crafted_regexes() -> list[str]:
+    import random
+
+    fixed = [
+        "",
+        "\\",
+        "a\\",
+        "[\\",
+        "[a\\",
+        r"\w+",
+        r"[\w.]+",
+        r"[^\s]",
+        r"[]\w]x",
+        r"[^]\d]",
+        r"[[:word:]\w]",
+        r"[[:word\w]",
+        r"[a[b]]\w",
+        r"[\W]",
+        r"\\w",
+        r"]\w[",
+        r"[\]\w]",
+        r"(?i)\bx\B\D\S\W",
+    ]
+    pick = random.Random(16)
+    alphabet = ["\\", "[", "]", "^", ":", "w", "W", "s", "d", "b", "B", "a", "."]
+    return fixed + ["".join(pick.choices(alphabet, k=pick.randint(1, 12))) for _ in range(3000)]
+
+
+def test_ascii_regexes_are_what_the_character_loop_wrote() -> None:
+    regexes = _family_regexes()
+    assert len(regexes) >= 5 and any("\\w" in r for r in regexes)
+    for regex in regexes + _crafted_regexes():
+        assert tree.ascii_regex.__wrapped__(regex) == _ascii_by_characters(regex), regex
