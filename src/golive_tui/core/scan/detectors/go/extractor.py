@@ -177,8 +177,7 @@ class GoSourceExtractor:
         self, files: Mapping[str, ScannedFile], all_paths: tuple[str, ...]
     ) -> list[DetectorResult]:
         catalog = shipped_catalog()
-        go_files = [p for p in files if p.endswith(".go")]
-        if not go_files:
+        if not any(p.endswith(".go") for p in files):
             return [
                 DetectorResult(
                     d, catalog[d].title, Status.NOT_APPLICABLE, "no Go source files in scope"
@@ -192,14 +191,16 @@ class GoSourceExtractor:
         # Most files hold no finding, error, note or fact: each part is looked at only when
         # there is something in it, and a polarity is looked up instead of calling the enum
         # (the loop runs over every Go file whenever one changes; 8x moby's 3,154 files in
-        # scope: ~6 -> ~2 ms, the same results).
+        # scope: ~6 -> ~2 ms, the same results). A file's scan is unpacked at once, and its
+        # errors looked at only when it has some; whether any file is Go stops at the first
+        # instead of listing them all: moby's 977 files, the whole finalize 1.00 -> 0.91 ms.
         polarity = _POLARITY
         for path in sorted(files):
             sf = files[path]
-            scan = sf.scan
-            if scan.findings:
+            findings, scan_errors, meta = sf.scan
+            if findings:
                 blob = sf.blob
-                for fd in scan.findings:
+                for fd in findings:
                     evidence[fd.detector].append(
                         Evidence(
                             path,
@@ -211,10 +212,10 @@ class GoSourceExtractor:
                             dict(fd.facts),
                         )
                     )
-            for det, message in scan.errors:
-                for d in DETECTORS if det == "*" else (det,):
-                    errors[d].append(f"{path} ({message})")
-            meta = scan.meta
+            if scan_errors:
+                for det, message in scan_errors:
+                    for d in DETECTORS if det == "*" else (det,):
+                        errors[d].append(f"{path} ({message})")
             if "notes" not in meta and "facts" not in meta:
                 continue
             for det, items in dict(meta.get("notes", {})).items():
