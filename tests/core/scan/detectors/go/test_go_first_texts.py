@@ -452,3 +452,13 @@ def test_ascii_regexes_are_what_the_character_loop_wrote() -> None:
     assert len(regexes) >= 5 and any("\\w" in r for r in regexes)
     for regex in regexes + _crafted_regexes():
         assert tree.ascii_regex.__wrapped__(regex) == _ascii_by_characters(regex), regex
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "ReadTimeout: 5", "readTimeout = 10 * time.Second", "TIMEOUT = 5", "timeouts := x"],
+)
+def test_a_timeout_definition_holds_its_letters(text: str) -> None:
+    from golive_tui.core.scan.detectors.go.checks import timeouts
+
+    assert timeouts._DEFINES().search(text) is None or "imeout" in text

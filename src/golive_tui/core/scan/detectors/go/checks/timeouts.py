@@ -161,8 +161,11 @@ _DEFINES = lazy(
 
 def _defs_opens(seen: Seen) -> bool:
     # Only files that define a timeout-named value: parsing every file that mentions
-    # time.Second would cost the scan a third more.
-    return bool(seen.words & _UNITS) and _DEFINES().search(seen.f.text) is not None
+    # time.Second would cost the scan a third more. The pattern is asked only where its
+    # `imeout` is: 74 of moby's 253 files with a unit compile nothing when one is edited
+    # (~0.13 ms) and search no further.
+    text = seen.f.text
+    return bool(seen.words & _UNITS) and "imeout" in text and _DEFINES().search(text) is not None
 
 
 def _defs_rule(f: File) -> RulePart:
