@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from golive_tui.core.evidence import Evidence
 from golive_tui.core.scan.detectors.base import EMPTY
-from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.rules import Rules
 from golive_tui.core.scan.detectors.go.tree import File
+
+if TYPE_CHECKING:
+    from golive_tui.core.scan.detectors.go.astgrep import SgNode
 
 Summary = Callable[[list[Evidence], list[str]], str]
 #: A verdict over the whole repository: (evidence, this detector's per-file facts by path,
@@ -76,15 +78,16 @@ class RulePart:
         self.where: list[str] = [] if where is None else where  # text patterns of those nodes
 
 
-#: A handler for a call: (file, open gates, call, receiver, name, arguments, receiver's import
-#: path) -> whether the call was this gate's (no later gate looks at it).
-OnCall = Callable[[File, set[str], SgNode, str, str, list[SgNode], str | None], bool]
-#: A composite literal: (file, literal, type's import path, type name, assignments) -> claimed.
-OnLiteral = Callable[[File, SgNode, str | None, str, list[SgNode]], bool]
-#: A field assignment standing alone: (file, statement, field name, value) -> claimed.
-OnAssignment = Callable[[File, SgNode, str, str], bool]
-#: After every node was seen: (file, nodes by kind).
-After = Callable[[File, Mapping[str, list[SgNode]]], None]
+if TYPE_CHECKING:  # handler types: for type checkers only, like ast-grep's SgNode they name
+    #: A handler for a call: (file, open gates, call, receiver, name, arguments, receiver's import
+    #: path) -> whether the call was this gate's (no later gate looks at it).
+    OnCall = Callable[[File, set[str], SgNode, str, str, list[SgNode], str | None], bool]
+    #: A composite literal: (file, literal, type's import path, type name, assignments) -> claimed.
+    OnLiteral = Callable[[File, SgNode, str | None, str, list[SgNode]], bool]
+    #: A field assignment standing alone: (file, statement, field name, value) -> claimed.
+    OnAssignment = Callable[[File, SgNode, str, str], bool]
+    #: After every node was seen: (file, nodes by kind).
+    After = Callable[[File, Mapping[str, list[SgNode]]], None]
 
 
 class Gate:

@@ -26,13 +26,12 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from golive_tui.core.evidence import DetectorResult, Evidence, Polarity, Status
 from golive_tui.core.scan.detectors import common
 from golive_tui.core.scan.detectors.base import Extractor, FileScan, Finding, ScannedFile
 from golive_tui.core.scan.detectors.catalog import shipped_catalog
-from golive_tui.core.scan.detectors.go.astgrep import Config, SgNode
 from golive_tui.core.scan.detectors.go.check import Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.checks import CHECKS
 from golive_tui.core.scan.detectors.go.fragments import LONG_LINE, fragment, has_long_line
@@ -54,6 +53,9 @@ from golive_tui.core.scan.detectors.go.tree import (
     parse,
     snippet,
 )
+
+if TYPE_CHECKING:
+    from golive_tui.core.scan.detectors.go.astgrep import Config, SgNode
 
 MAX_EVIDENCE = 50
 
@@ -483,7 +485,7 @@ def _rule(f: File, gates: set[str]) -> tuple[Config, re.Pattern[str]]:
     rule: dict[str, Any] = {"any": anys}
     if f.text.isascii():  # the parsed source is all ASCII too: cheaper regexes, same nodes
         rule = ascii_rule(rule)
-    return cast(Config, {"rule": rule}), re.compile("|".join(part.where))
+    return cast("Config", {"rule": rule}), re.compile("|".join(part.where))
 
 
 # --------------------------------------------------------------------------- results

@@ -5,8 +5,8 @@ compare `r.URL.Path` in an if or a switch. Rows as `routetable` makes them."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.routetable import (
     HTTP_METHODS,
     Route,
@@ -24,6 +24,9 @@ from golive_tui.core.scan.detectors.go.tree import (
     named,
     string_value,
 )
+
+if TYPE_CHECKING:
+    from golive_tui.core.scan.detectors.go.astgrep import SgNode
 
 CHI_MIDDLEWARE = ("github.com/go-chi/chi/middleware", "github.com/go-chi/chi/v5/middleware")
 REST = "github.com/go-pkgz/rest"

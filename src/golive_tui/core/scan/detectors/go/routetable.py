@@ -19,9 +19,8 @@ are cut at `MAX_PATH` characters, handlers at `_HANDLER_MAX`.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.rules import lazy
 from golive_tui.core.scan.detectors.go.tree import (
     File,
@@ -34,6 +33,9 @@ from golive_tui.core.scan.detectors.go.tree import (
     string_value,
 )
 from golive_tui.core.tuples import NamedTuple
+
+if TYPE_CHECKING:
+    from golive_tui.core.scan.detectors.go.astgrep import SgNode
 
 MAX_PATH = 1024
 _HANDLER_MAX = 120

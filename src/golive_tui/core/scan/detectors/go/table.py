@@ -12,18 +12,20 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import cache
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from golive_tui.core.evidence import DetectorResult, Evidence, Polarity, Status
 from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
 from golive_tui.core.scan.detectors.go import handrolled as hr
 from golive_tui.core.scan.detectors.go import routetable as rt
-from golive_tui.core.scan.detectors.go.astgrep import Config, SgNode
 from golive_tui.core.scan.detectors.go.fragments import fragment, has_long_line, layout
 from golive_tui.core.scan.detectors.go.imports import build_ignored, default_name, scan_imports
 from golive_tui.core.scan.detectors.go.rules import alt, rules, trie
 from golive_tui.core.scan.detectors.go.rules import digest as rules_digest
 from golive_tui.core.scan.detectors.go.tree import POS, File, call_parts, parse, snippet
+
+if TYPE_CHECKING:
+    from golive_tui.core.scan.detectors.go.astgrep import Config, SgNode
 
 #: The id the table's one result carries (the engine runs extractors by detector id).
 TABLE = "go.http.health_endpoints"
@@ -79,7 +81,7 @@ def _config(f: File) -> tuple[Config, re.Pattern[str]]:
     rest = f.aliases(hr.REST)
     if rest:
         anys.append({"kind": "selector_expression", "regex": rf"^{alt(rest)}\.Ping$"})
-    return cast(Config, {"rule": {"any": anys}}), re.compile("|".join(where))
+    return cast("Config", {"rule": {"any": anys}}), re.compile("|".join(where))
 
 
 class RouteTableExtractor:

@@ -10,9 +10,13 @@ otherwise reported as unknown together with where it comes from.
 
 from __future__ import annotations
 
-from golive_tui.core.scan.detectors.go.astgrep import SgNode
+from typing import TYPE_CHECKING
+
 from golive_tui.core.scan.detectors.go.tree import File, definitions, named
 from golive_tui.core.tuples import NamedTuple
+
+if TYPE_CHECKING:
+    from golive_tui.core.scan.detectors.go.astgrep import SgNode
 
 _UNITS = {
     "Nanosecond": 1,

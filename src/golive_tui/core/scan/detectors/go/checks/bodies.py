@@ -15,10 +15,9 @@ MaxBytesHandler call is positive (as the contract has it); each unlimited read i
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from golive_tui.core.evidence import Evidence
-from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.rules import alt, lazy
 from golive_tui.core.scan.detectors.go.summaries import n, split, with_notes
@@ -30,6 +29,9 @@ from golive_tui.core.scan.detectors.go.tree import (
     mentions,
     named,
 )
+
+if TYPE_CHECKING:
+    from golive_tui.core.scan.detectors.go.astgrep import SgNode
 
 BODY = "go.http.body_limit"
 

@@ -3,12 +3,16 @@ through a configuration library (an import rule in go_rules.toml)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from golive_tui.core.evidence import Evidence
-from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart
 from golive_tui.core.scan.detectors.go.rules import alt
 from golive_tui.core.scan.detectors.go.summaries import generic
 from golive_tui.core.scan.detectors.go.tree import POS, File, string_value
+
+if TYPE_CHECKING:
+    from golive_tui.core.scan.detectors.go.astgrep import SgNode
 
 CONFIG = "go.config_loading"
 

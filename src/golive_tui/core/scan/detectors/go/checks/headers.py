@@ -14,10 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from golive_tui.core.evidence import Evidence, Polarity
-from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.rules import Deferred, alt, lazy, rules, trie
 from golive_tui.core.scan.detectors.go.summaries import generic, n, split
@@ -31,6 +30,9 @@ from golive_tui.core.scan.detectors.go.tree import (
     start_of,
     string_value,
 )
+
+if TYPE_CHECKING:
+    from golive_tui.core.scan.detectors.go.astgrep import SgNode
 
 CORS = "go.cors"
 SECURITY_HEADERS = "go.security_headers"

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from golive_tui.core.evidence import Evidence
-from golive_tui.core.scan.detectors.go.astgrep import Config, SgNode
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.rules import alt
 from golive_tui.core.scan.detectors.go.summaries import n, split, with_notes
@@ -23,6 +22,9 @@ from golive_tui.core.scan.detectors.go.tree import (
     field_nodes,
 )
 from golive_tui.core.scan.detectors.go.values import duration, evaluate
+
+if TYPE_CHECKING:
+    from golive_tui.core.scan.detectors.go.astgrep import Config, SgNode
 
 SHUTDOWN = "go.http.graceful_shutdown"
 CLIENT = "go.http.client_timeout"
@@ -60,7 +62,7 @@ def _shutdowns(f: File, by_kind: Mapping[str, list[SgNode]]) -> None:
     if factories:
         for call in f.whole().find_all(  # callers may be anywhere in the file
             cast(
-                Config,
+                "Config",
                 {
                     "rule": {
                         "kind": "call_expression",

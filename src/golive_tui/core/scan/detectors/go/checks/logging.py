@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from golive_tui.core.evidence import Evidence, Polarity
-from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.rules import alt
 from golive_tui.core.scan.detectors.go.summaries import n, split
 from golive_tui.core.scan.detectors.go.tree import CON, POS, File, snippet
+
+if TYPE_CHECKING:
+    from golive_tui.core.scan.detectors.go.astgrep import SgNode
 
 LOGGING = "go.logging"
 

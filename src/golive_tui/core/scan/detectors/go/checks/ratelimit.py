@@ -12,10 +12,9 @@ says nothing about its endpoints: that import is left out and the summary says s
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from golive_tui.core.evidence import Evidence
-from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.rules import lazy
 from golive_tui.core.scan.detectors.go.summaries import generic
@@ -25,6 +24,9 @@ from golive_tui.core.scan.detectors.go.tree import (
     enclosing_function,
     mentions,
 )
+
+if TYPE_CHECKING:
+    from golive_tui.core.scan.detectors.go.astgrep import SgNode
 
 RATELIMIT = "go.ratelimit"
 

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 
 from golive_tui.core.evidence import Evidence
 from golive_tui.core.scan.detectors.go import handrolled as hr
 from golive_tui.core.scan.detectors.go import routetable as rt
-from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.rules import Deferred, alt, rules, trie
 from golive_tui.core.scan.detectors.go.summaries import generic, n
 from golive_tui.core.scan.detectors.go.tree import POS, File
+
+if TYPE_CHECKING:
+    from golive_tui.core.scan.detectors.go.astgrep import SgNode
 
 HEALTH = "go.http.health_endpoints"
 METRICS = "go.metrics"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from golive_tui.core.evidence import Evidence
-from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.rules import alt
 from golive_tui.core.scan.detectors.go.summaries import n, split, with_notes
@@ -20,6 +19,9 @@ from golive_tui.core.scan.detectors.go.tree import (
     named,
     parameter_position,
 )
+
+if TYPE_CHECKING:
+    from golive_tui.core.scan.detectors.go.astgrep import SgNode
 
 SIGTERM = "go.signal.sigterm"
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import cache
+from typing import TYPE_CHECKING
 
 from golive_tui.core.evidence import Evidence
-from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.fragments import Layout, _boundary
 from golive_tui.core.scan.detectors.go.rules import lazy, rules, trie
@@ -24,6 +24,9 @@ from golive_tui.core.scan.detectors.go.tree import (
     named,
     string_value,
 )
+
+if TYPE_CHECKING:
+    from golive_tui.core.scan.detectors.go.astgrep import SgNode
 
 SQL = "go.sql_string_building"
 ROWS = "go.rows_close"

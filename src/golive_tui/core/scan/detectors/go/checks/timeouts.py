@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from golive_tui.core.evidence import Evidence, Polarity
-from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.rules import alt, lazy
 from golive_tui.core.scan.detectors.go.summaries import n, split
@@ -28,6 +27,9 @@ from golive_tui.core.scan.detectors.go.tree import (
     named,
 )
 from golive_tui.core.scan.detectors.go.values import duration, evaluate
+
+if TYPE_CHECKING:
+    from golive_tui.core.scan.detectors.go.astgrep import SgNode
 
 TIMEOUTS = "go.http.server_timeouts"
 

@@ -14,10 +14,9 @@ unconditional or opt-in.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from golive_tui.core.evidence import Evidence
-from golive_tui.core.scan.detectors.go.astgrep import SgNode
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.rules import alt
 from golive_tui.core.scan.detectors.go.summaries import n, split, with_notes
@@ -29,6 +28,9 @@ from golive_tui.core.scan.detectors.go.tree import (
     enclosing_function,
     field_nodes,
 )
+
+if TYPE_CHECKING:
+    from golive_tui.core.scan.detectors.go.astgrep import SgNode
 
 TLS = "go.tls_min_version"
 CLIENT_TLS = "go.tls_client_verify"
