@@ -464,17 +464,21 @@ def test_a_timeout_definition_holds_its_letters(text: str) -> None:
     assert timeouts._DEFINES().search(text) is None or "imeout" in text
 
 
-def test_ast_grep_is_loaded_by_the_first_parse(tmp_path: Path) -> None:
-    """A file that opens no gate is extracted without ast-grep's extension module; the first
-    file that is parsed loads it, with the same results as a process that had it loaded."""
+def test_ast_grep_and_fragments_are_loaded_by_the_first_parse(tmp_path: Path) -> None:
+    """A file that opens no gate is extracted without ast-grep's extension module and the
+    fragments module; the first file that is parsed loads them, with the same results as a
+    process that had them loaded."""
     code = f"""
         import sys
         from golive_tui.core.scan.detectors.go import extractor, tree
         e = extractor.GoSourceExtractor()
+        def loaded():
+            return ("ast_grep_py.ast_grep_py" in sys.modules,
+                    "golive_tui.core.scan.detectors.go.fragments" in sys.modules)
         plain = e.extract("util.go", {NONE!r})
-        print("ast_grep_py.ast_grep_py" in sys.modules, plain.meta["parsed"])
+        print(*loaded(), plain.meta["parsed"])
         parsed = e.extract("main.go", {SERVER!r})
-        print("ast_grep_py.ast_grep_py" in sys.modules, parsed.meta["parsed"])
+        print(*loaded(), parsed.meta["parsed"])
         print(parsed == e.extract("main.go", {SERVER!r}), parsed.errors)
         """
     done = subprocess.run(
@@ -484,4 +488,4 @@ def test_ast_grep_is_loaded_by_the_first_parse(tmp_path: Path) -> None:
         check=True,
         env={"XDG_CACHE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
     )
-    assert done.stdout.split("\n")[:3] == ["False False", "True True", "True ()"]
+    assert done.stdout.split("\n")[:3] == ["False False False", "True True True", "True ()"]

@@ -11,7 +11,7 @@ from ast_grep_py import SgRoot
 from tests.core.scan.detectors.go.test_go_extractor import SERVER, SIGNAL_CASES
 
 from golive_tui.core.scan.detectors.base import FileScan
-from golive_tui.core.scan.detectors.go import EXTRACTORS, extractor, tree
+from golive_tui.core.scan.detectors.go import EXTRACTORS, extractor, fragments, tree
 from golive_tui.core.scan.detectors.go.fragments import fragment, layout
 
 EX = EXTRACTORS[0]
@@ -35,7 +35,7 @@ def parsed_sources(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def whole_file_scan(monkeypatch: pytest.MonkeyPatch, path: str, text: str) -> FileScan:
     with monkeypatch.context() as m:
-        m.setattr(extractor, "fragment", lambda *args: None)
+        m.setattr(fragments, "fragment", lambda *args: None)  # read when a file is parsed
         return EX.extract(path, text)
 
 

@@ -36,6 +36,8 @@ def __getattr__(name: str) -> Any:
 #: imports them one at a time while git lists the tree (memo._load_scan), each a short step,
 #: so a scan after editing a Go file finds the family loaded and a memo hit waits for at most
 #: one of them (`checks` loads every check: ~2 ms once the modules they share are in).
+#: `astgrep` and `fragments` are what the first parse loads (`tree.parse`, `File.layout`),
+#: not the import: loaded here too, for an edited file that is parsed.
 PARTS = (
     "astgrep",
     "rules",

@@ -34,7 +34,6 @@ from golive_tui.core.scan.detectors.base import Extractor, FileScan, Finding, Sc
 from golive_tui.core.scan.detectors.catalog import shipped_catalog
 from golive_tui.core.scan.detectors.go.check import Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.checks import CHECKS
-from golive_tui.core.scan.detectors.go.fragments import LONG_LINE, fragment, has_long_line
 from golive_tui.core.scan.detectors.go.imports import (
     build_ignored,
     default_name,
@@ -365,6 +364,8 @@ def _gate_detectors(gates: Iterable[str]) -> list[str]:
 def _parse(f: File, gates: set[str], errors: list[tuple[str, str]], blame: set[str]) -> None:
     """Parse what the open `gates` need and hand the nodes to the checks; a file that cannot
     be analysed blames the detectors of the `blame` gates."""
+    from golive_tui.core.scan.detectors.go.fragments import LONG_LINE, fragment, has_long_line
+
     config, selection = _rule(f, gates)
     lay = f.layout()
     long = has_long_line(f.text)

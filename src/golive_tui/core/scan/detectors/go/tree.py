@@ -6,7 +6,6 @@ Comments and string contents never count: evidence always comes from syntax node
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from functools import cache
@@ -14,16 +13,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 from golive_tui.core.scan.detectors import common
 from golive_tui.core.scan.detectors.base import Finding
-from golive_tui.core.scan.detectors.go.fragments import (
-    Layout,
-    has_long_line,
-    layout,
-    wrap_long_lines,
-)
 
 if TYPE_CHECKING:
     from golive_tui.core.scan.detectors.go.astgrep import Config, SgNode
     from golive_tui.core.scan.detectors.go.astgrep import SgRoot as _SgRoot
+    from golive_tui.core.scan.detectors.go.fragments import Layout
 
 POS = "positive"
 CON = "contrary"
@@ -213,6 +207,11 @@ class File:
         """The whole file's tree, for rules that look beyond the declarations in `root`
         (a signal slice declared at package level, the callers of a function)."""
         if self.full is None:
+            from golive_tui.core.scan.detectors.go.fragments import (
+                has_long_line,
+                wrap_long_lines,
+            )
+
             source = self.text
             if self.lay is not None and has_long_line(source):
                 source, self.added_rows = wrap_long_lines(source, self.lay)
@@ -221,15 +220,23 @@ class File:
         return self.full
 
     def layout(self) -> Layout | None:
-        """The file's layout (comments, strings, declaration starts), computed once."""
+        """The file's layout (comments, strings, declaration starts), computed once.
+
+        The fragments module (and `bisect`) is imported by the first file that needs a
+        layout, to be parsed: most Go files are never parsed (moby: 85 of 1,405), and a scan
+        after editing one of them no longer imports it (~0.7 ms)."""
         if not self.laid_out:
+            from golive_tui.core.scan.detectors.go.fragments import layout
+
             self.lay = layout(self.text)
             self.laid_out = True
         return self.lay
 
     def line(self, row: int) -> int:
         """The file's 1-based line for a 0-based row of the parsed text."""
-        if self.added_rows:
+        if self.added_rows:  # only after `whole` wrapped a long line
+            from bisect import bisect_left
+
             row -= bisect_left(self.added_rows, row)
         return row + 1
 

@@ -4,13 +4,11 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from functools import cache
 from typing import TYPE_CHECKING
 
 from golive_tui.core.evidence import Evidence
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
-from golive_tui.core.scan.detectors.go.fragments import Layout, _boundary
 from golive_tui.core.scan.detectors.go.rules import lazy, rules, trie
 from golive_tui.core.scan.detectors.go.summaries import n, split, with_notes
 from golive_tui.core.scan.detectors.go.tree import (
@@ -27,6 +25,7 @@ from golive_tui.core.scan.detectors.go.tree import (
 
 if TYPE_CHECKING:
     from golive_tui.core.scan.detectors.go.astgrep import SgNode
+    from golive_tui.core.scan.detectors.go.fragments import Layout
 
 SQL = "go.sql_string_building"
 ROWS = "go.rows_close"
@@ -55,6 +54,8 @@ def _yields(f: File) -> bool:
     lay = f.layout()
     if lay is None:
         return True  # an unterminated literal: cannot tell strings from code
+    from bisect import bisect_right  # imported with the layout (tree.File.layout)
+
     text = f.text
     where = re.compile(_where(f.imports_any(r.sqlx_imports)))
     asked: dict[int, bool] = {}
@@ -77,6 +78,8 @@ def _calls_in_declaration(text: str, lay: Layout, i: int, where: re.Pattern[str]
     `.Exec(` and were parsed for nothing (~20 ms)."""
     if i < 0:
         return True
+    from golive_tui.core.scan.detectors.go.fragments import _boundary  # (see File.layout)
+
     start = lay.starts[i]
     end = lay.starts[i + 1] if i + 1 < len(lay.starts) else len(text)
     if start == 0 or not (_boundary(text, lay, start) and _boundary(text, lay, end)):
