@@ -150,8 +150,13 @@ def test_imports_made_while_git_lists_stop_when_git_has_answered(
     assert imported == list(memo._SCAN_MODULES)
     imported.clear()
     memo._load_go(until=lambda: False)  # the Go family, leaves first
-    go = [f"golive_tui.core.scan.detectors.go.{part}" for part in ("astgrep", "rules")]
-    assert imported[:2] == go and imported[-1] == "golive_tui.core.scan.detectors.go.extractor"
+    go = [f"golive_tui.core.scan.detectors.go.{part}" for part in ("rules", "tree")]
+    assert imported[:2] == go
+    # What the first parse loads comes last, after the family's own modules.
+    assert imported[-3:] == [
+        f"golive_tui.core.scan.detectors.go.{part}"
+        for part in ("extractor", "fragments", "astgrep")
+    ]
     imported.clear()
     answers = iter([False, False, True])  # asked once before the family, then per part
     memo._load_go(until=lambda: next(answers))
