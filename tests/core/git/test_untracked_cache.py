@@ -174,3 +174,28 @@ def test_other_scans_never_add_the_cache(make_repo: RepoFactory) -> None:
     root = make_repo(FILES)
     scan(root)
     assert not _has_untracked_cache(root)
+
+
+@pytest.mark.parametrize(("cores", "preload"), [({0, 1}, False), ({0, 1, 2, 3}, True)])
+def test_the_status_keeps_git_off_the_second_core_on_two(
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch, cores: set[int], preload: bool
+) -> None:
+    """On two processors git's index preload (a thread per core) is off for the scan's
+    status; with more it is git's own choice. The listing is the same either way."""
+    from golive_tui.core.git import listing
+
+    root = make_repo(FILES)
+    started: list[tuple[list[str], list[tuple[str, str]]]] = []
+    real = listing.start
+
+    def start(where: Path, args: list[str], **kwargs: Any) -> Any:
+        started.append((args, list(kwargs.get("config", ()))))
+        return real(where, args, **kwargs)
+
+    monkeypatch.setattr(listing, "start", start)
+    monkeypatch.setattr(listing.os, "sched_getaffinity", lambda pid: cores)
+    loc = listing.locate(root)
+    snapshot = listing.Listing(loc, refresh_index=True).snapshot()
+    status = [config for args, config in started if "status" in args]
+    assert status and (("core.preloadIndex", "false") not in status[0]) is preload
+    assert snapshot == listing.Listing(loc).snapshot()
