@@ -146,3 +146,19 @@ def test_the_real_program_prints_everything_and_its_code(make_repo: RepoFactory)
         text=True,
     )
     assert gate.returncode == 1 and "no tag points at HEAD" in gate.stdout  # no record: refused
+
+
+@pytest.mark.parametrize("args", [["scan"], ["scan", "--format", "json"]])
+def test_a_reader_that_stops_reading_ends_the_program_quietly(
+    make_repo: RepoFactory, args: list[str]
+) -> None:
+    """`golive scan | head`: status 0 and nothing on stderr, for the table as for JSON."""
+    root = make_repo({"go.mod": "module example.com/x\n\ngo 1.24\n", "main.go": GO})
+    golive = Path(sys.executable).with_name("golive")
+    proc = subprocess.Popen(
+        [str(golive), *args, "-C", str(root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the first line
+    err = proc.stderr.read()
+    assert (proc.wait(timeout=60), err) == (0, b"")

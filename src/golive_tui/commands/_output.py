@@ -11,6 +11,7 @@ through `console()` instead: repository text is escaped in Rich's segments, not 
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any, TextIO, cast
@@ -76,6 +77,17 @@ def console(stream: IO[str] | None = None) -> Console:
     from rich.segment import Segment
 
     class _PrintableConsole(Console):
+        def on_broken_pipe(self) -> None:
+            """A reader that stopped reading (`golive scan | head`): Rich ends the process
+            with status 1 here; golive ends it as for its JSON, status 0 and nothing on
+            stderr (cli.main). stdout is pointed at /dev/null first, as Rich does, so the
+            interpreter's last flush has nowhere to fail."""
+            self.quiet = True
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+            raise BrokenPipeError
+
         def render(
             self, renderable: RenderableType, options: ConsoleOptions | None = None
         ) -> Iterator[Segment]:
