@@ -22,7 +22,7 @@ KEPT = ["a", " ", "\t", "\n", "é", "…", "Σ", "\u00a0", "\u3000", "🙂", "\u
 
 
 def _by_pattern(value: str) -> str:
-    return text._CONTROLS_MULTILINE.sub(text._visible, value.replace("\r\n", "\n"))
+    return text._controls(True).sub(text._visible, value.replace("\r\n", "\n"))
 
 
 @pytest.mark.parametrize("extra", ["", *ESCAPED, "\r\n", "\r"])

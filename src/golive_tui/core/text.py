@@ -10,6 +10,7 @@ text through `printable` (terminal) or `markdown_text` (Markdown) first.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 #: C0 controls, DEL, C1 controls, and the Unicode bidirectional controls that reorder what is
 #: shown (a "Trojan Source" title reads differently from what it is). Tab and newline are
@@ -18,8 +19,15 @@ _OTHERS = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 #: Lone surrogates stand for bytes of a file name that is not UTF-8 (os.fsdecode): written to
 #: a UTF-8 stream they would raise, so they are shown as escapes too.
 _SURROGATES = "\ud800-\udfff"
-_CONTROLS = re.compile(f"[\x00-\x08\x0a-\x1f{_OTHERS}{_SURROGATES}]")
-_CONTROLS_MULTILINE = re.compile(f"[\x00-\x08\x0b-\x1f{_OTHERS}{_SURROGATES}]")
+
+
+@cache
+def _controls(multiline: bool) -> re.Pattern[str]:
+    """The characters `printable` escapes, compiled on first use: most text printed is
+    printable already, and every command imported this module before its first git command
+    (compiling both at import: ~0.7 ms of each command's start)."""
+    low = "\x0b" if multiline else "\x0a"
+    return re.compile(f"[\x00-\x08{low}-\x1f{_OTHERS}{_SURROGATES}]")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -45,8 +53,8 @@ def printable(text: str, *, multiline: bool = True) -> str:
         # 1.6 MB scan document: 6.1 -> 3.7 ms of every `golive scan --format json`, best of 10).
         if text.replace("\n", "").replace("\t", "").isprintable():
             return text
-        return _CONTROLS_MULTILINE.sub(_visible, text.replace("\r\n", "\n"))
-    return _CONTROLS.sub(_visible, text.replace("\t", " "))
+        return _controls(True).sub(_visible, text.replace("\r\n", "\n"))
+    return _controls(False).sub(_visible, text.replace("\t", " "))
 
 
 #: What lets repository text become markup inside a line: links and images (`[`, `]`), raw
