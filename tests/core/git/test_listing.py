@@ -172,3 +172,26 @@ def test_a_collected_listing_holds_git_output_once(make_repo: RepoFactory) -> No
     files = _files(started.snapshot())
     assert set(files) == {"main.go", "util.go"}
     assert files["main.go"].mode is files["util.go"].mode  # one int object per mode
+
+
+def test_a_branch_behind_its_upstream_is_listed_without_counting(
+    make_repo: RepoFactory, tmp_path: Path
+) -> None:
+    """git is never asked how far the branch is from its upstream (a walk of the history
+    between them that golive never reads); HEAD, the branch and the files are as git has them,
+    for the scan's listing and for the tree state a record is checked against."""
+    upstream = make_repo({"main.go": "package main\n"})
+    for n in range(3):
+        (upstream / "main.go").write_text(f"package main\n\n// {n}\n")
+        git(upstream, "commit", "-qam", f"c{n}")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(upstream), str(clone))
+    git(clone, "reset", "-q", "--hard", "HEAD~3")  # three commits behind origin's branch
+    loc = listing.locate(clone)
+    status_raw, _ = listing.Listing(loc, refresh_index=True).raw()
+    assert b"# branch.upstream " in status_raw and b"# branch.ab +? -?" in status_raw
+    snapshot = listing.Listing(loc, refresh_index=True).snapshot()
+    assert snapshot.head == git(clone, "rev-parse", "HEAD") and snapshot.branch is not None
+    assert [f.path for f in snapshot.files] == ["main.go"]
+    state = worktree.tree_state(clone)
+    assert state is not None and state.head == snapshot.head

@@ -31,7 +31,7 @@ from golive_tui.core.git.runner import (
     start,
     untracked_cache_configured,
 )
-from golive_tui.core.git.worktree import STATUS, Change, parse_status
+from golive_tui.core.git.worktree import BRANCH, STATUS, Change, parse_status
 from golive_tui.core.tuples import NamedTuple
 
 #: Seconds the working tree's `status` / `ls-files` may take (generous: huge monorepos).
@@ -269,7 +269,7 @@ class Listing:
                 [
                     *locks,
                     *STATUS,
-                    "--branch",
+                    *BRANCH,
                     "--untracked-files=all" if untracked else "--untracked-files=no",
                     "--ignore-submodules=all",
                     *status_spec,

@@ -18,6 +18,10 @@ from golive_tui.core.tuples import NamedTuple
 
 #: `git status` as every caller runs it; callers add their own options and pathspecs.
 STATUS = ("status", "--porcelain=v2", "-z")
+#: HEAD and the branch, without counting the commits ahead of and behind the upstream, which
+#: golive never reads: git walks the history between them for that (a branch 9,094 commits
+#: behind its upstream, prometheus: `git status` 112 -> 6 ms, on every scan and memo hit).
+BRANCH = ("--branch", "--no-ahead-behind")
 
 UNTRACKED = "??"
 
@@ -190,7 +194,7 @@ def tree_state(root: Path, *exclude: str) -> TreeState | None:
     """One `git status` (untracked files listed one by one, `exclude` pathspecs left out) and
     the blobs of the files it names; None when git cannot answer."""
     spec = ["--", ".", *(f":(exclude){e}" for e in exclude)]
-    found = status(root, "--branch", "--untracked-files=all", "--ignore-submodules=dirty", *spec)
+    found = status(root, *BRANCH, "--untracked-files=all", "--ignore-submodules=dirty", *spec)
     if found is None:
         return None
     present = [c.path for c in found.changes if "D" not in c.xy and not c.path.endswith("/")]
