@@ -66,6 +66,7 @@ if TYPE_CHECKING:
 
     from golive_tui.core.git.worktree import Change
     from golive_tui.core.scan.config import Config
+    from golive_tui.core.scan.engine import RunInfo
     from golive_tui.core.services.model import Service
 
 FORMAT = 2
@@ -161,22 +162,7 @@ def scan_json(
     from golive_tui.core.scan.engine import RunInfo, prepared_scan
 
     info = RunInfo()
-    # The tree as it is once everything is read, listed again while the families finalize: a
-    # clean file edited after git listed it and read by the scan would otherwise store this
-    # report under the key of the tree before it. Without the untracked walk (~10 ms of git CPU
-    # on moby instead of ~50): a file created meanwhile was not read, and is in the next key.
-    # Only when the scan read a clean file: otherwise every file's part came from the cache by
-    # the blob git listed, or from the bytes of a changed file, which `still` hashes again. What
-    # skipping it buys: git's status and ls-files took the second core, and with its threads
-    # the first, while the families finalized (8x moby, a warm scan whose memo misses: ~220
-    # -> ~180 ms in-process; an edit likewise).
-    after: list[git_listing.Listing | None] = []
-    if memo is not None:
-        info.after_read = lambda: after.append(
-            git_listing.Listing(loc, include_vendor=vendor, untracked=False)
-            if info.clean_reads
-            else None
-        )
+    after = relisted(info, loc, vendor) if memo is not None else []
     report = prepared_scan(
         loc,
         config,
@@ -196,6 +182,29 @@ def scan_json(
     if memo is not None and keep:
         memo.store(text, document, info.pairs)
     return text
+
+
+def relisted(
+    info: RunInfo, loc: git_listing.Location, vendor: bool
+) -> list[git_listing.Listing | None]:
+    """What `Memo.still` is given once the run's files are read (`info.after_read`): the tree
+    listed again while the families finalize, or None.
+
+    Listed again when the scan read a clean file: one edited after git listed it would
+    otherwise store this report under the key of the tree before it. Without the untracked walk
+    (~10 ms of git CPU on moby instead of ~50): a file created meanwhile was not read, and is
+    in the next key. None when it read no clean file (`RunInfo.clean_reads`): every file's part
+    came from the cache by the blob git listed, or from the bytes of a changed file, which
+    `still` hashes again. What skipping it buys: git's status and ls-files took the second
+    core, and with its threads the first, while the families finalized (8x moby, a warm scan
+    whose memo misses: ~220 -> ~180 ms in-process; an edit likewise)."""
+    after: list[git_listing.Listing | None] = []
+    info.after_read = lambda: after.append(
+        git_listing.Listing(loc, include_vendor=vendor, untracked=False)
+        if info.clean_reads
+        else None
+    )
+    return after
 
 
 #: The modules a scan the memo does not answer imports (engine.py imports them as it goes).

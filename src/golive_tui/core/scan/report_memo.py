@@ -53,14 +53,7 @@ def memo_scan(
     from golive_tui.core.scan.engine import RunInfo, prepared_scan
 
     info = RunInfo()
-    # The tree listed again once read, when a clean file was read (memo.scan_json says why).
-    after: list[git_listing.Listing | None] = []
-    if slot is not None:
-        info.after_read = lambda: after.append(
-            git_listing.Listing(loc, include_vendor=vendor, untracked=False)
-            if info.clean_reads
-            else None
-        )
+    after = memo.relisted(info, loc, vendor) if slot is not None else []
     report = prepared_scan(loc, config, listing, info, service=service, progress=progress)
     # The tree checked first: git's second listing is let go before the report is encoded.
     if slot is not None and after and slot.still(after.pop()) and info.memoizable:
