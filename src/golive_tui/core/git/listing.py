@@ -326,12 +326,10 @@ class Listing:
 
 
 def _few_cores() -> bool:
-    """Whether this process may run on two processors or fewer (git and golive share them;
-    scan/cores.py counts them the same way for the scan, a layer above this one)."""
-    try:
-        return len(os.sched_getaffinity(0)) <= 2
-    except AttributeError:  # not Linux
-        return (os.cpu_count() or 1) <= 2
+    """Whether this process may run on two processors or fewer (git and golive share them)."""
+    from golive_tui.core.processors import cpus
+
+    return cpus() <= 2
 
 
 def _untracked_cache(root: Path) -> bool:

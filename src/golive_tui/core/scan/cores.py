@@ -5,13 +5,7 @@ from __future__ import annotations
 
 import os
 
-
-def cpus() -> int:
-    """The processors this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
+from golive_tui.core.processors import cpus as cpus  # the count this module decides from
 
 
 def free_cpus(
