@@ -160,16 +160,10 @@ def trie(words: Iterable[str]) -> str:
     Remembered per set of words (the alternation depends on nothing else): the route segments'
     was built three times and the header names' twice, ~0.1 ms each, by the first Go file a
     process extracts (a scan after editing one file)."""
-    key = frozenset(words)
-    built = _TRIES.get(key)
-    if built is None:
-        built = _TRIES[key] = _trie(key)
-    return built
+    return _trie(frozenset(words))
 
 
-_TRIES: dict[frozenset[str], str] = {}
-
-
+@cache
 def _trie(words: frozenset[str]) -> str:
     tree: dict[str, Any] = {}
     for word in words:
