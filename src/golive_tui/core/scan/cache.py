@@ -258,8 +258,9 @@ class ScanCache:
         self, keys: Iterable[str], *, vendor: bool, until: Callable[[], bool] | None = None
     ) -> None:
         """Read every shard of the kinds `keys` name now (service discovery's only when one of
-        theirs is asked) and decode the buckets of `keys` (the extractors a scan will ask), so a scan started later finds them in memory; `until`: asked before each shard,
-        stops when true (the rest is read when first asked, as without a preload). What it
+        theirs is asked) and decode the buckets of `keys` (the extractors a scan will ask), so
+        a scan started later finds them in memory; `until`: asked before each shard, stops
+        when true (the rest is read when first asked, as without a preload). What it
         buys: the scan memo calls it while git lists the tree; git's `status` on 8x moby
         leaves this process ~30 ms idle, and reading and decoding 8x moby's shards costs
         ~35 ms that the read phase otherwise spends after git answered."""
