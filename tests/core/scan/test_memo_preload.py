@@ -264,3 +264,64 @@ def test_a_core_is_spare_when_nothing_else_runs(
     monkeypatch.setattr(cores, "free_cpus", lambda n, *_: real(n, str(loadavg), 2))
     monkeypatch.setattr(cores.os, "getloadavg", lambda: (average, average, average))
     assert cores.spare_core() is spare
+
+
+class _Family:
+    """A family stand-in that records when it was readied."""
+
+    def __init__(self, name: str, readied: list[str], fails: bool = False) -> None:
+        self.name, self._readied, self._fails = name, readied, fails
+
+    def prepare(self) -> None:
+        self._readied.append(self.name)
+        if self._fails:
+            raise RuntimeError("a family that cannot load")
+
+
+def test_families_are_readied_while_git_lists_and_stop_when_it_has_answered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A scan that reads every file readies its families (then discovery's modules) one at
+    a time while git has not answered: asked before each, a failure left for the scan."""
+    readied: list[str] = []
+    imported: list[str] = []
+    monkeypatch.setattr(importlib, "import_module", imported.append)
+    families = [_Family("a", readied, fails=True), _Family("b", readied), _Family("c", readied)]
+    registry: Any = type("Registry", (), {"extractors": families})()
+    answers = iter([False, False, True])
+    engine.ready_families(registry, lambda: next(answers), discovery=True)
+    assert readied == ["a", "b"] and imported == []
+    readied.clear()
+    engine.ready_families(registry, lambda: False, discovery=True)
+    assert readied == ["a", "b", "c"] and imported == list(engine._DISCOVERY)
+    readied.clear()
+    imported.clear()
+    engine.ready_families(registry, lambda: False, discovery=False)  # --all-code
+    assert readied == ["a", "b", "c"] and imported == []
+
+
+@pytest.mark.parametrize("kind", ["no cache", "first scan", "warm"])
+def test_only_a_scan_that_reads_every_file_readies_its_families(
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """Without the cache, or with none yet, the scan readies what it will extract anyway; a
+    scan with a cache does not (its files may all be served from it), and nothing printed
+    changes either way."""
+    root = make_repo(FILES)
+    if kind == "warm":
+        scan_json(root)
+        _forget(root)
+    calls: list[bool] = []
+    real = engine.ready_families
+
+    def ready(registry: Any, until: Callable[[], bool], *, discovery: bool) -> None:
+        calls.append(discovery)
+        real(registry, until, discovery=discovery)
+
+    monkeypatch.setattr(engine, "ready_families", ready)
+    text = scan_json(root, use_cache=kind != "no cache")
+    # (the scan asks again once git has answered, when the memo readied them first: a no-op)
+    assert calls == [] if kind == "warm" else calls and all(calls)
+    monkeypatch.setattr(engine, "ready_families", lambda *args, **kwargs: None)
+    _forget(root)
+    assert _facts(text) == _facts(scan_json(root, use_cache=kind != "no cache"))

@@ -148,6 +148,9 @@ class ScanCache:
         self._path_facts: list[Any] = ["", 0, []]
         self._legacy: Path | None = None  # a format-1 file to remove at the first save
         self._strings: dict[str, str] = {}  # one object per distinct text put (`_compact`)
+        # Whether nothing of an earlier scan can be served: no cache file (a first scan, a
+        # scan without the cache) or one discarded. A scan with such a cache reads every file.
+        self.cold = True
 
     @classmethod
     def load(cls, path: Path | None) -> ScanCache:
@@ -179,6 +182,7 @@ class ScanCache:
             return cache
         cache._gen = gen
         cache._epoch = epoch
+        cache.cold = False
         cache._touched_gen = gen + 1
         cache._skips = skips
         plan = data.get("plan")

@@ -26,6 +26,7 @@ runs serially or in forked workers (workers.py); the report and its JSON are rep
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -175,6 +176,36 @@ def warm(
     return Warmed(tuple(only or ()), planned, cache, finals)
 
 
+#: Service discovery's modules, which a scan that reads every file imports once git answers.
+_DISCOVERY = (
+    "golive_tui.core.services.memo",
+    "golive_tui.core.services.discover",
+    "golive_tui.core.services.closure",
+)
+
+
+def ready_families(registry: Registry, until: Callable[[], bool], *, discovery: bool) -> None:
+    """Import the planned families and ready them (`prepare`: compiled rules, PyYAML) while
+    git lists the tree of a scan that reads every file (no cache, or an empty one), then
+    service discovery's modules; `until` is asked before each, stops when true. Such a scan
+    waited idle for git's listing (moby: ~40 ms), then did all of it after git answered.
+    The families it imports are those the plan kept, which that scan extracts anyway."""
+    import importlib
+
+    for extractor in registry.extractors:
+        if until():
+            return
+        prepare = getattr(extractor, "prepare", None)
+        if prepare is not None:
+            with contextlib.suppress(Exception):  # fails again where the scan uses it
+                prepare()
+    for name in _DISCOVERY if discovery else ():
+        if until():
+            return
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+
+
 def _finals(cache: ScanCache) -> FinalizeMemo:
     """The finalize memo beside `cache` (finalmemo.py), for the shipped families."""
     from golive_tui.core.scan.detectors import FAMILIES
@@ -232,6 +263,8 @@ def _scan(
         from golive_tui.core.scan.cache import ScanCache
 
         cache = ScanCache.load(_cache_file(loc) if use_cache and loc.is_git else None)
+    if listing is not None and (cache.cold or not use_cache):  # nothing will come from it
+        ready_families(registry, listing.listed, discovery=services is not None)
     computed = [d.id for d in catalog]  # what runs; `catalog` below is what was asked for
     catalog = [d for d in catalog if d.id not in extra]
     clock.lap("load")

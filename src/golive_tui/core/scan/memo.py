@@ -139,6 +139,10 @@ def scan_json(
 
         warmed = warm(loc, only, vendor=vendor)  # while git lists the tree
         listing.read_index()  # git's ls-files is done long before its status
+        if warmed is not None and warmed.cache.cold:  # a first scan: every file is read
+            from golive_tui.core.scan.engine import ready_families
+
+            ready_families(warmed.planned[1], listing.listed, discovery=not all_code)
     elif spare:  # a hit or an edit: only while git has not answered, on an otherwise idle core
         _load_scan(until=listing.listed)
         if not listing.listed():
