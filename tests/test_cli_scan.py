@@ -57,6 +57,30 @@ def test_text_output_groups_by_area(
     assert "skipped bin.go: binary" in err  # diagnostics on stderr, not in the table
 
 
+def test_the_table_is_the_json_document_and_comes_from_the_memo(
+    make_repo: RepoFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The table is drawn from the document `--format json` prints, answered by the scan memo
+    when nothing changed: each row's status, summary and first evidence are the document's."""
+    root = make_repo({"main.go": MAIN, "go.mod": "module example.com/x\n\ngo 1.22\n"})
+    code, first, _err = _run(capsys, "scan", str(root))
+    assert code == 0
+    memos = list((root / ".git" / "golive" / "cache" / "reports").glob("*.memo"))
+    assert len(memos) == 1  # kept by the table's scan, as by the JSON's
+    code, out, _err = _run(capsys, "scan", str(root), "--format", "json")
+    document = json.loads(out)
+    assert document["stats"]["timings"].keys() == {"locate", "list", "memo"}  # a memo hit
+    _, again, _err = _run(capsys, "scan", str(root))
+    stats = document["stats"]
+    without_seconds = [line for line in again.splitlines() if "cache hits" not in line]
+    assert without_seconds == [line for line in first.splitlines() if "cache hits" not in line]
+    assert f"{stats['files']} files, {stats['go_files']} Go source files" in again
+    sigterm = next(d for d in document["detectors"] if d["id"] == "go.signal.sigterm")
+    evidence = sigterm["evidence"][0]
+    row = next(line for line in again.splitlines() if "go.signal.sigterm" in line)
+    assert f"{evidence['path']}:{evidence['line']}" in row
+
+
 def test_detector_filter(make_repo: RepoFactory, capsys: pytest.CaptureFixture[str]) -> None:
     root = make_repo({"main.go": MAIN})
     code, out, _ = _run(

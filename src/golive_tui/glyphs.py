@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from golive_tui.core.model import State, Status
+from golive_tui.core.evidence import Status
+from golive_tui.core.states import State
 
 STATE_GLYPH: Mapping[State, str] = MappingProxyType(
     {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Any, TypeAlias
 
 from golive_tui.core.tuples import NamedTuple
@@ -23,6 +24,21 @@ class Status(enum.StrEnum):
     MISSING = "missing"
     NOT_APPLICABLE = "not_applicable"
     ERROR = "error"
+
+
+#: Detector outcomes as people read them; the JSON keeps the contract's values. The one table of
+#: these words (core/verdict.py re-exports it): here, beside `Status`, so `golive scan`'s table
+#: names them without importing the model.
+STATUS_LABEL: Mapping[Status, str] = MappingProxyType(
+    {
+        Status.FOUND: "found",
+        Status.PARTIAL: "partial",
+        Status.CONTRARY: "contrary",
+        Status.MISSING: "absent",
+        Status.NOT_APPLICABLE: "not applicable",
+        Status.ERROR: "could not tell",
+    }
+)
 
 
 class Polarity(enum.StrEnum):

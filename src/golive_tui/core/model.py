@@ -17,6 +17,7 @@ from golive_tui.core.evidence import Evidence as Evidence
 from golive_tui.core.evidence import Polarity as Polarity
 from golive_tui.core.evidence import Status as Status
 from golive_tui.core.evidence import status_of_polarities as status_of_polarities
+from golive_tui.core.states import State as State
 
 # --------------------------------------------------------------------------- checklists
 
@@ -249,17 +250,6 @@ class Checklist:
 
 
 # --------------------------------------------------------------------------- answers
-
-
-class State(enum.StrEnum):
-    """An item's state in a walk. DETECTED and AT_RISK come from evidence, the rest from people."""
-
-    TODO = "todo"
-    DONE = "done"
-    NA = "na"
-    WAIVED = "waived"
-    DETECTED = "detected"
-    AT_RISK = "at_risk"
 
 
 class Source(enum.StrEnum):

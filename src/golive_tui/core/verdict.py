@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from golive_tui.core.evidence import STATUS_LABEL as STATUS_LABEL
 from golive_tui.core.model import (
     Detect,
     DetectMode,
@@ -39,18 +40,6 @@ class Verdict(enum.StrEnum):
     ERROR = "error"  # a detector could not tell, and nothing else decides
     NOT_APPLICABLE = "not_applicable"  # every linked detector's precondition is absent
 
-
-#: Detector outcomes as people read them; the JSON keeps the contract's values.
-STATUS_LABEL: Mapping[Status, str] = MappingProxyType(
-    {
-        Status.FOUND: "found",
-        Status.PARTIAL: "partial",
-        Status.CONTRARY: "contrary",
-        Status.MISSING: "absent",
-        Status.NOT_APPLICABLE: "not applicable",
-        Status.ERROR: "could not tell",
-    }
-)
 
 #: Item verdicts: the detector words, plus the one only an item has.
 VERDICT_LABEL: Mapping[Verdict, str] = MappingProxyType(
