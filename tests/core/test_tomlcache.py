@@ -50,3 +50,69 @@ def test_without_a_cache_folder_it_still_parses(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     monkeypatch.delenv("HOME", raising=False)
     assert tomlcache.loads(TEXT, "sample") == tomllib.loads(TEXT)
+
+
+INDEXED = 'title = "x"\n[[item]]\nid = "a"\nwhy = """\n[not a table]\n"""\n[[item]]\nid = "b"\n'
+
+
+def test_a_text_and_its_line_index_are_read_back_identically(cache_home: Path) -> None:
+    from golive_tui.core.tomllines import LineIndex
+
+    data, index = tomlcache.loads_indexed(INDEXED, "listed")
+    assert data == tomllib.loads(INDEXED)
+    assert index.stored() == LineIndex(INDEXED).stored()
+    assert index.line(("item", 1, "id")) == 8
+    assert len(list(cache_home.glob("listed-indexed-*.json"))) == 1
+    again, restored = tomlcache.loads_indexed(INDEXED, "listed")
+    assert again == data and restored.stored() == index.stored()
+    assert restored.line(("item", 1, "id")) == 8 and restored.line(("item", 0, "why")) == 4
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "[not json",
+        '{"data": {}, "lines": "no", "aot": []}',
+        '{"data": {}, "lines": [[["a"], "1"]], "aot": []}',
+        '{"data": {}, "lines": [[["a", 1.5], 1]], "aot": []}',
+        '{"data": [], "lines": [], "aot": []}',
+    ],
+)
+def test_an_indexed_entry_of_another_shape_is_read_again(cache_home: Path, stored: str) -> None:
+    from golive_tui.core.tomllines import LineIndex
+
+    tomlcache.loads_indexed(INDEXED, "listed")
+    (entry,) = cache_home.glob("listed-indexed-*.json")
+    entry.write_text(stored, encoding="utf-8")
+    data, index = tomlcache.loads_indexed(INDEXED, "listed")
+    assert data == tomllib.loads(INDEXED)
+    assert index.stored() == LineIndex(INDEXED).stored()
+
+
+def test_shipped_checklists_come_from_it_and_a_repositorys_own_never(
+    cache_home: Path, tmp_path: Path
+) -> None:
+    """The shipped checklists load the same from the cache as from their text (items, and the
+    lines messages name); a repository's own checklist is always read from its file."""
+    from golive_tui.core.checklist.library import Library
+
+    repo = tmp_path / "repo"
+    own = repo / ".golive" / "checklists"
+    own.mkdir(parents=True)
+    (own / "ours.toml").write_text(
+        '[checklist]\nid = "ours"\ntitle = "Ours"\nversion = "1.0.0"\n'
+        'description = "Our deploy basics."\nsource = ["team"]\n'
+        'extends = "go-production"\nonly_profile = "deploy-basics"\n',
+        encoding="utf-8",
+    )
+    first = Library.discover(repo)
+    entries = sorted(cache_home.glob("checklist-*-indexed-*.json"))
+    assert entries and not [e for e in entries if "ours" in e.name]
+    again = Library.discover(repo)
+    assert first.problems == again.problems
+    assert "ours" in first.ids(), first.problems
+    for checklist_id in first.ids():
+        one, two = first.get(checklist_id), again.get(checklist_id)
+        assert one == two
+        assert [i.origin for i in one.items()] == [i.origin for i in two.items()]
+        assert all(":" in i.origin for i in one.items())  # file:line

@@ -12,10 +12,13 @@ from __future__ import annotations
 import contextlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from golive_tui.core.hashing import blake2b
 from golive_tui.core.usercache import user_cache_dir
+
+if TYPE_CHECKING:
+    from golive_tui.core.tomllines import LineIndex
 
 #: Bump when what is stored for the same text changes.
 FORMAT = "1"
@@ -44,6 +47,36 @@ def loads(text: str, name: str) -> dict[str, Any]:
     if entry is not None:
         _store(entry, data)
     return data
+
+
+def loads_indexed(text: str, name: str) -> tuple[dict[str, Any], LineIndex]:
+    """`tomllib.loads(text)` and its `LineIndex`, from the cache when this exact text was read
+    before: a shipped checklist, which every command that loads the checklists (status, sign,
+    gate, the walker) parsed and indexed each time (the four of them ~70 ms of ~110).
+
+    The entry holds the data and the index's lines as JSON; one of another shape is read
+    again from the text."""
+    from golive_tui.core.tomllines import LineIndex
+
+    digest = blake2b(f"{FORMAT}\0indexed\0{text}".encode(), digest_size=16).hexdigest()
+    folder = user_cache_dir()
+    entry = None if folder is None else folder / "toml" / f"{name}-indexed-{digest}.json"
+    if entry is not None:
+        try:
+            stored = json.loads(entry.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            stored = None
+        if isinstance(stored, dict) and isinstance(stored.get("data"), dict):
+            index = LineIndex.restored(stored.get("lines"), stored.get("aot"))
+            if index is not None:
+                return stored["data"], index
+    import tomllib
+
+    data = tomllib.loads(text)
+    index = LineIndex(text)
+    if entry is not None:
+        _store(entry, {"data": data, **index.stored()})
+    return data, index
 
 
 def _store(entry: Path, data: dict[str, Any]) -> None:

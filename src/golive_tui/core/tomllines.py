@@ -11,6 +11,12 @@ import re
 
 KeyPath = tuple[str | int, ...]
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+#: What `LineIndex._feed` skips at once: characters that open or close nothing, outside a
+#: string; and inside a basic string, characters that neither end it nor escape.
+_PLAIN_RUN = re.compile(r"[^#\"'\[\]{}]+")
+_STRING_RUN = re.compile(r'[^"\\]+')
+_BASIC_STOP = re.compile(r'["\\]')
+_LITERAL_STOP = re.compile("'")
 
 
 def render_path(path: KeyPath) -> str:
@@ -68,6 +74,32 @@ class LineIndex:
                     continue
             self._feed(line)
 
+    @classmethod
+    def restored(cls, lines: object, aot: object) -> LineIndex | None:
+        """An index from what `stored` gave (tomlcache); None when it is not that shape."""
+        index = cls("")
+        for pairs, into in ((lines, index._lines), (aot, index._aot)):
+            if not isinstance(pairs, list):
+                return None
+            for pair in pairs:
+                if not (
+                    isinstance(pair, list)
+                    and len(pair) == 2
+                    and isinstance(pair[0], list)
+                    and all(type(k) in (str, int) for k in pair[0])
+                    and type(pair[1]) is int
+                ):
+                    return None
+                into[tuple(pair[0])] = pair[1]
+        return index
+
+    def stored(self) -> dict[str, list[list[object]]]:
+        """The index as JSON can hold it (`restored` reads it back)."""
+        return {
+            "lines": [[list(path), line] for path, line in self._lines.items()],
+            "aot": [[list(path), count] for path, count in self._aot.items()],
+        }
+
     def line(self, path: KeyPath) -> int:
         """The line of `path`, else of its nearest defined ancestor (a missing key: its table)."""
         probe = tuple(path)
@@ -87,9 +119,14 @@ class LineIndex:
         return path
 
     def _feed(self, text: str) -> None:
-        """Track strings and brackets so lines inside a value are never read as statements."""
+        """Track strings and brackets so lines inside a value are never read as statements.
+
+        Runs of plain characters, and of a basic string's plain characters, are skipped by one
+        anchored match each (in C) instead of one step of this loop per character: the shipped
+        checklists' index (300 KB of TOML, mostly long strings) 63 -> 12 ms."""
         i = 0
-        while i < len(text):
+        n = len(text)
+        while i < n:
             if self._ml is not None:
                 i = self._close_multiline(text, i)
                 if i < 0:
@@ -103,25 +140,41 @@ class LineIndex:
                 i += 3
             elif char == '"':
                 i += 1
-                while i < len(text) and text[i] != '"':
-                    i += 2 if text[i] == "\\" else 1
+                while i < n and text[i] != '"':
+                    if text[i] == "\\":
+                        i += 2
+                        continue
+                    plain = _STRING_RUN.match(text, i)
+                    i = plain.end() if plain else i + 1
                 i += 1
             elif char == "'":
                 end = text.find("'", i + 1)
-                i = len(text) if end < 0 else end + 1
-            else:
-                if char in "[{":
-                    self._depth += 1
-                elif char in "]}":
-                    self._depth -= 1
+                i = n if end < 0 else end + 1
+            elif char in "[{":
+                self._depth += 1
                 i += 1
+            elif char in "]}":
+                self._depth -= 1
+                i += 1
+            else:
+                plain = _PLAIN_RUN.match(text, i)
+                i = plain.end() if plain else i + 1
 
     def _close_multiline(self, text: str, i: int) -> int:
         """Index just past the closing delimiter of the open string, or -1 if it goes on."""
         delim = self._ml or ""
+        # Only a quote of the delimiter's kind (or, in a basic string, an escape) can end it:
+        # the characters before the next one are skipped at once, as in `_feed`.
+        stop = _BASIC_STOP if delim == '"""' else _LITERAL_STOP
         while i < len(text):
             if delim == '"""' and text[i] == "\\":
                 i += 2
+                continue
+            if text[i] != delim[0]:
+                found = stop.search(text, i)
+                if found is None:
+                    return -1
+                i = found.start()
                 continue
             if text.startswith(delim, i):
                 i += 3

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from golive_tui.core import tomlsafe
+from golive_tui.core import tomlcache
 from golive_tui.core.checklist.fields import (
     _SECTION_ID,
     _check_keys,
@@ -207,6 +206,12 @@ _TOML_POS = re.compile(r"^(.*) \(at line (\d+), column (\d+)\)$")
 
 
 def _parse_toml(text: str, display: str) -> dict[str, Any]:
+    # Imported here: a command that reads only the shipped checklists (from tomlcache) never
+    # needs tomllib, whose import compiles its patterns (~3 ms).
+    import tomllib
+
+    from golive_tui.core import tomlsafe
+
     try:
         return tomlsafe.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -255,8 +260,11 @@ def parse_file(
     shown = display if display is not None else str(path)
     content = _read_bytes(path, shown, repo_root)
     text = _decode(content, shown)
-    data = _parse_toml(text, shown)
-    f = _File(shown, LineIndex(text), [])
+    if origin == "shipped" and repo_root is None:  # golive's own file, never a repository's
+        data, index = tomlcache.loads_indexed(text, f"checklist-{path.stem}")
+    else:
+        data, index = _parse_toml(text, shown), LineIndex(text)
+    f = _File(shown, index, [])
     detectors = frozenset(known_detectors) if known_detectors is not None else None
     raw = _build_raw(f, data, detectors, path, origin, sha256(content).hexdigest())
     if f.problems and not raw.extends:
