@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -484,3 +485,29 @@ def test_each_service_is_judged_on_the_code_it_ships(
     assert record.service == "payments"
     assert record.item("shutdown.sigterm").state != "detected"
     assert not record.item("shutdown.sigterm").evidence  # orders' main.go is not payments' code
+
+
+def test_a_command_finds_the_services_once_and_the_next_command_afresh(
+    mono: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`status --service NAME` checks the name and scopes the scan from one discovery; the next
+    command discovers again, so a service added between the two is seen."""
+    from golive_tui.core.services import choice, discover, once
+
+    found: list[Path] = []
+    real = discover.discover
+
+    def counting(root: Path) -> Any:
+        found.append(Path(root))
+        return real(root)
+
+    monkeypatch.setattr(discover, "discover", counting)
+    assert cli("status", "--service", "orders") == 0
+    assert len(found) == 1 and once.seen is None  # the view closes with the command
+    config = mono / ".golive" / "config.toml"
+    config.write_text(TWO_SERVICES + '\n[services.billing]\nmain = "cmd/orders"\n')
+    assert cli("status", "--service", "billing") == 0
+    assert len(found) == 2
+    assert "service billing" in capsys.readouterr().out
+    assert "billing" in [s.name for s in choice.services_of(mono).services]
+    assert len(found) == 3  # outside a command: found again each time

@@ -7,6 +7,7 @@ and is imported only when asked for, so `golive scan`, `verify` and `gate` never
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import importlib
 import os
@@ -122,6 +123,8 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
 #: Commands that read, print and exit (no terminal UI, nothing left to write when they
 #: return): the process may end without tearing the interpreter down (`entry`).
 _QUICK = frozenset({"scan", "status", "gate", "verify"})
+#: Commands that keep running while the repository changes (the Textual app).
+_LIVE = frozenset({"walk", "demo"})
 #: The command `main` ran in this process, if any.
 _ran: list[str] = []
 #: The cyclic collector's thresholds while a quick command runs (`entry`): a young-generation
@@ -202,8 +205,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     # character (an OSC 52 clipboard write, a title change, a screen clear...).
     stdout, stderr = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = wrapped(stdout), wrapped(stderr)
+    # A command that prints and exits sees one view of the repository's services; the
+    # walker and the demo find them again whenever they ask.
+    from golive_tui.core.services.once import one_view
+
+    view = contextlib.nullcontext() if _ran[-1] in _LIVE else one_view()
     try:
-        code: int = run(args)
+        with view:
+            code: int = run(args)
     except GoliveError as exc:
         print(f"golive: {exc}", file=sys.stderr)
         return exc.exit_code

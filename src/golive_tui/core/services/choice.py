@@ -15,6 +15,7 @@ from pathlib import Path
 from golive_tui.core.atomic import write_atomic
 from golive_tui.core.confine import UnsafePathError, read_confined
 from golive_tui.core.errors import GoliveError, RepoError
+from golive_tui.core.services import once
 from golive_tui.core.services.model import Service, ServiceMap
 from golive_tui.core.services.names import check_service_name, is_service_name
 
@@ -30,7 +31,14 @@ def services_of(root: Path) -> ServiceMap:
     """The repository's services (discovery, or what `.golive/config.toml` declares)."""
     from golive_tui.core.services.discover import discover
 
-    return discover(root)
+    seen = once.seen
+    if seen is None:
+        return discover(root)
+    key = Path(root).resolve()
+    found = seen.get(key)
+    if not isinstance(found, ServiceMap):
+        found = seen[key] = discover(root)
+    return found
 
 
 def service_named(root: Path, name: str) -> Service:
