@@ -189,7 +189,8 @@ def ready_families(registry: Registry, until: Callable[[], bool], *, discovery: 
     git lists the tree of a scan that reads every file (no cache, or an empty one), then
     service discovery's modules; `until` is asked before each, stops when true. Such a scan
     waited idle for git's listing (moby: ~40 ms), then did all of it after git answered.
-    The families it imports are those the plan kept, which that scan extracts anyway."""
+    The families it imports are those the plan kept, which that scan extracts anyway. What it
+    buys (paired runs on moby): `--no-cache` 859 -> 820 ms, a first scan 900 -> 798 ms."""
     import importlib
 
     for extractor in registry.extractors:
