@@ -28,19 +28,12 @@ def loads(text: str, name: str) -> dict[str, Any]:
     """`tomllib.loads(text)`, from the cache when this exact text was parsed before.
 
     `name` names the entry (one per shipped file and text: two installed versions of golive
-    do not evict each other's). A missing, unreadable or damaged entry is parsed again; a cache that cannot be written costs
-    only the parse.
+    do not evict each other's). A missing, unreadable or damaged entry is parsed again; a
+    cache that cannot be written costs only the parse.
     """
-    digest = blake2b(f"{FORMAT}\0{text}".encode(), digest_size=16).hexdigest()
-    folder = user_cache_dir()
-    entry = None if folder is None else folder / "toml" / f"{name}-{digest}.json"
-    if entry is not None:
-        try:
-            stored = json.loads(entry.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            stored = None
-        if isinstance(stored, dict):
-            return stored
+    entry, stored = _entry(text, name)
+    if isinstance(stored, dict):
+        return stored
     import tomllib
 
     data = tomllib.loads(text)
@@ -58,18 +51,11 @@ def loads_indexed(text: str, name: str) -> tuple[dict[str, Any], LineIndex]:
     again from the text."""
     from golive_tui.core.tomllines import LineIndex
 
-    digest = blake2b(f"{FORMAT}\0indexed\0{text}".encode(), digest_size=16).hexdigest()
-    folder = user_cache_dir()
-    entry = None if folder is None else folder / "toml" / f"{name}-indexed-{digest}.json"
-    if entry is not None:
-        try:
-            stored = json.loads(entry.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            stored = None
-        if isinstance(stored, dict) and isinstance(stored.get("data"), dict):
-            index = LineIndex.restored(stored.get("lines"), stored.get("aot"))
-            if index is not None:
-                return stored["data"], index
+    entry, stored = _entry(text, f"{name}-indexed")
+    if isinstance(stored, dict) and isinstance(stored.get("data"), dict):
+        index = LineIndex.restored(stored.get("lines"), stored.get("aot"))
+        if index is not None:
+            return stored["data"], index
     import tomllib
 
     data = tomllib.loads(text)
@@ -77,6 +63,20 @@ def loads_indexed(text: str, name: str) -> tuple[dict[str, Any], LineIndex]:
     if entry is not None:
         _store(entry, {"data": data, **index.stored()})
     return data, index
+
+
+def _entry(text: str, name: str) -> tuple[Path | None, Any]:
+    """The entry of `text` named `name` (None: no cache folder), and the JSON it holds (None:
+    none yet, unreadable or not JSON)."""
+    folder = user_cache_dir()
+    if folder is None:
+        return None, None
+    digest = blake2b(f"{FORMAT}\0{text}".encode(), digest_size=16).hexdigest()
+    entry = folder / "toml" / f"{name}-{digest}.json"
+    try:
+        return entry, json.loads(entry.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return entry, None
 
 
 def _store(entry: Path, data: dict[str, Any]) -> None:
