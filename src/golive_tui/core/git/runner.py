@@ -272,9 +272,14 @@ def git_out(root: Path | None, *args: str, timeout: float = 60) -> str | None:
 
 
 def git_bytes(
-    root: Path | None, *args: str, timeout: float = 60, input: bytes | None = None
+    root: Path | None,
+    *args: str,
+    timeout: float = 60,
+    input: bytes | None = None,
+    config: Iterable[tuple[str, str]] = (),
 ) -> bytes | None:
-    """stdout of `git ARGS` as bytes (blob contents, paths) when it succeeds, else None."""
+    """stdout of `git ARGS` as bytes (blob contents, paths) when it succeeds, else None;
+    `config`: settings of the caller's (git_env)."""
     try:
         proc = subprocess.run(
             [git_executable(), *args],
@@ -284,7 +289,7 @@ def git_bytes(
             capture_output=True,
             check=False,
             timeout=timeout,
-            env=git_env(root),
+            env=git_env(root, config=config),
         )
     except (OSError, subprocess.TimeoutExpired):
         return None

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from golive_tui.core.confine import DEFAULT_CAP, UnsafePathError, confine, read_capped
-from golive_tui.core.git.runner import git_bytes
+from golive_tui.core.git.runner import git_bytes, untracked_cache_configured
 from golive_tui.core.tuples import NamedTuple
 
 #: `git status` as every caller runs it; callers add their own options and pathspecs.
@@ -22,6 +22,9 @@ STATUS = ("status", "--porcelain=v2", "-z")
 #: golive never reads: git walks the history between them for that (a branch 9,094 commits
 #: behind its upstream, prometheus: `git status` 112 -> 6 ms, on every scan and memo hit).
 BRANCH = ("--branch", "--no-ahead-behind")
+#: git's untracked cache, as the scan's listing keeps it (listing.py): on, and made for
+#: `--untracked-files=all` as the configured mode, or git ignores it.
+UNTRACKED_CACHE = (("core.untrackedCache", "true"), ("status.showUntrackedFiles", "all"))
 
 UNTRACKED = "??"
 
@@ -83,9 +86,11 @@ def parse_status(raw: bytes) -> Status:
     return Status(head=head, branch=branch, changes=tuple(changes))
 
 
-def status(root: Path, *args: str, timeout: float = 60) -> Status | None:
+def status(
+    root: Path, *args: str, timeout: float = 60, config: Iterable[tuple[str, str]] = ()
+) -> Status | None:
     """`git status` with `args` (options, then pathspecs) in `root`; None if git cannot answer."""
-    raw = git_bytes(root, *STATUS, *args, timeout=timeout)
+    raw = git_bytes(root, *STATUS, *args, timeout=timeout, config=config)
     return parse_status(raw) if raw is not None else None
 
 
@@ -191,12 +196,28 @@ class TreeState(NamedTuple):
 
 
 def tree_state(root: Path, *exclude: str) -> TreeState | None:
-    """One `git status` (untracked files listed one by one, `exclude` pathspecs left out) and
-    the blobs of the files it names; None when git cannot answer."""
-    spec = ["--", ".", *(f":(exclude){e}" for e in exclude)]
-    found = status(root, *BRANCH, "--untracked-files=all", "--ignore-submodules=dirty", *spec)
+    """One `git status` (untracked files listed one by one) and the blobs of the files it
+    names, changes under the folders `exclude` left out; None when git cannot answer.
+
+    The whole tree is asked and the folders left out here, not by a pathspec: git uses its
+    untracked cache (the one the scan's listing keeps, under the same settings) only for a
+    status without one. What it buys: the state every reviewed scan takes first (the walker's,
+    `golive status`, `golive sign`), moby 90 -> 40 ms of git (medians of 15)."""
+    config = [] if untracked_cache_configured(root) else list(UNTRACKED_CACHE)
+    found = status(
+        root, *BRANCH, "--untracked-files=all", "--ignore-submodules=dirty", config=config
+    )
     if found is None:
         return None
+    if exclude:
+        prefixes = tuple(f"{e.rstrip('/')}/" for e in exclude)
+        found = found._replace(
+            changes=tuple(
+                c
+                for c in found.changes
+                if not (c.path.startswith(prefixes) or f"{c.path.rstrip('/')}/" in prefixes)
+            )
+        )
     present = [c.path for c in found.changes if "D" not in c.xy and not c.path.endswith("/")]
     hashed = WorktreeBlobs(root)
     hashed.prime(present)
