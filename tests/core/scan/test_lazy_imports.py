@@ -212,3 +212,31 @@ def test_a_scan_after_an_edit_loads_only_what_the_edited_file_needs(tmp_path: Pa
     assert lines[0].rsplit(" ", 1)[1] == "1"  # the edited file alone was parsed
     assert lines[0].rsplit(" ", 1)[0] == fresh.rsplit(" ", 1)[0]
     assert lines[1:] == ["False True", "0 0", "True True"]
+
+
+def test_the_walkers_scan_process_imports_no_model_dataclasses_or_json(tmp_path: Path) -> None:
+    """The walker's scan process (a reviewed scan answered by the report memo) rebuilds its
+    report from core/evidence.py's classes and prints no JSON: the checklist model with its
+    dataclasses, inspect and json stay unimported (~40 ms of its start-up)."""
+    repo = tmp_path / "svc"
+    (repo / "cmd" / "api").mkdir(parents=True)
+    (repo / "go.mod").write_text("module example.com/svc\n\ngo 1.22\n")
+    (repo / "cmd" / "api" / "main.go").write_text(
+        'package main\n\nimport "os/signal"\n\nfunc main() { signal.Notify(nil) }\n'
+    )
+    (repo / "Dockerfile").write_text("FROM scratch\nCOPY api /api\n")
+    env = _committed(repo, tmp_path)
+    code = f"""
+        import sys
+        from pathlib import Path
+        from golive_tui.core.reviewed import reviewed_scan
+        scanned = reviewed_scan(Path({str(repo)!r}))
+        found = {{r.id: str(r.status) for r in scanned.results}}
+        print(found["go.signal.sigterm"], scanned.state is not None)
+        print(sorted(m for m in ("golive_tui.core.model", "dataclasses", "inspect", "json")
+                     if m in sys.modules))
+        """
+    first = _run(code, env)  # fills the report memo
+    again = _run(code, env)  # answered by it, as the walker's scan usually is
+    assert first.splitlines()[0] == again.splitlines()[0] == "found True"
+    assert again.splitlines()[1] == "[]"

@@ -281,6 +281,10 @@ class Memo:
     the memo its tree left (a miss there cost a warm scan: moby 0.43 s instead of 0.15 s).
     """
 
+    #: Whether a hit prints the scan document (`answer`): `jsontext`, and json with it, are
+    #: imported while git lists the tree. The report memo's slots print nothing.
+    renders = True
+
     def __init__(
         self, folder: Path, secret: bytes, options: tuple[object, ...], root: Path
     ) -> None:
@@ -324,7 +328,8 @@ class Memo:
             with contextlib.suppress(OSError):
                 memo.newest_mtime = newest.stat().st_mtime_ns
             memo.newest = newest
-        from golive_tui.core.scan import jsontext  # noqa: F401
+        if cls.renders:
+            from golive_tui.core.scan import jsontext  # noqa: F401
 
         return memo
 
