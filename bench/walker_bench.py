@@ -50,6 +50,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from corpus import Corpus
+
 MOBY = Path("/tmp/repos/moby")
 MOBY8 = Path("/tmp/golive-bench-moby8")
 COPIES = 8
@@ -324,12 +326,21 @@ def main() -> None:
         installs["B (--golive)"] = python_of(args.golive)
     for name in args.repos or ["sample"]:
         repo = prepare(name)
+        # Each install keeps its own golive state directory (scan cache, memos), renamed into
+        # place before its runs (bench/corpus.py): two installs alternating on one repository
+        # otherwise evicted each other's report memo, and every run scanned instead of being
+        # answered from it, as a warm walker is. The first install's is left in place.
+        state = Corpus(repo, 1)
+        keys = {label: f"walker{n}" for n, label in enumerate(installs)}
         runs: dict[str, list[dict[str, float]]] = {label: [] for label in installs}
-        for python in installs.values():
+        for label, python in installs.items():
+            state.activate(keys[label])
             one_run(python, repo, args.size, args.scan_start)  # untimed: caches, bytecode warm
         for _ in range(args.runs):
             for label, python in installs.items():
+                state.activate(keys[label])
                 runs[label].append(one_run(python, repo, args.size, args.scan_start))
+        state.activate(keys[next(iter(installs))])
         report(repo, runs)
 
 
