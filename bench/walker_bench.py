@@ -110,18 +110,19 @@ def _force_scan_start(early: bool) -> None:
     after the first paint as on a busy one, whatever the load now (installations that have
     one: core.scan.apart)."""
     try:
-        from golive_tui.core.scan import apart
+        from golive_tui.core.scan import cores
     except ImportError:
         return
-    apart.idle_core = lambda *_args: early  # type: ignore[assignment]
+    cores.idle_core = lambda *_args: early  # type: ignore[assignment]
 
 
 def _early_scan(repo: str) -> Any:
     """The scan `golive walk` starts before it opens the session when a core is idle, where
     the installation measured has one (core.scan.apart); None otherwise (then the walker
     starts it)."""
-    try:
-        from golive_tui.core.scan.apart import ScanApart, idle_core
+    try:  # where `golive walk` finds them (commands/walk.py)
+        from golive_tui.core.scan.apart import ScanApart
+        from golive_tui.core.scan.cores import idle_core
     except ImportError:
         return None
     from golive_tui.core.git.listing import worktree_root
