@@ -131,9 +131,11 @@ def find_base(
     would launder them into the next release. Candidates are read one at a time, in order,
     and the search stops at the first that verifies.
     """
+    candidates, notes = base_candidates(repo_root, release, now=now, service=service)
+    if not candidates:  # the usual first release: no signing module to import (~20 ms)
+        return None, tuple(notes)
     from golive_tui.core.record.signing import resolve_trust
 
-    candidates, notes = base_candidates(repo_root, release, now=now, service=service)
     for cand in candidates:
         record = cand.record
         if record is None:
