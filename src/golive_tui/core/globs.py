@@ -41,7 +41,10 @@ class Glob:
         self._tokens = tokens
         #: A regular expression with bounded backtracking, or None (the NFA matches).
         self.regex = regex
-        self._regex = re.compile(regex + r"\Z") if regex is not None else None
+        # Compiled by the first match: checking a glob (`check`, every `watch` glob of every
+        # checklist loaded) needs none, and GlobSet matches through one alternation of them
+        # all. What it buys: `golive status` compiled 112 such patterns, ~10 ms.
+        self._regex: re.Pattern[str] | None = None
         #: Work of the last NFA match (states advanced), for tests of bounded work.
         self.steps = 0
 
@@ -50,8 +53,11 @@ class Glob:
         return self.glob
 
     def match(self, path: str) -> bool:
-        if self._regex is not None:
-            return self._regex.match(path) is not None
+        if self.regex is not None:
+            compiled = self._regex
+            if compiled is None:
+                compiled = self._regex = re.compile(self.regex + r"\Z")
+            return compiled.match(path) is not None
         matched, self.steps = _nfa_match(self._tokens, path)
         return matched
 
