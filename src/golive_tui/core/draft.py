@@ -19,9 +19,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import tomlkit
-import tomlkit.exceptions
-
 from golive_tui.core import tomlsafe
 from golive_tui.core.atomic import write_atomic
 from golive_tui.core.confine import UnsafePathError, read_confined
@@ -248,6 +245,8 @@ def apply_answer(
 
 
 def _answer_table(answer: Answer) -> Any:
+    import tomlkit
+
     table = tomlkit.table()
     table["state"] = answer.state.value
     table["source"] = answer.source.value
@@ -261,7 +260,12 @@ def _answer_table(answer: Answer) -> Any:
 
 
 def dumps(draft: Draft) -> str:
-    """Stable TOML: fixed key order, answers sorted by item id, empty fields omitted."""
+    """Stable TOML: fixed key order, answers sorted by item id, empty fields omitted.
+
+    tomlkit is imported here and in `loads`, where a draft is written or read: a command that
+    finds no draft (`golive status` before the first answer) never loads it (~12 ms)."""
+    import tomlkit
+
     doc = tomlkit.document()
     doc.add(tomlkit.comment("golive draft: in-progress answers (autosaved; edit with care)"))
     doc["schema"] = SCHEMA
@@ -290,9 +294,11 @@ def _str(data: Mapping[str, Any], key: str, where: str, default: str | None = No
 
 def loads(text: str, where: str) -> Draft:
     """Parse a draft; every problem becomes a DraftError naming `where` (path, and line if known)."""
+    from tomlkit.exceptions import ParseError
+
     try:
         data = tomlsafe.parse(text).unwrap()
-    except tomlkit.exceptions.ParseError as exc:
+    except ParseError as exc:
         raise DraftError(
             f"{where}:{exc.line}: draft is not valid TOML ({exc}); fix it or delete the file"
         ) from None
