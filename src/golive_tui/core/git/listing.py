@@ -31,7 +31,7 @@ from golive_tui.core.git.runner import (
     start,
     untracked_cache_configured,
 )
-from golive_tui.core.git.worktree import BRANCH, STATUS, Change, parse_status
+from golive_tui.core.git.worktree import BRANCH, STATUS, UNTRACKED_CACHE, Change, parse_status
 from golive_tui.core.tuples import NamedTuple
 
 #: Seconds the working tree's `status` / `ls-files` may take (generous: huge monorepos).
@@ -254,7 +254,7 @@ class Listing:
                 # the mode it was made for: no pathspec (vendor/ is dropped here instead; its
                 # tracked files cost ~10 ms of the 35) and -uall as the configured mode (git
                 # from 2022 on; an older one bypasses the cache for -uall and pays that 10 ms).
-                config = [("core.untrackedCache", "true"), ("status.showUntrackedFiles", "all")]
+                config = list(UNTRACKED_CACHE)
                 if _few_cores():
                     # git's index preload stats every tracked file from threads, one per core:
                     # on two cores it took the one golive's own start-up ran on. One thread

@@ -209,15 +209,10 @@ def tree_state(root: Path, *exclude: str) -> TreeState | None:
     )
     if found is None:
         return None
-    if exclude:
+    if exclude:  # a path is left out when it is the folder itself or lies below it
         prefixes = tuple(f"{e.rstrip('/')}/" for e in exclude)
-        found = found._replace(
-            changes=tuple(
-                c
-                for c in found.changes
-                if not (c.path.startswith(prefixes) or f"{c.path.rstrip('/')}/" in prefixes)
-            )
-        )
+        kept = [c for c in found.changes if not f"{c.path.rstrip('/')}/".startswith(prefixes)]
+        found = found._replace(changes=tuple(kept))
     present = [c.path for c in found.changes if "D" not in c.xy and not c.path.endswith("/")]
     hashed = WorktreeBlobs(root)
     hashed.prime(present)

@@ -3,8 +3,8 @@ process to the walker and how the report memo (report_memo.py) keeps a report.
 
 Only the classes a report is made of are rebuilt (a fixed list, by name): the data names no
 code, so reading it back runs none. Every container carries a tag, so a tuple, a list, a set and
-a dataclass come back as what they were and `decode(encode(x)) == x`; anything else (an object
-not in the list, a `str` subclass) is refused with ValueError, never approximated.
+a listed named tuple come back as what they were and `decode(encode(x)) == x`; anything else (an
+object not in the list, a `str` subclass) is refused with ValueError, never approximated.
 """
 
 from __future__ import annotations
@@ -49,29 +49,19 @@ def _class(name: str) -> type:
     return found
 
 
-#: Field names of each listed dataclass (`dataclasses.fields` per value: ~60 us each, 40 ms
-#: for moby's report); () for a named tuple.
-_names: dict[type, tuple[str, ...]] = {}
+#: The listed classes met so far: each a named tuple, its fields its items.
+_known: set[type] = set()
 
 
 def _fields(value: object) -> tuple[Any, ...] | None:
-    """The field values of a listed dataclass or named tuple; None for anything else."""
+    """The field values of a listed named tuple; None for anything else."""
     kind = type(value)
-    names = _names.get(kind)
-    if names is None:
+    if kind not in _known:
         name = kind.__name__
-        if name not in _CLASSES or _class(name) is not kind:
+        if name not in _CLASSES or _class(name) is not kind or not issubclass(kind, tuple):
             return None
-        if hasattr(kind, "__dataclass_fields__"):  # imported only for one: ~15 ms with inspect
-            import dataclasses
-
-            names = tuple(f.name for f in dataclasses.fields(value))  # type: ignore[arg-type]
-        else:
-            names = ()
-        names = _names[kind] = names
-    if not names:
-        return tuple(value)  # type: ignore[arg-type]  # a NamedTuple of the list
-    return tuple([getattr(value, n) for n in names])
+        _known.add(kind)
+    return tuple(value)  # type: ignore[arg-type]
 
 
 def encode(value: Any) -> Any:
