@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.widgets import Static
 
 from golive_tui.core.model import DetectorResult, Evidence, Polarity, Status
@@ -147,3 +148,28 @@ def test_fit_path_gives_up_the_front_of_the_path() -> None:
     assert fit_path("internal/storage/entry_query_builder.go", 358, 30) == (
         "…/entry_query_builder.go:358"
     )
+
+
+def test_a_file_of_no_known_kind_is_shown_as_text_without_a_plugin_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Pygments searches every installed package for plugin lexers when asked for an alias it
+    lacks (~55 ms a time): the excerpt never asks it for one."""
+    import pygments.plugin
+    from rich.console import Console
+    from rich.syntax import Syntax
+
+    from golive_tui.tui.widgets.detail import lexer_for
+
+    def searched(*_args: object) -> None:
+        raise AssertionError("searched the installed packages for plugin lexers")
+
+    monkeypatch.setattr(pygments.plugin, "iter_entry_points", searched)
+    assert lexer_for("hack/dind") == "text"
+    assert lexer_for("docs/runbook.rst.unknownext") == "text"
+    assert lexer_for("scripts/build.sh") == "sh"
+    assert lexer_for("cmd/api/main.go") == "go"
+    for path in ("hack/dind", "scripts/build.sh", "docs/runbook.md"):
+        console = Console(width=60, record=True)
+        console.print(Syntax("echo hi\n", lexer_for(path)))
+        assert "echo hi" in console.export_text()
