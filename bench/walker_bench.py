@@ -5,9 +5,11 @@ Each run is a new Python process (imports, checklist loading and the first paint
 `golive walk` pays them) that opens the real walker headless (Textual's run_test) with the real
 scan, checklist and draft store, and times three paints from the moment the process was started:
 
-- first screen: the first paint of the walker screen (items listed, no evidence yet);
+- first screen: the first paint of the walker screen (items listed, with the evidence when
+  the scan was done before it, else without);
 - first evidence: the first paint where an item row differs from the first screen's (a
-  detector's result changed an item's state);
+  detector's result changed an item's state), or the first screen when it was drawn with
+  the finished scan;
 - done: the first paint after the scan finished and its assessment was rendered.
 
 While the scan runs a down-arrow key is sent every 50 ms (through the driver, as a terminal
@@ -159,6 +161,9 @@ async def _drive(app: Any, marks: dict[str, float], started_ns: int, size: tuple
             marks["cpu>first_screen"] = time.process_time()
             first_rows.extend(rows(screen))
             state["highlighted"] = screen.items.highlighted
+            if not screen.scanning and screen.report is not None:  # drawn with the evidence
+                marks["first_evidence"] = marks["done"] = t
+                marks["cpu>done"] = marks["cpu>first_screen"]
             return
         if "first_evidence" not in marks and rows(screen) != first_rows:
             marks["first_evidence"] = t

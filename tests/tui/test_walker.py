@@ -716,3 +716,49 @@ async def test_a_whole_waiver_typed_in_one_go(repo: Path) -> None:
             "2030-02-01",
         )
         assert walker.items.current_id == "ops.observability"
+
+
+async def test_a_scan_done_before_the_walk_opens_is_on_its_first_screen(repo: Path) -> None:
+    """The first paint already shows the evidence: the scan is taken, never run again, and
+    carry-forward is still planned (after that paint)."""
+    from tests.tui.fakes import FakeReport, results
+    from tests.tui.test_walker_release import until
+
+    scan = FakeScan()
+    ready = FakeReport(results())
+    taken: list[object] = []
+    plan = carry_plan(repo)
+
+    def carry(report: object) -> Any:
+        taken.append(report)
+        return plan
+
+    app = GoliveApp(make_deps(repo, scan=scan, scan_ready=lambda: ready, carry=carry))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = app.screen
+        assert isinstance(walker, WalkerScreen)
+        assert walker.report is ready and not walker.scanning  # before any worker ran
+        assert state_of(walker, "shutdown.sigterm") is State.DETECTED
+        await until(pilot, lambda: walker.carry_plan is not None)
+        assert walker.carry_plan is plan and taken == [ready]
+        assert state_of(walker, "shutdown.drain") is State.DONE  # seeded from v0
+        assert scan.runs == 0
+        assert "scanned · 2 detectors" in " · ".join(bar_parts(walker))
+        await pilot.press("r")  # a rescan runs the scan as before
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert scan.runs == 1 and walker.report is not ready
+
+
+async def test_a_scan_still_running_when_the_walk_opens_arrives_as_before(repo: Path) -> None:
+    scan = FakeScan()
+    asked: list[bool] = []
+
+    def not_yet() -> None:
+        asked.append(True)
+
+    app = GoliveApp(make_deps(repo, scan=scan, scan_ready=not_yet))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        assert asked == [True] and scan.runs == 1
+        assert state_of(walker, "shutdown.sigterm") is State.DETECTED

@@ -98,6 +98,7 @@ def build_deps(
         store=session.store,
         scan=scan,  # Session.scan, in a child process
         stop_scan=scan.close,
+        scan_ready=scan.ready,
         assess=assess,
         profile=session.profile,
         pair=pair,

@@ -95,3 +95,6 @@ class WalkerDeps:
     service: str = ""  # the service walked, in a repository of several ("" = the repository)
     # Stops a running scan at once (quit, rescan); without it one stops at its next report.
     stop_scan: Callable[[], None] | None = None
+    # The scan's report if it is done already, without waiting (None while it runs): a scan
+    # started before the walker opened may be, and the first screen then shows its evidence.
+    scan_ready: Callable[[], WalkReport | None] | None = None

@@ -125,3 +125,29 @@ def test_without_a_process_the_scan_runs_here(repo: Path, monkeypatch: pytest.Mo
     heard: list[Progress] = []
     report = scan(heard.append)
     assert heard and _facts(report.report) == _facts(reviewed_scan(repo).report)
+
+
+def test_a_finished_scan_is_ready_without_waiting(repo: Path) -> None:
+    """Read as it comes: once the child has reported, `ready` hands the report over (once)."""
+    scan = ScanApart(repo)
+    drain = scan._drain
+    assert drain is not None
+    assert drain.reported.wait(timeout=60)  # a state wait, bounded
+    ready = scan.ready()
+    assert isinstance(ready, ReviewedScan)
+    assert _facts(ready.report) == _facts(reviewed_scan(repo).report)
+    assert scan.ready() is None  # taken
+    assert isinstance(scan(), ReviewedScan)  # a later call scans again
+
+
+def test_a_running_scan_is_not_ready(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from golive_tui.core.scan import apart
+
+    monkeypatch.setattr(apart, "_SERVE", HANGING)
+    scan = ScanApart(repo)
+    proc = scan._started
+    assert proc is not None
+    assert scan.ready() is None
+    scan.close()
+    assert proc.returncode is not None  # killed and reaped
+    assert scan.ready() is None

@@ -15,7 +15,7 @@ from textual.worker import get_current_worker
 from golive_tui.core.model import DetectorResult, State
 from golive_tui.core.record.carry import CarryPlan
 from golive_tui.core.workflows import seed_draft, should_seed
-from golive_tui.tui.deps import ProgressLike
+from golive_tui.tui.deps import ProgressLike, WalkReport
 from golive_tui.tui.messages import CarryPlanned, ScanFailed, ScanFinished, ScanProgress
 from golive_tui.tui.screens.walk_view import WalkView
 from golive_tui.tui.widgets.summary_bar import SummaryBar
@@ -65,6 +65,7 @@ class Outbox:
 
 class ScanHandling(WalkView):
     _outbox: Outbox | None = None  # the running scan's reports (a rescan's replaces it)
+    _shown: threading.Event | None = None  # set once the running scan's evidence is painted
 
     def start_scan(self) -> None:
         if self.scanning:
@@ -79,11 +80,13 @@ class ScanHandling(WalkView):
         # and the scan first waiting its turn showed the walk ~1.5x sooner (moby, paired runs
         # of bench/walker_bench.py at load ~12: 976 -> 615 ms from the app's start), the
         # finished scan as soon as before (2.83 s both). A scan in a process of its own
-        # (core.scan.apart) may have been running since before the app: it is only collected
-        # after the paint, and decoding its report no longer delays the first screen.
+        # (core.scan.apart, `scan_ready`) is collected at once instead: the thread only waits
+        # on its pipe, and a report that comes in during the first layout is drawn right after
+        # the first paint, not a thread hop later (~50 ms on moby).
         painted = threading.Event()
         self.call_after_refresh(painted.set)
-        self.run_scan(self._outbox, painted)
+        self._shown = threading.Event()
+        self.run_scan(self._outbox, painted, self._shown)
 
     def stop_scan(self) -> None:
         """Cancel the running scan; one in a process of its own is stopped at once."""
@@ -92,9 +95,10 @@ class ScanHandling(WalkView):
             self.deps.stop_scan()
 
     @work(thread=True, exclusive=True, group="scan")
-    def run_scan(self, outbox: Outbox, painted: threading.Event) -> None:
+    def run_scan(self, outbox: Outbox, painted: threading.Event, shown: threading.Event) -> None:
         worker = get_current_worker()
-        painted.wait(timeout=PAINT_WAIT)  # bounded: a screen that never paints still scans
+        if self.deps.scan_ready is None:  # a scan in this process: it waits for the paint
+            painted.wait(timeout=PAINT_WAIT)  # bounded: a screen that never paints still scans
         if worker.is_cancelled:
             return
 
@@ -112,15 +116,63 @@ class ScanHandling(WalkView):
             if not worker.is_cancelled:
                 self.post_message(ScanFailed(str(exc)))
             return
-        if self.deps.carry is not None and not worker.is_cancelled:
-            try:
-                plan = self.deps.carry(report)  # git and signature checks: off the UI thread
-            except Exception:  # carry-forward is a head start; the walk goes on without it
-                plan = None
-            if plan is not None and not worker.is_cancelled:
-                self.post_message(CarryPlanned(plan))  # before ScanFinished, in order
         if not worker.is_cancelled:
             self.post_message(ScanFinished(report))
+        # Carry-forward once the evidence is on screen: its git and signature checks took
+        # 30-100 ms between the scan's end and the evidence on screen (moby, no earlier
+        # record), then ran beside its layout.
+        shown.wait(timeout=PAINT_WAIT)
+        self._plan_carry(report)
+
+    def take_ready_scan(self) -> WalkReport | None:
+        """The scan's report when it finished before the walk's first paint (a warm scan
+        started as `golive walk` started), adopted without waiting: the first screen then
+        shows the evidence. None while the scan still runs (`start_scan` then waits for it).
+
+        Moby, warm, paired runs of bench/walker_bench.py: evidence on screen 743 -> 346 ms
+        from the app's start (`ScanApart.ready`)."""
+        ready = self.deps.scan_ready() if self.deps.scan_ready is not None else None
+        if ready is not None:
+            self._adopt_report(ready)
+        return ready
+
+    def scan_taken(self, report: WalkReport) -> None:
+        """After `take_ready_scan`: say so, and plan carry-forward off the UI thread."""
+        self._announce(report)
+        if self.deps.carry is not None:
+            shown = threading.Event()
+            self.call_after_refresh(shown.set)
+            self.run_carry(report, shown)
+
+    @work(thread=True, exclusive=True, group="scan")
+    def run_carry(self, report: WalkReport, shown: threading.Event) -> None:
+        shown.wait(timeout=PAINT_WAIT)  # after the first paint, not beside its layout
+        self._plan_carry(report)
+
+    def _plan_carry(self, report: WalkReport) -> None:
+        """Post CarryPlanned when `report` continues an earlier release (on a worker thread:
+        git and signature checks)."""
+        worker = get_current_worker()
+        if self.deps.carry is None or worker.is_cancelled:
+            return
+        try:
+            plan = self.deps.carry(report)
+        except Exception:  # carry-forward is a head start; the walk goes on without it
+            plan = None
+        if plan is not None and not worker.is_cancelled:
+            self.post_message(CarryPlanned(plan))
+
+    def _adopt_report(self, report: WalkReport) -> None:
+        self.report = report
+        self.results = {r.id: r for r in report.results}
+        self.paths = tuple(report.paths)
+        self.go_imports = tuple(report.go_imports)
+        self.scanning = False
+
+    def _announce(self, report: WalkReport) -> None:
+        self.query_one(SummaryBar).scanned(f"scanned · {len(self.results)} detectors")
+        for warning in report.warnings:
+            self.notify(str(warning), severity="warning", timeout=6)
 
     def on_scan_progress(self, message: ScanProgress) -> None:
         outbox = self._outbox
@@ -142,16 +194,12 @@ class ScanHandling(WalkView):
 
     def on_scan_finished(self, message: ScanFinished) -> None:
         report = message.report
-        self.report = report
-        self.results = {r.id: r for r in report.results}
-        self.paths = tuple(report.paths)
-        self.go_imports = tuple(report.go_imports)
-        self.scanning = False
-        self.query_one(SummaryBar).scanned(f"scanned · {len(self.results)} detectors")
+        self._adopt_report(report)
         self.reassess()
+        self._announce(report)
+        if self._shown is not None:
+            self.call_after_refresh(self._shown.set)  # carry-forward may start
         found = sum(1 for v in self.assessment.items if v.state is State.DETECTED)
-        for warning in report.warnings:
-            self.notify(str(warning), severity="warning", timeout=6)
         self.log(f"scan finished: {found} items detected")
 
     def on_carry_planned(self, message: CarryPlanned) -> None:

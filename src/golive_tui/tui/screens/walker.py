@@ -44,10 +44,14 @@ class WalkerScreen(Answering, EvidenceActions, ScanHandling):
         self.query_one("#search", Input).display = False
         self.query_one(SectionList).border_title = "Sections"
         self.query_one(ItemDetail).border_title = "Detail"
+        ready = self.take_ready_scan()  # before the first assessment: it shows the evidence
         self.reassess()
         self._resume_view()
         self.items.focus()
-        self.start_scan()
+        if ready is None:
+            self.start_scan()
+        else:
+            self.scan_taken(ready)
 
     def _resume_view(self) -> None:
         """Back where the last walk of this draft left off: its filter and selected item."""
