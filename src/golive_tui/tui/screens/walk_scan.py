@@ -124,20 +124,9 @@ class ScanHandling(WalkView):
         shown.wait(timeout=PAINT_WAIT)
         self._plan_carry(report)
 
-    def take_ready_scan(self) -> WalkReport | None:
-        """The scan's report when it finished before the walk's first paint (a warm scan
-        started as `golive walk` started), adopted without waiting: the first screen then
-        shows the evidence. None while the scan still runs (`start_scan` then waits for it).
-
-        Moby, warm, paired runs of bench/walker_bench.py: evidence on screen 743 -> 346 ms
-        from the app's start (`ScanApart.ready`)."""
-        ready = self.deps.scan_ready() if self.deps.scan_ready is not None else None
-        if ready is not None:
-            self._adopt_report(ready)
-        return ready
-
     def scan_taken(self, report: WalkReport) -> None:
-        """After `take_ready_scan`: say so, and plan carry-forward off the UI thread."""
+        """A scan the walk took as it opened (`WalkView.__init__`): say so, and plan
+        carry-forward off the UI thread once the first screen is painted."""
         self._announce(report)
         if self.deps.carry is not None:
             shown = threading.Event()
@@ -161,13 +150,6 @@ class ScanHandling(WalkView):
             plan = None
         if plan is not None and not worker.is_cancelled:
             self.post_message(CarryPlanned(plan))
-
-    def _adopt_report(self, report: WalkReport) -> None:
-        self.report = report
-        self.results = {r.id: r for r in report.results}
-        self.paths = tuple(report.paths)
-        self.go_imports = tuple(report.go_imports)
-        self.scanning = False
 
     def _announce(self, report: WalkReport) -> None:
         self.query_one(SummaryBar).scanned(f"scanned · {len(self.results)} detectors")
@@ -194,7 +176,7 @@ class ScanHandling(WalkView):
 
     def on_scan_finished(self, message: ScanFinished) -> None:
         report = message.report
-        self._adopt_report(report)
+        self.adopt_report(report)
         self.reassess()
         self._announce(report)
         if self._shown is not None:

@@ -44,14 +44,13 @@ class WalkerScreen(Answering, EvidenceActions, ScanHandling):
         self.query_one("#search", Input).display = False
         self.query_one(SectionList).border_title = "Sections"
         self.query_one(ItemDetail).border_title = "Detail"
-        ready = self.take_ready_scan()  # before the first assessment: it shows the evidence
-        self.reassess()
+        self.refresh_views()  # the assessment made as the screen was built
         self._resume_view()
         self.items.focus()
-        if ready is None:
+        if self.report is None:
             self.start_scan()
-        else:
-            self.scan_taken(ready)
+        else:  # the scan was done before the walk opened: its evidence is on this screen
+            self.scan_taken(self.report)
 
     def _resume_view(self) -> None:
         """Back where the last walk of this draft left off: its filter and selected item."""
