@@ -81,6 +81,11 @@ SET_GLOBS = [
     "**/**/c",
     "**/*a*a*a*b",
     "**/a/**/a/**/a/**/x",
+    "**/a/*.go",
+    "**/a/b?",
+    "x/*",
+    "a/**/*.go",
+    "a**/c",
     "b[",
     "**/b[",
     "/**",
@@ -115,6 +120,14 @@ SET_PATHS = [
     "zz/a/a/b/a/x",
     "a/b_test.go",
     "_test.go",
+    "x/a.go",
+    "q/a/ab.go",
+    "a/bb",
+    "z/a/bq",
+    "x/a/c",
+    "ab/c",
+    "ac",
+    "abc",
 ]
 
 
@@ -134,3 +147,19 @@ def test_a_glob_set_answers_as_its_globs_do(size: int) -> None:
         for path in paths:
             expected = any(glob_regex(g).match(path) for g in globs)
             assert matcher.match(path) == expected, (globs, path)
+
+
+@pytest.mark.parametrize("size", [1, 2, 4])
+def test_a_glob_set_over_a_whole_listing_answers_as_each_path_does(size: int) -> None:
+    """`any_in` (names and directories asked once, the rest tried only on the paths whose
+    name fits) answers whether any path matches exactly as asking each path does."""
+    import random
+
+    from golive_tui.core.globs import SplitPaths
+
+    rng = random.Random(100 + size)
+    for _ in range(300):
+        globs = rng.sample(SET_GLOBS, size)
+        paths = rng.sample(SET_PATHS, rng.randrange(0, 8))
+        expected = any(glob_regex(g).match(path) for g in globs for path in paths)
+        assert GlobSet(globs).any_in(SplitPaths(paths)) == expected, (globs, paths)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
-from golive_tui.core.globs import GlobSet, glob_regex
+from golive_tui.core.globs import GlobSet, SplitPaths, glob_regex
 from golive_tui.core.model import (
     Answer,
     AppliesWhen,
@@ -274,6 +274,7 @@ class _Applicability:
         self.paths = paths
         self.imports = imports
         self._prefixes: frozenset[str] | None = None
+        self._split: SplitPaths | None = None  # the paths split once, for every condition
         self._known: dict[AppliesWhen, bool] = {}
 
     def __call__(self, when: AppliesWhen) -> bool:
@@ -286,8 +287,9 @@ class _Applicability:
 
     def _judge(self, when: AppliesWhen) -> bool:
         if when.files:
-            matcher = GlobSet(when.files)
-            if any(matcher.match(path) for path in self.paths):
+            if self._split is None:
+                self._split = SplitPaths(self.paths)
+            if GlobSet(when.files).any_in(self._split):
                 return True
         if not when.go_imports:
             return False

@@ -79,7 +79,7 @@ class GlobSet:
     when no glob needs the NFA).
     """
 
-    __slots__ = ("_base", "_dirs", "_last", "_others", "_regex", "pattern")
+    __slots__ = ("_base", "_dirs", "_last", "_others", "_regex", "_rest", "pattern")
 
     def __init__(self, globs: Sequence[str]) -> None:
         dirs: list[Glob] = []
@@ -103,6 +103,7 @@ class GlobSet:
         self._dirs = _alternation(dirs)
         self._base = _alternation(bases)
         self._regex = _alternation(rest)
+        self._rest = rest
         self._others = [c for c in rest if c.regex is None]
         self._last: tuple[str, bool] | None = None  # (directory, whether a `X/**` matches)
         #: Identifies the set (the scan's plan cache fingerprints it).
@@ -124,6 +125,59 @@ class GlobSet:
         if self._regex is not None and self._regex.match(path) is not None:
             return True
         return bool(self._others) and any(g.match(path) for g in self._others)
+
+    def any_in(self, paths: SplitPaths) -> bool:
+        """`any(self.match(p) for p in paths.paths)`, with far fewer questions: the parts of
+        `match` that depend only on the file name or only on the directory (see the class)
+        are asked of each distinct name and directory once, and any other glob whose last
+        segment is a plain name glob (`**/templates/*.yaml`) only of the paths whose name that
+        segment matches. An item's `applies_when` files are judged against every path of the
+        repository, and most conditions match none: 8x moby's 26k paths, the six conditions
+        of the shipped checklists 650-800 -> ~40 ms (`SplitPaths` included); the walker's
+        first assessment there, which judges only the items without evidence, ~57-88 -> ~37-49
+        ms (moby: ~18 -> ~16 ms)."""
+        if self._base is not None:
+            base = self._base.match
+            if any(base(name) is not None for name in paths.names):
+                return True
+        if self._dirs is not None:
+            dirs = self._dirs.match
+            if any(dirs(path) is not None for path in paths.by_dir.values()):
+                return True
+        return any(_rest_in(glob, paths) for glob in self._rest)
+
+
+def _rest_in(glob: Glob, paths: SplitPaths) -> bool:
+    """Whether `glob` matches one of `paths`. When its last `/` is a literal one (not that of a
+    `**/`) and no `**` follows it, what follows matches exactly a path's file name (`*` and
+    `?` never match a `/`), so each distinct name is tried first, and the whole path only
+    when its name fits."""
+    head, slash, tail = glob.glob.rpartition("/")
+    if not slash or not tail or "**" in tail or head.endswith("**") or "[" in glob.glob:
+        return any(glob.match(path) for path in paths.paths)
+    name = glob_regex(tail)
+    fits: dict[str, bool] = {}  # each distinct name asked once, in the paths' order
+    for path, n in zip(paths.paths, paths.name_of, strict=True):
+        fit = fits.get(n)
+        if fit is None:
+            fit = fits[n] = name.match(n)
+        if fit and glob.match(path):
+            return True
+    return False
+
+
+class SplitPaths:
+    """Paths split once for `GlobSet.any_in`: the distinct file names, and one path of each
+    directory (an `X/**` glob's answer depends only on the directory)."""
+
+    __slots__ = ("by_dir", "name_of", "names", "paths")
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        self.paths = paths
+        parts = [p.rpartition("/") for p in paths]
+        self.name_of = [name for _, _, name in parts]  # each path's file name, in order
+        self.names = set(self.name_of)
+        self.by_dir = {parent: path for path, (parent, _, _) in zip(paths, parts, strict=True)}
 
 
 def _alternation(compiled: Sequence[Glob]) -> re.Pattern[str] | None:
