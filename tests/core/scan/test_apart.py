@@ -151,3 +151,23 @@ def test_a_running_scan_is_not_ready(repo: Path, monkeypatch: pytest.MonkeyPatch
     scan.close()
     assert proc.returncode is not None  # killed and reaped
     assert scan.ready() is None
+
+
+def test_a_garbled_ready_report_is_scanned_again(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A report that cannot be rebuilt is never handed over from `ready` (the walker would
+    open on it), nor raised there: the next call scans again."""
+    from golive_tui.core.scan import apart
+
+    scan = ScanApart(repo)
+    drain = scan._drain
+    assert drain is not None and drain.reported.wait(timeout=60)
+
+    def garbled(_value: object, _expected: str) -> None:
+        raise ScanProcessError("the scan process sent a garbled report")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(apart, "_decoded", garbled)
+        assert scan.ready() is None
+    assert isinstance(scan(), ReviewedScan)

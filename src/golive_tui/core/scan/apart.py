@@ -69,7 +69,8 @@ class ScanApart:
 
     def ready(self) -> ReviewedScan | None:
         """The started scan's report if the child has sent it already, taken without waiting;
-        None while it runs, once taken, or when it failed (the call then says why).
+        None while it runs, once taken, or when it failed or sent a garbled report (the
+        next call then scans again, and says why if it fails again).
 
         The walker asks before its first paint: a warm scan that began before the session
         opened is usually done by then, and the first screen shows its evidence instead of
@@ -80,7 +81,10 @@ class ScanApart:
             drain = self._drain
             if drain is None or not drain.reported.is_set():
                 return None
-        return self(None)  # every message up to the report is queued: this does not block
+        try:
+            return self(None)  # every message up to the report is queued: this does not block
+        except ScanProcessError:
+            return None
 
     def __call__(self, progress: Callable[[Progress], None] | None = None) -> ReviewedScan:
         """The report, calling `progress` on this thread as reports arrive; `progress` may
