@@ -91,6 +91,8 @@ class ScanHandling(WalkView):
     def stop_scan(self) -> None:
         """Cancel the running scan; one in a process of its own is stopped at once."""
         self.workers.cancel_group(self, "scan")
+        if self._shown is not None:
+            self._shown.set()  # a worker waiting to plan carry-forward ends now
         if self.deps.stop_scan is not None:
             self.deps.stop_scan()
 
@@ -116,11 +118,14 @@ class ScanHandling(WalkView):
             if not worker.is_cancelled:
                 self.post_message(ScanFailed(str(exc)))
             return
-        if not worker.is_cancelled:
-            self.post_message(ScanFinished(report))
+        if worker.is_cancelled:
+            return
+        self.post_message(ScanFinished(report))
+        if self.deps.carry is None:
+            return
         # Carry-forward once the evidence is on screen: its git and signature checks took
         # 30-100 ms between the scan's end and the evidence on screen (moby, no earlier
-        # record), then ran beside its layout.
+        # record), then ran beside its layout. Stopping the scan (quit, rescan) sets `shown`.
         shown.wait(timeout=PAINT_WAIT)
         self._plan_carry(report)
 
@@ -129,9 +134,9 @@ class ScanHandling(WalkView):
         carry-forward off the UI thread once the first screen is painted."""
         self._announce(report)
         if self.deps.carry is not None:
-            shown = threading.Event()
-            self.call_after_refresh(shown.set)
-            self.run_carry(report, shown)
+            self._shown = threading.Event()
+            self.call_after_refresh(self._shown.set)
+            self.run_carry(report, self._shown)
 
     @work(thread=True, exclusive=True, group="scan")
     def run_carry(self, report: WalkReport, shown: threading.Event) -> None:
