@@ -163,3 +163,18 @@ def test_a_glob_set_over_a_whole_listing_answers_as_each_path_does(size: int) ->
         paths = rng.sample(SET_PATHS, rng.randrange(0, 8))
         expected = any(glob_regex(g).match(path) for g in globs for path in paths)
         assert GlobSet(globs).any_in(SplitPaths(paths)) == expected, (globs, paths)
+
+
+def test_double_stars_match_a_newline_in_a_name() -> None:
+    """git allows a newline in a file name; `**` matches it as any other character (the NFA
+    always did), so a directory glob's answer depends on the directory alone."""
+    from golive_tui.core.globs import SplitPaths
+
+    assert glob_regex("docs/**").match("docs/y\nz")
+    assert glob_regex("**/b").match("a\nx/b")
+    assert glob_regex("**").match("a\nb")
+    assert not glob_regex("docs/*.md").match("docs/a\n/b.md")  # `*` stays within a directory
+    assert GlobSet(["docs/**"]).any_in(SplitPaths(("docs/x.md", "docs/y\nz")))
+    assert GlobSet(["docs/**"]).any_in(SplitPaths(("docs/y\nz", "docs/x.md")))
+    matcher = GlobSet(["docs/**"])
+    assert [matcher.match(p) for p in ("docs/y\nz", "docs/x.md")] == [True, True]

@@ -205,7 +205,7 @@ def _reference(pattern: str) -> re.Pattern[str]:
         else:
             out.append(re.escape(pattern[i]))
             i += 1
-    return re.compile("".join(out) + r"\Z")
+    return re.compile("".join(out) + r"\Z", re.DOTALL)  # `**` matches a newline too
 
 
 def test_globs_mean_what_the_documented_syntax_says() -> None:
@@ -216,14 +216,14 @@ def test_globs_mean_what_the_documented_syntax_says() -> None:
         compiled = globs.glob_regex(pattern)
         oracle = _reference(pattern)
         for _ in range(10):
-            path = "".join(rng.choice("ab/.") for _ in range(rng.randint(0, 8)))
+            path = "".join(rng.choice("ab/.\n") for _ in range(rng.randint(0, 8)))
             assert compiled.match(path) == bool(oracle.match(path)), (pattern, path)
 
 
 def test_runs_of_double_stars_collapse() -> None:
-    assert globs.glob_regex("**/" * 9 + "x").regex == "(?:.*/)?x"
-    assert globs.glob_regex("a/**/**/b").regex == "a/(?:.*/)?b"
-    assert globs.glob_regex("a/***").regex == "a/.*"
+    assert globs.glob_regex("**/" * 9 + "x").regex == "(?s:.*/)?x"
+    assert globs.glob_regex("a/**/**/b").regex == "a/(?s:.*/)?b"
+    assert globs.glob_regex("a/***").regex == "a/(?s:.*)"
 
 
 def test_ambiguous_globs_match_without_backtracking() -> None:

@@ -296,10 +296,13 @@ def _simple(tokens: list[_Token]) -> bool:
 def _regex(tokens: list[_Token]) -> str:
     out = []
     for kind, arg in tokens:
+        # `**` matches any character, a newline too (git allows one in a file name), as
+        # the NFA's `**` does: `.` alone would not, and an `X/**` answer would then depend
+        # on the file name, which GlobSet's per-directory answers rule out.
         if kind == _DS:
-            out.append("(?:.*/)?")
+            out.append("(?s:.*/)?")
         elif kind == _DSTAR:
-            out.append(".*")
+            out.append("(?s:.*)")
         elif kind == _STAR:
             out.append("[^/]*")
         elif kind == _ANY:
