@@ -211,6 +211,9 @@ def test_walk_starts_its_scan_before_the_session_opens(
             other = replace(session, service="elsewhere")
             assert walk.build_deps(other, pair, scan).scan is not scan  # never another's scan
         early.append(isinstance(deps.scan, apart.ScanApart) and deps.scan.started)
+        # Only a scan started before the walk can be taken as it opens; one started after
+        # the first paint is waited for by the worker (it waits for that paint first).
+        assert (deps.scan_ready is not None) == early[-1]
         taken.append(scan)
         return 0
 

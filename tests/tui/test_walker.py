@@ -762,3 +762,43 @@ async def test_a_scan_still_running_when_the_walk_opens_arrives_as_before(repo: 
         walker = await started(app, pilot)
         assert asked == [True] and scan.runs == 1
         assert state_of(walker, "shutdown.sigterm") is State.DETECTED
+
+
+async def test_saving_waits_for_carry_forward_to_be_checked(repo: Path) -> None:
+    """The evidence is on screen before carry-forward is checked; a record saved in between
+    would miss the answers the walk is about to carry in, so the save is refused until the
+    check ends and the summary shows its outcome."""
+    import threading
+
+    from tests.tui.fakes import FakeReport, results
+
+    gate = threading.Event()
+    plan = carry_plan(repo)
+
+    def carry(_report: object) -> Any:
+        gate.wait(timeout=60)  # a state wait, bounded: released below
+        return plan
+
+    saver = RecordingSaver()
+    ready = FakeReport(results())
+    app = NotingApp(make_deps(repo, scan_ready=lambda: ready, carry=carry, save_record=saver))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = app.screen
+        assert isinstance(walker, WalkerScreen) and walker.carry_pending
+        await pilot.press("s", "enter")
+        for worker in [w for w in app.workers if w.group == "record"]:
+            await worker.wait()
+        await pilot.pause()
+        assert saver.calls == []
+        result = str(app.screen.query_one("#save-result").render())
+        assert "Not saved" in result and "carry" in result
+        gate.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not walker.carry_pending and walker.carry_plan is plan
+        await pilot.press("escape", "s", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(saver.calls) == 1
+        saved_draft = saver.calls[0]
+        assert saved_draft is not None and "shutdown.drain" in saved_draft.answers

@@ -98,7 +98,9 @@ def build_deps(
         store=session.store,
         scan=scan,  # Session.scan, in a child process
         stop_scan=scan.close,
-        scan_ready=scan.ready,
+        # Only a scan that started before the walk can be done before it (on a busy machine
+        # it starts after the first paint, and the walk then waits for that paint to scan).
+        scan_ready=scan.ready if scan.started else None,
         assess=assess,
         profile=session.profile,
         pair=pair,

@@ -25,9 +25,10 @@ class ScanFinished(Message):
 
 
 class CarryPlanned(Message):
-    """The scan found a signed record of an earlier release: the walk continues from it."""
+    """Carry-forward was checked: the walk continues from an earlier release's signed record
+    (`plan`), or from scratch (None: no such record, or it could not be read)."""
 
-    def __init__(self, plan: CarryPlan) -> None:
+    def __init__(self, plan: CarryPlan | None) -> None:
         super().__init__()
         self.plan = plan
 

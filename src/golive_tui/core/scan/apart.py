@@ -77,14 +77,20 @@ class ScanApart:
         waiting for the paint, a worker thread and a second layout. Moby, paired runs of
         bench/walker_bench.py (9 each, from the app's start): evidence and done on screen
         743 -> 346 ms, the first screen 317 -> 346 ms (it now holds the evidence)."""
-        with self._lock:
-            drain = self._drain
-            if drain is None or not drain.reported.is_set():
+        with self._lock:  # taken in one hold: a close() or a call between would start a scan
+            drain, proc = self._drain, self._started
+            if drain is None or proc is None or not drain.reported.is_set():
                 return None
-        try:
-            return self(None)  # every message up to the report is queued: this does not block
+            self._drain = self._started = None
+            self._running.add(proc)
+        try:  # every message up to the report is queued: this does not block
+            return _collect(proc, drain.messages(), None)
         except ScanProcessError:
             return None
+        finally:
+            with self._lock:
+                self._running.discard(proc)
+            pipes.stop(proc)
 
     def __call__(self, progress: Callable[[Progress], None] | None = None) -> ReviewedScan:
         """The report, calling `progress` on this thread as reports arrive; `progress` may
@@ -185,6 +191,8 @@ class _Drain:
                     self.reported.set()
         except ScanProcessError as exc:
             self.queue.put(exc)
+        except Exception as exc:  # e.g. no memory for a huge message: the call says so
+            self.queue.put(ScanProcessError(f"could not read the scan: {exc}"))
         finally:
             os.close(fd)
             self.queue.put(None)  # the end: the child closed its side or was killed

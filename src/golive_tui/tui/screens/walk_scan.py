@@ -72,6 +72,7 @@ class ScanHandling(WalkView):
             self.stop_scan()  # a rescan: the running scan's result is no longer wanted
         self.scanning = True
         self.report = None  # nothing to sign until this scan has finished
+        self.carry_pending = False  # a plan for the scan before is no longer awaited
         self.query_one(SummaryBar).scanning(0, 0)
         self.refresh_detail()  # "waiting for the scan…", not "not scanned"
         self._outbox = Outbox()
@@ -134,6 +135,7 @@ class ScanHandling(WalkView):
         carry-forward off the UI thread once the first screen is painted."""
         self._announce(report)
         if self.deps.carry is not None:
+            self.carry_pending = True
             self._shown = threading.Event()
             self.call_after_refresh(self._shown.set)
             self.run_carry(report, self._shown)
@@ -144,8 +146,9 @@ class ScanHandling(WalkView):
         self._plan_carry(report)
 
     def _plan_carry(self, report: WalkReport) -> None:
-        """Post CarryPlanned when `report` continues an earlier release (on a worker thread:
-        git and signature checks)."""
+        """Post CarryPlanned, with the plan when `report` continues an earlier release (on a
+        worker thread: git and signature checks); a cancelled worker posts nothing (a rescan
+        or quitting no longer waits for it)."""
         worker = get_current_worker()
         if self.deps.carry is None or worker.is_cancelled:
             return
@@ -153,7 +156,7 @@ class ScanHandling(WalkView):
             plan = self.deps.carry(report)
         except Exception:  # carry-forward is a head start; the walk goes on without it
             plan = None
-        if plan is not None and not worker.is_cancelled:
+        if not worker.is_cancelled:
             self.post_message(CarryPlanned(plan))
 
     def _announce(self, report: WalkReport) -> None:
@@ -182,6 +185,7 @@ class ScanHandling(WalkView):
     def on_scan_finished(self, message: ScanFinished) -> None:
         report = message.report
         self.adopt_report(report)
+        self.carry_pending = self.deps.carry is not None  # planned once this is painted
         self.reassess()
         self._announce(report)
         if self._shown is not None:
@@ -190,7 +194,9 @@ class ScanHandling(WalkView):
         self.log(f"scan finished: {found} items detected")
 
     def on_carry_planned(self, message: CarryPlanned) -> None:
-        self.adopt_plan(message.plan)
+        self.carry_pending = False
+        if message.plan is not None:
+            self.adopt_plan(message.plan)
 
     def adopt_plan(self, plan: CarryPlan) -> None:
         """Continue from the earlier release: seed a fresh draft, show what changed first."""

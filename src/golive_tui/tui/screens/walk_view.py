@@ -68,6 +68,9 @@ class WalkView(Screen[None]):
         self._shown_id: str | None = None
         self._detail_key: DetailKey | None = None
         self.carry_plan: CarryPlan | None = None  # once the scan found a base record
+        # Carry-forward is being checked for the shown scan: saving waits for it, or the record
+        # would miss answers the walk is about to carry in.
+        self.carry_pending = False
         self._start_draft = draft  # as the walk opened: carry-forward seeds only a fresh one
         self._reassess_pending = False  # scan results coalesce into one re-render
 

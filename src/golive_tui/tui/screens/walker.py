@@ -212,11 +212,17 @@ class WalkerScreen(Answering, EvidenceActions, ScanHandling):
         if saver is None:
             return None
         draft, report, assessment = self.draft, self.report, self.assessment
+        pending = self.carry_pending  # this summary shows the walk before carry-forward
 
         def save() -> str:
             if report is None:
                 raise GoliveError(
                     "the scan has not finished: wait for it (or press r), then save what it found"
+                )
+            if pending or self.carry_pending:
+                raise GoliveError(
+                    "the last release's record was still being checked for answers to carry "
+                    "forward when this summary opened: open it again (s), then save"
                 )
             return saver(draft, report, assessment)
 
