@@ -802,3 +802,22 @@ async def test_saving_waits_for_carry_forward_to_be_checked(repo: Path) -> None:
         assert len(saver.calls) == 1
         saved_draft = saver.calls[0]
         assert saved_draft is not None and "shutdown.drain" in saved_draft.answers
+
+
+async def test_the_end_of_a_scan_a_rescan_replaced_is_ignored(repo: Path) -> None:
+    """A scan's end already queued when a rescan started (its message was in flight) never
+    replaces what the walk shows, nor says the running scan failed."""
+    from golive_tui.tui.messages import ScanFailed, ScanFinished
+    from tests.tui.fakes import FakeReport
+
+    app = NotingApp(make_deps(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        walker = await started(app, pilot)
+        shown = walker.report
+        replaced = object()  # the run of a scan a rescan replaced
+        walker.post_message(ScanFinished(FakeReport(()), replaced))
+        walker.post_message(ScanFailed("the disk went away", replaced))
+        await pilot.pause()
+        assert walker.report is shown and not walker.scanning
+        assert state_of(walker, "shutdown.sigterm") is State.DETECTED
+        assert not [m for m in app.seen if "disk went away" in m]

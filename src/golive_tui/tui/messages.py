@@ -19,9 +19,10 @@ class ScanProgress(Message):
 class ScanFinished(Message):
     """The scan completed: the report carries every result, the paths and the Go imports."""
 
-    def __init__(self, report: WalkReport) -> None:
+    def __init__(self, report: WalkReport, run: object = None) -> None:
         super().__init__()
         self.report = report
+        self.run = run  # which scan of the walk it ends (a rescan's replaces the one before)
 
 
 class CarryPlanned(Message):
@@ -36,6 +37,7 @@ class CarryPlanned(Message):
 class ScanFailed(Message):
     """The scan could not run; the walk goes on without evidence."""
 
-    def __init__(self, error: str) -> None:
+    def __init__(self, error: str, run: object = None) -> None:
         super().__init__()
         self.error = error
+        self.run = run  # which scan of the walk it ends (see ScanFinished)

@@ -117,11 +117,11 @@ class ScanHandling(WalkView):
             report = self.deps.scan(progress)
         except Exception as exc:  # the walk goes on without evidence; the user is told why
             if not worker.is_cancelled:
-                self.post_message(ScanFailed(str(exc)))
+                self.post_message(ScanFailed(str(exc), outbox))
             return
         if worker.is_cancelled:
             return
-        self.post_message(ScanFinished(report))
+        self.post_message(ScanFinished(report, outbox))
         if self.deps.carry is None:
             return
         # Carry-forward once the evidence is on screen: its git and signature checks took
@@ -182,7 +182,14 @@ class ScanHandling(WalkView):
         self._reassess_pending = False
         self.reassess()
 
+    def _replaced(self, run: object) -> bool:
+        """Whether a scan's end is of a scan a rescan replaced (its message was already
+        queued when the rescan started): the walk shows the running scan's, not that one."""
+        return run is not None and run is not self._outbox
+
     def on_scan_finished(self, message: ScanFinished) -> None:
+        if self._replaced(message.run):
+            return
         report = message.report
         self.adopt_report(report)
         self.carry_pending = self.deps.carry is not None  # planned once this is painted
@@ -214,6 +221,8 @@ class ScanHandling(WalkView):
             self.notify(f"Continuing {plan.headline()}.", title="Since last release")
 
     def on_scan_failed(self, message: ScanFailed) -> None:
+        if self._replaced(message.run):
+            return
         self.scanning = False
         self.query_one(SummaryBar).scanned("scan failed")
         self.notify(f"Scan failed: {message.error}", severity="error", timeout=10)
