@@ -245,3 +245,40 @@ def test_a_core_is_idle_when_fewer_tasks_run_than_there_are_cores(
     assert not idle_core(loadavg)
     monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.1, 0.1))
     assert idle_core(tmp_path / "no-such-file")  # elsewhere: the load average
+
+
+def test_walk_locates_the_repository_once_as_it_opens(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16: the walk's opening (the command, the session, the draft store) asks git
+    where the repository is once, not three times, and its state folder not at all again;
+    a session that cannot open still stops the scan started for it."""
+    from golive_tui.commands import walk
+    from golive_tui.core.git import listing, release
+    from golive_tui.core.scan import apart, cores
+
+    asked: list[str] = []
+    start, ask = listing.start, release._git
+    monkeypatch.setattr(
+        listing, "start", lambda *a, **k: asked.append(str(a[1][0])) or start(*a, **k)
+    )
+    monkeypatch.setattr(release, "_git", lambda *a: asked.append(" ".join(a[1:3])) or ask(*a))
+    monkeypatch.setattr(walk, "_tty", lambda: True)
+    monkeypatch.setattr(walk, "open_walker", lambda *a, **k: 0)
+    monkeypatch.setattr(cores, "idle_core", lambda: False)
+    assert cli.main(["walk", str(repo)]) == 0
+    assert asked.count("rev-parse") == 1
+    assert "rev-parse --path-format=absolute" not in asked
+
+    stopped: list[object] = []
+    close = apart.ScanApart.close
+    monkeypatch.setattr(cores, "idle_core", lambda: True)
+    monkeypatch.setattr(apart.ScanApart, "close", lambda self: stopped.append(self) or close(self))
+
+    def refuse(*_args: object, **_kwargs: object) -> object:
+        raise RuntimeError("no session")
+
+    monkeypatch.setattr(walk, "open_session", refuse)
+    with pytest.raises(RuntimeError, match="no session"):
+        cli.main(["walk", str(repo)])
+    assert len(stopped) == 1

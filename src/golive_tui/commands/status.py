@@ -66,19 +66,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def open_session(args: argparse.Namespace, command: str, scope: str | None = None) -> Session:
     """The Session of a command's arguments; `scope` when already chosen (the walker's picker),
     else from --service (an error when several services exist and none is named)."""
-    from golive_tui.core.git.listing import worktree_root
+    from golive_tui.core.git.listing import remembering_roots, worktree_root
 
-    root = worktree_root(repo_path(args))
-    if scope is None:
-        scope = service_scope(args, root, command)
-    return Session.open(
-        str(root),
-        checklist=args.checklist,
-        release=args.release,
-        profile=args.profile,
-        amend=bool(getattr(args, "amend", False)),
-        service=scope,
-    )
+    with remembering_roots():  # the folder is located once (the session and drafts ask too)
+        root = worktree_root(repo_path(args))
+        if scope is None:
+            scope = service_scope(args, root, command)
+        return Session.open(
+            str(root),
+            checklist=args.checklist,
+            release=args.release,
+            profile=args.profile,
+            amend=bool(getattr(args, "amend", False)),
+            service=scope,
+        )
 
 
 def status_json(

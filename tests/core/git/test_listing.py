@@ -195,3 +195,45 @@ def test_a_branch_behind_its_upstream_is_listed_without_counting(
     assert [f.path for f in snapshot.files] == ["main.go"]
     state = worktree.tree_state(clone)
     assert state is not None and state.head == snapshot.head
+
+
+def test_a_command_opening_locates_its_folder_once(
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Within `remembering_roots` the folder (or the root it was found in) is located once,
+    and the state folder comes from that answer; outside it, git is asked each time."""
+    from golive_tui.core.git import listing, release
+
+    root = make_repo({"sub/main.go": "package main\n"})
+    asked: list[str] = []
+    start, ask = listing.start, release._git
+    monkeypatch.setattr(listing, "start", lambda *a, **k: asked.append("locate") or start(*a, **k))
+    monkeypatch.setattr(release, "_git", lambda *a: asked.append("common") or ask(*a))
+    expected = release.state_dir(root)
+    asked.clear()
+    with listing.remembering_roots():
+        assert listing.worktree_root(root / "sub") == root
+        assert listing.worktree_root(root / "sub") == root
+        assert listing.worktree_root(root) == root
+        with listing.remembering_roots():  # nested: the same memory
+            assert listing.worktree_root(root) == root
+        assert release.state_dir(root) == expected
+    assert asked == ["locate"]
+    asked.clear()
+    assert listing.worktree_root(root) == root
+    assert release.state_dir(root) == expected
+    assert asked == ["locate", "common"]  # nothing remembered after the opening
+
+
+def test_remembering_roots_keeps_no_refusal(make_repo: RepoFactory, tmp_path: Path) -> None:
+    """A folder that was not in a repository is asked again (it may be one by then)."""
+    from golive_tui.core.errors import RepoError
+    from golive_tui.core.git import listing
+
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    with listing.remembering_roots():
+        with pytest.raises(RepoError, match="not inside a git repository"):
+            listing.worktree_root(plain)
+        git(plain, "init", "-q")
+        assert listing.worktree_root(plain) == plain.resolve()

@@ -130,3 +130,67 @@ def test_the_config_asked_alongside_rev_parse_is_the_repositorys(
     runner._config_overrides.cache_clear()
     assert runner._repo_config(root) == early  # the same as asking at the root
     assert ("filter.evil.clean", "") in early[0] and early[1]
+
+
+def test_a_located_folder_is_not_asked_for_its_config_again(
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second `locate` while the first one's config answer still waits (a command's
+    opening locates its folder up to three times) starts no second `git config`."""
+    from golive_tui.core.git.listing import locate
+
+    root = make_repo({"main.go": "package main\n"})
+    runner._config_overrides.cache_clear()
+    monkeypatch.setattr(runner, "_ASKED", {})
+    started: list[list[str]] = []
+    popen = runner._popen_config
+    monkeypatch.setattr(
+        runner, "_popen_config", lambda cwd: started.append([str(cwd)]) or popen(cwd)
+    )
+    assert locate(root).root == locate(root).root == root
+    assert len(started) == 1
+    runner._repo_config(root)
+    assert len(started) == 1  # the waiting answer was used, not asked again
+    assert not runner._ASKED
+
+
+@pytest.mark.parametrize(
+    ("user", "repo", "expected"),
+    [
+        ("", {}, ""),
+        ("", {"user.name": ["Ada"]}, "Ada"),
+        ("", {"user.email": ["ada@example.org"]}, "<ada@example.org>"),
+        ("[user]\n\tname = Ada\n\temail = ada@example.org\n", {}, "Ada <ada@example.org>"),
+        (
+            "[user]\n\tname = Ada\n\temail = ada@example.org\n",
+            {"user.name": ["Bo"]},
+            "Bo <ada@example.org>",
+        ),
+        ("", {"user.name": ["Old", "Ada"], "user.email": ["a@x", "b@y"]}, "Ada <b@y>"),
+        ("", {"user.name": ["  Ada  "], "user.email": [""]}, "Ada"),
+        ("", {"user.name": ["Ada\nLovelace"]}, "Ada\nLovelace"),
+        ("", {"user.namex": ["no"], "xuser.name": ["no"]}, ""),
+    ],
+)
+def test_identity_is_what_git_config_get_answers_for_each_key(
+    make_repo: RepoFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    user: str,
+    repo: dict[str, list[str]],
+    expected: str,
+) -> None:
+    """One `git config` run for both keys answers what `git config --get` does for each: the
+    repository's value over the user's, the last one when a key is set more than once."""
+    from golive_tui.core.git.config import git_config, identity
+
+    root = make_repo({"a.txt": "a\n"})
+    (tmp_path / "user.gitconfig").write_text(user)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "user.gitconfig"))
+    for key, values in repo.items():
+        for value in values:
+            git(root, "config", "--add", key, value)
+    assert identity(root) == expected
+    name, email = git_config("user.name", root) or "", git_config("user.email", root) or ""
+    oracle = f"{name} <{email}>" if name and email else name or (f"<{email}>" if email else "")
+    assert identity(root) == oracle

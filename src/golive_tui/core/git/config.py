@@ -31,9 +31,19 @@ def user_config(key: str, cwd: Path | None = None) -> str | None:
 
 
 def identity(cwd: Path | None = None) -> str:
-    """'Name <email>' from user.name / user.email, as git would stamp a commit; '' if unset."""
-    name = git_config("user.name", cwd) or ""
-    email = git_config("user.email", cwd) or ""
+    """'Name <email>' from user.name / user.email, as git would stamp a commit; '' if unset.
+
+    Both from one `git config` run (every value of each key, in the order git reads them: the
+    last one is what `git config --get` answers), not one run each: ~5 ms of the walker's
+    opening on moby."""
+    out = git_out(cwd, "config", "-z", "--get-regexp", r"^user\.(name|email)$", timeout=10)
+    found: dict[str, str] = {}
+    for entry in (out or "").split("\0"):
+        key, _, value = entry.partition("\n")
+        if key in ("user.name", "user.email"):
+            found[key] = value
+    name = found.get("user.name", "").strip()
+    email = found.get("user.email", "").strip()
     if name and email:
         return f"{name} <{email}>"
     return name or (f"<{email}>" if email else "")

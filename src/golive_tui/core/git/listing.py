@@ -112,12 +112,57 @@ _REV_PARSE = [
 ]
 
 
+#: Working trees located while a command opens (`remembering_roots`): folder -> Location.
+_REMEMBERED: dict[Path, Location] | None = None
+
+
+@contextlib.contextmanager
+def remembering_roots() -> Iterator[None]:
+    """Within, `locate` (and `worktree_root`) answers a folder located already without asking
+    git again, and `release.state_dir` takes the common dir from that answer.
+
+    What it buys: opening the walker asked git where the repository is four times (the
+    command, its service map, the session, the draft store: a `git rev-parse` and a `git
+    config` each, and `git rev-parse --git-common-dir` twice more), ~5 ms of process start
+    and wait each. Only for a command's opening: a long-lived walker asks afresh afterwards,
+    so nothing it learned goes stale."""
+    global _REMEMBERED
+    outer = _REMEMBERED
+    if outer is None:
+        _REMEMBERED = {}
+    try:
+        yield
+    finally:
+        _REMEMBERED = outer
+
+
+def remembered(root: Path) -> Location | None:
+    """The Location found for `root` within `remembering_roots`, else None."""
+    return None if _REMEMBERED is None else _REMEMBERED.get(root)
+
+
 def locate(path: Path) -> Location:
-    """Find the repository holding `path` (any sub-folder works); a plain directory otherwise."""
+    """Find the repository holding `path` (any sub-folder works); a plain directory otherwise.
+
+    Within `remembering_roots` a folder located already (or the root it was found in) is
+    answered from memory."""
     path = Path(path)
     if not path.exists():
         raise RepoError(f"{path}: no such file or directory")
     where = path if path.is_dir() else path.parent
+    memo = _REMEMBERED
+    if memo is None:
+        return _locate(where)
+    key = where.resolve()
+    loc = memo.get(key)
+    if loc is None:
+        loc = _locate(where)
+        if loc.is_git:  # a refusal or a plain folder is asked again (it may be one by then)
+            memo[key] = memo[loc.root] = loc
+    return loc
+
+
+def _locate(where: Path) -> Location:
     if "\n" in str(where.resolve()):  # git prints paths one per line: it could not be told apart
         raise RepoError(
             f"{str(where.resolve())!r}: a path containing a newline is not supported "

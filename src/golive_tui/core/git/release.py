@@ -87,6 +87,11 @@ def release_tags(root: Path, service: str = "") -> frozenset[str]:
 
 def state_dir(root: Path) -> Path:
     """`<git common dir>/golive`: private, never in the working tree, shared by worktrees."""
+    from golive_tui.core.git.listing import remembered
+
+    loc = remembered(root)
+    if loc is not None and loc.common_dir is not None:  # the same question, answered already
+        return loc.common_dir / "golive"
     common = _git(root, "rev-parse", "--path-format=absolute", "--git-common-dir")
     if not common:
         raise RepoError(f"{root}: not inside a git repository (golive keeps drafts under .git/)")

@@ -151,8 +151,11 @@ class ConfigQuery:
 
     def __init__(self, where: Path) -> None:
         self._proc: subprocess.Popen[bytes] | None = None
-        if _config_overrides.cache_info().currsize:
-            return  # a process that already asked (the walker, tests): as needed from now on
+        if _ASKED or _config_overrides.cache_info().currsize:
+            # A process that already asked (the walker, tests; or whose earlier answer is still
+            # waiting in `_ASKED`: a command's opening locates its folder up to three times):
+            # as needed from now on.
+            return
         with contextlib.suppress(OSError):
             self._proc = _popen_config(where)
 
