@@ -351,3 +351,68 @@ def test_a_flood_of_filter_drivers_is_refused_cleanly(
     err = capsys.readouterr().err
     assert f"defines {runner.MAX_FILTER_DRIVERS + 1} filter drivers" in err
     assert "Traceback" not in err
+
+
+def _stale(path: Path) -> None:
+    """Give `path` a modification time its index entry does not have (one second before its
+    last): git's status then hashes it again, through any clean filter its attributes name."""
+    then = path.stat().st_mtime_ns - 1_000_000_000
+    os.utime(path, ns=(then, then))
+
+
+def test_a_nested_repositorys_worktree_setting_never_runs_the_outer_ones_filter(
+    make_repo: RepoFactory,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A repository inside another whose own config sets core.worktree to the outer folder:
+    git, asked from the inner folder, names the outer folder as the root, where every later
+    command runs and finds the outer repository. The filter drivers switched off there must
+    be the outer repository's, not the inner one's (which defines none)."""
+    outer = make_repo({".gitattributes": "*.txt filter=evil\n", "a.txt": "hi\n"})
+    marker = tmp_path / "ran"
+    git(outer, "config", "filter.evil.clean", f"touch {marker}; cat")
+    inner = outer / "inner"
+    inner.mkdir()
+    git(inner, "init", "-q")
+    git(inner, "config", "core.worktree", "../..")
+    _stale(outer / "a.txt")
+    subprocess.run(["git", "status"], cwd=outer, capture_output=True, check=False, timeout=60)
+    assert marker.exists()  # the trap is live for plain git
+    marker.unlink()
+    monkeypatch.setattr(runner, "_ASKED", {})
+    runner._config_overrides.cache_clear()
+    for args in (["status", "-C", str(inner)], ["scan", "-C", str(inner)], ["walk", str(inner)]):
+        _stale(outer / "a.txt")
+        assert cli(*args) in (0, 1, 2)
+        assert not marker.exists(), args
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_config_query_that_does_not_answer_stops_every_git_command_there(
+    make_repo: RepoFactory, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the repository's filter drivers known, no git command runs there: a driver
+    left on would run the repository's program (fails closed, with a clear error)."""
+    root = make_repo({"a.txt": "a\n"})
+
+    class Stuck:
+        def communicate(self, timeout: float | None = None) -> tuple[bytes, bytes]:
+            if timeout is not None:
+                raise subprocess.TimeoutExpired("git config", timeout)
+            return b"", b""
+
+        def kill(self) -> None:
+            return None
+
+    monkeypatch.setattr(runner, "_ASKED", {})
+    monkeypatch.setattr(runner, "_popen_config", lambda _cwd: Stuck())
+    runner._config_overrides.cache_clear()
+    with pytest.raises(runner.GitError, match="did not answer which filter drivers"):
+        runner.git_env(root)
+    monkeypatch.chdir(root)
+    assert cli("scan") == 2
+    err = capsys.readouterr().err
+    assert "did not answer which filter drivers" in err and "Traceback" not in err
+    runner._config_overrides.cache_clear()

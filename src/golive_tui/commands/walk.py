@@ -120,32 +120,28 @@ def run(args: argparse.Namespace) -> int:
 
     pair = tuple(check_participant(p) for p in args.pair)
 
-    with remembering_roots():  # the folder is located once, here (the session asks too)
-        root = worktree_root(repo_path(args))
-        smap = services_of(root)
-        scope = scope_of(root, named_service(args, root), smap=smap)
-        if scope is None:  # several services, none named: ask which (the last one offered first)
-            if not _on_terminal():
-                return 2
-            scope = pick_service(root, smap)
-            if scope is None:
-                return 0
-        if scope:
-            remember_service(root, scope)
-        # The scan starts before the session opens (checklists parsed, drafts and records
-        # read) and before Textual loads, when a core is idle: on moby a warm scan is done by
-        # the time the walk is drawn. On a busy machine it starts after the first paint.
-        from golive_tui.core.scan.apart import ScanApart
-        from golive_tui.core.scan.cores import idle_core
-
-        scan = ScanApart(root, scope) if _tty() and idle_core() else None
-        try:
-            session = open_session(args, "walk", scope)
-        except BaseException:
-            if scan is not None:
-                scan.close()
-            raise
+    scan = None
     try:
+        with remembering_roots():  # the folder is located once, here (the session asks too)
+            root = worktree_root(repo_path(args))
+            smap = services_of(root)
+            scope = scope_of(root, named_service(args, root), smap=smap)
+            if scope is None:  # several services, none named: ask which (the last one first)
+                if not _on_terminal():
+                    return 2
+                scope = pick_service(root, smap)
+                if scope is None:
+                    return 0
+            if scope:
+                remember_service(root, scope)
+            # The scan starts before the session opens (checklists parsed, drafts and records
+            # read) and before Textual loads, when a core is idle: on moby a warm scan is done
+            # by the time the walk is drawn. On a busy machine it starts after the first paint.
+            from golive_tui.core.scan.apart import ScanApart
+            from golive_tui.core.scan.cores import idle_core
+
+            scan = ScanApart(root, scope) if _tty() and idle_core() else None
+            session = open_session(args, "walk", scope)
         return open_walker(session, pair, scan)
     finally:
         if scan is not None:

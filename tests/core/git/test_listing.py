@@ -237,3 +237,40 @@ def test_remembering_roots_keeps_no_refusal(make_repo: RepoFactory, tmp_path: Pa
             listing.worktree_root(plain)
         git(plain, "init", "-q")
         assert listing.worktree_root(plain) == plain.resolve()
+
+
+def test_a_folders_answer_stands_for_its_root_only_when_git_finds_the_same_repository_there(
+    make_repo: RepoFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`_root_alike`: a sub-folder of a repository, of a linked worktree (`.git` is a file)
+    and the root itself answer for the root; a nested repository whose core.worktree names
+    the outer folder does not (git in that folder finds the outer repository), nor anything
+    while GIT_DIR is set."""
+    root = make_repo({"sub/main.go": "package main\n"})
+    linked = tmp_path / "linked"
+    git(root, "worktree", "add", "-q", str(linked))
+    inner = root / "inner"
+    inner.mkdir()
+    git(inner, "init", "-q")
+    git(inner, "config", "core.worktree", "../..")
+    cases = {root / "sub": True, root: True, linked / "sub": True, inner: False}
+    for where, alike in cases.items():
+        loc = listing.locate(where)
+        assert loc.root == (linked if "linked" in str(where) else root)
+        assert listing._root_alike(where.resolve(), loc) is alike, where
+    with listing.remembering_roots():
+        listing.locate(inner)
+        assert listing.remembered(root) is None  # not the inner repository's answer
+        assert listing.locate(root).git_dir == root / ".git"
+    monkeypatch.setenv("GIT_DIR", str(root / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(root))
+    loc = listing.locate(root / "sub")
+    assert loc.root == root and not listing._root_alike((root / "sub").resolve(), loc)
+
+
+def test_nothing_is_remembered_after_an_opening_that_failed(make_repo: RepoFactory) -> None:
+    root = make_repo({"a.txt": "a\n"})
+    with pytest.raises(RuntimeError), listing.remembering_roots():
+        listing.worktree_root(root)
+        raise RuntimeError("the opening failed")
+    assert listing.remembered(root) is None

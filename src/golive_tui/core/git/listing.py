@@ -124,8 +124,11 @@ def remembering_roots() -> Iterator[None]:
     What it buys: opening the walker asked git where the repository is four times (the
     command, its service map, the session, the draft store: a `git rev-parse` and a `git
     config` each, and `git rev-parse --git-common-dir` twice more), ~5 ms of process start
-    and wait each. Only for a command's opening: a long-lived walker asks afresh afterwards,
-    so nothing it learned goes stale."""
+    and wait each. Only for a command's opening (the walk's service picker included): a
+    long-lived walker asks afresh afterwards, so nothing it learned goes stale. A folder's
+    answer stands for its root too only when git run in the root finds the same repository
+    (`_root_alike`). One thread opens a command: this memory is the process's, not a
+    thread's."""
     global _REMEMBERED
     outer = _REMEMBERED
     if outer is None:
@@ -158,7 +161,9 @@ def locate(path: Path) -> Location:
     if loc is None:
         loc = _locate(where)
         if loc.is_git:  # a refusal or a plain folder is asked again (it may be one by then)
-            memo[key] = memo[loc.root] = loc
+            memo[key] = loc
+            if _root_alike(key, loc):
+                memo[loc.root] = loc
     return loc
 
 
@@ -179,8 +184,37 @@ def _locate(where: Path) -> Location:
     try:
         loc = _located(where, proc)
     finally:
-        query.keep(loc.root if loc is not None and loc.is_git else None)
+        # Kept as the root's only when git, run in the root, reads the same repository's
+        # config: every later command runs there, and switches off the filter drivers this
+        # answer names. A repository whose config sets core.worktree to a folder holding
+        # another repository would otherwise have that one's drivers run.
+        alike = loc is not None and loc.is_git and _root_alike(where.resolve(), loc)
+        query.keep(loc.root if loc is not None and alike else None)
     return loc
+
+
+def _root_alike(where: Path, loc: Location) -> bool:
+    """Whether git run in `loc.root` finds the repository it found from `where` (resolved):
+    the same folder, or a root whose `.git` (a folder, or a file naming one) is the git dir
+    found. Not when GIT_DIR or GIT_WORK_TREE is set (a relative one depends on the folder)."""
+    if where == loc.root:
+        return True
+    if loc.git_dir is None or "GIT_DIR" in os.environ or "GIT_WORK_TREE" in os.environ:
+        return False
+    dotgit = loc.root / ".git"
+    try:
+        if dotgit.is_file():
+            with dotgit.open("rb") as handle:
+                head = handle.read(4096).decode("utf-8", "surrogateescape")
+            if not head.startswith("gitdir: "):
+                return False
+            named = Path(head[len("gitdir: ") :].splitlines()[0])
+            found = (named if named.is_absolute() else loc.root / named).resolve()
+        else:
+            found = dotgit.resolve()
+        return found == loc.git_dir.resolve()
+    except (OSError, IndexError, RuntimeError):
+        return False
 
 
 def _located(where: Path, proc: subprocess.Popen[bytes]) -> Location:

@@ -110,7 +110,13 @@ def git_env(
 
 
 def _repo_filters(root: Path) -> tuple[tuple[str, str], ...]:
-    return _repo_config(root)[0]
+    filters = _repo_config(root)[0]
+    if filters is None:  # never run git there without knowing which filters to switch off
+        raise GitError(
+            f"{root}: git did not answer which filter drivers the repository's config "
+            "defines (git config timed out), so golive runs no git command there"
+        )
+    return filters
 
 
 def untracked_cache_configured(root: Path) -> bool:
@@ -121,7 +127,7 @@ def untracked_cache_configured(root: Path) -> bool:
     return _repo_config(root)[1]
 
 
-def _repo_config(root: Path) -> tuple[tuple[tuple[str, str], ...], bool]:
+def _repo_config(root: Path) -> tuple[tuple[tuple[str, str], ...] | None, bool]:
     return _config_overrides(str(root), _config_stamp(root))
 
 
@@ -186,12 +192,15 @@ def _popen_config(cwd: Path | str) -> subprocess.Popen[bytes]:
 
 
 @functools.lru_cache(maxsize=32)
-def _config_overrides(root: str, stamp: int) -> tuple[tuple[tuple[str, str], ...], bool]:
+def _config_overrides(root: str, stamp: int) -> tuple[tuple[tuple[str, str], ...] | None, bool]:
     """Empty commands for each filter driver the repository's config (or its includes)
     defines, and whether core.untrackedCache is set anywhere: one `git config` run for both.
 
     Attributes name a driver, config defines its programs; a driver whose programs are empty is
-    no driver at all. Cached per repository and config file modification time.
+    no driver at all. Cached per repository and config file modification time. None for the
+    drivers when git ran but did not answer in time: `_repo_filters` then refuses, since a
+    driver left on would run the repository's program (fails closed; a git that cannot start
+    at all runs nothing either).
     """
     out = _ASKED.pop((root, stamp), None)
     if out is None:
@@ -201,7 +210,7 @@ def _config_overrides(root: str, stamp: int) -> tuple[tuple[tuple[str, str], ...
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.communicate()
-            return (), True  # nothing known: leave the untracked cache as it is
+            return None, True  # nothing known: leave the untracked cache as it is
         except OSError:
             return (), True
     fields = out.decode("utf-8", "surrogateescape").split("\0")
