@@ -116,3 +116,22 @@ def test_shipped_checklists_come_from_it_and_a_repositorys_own_never(
         assert one == two
         assert [i.origin for i in one.items()] == [i.origin for i in two.items()]
         assert all(":" in i.origin for i in one.items())  # file:line
+
+
+def test_each_name_keeps_its_few_newest_entries(cache_home: Path) -> None:
+    """Every edited text adds an entry; storing one beyond KEEP removes the oldest of that
+    name only (another name's, and an indexed entry of the same name, stay)."""
+    import os
+
+    tomlcache.loads(TEXT, "other")
+    tomlcache.loads_indexed(TEXT, "sample")
+    texts = [TEXT.replace("n = 3", f"n = {number}") for number in range(tomlcache.KEEP + 3)]
+    for number, text in enumerate(texts):
+        tomlcache.loads(text, "sample")
+        entry = tomlcache._entry(text, "sample")[0]
+        assert entry is not None and entry.exists()
+        os.utime(entry, ns=(number * 10**9, number * 10**9))  # written in this order
+    kept = [t for t in texts if (tomlcache._entry(t, "sample")[0] or Path("-")).exists()]
+    assert kept == texts[-tomlcache.KEEP :]  # the newest texts' entries, and only those
+    assert len(list(cache_home.glob("other-*.json"))) == 1
+    assert len(list(cache_home.glob("sample-indexed-*.json"))) == 1

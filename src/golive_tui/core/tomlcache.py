@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,10 @@ if TYPE_CHECKING:
 
 #: Bump when what is stored for the same text changes.
 FORMAT = "1"
+#: Entries kept per name (a few installed versions of golive, or a checklist being edited):
+#: storing another removes the oldest beyond these, so the folder never grows without bound.
+KEEP = 4
+_HEX = frozenset("0123456789abcdef")
 
 
 def loads(text: str, name: str) -> dict[str, Any]:
@@ -88,3 +93,19 @@ def _store(entry: Path, data: dict[str, Any]) -> None:
         return
     with contextlib.suppress(OSError):  # unwritable: the next scan parses again
         write_atomic(entry, payload, durable=False)
+    _prune(entry)
+
+
+def _prune(entry: Path) -> None:
+    """Keep the KEEP most recently written entries of `entry`'s name (only on a store: a
+    parse, which costs more than listing the folder)."""
+    name = entry.name[: -len("-.json") - 32]  # "<name>-<32 hex digits>.json"
+    found: list[tuple[int, str]] = []
+    with contextlib.suppress(OSError), os.scandir(entry.parent) as listed:
+        for item in listed:
+            rest = item.name.removeprefix(f"{name}-").removesuffix(".json")
+            if item.name != rest and len(rest) == 32 and all(c in _HEX for c in rest):
+                found.append((item.stat(follow_symlinks=False).st_mtime_ns, item.path))
+    for _, path in sorted(found, reverse=True)[KEEP:]:
+        with contextlib.suppress(OSError):
+            Path(path).unlink()
