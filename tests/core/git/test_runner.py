@@ -194,3 +194,25 @@ def test_identity_is_what_git_config_get_answers_for_each_key(
     name, email = git_config("user.name", root) or "", git_config("user.email", root) or ""
     oracle = f"{name} <{email}>" if name and email else name or (f"<{email}>" if email else "")
     assert identity(root) == oracle
+
+
+def test_a_linked_worktree_sees_a_filter_driver_added_to_its_shared_config(
+    make_repo: RepoFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A linked worktree's `.git` is a file and its config the main repository's: a driver
+    added there while a process runs (the walker) is switched off from then on too."""
+    import os
+
+    root = make_repo({"a.txt": "a\n"})
+    linked = tmp_path / "linked"
+    git(root, "worktree", "add", "-q", str(linked))
+    monkeypatch.setattr(runner, "_ASKED", {})
+    runner._config_overrides.cache_clear()
+    assert runner._repo_filters(linked) == ()
+    before = runner._config_stamp(linked)
+    git(root, "config", "filter.late.clean", "touch pwned")
+    config = root / ".git" / "config"
+    later = config.stat().st_mtime_ns + 1_000_000_000
+    os.utime(config, ns=(later, later))  # a write in a later clock tick
+    assert runner._config_stamp(linked) != before
+    assert ("filter.late.clean", "") in runner._repo_filters(linked)

@@ -132,10 +132,35 @@ def _repo_config(root: Path) -> tuple[tuple[tuple[str, str], ...] | None, bool]:
 
 
 def _config_stamp(root: Path | str) -> int:
+    """When the repository's config was last written (0 when unknown): a new stamp asks git
+    for its filter drivers again, so a long-lived walker sees a driver added meanwhile.
+
+    Where `.git` is a file (a linked worktree, a submodule) the config lives in the git dir it
+    names, or in the common dir two levels above that (`<common>/worktrees/<name>`): both are
+    stated, never read (the `.git` file is read, at most 4 KiB). Before, such a repository's
+    stamp was always 0, so its drivers were asked once per process."""
+    dotgit = Path(root) / ".git"
     try:
-        return (Path(root) / ".git" / "config").stat().st_mtime_ns
+        if not dotgit.is_file():
+            return (dotgit / "config").stat().st_mtime_ns
+        with dotgit.open("rb") as handle:
+            head = handle.read(4096).decode("utf-8", "surrogateescape")
     except OSError:
         return 0
+    if not head.startswith("gitdir: "):
+        return 0
+    lines = head[len("gitdir: ") :].splitlines()
+    if not lines or not lines[0]:
+        return 0
+    named = Path(lines[0])
+    gitdir = named if named.is_absolute() else Path(root) / named
+    times = []
+    for config in (gitdir / "config", gitdir / "config.worktree", gitdir.parent.parent / "config"):
+        try:
+            times.append(config.stat().st_mtime_ns)
+        except OSError:
+            times.append(0)
+    return hash(tuple(times))
 
 
 #: What `git config` printed for a repository, asked early (`ConfigQuery`), by (root, stamp).
