@@ -99,12 +99,17 @@ def _store(entry: Path, data: dict[str, Any]) -> None:
 def _prune(entry: Path) -> None:
     """Keep the KEEP most recently written entries of `entry`'s name (only on a store: a
     parse, which costs more than listing the folder)."""
-    name = entry.name[: -len("-.json") - 32]  # "<name>-<32 hex digits>.json"
+    prefix = entry.name[: -len(".json") - 32]  # "<name>-<32 hex digits>.json"
     found: list[tuple[int, str]] = []
     with contextlib.suppress(OSError), os.scandir(entry.parent) as listed:
         for item in listed:
-            rest = item.name.removeprefix(f"{name}-").removesuffix(".json")
-            if item.name != rest and len(rest) == 32 and all(c in _HEX for c in rest):
+            digest = item.name[len(prefix) : -len(".json")]
+            if (
+                item.name.startswith(prefix)
+                and item.name.endswith(".json")
+                and len(digest) == 32
+                and _HEX.issuperset(digest)
+            ):
                 found.append((item.stat(follow_symlinks=False).st_mtime_ns, item.path))
     for _, path in sorted(found, reverse=True)[KEEP:]:
         with contextlib.suppress(OSError):

@@ -28,6 +28,7 @@ from golive_tui.core.git.runner import (
     communicate,
     git_out,
     git_run,
+    named_gitdir,
     start,
     untracked_cache_configured,
 )
@@ -204,16 +205,14 @@ def _root_alike(where: Path, loc: Location) -> bool:
     dotgit = loc.root / ".git"
     try:
         if dotgit.is_file():
-            with dotgit.open("rb") as handle:
-                head = handle.read(4096).decode("utf-8", "surrogateescape")
-            if not head.startswith("gitdir: "):
+            named = named_gitdir(loc.root)
+            if named is None:
                 return False
-            named = Path(head[len("gitdir: ") :].splitlines()[0])
-            found = (named if named.is_absolute() else loc.root / named).resolve()
+            found = named.resolve()
         else:
             found = dotgit.resolve()
         return found == loc.git_dir.resolve()
-    except (OSError, IndexError, RuntimeError):
+    except (OSError, RuntimeError):
         return False
 
 

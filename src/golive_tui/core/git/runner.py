@@ -143,17 +143,11 @@ def _config_stamp(root: Path | str) -> int:
     try:
         if not dotgit.is_file():
             return (dotgit / "config").stat().st_mtime_ns
-        with dotgit.open("rb") as handle:
-            head = handle.read(4096).decode("utf-8", "surrogateescape")
     except OSError:
         return 0
-    if not head.startswith("gitdir: "):
+    gitdir = named_gitdir(Path(root))
+    if gitdir is None:
         return 0
-    lines = head[len("gitdir: ") :].splitlines()
-    if not lines or not lines[0]:
-        return 0
-    named = Path(lines[0])
-    gitdir = named if named.is_absolute() else Path(root) / named
     times = []
     for config in (gitdir / "config", gitdir / "config.worktree", gitdir.parent.parent / "config"):
         try:
@@ -161,6 +155,22 @@ def _config_stamp(root: Path | str) -> int:
         except OSError:
             times.append(0)
     return hash(tuple(times))
+
+
+def named_gitdir(root: Path) -> Path | None:
+    """The git dir a `.git` file at `root` names (`gitdir: <path>`, relative to `root` unless
+    absolute; not resolved), or None: no such file, unreadable, or not that shape. At most
+    4 KiB of it is read."""
+    try:
+        with (root / ".git").open("rb") as handle:
+            head = handle.read(4096).decode("utf-8", "surrogateescape")
+    except OSError:
+        return None
+    lines = head.removeprefix("gitdir: ").splitlines() if head.startswith("gitdir: ") else []
+    if not lines or not lines[0]:
+        return None
+    named = Path(lines[0])
+    return named if named.is_absolute() else root / named
 
 
 #: What `git config` printed for a repository, asked early (`ConfigQuery`), by (root, stamp).
