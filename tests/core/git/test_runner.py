@@ -216,3 +216,55 @@ def test_a_linked_worktree_sees_a_filter_driver_added_to_its_shared_config(
     os.utime(config, ns=(later, later))  # a write in a later clock tick
     assert runner._config_stamp(linked) != before
     assert ("filter.late.clean", "") in runner._repo_filters(linked)
+
+
+def test_a_driver_added_to_an_included_file_is_switched_off_at_once(
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The repository's config includes a tracked file: a checkout that adds a driver there
+    leaves the config's own time as it was, so an answer kept by that time would leave the
+    new driver on in a running walker."""
+    root = make_repo({"team.gitconfig": "[core]\n\tautocrlf = false\n"})
+    git(root, "config", "include.path", "../team.gitconfig")
+    monkeypatch.setattr(runner, "_ASKED", {})
+    runner._config_overrides.cache_clear()
+    assert runner._repo_filters(root) == ()
+    (root / "team.gitconfig").write_text('[filter "late"]\n\tclean = touch pwned\n')
+    assert ("filter.late.clean", "") in runner._repo_filters(root)
+
+
+def test_a_driver_added_to_the_main_worktrees_worktree_config_is_switched_off(
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With `extensions.worktreeConfig`, `.git/config.worktree` is read too: its changes
+    renew the answer like the config's own."""
+    import os
+
+    root = make_repo({"a.txt": "a\n"})
+    git(root, "config", "extensions.worktreeConfig", "true")
+    monkeypatch.setattr(runner, "_ASKED", {})
+    runner._config_overrides.cache_clear()
+    assert runner._repo_filters(root) == ()
+    config = root / ".git" / "config"
+    before = config.stat().st_mtime_ns
+    git(root, "config", "--worktree", "filter.late.clean", "touch pwned")
+    assert config.stat().st_mtime_ns == before  # the config's own time says nothing new
+    later = before + 1_000_000_000
+    os.utime(root / ".git" / "config.worktree", ns=(later, later))  # in a later clock tick
+    assert ("filter.late.clean", "") in runner._repo_filters(root)
+
+
+@pytest.mark.parametrize(
+    ("text", "includes"),
+    [
+        ("[core]\n\tbare = false\n", False),
+        ("[include]\n\tpath = x\n", True),
+        ('[IncludeIf "gitdir:/x/"]\n\tpath = y\n', True),
+        ("[core]\n" + "#" * (runner.MAX_CONFIG_READ + 1) + "\n", True),
+    ],
+)
+def test_which_configs_count_as_including_others(tmp_path: Path, text: str, includes: bool) -> None:
+    config = tmp_path / "config"
+    config.write_text(text)
+    st = config.stat()
+    assert runner._includes(str(config), st.st_mtime_ns, st.st_size) is includes

@@ -128,33 +128,67 @@ def untracked_cache_configured(root: Path) -> bool:
 
 
 def _repo_config(root: Path) -> tuple[tuple[tuple[str, str], ...] | None, bool]:
-    return _config_overrides(str(root), _config_stamp(root))
+    stamp = _config_stamp(root)
+    if stamp is None:  # a config that includes other files: asked every time
+        return _config_overrides.__wrapped__(str(root), None)
+    return _config_overrides(str(root), stamp)
 
 
-def _config_stamp(root: Path | str) -> int:
+#: Bytes of a repository config file read to see whether it includes others; a longer file is
+#: treated as one that does (asked every time).
+MAX_CONFIG_READ = 1 << 20
+
+
+def _config_stamp(root: Path | str) -> int | None:
     """When the repository's config was last written (0 when unknown): a new stamp asks git
     for its filter drivers again, so a long-lived walker sees a driver added meanwhile.
 
     Where `.git` is a file (a linked worktree, a submodule) the config lives in the git dir it
     names, or in the common dir two levels above that (`<common>/worktrees/<name>`): both are
     stated, never read (the `.git` file is read, at most 4 KiB). Before, such a repository's
-    stamp was always 0, so its drivers were asked once per process."""
+    stamp was always 0, so its drivers were asked once per process.
+
+    None when a config file includes another (`[include]`, `[includeIf]`): the included file
+    can change (a tracked file after a checkout, for one) while the config's own time does
+    not, so the answer is asked again for every command instead of kept."""
     dotgit = Path(root) / ".git"
     try:
-        if not dotgit.is_file():
-            return (dotgit / "config").stat().st_mtime_ns
+        linked = dotgit.is_file()
     except OSError:
         return 0
-    gitdir = named_gitdir(Path(root))
-    if gitdir is None:
-        return 0
+    files: tuple[Path, ...]
+    if not linked:
+        files = (dotgit / "config", dotgit / "config.worktree")
+    else:
+        gitdir = named_gitdir(Path(root))
+        if gitdir is None:
+            return 0
+        files = (gitdir / "config", gitdir / "config.worktree", gitdir.parent.parent / "config")
     times = []
-    for config in (gitdir / "config", gitdir / "config.worktree", gitdir.parent.parent / "config"):
+    for config in files:
         try:
-            times.append(config.stat().st_mtime_ns)
+            st = config.stat()
         except OSError:
             times.append(0)
+            continue
+        if _includes(str(config), st.st_mtime_ns, st.st_size):
+            return None
+        times.append(st.st_mtime_ns)
     return hash(tuple(times))
+
+
+@functools.lru_cache(maxsize=64)
+def _includes(path: str, mtime_ns: int, size: int) -> bool:
+    """Whether the config file at `path` may include another (read once per version of it,
+    at most MAX_CONFIG_READ bytes; a longer or unreadable file counts as one that does)."""
+    if size > MAX_CONFIG_READ:
+        return True
+    try:
+        with Path(path).open("rb") as handle:
+            data = handle.read(MAX_CONFIG_READ + 1)
+    except OSError:
+        return True
+    return len(data) > MAX_CONFIG_READ or b"include" in data.lower()
 
 
 def named_gitdir(root: Path) -> Path | None:
@@ -211,8 +245,11 @@ class ConfigQuery:
             proc.kill()
             proc.communicate()
             return
-        if root is not None and len(_ASKED) < 32:
-            _ASKED[(str(root), _config_stamp(root))] = out
+        if root is None or len(_ASKED) >= 32:
+            return
+        stamp = _config_stamp(root)
+        if stamp is not None:  # else asked again by each command (`_config_stamp`)
+            _ASKED[(str(root), stamp)] = out
 
 
 def _popen_config(cwd: Path | str) -> subprocess.Popen[bytes]:
@@ -227,7 +264,9 @@ def _popen_config(cwd: Path | str) -> subprocess.Popen[bytes]:
 
 
 @functools.lru_cache(maxsize=32)
-def _config_overrides(root: str, stamp: int) -> tuple[tuple[tuple[str, str], ...] | None, bool]:
+def _config_overrides(
+    root: str, stamp: int | None
+) -> tuple[tuple[tuple[str, str], ...] | None, bool]:
     """Empty commands for each filter driver the repository's config (or its includes)
     defines, and whether core.untrackedCache is set anywhere: one `git config` run for both.
 
@@ -237,7 +276,7 @@ def _config_overrides(root: str, stamp: int) -> tuple[tuple[tuple[str, str], ...
     driver left on would run the repository's program (fails closed; a git that cannot start
     at all runs nothing either).
     """
-    out = _ASKED.pop((root, stamp), None)
+    out = _ASKED.pop((root, stamp), None) if stamp is not None else None
     if out is None:
         try:
             proc = _popen_config(root)
