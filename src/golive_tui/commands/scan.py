@@ -1,7 +1,7 @@
 """`golive scan`: detect readiness evidence in a Go repository (text table or the JSON contract).
 
-Only the engine is imported on this path (never Textual), and Rich only for the text table,
-so `golive scan --format json` in CI starts fast.
+Only the engine is imported on this path (never Textual, nor Rich: the text table is drawn
+by `_table`), so `golive scan` starts fast in either format.
 """
 
 from __future__ import annotations
@@ -9,12 +9,9 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from golive_tui.commands._options import UsageError, add_repo_option, repo_path
-
-if TYPE_CHECKING:
-    from rich.console import Console
 
 #: Colours of the one glyph table (golive_tui.glyphs.STATUS_GLYPH), by status value. Plain
 #: strings so that `--format json`, which never prints them, does not import the model (~10 ms).
@@ -131,19 +128,21 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _print_text(document: dict[str, Any]) -> None:
-    """The table of a scan document (`ScanReport.to_json`, contracts/scan-json.md)."""
-    from rich.table import Table
-    from rich.text import Text
-
-    from golive_tui.commands._output import console
+    """The table of a scan document (`ScanReport.to_json`, contracts/scan-json.md), drawn
+    without Rich (`_table`: its import and layout were half of this command's time)."""
+    from golive_tui.commands import _table
+    from golive_tui.commands._output import unfiltered
     from golive_tui.core.evidence import STATUS_LABEL, Status
     from golive_tui.core.scan.detectors.catalog import shipped_catalog
+    from golive_tui.core.text import printable
     from golive_tui.glyphs import STATUS_GLYPH
 
     glyphs = {str(s): (STATUS_GLYPH[s], STYLES[str(s)]) for s in Status}
     catalog = shipped_catalog()
-    out = console(sys.stdout)
-    err = console(sys.stderr)
+    # golive's own styles around repository text that `printable` escaped first
+    out = unfiltered(sys.stdout)
+    term = _table.Terminal.of(out)
+    lines: list[str] = []
     repo = document["repo"]
     where = repo["head"][:12] if repo["head"] else "no commit"
     if repo["commit"]:
@@ -152,7 +151,8 @@ def _print_text(document: dict[str, Any]) -> None:
         where = f"{repo['branch']} @ {where}"
     if repo["dirty"]:
         where += " (uncommitted changes)"
-    out.print(Text.assemble((repo["root"], "bold"), f"  {where}" if repo["is_git"] else ""))
+    root = _table.styled(printable(repo["root"], multiline=False), "bold", term)
+    lines.append(root + (f"  {printable(where, multiline=False)}" if repo["is_git"] else ""))
 
     results = document["detectors"]
     groups: dict[str, list[int]] = {}
@@ -162,14 +162,16 @@ def _print_text(document: dict[str, Any]) -> None:
         groups.setdefault(area, []).append(index)
     order = sorted(groups, key=lambda a: (AREA_ORDER.index(a) if a in AREA_ORDER else 99, a))
 
-    table = Table(show_header=True, header_style="bold", expand=False, pad_edge=False)
-    table.add_column("", min_width=1, no_wrap=True)
-    wide = out.width >= 120  # titles only where they fit beside the summary
-    table.add_column("detector", min_width=24, ratio=3, overflow="fold", no_wrap=not wide)
-    table.add_column("summary", min_width=20, ratio=4, overflow="fold")
-    table.add_column("first evidence", min_width=16, ratio=3, overflow="fold")
+    wide = term.width >= 120  # titles only where they fit beside the summary
+    columns = (
+        _table.Column("", 1),
+        _table.Column("detector", 24, 3, wrap=wide),
+        _table.Column("summary", 20, 4),
+        _table.Column("first evidence", 16, 3),
+    )
+    rows: list[list[_table.Cell]] = []
     for area in order:
-        table.add_row("", Text(area, style="bold underline"), "", "")
+        rows.append([(), [(area, "bold underline")], (), ()])
         for index in groups[area]:
             result = results[index]
             glyph, style = glyphs.get(result["status"], ("?", ""))
@@ -177,23 +179,22 @@ def _print_text(document: dict[str, Any]) -> None:
             where_found = f"{evidence[0]['path']}:{evidence[0]['line']}" if evidence else ""
             if len(evidence) > 1:
                 where_found += f" (+{len(evidence) - 1})"
-            table.add_row(
-                Text(glyph, style=style),
-                Text(f"{result['id']}\n", style="bold").append(result["title"], style="dim")
-                if wide
-                else Text(result["id"], style="bold"),
-                result["summary"],
-                where_found,
+            detector = [(result["id"], "bold")]
+            if wide:
+                detector.append((result["title"], "dim"))
+            rows.append(
+                [[(glyph, style)], detector, [(result["summary"], "")], [(where_found, "")]]
             )
-    out.print(table)
-    legend = [
-        Text.assemble((glyph, style), f" {STATUS_LABEL[Status(status)]}")
+    lines.extend(_table.render(columns, rows, term))
+    legend = "  ".join(
+        _table.styled(glyph, f"{style} dim", term)
+        + _table.styled(f" {STATUS_LABEL[Status(status)]}", "dim", term)
         for status, (glyph, style) in glyphs.items()
-    ]
-    out.print(Text("  ").join(legend), style="dim")
+    )
+    lines.append(legend)
     stats = document["stats"]
     excluded = stats["excluded_for_target"]
-    out.print(
+    summary = (
         f"{stats['files']} files, {stats['go_files']} Go source files, "
         f"{stats['parsed_go_files']} parsed, {stats['cache_hits']} cache hits, "
         f"{stats['seconds']:.2f}s"
@@ -202,40 +203,39 @@ def _print_text(document: dict[str, Any]) -> None:
             " (not evidence; JSON stats.excluded_for_target)"
             if excluded
             else ""
-        ),
-        style="dim",
+        )
     )
+    lines.append(_table.styled(printable(summary, multiline=False), "dim", term))
     if "scope" in document:
-        _print_scope(document["scope"], out)
+        lines.extend(printable(line, multiline=False) for line in _scope_lines(document["scope"]))
+    out.write("\n".join(lines) + "\n")
+    out.flush()
     for skipped in stats["skipped"]:
-        err.print(f"skipped {skipped['path']}: {skipped['reason']}", highlight=False, markup=False)
+        print(f"skipped {skipped['path']}: {skipped['reason']}", file=sys.stderr)
     for warning in document["warnings"]:
-        err.print(f"warning: {warning}", highlight=False, markup=False)
+        print(f"warning: {warning}", file=sys.stderr)
 
 
-def _print_scope(scope: dict[str, Any], out: Console) -> None:
+def _scope_lines(scope: dict[str, Any]) -> list[str]:
     """Which services the evidence is for, and the Go code left out (so nothing is hidden)."""
     names = ", ".join(f"{s['name']} ({s['main']})" for s in scope["services"])
-    out.print(f"evidence from the code these services ship: {names}", highlight=False, markup=False)
+    lines = [f"evidence from the code these services ship: {names}"]
     outside = scope["outside"]["list"]
     if not outside:
-        return
+        return lines
     files = sum(o["go_files"] for o in outside)
-    out.print(
+    lines.append(
         f"outside every service: {len(outside)} package(s), {files} Go file(s) "
-        "(not evidence; `golive scan --all-code` reads them)",
-        highlight=False,
-        markup=False,
+        "(not evidence; `golive scan --all-code` reads them)"
     )
-    for o in outside[:_OUTSIDE_SHOWN]:
-        out.print(
-            f"  {o['package']}  {o['go_files']} file(s): {o['reason']}",
-            highlight=False,
-            markup=False,
-        )
+    lines.extend(
+        f"  {o['package']}  {o['go_files']} file(s): {o['reason']}"
+        for o in outside[:_OUTSIDE_SHOWN]
+    )
     if len(outside) > _OUTSIDE_SHOWN:
         more = len(outside) - _OUTSIDE_SHOWN
-        out.print(f"  ... {more} more (see --format json)", highlight=False, markup=False)
+        lines.append(f"  ... {more} more (see --format json)")
+    return lines
 
 
 _OUTSIDE_SHOWN = 12

@@ -1,0 +1,244 @@
+"""A boxed text table drawn without Rich, for `golive scan`'s text output.
+
+Why not Rich's Table: on a tree that did not change, `golive scan` answers from the scan memo
+in about the time the interpreter takes to start, and importing `rich.console` and
+`rich.table` and laying the ~50-row table out doubled that (moby, paired runs: the text
+output ~0.26 s against ~0.13 s for the JSON it is drawn from; bench/README.md, "Ninth round").
+The table looks as Rich drew it (the heavy-headed box, columns sized by ratio from their
+minimum widths, long words folded), and `Terminal.of` follows Rich's rules for styles and
+width, so it agrees with every other command's output.
+
+Repository text is escaped here (`printable`, one line per cell paragraph) before golive's
+own styling is added, as `_output.console` does for Rich.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from collections.abc import Sequence
+from typing import IO, NamedTuple
+
+from golive_tui.core.text import printable
+
+#: SGR codes of the style words golive's text output uses.
+_SGR = {
+    "bold": "1",
+    "dim": "2",
+    "italic": "3",
+    "underline": "4",
+    "red": "31",
+    "green": "32",
+    "yellow": "33",
+    "blue": "34",
+    "magenta": "35",
+    "cyan": "36",
+}
+
+#: Rich's HEAVY_HEAD box: the header's lines heavy, the body's light.
+_TOP = ("┏", "━", "┳", "┓")
+_HEAD = ("┃", "┃", "┃")
+_RULE = ("┡", "━", "╇", "┩")
+_BODY = ("│", "│", "│")
+_BOTTOM = ("└", "─", "┴", "┘")
+
+
+class Column(NamedTuple):
+    header: str
+    min_width: int
+    ratio: int = 0  # 0: as wide as its widest cell (at least min_width), never wrapped
+    wrap: bool = True
+
+
+#: A cell: paragraphs, each (text, style); each starts on a new line of the cell.
+Cell = Sequence[tuple[str, str]]
+
+
+class Terminal(NamedTuple):
+    """Where the table goes: its width in cells, whether it takes styles at all, and whether
+    colours are off among them (`NO_COLOR`: bold and dim stay)."""
+
+    width: int
+    styles: bool
+    no_color: bool = False
+
+    @classmethod
+    def of(cls, stream: IO[str]) -> Terminal:
+        """Decided as Rich's Console decides (so every command's output agrees)."""
+        terminal = _is_terminal(stream)
+        dumb = os.environ.get("TERM", "").strip().lower() in ("dumb", "unknown")
+        width = 80 if terminal and dumb else _width()
+        return cls(width, terminal and not dumb, os.environ.get("NO_COLOR", "") != "")
+
+
+def _is_terminal(stream: IO[str]) -> bool:
+    compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        return compatible == "1"
+    force = os.environ.get("FORCE_COLOR")
+    if force is not None:
+        return force != ""
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # no such method, or a closed stream
+        return False
+
+
+def _width() -> int:
+    """The terminal's width (whichever of stdin, stdout, stderr is one), `COLUMNS` over it."""
+    width = 0
+    for fd in (0, 1, 2):
+        try:
+            width = os.get_terminal_size(fd).columns
+        except (OSError, ValueError):
+            continue
+        break
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit():
+        width = int(columns)
+    return width or 80
+
+
+_COLOURS = frozenset({"red", "green", "yellow", "blue", "magenta", "cyan"})
+
+
+def styled(text: str, style: str, terminal: Terminal) -> str:
+    """`text` in `style` (space-separated words of `_SGR`) when the terminal takes styles."""
+    words = [w for w in style.split() if w in _SGR and not (terminal.no_color and w in _COLOURS)]
+    if not terminal.styles or not words or not text:
+        return text
+    return f"\x1b[{';'.join(_SGR[w] for w in words)}m{text}\x1b[0m"
+
+
+def cells(text: str) -> int:
+    """How many terminal cells `text` takes (wide East Asian characters two, combining
+    marks none), as rich.cells.cell_len counts them for the characters a table holds."""
+    if text.isascii():
+        return len(text)
+    return sum(_char_cells(ch) for ch in text)
+
+
+def _char_cells(ch: str) -> int:
+    if unicodedata.combining(ch) or ch == "\u200b":
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` cells: broken between words, a word longer than a
+    line folded (Rich's `overflow="fold"`). Never empty: a blank text is one empty line."""
+    width = max(width, 1)
+    lines: list[str] = []
+    line, used = "", 0
+    for word in text.split():
+        size = cells(word)
+        if line and used + 1 + size <= width:
+            line, used = f"{line} {word}", used + 1 + size
+            continue
+        if line:
+            lines.append(line)
+            line, used = "", 0
+        while size > width:  # fold: as many characters as fit, then the rest
+            piece, taken = "", 0
+            for ch in word:
+                step = _char_cells(ch) if not ch.isascii() else 1
+                if taken + step > width:
+                    break
+                piece, taken = piece + ch, taken + step
+            if not piece:  # a character wider than the column: on its own line
+                piece, taken = word[0], cells(word[0])
+            lines.append(piece)
+            word, size = word[len(piece) :], size - taken
+        line, used = word, size
+    if line or not lines:
+        lines.append(line)
+    return lines
+
+
+def _widths(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], total: int) -> list[int]:
+    """Content widths: fixed columns as wide as their widest cell, the others sharing the
+    rest of `total` by ratio, each at least its minimum (a column that never wraps: its
+    widest cell), the table wider than `total` only when the minimums are."""
+
+    def widest(i: int) -> int:
+        return max((cells(text) for row in rows for text, _ in row[i]), default=0)
+
+    widths = [0] * len(columns)
+    lower = {}
+    for i, column in enumerate(columns):
+        if not column.ratio:
+            widths[i] = max(column.min_width, widest(i), cells(column.header))
+        else:
+            lower[i] = column.min_width if column.wrap else max(column.min_width, widest(i))
+    # borders (one more than the columns) and one space of padding each side of a cell,
+    # but none at the table's outer edges (Rich's pad_edge=False)
+    frame = len(columns) + 1 + 2 * len(columns) - 2
+    room = total - frame - sum(widths)
+    open_ = dict(lower)
+    while open_:  # a column whose share is below its minimum gets the minimum; again
+        ratios = sum(columns[i].ratio for i in open_)
+        shares = {i: room * columns[i].ratio // ratios for i in open_}
+        short = [i for i in open_ if shares[i] < open_[i]]
+        if not short:
+            last = max(open_)
+            shares[last] += room - sum(shares.values())  # what rounding left
+            for i, share in shares.items():
+                widths[i] = share
+            break
+        for i in short:
+            widths[i] = open_.pop(i)
+            room -= widths[i]
+    return widths
+
+
+def render(
+    columns: Sequence[Column], rows: Sequence[Sequence[Cell]], terminal: Terminal
+) -> list[str]:
+    """The table's lines, box and all."""
+    widths = _widths(columns, rows, terminal.width)
+    last = len(columns) - 1
+
+    def pads(i: int) -> tuple[str, str]:
+        return ("" if i == 0 else " ", "" if i == last else " ")
+
+    def rule(parts: tuple[str, str, str, str]) -> str:
+        left, fill, cross, right = parts
+        segments = [fill * (w + sum(map(len, pads(i)))) for i, w in enumerate(widths)]
+        return left + cross.join(segments) + right
+
+    def line(texts: Sequence[str], bars: tuple[str, str, str]) -> str:
+        left, cross, right = bars
+        out = []
+        for i, text in enumerate(texts):
+            before, after = pads(i)
+            out.append(before + text + after)
+        return left + cross.join(out) + right
+
+    lines = [rule(_TOP)]
+    header = [
+        styled(c.header, "bold", terminal) + " " * (widths[i] - cells(c.header))
+        for i, c in enumerate(columns)
+    ]
+    lines.append(line(header, _HEAD))
+    lines.append(rule(_RULE))
+    for row in rows:
+        blocks: list[list[str]] = []
+        for i, cell in enumerate(row):
+            block: list[str] = []
+            for text, style in cell:
+                text = printable(text, multiline=False)
+                parts = wrap(text, widths[i]) if columns[i].wrap else [text]
+                block.extend(
+                    styled(p, style, terminal) + " " * max(widths[i] - cells(p), 0) for p in parts
+                )
+            blocks.append(block or [" " * widths[i]])
+        height = max(map(len, blocks))
+        for n in range(height):
+            lines.append(
+                line(
+                    [b[n] if n < len(b) else " " * widths[i] for i, b in enumerate(blocks)],
+                    _BODY,
+                )
+            )
+    lines.append(rule(_BOTTOM))
+    return lines
