@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import tempfile
 from pathlib import Path
 
@@ -171,11 +170,10 @@ def checklists(draw: st.DrawFn) -> Checklist:
 def _without_provenance(checklist: Checklist) -> Checklist:
     """Where a checklist was loaded from is not part of what it says."""
     sections = tuple(
-        dataclasses.replace(s, items=tuple(dataclasses.replace(i, origin="") for i in s.items))
-        for s in checklist.sections
+        s._replace(items=tuple(i._replace(origin="") for i in s.items)) for s in checklist.sections
     )
-    return dataclasses.replace(
-        checklist, sections=sections, path="", sha256="", parent_sha256=(), origin="shipped"
+    return checklist._replace(
+        sections=sections, path="", sha256="", parent_sha256=(), origin="shipped"
     )
 
 
@@ -221,6 +219,6 @@ def test_dump_flattens_an_extension_into_a_standalone_definition() -> None:
     )
     body = dump(base)
     assert "extends" not in body
-    assert _without_provenance(_load_text(body)) == dataclasses.replace(
-        base, extends="", path="", sha256="", origin="shipped"
+    assert _without_provenance(_load_text(body)) == base._replace(
+        extends="", path="", sha256="", origin="shipped"
     )

@@ -236,7 +236,7 @@ def test_summary_counts_what_waits_for_a_person_and_what_could_not_be_told() -> 
 
 
 def _fields(item: Item) -> dict[str, object]:
-    return {name: getattr(item, name) for name in Item.__slots__}
+    return item._asdict()
 
 
 def test_one_label_table() -> None:

@@ -125,7 +125,7 @@ def _draft(release: str, note: str, *, waive: bool = False) -> d.Draft:
         at="2030-01-01T00:00:00Z",
     )
     if waive:
-        runbook = dataclasses.replace(runbook, state=State.WAIVED, reason=note, until="2999-01-01")
+        runbook = runbook._replace(state=State.WAIVED, reason=note, until="2999-01-01")
     answers = {
         "ops.runbook": runbook,
         "ops.observability": Answer(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -52,12 +51,12 @@ def _checklist() -> Checklist:
         items = []
         for item in section.items:
             if item.id == "shutdown.drain":
-                item = replace(item, detect=Detect(DetectMode.ANY, (), (SHUTDOWN,)))
+                item = item._replace(detect=Detect(DetectMode.ANY, (), (SHUTDOWN,)))
             if item.id == "http.rate-limit":
-                item = replace(item, applies_when=AppliesWhen(files=("**/gateway.yaml",)))
+                item = item._replace(applies_when=AppliesWhen(files=("**/gateway.yaml",)))
             items.append(item)
-        sections.append(replace(section, items=tuple(items)))
-    return replace(base, sections=tuple(sections))
+        sections.append(section._replace(items=tuple(items)))
+    return base._replace(sections=tuple(sections))
 
 
 def _scan() -> FakeScan:

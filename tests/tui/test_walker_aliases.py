@@ -21,13 +21,13 @@ def _renamed() -> Checklist:
     sections = []
     for section in base.sections:
         items = tuple(
-            replace(item, aliases=("startup.graceful-shutdown",))
+            item._replace(aliases=("startup.graceful-shutdown",))
             if item.id == "shutdown.drain"
             else item
             for item in section.items
         )
         sections.append(Section(section.id, section.title, items, section.description))
-    return replace(base, sections=tuple(sections))
+    return base._replace(sections=tuple(sections))
 
 
 async def test_an_answer_under_a_former_id_counts_for_the_renamed_item(repo: Path) -> None:

@@ -103,7 +103,7 @@ def with_current_ids(draft: Draft, checklist: Checklist) -> Draft:
         if current == item_id:
             moved[item_id] = answer
         elif current not in draft.answers and current not in moved:
-            moved[current] = replace(answer, item_id=current)
+            moved[current] = answer._replace(item_id=current)
     if moved.keys() == draft.answers.keys():
         return draft
     return replace(draft, answers=moved)

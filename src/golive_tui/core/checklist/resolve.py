@@ -6,7 +6,6 @@ problem reported at once as `file:line: key.path: what was expected`.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -131,9 +130,7 @@ def _narrow(
             if item.priority in wanted.priorities or set(item.tags) & set(wanted.tags):
                 chosen.add(item.id)
     kept = [
-        dataclasses.replace(
-            section, items=tuple(i for i in section.items if i.id in chosen or i.id in own)
-        )
+        section._replace(items=tuple(i for i in section.items if i.id in chosen or i.id in own))
         for section in sections
     ]
     return [section for section in kept if section.items]
@@ -186,11 +183,11 @@ def _extend(
     merged: list[Section] = []
     for section in sections:
         kept = tuple(
-            dataclasses.replace(item, **overrides.get(item.id, {}))
+            item._replace(**overrides.get(item.id, {}))
             for item in section.items
             if item.id not in drop_ids
         )
-        merged.append(dataclasses.replace(section, items=kept))
+        merged.append(section._replace(items=kept))
     by_id = {section.id: n for n, section in enumerate(merged)}
     for rs in child.sections:
         for n, item in enumerate(rs.items):
@@ -257,8 +254,7 @@ def _resolve_scoring(
         raw.file, s.items, (*raw.path, "items"), items, gone, problems, inherited=inherited
     )
     dims = tuple(
-        dataclasses.replace(
-            dim,
+        dim._replace(
             items=_check_refs(
                 raw.file,
                 dim.items,
@@ -273,7 +269,7 @@ def _resolve_scoring(
     )
     if inherited:
         dims = tuple(dim for dim in dims if dim.items)  # every item of it was dropped
-    return dataclasses.replace(s, items=refs, dimensions=dims)
+    return s._replace(items=refs, dimensions=dims)
 
 
 def _resolve_profile(

@@ -254,7 +254,7 @@ class Answering(WalkView):
                 return
             note = values["note"]
             if answer is not None:
-                self.commit(with_answer(self.draft, replace(answer, note=note)), "note saved")
+                self.commit(with_answer(self.draft, answer._replace(note=note)), "note saved")
                 return
             if not note:
                 return
