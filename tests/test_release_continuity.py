@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from golive_tui.core.scan.engine import scan
 from golive_tui.core.workflows import save_record, seed_draft
 from tests.conftest import RepoFactory, git
 from tests.signing_fixtures import ssh_keygen, use_ssh_key
+from tests.values import replace
 
 TODAY = dt.date.today()
 ANSWERED = (TODAY - dt.timedelta(days=30)).isoformat() + "T09:00:00Z"

@@ -5,7 +5,6 @@ repository keeping today's paths; hostile service names."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ from golive_tui.core.workflows import Session
 from tests.conftest import RepoFactory, git
 from tests.signing_fixtures import allow, signed_repo, ssh_keygen
 from tests.test_cli_records import CHECKLIST, MAIN_GO, PLAIN_GO
+from tests.values import replace
 
 TWO_SERVICES = """\
 checklist = "tiny"

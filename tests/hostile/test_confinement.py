@@ -11,7 +11,7 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -41,6 +41,7 @@ from golive_tui.core.record.store import (
 from golive_tui.core.record.verify import sign_record
 from tests.conftest import RepoFactory, git
 from tests.signing_fixtures import sample_record, ssh_keygen, use_ssh_key
+from tests.values import replace
 
 SECRET = "SECRET-CONTENT-do-not-show"
 OLD = "1" * 40

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from golive_tui.core.record.store import READS, _parse_cache, load_record, recor
 from golive_tui.core.record.verify import sign_record
 from tests.conftest import RepoFactory, git
 from tests.signing_fixtures import allow, sample_record, ssh_keygen, use_ssh_key
+from tests.values import replace
 
 CHECKLIST = """\
 [checklist]

@@ -11,7 +11,6 @@ is never read as absent. An item that does not apply here is NA with the reason.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
@@ -35,6 +34,7 @@ from golive_tui.core.model import (
     Status,
     waiver_expired,
 )
+from golive_tui.core.tuples import NamedTuple
 from golive_tui.core.verdict import (
     NO_JUDGEMENT,
     Judgement,
@@ -50,8 +50,7 @@ _EVIDENCED = frozenset({Verdict.FOUND, Verdict.SUPPORTED, Verdict.PARTIAL, Verdi
 _ANSWERED = frozenset({State.DONE, State.NA, State.WAIVED})
 
 
-@dataclass(frozen=True, slots=True)
-class ItemView:
+class ItemView(NamedTuple):
     """One item as the user sees it."""
 
     item: Item
@@ -61,7 +60,7 @@ class ItemView:
     evidence: tuple[Evidence, ...]
     applicable: bool
     waiver_expired: bool
-    detector_statuses: Mapping[str, Status] = field(default_factory=dict)
+    detector_statuses: Mapping[str, Status] = MappingProxyType({})  # read-only: shared
     judgement: Judgement = NO_JUDGEMENT
     na_reason: str = ""  # why the item was set n/a automatically ("" when it applies)
 
@@ -92,8 +91,7 @@ class ItemView:
         return to_confirm(self.item, self.judgement)
 
 
-@dataclass(frozen=True, slots=True)
-class ScoreResult:
+class ScoreResult(NamedTuple):
     id: str
     title: str
     method: ScoringMethod
@@ -102,15 +100,13 @@ class ScoreResult:
     band: str  # "" when the value falls in no band
 
 
-@dataclass(frozen=True, slots=True)
-class GateResult:
+class GateResult(NamedTuple):
     profile: str
     passed: bool
     failing: tuple[str, ...]  # item ids blocking it
 
 
-@dataclass(frozen=True, slots=True)
-class Summary:
+class Summary(NamedTuple):
     """Counts over the applicable (or answered) items in scope.
 
     `done` is progress: every settled item (done, detected, n/a, validly waived; a score item
@@ -131,8 +127,7 @@ class Summary:
     unknown: int = 0  # open items whose detectors could not tell
 
 
-@dataclass(frozen=True, slots=True)
-class Assessment:
+class Assessment(NamedTuple):
     checklist: Checklist
     items: tuple[ItemView, ...]
     summary: Summary

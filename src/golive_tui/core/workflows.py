@@ -180,7 +180,7 @@ def save_reviewed(
         tree=state,
     )
     if service:
-        record = replace(record, service=service)
+        record = record._replace(service=service)
     notes = [] if draft is not None else [_no_draft_note(store, checklist.id, release, service)]
     if adopted:
         notes.append(

@@ -4,12 +4,12 @@ which earlier record is the base, and how a seeded draft keeps the engineer's ow
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from tests.conftest import RepoFactory, git
 from tests.signing_fixtures import sample_record, ssh_keygen, use_ssh_key
+from tests.values import replace
 
 from golive_tui.core import workflows
 from golive_tui.core.draft import Draft

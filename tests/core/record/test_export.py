@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from tests.signing_fixtures import sample_record
+from tests.values import replace
 
 from golive_tui.core.record import export
 from golive_tui.core.record.canonical import record_digest

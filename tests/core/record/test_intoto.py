@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
 from typing import Any
 
 import pytest
 from tests.signing_fixtures import sample_record
+from tests.values import replace
 
 from golive_tui.core.record.canonical import canonical_payload, record_digest
 from golive_tui.core.record.export import intoto

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import os
 import threading
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from tests.conftest import RepoFactory, git
 from tests.signing_fixtures import sample_record
+from tests.values import replace
 
 from golive_tui.core.errors import RecordError
 from golive_tui.core.model import Answer, DetectorResult, Evidence, Polarity, State, Status

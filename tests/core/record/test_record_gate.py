@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from tests.signing_fixtures import sample_record
+from tests.values import replace
 
 from golive_tui.core.record.diff import diff_records
 from golive_tui.core.record.gate import release_order

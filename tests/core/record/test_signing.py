@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from tests.signing_fixtures import (
     ssh_keygen,
     use_ssh_key,
 )
+from tests.values import replace
 
 from golive_tui.core.errors import RecordError, SigningError
 from golive_tui.core.record import signing

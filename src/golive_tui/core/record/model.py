@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from golive_tui import __version__
 from golive_tui.core.errors import RecordError
 from golive_tui.core.model import State, waiver_expired
+from golive_tui.core.tuples import NamedTuple
 
 SCHEMA = "golive-record/v1"
 #: Prefix of every signed message: binds signatures to this format and version.
@@ -32,8 +32,7 @@ class NoCommitError(RecordError):
     exit_code = 2
 
 
-@dataclass(frozen=True, slots=True)
-class RecordEvidence:
+class RecordEvidence(NamedTuple):
     """One finding an item relied on, pinned to the exact file content (blob) it was seen in."""
 
     detector: str
@@ -43,8 +42,7 @@ class RecordEvidence:
     blob: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class RecordItem:
+class RecordItem(NamedTuple):
     id: str
     state: str  # model.State value
     source: str  # model.Source value; "" while nobody and nothing has settled the item
@@ -62,24 +60,21 @@ class RecordItem:
     watch: tuple[tuple[str, str], ...] = ()  # (path, blob) of files matching the item's watch globs
 
 
-@dataclass(frozen=True, slots=True)
-class RecordChecklist:
+class RecordChecklist(NamedTuple):
     id: str
     version: str
     sha256: str
     parents: tuple[str, ...] = ()  # sha256 of the definitions it extends, nearest first
 
 
-@dataclass(frozen=True, slots=True)
-class RecordRepo:
+class RecordRepo(NamedTuple):
     remote: str  # origin's URL without credentials, "" when there is no origin
     commit: str
     tree: str
     dirty: bool
 
 
-@dataclass(frozen=True, slots=True)
-class RecordScore:
+class RecordScore(NamedTuple):
     id: str
     title: str
     method: str
@@ -88,15 +83,13 @@ class RecordScore:
     band: str
 
 
-@dataclass(frozen=True, slots=True)
-class RecordGate:
+class RecordGate(NamedTuple):
     profile: str
     passed: bool
     failing: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class RecordSummary:
+class RecordSummary(NamedTuple):
     total: int = 0
     done: int = 0
     remaining: int = 0
@@ -109,8 +102,7 @@ class RecordSummary:
     gates: tuple[RecordGate, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Signature:
+class Signature(NamedTuple):
     """One signer's signature. Not part of the record payload, so adding one never breaks others."""
 
     signer: str  # "Name <email>" as the signer's git config says (the verifier reports the key's)
@@ -121,8 +113,7 @@ class Signature:
     signature: str  # armored
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+class Record(NamedTuple):
     release: str
     created: str
     checklist: RecordChecklist

@@ -8,7 +8,6 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 from golive_tui.core.atomic import write_atomic
@@ -204,6 +203,6 @@ def add_signature(path: Path, signature: Signature, expected_payload: bytes) -> 
         current = load_record(path)
         if canonical_payload(current) != expected_payload:
             raise RecordError(f"{path}: the record changed while it was being signed; sign again")
-        updated = replace(current, signatures=(*current.signatures, signature))
+        updated = current._replace(signatures=(*current.signatures, signature))
         write_record(path, updated)
         return updated

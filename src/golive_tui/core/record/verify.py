@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +66,7 @@ def sign_record(
         signed_at=at,
         signature=signed.signature,
     )
-    return replace(record, signatures=(*record.signatures, sig))
+    return record._replace(signatures=(*record.signatures, sig))
 
 
 def verify_record(

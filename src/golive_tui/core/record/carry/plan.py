@@ -293,7 +293,7 @@ def _by_current_id(checklist: Checklist, items: Iterable[RecordItem]) -> dict[st
         else:
             renamed.append((current, rec))
     for current, rec in renamed:
-        out.setdefault(current, replace(rec, id=current))
+        out.setdefault(current, rec._replace(id=current))
     return out
 
 
