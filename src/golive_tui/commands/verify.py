@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -115,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         tree = trees.get(record.repo.commit, "")
         if tree and tree != record.repo.tree:
             problem = f"repo.tree {record.repo.tree[:12]} is not the tree of commit {record.repo.commit[:12]}"
-            check = replace(check, problems=(*check.problems, problem))
+            check = check._replace(problems=(*check.problems, problem))
         if not check.checks:
             print(f"{shown}: not signed")
         for c in check.checks:

@@ -9,7 +9,6 @@ taking part and the record it continues from, in one headline built here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from golive_tui.core.assess import gate_name
@@ -19,10 +18,10 @@ from golive_tui.core.model import Answer, Source, State
 from golive_tui.core.record.carry.plan import answer_from_item, person_state
 from golive_tui.core.record.model import Record
 from golive_tui.core.record.store import load_record, record_path
+from golive_tui.core.tuples import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Signed:
+class Signed(NamedTuple):
     """A release's signed record, as opening the release shows it."""
 
     path: Path

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 
 from golive_tui.core.evidence import STATUS_LABEL as STATUS_LABEL
@@ -27,6 +26,7 @@ from golive_tui.core.model import (
     State,
     Status,
 )
+from golive_tui.core.tuples import NamedTuple
 
 
 class Verdict(enum.StrEnum):
@@ -66,8 +66,7 @@ NOT_SCANNED = "not scanned"
 _RISKY = frozenset({Status.CONTRARY, Status.PARTIAL})
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):
     """One linked detector as the item sees it: its role and what it reported."""
 
     detector: str
@@ -80,8 +79,7 @@ class Link:
         return STATUS_LABEL[self.status] if self.status is not None else NOT_SCANNED
 
 
-@dataclass(frozen=True, slots=True)
-class Judgement:
+class Judgement(NamedTuple):
     """What the linked detectors establish for one item."""
 
     verdict: Verdict | None  # None: no detector linked, or nothing scanned

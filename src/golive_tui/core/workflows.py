@@ -28,6 +28,7 @@ from golive_tui.core.record.build import repo_facts
 from golive_tui.core.record.carry import CarryPlan, ReportLike, plan_carry, since_record
 from golive_tui.core.release_view import Signed, headline, opened, signed_record
 from golive_tui.core.reviewed import ReviewedScan, TreeChangedError, reviewed_scan, tree_now
+from golive_tui.core.tuples import NamedTuple
 
 if TYPE_CHECKING:  # the engine is imported only when a scan runs
     from golive_tui.core.scan.report import Progress, ScanReport
@@ -53,8 +54,7 @@ from golive_tui.core.record.store import (
 from golive_tui.core.record.verify import sign_record
 
 
-@dataclass(frozen=True, slots=True)
-class SaveResult:
+class SaveResult(NamedTuple):
     path: Path
     signed: bool
     message: str
@@ -417,9 +417,8 @@ def gate_since_record(repo_root: Path, outcome: Any) -> Any:
         result = since_record(repo_root, record, trust=getattr(outcome, "trust", None))
     except (GoliveError, KeyError) as exc:
         failure = f"--since-record: cannot load checklist {record.checklist.id}: {exc}"
-        return replace(outcome, failures=(*outcome.failures, failure))
-    return replace(
-        outcome,
+        return outcome._replace(failures=(*outcome.failures, failure))
+    return outcome._replace(
         failures=(*outcome.failures, *result.failures),
         warnings=(*outcome.warnings, *(f"--since-record: {n}" for n in result.notes)),
         info=(
@@ -449,8 +448,7 @@ def plan_for_walk(
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class Drift:
+class Drift(NamedTuple):
     item: str
     reason: str
 

@@ -9,13 +9,12 @@ extension is exempt from its parents: changing a parent's priority is what `[[ov
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from golive_tui.core.model import Checklist, Item, ItemKind
+from golive_tui.core.tuples import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class _Use:
+class _Use(NamedTuple):
     checklist: str
     item: Item
 

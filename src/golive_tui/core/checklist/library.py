@@ -6,7 +6,6 @@ Also the team's defaults from `.golive/config.toml` and `golive lint-checklist`'
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from golive_tui.core.checklist.consistency import priority_conflicts
@@ -24,6 +23,7 @@ from golive_tui.core.confine import UnsafePathError, confine
 from golive_tui.core.errors import ChecklistError, GoliveError
 from golive_tui.core.model import Checklist, Profile
 from golive_tui.core.scan.config import Config, load_config
+from golive_tui.core.tuples import NamedTuple
 
 #: The checklist used when a repository's `.golive/config.toml` names none.
 DEFAULT_CHECKLIST = "go-production"
@@ -70,8 +70,7 @@ def require_profile(checklist: Checklist, profile_id: str) -> Profile:
     return checklist.profile(profile_id)
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """One row of `golive checklists`."""
 
     id: str

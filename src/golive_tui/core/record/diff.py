@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 
 from golive_tui.core.record.model import Record, RecordItem
+from golive_tui.core.tuples import NamedTuple
 
 
 class Group(enum.StrEnum):
@@ -16,8 +16,7 @@ class Group(enum.StrEnum):
     FILES = "files"  # only file contents (blobs) under unchanged findings and watch globs
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
     item: str  # item id; `gate <profile>` for a gate
     kind: str  # added | removed | state | answer | score | evidence | waiver | wording | gate
     old: str

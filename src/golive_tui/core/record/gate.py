@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from golive_tui.core.record.build import clean_remote, normalize_remote, watched
 from golive_tui.core.record.model import Record
 from golive_tui.core.record.store import list_records, load_record, record_path
 from golive_tui.core.record.verify import RecordCheck, verify_record
+from golive_tui.core.tuples import NamedTuple
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -72,8 +72,7 @@ def load_all(root: Path, service: str = "") -> list[tuple[Path, Record | None, s
     return sorted(out, key=key)
 
 
-@dataclass(frozen=True, slots=True)
-class GateOutcome:
+class GateOutcome(NamedTuple):
     release: str
     path: Path
     profile: str

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +11,10 @@ from golive_tui.core.record.build import now_utc
 from golive_tui.core.record.canonical import signing_message
 from golive_tui.core.record.model import ROLES, Record, RecordItem, Signature
 from golive_tui.core.record.store import service_of_path
+from golive_tui.core.tuples import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class SignatureCheck:
+class SignatureCheck(NamedTuple):
     signature: Signature
     verdict: str  # signing.Verdict value
     principal: str
@@ -27,8 +26,7 @@ class SignatureCheck:
         return self.verdict == "good"
 
 
-@dataclass(frozen=True, slots=True)
-class RecordCheck:
+class RecordCheck(NamedTuple):
     """Everything `golive verify` says about one record."""
 
     path: Path | None

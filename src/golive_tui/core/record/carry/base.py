@@ -4,7 +4,6 @@ earlier release (never the `unreleased` working name, never a file only on disk)
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +14,10 @@ from golive_tui.core.record.build import now_utc
 from golive_tui.core.record.model import Record
 from golive_tui.core.record.store import list_records, load_record, records_dir
 from golive_tui.core.record.verify import verify_record
+from golive_tui.core.tuples import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Base:
+class Base(NamedTuple):
     release: str
     path: Path
     record: Record
@@ -50,8 +49,7 @@ def _peek_created(path: Path) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A record that may be the base, in preference order; `created` as predicted ("" for tags)."""
 
     path: Path

@@ -50,6 +50,7 @@ from golive_tui.core.record.carry.observe import (
     observe_worktree,
 )
 from golive_tui.core.record.model import Record, RecordEvidence, RecordItem
+from golive_tui.core.tuples import NamedTuple
 
 #: Longest diff shown per changed file (lines); the rest is summarised.
 MAX_DIFF_LINES = 40
@@ -68,8 +69,7 @@ class ChangeKind(enum.StrEnum):
     NEW = "new_item"  # the checklist did not have the item at the base release
 
 
-@dataclass(frozen=True, slots=True)
-class ChangeReason:
+class ChangeReason(NamedTuple):
     """Why an item is asked again; file reasons carry blobs, findings and a trimmed diff."""
 
     kind: ChangeKind

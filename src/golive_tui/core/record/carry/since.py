@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +15,10 @@ from golive_tui.core.model import (
 from golive_tui.core.record.carry.base import find_base
 from golive_tui.core.record.carry.plan import _PERSON, ChangeReason, plan_between
 from golive_tui.core.record.model import Record
+from golive_tui.core.tuples import NamedTuple
 
 
-@dataclass(frozen=True)
-class SinceRecord:
+class SinceRecord(NamedTuple):
     """`golive gate --since-record`: were the items re-asked since the base answered and signed?"""
 
     base: str  # "" when no earlier record verifies
