@@ -137,18 +137,22 @@ def test_no_color_keeps_bold_and_dim_but_no_colour() -> None:
     assert styled("x", "bold", Terminal(80, styles=False)) == "x"
 
 
-def test_golive_scan_text_never_imports_rich_or_textual(tmp_path: Path) -> None:
-    """What the table's own renderer buys (half of `golive scan`'s time on an unchanged tree)
-    holds only while nothing on the path imports Rich again."""
+@pytest.mark.parametrize("command", ["scan", "detectors", "services"])
+def test_the_text_listings_never_import_rich_or_textual(tmp_path: Path, command: str) -> None:
+    """What drawing without Rich buys (`golive scan` on an unchanged tree: half its time;
+    `golive detectors`: two thirds) holds only while nothing on the path imports it again."""
     repo = tmp_path / "svc"
     repo.mkdir()
     (repo / "main.go").write_text("package main\n\nfunc main() {}\n")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
     code = (
         "import sys, io\n"
         "from golive_tui.cli import main\n"
         "sys.stdout = io.StringIO()\n"
-        f"assert main(['scan', {str(repo)!r}]) == 0\n"
+        f"assert main([{command!r}, '-C', {str(repo)!r}]) == 0\n"
+        "text = sys.stdout.getvalue()\n"
         "sys.stdout = sys.__stdout__\n"
+        "assert text.strip(), 'nothing printed'\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'rich', 'textual'}))\n"
     )
     env = {k: v for k, v in os.environ.items() if k not in _ENV_KEYS}
@@ -157,3 +161,22 @@ def test_golive_scan_text_never_imports_rich_or_textual(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("width", [80, 100, 160])
+def test_the_detector_listing_fills_the_terminal_and_folds_no_id(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], width: int
+) -> None:
+    from golive_tui.cli import main
+    from golive_tui.core.scan.detectors.catalog import shipped_catalog
+
+    for key in _ENV_KEYS:
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("COLUMNS", str(width))
+    assert main(["detectors"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Detectors"
+    table = [line for line in lines[1:] if line]
+    assert {len(line) for line in table} == {width}
+    shown = "\n".join(table)
+    assert all(f"│ {detector} " in shown for detector in shipped_catalog())

@@ -155,7 +155,9 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-def _widths(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], total: int) -> list[int]:
+def _widths(
+    columns: Sequence[Column], rows: Sequence[Sequence[Cell]], total: int, pad_edge: bool
+) -> list[int]:
     """Content widths: fixed columns as wide as their widest cell, the others sharing the
     rest of `total` by ratio, each at least its minimum (a column that never wraps: its
     widest cell), the table wider than `total` only when the minimums are."""
@@ -171,8 +173,8 @@ def _widths(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], total: in
         else:
             lower[i] = column.min_width if column.wrap else max(column.min_width, widest(i))
     # borders (one more than the columns) and one space of padding each side of a cell,
-    # but none at the table's outer edges (Rich's pad_edge=False)
-    frame = len(columns) + 1 + 2 * len(columns) - 2
+    # but none at the table's outer edges unless `pad_edge` (as Rich's option)
+    frame = len(columns) + 1 + 2 * len(columns) - (0 if pad_edge else 2)
     room = total - frame - sum(widths)
     open_ = dict(lower)
     while open_:  # a column whose share is below its minimum gets the minimum; again
@@ -192,14 +194,18 @@ def _widths(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], total: in
 
 
 def render(
-    columns: Sequence[Column], rows: Sequence[Sequence[Cell]], terminal: Terminal
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Cell]],
+    terminal: Terminal,
+    *,
+    pad_edge: bool = False,
 ) -> list[str]:
-    """The table's lines, box and all."""
-    widths = _widths(columns, rows, terminal.width)
+    """The table's lines, box and all (`pad_edge`: a space inside the outer borders too)."""
+    widths = _widths(columns, rows, terminal.width, pad_edge)
     last = len(columns) - 1
 
     def pads(i: int) -> tuple[str, str]:
-        return ("" if i == 0 else " ", "" if i == last else " ")
+        return ("" if i == 0 and not pad_edge else " ", "" if i == last and not pad_edge else " ")
 
     def rule(parts: tuple[str, str, str, str]) -> str:
         left, fill, cross, right = parts

@@ -89,16 +89,26 @@ def run(args: argparse.Namespace) -> int:
         ]
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
     else:
-        from rich.table import Table
+        # Drawn without Rich (`_table`): the catalog's long `looks for` texts made Rich's
+        # layout ~3x the whole JSON listing.
+        from golive_tui.commands import _table
+        from golive_tui.commands._output import unfiltered
 
-        from golive_tui.commands._output import console
-
-        table = Table(title="Detectors", title_justify="left", header_style="bold")
-        for column in ("id", "family", "title", "looks for"):
-            table.add_column(column, overflow="fold", no_wrap=column == "id")
-        for d in defs:
-            table.add_row(d.id, d.family, d.title, d.looks_for)
-        console(sys.stdout).print(table)
+        out = unfiltered(sys.stdout)
+        term = _table.Terminal.of(out)
+        columns = (
+            _table.Column("id", 1, 0, wrap=False),  # ids are typed back: never folded
+            _table.Column("family", 1, 0, wrap=False),
+            _table.Column("title", 12, 1),
+            _table.Column("looks for", 16, 1),
+        )
+        cells: list[list[_table.Cell]] = [
+            [[(d.id, "")], [(d.family, "")], [(d.title, "")], [(d.looks_for, "")]] for d in defs
+        ]
+        lines = [_table.styled("Detectors", "italic", term)]
+        lines.extend(_table.render(columns, cells, term, pad_edge=True))
+        out.write("\n".join(lines) + "\n")
+        out.flush()
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
     return 0

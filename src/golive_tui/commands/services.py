@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from golive_tui.commands._options import add_repo_option, repo_path
-from golive_tui.commands._output import console
+from golive_tui.commands._output import unfiltered
 from golive_tui.core.services.model import ServiceMap
 
 #: Version of the `golive services --format json` document.
@@ -63,10 +63,16 @@ def to_json(found: ServiceMap) -> dict[str, Any]:
 
 
 def _print_text(found: ServiceMap) -> None:
-    out = console(sys.stdout)
+    # Lines in golive's styles around repository text escaped first, without Rich: importing
+    # its console was a third of this command's time (`_table`).
+    from golive_tui.commands import _table
+    from golive_tui.core.text import printable
+
+    out = unfiltered(sys.stdout)
+    term = _table.Terminal.of(out)
 
     def say(text: str, style: str = "") -> None:
-        out.print(text, style=style or None, highlight=False, markup=False)
+        out.write(_table.styled(printable(text, multiline=False), style, term) + "\n")
 
     if not found.services:
         say("no service found: golive reads the whole repository as one service", "dim")
