@@ -137,10 +137,13 @@ def test_no_color_keeps_bold_and_dim_but_no_colour() -> None:
     assert styled("x", "bold", Terminal(80, styles=False)) == "x"
 
 
-@pytest.mark.parametrize("command", ["scan", "detectors", "services"])
-def test_the_text_listings_never_import_rich_or_textual(tmp_path: Path, command: str) -> None:
+@pytest.mark.parametrize(
+    "command", [["scan"], ["detectors"], ["services"], ["show", "go-production"]]
+)
+def test_the_text_listings_never_import_rich_or_textual(tmp_path: Path, command: list[str]) -> None:
     """What drawing without Rich buys (`golive scan` on an unchanged tree: half its time;
-    `golive detectors`: two thirds) holds only while nothing on the path imports it again."""
+    `golive detectors`: two thirds; `golive show`: half) holds only while nothing on the
+    path imports it again."""
     repo = tmp_path / "svc"
     repo.mkdir()
     (repo / "main.go").write_text("package main\n\nfunc main() {}\n")
@@ -149,7 +152,7 @@ def test_the_text_listings_never_import_rich_or_textual(tmp_path: Path, command:
         "import sys, io\n"
         "from golive_tui.cli import main\n"
         "sys.stdout = io.StringIO()\n"
-        f"assert main([{command!r}, '-C', {str(repo)!r}]) == 0\n"
+        f"assert main([*{command!r}, '-C', {str(repo)!r}]) == 0\n"
         "text = sys.stdout.getvalue()\n"
         "sys.stdout = sys.__stdout__\n"
         "assert text.strip(), 'nothing printed'\n"
@@ -180,3 +183,27 @@ def test_the_detector_listing_fills_the_terminal_and_folds_no_id(
     assert {len(line) for line in table} == {width}
     shown = "\n".join(table)
     assert all(f"│ {detector} " in shown for detector in shipped_catalog())
+
+
+@pytest.mark.parametrize("width", [50, 80, 100, 160])
+def test_show_draws_every_section_at_the_terminals_width(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], width: int
+) -> None:
+    from golive_tui.cli import main
+
+    for key in _ENV_KEYS:
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("COLUMNS", str(width))
+    assert main(["show", "go-production"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    tables = [line for line in lines if line[:1] in "┏┃┡└"]
+    assert {len(line) for line in tables} == {width}
+    panel = [line for line in lines if line[:1] in "╭╰"]
+    assert len(panel) == 2 and len(panel[0]) <= width
+    assert "  P0  " in "\n".join(lines)  # the badge keeps its padding
+
+
+def test_wrap_keeps_the_spaces_it_does_not_break_at() -> None:
+    assert wrap(" P0 ", 4) == [" P0 "]
+    assert wrap("go-production 2.0.0  ·  117 items", 40) == ["go-production 2.0.0  ·  117 items"]
+    assert wrap("a  b  c", 4) == ["a  b", "c"]

@@ -1,4 +1,5 @@
-"""Boxed text tables and styled lines drawn without Rich: `golive scan`, `detectors`, `services`.
+"""Boxed tables, panels and styled lines drawn without Rich: `golive scan`, `detectors`,
+`services` and `show`.
 
 Why not Rich: on a tree that did not change, `golive scan` answers from the scan memo in about
 the time the interpreter takes to start, and importing `rich.console` and `rich.table` and
@@ -15,6 +16,7 @@ own styling is added, as `_output.console` does for Rich.
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import IO, NamedTuple
@@ -33,6 +35,8 @@ _SGR = {
     "blue": "34",
     "magenta": "35",
     "cyan": "36",
+    "white": "37",
+    "black": "30",
 }
 
 #: Rich's HEAVY_HEAD box: the header's lines heavy, the body's light.
@@ -46,7 +50,9 @@ _BOTTOM = ("└", "─", "┴", "┘")
 class Column(NamedTuple):
     header: str
     min_width: int
-    ratio: int = 0  # 0: as wide as its widest cell (at least min_width), never wrapped
+    # 0: as wide as its widest cell; then, when the table is too wide and it wraps, narrower
+    # down to min_width. Else its share of the room the others leave, by ratio.
+    ratio: int = 0
     wrap: bool = True
 
 
@@ -99,15 +105,56 @@ def _width() -> int:
     return width or 80
 
 
-_COLOURS = frozenset({"red", "green", "yellow", "blue", "magenta", "cyan"})
+_COLOURS = frozenset({"red", "green", "yellow", "blue", "magenta", "cyan", "white", "black"})
 
 
 def styled(text: str, style: str, terminal: Terminal) -> str:
-    """`text` in `style` (space-separated words of `_SGR`) when the terminal takes styles."""
-    words = [w for w in style.split() if w in _SGR and not (terminal.no_color and w in _COLOURS)]
-    if not terminal.styles or not words or not text:
+    """`text` in `style` when the terminal takes styles: words of `_SGR`, a colour after
+    `on` as the background ("bold white on red")."""
+    if not terminal.styles or not text or not style:
         return text
-    return f"\x1b[{';'.join(_SGR[w] for w in words)}m{text}\x1b[0m"
+    codes: list[str] = []
+    background = False
+    for word in style.split():
+        if word == "on":
+            background = True
+            continue
+        if word in _SGR and not (terminal.no_color and word in _COLOURS):
+            code = _SGR[word]
+            codes.append(str(int(code) + 10) if background and word in _COLOURS else code)
+        background = False
+    if not codes:
+        return text
+    return f"\x1b[{';'.join(codes)}m{text}\x1b[0m"
+
+
+#: Rich's ROUNDED box, for a panel.
+_PANEL = ("╭", "─", "╮", "│", "╰", "╯")
+
+
+def panel(paragraphs: Cell, terminal: Terminal) -> list[str]:
+    """`paragraphs` in a rounded box as wide as the longest line (Rich's `Panel(expand=False)`),
+    wrapped to the terminal's width; repository text escaped like a table's cells."""
+    room = max(terminal.width - 4, 1)
+    lines: list[tuple[str, str]] = []
+    for text, style in paragraphs:
+        for part in text.split("\n"):
+            lines.extend((piece, style) for piece in wrap(printable(part, multiline=False), room))
+    inner = max((cells(text) for text, _ in lines), default=0)
+    top_left, fill, top_right, side, bottom_left, bottom_right = _PANEL
+    out = [top_left + fill * (inner + 2) + top_right]
+    out.extend(
+        f"{side} {styled(text, style, terminal)}{' ' * (inner - cells(text))} {side}"
+        for text, style in lines
+    )
+    out.append(bottom_left + fill * (inner + 2) + bottom_right)
+    return out
+
+
+def printable_line(text: str) -> str:
+    """Repository text for one line of output: every control character, newline included,
+    shown as a visible escape."""
+    return printable(text, multiline=False)
 
 
 def cells(text: str) -> int:
@@ -125,15 +172,20 @@ def _char_cells(ch: str) -> int:
 
 
 def wrap(text: str, width: int) -> list[str]:
-    """`text` in lines of at most `width` cells: broken between words, a word longer than a
-    line folded (Rich's `overflow="fold"`). Never empty: a blank text is one empty line."""
+    """`text` in lines of at most `width` cells: broken between words (the spaces at a break
+    dropped, the others kept as written), a word longer than a line folded (Rich's
+    `overflow="fold"`). Never empty: a blank text is one empty line."""
     width = max(width, 1)
+    if cells(text) <= width:
+        return [text]  # as written, its spaces included (a badge's padding)
     lines: list[str] = []
     line, used = "", 0
-    for word in text.split():
+    for token in _TOKEN.findall(text):
+        word = token.lstrip()
+        gap = token[: len(token) - len(word)] if line else ""
         size = cells(word)
-        if line and used + 1 + size <= width:
-            line, used = f"{line} {word}", used + 1 + size
+        if line and used + cells(gap) + size <= width:
+            line, used = line + gap + word, used + cells(gap) + size
             continue
         if line:
             lines.append(line)
@@ -155,12 +207,17 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
+#: A word and the blanks before it.
+_TOKEN = re.compile(r"\s*\S+")
+
+
 def _widths(
     columns: Sequence[Column], rows: Sequence[Sequence[Cell]], total: int, pad_edge: bool
 ) -> list[int]:
-    """Content widths: fixed columns as wide as their widest cell, the others sharing the
-    rest of `total` by ratio, each at least its minimum (a column that never wraps: its
-    widest cell), the table wider than `total` only when the minimums are."""
+    """Content widths: ratio-0 columns as wide as their widest cell (those that wrap give
+    room back, widest first, down to their minimum, when the table would not fit), the others
+    sharing the rest of `total` by ratio, each at least its minimum (a column that never
+    wraps: its widest cell); the table wider than `total` only when the minimums are."""
 
     def widest(i: int) -> int:
         return max((cells(text) for row in rows for text, _ in row[i]), default=0)
@@ -176,6 +233,16 @@ def _widths(
     # but none at the table's outer edges unless `pad_edge` (as Rich's option)
     frame = len(columns) + 1 + 2 * len(columns) - (0 if pad_edge else 2)
     room = total - frame - sum(widths)
+    excess = sum(lower.values()) - room
+    for i in sorted(range(len(columns)), key=lambda i: -widths[i]):
+        if excess <= 0:
+            break
+        if not columns[i].ratio and columns[i].wrap:  # too wide: the widest gives first
+            give = min(excess, widths[i] - max(columns[i].min_width, cells(columns[i].header)))
+            if give > 0:
+                widths[i] -= give
+                room += give
+                excess -= give
     open_ = dict(lower)
     while open_:  # a column whose share is below its minimum gets the minimum; again
         ratios = sum(columns[i].ratio for i in open_)
