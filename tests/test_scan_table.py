@@ -138,7 +138,8 @@ def test_no_color_keeps_bold_and_dim_but_no_colour() -> None:
 
 
 @pytest.mark.parametrize(
-    "command", [["scan"], ["detectors"], ["services"], ["show", "go-production"]]
+    "command",
+    [["scan"], ["detectors"], ["services"], ["show", "go-production"], ["checklists"]],
 )
 def test_the_text_listings_never_import_rich_or_textual(tmp_path: Path, command: list[str]) -> None:
     """What drawing without Rich buys (`golive scan` on an unchanged tree: half its time;
@@ -207,3 +208,23 @@ def test_wrap_keeps_the_spaces_it_does_not_break_at() -> None:
     assert wrap(" P0 ", 4) == [" P0 "]
     assert wrap("go-production 2.0.0  ·  117 items", 40) == ["go-production 2.0.0  ·  117 items"]
     assert wrap("a  b  c", 4) == ["a  b", "c"]
+
+
+def test_a_too_wide_table_takes_room_from_its_wrapping_columns_in_proportion() -> None:
+    columns = (
+        Column("id", 2, wrap=False),
+        Column("a", 4),
+        Column("b", 4),
+        Column("n", 1, wrap=False, right=True),
+    )
+    rows: list[list[_table.Cell]] = [
+        [[("first-id", "")], [("x" * 40, "")], [("y" * 20, "")], [("7", "")]],
+        [[("id", "")], [("short", "")], [("z", "")], [("117", "")]],
+    ]
+    lines = render(columns, rows, Terminal(50, styles=False), pad_edge=True)
+    assert {len(line) for line in lines} == {50}
+    assert "first-id" in lines[3]  # never folded
+    body = [line.split("│") for line in lines if line.startswith("│")]
+    assert body[-1][4] == " 117 " and body[0][4] == "   7 "  # set against the right
+    a, b = len(body[0][2]) - 2, len(body[0][3]) - 2
+    assert a > b >= 4  # the wider column gave more, and neither went below its minimum

@@ -1,5 +1,5 @@
 """Boxed tables, panels and styled lines drawn without Rich: `golive scan`, `detectors`,
-`services` and `show`.
+`services`, `show` and `checklists`.
 
 Why not Rich: on a tree that did not change, `golive scan` answers from the scan memo in about
 the time the interpreter takes to start, and importing `rich.console` and `rich.table` and
@@ -54,6 +54,7 @@ class Column(NamedTuple):
     # down to min_width. Else its share of the room the others leave, by ratio.
     ratio: int = 0
     wrap: bool = True
+    right: bool = False  # text set against the right edge (numbers)
 
 
 #: A cell: paragraphs, each (text, style); each starts on a new line of the cell.
@@ -234,15 +235,26 @@ def _widths(
     frame = len(columns) + 1 + 2 * len(columns) - (0 if pad_edge else 2)
     room = total - frame - sum(widths)
     excess = sum(lower.values()) - room
-    for i in sorted(range(len(columns)), key=lambda i: -widths[i]):
-        if excess <= 0:
-            break
-        if not columns[i].ratio and columns[i].wrap:  # too wide: the widest gives first
-            give = min(excess, widths[i] - max(columns[i].min_width, cells(columns[i].header)))
-            if give > 0:
-                widths[i] -= give
-                room += give
-                excess -= give
+    # Too wide: the ratio-0 columns that wrap give room back in proportion to what each has
+    # above its minimum (as Rich's collapse does), never below it.
+    spare = {
+        i: widths[i] - max(c.min_width, cells(c.header))
+        for i, c in enumerate(columns)
+        if not c.ratio and c.wrap and widths[i] > max(c.min_width, cells(c.header))
+    }
+    if excess > 0 and spare:
+        total_spare = sum(spare.values())
+        gives = {i: min(excess, total_spare) * s // total_spare for i, s in spare.items()}
+        left = min(excess, total_spare) - sum(gives.values())
+        for i in sorted(spare, key=lambda i: -spare[i]):  # what rounding left: widest first
+            if left <= 0:
+                break
+            if gives[i] < spare[i]:
+                gives[i] += 1
+                left -= 1
+        for i, give in gives.items():
+            widths[i] -= give
+            room += give
     open_ = dict(lower)
     while open_:  # a column whose share is below its minimum gets the minimum; again
         ratios = sum(columns[i].ratio for i in open_)
@@ -289,7 +301,9 @@ def render(
 
     lines = [rule(_TOP)]
     header = [
-        styled(c.header, "bold", terminal) + " " * (widths[i] - cells(c.header))
+        (" " * (widths[i] - cells(c.header)) if c.right else "")
+        + styled(c.header, "bold", terminal)
+        + ("" if c.right else " " * (widths[i] - cells(c.header)))
         for i, c in enumerate(columns)
     ]
     lines.append(line(header, _HEAD))
@@ -301,9 +315,10 @@ def render(
             for text, style in cell:
                 text = printable(text, multiline=False)
                 parts = wrap(text, widths[i]) if columns[i].wrap else [text]
-                block.extend(
-                    styled(p, style, terminal) + " " * max(widths[i] - cells(p), 0) for p in parts
-                )
+                for part in parts:
+                    gap = " " * max(widths[i] - cells(part), 0)
+                    shown = styled(part, style, terminal)
+                    block.append(gap + shown if columns[i].right else shown + gap)
             blocks.append(block or [" " * widths[i]])
         height = max(map(len, blocks))
         for n in range(height):
