@@ -167,18 +167,26 @@ def test_the_text_listings_never_import_rich_or_textual(tmp_path: Path, command:
     assert done.stdout.strip() == "[]"
 
 
-@pytest.mark.parametrize("width", [80, 100, 160])
-def test_the_detector_listing_fills_the_terminal_and_folds_no_id(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], width: int
-) -> None:
+def _printed(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], width: int, *argv: str
+) -> list[str]:
+    """What `golive ARGV` prints on a terminal of `width` columns (no style variables set)."""
     from golive_tui.cli import main
-    from golive_tui.core.scan.detectors.catalog import shipped_catalog
 
     for key in _ENV_KEYS:
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("COLUMNS", str(width))
-    assert main(["detectors"]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    assert main(list(argv)) == 0
+    return capsys.readouterr().out.splitlines()
+
+
+@pytest.mark.parametrize("width", [80, 100, 160])
+def test_the_detector_listing_fills_the_terminal_and_folds_no_id(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], width: int
+) -> None:
+    from golive_tui.core.scan.detectors.catalog import shipped_catalog
+
+    lines = _printed(monkeypatch, capsys, width, "detectors")
     assert lines[0] == "Detectors"
     table = [line for line in lines[1:] if line]
     assert {len(line) for line in table} == {width}
@@ -190,13 +198,7 @@ def test_the_detector_listing_fills_the_terminal_and_folds_no_id(
 def test_show_draws_every_section_at_the_terminals_width(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], width: int
 ) -> None:
-    from golive_tui.cli import main
-
-    for key in _ENV_KEYS:
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("COLUMNS", str(width))
-    assert main(["show", "go-production"]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    lines = _printed(monkeypatch, capsys, width, "show", "go-production")
     tables = [line for line in lines if line[:1] in "┏┃┡└"]
     assert {len(line) for line in tables} == {width}
     panel = [line for line in lines if line[:1] in "╭╰"]
