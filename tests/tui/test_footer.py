@@ -75,3 +75,40 @@ async def test_footer_follows_a_resize(repo: Path) -> None:
 def test_fitting_keeps_help_even_without_room() -> None:
     assert fitting([("help", 7), ("toggle_done", 11)], 0) == {"help"}
     assert fitting([("quit", 7), ("help", 7), ("toggle_done", 11)], 18) == {"help", "toggle_done"}
+
+
+async def test_the_footer_recomposes_only_when_its_keys_change(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walker's bindings are "updated" several times while it opens, with the same keys:
+    the footer composes its keys once, and again only when what it shows changes."""
+    composed: list[int] = []
+    compose = WalkerFooter.compose
+
+    def counting(self: WalkerFooter) -> Any:
+        widgets = list(compose(self))
+        if widgets:
+            composed.append(len(widgets))
+        return iter(widgets)
+
+    monkeypatch.setattr(WalkerFooter, "compose", counting)
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=(120, 24)) as pilot:
+        await started(app, pilot)
+        await settled(app, pilot, 120)
+        before = len(composed)
+        for _ in range(3):
+            app.screen.refresh_bindings()
+            await pilot.pause()
+        await settled(app, pilot, 120)
+        assert len(composed) == before  # the same keys: nothing mounted again
+        screen = app.screen
+        # False: the binding is hidden, so the keys the footer shows change
+        monkeypatch.setattr(screen, "check_action", lambda action, _parameters: action != "quit")
+        screen.refresh_bindings()
+        for _ in range(500):  # a bound, not a delay: until the footer shows the change
+            await pilot.pause()
+            if "quit" not in [k.action for k in footer_keys(app)[0]]:
+                break
+        assert "quit" not in [k.action for k in footer_keys(app)[0]]
+        assert len(composed) > before

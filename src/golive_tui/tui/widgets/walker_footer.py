@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
@@ -55,6 +56,8 @@ def fitting(keys: Iterable[tuple[str, int]], room: int) -> set[str]:
 class WalkerFooter(Footer):
     def compose(self) -> ComposeResult:
         widgets = list(super().compose())
+        if widgets:
+            self._composed_keys = _keys(self.screen)
         width = self._composed_width = self.size.width
         keys = [w for w in widgets if _action(w) and not w.has_class("-command-palette")]
         if width <= 0:
@@ -69,10 +72,32 @@ class WalkerFooter(Footer):
         yield from kept
 
     _composed_width = -1
+    #: The shown bindings the keys were last composed from (None: not composed yet).
+    _composed_keys: tuple[tuple[object, ...], ...] | None = None
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        """Recompose only when the keys shown would change. The walker's bindings are
+        "updated" several times as it opens (focus, the scan's states) with the same keys:
+        each recompose removed and mounted a dozen keys, styling included (moby: 4 of the 5
+        after the first paint changed nothing, ~160 ms of the UI's time at this machine's
+        slow hours)."""
+        if self._composed_keys is not None and _keys(screen) == self._composed_keys:
+            self._bindings_ready = True
+            return
+        super().bindings_changed(screen)
 
     def on_resize(self, event: events.Resize) -> None:
         if event.size.width != self._composed_width:
             self.refresh(recompose=True)
+
+
+def _keys(screen: Screen[object]) -> tuple[tuple[object, ...], ...]:
+    """What the footer shows of `screen`'s bindings: key, action, words, enabled state."""
+    return tuple(
+        (key, binding.action, binding.description, binding.tooltip, enabled, tooltip)
+        for key, (_node, binding, enabled, tooltip) in screen.active_bindings.items()
+        if binding.show
+    )
 
 
 def _action(widget: Widget) -> str:
