@@ -6,6 +6,9 @@ The rules keep evidence honest (core.verdict): only a proving detector's `found`
 contrary evidence of any linked detector never lets an item pass silently: it is AT_RISK until a
 person overrides it with a note. A detector that could not tell (error) leaves the item TODO and
 is never read as absent. An item that does not apply here is NA with the reason.
+
+The results are immutable named tuples (core.tuples), not frozen dataclasses: defining the five
+cost every walk, status and gate ~8 ms (this machine's slow hours).
 """
 
 from __future__ import annotations

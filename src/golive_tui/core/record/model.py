@@ -1,6 +1,8 @@
 """Readiness records: one signed TOML file per release, as plain frozen data.
 
-A record is plain data (frozen dataclasses) written with tomlkit in a fixed order so that two
+A record is plain data (immutable named tuples, core.tuples: the nine types cost every command
+that reads a record ~16 ms to define as frozen dataclasses, at this machine's slow hours; copies
+with `._replace`) written with tomlkit in a fixed order so that two
 records of the same service diff line by line. What a signature covers is *not* the TOML text but
 a canonical JSON rendering of the record without its signatures (see `canonical.canonical_payload`
 and docs/records.md), so reformatting, comments or key order never break a signature, while any
