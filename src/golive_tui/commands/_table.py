@@ -152,12 +152,6 @@ def panel(paragraphs: Cell, terminal: Terminal) -> list[str]:
     return out
 
 
-def printable_line(text: str) -> str:
-    """Repository text for one line of output: every control character, newline included,
-    shown as a visible escape."""
-    return printable(text, multiline=False)
-
-
 def cells(text: str) -> int:
     """How many terminal cells `text` takes (wide East Asian characters two, combining
     marks none), as rich.cells.cell_len counts them for the characters a table holds."""
@@ -223,11 +217,13 @@ def _widths(
     def widest(i: int) -> int:
         return max((cells(text) for row in rows for text, _ in row[i]), default=0)
 
+    # the least a column may be: its minimum, and its header whole
+    floors = [max(c.min_width, cells(c.header)) for c in columns]
     widths = [0] * len(columns)
     lower = {}
     for i, column in enumerate(columns):
         if not column.ratio:
-            widths[i] = max(column.min_width, widest(i), cells(column.header))
+            widths[i] = max(floors[i], widest(i))
         else:
             lower[i] = column.min_width if column.wrap else max(column.min_width, widest(i))
     # borders (one more than the columns) and one space of padding each side of a cell,
@@ -236,11 +232,11 @@ def _widths(
     room = total - frame - sum(widths)
     excess = sum(lower.values()) - room
     # Too wide: the ratio-0 columns that wrap give room back in proportion to what each has
-    # above its minimum (as Rich's collapse does), never below it.
+    # above its floor (as Rich's collapse does), never below it.
     spare = {
-        i: widths[i] - max(c.min_width, cells(c.header))
+        i: widths[i] - floors[i]
         for i, c in enumerate(columns)
-        if not c.ratio and c.wrap and widths[i] > max(c.min_width, cells(c.header))
+        if not c.ratio and c.wrap and widths[i] > floors[i]
     }
     if excess > 0 and spare:
         total_spare = sum(spare.values())

@@ -11,6 +11,7 @@ from golive_tui.commands._options import add_repo_option, repo_path
 from golive_tui.commands._output import unfiltered
 from golive_tui.core.checklist.library import Library
 from golive_tui.core.git.listing import repository_at
+from golive_tui.core.text import printable
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -61,8 +62,9 @@ def run(args: argparse.Namespace) -> int:
         lines = [_table.styled("Checklists", "italic", term)]
         lines.extend(_table.render(columns, cells, term, pad_edge=True))
         lines.extend(
-            _table.printable_line(
-                f"{e.id}: the repository's definition ({e.path}) replaces the shipped one"
+            printable(
+                f"{e.id}: the repository's definition ({e.path}) replaces the shipped one",
+                multiline=False,
             )
             for e in entries
             if e.replaces_shipped

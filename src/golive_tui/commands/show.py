@@ -13,6 +13,7 @@ from golive_tui.commands._output import unfiltered
 from golive_tui.core.checklist.library import Library, require_profile
 from golive_tui.core.git.listing import repository_at
 from golive_tui.core.model import Checklist, ItemKind, Priority
+from golive_tui.core.text import printable
 
 #: Badge styles: P0 must stand out in a long list.
 PRIORITY_STYLE = {
@@ -88,13 +89,13 @@ def render(
                     title.append(("supports: " + " ".join(supports), "dim"))
             badge = (f" {item.priority.value} ", PRIORITY_STYLE[item.priority])
             rows.append([[badge], [(item.id, "cyan")], title, [(kind, "")]])
-        name = _table.printable_line(section.title)
+        name = printable(section.title, multiline=False)
         lines.append(name + " " + _table.styled(f"({section.id})", "dim", terminal))
         lines.extend(_table.render(columns, rows, terminal, pad_edge=True))
     if checklist.dropped and selected is None:
         lines.append(_table.styled(f"Dropped from {checklist.extends}:", "dim", terminal))
         lines.extend(
-            _table.styled(_table.printable_line(f"- {d.id}: {d.reason}"), "dim", terminal)
+            _table.styled(printable(f"- {d.id}: {d.reason}", multiline=False), "dim", terminal)
             for d in checklist.dropped
         )
     if checklist.narrowed_to and selected is None:
