@@ -112,3 +112,42 @@ async def test_the_footer_recomposes_only_when_its_keys_change(
                 break
         assert "quit" not in [k.action for k in footer_keys(app)[0]]
         assert len(composed) > before
+
+
+async def test_keys_hidden_then_shown_again_come_back(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every shown binding hidden (and no palette key), then shown again: the footer shows
+    them again. It compares with what it shows now, nothing, not with the last keys it drew."""
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=(120, 24)) as pilot:
+        await started(app, pilot)
+        await settled(app, pilot, 120)
+        footer = app.screen.query_one(WalkerFooter)
+
+        def actions() -> list[str]:
+            return [w.action for w in footer.children if getattr(w, "action", None)]
+
+        def palette_shown() -> bool:
+            return any(w.has_class("-command-palette") for w in footer.children)
+
+        async def until(done: Any) -> None:
+            for _ in range(500):  # a bound, not a delay
+                await pilot.pause()
+                if done():
+                    return
+
+        footer.show_command_palette = False
+        footer.refresh(recompose=True)
+        await until(lambda: not palette_shown())
+        shown = actions()
+        assert shown and not palette_shown()
+        screen = app.screen
+        monkeypatch.setattr(screen, "check_action", lambda _action, _parameters: False)
+        screen.refresh_bindings()
+        await until(lambda: not actions())
+        assert not actions()  # nothing composed
+        monkeypatch.setattr(screen, "check_action", lambda _action, _parameters: True)
+        screen.refresh_bindings()
+        await until(lambda: actions() == shown)
+        assert actions() == shown

@@ -56,8 +56,9 @@ def fitting(keys: Iterable[tuple[str, int]], room: int) -> set[str]:
 class WalkerFooter(Footer):
     def compose(self) -> ComposeResult:
         widgets = list(super().compose())
-        if widgets:
-            self._composed_keys = _keys(self.screen)
+        # What the footer now shows, even when that is nothing: a recompose is spared only for
+        # the very keys on screen (before its bindings are ready it shows none yet).
+        self._composed_keys = _keys(self.screen) if self._bindings_ready else None
         width = self._composed_width = self.size.width
         keys = [w for w in widgets if _action(w) and not w.has_class("-command-palette")]
         if width <= 0:
