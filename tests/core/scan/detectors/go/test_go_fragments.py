@@ -122,6 +122,27 @@ def test_unterminated_tokens_give_no_layout(text: str) -> None:
     assert layout(text) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("x := a / b / c\n", []),  # division is no token
+        ("x := a /b// c\n", ["// c"]),
+        ("x := a /* b */ / c\n", ["/* b */"]),
+        ("x := /**/ 1 /***/\n", ["/**/", "/***/"]),
+        ("x := /* a * b / c **/ 2\n", ["/* a * b / c **/"]),
+        ('s := "a\\"b" + "c"\n', ['"a\\"b"', '"c"']),
+        ('s := "//not a comment"\n', ['"//not a comment"']),
+        ("r := '\\'' + '\"'\n", ["'\\''", "'\"'"]),
+        ('t := `a\n"b" // c\n`\n', ['`a\n"b" // c\n`']),
+        ('// "quoted" in a comment\n', ['// "quoted" in a comment']),
+    ],
+)
+def test_layout_tokens_are_comments_strings_and_runes(text: str, tokens: list[str]) -> None:
+    lay = layout(text)
+    assert lay is not None
+    assert [text[a:b] for a, b in zip(lay.tok_starts, lay.tok_ends, strict=True)] == tokens
+
+
 def test_raw_string_holding_go_code_is_not_cut(monkeypatch: pytest.MonkeyPatch) -> None:
     text = go(
         """

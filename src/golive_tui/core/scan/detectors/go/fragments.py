@@ -18,11 +18,15 @@ from collections.abc import Iterable
 # each candidate is checked before use. A literal first character lets `re` skip ahead fast.
 _DECL_START = re.compile(r"\n(?:func|var|type|const|import)\b")
 # Comments, strings and runes, or (one character / `/*`) an opener left unterminated. Loops
-# unrolled and a leading lookahead: this regex reads every byte of each parsed file.
+# unrolled. This regex reads every byte of each parsed file, so each alternative starts with
+# its literal character: `re` then skips to the next slash, quote or backquote with a set
+# lookup, where the leading lookahead it had was tried at every position (moby's 144 gated
+# files, 1.4 MB: the regex alone 37 -> 18 ms, the same tokens; `layout` ~60 -> ~42 ms).
 _TOKEN = re.compile(
-    r"(?=[/\"'`])(?://[^\n]*|/\*[^*]*\*+(?:[^/*][^*]*\*+)*/"
-    r"|\"[^\"\\\n]*(?:\\[^\n][^\"\\\n]*)*\"|`[^`]*`|'[^'\\\n]*(?:\\[^\n][^'\\\n]*)*'"
-    r"|[\"'`]|/\*)"
+    r"/(?:/[^\n]*|\*(?:[^*]*\*+(?:[^/*][^*]*\*+)*/)?)"
+    r"|\"(?:[^\"\\\n]*(?:\\[^\n][^\"\\\n]*)*\")?"
+    r"|`(?:[^`]*`)?"
+    r"|'(?:[^'\\\n]*(?:\\[^\n][^'\\\n]*)*')?"
 )
 _ENDS_STATEMENT = frozenset(")]};_")  # and letters, digits, closing quotes
 _FRAGMENT_HEADER = "package p"
