@@ -76,6 +76,14 @@ def test_a_text_and_its_line_index_are_read_back_identically(cache_home: Path) -
         '{"data": {}, "lines": [[["a"], "1"]], "aot": []}',
         '{"data": {}, "lines": [[["a", 1.5], 1]], "aot": []}',
         '{"data": [], "lines": [], "aot": []}',
+        '{"data": {}, "lines": [[["a", true], 1]], "aot": []}',
+        '{"data": {}, "lines": [[["a"], true]], "aot": []}',
+        '{"data": {}, "lines": [[["a"], 1, 2]], "aot": []}',
+        '{"data": {}, "lines": [["a", 1]], "aot": []}',
+        '{"data": {}, "lines": [[[["a"]], 1]], "aot": []}',
+        '{"data": {}, "lines": [[["a"], 1], []], "aot": []}',
+        '{"data": {}, "lines": [], "aot": [[["item"], "2"]]}',
+        '{"data": {}, "lines": [], "aot": {}}',
     ],
 )
 def test_an_indexed_entry_of_another_shape_is_read_again(cache_home: Path, stored: str) -> None:
