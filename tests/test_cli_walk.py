@@ -133,6 +133,18 @@ def test_mark_and_status_never_load_textual() -> None:
     assert out.stdout.strip() == "False"
 
 
+def test_the_walker_opens_without_its_help_and_summary_screens() -> None:
+    """What the walker imports before its first screen: the help and summary screens (and the
+    DataTable and Button widgets they bring) wait until they are first opened."""
+    code = (
+        "import sys; import golive_tui.commands.walk; import golive_tui.tui.app; "
+        "print(sorted(m for m in sys.modules if m.endswith(('.help', '.summary', "
+        "'_data_table'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_score_answers(repo: Path, capsys) -> None:
     from golive_tui.core.workflows import Session
 

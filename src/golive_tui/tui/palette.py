@@ -8,8 +8,7 @@ from functools import partial
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from golive_tui.tui.present import FILTERS
-from golive_tui.tui.screens.help import key_label
+from golive_tui.tui.present import FILTERS, key_label
 from golive_tui.tui.screens.walker import WalkerScreen
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from textual.binding import Binding
 from textual.content import Content
 
 from golive_tui.core.assess import ItemView, ScoreResult
@@ -144,3 +145,9 @@ def score_value(score: ScoreResult) -> str:
 def score_text(score: ScoreResult) -> str:
     """`Health: 11/16 Solid`, shown as written (titles and bands come from the checklist)."""
     return printable(f"{score.title}: {score_value(score)}", multiline=False)
+
+
+def key_label(binding: Binding) -> str:
+    """A binding's keys as the help screen and the command palette name them."""
+    names = {"space": "space", "question_mark": "?", "slash": "/", "escape": "esc"}
+    return " / ".join(names.get(k.strip(), k.strip()) for k in binding.key.split(","))

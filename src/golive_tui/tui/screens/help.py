@@ -12,11 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
 from golive_tui.glyphs import STATE_LEGEND, STATUS_LEGEND
-
-
-def key_label(binding: Binding) -> str:
-    names = {"space": "space", "question_mark": "?", "slash": "/", "escape": "esc"}
-    return " / ".join(names.get(k.strip(), k.strip()) for k in binding.key.split(","))
+from golive_tui.tui.present import key_label
 
 
 class HelpScreen(ModalScreen[None]):
