@@ -56,7 +56,7 @@ def _discovered(root: Path, cache_file: Path | None, count: int, monkeypatch: An
     puts: list[tuple[str, str, str, object]] = []
     with monkeypatch.context() as m:
         m.setattr(workers, "_worker_count", lambda: count)
-        m.setattr(workers, "_can_fork", lambda: True)
+        m.setattr(workers, "can_fork", lambda: True)
         m.setattr(packages, "FORK_MIN_GO_FILES", 1)
         m.setattr(discover, "FORK_MIN_LINK_BYTES", 1)
         forked: list[int] = []
@@ -139,7 +139,7 @@ def test_discovery_stays_in_this_process_when_forking_cannot_pay(
         monkeypatch.setattr(workers, "_worker_count", lambda: 1)
         discover_in(snapshot, reader, ScanCache(None), Config())  # no free core
         monkeypatch.setattr(workers, "_worker_count", lambda: 2)
-        monkeypatch.setattr(workers, "_can_fork", lambda: False)
+        monkeypatch.setattr(workers, "can_fork", lambda: False)
         discover_in(snapshot, reader, ScanCache(None), Config())  # threads
 
 

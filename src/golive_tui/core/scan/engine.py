@@ -280,7 +280,7 @@ def _scan(
     if cache.problem:
         warnings.append(cache.problem)
 
-    with reader:
+    with reader, contextlib.ExitStack() as stack:
         run = FilePass(snapshot, reader, cache, Scope.of(scan_config), emit, scan_config.target)
         files = list(snapshot.files)
         if commit is not None and not scan_config.include_vendor:  # listings drop it already
@@ -289,6 +289,10 @@ def _scan(
         if services is not None:  # which code ships (core/services/scope.py)
             from golive_tui.core.services.scope import scan_scope
 
+            if commit is None and (cache.cold or not use_cache):  # every file is read
+                run.start_ahead(files, registry.extractors)
+                if run.ahead is not None:
+                    stack.callback(run.ahead.close)
             shipping = scan_scope(snapshot, reader, cache, config, services.service)
             clock.lap("services")
         read = files if shipping is None else shipping.kept(files)

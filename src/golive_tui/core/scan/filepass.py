@@ -32,6 +32,7 @@ from golive_tui.core.scan.report import PROGRESS_STEPS, Progress
 from golive_tui.core.scan.workers import run_jobs
 
 if TYPE_CHECKING:
+    from golive_tui.core.scan.ahead import Ahead
     from golive_tui.core.scan.cache import ScanCache
     from golive_tui.core.scan.detectors.base import Extractor
     from golive_tui.core.scan.finalmemo import FinalizeMemo
@@ -79,6 +80,9 @@ class FilePass:
         # Clean files handed to a worker to read (engine.RunInfo.clean_reads counts them).
         self.deferred = 0
         self.parsed_go: set[str] = set()
+        # Files a forked worker reads and extracts while the scope is worked out (ahead.py).
+        self.ahead: Ahead | None = None
+        self.taken_ahead = 0  # files this pass took from it
         # detector id (or "*" for the family) -> "path: message" for files that could not parse
         self.file_errors: dict[str, dict[str, list[str]]] = {}
 
@@ -101,6 +105,17 @@ class FilePass:
                 return [(index[p], [by_key[k] for k in ks]) for p, ks in remembered]
             except KeyError:
                 pass  # inconsistent entry: compute afresh
+        plan = self._wanted(files, extractors)
+        if persist:
+            self.cache.put_plan(
+                fingerprint, [(f.path, [keys[e.name] for e in ws]) for f, ws in plan]
+            )
+        return plan
+
+    def _wanted(
+        self, files: Sequence[git_listing.RepoFile], extractors: Sequence[Extractor]
+    ) -> list[tuple[git_listing.RepoFile, list[Extractor]]]:
+        """`_plan` computed: the families (in `extractors` order) that want each file."""
         plan: list[tuple[git_listing.RepoFile, list[Extractor]]] = []
         # What each path costs is the families' answers; around them, a test file excluded
         # as source is asked of the families that read tests only (not of every family with
@@ -126,11 +141,19 @@ class FilePass:
             wanted = [e for e in asked if e.matches(path)]
             if wanted:
                 plan.append((f, wanted))
-        if persist:
-            self.cache.put_plan(
-                fingerprint, [(f.path, [keys[e.name] for e in ws]) for f, ws in plan]
-            )
         return plan
+
+    def start_ahead(
+        self, files: Sequence[git_listing.RepoFile], extractors: Sequence[Extractor]
+    ) -> None:
+        """Have a forked worker read and extract the clean non-Go files of `files` while
+        this process works out the service scope (ahead.py), when a core is idle for it."""
+        from golive_tui.core.scan.ahead import Ahead
+
+        others = [f for f in files if f.blob is not None and not f.path.endswith(".go")]
+        jobs = [(tuple(e.name for e in ws), f) for f, ws in self._wanted(others, extractors)]
+        prefilters = {e.name: e.prefilter() for e in extractors}
+        self.ahead = Ahead.start(jobs, extractors, self.reader, prefilters)
 
     def _fingerprint(
         self,
@@ -329,7 +352,18 @@ class FilePass:
         self.emit(Progress("reading", len(plan), len(plan)))
         clock.lap("read")
 
-        outcomes = run_jobs(items, extractors, self.emit, self.reader, prefilters)
+        found: Mapping[int, ReadOutcome] = {}
+        todo = items
+        if self.ahead is not None:
+            from golive_tui.core.scan import ahead as ahead_mod
+
+            done = self.ahead.results()
+            self.ahead = None
+            todo, found = ahead_mod.take(items, [blob for _, _, blob in owners], done)
+            self.taken_ahead = len(found)
+        outcomes = run_jobs(todo, extractors, self.emit, self.reader, prefilters)
+        if found:
+            outcomes = ahead_mod.merge(len(items), found, outcomes)
         clock.lap("extract")
         late: list[tuple[Extractor, str, str | None, Outcome]] = []
         by_name = {e.name: e for e in extractors}

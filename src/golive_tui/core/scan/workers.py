@@ -69,7 +69,7 @@ def _extract_one(extractor: Extractor, path: str, text: str) -> Outcome:
         return None, f"{type(exc).__name__}: {exc}"
 
 
-def _read_extract(
+def read_extract(
     names: tuple[str, ...],
     file: git_listing.RepoFile,
     by_name: Mapping[str, Extractor],
@@ -106,7 +106,7 @@ def _work_one(
     if isinstance(item[1], git_listing.RepoFile):
         names, file, _ = item
         assert reader is not None
-        return _read_extract(names, file, by_name, reader, prefilters)
+        return read_extract(names, file, by_name, reader, prefilters)
     name, path, text = item
     return _extract_one(by_name[name], path, text)
 
@@ -137,7 +137,7 @@ def _prepare(extractors: Sequence[Extractor]) -> None:
             prepare()
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
     return (
         hasattr(os, "fork")
         and threading.active_count() == 1
@@ -158,7 +158,7 @@ def run_jobs(
     emit(Progress("parsing", 0, total))
     size = sum(len(item[2]) for item in jobs if isinstance(item[2], str))
     unread = sum(1 for item in jobs if not isinstance(item[2], str))
-    if (size >= PARALLEL_MIN_BYTES or unread >= PARALLEL_MIN_FILES) and _can_fork():
+    if (size >= PARALLEL_MIN_BYTES or unread >= PARALLEL_MIN_FILES) and can_fork():
         workers = _worker_count()
         if workers > 1:
             wanted = {item[0] for item in jobs if isinstance(item[0], str)}
@@ -251,10 +251,10 @@ def parallel_map(
         if progress is not None:
             progress(done)
 
-    pool: list[_Worker] = []
+    pool: list[Worker] = []
     try:
         for _ in range(workers - 1):
-            worker = _Worker.start(work, [fd for w in pool for fd in (w.tasks, w.results)])
+            worker = Worker.start(work, [fd for w in pool for fd in (w.tasks, w.results)])
             if worker is not None:
                 pool.append(worker)
         while pending or any(w.inflight for w in pool):
@@ -287,12 +287,12 @@ def parallel_map(
 def fork_workers(items: int, min_items: int) -> int:
     """How many processes a `parallel_map` over `items` should use: 1 (stay serial) below
     `min_items`, in a threaded host (forking risks deadlocks) or with no free core."""
-    if items < min_items or not _can_fork():
+    if items < min_items or not can_fork():
         return 1
     return _worker_count()
 
 
-class _Worker:
+class Worker:
     """A forked process that runs `work` on the chunks of indexes it is sent, in order."""
 
     def __init__(self, pid: int, tasks: int, results: int) -> None:
@@ -308,7 +308,7 @@ class _Worker:
     @classmethod
     def start(
         cls, work: Callable[[list[int]], list[Any]], others: Sequence[int] = ()
-    ) -> _Worker | None:
+    ) -> Worker | None:
         """Fork a worker. `others`: this process's ends of the pipes of the workers started
         before, closed in the new one: a worker holding another's task pipe open would keep
         it from ever seeing the end of its work, and `stop` from reaping it (with three
