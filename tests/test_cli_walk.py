@@ -123,14 +123,19 @@ def test_walk_needs_a_terminal(sample: Path) -> None:
     assert proc.returncode == 2 and "needs a terminal" in proc.stderr
 
 
+def _printed(code: str) -> str:
+    """What `code` prints in a fresh interpreter (what it imports is its own)."""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
 def test_mark_and_status_never_load_textual() -> None:
     code = (
         "import sys; from golive_tui import cli; "
         "cli.build_parser(['mark']); cli.build_parser(['status']); "
         "print('textual' in sys.modules)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert _printed(code) == "False"
 
 
 def test_the_walker_opens_without_its_help_and_summary_screens() -> None:
@@ -141,8 +146,7 @@ def test_the_walker_opens_without_its_help_and_summary_screens() -> None:
         "print(sorted(m for m in sys.modules if m.endswith(('.help', '.summary', "
         "'_data_table'))))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert _printed(code) == "[]"
 
 
 def test_score_answers(repo: Path, capsys) -> None:
