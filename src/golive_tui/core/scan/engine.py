@@ -290,6 +290,8 @@ def _scan(
             from golive_tui.core.services.scope import scan_scope
 
             if commit is None and (cache.cold or not use_cache):  # every file is read
+                # The non-Go files' families: the Go files' build constraints (HEADERS,
+                # added below) are not among them.
                 run.start_ahead(files, registry.extractors)
                 if run.ahead is not None:
                     stack.callback(run.ahead.close)

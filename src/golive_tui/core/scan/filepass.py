@@ -82,7 +82,6 @@ class FilePass:
         self.parsed_go: set[str] = set()
         # Files a forked worker reads and extracts while the scope is worked out (ahead.py).
         self.ahead: Ahead | None = None
-        self.taken_ahead = 0  # files this pass took from it
         # detector id (or "*" for the family) -> "path: message" for files that could not parse
         self.file_errors: dict[str, dict[str, list[str]]] = {}
 
@@ -360,7 +359,6 @@ class FilePass:
             done = self.ahead.results()
             self.ahead = None
             todo, found = ahead_mod.take(items, [blob for _, _, blob in owners], done)
-            self.taken_ahead = len(found)
         outcomes = run_jobs(todo, extractors, self.emit, self.reader, prefilters)
         if found:
             outcomes = ahead_mod.merge(len(items), found, outcomes)
