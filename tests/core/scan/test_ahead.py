@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import RepoFactory, write_files
+from tests.conftest import RepoFactory, git, write_files
 
 from golive_tui.core.scan import ahead, cores, workers
 from golive_tui.core.scan.engine import scan
@@ -150,3 +150,36 @@ def test_take_and_merge_keep_the_order_of_the_work() -> None:
         ahead.merge(3, found, ["X"])
     assert ahead.take(items, blobs, {}) == (items, {})
     del b
+
+
+def test_hostile_files_read_ahead_are_read_as_the_scan_reads_them(
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The worker reads through the scan's own reader: a workflow symlinked out of the
+    repository is not followed, one over the size cap is not read, a YAML alias bomb is
+    refused by counting, a binary file is skipped; the report is the one the scan gives
+    reading them itself, and the secret outside never appears in it."""
+    from tests.hostile.test_bounded import billion_laughs
+
+    secret = tmp_path / "outside.yml"
+    secret.write_text("jobs: {leak: {steps: [{run: 'echo TOPSECRET'}]}}\n")
+    files: dict[str, str | bytes] = {
+        **SERVICE,
+        ".github/workflows/big.yml": WORKFLOW + "#" * (2 * 1024 * 1024) + "\n",
+        ".github/workflows/bomb.yml": billion_laughs(),
+        ".github/workflows/binary.yml": b"jobs:\x00\xff\xfe\n",
+        ".golive/config.toml": "[scan]\nmax_file_size = 65536\n",
+    }
+
+    def build() -> Path:
+        root = make_repo(files, commit=False)
+        (root / ".github/workflows/leak.yml").symlink_to(secret)
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", "hostile")
+        return root
+
+    forked, taken = _scan(build(), monkeypatch, forked=True)
+    assert taken and taken[0] >= ahead.AHEAD_MIN
+    here, _ = _scan(build(), monkeypatch, forked=False)
+    assert forked == here
+    assert "TOPSECRET" not in repr(forked)
