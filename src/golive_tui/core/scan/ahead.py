@@ -14,10 +14,10 @@ work it would have saved; a file the scope then leaves out was read for nothing.
 
 What it buys (paired runs in bench/README.md): the CI family's ~100 ms and the other non-Go
 families move to the second core while the scope is worked out (the scope's own forked reads
-then stay in this process, the core being busy): `--no-cache` on moby 0.91-0.94x wall at the
-same CPU and a lower peak, 8x moby 0.94x. The non-Go families, not the Go files: a worker that
-went on to the Go files (taken as far as it got when the scope was ready) measured 0.96x,
-extracting files the scope then left out.
+then stay in this process, the core being busy): `--no-cache` on moby 0.91-0.96x wall at
+about the same CPU and a lower peak, 8x moby 0.94x. The non-Go families, not the Go files: a
+worker that went on to the Go files (taken as far as it got when the scope was ready)
+measured 0.96x, extracting files the scope then left out.
 """
 
 from __future__ import annotations
