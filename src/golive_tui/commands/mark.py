@@ -69,7 +69,7 @@ def parse_answer(text: str) -> tuple[State, int | None]:
 
 
 def run(args: argparse.Namespace) -> int:
-    session = open_session(args, "mark")
+    session = open_session(args, "mark", scans=not args.no_scan)
     if session.read_only:
         raise DraftError(
             f"{session.release} has a signed record ({session.signed.path.name if session.signed else ''}); "

@@ -68,14 +68,19 @@ def reviewed_scan(
     repo_root: Path,
     progress: Callable[[Progress], None] | None = None,
     service: str = "",
+    *,
+    pending: worktree.PendingState | None = None,
 ) -> ReviewedScan:
     """Scan, with the tree's state taken first: a change during the scan is caught at signing.
 
     `service` ("" = the whole repository) limits the evidence to the code that service ships.
+    `pending`: the state, started earlier for this scan (`worktree.PendingState`): a state
+    taken earlier is only older than the scan after it, which signing then refuses if
+    anything moved, never the other way.
     """
     from golive_tui.core.scan.report_memo import memo_scan
     from golive_tui.core.services.choice import service_for
 
-    state = tree_now(repo_root)
+    state = pending.finish(RECORDS) if pending is not None else tree_now(repo_root)
     shipped = service_for(repo_root, service)
     return ReviewedScan(memo_scan(repo_root, progress=progress, service=shipped), state)

@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # the engine is imported only when a scan runs
     from golive_tui.core.scan.report import Progress, ScanReport
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from golive_tui.core.errors import RecordError
@@ -529,6 +529,9 @@ class Session:
     read_only: bool = False  # the release opens as its signed record
     opened: Draft | None = None  # the draft it opens with (the record's answers when signed)
     service: str = ""  # "" = the whole repository (a single-service repository)
+    # The state of the working tree the first `scan` takes, started as the session opened
+    # (`open(..., early_state=...)`); taken once.
+    early_state: worktree.PendingState | None = field(default=None, repr=False, compare=False)
 
     @staticmethod
     def open(
@@ -593,7 +596,8 @@ class Session:
         )
 
     def scan(self, progress: Callable[[Progress], None] | None = None) -> ReviewedScan:
-        return reviewed_scan(self.root, progress, self.service)
+        pending, self.early_state = self.early_state, None
+        return reviewed_scan(self.root, progress, self.service, pending=pending)
 
     def assess(self, draft: Draft | None, report: ScanReport | ReviewedScan | None) -> Assessment:
         results: dict[str, DetectorResult] = (

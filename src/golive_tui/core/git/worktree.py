@@ -8,7 +8,9 @@ drivers are switched off by the runner).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -203,18 +205,56 @@ def tree_state(root: Path, *exclude: str) -> TreeState | None:
     untracked cache (the one the scan's listing keeps, under the same settings) only for a
     status without one. What it buys: the state every reviewed scan takes first (the walker's,
     `golive status`, `golive sign`), moby 90 -> 40 ms of git (medians of 15)."""
-    config = [] if untracked_cache_configured(root) else list(UNTRACKED_CACHE)
-    found = status(
-        root, *BRANCH, "--untracked-files=all", "--ignore-submodules=dirty", config=config
-    )
-    if found is None:
-        return None
-    if exclude:  # a path is left out when it is the folder itself or lies below it
-        prefixes = tuple(f"{e.rstrip('/')}/" for e in exclude)
-        kept = [c for c in found.changes if not f"{c.path.rstrip('/')}/".startswith(prefixes)]
-        found = found._replace(changes=tuple(kept))
-    present = [c.path for c in found.changes if "D" not in c.xy and not c.path.endswith("/")]
-    hashed = WorktreeBlobs(root)
-    hashed.prime(present)
-    blobs = {path: hashed(path) for path in present}
-    return TreeState(head=found.head, changes=found.changes, blobs=blobs)
+    pending = PendingState.start(root)
+    return pending.finish(*exclude) if pending is not None else None
+
+
+class PendingState:
+    """A `tree_state` whose `git status` runs while the caller does other work: `finish`
+    reads it. The state is the tree's when git looked, so taken earlier it only ever is
+    older than what a later scan sees (signing then refuses a tree that moved: never the
+    other way)."""
+
+    def __init__(self, root: Path, proc: subprocess.Popen[bytes]) -> None:
+        self.root = root
+        self._proc = proc
+
+    @classmethod
+    def start(cls, root: Path) -> PendingState | None:
+        """git's status started in `root`; None when git cannot be run at all."""
+        from golive_tui.core.git.runner import start
+
+        config = [] if untracked_cache_configured(root) else list(UNTRACKED_CACHE)
+        args = [*STATUS, *BRANCH, "--untracked-files=all", "--ignore-submodules=dirty"]
+        try:
+            return cls(root, start(root, args, config=config))
+        except OSError:
+            return None
+
+    def finish(self, *exclude: str, timeout: float = 60) -> TreeState | None:
+        """The state (`tree_state`), once git has answered; None when it could not."""
+        from golive_tui.core.git.runner import GitError, communicate
+
+        try:
+            raw, _ = communicate(self._proc, "status", timeout=timeout)
+        except GitError:
+            return None
+        if self._proc.returncode != 0:
+            return None
+        found = parse_status(raw)
+        if exclude:  # a path is left out when it is the folder itself or lies below it
+            prefixes = tuple(f"{e.rstrip('/')}/" for e in exclude)
+            kept = [c for c in found.changes if not f"{c.path.rstrip('/')}/".startswith(prefixes)]
+            found = found._replace(changes=tuple(kept))
+        present = [c.path for c in found.changes if "D" not in c.xy and not c.path.endswith("/")]
+        hashed = WorktreeBlobs(self.root)
+        hashed.prime(present)
+        blobs = {path: hashed(path) for path in present}
+        return TreeState(head=found.head, changes=found.changes, blobs=blobs)
+
+    def close(self) -> None:
+        """Stop and reap git when the state is no longer wanted (the command failed first)."""
+        with contextlib.suppress(OSError):
+            self._proc.kill()
+        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+            self._proc.communicate(timeout=5)

@@ -1,0 +1,126 @@
+"""`golive status` and `golive mark` start the working tree's state as they open, so git's
+status runs while the services are found and the checklists loaded: the state is still taken
+before the scan lists the tree, it is only ever older than what the scan sees (signing then
+refuses a tree that moved), it is taken once, and an opening that fails stops it."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from golive_tui import cli
+from golive_tui.commands import demo
+from golive_tui.commands.status import add_arguments, open_session
+from golive_tui.core.git import listing as git_listing
+from golive_tui.core.git import worktree
+from golive_tui.core.reviewed import tree_now
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return demo.prepare(tmp_path)
+
+
+def _args(repo: Path, *extra: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    return parser.parse_args([str(repo), *extra])
+
+
+def _recording(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What happens, in order: the state's git started and read, the scan's listing started."""
+    events: list[str] = []
+    start, finish = worktree.PendingState.start.__func__, worktree.PendingState.finish  # type: ignore[attr-defined]
+    listing_init = git_listing.Listing.__init__
+
+    def started(cls: Any, root: Path) -> Any:
+        events.append("state started")
+        return start(cls, root)
+
+    def finished(self: Any, *exclude: str, **kwargs: Any) -> Any:
+        events.append("state read")
+        return finish(self, *exclude, **kwargs)
+
+    def listed(self: Any, *args: Any, **kwargs: Any) -> None:
+        events.append("tree listed")
+        listing_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(worktree.PendingState, "start", classmethod(started))
+    monkeypatch.setattr(worktree.PendingState, "finish", finished)
+    monkeypatch.setattr(git_listing.Listing, "__init__", listed)
+    return events
+
+
+def test_the_state_starts_before_the_opening_and_is_read_before_the_scan_lists(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events = _recording(monkeypatch)
+    session = open_session(_args(repo), "status", scans=True)
+    assert events[0] == "state started"  # before the services' listing
+    assert session.early_state is not None
+    scanned = session.scan()
+    assert session.early_state is None  # taken once
+    read = events.index("state read")
+    assert events[read + 1 :].count("tree listed") >= 1  # the scan lists the tree after it
+    assert "state started" not in events[1:]  # the scan took it, it did not take another
+    assert scanned.state == tree_now(repo)
+
+
+def test_a_state_taken_early_is_older_than_the_scan_never_newer(repo: Path) -> None:
+    """A file changed between the opening and the scan is in the scan, not in its state:
+    signing, which compares the state with the tree then, sees the tree moved."""
+    session = open_session(_args(repo), "status", scans=True)
+    readme = repo / "README.md"
+    readme.write_text(readme.read_text() + "\nchanged after the opening\n")
+    scanned = session.scan()
+    later = tree_now(repo)
+    assert scanned.state is not None and later is not None
+    assert "README.md" in scanned.state.differs(later)
+
+
+def test_without_a_scan_no_state_is_started(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    events = _recording(monkeypatch)
+    assert cli.main(["status", str(repo), "--no-scan"]) == 0
+    assert "state started" not in events
+    capsys.readouterr()
+
+
+def test_an_opening_that_fails_stops_the_state(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    closed: list[int] = []
+    close = worktree.PendingState.close
+
+    def closing(self: worktree.PendingState) -> None:
+        closed.append(1)
+        close(self)
+
+    monkeypatch.setattr(worktree.PendingState, "close", closing)
+    assert cli.main(["status", str(repo), "--checklist", "no-such-checklist"]) == 2
+    assert closed == [1]
+    assert "no-such-checklist" in capsys.readouterr().err
+
+
+def test_status_says_the_same_with_the_state_taken_early_or_not(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli.main(["status", str(repo), "--format", "json"]) == 0
+    early = capsys.readouterr().out
+    monkeypatch.setattr(worktree.PendingState, "start", classmethod(lambda cls, root: None))
+    assert cli.main(["status", str(repo), "--format", "json"]) == 0
+    assert capsys.readouterr().out == early
+
+
+def test_mark_takes_the_state_it_started(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events = _recording(monkeypatch)
+    assert cli.main(["mark", "ops.runbook", "done", "--path", str(repo)]) == 0
+    assert events.count("state started") == 1 and events.count("state read") == 1
+    assert events.index("state read") < len(events) - 1  # the scan's listing came after
+    capsys.readouterr()
