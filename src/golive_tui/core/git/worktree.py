@@ -226,8 +226,8 @@ class PendingState:
 
         config = [] if untracked_cache_configured(root) else list(UNTRACKED_CACHE)
         args = [*STATUS, *BRANCH, "--untracked-files=all", "--ignore-submodules=dirty"]
-        try:
-            return cls(root, start(root, args, config=config))
+        try:  # spooled: a long status (many untracked files) never waits on a full pipe
+            return cls(root, start(root, args, config=config, spool=True))
         except OSError:
             return None
 
@@ -253,8 +253,11 @@ class PendingState:
         return TreeState(head=found.head, changes=found.changes, blobs=blobs)
 
     def close(self) -> None:
-        """Stop and reap git when the state is no longer wanted (the command failed first)."""
+        """Stop and reap git when the state is no longer wanted (the command failed first);
+        its spooled output is let go."""
+        from golive_tui.core.git.runner import GitError, communicate
+
         with contextlib.suppress(OSError):
             self._proc.kill()
-        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-            self._proc.communicate(timeout=5)
+        with contextlib.suppress(GitError, OSError):
+            communicate(self._proc, "status", timeout=5)
