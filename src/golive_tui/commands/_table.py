@@ -129,6 +129,12 @@ def styled(text: str, style: str, terminal: Terminal) -> str:
     return f"\x1b[{';'.join(codes)}m{text}\x1b[0m"
 
 
+def literal(text: str, style: str, terminal: Terminal) -> str:
+    """One line of repository text as it is shown: escaped (`printable`, one line), then in
+    golive's `style` (the escaping comes first, so the style's own codes are never escaped)."""
+    return styled(printable(text, multiline=False), style, terminal)
+
+
 #: Rich's ROUNDED box, for a panel.
 _PANEL = ("╭", "─", "╮", "│", "╰", "╯")
 

@@ -151,7 +151,7 @@ def _print_text(document: dict[str, Any]) -> None:
         where = f"{repo['branch']} @ {where}"
     if repo["dirty"]:
         where += " (uncommitted changes)"
-    root = _table.styled(printable(repo["root"], multiline=False), "bold", term)
+    root = _table.literal(repo["root"], "bold", term)
     lines.append(root + (f"  {printable(where, multiline=False)}" if repo["is_git"] else ""))
 
     results = document["detectors"]
@@ -205,7 +205,7 @@ def _print_text(document: dict[str, Any]) -> None:
             else ""
         )
     )
-    lines.append(_table.styled(printable(summary, multiline=False), "dim", term))
+    lines.append(_table.literal(summary, "dim", term))
     if "scope" in document:
         lines.extend(printable(line, multiline=False) for line in _scope_lines(document["scope"]))
     out.write("\n".join(lines) + "\n")

@@ -66,13 +66,12 @@ def _print_text(found: ServiceMap) -> None:
     # Lines in golive's styles around repository text escaped first, without Rich: importing
     # its console was a third of this command's time (`_table`).
     from golive_tui.commands import _table
-    from golive_tui.core.text import printable
 
     out = unfiltered(sys.stdout)
     term = _table.Terminal.of(out)
 
     def say(text: str, style: str = "") -> None:
-        out.write(_table.styled(printable(text, multiline=False), style, term) + "\n")
+        out.write(_table.literal(text, style, term) + "\n")
 
     if not found.services:
         say("no service found: golive reads the whole repository as one service", "dim")

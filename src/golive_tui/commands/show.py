@@ -95,8 +95,7 @@ def render(
     if checklist.dropped and selected is None:
         lines.append(_table.styled(f"Dropped from {checklist.extends}:", "dim", terminal))
         lines.extend(
-            _table.styled(printable(f"- {d.id}: {d.reason}", multiline=False), "dim", terminal)
-            for d in checklist.dropped
+            _table.literal(f"- {d.id}: {d.reason}", "dim", terminal) for d in checklist.dropped
         )
     if checklist.narrowed_to and selected is None:
         # Both are ids checked against their patterns on load: nothing to sanitise.
