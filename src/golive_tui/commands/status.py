@@ -70,7 +70,7 @@ def open_session(
     """The Session of a command's arguments; `scope` when already chosen (the walker's picker),
     else from --service (an error when several services exist and none is named). `scans`: the
     command scans in this process as soon as the session is open, so the working tree's state
-    that scan takes first is started now (core/reviewed.py `take_state_early`)."""
+    that scan takes first is started now (`worktree.PendingState`, `Session.early_state`)."""
     from golive_tui.core.git.listing import remembering_roots, worktree_root
 
     with remembering_roots():  # the folder is located once (the session and drafts ask too)

@@ -530,7 +530,7 @@ class Session:
     opened: Draft | None = None  # the draft it opens with (the record's answers when signed)
     service: str = ""  # "" = the whole repository (a single-service repository)
     # The state of the working tree the first `scan` takes, started as the session opened
-    # (`open(..., early_state=...)`); taken once.
+    # (commands/status.py `open_session(..., scans=True)`); taken once.
     early_state: worktree.PendingState | None = field(default=None, repr=False, compare=False)
 
     @staticmethod

@@ -351,17 +351,15 @@ class FilePass:
         self.emit(Progress("reading", len(plan), len(plan)))
         clock.lap("read")
 
-        found: Mapping[int, ReadOutcome] = {}
-        todo = items
-        if self.ahead is not None:
+        if self.ahead is not None:  # what a worker read and extracted ahead (ahead.py)
             from golive_tui.core.scan import ahead as ahead_mod
 
-            done = self.ahead.results()
-            self.ahead = None
+            done, self.ahead = self.ahead.results(), None
             todo, found = ahead_mod.take(items, [blob for _, _, blob in owners], done)
-        outcomes = run_jobs(todo, extractors, self.emit, self.reader, prefilters)
-        if found:
-            outcomes = ahead_mod.merge(len(items), found, outcomes)
+            extracted = run_jobs(todo, extractors, self.emit, self.reader, prefilters)
+            outcomes = ahead_mod.merge(len(items), found, extracted)
+        else:
+            outcomes = run_jobs(items, extractors, self.emit, self.reader, prefilters)
         clock.lap("extract")
         late: list[tuple[Extractor, str, str | None, Outcome]] = []
         by_name = {e.name: e for e in extractors}
