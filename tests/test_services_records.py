@@ -492,16 +492,17 @@ def test_a_command_finds_the_services_once_and_the_next_command_afresh(
 ) -> None:
     """`status --service NAME` checks the name and scopes the scan from one discovery; the next
     command discovers again, so a service added between the two is seen."""
-    from golive_tui.core.services import choice, discover, once
+    from golive_tui.core.services import choice, once
+    from golive_tui.core.services import found as found_mod
 
     found: list[Path] = []
-    real = discover.discover
+    real = found_mod.services_found
 
     def counting(root: Path) -> Any:
         found.append(Path(root))
         return real(root)
 
-    monkeypatch.setattr(discover, "discover", counting)
+    monkeypatch.setattr(found_mod, "services_found", counting)
     assert cli("status", "--service", "orders") == 0
     assert len(found) == 1 and once.seen is None  # the view closes with the command
     config = mono / ".golive" / "config.toml"

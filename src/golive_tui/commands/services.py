@@ -28,9 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0 whenever discovery ran (a repository with no service is not an error)."""
-    from golive_tui.core.services.discover import discover
+    from golive_tui.core.services.found import services_found
 
-    found = discover(repo_path(args))
+    found = services_found(repo_path(args))
     if args.format == "json":
         sys.stdout.write(json.dumps(to_json(found), indent=2, ensure_ascii=False) + "\n")
         return 0

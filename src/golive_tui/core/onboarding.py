@@ -145,9 +145,9 @@ def apply(root: Path, proposals: tuple[Proposal, ...]) -> list[str]:
 
 def discover_services(root: Path) -> tuple[Service, ...]:
     """The repository's services, as discovery finds them (`golive services` shows why)."""
-    from golive_tui.core.services.discover import discover
+    from golive_tui.core.services.found import services_found
 
-    return discover(root).services
+    return services_found(root).services
 
 
 def config_text(services: tuple[Service, ...]) -> str:

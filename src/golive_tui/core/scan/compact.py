@@ -30,6 +30,8 @@ _CLASSES: dict[str, tuple[str, str]] = {
     "Outside": ("golive_tui.core.services.scope", "Outside"),
     "Service": ("golive_tui.core.services.model", "Service"),
     "Link": ("golive_tui.core.services.model", "Link"),
+    "ServiceMap": ("golive_tui.core.services.model", "ServiceMap"),
+    "NotService": ("golive_tui.core.services.model", "NotService"),
     "LinkKind": ("golive_tui.core.services.model", "LinkKind"),
     "ReviewedScan": ("golive_tui.core.reviewed", "ReviewedScan"),
     "TreeState": ("golive_tui.core.git.worktree", "TreeState"),

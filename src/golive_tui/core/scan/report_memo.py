@@ -16,7 +16,7 @@ import marshal
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from golive_tui.core.git import listing as git_listing
 from golive_tui.core.hashing import blake2b
@@ -61,41 +61,41 @@ def memo_scan(
     return report
 
 
-class ReportMemo(memo.Memo):
-    """A memo slot that keeps a ScanReport (memo.Memo keeps the printed document).
+class SlotMemo(memo.Memo):
+    """A memo slot that keeps one value of plain data (compact.py) for the newest tree seen
+    with its options (memo.Memo keeps the printed document, one file per tree).
 
     Of memo.Memo it takes the key (`_key`, `still`) and nothing of its files: its own file
-    (`<options>.report`) holds the report, read and pruned here."""
+    (`<options><suffix>`) holds the value, read and pruned here."""
 
+    suffix = ".slot"  # the file name's ending: each kind of value is pruned apart
     vendor: bool = False  # whether the scan reads vendor/ (part of the key)
     report_path: Path
-    renders = False  # a hit is a report object: no JSON (the walker's scan process: ~5 ms)
+    renders = False  # a hit is an object: no JSON (the walker's scan process: ~5 ms)
 
     @classmethod
-    def for_scan(
+    def for_options(
         cls, loc: git_listing.Location, options: tuple[object, ...], *, vendor: bool
-    ) -> ReportMemo | None:
-        """The slot for these options, its stored report read; None when memos cannot be used."""
+    ) -> Self | None:
+        """The slot for these options, its stored value read; None when memos cannot be used."""
         folder = memo._folder(loc)
-        slot = cast("ReportMemo | None", cls.open(loc, options))
+        slot = cast("Self | None", cls.open(loc, options))
         if slot is None or folder is None:
             return None
         slot.vendor = vendor
         name = blake2b(repr(options).encode("utf-8", "surrogateescape"), digest_size=12)
-        slot.report_path = folder / f"{name.hexdigest()}.report"
+        slot.report_path = folder / f"{name.hexdigest()}{cls.suffix}"
         slot.stored = slot._read()
         return slot
 
     def _load(self, *_args: object) -> None:
         """memo.Memo's files are never this slot's (its own are read by `_read`)."""
 
-    def report(
-        self, listing: git_listing.Listing, started: float, located: float
-    ) -> ScanReport | None:
-        """The stored report on a hit, with this run's counters; None on a miss (the key is
-        kept for `keep`)."""
+    def answer_value(self, listing: git_listing.Listing) -> object | None:
+        """The stored value when the tree `listing` lists is the one it was kept for (the
+        key is kept for `keep_value` either way); None on a miss or a value that does not
+        decode."""
         status_raw, ls_raw = listing.raw()
-        listed = time.perf_counter()
         key = self._key(status_raw, ls_raw, self._stamp)  # golive's part made while git ran
         if key is None:
             return None
@@ -104,36 +104,19 @@ class ReportMemo(memo.Memo):
         stored = self.stored
         if stored is None or stored["key"] != key or not memokey.deps_unchanged(stored["deps"]):
             return None
-        from golive_tui.core.scan.report import ScanReport
-
         try:
-            report = compact.decode(stored["report"])
+            value: object = compact.decode(stored["report"])
         except (ValueError, TypeError):
             return None
-        if not isinstance(report, ScanReport):
-            return None
-        now = time.perf_counter()
-        timings = (
-            ("locate", located - started),
-            ("list", listed - located),
-            ("memo", now - listed),
-        )
-        stats = report.stats._replace(
-            seconds=now - started,
-            timings=timings,
-            cache_hits=stored["pairs"],
-            files_read=self.files_read,
-            parsed_go_files=0,
-        )
-        return report._replace(stats=stats)
+        return value
 
-    def keep(self, report: ScanReport, pairs: int) -> None:
-        """Remember `report` under the key `report()` computed (nothing when it could not, or
-        when the report would not come back exactly as it is)."""
+    def keep_value(self, value: object, pairs: int = 0) -> None:
+        """Remember `value` under the key `answer_value` computed (nothing when it could not,
+        or when the value would not come back exactly as it is)."""
         if not self.digest:
             return
         try:
-            encoded = compact.encode(report)
+            encoded = compact.encode(value)
             body = marshal.dumps(
                 {
                     "format": FORMAT,
@@ -143,17 +126,17 @@ class ReportMemo(memo.Memo):
                     "pairs": pairs,
                 }
             )
-            if compact.decode(marshal.loads(body)["report"]) != report:
+            if compact.decode(marshal.loads(body)["report"]) != value:
                 return
         except ValueError:
-            return  # a value the plain form cannot hold: scanned again next time
+            return  # a value the plain form cannot hold: computed again next time
         if len(body) + seal.MAC_BYTES > memo.MAX_MEMO_BYTES:
             return
         from golive_tui.core.atomic import write_atomic
 
         try:
             write_atomic(self.report_path, seal.sealed(self.secret, body), mode=0o600)
-            _prune(self.report_path.parent)
+            _prune(self.report_path.parent, self.suffix)
         except (OSError, ValueError):
             return  # a memo is only ever a shortcut
 
@@ -162,14 +145,61 @@ class ReportMemo(memo.Memo):
         return data if _well_formed(data) else None
 
 
-def _prune(folder: Path) -> None:
-    """Keep the memo.MAX_SLOTS most recently written reports."""
+class ReportMemo(SlotMemo):
+    """The slot of a scan's report (with the counters of the run that answers it)."""
+
+    suffix = ".report"
+
+    @classmethod
+    def for_scan(
+        cls, loc: git_listing.Location, options: tuple[object, ...], *, vendor: bool
+    ) -> ReportMemo | None:
+        """The slot for these options, its stored report read; None when memos cannot be used."""
+        return cls.for_options(loc, options, vendor=vendor)
+
+    def report(
+        self, listing: git_listing.Listing, started: float, located: float
+    ) -> ScanReport | None:
+        """The stored report on a hit, with this run's counters; None on a miss (the key is
+        kept for `keep`)."""
+        listing.raw()
+        listed = time.perf_counter()
+        report = self.answer_value(listing)
+        if report is None:
+            return None
+        from golive_tui.core.scan.report import ScanReport
+
+        if not isinstance(report, ScanReport):
+            return None
+        assert self.stored is not None
+        now = time.perf_counter()
+        timings = (
+            ("locate", located - started),
+            ("list", listed - located),
+            ("memo", now - listed),
+        )
+        stats = report.stats._replace(
+            seconds=now - started,
+            timings=timings,
+            cache_hits=self.stored["pairs"],
+            files_read=self.files_read,
+            parsed_go_files=0,
+        )
+        return report._replace(stats=stats)
+
+    def keep(self, report: ScanReport, pairs: int) -> None:
+        """Remember `report` under the key `report()` computed."""
+        self.keep_value(report, pairs)
+
+
+def _prune(folder: Path, suffix: str) -> None:
+    """Keep the memo.MAX_SLOTS most recently written slots of one kind (`suffix`)."""
     import contextlib
     import os
 
     reports = []
     for entry in os.scandir(folder):
-        if entry.name.endswith(".report") and entry.is_file(follow_symlinks=False):
+        if entry.name.endswith(suffix) and entry.is_file(follow_symlinks=False):
             reports.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.path))
     for _, path in sorted(reports, reverse=True)[memo.MAX_SLOTS :]:
         with contextlib.suppress(OSError):

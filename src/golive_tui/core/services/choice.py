@@ -29,15 +29,15 @@ class ServiceChoiceError(GoliveError):
 
 def services_of(root: Path) -> ServiceMap:
     """The repository's services (discovery, or what `.golive/config.toml` declares)."""
-    from golive_tui.core.services.discover import discover
+    from golive_tui.core.services.found import services_found
 
     seen = once.seen
     if seen is None:
-        return discover(root)
+        return services_found(root)
     key = Path(root).resolve()
     found = seen.get(key)
     if not isinstance(found, ServiceMap):
-        found = seen[key] = discover(root)
+        found = seen[key] = services_found(root)
     return found
 
 

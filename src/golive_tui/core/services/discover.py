@@ -91,7 +91,15 @@ def discover(root: Path) -> ServiceMap:
     """The services of the repository holding `root` (its working tree)."""
     loc = git_listing.locate(Path(root))
     config = load_config(loc.root)
-    snapshot = git_listing.working_tree(loc, include_vendor=config.scan.include_vendor)
+    vendor = config.scan.include_vendor
+    return discover_listed(loc, config, git_listing.Listing(loc, include_vendor=vendor))
+
+
+def discover_listed(
+    loc: git_listing.Location, config: Config, listing: git_listing.Listing
+) -> ServiceMap:
+    """`discover`, over a listing the caller started (found.py keys its memo with it)."""
+    snapshot = listing.snapshot(include_vendor=config.scan.include_vendor)
     cache = ScanCache.load(_cache_file(loc))
     with FileReader(snapshot, max_file_size=config.scan.max_file_size) as reader:
         found = discover_in(snapshot, reader, cache, config)
