@@ -1,7 +1,8 @@
 """`golive status` and `golive mark` start the working tree's state as they open, so git's
-status runs while the services are found and the checklists loaded: the state is still taken
-before the scan lists the tree, it is only ever older than what the scan sees (signing then
-refuses a tree that moved), it is taken once, and an opening that fails stops it."""
+status runs while the checklists load; once it has exited, the services are found from a
+listing the scan then takes (the tree listed once). The state is still taken before that
+listing, it is only ever older than what the scan sees (signing then refuses a tree that
+moved), it is taken once, and an opening that fails stops it."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from golive_tui.commands import demo
 from golive_tui.commands.status import add_arguments, open_session
 from golive_tui.core.git import listing as git_listing
 from golive_tui.core.git import worktree
-from golive_tui.core.reviewed import tree_now
+from golive_tui.core.reviewed import reviewed_scan, tree_now
+from golive_tui.core.services import once
 
 
 @pytest.fixture
@@ -45,7 +47,8 @@ def _recording(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return finish(self, *exclude, **kwargs)
 
     def listed(self: Any, *args: Any, **kwargs: Any) -> None:
-        events.append("tree listed")
+        # A listing without the untracked walk only checks a result before it is remembered.
+        events.append("tree listed" if kwargs.get("untracked", True) else "tree checked")
         listing_init(self, *args, **kwargs)
 
     monkeypatch.setattr(worktree.PendingState, "start", classmethod(started))
@@ -58,20 +61,42 @@ def test_the_state_starts_before_the_opening_and_is_read_before_the_scan_lists(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     events = _recording(monkeypatch)
-    session = open_session(_args(repo), "status", scans=True)
-    assert events[0] == "state started"  # before the services' listing
-    assert session.early_state is not None
-    scanned = session.scan()
-    assert session.early_state is None  # taken once
-    read = events.index("state read")
-    assert events[read + 1 :].count("tree listed") >= 1  # the scan lists the tree after it
+    with once.one_view():  # as every command runs (cli.py)
+        session = open_session(_args(repo), "status", scans=True)
+        assert events[0] == "state started"  # before the services' listing
+        state, listing = session.early_state, session.early_listing
+        assert state is not None and listing is not None
+        assert state.exited_at is not None and listing.started_at >= state.exited_at
+        scanned = session.scan()
+    assert session.early_state is None and session.early_listing is None  # taken once
+    assert events.count("tree listed") == 1  # the services' listing served the scan
     assert "state started" not in events[1:]  # the scan took it, it did not take another
     assert scanned.state == tree_now(repo)
 
 
+@pytest.mark.parametrize("listed_first", [True, False], ids=["before-state", "after-state"])
+def test_a_listing_started_before_the_state_was_taken_is_not_used(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, listed_first: bool
+) -> None:
+    """A listing from before the state's git had exited could show an older tree than the
+    state: the scan lists the tree itself then, so its report is never older than the state
+    that is signed with it."""
+    events = _recording(monkeypatch)
+    early = worktree.PendingState.start(repo)
+    assert early is not None
+    loc = git_listing.locate(repo)
+    listing = git_listing.Listing(loc) if listed_first else None
+    early.wait()
+    listing = listing or git_listing.Listing(loc)
+    scanned = reviewed_scan(repo, pending=early, listing=listing)
+    assert events.count("tree listed") == (2 if listed_first else 1)
+    assert scanned.state == tree_now(repo)
+
+
 def test_a_state_taken_early_is_older_than_the_scan_never_newer(repo: Path) -> None:
-    """A file changed between the opening and the scan is in the scan, not in its state:
-    signing, which compares the state with the tree then, sees the tree moved."""
+    """A file changed between the opening and the scan is not in the scan's state (nor in its
+    listing, taken as the session opened): signing, which compares the state with the tree
+    then, sees the tree moved."""
     session = open_session(_args(repo), "status", scans=True)
     readme = repo / "README.md"
     readme.write_text(readme.read_text() + "\nchanged after the opening\n")

@@ -71,15 +71,21 @@ def open_session(
     else from --service (an error when several services exist and none is named). `scans`: the
     command scans in this process as soon as the session is open, so the working tree's state
     that scan takes first is started now (`worktree.PendingState`, `Session.early_state`)."""
-    from golive_tui.core.git.listing import remembering_roots, worktree_root
+    from golive_tui.core.checklist.library import Library
+    from golive_tui.core.git.listing import Listing, remembering_roots, worktree_root
+    from golive_tui.core.services import once
 
     with remembering_roots():  # the folder is located once (the session and drafts ask too)
         root = worktree_root(repo_path(args))
-        # git's status for the scan's state runs while the services are found and the
-        # checklists loaded, instead of after (moby, `golive status --service dockerd`:
-        # ~60 ms of ~300 in process).
+        # git's status for the scan's state runs while the checklists load, instead of after
+        # the services are found (moby, `golive status --service dockerd`: ~60 ms of ~300 in
+        # process). Once it has exited, the services are found from a listing that the scan
+        # then takes: the tree listed once, after the state (reviewed_scan checks the order).
         early = PendingState.start(root) if scans else None
         try:
+            library = Library.discover(root) if early is not None else None
+            if early is not None:
+                early.wait()
             if scope is None:
                 scope = service_scope(args, root, command)
             session = Session.open(
@@ -89,12 +95,15 @@ def open_session(
                 profile=args.profile,
                 amend=bool(getattr(args, "amend", False)),
                 service=scope,
+                library=library,
             )
         except BaseException:
             if early is not None:
                 early.close()
             raise
         session.early_state = early
+        listed = once.take_listing(root) if early is not None else None
+        session.early_listing = listed if isinstance(listed, Listing) else None
         return session
 
 

@@ -12,6 +12,7 @@ from golive_tui.core.git import worktree
 from golive_tui.core.tuples import NamedTuple
 
 if TYPE_CHECKING:  # the engine is imported only when a scan runs
+    from golive_tui.core.git.listing import Listing
     from golive_tui.core.scan.report import Progress, ScanReport
 
 
@@ -70,17 +71,24 @@ def reviewed_scan(
     service: str = "",
     *,
     pending: worktree.PendingState | None = None,
+    listing: Listing | None = None,
 ) -> ReviewedScan:
     """Scan, with the tree's state taken first: a change during the scan is caught at signing.
 
     `service` ("" = the whole repository) limits the evidence to the code that service ships.
     `pending`: the state, started earlier for this scan (`worktree.PendingState`): a state
     taken earlier is only older than the scan after it, which signing then refuses if
-    anything moved, never the other way.
+    anything moved, never the other way. `listing`: the tree as git listed it for the scan,
+    taken only when `pending`'s git had exited before that listing started (a state no newer
+    than the tree the scan sees); otherwise the scan lists the tree itself.
     """
     from golive_tui.core.scan.report_memo import memo_scan
     from golive_tui.core.services.choice import service_for
 
+    exited = pending.exited_at if pending is not None else None
+    if listing is not None and (exited is None or listing.started_at < exited):
+        listing = None  # listed before the state's git was done: the scan lists afresh
     state = pending.finish(RECORDS) if pending is not None else tree_now(repo_root)
     shipped = service_for(repo_root, service)
-    return ReviewedScan(memo_scan(repo_root, progress=progress, service=shipped), state)
+    report = memo_scan(repo_root, progress=progress, service=shipped, listing=listing)
+    return ReviewedScan(report, state)

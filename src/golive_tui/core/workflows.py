@@ -20,7 +20,7 @@ from golive_tui.core.checklist.library import (
 )
 from golive_tui.core.draft import Draft, DraftStore, with_current_ids
 from golive_tui.core.git.config import identity
-from golive_tui.core.git.listing import worktree_root
+from golive_tui.core.git.listing import Listing, worktree_root
 from golive_tui.core.git.release import resolve_release
 from golive_tui.core.git.runner import git_checked
 from golive_tui.core.model import Checklist, DetectorResult
@@ -532,6 +532,10 @@ class Session:
     # The state of the working tree the first `scan` takes, started as the session opened
     # (commands/status.py `open_session(..., scans=True)`); taken once.
     early_state: worktree.PendingState | None = field(default=None, repr=False, compare=False)
+    # The listing the session's services were found from, after that state's git had exited:
+    # the first `scan` takes it instead of listing the tree again (reviewed_scan checks the
+    # order); taken once.
+    early_listing: Listing | None = field(default=None, repr=False, compare=False)
 
     @staticmethod
     def open(
@@ -542,10 +546,12 @@ class Session:
         profile: str | None = None,
         amend: bool = False,
         service: str = "",
+        library: Library | None = None,
     ) -> Session:
-        """`service` is already a scope (`core.services.scope`): "" for one service."""
+        """`service` is already a scope (`core.services.scope`): "" for one service.
+        `library`: the repository's checklists, when the caller loaded them already."""
         root = worktree_root(Path(path or "."))
-        library = Library.discover(root)
+        library = library if library is not None else Library.discover(root)
         chosen = library.get(checklist or default_checklist_id(root))
         rel = resolve_release(root, release, service)
         store = DraftStore(root, service)
@@ -597,7 +603,8 @@ class Session:
 
     def scan(self, progress: Callable[[Progress], None] | None = None) -> ReviewedScan:
         pending, self.early_state = self.early_state, None
-        return reviewed_scan(self.root, progress, self.service, pending=pending)
+        listing, self.early_listing = self.early_listing, None
+        return reviewed_scan(self.root, progress, self.service, pending=pending, listing=listing)
 
     def assess(self, draft: Draft | None, report: ScanReport | ReviewedScan | None) -> Assessment:
         results: dict[str, DetectorResult] = (

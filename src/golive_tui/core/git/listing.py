@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
+import time
 from collections.abc import Iterator
 from functools import partial
 from itertools import repeat
@@ -310,6 +311,10 @@ class Listing:
         untracked: bool = True,
     ) -> None:
         self.loc = loc
+        #: When git was started (time.monotonic): a tree state whose git had exited before
+        #: this is no newer than what this listing saw (worktree.PendingState.exited_at).
+        self.started_at = time.monotonic()
+        self.include_vendor = include_vendor
         # vendor/ is usually most of a Go repository's files: let git drop it, in C.
         spec = [] if include_vendor else ["--", ":(exclude,glob)**/vendor/**"]
         self._procs: tuple[subprocess.Popen[bytes], subprocess.Popen[bytes]] | None = None

@@ -218,6 +218,26 @@ class PendingState:
     def __init__(self, root: Path, proc: subprocess.Popen[bytes]) -> None:
         self.root = root
         self._proc = proc
+        #: When git was seen to have exited (time.monotonic; `wait`), else None: git looked
+        #: at the tree before then, so a listing started after it sees a tree no older.
+        self.exited_at: float | None = None
+        self._answer: bytes | None = None  # git's output, once `wait` collected it
+        self._reaped = False  # whether `wait` reaped git (then only `_answer` remains)
+
+    def wait(self, timeout: float = 60) -> None:
+        """Collect git's answer now (read by `finish`), and note when it had exited."""
+        import time
+
+        from golive_tui.core.git.runner import GitError, communicate
+
+        self._reaped = True
+        try:
+            raw, _ = communicate(self._proc, "status", timeout=timeout)
+        except GitError:
+            return
+        if self._proc.returncode == 0:
+            self._answer = raw
+            self.exited_at = time.monotonic()
 
     @classmethod
     def start(cls, root: Path) -> PendingState | None:
@@ -235,12 +255,16 @@ class PendingState:
         """The state (`tree_state`), once git has answered; None when it could not."""
         from golive_tui.core.git.runner import GitError, communicate
 
-        try:
-            raw, _ = communicate(self._proc, "status", timeout=timeout)
-        except GitError:
-            return None
-        if self._proc.returncode != 0:
-            return None
+        raw = self._answer
+        if raw is None:
+            if self._reaped:
+                return None  # git failed or ran out of time when `wait` asked
+            try:
+                raw, _ = communicate(self._proc, "status", timeout=timeout)
+            except GitError:
+                return None
+            if self._proc.returncode != 0:
+                return None
         found = parse_status(raw)
         if exclude:  # a path is left out when it is the folder itself or lies below it
             prefixes = tuple(f"{e.rstrip('/')}/" for e in exclude)
@@ -257,6 +281,9 @@ class PendingState:
         its spooled output is let go."""
         from golive_tui.core.git.runner import GitError, communicate
 
+        if self._reaped:  # `wait` reaped git and read its output already
+            self._answer = None
+            return
         with contextlib.suppress(OSError):
             self._proc.kill()
         with contextlib.suppress(GitError, OSError):

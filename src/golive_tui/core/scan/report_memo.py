@@ -35,15 +35,19 @@ def memo_scan(
     *,
     progress: Callable[[Progress], None] | None = None,
     service: Service | None = None,
+    listing: git_listing.Listing | None = None,
 ) -> ScanReport:
     """`engine.scan(root, progress=progress, service=service)`: from the memo when every input
-    is unchanged (then `progress` hears nothing: the report is complete at once)."""
+    is unchanged (then `progress` hears nothing: the report is complete at once). `listing`:
+    the tree as git listed it a moment ago for this scan (else listed now), used when it lists
+    this repository with the same vendor setting."""
     started = time.perf_counter()
     loc = git_listing.locate(Path(root))
     located = time.perf_counter()
     config = memo._config(loc.root)
     vendor = bool(config is not None and config.scan.include_vendor)
-    listing = git_listing.Listing(loc, include_vendor=vendor)
+    if listing is None or listing.loc.root != loc.root or listing.include_vendor != vendor:
+        listing = git_listing.Listing(loc, include_vendor=vendor)
     options = ("report", FORMAT, str(loc.root), loc.shallow, vendor, repr(service))
     slot = ReportMemo.for_scan(loc, options, vendor=vendor) if loc.is_git else None
     if slot is not None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from golive_tui.core.git import listing as git_listing
 from golive_tui.core.scan import memo
 from golive_tui.core.scan.report_memo import SlotMemo
+from golive_tui.core.services import once
 from golive_tui.core.services.model import ServiceMap
 
 #: Bumped when what discovery returns changes shape (part of the slot's options, so its key).
@@ -42,6 +43,7 @@ def services_found(root: Path) -> ServiceMap:
     config = memo._config(loc.root)  # None without a config file: its parser not imported
     vendor = bool(config is not None and config.scan.include_vendor)
     listing = git_listing.Listing(loc, include_vendor=vendor)
+    once.keep_listing(loc.root, listing)
     options = ("services", FORMAT, str(loc.root), loc.shallow, vendor)
     slot = FoundMemo.for_options(loc, options, vendor=vendor) if loc.is_git else None
     if slot is not None:

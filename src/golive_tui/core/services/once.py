@@ -14,6 +14,21 @@ from pathlib import Path
 #: found again each time they are asked for.
 seen: dict[Path, object] | None = None
 
+#: The listing each root's services were found from while a view is open (found.py), for the
+#: command's scan to take (`take_listing`): one `git status` and `ls-files` fewer.
+listed: dict[Path, object] = {}
+
+
+def keep_listing(root: Path, listing: object) -> None:
+    """Remember the listing `root`'s services were found from, while a view is open."""
+    if seen is not None:
+        listed[Path(root).resolve()] = listing
+
+
+def take_listing(root: Path) -> object | None:
+    """The listing `root`'s services were found from in this view, once (None: none)."""
+    return listed.pop(Path(root).resolve(), None)
+
 
 @contextlib.contextmanager
 def one_view() -> Iterator[None]:
@@ -27,3 +42,4 @@ def one_view() -> Iterator[None]:
         yield
     finally:
         seen = None
+        listed.clear()
