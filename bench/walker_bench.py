@@ -23,7 +23,9 @@ highlight, "keys" how many were sent during the scan.
 copies of its tracked files outside vendor/, one commit; never committed anywhere). `sample` (the
 default) is a fresh copy of the bundled sample service. The walk covers the whole repository
 (every service's code: the scope "" that `golive walk` takes in a single-service repository),
-so a repository of several services opens without the service picker.
+so a repository of several services opens without the service picker; `--service NAME` walks
+one service as `golive walk --service NAME` does (its services found first, its scan limited
+to the code it ships).
 
 Rows: the three paints from the process's start, then from the app's creation (imports and the
 session already paid: how the walker's figures were first measured, issue 16), the process's
@@ -78,7 +80,9 @@ ROWS = (
 # ---------------------------------------------------------------------- the timed process
 
 
-def child(repo: str, started_ns: int, size: tuple[int, int], scan_start: str = "auto") -> None:
+def child(
+    repo: str, started_ns: int, size: tuple[int, int], scan_start: str = "auto", service: str = ""
+) -> None:
     """One walk in this process; prints its milestones as JSON, seconds since `started_ns`."""
     if scan_start != "auto":
         _force_scan_start(scan_start == "early")
@@ -90,8 +94,9 @@ def child(repo: str, started_ns: int, size: tuple[int, int], scan_start: str = "
     walk.add_arguments(parser)
     args = parser.parse_args([repo])
     with _remembering_roots():  # as `golive walk` opens, where the installation has it
-        scan = _early_scan(repo)
-        session = open_session(args, "walk", "")  # "": the whole repository (no picker)
+        scope = _scope(repo, service)
+        scan = _early_scan(repo, scope)
+        session = open_session(args, "walk", scope)
     store = DraftStore(session.root)
     for path in store.drafts():  # a fresh walk each time: no draft, no lock
         path.unlink()
@@ -130,7 +135,21 @@ def _force_scan_start(early: bool) -> None:
     cores.idle_core = lambda *_args: early  # type: ignore[assignment]
 
 
-def _early_scan(repo: str) -> Any:
+def _scope(repo: str, service: str) -> str:
+    """ "" (the whole repository, no picker), or `service`'s scope as `golive walk --service`
+    finds it: the repository's services first (core.services.choice)."""
+    if not service:
+        return ""
+    from golive_tui.core.git.listing import worktree_root
+    from golive_tui.core.services.choice import scope_of, services_of
+
+    root = worktree_root(Path(repo))
+    scope = scope_of(root, service, smap=services_of(root))
+    assert scope is not None
+    return scope
+
+
+def _early_scan(repo: str, scope: str = "") -> Any:
     """The scan `golive walk` starts before it opens the session when a core is idle, where
     the installation measured has one (core.scan.apart); None otherwise (then the walker
     starts it)."""
@@ -141,7 +160,7 @@ def _early_scan(repo: str) -> Any:
         return None
     from golive_tui.core.git.listing import worktree_root
 
-    return ScanApart(worktree_root(Path(repo)), "") if idle_core() else None
+    return ScanApart(worktree_root(Path(repo)), scope) if idle_core() else None
 
 
 async def _drive(app: Any, marks: dict[str, float], started_ns: int, size: tuple[int, int]) -> None:
@@ -266,13 +285,15 @@ def python_of(path: str) -> str:
     return str(candidate)
 
 
-def one_run(python: str, repo: Path, size: str, scan_start: str = "auto") -> dict[str, float]:
+def one_run(
+    python: str, repo: Path, size: str, scan_start: str = "auto", service: str = ""
+) -> dict[str, float]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     started = time.monotonic_ns()
     out = subprocess.run(
         [
             *(python, __file__, "--child", str(repo), "--started", str(started)),
-            *("--size", size, "--scan-start", scan_start),
+            *("--size", size, "--scan-start", scan_start, "--service", service),
         ],
         check=False,
         capture_output=True,
@@ -332,12 +353,15 @@ def main() -> None:
         "(auto), before the session as on an idle machine (early), after the first paint "
         "as on a busy one (late)",
     )
+    parser.add_argument(
+        "--service", default="", help="walk one service, as `golive walk --service NAME` does"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--started", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     width, height = (int(n) for n in args.size.split("x"))
     if args.child:
-        child(args.child, args.started, (width, height), args.scan_start)
+        child(args.child, args.started, (width, height), args.scan_start, args.service)
         return
     installs = {"A (this)": sys.executable}
     if args.golive:
@@ -353,11 +377,12 @@ def main() -> None:
         runs: dict[str, list[dict[str, float]]] = {label: [] for label in installs}
         for label, python in installs.items():
             state.activate(keys[label])
-            one_run(python, repo, args.size, args.scan_start)  # untimed: caches, bytecode warm
+            # untimed: caches, bytecode warm
+            one_run(python, repo, args.size, args.scan_start, args.service)
         for _ in range(args.runs):
             for label, python in installs.items():
                 state.activate(keys[label])
-                runs[label].append(one_run(python, repo, args.size, args.scan_start))
+                runs[label].append(one_run(python, repo, args.size, args.scan_start, args.service))
         state.activate(keys[next(iter(installs))])
         report(repo, runs)
 
