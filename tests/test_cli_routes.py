@@ -174,3 +174,64 @@ def test_no_route_is_not_an_error(
     code, out, _ = run(capsys, "routes", str(root))
     assert code == 0
     assert out.strip() == "no route registration found"
+
+
+def test_a_table_the_memo_answers_is_the_one_a_scan_builds(
+    shop: object, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second table comes from the scan memo (no family runs), listed once with the
+    services; an edit is a miss with the new routes; `--no-cache` builds it afresh."""
+    from pathlib import Path
+
+    from golive_tui.core.git import listing as git_listing
+    from golive_tui.core.scan import engine
+
+    root = Path(str(shop))
+    argv = ("routes", "-C", str(root), "--service", "orders", "--format", "json")
+    first = run(capsys, *argv)
+    scans: list[int] = []
+    listed: list[bool] = []
+    real_scan, real_listing = engine._scan, git_listing.Listing.__init__
+
+    def scanning(*args: object, **kwargs: object) -> object:
+        scans.append(1)
+        return real_scan(*args, **kwargs)
+
+    def listing(self: object, *args: object, **kwargs: object) -> None:
+        listed.append(bool(kwargs.get("untracked", True)))
+        real_listing(self, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "_scan", scanning)
+    monkeypatch.setattr(git_listing.Listing, "__init__", listing)
+    assert run(capsys, *argv) == first and scans == []
+    assert listed == [True]  # the services' listing served the table
+    (root / "cmd" / "orders" / "main.go").write_text(ORDERS.replace("/orders", "/v2/orders"))
+    code, out, _ = run(capsys, *argv)
+    assert code == 0 and scans == [1] and '"/v2/orders"' in out
+    assert run(capsys, *argv, "--no-cache") == (code, out, "") and scans == [1, 1]
+
+
+def test_the_table_id_is_the_go_familys() -> None:
+    """core/scan/routes.py spells the table's detector id so a memo hit never imports the Go
+    family: it is the family's own."""
+    from golive_tui.core.scan import routes
+    from golive_tui.core.scan.detectors.go import table
+
+    assert routes.TABLE == table.TABLE
+
+
+def test_a_table_the_memo_answers_never_imports_the_go_family(shop: object) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from golive_tui import cli; "
+        f"cli.main(['routes', '-C', {str(shop)!r}, '--service', 'orders']); "
+        "print(sorted(m for m in sys.modules if '.detectors.go.' in m or m.startswith('rich')),"
+        " file=sys.stderr)"
+    )
+    for _ in range(2):  # the first run scans and keeps the memo; the second is answered
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+    assert out.stderr.strip() == "[]"

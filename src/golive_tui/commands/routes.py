@@ -9,10 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from golive_tui.commands._options import UsageError, add_repo_option, repo_path
-from golive_tui.commands._output import console
-from golive_tui.core.scan.routes import RouteTable
+from golive_tui.commands._output import console, unfiltered
+
+if TYPE_CHECKING:
+    from golive_tui.core.scan.routes import RouteTable
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,17 +44,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Exit 0 whenever the table was built (no route is not an error); a bad path or an
     unknown service is a GoliveError (exit 2)."""
+    from golive_tui.core.git.listing import remembering_roots
     from golive_tui.core.scan.routes import route_table
 
     root = repo_path(args)
     service = None
-    if args.service:
-        if args.all_code:
-            raise UsageError("--service and --all-code cannot be combined")
-        from golive_tui.core.services.choice import service_named
+    with remembering_roots():  # the repository located once (its services, the table)
+        if args.service:
+            if args.all_code:
+                raise UsageError("--service and --all-code cannot be combined")
+            from golive_tui.core.services.choice import service_named
 
-        service = service_named(root, args.service)
-    table = route_table(root, service=service, use_cache=not args.no_cache, all_code=args.all_code)
+            service = service_named(root, args.service)
+        table = route_table(
+            root, service=service, use_cache=not args.no_cache, all_code=args.all_code
+        )
     if args.format == "json":
         sys.stdout.write(json.dumps(table.to_json(), indent=2, ensure_ascii=False) + "\n")
         return 0
@@ -60,12 +67,17 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_text(table: RouteTable) -> None:
-    """One line per route: method, path, kind, file:line, handler (cut to fit a line)."""
-    out = console(sys.stdout)
-    err = console(sys.stderr)
+    """One line per route: method, path, kind, file:line, handler (cut to fit a line).
+
+    Lines in golive's styles around repository text escaped first, without Rich (as `golive
+    services`): importing its console was most of a table the scan memo answers."""
+    from golive_tui.commands import _table
+
+    out = unfiltered(sys.stdout)
+    term = _table.Terminal.of(out)
 
     def say(text: str, style: str = "") -> None:
-        out.print(text, style=style or None, markup=False, highlight=False, soft_wrap=True)
+        out.write(_table.literal(text, style, term) + "\n")
 
     if table.scope is not None:
         say(
@@ -87,8 +99,10 @@ def _print_text(table: RouteTable) -> None:
         kinds = sorted({r.kind for r in table.routes if r.kind})
         counts = ", ".join(f"{sum(1 for r in table.routes if r.kind == k)} {k}" for k in kinds)
         say(f"{len(table.routes)} routes" + (f" ({counts})" if counts else ""), "dim")
-    for error in table.errors:
-        err.print(f"warning: routes may be missing: {error}", markup=False, highlight=False)
+    if table.errors:  # Rich, as every command's warnings (wrapped to the terminal's width)
+        err = console(sys.stderr)
+        for error in table.errors:
+            err.print(f"warning: routes may be missing: {error}", markup=False, highlight=False)
 
 
 _PATH_COLUMN = 48

@@ -126,14 +126,26 @@ def prepared_scan(
     all_code: bool = False,
     progress: Callable[[Progress], None] | None = None,
     warmed: Warmed | None = None,
+    registry: Registry | None = None,
 ) -> ScanReport:
     """`scan()` of the working tree, with the repository already located, its config read and
     its listing started (the memo's miss: git is not asked twice); `info` is filled in;
-    `warmed`: its plan and cache, made by `warm()` for the same `only` and vendor setting."""
+    `warmed`: its plan and cache, made by `warm()` for the same `only` and vendor setting;
+    `registry`: as `scan()`'s."""
     scope = None if all_code else _ServiceScope(service)
     prepared = (loc, config or Config(), listing)
     return _scan(
-        loc.root, only, True, include_vendor, None, progress, None, scope, prepared, info, warmed
+        loc.root,
+        only,
+        True,
+        include_vendor,
+        None,
+        progress,
+        registry,
+        scope,
+        prepared,
+        info,
+        warmed,
     )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import marshal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self, cast
 
@@ -23,6 +23,7 @@ from golive_tui.core.hashing import blake2b
 from golive_tui.core.scan import compact, memo, memokey, seal
 
 if TYPE_CHECKING:
+    from golive_tui.core.scan.detectors import Registry
     from golive_tui.core.scan.report import Progress, ScanReport
     from golive_tui.core.services.model import Service
 
@@ -36,11 +37,18 @@ def memo_scan(
     progress: Callable[[Progress], None] | None = None,
     service: Service | None = None,
     listing: git_listing.Listing | None = None,
+    only: Sequence[str] | None = None,
+    registry: tuple[str, Callable[[], Registry]] | None = None,
+    all_code: bool = False,
 ) -> ScanReport:
-    """`engine.scan(root, progress=progress, service=service)`: from the memo when every input
-    is unchanged (then `progress` hears nothing: the report is complete at once). `listing`:
-    the tree as git listed it a moment ago for this scan (else listed now), used when it lists
-    this repository with the same vendor setting."""
+    """`engine.scan(root, progress=progress, service=service, ...)`: from the memo when every
+    input is unchanged (then `progress` hears nothing: the report is complete at once).
+    `listing`: the tree as git listed it a moment ago for this scan (else listed now), used
+    when it lists this repository with the same vendor setting. `only` and `all_code` as
+    `scan()` takes them; `registry`: a name for the families `scan()` is to run instead of
+    golive's (part of the memo's slot: golive's own code is in its key), and what builds them,
+    asked on a miss only (`golive routes` runs its table's family alone, never imported on a
+    hit)."""
     started = time.perf_counter()
     loc = git_listing.locate(Path(root))
     located = time.perf_counter()
@@ -48,7 +56,10 @@ def memo_scan(
     vendor = bool(config is not None and config.scan.include_vendor)
     if listing is None or listing.loc.root != loc.root or listing.include_vendor != vendor:
         listing = git_listing.Listing(loc, include_vendor=vendor)
-    options = ("report", FORMAT, str(loc.root), loc.shallow, vendor, repr(service))
+    options: tuple[object, ...] = ("report", FORMAT, str(loc.root), loc.shallow, vendor)
+    options += (repr(service),)
+    if only is not None or registry is not None or all_code:
+        options += (tuple(only or ()), registry[0] if registry else "", all_code)
     slot = ReportMemo.for_scan(loc, options, vendor=vendor) if loc.is_git else None
     if slot is not None:
         report = slot.report(listing, started, located)
@@ -58,7 +69,17 @@ def memo_scan(
 
     info = RunInfo()
     after = memo.relisted(info, loc, vendor) if slot is not None else []
-    report = prepared_scan(loc, config, listing, info, service=service, progress=progress)
+    report = prepared_scan(
+        loc,
+        config,
+        listing,
+        info,
+        service=service,
+        progress=progress,
+        only=only,
+        registry=registry[1]() if registry is not None else None,
+        all_code=all_code,
+    )
     # The tree checked first: git's second listing is let go before the report is encoded.
     if slot is not None and after and slot.still(after.pop()) and info.memoizable:
         slot.keep(report, info.pairs)

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from golive_tui.core.scan.detectors import build_registry
-from golive_tui.core.scan.detectors.go.table import TABLE, RouteTableExtractor
-from golive_tui.core.scan.engine import scan
-from golive_tui.core.services.model import Service
-from golive_tui.core.services.scope import ShippingScope
+if TYPE_CHECKING:
+    from golive_tui.core.scan.detectors import Registry
+    from golive_tui.core.services.model import Service
+    from golive_tui.core.services.scope import ShippingScope
 
 #: Version of the `golive routes --format json` document (docs/routes.md).
 SCHEMA = 1
+#: The route table's detector id (detectors/go/table.py TABLE), spelled here: a table the scan
+#: memo answers never imports the Go family.
+TABLE = "go.http.health_endpoints"
 _FIELDS = ("method", "path", "route", "handler", "framework", "kind")
 
 
@@ -77,14 +79,34 @@ def route_table(
     all_code: bool = False,
 ) -> RouteTable:
     """Every route the shipping code registers (the service's when given)."""
-    report = scan(
-        root,
-        only=[TABLE],
-        use_cache=use_cache,
-        registry=build_registry([RouteTableExtractor()]),
-        service=service,
-        all_code=all_code,
-    )
+    if use_cache:  # the scan memo answers a tree whose inputs are all unchanged (report_memo)
+        from golive_tui.core.git.listing import Listing, locate
+        from golive_tui.core.scan.report_memo import memo_scan
+        from golive_tui.core.services import once
+
+        # The tree as git listed it to find the services a moment ago, when it was (a table
+        # is a report of the tree as it is: nothing is signed with it): one listing fewer.
+        listed = once.take_listing(locate(Path(root)).root)
+        report = memo_scan(
+            root,
+            only=[TABLE],
+            registry=("routes", _registry),
+            service=service,
+            all_code=all_code,
+            listing=listed if isinstance(listed, Listing) else None,
+        )
+    else:
+        from golive_tui.core.scan.engine import scan
+
+        report = scan(
+            root,
+            only=[TABLE],
+            use_cache=False,
+            registry=_registry(),
+            service=service,
+            all_code=all_code,
+        )
+
     result = report.result(TABLE)
     rows = []
     errors = [f"{p}: {why}" for p, why in report.stats.skipped if p.endswith(".go")]
@@ -102,3 +124,11 @@ def route_table(
         tuple(errors),
         report.scope,
     )
+
+
+def _registry() -> Registry:
+    """The route table's family alone (the Go family's modules: imported on a miss only)."""
+    from golive_tui.core.scan.detectors import build_registry
+    from golive_tui.core.scan.detectors.go.table import RouteTableExtractor
+
+    return build_registry([RouteTableExtractor()])
