@@ -7,6 +7,7 @@ moved), it is taken once, and an opening that fails stops it."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,9 @@ from golive_tui.commands.status import add_arguments, open_session
 from golive_tui.core.git import listing as git_listing
 from golive_tui.core.git import worktree
 from golive_tui.core.reviewed import reviewed_scan, tree_now
-from golive_tui.core.services import once
+from golive_tui.core.services import choice, once
+from tests.conftest import RepoFactory
+from tests.core.services.test_services import MONOREPO
 
 
 @pytest.fixture
@@ -149,3 +152,23 @@ def test_mark_takes_the_state_it_started(
     assert events.count("state started") == 1 and events.count("state read") == 1
     assert events.index("state read") < len(events) - 1  # the scan's listing came after
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("in_a_view", [False, True], ids=["alone", "in-a-command"])
+def test_a_services_scan_takes_the_listing_its_service_was_found_from(
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch, in_a_view: bool
+) -> None:
+    """The walker's scan process (no early state): the state is taken, then the service is
+    found from a listing that, started after the state, serves the scan too. Within a
+    command's view whose services were found before the state, the scan lists afresh."""
+    root = make_repo(MONOREPO)
+    reviewed_scan(root, service="orders")  # the memos kept: the next ones are answered
+    events = _recording(monkeypatch)
+    with once.one_view() if in_a_view else contextlib.nullcontext():
+        if in_a_view:
+            choice.services_of(root)  # found (and listed) before the state is taken
+        scanned = reviewed_scan(root, service="orders")
+    assert events.count("tree listed") == (2 if in_a_view else 1)
+    assert scanned.state == tree_now(root)
+    assert scanned.report.scope is not None
+    assert [s.name for s in scanned.report.scope.services] == ["orders"]

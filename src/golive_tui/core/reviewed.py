@@ -3,16 +3,17 @@ moved since (the walker's save and `golive sign` both go through here)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from golive_tui.core.errors import RecordError
+from golive_tui.core.git import listing as git_listing
 from golive_tui.core.git import worktree
 from golive_tui.core.tuples import NamedTuple
 
 if TYPE_CHECKING:  # the engine is imported only when a scan runs
-    from golive_tui.core.git.listing import Listing
     from golive_tui.core.scan.report import Progress, ScanReport
 
 
@@ -71,7 +72,7 @@ def reviewed_scan(
     service: str = "",
     *,
     pending: worktree.PendingState | None = None,
-    listing: Listing | None = None,
+    listing: git_listing.Listing | None = None,
 ) -> ReviewedScan:
     """Scan, with the tree's state taken first: a change during the scan is caught at signing.
 
@@ -80,15 +81,28 @@ def reviewed_scan(
     taken earlier is only older than the scan after it, which signing then refuses if
     anything moved, never the other way. `listing`: the tree as git listed it for the scan,
     taken only when `pending`'s git had exited before that listing started (a state no newer
-    than the tree the scan sees); otherwise the scan lists the tree itself.
+    than the tree the scan sees); otherwise the scan lists the tree itself, or takes the
+    listing its service was found from here, after the state (the walker's scan process:
+    one listing fewer).
     """
+    import time
+
     from golive_tui.core.scan.report_memo import memo_scan
+    from golive_tui.core.services import once
     from golive_tui.core.services.choice import service_for
 
     exited = pending.exited_at if pending is not None else None
     if listing is not None and (exited is None or listing.started_at < exited):
         listing = None  # listed before the state's git was done: the scan lists afresh
     state = pending.finish(RECORDS) if pending is not None else tree_now(repo_root)
-    shipped = service_for(repo_root, service)
+    taken = time.monotonic()  # the state's git has answered by now (tree_now, finish)
+    # Within a view (a command's, else one of this call's own), the listing the service is
+    # found from below is kept: started after the state, it can serve the scan.
+    view = contextlib.nullcontext() if once.seen is not None else once.one_view()
+    with view:
+        shipped = service_for(repo_root, service)
+        found = once.take_listing(repo_root) if listing is None and shipped is not None else None
+    if isinstance(found, git_listing.Listing) and found.started_at >= taken:
+        listing = found
     report = memo_scan(repo_root, progress=progress, service=shipped, listing=listing)
     return ReviewedScan(report, state)
