@@ -67,11 +67,11 @@ def test_the_state_starts_before_the_opening_and_is_read_before_the_scan_lists(
     with once.one_view():  # as every command runs (cli.py)
         session = open_session(_args(repo), "status", scans=True)
         assert events[0] == "state started"  # before the services' listing
-        state, listing = session.early_state, session.early_listing
-        assert state is not None and listing is not None
+        state, listing = session.early_state, once.listed.get(repo.resolve())
+        assert state is not None and isinstance(listing, git_listing.Listing)
         assert state.exited_at is not None and listing.started_at >= state.exited_at
         scanned = session.scan()
-    assert session.early_state is None and session.early_listing is None  # taken once
+        assert session.early_state is None and not once.listed  # taken once
     assert events.count("tree listed") == 1  # the services' listing served the scan
     assert "state started" not in events[1:]  # the scan took it, it did not take another
     assert scanned.state == tree_now(repo)
@@ -85,13 +85,14 @@ def test_a_listing_started_before_the_state_was_taken_is_not_used(
     state: the scan lists the tree itself then, so its report is never older than the state
     that is signed with it."""
     events = _recording(monkeypatch)
-    early = worktree.PendingState.start(repo)
-    assert early is not None
-    loc = git_listing.locate(repo)
-    listing = git_listing.Listing(loc) if listed_first else None
-    early.wait()
-    listing = listing or git_listing.Listing(loc)
-    scanned = reviewed_scan(repo, pending=early, listing=listing)
+    with once.one_view():  # a command's, whose services were found from that listing
+        early = worktree.PendingState.start(repo)
+        assert early is not None
+        loc = git_listing.locate(repo)
+        listing = git_listing.Listing(loc) if listed_first else None
+        early.wait()
+        once.keep_listing(repo, listing or git_listing.Listing(loc))
+        scanned = reviewed_scan(repo, pending=early)
     assert events.count("tree listed") == (2 if listed_first else 1)
     assert scanned.state == tree_now(repo)
 

@@ -72,15 +72,15 @@ def open_session(
     command scans in this process as soon as the session is open, so the working tree's state
     that scan takes first is started now (`worktree.PendingState`, `Session.early_state`)."""
     from golive_tui.core.checklist.library import Library
-    from golive_tui.core.git.listing import Listing, remembering_roots, worktree_root
-    from golive_tui.core.services import once
+    from golive_tui.core.git.listing import remembering_roots, worktree_root
 
     with remembering_roots():  # the folder is located once (the session and drafts ask too)
         root = worktree_root(repo_path(args))
         # git's status for the scan's state runs while the checklists load, instead of after
         # the services are found (moby, `golive status --service dockerd`: ~60 ms of ~300 in
         # process). Once it has exited, the services are found from a listing that the scan
-        # then takes: the tree listed once, after the state (reviewed_scan checks the order).
+        # then takes (services/once.py): the tree listed once, after the state (reviewed_scan
+        # checks the order).
         early = PendingState.start(root) if scans else None
         try:
             library = Library.discover(root) if early is not None else None
@@ -102,8 +102,6 @@ def open_session(
                 early.close()
             raise
         session.early_state = early
-        listed = once.take_listing(root) if early is not None else None
-        session.early_listing = listed if isinstance(listed, Listing) else None
         return session
 
 

@@ -72,18 +72,19 @@ def reviewed_scan(
     service: str = "",
     *,
     pending: worktree.PendingState | None = None,
-    listing: git_listing.Listing | None = None,
 ) -> ReviewedScan:
     """Scan, with the tree's state taken first: a change during the scan is caught at signing.
 
     `service` ("" = the whole repository) limits the evidence to the code that service ships.
     `pending`: the state, started earlier for this scan (`worktree.PendingState`): a state
     taken earlier is only older than the scan after it, which signing then refuses if
-    anything moved, never the other way. `listing`: the tree as git listed it for the scan,
-    taken only when `pending`'s git had exited before that listing started (a state no newer
-    than the tree the scan sees); otherwise the scan lists the tree itself, or takes the
-    listing its service was found from here, after the state (the walker's scan process:
-    one listing fewer).
+    anything moved, never the other way.
+
+    The scan takes the listing the repository's services were found from in this view (the
+    command's: `status` and `mark` find them after the state's git, open_session; else a view
+    of this call's own, where they are found below, after the state) when it started once the
+    state's git had answered: a state no newer than the tree the scan sees, one listing fewer.
+    Any other listing is left, and the scan lists the tree itself.
     """
     import time
 
@@ -91,18 +92,15 @@ def reviewed_scan(
     from golive_tui.core.services import once
     from golive_tui.core.services.choice import service_for
 
-    exited = pending.exited_at if pending is not None else None
-    if listing is not None and (exited is None or listing.started_at < exited):
-        listing = None  # listed before the state's git was done: the scan lists afresh
     state = pending.finish(RECORDS) if pending is not None else tree_now(repo_root)
-    taken = time.monotonic()  # the state's git has answered by now (tree_now, finish)
-    # Within a view (a command's, else one of this call's own), the listing the service is
-    # found from below is kept: started after the state, it can serve the scan.
+    # When the state's git had answered (None: it never did, and no listing is taken).
+    done = pending.exited_at if pending is not None else time.monotonic()
     view = contextlib.nullcontext() if once.seen is not None else once.one_view()
     with view:
         shipped = service_for(repo_root, service)
-        found = once.take_listing(repo_root) if listing is None and shipped is not None else None
-    if isinstance(found, git_listing.Listing) and found.started_at >= taken:
+        found = once.take_listing(repo_root)
+    listing = None
+    if isinstance(found, git_listing.Listing) and done is not None and found.started_at >= done:
         listing = found
     report = memo_scan(repo_root, progress=progress, service=shipped, listing=listing)
     return ReviewedScan(report, state)

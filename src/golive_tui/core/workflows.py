@@ -20,7 +20,7 @@ from golive_tui.core.checklist.library import (
 )
 from golive_tui.core.draft import Draft, DraftStore, with_current_ids
 from golive_tui.core.git.config import identity
-from golive_tui.core.git.listing import Listing, worktree_root
+from golive_tui.core.git.listing import worktree_root
 from golive_tui.core.git.release import resolve_release
 from golive_tui.core.git.runner import git_checked
 from golive_tui.core.model import Checklist, DetectorResult
@@ -532,10 +532,6 @@ class Session:
     # The state of the working tree the first `scan` takes, started as the session opened
     # (commands/status.py `open_session(..., scans=True)`); taken once.
     early_state: worktree.PendingState | None = field(default=None, repr=False, compare=False)
-    # The listing the session's services were found from, after that state's git had exited:
-    # the first `scan` takes it instead of listing the tree again (reviewed_scan checks the
-    # order); taken once.
-    early_listing: Listing | None = field(default=None, repr=False, compare=False)
 
     @staticmethod
     def open(
@@ -603,8 +599,7 @@ class Session:
 
     def scan(self, progress: Callable[[Progress], None] | None = None) -> ReviewedScan:
         pending, self.early_state = self.early_state, None
-        listing, self.early_listing = self.early_listing, None
-        return reviewed_scan(self.root, progress, self.service, pending=pending, listing=listing)
+        return reviewed_scan(self.root, progress, self.service, pending=pending)
 
     def assess(self, draft: Draft | None, report: ScanReport | ReviewedScan | None) -> Assessment:
         results: dict[str, DetectorResult] = (

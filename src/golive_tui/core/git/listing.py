@@ -314,7 +314,7 @@ class Listing:
         #: When git was started (time.monotonic): a tree state whose git had exited before
         #: this is no newer than what this listing saw (worktree.PendingState.exited_at).
         self.started_at = time.monotonic()
-        self.include_vendor = include_vendor
+        self.include_vendor = include_vendor  # whether git's listing keeps vendor/
         # vendor/ is usually most of a Go repository's files: let git drop it, in C.
         spec = [] if include_vendor else ["--", ":(exclude,glob)**/vendor/**"]
         self._procs: tuple[subprocess.Popen[bytes], subprocess.Popen[bytes]] | None = None
@@ -364,7 +364,6 @@ class Listing:
             ls_files = start(loc.root, ["ls-files", "-s", "-z", *spec], spool=True)
             self._procs = (status, ls_files)
         self._raw: tuple[bytes, bytes] | None = None
-        self._include_vendor = include_vendor
         self._ls_raw: bytes | None = None  # git's ls-files output, once read ahead
         self._index: IndexParts | None = None  # and its records (`read_index`)
 
@@ -381,7 +380,7 @@ class Listing:
         if self._procs is None or self._ls_raw is not None:
             return
         self._ls_raw = collect(self._procs[1], "ls-files", timeout=GIT_TIMEOUT)
-        self._index = _index_parts(self._ls_raw, self._include_vendor)
+        self._index = _index_parts(self._ls_raw, self.include_vendor)
 
     def raw(self) -> tuple[bytes, bytes]:
         """`git status` and `git ls-files` output as git printed it (the scan memo's key)."""
@@ -404,7 +403,7 @@ class Listing:
         if not self.loc.is_git:
             return _plain_directory(self.loc.root, include_vendor=include_vendor)
         status_raw, ls_raw = self.raw()
-        index = self._index if include_vendor == self._include_vendor else None
+        index = self._index if include_vendor == self.include_vendor else None
         return _parse_listing(self.loc, status_raw, ls_raw, include_vendor, index)
 
 

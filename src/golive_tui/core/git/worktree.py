@@ -225,11 +225,13 @@ class PendingState:
         self._reaped = False  # whether `wait` reaped git (then only `_answer` remains)
 
     def wait(self, timeout: float = 60) -> None:
-        """Collect git's answer now (read by `finish`), and note when it had exited."""
+        """Collect git's answer now (read by `finish`), and note when it had exited; once."""
         import time
 
         from golive_tui.core.git.runner import GitError, communicate
 
+        if self._reaped:
+            return
         self._reaped = True
         try:
             raw, _ = communicate(self._proc, "status", timeout=timeout)
@@ -253,18 +255,10 @@ class PendingState:
 
     def finish(self, *exclude: str, timeout: float = 60) -> TreeState | None:
         """The state (`tree_state`), once git has answered; None when it could not."""
-        from golive_tui.core.git.runner import GitError, communicate
-
+        self.wait(timeout)
         raw = self._answer
         if raw is None:
-            if self._reaped:
-                return None  # git failed or ran out of time when `wait` asked
-            try:
-                raw, _ = communicate(self._proc, "status", timeout=timeout)
-            except GitError:
-                return None
-            if self._proc.returncode != 0:
-                return None
+            return None  # git failed or ran out of time
         found = parse_status(raw)
         if exclude:  # a path is left out when it is the folder itself or lies below it
             prefixes = tuple(f"{e.rstrip('/')}/" for e in exclude)

@@ -60,7 +60,7 @@ def memo_scan(
     options += (repr(service),)
     if only is not None or registry is not None or all_code:
         options += (tuple(only or ()), registry[0] if registry else "", all_code)
-    slot = ReportMemo.for_scan(loc, options, vendor=vendor) if loc.is_git else None
+    slot = ReportMemo.for_options(loc, options, vendor=vendor) if loc.is_git else None
     if slot is not None:
         report = slot.report(listing, started, located)
         if report is not None:
@@ -82,7 +82,7 @@ def memo_scan(
     )
     # The tree checked first: git's second listing is let go before the report is encoded.
     if slot is not None and after and slot.still(after.pop()) and info.memoizable:
-        slot.keep(report, info.pairs)
+        slot.keep_value(report, info.pairs)
     return report
 
 
@@ -175,18 +175,11 @@ class ReportMemo(SlotMemo):
 
     suffix = ".report"
 
-    @classmethod
-    def for_scan(
-        cls, loc: git_listing.Location, options: tuple[object, ...], *, vendor: bool
-    ) -> ReportMemo | None:
-        """The slot for these options, its stored report read; None when memos cannot be used."""
-        return cls.for_options(loc, options, vendor=vendor)
-
     def report(
         self, listing: git_listing.Listing, started: float, located: float
     ) -> ScanReport | None:
         """The stored report on a hit, with this run's counters; None on a miss (the key is
-        kept for `keep`)."""
+        kept for `keep_value`)."""
         listing.raw()
         listed = time.perf_counter()
         report = self.answer_value(listing)
@@ -211,10 +204,6 @@ class ReportMemo(SlotMemo):
             parsed_go_files=0,
         )
         return report._replace(stats=stats)
-
-    def keep(self, report: ScanReport, pairs: int) -> None:
-        """Remember `report` under the key `report()` computed."""
-        self.keep_value(report, pairs)
 
 
 def _prune(folder: Path, suffix: str) -> None:
