@@ -84,6 +84,26 @@ async def test_move_with_keys(repo: Path) -> None:
         assert walker.items.current_id == "shutdown.drain"
 
 
+@pytest.mark.parametrize("size", [SIZE, (120, 12)])
+async def test_cursor_moves_draw_what_a_whole_repaint_draws(
+    repo: Path, size: tuple[int, int]
+) -> None:
+    """A move repaints only the rows it changes (the one left, the one reached): the screen
+    must then read as it does after repainting the whole list - at 12 rows, moves that
+    scroll the list too."""
+    app = GoliveApp(make_deps(repo))
+    async with app.run_test(size=size) as pilot:
+        walker = await started(app, pilot)
+        count = walker.items.option_count
+        for keys in (["j"], ["j", "j"], ["k"], ["j"] * count, ["k"] * count, ["G"], ["g"]):
+            await pilot.press(*keys)
+            await pilot.pause()
+            drawn = app.export_screenshot()
+            walker.items.refresh()
+            await pilot.pause()
+            assert app.export_screenshot() == drawn, keys
+
+
 async def test_toggle_done_and_back_autosaves(repo: Path) -> None:
     app = GoliveApp(make_deps(repo))
     async with app.run_test(size=SIZE) as pilot:
