@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.conftest import RepoFactory
@@ -314,6 +315,43 @@ def test_cli_services_and_scan_service(
     out = capsys.readouterr().out
     assert "outside every service: 5 package(s)" in out
     assert cli.main(["scan", str(root), "--service", "orders", "--all-code"]) == 2
+
+
+def test_scan_of_one_service_lists_the_tree_once(
+    make_repo: RepoFactory, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`scan --service NAME` scans the tree as git listed it to find the services (one
+    `git status` with its untracked walk, not two, writing back the stat data it refreshed as
+    `golive scan` does), and prints what a scan of its own gives."""
+    from golive_tui.core.git import listing as git_listing
+
+    def document(text: str) -> dict[str, object]:
+        doc = json.loads(text)
+        for counter in ("seconds", "timings", "cache_hits", "files_read", "parsed_go_files"):
+            doc["stats"].pop(counter, None)  # how it was computed, not what it found
+        return dict(doc)
+
+    root = make_repo(MONOREPO)
+    argv = ["scan", str(root), "--service", "orders", "--format", "json"]
+    assert cli.main([*argv, "--no-cache"]) == 0
+    fresh = document(capsys.readouterr().out)
+    walks: list[bool] = []  # per listing: whether it walks untracked files
+    refreshed: list[bool] = []
+    real = git_listing.Listing.__init__
+
+    def listing(self: git_listing.Listing, *args: Any, **kwargs: Any) -> None:
+        walks.append(bool(kwargs.get("untracked", True)))
+        if walks[-1]:
+            refreshed.append(bool(kwargs.get("refresh_index")))
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(git_listing.Listing, "__init__", listing)
+    for _ in range(2):  # the memo missing, then answering
+        walks.clear()
+        assert cli.main(argv) == 0
+        assert document(capsys.readouterr().out) == fresh
+        assert walks.count(True) == 1
+    assert refreshed == [True, True]
 
 
 def test_no_service_in_a_library(make_repo: RepoFactory, tmp_path: Path) -> None:

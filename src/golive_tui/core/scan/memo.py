@@ -107,8 +107,13 @@ def scan_json(
     commit: str | None = None,
     service: Service | None = None,
     all_code: bool = False,
+    listing: git_listing.Listing | None = None,
 ) -> str:
-    """`golive scan --format json`'s text: from the memo when every input is unchanged."""
+    """`golive scan --format json`'s text: from the memo when every input is unchanged.
+
+    `listing`: the tree as git listed it a moment ago to find the services (`scan --service`,
+    listed with `refresh_index` as here), used when it lists what this scan would (the same
+    repository and vendor setting); else the tree is listed now."""
     started = time.perf_counter()
     if commit is not None or not use_cache:
         from golive_tui.core.scan.engine import scan
@@ -129,7 +134,8 @@ def scan_json(
     config = _config(loc.root)
     vendor = include_vendor or bool(config is not None and config.scan.include_vendor)
     spare = spare_core()  # before git starts: is there a core for git and one for this?
-    listing = git_listing.Listing(loc, include_vendor=vendor, refresh_index=True)
+    if listing is None or listing.loc.root != loc.root or listing.include_vendor != vendor:
+        listing = git_listing.Listing(loc, include_vendor=vendor, refresh_index=True)
     options = (str(loc.root), loc.shallow, tuple(only or ()), include_vendor, vendor, repr(service))
     memo = Memo.open(loc, (*options, all_code), vendor=vendor) if loc.is_git else None
     warmed = None

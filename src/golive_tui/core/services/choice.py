@@ -27,26 +27,28 @@ class ServiceChoiceError(GoliveError):
     """No service, or an unknown one, named where one is needed (a usage error: exit 2)."""
 
 
-def services_of(root: Path) -> ServiceMap:
-    """The repository's services (discovery, or what `.golive/config.toml` declares)."""
+def services_of(root: Path, *, refresh_index: bool = False) -> ServiceMap:
+    """The repository's services (discovery, or what `.golive/config.toml` declares).
+    `refresh_index`: as `found.services_found`."""
     from golive_tui.core.services.found import services_found
 
     seen = once.seen
     if seen is None:
-        return services_found(root)
+        return services_found(root, refresh_index=refresh_index)
     key = Path(root).resolve()
     found = seen.get(key)
     if not isinstance(found, ServiceMap):
-        found = seen[key] = services_found(root)
+        found = seen[key] = services_found(root, refresh_index=refresh_index)
     return found
 
 
-def service_named(root: Path, name: str) -> Service:
+def service_named(root: Path, name: str, *, refresh_index: bool = False) -> Service:
     """The service `scan --service NAME` and `routes --service NAME` read the code of; a name
-    the repository does not have is a ServiceError naming the ones it has (exit 2)."""
+    the repository does not have is a ServiceError naming the ones it has (exit 2).
+    `refresh_index`: as `found.services_found`."""
     from golive_tui.core.services.scope import ServiceError
 
-    services = services_of(root)
+    services = services_of(root, refresh_index=refresh_index)
     try:
         return services.get(name)
     except KeyError:

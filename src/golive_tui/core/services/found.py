@@ -37,12 +37,15 @@ class FoundMemo(SlotMemo):
     suffix = ".services"
 
 
-def services_found(root: Path) -> ServiceMap:
-    """`discover.discover(root)`: from the memo when the tree and golive are unchanged."""
+def services_found(root: Path, *, refresh_index: bool = False) -> ServiceMap:
+    """`discover.discover(root)`: from the memo when the tree and golive are unchanged.
+
+    `refresh_index`: git writes back the stat data its status refreshed (`golive scan`'s own
+    listing does, and `scan --service` scans from this one)."""
     loc = git_listing.locate(Path(root))
     config = memo._config(loc.root)  # None without a config file: its parser not imported
     vendor = bool(config is not None and config.scan.include_vendor)
-    listing = git_listing.Listing(loc, include_vendor=vendor)
+    listing = git_listing.Listing(loc, include_vendor=vendor, refresh_index=refresh_index)
     once.keep_listing(loc.root, listing)
     options = ("services", FORMAT, str(loc.root), loc.shallow, vendor)
     slot = FoundMemo.for_options(loc, options, vendor=vendor) if loc.is_git else None
