@@ -145,6 +145,33 @@ def test_each_service_has_its_own_draft_record_and_gate(
     assert "ops.runbook" in capsys.readouterr().out
 
 
+def test_the_gate_of_every_service_resolves_who_may_sign_once(
+    mono: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Who may sign is the repository's: one trust root for every service's gate, the same
+    verdicts as gating each service alone."""
+    from golive_tui.core.record import signing
+
+    answer(mono, "orders", "v1.0.0", RUNBOOK_DONE)
+    assert cli("sign", "--service", "orders") == 0
+    assert cli("sign", "--service", "payments") == 0
+    alone = [cli("gate", "--service", s, "--format", "json") for s in ("orders", "payments")]
+    capsys.readouterr()
+    resolved: list[object] = []
+    real = signing.resolve_trust
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        resolved.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(signing, "resolve_trust", counting)
+    assert cli("gate", "--format", "json") == 1
+    data = json.loads(capsys.readouterr().out)
+    assert len(resolved) == 1
+    assert [s["passed"] for s in data["services"]] == [code == 0 for code in alone] == [True, False]
+    assert data["services"][0]["trust"] == data["services"][1]["trust"]
+
+
 def test_one_service_of_several_must_be_named(
     mono: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -498,9 +525,9 @@ def test_a_command_finds_the_services_once_and_the_next_command_afresh(
     found: list[Path] = []
     real = found_mod.services_found
 
-    def counting(root: Path) -> Any:
+    def counting(root: Path, **kwargs: Any) -> Any:
         found.append(Path(root))
-        return real(root)
+        return real(root, **kwargs)
 
     monkeypatch.setattr(found_mod, "services_found", counting)
     assert cli("status", "--service", "orders") == 0

@@ -55,9 +55,13 @@ def run(args: argparse.Namespace) -> int:
     from golive_tui.core.record.export.markdown import outcome_markdown
     from golive_tui.core.record.export.sarif import outcome_sarif
     from golive_tui.core.record.gate import evaluate_gate, repo_root
+    from golive_tui.core.record.signing import resolve_trust
 
     root = repo_root(repo_path(args))
     scopes = service_scopes(args, root)
+    # Who may sign is the repository's, not a service's: resolved once for every service's
+    # gate (~8 git processes each: moby's three services, ~60 ms).
+    trust = resolve_trust(root, args.trust_ref)
     outcomes = []
     for scope in scopes:
         outcome = evaluate_gate(
@@ -66,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
             profile=args.profile,
             trust_ref=args.trust_ref,
             service=scope,
+            trust=trust,
         )
         if args.since_record:
             from golive_tui.core.workflows import gate_since_record

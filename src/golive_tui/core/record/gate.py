@@ -102,11 +102,15 @@ def evaluate_gate(
     today: dt.date | None = None,
     trust_ref: str | None = None,
     service: str = "",
+    trust: Any = None,
 ) -> GateOutcome:
-    """The gate of one release of one service (`service` "" = the repository is one service)."""
+    """The gate of one release of one service (`service` "" = the repository is one service).
+    `trust`: the signing.TrustRoot already resolved for `trust_ref` (the gate of every
+    service resolves it once), else resolved here."""
     from golive_tui.core.record.signing import resolve_trust
 
-    trust = resolve_trust(root, trust_ref)
+    if trust is None:
+        trust = resolve_trust(root, trust_ref)
     trust_warnings = (trust.changed,) if trust.changed else ()
     rel = resolve_release(root, release, service)
     path = record_path(root, rel, service)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from golive_tui.core.git.config import user_config
-from golive_tui.core.git.runner import git_bytes, git_out
+from golive_tui.core.git.runner import git_bytes, git_out, git_run
 from golive_tui.core.record.signing.programs import ssh_program
 
 LOCAL_ALLOWED_SIGNERS = Path(".golive") / "allowed_signers"
@@ -142,14 +142,25 @@ def _ref_commit(repo_root: Path, ref: str) -> str:
 
 
 def _default_ref(repo_root: Path) -> tuple[str, str]:
-    for ref in DEFAULT_TRUST_REFS:
-        commit = _ref_commit(repo_root, ref)
-        if commit:
-            if ref == "origin/HEAD":
-                target = git_out(repo_root, "symbolic-ref", "-q", "refs/remotes/origin/HEAD")
-                name = (target or "").strip().removeprefix("refs/remotes/")
-                ref = name or ref
-            return ref, commit
+    """The first of DEFAULT_TRUST_REFS that names a commit, and that commit ("" when none).
+
+    One `git cat-file --batch-check` resolves every candidate as `rev-parse --verify` resolves
+    it (`REF^{commit}`, the same lookup): asked one by one, a clone without origin/HEAD cost
+    five git processes, ~4 ms each, on every command that verifies a record (the gate of three
+    services: fifteen)."""
+    names = "".join(f"{ref}^{{commit}}\n" for ref in DEFAULT_TRUST_REFS)
+    proc = git_run(repo_root, "cat-file", "--batch-check", input=names)
+    answers = proc.stdout.splitlines() if proc is not None and proc.returncode == 0 else []
+    for ref, answer in zip(DEFAULT_TRUST_REFS, answers, strict=False):
+        parts = answer.split()
+        if len(parts) != 3 or parts[1] != "commit":
+            continue  # "<name> missing" (or ambiguous): not this one
+        commit = parts[0]
+        if ref == "origin/HEAD":
+            target = git_out(repo_root, "symbolic-ref", "-q", "refs/remotes/origin/HEAD")
+            name = (target or "").strip().removeprefix("refs/remotes/")
+            ref = name or ref
+        return ref, commit
     return "", ""
 
 
