@@ -70,7 +70,13 @@ def test_the_state_starts_before_the_opening_and_is_read_before_the_scan_lists(
         state, listing = session.early_state, once.listed.get(repo.resolve())
         assert state is not None and isinstance(listing, git_listing.Listing)
         assert state.exited_at is not None and listing.started_at >= state.exited_at
+        located: list[Path] = []
+        real_locate = git_listing._locate
+        monkeypatch.setattr(
+            git_listing, "_locate", lambda where: located.append(where) or real_locate(where)
+        )
         scanned = session.scan()
+        assert located == []  # the listing's own location: git is not asked where it is again
         assert session.early_state is None and not once.listed  # taken once
     assert events.count("tree listed") == 1  # the services' listing served the scan
     assert "state started" not in events[1:]  # the scan took it, it did not take another
