@@ -14,10 +14,13 @@ scan, checklist and draft store, and times three paints from the moment the proc
 
 While the scan runs a down-arrow key is sent every 50 ms (through the driver, as a terminal
 sends one); "cursor" is the slowest time from a key to the paint that shows the moved
-highlight, "keys" how many were sent during the scan.
+highlight, "keys" how many were sent during the scan. Once the scan is rendered, `--moves`
+(25) more keys are sent one at a time, each once the last one's move was painted: "moves" is
+their median key-to-paint (a key pressed while nothing else runs: what walking the list
+costs).
 
     .venv/bin/python bench/walker_bench.py [REPO|sample|moby|moby8 ...] [--runs N]
-        [--golive PATH] [--size 120x40]
+        [--golive PATH] [--size 120x40] [--moves 25]
 
 `moby` is /tmp/repos/moby; `moby8` an 8x monorepo built from it in /tmp at the first use (eight
 copies of its tracked files outside vendor/, one commit; never committed anywhere). `sample` (the
@@ -73,6 +76,7 @@ ROWS = (
     "cpu>first_screen",
     "cpu>done",
     "cursor",
+    "moves",
     "cpu",
 )
 
@@ -81,7 +85,12 @@ ROWS = (
 
 
 def child(
-    repo: str, started_ns: int, size: tuple[int, int], scan_start: str = "auto", service: str = ""
+    repo: str,
+    started_ns: int,
+    size: tuple[int, int],
+    scan_start: str = "auto",
+    service: str = "",
+    moves: int = 0,
 ) -> None:
     """One walk in this process; prints its milestones as JSON, seconds since `started_ns`."""
     if scan_start != "auto":
@@ -107,7 +116,7 @@ def child(
         walk.build_deps(session) if scan is None else walk.build_deps(session, (), scan)
     )
     marks: dict[str, float] = {"app": (app_ns - started_ns) / 1e9}
-    asyncio.run(_drive(app, marks, started_ns, size))
+    asyncio.run(_drive(app, marks, started_ns, size, moves))
     usage = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     marks["cpu"] = usage.ru_utime + usage.ru_stime + kids.ru_utime + kids.ru_stime
@@ -163,7 +172,9 @@ def _early_scan(repo: str, scope: str = "") -> Any:
     return ScanApart(worktree_root(Path(repo)), scope) if idle_core() else None
 
 
-async def _drive(app: Any, marks: dict[str, float], started_ns: int, size: tuple[int, int]) -> None:
+async def _drive(
+    app: Any, marks: dict[str, float], started_ns: int, size: tuple[int, int], moves: int = 0
+) -> None:
     from textual import events
 
     from golive_tui.tui.screens.walker import WalkerScreen
@@ -232,6 +243,21 @@ async def _drive(app: Any, marks: dict[str, float], started_ns: int, size: tuple
         marks["keys"] = len(waits)
         marks["cursor"] = max(waits, default=0.0)
         await app.workers.wait_for_complete()
+        waits.clear()
+        last = walker.items.option_count - 1
+        for _ in range(moves):  # one key at a time, each once the last one's move was painted
+            if walker.items.highlighted in (None, last):
+                break
+            key = events.Key("down", None)
+            key.set_sender(app)
+            keys.append(now())
+            app._driver.send_message(key)
+            settle = time.monotonic() + 5
+            while keys and time.monotonic() < settle:
+                await asyncio.sleep(0.001)
+            if keys:
+                sys.exit("a cursor move was not painted within 5 s")
+        marks["moves"] = statistics.median(waits) if waits else 0.0
 
 
 # ---------------------------------------------------------------------- repositories
@@ -286,7 +312,7 @@ def python_of(path: str) -> str:
 
 
 def one_run(
-    python: str, repo: Path, size: str, scan_start: str = "auto", service: str = ""
+    python: str, repo: Path, size: str, scan_start: str = "auto", service: str = "", moves: int = 0
 ) -> dict[str, float]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     started = time.monotonic_ns()
@@ -294,6 +320,7 @@ def one_run(
         [
             *(python, __file__, "--child", str(repo), "--started", str(started)),
             *("--size", size, "--scan-start", scan_start, "--service", service),
+            *("--moves", str(moves)),
         ],
         check=False,
         capture_output=True,
@@ -336,7 +363,8 @@ def report(repo: Path, runs: dict[str, list[dict[str, float]]]) -> None:
                 line += f"  {statistics.median(pairs):.2f}"
         print(line)
     keys = [int(r.get("keys", 0)) for label in labels for r in runs[label]]
-    print(f"(cursor: slowest key-to-paint while scanning; {min(keys)}-{max(keys)} keys a run)")
+    print(f"(cursor: slowest key-to-paint while scanning; {min(keys)}-{max(keys)} keys a run;")
+    print(" moves: median key-to-paint of keys sent once the scan was rendered)")
 
 
 def main() -> None:
@@ -356,12 +384,18 @@ def main() -> None:
     parser.add_argument(
         "--service", default="", help="walk one service, as `golive walk --service NAME` does"
     )
+    parser.add_argument(
+        "--moves",
+        type=int,
+        default=25,
+        help="cursor moves timed once the scan is rendered (0: none)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--started", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     width, height = (int(n) for n in args.size.split("x"))
     if args.child:
-        child(args.child, args.started, (width, height), args.scan_start, args.service)
+        child(args.child, args.started, (width, height), args.scan_start, args.service, args.moves)
         return
     installs = {"A (this)": sys.executable}
     if args.golive:
@@ -382,7 +416,9 @@ def main() -> None:
         for _ in range(args.runs):
             for label, python in installs.items():
                 state.activate(keys[label])
-                runs[label].append(one_run(python, repo, args.size, args.scan_start, args.service))
+                runs[label].append(
+                    one_run(python, repo, args.size, args.scan_start, args.service, args.moves)
+                )
         state.activate(keys[next(iter(installs))])
         report(repo, runs)
 
