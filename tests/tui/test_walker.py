@@ -103,9 +103,12 @@ async def test_cursor_moves_draw_what_a_whole_repaint_draws(
     async with app.run_test(size=size) as pilot:
         walker = await started(app, pilot)
         count = walker.items.option_count
-        for keys in (["j"], ["j", "j"], ["k"], ["j"] * count, ["k"] * count, ["G"], ["g"]):
+        moves = (["j"], ["j", "j"], ["k"], ["j"] * count, ["k"] * count, ["end"], ["home"], ["g"])
+        for keys in moves:
             await pilot.press(*keys)
             await pilot.pause()
+            if keys[0] in ("end", "home"):
+                assert walker.items.highlighted == (count - 1 if keys[0] == "end" else 0)
             drawn = rows(walker.items)
             walker.items.refresh()  # the line cache dropped: every row drawn afresh
             assert rows(walker.items) == drawn, keys
