@@ -17,7 +17,9 @@ sends one); "cursor" is the slowest time from a key to the paint that shows the 
 highlight, "keys" how many were sent during the scan. Once the scan is rendered, `--moves`
 (25) more keys are sent one at a time, each once the last one's move was painted: "moves" is
 their median key-to-paint (a key pressed while nothing else runs: what walking the list
-costs).
+costs); then as many space keys on one item (done, then not done again: each saves the
+draft, assesses and redraws): "answers" is their median key-to-paint, to the paint whose
+item row shows the new state.
 
     .venv/bin/python bench/walker_bench.py [REPO|sample|moby|moby8 ...] [--runs N]
         [--golive PATH] [--size 120x40] [--moves 25]
@@ -77,6 +79,7 @@ ROWS = (
     "cpu>done",
     "cursor",
     "moves",
+    "answers",
     "cpu",
 )
 
@@ -186,6 +189,8 @@ async def _drive(
     keys: list[float] = []  # when each unanswered key was sent
     waits: list[float] = []
     state = {"highlighted": None}
+    answer: dict[str, Any] = {"sent": None, "row": None}  # a space key not yet painted
+    answered: list[float] = []
     display = app._display
 
     def rows(walker: Any) -> list[str]:
@@ -214,6 +219,11 @@ async def _drive(
             marks["cpu>done"] = time.process_time()
             marks.setdefault("first_evidence", t)
         highlighted = screen.items.highlighted
+        if answer["sent"] is not None and highlighted is not None:
+            row = str(screen.items.get_option_at_index(highlighted).prompt)
+            if row != answer["row"]:
+                answered.append(t - answer["sent"])
+                answer["sent"] = None
         if highlighted != state["highlighted"]:
             state["highlighted"] = highlighted
             if keys:
@@ -258,6 +268,21 @@ async def _drive(
             if keys:
                 sys.exit("a cursor move was not painted within 5 s")
         marks["moves"] = statistics.median(waits) if waits else 0.0
+        for _ in range(moves):  # space: done, then not done, each once the last was painted
+            current = walker.items.highlighted
+            if current is None:
+                break
+            answer["row"] = str(walker.items.get_option_at_index(current).prompt)
+            key = events.Key("space", " ")
+            key.set_sender(app)
+            answer["sent"] = now()
+            app._driver.send_message(key)
+            settle = time.monotonic() + 5
+            while answer["sent"] is not None and time.monotonic() < settle:
+                await asyncio.sleep(0.001)
+            if answer["sent"] is not None:
+                sys.exit("an answer was not painted within 5 s")
+        marks["answers"] = statistics.median(answered) if answered else 0.0
 
 
 # ---------------------------------------------------------------------- repositories
@@ -364,7 +389,7 @@ def report(repo: Path, runs: dict[str, list[dict[str, float]]]) -> None:
         print(line)
     keys = [int(r.get("keys", 0)) for label in labels for r in runs[label]]
     print(f"(cursor: slowest key-to-paint while scanning; {min(keys)}-{max(keys)} keys a run;")
-    print(" moves: median key-to-paint of keys sent once the scan was rendered)")
+    print(" moves, answers: median key-to-paint of down and space keys once the scan was rendered)")
 
 
 def main() -> None:

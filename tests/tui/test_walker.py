@@ -12,8 +12,7 @@ import pytest
 from rich.cells import cell_len
 from rich.segment import Segment
 from textual.geometry import Region
-from textual.widget import Widget
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, OptionList
 
 from golive_tui.core.draft import DraftStore
 from golive_tui.core.model import Source, State
@@ -23,6 +22,7 @@ from golive_tui.tui.screens.help import HelpScreen
 from golive_tui.tui.screens.summary import SummaryScreen
 from golive_tui.tui.screens.walker import WalkerScreen, editor_command
 from golive_tui.tui.widgets.detail import Excerpt, ItemDetail
+from golive_tui.tui.widgets.section_list import SectionList
 from golive_tui.tui.widgets.summary_bar import SummaryBar
 from tests.tui.fakes import ME, FakeScan, RecordingSaver, make_deps
 
@@ -88,30 +88,39 @@ async def test_move_with_keys(repo: Path) -> None:
 
 
 @pytest.mark.parametrize("size", [SIZE, (120, 12)])
-async def test_cursor_moves_draw_what_a_whole_repaint_draws(
+async def test_moves_and_answers_draw_what_a_whole_repaint_draws(
     repo: Path, size: tuple[int, int]
 ) -> None:
-    """A move repaints only the rows it changes (the one left, the one reached): the list's
-    rows as drawn (from its line cache) must then be the rows it draws afresh - at 12 rows,
-    moves that scroll the list too. (The list alone: the detail beside it may still be
-    drawing an excerpt.)"""
+    """The lists repaint only the rows a key changes (a move: the row left and the row
+    reached; an answer: its item's row and its sections' counts): each list's rows as drawn
+    must then be the rows it draws with every cache dropped - at 12 rows, moves that scroll
+    the list too. (The lists alone: the detail beside them may still be drawing an excerpt.)"""
 
-    def rows(items: Widget) -> list[list[Segment]]:
-        return [list(strip) for strip in items.render_lines(Region(0, 0, *items.outer_size))]
+    def rows(rows_list: OptionList) -> list[list[Segment]]:
+        region = Region(0, 0, *rows_list.outer_size)
+        return [list(strip) for strip in rows_list.render_lines(region)]
+
+    def afresh(rows_list: OptionList) -> list[list[Segment]]:
+        rows_list._clear_caches()  # OptionList's own: every prompt and row drawn again
+        return rows(rows_list)
 
     app = GoliveApp(make_deps(repo))
     async with app.run_test(size=size) as pilot:
         walker = await started(app, pilot)
+        sections = walker.query_one(SectionList)
         count = walker.items.option_count
-        moves = (["j"], ["j", "j"], ["k"], ["j"] * count, ["k"] * count, ["end"], ["home"], ["g"])
-        for keys in moves:
+        keys_pressed = (
+            *(["j"], ["j", "j"], ["k"], ["j"] * count, ["k"] * count, ["end"], ["home"], ["g"]),
+            *(["space"], ["j", "space"], ["space"], ["u"], ["k", "space"]),
+        )
+        for keys in keys_pressed:
             await pilot.press(*keys)
             await pilot.pause()
             if keys[0] in ("end", "home"):
                 assert walker.items.highlighted == (count - 1 if keys[0] == "end" else 0)
-            drawn = rows(walker.items)
-            walker.items.refresh()  # the line cache dropped: every row drawn afresh
-            assert rows(walker.items) == drawn, keys
+            for rows_list in (walker.items, sections):
+                drawn = rows(rows_list)
+                assert afresh(rows_list) == drawn, (keys, rows_list.id)
 
 
 async def test_toggle_done_and_back_autosaves(repo: Path) -> None:

@@ -198,10 +198,12 @@ class WalkView(Screen[None]):
         self.items.show(views)
         noun = "item" if len(views) == 1 else "items"
         subtitle = self._subtitle()
-        self.items.border_title = literal(
-            f"{len(views)} {noun}" + (f" · {subtitle}" if subtitle else ""), multiline=False
+        self.items.set_titles(
+            literal(
+                f"{len(views)} {noun}" + (f" · {subtitle}" if subtitle else ""), multiline=False
+            ),
+            literal(self.carry_plan.headline() if self.carry_plan else ""),
         )
-        self.items.border_subtitle = literal(self.carry_plan.headline() if self.carry_plan else "")
 
     def _subtitle(self) -> str:
         """The search first (it is what the user is typing), then a filter other than all."""

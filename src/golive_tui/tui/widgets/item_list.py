@@ -2,50 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
-from textual.geometry import Region
-from textual.reactive import reactive
-from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from golive_tui.core.assess import ItemView
 from golive_tui.core.model import Priority, State
 from golive_tui.tui.present import item_row
+from golive_tui.tui.widgets.rows import RowList
 
 #: What an item's row shows: its state, expired waiver, applicability, score, title, priority.
 RowKey = tuple[State, bool, bool, int | None, str, Priority]
 
 
-class ItemList(OptionList):
+class ItemList(RowList):
     """Rebuilt from item views on every change, keeping the highlighted item where it was."""
 
     _rows: tuple[tuple[str, RowKey], ...] = ()
-
-    # OptionList repaints every visible row when the highlight moves; only the row it left
-    # and the row it reached change. Every cursor move repainted the list's ~37 rows, ~11 ms
-    # of moby's ~80 ms from key to paint (the detail beside it is what changes).
-    highlighted: reactive[int | None] = reactive(None, repaint=False)
-    _left: int | None = None  # the row the highlight is on (to repaint when it leaves)
-
-    def watch_highlighted(self, highlighted: int | None) -> None:
-        super().watch_highlighted(highlighted)
-        self._repaint_rows(self._left, highlighted)
-        self._left = highlighted
-
-    def _repaint_rows(self, *indexes: int | None) -> None:
-        """Mark the rows of these options dirty (in content coordinates, as shown now)."""
-        # OptionList's line map is its own (`_index_to_line`, `_heights`): without it, the
-        # whole list is repainted, as OptionList itself does.
-        lines = getattr(self, "_index_to_line", None)
-        heights = getattr(self, "_heights", None)
-        if not isinstance(lines, Mapping) or not isinstance(heights, Mapping):
-            self.refresh()
-            return
-        top, width = self.scroll_offset.y, self.scrollable_content_region.width
-        for index in indexes:
-            if index is not None and index in lines:
-                self.refresh(Region(0, lines[index] - top, width, heights[index]))
 
     def show(self, views: Sequence[ItemView], keep: str | None = None) -> None:
         rows = tuple((v.item.id, _row_key(v)) for v in views)

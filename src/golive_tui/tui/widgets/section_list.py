@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from textual.content import Content
-from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from golive_tui.core.assess import ItemView
 from golive_tui.core.model import Section
 from golive_tui.core.text import printable
 from golive_tui.tui.present import progress_of
+from golive_tui.tui.widgets.rows import RowList
 
 ALL = "__all__"
 
 
-class SectionList(OptionList):
+class SectionList(RowList):
     _counts: list[tuple[str, str, int, int]] = []  # noqa: RUF012 (replaced, never mutated)
 
     def show(self, sections: Sequence[Section], views: Sequence[ItemView]) -> None:
@@ -30,6 +30,14 @@ class SectionList(OptionList):
             for section in sections
         ]
         if counts == self._counts:
+            return
+        if [c[1] for c in counts] == [c[1] for c in self._counts]:
+            # The same sections: each changed count is its row's new prompt (an answer
+            # changes one or two), not a list built again.
+            for index, (row, old) in enumerate(zip(counts, self._counts, strict=True)):
+                if row != old:
+                    self.replace_option_prompt_at_index(index, self._row(row[0], *row[2:]))
+            self._counts = counts
             return
         self._counts = counts
         options = [
