@@ -17,6 +17,7 @@ from textual.widgets import Input, Label, OptionList
 from golive_tui.core.draft import DraftStore
 from golive_tui.core.model import Source, State
 from golive_tui.tui.app import GoliveApp
+from golive_tui.tui.present import progress_of
 from golive_tui.tui.screens.dialogs import FormDialog
 from golive_tui.tui.screens.help import HelpScreen
 from golive_tui.tui.screens.summary import SummaryScreen
@@ -87,14 +88,15 @@ async def test_move_with_keys(repo: Path) -> None:
         assert walker.items.current_id == "shutdown.drain"
 
 
-@pytest.mark.parametrize("size", [SIZE, (120, 12)])
+@pytest.mark.parametrize("size", [SIZE, (120, 12), (80, 24)])
 async def test_moves_and_answers_draw_what_a_whole_repaint_draws(
     repo: Path, size: tuple[int, int]
 ) -> None:
     """The lists repaint only the rows a key changes (a move: the row left and the row
     reached; an answer: its item's row and its sections' counts): each list's rows as drawn
     must then be the rows it draws with every cache dropped - at 12 rows, moves that scroll
-    the list too. (The lists alone: the detail beside them may still be drawing an excerpt.)"""
+    the list too; at 80 columns, answers given while the sections are hidden, then shown (t).
+    (The lists alone: the detail beside them may still be drawing an excerpt.)"""
 
     def rows(rows_list: OptionList) -> list[list[Segment]]:
         region = Region(0, 0, *rows_list.outer_size)
@@ -109,18 +111,30 @@ async def test_moves_and_answers_draw_what_a_whole_repaint_draws(
         walker = await started(app, pilot)
         sections = walker.query_one(SectionList)
         count = walker.items.option_count
-        keys_pressed = (
-            *(["j"], ["j", "j"], ["k"], ["j"] * count, ["k"] * count, ["end"], ["home"], ["g"]),
-            *(["space"], ["j", "space"], ["space"], ["u"], ["k", "space"]),
-        )
-        for keys in keys_pressed:
+
+        async def check(keys: list[str]) -> None:
             await pilot.press(*keys)
             await pilot.pause()
-            if keys[0] in ("end", "home"):
-                assert walker.items.highlighted == (count - 1 if keys[0] == "end" else 0)
+            assert app.screen is walker  # no dialog took the keys
+            done, total = progress_of(walker.assessment.items)  # what "All sections" counts
+            assert str(sections.get_option_at_index(0).prompt).split()[0] == f"{done}/{total}"
             for rows_list in (walker.items, sections):
                 drawn = rows(rows_list)
                 assert afresh(rows_list) == drawn, (keys, rows_list.id)
+
+        for keys in (["j"], ["j", "j"], ["k"], ["j"] * count, ["k"] * count, ["end"], ["home"]):
+            await check(keys)
+            if keys[0] in ("end", "home"):
+                assert walker.items.highlighted == (count - 1 if keys[0] == "end" else 0)
+        await goto(walker, pilot, "shutdown.drain")  # to do: answered without a dialog
+        states = [State.DONE, State.TODO, State.DONE, State.TODO]
+        for keys, state in zip((["space"], ["space"], ["u"], ["u"]), states, strict=True):
+            await check(keys)
+            assert state_of(walker, "shutdown.drain") is state
+        await check(["space"])
+        await check(["t"])
+        if size == (80, 24):
+            assert sections.display  # hidden while the answers were given
 
 
 async def test_toggle_done_and_back_autosaves(repo: Path) -> None:
