@@ -268,9 +268,14 @@ async def _drive(
             if keys:
                 sys.exit("a cursor move was not painted within 5 s")
         marks["moves"] = statistics.median(waits) if waits else 0.0
-        for _ in range(moves):  # space: done, then not done, each once the last was painted
+        # An item still to do takes space at once (one with evidence asks for a note first).
+        todo = next((v.item.id for v in walker.visible_views() if v.state.value == "todo"), None)
+        if todo is not None:
+            walker.items.select_id(todo)
+            await asyncio.sleep(0.05)
+        for _ in range(moves if todo is not None else 0):  # done, then not done, and so on
             current = walker.items.highlighted
-            if current is None:
+            if current is None or app.screen is not walker:
                 break
             answer["row"] = str(walker.items.get_option_at_index(current).prompt)
             key = events.Key("space", " ")
