@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from golive_tui.core.git.listing import Listing, locate, remembering_roots
+    from golive_tui.core.git.listing import locate, remembering_roots
     from golive_tui.core.scan.memo import scan_json
 
     root = repo_path(args)
@@ -114,8 +114,7 @@ def _run(args: argparse.Namespace) -> int:
             # signed with it). moby's `scan --service dockerd` listed the tree twice: with its
             # memo answering, 0.237 -> 0.183 s (20 pairs).
             service = service_named(root, args.service, refresh_index=True)
-            found = once.take_listing(locate(root).root)
-            listed = found if isinstance(found, Listing) else None
+            listed = once.take_listing(locate(root).root)
         # Both formats come from the scan memo when nothing changed (memo.py), and the table
         # is drawn from the very document `--format json` prints. What it buys: `golive scan`
         # on moby, nothing changed, 0.34 -> 0.2 s (it scanned the tree again each time).

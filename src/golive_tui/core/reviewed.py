@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from golive_tui.core.errors import RecordError
-from golive_tui.core.git import listing as git_listing
 from golive_tui.core.git import worktree
 from golive_tui.core.tuples import NamedTuple
 
@@ -99,8 +98,6 @@ def reviewed_scan(
     with view:
         shipped = service_for(repo_root, service)
         found = once.take_listing(repo_root)
-    listing = None
-    if isinstance(found, git_listing.Listing) and done is not None and found.started_at >= done:
-        listing = found
+    listing = found if found is not None and done is not None and found.started_at >= done else None
     report = memo_scan(repo_root, progress=progress, service=shipped, listing=listing)
     return ReviewedScan(report, state)

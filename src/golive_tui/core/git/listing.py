@@ -382,6 +382,12 @@ class Listing:
         self._ls_raw = collect(self._procs[1], "ls-files", timeout=GIT_TIMEOUT)
         self._index = _index_parts(self._ls_raw, self.include_vendor)
 
+    def serves(self, loc: Location, include_vendor: bool) -> bool:
+        """Whether this listing lists what one of `loc` with `include_vendor` would: a scan
+        handed a listing made for something else (another repository, the other vendor
+        setting) lists the tree itself."""
+        return self.loc.root == loc.root and self.include_vendor == include_vendor
+
     def raw(self) -> tuple[bytes, bytes]:
         """`git status` and `git ls-files` output as git printed it (the scan memo's key)."""
         if self._raw is None:

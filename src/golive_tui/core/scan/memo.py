@@ -134,7 +134,7 @@ def scan_json(
     config = _config(loc.root)
     vendor = include_vendor or bool(config is not None and config.scan.include_vendor)
     spare = spare_core()  # before git starts: is there a core for git and one for this?
-    if listing is None or listing.loc.root != loc.root or listing.include_vendor != vendor:
+    if listing is None or not listing.serves(loc, vendor):
         listing = git_listing.Listing(loc, include_vendor=vendor, refresh_index=True)
     options = (str(loc.root), loc.shallow, tuple(only or ()), include_vendor, vendor, repr(service))
     memo = Memo.open(loc, (*options, all_code), vendor=vendor) if loc.is_git else None

@@ -57,7 +57,7 @@ def memo_scan(
     located = time.perf_counter()
     config = memo._config(loc.root)
     vendor = bool(config is not None and config.scan.include_vendor)
-    if listing is None or listing.loc.root != loc.root or listing.include_vendor != vendor:
+    if listing is None or not listing.serves(loc, vendor):
         listing = git_listing.Listing(loc, include_vendor=vendor)
     options: tuple[object, ...] = ("report", FORMAT, str(loc.root), loc.shallow, vendor)
     options += (repr(service),)

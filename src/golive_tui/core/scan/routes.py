@@ -80,20 +80,19 @@ def route_table(
 ) -> RouteTable:
     """Every route the shipping code registers (the service's when given)."""
     if use_cache:  # the scan memo answers a tree whose inputs are all unchanged (report_memo)
-        from golive_tui.core.git.listing import Listing, locate
+        from golive_tui.core.git.listing import locate
         from golive_tui.core.scan.report_memo import memo_scan
         from golive_tui.core.services import once
 
         # The tree as git listed it to find the services a moment ago, when it was (a table
         # is a report of the tree as it is: nothing is signed with it): one listing fewer.
-        listed = once.take_listing(locate(Path(root)).root)
         report = memo_scan(
             root,
             only=[TABLE],
             registry=("routes", _registry),
             service=service,
             all_code=all_code,
-            listing=listed if isinstance(listed, Listing) else None,
+            listing=once.take_listing(locate(Path(root)).root),
         )
     else:
         from golive_tui.core.scan.engine import scan

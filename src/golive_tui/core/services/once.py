@@ -9,6 +9,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from golive_tui.core.git.listing import Listing
 
 #: The services found per repository root while a view is open (choice.services_of), or None:
 #: found again each time they are asked for.
@@ -16,16 +20,16 @@ seen: dict[Path, object] | None = None
 
 #: The listing each root's services were found from while a view is open (found.py), for the
 #: command's scan to take (`take_listing`): one `git status` and `ls-files` fewer.
-listed: dict[Path, object] = {}
+listed: dict[Path, Listing] = {}
 
 
-def keep_listing(root: Path, listing: object) -> None:
+def keep_listing(root: Path, listing: Listing) -> None:
     """Remember the listing `root`'s services were found from, while a view is open."""
     if seen is not None:
         listed[Path(root).resolve()] = listing
 
 
-def take_listing(root: Path) -> object | None:
+def take_listing(root: Path) -> Listing | None:
     """The listing `root`'s services were found from in this view, once (None: none)."""
     return listed.pop(Path(root).resolve(), None)
 
