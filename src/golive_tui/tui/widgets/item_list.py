@@ -24,10 +24,7 @@ class ItemList(RowList):
         rows = tuple((v.item.id, _row_key(v)) for v in views)
         if rows == self._rows:
             return  # nothing visible changed: no rebuild while the scan streams results in
-        if [r[0] for r in rows] == [r[0] for r in self._rows]:
-            for view, (row, old) in zip(views, zip(rows, self._rows, strict=True), strict=True):
-                if row != old:
-                    self.replace_option_prompt(view.item.id, item_row(view))
+        if self.replace_changed(self._rows, rows, lambda index: item_row(views[index])):
             self._rows = rows
             return
         keep = keep if keep is not None else self.current_id

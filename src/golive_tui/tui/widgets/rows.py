@@ -12,7 +12,7 @@ nowrap` on both lists, so a new prompt never changes where the other rows are.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 from textual.content import Content
@@ -73,6 +73,23 @@ class RowList(OptionList):
             if isinstance(key, tuple) and key and key[0] is option:
                 cache.discard(key)
         self._repaint_rows(index)
+
+    def replace_changed(
+        self,
+        shown: Sequence[tuple[str, object]],
+        rows: Sequence[tuple[str, object]],
+        prompt: Callable[[int], VisualType],
+    ) -> bool:
+        """When `rows` ((option id, what its row shows), in order) are the options `shown`,
+        each row whose part changed gets its new prompt (`prompt(index)`) in place: True (an
+        answer changes one item row and one or two section counts). False when the options
+        differ, for the caller to build the list again."""
+        if [key for key, _ in rows] != [key for key, _ in shown]:
+            return False
+        for index, (row, was) in enumerate(zip(rows, shown, strict=True)):
+            if row != was:
+                self.replace_option_prompt_at_index(index, prompt(index))
+        return True
 
     def set_titles(self, title: Content | str, subtitle: Content | str = "") -> None:
         """The border's title and subtitle, set only when they say something new (setting

@@ -17,32 +17,26 @@ ALL = "__all__"
 
 
 class SectionList(RowList):
-    _counts: list[tuple[str, str, int, int]] = []  # noqa: RUF012 (replaced, never mutated)
+    #: (section id, (title, settled, total)) per row, "All sections" first.
+    _counts: list[tuple[str, tuple[str, int, int]]] = []  # noqa: RUF012 (replaced, never mutated)
 
     def show(self, sections: Sequence[Section], views: Sequence[ItemView]) -> None:
         by_section: dict[str, list[ItemView]] = {}
         for view in views:
             by_section.setdefault(view.item.section, []).append(view)
         keep = self.highlighted
-        counts = [("All sections", ALL, *progress_of(views))]
+        counts = [(ALL, ("All sections", *progress_of(views)))]
         counts += [
-            (section.title, section.id, *progress_of(by_section.get(section.id, [])))
+            (section.id, (section.title, *progress_of(by_section.get(section.id, []))))
             for section in sections
         ]
         if counts == self._counts:
             return
-        if [c[1] for c in counts] == [c[1] for c in self._counts]:
-            # The same sections: each changed count is its row's new prompt (an answer
-            # changes one or two), not a list built again.
-            for index, (row, old) in enumerate(zip(counts, self._counts, strict=True)):
-                if row != old:
-                    self.replace_option_prompt_at_index(index, self._row(row[0], *row[2:]))
+        if self.replace_changed(self._counts, counts, lambda index: self._row(*counts[index][1])):
             self._counts = counts
             return
         self._counts = counts
-        options = [
-            Option(self._row(title, done, total), id=key) for title, key, done, total in counts
-        ]
+        options = [Option(self._row(*shown), id=key) for key, shown in counts]
         self.clear_options()
         self.add_options(options)
         self.highlighted = keep if keep is not None and keep < len(options) else 0
