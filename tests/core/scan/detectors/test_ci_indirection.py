@@ -705,3 +705,59 @@ def test_env_with_a_substitution_and_a_versioned_linter_binary() -> None:
     assert (
         run({WF: gha("make lint"), "Makefile": twin})["ci.golangci_lint"].status is Status.MISSING
     )
+
+
+FOREACH = """\
+PACKAGES := {packages}
+
+.PHONY: test
+test:
+\t@echo "mode: count" > coverage-all.out
+\t@$(foreach pkg,$(PACKAGES), \\
+\t\t{command} ${{pkg}}; \\
+\t\ttail -n +2 coverage.out >> coverage-all.out;)
+
+test-cover: test
+\tgo tool cover -html=coverage-all.out
+"""
+
+
+@pytest.mark.parametrize(
+    ("packages", "command", "tests", "race"),
+    [
+        # the list is the shell's answer: the text runs, as a command's unresolved words do
+        ("$(shell go list ./... | grep -v /vendor/)", "go test -p=1 -cover", "found", "missing"),
+        ("./api ./store", "go test -race", "found", "found"),  # known: its first word stands in
+        ("", "go test -race", "missing", "missing"),  # known to be empty: make runs nothing
+        ("$(shell go list ./...)", "echo go test -race", "missing", "missing"),
+    ],
+    ids=["unknown-list", "known-list", "empty-list", "echo-twin"],
+)
+def test_a_foreach_in_a_recipe_runs_its_text_per_package(
+    packages: str, command: str, tests: str, race: str
+) -> None:
+    """`make test-cover` reaches `test` as a prerequisite, whose recipe runs the tests package
+    by package in a `$(foreach)`: make expands it before the shell, so its text is what runs
+    (it read as one command substitution, and the tests as "missing")."""
+    makefile = FOREACH.format(packages=packages, command=command)
+    out = run({WF: gha("make test-cover"), "Makefile": makefile})
+    assert out["ci.tests"].status.value == tests, out["ci.tests"].summary
+    assert out["ci.race"].status.value == race, out["ci.race"].summary
+    if tests == "found":
+        (evidence,) = out["ci.tests"].evidence
+        assert (evidence.path, evidence.line) == ("Makefile", 6)
+        assert evidence.facts["chain"] == f"{WF}:8 → Makefile:10 → Makefile:6"
+
+
+def test_foreach_is_bounded_and_unbalanced_calls_are_left_as_written() -> None:
+    """A list of any length costs one copy of the text, nested calls too; a call that never
+    closes, or a closing brace for an opening parenthesis, is text as before."""
+    from golive_tui.core.scan.detectors.ci_targets import expand
+
+    words = " ".join(f"p{n}" for n in range(100_000))
+    nested = "$(foreach a,$(L),$(foreach b,$(L),$(foreach c,$(L),go test -race $(a)/$(b)/$(c);)))"
+    assert expand(nested, {"L": words}) == "go test -race p0/p0/p0;"
+    assert expand("$(foreach p,x,go test $(p)", {}) == "$(foreach p,x,go test $(p)"
+    assert expand("$(foreach p,x,go test}", {}) == "$(foreach p,x,go test}"
+    assert expand("${foreach p,a b,go vet ${p},x}", {}) == "go vet a,x"  # commas of TEXT kept
+    assert expand("echo $$(foreach) $(X)", {"X": "1"}) == "echo $(foreach) 1"

@@ -435,7 +435,9 @@ def _hit_finding(
 
 class CIExtractor:
     name = "ci"
-    version = "7"  # 6: hand-overs remembered; 7: variables, arguments, matrix, Cloud Build, bake
+    # 6: hand-overs remembered; 7: variables, arguments, matrix, Cloud Build, bake;
+    # 8: `$(foreach)` in Makefile recipes
+    version = "8"
     detectors = DETECTORS
 
     def prepare(self) -> None:

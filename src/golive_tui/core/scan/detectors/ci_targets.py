@@ -123,10 +123,13 @@ def _make_comment(line: str) -> str:
 
 
 def expand(text: str, variables: Mapping[str, str], depth: int = 0) -> str:
-    """Make variable references replaced by their (final) values; `$$` becomes `$`."""
+    """Make variable references replaced by their (final) values; `$$` becomes `$`;
+    `$(foreach VAR,LIST,TEXT)` becomes TEXT (`_foreach`)."""
     if depth > 8:
         return text
     text = text.replace("$$", "\x00")
+    if "foreach" in text:
+        text = _foreach(text, variables, depth)
 
     def repl(m: re.Match[str]) -> str:
         name = m.group(1) or m.group(2)
@@ -137,6 +140,66 @@ def expand(text: str, variables: Mapping[str, str], depth: int = 0) -> str:
         return m.group(0)
 
     return _MAKE_VAR.sub(repl, text).replace("\x00", "$")
+
+
+_FOREACH = re.compile(r"\$([({])foreach\s")
+
+
+def _foreach(text: str, variables: Mapping[str, str], depth: int) -> str:
+    """Each `$(foreach VAR,LIST,TEXT)` replaced by TEXT once, VAR standing for LIST's first
+    word, or by nothing when LIST is known to be empty.
+
+    `$(foreach pkg,$(PACKAGES),go test $(pkg);)` is how many Makefiles run the tests package
+    by package: make repeats TEXT for each word before the shell sees it, and read as shell
+    the whole call was a command substitution, so the tests it runs were "missing". Once is
+    enough to tell what TEXT runs, and bounded (a list of any length costs one copy). A LIST
+    golive cannot compute (`$(shell go list ./...)`, a variable from the environment) is
+    read as the words of a command golive cannot resolve are: TEXT runs, VAR left as a
+    reference. An unbalanced call is left as written."""
+    out: list[str] = []
+    pos = 0
+    while (m := _FOREACH.search(text, pos)) is not None:
+        args, end = _arguments(text, m.end(), m.group(1))
+        if end < 0 or len(args) != 3:
+            break
+        name, words, body = args[0].strip(), expand(args[1], variables, depth + 1), args[2]
+        out.append(text[pos : m.start()])
+        if "$" in words:  # not known here: TEXT runs for words golive cannot tell
+            scope = variables
+        elif not words.split():  # known empty: make runs nothing
+            body, scope = "", variables
+        else:
+            scope = {**variables, name: words.split()[0]}
+        out.append(expand(body.strip(), scope, depth + 1).replace("$", "\x00"))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _arguments(text: str, start: int, opening: str) -> tuple[list[str], int]:
+    """A make function call's comma-separated arguments from `start` (just after its name)
+    to its closing parenthesis or brace, nested calls kept whole; (args, index after the
+    close), or ([], -1) when it never closes. Only the first two commas split: TEXT may hold
+    commas of its own."""
+    closing = ")" if opening == "(" else "}"
+    depth = 0
+    args: list[str] = []
+    begin = start
+    for index in range(start, len(text)):
+        c = text[index]
+        if c in "({":
+            depth += 1
+        elif c in ")}":
+            if depth == 0:
+                if c != closing:
+                    return [], -1
+                args.append(text[begin:index])
+                return args, index + 1
+            depth -= 1
+        elif c == "," and depth == 0 and len(args) < 2:
+            args.append(text[begin:index])
+            begin = index + 1
+    return [], -1
 
 
 def _condition(code: str, variables: Mapping[str, str]) -> bool | None:
