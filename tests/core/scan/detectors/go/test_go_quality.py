@@ -798,3 +798,89 @@ def test_a_pool_opened_with_no_limit_anywhere_is_contrary() -> None:
     assert [(e.path, e.line) for e in r.evidence] == [("db/db.go", 3)]
     sized = judge({"db/db.go": src, "db/pool.go": POOL_ALL}, "go.db.pool_limits")
     assert sized.status is Status.FOUND
+
+
+# --------------------------------------------------------------------------- shutdown helpers
+
+OZZO = """
+package main
+
+import (
+	"net/http"
+	"time"
+
+	{name}"{path}"
+)
+
+func main() {{
+	hs := &http.Server{{Addr: ":8080", ReadHeaderTimeout: time.Second}}
+	go {call}(hs, 10*time.Second, nil)
+	_ = hs.ListenAndServe()
+}}
+"""
+DIRECT = """
+package main
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/go-ozzo/ozzo-routing/v2"
+)
+
+func main() {
+	hs := &http.Server{Addr: ":8080", ReadHeaderTimeout: time.Second}
+	go routing.GracefulShutdown(hs, 10*time.Second, nil)
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGTERM)
+	<-stop
+	_ = hs.Shutdown(context.Background())
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "call", "status"),
+    [
+        ("", "github.com/go-ozzo/ozzo-routing/v2", "routing.GracefulShutdown", Status.ERROR),
+        ("r ", "github.com/go-ozzo/ozzo-routing/v2", "r.GracefulShutdown", Status.ERROR),
+        ("", "github.com/go-ozzo/ozzo-routing", "routing.GracefulShutdown", Status.ERROR),
+        ("", "github.com/facebookgo/grace/gracehttp", "gracehttp.Serve", Status.ERROR),
+        # twins: a package of the service's own, a helper's name on another package
+        ("", "example.com/shop/routing", "routing.GracefulShutdown", Status.MISSING),
+        ("", "github.com/go-ozzo/ozzo-routing/v2", "routing.Shutdown", Status.MISSING),
+    ],
+    ids=["ozzo-v2", "ozzo-aliased", "ozzo-v1", "gracehttp", "own-package", "other-function"],
+)
+def test_a_shutdown_helper_is_could_not_tell_never_missing(
+    name: str, path: str, call: str, status: Status
+) -> None:
+    """`routing.GracefulShutdown(hs, ...)` shuts the server down on SIGTERM (by the library's
+    documentation, which golive does not read): both verdicts are "could not tell" naming the
+    call, where they were "missing"; no evidence is invented for the scan contract's items."""
+    src = {"cmd/server/main.go": OZZO.format(name=name, path=path, call=call)}
+    for detector in ("go.http.graceful_shutdown", "go.signal.sigterm"):
+        result = judge(src, detector)
+        assert result.status is status, result.summary
+        assert result.evidence == ()
+        if status is Status.ERROR:
+            assert f"could not tell: cmd/server/main.go:12 hands the server to {call}," in (
+                result.summary
+            )
+        else:
+            assert "could not tell" not in result.summary
+
+
+def test_a_helper_in_a_comment_or_beside_proof_changes_nothing() -> None:
+    commented = OZZO.format(
+        name="", path="github.com/go-ozzo/ozzo-routing/v2", call="// routing.GracefulShutdown"
+    ).replace("go // routing", "// go routing")
+    assert judge({"main.go": commented}, "go.http.graceful_shutdown").status is Status.MISSING
+    for detector in ("go.http.graceful_shutdown", "go.signal.sigterm"):
+        result = judge({"main.go": DIRECT}, detector)
+        assert result.status is Status.FOUND, result.summary
+        assert "could not tell" not in result.summary

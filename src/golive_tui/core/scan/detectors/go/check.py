@@ -162,7 +162,7 @@ class Gate:
 class Detector:
     """One `go.*` detector's result shaping."""
 
-    __slots__ = ("from_paths", "grouped", "id", "judge", "summary")  # a plain class (see Gate)
+    __slots__ = ("from_paths", "grouped", "id", "judge", "summary", "undecided")  # see Gate
 
     def __init__(
         self,
@@ -171,6 +171,7 @@ class Detector:
         grouped: bool = True,
         from_paths: Callable[[tuple[str, ...]], list[Evidence]] | None = None,
         judge: Judge | None = None,
+        undecided: Callable[[Mapping[str, Mapping[str, Any]]], str | None] | None = None,
     ) -> None:
         self.id = id
         self.summary = summary
@@ -180,6 +181,9 @@ class Detector:
         # Evidence that is not in Go files (folders of migrations): (all paths) -> evidence.
         self.from_paths = from_paths
         self.judge = judge
+        # Nothing found but something golive does not read may do it (the files' facts ->
+        # why, or None): "could not tell", never "missing".
+        self.undecided = undecided
 
 
 class Check:

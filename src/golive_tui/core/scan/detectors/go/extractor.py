@@ -75,7 +75,7 @@ class GoSourceExtractor:
 
     name = "go_source"
     detectors = DETECTORS
-    version = f"6.{rules_digest()}"  # go_rules.toml changes invalidate cached scans too
+    version = f"7.{rules_digest()}"  # 7: shutdown helpers  # go_rules.toml changes invalidate cached scans too
     # `finalize` reads its files in path order, whatever order they come in: the finalize memo
     # keys them sorted, so a warm scan after an edit scan (which hands the edited file over
     # last) reads back the edit scan's results instead of importing and running this family
@@ -249,6 +249,11 @@ class GoSourceExtractor:
                 errors.get(det, []),
                 common.ANALYSE,
             )
+            if spec.undecided is not None and result.status is Status.MISSING:
+                why = spec.undecided(facts.get(det, {}))
+                if why:
+                    summary = f"{result.summary}; could not tell: {why}"
+                    result = result._replace(status=Status.ERROR, summary=summary)
             if spec.grouped and len(items) > MAX_EVIDENCE:
                 contrary = [e for e in items if e.polarity is Polarity.CONTRARY]
                 positive = [e for e in items if e.polarity is Polarity.POSITIVE]

@@ -36,6 +36,9 @@ class ImportRule:
         return any(path == p or path.startswith(p + "/") for p in self.prefixes)
 
 
+EMPTY_HELPERS: Mapping[str, tuple[str, ...]] = {}
+
+
 class Rules:
     """go_rules.toml, loaded once (a plain class: see ImportRule)."""
 
@@ -52,6 +55,7 @@ class Rules:
         "route_methods",
         "route_segments",
         "rows_methods",
+        "shutdown_helpers",
         "sql_imports",
         "sql_keywords",
         "sql_methods",
@@ -79,6 +83,7 @@ class Rules:
         sql_keywords: Callable[[], re.Pattern[str]],
         migration_dirs: tuple[str, ...],
         digest: str,
+        shutdown_helpers: Mapping[str, tuple[str, ...]] = EMPTY_HELPERS,
     ) -> None:
         self.imports = imports
         self.package_names = package_names
@@ -97,6 +102,7 @@ class Rules:
         self.sql_keywords = sql_keywords  # compiled on first use (see `lazy`)
         self.migration_dirs = migration_dirs
         self.digest = digest
+        self.shutdown_helpers = shutdown_helpers  # import path -> functions (go_rules.toml)
 
 
 @cache
@@ -132,6 +138,9 @@ def rules() -> Rules:
             for r in data["imports"]
         ),
         package_names=dict(data.get("package_names", {})),
+        shutdown_helpers={
+            path: tuple(names) for path, names in data.get("shutdown_helpers", {}).items()
+        },
         headers=headers,
         route_segments=segments,
         metrics_segments=metrics,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from golive_tui.core.evidence import Evidence, Polarity
 from golive_tui.core.scan.detectors.go.check import Summary
 
@@ -46,3 +49,20 @@ def generic(noun: str, none: str) -> Summary:
         return "; ".join(parts)
 
     return summary
+
+
+def helper_undecided(facts: Mapping[str, Mapping[str, Any]]) -> str | None:
+    """Why a detector that found nothing cannot say "missing": a shutdown helper's call
+    (the first, by path and line), or None without one."""
+    calls = sorted(
+        (path, int(line), str(helper), str(package))
+        for path, data in facts.items()
+        for line, helper, package in data.get("helpers", ())
+    )
+    if not calls:
+        return None
+    path, line, helper, _package = calls[0]
+    return (
+        f"{path}:{line} hands the server to {helper}, which shuts it down on SIGTERM by its "
+        "library's documentation (golive does not read the library)"
+    )

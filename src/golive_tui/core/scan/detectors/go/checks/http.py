@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, cast
 
 from golive_tui.core.evidence import Evidence
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
-from golive_tui.core.scan.detectors.go.rules import alt
-from golive_tui.core.scan.detectors.go.summaries import n, split, with_notes
+from golive_tui.core.scan.detectors.go.rules import alt, rules
+from golive_tui.core.scan.detectors.go.summaries import helper_undecided, n, split, with_notes
 from golive_tui.core.scan.detectors.go.tree import (
     CON,
     POS,
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from golive_tui.core.scan.detectors.go.astgrep import Config, SgNode
 
 SHUTDOWN = "go.http.graceful_shutdown"
+SIGTERM = "go.signal.sigterm"  # a shutdown helper's call decides both (`helper_undecided`)
 CLIENT = "go.http.client_timeout"
 
 #: Below this an outbound timeout is a unit mistake (`Timeout: 5` is 5ns), not a budget.
@@ -144,6 +145,54 @@ def _sum_shutdown(items: list[Evidence], notes: list[str]) -> str:
     )
 
 
+# --------------------------------------------------------------------------- shutdown helpers
+# A library function that shuts a server down on SIGTERM (go_rules.toml `shutdown_helpers`):
+# golive does not read the library, so its call is shown and a person confirms (could not
+# tell), never "no Shutdown call found": `routing.GracefulShutdown(hs, ...)` was two
+# "missing" verdicts on a service that shuts down gracefully.
+
+
+def _helper_opens(seen: Seen) -> bool:
+    return any(seen.via(path, *names) for path, names in rules().shutdown_helpers.items())
+
+
+def _helper_rule(f: File) -> RulePart:
+    calls = []
+    for path, names in rules().shutdown_helpers.items():
+        aliases = f.aliases(path)
+        if aliases:
+            calls.append(rf"{alt(aliases)}\.(?:{'|'.join(names)})")
+    return RulePart(calls=calls, where=calls)
+
+
+def _helper_call(
+    f: File,
+    gates: set[str],
+    call: SgNode,
+    receiver: str,
+    name: str,
+    args: list[SgNode],
+    path: str | None,
+) -> bool:
+    if path is None or name not in rules().shutdown_helpers.get(path, ()):
+        return False
+    if "shutdown_helper" in gates:
+        line = f.line(call.range().start.line)
+        for detector in (SHUTDOWN, SIGTERM):
+            f.facts[detector].setdefault("helpers", []).append([line, f"{receiver}.{name}", path])
+    return True
+
+
+HELPER_GATE = Gate(
+    "shutdown_helper",
+    (SHUTDOWN,),  # its call is SIGTERM's fact too (`_helper_call`); a file it cannot read is not
+    _helper_opens,
+    _helper_rule,
+    code_words=lambda r: sorted({name for names in r.shutdown_helpers.values() for name in names}),
+    on_call=_helper_call,
+)
+
+
 SHUTDOWN_GATE = Gate(
     "shutdown",
     (SHUTDOWN,),
@@ -252,8 +301,8 @@ CLIENT_GATE = Gate(
 
 CHECK = Check(
     detectors=(
-        Detector(SHUTDOWN, _sum_shutdown, grouped=False),
+        Detector(SHUTDOWN, _sum_shutdown, grouped=False, undecided=helper_undecided),
         Detector(CLIENT, _sum_client, grouped=False),
     ),
-    gates=(SHUTDOWN_GATE, CLIENT_GATE),
+    gates=(SHUTDOWN_GATE, CLIENT_GATE, HELPER_GATE),
 )
