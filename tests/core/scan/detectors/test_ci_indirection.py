@@ -745,8 +745,8 @@ def test_a_foreach_in_a_recipe_runs_its_text_per_package(
     assert out["ci.race"].status.value == race, out["ci.race"].summary
     if tests == "found":
         (evidence,) = out["ci.tests"].evidence
-        assert (evidence.path, evidence.line) == ("Makefile", 6)
-        assert evidence.facts["chain"] == f"{WF}:8 → Makefile:10 → Makefile:6"
+        assert (evidence.path, evidence.line) == ("Makefile", 7)  # where `go test` is
+        assert evidence.facts["chain"] == f"{WF}:8 → Makefile:10 → Makefile:7"
 
 
 def test_foreach_is_bounded_and_unbalanced_calls_are_left_as_written() -> None:
@@ -761,3 +761,24 @@ def test_foreach_is_bounded_and_unbalanced_calls_are_left_as_written() -> None:
     assert expand("$(foreach p,x,go test}", {}) == "$(foreach p,x,go test}"
     assert expand("${foreach p,a b,go vet ${p},x}", {}) == "go vet a,x"  # commas of TEXT kept
     assert expand("echo $$(foreach) $(X)", {"X": "1"}) == "echo $(foreach) 1"
+
+
+@pytest.mark.parametrize(
+    ("recipe", "tests", "race"),
+    [
+        ("@ gotestsum $(TESTS_ARGS) -short", "found", "found"),
+        ("@  go test -race ./...", "found", "found"),
+        ("-@ go test ./...", "contrary", "missing"),  # make ignores the line's failure
+        ("@ echo go test -race", "missing", "missing"),
+    ],
+    ids=["at-blank-gotestsum", "at-blanks-go-test", "dash-at-blank", "at-blank-echo"],
+)
+def test_make_line_prefixes_and_blanks_are_not_the_program(
+    recipe: str, tests: str, race: str
+) -> None:
+    """make takes `@`, `-`, `+` and the blanks after them off a recipe line: `@ gotestsum`
+    runs gotestsum (it read as a program named `@`, and the tests as "missing")."""
+    makefile = f"TESTS_ARGS += -race\n\ntests:\n\t{recipe}\n"
+    out = run({WF: gha("make tests"), "Makefile": makefile})
+    assert out["ci.tests"].status.value == tests, out["ci.tests"].summary
+    assert out["ci.race"].status.value == race, out["ci.race"].summary

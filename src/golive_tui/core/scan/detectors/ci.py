@@ -436,7 +436,7 @@ def _hit_finding(
 class CIExtractor:
     name = "ci"
     # 6: hand-overs remembered; 7: variables, arguments, matrix, Cloud Build, bake;
-    # 8: `$(foreach)` in Makefile recipes
+    # 8: `$(foreach)` in Makefile recipes; `@ cmd` read as cmd
     version = "8"
     detectors = DETECTORS
 

@@ -114,6 +114,7 @@ _MAKE_ASSIGN = re.compile(
 _MAKE_RULE = re.compile(r"^([^:#=\t][^:#=]*?)\s*(::?)(?!=)\s*(.*)$")
 _MAKE_VAR = re.compile(r"\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)|\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
 _MAKE_VAR_NAMES = re.compile(r"\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]")
+_RECIPE_PREFIX = re.compile(r"\A[ \t]*[@+-][@+\- \t]*")
 _CONDITIONALS = frozenset({"ifeq", "ifneq", "ifdef", "ifndef", "else", "endif"})
 
 
@@ -393,6 +394,9 @@ def ready(entry: dict[str, Any], lazy: bool = False) -> dict[str, Any]:
         # `-go test ./...`: make ignores the line's failure.
         ignored = re.match(r"[@+\s]*-", recipe) is not None
         why = "a leading `-` on the recipe line: make ignores its failure" if ignored else ""
+        # make takes `@`, `-` and `+` off the line, and the blanks after them, before the
+        # shell runs it: `@ gotestsum ...` runs gotestsum (it read as a program named `@`).
+        recipe = _RECIPE_PREFIX.sub("", recipe, count=1)
         h, c = analyse(recipe, number, errexit=False, why=why)
         hits += h
         calls += c
