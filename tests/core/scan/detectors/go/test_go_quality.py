@@ -868,11 +868,37 @@ def test_a_shutdown_helper_is_could_not_tell_never_missing(
         assert result.status is status, result.summary
         assert result.evidence == ()
         if status is Status.ERROR:
-            assert f"could not tell: cmd/server/main.go:12 hands the server to {call}," in (
+            assert f"could not tell: cmd/server/main.go:12 leaves the shutdown to {call}," in (
                 result.summary
             )
         else:
             assert "could not tell" not in result.summary
+
+
+KRATOS = """
+package main
+
+import (
+	"github.com/go-kratos/kratos/v2"
+	"github.com/go-kratos/kratos/v2/transport/http"
+)
+
+func main() {
+	hs := http.NewServer(http.Address(":8000"))
+	app := kratos.New(kratos.Name("shop"), kratos.Server(hs))
+	if err := app.Run(); err != nil {
+		panic(err)
+	}
+}
+"""
+
+
+def test_a_framework_app_that_stops_its_servers_on_sigterm_is_could_not_tell() -> None:
+    """kratos.New(...).Run() stops the servers it holds on SIGTERM: not "missing"."""
+    for detector in ("go.http.graceful_shutdown", "go.signal.sigterm"):
+        result = judge({"cmd/server/main.go": KRATOS}, detector)
+        assert result.status is Status.ERROR, result.summary
+        assert "cmd/server/main.go:10 leaves the shutdown to kratos.New," in result.summary
 
 
 def test_a_helper_in_a_comment_or_beside_proof_changes_nothing() -> None:

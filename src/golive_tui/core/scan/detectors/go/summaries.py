@@ -63,6 +63,6 @@ def helper_undecided(facts: Mapping[str, Mapping[str, Any]]) -> str | None:
         return None
     path, line, helper, _package = calls[0]
     return (
-        f"{path}:{line} hands the server to {helper}, which shuts it down on SIGTERM by its "
-        "library's documentation (golive does not read the library)"
+        f"{path}:{line} leaves the shutdown to {helper}, which by its library's documentation "
+        "stops the server on SIGTERM (golive does not read the library)"
     )
