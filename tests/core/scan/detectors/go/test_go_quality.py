@@ -377,6 +377,29 @@ def test_server_timeouts_need_all_three_with_real_values(
     assert any(w.startswith(why) for w in whys(r)), whys(r)
 
 
+@pytest.mark.parametrize(
+    ("read", "status"),
+    [
+        ("ReadTimeout: 60 * time.Second,", Status.FOUND),  # a zero IdleTimeout uses it
+        ("ReadHeaderTimeout: 5 * time.Second,", Status.PARTIAL),  # Idle falls back to Read only
+        ("ReadTimeout: 0,", Status.CONTRARY),  # no read timeout, so no idle one either
+    ],
+    ids=["read-timeout", "read-header-only", "read-zero"],
+)
+def test_an_idle_timeout_left_zero_falls_back_to_the_read_timeout(
+    read: str, status: Status
+) -> None:
+    """net/http: "If IdleTimeout is zero, the value of ReadTimeout is used"."""
+    src = (
+        'package main\nimport ("net/http"; "time")\nfunc main() {\n'
+        f"    srv := &http.Server{{{read} WriteTimeout: 60 * time.Second}}\n"
+        "    srv.ListenAndServe()\n}\n"
+    )
+    r = judge(one(src), "go.http.server_timeouts")
+    assert r.status is status, r.summary
+    assert ("IdleTimeout is not set" in " ".join(whys(r))) is (status is not Status.FOUND)
+
+
 def test_server_timeouts_done_right_are_found_and_config_defaults_followed() -> None:
     r = judge(one(TIMEOUTS_OK), "go.http.server_timeouts")
     assert r.status is Status.FOUND

@@ -129,6 +129,9 @@ def _server_literal(
         problems.append((lit, "contrary", "neither ReadHeaderTimeout nor ReadTimeout is set", {}))
     for name in ("WriteTimeout", "IdleTimeout"):
         if name not in nodes:
+            # net/http: a zero IdleTimeout uses ReadTimeout (a zero ReadTimeout is its own problem)
+            if name == "IdleTimeout" and ("ReadTimeout" in good or "ReadTimeout" in unknown):
+                continue
             problems.append((lit, "contrary", f"{name} is not set", {}))
     # The literal stands for "a read timeout is set": positive when one is good or at least
     # set to a value that is not followed (then partial, never found: the problem says why).
