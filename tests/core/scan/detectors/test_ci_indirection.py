@@ -782,3 +782,22 @@ def test_make_line_prefixes_and_blanks_are_not_the_program(
     out = run({WF: gha("make tests"), "Makefile": makefile})
     assert out["ci.tests"].status.value == tests, out["ci.tests"].summary
     assert out["ci.race"].status.value == race, out["ci.race"].summary
+
+
+@pytest.mark.parametrize(
+    ("with_", "lint"),
+    [
+        ("        with:\n          install-only: true\n", "missing"),  # installs, runs nothing
+        ("        with:\n          install-only: 'true'\n", "missing"),
+        ("        with:\n          version: v2.1\n", "found"),
+        ("", "found"),
+    ],
+    ids=["install-only", "install-only-quoted", "runs-with-version", "runs"],
+)
+def test_the_lint_action_installing_only_runs_no_lint(with_: str, lint: str) -> None:
+    workflow = (
+        "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: golangci/golangci-lint-action@v9\n" + with_
+    )
+    out = run({WF: workflow})
+    assert out["ci.golangci_lint"].status.value == lint, out["ci.golangci_lint"].summary

@@ -209,6 +209,10 @@ def _walk_ci(
                 calls.append(_bake_action(node, value, here, why, scope))
                 continue
             kind = _ACTIONS.get(action)
+            # `install-only: true` puts golangci-lint on the PATH and runs nothing
+            with_ = yamlutil.get(node, "with")
+            if (yamlutil.scalar(yamlutil.get(with_, "install-only")) or "").lower() == "true":
+                continue
             if kind and value is not None:
                 line = yamlutil.line(value)
                 hits.append(
@@ -436,7 +440,7 @@ def _hit_finding(
 class CIExtractor:
     name = "ci"
     # 6: hand-overs remembered; 7: variables, arguments, matrix, Cloud Build, bake;
-    # 8: `$(foreach)` in Makefile recipes; `@ cmd` read as cmd
+    # 8: `$(foreach)` in Makefile recipes; `@ cmd` read as cmd; an install-only lint action
     version = "8"
     detectors = DETECTORS
 
