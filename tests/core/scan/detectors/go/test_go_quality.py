@@ -269,6 +269,51 @@ def test_cors_restricted_to_known_origins_is_found(src: str) -> None:
     assert r.status is Status.FOUND, r.summary
 
 
+CORS_VALUE = """
+package main
+
+import (
+	"net/http"
+	"strings"
+)
+
+type CORS struct{ origins []string }
+
+func (m *CORS) wrap(w http.ResponseWriter, r *http.Request) {
+	{set}
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("set_", "status"),
+    [
+        # the list may hold "*" (shiori builds it with []string{"*"}): not followed, not proof
+        ('w.Header().Set("Access-Control-Allow-Origin", strings.Join(m.origins, ", "))', "error"),
+        (
+            'for _, o := range m.origins { w.Header().Set("Access-Control-Allow-Origin", o) }',
+            "error",
+        ),
+        ('w.Header().Set("Access-Control-Allow-Origin", "https://shop.example")', "found"),
+        (
+            'if o := r.Header.Get("Origin"); allowed(o) { '
+            'w.Header().Set("Access-Control-Allow-Origin", o) }',
+            "found",
+        ),
+        ('w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))', "contrary"),
+    ],
+    ids=["joined-list", "loop-variable", "fixed-origin", "checked-echo", "unchecked-echo"],
+)
+def test_a_cors_origin_from_a_value_not_followed_is_could_not_tell(set_: str, status: str) -> None:
+    r = judge(one(CORS_VALUE.replace("{set}", set_)), "go.cors")
+    assert r.status.value == status, r.summary
+    if status == "error":
+        assert "could not tell for 1 CORS setting: Access-Control-Allow-Origin is set to" in (
+            r.summary
+        )
+        assert "restricting" not in r.summary
+
+
 def test_cors_import_alone_cannot_tell() -> None:
     r = judge(one('package main\nimport "github.com/rs/cors"\nvar _ = cors.New\n'), "go.cors")
     assert r.status is Status.ERROR

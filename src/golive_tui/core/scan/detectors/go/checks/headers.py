@@ -195,7 +195,28 @@ def _origin(f: File, call: SgNode, header: str, value: SgNode | None) -> None:
         why = "Access-Control-Allow-Origin echoes the request's Origin without checking it"
         f.add(CORS, call, CON, header=header, quality="contrary", why=why)
         return
+    if text is None and value is not None and not _from_origin(f, value, call):
+        # Neither a fixed origin nor the request's Origin after a check: a value from
+        # configuration or a list (`strings.Join(m.allowed, ", ")`) may be `*`. It restricted
+        # origins here until shiori's `[]string{"*"}` said otherwise.
+        shown = " ".join(value.text().split())
+        why = f"Access-Control-Allow-Origin is set to {shown[:60]}, a value not followed"
+        f.add(CORS, call, POS, header=header, quality="unknown", why=why)
+        return
     f.add(CORS, call, POS, header=header, quality="complete")
+
+
+def _from_origin(f: File, value: SgNode, call: SgNode) -> bool:
+    """Whether `value` is the request's Origin (itself, or a variable of the enclosing
+    function holding only it): set after a check, that is a restricted echo."""
+    if _GET_ORIGIN().search(value.text()):
+        return True
+    func = enclosing_function(call)
+    if value.kind() != "identifier" or func is None:
+        return False
+    var = value.text()
+    sources = f.once(("defs", start_of(func), var), lambda: definitions(func, var))
+    return bool(sources) and all(_GET_ORIGIN().search(s.text()) for s in sources)
 
 
 def _credentials_in(func: SgNode) -> bool:
@@ -213,16 +234,10 @@ def _echoed_unchecked(f: File, value: SgNode, call: SgNode) -> bool:
     `if`/`switch` whose condition looks at that variable."""
     if _GET_ORIGIN().search(value.text()):
         return True
-    if value.kind() != "identifier":
-        return False
     func = enclosing_function(call)
-    if func is None:
+    if func is None or not _from_origin(f, value, call):
         return False
-    var = value.text()
-    sources = f.once(("defs", start_of(func), var), lambda: definitions(func, var))
-    if not sources or not all(_GET_ORIGIN().search(s.text()) for s in sources):
-        return False
-    word = re.compile(rf"\b{re.escape(var)}\b")
+    word = re.compile(rf"\b{re.escape(value.text())}\b")
     for anc in call.ancestors():
         if anc == func:
             break
@@ -384,9 +399,15 @@ def _sum_cors(items: list[Evidence], notes: list[str]) -> str:
         return "no CORS library or header found"
     if all("import" in e.facts for e in items):
         return generic("", "")(items, notes) + "; its allowed origins were not seen"
+    unknown = [e for e in pos if e.facts.get("quality") == "unknown"]
+    pos = [e for e in pos if e.facts.get("quality") != "unknown"]
     parts = []
     if pos:
         parts.append(f"{n(len(pos), 'CORS setting')} restricting origins")
+    if unknown:
+        parts.append(
+            f"could not tell for {n(len(unknown), 'CORS setting')}: {unknown[0].facts['why']}"
+        )
     if con:
         parts.append(
             f"{n(len(con), 'CORS setting')} open to any origin (first: {con[0].facts.get('why')})"
