@@ -227,3 +227,52 @@ def test_a_huge_probe_path_is_not_compared(make_repo: RepoFactory) -> None:
     )
     assert result.status is Status.FOUND
     assert result.evidence[0].facts["probe_paths"] == {"livenessProbe": "unknown"}
+
+
+# --------------------------------------------------------------------------- GoReleaser default
+
+GORELEASER = "builds:\n  - binary: whoami\n"
+
+
+@pytest.mark.parametrize(
+    ("main", "goreleaser", "status"),
+    [
+        ("package main\n\nfunc main() {}\n", GORELEASER, Status.MISSING),
+        (
+            'package main\n\nvar version = "dev"\n\nfunc main() { println(version) }\n',
+            GORELEASER,
+            Status.FOUND,
+        ),
+        (
+            'package main\n\nvar (\n\tversion = "dev"\n\tcommit  = ""\n)\n\nfunc main() {}\n',
+            GORELEASER,
+            Status.FOUND,
+        ),
+        ("package main\n\nvar version string\n\nfunc main() {}\n", GORELEASER, Status.FOUND),
+        # a flag written out is evidence of its own, whatever main declares
+        (
+            "package main\n\nfunc main() {}\n",
+            GORELEASER + "    ldflags:\n      - -X main.version={{.Version}}\n",
+            Status.FOUND,
+        ),
+        # `version` only inside a function, or in a comment: nothing for -X to set
+        (
+            "package main\n\n// version = 1\nfunc main() { version := 1; _ = version }\n",
+            GORELEASER,
+            Status.MISSING,
+        ),
+    ],
+    ids=["no-version", "var", "var-block", "var-typed", "explicit-flag", "local-only"],
+)
+def test_goreleaser_default_ldflags_count_only_where_main_declares_version(
+    make_repo: RepoFactory, main: str, goreleaser: str, status: Status
+) -> None:
+    """GoReleaser's default ldflags set main.version: a version is stamped only if a main
+    package declares it (traefik/whoami's does not: it was found)."""
+    root = make_repo(
+        {"go.mod": "module x\n\ngo 1.24\n", "main.go": main, ".goreleaser.yml": goreleaser}
+    )
+    result = {r.id: r for r in scan(root).results}["build.version_ldflags"]
+    assert result.status is status, result.summary
+    if status is Status.MISSING:
+        assert "which no main package declares" in result.summary and result.evidence == ()

@@ -11,7 +11,11 @@ aggregated, so families stay independent (no detector imports another; import-li
   `atlas migrate apply`), in code or in CI - proves "one locked migration runner". Without
   such proof the result is "could not tell" (error) with why, never found.
 
-Pure: results (and the CI family's per-file facts) in, results out.
+- `build.version_ldflags`: GoReleaser's default ldflags (a build that sets none) set
+  `main.version`; when every main package's files are read and none declares a package-level
+  `version`, the flag sets nothing, so the default is no evidence of a stamped version.
+
+Pure: results (and the CI and Go families' per-file facts) in, results out.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from golive_tui.core.scan.detectors.base import ScannedFile
 PROBES = "k8s.probes"
 HEALTH = "go.http.health_endpoints"
 MIGRATIONS = "go.migrations"
+LDFLAGS = "build.version_ldflags"
 
 #: Imports of migration runners that lock the schema while applying (golang-migrate takes a
 #: database lock by default; goose does when given a session locker from goose/v3/lock;
@@ -41,6 +46,7 @@ GOOSE_LOCK = re.compile(r"github\.com/pressly/goose/v\d+/lock(/|$)")
 NEEDS: Mapping[str, tuple[str, ...]] = {
     PROBES: (HEALTH, "gomod.go_version"),
     MIGRATIONS: ("ci.present",),  # any CI detector: the CI family's files are read
+    LDFLAGS: ("go.signal.sigterm",),  # any Go detector: the Go family's files are read
 }
 
 
@@ -68,7 +74,27 @@ def apply(
     migrations = by_id.get(MIGRATIONS)
     if migrations is not None and migrations.status is not Status.ERROR:
         changed[MIGRATIONS] = judge_migrations(migrations, scanned.get("ci", {}), set(go_imports))
+    ldflags = by_id.get(LDFLAGS)
+    if ldflags is not None and ldflags.evidence:
+        changed[LDFLAGS] = judge_ldflags(ldflags, scanned.get("go_source", {}))
     return [changed.get(r.id, r) for r in results]
+
+
+def judge_ldflags(result: DetectorResult, go_files: Mapping[str, ScannedFile]) -> DetectorResult:
+    """GoReleaser's default `-X main.version=` counts only where a main package declares
+    `version` (traefik/whoami's GoReleaser build stamped nothing: its main has no such
+    variable). Unchanged when a flag was written out, or no main package's file was read."""
+    if not all(e.facts.get("default") for e in result.evidence):
+        return result
+    declared = [sf.scan.meta.get("main_version") for sf in go_files.values()]
+    mains = [d for d in declared if d is not None]
+    if not mains or any(mains):
+        return result
+    summary = (
+        "no -ldflags -X …version= in Makefiles, scripts, Dockerfiles, CI or GoReleaser configs; "
+        "GoReleaser's default ldflags set main.version, which no main package declares"
+    )
+    return result._replace(status=Status.MISSING, summary=summary, evidence=())
 
 
 # --------------------------------------------------------------------------- probes

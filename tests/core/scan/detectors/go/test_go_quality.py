@@ -978,3 +978,20 @@ def test_a_helper_in_a_comment_or_beside_proof_changes_nothing() -> None:
         result = judge({"main.go": DIRECT}, detector)
         assert result.status is Status.FOUND, result.summary
         assert "could not tell" not in result.summary
+
+
+@pytest.mark.parametrize(
+    ("path", "detector"),
+    [
+        ("expvar", "go.metrics"),  # counters served as JSON on /debug/vars
+        ("github.com/ardanlabs/darwin/v3", "go.migrations"),
+        ("github.com/ardanlabs/conf/v3", "go.config_loading"),
+    ],
+)
+def test_libraries_seen_on_real_services_are_evidence(path: str, detector: str) -> None:
+    """ardanlabs/service publishes expvar counters, migrates with darwin and reads its
+    settings with conf: each was "missing"."""
+    src = f'package main\n\nimport _ "{path}"\n\nfunc main() {{}}\n'
+    result = judge({"main.go": src}, detector)
+    assert result.status is Status.FOUND, result.summary
+    assert [e.facts.get("import") for e in result.evidence] == [path]

@@ -67,6 +67,10 @@ _GATE_DETECTORS: dict[str, tuple[str, ...]] = {g.name: g.detectors for g in GATE
 _YIELDS: dict[str, Callable[[File], bool]] = {g.name: g.yields for g in GATES if g.yields}
 _DEFAULT_NAMES: dict[str, str] = {p: n for g in GATES for p, n in g.packages.items()}
 _WORD = re.compile(r"\w+")
+_SKIP = re.compile(r"(?:\ufeff)?(?:\s+|//[^\n]*|/\*.*?\*/)*", re.S)  # before the package clause
+_MAIN = re.compile(r"package[ \t]+main\b")
+#: `var version = ...`, `var version string`, or `version = ...` in a `var (...)` block.
+_VERSION_DECL = re.compile(r"(?m)^(?:var[ \t]+|[ \t]+)version\b[ \t]*(?:string\b|=)")
 _POLARITY: dict[str, Polarity] = {p.value: p for p in Polarity}
 
 
@@ -76,8 +80,9 @@ class GoSourceExtractor:
     name = "go_source"
     detectors = DETECTORS
     # go_rules.toml changes invalidate cached scans too; 7: shutdown helpers; 8: a zero
-    # IdleTimeout falls back to ReadTimeout; 9: an Allow-Origin value not followed
-    version = f"9.{rules_digest()}"
+    # IdleTimeout falls back to ReadTimeout; 9: an Allow-Origin value not followed;
+    # 10: whether a main package declares `version`
+    version = f"10.{rules_digest()}"
     # `finalize` reads its files in path order, whatever order they come in: the finalize memo
     # keys them sorted, so a warm scan after an edit scan (which hands the edited file over
     # last) reads back the edit scan's results instead of importing and running this family
@@ -155,6 +160,11 @@ class GoSourceExtractor:
                 )
         # "parsed": whether this file was parsed, whole or in part (the engine's parsed count).
         meta: dict[str, Any] = {"imports": sorted(names), "parsed": f.parsed}
+        skip = _SKIP.match(text)
+        if _MAIN.match(text, skip.end() if skip else 0) is not None:
+            # Whether `-X main.version=` has a variable to set (crosscheck.judge_ldflags):
+            # a package-level `version` declared here. Asked of main packages' files only.
+            meta["main_version"] = _VERSION_DECL.search(text, body) is not None
         if f.notes:
             meta["notes"] = dict(f.notes.items())
         if f.facts:
