@@ -995,3 +995,34 @@ def test_libraries_seen_on_real_services_are_evidence(path: str, detector: str) 
     result = judge({"main.go": src}, detector)
     assert result.status is Status.FOUND, result.summary
     assert [e.facts.get("import") for e in result.evidence] == [path]
+
+
+GIN_CORS_LATER = """
+package main
+
+import "github.com/gin-contrib/cors"
+
+func mw(allowed map[string]bool) {
+	c := cors.Config{MaxAge: 0}
+	{later}
+	_ = cors.New(c)
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("later", "status"),
+    [
+        ("c.AllowOriginFunc = func(o string) bool { return allowed[o] }", Status.FOUND),
+        ('c.AllowOrigins = []string{"https://shop.example"}', Status.FOUND),
+        ('c.AllowOrigins = []string{"*"}', Status.CONTRARY),
+        ("c.AllowOriginFunc = func(o string) bool { return true }", Status.CONTRARY),
+        ("_ = allowed", Status.CONTRARY),  # nothing set: the middleware's default applies
+    ],
+    ids=["func-later", "list-later", "star-later", "true-later", "none"],
+)
+def test_cors_options_set_after_the_literal_count(later: str, status: Status) -> None:
+    """gotify sets AllowOriginFunc on its cors.Config after building it: that restricts
+    origins (it read as "no allowed origins set")."""
+    r = judge(one(GIN_CORS_LATER.replace("{later}", later)), "go.cors")
+    assert r.status is status, r.summary

@@ -26,6 +26,7 @@ from golive_tui.core.scan.detectors.go.tree import (
     File,
     definitions,
     enclosing_function,
+    field_nodes,
     named,
     start_of,
     string_value,
@@ -112,6 +113,8 @@ def _rule(f: File) -> RulePart:
         part.literals.append(rf"{cors}\.(?:Options|Config)")
         part.calls.append(rf"{cors}\.(?:AllowAll|Default)")
         part.where.append(rf"{cors}\.(?:Options|Config|AllowAll|Default)")
+        # `c.AllowOriginFunc = ...` after the literal (gotify): read as if keyed in it
+        part.assigns += [*_ORIGIN_LISTS, *_ORIGIN_FUNCS, "AllowAllOrigins", *_CREDENTIAL_FIELDS]
     if {n for n in f.aliases(SECURE) if n not in ("_", ".")}:
         secure = alt(f.aliases(SECURE))
         part.literals.append(rf"{secure}\.Options")
@@ -266,6 +269,8 @@ def _on_literal(
         kids = named(keyed)
         if keyed.kind() == "keyed_element" and len(kids) == 2:
             fields[kids[0].text()] = kids[1]
+    for name, (_, value) in field_nodes(lit, assignments).items():
+        fields.setdefault(name, value)  # assigned to the literal's variable afterwards
     credentials = any(
         fields.get(c) is not None and fields[c].text() == "true" for c in _CREDENTIAL_FIELDS
     )
