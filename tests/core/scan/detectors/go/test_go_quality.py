@@ -1026,3 +1026,66 @@ def test_cors_options_set_after_the_literal_count(later: str, status: Status) ->
     origins (it read as "no allowed origins set")."""
     r = judge(one(GIN_CORS_LATER.replace("{later}", later)), "go.cors")
     assert r.status is status, r.summary
+
+
+FRAMEWORK_SHUTDOWN = """
+package main
+
+import (
+	"context"
+	"time"
+
+	"{path}"
+)
+
+{body}
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status", "call"),
+    [
+        (
+            "github.com/gofiber/fiber/v2",
+            "func main() {\n\tapp := fiber.New()\n\t_ = app.ShutdownWithTimeout(10 * time.Second)\n}",
+            Status.ERROR,
+            "app.ShutdownWithTimeout",
+        ),
+        (
+            "github.com/gofiber/fiber/v2",
+            "func stop(a *fiber.App) {\n\t_ = a.Shutdown()\n}",
+            Status.ERROR,
+            "a.Shutdown",
+        ),
+        (
+            "github.com/labstack/echo/v4",
+            "func main() {\n\te := echo.New()\n\t_ = e.Shutdown(context.Background())\n}",
+            Status.ERROR,
+            "e.Shutdown",
+        ),
+        # twins: a Shutdown on something else; the framework with no shutdown at all
+        (
+            "github.com/gofiber/fiber/v2",
+            "func stop(tp interface{ Shutdown(context.Context) error }) {\n"
+            "\t_ = tp.Shutdown(context.Background())\n\t_ = fiber.New\n}",
+            Status.MISSING,
+            "",
+        ),
+        ("github.com/labstack/echo/v4", "func main() {\n\t_ = echo.New()\n}", Status.MISSING, ""),
+    ],
+    ids=["fiber-new", "fiber-param", "echo-new", "other-shutdown", "no-shutdown"],
+)
+def test_a_frameworks_shutdown_is_could_not_tell_never_missing(
+    path: str, body: str, status: Status, call: str
+) -> None:
+    """fiber-go-template shuts its fiber.App down with a.Shutdown(): graceful (by fiber's
+    documentation) but not an http.Server's Shutdown, so "could not tell", not "missing"."""
+    src = go(FRAMEWORK_SHUTDOWN.replace("{path}", path).replace("{body}", body))
+    r = judge({"main.go": src}, "go.http.graceful_shutdown")
+    assert r.status is status, r.summary
+    assert r.evidence == ()
+    if call:
+        assert (
+            "could not tell: main.go:" in r.summary
+            and f"calls {call} on a {path} app" in r.summary
+        )

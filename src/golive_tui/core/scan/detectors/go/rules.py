@@ -44,6 +44,7 @@ class Rules:
 
     __slots__ = (
         "digest",
+        "framework_shutdown",
         "headers",
         "imports",
         "metrics_segments",
@@ -84,6 +85,7 @@ class Rules:
         migration_dirs: tuple[str, ...],
         digest: str,
         shutdown_helpers: Mapping[str, tuple[str, ...]] = EMPTY_HELPERS,
+        framework_shutdown: Mapping[str, tuple[str, ...]] = EMPTY_HELPERS,
     ) -> None:
         self.imports = imports
         self.package_names = package_names
@@ -103,6 +105,7 @@ class Rules:
         self.migration_dirs = migration_dirs
         self.digest = digest
         self.shutdown_helpers = shutdown_helpers  # import path -> functions (go_rules.toml)
+        self.framework_shutdown = framework_shutdown  # import path -> (app type, *methods)
 
 
 @cache
@@ -140,6 +143,9 @@ def rules() -> Rules:
         package_names=dict(data.get("package_names", {})),
         shutdown_helpers={
             path: tuple(names) for path, names in data.get("shutdown_helpers", {}).items()
+        },
+        framework_shutdown={
+            path: tuple(names) for path, names in data.get("framework_shutdown", {}).items()
         },
         headers=headers,
         route_segments=segments,

@@ -52,17 +52,15 @@ def generic(noun: str, none: str) -> Summary:
 
 
 def helper_undecided(facts: Mapping[str, Mapping[str, Any]]) -> str | None:
-    """Why a detector that found nothing cannot say "missing": a shutdown helper's call
-    (the first, by path and line), or None without one."""
+    """Why a detector that found nothing cannot say "missing": the first (by path and line)
+    call that leaves the shutdown to a library or framework golive does not read, or None."""
     calls = sorted(
-        (path, int(line), str(helper), str(package))
+        (path, int(entry[0]), str(entry[1]))
         for path, data in facts.items()
-        for line, helper, package in data.get("helpers", ())
+        for entry in data.get("helpers", ())
+        if len(entry) == 2
     )
     if not calls:
         return None
-    path, line, helper, _package = calls[0]
-    return (
-        f"{path}:{line} leaves the shutdown to {helper}, which by its library's documentation "
-        "stops the server on SIGTERM (golive does not read the library)"
-    )
+    path, line, text = calls[0]
+    return f"{path}:{line} {text}"

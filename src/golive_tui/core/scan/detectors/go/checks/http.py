@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, cast
 
 from golive_tui.core.evidence import Evidence
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
-from golive_tui.core.scan.detectors.go.rules import alt, rules
+from golive_tui.core.scan.detectors.go.rules import Rules, alt, rules
 from golive_tui.core.scan.detectors.go.summaries import helper_undecided, n, split, with_notes
 from golive_tui.core.scan.detectors.go.tree import (
     CON,
@@ -44,14 +44,44 @@ def _http(f: File) -> str:
 # --------------------------------------------------------------------------- graceful shutdown
 
 
+def _shutdown_words(r: Rules) -> tuple[str, ...]:
+    """`Shutdown` and the frameworks' shutdown methods (go_rules.toml framework_shutdown)."""
+    methods = {m for entry in r.framework_shutdown.values() for m in entry[1:]}
+    return ("Shutdown", *sorted(methods - {"Shutdown"}))
+
+
+def _shutdown_opens(seen: Seen) -> bool:
+    f = seen.f
+    served = bool(f.aliases("net/http")) or any(
+        f.aliases(path) for path in rules().framework_shutdown
+    )
+    return served and any(w in seen.words for w in _shutdown_words(rules()))
+
+
 def _shutdown_rule(f: File) -> RulePart:
     # A bare `Shutdown(...)` matches too but never counts (no receiver).
     http = _http(f)
+    names = "|".join(_shutdown_words(rules()))
     return RulePart(
-        calls=[r"(?:.+\.)?Shutdown"],
+        calls=[rf"(?:.+\.)?(?:{names})"],
         extra=[{"kind": "qualified_type", "regex": rf"^{http}\.Server$"}],
-        where=[r"\.Shutdown", rf"{http}\.Server"],
+        where=[rf"\.(?:{names})", rf"{http}\.Server"],
     )
+
+
+def _framework_app(f: File, receiver: str) -> str | None:
+    """The framework whose app `receiver` holds, as this file shows it (built with the
+    package's New, or declared with its app type), or None."""
+    name = re.escape(receiver.rsplit(".", 1)[-1])
+    for path, (typ, *_methods) in rules().framework_shutdown.items():
+        aliases = {a for a in f.aliases(path) if a not in ("_", ".")}
+        if not aliases:
+            continue
+        pkg = alt(aliases)
+        built = rf"\b{name}\s*:?=\s*&?{pkg}\.New\(|\b{name}\s+\*?{pkg}\.{typ}\b"
+        if re.search(built, f.text):
+            return path
+    return None
 
 
 def _shutdowns(f: File, by_kind: Mapping[str, list[SgNode]]) -> None:
@@ -78,13 +108,26 @@ def _shutdowns(f: File, by_kind: Mapping[str, list[SgNode]]) -> None:
             assigned = assigned_name(call)
             if assigned:
                 known.add(assigned[0].rsplit(".", 1)[-1])
+    words = _shutdown_words(rules())
     for call in by_kind.get("call_expression", []):
         receiver, name, _args = call_parts(call)
-        if name != "Shutdown" or not receiver:
+        if name not in words or not receiver:
             continue
-        if receiver.rsplit(".", 1)[-1] in known:
+        if name == "Shutdown" and receiver.rsplit(".", 1)[-1] in known:
             f.add(SHUTDOWN, call, POS)
-        else:
+            continue
+        framework = _framework_app(f, receiver)
+        if framework is not None:
+            # Not an http.Server (the contract's evidence), but it shuts one down: the
+            # result found nothing else is "could not tell" (fiber-go-template, echo).
+            text = (
+                f"calls {receiver}.{name} on a {framework} app, which shuts its server down "
+                "gracefully by the framework's documentation (golive does not read it)"
+            )
+            f.facts[SHUTDOWN].setdefault("helpers", []).append(
+                [f.line(call.range().start.line), text]
+            )
+        elif name == "Shutdown":
             f.note(SHUTDOWN, call, f"Shutdown on {receiver}, not known to be an http.Server")
 
 
@@ -178,8 +221,12 @@ def _helper_call(
         return False
     if "shutdown_helper" in gates:
         line = f.line(call.range().start.line)
+        text = (
+            f"leaves the shutdown to {receiver}.{name}, which by its library's documentation "
+            "stops the server on SIGTERM (golive does not read the library)"
+        )
         for detector in (SHUTDOWN, SIGTERM):
-            f.facts[detector].setdefault("helpers", []).append([line, f"{receiver}.{name}", path])
+            f.facts[detector].setdefault("helpers", []).append([line, text])
     return True
 
 
@@ -196,9 +243,9 @@ HELPER_GATE = Gate(
 SHUTDOWN_GATE = Gate(
     "shutdown",
     (SHUTDOWN,),
-    lambda seen: bool(seen.f.aliases("net/http")) and "Shutdown" in seen.words,
+    _shutdown_opens,
     _shutdown_rule,
-    code_words=lambda r: ("Shutdown",),
+    code_words=_shutdown_words,
     packages=_HTTP,
     after=_shutdowns,
 )
