@@ -1086,6 +1086,51 @@ def test_a_frameworks_shutdown_is_could_not_tell_never_missing(
     assert r.evidence == ()
     if call:
         assert (
-            "could not tell: main.go:" in r.summary
-            and f"calls {call} on a {path} app" in r.summary
+            "could not tell: main.go:" in r.summary and f"calls {call} on a {path} app" in r.summary
         )
+
+
+GRPC_HEALTH = """
+package main
+
+import (
+	"net/http"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+)
+
+func main() {
+	srv := grpc.NewServer()
+	{register}
+	{route}
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("register", "route", "status"),
+    [
+        ("healthpb.RegisterHealthServer(srv, health.NewServer())", "", Status.ERROR),
+        # an HTTP health route decides; a function of the service's own is no gRPC health
+        (
+            "healthpb.RegisterHealthServer(srv, health.NewServer())",
+            'http.HandleFunc("/healthz", nil)',
+            Status.FOUND,
+        ),
+        ("RegisterHealthServer(srv, health.NewServer())", "", Status.MISSING),
+    ],
+    ids=["grpc-health", "with-http-route", "own-function"],
+)
+def test_the_grpc_health_service_is_could_not_tell_never_missing(
+    register: str, route: str, status: Status
+) -> None:
+    """microservices-demo's checkoutservice serves the gRPC health service, which its
+    manifests' grpc probes ask: "no health route" was "missing"."""
+    src = go(GRPC_HEALTH.replace("{register}", register).replace("{route}", route))
+    r = judge({"main.go": src}, "go.http.health_endpoints")
+    assert r.status is status, r.summary
+    if status is Status.ERROR:
+        assert "could not tell: main.go:13 registers the gRPC health service" in r.summary
+        assert r.evidence == ()

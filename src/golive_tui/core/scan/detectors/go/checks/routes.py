@@ -19,7 +19,7 @@ from golive_tui.core.scan.detectors.go import handrolled as hr
 from golive_tui.core.scan.detectors.go import routetable as rt
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.rules import Deferred, alt, rules, trie
-from golive_tui.core.scan.detectors.go.summaries import generic, n
+from golive_tui.core.scan.detectors.go.summaries import generic, helper_undecided, n
 from golive_tui.core.scan.detectors.go.tree import POS, File
 
 if TYPE_CHECKING:
@@ -180,9 +180,43 @@ def _sum_health(items: list[Evidence], notes: list[str]) -> str:
     return f"{n(len(items), 'health route')} registered: {', '.join(routes[:5])}"
 
 
+# --------------------------------------------------------------------------- gRPC health
+
+#: The gRPC health service (grpc_health_v1): what Kubernetes' `grpc:` probes and
+#: grpc_health_probe ask. Not an HTTP route (the contract's evidence), but a health endpoint:
+#: where no route was found the result is "could not tell", naming the registration
+#: (microservices-demo's checkoutservice was "missing").
+GRPC_HEALTH = "google.golang.org/grpc/health/grpc_health_v1"
+
+
+def _grpc_health_rule(f: File) -> RulePart:
+    calls = [rf"{alt(f.aliases(GRPC_HEALTH))}\.RegisterHealthServer"]
+    return RulePart(calls=calls, where=calls)
+
+
+def _grpc_health_call(
+    f: File,
+    gates: set[str],
+    call: SgNode,
+    receiver: str,
+    name: str,
+    args: list[SgNode],
+    path: str | None,
+) -> bool:
+    if path != GRPC_HEALTH or name != "RegisterHealthServer":
+        return False
+    if "grpc_health" in gates:
+        text = (
+            "registers the gRPC health service, which gRPC probes ask; "
+            "it is no HTTP route, and what it reports is set elsewhere"
+        )
+        f.facts[HEALTH].setdefault("helpers", []).append([f.line(call.range().start.line), text])
+    return True
+
+
 CHECK = Check(
     detectors=(
-        Detector(HEALTH, _sum_health, grouped=False),
+        Detector(HEALTH, _sum_health, grouped=False, undecided=helper_undecided),
         Detector(METRICS, generic("/metrics route", "no metrics library or /metrics route found")),
     ),
     gates=(
@@ -198,6 +232,15 @@ CHECK = Check(
                 "expression_switch_statement": _on_switch,
                 "selector_expression": _on_selector,
             },
+        ),
+        Gate(
+            "grpc_health",
+            (HEALTH,),
+            lambda seen: seen.via(GRPC_HEALTH, "RegisterHealthServer"),
+            _grpc_health_rule,
+            code_words=lambda r: ("RegisterHealthServer",),
+            packages={GRPC_HEALTH: "grpc_health_v1"},
+            on_call=_grpc_health_call,
         ),
     ),
 )
