@@ -253,6 +253,37 @@ def test_static_binary_built_through_make_or_a_script(build: str, expected: str)
         assert expected.removeprefix("unknown: ") in str(facts["why"])
 
 
+@pytest.mark.parametrize(
+    ("base", "build", "expected"),
+    [
+        # remark42 builds on its own builder image, which sets CGO_ENABLED=0 in its ENV
+        ("umputun/baseimage:buildgo-v1.17.0", "RUN go build -o app .\n", "unknown"),
+        ("registry.example/go-builder:1", "RUN cd app && go install ./cmd/app\n", "unknown"),
+        ("umputun/baseimage:buildgo-v1.17.0", "RUN CGO_ENABLED=0 go build -o app .\n", "positive"),
+        # twins: golang's own image (CGO on by default: absent), a foreign stage not building Go
+        ("golang:1.22", "RUN go build -o app .\n", ""),
+        ("node:20", "RUN npm run build\n", ""),
+        ("mcr.microsoft.com/windows/servercore:ltsc2022", "RUN go build -o app.exe .\n", ""),
+    ],
+    ids=["builder-image", "builder-install", "builder-cgo-off", "golang", "node", "windows"],
+)
+def test_go_built_on_an_image_not_known_to_be_golang_is_could_not_tell(
+    base: str, build: str, expected: str
+) -> None:
+    text = f"FROM {base} AS build\nWORKDIR /src\nCOPY . .\n{build}" + FINAL
+    got = findings(text, "docker.static_binary")
+    if not expected:
+        assert got == []
+        return
+    [(_, polarity, facts)] = got
+    assert polarity == "positive"
+    if expected == "unknown":
+        assert facts["quality"] == "unknown"
+        assert f"go build runs on {base}, an image not known to be golang's" in str(facts["why"])
+    else:
+        assert "quality" not in facts
+
+
 def test_a_java_build_through_a_script_is_not_about_go() -> None:
     text = "FROM gradle:8 AS build\nRUN ./gradlew installDist\nFROM eclipse-temurin:21\nCOPY --from=build /app /app\n"
     assert findings(text, "docker.static_binary") == []

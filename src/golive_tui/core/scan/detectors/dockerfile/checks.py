@@ -270,6 +270,7 @@ def static_binary(img: Image) -> list[Finding]:
     out: list[Finding] = []
     cgo_on: Instruction | None = None
     hand_over: tuple[Instruction, str] | None = None  # the last RUN building through make/a script
+    foreign: tuple[Instruction, str] | None = None  # `go build` on a base not known to be golang
     used = needed(img.df, img.final)
     for stage in img.df.stages:
         if stage.index not in used:
@@ -283,6 +284,11 @@ def static_binary(img: Image) -> list[Finding]:
                 if _builds_go(img.df, stage):  # the last such step: usually the build itself
                     what = next((w for cmd in reversed(cmds) if (w := _builder(cmd))), "")
                     hand_over = (instr, what) if what else hand_over
+                elif any(_go_build(cmd) for cmd in cmds):
+                    base = chain(img.df, stage)[-1].base
+                    # A Windows image's binary links no libc: what this detector is about
+                    if "windows" not in image_name(base)[0]:
+                        foreign = (instr, base)
             else:
                 continue
             for pattern, how in ((_CGO_OFF, "CGO_ENABLED=0"), (_EXT_STATIC, "-extldflags -static")):
@@ -302,9 +308,19 @@ def static_binary(img: Image) -> list[Finding]:
                     break
             if cgo_on is None and _CGO_ON.search(text):
                 cgo_on = instr
-    if not out and cgo_on is None and hand_over is not None:
-        instr, what = hand_over
-        why = f"the binary is built by {what}, which this does not follow"
+    if not out and cgo_on is None and (hand_over is not None or foreign is not None):
+        if hand_over is not None:
+            instr, what = hand_over
+            why = f"the binary is built by {what}, which this does not follow"
+        else:
+            # A builder image of the project's own (remark42's umputun/baseimage:buildgo sets
+            # CGO_ENABLED=0 in its ENV): what its environment holds is not in this file.
+            assert foreign is not None
+            instr, base = foreign
+            why = (
+                f"go build runs on {common.snippet(base, 60)}, an image not known to be "
+                "golang's, whose environment may set CGO_ENABLED"
+            )
         out.append(
             _finding(
                 STATIC_BINARY,
@@ -338,6 +354,14 @@ def _builds_go(df: Dockerfile, stage: Stage) -> bool:
     """A stage on a Go toolchain image (golang, directly or through its FROM chain): where a
     make or script RUN builds a Go binary, not a Java or Node one."""
     return any(image_name(s.base)[0].rsplit("/", 1)[-1] == "golang" for s in chain(df, stage))
+
+
+def _go_build(cmd: Any) -> bool:
+    """`go build` or `go install` (what compiles the binary in a RUN line)."""
+    from golive_tui.core.scan.detectors import shell  # only when there is text to read
+
+    prog, args, _ = shell.program(cmd)
+    return prog == "go" and bool(args) and args[0] in ("build", "install")
 
 
 def _builder(cmd: Any) -> str:
