@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from golive_tui.core.model import DetectorResult, Status
 from golive_tui.core.scan.detectors import build
 from golive_tui.core.scan.detectors.base import FileScan, ScannedFile
@@ -109,3 +111,21 @@ def test_pie_on_a_base_with_a_loader_or_linked_static_is_found() -> None:
     )
     for text in (on_base, static_pie):
         assert run({"Dockerfile": text})["build.pie"].status is Status.FOUND
+
+
+@pytest.mark.parametrize(
+    ("variable", "counts"),
+    [
+        ("main.revision", True),  # remark42
+        ("main.tag", True),  # ardanlabs/service
+        ("main.gitTag", True),
+        ("main.Version", True),
+        ("main.commit", False),  # a commit alone is not a version
+        ("main.tags", False),
+        ("main.date", False),
+    ],
+)
+def test_the_variables_that_hold_a_version(variable: str, counts: bool) -> None:
+    makefile = f'build:\n\tgo build -ldflags "-X {variable}=$(VERSION)" ./cmd/svc\n'
+    ld = run({"Makefile": makefile})["build.version_ldflags"]
+    assert (ld.status is Status.FOUND) is counts, ld.summary

@@ -21,7 +21,9 @@ DETECTORS = (PIE, LDFLAGS)
 
 _PIE = re.compile(r"-buildmode[= ]+[\"']?pie\b|^\s*-?\s*buildmode:\s*[\"']?pie\b")
 _X_FLAG = re.compile(r"-X[= ]*\\?[\"']?([\w./\-{}]+)\.([A-Za-z_]\w*)=")
-_VERSIONISH = re.compile(r"(?i)version|gitversion|release|buildinfo")
+# A variable holding the build's version: remark42 stamps main.revision, ardanlabs main.tag
+# (a commit alone is not a version: main.commit does not count).
+_VERSIONISH = re.compile(r"(?i)version|release|buildinfo|revision|(?:^|git|build)tag$")
 _GORELEASER_DEFAULT = (
     "-s -w -X main.version={{.Version}} -X main.commit={{.Commit}} -X main.date={{.Date}}"
 )
@@ -138,7 +140,7 @@ def goreleaser(text: str) -> FileScan:
 
 class BuildExtractor:
     name = "build"
-    version = "2"  # 2: PIE on a loader-less final base is contrary
+    version = "3"  # 2: PIE on a loader-less final base is contrary; 3: revision, tag
     detectors = DETECTORS
 
     def prepare(self) -> None:
