@@ -308,3 +308,26 @@ def test_dockerignore_for_each_dockerfile_and_none_for_a_note() -> None:
     assert ignore_result({})[0] is Status.NOT_APPLICABLE
     status, ev = ignore_result({**notes, "Dockerfile-arm": "# arm\nFROM x\n", ".dockerignore": ""})
     assert ev == [(".dockerignore", "positive", "Dockerfile-arm")]
+
+
+@pytest.mark.parametrize(
+    ("final", "polarity"),
+    [
+        ("FROM golang:1.22\n", "contrary"),  # the compiler ships anyway
+        ("FROM base\n", "positive"),  # python:3.12-alpine: the interpreter the service runs on
+        ("FROM node:20-alpine\n", "positive"),
+    ],
+    ids=["golang", "python", "node"],
+)
+def test_an_interpreters_final_image_is_no_toolchain_for_multistage(
+    final: str, polarity: str
+) -> None:
+    """microservices-demo's emailservice compiles its packages in a builder stage and copies
+    them onto the python base it runs on: multi-stage, not "the compiler ships anyway"."""
+    text = (
+        "FROM python:3.12-alpine AS base\nFROM base AS builder\nRUN apk add g++ && pip install x\n"
+        + final
+        + "COPY --from=builder /usr/local/lib /usr/local/lib\n"
+    )
+    [(_, got, facts)] = findings(text, "docker.multistage")
+    assert got == polarity, facts

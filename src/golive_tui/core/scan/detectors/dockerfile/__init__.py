@@ -27,8 +27,9 @@ __all__ = ["DETECTORS", "EXTRACTORS", "DockerfileExtractor", "analyse", "parse"]
 
 class DockerfileExtractor:
     name = "dockerfile"
-    # 4: go build on an image not known to be golang's is could not tell
-    version = "4"  # 3: continuation lines joined as BuildKit joins them; could-not-tell
+    # 4: go build on an image not known to be golang's is could not tell; 5: an
+    # interpreter's final image is no toolchain for multistage
+    version = "5"  # 3: continuation lines joined as BuildKit joins them; could-not-tell
     detectors = (*DETECTORS, DOCKERIGNORE)
 
     skips_go_files = True  # common.GO_FILE_PROMISE: the plan asks it about no Go file

@@ -97,8 +97,12 @@ def multistage(img: Image) -> list[Finding]:
         for src in sources(instr):
             ref = stage_ref(img.df, src, img.final.index)
             copies |= ref is not None and ref not in lineage_idx
-    # A final stage on a toolchain image ships the compiler anyway: stages in name only.
-    toolchain_final = classify_base(img.root.base) == "toolchain"
+    # A final stage on a toolchain image ships the compiler anyway: stages in name only. Not
+    # an interpreter's image (python, node, ruby): the service runs on it, and a build stage
+    # that compiled its packages (microservices-demo's emailservice) is multi-stage indeed.
+    toolchain_final = classify_base(img.root.base) == "toolchain" and (
+        image_name(img.root.base)[0].rsplit("/", 1)[-1] not in _INTERPRETERS
+    )
     multi = len(img.df.stages) >= 2 and copies and not toolchain_final
     facts: dict[str, Any] = {
         "stages": len(img.df.stages),
@@ -428,6 +432,7 @@ def ca_certificates(img: Image) -> list[Finding]:
 #: Official Docker Hub toolchain images that install ca-certificates in their variants (Debian
 #: ones through buildpack-deps or apt, Alpine ones through apk): named in the why of a
 #: could-not-tell, never taken as proof (an image's content is not this repository's evidence).
+_INTERPRETERS = frozenset({"python", "node", "ruby"})
 _TOOLCHAINS_WITH_CERTS = frozenset({"golang", "python", "rust", "ruby", "gcc", "buildpack-deps"})
 _OFFICIAL_PREFIXES = (
     "",
