@@ -801,3 +801,24 @@ def test_the_lint_action_installing_only_runs_no_lint(with_: str, lint: str) -> 
     )
     out = run({WF: workflow})
     assert out["ci.golangci_lint"].status.value == lint, out["ci.golangci_lint"].summary
+
+
+@pytest.mark.parametrize(
+    ("assign", "race"),
+    [
+        ("BASH ?= $(shell command -v bash 2> /dev/null)", "found"),
+        ("BASH := $(shell which bash)", "found"),
+        ("BASH ?= $(shell command -v echo)", "missing"),  # echo prints the script's name
+    ],
+    ids=["command-v", "which", "echo-twin"],
+)
+def test_a_program_found_by_make_runs_the_script(assign: str, race: str) -> None:
+    """shiori's `$(BASH) -xe ./scripts/test.sh`, with BASH the path `command -v bash` gives:
+    the script's `go test -race` runs (it was "could not tell")."""
+    makefile = f"{assign}\n\nunittest:\n\t$(BASH) -xe ./scripts/test.sh\n"
+    files = {
+        WF: gha("make unittest"),
+        "Makefile": makefile,
+        "scripts/test.sh": "#!/bin/sh\nset -e\ngo test -race ./...\n",
+    }
+    assert run(files)["ci.race"].status.value == race

@@ -440,7 +440,8 @@ def _hit_finding(
 class CIExtractor:
     name = "ci"
     # 6: hand-overs remembered; 7: variables, arguments, matrix, Cloud Build, bake;
-    # 8: `$(foreach)` in Makefile recipes; `@ cmd` read as cmd; an install-only lint action
+    # 8: `$(foreach)` in Makefile recipes; `@ cmd` read as cmd; an install-only lint action;
+    # `$(shell command -v bash)` is bash
     version = "8"
     detectors = DETECTORS
 

@@ -140,10 +140,16 @@ def expand(text: str, variables: Mapping[str, str], depth: int = 0) -> str:
             return expand(variables[name], variables, depth + 1).replace("$", "\x00")
         return m.group(0)
 
-    return _MAKE_VAR.sub(repl, text).replace("\x00", "$")
+    expanded = _MAKE_VAR.sub(repl, text).replace("\x00", "$")
+    if "shell" in expanded:
+        expanded = _WHICH.sub(r"\1", expanded)
+    return expanded
 
 
 _FOREACH = re.compile(r"\$([({])foreach\s")
+#: `$(shell command -v bash 2> /dev/null)`, `$(shell which go)`: the path of that program, so
+#: `$(BASH) -xe ./scripts/test.sh` runs bash on the script (shiori: it was not followed).
+_WHICH = re.compile(r"\$[({]shell[ \t]+(?:command[ \t]+-v|which)[ \t]+([\w.+-]+)[^()${}]*[)}]")
 
 
 def _foreach(text: str, variables: Mapping[str, str], depth: int) -> str:
