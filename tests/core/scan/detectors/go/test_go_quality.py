@@ -1134,3 +1134,41 @@ def test_the_grpc_health_service_is_could_not_tell_never_missing(
     if status is Status.ERROR:
         assert "could not tell: main.go:13 registers the gRPC health service" in r.summary
         assert r.evidence == ()
+
+
+WRAPPED_ROUTE = """
+package checkapp
+
+import (
+	"log"
+	"net/http"
+)
+
+func Routes(app *web.App, mux *http.ServeMux, h http.HandlerFunc) {
+	{call}
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("call", "status"),
+    [
+        ('app.HandlerFuncNoMid(http.MethodGet, "v1", "/readiness", h)', Status.ERROR),
+        ('app.HandlerFuncNoMid(http.MethodGet, "v1", "/v1/liveness", h)', Status.ERROR),
+        ('mux.HandleFunc("/readiness", h)', Status.FOUND),  # a registration golive reads
+        ('log.Println("/readiness")', Status.MISSING),  # a package's function: no route
+        ('app.HandlerFuncNoMid(http.MethodGet, "v1", "/users", h)', Status.MISSING),
+    ],
+    ids=["wrapped", "wrapped-nested", "registered", "logged", "other-path"],
+)
+def test_a_health_path_handed_to_another_packages_wrapper_is_could_not_tell(
+    call: str, status: Status
+) -> None:
+    """ardanlabs/service registers /readiness through its web package's HandlerFuncNoMid,
+    defined in another package: "no health route" was "missing"."""
+    src = go(WRAPPED_ROUTE.replace("{call}", call))
+    r = judge({"app/checkapp/route.go": src}, "go.http.health_endpoints")
+    assert r.status is status, r.summary
+    if status is Status.ERROR:
+        assert "could not tell: app/checkapp/route.go:9 passes" in r.summary
+        assert "to app.HandlerFuncNoMid, which golive does not follow" in r.summary

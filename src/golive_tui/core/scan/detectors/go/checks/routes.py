@@ -117,7 +117,40 @@ def _rule(f: File) -> RulePart:
         part.where.append(rf"\b{ping}\b")
     if _JOIN in f.text and _has_bare_word(f.text):  # a helper's body registers
         part.where.append(rf"\.(?:{methods})\(")
+    # A health path handed to a method of another package's (ardanlabs/service registers
+    # "/readiness" through its web package's HandlerFuncNoMid): `_passed_on`.
+    part.extra.append(
+        {
+            "kind": "call_expression",
+            "has": {
+                "field": "arguments",
+                "has": {"kind": "interpreted_string_literal", "regex": _HEALTH_LITERAL},
+            },
+        }
+    )
     return part
+
+
+#: A string literal that is a health path as a whole (`"/readiness"`, `"/v1/healthz"`).
+_HEALTH_LITERAL = (
+    r"(?i)^\"(?:/[\w.-]+)*/(?:health|healthz|ready|readyz|readiness|live|livez|liveness)\"$"
+)
+
+
+def _passed_on(f: File, call: SgNode, receiver: str, name: str, args: list[SgNode]) -> None:
+    """A health path literal given to a method golive does not know as a registration: the
+    route may be registered by another package's wrapper, which golive does not follow. A
+    fact for `helper_undecided` (could not tell where no route was found)."""
+    for arg in args:
+        if arg.kind() == "interpreted_string_literal" and re.match(_HEALTH_LITERAL, arg.text()):
+            text = (
+                f"passes {arg.text()} to {receiver}.{name}, which golive does not follow "
+                "(a registration wrapped in another package?)"
+            )
+            f.facts[HEALTH].setdefault("helpers", []).append(
+                [f.line(call.range().start.line), text]
+            )
+            return
 
 
 def _on_call(
@@ -135,6 +168,8 @@ def _on_call(
         _add(f, hr.from_heartbeat(f, call), call)
     elif name in rules().route_methods:
         _add(f, rt.from_call(f, call, receiver, name, args), call)
+    elif path is None and receiver:  # a method of a value, not a package's function
+        _passed_on(f, call, receiver, name, args)
     return False  # a registration call may also be a query (`db.Get`): later gates look too
 
 
