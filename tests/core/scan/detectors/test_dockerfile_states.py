@@ -331,3 +331,16 @@ def test_an_interpreters_final_image_is_no_toolchain_for_multistage(
     )
     [(_, got, facts)] = findings(text, "docker.multistage")
     assert got == polarity, facts
+
+
+@pytest.mark.parametrize(
+    ("path", "read"),
+    [
+        (".devcontainer/Dockerfile", False),  # an editor's environment, never shipped
+        ("tools/.devcontainer/Dockerfile", False),
+        ("Dockerfile", True),
+        ("devcontainer/Dockerfile", True),  # a folder of the project's own
+    ],
+)
+def test_a_dev_container_is_not_an_image(path: str, read: bool) -> None:
+    assert EX.matches(path) is read

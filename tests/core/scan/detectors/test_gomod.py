@@ -123,10 +123,13 @@ def test_the_floor_is_one_constant() -> None:
     assert gomod.SUPPORTED_FLOOR == (1, 24) and gomod.SUPPORTED_AS_OF == "2026-12"
 
 
-def test_a_tools_module_is_shown_not_judged() -> None:
-    result = run({"go.mod": "module a\n\ngo 1.25\n", "man/go.mod": "module a/man\n\ngo 1.19\n"})
+@pytest.mark.parametrize("folder", ["man", ".bingo"])  # bingo: thanos's placeholder module
+def test_a_tools_module_is_shown_not_judged(folder: str) -> None:
+    tool = "module _ // Fake go.mod auto-created by 'bingo'\n\ngo 1.14\n"
+    result = run({"go.mod": "module a\n\ngo 1.25\n", f"{folder}/go.mod": tool})
     assert result.status is Status.FOUND
-    assert [e.facts.get("not_judged", "") != "" for e in result.evidence] == [False, True]
+    judged = {e.path: e.facts.get("not_judged", "") == "" for e in result.evidence}
+    assert judged == {"go.mod": True, f"{folder}/go.mod": False}
 
 
 def test_a_line_without_quotes_loses_its_comment_as_the_quote_aware_walk_says() -> None:

@@ -38,6 +38,7 @@ _NOT_SERVICE_DIRS = frozenset(
         "e2e",
         "integration",
         "testing",
+        ".bingo",  # bingo's pinned tools: a placeholder module (`module _`) per tool
     }
 )
 _VERBS = frozenset(
@@ -218,7 +219,7 @@ def _entry(mod: GoMod, verb: str, args: list[str], number: int, raw: str) -> Non
 
 class GoModExtractor:
     name = "gomod"
-    version = "2"
+    version = "3"  # 3: .bingo modules shown, not judged
     detectors = (DETECTOR,)
 
     skips_go_files = True  # common.GO_FILE_PROMISE: the plan asks it about no Go file

@@ -28,8 +28,8 @@ __all__ = ["DETECTORS", "EXTRACTORS", "DockerfileExtractor", "analyse", "parse"]
 class DockerfileExtractor:
     name = "dockerfile"
     # 4: go build on an image not known to be golang's is could not tell; 5: an
-    # interpreter's final image is no toolchain for multistage
-    version = "5"  # 3: continuation lines joined as BuildKit joins them; could-not-tell
+    # interpreter's final image is no toolchain for multistage; 6: dev containers left out
+    version = "6"  # 3: continuation lines joined as BuildKit joins them; could-not-tell
     detectors = (*DETECTORS, DOCKERIGNORE)
 
     skips_go_files = True  # common.GO_FILE_PROMISE: the plan asks it about no Go file
@@ -38,7 +38,14 @@ class DockerfileExtractor:
         # Every Dockerfile name holds "erfile" (docker-, container-): most paths end here.
         if "erfile" not in path.lower():
             return False
-        return common.is_dockerfile(path) and not common.is_foreign(path)
+        # A dev container (`.devcontainer/Dockerfile`) is an editor's environment, never
+        # shipped: judged as an image, thanos's was contrary on three detectors.
+        return (
+            common.is_dockerfile(path)
+            and not common.is_foreign(path)
+            and not path.startswith(".devcontainer/")
+            and "/.devcontainer/" not in path
+        )
 
     def prefilter(self) -> tuple[bytes, ...] | None:
         return None  # every Dockerfile matters: one evidence item each
