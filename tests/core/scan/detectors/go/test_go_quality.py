@@ -1172,3 +1172,43 @@ def test_a_health_path_handed_to_another_packages_wrapper_is_could_not_tell(
     if status is Status.ERROR:
         assert "could not tell: app/checkapp/route.go:9 passes" in r.summary
         assert "to app.HandlerFuncNoMid, which golive does not follow" in r.summary
+
+
+PROXY = """
+package proxy
+
+type Transport struct{ max int }
+
+func (t *Transport) SetMaxIdleConns(n int) { t.max = n }
+
+func configure(p *Proxy, n int) { p.transport.SetMaxIdleConns(n) }
+"""
+OPENS = """
+package store
+
+import "database/sql"
+
+func Open(dsn string) (*sql.DB, error) { return sql.Open("postgres", dsn) }
+"""
+
+
+@pytest.mark.parametrize(
+    ("files", "status"),
+    [
+        ({"proxy/proxy.go": PROXY}, Status.MISSING),  # coredns: no database, no pool
+        ({"proxy/proxy.go": PROXY, "store/store.go": OPENS}, Status.ERROR),
+        ({"store/store.go": OPENS}, Status.CONTRARY),  # opened, no limit set anywhere
+    ],
+    ids=["proxy-only", "proxy-and-a-pool", "pool-only"],
+)
+def test_a_setting_on_a_value_no_database_file_shows_is_no_pools(
+    files: dict[str, str], status: Status
+) -> None:
+    """coredns's DNS proxies have a SetMaxIdleConns of their own; coredns has no database,
+    and its pool limits were partial, "2 pool limit settings"."""
+    r = judge(files, "go.db.pool_limits")
+    assert r.status is status, r.summary
+    if status is Status.ERROR:
+        assert "could not tell: proxy/proxy.go:7 calls p.transport.SetMaxIdleConns" in r.summary
+    else:
+        assert "SetMaxIdleConns" not in " ".join(str(e.facts) for e in r.evidence)

@@ -88,9 +88,35 @@ def _on_call(
             )
         return True
     if "pool" in gates and name in rules().pool_methods:
+        if not f.imports_any(rules().sql_imports):
+            # coredns's DNS proxies have a SetMaxIdleConns of their own: a setting in a file
+            # that uses no database package is no database pool's, unless nothing else is
+            # (`_undecided`).
+            line = f.line(call.range().start.line)
+            f.facts[POOL].setdefault("unknown", []).append([line, f"{receiver or '?'}.{name}"])
+            return True
         _setting(f, call, name, args[0] if args else None, receiver or "db", "sql")
         return True
     return False
+
+
+def _undecided(facts: Mapping[str, Mapping[str, Any]]) -> str | None:
+    """Pools opened somewhere and no setting on a known pool, but settings on values whose
+    files import no database package (a wrapper of the pool, maybe): could not tell."""
+    if not any(data.get("opens") for data in facts.values()):
+        return None
+    unknown = sorted(
+        (path, int(line), str(call))
+        for path, data in facts.items()
+        for line, call in data.get("unknown", ())
+    )
+    if not unknown:
+        return None
+    path, line, call = unknown[0]
+    return (
+        f"{path}:{line} calls {call} on a value not known to be a database pool "
+        "(its file imports no database package)"
+    )
 
 
 def _setting(f: File, node: SgNode, name: str, value: SgNode | None, pool: str, kind: str) -> None:
@@ -132,7 +158,7 @@ def _judge(
     for e in items:
         pools[(e.path, str(e.facts.get("pool", "")))].append(e)
     out = list(items)
-    if not items:
+    if not items and not any(data.get("unknown") for data in facts.values()):
         for path, data in sorted(facts.items()):
             for o in data.get("opens", []):
                 why = "database/sql pool opened here and no pool limit is set anywhere"
@@ -195,7 +221,7 @@ def _summary(items: list[Evidence], notes: list[str]) -> str:
 
 
 CHECK = Check(
-    detectors=(Detector(POOL, _summary, grouped=False, judge=_judge),),
+    detectors=(Detector(POOL, _summary, grouped=False, judge=_judge, undecided=_undecided),),
     gates=(
         Gate(
             "pool",
