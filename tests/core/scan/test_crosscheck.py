@@ -276,3 +276,19 @@ def test_goreleaser_default_ldflags_count_only_where_main_declares_version(
     assert result.status is status, result.summary
     if status is Status.MISSING:
         assert "which no main package declares" in result.summary and result.evidence == ()
+
+
+def test_goreleasers_default_goes_and_a_written_flag_stays(make_repo: RepoFactory) -> None:
+    """ory/oathkeeper: its main declares no version, and a Makefile's dev target stamps
+    another variable: that flag stays, the default's item goes, the summary says why."""
+    files = {
+        "go.mod": "module x\n\ngo 1.24\n",
+        "main.go": "package main\n\nfunc main() {}\n",
+        ".goreleaser.yml": GORELEASER,
+        "Makefile": 'dev:\n\tgo install -ldflags "-X example.com/x/cmd.Version=dev" .\n',
+    }
+    result = {r.id: r for r in scan(make_repo(files)).results}["build.version_ldflags"]
+    assert result.status is Status.FOUND, result.summary
+    assert [e.path for e in result.evidence] == ["Makefile"]
+    assert result.summary.endswith("which no main package declares")
+    assert "GoReleaser's default ldflags;" not in result.summary

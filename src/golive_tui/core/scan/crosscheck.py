@@ -84,17 +84,20 @@ def judge_ldflags(result: DetectorResult, go_files: Mapping[str, ScannedFile]) -
     """GoReleaser's default `-X main.version=` counts only where a main package declares
     `version` (traefik/whoami's GoReleaser build stamped nothing: its main has no such
     variable). Unchanged when a flag was written out, or no main package's file was read."""
-    if not all(e.facts.get("default") for e in result.evidence):
+    from golive_tui.core.scan.detectors import build  # its summary, for what is kept
+
+    if not any(e.facts.get("default") for e in result.evidence):
         return result
     declared = [sf.scan.meta.get("main_version") for sf in go_files.values()]
     mains = [d for d in declared if d is not None]
     if not mains or any(mains):
         return result
-    summary = (
-        "no -ldflags -X …version= in Makefiles, scripts, Dockerfiles, CI or GoReleaser configs; "
-        "GoReleaser's default ldflags set main.version, which no main package declares"
-    )
-    return result._replace(status=Status.MISSING, summary=summary, evidence=())
+    # ory/oathkeeper: the default's item stayed beside a Makefile's dev-target flag
+    kept = tuple(e for e in result.evidence if not e.facts.get("default"))
+    unset = "GoReleaser's default ldflags set main.version, which no main package declares"
+    summary = f"{build.summarize(LDFLAGS, kept)}; {unset}"
+    status = DetectorResult.status_for(kept) if kept else Status.MISSING
+    return result._replace(status=status, summary=summary, evidence=kept)
 
 
 # --------------------------------------------------------------------------- probes

@@ -9,9 +9,9 @@ when a build sets no `ldflags`, which is evidence too, and the facts say so.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-from golive_tui.core.evidence import DetectorResult
+from golive_tui.core.evidence import DetectorResult, Evidence
 from golive_tui.core.scan.detectors import common, yamlutil
 from golive_tui.core.scan.detectors.base import FileScan, Finding, ScannedFile
 
@@ -174,28 +174,35 @@ class BuildExtractor:
                 # Passed over by the prefilter: no ldflags at all, so the defaults apply.
                 files[path] = ScannedFile(path, sf.blob, goreleaser(""))
         out: list[DetectorResult] = []
-        for det, what in ((PIE, "-buildmode=pie"), (LDFLAGS, "-ldflags -X …version=")):
+        for det in (PIE, LDFLAGS):
             ev = common.collect(files, det)
-            places = sorted({e.path for e in ev})
-            if ev:
-                summary = f"{what} in {', '.join(places[:4])}" + ("…" if len(places) > 4 else "")
-                if det == PIE and (con := [e for e in ev if e.polarity == "contrary"]):
-                    summary += f"; {len(con)} on a final base without a dynamic loader"
-                if det == LDFLAGS:
-                    variables = sorted({str(e.facts.get("variable")) for e in ev})
-                    summary += f" ({', '.join(variables[:3])})"
-                    if any(e.facts.get("default") for e in ev):
-                        summary += "; GoReleaser's default ldflags"
-                    # Support only: stamping a variable does not show logs or health report it.
-                    summary += "; shows a version is stamped at build, not where it is reported"
-            else:
-                summary = f"no {what} in Makefiles, scripts, Dockerfiles, CI or GoReleaser configs"
+            summary = summarize(det, ev)
             out.append(
                 common.result(
                     det, common.title_of(det), ev, summary, errors=common.errors_for(files, det)
                 )
             )
         return out
+
+
+def summarize(det: str, ev: Sequence[Evidence]) -> str:
+    """A build detector's summary of its evidence (crosscheck.py summarizes again what it
+    keeps of `build.version_ldflags`)."""
+    what = "-buildmode=pie" if det == PIE else "-ldflags -X …version="
+    if not ev:
+        return f"no {what} in Makefiles, scripts, Dockerfiles, CI or GoReleaser configs"
+    places = sorted({e.path for e in ev})
+    summary = f"{what} in {', '.join(places[:4])}" + ("…" if len(places) > 4 else "")
+    if det == PIE and (con := [e for e in ev if e.polarity == "contrary"]):
+        summary += f"; {len(con)} on a final base without a dynamic loader"
+    if det == LDFLAGS:
+        variables = sorted({str(e.facts.get("variable")) for e in ev})
+        summary += f" ({', '.join(variables[:3])})"
+        if any(e.facts.get("default") for e in ev):
+            summary += "; GoReleaser's default ldflags"
+        # Support only: stamping a variable does not show logs or health report it.
+        summary += "; shows a version is stamped at build, not where it is reported"
+    return summary
 
 
 EXTRACTORS = (BuildExtractor(),)

@@ -1212,3 +1212,55 @@ def test_a_setting_on_a_value_no_database_file_shows_is_no_pools(
         assert "could not tell: proxy/proxy.go:7 calls p.transport.SetMaxIdleConns" in r.summary
     else:
         assert "SetMaxIdleConns" not in " ".join(str(e.facts) for e in r.evidence)
+
+
+@pytest.mark.parametrize(
+    ("src", "detector", "status"),
+    [
+        (  # ory/oathkeeper
+            'package main\nimport ("net/http"; "github.com/ory/graceful")\n'
+            "func main() { s := &http.Server{}\n"
+            "\t_ = graceful.Graceful(s.ListenAndServe, s.Shutdown) }\n",
+            "go.signal.sigterm",
+            Status.ERROR,
+        ),
+        (  # coredns
+            'package main\nimport "github.com/coredns/caddy"\nfunc main() { caddy.TrapSignals() }\n',
+            "go.signal.sigterm",
+            Status.ERROR,
+        ),
+        (  # Permify: a gRPC interceptor rejecting requests over the limiter's rate
+            'package servers\nimport "github.com/grpc-ecosystem/go-grpc-middleware/v2/'
+            'interceptors/ratelimit"\nvar _ = ratelimit.UnaryServerInterceptor\n',
+            "go.ratelimit",
+            Status.FOUND,
+        ),
+    ],
+    ids=["ory-graceful", "caddy-trapsignals", "grpc-ratelimit"],
+)
+def test_libraries_that_do_it_for_the_service(src: str, detector: str, status: Status) -> None:
+    r = judge({"main.go": src}, detector)
+    assert r.status is status, r.summary
+
+
+@pytest.mark.parametrize(
+    ("origins", "status"),
+    [
+        ("cfg.HTTP.CORSAllowedOrigins", Status.ERROR),  # Permify: its default is []string{"*"}
+        ("origins()", Status.ERROR),
+        ('[]string{"https://shop.example"}', Status.FOUND),
+        ('[]string{"*"}', Status.CONTRARY),
+    ],
+    ids=["config-field", "call", "fixed", "star"],
+)
+def test_cors_options_origins_from_a_value_not_followed_are_could_not_tell(
+    origins: str, status: Status
+) -> None:
+    src = (
+        'package main\nimport "github.com/rs/cors"\n'
+        f"var c = cors.New(cors.Options{{AllowedOrigins: {origins}, AllowCredentials: true}})\n"
+    )
+    r = judge(one(src), "go.cors")
+    assert r.status is status, r.summary
+    if status is Status.ERROR:
+        assert f"allowed origins come from {origins}, a value not followed" in r.summary

@@ -49,7 +49,7 @@ func (a *API) Routes() http.Handler {
 	mux.Handle("GET /orders/{id}", a.limits.middleware(http.HandlerFunc(a.getOrder)))
 
 	c := cors.New(cors.Options{
-		AllowedOrigins:   a.origins, // an explicit list from configuration; empty allows none
+		AllowOriginFunc:  a.allowedOrigin, // the configured list; none configured allows none
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost},
 		AllowCredentials: false,
 	})
@@ -147,4 +147,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// allowedOrigin checks an Origin against the configured list. rs/cors reads an empty
+// AllowedOrigins as every origin, so the list is checked here instead.
+func (a *API) allowedOrigin(origin string) bool {
+	for _, o := range a.origins {
+		if o == origin {
+			return true
+		}
+	}
+	return false
 }

@@ -83,8 +83,9 @@ class GoSourceExtractor:
     # IdleTimeout falls back to ReadTimeout; 9: an Allow-Origin value not followed;
     # 10: whether a main package declares `version`; 11: CORS options assigned afterwards;
     # 12: frameworks' shutdown methods; 13: the gRPC health service; 14: a health path
-    # handed to another package's method; 15: pool settings in files with no database
-    version = f"15.{rules_digest()}"
+    # handed to another package's method; 15: pool settings in files with no database;
+    # 16: CORS options' origins from a value not followed
+    version = f"16.{rules_digest()}"
     # `finalize` reads its files in path order, whatever order they come in: the finalize memo
     # keys them sorted, so a warm scan after an edit scan (which hands the edited file over
     # last) reads back the edit scan's results instead of importing and running this family

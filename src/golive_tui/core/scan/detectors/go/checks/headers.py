@@ -285,8 +285,21 @@ def _on_literal(
             problems.append(f"{name} accepts every origin (returns true)")
     if problems and credentials:
         problems.append("with AllowCredentials: true")
+    lists = [fields[k] for k in _ORIGIN_LISTS if k in fields]
     if problems:
         f.add(CORS, lit, CON, quality="contrary", why="; ".join(problems))
+    elif (
+        lists
+        and not any(k in fields for k in _ORIGIN_FUNCS)
+        and not any(
+            v.kind() in ("composite_literal", "literal_value") or "{" in v.text() for v in lists
+        )
+    ):
+        # From configuration (Permify's `srv.HTTP.CORSAllowedOrigins`, whose default is
+        # `[]string{"*"}`): not followed, so not shown to restrict anything.
+        shown = " ".join(lists[0].text().split())
+        why = f"allowed origins come from {shown[:60]}, a value not followed"
+        f.add(CORS, lit, POS, quality="unknown", why=why)
     elif any(k in fields for k in (*_ORIGIN_LISTS, *_ORIGIN_FUNCS)):
         f.add(CORS, lit, POS, quality="complete")
     else:

@@ -242,8 +242,8 @@ def _grpc_health_call(
         return False
     if "grpc_health" in gates:
         text = (
-            "registers the gRPC health service, which gRPC probes ask; "
-            "it is no HTTP route, and what it reports is set elsewhere"
+            "registers the gRPC health service, which gRPC probes ask (a gateway may serve it "
+            "over HTTP too; golive does not follow either)"
         )
         f.facts[HEALTH].setdefault("helpers", []).append([f.line(call.range().start.line), text])
     return True
