@@ -1264,3 +1264,64 @@ def test_cors_options_origins_from_a_value_not_followed_are_could_not_tell(
     assert r.status is status, r.summary
     if status is Status.ERROR:
         assert f"allowed origins come from {origins}, a value not followed" in r.summary
+
+
+GO_ZERO = """
+package main
+
+import (
+	"github.com/zeromicro/go-zero/core/logx"
+	"github.com/zeromicro/go-zero/rest"
+)
+
+func main() {
+	server := rest.MustNewServer(rest.RestConf{})
+	logx.Info("starting")
+	server.Start()
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("detector", "why"),
+    [
+        ("go.logging", "go-zero's logx writes JSON by default"),
+        ("go.metrics", "go-zero serves Prometheus metrics when its configuration sets Prometheus"),
+        ("go.tracing", "go-zero traces requests when its configuration sets Telemetry"),
+        ("go.circuit_breaker", "puts requests behind a breaker by default"),
+        ("go.http.server_timeouts", "from its Timeout (3 s by default)"),
+        ("go.http.body_limit", "(MaxBytes, 1 MB by default)"),
+    ],
+)
+def test_what_a_framework_does_by_itself_is_could_not_tell_never_missing(
+    detector: str, why: str
+) -> None:
+    """go-zero-looklook: logx, Prometheus, telemetry, breakers, timeouts and body limits all
+    come from go-zero and its configuration; each was "missing"."""
+    r = judge({"main.go": GO_ZERO}, detector)
+    assert r.status is Status.ERROR, r.summary
+    assert why in r.summary and "main.go imports github.com/zeromicro/go-zero/" in r.summary
+
+
+def test_a_framework_default_needs_the_part_that_does_it() -> None:
+    """go-zero's sqlx sets pool limits: a go-zero service without it has no such default."""
+    assert judge({"main.go": GO_ZERO}, "go.db.pool_limits").status is Status.MISSING
+    with_sqlx = GO_ZERO.replace(
+        '"github.com/zeromicro/go-zero/rest"',
+        '"github.com/zeromicro/go-zero/rest"\n\t_ "github.com/zeromicro/go-zero/core/stores/sqlx"',
+    )
+    r = judge({"main.go": with_sqlx}, "go.db.pool_limits")
+    assert r.status is Status.ERROR and "go-zero's sqlx sets the pool's limits itself" in r.summary
+
+
+def test_a_framework_default_never_overrides_what_the_code_shows() -> None:
+    fiber = 'package main\nimport "github.com/gofiber/fiber/v2"\nvar app = fiber.New()\n'
+    assert "fiber limits request bodies" in judge({"main.go": fiber}, "go.http.body_limit").summary
+    # without the framework, missing stays missing; with a finding, the finding decides
+    plain = 'package main\nimport "github.com/gofiber/fiberx"\nvar app = 1\n'
+    assert judge({"main.go": plain}, "go.http.body_limit").status is Status.MISSING
+    logged = GO_ZERO.replace(
+        '"github.com/zeromicro/go-zero/core/logx"',
+        '"github.com/rs/zerolog/log"\n\t"github.com/zeromicro/go-zero/core/logx"',
+    )
+    assert "could not tell" not in judge({"main.go": logged}, "go.logging").summary

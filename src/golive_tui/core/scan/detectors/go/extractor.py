@@ -269,6 +269,11 @@ class GoSourceExtractor:
                 if why:
                     summary = f"{result.summary}; could not tell: {why}"
                     result = result._replace(status=Status.ERROR, summary=summary)
+            if result.status is Status.MISSING:
+                why = framework_default(det, files)
+                if why:
+                    summary = f"{result.summary}; could not tell: {why}"
+                    result = result._replace(status=Status.ERROR, summary=summary)
             if spec.grouped and len(items) > MAX_EVIDENCE:
                 contrary = [e for e in items if e.polarity is Polarity.CONTRARY]
                 positive = [e for e in items if e.polarity is Polarity.POSITIVE]
@@ -281,6 +286,21 @@ class GoSourceExtractor:
                 )
             results.append(result)
         return results
+
+
+def framework_default(det: str, files: Mapping[str, ScannedFile]) -> str:
+    """Why a framework a Go file imports may do what `det` looks for by itself (go_rules.toml
+    framework_defaults), or "". Asked only of a detector that found nothing."""
+    for framework, table in rules().framework_defaults.items():
+        why = table.get(det)
+        if why is None:
+            continue
+        prefix = framework + "/"
+        for sf in files.values():
+            imports = sf.scan.meta.get("imports", ())
+            if any(i == framework or i.startswith(prefix) for i in imports):
+                return f"{why} ({sf.path} imports {framework})"
+    return ""
 
 
 def _status(items: list[Evidence]) -> Status:

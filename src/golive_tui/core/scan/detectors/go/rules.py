@@ -37,6 +37,7 @@ class ImportRule:
 
 
 EMPTY_HELPERS: Mapping[str, tuple[str, ...]] = {}
+EMPTY_DEFAULTS: Mapping[str, Mapping[str, str]] = {}
 
 
 class Rules:
@@ -44,6 +45,7 @@ class Rules:
 
     __slots__ = (
         "digest",
+        "framework_defaults",
         "framework_shutdown",
         "headers",
         "imports",
@@ -86,6 +88,7 @@ class Rules:
         digest: str,
         shutdown_helpers: Mapping[str, tuple[str, ...]] = EMPTY_HELPERS,
         framework_shutdown: Mapping[str, tuple[str, ...]] = EMPTY_HELPERS,
+        framework_defaults: Mapping[str, Mapping[str, str]] = EMPTY_DEFAULTS,
     ) -> None:
         self.imports = imports
         self.package_names = package_names
@@ -106,6 +109,7 @@ class Rules:
         self.digest = digest
         self.shutdown_helpers = shutdown_helpers  # import path -> functions (go_rules.toml)
         self.framework_shutdown = framework_shutdown  # import path -> (app type, *methods)
+        self.framework_defaults = framework_defaults  # import path -> detector -> why
 
 
 @cache
@@ -146,6 +150,10 @@ def rules() -> Rules:
         },
         framework_shutdown={
             path: tuple(names) for path, names in data.get("framework_shutdown", {}).items()
+        },
+        framework_defaults={
+            path: {str(d): str(why) for d, why in table.items()}
+            for path, table in data.get("framework_defaults", {}).items()
         },
         headers=headers,
         route_segments=segments,
