@@ -1325,3 +1325,47 @@ def test_a_framework_default_never_overrides_what_the_code_shows() -> None:
         '"github.com/rs/zerolog/log"\n\t"github.com/zeromicro/go-zero/core/logx"',
     )
     assert "could not tell" not in judge({"main.go": logged}, "go.logging").summary
+
+
+@pytest.mark.parametrize(
+    ("decl", "assign", "status"),
+    [
+        # nats-server: the oldest server version a leaf node accepts, a string option
+        ("type LeafOpts struct{ MinVersion string }", 'o.MinVersion = "2.8.0"', Status.MISSING),
+        ("type LeafOpts struct{ MinVersion string }", "o.MinVersion = version", Status.MISSING),
+        (
+            "type LeafOpts struct{ Name string }",
+            "srvTLS.MinVersion = tls.VersionTLS12",
+            Status.FOUND,
+        ),
+    ],
+    ids=["string-literal", "string-field", "tls-config"],
+)
+def test_a_min_version_of_the_services_own_is_no_tls_setting(
+    decl: str, assign: str, status: Status
+) -> None:
+    src = (
+        f'package server\nimport "crypto/tls"\n{decl}\nvar srvTLS = &tls.Config{{}}\n'
+        f"func set(o *LeafOpts, version string) {{ {assign} }}\nvar _ = tls.VersionTLS12\n"
+    )
+    r = judge(one(src), "go.tls_min_version")
+    assert r.status is status, r.summary
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ("io.ReadAll(http.MaxBytesReader(nil, req.Body, 65535))", Status.FOUND),  # CoreDNS's DoH
+        ("io.ReadAll(http.MaxBytesReader(nil, other, 65535))", Status.MISSING),  # not a body
+    ],
+    ids=["request-body", "other-reader"],
+)
+def test_a_max_bytes_reader_without_a_writer_on_a_request_body_limits_it(
+    body: str, status: Status
+) -> None:
+    src = (
+        'package doh\nimport ("io"; "net/http")\n'
+        f"func msg(req *http.Request, other io.Reader) ([]byte, error) {{ return {body} }}\n"
+    )
+    r = judge(one(src), "go.http.body_limit")
+    assert r.status is status, r.summary

@@ -102,12 +102,18 @@ def _on_call(
     if "body" not in gates:
         return False
     if path == "net/http" and name in _MAX_BYTES:
-        if name == "MaxBytesReader" and args and args[0].text() == "nil":
-            f.note(
-                BODY, call, "MaxBytesReader(nil, ...) limits a reader that is not a request body"
-            )
-            return True
         func = enclosing_function(call)
+        if name == "MaxBytesReader" and args and args[0].text() == "nil":
+            # CoreDNS's DoH handler passes nil and `req.Body` of a *http.Request parameter:
+            # a request body limited all the same (only the close-on-overflow is lost).
+            params = _request_params(f, func) if func is not None else set()
+            if len(args) < 2 or args[1].text() not in {f"{p}.Body" for p in params}:
+                f.note(
+                    BODY,
+                    call,
+                    "MaxBytesReader(nil, ...) limits a reader that is not a request body",
+                )
+                return True
         middleware = name == "MaxBytesHandler" or (
             func is not None and mentions(f, func, _SERVES())
         )

@@ -99,9 +99,17 @@ def _on_assignment(f: File, assign: SgNode, field_name: str, value: str) -> bool
             return True
         _tls(f, assign, "client", None, node)
         return True
+    if value.startswith(('"', "`")) or _STRING_MIN_VERSION.search(f.text):
+        # A version string of the service's own (nats-server's `MinVersion string` option:
+        # the oldest server version a leaf node accepts), not a tls.Config's.
+        return True
     side = "client" if target.endswith(_CLIENT_KEYS) else _side_of_name(f, target)
     _tls(f, assign, side, value, None)
     return True
+
+
+#: A struct field of this file named MinVersion and typed string: not tls.Config's (a uint16).
+_STRING_MIN_VERSION = re.compile(r"\bMinVersion\s+string\b")
 
 
 def _side_of_literal(f: File, lit: SgNode, fields: set[str]) -> str:
