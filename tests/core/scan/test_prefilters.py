@@ -211,9 +211,15 @@ GATE_CASES = [
         "sql",
         True,
     ),
-    (  # the query is traced in its own function only: a package constant finds nothing
+    (  # a package constant of the file is looked up where a query call joins it
         "exec, keyword in another declaration's raw string",
         _SQL + "const q = `\nselect *\n  from t`\n\nfunc f(db D) { db.Exec(q) }\n",
+        "sql",
+        True,
+    ),
+    (  # ...but a keyword in a message of another function is no query's
+        "exec, keyword in another function's message",
+        _SQL + 'func g() string { return "select one" }\n\nfunc f(t T) { t.Exec(cmd) }\n',
         "sql",
         False,
     ),

@@ -1369,3 +1369,41 @@ def test_a_max_bytes_reader_without_a_writer_on_a_request_body_limits_it(
     )
     r = judge(one(src), "go.http.body_limit")
     assert r.status is status, r.summary
+
+
+SQL_JOIN = """
+package postgres
+
+import (
+	"context"
+	"database/sql"
+)
+
+{decl}
+
+func del(ctx context.Context, db *sql.DB, {param} string) error {
+	_, err := db.ExecContext(ctx, "DELETE FROM "+{name}+" WHERE id = $1", 1)
+	return err
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("decl", "param", "name", "status"),
+    [
+        ("", "id", "TenantsTable", Status.ERROR),  # Permify: a constant of consts.go
+        ('const TenantsTable = "tenants"', "id", "TenantsTable", Status.FOUND),
+        ("", "table", "table", Status.CONTRARY),  # a parameter: the caller decides the text
+    ],
+    ids=["other-file-const", "same-file-const", "parameter"],
+)
+def test_a_query_joining_a_package_level_name_is_could_not_tell(
+    decl: str, param: str, name: str, status: Status
+) -> None:
+    src = SQL_JOIN.replace("{decl}", decl).replace("{param}", param).replace("{name}", name)
+    r = judge(one(src), "go.sql_string_building")
+    assert r.status is status, r.summary
+    if status is Status.ERROR:
+        assert "the query joins TenantsTable, a package-level name golive does not follow" in (
+            r.summary
+        )

@@ -64,7 +64,12 @@ def _yields(f: File) -> bool:
         if t >= 0 and text[lay.tok_starts[t]] != "/":
             i = bisect_right(lay.starts, m.start()) - 1
             if i not in asked:
-                asked[i] = _calls_in_declaration(text, lay, i, where)
+                if i >= 0 and text.startswith(("const", "var"), lay.starts[i]):
+                    # A package-level query text is read where a call joins it (`_shape_into`
+                    # looks names up in the file): any query call of the file may use it.
+                    asked[i] = where.search(text, f.body) is not None
+                else:
+                    asked[i] = _calls_in_declaration(text, lay, i, where)
             if asked[i]:
                 return True
     return False
@@ -141,6 +146,14 @@ def _sql(f: File, call: SgNode, method: str, args: list[SgNode]) -> None:
             f.add(SQL, call, CON, method=method, built_with=sorted(shape.built))
     elif shape.constant and (any(r.sql_keywords().search(p) for p in shape.literals) or sql_file):
         f.add(SQL, call, POS, method=method)
+    elif (
+        shape.foreign
+        and not shape.unknown
+        and any(r.sql_keywords().search(p) for p in shape.literals)
+    ):
+        names = ", ".join(dict.fromkeys(shape.foreign))
+        why = f"the query joins {names}, a package-level name golive does not follow"
+        f.add(SQL, call, POS, method=method, quality="unknown", why=why)
     if method in r.rows_methods:
         looks_sql = any(r.sql_keywords().search(p) for p in shape.literals)
         _rows(f, call, func, looks_sql or sql_file)
@@ -182,20 +195,24 @@ def _rows(f: File, call: SgNode, func: SgNode | None, sqlish: bool) -> None:
 class _Shape:
     # A plain class, not a dataclass: `@dataclass` builds its methods with exec() at import
     # (~0.4 ms, paid by every scan that extracts a Go file; see tree.File).
-    __slots__ = ("built", "constant", "literals", "unknown")
+    __slots__ = ("built", "constant", "foreign", "literals", "unknown")
 
     def __init__(self) -> None:
         self.constant = False
         self.built: set[str] = set()  # "fmt.Sprintf", "+"
         self.literals: list[str] = []
         self.unknown = False
+        # Package-level names not defined in this file: constants most likely, not followed.
+        self.foreign: list[str] = []
 
 
 def _query_shape(f: File, node: SgNode, func: SgNode | None, depth: int) -> _Shape:
     """Whether a query argument is constant text or built by formatting/concatenation."""
     shape = _Shape()
     _shape_into(f, node, func, depth, shape)
-    shape.constant = not shape.built and not shape.unknown and bool(shape.literals)
+    shape.constant = (
+        not shape.built and not shape.unknown and not shape.foreign and bool(shape.literals)
+    )
     return shape
 
 
@@ -218,6 +235,7 @@ def _shape_into(f: File, node: SgNode, func: SgNode | None, depth: int, shape: _
             _shape_into(f, right, func, depth, sub)
             shape.literals.extend(sub.literals)
             shape.built |= sub.built
+            shape.foreign.extend(sub.foreign)
             if sub.unknown:
                 shape.built.add("+")
             return
@@ -231,12 +249,28 @@ def _shape_into(f: File, node: SgNode, func: SgNode | None, depth: int, shape: _
                     shape.literals.append(fmt_value)
             return
     if kind == "identifier" and func is not None and depth < 3:
-        defs = definitions(func, node.text())
+        name = node.text()
+        defs = definitions(func, name)
+        if not defs and name not in _parameters(func):
+            # A package-level name: a constant of this file, or of another (Permify's
+            # TenantsTable in consts.go), which golive does not follow (`_Shape.foreign`).
+            defs = f.once(("package-defs", name), lambda: definitions(f.whole(), name))
+            if not defs:
+                shape.foreign.append(name)
+                return
         if defs:
             for d in defs:
                 _shape_into(f, d, func, depth + 1, shape)
             return
     shape.unknown = True
+
+
+def _parameters(func: SgNode) -> set[str]:
+    """The names a function (or literal) takes as parameters."""
+    params = func.field("parameters")
+    if params is None:
+        return set()
+    return {c.text() for decl in named(params) for c in decl.field_children("name")}
 
 
 def _sum_sql(items: list[Evidence], notes: list[str]) -> str:
@@ -246,8 +280,14 @@ def _sum_sql(items: list[Evidence], notes: list[str]) -> str:
         parts.append(
             f"{n(len(con), 'query call')} take SQL built with fmt.Sprintf or + (review for injection)"
         )
+    unknown = [e for e in pos if e.facts.get("quality") == "unknown"]
+    pos = [e for e in pos if e.facts.get("quality") != "unknown"]
     if pos:
         parts.append(f"{n(len(pos), 'query call')} with constant SQL")
+    if unknown:
+        parts.append(
+            f"could not tell for {n(len(unknown), 'query call')} (first: {unknown[0].facts['why']})"
+        )
     return "; ".join(parts) or "no query call with a checkable query argument found"
 
 
