@@ -1407,3 +1407,45 @@ def test_a_query_joining_a_package_level_name_is_could_not_tell(
         assert "the query joins TenantsTable, a package-level name golive does not follow" in (
             r.summary
         )
+
+
+HEALTH_BY_NAME = """
+package healthx
+
+import (
+	"net/http"
+
+	"github.com/julienschmidt/httprouter"
+)
+
+{decl}
+
+func alive(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {}
+
+func SetHealthRoutes(r *httprouter.Router) {
+	r.GET({path}, alive)
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("decl", "path", "status"),
+    [
+        ('const AliveCheckPath = "/health/alive"', "AliveCheckPath", Status.FOUND),  # ory
+        ('var readyPath = "/health/ready"', "readyPath", Status.FOUND),
+        # nats-server: the path goes through a function of its own: not shown, not absent
+        ('const HealthzPath = "/healthz"', "basePath(HealthzPath)", Status.ERROR),
+        ('const UsersPath = "/users"', "UsersPath", Status.MISSING),
+    ],
+    ids=["const", "var", "through-a-function", "not-health"],
+)
+def test_a_health_path_held_by_a_name_is_read_as_golive_routes_reads_it(
+    decl: str, path: str, status: Status
+) -> None:
+    """ory/oathkeeper registers r.GET(AliveCheckPath, ...) with the constant in the same file:
+    `golive routes` listed /health/alive while the scan said "missing"."""
+    src = go(HEALTH_BY_NAME.replace("{decl}", decl).replace("{path}", path))
+    r = judge({"healthx/handler.go": src}, "go.http.health_endpoints")
+    assert r.status is status, r.summary
+    if status is Status.ERROR:
+        assert "registers a route at basePath(HealthzPath), a value golive does not" in r.summary

@@ -273,6 +273,12 @@ class File:
     def note(self, detector: str, node: SgNode, message: str) -> None:
         self.notes[detector].append(f"{self.line(node.range().start.line)}: {message}")
 
+    def undecided(self, detector: str, node: SgNode, text: str) -> None:
+        """Something golive does not follow may do what `detector` looks for, at `node`:
+        where the detector finds nothing, "could not tell" (summaries.helper_undecided)."""
+        line = self.line(node.range().start.line)
+        self.facts[detector].setdefault("helpers", []).append([line, text])
+
 
 def snippet(text: str) -> str:
     """Go evidence keeps longer snippets than the other families (scan JSON contract bytes)."""

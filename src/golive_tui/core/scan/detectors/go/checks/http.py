@@ -124,9 +124,7 @@ def _shutdowns(f: File, by_kind: Mapping[str, list[SgNode]]) -> None:
                 f"calls {receiver}.{name} on a {framework} app, which shuts its server down "
                 "gracefully by the framework's documentation (golive does not read it)"
             )
-            f.facts[SHUTDOWN].setdefault("helpers", []).append(
-                [f.line(call.range().start.line), text]
-            )
+            f.undecided(SHUTDOWN, call, text)
         elif name == "Shutdown":
             f.note(SHUTDOWN, call, f"Shutdown on {receiver}, not known to be an http.Server")
 
@@ -220,13 +218,12 @@ def _helper_call(
     if path is None or name not in rules().shutdown_helpers.get(path, ()):
         return False
     if "shutdown_helper" in gates:
-        line = f.line(call.range().start.line)
         text = (
             f"leaves the shutdown to {receiver}.{name}, which by its library's documentation "
             "stops the server on SIGTERM (golive does not read the library)"
         )
         for detector in (SHUTDOWN, SIGTERM):
-            f.facts[detector].setdefault("helpers", []).append([line, text])
+            f.undecided(detector, call, text)
     return True
 
 

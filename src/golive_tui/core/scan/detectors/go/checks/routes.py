@@ -117,6 +117,12 @@ def _rule(f: File) -> RulePart:
         part.where.append(rf"\b{ping}\b")
     if _JOIN in f.text and _has_bare_word(f.text):  # a helper's body registers
         part.where.append(rf"\.(?:{methods})\(")
+    # A route path held by a constant or variable of this file (ory's `const AliveCheckPath =
+    # "/health/alive"` used in `r.GET(AliveCheckPath, ...)`): the declarations that use the
+    # name are parsed too, as `golive routes` reads them (the scan said "missing").
+    held = _route_names(f.text)
+    if held:
+        part.where.append(rf"\b(?:{'|'.join(sorted(held))})\b")
     # A health path handed to a method of another package's (ardanlabs/service registers
     # "/readiness" through its web package's HandlerFuncNoMid): `_passed_on`.
     part.extra.append(
@@ -131,10 +137,40 @@ def _rule(f: File) -> RulePart:
     return part
 
 
+_NAMED_STRING = re.compile(r'\b([A-Za-z_]\w*)[ \t]*(?:string[ \t]*)?:?=[ \t]*"([^"\\\n]*)"')
+
+
+def _route_names(text: str) -> set[str]:
+    """Names this file gives a string literal holding a route segment (bounded: at most 64)."""
+    names: set[str] = set()
+    for m in _NAMED_STRING.finditer(text):
+        if _has_route_word(m.group(2)):
+            names.add(m.group(1))
+            if len(names) >= _MAX_LOOKS:
+                break
+    return names
+
+
+#: A name that says it holds a health path (`HealthzPath`, `AliveCheckPath`, `readyPath`).
+_HEALTH_NAME = re.compile(r"(?i)health|alive|liveness|readiness|ready")
+
+
 #: A string literal that is a health path as a whole (`"/readiness"`, `"/v1/healthz"`).
 _HEALTH_LITERAL = (
     r"(?i)^\"(?:/[\w.-]+)*/(?:health|healthz|ready|readyz|readiness|live|livez|liveness)\"$"
 )
+
+
+def _named_path(f: File, call: SgNode, args: list[SgNode]) -> None:
+    """A registration whose path golive could not build but names a health path
+    (nats-server's `mux.HandleFunc(s.basePath(HealthzPath), ...)`): a fact for
+    `helper_undecided`. The last argument is the handler, never the path."""
+    for arg in args[:-1]:
+        if arg.kind() != "interpreted_string_literal" and _HEALTH_NAME.search(arg.text()):
+            shown = " ".join(arg.text().split())[:60]
+            text = f"registers a route at {shown}, a value golive does not follow here"
+            f.undecided(HEALTH, call, text)
+            return
 
 
 def _passed_on(f: File, call: SgNode, receiver: str, name: str, args: list[SgNode]) -> None:
@@ -147,9 +183,7 @@ def _passed_on(f: File, call: SgNode, receiver: str, name: str, args: list[SgNod
                 f"passes {arg.text()} to {receiver}.{name}, which golive does not follow "
                 "(a registration wrapped in another package?)"
             )
-            f.facts[HEALTH].setdefault("helpers", []).append(
-                [f.line(call.range().start.line), text]
-            )
+            f.undecided(HEALTH, call, text)
             return
 
 
@@ -167,7 +201,10 @@ def _on_call(
     if name == "Heartbeat":
         _add(f, hr.from_heartbeat(f, call), call)
     elif name in rules().route_methods:
-        _add(f, rt.from_call(f, call, receiver, name, args), call)
+        rows = rt.from_call(f, call, receiver, name, args)
+        _add(f, rows, call)
+        if not rows:
+            _named_path(f, call, args)
     elif path is None and receiver:  # a method of a value, not a package's function
         _passed_on(f, call, receiver, name, args)
     return False  # a registration call may also be a query (`db.Get`): later gates look too
@@ -179,6 +216,14 @@ def _add(f: File, rows: list[rt.Route], at: SgNode) -> None:
     r = rules()
     for row, where in rt.expand(f, rows, at):
         if row.unknown and not row.prefix_only:
+            named_health = [u for u in row.unknown if _HEALTH_NAME.search(u)]
+            if named_health:
+                # A path named like a health route but defined out of sight (ory's
+                # AliveCheckPath, nats-server's basePath(HealthzPath)): not shown, not absent.
+                text = (
+                    f"registers a route at {named_health[0]}, a value golive does not follow here"
+                )
+                f.undecided(HEALTH, where, text)
             continue
         segments = {s.lower() for s in row.path.replace("?", "/").split("/") if s}  # [/?]
         if segments & r.route_segments:
@@ -245,7 +290,7 @@ def _grpc_health_call(
             "registers the gRPC health service, which gRPC probes ask (a gateway may serve it "
             "over HTTP too; golive does not follow either)"
         )
-        f.facts[HEALTH].setdefault("helpers", []).append([f.line(call.range().start.line), text])
+        f.undecided(HEALTH, call, text)
     return True
 
 
