@@ -344,3 +344,37 @@ def test_an_interpreters_final_image_is_no_toolchain_for_multistage(
 )
 def test_a_dev_container_is_not_an_image(path: str, read: bool) -> None:
     assert EX.matches(path) is read
+
+
+@pytest.mark.parametrize(
+    ("text", "unknown"),
+    [
+        # CoreDNS: the release binary, built by its Makefile with CGO_ENABLED=0
+        (
+            'FROM gcr.io/distroless/static\nCOPY coredns /coredns\nENTRYPOINT ["/coredns"]\n',
+            "/coredns",
+        ),
+        # shiori: a GoReleaser build
+        (
+            "FROM scratch\nCOPY dist/shiori_linux_amd64/shiori /usr/bin/shiori\n"
+            'ENTRYPOINT ["/usr/bin/shiori"]\n',
+            "/usr/bin/shiori",
+        ),
+        (
+            "FROM alpine:3.20\nCOPY app /usr/local/bin/\nCMD /usr/local/bin/app --serve\n",
+            "/usr/local/bin/app",
+        ),
+        # twins: an interpreter runs the copied code; a binary built in a stage here
+        ('FROM python:3.12-slim\nCOPY . /app\nCMD ["python", "/app/main.py"]\n', ""),
+        (GO_STAGE + "RUN go build -o app .\n" + FINAL + 'ENTRYPOINT ["/app"]\n', ""),
+    ],
+    ids=["coredns", "goreleaser", "dest-folder", "python", "built-here"],
+)
+def test_a_binary_copied_in_prebuilt_is_could_not_tell(text: str, unknown: str) -> None:
+    got = findings(text, "docker.static_binary")
+    if not unknown:
+        assert got == []
+        return
+    [(_, polarity, facts)] = got
+    assert polarity == "positive" and facts["quality"] == "unknown"
+    assert f"the image runs {unknown}, copied in prebuilt" in str(facts["why"])

@@ -312,6 +312,25 @@ def static_binary(img: Image) -> list[Finding]:
                     break
             if cgo_on is None and _CGO_ON.search(text):
                 cgo_on = instr
+    if not out and cgo_on is None and hand_over is None and foreign is None:
+        prebuilt = _copied_in(img)
+        if prebuilt is not None:
+            # CoreDNS's image copies in `coredns`, built by its Makefile (CGO_ENABLED=0) and
+            # released; shiori's a GoReleaser build: not built here, so neither proof nor
+            # absence of a static build.
+            instr, program = prebuilt
+            why = f"the image runs {program}, copied in prebuilt (built outside this Dockerfile)"
+            out.append(
+                _finding(
+                    STATIC_BINARY,
+                    instr.line,
+                    Polarity.POSITIVE,
+                    instr.snippet,
+                    quality="unknown",
+                    why=why,
+                )
+            )
+            return out
     if not out and cgo_on is None and (hand_over is not None or foreign is not None):
         if hand_over is not None:
             instr, what = hand_over
@@ -358,6 +377,48 @@ def _builds_go(df: Dockerfile, stage: Stage) -> bool:
     """A stage on a Go toolchain image (golang, directly or through its FROM chain): where a
     make or script RUN builds a Go binary, not a Java or Node one."""
     return any(image_name(s.base)[0].rsplit("/", 1)[-1] == "golang" for s in chain(df, stage))
+
+
+def _entry_program(img: Image) -> str:
+    """The program the final image runs (its last ENTRYPOINT, else its last CMD), or ""."""
+    import json
+
+    for keyword in ("ENTRYPOINT", "CMD"):
+        last = next((i for i in reversed(img.in_final) if i.keyword == keyword), None)
+        if last is None:
+            continue
+        text = last.args.strip()
+        if text.startswith("["):
+            try:
+                words = json.loads(text)
+            except ValueError:
+                return ""
+            return str(words[0]) if isinstance(words, list) and words else ""
+        return text.split()[0] if text.split() else ""
+    return ""
+
+
+def _copied_in(img: Image) -> tuple[Instruction, str] | None:
+    """The COPY/ADD (from the build context, not a stage) that puts the program the image
+    runs in place, and that program; None when the image runs something else."""
+    program = _entry_program(img)
+    if not program.startswith("/") or "$" in program:
+        return None
+    for instr in img.in_final:
+        if instr.keyword not in ("COPY", "ADD") or instr.flags.get("from"):
+            continue
+        words = instr.args.split()
+        if len(words) < 2 or instr.args.lstrip().startswith("["):
+            continue
+        *sources, dest = words
+        base = program.rsplit("/", 1)[1]
+        if dest == program or (
+            dest.endswith("/")
+            and dest + base == program
+            and any(s.rstrip("/").rsplit("/", 1)[-1] in (base, "*") for s in sources)
+        ):
+            return instr, program
+    return None
 
 
 def _go_build(cmd: Any) -> bool:
