@@ -113,11 +113,26 @@ func main() {
         (PPROF_PUBLIC, Status.CONTRARY, "main.go:5 (http.ListenAndServe on :8080) serves"),
         (PPROF_ROUTES, Status.CONTRARY, "carries application routes (routes.go:3 (/api/orders))"),
         (PPROF_SERVER_NO_HANDLER, Status.CONTRARY, "http.Server without Handler on :8080"),
+        (  # nats-server names the default mux itself: the reason says so
+            PPROF_SERVER_NO_HANDLER.replace(
+                "ReadHeaderTimeout", "Handler: http.DefaultServeMux, ReadHeaderTimeout"
+            ),
+            Status.CONTRARY,
+            "http.Server on DefaultServeMux on :8080",
+        ),
         (PPROF_MIXED_MUX, Status.CONTRARY, "on mux, which also serves /api/users"),
         (PPROF_LOOPBACK, Status.FOUND, "default mux served only on localhost:6060"),
         (PPROF_ADMIN_MUX, Status.FOUND, "an admin-only mux served on :6060"),
     ],
-    ids=["public", "routes-elsewhere", "server-no-handler", "mixed-mux", "loopback", "admin-mux"],
+    ids=[
+        "public",
+        "routes-elsewhere",
+        "server-no-handler",
+        "server-default-mux",
+        "mixed-mux",
+        "loopback",
+        "admin-mux",
+    ],
 )
 def test_pprof_is_judged_by_where_it_is_served(
     files: dict[str, str] | str, status: Status, why: str

@@ -112,10 +112,16 @@ def _record(f: File, by_kind: Mapping[str, list[SgNode]]) -> None:
         if handler is None or handler[1].text().endswith("DefaultServeMux"):
             addr_field = fields.get("Addr")
             text, loop = _address(f, addr_field[1] if addr_field else None)
+            # nats-server sets `Handler: http.DefaultServeMux` itself: say so, not "without"
+            what = (
+                "http.Server without Handler"
+                if handler is None
+                else "http.Server on DefaultServeMux"
+            )
             facts.setdefault("servers", []).append(
                 {
                     "line": f.line(lit.range().start.line),
-                    "what": "http.Server without Handler",
+                    "what": what,
                     "addr": text,
                     "loopback": loop,
                 }
