@@ -1464,3 +1464,36 @@ def test_a_health_path_held_by_a_name_is_read_as_golive_routes_reads_it(
     assert r.status is status, r.summary
     if status is Status.ERROR:
         assert "registers a route at basePath(HealthzPath), a value golive does not" in r.summary
+
+
+HEADER_MAP = """
+package api
+
+import "net/http"
+
+var corsHeaders = map[string]string{
+	"Access-Control-Allow-Headers": "Accept, Authorization",
+	"Access-Control-Allow-Origin":  {origin},
+}
+
+func SetCORS(w http.ResponseWriter) {
+	for h, v := range corsHeaders {
+		w.Header().Set(h, v)
+	}
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("origin", "status"),
+    [
+        ('"*"', Status.CONTRARY),  # thanos
+        ('"https://shop.example"', Status.FOUND),
+        ("allowed", Status.ERROR),  # a value not followed
+    ],
+    ids=["star", "fixed", "variable"],
+)
+def test_an_allow_origin_kept_in_a_header_map_is_judged(origin: str, status: Status) -> None:
+    """thanos keeps its CORS headers in a map set in a loop: go.cors said no CORS header."""
+    r = judge(one(HEADER_MAP.replace("{origin}", origin)), "go.cors")
+    assert r.status is status, r.summary

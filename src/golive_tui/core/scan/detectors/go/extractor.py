@@ -86,8 +86,9 @@ class GoSourceExtractor:
     # handed to another package's method; 15: pool settings in files with no database;
     # 16: CORS options' origins from a value not followed; 17: a MinVersion string option,
     # MaxBytesReader(nil, req.Body); 18: package-level names joined into a query; 19: route
-    # paths held by names; 20: an http.Server on DefaultServeMux named so
-    version = f"20.{rules_digest()}"
+    # paths held by names; 20: an http.Server on DefaultServeMux named so; 21: Allow-Origin
+    # in a header map
+    version = f"21.{rules_digest()}"
     # `finalize` reads its files in path order, whatever order they come in: the finalize memo
     # keys them sorted, so a warm scan after an edit scan (which hands the edited file over
     # last) reads back the edit scan's results instead of importing and running this family
