@@ -1497,3 +1497,22 @@ def test_an_allow_origin_kept_in_a_header_map_is_judged(origin: str, status: Sta
     """thanos keeps its CORS headers in a map set in a loop: go.cors said no CORS header."""
     r = judge(one(HEADER_MAP.replace("{origin}", origin)), "go.cors")
     assert r.status is status, r.summary
+
+
+@pytest.mark.parametrize(
+    ("wrap", "status"),
+    [
+        ("graceful.WithDefaults(&http.Server{Addr: a})", Status.ERROR),  # ory/oathkeeper
+        ("other.WithDefaults(&http.Server{Addr: a})", Status.CONTRARY),  # not the library's
+        ("&http.Server{Addr: a}", Status.CONTRARY),
+    ],
+    ids=["graceful", "other-package", "bare"],
+)
+def test_a_server_handed_to_a_defaults_filler_is_could_not_tell(wrap: str, status: Status) -> None:
+    src = (
+        'package main\nimport ("net/http"; "github.com/ory/graceful"; "example.com/other")\n'
+        f"func serve(a string) *http.Server {{ return {wrap} }}\n"
+        "var _ = graceful.WithDefaults\nvar _ = other.X\n"
+    )
+    r = judge(one(src), "go.http.server_timeouts")
+    assert r.status is status, r.summary

@@ -58,6 +58,7 @@ class Rules:
         "route_methods",
         "route_segments",
         "rows_methods",
+        "server_defaults",
         "shutdown_helpers",
         "sql_imports",
         "sql_keywords",
@@ -89,6 +90,7 @@ class Rules:
         shutdown_helpers: Mapping[str, tuple[str, ...]] = EMPTY_HELPERS,
         framework_shutdown: Mapping[str, tuple[str, ...]] = EMPTY_HELPERS,
         framework_defaults: Mapping[str, Mapping[str, str]] = EMPTY_DEFAULTS,
+        server_defaults: Mapping[str, tuple[str, ...]] = EMPTY_HELPERS,
     ) -> None:
         self.imports = imports
         self.package_names = package_names
@@ -110,6 +112,7 @@ class Rules:
         self.shutdown_helpers = shutdown_helpers  # import path -> functions (go_rules.toml)
         self.framework_shutdown = framework_shutdown  # import path -> (app type, *methods)
         self.framework_defaults = framework_defaults  # import path -> detector -> why
+        self.server_defaults = server_defaults  # import path -> functions filling timeouts
 
 
 @cache
@@ -150,6 +153,9 @@ def rules() -> Rules:
         },
         framework_shutdown={
             path: tuple(names) for path, names in data.get("framework_shutdown", {}).items()
+        },
+        server_defaults={
+            path: tuple(names) for path, names in data.get("server_defaults", {}).items()
         },
         framework_defaults={
             path: {str(d): str(why) for d, why in table.items()}

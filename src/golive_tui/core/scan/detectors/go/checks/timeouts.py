@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from golive_tui.core.evidence import Evidence, Polarity
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
-from golive_tui.core.scan.detectors.go.rules import alt, lazy
+from golive_tui.core.scan.detectors.go.rules import alt, lazy, rules
 from golive_tui.core.scan.detectors.go.summaries import n, split
 from golive_tui.core.scan.detectors.go.tree import (
     CON,
@@ -137,6 +137,14 @@ def _server_literal(
     # set to a value that is not followed (then partial, never found: the problem says why).
     read_set = bool({"ReadHeaderTimeout", "ReadTimeout"} & (set(good) | unknown))
     facts: dict[str, Any] = {"fields": set_fields, "literal": f.line(lit.range().start.line)}
+    wrapper = _defaults_wrapper(f, lit) if problems else ""
+    if wrapper:
+        why = (
+            f"the server is handed to {wrapper}, which fills in the timeouts it leaves at zero "
+            "by its library's documentation (golive does not read the library)"
+        )
+        f.add(TIMEOUTS, lit, POS, **facts, quality="unknown", why=why)
+        return True
     if not problems:
         f.add(TIMEOUTS, lit, POS, **facts, quality="complete", why=", ".join(good.values()))
     elif not read_set:
@@ -147,6 +155,26 @@ def _server_literal(
         for where, q, why, extra in problems:
             f.add(TIMEOUTS, where, CON, **facts, **extra, quality=q, why=why)
     return True
+
+
+def _defaults_wrapper(f: File, lit: SgNode) -> str:
+    """`pkg.Func` when the literal is an argument of a call of go_rules.toml's
+    server_defaults (`graceful.WithDefaults(&http.Server{...})`), else ""."""
+    node = lit
+    parent = node.parent()
+    while parent is not None and parent.kind() in ("unary_expression", "parenthesized_expression"):
+        node, parent = parent, parent.parent()
+    if parent is None or parent.kind() != "argument_list":
+        return ""
+    call = parent.parent()
+    func = call.field("function") if call is not None else None
+    if func is None:
+        return ""
+    pkg, _, name = func.text().rpartition(".")
+    for path, names in rules().server_defaults.items():
+        if name in names and pkg in f.aliases(path):
+            return func.text()
+    return ""
 
 
 # --------------------------------------------------------------------------- other files' values
