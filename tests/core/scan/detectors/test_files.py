@@ -174,3 +174,32 @@ def test_runbook_candidates_find_what_the_pattern_finds(extra: list[str]) -> Non
     expected = [p for p in paths if files_mod._RUNBOOK.search(p)]
     assert files_mod.runbook_paths(paths) == expected
     assert "docs/ops/pager.md" in expected and "docs/guide.md" not in expected
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "found"),
+    [
+        # CoreDNS: go-fuzz harnesses, run by OSS-Fuzz
+        (
+            "plugin/cache/fuzz.go",
+            "//go:build gofuzz\n\npackage cache\n\nfunc Fuzz(data []byte) int { return 0 }\n",
+            True,
+        ),
+        (
+            "parser_fuzz.go",
+            "// +build gofuzz\n\npackage p\n\nfunc FuzzParse(data []byte) int { return 1 }\n",
+            True,
+        ),
+        # twins: no gofuzz tag; a harness-shaped function in an ordinary file
+        ("fuzz.go", "package p\n\nfunc Fuzz(data []byte) int { return 0 }\n", False),
+        (
+            "codec.go",
+            "//go:build gofuzz\n\npackage p\n\nfunc Fuzz(data []byte) int { return 0 }\n",
+            False,
+        ),
+    ],
+    ids=["fuzz-go", "suffix", "no-tag", "not-a-fuzz-file"],
+)
+def test_go_fuzz_harnesses_are_fuzz_tests(path: str, text: str, found: bool) -> None:
+    fuzz = run({path: text})["tests.fuzz"]
+    assert (fuzz.status is Status.FOUND) is found, fuzz.summary

@@ -25,6 +25,10 @@ DETECTORS = (
     "tests.bench",
 )
 _FUZZ = re.compile(r"^func (Fuzz\w*)\(\s*\w+\s+\*testing\.F\s*\)")
+#: A go-fuzz harness (`func Fuzz(data []byte) int`, in a file built with the gofuzz tag):
+#: what OSS-Fuzz runs for Go projects such as CoreDNS.
+_GO_FUZZ = re.compile(r"^func (Fuzz\w*)\(\s*\w+\s+\[\]byte\s*\)\s*int\b")
+_GOFUZZ_TAG = re.compile(r"(?m)^//\s*(?:go:build|\+build)\b[^\n]*\bgofuzz\b")
 _BENCH = re.compile(r"^func (Benchmark\w*)\(\s*\w+\s+\*testing\.B\s*\)")
 _DEPENDABOT = (".github/dependabot.yml", ".github/dependabot.yaml")
 _RENOVATE = (
@@ -48,6 +52,9 @@ def test_functions(text: str) -> list[Finding]:
     out: list[Finding] = []
     in_comment = False
     in_raw = False
+    patterns = [(_FUZZ, "tests.fuzz"), (_BENCH, "tests.bench")]
+    if _GOFUZZ_TAG.search(text):
+        patterns.append((_GO_FUZZ, "tests.fuzz"))
     for number, line in enumerate(text.splitlines(), start=1):
         # Most lines neither declare a function nor open or close a comment or raw string.
         if not (in_comment or in_raw or line.startswith("func ") or "`" in line or "/*" in line):
@@ -60,7 +67,7 @@ def test_functions(text: str) -> list[Finding]:
             if line.count("`") % 2 == 1:
                 in_raw = False
             continue
-        for pattern, detector in ((_FUZZ, "tests.fuzz"), (_BENCH, "tests.bench")):
+        for pattern, detector in patterns:
             m = pattern.match(line)
             if m:
                 out.append(
@@ -123,7 +130,7 @@ def dependabot(text: str) -> FileScan:
 
 class FilesExtractor:
     name = "files"
-    version = "1"
+    version = "2"  # 2: go-fuzz harnesses
     detectors = DETECTORS
     reads_go_tests = True
 
@@ -132,10 +139,13 @@ class FilesExtractor:
         yamlutil.prepare()
 
     def matches(self, path: str) -> bool:
-        return path in _DEPENDABOT or (path.endswith("_test.go") and not common.is_foreign(path))
+        # `*fuzz.go`: go-fuzz harnesses live beside the code, not in test files
+        return path in _DEPENDABOT or (
+            path.endswith(("_test.go", "fuzz.go")) and not common.is_foreign(path)
+        )
 
     def prefilter(self) -> tuple[bytes, ...] | None:
-        return (b"testing.F", b"testing.B", b"updates")
+        return (b"testing.F", b"testing.B", b"updates", b"gofuzz")
 
     def extract(self, path: str, text: str) -> FileScan:
         if path in _DEPENDABOT:
@@ -284,7 +294,9 @@ def _counted(
         if shows:
             summary += f"; {shows}"
     else:
-        summary = f"no {word}s in *_test.go files"
+        summary = f"no {word}s in *_test.go files" + (
+            " or go-fuzz harnesses" if det == "tests.fuzz" else ""
+        )
     return common.result(det, title, ev[:MAX_EVIDENCE], summary)
 
 
