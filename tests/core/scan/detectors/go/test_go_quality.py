@@ -1516,3 +1516,27 @@ def test_a_server_handed_to_a_defaults_filler_is_could_not_tell(wrap: str, statu
     )
     r = judge(one(src), "go.http.server_timeouts")
     assert r.status is status, r.summary
+
+
+@pytest.mark.parametrize(
+    ("config", "status"),
+    [
+        (
+            "fiber.Config{ReadTimeout: 5 * time.Second, WriteTimeout: 10 * time.Second}",
+            Status.ERROR,
+        ),
+        ('fiber.Config{AppName: "shop"}', Status.MISSING),  # no timeout set: nothing to tell
+    ],
+    ids=["timeouts", "no-timeouts"],
+)
+def test_fibers_config_timeouts_are_could_not_tell(config: str, status: Status) -> None:
+    """fiber-go-template sets ReadTimeout in its fiber.Config: "no http.Server literal found"
+    was "missing"."""
+    src = (
+        'package main\nimport ("time"; "github.com/gofiber/fiber/v2")\n'
+        f"func main() {{ app := fiber.New({config}); _ = app; _ = time.Second }}\n"
+    )
+    r = judge(one(src), "go.http.server_timeouts")
+    assert r.status is status, r.summary
+    if status is Status.ERROR:
+        assert "sets ReadTimeout, WriteTimeout in a fiber.Config" in r.summary

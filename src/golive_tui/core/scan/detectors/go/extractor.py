@@ -87,8 +87,8 @@ class GoSourceExtractor:
     # 16: CORS options' origins from a value not followed; 17: a MinVersion string option,
     # MaxBytesReader(nil, req.Body); 18: package-level names joined into a query; 19: route
     # paths held by names; 20: an http.Server on DefaultServeMux named so; 21: Allow-Origin
-    # in a header map; 22: a server handed to a defaults filler
-    version = f"22.{rules_digest()}"
+    # in a header map; 22: a server handed to a defaults filler; 23: fiber.Config timeouts
+    version = f"23.{rules_digest()}"
     # `finalize` reads its files in path order, whatever order they come in: the finalize memo
     # keys them sorted, so a warm scan after an edit scan (which hands the edited file over
     # last) reads back the edit scan's results instead of importing and running this family

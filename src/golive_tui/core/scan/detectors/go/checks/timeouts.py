@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from golive_tui.core.evidence import Evidence, Polarity
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.rules import alt, lazy, rules
-from golive_tui.core.scan.detectors.go.summaries import n, split
+from golive_tui.core.scan.detectors.go.summaries import helper_undecided, n, split
 from golive_tui.core.scan.detectors.go.tree import (
     CON,
     POS,
@@ -327,8 +327,37 @@ def _summary(items: list[Evidence], notes: list[str]) -> str:
     return "; ".join(parts) or "no http.Server literal found"
 
 
+# --------------------------------------------------------------------------- fiber's server
+
+#: fiber's Config carries its server's timeouts (fasthttp's, not an http.Server's).
+FIBER = ("github.com/gofiber/fiber/v2", "github.com/gofiber/fiber/v3")
+
+
+def _fiber_rule(f: File) -> RulePart:
+    names = {n for p in FIBER for n in f.aliases(p)}
+    literals = [rf"{alt(names)}\.Config"]
+    return RulePart(literals=literals, where=literals)
+
+
+def _fiber_config(
+    f: File, lit: SgNode, pkg_path: str | None, typ: str, assignments: list[SgNode]
+) -> bool:
+    """fiber.Config{ReadTimeout: ...} (fiber-go-template): the server's timeouts set where
+    golive looks for an http.Server's, so not "no timeouts" but could not tell (fasthttp's
+    semantics are not net/http's, and the scan contract's items are http.Server literals)."""
+    if pkg_path not in FIBER or typ != "Config":
+        return False
+    fields = [name for name in _TIMEOUT_FIELDS if name in field_nodes(lit, assignments)]
+    if fields:
+        text = f"sets {', '.join(fields)} in a fiber.Config (fiber's server, not an http.Server)"
+        f.undecided(TIMEOUTS, lit, text)
+    return True
+
+
 CHECK = Check(
-    detectors=(Detector(TIMEOUTS, _summary, grouped=False, judge=_judge),),
+    detectors=(
+        Detector(TIMEOUTS, _summary, grouped=False, judge=_judge, undecided=helper_undecided),
+    ),
     gates=(
         Gate(
             "server",
@@ -349,6 +378,15 @@ CHECK = Check(
             _defs_rule,
             code_words=lambda r: tuple(sorted(_UNITS)),
             on_node={"const_spec": _define, "var_spec": _define, "keyed_element": _define},
+        ),
+        Gate(
+            "fiber_config",
+            (TIMEOUTS,),
+            lambda seen: any(seen.via(p, "Config") for p in FIBER),
+            _fiber_rule,
+            literal_words=lambda r: ("Config",),
+            packages={FIBER[0]: "fiber"},
+            on_literal=_fiber_config,
         ),
     ),
 )
