@@ -292,3 +292,21 @@ def test_goreleasers_default_goes_and_a_written_flag_stays(make_repo: RepoFactor
     assert [e.path for e in result.evidence] == ["Makefile"]
     assert result.summary.endswith("which no main package declares")
     assert "GoReleaser's default ldflags;" not in result.summary
+
+
+def test_a_go_fuzz_harness_counts_though_the_target_never_builds_it(
+    make_repo: RepoFactory,
+) -> None:
+    """coredns's harnesses are built with the gofuzz tag only: the target leaves them out of
+    the evidence of code, not out of the fuzz tests."""
+    files = {
+        "go.mod": "module x\n\ngo 1.24\n",
+        "main.go": "package main\n\nfunc main() {}\n",
+        "plugin/cache/fuzz.go": "//go:build gofuzz\n\npackage cache\n\n"
+        "func Fuzz(data []byte) int { return 0 }\n",
+    }
+    report = scan(make_repo(files), all_code=True)
+    fuzz = {r.id: r for r in report.results}["tests.fuzz"]
+    assert fuzz.status is Status.FOUND, fuzz.summary
+    assert [e.path for e in fuzz.evidence] == ["plugin/cache/fuzz.go"]
+    assert "plugin/cache/fuzz.go" in dict(report.stats.excluded_for_target)

@@ -80,12 +80,23 @@ def drop(scanned: dict[str, dict[str, ScannedFile]], excluded: Mapping[str, Any]
     """Remove excluded files from every family's files (in place)."""
     if not excluded:
         return
-    for per_file in scanned.values():
+    for name, per_file in scanned.items():
         # The excluded files looked up in each family, not each family's files in the
         # excluded ones: a few hundred against 8x moby's ~20k entries (~1.5 ms). Deleting
         # keeps the others' order (it reaches finalize).
         for path in excluded:
-            per_file.pop(path, None)
+            sf = per_file.get(path)
+            if sf is None:
+                continue
+            if name == "files" and _fuzz_harness(sf):
+                continue  # a go-fuzz harness is built by go-fuzz, never for the target
+            del per_file[path]
+
+
+def _fuzz_harness(sf: ScannedFile) -> bool:
+    """Whether the files family found a go-fuzz harness in it, and nothing else."""
+    findings = sf.scan.findings
+    return bool(findings) and all(f.detector == "tests.fuzz" for f in findings)
 
 
 def exclude(

@@ -312,9 +312,14 @@ def _summary(items: list[Evidence], notes: list[str]) -> str:
     package_calls = [e for e in con if "reason" in e.facts]
     problems = [e for e in con if "reason" not in e.facts]
     unknown = [e for e in problems if e.facts.get("quality") == "unknown"]
+    handed = [e for e in pos if e.facts.get("quality") == "unknown"]  # `_defaults_wrapper`
     parts = []
     if complete:
         parts.append(f"{n(len(complete), 'http.Server literal')} set read, write and idle timeouts")
+    if handed:
+        parts.append(
+            f"could not tell for {n(len(handed), 'http.Server literal')}: {handed[0].facts['why']}"
+        )
     if problems:
         first = str(problems[0].facts.get("why", ""))
         parts.append(f"{n(len(problems), 'timeout problem')} (first: {first})")
