@@ -312,38 +312,9 @@ def static_binary(img: Image) -> list[Finding]:
                     break
             if cgo_on is None and _CGO_ON.search(text):
                 cgo_on = instr
-    if not out and cgo_on is None and hand_over is None and foreign is None:
-        prebuilt = _copied_in(img)
-        if prebuilt is not None:
-            # CoreDNS's image copies in `coredns`, built by its Makefile (CGO_ENABLED=0) and
-            # released; shiori's a GoReleaser build: not built here, so neither proof nor
-            # absence of a static build.
-            instr, program = prebuilt
-            why = f"the image runs {program}, copied in prebuilt (built outside this Dockerfile)"
-            out.append(
-                _finding(
-                    STATIC_BINARY,
-                    instr.line,
-                    Polarity.POSITIVE,
-                    instr.snippet,
-                    quality="unknown",
-                    why=why,
-                )
-            )
-            return out
-    if not out and cgo_on is None and (hand_over is not None or foreign is not None):
-        if hand_over is not None:
-            instr, what = hand_over
-            why = f"the binary is built by {what}, which this does not follow"
-        else:
-            # A builder image of the project's own (remark42's umputun/baseimage:buildgo sets
-            # CGO_ENABLED=0 in its ENV): what its environment holds is not in this file.
-            assert foreign is not None
-            instr, base = foreign
-            why = (
-                f"go build runs on {common.snippet(base, 60)}, an image not known to be "
-                "golang's, whose environment may set CGO_ENABLED"
-            )
+    unsure = _unsure(img, hand_over, foreign) if not out and cgo_on is None else None
+    if unsure is not None:
+        instr, why = unsure
         out.append(
             _finding(
                 STATIC_BINARY,
@@ -377,6 +348,39 @@ def _builds_go(df: Dockerfile, stage: Stage) -> bool:
     """A stage on a Go toolchain image (golang, directly or through its FROM chain): where a
     make or script RUN builds a Go binary, not a Java or Node one."""
     return any(image_name(s.base)[0].rsplit("/", 1)[-1] == "golang" for s in chain(df, stage))
+
+
+def _unsure(
+    img: Image,
+    hand_over: tuple[Instruction, str] | None,
+    foreign: tuple[Instruction, str] | None,
+) -> tuple[Instruction, str] | None:
+    """Where and why a Dockerfile that sets nothing static cannot be told apart from one
+    that builds a dynamic binary: a build handed to make or a script, `go build` on a base
+    not known to be golang's, a binary copied in prebuilt; None when it is none of them."""
+    if hand_over is not None:
+        instr, what = hand_over
+        return instr, f"the binary is built by {what}, which this does not follow"
+    if foreign is not None:
+        # A builder image of the project's own (remark42's umputun/baseimage:buildgo sets
+        # CGO_ENABLED=0 in its ENV): what its environment holds is not in this file.
+        instr, base = foreign
+        why = (
+            f"go build runs on {common.snippet(base, 60)}, an image not known to be golang's, "
+            "whose environment may set CGO_ENABLED"
+        )
+        return instr, why
+    prebuilt = _copied_in(img)
+    if prebuilt is not None:
+        # CoreDNS's image copies in `coredns`, built by its Makefile (CGO_ENABLED=0) and
+        # released; shiori's a GoReleaser build: not built here, so neither proof nor
+        # absence of a static build.
+        instr, program = prebuilt
+        return (
+            instr,
+            f"the image runs {program}, copied in prebuilt (built outside this Dockerfile)",
+        )
+    return None
 
 
 def _entry_program(img: Image) -> str:
