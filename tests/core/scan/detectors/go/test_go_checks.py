@@ -45,7 +45,7 @@ def test_cache_version_keys_on_the_shipped_rules_file() -> None:
     data = (
         resources.files("golive_tui.core.scan.detectors.go").joinpath("go_rules.toml").read_bytes()
     )
-    assert extractor.EXTRACTORS[0].version == f"23.{blake2b(data, digest_size=6).hexdigest()}"
+    assert extractor.EXTRACTORS[0].version == f"24.{blake2b(data, digest_size=6).hexdigest()}"
 
 
 def test_a_failing_check_blames_its_gates_detectors_and_the_scan_goes_on(

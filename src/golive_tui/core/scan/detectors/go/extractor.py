@@ -87,8 +87,9 @@ class GoSourceExtractor:
     # 16: CORS options' origins from a value not followed; 17: a MinVersion string option,
     # MaxBytesReader(nil, req.Body); 18: package-level names joined into a query; 19: route
     # paths held by names; 20: an http.Server on DefaultServeMux named so; 21: Allow-Origin
-    # in a header map; 22: a server handed to a defaults filler; 23: fiber.Config timeouts
-    version = f"23.{rules_digest()}"
+    # in a header map; 22: a server handed to a defaults filler; 23: fiber.Config timeouts;
+    # 24: the defaults filler's literal contrary, of unknown quality (the scan contract)
+    version = f"24.{rules_digest()}"
     # `finalize` reads its files in path order, whatever order they come in: the finalize memo
     # keys them sorted, so a warm scan after an edit scan (which hands the edited file over
     # last) reads back the edit scan's results instead of importing and running this family
@@ -308,10 +309,15 @@ def framework_default(det: str, files: Mapping[str, ScannedFile]) -> str:
 
 def _status(items: list[Evidence]) -> Status:
     """The contract's status from polarities - except that positive evidence a check could not
-    judge (facts quality "unknown": where a pprof import is served) is never "found": the
-    result is "could not tell" (error) and the summary says why."""
+    judge (facts quality "unknown": where a pprof import is served) is never "found", and
+    contrary evidence that is all of unknown quality is never "contrary": the result is
+    "could not tell" (error) and the summary says why."""
     status = DetectorResult.status_for(tuple(items))
     if status is Status.FOUND and any(e.facts.get("quality") == "unknown" for e in items):
+        return Status.ERROR
+    # Contrary only because of what golive does not read (a server handed to a function that
+    # fills in its timeouts): could not tell.
+    if status is Status.CONTRARY and all(e.facts.get("quality") == "unknown" for e in items):
         return Status.ERROR
     return status
 

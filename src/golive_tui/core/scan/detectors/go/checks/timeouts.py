@@ -143,7 +143,9 @@ def _server_literal(
             f"the server is handed to {wrapper}, which fills in the timeouts it leaves at zero "
             "by its library's documentation (golive does not read the library)"
         )
-        f.add(TIMEOUTS, lit, POS, **facts, quality="unknown", why=why)
+        # Contrary, as the scan contract has a literal setting neither read timeout, but of
+        # unknown quality: the result is "could not tell" (extractor._status), not contrary.
+        f.add(TIMEOUTS, lit, CON, **facts, wrapper=wrapper, quality="unknown", why=why)
         return True
     if not problems:
         f.add(TIMEOUTS, lit, POS, **facts, quality="complete", why=", ".join(good.values()))
@@ -310,9 +312,9 @@ def _summary(items: list[Evidence], notes: list[str]) -> str:
     pos, con = split(items)
     complete = [e for e in pos if e.facts.get("quality") == "complete"]
     package_calls = [e for e in con if "reason" in e.facts]
-    problems = [e for e in con if "reason" not in e.facts]
+    problems = [e for e in con if "reason" not in e.facts and "wrapper" not in e.facts]
     unknown = [e for e in problems if e.facts.get("quality") == "unknown"]
-    handed = [e for e in pos if e.facts.get("quality") == "unknown"]  # `_defaults_wrapper`
+    handed = [e for e in con if e.facts.get("quality") == "unknown" and "wrapper" in e.facts]
     parts = []
     if complete:
         parts.append(f"{n(len(complete), 'http.Server literal')} set read, write and idle timeouts")
