@@ -141,14 +141,38 @@ _NAMED_STRING = re.compile(r'\b([A-Za-z_]\w*)[ \t]*(?:string[ \t]*)?:?=[ \t]*"([
 
 
 def _route_names(text: str) -> set[str]:
-    """Names this file gives a string literal holding a route segment (bounded: at most 64)."""
+    """Names this file gives a string literal holding a route segment (bounded: at most 64).
+    Only the lines holding a route word are read: the pattern over whole files was ~1 ms a
+    file (moby's 30 files with route words: 31.6 ms), the lines alone a fraction of that."""
     names: set[str] = set()
-    for m in _NAMED_STRING.finditer(text):
-        if _has_route_word(m.group(2)):
-            names.add(m.group(1))
-            if len(names) >= _MAX_LOOKS:
-                break
+    looked: set[int] = set()
+    for at in _route_word_places(text):
+        start = text.rfind("\n", 0, at) + 1
+        if start in looked:
+            continue
+        looked.add(start)
+        end = text.find("\n", at)
+        for m in _NAMED_STRING.finditer(text, start, len(text) if end < 0 else end):
+            if _has_route_word(m.group(2)):
+                names.add(m.group(1))
+        if len(names) >= _MAX_LOOKS or len(looked) >= _MAX_LOOKS * 4:
+            break
     return names
+
+
+def _route_word_places(text: str) -> list[int]:
+    """Where `/segment` occurs: with `_ROUTE_WORD` when it is compiled, else found segment by
+    segment (as `_has_route_word` does, so one edited file compiles no pattern)."""
+    pattern = _ROUTE_WORD.get()
+    if pattern is not None:
+        return [m.start() for m in pattern.finditer(text)]
+    places: list[int] = []
+    for segment in _segments():
+        at = text.find("/" + segment)
+        while at != -1 and len(places) < _MAX_LOOKS * 4:
+            places.append(at)
+            at = text.find("/" + segment, at + 1)
+    return sorted(places)
 
 
 #: A name that says it holds a health path (`HealthzPath`, `AliveCheckPath`, `readyPath`).
@@ -316,7 +340,9 @@ CHECK = Check(
         Gate(
             "grpc_health",
             (HEALTH,),
-            lambda seen: seen.via(GRPC_HEALTH, "RegisterHealthServer"),
+            lambda seen: (
+                GRPC_HEALTH in seen.f.names and seen.via(GRPC_HEALTH, "RegisterHealthServer")
+            ),
             _grpc_health_rule,
             code_words=lambda r: ("RegisterHealthServer",),
             packages={GRPC_HEALTH: "grpc_health_v1"},
