@@ -378,3 +378,18 @@ def test_a_binary_copied_in_prebuilt_is_could_not_tell(text: str, unknown: str) 
     [(_, polarity, facts)] = got
     assert polarity == "positive" and facts["quality"] == "unknown"
     assert f"the image runs {unknown}, copied in prebuilt" in str(facts["why"])
+
+
+def test_a_prebuilt_binary_copied_through_a_stage_is_could_not_tell() -> None:
+    """CoreDNS copies its release binary into a stage that sets a capability on it, then into
+    the final image: the image still runs a binary built outside the Dockerfile."""
+    text = (
+        "FROM debian:stable-slim AS build\nRUN apt-get install -y libcap2-bin\n"
+        "COPY coredns /coredns\nRUN setcap cap_net_bind_service=+ep /coredns\n"
+        "FROM gcr.io/distroless/static-debian12:nonroot\n"
+        "COPY --from=build --chown=65532 /coredns /coredns\n"
+        'ENTRYPOINT ["/coredns"]\n'
+    )
+    [(line, polarity, facts)] = findings(text, "docker.static_binary")
+    assert (line, polarity, facts["quality"]) == (3, "positive", "unknown")
+    assert "the image runs /coredns, copied in prebuilt" in str(facts["why"])

@@ -29,8 +29,8 @@ class DockerfileExtractor:
     name = "dockerfile"
     # 4: go build on an image not known to be golang's is could not tell; 5: an
     # interpreter's final image is no toolchain for multistage; 6: dev containers left out;
-    # 7: a binary copied in prebuilt
-    version = "7"  # 3: continuation lines joined as BuildKit joins them; could-not-tell
+    # 7: a binary copied in prebuilt; 8: ...through an earlier stage
+    version = "8"  # 3: continuation lines joined as BuildKit joins them; could-not-tell
     detectors = (*DETECTORS, DOCKERIGNORE)
 
     skips_go_files = True  # common.GO_FILE_PROMISE: the plan asks it about no Go file

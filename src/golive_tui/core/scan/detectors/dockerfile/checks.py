@@ -403,25 +403,44 @@ def _entry_program(img: Image) -> str:
 
 
 def _copied_in(img: Image) -> tuple[Instruction, str] | None:
-    """The COPY/ADD (from the build context, not a stage) that puts the program the image
-    runs in place, and that program; None when the image runs something else."""
+    """The COPY/ADD from the build context that puts the program the image runs in place
+    (directly, or into an earlier stage the final one copies it from: CoreDNS sets a
+    capability on it there), and that program; None when the image runs something else."""
     program = _entry_program(img)
     if not program.startswith("/") or "$" in program:
         return None
-    for instr in img.in_final:
-        if instr.keyword not in ("COPY", "ADD") or instr.flags.get("from"):
+    instructions, wanted = list(img.in_final), program
+    for _hop in range(8):  # stage to stage, bounded
+        found = _placing(instructions, wanted)
+        if found is None:
+            return None
+        instr, source = found
+        ref = instr.flags.get("from", "")
+        if not ref:
+            return instr, program
+        index = stage_ref(img.df, ref.lower(), img.final.index)
+        if index is None or not source.startswith("/"):
+            return None
+        instructions, wanted = list(img.df.stages[index].instructions), source
+    return None
+
+
+def _placing(instructions: list[Instruction], path: str) -> tuple[Instruction, str] | None:
+    """The last COPY/ADD of `instructions` that writes `path`, and the source it copies."""
+    base = path.rsplit("/", 1)[1]
+    for instr in reversed(instructions):
+        if instr.keyword not in ("COPY", "ADD"):
             continue
-        words = instr.args.split()
+        words = [w for w in instr.args.split() if not w.startswith("--")]  # --from, --chown
         if len(words) < 2 or instr.args.lstrip().startswith("["):
             continue
         *sources, dest = words
-        base = program.rsplit("/", 1)[1]
-        if dest == program or (
-            dest.endswith("/")
-            and dest + base == program
-            and any(s.rstrip("/").rsplit("/", 1)[-1] in (base, "*") for s in sources)
-        ):
-            return instr, program
+        if dest == path and len(sources) == 1:
+            return instr, sources[0]
+        if dest.endswith("/") and dest + base == path:
+            for source in sources:
+                if source.rstrip("/").rsplit("/", 1)[-1] in (base, "*"):
+                    return instr, source
     return None
 
 
