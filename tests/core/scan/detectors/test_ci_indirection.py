@@ -822,3 +822,17 @@ def test_a_program_found_by_make_runs_the_script(assign: str, race: str) -> None
         "scripts/test.sh": "#!/bin/sh\nset -e\ngo test -race ./...\n",
     }
     assert run(files)["ci.race"].status.value == race
+
+
+@pytest.mark.parametrize(
+    "ref",
+    ["${{matrix['flags']}}", '${{ matrix["flags"] }}', "${{ matrix.flags }}"],
+    ids=["index-single", "index-double", "dotted"],
+)
+def test_a_matrix_value_in_index_form_is_expanded(ref: str) -> None:
+    """mattermost/focalboard runs `make server-test-${{matrix['db']}}`: the index form was not
+    expanded, and the target was "not found" (could not tell)."""
+    workflow = gha(f"make test-{ref}", extra=MATRIX.format(values="[sqlite, postgres]"))
+    makefile = "test-sqlite:\n\tgo test -race ./...\n\ntest-postgres:\n\tgo test -race ./...\n"
+    out = run({WF: workflow, "Makefile": makefile})
+    assert out["ci.race"].status is Status.FOUND, out["ci.race"].summary

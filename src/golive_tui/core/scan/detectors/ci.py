@@ -441,8 +441,8 @@ class CIExtractor:
     name = "ci"
     # 6: hand-overs remembered; 7: variables, arguments, matrix, Cloud Build, bake;
     # 8: `$(foreach)` in Makefile recipes; `@ cmd` read as cmd; an install-only lint action;
-    # 9: `$(shell command -v bash)` is bash
-    version = "9"
+    # 9: `$(shell command -v bash)` is bash; 10: `matrix['x']`
+    version = "10"
     detectors = DETECTORS
 
     def prepare(self) -> None:

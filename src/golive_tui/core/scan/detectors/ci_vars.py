@@ -99,12 +99,22 @@ _GH_EXPR = re.compile(r"\$\{\{\s*([^}]*?)\s*\}\}")
 _TASK_VAR = re.compile(r"\{\{\s*\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 
+#: `matrix['db']` / `env["X"]`: GitHub's index form of `matrix.db` / `env.X`.
+_INDEXED = re.compile(r"""^(matrix|env)\[\s*(['"])([A-Za-z0-9_-]+)\2\s*\]$""")
+
+
+def _dotted(expr: str) -> str:
+    """An expression's `matrix.x` / `env.X` form (focalboard writes `matrix['db']`)."""
+    m = _INDEXED.match(expr)
+    return f"{m.group(1)}.{m.group(3)}" if m else expr
+
+
 def github_refs(text: str) -> set[str]:
-    """The `matrix.x` names a piece of text refers to as `${{ matrix.x }}`."""
+    """The `matrix.x` names a piece of text refers to as `${{ matrix.x }}` (or `matrix['x']`)."""
     return {
-        m.group(1)[len("matrix.") :]
+        expr[len("matrix.") :]
         for m in _GH_EXPR.finditer(text)
-        if re.fullmatch(r"matrix\.[A-Za-z0-9_-]+", m.group(1))
+        if re.fullmatch(r"matrix\.[A-Za-z0-9_-]+", expr := _dotted(m.group(1)))
     }
 
 
@@ -112,7 +122,7 @@ def github_expand(text: str, matrix: Mapping[str, str], env: Mapping[str, str]) 
     """`${{ matrix.x }}` / `${{ env.X }}` replaced by a known value (else left as written)."""
 
     def repl(m: re.Match[str]) -> str:
-        expr = m.group(1)
+        expr = _dotted(m.group(1))
         if expr.startswith("matrix.") and expr[7:] in matrix:
             return matrix[expr[7:]]
         if expr.startswith("env.") and expr[4:] in env:

@@ -1542,3 +1542,20 @@ def test_fibers_config_timeouts_are_could_not_tell(config: str, status: Status) 
     assert r.status is status, r.summary
     if status is Status.ERROR:
         assert "sets ReadTimeout, WriteTimeout in a fiber.Config" in r.summary
+
+
+@pytest.mark.parametrize(
+    ("sql", "counted"),
+    [
+        ("internal/database/migrations/sqlite/0000_system.up.sql", True),  # shiori: per database
+        ("db/migrations/0001_init.up.sql", True),
+        ("db/migrations/postgres/v1/0001_init.up.sql", False),  # two levels down: not a folder's
+        ("docs/examples/schema.sql", False),
+    ],
+    ids=["per-database", "flat", "too-deep", "other-folder"],
+)
+def test_migrations_kept_in_a_folder_per_database_count(sql: str, counted: bool) -> None:
+    scanned = {"main.go": ScannedFile("main.go", BLOB, EX.extract("main.go", "package main\n"))}
+    out = {r.id: r for r in EX.finalize(scanned, ("main.go", sql))}
+    dirs = [e.facts.get("dir") for e in out["go.migrations"].evidence]
+    assert (dirs == [sql.rpartition("/")[0]]) is counted, out["go.migrations"].summary

@@ -89,7 +89,7 @@ class GoSourceExtractor:
     # paths held by names; 20: an http.Server on DefaultServeMux named so; 21: Allow-Origin
     # in a header map; 22: a server handed to a defaults filler; 23: fiber.Config timeouts;
     # 24: the defaults filler's literal contrary, of unknown quality (the scan contract)
-    version = f"24.{rules_digest()}"
+    version = f"24.{rules_digest()}"  # (migration folders are judged in finalize)
     # `finalize` reads its files in path order, whatever order they come in: the finalize memo
     # keys them sorted, so a warm scan after an edit scan (which hands the edited file over
     # last) reads back the edit scan's results instead of importing and running this family

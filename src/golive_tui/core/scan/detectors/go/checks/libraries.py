@@ -26,7 +26,8 @@ def _migration_dirs(all_paths: tuple[str, ...]) -> list[Evidence]:
         if not p.endswith(".sql"):
             continue
         folder = p.rpartition("/")[0]
-        if any(folder == d or folder.endswith("/" + d) for d in dirs):
+        parent = folder.rpartition("/")[0]  # one folder per database (shiori: migrations/sqlite)
+        if any(f == d or f.endswith("/" + d) for f in (folder, parent) if f for d in dirs):
             counts[folder] += 1
     return [
         Evidence(
