@@ -182,7 +182,8 @@ class Detector:
         self.from_paths = from_paths
         self.judge = judge
         # Nothing found but something golive does not read may do it (the files' facts ->
-        # why, or None): "could not tell", never "missing".
+        # why, or None): "could not tell", never "missing". Default: what the checks recorded
+        # with `File.undecided` (summaries.helper_undecided).
         self.undecided = undecided
 
 

@@ -43,6 +43,7 @@ from golive_tui.core.scan.detectors.go.imports import (
 )
 from golive_tui.core.scan.detectors.go.rules import compile_deferred, rules, trie
 from golive_tui.core.scan.detectors.go.rules import digest as rules_digest
+from golive_tui.core.scan.detectors.go.summaries import helper_undecided
 from golive_tui.core.scan.detectors.go.tree import (
     POS,
     File,
@@ -269,8 +270,9 @@ class GoSourceExtractor:
                 errors.get(det, []),
                 common.ANALYSE,
             )
-            if spec.undecided is not None and result.status is Status.MISSING:
-                why = spec.undecided(facts.get(det, {}))
+            if result.status is Status.MISSING:
+                # What a check saw golive does not follow (`File.undecided`), any check's
+                why = (spec.undecided or helper_undecided)(facts.get(det, {}))
                 if why:
                     summary = f"{result.summary}; could not tell: {why}"
                     result = result._replace(status=Status.ERROR, summary=summary)

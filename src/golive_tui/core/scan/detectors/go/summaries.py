@@ -53,7 +53,8 @@ def generic(noun: str, none: str) -> Summary:
 
 def helper_undecided(facts: Mapping[str, Mapping[str, Any]]) -> str | None:
     """Why a detector that found nothing cannot say "missing": the first (by path and line)
-    call that leaves the shutdown to a library or framework golive does not read, or None."""
+    thing the checks saw that golive does not follow (`File.undecided`: a shutdown helper, a
+    framework's app, a wrapped route...), or None."""
     calls = sorted(
         (path, int(entry[0]), str(entry[1]))
         for path, data in facts.items()

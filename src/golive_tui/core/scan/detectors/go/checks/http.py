@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, cast
 from golive_tui.core.evidence import Evidence
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.rules import Rules, alt, rules
-from golive_tui.core.scan.detectors.go.summaries import helper_undecided, n, split, with_notes
+from golive_tui.core.scan.detectors.go.summaries import n, split, with_notes
 from golive_tui.core.scan.detectors.go.tree import (
     CON,
     POS,
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from golive_tui.core.scan.detectors.go.astgrep import Config, SgNode
 
 SHUTDOWN = "go.http.graceful_shutdown"
-SIGTERM = "go.signal.sigterm"  # a shutdown helper's call decides both (`helper_undecided`)
+SIGTERM = "go.signal.sigterm"  # a shutdown helper's call is a fact of both (`File.undecided`)
 CLIENT = "go.http.client_timeout"
 
 #: Below this an outbound timeout is a unit mistake (`Timeout: 5` is 5ns), not a budget.
@@ -362,7 +362,7 @@ CLIENT_GATE = Gate(
 
 CHECK = Check(
     detectors=(
-        Detector(SHUTDOWN, _sum_shutdown, grouped=False, undecided=helper_undecided),
+        Detector(SHUTDOWN, _sum_shutdown, grouped=False),
         Detector(CLIENT, _sum_client, grouped=False),
     ),
     gates=(SHUTDOWN_GATE, CLIENT_GATE, HELPER_GATE),

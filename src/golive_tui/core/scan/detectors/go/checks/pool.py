@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from golive_tui.core.evidence import Evidence, Polarity
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.rules import alt, rules
-from golive_tui.core.scan.detectors.go.summaries import n, split
+from golive_tui.core.scan.detectors.go.summaries import helper_undecided, n, split
 from golive_tui.core.scan.detectors.go.tree import CON, POS, File, named, snippet
 from golive_tui.core.scan.detectors.go.values import evaluate
 
@@ -92,8 +92,11 @@ def _on_call(
             # coredns's DNS proxies have a SetMaxIdleConns of their own: a setting in a file
             # that uses no database package is no database pool's, unless nothing else is
             # (`_undecided`).
-            line = f.line(call.range().start.line)
-            f.facts[POOL].setdefault("unknown", []).append([line, f"{receiver or '?'}.{name}"])
+            text = (
+                f"calls {receiver or '?'}.{name} on a value not known to be a database pool "
+                "(its file imports no database package)"
+            )
+            f.undecided(POOL, call, text)
             return True
         _setting(f, call, name, args[0] if args else None, receiver or "db", "sql")
         return True
@@ -102,21 +105,11 @@ def _on_call(
 
 def _undecided(facts: Mapping[str, Mapping[str, Any]]) -> str | None:
     """Pools opened somewhere and no setting on a known pool, but settings on values whose
-    files import no database package (a wrapper of the pool, maybe): could not tell."""
+    files import no database package (a wrapper of the pool, maybe): could not tell. Without
+    a pool opened anywhere such settings are no database's (coredns): nothing to tell."""
     if not any(data.get("opens") for data in facts.values()):
         return None
-    unknown = sorted(
-        (path, int(line), str(call))
-        for path, data in facts.items()
-        for line, call in data.get("unknown", ())
-    )
-    if not unknown:
-        return None
-    path, line, call = unknown[0]
-    return (
-        f"{path}:{line} calls {call} on a value not known to be a database pool "
-        "(its file imports no database package)"
-    )
+    return helper_undecided(facts)
 
 
 def _setting(f: File, node: SgNode, name: str, value: SgNode | None, pool: str, kind: str) -> None:
@@ -158,7 +151,7 @@ def _judge(
     for e in items:
         pools[(e.path, str(e.facts.get("pool", "")))].append(e)
     out = list(items)
-    if not items and not any(data.get("unknown") for data in facts.values()):
+    if not items and not any(data.get("helpers") for data in facts.values()):
         for path, data in sorted(facts.items()):
             for o in data.get("opens", []):
                 why = "database/sql pool opened here and no pool limit is set anywhere"

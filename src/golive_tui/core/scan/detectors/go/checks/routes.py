@@ -19,7 +19,7 @@ from golive_tui.core.scan.detectors.go import handrolled as hr
 from golive_tui.core.scan.detectors.go import routetable as rt
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.rules import Deferred, alt, rules, trie
-from golive_tui.core.scan.detectors.go.summaries import generic, helper_undecided, n
+from golive_tui.core.scan.detectors.go.summaries import generic, n
 from golive_tui.core.scan.detectors.go.tree import POS, File
 
 if TYPE_CHECKING:
@@ -320,7 +320,7 @@ def _grpc_health_call(
 
 CHECK = Check(
     detectors=(
-        Detector(HEALTH, _sum_health, grouped=False, undecided=helper_undecided),
+        Detector(HEALTH, _sum_health, grouped=False),
         Detector(METRICS, generic("/metrics route", "no metrics library or /metrics route found")),
     ),
     gates=(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from golive_tui.core.evidence import Evidence
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.rules import alt
-from golive_tui.core.scan.detectors.go.summaries import helper_undecided, n, split, with_notes
+from golive_tui.core.scan.detectors.go.summaries import n, split, with_notes
 from golive_tui.core.scan.detectors.go.tree import (
     CON,
     POS,
@@ -159,7 +159,7 @@ def _summary(items: list[Evidence], notes: list[str]) -> str:
 
 
 CHECK = Check(
-    detectors=(Detector(SIGTERM, _summary, grouped=False, undecided=helper_undecided),),
+    detectors=(Detector(SIGTERM, _summary, grouped=False),),
     gates=(
         Gate(
             "signal",

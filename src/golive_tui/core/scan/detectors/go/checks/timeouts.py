@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from golive_tui.core.evidence import Evidence, Polarity
 from golive_tui.core.scan.detectors.go.check import Check, Detector, Gate, RulePart, Seen
 from golive_tui.core.scan.detectors.go.rules import alt, lazy, rules
-from golive_tui.core.scan.detectors.go.summaries import helper_undecided, n, split
+from golive_tui.core.scan.detectors.go.summaries import n, split
 from golive_tui.core.scan.detectors.go.tree import (
     CON,
     POS,
@@ -368,9 +368,7 @@ def _fiber_config(
 
 
 CHECK = Check(
-    detectors=(
-        Detector(TIMEOUTS, _summary, grouped=False, judge=_judge, undecided=helper_undecided),
-    ),
+    detectors=(Detector(TIMEOUTS, _summary, grouped=False, judge=_judge),),
     gates=(
         Gate(
             "server",
