@@ -20,6 +20,8 @@ from golive_tui.core.scan.detectors.dockerfile.syntax import (
     chain,
     classify_base,
     image_name,
+    is_json_form,
+    json_words,
     kv_pairs,
     needed,
     sources,
@@ -385,20 +387,12 @@ def _unsure(
 
 def _entry_program(img: Image) -> str:
     """The program the final image runs (its last ENTRYPOINT, else its last CMD), or ""."""
-    import json
-
     for keyword in ("ENTRYPOINT", "CMD"):
         last = next((i for i in reversed(img.in_final) if i.keyword == keyword), None)
         if last is None:
             continue
-        text = last.args.strip()
-        if text.startswith("["):
-            try:
-                words = json.loads(text)
-            except ValueError:
-                return ""
-            return str(words[0]) if isinstance(words, list) and words else ""
-        return text.split()[0] if text.split() else ""
+        words = json_words(last.args) if is_json_form(last.args) else last.args.split()
+        return words[0] if words else ""
     return ""
 
 

@@ -39,6 +39,7 @@ from golive_tui.core.scan.detectors.go.imports import (
     default_name,
     import_detectors,
     import_matchers,
+    package_name,
     scan_header,
 )
 from golive_tui.core.scan.detectors.go.rules import compile_deferred, rules, trie
@@ -68,8 +69,6 @@ _GATE_DETECTORS: dict[str, tuple[str, ...]] = {g.name: g.detectors for g in GATE
 _YIELDS: dict[str, Callable[[File], bool]] = {g.name: g.yields for g in GATES if g.yields}
 _DEFAULT_NAMES: dict[str, str] = {p: n for g in GATES for p, n in g.packages.items()}
 _WORD = re.compile(r"\w+")
-_SKIP = re.compile(r"(?:\ufeff)?(?:\s+|//[^\n]*|/\*.*?\*/)*", re.S)  # before the package clause
-_MAIN = re.compile(r"package[ \t]+main\b")
 #: `var version = ...`, `var version string`, or `version = ...` in a `var (...)` block.
 _VERSION_DECL = re.compile(r"(?m)^(?:var[ \t]+|[ \t]+)version\b[ \t]*(?:string\b|=)")
 _POLARITY: dict[str, Polarity] = {p.value: p for p in Polarity}
@@ -168,8 +167,7 @@ class GoSourceExtractor:
                 )
         # "parsed": whether this file was parsed, whole or in part (the engine's parsed count).
         meta: dict[str, Any] = {"imports": sorted(names), "parsed": f.parsed}
-        skip = _SKIP.match(text)
-        if _MAIN.match(text, skip.end() if skip else 0) is not None:
+        if package_name(text) == "main":
             # Whether `-X main.version=` has a variable to set (crosscheck.judge_ldflags):
             # a package-level `version` declared here. Asked of main packages' files only.
             meta["main_version"] = _VERSION_DECL.search(text, body) is not None

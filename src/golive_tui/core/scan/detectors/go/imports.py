@@ -188,6 +188,13 @@ def scan_imports(text: str) -> list[ImportSpec] | None:
     return [raw.spec(text) for raw in header[0]]
 
 
+def package_name(text: str) -> str | None:
+    """The package a Go file declares, or None when it is not Go (no package clause)."""
+    pos = _SKIP.match(text, 1 if text.startswith("\ufeff") else 0)
+    m = _PACKAGE.match(text, pos.end() if pos else 0)
+    return m.group(1) if m else None
+
+
 def import_paths(text: str) -> list[str] | None:
     """The import paths of a Go file (scan_imports without positions: what the service
     closure reads from every Go file of a repository), or None when it is not Go."""

@@ -20,6 +20,7 @@ from golive_tui.core.scan.detectors.go.tree import (
     definitions,
     enclosing_function,
     named,
+    parameter_position,
     string_value,
 )
 
@@ -251,7 +252,7 @@ def _shape_into(f: File, node: SgNode, func: SgNode | None, depth: int, shape: _
     if kind == "identifier" and func is not None and depth < 3:
         name = node.text()
         defs = definitions(func, name)
-        if not defs and name not in _parameters(func):
+        if not defs and parameter_position(func, name) is None:
             # A package-level name: a constant of this file, or of another (Permify's
             # TenantsTable in consts.go), which golive does not follow (`_Shape.foreign`).
             defs = f.once(("package-defs", name), lambda: definitions(f.whole(), name))
@@ -263,14 +264,6 @@ def _shape_into(f: File, node: SgNode, func: SgNode | None, depth: int, shape: _
                 _shape_into(f, d, func, depth + 1, shape)
             return
     shape.unknown = True
-
-
-def _parameters(func: SgNode) -> set[str]:
-    """The names a function (or literal) takes as parameters."""
-    params = func.field("parameters")
-    if params is None:
-        return set()
-    return {c.text() for decl in named(params) for c in decl.field_children("name")}
 
 
 def _sum_sql(items: list[Evidence], notes: list[str]) -> str:
