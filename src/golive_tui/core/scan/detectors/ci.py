@@ -209,11 +209,7 @@ def _walk_ci(
                 calls.append(_bake_action(node, value, here, why, scope))
                 continue
             kind = _ACTIONS.get(action)
-            # `install-only: true` puts golangci-lint on the PATH and runs nothing
-            with_ = yamlutil.get(node, "with")
-            if (yamlutil.scalar(yamlutil.get(with_, "install-only")) or "").lower() == "true":
-                continue
-            if kind and value is not None:
+            if kind and value is not None and not _installs_only(node):
                 line = yamlutil.line(value)
                 hits.append(
                     [kind, line, line, f"uses: {yamlutil.scalar(value)}", why or _action(node)]
@@ -325,6 +321,12 @@ def _stops_on_error(step: yamlutil.MappingNode) -> bool:
     except a GitHub step with a custom `shell: bash {0}` that leaves `-e` out."""
     shell = yamlutil.scalar(yamlutil.get(step, "shell")) or ""
     return "{0}" not in shell or re.search(r"\s-[a-z]*e", shell) is not None
+
+
+def _installs_only(step: yamlutil.MappingNode) -> bool:
+    """`install-only: true`: golangci-lint-action puts the linter on the PATH, runs nothing."""
+    with_ = yamlutil.get(step, "with")
+    return (yamlutil.scalar(yamlutil.get(with_, "install-only")) or "").lower() == "true"
 
 
 def _action(step: yamlutil.MappingNode) -> str:

@@ -79,17 +79,10 @@ class GoSourceExtractor:
 
     name = "go_source"
     detectors = DETECTORS
-    # go_rules.toml changes invalidate cached scans too; 7: shutdown helpers; 8: a zero
-    # IdleTimeout falls back to ReadTimeout; 9: an Allow-Origin value not followed;
-    # 10: whether a main package declares `version`; 11: CORS options assigned afterwards;
-    # 12: frameworks' shutdown methods; 13: the gRPC health service; 14: a health path
-    # handed to another package's method; 15: pool settings in files with no database;
-    # 16: CORS options' origins from a value not followed; 17: a MinVersion string option,
-    # MaxBytesReader(nil, req.Body); 18: package-level names joined into a query; 19: route
-    # paths held by names; 20: an http.Server on DefaultServeMux named so; 21: Allow-Origin
-    # in a header map; 22: a server handed to a defaults filler; 23: fiber.Config timeouts;
-    # 24: the defaults filler's literal contrary, of unknown quality (the scan contract)
-    version = f"24.{rules_digest()}"  # (migration folders are judged in finalize)
+    # Raised whenever what a file's extraction yields changes (the CHANGELOG says what: 24
+    # after the evidence fixes of issue 16's thirteenth round); go_rules.toml changes
+    # invalidate cached scans too, through its digest.
+    version = f"24.{rules_digest()}"
     # `finalize` reads its files in path order, whatever order they come in: the finalize memo
     # keys them sorted, so a warm scan after an edit scan (which hands the edited file over
     # last) reads back the edit scan's results instead of importing and running this family

@@ -107,8 +107,8 @@ def _opens(seen: Seen) -> bool:
 def _rule(f: File) -> RulePart:
     # Any `.Set`/`.Add` matches, but only one whose first argument names a header counts.
     part = RulePart(calls=[r".+\.(?:Set|Add)"], where=[_where()])
-    if _ORIGIN_KEY_IN_TEXT.search(f.text):  # a header map (thanos: set in a loop over it)
-        part.extra.append({"kind": "keyed_element", "regex": _ORIGIN_KEY.pattern})
+    if _ORIGIN_KEY.search(f.text):  # a header map (thanos: set in a loop over it)
+        part.extra.append({"kind": "keyed_element", "regex": _ORIGIN_KEY_RULE})
     names = {n for p in _cors_paths(f) for n in f.aliases(p)}
     if names:
         cors = alt(names)
@@ -127,18 +127,18 @@ def _rule(f: File) -> RulePart:
 # --------------------------------------------------------------------------- headers in code
 
 #: `"Access-Control-Allow-Origin": ...` as a map entry: headers kept in a map and set in a loop.
-_ORIGIN_KEY = re.compile(r'(?i)^"access-control-allow-origin"\s*:')
-_ORIGIN_KEY_IN_TEXT = re.compile(r'(?i)"access-control-allow-origin"\s*:')
+_ORIGIN_KEY = re.compile(r'(?i)"access-control-allow-origin"\s*:')
+_ORIGIN_KEY_RULE = r'(?i)^"access-control-allow-origin"\s*:'  # ast-grep's: a node's start
 
 
 def _on_header_entry(f: File, keyed: SgNode) -> None:
     """A header map's Allow-Origin entry, judged as a `Set` of it would be (thanos keeps
     `"Access-Control-Allow-Origin": "*"` in a map it applies to responses in a loop)."""
-    if not _ORIGIN_KEY.match(keyed.text()):
+    if not _ORIGIN_KEY.match(keyed.text()):  # `match`: at the entry's start, as the rule
         return
     kids = named(keyed)
-    value = named(kids[1])[0] if len(kids) == 2 and len(named(kids[1])) == 1 else None
-    _origin(f, keyed, "Access-Control-Allow-Origin", value if value is not None else kids[-1])
+    inner = named(kids[1]) if len(kids) == 2 else []
+    _origin(f, keyed, "Access-Control-Allow-Origin", inner[0] if len(inner) == 1 else kids[-1])
 
 
 def _on_call(

@@ -122,7 +122,7 @@ def _shutdowns(f: File, by_kind: Mapping[str, list[SgNode]]) -> None:
             assigned = assigned_name(call)
             if assigned:
                 known.add(assigned[0].rsplit(".", 1)[-1])
-    words = _shutdown_words(rules())
+    words = _opening()[0]
     for call in by_kind.get("call_expression", []):
         receiver, name, _args = call_parts(call)
         if name not in words or not receiver:

@@ -183,17 +183,23 @@ _HEALTH_NAME = re.compile(r"(?i)health|alive|liveness|readiness|ready")
 _HEALTH_LITERAL = (
     r"(?i)^\"(?:/[\w.-]+)*/(?:health|healthz|ready|readyz|readiness|live|livez|liveness)\"$"
 )
+_HEALTH_PATH = re.compile(_HEALTH_LITERAL)  # the same, for Python (the rule is ast-grep's)
+
+
+def _unfollowed(f: File, node: SgNode, path: str) -> None:
+    """A registration at a path golive does not follow that names a health path: a fact for
+    `helper_undecided` (could not tell where no route was found)."""
+    shown = " ".join(path.split())[:60]
+    f.undecided(HEALTH, node, f"registers a route at {shown}, a value golive does not follow here")
 
 
 def _named_path(f: File, call: SgNode, args: list[SgNode]) -> None:
     """A registration whose path golive could not build but names a health path
-    (nats-server's `mux.HandleFunc(s.basePath(HealthzPath), ...)`): a fact for
-    `helper_undecided`. The last argument is the handler, never the path."""
+    (nats-server's `mux.HandleFunc(s.basePath(HealthzPath), ...)`). The last argument is the
+    handler, never the path."""
     for arg in args[:-1]:
         if arg.kind() != "interpreted_string_literal" and _HEALTH_NAME.search(arg.text()):
-            shown = " ".join(arg.text().split())[:60]
-            text = f"registers a route at {shown}, a value golive does not follow here"
-            f.undecided(HEALTH, call, text)
+            _unfollowed(f, call, arg.text())
             return
 
 
@@ -202,7 +208,7 @@ def _passed_on(f: File, call: SgNode, receiver: str, name: str, args: list[SgNod
     route may be registered by another package's wrapper, which golive does not follow. A
     fact for `helper_undecided` (could not tell where no route was found)."""
     for arg in args:
-        if arg.kind() == "interpreted_string_literal" and re.match(_HEALTH_LITERAL, arg.text()):
+        if arg.kind() == "interpreted_string_literal" and _HEALTH_PATH.match(arg.text()):
             text = (
                 f"passes {arg.text()} to {receiver}.{name}, which golive does not follow "
                 "(a registration wrapped in another package?)"
@@ -244,10 +250,7 @@ def _add(f: File, rows: list[rt.Route], at: SgNode) -> None:
             if named_health:
                 # A path named like a health route but defined out of sight (ory's
                 # AliveCheckPath, nats-server's basePath(HealthzPath)): not shown, not absent.
-                text = (
-                    f"registers a route at {named_health[0]}, a value golive does not follow here"
-                )
-                f.undecided(HEALTH, where, text)
+                _unfollowed(f, where, named_health[0])
             continue
         segments = {s.lower() for s in row.path.replace("?", "/").split("/") if s}  # [/?]
         if segments & r.route_segments:
